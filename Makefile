@@ -1,0 +1,65 @@
+# joinedup — two commands: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STATIC := build/static
+SASS_SRC := $(shell find src/joinedup/web/scss -name '*.scss')
+
+.PHONY: demo test lint typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
+
+demo: venv static
+	$(BIN)/joinedup demo $(if $(EMPLOYEES),--employees $(EMPLOYEES),)
+
+test: venv static lint typecheck migrations-check pytest-sqlite pytest-postgres
+	@echo "make test: all stages passed"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "joinedup needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed: on Debian, run: apt-get install -y python3-venv"; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+static: $(STATIC)/.built
+
+# GOV.UK Frontend compiled from Sass without the GDS Transport font, plus htmx: served by the app.
+$(STATIC)/.built: package.json package-lock.json $(SASS_SRC)
+	@command -v npm >/dev/null || tools/ensure-apt-package npm
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(STATIC)/css $(STATIC)/js $(STATIC)/govuk/assets
+	npx sass --quiet --load-path=node_modules --style=compressed --no-source-map \
+	  src/joinedup/web/scss/app.scss $(STATIC)/css/app.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/js/
+	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC)/js/
+	touch $@
+
+lint: venv
+	$(BIN)/ruff check src tests tools conftest.py manage.py
+	$(BIN)/ruff format --check src tests tools conftest.py manage.py
+
+typecheck: venv
+	$(BIN)/mypy
+
+migrations-check: venv
+	JOINEDUP_ENV=test $(BIN)/joinedup makemigrations --check --dry-run
+
+pytest-sqlite: venv static
+	JOINEDUP_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+
+# A throwaway PostgreSQL cluster on loopback, started and removed by tools/with-postgres.
+pytest-postgres: venv static
+	JOINEDUP_ENV=test $(BIN)/python tools/with-postgres -- $(BIN)/pytest $(PYTEST_ARGS)
+
+serve: venv static
+	$(BIN)/joinedup serve
+
+worker: venv
+	$(BIN)/joinedup worker
+
+clean:
+	rm -rf $(VENV) build node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""The JSON API under /api/v1/. Endpoints parse, call a selector or service, and render;
+errors are JSON with the fields at fault."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from joinedup.api import audit, partnership
+from joinedup.api.auth import BearerToken
+
+api = NinjaAPI(
+    title="joinedup API",
+    version="1",
+    description="Shared corporate services for public-sector partnerships. Authenticate with "
+    "`Authorization: Bearer <token>` (tokens from `joinedup token create USERNAME`).",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url=None,  # the bundled docs page loads scripts from a CDN; the JSON document is enough
+    openapi_url=None,
+)
+api.add_router("", partnership.router)
+api.add_router("", audit.router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Authentication required: send a valid bearer token."}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "__all__"
+        errors.setdefault(field, []).append(str(error.get("msg", "invalid")))
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1/"))

@@ -1,0 +1,113 @@
+"""Partner isolation over the whole API: every route that takes an object id answers 404 to
+a caller from another partner. Routes are read from the OpenAPI document, so a new route is
+covered as soon as it exists — and fails here until its id parameters have a sample below."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from joinedup.api.main import api
+from joinedup.audit.models import AuditEvent
+from joinedup.testing.base import PartnerTestCase
+
+# For each path parameter: how to find an object of the *constabulary* to ask for.
+POLICE_SAMPLES: dict[str, Callable[[PartnerTestCase], Any]] = {
+    "partner_id": lambda t: t.police.pk,
+    "event_id": lambda t: AuditEvent.objects.for_partner(t.police).order_by("seq").first().pk,  # type: ignore[union-attr]
+}
+
+
+def _routes_with_ids() -> list[tuple[str, str, list[str]]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    routes: list[tuple[str, str, list[str]]] = []
+    for path, operations in schema["paths"].items():
+        params = re.findall(r"{(\w+)}", path)
+        if params:
+            routes.extend((method.upper(), path, params) for method in operations)
+    return routes
+
+
+class TestEveryRouteHidesOtherPartnersObjects(PartnerTestCase):
+    def test_every_route_with_an_id_answers_404_for_another_partners_object(self) -> None:
+        routes = _routes_with_ids()
+        assert len(routes) >= 3  # the enumeration itself must find routes
+        client = self.api(self.council_hr)
+        events_before = AuditEvent.objects.for_partner(self.police).count()
+        for method, path, params in routes:
+            missing = [p for p in params if p not in POLICE_SAMPLES]
+            assert not missing, f"{method} {path}: add a police sample for {missing} to POLICE_SAMPLES"
+            url = path
+            for param in params:
+                url = url.replace(f"{{{param}}}", str(POLICE_SAMPLES[param](self)))
+            with self.subTest(f"{method} {path}"):
+                response = client.generic(method, url, data="{}", content_type="application/json")
+                assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+                assert response.json() == {"detail": "Not found."}
+        assert AuditEvent.objects.for_partner(self.police).count() == events_before
+
+    def test_the_same_routes_answer_for_the_owning_partners_admin(self) -> None:
+        # Proves the 404s above come from the partner rule, not from broken routes.
+        client = self.api(self.ops_admin)
+        for method, path, params in _routes_with_ids():
+            url = path
+            for param in params:
+                url = url.replace(f"{{{param}}}", str(POLICE_SAMPLES[param](self)))
+            if method == "GET":
+                with self.subTest(path):
+                    assert client.get(url).status_code == 200
+
+
+class TestPartnersApi(PartnerTestCase):
+    def test_it_lists_only_the_callers_partners(self) -> None:
+        body = self.api(self.council_hr).get("/api/v1/partners").json()
+        assert body["count"] == 1
+        assert [p["code"] for p in body["items"]] == ["WCC"]
+
+    def test_it_lists_every_partner_to_a_service_admin(self) -> None:
+        body = self.api(self.ops_admin).get("/api/v1/partners").json()
+        assert [p["code"] for p in body["items"]] == ["WPOL", "WCC", "WFRS", "WSS"]
+
+    def test_it_returns_the_callers_memberships(self) -> None:
+        body = self.api(self.union_rep).get("/api/v1/me/memberships").json()
+        assert sorted((m["partner_code"], m["role"]) for m in body) == [
+            ("WCC", "union_rep"),
+            ("WPOL", "union_rep"),
+        ]
+
+    def test_it_requires_a_token(self) -> None:
+        response = self.client.get("/api/v1/partners")
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Authentication required: send a valid bearer token."}
+
+    def test_it_rejects_a_made_up_token(self) -> None:
+        response = self.client.get("/api/v1/partners", headers={"Authorization": "Bearer jup_madeup"})
+        assert response.status_code == 401
+
+    def test_it_names_the_field_of_a_malformed_id(self) -> None:
+        response = self.api(self.ops_admin).get("/api/v1/partners/not-a-number")
+        assert response.status_code == 422
+        assert list(response.json()["errors"]) == ["partner_id"]
+
+
+class TestAuditApi(PartnerTestCase):
+    def test_an_admin_pages_through_a_partners_events_newest_first(self) -> None:
+        body = self.api(self.ops_admin).get(f"/api/v1/partners/{self.council.pk}/audit-events").json()
+        seqs = [e["seq"] for e in body["items"]]
+        assert body["count"] == AuditEvent.objects.for_partner(self.council).count()
+        assert seqs == sorted(seqs, reverse=True)
+        assert {e["partner_id"] for e in body["items"]} == {self.council.pk}
+
+    def test_a_dpo_filters_by_action(self) -> None:
+        body = (
+            self.api(self.shared_dpo)
+            .get(f"/api/v1/partners/{self.police.pk}/audit-events", {"action": "partner."})
+            .json()
+        )
+        assert [e["action"] for e in body["items"]] == ["partner.created"]
+
+    def test_an_hr_officer_of_the_partner_is_forbidden(self) -> None:
+        response = self.api(self.council_hr).get(f"/api/v1/partners/{self.council.pk}/audit-events")
+        assert response.status_code == 403
+        assert "audit.view" in response.json()["detail"]

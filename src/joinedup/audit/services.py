@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from joinedup.audit.chain import GENESIS_HASH, event_hash, json_safe
+from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.core.request_context import current_request_id
+
+
+def record_event(
+    *,
+    actor: Any,
+    partner: Any,
+    action: str,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the partner's chain (``partner=None``: the global chain).
+
+    Call it inside the service's transaction, so the change and its record commit together
+    or not at all. ``actor=None`` means the system itself (a migration, a scheduled job)."""
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or target.pk
+    partner_id = partner if isinstance(partner, int) or partner is None else partner.pk
+    before_safe = json_safe(before)
+    after_safe = json_safe(after)
+    actor_id = actor.pk if actor is not None else None
+    actor_label = actor.get_username() if actor is not None else "system"
+
+    with transaction.atomic():
+        head = _locked_head(partner_id)
+        seq = head.seq + 1
+        occurred_at = timezone.now()
+        request_id = current_request_id()
+        digest = event_hash(
+            partner_id=partner_id,
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before_safe,
+            after=after_safe,
+            request_id=request_id,
+            prev_hash=head.hash,
+        )
+        event = AuditEvent.objects.create(
+            partner_id=partner_id,
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before_safe,
+            after=after_safe,
+            request_id=request_id,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        head.seq = seq
+        head.hash = digest
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def _locked_head(partner_id: int | None) -> AuditChainHead:
+    heads = AuditChainHead.objects.select_for_update()
+    head = (
+        heads.filter(partner__isnull=True) if partner_id is None else heads.filter(partner_id=partner_id)
+    ).first()
+    if head is None:
+        head = AuditChainHead.objects.create(partner_id=partner_id, seq=0, hash=GENESIS_HASH)
+    return head

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import itertools
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from joinedup.audit.chain import GENESIS_HASH
+from joinedup.audit.models import AuditEvent
+from joinedup.audit.services import record_event
+from joinedup.audit.verification import verify_all
+from joinedup.testing.base import PartnerTestCase
+
+
+def _sql(statement: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+class TestAuditChain(PartnerTestCase):
+    def police_events(self) -> list[AuditEvent]:
+        return list(AuditEvent.objects.for_partner(self.police).order_by("seq"))
+
+    def tamper(self, statement: str, params: list[Any]) -> None:
+        """Change the table behind the application's back, as a DBA with direct access could.
+        On PostgreSQL that takes a superuser, who can switch off ordinary triggers."""
+        if self.on_postgresql():
+            _sql("SET LOCAL session_replication_role = replica", [])
+        _sql(statement, params)
+        if self.on_postgresql():
+            _sql("SET LOCAL session_replication_role = origin", [])
+
+    def test_each_event_links_to_the_one_before_it_in_its_partners_chain(self) -> None:
+        record_event(actor=self.ops_admin, partner=self.police, action="test.one", after={"n": 1})
+        record_event(actor=self.ops_admin, partner=self.police, action="test.two", after={"n": 2})
+        events = self.police_events()
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert events[0].prev_hash == GENESIS_HASH
+        for before, after in itertools.pairwise(events):
+            assert after.prev_hash == before.hash
+        assert events[-1].actor_label == "ops.admin"
+        assert events[-1].after == {"n": 2}
+
+    def test_a_fresh_partnership_verifies(self) -> None:
+        reports = verify_all()
+        assert [r.broken for r in reports] == [None] * len(reports)
+        assert {r.chain.split(" ")[1] for r in reports if r.chain != "global"} == {
+            "WCC",
+            "WPOL",
+            "WFRS",
+            "WSS",
+        }
+
+    def test_it_reports_the_exact_event_changed_by_direct_sql(self) -> None:
+        record_event(
+            actor=self.ops_admin, partner=self.police, action="test.pay", after={"salary": "30000.00"}
+        )
+        record_event(actor=self.ops_admin, partner=self.police, action="test.later")
+        target = next(e for e in self.police_events() if e.action == "test.pay")
+        self.tamper(
+            "UPDATE audit_auditevent SET after = %s WHERE id = %s", ['{"salary": "90000.00"}', target.id]
+        )
+        broken = [r.broken for r in verify_all() if r.broken is not None]
+        assert len(broken) == 1
+        assert broken[0].event_id == target.id
+        assert broken[0].seq == target.seq
+        assert broken[0].reason == "its content was changed after it was written"
+        assert "WPOL" in broken[0].chain
+
+    def test_it_reports_a_deleted_event_in_the_middle_of_a_chain(self) -> None:
+        for n in range(3):
+            record_event(actor=None, partner=self.fire, action=f"test.{n}")
+        events = list(AuditEvent.objects.for_partner(self.fire).order_by("seq"))
+        victim, successor = events[-2], events[-1]
+        self.tamper("DELETE FROM audit_auditevent WHERE id = %s", [victim.id])
+        (broken,) = [r.broken for r in verify_all() if r.broken is not None]
+        assert broken.event_id == successor.id
+        assert broken.reason == f"event seq {victim.seq} is missing"
+
+    def test_it_reports_the_newest_event_deleted(self) -> None:
+        record_event(actor=None, partner=self.fire, action="test.last")
+        last = AuditEvent.objects.for_partner(self.fire).order_by("-seq").first()
+        assert last is not None
+        self.tamper("DELETE FROM audit_auditevent WHERE id = %s", [last.id])
+        (broken,) = [r.broken for r in verify_all() if r.broken is not None]
+        assert broken.seq == last.seq
+        assert broken.event_id is None
+
+    def test_the_command_names_the_broken_event_and_fails(self) -> None:
+        target = self.police_events()[0]
+        self.tamper("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", target.id])
+        out, err = StringIO(), StringIO()
+        with pytest.raises(CommandError, match=r"1 audit chain\(s\) broken"):
+            call_command("audit", "verify", stdout=out, stderr=err)
+        assert f"event id {target.id}" in err.getvalue()
+        assert "its content was changed" in err.getvalue()
+
+    def test_the_command_passes_on_an_intact_trail(self) -> None:
+        out = StringIO()
+        call_command("audit", "verify", stdout=out)
+        assert "All 5 chains intact" in out.getvalue()
+
+    def test_postgresql_itself_refuses_to_update_or_delete_an_event(self) -> None:
+        if not self.on_postgresql():
+            pytest.skip("the append-only trigger exists on PostgreSQL only")
+        target = self.police_events()[0]
+        for statement in (
+            "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+            "DELETE FROM audit_auditevent WHERE id = %s",
+        ):
+            with (
+                self.subTest(statement),
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+            ):
+                _sql(statement, [target.id])
+        assert AuditEvent.objects.for_partner(self.police).get(pk=target.id).action == target.action
+
+    def test_decimals_and_dates_hash_as_they_read_back(self) -> None:
+        from datetime import date
+        from decimal import Decimal
+
+        record_event(
+            actor=None,
+            partner=self.council,
+            action="test.types",
+            after={"amount": Decimal("1234.50"), "effective": date(2026, 4, 1)},
+        )
+        event = AuditEvent.objects.for_partner(self.council).get(action="test.types")
+        assert event.after == {"amount": "1234.50", "effective": "2026-04-01"}
+        assert [r.broken for r in verify_all()] == [None] * 5

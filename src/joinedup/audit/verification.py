@@ -1,0 +1,105 @@
+"""Walks every audit chain and reports the first broken link in each.
+
+Run by ``joinedup audit verify``. It reads every partner's events, so it is a system job and
+says so with ``unscoped``; it never changes anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from joinedup.audit.chain import GENESIS_HASH, event_hash
+from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.partnership.models import Partner
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    chain: str
+    event_id: int | None
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event id {self.event_id}" if self.event_id is not None else "after the last event"
+        return f"{self.chain}: seq {self.seq}, {where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chain: str
+    events: int
+    broken: BrokenLink | None
+
+
+def _chains() -> Iterator[tuple[str, int | None]]:
+    yield "global", None
+    for partner_id, code in Partner.objects.order_by("pk").values_list("pk", "code"):
+        yield f"partner {code} (id {partner_id})", partner_id
+
+
+def verify_chain(name: str, partner_id: int | None) -> ChainReport:
+    events = AuditEvent.objects.unscoped(reason="audit verification reads every chain")
+    events = (
+        events.filter(partner__isnull=True) if partner_id is None else events.filter(partner_id=partner_id)
+    )
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for event in events.order_by("seq").iterator(chunk_size=2000):
+        count += 1
+        if event.seq != expected_seq:
+            return ChainReport(
+                name, count, BrokenLink(name, event.id, expected_seq, f"event seq {expected_seq} is missing")
+            )
+        if event.prev_hash != expected_prev:
+            return ChainReport(
+                name, count, BrokenLink(name, event.id, event.seq, "does not link to the event before it")
+            )
+        recomputed = event_hash(
+            partner_id=event.partner_id,
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            before=event.before,
+            after=event.after,
+            request_id=event.request_id,
+            prev_hash=event.prev_hash,
+        )
+        if recomputed != event.hash:
+            return ChainReport(
+                name,
+                count,
+                BrokenLink(name, event.id, event.seq, "its content was changed after it was written"),
+            )
+        expected_prev = event.hash
+        expected_seq += 1
+
+    heads = (
+        AuditChainHead.objects.filter(partner__isnull=True)
+        if partner_id is None
+        else AuditChainHead.objects.filter(partner_id=partner_id)
+    )
+    head = heads.first()
+    head_seq = head.seq if head else 0
+    if head_seq != expected_seq - 1 or (head is not None and head.hash != expected_prev):
+        return ChainReport(
+            name,
+            count,
+            BrokenLink(name, None, expected_seq, f"the chain head records {head_seq} events; {count} remain"),
+        )
+    return ChainReport(name, count, None)
+
+
+def verify_all(progress: Callable[[ChainReport], None] | None = None) -> list[ChainReport]:
+    reports = []
+    for name, partner_id in _chains():
+        report = verify_chain(name, partner_id)
+        reports.append(report)
+        if progress is not None:
+            progress(report)
+    return reports

@@ -1,0 +1,114 @@
+"""The tenancy rule in code: partner-owned rows are read only through a partner scope.
+
+``Model.objects`` on a partner-owned model returns a queryset that refuses to run until it
+has been scoped with ``for_partner`` / ``for_partners``. Forgetting the scope is therefore an
+exception in development and tests, never a silent leak of another partner's rows.
+System jobs that must see every partner (audit verification, migrations of data) say so with
+``unscoped(reason=...)``, which is greppable and reviewed.
+
+Django's own machinery (cascading deletes, forward foreign-key access) uses the model's base
+manager, which is left unguarded on purpose: those paths start from an object already read
+through a scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from joinedup.partnership.models import Partner
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class UnscopedQueryError(RuntimeError):
+    """A partner-owned table was queried without a partner scope."""
+
+
+class PartnerScopedQuerySet(models.QuerySet[_M]):
+    _scoped: bool = False
+
+    def _clone(self) -> Self:
+        clone: Self = super()._clone()  # type: ignore[misc]  # private in the stubs
+        clone._scoped = self._scoped
+        return clone
+
+    def _require_scope(self) -> None:
+        if not self._scoped:
+            raise UnscopedQueryError(
+                f"{self.model.__name__} is partner-owned: scope the query with "
+                f".for_partner(partner) or .for_partners(partners) before reading or writing it."
+            )
+
+    def for_partner(self, partner: Partner | int) -> Self:
+        clone = self.filter(partner=partner)
+        clone._scoped = True
+        return clone
+
+    def for_partners(self, partners: Iterable[Partner | int]) -> Self:
+        clone = self.filter(partner__in=list(partners))
+        clone._scoped = True
+        return clone
+
+    def unscoped(self, *, reason: str) -> Self:
+        if not reason.strip():
+            raise ValueError("Say why this query may see every partner.")
+        clone: Self = self._chain()  # type: ignore[attr-defined]  # private in the stubs
+        clone._scoped = True
+        return clone
+
+    # Every way a queryset reaches the database passes one of these.
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def _iterator(self, use_chunked_fetch: bool, chunk_size: int | None) -> Any:
+        self._require_scope()
+        return super()._iterator(use_chunked_fetch, chunk_size)  # type: ignore[misc]
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._require_scope()
+        return super().delete()
+
+    def explain(self, *, format: str | None = None, **options: Any) -> str:
+        self._require_scope()
+        return super().explain(format=format, **options)
+
+
+class PartnerScopedManager(models.Manager[_M]):
+    """Default manager of partner-owned models. Creating rows needs no scope: ``create``
+    and ``bulk_create`` take the partner from the row itself."""
+
+    def get_queryset(self) -> PartnerScopedQuerySet[_M]:
+        return PartnerScopedQuerySet(self.model, using=self._db)
+
+    def for_partner(self, partner: Partner | int) -> PartnerScopedQuerySet[_M]:
+        return self.get_queryset().for_partner(partner)
+
+    def for_partners(self, partners: Iterable[Partner | int]) -> PartnerScopedQuerySet[_M]:
+        return self.get_queryset().for_partners(partners)
+
+    def unscoped(self, *, reason: str) -> PartnerScopedQuerySet[_M]:
+        return self.get_queryset().unscoped(reason=reason)

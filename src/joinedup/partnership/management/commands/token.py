@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from joinedup.partnership.models import ApiToken
+from joinedup.partnership.services import api_token_create, api_token_revoke
+
+
+class Command(BaseCommand):
+    help = "API tokens: `token create USERNAME` prints a new token; `token revoke PREFIX` revokes one."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="Create a token and print it (it is shown only once).")
+        create.add_argument("username")
+        create.add_argument("--name", default="", help="What the token is for.")
+        revoke = sub.add_parser("revoke", help="Revoke a token by its prefix (the first 12 characters).")
+        revoke.add_argument("prefix")
+        sub.add_parser("list", help="List tokens (prefixes only).")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "create":
+            user = get_user_model().objects.filter(username=options["username"]).first()
+            if user is None:
+                raise CommandError(f"No user {options['username']!r}.")
+            _, raw = api_token_create(actor=None, user=user, name=options["name"])
+            self.stdout.write(raw)
+        elif action == "revoke":
+            matches = list(ApiToken.objects.filter(prefix=options["prefix"][:12]))
+            if len(matches) != 1:
+                raise CommandError(
+                    f"{len(matches)} tokens match {options['prefix']!r}; give the 12-character prefix."
+                )
+            try:
+                api_token_revoke(actor=None, token=matches[0])
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+            self.stdout.write(f"Revoked {matches[0].prefix}…")
+        else:
+            for token in ApiToken.objects.select_related("user"):
+                state = "revoked" if token.revoked_at else "active"
+                self.stdout.write(f"{token.prefix}…  {token.user.get_username():20}  {state:8}  {token.name}")

@@ -1,0 +1,93 @@
+"""The one answer to "may this user do X on partner P", used by web, API and CLI alike.
+
+Permissions are named ``app.action``; each role grants a fixed set. A permission is granted
+on a partner only through a membership on that partner — there are no global grants, so a
+shared-services administrator holds ``service_admin`` on each partner it serves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from joinedup.partnership.models import Membership, Partner, Role
+
+_EVERY_MEMBER = {"partnership.view"}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SERVICE_ADMIN: frozenset(
+        _EVERY_MEMBER
+        | {"partnership.manage_members", "audit.view", "people.view", "payroll.view", "ledger.view"}
+    ),
+    Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change"}),
+    Role.PAYROLL_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate"}),
+    Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
+    Role.FINANCE_OFFICER: frozenset(_EVERY_MEMBER | {"ledger.view", "ledger.post"}),
+    Role.MANAGER: frozenset(_EVERY_MEMBER | {"people.view_team"}),
+    Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view"}),
+    Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate"}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(_EVERY_MEMBER | {"audit.view", "privacy.manage"}),
+    Role.VIEWER: frozenset(_EVERY_MEMBER),
+}
+
+ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+def _partner_id(partner: Partner | int) -> int:
+    return partner if isinstance(partner, int) else partner.pk
+
+
+def _roles_by_partner(user: Any) -> dict[int, frozenset[str]]:
+    """Roles per partner id, cached on the user object for the life of the request."""
+    cached: dict[int, frozenset[str]] | None = getattr(user, "_joinedup_roles", None)
+    if cached is not None:
+        return cached
+    roles: dict[int, set[str]] = {}
+    if user is not None and user.is_authenticated and user.is_active:
+        for partner_id, role in Membership.objects.filter(user=user, partner__active=True).values_list(
+            "partner_id", "role"
+        ):
+            roles.setdefault(partner_id, set()).add(role)
+    frozen = {pid: frozenset(r) for pid, r in roles.items()}
+    user._joinedup_roles = frozen
+    return frozen
+
+
+def forget_cached_roles(user: Any) -> None:
+    if hasattr(user, "_joinedup_roles"):
+        del user._joinedup_roles
+
+
+def roles_on(user: Any, partner: Partner | int) -> frozenset[str]:
+    return _roles_by_partner(user).get(_partner_id(partner), frozenset())
+
+
+def has_permission(user: Any, permission: str, partner: Partner | int) -> bool:
+    if permission not in ALL_PERMISSIONS:
+        raise ValueError(f"Unknown permission {permission!r}.")
+    return any(permission in ROLE_PERMISSIONS[role] for role in roles_on(user, partner))
+
+
+def is_member(user: Any, partner: Partner | int) -> bool:
+    return bool(roles_on(user, partner))
+
+
+def partner_ids_with(user: Any, permission: str) -> list[int]:
+    if permission not in ALL_PERMISSIONS:
+        raise ValueError(f"Unknown permission {permission!r}.")
+    return sorted(
+        pid
+        for pid, roles in _roles_by_partner(user).items()
+        if any(permission in ROLE_PERMISSIONS[role] for role in roles)
+    )
+
+
+def authorise(user: Any, permission: str, partner: Partner | int) -> None:
+    """Raise PermissionDenied unless ``user`` holds ``permission`` on ``partner``.
+
+    Callers that resolve an object by id first check membership and answer 404 when the
+    user has none on the object's partner, so a foreign object's existence is not revealed.
+    """
+    if not has_permission(user, permission, partner):
+        raise PermissionDenied(f"You do not have permission to {permission} for this partner.")

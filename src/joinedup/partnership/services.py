@@ -1,0 +1,184 @@
+"""Every change to partners, memberships, users and API tokens: one function each, atomic,
+with its audit event written in the same transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from joinedup.audit.services import record_event
+from joinedup.partnership.models import ApiToken, Membership, Partner, PartnerKind, Role, User
+from joinedup.partnership.permissions import authorise, forget_cached_roles
+
+TOKEN_PREFIX = "jup_"  # noqa: S105 — a label, not a secret
+
+
+def _partner_fields(partner: Partner) -> dict[str, Any]:
+    return {
+        "name": partner.name,
+        "code": partner.code,
+        "kind": partner.kind,
+        "employer_paye_reference": partner.employer_paye_reference,
+        "accounts_office_reference": partner.accounts_office_reference,
+        "active": partner.active,
+    }
+
+
+@transaction.atomic
+def partner_create(
+    *,
+    actor: Any,
+    name: str,
+    code: str,
+    kind: str,
+    employer_paye_reference: str = "",
+    accounts_office_reference: str = "",
+) -> Partner:
+    """Add a partner to the partnership. Only the platform's superusers (or the system, with
+    ``actor=None``) may: no partner's administrator can create another partner."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied("Only a platform administrator can add a partner.")
+    partner = Partner(
+        name=name.strip(),
+        code=code.strip().upper(),
+        kind=kind,
+        employer_paye_reference=employer_paye_reference.strip(),
+        accounts_office_reference=accounts_office_reference.strip(),
+    )
+    if kind not in PartnerKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(PartnerKind.values)}."})
+    partner.full_clean()
+    partner.save()
+    record_event(
+        actor=actor, partner=partner, action="partner.created", target=partner, after=_partner_fields(partner)
+    )
+    return partner
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, password: str | None, email: str = "", full_name: str = ""
+) -> User:
+    user_model = User
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": "Enter a username."})
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"The username {username!r} is taken."})
+    first, _, last = full_name.strip().partition(" ")
+    user = user_model(username=username, email=email.strip(), first_name=first, last_name=last)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_event(
+        actor=actor,
+        partner=None,
+        action="user.created",
+        target=user,
+        after={"username": user.username, "email": user.email, "full_name": full_name.strip()},
+    )
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor: Any, user: Any, partner: Partner, role: str) -> Membership:
+    """Give ``user`` a role on ``partner``. The actor must administer that partner (or be
+    the system, with ``actor=None``, as the demo seeder and first set-up are)."""
+    if actor is not None and not actor.is_superuser:
+        authorise(actor, "partnership.manage_members", partner)
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    membership, created = Membership.objects.get_or_create(user=user, partner=partner, role=role)
+    if created:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="membership.granted",
+            target=membership,
+            after={"user": user.get_username(), "role": role},
+        )
+    forget_cached_roles(user)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    if actor is not None and not actor.is_superuser:
+        authorise(actor, "partnership.manage_members", membership.partner)
+    before = {"user": membership.user.get_username(), "role": membership.role}
+    record_event(
+        actor=actor, partner=membership.partner, action="membership.revoked", target=membership, before=before
+    )
+    membership.delete()
+    forget_cached_roles(membership.user)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken, str]:
+    """Create a bearer token for ``user``; returns the stored record and the token itself,
+    which is not kept and cannot be shown again."""
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied("You can only create tokens for yourself.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:12], digest=_digest(raw))
+    record_event(
+        actor=actor,
+        partner=None,
+        action="api_token.created",
+        target=token,
+        after={"user": user.get_username(), "prefix": token.prefix, "name": token.name},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
+        raise PermissionDenied("You can only revoke your own tokens.")
+    if token.revoked_at is not None:
+        raise ValidationError({"token": "This token is already revoked."})
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(
+        actor=actor,
+        partner=None,
+        action="api_token.revoked",
+        target=token,
+        after={"user": token.user.get_username(), "prefix": token.prefix},
+    )
+    return token
+
+
+def api_token_authenticate(raw: str) -> Any | None:
+    """The active user a bearer token belongs to, or None. Not a state change worth an audit
+    event; ``last_used_at`` is touched at most once a minute to keep reads cheap."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PayrollConfig(AppConfig):
+    name = "joinedup.payroll"
+    label = "payroll"

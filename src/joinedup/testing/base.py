@@ -1,0 +1,72 @@
+"""The test base every app's tests share: a small partnership with users from each partner,
+in the roles the tenancy tests need (healthchecks' BaseTestCase, joinedup-shaped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client, TestCase
+
+from joinedup.partnership.models import Partner, PartnerKind, Role
+from joinedup.partnership.services import api_token_create, membership_grant, partner_create, user_create
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 — test users only
+
+
+class PartnerTestCase(TestCase):
+    council: Partner
+    police: Partner
+    fire: Partner
+    shared: Partner
+    ops_admin: Any
+    council_hr: Any
+    police_hr: Any
+    union_rep: Any
+    shared_dpo: Any
+    council_employee: Any
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.council = partner_create(
+            actor=None, name="Wessex County Council", code="WCC", kind=PartnerKind.COUNCIL
+        )
+        cls.police = partner_create(
+            actor=None, name="Wessex Constabulary", code="WPOL", kind=PartnerKind.POLICE
+        )
+        cls.fire = partner_create(
+            actor=None, name="Wessex Fire and Rescue", code="WFRS", kind=PartnerKind.FIRE
+        )
+        cls.shared = partner_create(
+            actor=None, name="Wessex Shared Services", code="WSS", kind=PartnerKind.SHARED_SERVICE
+        )
+        everyone = [cls.council, cls.police, cls.fire, cls.shared]
+        cls.ops_admin = cls.make_user("ops.admin", [(p, Role.SERVICE_ADMIN) for p in everyone])
+        cls.council_hr = cls.make_user("council.hr", [(cls.council, Role.HR_OFFICER)])
+        cls.police_hr = cls.make_user("police.hr", [(cls.police, Role.HR_OFFICER)])
+        cls.union_rep = cls.make_user(
+            "union.rep", [(cls.council, Role.UNION_REP), (cls.police, Role.UNION_REP)]
+        )
+        cls.shared_dpo = cls.make_user("shared.dpo", [(p, Role.DATA_PROTECTION_OFFICER) for p in everyone])
+        cls.council_employee = cls.make_user("council.employee", [(cls.council, Role.EMPLOYEE)])
+
+    @classmethod
+    def make_user(cls, username: str, grants: list[tuple[Partner, str]]) -> Any:
+        user = user_create(actor=None, username=username, password=PASSWORD, full_name=username.title())
+        for partner, role in grants:
+            membership_grant(actor=None, user=user, partner=partner, role=role)
+        return user
+
+    def api(self, user: Any) -> Client:
+        """A client that sends ``user``'s bearer token with every request."""
+        _, raw = api_token_create(actor=None, user=user)
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    def signed_in(self, user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    @staticmethod
+    def on_postgresql() -> bool:
+        return connection.vendor == "postgresql"

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from joinedup.partnership.models import Role
+from joinedup.partnership.permissions import has_permission, roles_on
+from joinedup.web.current import current_partner as _current_partner
+from joinedup.web.current import switchable_partners
+
+
+def current_partner(request: HttpRequest) -> dict[str, Any]:
+    partner = _current_partner(request)
+    if partner is None:
+        return {"current_partner": None, "switchable_partners": [], "current_roles": []}
+    labels = dict(Role.choices)
+    return {
+        "current_partner": partner,
+        "switchable_partners": switchable_partners(request),
+        "current_roles": sorted(labels[r] for r in roles_on(request.user, partner)),
+        "can_view_audit": has_permission(request.user, "audit.view", partner),
+    }

@@ -1,0 +1,41 @@
+"""Which partner the signed-in user is working on: kept in the session, always one the user
+holds a role on (falling back to their first partner)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import is_member
+from joinedup.partnership.selectors import partners_visible_to
+
+SESSION_KEY = "joinedup_partner_id"
+
+
+def current_partner(request: HttpRequest) -> Partner | None:
+    if not request.user.is_authenticated:
+        return None
+    cached: Partner | None = getattr(request, "_joinedup_partner", None)
+    if cached is not None:
+        return cached
+    visible = list(partners_visible_to(request.user))
+    chosen = request.session.get(SESSION_KEY)
+    partner = next((p for p in visible if p.pk == chosen), visible[0] if visible else None)
+    request._joinedup_partner = partner  # type: ignore[attr-defined]
+    request._joinedup_partners = visible  # type: ignore[attr-defined]
+    return partner
+
+
+def switchable_partners(request: HttpRequest) -> list[Partner]:
+    current_partner(request)
+    return list(getattr(request, "_joinedup_partners", []))
+
+
+def choose_partner(request: HttpRequest, partner_id: int) -> bool:
+    if not is_member(request.user, partner_id):
+        return False
+    request.session[SESSION_KEY] = partner_id
+    for attr in ("_joinedup_partner", "_joinedup_partners"):
+        if hasattr(request, attr):
+            delattr(request, attr)
+    return True

@@ -1,0 +1,88 @@
+"""Server-rendered pages. Each view parses, authorises through a selector, and renders."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.audit.selectors import audit_events_for
+from joinedup.web.current import choose_partner, current_partner
+
+
+class SignInView(LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = AuthenticationForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(LogoutView):
+    pass
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"partner": current_partner(request)})
+
+
+@login_required
+@require_POST
+def switch_partner(request: HttpRequest) -> HttpResponse:
+    try:
+        partner_id = int(request.POST.get("partner", ""))
+    except ValueError as exc:
+        raise Http404("No such partner.") from exc
+    if not choose_partner(request, partner_id):
+        raise Http404("No such partner.")
+    return redirect("web:home")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def audit_events(request: HttpRequest) -> HttpResponseBase:
+    partner = current_partner(request)
+    if partner is None:
+        raise Http404("You hold no role on any partner.")
+    action = request.GET.get("action", "").strip()
+    events = audit_events_for(request.user, partner=partner, action=action)
+    if request.GET.get("format") == "csv":
+        writer = csv.writer(_Echo())
+        header = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "request_id", "hash"]
+        rows = (
+            [
+                e.seq,
+                e.occurred_at.isoformat(),
+                e.actor_label,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.request_id,
+                e.hash,
+            ]
+            for e in events.iterator(chunk_size=2000)
+        )
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in _prepend(header, rows)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="audit-{partner.code.lower()}.csv"'
+        return response
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {"page": page, "action": action, "partner": partner}
+    template = "web/_audit_table.html" if request.headers.get("HX-Request") else "web/audit_events.html"
+    return render(request, template, context)
+
+
+def _prepend(first: list[Any], rest: Any) -> Any:
+    yield first
+    yield from rest

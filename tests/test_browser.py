@@ -1,0 +1,97 @@
+"""A real browser (Debian's chromium, driven by Playwright) signs in as two demo users and
+checks what each sees. Skipped, and recorded as skipped for .ci/run, when chromium is absent."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from joinedup.demo.seed import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the Django test database is
+    # still used synchronously, from the live server's own thread.
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo(live_server: Any) -> str:
+    from django.core.management import call_command
+
+    call_command("demo", "--no-serve", "--employees", "0", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return str(live_server.url)
+
+
+def sign_in(browser: Any, base: str, username: str) -> Any:
+    page = browser.new_page()
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_the_council_hr_officer_sees_only_the_council(browser: Any, demo: str) -> None:
+    page = sign_in(browser, demo, "council.hr")
+    assert page.get_by_test_id("current-partner").inner_text() == "Wessex County Council"
+    assert page.locator("#partner-switcher").count() == 0
+    assert "Wessex Constabulary" not in page.content()
+    assert page.get_by_role("link", name="Audit trail", exact=True).count() == 0
+    page.close()
+
+
+def test_the_service_admin_switches_partner_by_keyboard_and_reads_its_audit_trail(
+    browser: Any, demo: str
+) -> None:
+    page = sign_in(browser, demo, "ops.admin")
+    options = page.locator("#partner-switcher option").all_inner_texts()
+    assert sorted(options) == [
+        "Wessex Constabulary",
+        "Wessex County Council",
+        "Wessex Fire and Rescue Service",
+        "Wessex Shared Services",
+    ]
+    page.get_by_label("Working for").select_option(label="Wessex Constabulary")
+    page.get_by_role("button", name="Switch").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_test_id("current-partner").inner_text() == "Wessex Constabulary"
+    page.get_by_role("link", name="Audit trail", exact=True).click()
+    table = page.get_by_test_id("audit-table")
+    assert "partner.created" in table.inner_text()
+    assert "membership.granted" in table.inner_text()
+    page.close()
