@@ -40,6 +40,27 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_encryption_keys() -> list[str]:
+    """Fernet keys for personal data encrypted at rest (bank details). The first encrypts;
+    all decrypt, so a key can be rotated by putting the new one first."""
+    raw = env_str("FIELD_ENCRYPTION_KEYS", "")
+    if raw:
+        return [k.strip() for k in raw.split(",") if k.strip()]
+    if PRODUCTION:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS in production (Fernet keys, comma-separated).")
+    from cryptography.fernet import Fernet
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "field_encryption_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()]
+
+
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
@@ -55,6 +76,7 @@ INSTALLED_APPS = [
     "joinedup.core",
     "joinedup.partnership",
     "joinedup.audit",
+    "joinedup.people",
     "joinedup.payroll",
     "joinedup.api",
     "joinedup.web",

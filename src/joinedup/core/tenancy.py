@@ -43,13 +43,17 @@ class PartnerScopedQuerySet(models.QuerySet[_M]):
                 f".for_partner(partner) or .for_partners(partners) before reading or writing it."
             )
 
+    def scope_filter(self, partner_ids: list[int]) -> models.Q:
+        """Rows the given partners may see. Most partner-owned rows carry ``partner``;
+        models seen through other rows (a person, through employments) override this."""
+        return models.Q(partner__in=partner_ids)
+
     def for_partner(self, partner: Partner | int) -> Self:
-        clone = self.filter(partner=partner)
-        clone._scoped = True
-        return clone
+        return self.for_partners([partner])
 
     def for_partners(self, partners: Iterable[Partner | int]) -> Self:
-        clone = self.filter(partner__in=list(partners))
+        ids = [p if isinstance(p, int) else p.pk for p in partners]
+        clone = self.filter(self.scope_filter(ids))
         clone._scoped = True
         return clone
 
@@ -101,8 +105,23 @@ class PartnerScopedManager(models.Manager[_M]):
     """Default manager of partner-owned models. Creating rows needs no scope: ``create``
     and ``bulk_create`` take the partner from the row itself."""
 
+    queryset_class: type[PartnerScopedQuerySet[Any]] = PartnerScopedQuerySet
+
+    def __init__(self, queryset_class: type[PartnerScopedQuerySet[Any]] | None = None) -> None:
+        super().__init__()
+        if queryset_class is not None:
+            self.queryset_class = queryset_class
+
     def get_queryset(self) -> PartnerScopedQuerySet[_M]:
-        return PartnerScopedQuerySet(self.model, using=self._db)
+        queryset = self.queryset_class(self.model, using=self._db)
+        # A related manager reached from a partner-owned row (``split.shares``) is already
+        # inside that row's scope: its children belong to the same partner. One reached from
+        # a row that belongs to no partner (``person.employments``) is not, and stays refused
+        # until scoped, since it would list every partner's rows.
+        parent = getattr(self, "instance", None)
+        if parent is not None and getattr(parent, "partner_id", None) is not None:
+            queryset._scoped = True
+        return queryset
 
     def for_partner(self, partner: Partner | int) -> PartnerScopedQuerySet[_M]:
         return self.get_queryset().for_partner(partner)

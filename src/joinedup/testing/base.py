@@ -24,6 +24,7 @@ class PartnerTestCase(TestCase):
     police_hr: Any
     union_rep: Any
     shared_dpo: Any
+    shared_hr: Any
     council_employee: Any
 
     @classmethod
@@ -48,6 +49,8 @@ class PartnerTestCase(TestCase):
             "union.rep", [(cls.council, Role.UNION_REP), (cls.police, Role.UNION_REP)]
         )
         cls.shared_dpo = cls.make_user("shared.dpo", [(p, Role.DATA_PROTECTION_OFFICER) for p in everyone])
+        # The shared service's HR team works for every partner.
+        cls.shared_hr = cls.make_user("shared.hr", [(p, Role.HR_OFFICER) for p in everyone])
         cls.council_employee = cls.make_user("council.employee", [(cls.council, Role.EMPLOYEE)])
 
     @classmethod

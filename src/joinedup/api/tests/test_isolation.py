@@ -4,18 +4,77 @@ covered as soon as it exists — and fails here until its id parameters have a s
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from joinedup.api.main import api
 from joinedup.audit.models import AuditEvent
+from joinedup.people.models import Absence, Secondment, TupeTransfer
+from joinedup.people.services import absence_request, secondment_create, tupe_transfer
 from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.people import PeopleTestCase
 
 # For each path parameter: how to find an object of the *constabulary* to ask for.
-POLICE_SAMPLES: dict[str, Callable[[PartnerTestCase], Any]] = {
+POLICE_SAMPLES: dict[str, Callable[[Any], Any]] = {
     "partner_id": lambda t: t.police.pk,
-    "event_id": lambda t: AuditEvent.objects.for_partner(t.police).order_by("seq").first().pk,  # type: ignore[union-attr]
+    "event_id": lambda t: AuditEvent.objects.for_partner(t.police).order_by("seq")[0].pk,
+    "person_id": lambda t: t.police_emp.person_id,
+    "employment_id": lambda t: t.police_emp.pk,
+    "post_id": lambda t: t.police_post.pk,
+    "secondment_id": lambda t: t.police_secondment.pk,
+    "transfer_id": lambda t: t.police_transfer.pk,
+    "absence_id": lambda t: t.police_absence.pk,
+}
+
+# A valid body for each route that takes one, so a 404 proves the partner rule and not a
+# rejected body. A new write route fails the test until it has one here.
+BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
+    ("POST", "/api/v1/partners/{partner_id}/employments"): lambda t: {
+        "person": {
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1990-01-01",
+            "ni_number": "AA999999A",
+        },
+        "payroll_number": "NEW1",
+        "start_date": "2026-01-05",
+        "terms": {"fte": "1", "weekly_hours": "37", "scheme": "njc-test", "pay_point": "SCP5"},
+    },
+    ("POST", "/api/v1/employments/{employment_id}/terms"): lambda t: {
+        "effective_from": "2026-04-01",
+        "reason": "Increment",
+        "pay_point": "SCP25",
+    },
+    ("POST", "/api/v1/employments/{employment_id}/end"): lambda t: {
+        "end_date": "2026-12-31",
+        "reason": "Left",
+    },
+    ("POST", "/api/v1/employments/{employment_id}/cost-splits"): lambda t: {
+        "effective_from": "2026-04-01",
+        "reason": "Shared",
+        "shares": [{"partner_id": t.police.pk, "percent": "100"}],
+    },
+    ("POST", "/api/v1/employments/{employment_id}/secondments"): lambda t: {
+        "host_partner_id": t.council.pk,
+        "role_title": "Analyst",
+        "start_date": "2027-01-04",
+        "end_date": "2027-03-31",
+    },
+    ("POST", "/api/v1/partners/{partner_id}/transfers"): lambda t: {
+        "to_partner_id": t.shared.pk,
+        "transfer_date": "2026-10-01",
+        "reference": "T9",
+        "employment_ids": [t.police_emp.pk],
+    },
+    ("POST", "/api/v1/employments/{employment_id}/absences"): lambda t: {
+        "kind": "annual_leave",
+        "start_date": "2026-11-02",
+        "end_date": "2026-11-03",
+    },
+    ("POST", "/api/v1/absences/{absence_id}/decision"): lambda t: {"approve": True},
 }
 
 
@@ -29,7 +88,38 @@ def _routes_with_ids() -> list[tuple[str, str, list[str]]]:
     return routes
 
 
-class TestEveryRouteHidesOtherPartnersObjects(PartnerTestCase):
+class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
+    police_secondment: Secondment
+    police_absence: Absence
+    police_transfer: TupeTransfer
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.police_secondment = secondment_create(
+            actor=cls.shared_hr,
+            employment=cls.police_emp,
+            host_partner=cls.fire,
+            role_title="Analyst",
+            start_date=date(2026, 5, 1),
+            end_date=date(2026, 6, 30),
+        )
+        cls.police_absence = absence_request(
+            actor=cls.shared_hr,
+            employment=cls.police_emp,
+            kind="annual_leave",
+            start_date=date(2026, 7, 6),
+            end_date=date(2026, 7, 7),
+        )
+        cls.police_transfer = tupe_transfer(
+            actor=cls.shared_hr,
+            from_partner=cls.police,
+            to_partner=cls.shared,
+            transfer_date=date(2026, 9, 1),
+            reference="TUPE-P1",
+            employments=[cls.shared_person_police],
+        ).transfer
+
     def test_every_route_with_an_id_answers_404_for_another_partners_object(self) -> None:
         routes = _routes_with_ids()
         assert len(routes) >= 3  # the enumeration itself must find routes
@@ -41,8 +131,11 @@ class TestEveryRouteHidesOtherPartnersObjects(PartnerTestCase):
             url = path
             for param in params:
                 url = url.replace(f"{{{param}}}", str(POLICE_SAMPLES[param](self)))
+            body = BODIES.get((method, path))
+            assert method == "GET" or body is not None, f"{method} {path}: add a valid body to BODIES"
             with self.subTest(f"{method} {path}"):
-                response = client.generic(method, url, data="{}", content_type="application/json")
+                payload = json.dumps(body(self) if body else {})
+                response = client.generic(method, url, data=payload, content_type="application/json")
                 assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
                 assert response.json() == {"detail": "Not found."}
         assert AuditEvent.objects.for_partner(self.police).count() == events_before

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 
 def _run_check(extra_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     env = {
@@ -30,6 +32,7 @@ def test_the_production_settings_pass_djangos_deployment_checks(tmp_path: Path) 
             "SECRET_KEY": "x" * 30 + "-not-a-real-key-but-long-and-varied-1234567890",
             "ALLOWED_HOSTS": "joinedup.example",
             "JOINEDUP_VAR_DIR": str(tmp_path),
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         },
         "--deploy",
         "--fail-level",
@@ -37,6 +40,19 @@ def test_the_production_settings_pass_djangos_deployment_checks(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_encryption_keys(tmp_path: Path) -> None:
+    result = _run_check(
+        {
+            "JOINEDUP_ENV": "production",
+            "SECRET_KEY": "y" * 60,
+            "ALLOWED_HOSTS": "joinedup.example",
+            "JOINEDUP_VAR_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode != 0
+    assert "Set FIELD_ENCRYPTION_KEYS in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:

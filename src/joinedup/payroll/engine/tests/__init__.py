@@ -1,0 +1,1 @@
+"""Tests for the payroll engine: plain pytest, no Django."""

@@ -1,0 +1,53 @@
+"""HR rules that are pure date and money arithmetic on top of the scheme data."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
+
+from django.core.exceptions import ValidationError
+
+from joinedup.people.models import PayPoint, PayRate
+
+HALF = Decimal("0.5")
+
+
+def pay_rate_on(point: PayPoint, on: date) -> Decimal:
+    """The full-time annual salary of ``point`` on ``on``: the latest award on or before it."""
+    rate = PayRate.objects.filter(point=point, effective_from__lte=on).order_by("-effective_from").first()
+    if rate is None:
+        raise ValidationError({"pay_point": f"{point} has no pay rate on {on:%d %B %Y}."})
+    return rate.annual
+
+
+def working_days_between(start: date, end: date) -> Decimal:
+    """Monday-to-Friday days from ``start`` to ``end`` inclusive. Bank holidays are not
+    deducted yet: schemes that give them on top of leave would count them as leave."""
+    if end < start:
+        return Decimal(0)
+    days = (end - start).days + 1
+    whole_weeks, rest = divmod(days, 7)
+    count = whole_weeks * 5
+    for offset in range(rest):
+        if (start + timedelta(days=whole_weeks * 7 + offset)).weekday() < 5:
+            count += 1
+    return Decimal(count)
+
+
+def leave_year_start(on: date) -> date:
+    """Leave years run from 1 April, as the four schemes' local agreements commonly set."""
+    return date(on.year if on.month >= 4 else on.year - 1, 4, 1)
+
+
+def complete_years(since: date, on: date) -> int:
+    years = on.year - since.year
+    if (on.month, on.day) < (since.month, since.day):
+        years -= 1
+    return max(years, 0)
+
+
+def prorate_leave(full_time_days: Decimal, fte: Decimal) -> Decimal:
+    """Part-time entitlement, rounded up to the next half day (the usual practice, in the
+    employee's favour)."""
+    exact = full_time_days * fte
+    return (exact / HALF).to_integral_value(rounding=ROUND_CEILING) * HALF

@@ -1,0 +1,346 @@
+"""Reads of people data, always through the partners the user may see.
+
+A person is visible to a user who holds ``people.view`` on a partner that employs them (or
+hosts their secondment), and to the person themselves. Employments are visible only to
+their own employer's staff: each partner sees only its own employment of a shared person."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.people.models import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
+    CostSplit,
+    Employment,
+    EmploymentTerms,
+    OrgUnit,
+    Person,
+    Post,
+    PostHolding,
+    Secondment,
+    TupeTransfer,
+)
+from joinedup.people.rules import complete_years, leave_year_start, prorate_leave
+
+_NI_LIKE = re.compile(r"^[A-Za-z]{2}\s*\d{2}\s*\d{2}\s*\d{2}\s*[A-Da-d]?$")
+# Sorts after every character a name can hold, to turn a prefix into an indexable range.
+_HIGH = "\U0010ffff"
+
+
+def _user_id(user: Any) -> int:
+    """The user's id, or 0 (no row has it) for an anonymous user."""
+    return int(user.pk) if getattr(user, "is_authenticated", False) and user.pk else 0
+
+
+def _viewable(user: Any, partner_ids: list[int] | None = None) -> list[int]:
+    ids = partner_ids_with(user, "people.view")
+    return [pid for pid in ids if pid in partner_ids] if partner_ids is not None else ids
+
+
+@dataclass
+class SearchHit:
+    person: Person
+    employments: list[Employment] = field(default_factory=list)
+
+
+def people_search(
+    user: Any, *, q: str, partner_ids: list[int] | None = None, limit: int = 50
+) -> list[SearchHit]:
+    """People matching a name prefix ("smi", "smith jo", "jo smith"), an NI number or a
+    payroll number, across the partners where the user holds ``people.view``. Each query
+    below walks an index, so the search stays fast at hundreds of thousands of people."""
+    ids = _viewable(user, partner_ids)
+    text = " ".join(q.split())
+    if not ids or len(text) < 2:
+        return []
+    employments = Employment.objects.for_partners(ids).select_related("person", "partner")
+    matches: list[Employment] = []
+    if _NI_LIKE.match(text):
+        ni = text.replace(" ", "").upper()
+        matches += employments.filter(person__ni_number__startswith=ni)[:limit]
+    matches += employments.filter(payroll_number=text.upper())[:limit]
+    matches += employments.filter(payroll_number=text)[:limit]
+    folded = text.casefold()
+    # "lovelace a" is a prefix of the stored "family given"; "ada lov" is a given name and
+    # the start of a family name: scan the family-name range, then check the given name.
+    matches += employments.filter(
+        person__search_name__gte=folded, person__search_name__lt=folded + _HIGH
+    ).order_by("person__search_name", "partner_id")[:limit]
+    tokens = folded.split(" ")
+    if len(tokens) > 1:
+        family, given = tokens[-1], " ".join(tokens[:-1])
+        matches += employments.filter(
+            person__search_name__gte=family,
+            person__search_name__lt=family + _HIGH,
+            person__given_name__istartswith=given,
+        ).order_by("person__search_name", "partner_id")[:limit]
+    if len(matches) < limit:
+        posts = (
+            Post.objects.for_partners(ids).filter(title__icontains=text).values_list("pk", flat=True)[:200]
+        )
+        holdings = (
+            PostHolding.objects.for_partners(ids)
+            .filter(post_id__in=list(posts), end_date__isnull=True)
+            .values_list("employment_id", flat=True)[:limit]
+        )
+        matches += employments.filter(pk__in=list(holdings))
+    hits: dict[int, SearchHit] = {}
+    for employment in matches:
+        hit = hits.setdefault(employment.person_id, SearchHit(employment.person))
+        if all(e.pk != employment.pk for e in hit.employments):
+            hit.employments.append(employment)
+    return list(hits.values())[:limit]
+
+
+def person_for(user: Any, *, person_id: int) -> Person:
+    """The person if the user may see them (through a partner, or as themselves); else 404."""
+    ids = _viewable(user)
+    person = Person.objects.for_partners(ids).filter(pk=person_id).first() if ids else None
+    if person is None:
+        own = getattr(user, "person", None) if user.is_authenticated else None
+        if own is not None and own.pk == person_id:
+            return own  # type: ignore[no-any-return]
+        raise Http404("No such person.")
+    return person
+
+
+def employments_of(user: Any, person: Person) -> QuerySet[Employment]:
+    """The person's employments with the partners where the user holds ``people.view``
+    (or all of them, to the person themselves)."""
+    if _user_id(user) is not None and person.user_id == user.pk:
+        return Employment.objects.unscoped(reason="a person sees all their own employments").filter(
+            person=person
+        )
+    return Employment.objects.for_partners(_viewable(user)).filter(person=person).select_related("partner")
+
+
+def employment_for(user: Any, *, employment_id: int) -> Employment:
+    ids = _viewable(user)
+    employment = (
+        Employment.objects.for_partners(ids)
+        .select_related("person", "partner")
+        .filter(pk=employment_id)
+        .first()
+    )
+    if employment is None:
+        own = Employment.objects.unscoped(reason="an employee reads their own employment").filter(
+            pk=employment_id, person__user_id=_user_id(user)
+        )
+        employment = own.select_related("person", "partner").first()
+    if employment is None:
+        raise Http404("No such employment.")
+    return employment
+
+
+def terms_history(employment: Employment) -> QuerySet[EmploymentTerms]:
+    return (
+        EmploymentTerms.objects.for_partner(employment.partner_id)
+        .filter(employment=employment)
+        .select_related("scheme", "pay_point", "line_manager__person")
+        .order_by("effective_from")
+    )
+
+
+def terms_as_at(employment: Employment, on: date) -> EmploymentTerms | None:
+    """The terms in force on ``on`` — the record as it was on that date."""
+    return terms_history(employment).filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+def org_units_for(user: Any, *, partner: Partner) -> QuerySet[OrgUnit]:
+    authorise(user, "people.view", partner)
+    return OrgUnit.objects.for_partner(partner).select_related("parent")
+
+
+def posts_for(user: Any, *, partner: Partner) -> QuerySet[Post]:
+    authorise(user, "people.view", partner)
+    return Post.objects.for_partner(partner).select_related("org_unit", "scheme", "grade_min", "grade_max")
+
+
+def post_for(user: Any, *, post_id: int) -> Post:
+    post = posts_for_any(user).filter(pk=post_id).first()
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def posts_for_any(user: Any) -> QuerySet[Post]:
+    return Post.objects.for_partners(_viewable(user)).select_related(
+        "org_unit", "scheme", "grade_min", "grade_max"
+    )
+
+
+@dataclass(frozen=True)
+class EstablishmentLine:
+    post: Post
+    filled_fte: Decimal
+
+    @property
+    def vacant_fte(self) -> Decimal:
+        return max(self.post.budgeted_fte - self.filled_fte, Decimal(0))
+
+    @property
+    def status(self) -> str:
+        if self.filled_fte == 0:
+            return "vacant"
+        return (
+            "over"
+            if self.filled_fte > self.post.budgeted_fte
+            else ("filled" if self.vacant_fte == 0 else "part filled")
+        )
+
+
+def establishment(user: Any, *, partner: Partner, on: date | None = None) -> list[EstablishmentLine]:
+    """Each post with the FTE filling it on ``on``, against its budget."""
+    on = on or timezone.localdate()
+    posts = (
+        posts_for(user, partner=partner)
+        .filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    )
+    filled = dict(
+        PostHolding.objects.for_partner(partner)
+        .filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("post_id")
+        .annotate(total=Sum("fte"))
+        .values_list("post_id", "total")
+    )
+    fte_places = Decimal("0.0001")
+    return [
+        EstablishmentLine(post, (filled.get(post.pk) or Decimal(0)).quantize(fte_places)) for post in posts
+    ]
+
+
+def cost_splits_of(employment: Employment) -> QuerySet[CostSplit]:
+    return (
+        CostSplit.objects.for_partner(employment.partner_id)
+        .filter(employment=employment)
+        .prefetch_related("shares__charged_partner")
+        .order_by("effective_from")
+    )
+
+
+def secondments_for(user: Any, *, partner: Partner) -> QuerySet[Secondment]:
+    """Secondments out of and into the partner. A host sees who is seconded and when, not
+    their pay."""
+    authorise(user, "people.view", partner)
+    return Secondment.objects.for_partner(partner).select_related(
+        "employment__person", "host_partner", "partner"
+    )
+
+
+def secondment_for(user: Any, *, secondment_id: int) -> Secondment:
+    found = Secondment.objects.for_partners(_viewable(user)).filter(pk=secondment_id)
+    secondment = found.select_related("employment__person", "host_partner", "partner").first()
+    if secondment is None:
+        raise Http404("No such secondment.")
+    return secondment
+
+
+def transfers_for(user: Any, *, partner: Partner) -> QuerySet[TupeTransfer]:
+    authorise(user, "people.view", partner)
+    return TupeTransfer.objects.for_partner(partner).select_related("partner", "to_partner")
+
+
+def transfer_for(user: Any, *, transfer_id: int) -> TupeTransfer:
+    transfer = TupeTransfer.objects.for_partners(_viewable(user)).filter(pk=transfer_id).first()
+    if transfer is None:
+        raise Http404("No such transfer.")
+    return transfer
+
+
+def absences_for(user: Any, *, partner: Partner) -> QuerySet[Absence]:
+    authorise(user, "people.view", partner)
+    return Absence.objects.for_partner(partner).select_related("employment__person")
+
+
+def absence_for(user: Any, *, absence_id: int) -> Absence:
+    absence = Absence.objects.for_partners(_viewable(user)).filter(pk=absence_id).first()
+    if absence is None:
+        own = Absence.objects.unscoped(reason="an employee reads their own absence").filter(
+            pk=absence_id, employment__person__user_id=_user_id(user)
+        )
+        absence = own.first()
+    if absence is None:
+        raise Http404("No such absence.")
+    return absence
+
+
+def team_of(user: Any, *, on: date | None = None) -> list[Employment]:
+    """Employments whose terms in force name one of the user's employments as line manager."""
+    on = on or timezone.localdate()
+    mine = Employment.objects.unscoped(reason="the user's own employments").filter(
+        person__user_id=_user_id(user)
+    )
+    team: list[Employment] = []
+    for manager in mine:
+        reports = (
+            EmploymentTerms.objects.for_partner(manager.partner_id)
+            .filter(line_manager=manager, effective_from__lte=on)
+            .select_related("employment__person")
+        )
+        for terms in reports:
+            current = terms_as_at(terms.employment, on)
+            in_team = current is not None and current.line_manager_id == manager.pk
+            listed = any(e.pk == terms.employment_id for e in team)
+            if in_team and not listed and terms.employment.is_active_on(on):
+                team.append(terms.employment)
+    return team
+
+
+def pending_requests_for_manager(user: Any) -> list[Absence]:
+    team = team_of(user)
+    return [
+        a
+        for e in team
+        for a in Absence.objects.for_partner(e.partner_id).filter(
+            employment=e, status=AbsenceStatus.REQUESTED
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class LeaveBalance:
+    year_start: date
+    entitlement: Decimal
+    taken_or_booked: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.entitlement - self.taken_or_booked
+
+
+def leave_balance(employment: Employment, *, on: date) -> LeaveBalance:
+    """Annual leave for the leave year containing ``on``: the scheme's days for the
+    employee's complete years of continuous service at the start of the year, pro rata to
+    FTE, less leave approved or awaiting a decision."""
+    year_start = leave_year_start(on)
+    terms = terms_as_at(employment, max(year_start, employment.start_date)) or terms_as_at(employment, on)
+    if terms is None:
+        return LeaveBalance(year_start, Decimal(0), Decimal(0))
+    years = complete_years(employment.continuous_service_date, year_start)
+    entitlement = prorate_leave(terms.scheme.leave_days(years), terms.fte)
+    used = (
+        Absence.objects.for_partner(employment.partner_id)
+        .filter(
+            employment=employment,
+            kind=AbsenceKind.ANNUAL_LEAVE,
+            status__in=[AbsenceStatus.REQUESTED, AbsenceStatus.APPROVED],
+            start_date__gte=year_start,
+            start_date__lt=year_start.replace(year=year_start.year + 1),
+        )
+        .aggregate(total=Sum("working_days"))["total"]
+    )
+    return LeaveBalance(year_start, entitlement, used or Decimal(0))
