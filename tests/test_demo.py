@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -9,10 +10,16 @@ from django.test import TestCase
 from joinedup.audit.verification import verify_all
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with
+from joinedup.people.models import CostSplit, Employment, Person, Secondment, TupeTransfer
+from joinedup.people.selectors import employments_of
+
+
+def _all(model: type) -> object:
+    return model.objects.unscoped(reason="the demo test counts every partner's rows")  # type: ignore[attr-defined]
 
 
 class TestDemoPartnership(TestCase):
-    def test_it_seeds_the_wessex_partnership_with_its_sign_ins(self) -> None:
+    def test_it_seeds_the_wessex_partnership_with_its_sign_ins_and_people(self) -> None:
         out = StringIO()
         call_command("demo", "--no-serve", "--employees", "200", stdout=out)
         assert sorted(Partner.objects.values_list("code", flat=True)) == ["WCC", "WFRS", "WPOL", "WSS"]
@@ -20,19 +27,28 @@ class TestDemoPartnership(TestCase):
         assert len(partner_ids_with(users.get(username="ops.admin"), "partnership.view")) == 4
         council_hr_partners = partner_ids_with(users.get(username="council.hr"), "partnership.view")
         assert council_hr_partners == [Partner.objects.get(code="WCC").pk]
-        assert Membership.objects.filter(role="employee").count() == 200 + 1  # + council.employee
-        assert "council.hr" in out.getvalue()
+        # 200 staff plus the shared chief executive; transferred staff keep one person record.
+        assert _all(Person).count() == 201  # type: ignore[attr-defined]
+        transfer = _all(TupeTransfer).get()  # type: ignore[attr-defined]
+        moved = transfer.items.count()
+        assert moved > 0
+        assert _all(Employment).count() == 201 + moved  # type: ignore[attr-defined]
+        split = _all(CostSplit).get()  # type: ignore[attr-defined]
+        assert {s.charged_partner.code: s.percent for s in split.shares.all()} == {
+            "WCC": Decimal(50),
+            "WFRS": Decimal(50),
+        }
+        secondment = _all(Secondment).get()  # type: ignore[attr-defined]
+        assert (secondment.partner.code, secondment.host_partner.code) == ("WCC", "WPOL")
+        employee = users.get(username="council.employee")
+        assert [e.partner.code for e in employments_of(employee, employee.person)] == ["WCC"]
         assert "password for all: wessex-demo-2026" in out.getvalue()
         assert [r.broken for r in verify_all()] == [None] * 5
 
     def test_running_it_again_adds_nothing(self) -> None:
         call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
-        counts = (Partner.objects.count(), get_user_model().objects.count(), Membership.objects.count())
+        counts = (Partner.objects.count(), Membership.objects.count(), _all(Employment).count())  # type: ignore[attr-defined]
         out = StringIO()
         call_command("demo", "--no-serve", "--employees", "50", stdout=out)
-        assert (
-            Partner.objects.count(),
-            get_user_model().objects.count(),
-            Membership.objects.count(),
-        ) == counts
+        assert (Partner.objects.count(), Membership.objects.count(), _all(Employment).count()) == counts  # type: ignore[attr-defined]
         assert "already present" in out.getvalue()

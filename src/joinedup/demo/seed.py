@@ -4,16 +4,14 @@ and adds nothing."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from joinedup.audit.services import record_event
-from joinedup.partnership.models import Membership, Partner, PartnerKind, Role
+from joinedup.demo.people import link_demo_users, seed_people
+from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 
 # Demo only: printed by `make demo`, documented in the README. Production has no default users.
@@ -54,6 +52,8 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("shared.dpo", "Dana Price", [(c, Role.DATA_PROTECTION_OFFICER) for c in ALL]),
     ("union.rep", "Uma Reid", [(c, Role.UNION_REP) for c in ("WCC", "WPOL", "WFRS")]),
     ("council.employee", "Evan Morgan", [("WCC", Role.EMPLOYEE)]),
+    ("council.manager", "Mina Shah", [("WCC", Role.MANAGER), ("WCC", Role.EMPLOYEE)]),
+    ("shared.hr", "Sam Okoro", [(c, Role.HR_OFFICER) for c in ALL]),
 ]
 
 
@@ -75,6 +75,7 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
             for p in PARTNERS
         }
         say(f"Partners: {', '.join(p.name for p in partners.values())}")
+        users: dict[str, Any] = {}
         for username, full_name, grants in USERS:
             user = user_create(
                 actor=None,
@@ -85,89 +86,14 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
             )
             for code, role in grants:
                 membership_grant(actor=None, user=user, partner=partners[code], role=role)
+            users[username] = user
         say(f"Demo users: {len(USERS)}")
-        seed_employee_accounts(partners=partners, count=employees, say=say)
+        seed_people(
+            partners=partners,
+            employees=employees,
+            say=say,
+            shares={p.code: p.employee_share for p in PARTNERS},
+            actor=None,
+        )
+        link_demo_users(partners=partners, users=users, actor=None)
     return True
-
-
-def seed_employee_accounts(*, partners: dict[str, Partner], count: int, say: Callable[[str], None]) -> None:
-    """Sign-in accounts for the staff of each partner, in bulk; later modules hang people
-    and employments on them. They have no password: staff would sign in through the
-    partner's single sign-on."""
-    if count <= 0:
-        return
-    user_model = get_user_model()
-    rng = random.Random(2026)  # noqa: S311 — repeatable demo data, not security
-    unusable = make_password(None)
-    remaining = count
-    for index, spec in enumerate(PARTNERS):
-        share = remaining if index == len(PARTNERS) - 1 else round(count * spec.employee_share)
-        remaining -= share
-        partner = partners[spec.code]
-        users = [
-            user_model(
-                username=f"{spec.code.lower()}.e{n:06d}",
-                first_name=rng.choice(_FIRST),
-                last_name=rng.choice(_LAST),
-                password=unusable,
-            )
-            for n in range(1, share + 1)
-        ]
-        created = user_model.objects.bulk_create(users, batch_size=2000)
-        if created and created[0].pk is None:  # backends that do not return ids
-            created = list(user_model.objects.filter(username__startswith=f"{spec.code.lower()}.e"))
-        Membership.objects.bulk_create(
-            [Membership(user=u, partner=partner, role=Role.EMPLOYEE) for u in created], batch_size=2000
-        )
-        record_event(
-            actor=None, partner=partner, action="demo.employee_accounts_created", after={"count": share}
-        )
-        say(f"  {spec.name}: {share} employee accounts")
-
-
-_FIRST = [
-    "Amelia",
-    "Oliver",
-    "Isla",
-    "George",
-    "Ava",
-    "Noah",
-    "Mia",
-    "Arthur",
-    "Ivy",
-    "Leo",
-    "Grace",
-    "Oscar",
-    "Freya",
-    "Harry",
-    "Rosie",
-    "Jack",
-    "Aisha",
-    "Mohammed",
-    "Zara",
-    "Rhys",
-    "Eilidh",
-    "Callum",
-]
-_LAST = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Patel",
-    "Robinson",
-    "Wright",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-    "Hall",
-    "Khan",
-    "Lewis",
-]

@@ -88,6 +88,11 @@ def authorise(user: Any, permission: str, partner: Partner | int) -> None:
 
     Callers that resolve an object by id first check membership and answer 404 when the
     user has none on the object's partner, so a foreign object's existence is not revealed.
+    ``user=None`` is the system acting on its own account, and is always allowed.
     """
+    if user is None:
+        # The system itself: seeding, migrations of data, operator commands run without
+        # --as. Requests always carry a user (AnonymousUser at worst), never None.
+        return
     if not has_permission(user, permission, partner):
         raise PermissionDenied(f"You do not have permission to {permission} for this partner.")

@@ -64,6 +64,7 @@ class PayPoint(models.Model):
     code = models.CharField(max_length=30)
     label = models.CharField(max_length=100)
     sort = models.PositiveIntegerField()
+    withdrawn_from = models.DateField(null=True, blank=True, help_text="Deleted from the scale on this date.")
 
     class Meta:
         ordering = ["scheme", "sort"]

@@ -14,6 +14,10 @@ HALF = Decimal("0.5")
 
 def pay_rate_on(point: PayPoint, on: date) -> Decimal:
     """The full-time annual salary of ``point`` on ``on``: the latest award on or before it."""
+    if point.withdrawn_from is not None and on >= point.withdrawn_from:
+        raise ValidationError(
+            {"pay_point": f"{point} was withdrawn from the scale on {point.withdrawn_from:%d %B %Y}."}
+        )
     rate = PayRate.objects.filter(point=point, effective_from__lte=on).order_by("-effective_from").first()
     if rate is None:
         raise ValidationError({"pay_point": f"{point} has no pay rate on {on:%d %B %Y}."})

@@ -106,6 +106,8 @@ def decimal(
     rounding: '10.125' in a money column is a mistake to correct, not a penny to lose or invent.
     Trailing zeros are not extra precision ('10.500' is 10.50).
     """
+    if not 0 <= places <= 10:
+        raise ValueError("decimal() takes 0 to 10 places")
     low, high = _bound(min), _bound(max)
     quantum = Decimal(1).scaleb(-places)
     reason = "Enter a number, like 1234.50 or £1,234.50"
@@ -176,11 +178,11 @@ _MONTHS = {
 _DATE_FORMAT = "Enter a date like 2026-04-01 or 01/04/2026 (day/month/year)"
 
 
-def _make_date(year: str, month: int, day: int) -> date:
+def _make_date(year: str, month: int, day: int, order: str = "day/month/year, UK order") -> date:
     if len(year) != 4:
         raise ValueError("Write the year with 4 digits, like 01/04/2026")
     if not 1 <= month <= 12:
-        hint = " (dates are day/month/year, UK order)" if 1 <= day <= 12 else ""
+        hint = f" (the date is read as {order})" if 1 <= day <= 12 else ""
         raise ValueError(f"{month} is not a month{hint}")
     try:
         return date(int(year), month, day)
@@ -207,7 +209,7 @@ def iso_date() -> Callable[[str], date]:
                 pass
         value = value.strip()
         if match := _ISO_DATE.fullmatch(value):
-            return _make_date(match[1], int(match[2]), int(match[3]))
+            return _make_date(match[1], int(match[2]), int(match[3]), "year-month-day")
         if match := _UK_DATE.fullmatch(value):
             return _make_date(match[3], int(match[2]), int(match[1]))
         if (match := _NAMED_DATE.fullmatch(value)) and match[2].lower() in _MONTHS:

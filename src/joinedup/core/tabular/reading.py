@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -146,7 +146,10 @@ def read_rows(
     result = ParseResult()
     try:
         records, from_csv = _open(data, filename)
-        _read(records, from_csv, spec, result, max_rows)
+        try:
+            _read(records, from_csv, spec, result, max_rows)
+        finally:
+            records.close()  # an XLSX reader holds the workbook open until then
     except _FileProblem as problem:
         result.errors.append(RowError(FILE_ROW, "", str(problem)))
     result.errors.sort(key=result._sort_key)
@@ -256,7 +259,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and password-protected .xlsx
 
 
-def _open(data: bytes, filename: str) -> tuple[Iterator[list[str]], bool]:
+def _open(data: bytes, filename: str) -> tuple[Generator[list[str]], bool]:
     """(records, whether the file is CSV): the records are lists of cell texts, header first."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(_OLE_MAGIC) or extension == "xls":
@@ -293,8 +296,17 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _csv_records(text: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(text))
+def _csv_records(text: str) -> Generator[list[str]]:
+    """Rows of comma-separated text; a header with no comma but semicolons (Excel in some
+    European locales) or tabs ("Text (Tab delimited)") says which separator the file uses."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _FileProblem(f"Line {line} contains a NUL character: this does not look like a CSV file")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in first_line:
+        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         yield from reader
     except csv.Error as exc:
@@ -309,7 +321,7 @@ def _unquote(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell[1:2] in _CSV_GUARDED and len(cell) > 1 else cell
 
 
-def _xlsx_records(data: bytes) -> Iterator[list[str]]:
+def _xlsx_records(data: bytes) -> Generator[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -333,7 +345,7 @@ def _xlsx_records(data: bytes) -> Iterator[list[str]]:
     return _sheet_records(book.close, sheet.iter_rows(values_only=True))
 
 
-def _sheet_records(close: Callable[[], None], values: Iterable[Sequence[Any]]) -> Iterator[list[str]]:
+def _sheet_records(close: Callable[[], None], values: Iterable[Sequence[Any]]) -> Generator[list[str]]:
     try:
         for row in values:
             yield [_cell_text(value) for value in row]

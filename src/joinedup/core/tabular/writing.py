@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import chain, islice
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
@@ -172,7 +172,8 @@ def write_xlsx(
     bold = Font(bold=True)
     heading = []
     for index, name in enumerate(header):
-        cell = WriteOnlyCell(sheet, value=str(name))
+        cell = WriteOnlyCell(sheet, value=to_cell.illegal.sub("", str(name)))
+        cell.data_type = "s"  # a heading is text, even one starting with "="
         cell.font = bold
         if notes and index < len(notes) and notes[index]:
             cell.comment = Comment(notes[index], "joinedup")
@@ -186,9 +187,10 @@ def write_xlsx(
 # --- templates ----------------------------------------------------------------------------------
 
 
-def template(spec: RowSpec, fmt: Literal["csv", "xlsx"]) -> bytes:
+def template(spec: RowSpec, fmt: str) -> bytes:
     """An upload template: the header row and a row of each column's ``example``. In XLSX each
-    header cell carries the column's ``help`` (and whether it is required) as a comment."""
+    header cell carries the column's ``help`` (and whether it is required) as a comment.
+    ``fmt`` is "csv" or "xlsx"; anything else is a ValueError."""
     header = [column.name for column in spec.columns]
     example = [column.example for column in spec.columns]
     if fmt == "csv":
