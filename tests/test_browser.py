@@ -51,7 +51,7 @@ def browser() -> Iterator[Any]:
 def demo(live_server: Any) -> str:
     from django.core.management import call_command
 
-    call_command("demo", "--no-serve", "--employees", "0", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("demo", "--no-serve", "--employees", "40", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     return str(live_server.url)
 
 
@@ -95,3 +95,39 @@ def test_the_service_admin_switches_partner_by_keyboard_and_reads_its_audit_trai
     assert "partner.created" in table.inner_text()
     assert "membership.granted" in table.inner_text()
     page.close()
+
+
+def test_hr_finds_the_shared_chief_executive_and_sees_only_the_councils_employment(
+    browser: Any, demo: str
+) -> None:
+    page = sign_in(browser, demo, "council.hr")
+    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_label("Name, National Insurance number, payroll number or post title").fill("trelawney")
+    page.keyboard.press("Enter")
+    results = page.get_by_test_id("people-results")
+    assert "Morwenna Trelawney" in results.inner_text()
+    page.get_by_role("link", name="Morwenna Trelawney").click()
+    assert page.get_by_role("heading", name="Morwenna Trelawney").count() == 1
+    body = page.content()
+    assert "Wessex County Council — WCC900001" in body
+    assert "WCC 50%" in body and "WFRS 50%" in body
+    page.close()
+
+
+def test_an_employee_requests_leave_and_their_manager_approves_it(browser: Any, demo: str) -> None:
+    page = sign_in(browser, demo, "council.employee")
+    page.get_by_role("link", name="My record").click()
+    page.get_by_label("Kind").select_option(label="Annual leave")
+    page.get_by_label("Start date").fill("2027-02-01")
+    page.get_by_label("End date").fill("2027-02-03")
+    page.get_by_role("button", name="Request leave").click()
+    assert "Leave requested" in page.content()
+    page.close()
+
+    manager = sign_in(browser, demo, "council.manager")
+    manager.goto(f"{demo}/team")
+    assert "Annual leave, 1 Feb 2027" in manager.content()
+    manager.get_by_role("button", name="Approve").click()
+    assert "Request approved" in manager.content()
+    assert "Nothing waiting." in manager.content()
+    manager.close()
