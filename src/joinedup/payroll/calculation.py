@@ -1,0 +1,378 @@
+"""From HR data to payslips for one pay run.
+
+1. Gather: every employment of the employer paid at the run's frequency and employed during
+   the pay period; its basic pay prorated over the dated changes inside the period (pay
+   point, FTE, a pay award, joining or leaving) by the scheme's proration rule; its pay items;
+   its tax, NI, loan and pension details on the pay date; pay and tax to date from earlier
+   approved runs this tax year (or the P45 of a starter).
+2. Calculate: one vectorised engine call for the whole batch (integer pence).
+3. Write: payslips and their extra lines in bulk, a batch at a time, each batch replacing
+   whatever the run held for those employments — so a calculation killed half-way and run
+   again ends with exactly one payslip per employment.
+
+Everything here is reads and arithmetic; the state change (status, audit) is in services."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+
+from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
+from joinedup.payroll.engine.ruleset import POSTGRADUATE
+from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
+from joinedup.payroll.models import (
+    EmployerPensionRate,
+    FlagKind,
+    PayItem,
+    PayItemKind,
+    PayRun,
+    Payslip,
+    PayslipLine,
+    RunStatus,
+    StarterYtd,
+)
+from joinedup.payroll.periods import PERIODS_PER_YEAR, PayPeriod, to_pence_half_up
+from joinedup.people.models import Employment, EmploymentTerms, PayRate, Proration
+
+ONE_DAY = timedelta(days=1)
+_LOAN_NAMES = {"1": "plan_1", "2": "plan_2", "4": "plan_4", "5": "plan_5", "PG": POSTGRADUATE}
+_ENGINE_FREQUENCY = {
+    "monthly": Frequency.MONTHLY,
+    "weekly": Frequency.WEEKLY,
+    "fortnightly": Frequency.FORTNIGHTLY,
+    "four_weekly": Frequency.FOUR_WEEKLY,
+}
+
+
+@dataclass
+class Line:
+    kind: str
+    code: str
+    description: str
+    pence: int
+    pensionable: bool = False
+
+
+@dataclass
+class EmployeeInput:
+    employment_id: int
+    basic_pence: int
+    lines: list[Line] = field(default_factory=list)
+    tax_code: str = "1257L"
+    week1_month1: bool = False
+    ni_category: str = "A"
+    loans: frozenset[str] = frozenset()
+    pension_scheme: str = "none"
+    employer_rate: Decimal = Decimal(0)
+    previous_taxable: int = 0
+    previous_tax: int = 0
+    weekly_hours: Decimal = Decimal(0)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def additions(self) -> int:
+        return sum(line.pence for line in self.lines if line.kind == PayItemKind.ADDITION)
+
+    @property
+    def deductions(self) -> int:
+        return sum(line.pence for line in self.lines if line.kind == PayItemKind.DEDUCTION)
+
+    @property
+    def pensionable(self) -> int:
+        extra = sum(
+            line.pence for line in self.lines if line.kind == PayItemKind.ADDITION and line.pensionable
+        )
+        return self.basic_pence + extra
+
+
+# --- gathering -------------------------------------------------------------------------------
+
+
+def employments_in_run(run: PayRun) -> list[Employment]:
+    return list(
+        Employment.objects.for_partner(run.partner_id)
+        .filter(pay_frequency=run.frequency, start_date__lte=run.period_end)
+        .exclude(end_date__lt=run.period_start)
+        .select_related("person")
+        .order_by("pk")
+    )
+
+
+def _rates_by_point(point_ids: Iterable[int]) -> dict[int, tuple[list[date], list[Decimal]]]:
+    rates: dict[int, tuple[list[date], list[Decimal]]] = {}
+    for point_id, when, annual in (
+        PayRate.objects.filter(point_id__in=set(point_ids))
+        .order_by("point_id", "effective_from")
+        .values_list("point_id", "effective_from", "annual")
+    ):
+        dates, values = rates.setdefault(point_id, ([], []))
+        dates.append(when)
+        values.append(annual)
+    return rates
+
+
+def _rate_on(rates: dict[int, tuple[list[date], list[Decimal]]], point_id: int, day: date) -> Decimal | None:
+    found = rates.get(point_id)
+    if not found:
+        return None
+    index = bisect.bisect_right(found[0], day) - 1
+    return found[1][index] if index >= 0 else None
+
+
+def _working_days(start: date, end: date) -> int:
+    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).weekday() < 5)
+
+
+def basic_pay(
+    employment: Employment,
+    versions: Sequence[EmploymentTerms],
+    rates: dict[int, tuple[list[date], list[Decimal]]],
+    period: PayPeriod,
+    frequency: str,
+) -> tuple[int, list[tuple[str, str]]]:
+    """Basic pay for the period: for each stretch of days with the same terms and pay rate,
+    annual salary x FTE / periods in the year x (days in the stretch / days in the period),
+    counted in calendar or working days as the scheme says. Rounded once, at the end."""
+    first = max(period.start, employment.start_date)
+    last = min(period.end, employment.end_date or period.end)
+    if last < first or not versions:
+        return 0, []
+    proration = versions[-1].scheme.proration
+    count: Callable[[date, date], int] = (
+        _working_days if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
+    )
+    period_days = count(period.start, period.end)
+    cuts = {first, last + ONE_DAY}
+    for version in versions:
+        if first < version.effective_from <= last:
+            cuts.add(version.effective_from)
+        for when in rates.get(version.pay_point_id, ([], []))[0]:
+            if first < when <= last:
+                cuts.add(when)
+    edges = sorted(cuts)
+    starts = [v.effective_from for v in versions]
+    total = Decimal(0)
+    problems: list[tuple[str, str]] = []
+    per_year = PERIODS_PER_YEAR[frequency]  # type: ignore[index]
+    for begin, after in itertools.pairwise(edges):
+        index = bisect.bisect_right(starts, begin) - 1
+        if index < 0:
+            continue  # no terms yet: nothing to pay
+        version = versions[index]
+        annual = _rate_on(rates, version.pay_point_id, begin)
+        if annual is None:
+            problems.append(
+                (FlagKind.NO_PAY_RATE, f"No pay rate for {version.pay_point} on {begin:%d %b %Y}")
+            )
+            continue
+        days = count(begin, after - ONE_DAY)
+        total += annual * version.fte * days / (per_year * period_days)
+    return to_pence_half_up(total), problems
+
+
+def gather(run: PayRun, employments: Sequence[Employment] | None = None) -> list[EmployeeInput]:
+    period = PayPeriod(run.tax_year, run.period, run.period_start, run.period_end)
+    employments = employments_in_run(run) if employments is None else employments
+    ids = [e.pk for e in employments]
+    versions: dict[int, list[EmploymentTerms]] = defaultdict(list)
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = ids[chunk_start : chunk_start + 5000]
+        for terms in (
+            EmploymentTerms.objects.for_partner(run.partner_id)
+            .filter(employment_id__in=chunk, effective_from__lte=run.period_end)
+            .select_related("scheme", "pay_point")
+            .order_by("employment_id", "effective_from")
+        ):
+            versions[terms.employment_id].append(terms)
+    rates = _rates_by_point(t.pay_point_id for vs in versions.values() for t in vs)
+    items = _pay_items(run, ids)
+    previous = _previous_to_date(run, ids)
+    p45 = {
+        e: (taxable, tax)
+        for e, taxable, tax in StarterYtd.objects.for_partner(run.partner_id)
+        .filter(employment_id__in=ids, tax_year=run.tax_year)
+        .values_list("employment_id", "taxable_pay_to_date", "tax_paid_to_date")
+    }
+    employer_rates = _employer_rates(run)
+    inputs: list[EmployeeInput] = []
+    for employment in employments:
+        history = versions.get(employment.pk, [])
+        basic, problems = basic_pay(employment, history, rates, period, run.frequency)
+        on_pay_date = [v for v in history if v.effective_from <= run.pay_date] or history[:1]
+        current = on_pay_date[-1] if on_pay_date else None
+        before = previous.get(employment.pk) or p45.get(employment.pk) or (0, 0)
+        record = EmployeeInput(
+            employment_id=employment.pk,
+            basic_pence=basic,
+            problems=problems,
+            lines=items.get(employment.pk, []),
+            previous_taxable=before[0],
+            previous_tax=before[1],
+        )
+        if current is not None:
+            record.tax_code = current.tax_code
+            record.week1_month1 = current.tax_basis == "week1_month1"
+            record.ni_category = current.ni_category
+            record.loans = frozenset(_LOAN_NAMES[p] for p in current.student_loan_plans.split(";") if p)
+            record.pension_scheme = current.pension_scheme
+            record.employer_rate = employer_rates.get(current.pension_scheme, Decimal(0))
+            record.weekly_hours = current.weekly_hours
+        inputs.append(record)
+    return inputs
+
+
+def _pay_items(run: PayRun, ids: list[int]) -> dict[int, list[Line]]:
+    found: dict[int, list[Line]] = defaultdict(list)
+    items = (
+        PayItem.objects.for_partner(run.partner_id)
+        .filter(start_date__lte=run.period_end)
+        .exclude(end_date__lt=run.period_start)
+    )
+    wanted = set(ids)
+    for item in items.order_by("employment_id", "kind", "code"):
+        if item.employment_id in wanted:
+            found[item.employment_id].append(
+                Line(item.kind, item.code, item.description, to_pence_half_up(item.amount), item.pensionable)
+            )
+    return found
+
+
+def _previous_to_date(run: PayRun, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Taxable pay and tax to date from each employment's latest earlier payslip this tax
+    year, in runs that were approved or paid — a draft's figures are not yet pay."""
+    wanted = set(ids)
+    latest: dict[int, tuple[int, int]] = {}
+    earlier = (
+        Payslip.objects.for_partner(run.partner_id)
+        .filter(run__tax_year=run.tax_year, run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .filter(run__pay_date__lt=run.pay_date)
+        .order_by("run__pay_date", "run_id")
+        .values_list("employment_id", "taxable_pay_to_date", "tax_paid_to_date")
+    )
+    for employment_id, taxable, tax in earlier.iterator(chunk_size=5000):
+        if employment_id in wanted:
+            latest[employment_id] = (taxable, tax)
+    return latest
+
+
+def _employer_rates(run: PayRun) -> dict[str, Decimal]:
+    rates: dict[str, Decimal] = {}
+    for scheme, rate in (
+        EmployerPensionRate.objects.for_partner(run.partner_id)
+        .filter(effective_from__lte=run.pay_date)
+        .order_by("pension_scheme", "effective_from")
+        .values_list("pension_scheme", "rate_percent")
+    ):
+        rates[scheme] = rate  # later dates overwrite earlier ones
+    return rates
+
+
+# --- calculating -----------------------------------------------------------------------------
+
+
+def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> list[tuple[Payslip, list[PayslipLine]]]:
+    if not inputs:
+        return []
+    rules = load_rules(run.tax_year)
+    letters = compile_tables(rules).ni_letters
+    codes: dict[str, int] = {}
+    code_list: list[TaxCode] = []
+    for record in inputs:
+        if record.tax_code not in codes:
+            codes[record.tax_code] = len(code_list)
+            code_list.append(parse_tax_code(record.tax_code))
+    n = len(inputs)
+    gross = np.fromiter((r.basic_pence + r.additions for r in inputs), dtype=np.int64, count=n)
+    batch = Batch(
+        rules=rules,
+        codes=tuple(code_list),
+        code_index=np.fromiter((codes[r.tax_code] for r in inputs), dtype=np.int64, count=n),
+        frequency=np.full(n, FREQUENCIES.index(_ENGINE_FREQUENCY[run.frequency]), dtype=np.int64),
+        period=np.full(n, run.period, dtype=np.int64),
+        week1_month1=np.fromiter((r.week1_month1 for r in inputs), dtype=np.bool_, count=n),
+        gross=gross,
+        previous_taxable=np.fromiter((r.previous_taxable for r in inputs), dtype=np.int64, count=n),
+        previous_tax=np.fromiter((r.previous_tax for r in inputs), dtype=np.int64, count=n),
+        ni_category=np.fromiter((letters.index(r.ni_category) for r in inputs), dtype=np.int64, count=n),
+        ni_pay=gross,
+        loans=np.fromiter((_loan_mask(r.loans) for r in inputs), dtype=np.int64, count=n),
+        scheme=np.fromiter((SCHEMES.index(r.pension_scheme) for r in inputs), dtype=np.int64, count=n),
+        pensionable=np.fromiter((r.pensionable for r in inputs), dtype=np.int64, count=n),
+        employer_rate_ppm=np.fromiter(
+            (int(r.employer_rate * 10_000) for r in inputs), dtype=np.int64, count=n
+        ),
+    )
+    result = calculate(batch)
+    out: list[tuple[Payslip, list[PayslipLine]]] = []
+    for i, record in enumerate(inputs):
+        deductions = record.deductions
+        slip = Payslip(
+            partner_id=run.partner_id,
+            run_id=run.pk,
+            employment_id=record.employment_id,
+            tax_code=record.tax_code,
+            week1_month1=record.week1_month1,
+            ni_category=record.ni_category,
+            pension_scheme=record.pension_scheme,
+            basic_pay=record.basic_pence,
+            additions=record.additions,
+            gross_pay=int(gross[i]),
+            pensionable_pay=record.pensionable,
+            pension_employee=int(result.pension_employee[i]),
+            pension_employer=int(result.pension_employer[i]),
+            taxable_pay=int(result.taxable_pay[i]),
+            taxable_pay_to_date=int(result.taxable_pay_to_date[i]),
+            tax=int(result.tax[i]),
+            tax_paid_to_date=int(result.tax_paid_to_date[i]),
+            ni_pay=int(gross[i]),
+            ni_employee=int(result.ni_employee[i]),
+            ni_employer=int(result.ni_employer[i]),
+            student_loan=int(result.student_loan[i]),
+            postgraduate_loan=int(result.postgraduate_loan[i]),
+            deductions_after_tax=deductions,
+            net_pay=int(result.net_pay[i]) - deductions,
+        )
+        lines = [
+            PayslipLine(
+                partner_id=run.partner_id,
+                kind=line.kind,
+                code=line.code,
+                description=line.description,
+                amount=line.pence,
+            )
+            for line in record.lines
+        ]
+        out.append((slip, lines))
+    return out
+
+
+def _loan_mask(loans: frozenset[str]) -> int:
+    mask = 0
+    for name in loans:
+        mask |= LOAN_BITS[name]
+    return mask
+
+
+def write_batch(
+    run: PayRun, calculated: Sequence[tuple[Payslip, list[PayslipLine]]], employment_ids: list[int]
+) -> None:
+    """Replace the run's payslips for these employments. Call inside a transaction."""
+    Payslip.objects.for_partner(run.partner_id).filter(run=run, employment_id__in=employment_ids).delete()
+    slips = Payslip.objects.bulk_create([slip for slip, _ in calculated], batch_size=2000)
+    lines: list[PayslipLine] = []
+    for slip, (_, extra) in zip(slips, calculated, strict=True):
+        for line in extra:
+            line.payslip_id = slip.pk
+            lines.append(line)
+    PayslipLine.objects.bulk_create(lines, batch_size=2000)
+
+
+def problems_by_employment(inputs: Iterable[EmployeeInput]) -> dict[int, list[tuple[str, str]]]:
+    return {r.employment_id: r.problems for r in inputs if r.problems}

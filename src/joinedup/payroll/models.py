@@ -1,0 +1,280 @@
+"""Pay runs and their inputs. Money on payslips is integer pence (``BigIntegerField``):
+payslips are written and summed in bulk, and pence cannot drift."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from joinedup.core.tenancy import PartnerScopedManager
+from joinedup.people.models import PayFrequency
+
+
+class PayItemKind(models.TextChoices):
+    ADDITION = "addition", "Addition"
+    DEDUCTION = "deduction", "Deduction after tax"
+
+
+class PayItem(models.Model):
+    """A recurring or one-off addition (overtime, an allowance, a bonus) or deduction after
+    tax (car parking, union subscriptions, an attachment of earnings order) for an
+    employment. One-off items have ``start_date`` = ``end_date`` inside the pay period."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="pay_items")
+    kind = models.CharField(max_length=10, choices=PayItemKind.choices)
+    code = models.SlugField(
+        max_length=30, help_text="overtime, allowance, bonus, car_parking, union_subs, aeo…"
+    )
+    description = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    pensionable = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["PayItem"]()
+
+    class Meta:
+        ordering = ["employment", "start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="pay_item_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="pay_item_dates",
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "start_date"], name="pay_item_partner_start")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code} £{self.amount}"
+
+
+class StarterYtd(models.Model):
+    """Pay and tax to date from a new starter's P45, for their first cumulative payment."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    tax_year = models.PositiveSmallIntegerField()
+    taxable_pay_to_date = models.BigIntegerField(help_text="pence")
+    tax_paid_to_date = models.BigIntegerField(help_text="pence")
+
+    objects = PartnerScopedManager["StarterYtd"]()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "employment", "tax_year"], name="starter_ytd_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"P45 figures for {self.employment_id} in {self.tax_year}"
+
+
+class EmployerPensionRate(models.Model):
+    """The employer's contribution rate for a pension scheme, set by the fund actuary per
+    employer; dated, since rates change at valuations."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    pension_scheme = models.CharField(max_length=20)
+    effective_from = models.DateField()
+    rate_percent = models.DecimalField(max_digits=6, decimal_places=3)
+    source = models.CharField(max_length=200)
+
+    objects = PartnerScopedManager["EmployerPensionRate"]()
+
+    class Meta:
+        ordering = ["pension_scheme", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "pension_scheme", "effective_from"], name="employer_rate_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_percent__gte=0) & Q(rate_percent__lt=100), name="employer_rate_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pension_scheme} {self.rate_percent}% from {self.effective_from}"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CALCULATING = "calculating", "Calculating"
+    CALCULATED = "calculated", "Calculated"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid (closed)"
+
+
+class RunKind(models.TextChoices):
+    REGULAR = "regular", "Regular"
+    SUPPLEMENTARY = "supplementary", "Supplementary"
+
+
+class PayRun(models.Model):
+    """One employer's payroll for one frequency and tax period."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    frequency = models.CharField(max_length=12, choices=PayFrequency.choices)
+    tax_year = models.PositiveSmallIntegerField(help_text="First year: 2026 is 2026/27.")
+    period = models.PositiveSmallIntegerField(help_text="Tax month or week.")
+    pay_date = models.DateField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    kind = models.CharField(max_length=15, choices=RunKind.choices, default=RunKind.REGULAR)
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    calculated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["PayRun"]()
+
+    class Meta:
+        ordering = ["-pay_date", "partner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "frequency", "tax_year", "period"],
+                condition=Q(kind="regular"),
+                name="pay_run_one_regular_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__gte=1) & Q(period__lte=56), name="pay_run_period_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} {self.tax_year_label} period {self.period}"
+
+    @property
+    def tax_year_label(self) -> str:
+        return f"{self.tax_year}/{(self.tax_year + 1) % 100:02d}"
+
+
+class Payslip(models.Model):
+    """One employment's pay in one run: the standard figures in pence, one row. Lines beyond
+    basic pay (additions, deductions after tax) are ``PayslipLine`` rows, only where they exist."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="payslips")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="payslips")
+    tax_code = models.CharField(max_length=12)
+    week1_month1 = models.BooleanField(default=False)
+    ni_category = models.CharField(max_length=1)
+    pension_scheme = models.CharField(max_length=20)
+    basic_pay = models.BigIntegerField()
+    additions = models.BigIntegerField(default=0)
+    gross_pay = models.BigIntegerField()
+    pensionable_pay = models.BigIntegerField()
+    pension_employee = models.BigIntegerField()
+    pension_employer = models.BigIntegerField()
+    taxable_pay = models.BigIntegerField()
+    taxable_pay_to_date = models.BigIntegerField()
+    tax = models.BigIntegerField()
+    tax_paid_to_date = models.BigIntegerField()
+    ni_pay = models.BigIntegerField()
+    ni_employee = models.BigIntegerField()
+    ni_employer = models.BigIntegerField()
+    student_loan = models.BigIntegerField()
+    postgraduate_loan = models.BigIntegerField()
+    deductions_after_tax = models.BigIntegerField(default=0)
+    net_pay = models.BigIntegerField()
+
+    objects = PartnerScopedManager["Payslip"]()
+
+    class Meta:
+        ordering = ["run", "employment"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "run", "employment"], name="payslip_one_per_run"),
+        ]
+        indexes = [models.Index(fields=["partner", "employment"], name="payslip_partner_employment")]
+
+    def __str__(self) -> str:
+        return f"payslip of {self.employment_id} in run {self.run_id}"
+
+
+class PayslipLine(models.Model):
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    payslip = models.ForeignKey(Payslip, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=PayItemKind.choices)
+    code = models.CharField(max_length=30)
+    description = models.CharField(max_length=100)
+    amount = models.BigIntegerField(help_text="pence")
+
+    objects = PartnerScopedManager["PayslipLine"]()
+
+    class Meta:
+        ordering = ["payslip", "kind", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.amount}p"
+
+
+class FlagKind(models.TextChoices):
+    NET_CHANGE = "net_change", "Net pay changed by more than the threshold"
+    NEGATIVE_NET = "negative_net", "Negative net pay"
+    BELOW_MINIMUM_WAGE = "below_minimum_wage", "Below the National Minimum or Living Wage"
+    NO_BANK_DETAILS = "no_bank_details", "No bank details"
+    TAX_CODE_CHANGED = "tax_code_changed", "Tax code changed"
+    NO_PAY_RATE = "no_pay_rate", "No pay rate for the pay point"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+
+
+class VarianceFlag(models.Model):
+    """Something about a payslip a person must look at before the run is approved. A flag
+    is accepted with a note, or fixed — and a fixed flag does not come back when the run is
+    recalculated."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="flags")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=25, choices=FlagKind.choices)
+    detail = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    note = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartnerScopedManager["VarianceFlag"]()
+
+    class Meta:
+        ordering = ["run", "kind", "employment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "run", "employment", "kind"], name="flag_one_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+class PayrollSettings(models.Model):
+    """Per-partner payroll settings."""
+
+    partner = models.OneToOneField("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    variance_threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=10)
+
+    objects = PartnerScopedManager["PayrollSettings"]()
+
+    def __str__(self) -> str:
+        return f"payroll settings of {self.partner_id}"

@@ -1,0 +1,244 @@
+"""Pay-run lifecycle: draft → calculated → approved → paid (closed).
+
+Each change is one function that checks the actor's permission on the employer, enforces the
+lifecycle, and records an audit event. Calculation runs in batches, each its own transaction,
+so a calculation killed half-way leaves a run that can simply be calculated again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from joinedup.audit.services import record_event
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise
+from joinedup.payroll import calculation, variance
+from joinedup.payroll.models import FlagStatus, PayRun, Payslip, RunKind, RunStatus, VarianceFlag
+from joinedup.payroll.periods import pay_period
+from joinedup.people.models import PayFrequency
+
+BATCH_SIZE = 5000
+TOTAL_FIELDS = (
+    "gross_pay",
+    "tax",
+    "ni_employee",
+    "ni_employer",
+    "pension_employee",
+    "pension_employer",
+    "student_loan",
+    "postgraduate_loan",
+    "deductions_after_tax",
+    "net_pay",
+)
+
+
+def _run_summary(run: PayRun) -> dict[str, Any]:
+    return {
+        "frequency": run.frequency,
+        "tax_year": run.tax_year,
+        "period": run.period,
+        "pay_date": run.pay_date,
+        "kind": run.kind,
+        "status": run.status,
+    }
+
+
+@transaction.atomic
+def payrun_create(
+    *, actor: Any, partner: Partner, frequency: str, pay_date: date, kind: str = RunKind.REGULAR
+) -> PayRun:
+    authorise(actor, "payroll.calculate", partner)
+    if frequency not in PayFrequency.values:
+        raise ValidationError({"frequency": f"Choose one of: {', '.join(PayFrequency.values)}."})
+    if kind not in RunKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(RunKind.values)}."})
+    period = pay_period(frequency, pay_date)
+    if kind == RunKind.REGULAR:
+        clash = PayRun.objects.for_partner(partner).filter(
+            frequency=frequency, tax_year=period.tax_year, period=period.period, kind=RunKind.REGULAR
+        )
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "pay_date": f"{partner.name} already has a {frequency} run for {period.tax_year}/"
+                    f"{(period.tax_year + 1) % 100:02d} period {period.period}; use a supplementary run."
+                }
+            )
+    try:
+        with transaction.atomic():
+            run = PayRun.objects.create(
+                partner=partner,
+                frequency=frequency,
+                tax_year=period.tax_year,
+                period=period.period,
+                pay_date=pay_date,
+                period_start=period.start,
+                period_end=period.end,
+                kind=kind,
+                created_by=actor,
+            )
+    except IntegrityError as exc:  # a concurrent request created the same run first
+        raise ValidationError({"pay_date": "A run for this period was created just now."}) from exc
+    record_event(actor=actor, partner=partner, action="payrun.created", target=run, after=_run_summary(run))
+    return run
+
+
+def payrun_calculate(
+    *,
+    actor: Any,
+    run: PayRun,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> PayRun:
+    """Calculate (or recalculate) every payslip of a run from HR data as at its pay date."""
+    authorise(actor, "payroll.calculate", run.partner_id)
+    with transaction.atomic():
+        run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
+        if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
+            raise ValidationError(
+                {"status": f"A run that is {run.get_status_display().lower()} cannot change."}
+            )
+        employments = calculation.employments_in_run(run)
+        run.status = RunStatus.CALCULATING
+        run.calculated_by = actor
+        run.progress_done = 0
+        run.progress_total = len(employments)
+        run.save(update_fields=["status", "calculated_by", "progress_done", "progress_total"])
+        VarianceFlag.objects.for_partner(run.partner_id).filter(run=run, status=FlagStatus.OPEN).delete()
+        ids = [e.pk for e in employments]
+        # Payslips of employments no longer in the run (a leaver back-dated since) go now.
+        Payslip.objects.for_partner(run.partner_id).filter(run=run).exclude(employment_id__in=ids).delete()
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for start in range(0, len(employments), batch_size):
+        chunk = employments[start : start + batch_size]
+        inputs = calculation.gather(run, chunk)
+        problems.update(calculation.problems_by_employment(inputs))
+        calculated = calculation.calculate_batch(run, inputs)
+        with transaction.atomic():
+            calculation.write_batch(run, calculated, [e.pk for e in chunk])
+            run.progress_done = start + len(chunk)
+            PayRun.objects.for_partner(run.partner_id).filter(pk=run.pk).update(
+                progress_done=run.progress_done
+            )
+        if progress is not None:
+            progress(run.progress_done, run.progress_total)
+    with transaction.atomic():
+        flags = variance.raise_flags(run, problems)
+        run.status = RunStatus.CALCULATED
+        run.calculated_at = timezone.now()
+        run.save(update_fields=["status", "calculated_at"])
+        record_event(
+            actor=actor,
+            partner=run.partner_id,
+            action="payrun.calculated",
+            target=run,
+            after={
+                **_run_summary(run),
+                "payslips": run.progress_total,
+                "flags": flags,
+                "totals": run_totals(run),
+            },
+        )
+    return run
+
+
+def run_totals(run: PayRun) -> dict[str, int]:
+    sums = (
+        Payslip.objects.for_partner(run.partner_id)
+        .filter(run=run)
+        .aggregate(**{name: Sum(name) for name in TOTAL_FIELDS})
+    )
+    return {name: int(value or 0) for name, value in sums.items()}
+
+
+@transaction.atomic
+def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
+    """A payroll approver of the employer who did not calculate the run approves it, once
+    every flag has been accepted or fixed (four eyes)."""
+    authorise(actor, "payroll.approve", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.CALCULATED:
+        raise ValidationError({"status": f"Only a calculated run can be approved; this one is {run.status}."})
+    if run.calculated_by_id is not None and run.calculated_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied("You calculated this run: another approver must approve it.")
+    open_flags = (
+        VarianceFlag.objects.for_partner(run.partner_id).filter(run=run, status=FlagStatus.OPEN).count()
+    )
+    if open_flags:
+        raise ValidationError({"flags": f"{open_flags} flagged item(s) must be accepted or fixed first."})
+    run.status = RunStatus.APPROVED
+    run.approved_by = actor
+    run.approved_at = timezone.now()
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    record_event(
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.approved",
+        target=run,
+        after={**_run_summary(run), "totals": run_totals(run)},
+    )
+    return run
+
+
+@transaction.atomic
+def payrun_mark_paid(*, actor: Any, run: PayRun) -> PayRun:
+    """Close an approved run once its payments have gone: nothing in it can change after."""
+    authorise(actor, "payroll.calculate", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.APPROVED:
+        raise ValidationError(
+            {"status": f"Only an approved run can be marked paid; this one is {run.status}."}
+        )
+    run.status = RunStatus.PAID
+    run.paid_at = timezone.now()
+    run.save(update_fields=["status", "paid_at"])
+    record_event(
+        actor=actor, partner=run.partner_id, action="payrun.paid", target=run, after=_run_summary(run)
+    )
+    return run
+
+
+@transaction.atomic
+def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
+    authorise(actor, "payroll.view", flag.partner_id)
+    if not (
+        _holds(actor, "payroll.calculate", flag.partner_id)
+        or _holds(actor, "payroll.approve", flag.partner_id)
+    ):
+        raise PermissionDenied("Only payroll officers and approvers decide flags.")
+    if flag.run.status not in (RunStatus.CALCULATED,):
+        raise ValidationError({"status": "Flags are decided on a calculated run."})
+    if not note.strip():
+        raise ValidationError({"note": "Say why the flagged item is right."})
+    if flag.status != FlagStatus.OPEN:
+        raise ValidationError({"status": "This flag is already decided."})
+    flag.status = FlagStatus.ACCEPTED
+    flag.note = note.strip()
+    flag.decided_by = actor
+    flag.decided_at = timezone.now()
+    flag.save(update_fields=["status", "note", "decided_by", "decided_at"])
+    record_event(
+        actor=actor,
+        partner=flag.partner_id,
+        action="payrun.flag_accepted",
+        target=flag.run,
+        after={"employment": flag.employment_id, "kind": flag.kind, "note": flag.note},
+    )
+    return flag
+
+
+def _holds(actor: Any, permission: str, partner_id: int) -> bool:
+    from joinedup.partnership.permissions import has_permission
+
+    return actor is None or has_permission(actor, permission, partner_id)
+
+
+def as_pounds(pence: int) -> Decimal:
+    return Decimal(pence) / 100

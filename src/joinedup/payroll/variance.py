@@ -1,0 +1,140 @@
+"""Checks before approval: each payslip against the same employee's previous one, and
+against rules a payroll officer would look for. Each finding is a ``VarianceFlag`` that must be
+accepted (with a note) or fixed before the run can be approved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from joinedup.payroll.models import (
+    FlagKind,
+    FlagStatus,
+    PayrollSettings,
+    PayRun,
+    Payslip,
+    RunStatus,
+    VarianceFlag,
+)
+from joinedup.payroll.periods import PERIODS_PER_YEAR, minimum_hourly_rate
+from joinedup.people.models import Employment, EmploymentTerms
+
+WEEKS_PER_YEAR = 52
+DEFAULT_THRESHOLD = Decimal(10)
+
+
+def _pounds(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
+def _age_on(born: object, on: object) -> int:
+    years = on.year - born.year  # type: ignore[attr-defined]
+    if (on.month, on.day) < (born.month, born.day):  # type: ignore[attr-defined]
+        years -= 1
+    return int(years)
+
+
+def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
+    """Create the run's open flags (flags already accepted stay as they are). Returns how
+    many flags the run now has open."""
+    partner_id = run.partner_id
+    settings = PayrollSettings.objects.for_partner(partner_id).first()
+    threshold = settings.variance_threshold_percent if settings else DEFAULT_THRESHOLD
+    accepted = set(
+        VarianceFlag.objects.for_partner(partner_id)
+        .filter(run=run, status=FlagStatus.ACCEPTED)
+        .values_list("employment_id", "kind")
+    )
+    previous = _previous_payslips(run)
+    slips = (
+        Payslip.objects.for_partner(partner_id)
+        .filter(run=run)
+        .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
+    )
+    details = {
+        e.pk: e
+        for e in Employment.objects.for_partner(partner_id)
+        .filter(pk__in=[s[0] for s in slips])
+        .select_related("person")
+        .only("pk", "person__date_of_birth", "person__bank_account_number")
+    }
+    hours = _weekly_hours_on_pay_date(run)
+    flags: list[VarianceFlag] = []
+
+    def flag(employment_id: int, kind: str, detail: str) -> None:
+        if (employment_id, kind) not in accepted:
+            flags.append(
+                VarianceFlag(
+                    partner_id=partner_id,
+                    run=run,
+                    employment_id=employment_id,
+                    kind=kind,
+                    detail=detail[:300],
+                )
+            )
+
+    for employment_id, kinds in problems.items():
+        for kind, detail in dict(kinds).items():
+            flag(employment_id, kind, detail)
+    periods = PERIODS_PER_YEAR[run.frequency]  # type: ignore[index]
+    for employment_id, net, gross, tax_code in slips:
+        before = previous.get(employment_id)
+        if net < 0:
+            flag(employment_id, FlagKind.NEGATIVE_NET, f"Net pay is {_pounds(net)}.")
+        if before is not None:
+            old_net, old_code = before
+            if old_net and abs(net - old_net) * 100 > threshold * abs(old_net):
+                change = (Decimal(net - old_net) * 100 / abs(old_net)).quantize(Decimal("0.1"))
+                flag(
+                    employment_id,
+                    FlagKind.NET_CHANGE,
+                    f"Net pay {_pounds(net)}, was {_pounds(old_net)} last period ({change:+}%).",
+                )
+            if old_code != tax_code:
+                flag(employment_id, FlagKind.TAX_CODE_CHANGED, f"Tax code {tax_code}, was {old_code}.")
+        employment = details.get(employment_id)
+        if employment is None:
+            continue
+        if not employment.person.bank_account_number:
+            flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
+        weekly = hours.get(employment_id)
+        band = minimum_hourly_rate(run.pay_date, _age_on(employment.person.date_of_birth, run.pay_date))
+        if weekly and band is not None and gross > 0:
+            hours_in_period = weekly * WEEKS_PER_YEAR / periods
+            hourly = Decimal(gross) / 100 / hours_in_period
+            if hourly < band.hourly:
+                flag(
+                    employment_id,
+                    FlagKind.BELOW_MINIMUM_WAGE,
+                    f"£{hourly:.2f} an hour for {weekly} hours a week; the {band.name} is £{band.hourly}.",
+                )
+    VarianceFlag.objects.bulk_create(flags, batch_size=2000)
+    return len(flags)
+
+
+def _previous_payslips(run: PayRun) -> dict[int, tuple[int, str]]:
+    """Net pay and tax code on each employee's latest payslip before this run."""
+    latest: dict[int, tuple[int, str]] = {}
+    earlier = (
+        Payslip.objects.for_partner(run.partner_id)
+        .filter(run__frequency=run.frequency, run__pay_date__lt=run.pay_date)
+        .filter(run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .order_by("run__pay_date", "run_id")
+        .values_list("employment_id", "net_pay", "tax_code")
+    )
+    for employment_id, net, code in earlier.iterator(chunk_size=5000):
+        latest[employment_id] = (net, code)
+    return latest
+
+
+def _weekly_hours_on_pay_date(run: PayRun) -> dict[int, Decimal]:
+    hours: dict[int, Decimal] = {}
+    for employment_id, weekly in (
+        EmploymentTerms.objects.for_partner(run.partner_id)
+        .filter(effective_from__lte=run.pay_date)
+        .order_by("employment_id", "effective_from")
+        .values_list("employment_id", "weekly_hours")
+        .iterator(chunk_size=5000)
+    ):
+        hours[employment_id] = weekly
+    return hours
