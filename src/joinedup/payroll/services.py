@@ -149,6 +149,25 @@ def payrun_calculate(
     return run
 
 
+def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
+    """Queue the calculation for a worker; the run's page shows its progress."""
+    authorise(actor, "payroll.calculate", run.partner_id)
+    if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
+        raise ValidationError({"status": f"A run that is {run.get_status_display().lower()} cannot change."})
+    from joinedup.payroll.tasks import calculate_pay_run
+
+    actor_id = getattr(actor, "pk", None)
+    record_event(
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.calculation_requested",
+        target=run,
+        after=_run_summary(run),
+    )
+    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, actor_id))
+    return run
+
+
 def run_totals(run: PayRun) -> dict[str, int]:
     sums = (
         Payslip.objects.for_partner(run.partner_id)

@@ -12,6 +12,8 @@ from typing import Any
 
 from joinedup.api.main import api
 from joinedup.audit.models import AuditEvent
+from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
+from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Absence, Secondment, TupeTransfer
 from joinedup.people.services import absence_request, secondment_create, tupe_transfer
 from joinedup.testing.base import PartnerTestCase
@@ -27,6 +29,9 @@ POLICE_SAMPLES: dict[str, Callable[[Any], Any]] = {
     "secondment_id": lambda t: t.police_secondment.pk,
     "transfer_id": lambda t: t.police_transfer.pk,
     "absence_id": lambda t: t.police_absence.pk,
+    "run_id": lambda t: t.police_run.pk,
+    "payslip_id": lambda t: Payslip.objects.for_partner(t.police).filter(run=t.police_run)[0].pk,
+    "flag_id": lambda t: t.police_flag.pk,
 }
 
 # A valid body for each route that takes one, so a 404 proves the partner rule and not a
@@ -75,6 +80,11 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
         "end_date": "2026-11-03",
     },
     ("POST", "/api/v1/absences/{absence_id}/decision"): lambda t: {"approve": True},
+    ("POST", "/api/v1/partners/{partner_id}/pay-runs"): lambda t: {"pay_date": "2026-12-24"},
+    ("POST", "/api/v1/pay-runs/{run_id}/calculate"): lambda t: {},
+    ("POST", "/api/v1/pay-runs/{run_id}/approve"): lambda t: {},
+    ("POST", "/api/v1/pay-runs/{run_id}/close"): lambda t: {},
+    ("POST", "/api/v1/flags/{flag_id}/accept"): lambda t: {"note": "Checked"},
 }
 
 
@@ -92,6 +102,8 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
     police_secondment: Secondment
     police_absence: Absence
     police_transfer: TupeTransfer
+    police_run: PayRun
+    police_flag: VarianceFlag
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -119,6 +131,19 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             reference="TUPE-P1",
             employments=[cls.shared_person_police],
         ).transfer
+        cls.police_run = payrun_calculate(
+            actor=None,
+            run=payrun_create(
+                actor=None, partner=cls.police, frequency="monthly", pay_date=date(2026, 11, 25)
+            ),
+        )
+        cls.police_flag = VarianceFlag.objects.create(
+            partner=cls.police,
+            run=cls.police_run,
+            employment=cls.police_emp,
+            kind="net_change",
+            detail="test",
+        )
 
     def test_every_route_with_an_id_answers_404_for_another_partners_object(self) -> None:
         routes = _routes_with_ids()

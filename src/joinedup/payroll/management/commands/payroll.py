@@ -2,25 +2,127 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.partnership.models import Partner
 from joinedup.payroll.engine.calculator import calculate_csv
+from joinedup.payroll.models import PayRun, RunKind, RunStatus
+from joinedup.payroll.services import (
+    payrun_approve,
+    payrun_calculate,
+    payrun_create,
+    payrun_mark_paid,
+    run_totals,
+)
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []  # pure computation: no database, no URLs
-    help = "Payroll tools. `payroll calculate INPUT.csv [-o OUTPUT.csv]`: gross to net, one period per row."
+    help = (
+        "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
+        "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
+        "`payroll approve|close --partner WCC --pay-date …`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         calc = sub.add_parser("calculate", help="Gross-to-net for each row of a CSV file (see the README).")
         calc.add_argument("input", help="CSV file, or - for standard input.")
         calc.add_argument("-o", "--output", help="Where to write the result (default: standard output).")
+        for name, text in (
+            ("run", "Create the run if needed and calculate it, with progress."),
+            ("approve", "Approve a calculated run (not by the person who calculated it)."),
+            ("close", "Mark an approved run paid; it cannot change after."),
+        ):
+            cmd = sub.add_parser(name, help=text)
+            cmd.add_argument("--partner", required=True, help="Partner code, e.g. WPOL.")
+            cmd.add_argument("--pay-date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+            cmd.add_argument(
+                "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
+            )
+            cmd.add_argument("--as", dest="actor", help="Username acting (default: the system).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "calculate":
+            self._calculate(options)
+            return
+        console = Console(file=cast(IO[str], self.stdout), highlight=False)
+        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
+        if partner is None:
+            raise CommandError(f"No partner with code {options['partner']!r}.")
+        actor = None
+        if options["actor"]:
+            actor = get_user_model().objects.filter(username=options["actor"]).first()
+            if actor is None:
+                raise CommandError(f"No user {options['actor']!r}.")
+        try:
+            run = self._find_or_create(action, actor, partner, options)
+            if action == "run":
+                run = self._run(console, actor, run)
+            elif action == "approve":
+                run = payrun_approve(actor=actor, run=run)
+            else:
+                run = payrun_mark_paid(actor=actor, run=run)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        totals = run_totals(run)
+        console.print(
+            f"{partner.name} {run}: [bold]{run.get_status_display()}[/bold]; {run.progress_total} payslips; "
+            f"gross {_pounds(totals['gross_pay'])}, tax {_pounds(totals['tax'])}, "
+            f"NI {_pounds(totals['ni_employee'] + totals['ni_employer'])}, net {_pounds(totals['net_pay'])}; "
+            f"{run.flags.filter(status='open').count()} open flag(s)."
+        )
+
+    def _find_or_create(self, action: str, actor: Any, partner: Partner, options: dict[str, Any]) -> PayRun:
+        from joinedup.payroll.periods import pay_period
+
+        period = pay_period(options["frequency"], options["pay_date"])
+        run = (
+            PayRun.objects.for_partner(partner)
+            .filter(
+                frequency=options["frequency"],
+                tax_year=period.tax_year,
+                period=period.period,
+                kind=RunKind.REGULAR,
+            )
+            .first()
+        )
+        if run is None:
+            if action != "run":
+                raise CommandError(
+                    f"No {options['frequency']} run for {partner.code} on {options['pay_date']}."
+                )
+            run = payrun_create(
+                actor=actor, partner=partner, frequency=options["frequency"], pay_date=options["pay_date"]
+            )
+        return run
+
+    def _run(self, console: Console, actor: Any, run: PayRun) -> PayRun:
+        if run.status == RunStatus.CALCULATING:
+            console.print("This run's last calculation did not finish; calculating it again from the start.")
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task(f"Calculating {run}", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return payrun_calculate(actor=actor, run=run, progress=progress)
+
+    def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]
         result = io.StringIO()
         if source_name == "-":

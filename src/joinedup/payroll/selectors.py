@@ -1,0 +1,89 @@
+"""Reads of pay runs and payslips. Payroll staff see their employers' runs; an employee sees
+only their own payslips, and only once the run is approved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.payroll.models import PayRun, Payslip, RunStatus, VarianceFlag
+
+VISIBLE_TO_EMPLOYEES = (RunStatus.APPROVED, RunStatus.PAID)
+
+
+def runs_for(user: Any, *, partner: Partner) -> QuerySet[PayRun]:
+    authorise(user, "payroll.view", partner)
+    return PayRun.objects.for_partner(partner).order_by("-pay_date", "-pk")
+
+
+def run_for(user: Any, *, run_id: int) -> PayRun:
+    run = PayRun.objects.for_partners(partner_ids_with(user, "payroll.view")).filter(pk=run_id).first()
+    if run is None:
+        raise Http404("No such pay run.")
+    return run
+
+
+def payslips_of(run: PayRun) -> QuerySet[Payslip]:
+    return (
+        Payslip.objects.for_partner(run.partner_id)
+        .filter(run=run)
+        .select_related("employment__person")
+        .order_by("employment__payroll_number")
+    )
+
+
+def flags_of(run: PayRun) -> QuerySet[VarianceFlag]:
+    return (
+        VarianceFlag.objects.for_partner(run.partner_id).filter(run=run).select_related("employment__person")
+    )
+
+
+def flag_for(user: Any, *, flag_id: int) -> VarianceFlag:
+    flag = (
+        VarianceFlag.objects.for_partners(partner_ids_with(user, "payroll.view")).filter(pk=flag_id).first()
+    )
+    if flag is None:
+        raise Http404("No such flag.")
+    return flag
+
+
+def _user_id(user: Any) -> int:
+    return int(user.pk) if getattr(user, "is_authenticated", False) and user.pk else 0
+
+
+def payslip_for(user: Any, *, payslip_id: int) -> Payslip:
+    """A payslip to payroll staff of its employer, or to the employee once approved."""
+    related = ("run", "employment__person", "employment__partner")
+    slip = (
+        Payslip.objects.for_partners(partner_ids_with(user, "payroll.view"))
+        .filter(pk=payslip_id)
+        .select_related(*related)
+        .first()
+    )
+    if slip is None:
+        slip = (
+            Payslip.objects.unscoped(reason="an employee reads their own payslip")
+            .filter(
+                pk=payslip_id,
+                employment__person__user_id=_user_id(user),
+                run__status__in=VISIBLE_TO_EMPLOYEES,
+            )
+            .select_related(*related)
+            .first()
+        )
+    if slip is None:
+        raise Http404("No such payslip.")
+    return slip
+
+
+def my_payslips(user: Any) -> QuerySet[Payslip]:
+    return (
+        Payslip.objects.unscoped(reason="an employee lists their own payslips")
+        .filter(employment__person__user_id=_user_id(user), run__status__in=VISIBLE_TO_EMPLOYEES)
+        .select_related("run", "employment__partner")
+        .order_by("-run__pay_date")
+    )
