@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from joinedup.core.money import gbp
 from joinedup.payroll.models import (
     FlagKind,
     FlagStatus,
@@ -20,11 +21,6 @@ from joinedup.people.models import Employment, EmploymentTerms
 
 WEEKS_PER_YEAR = 52
 DEFAULT_THRESHOLD = Decimal(10)
-
-
-def _pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    return f"{sign}£{abs(pence) / 100:,.2f}"
 
 
 def _age_on(born: object, on: object) -> int:
@@ -80,7 +76,7 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
     for employment_id, net, gross, tax_code in slips:
         before = previous.get(employment_id)
         if net < 0:
-            flag(employment_id, FlagKind.NEGATIVE_NET, f"Net pay is {_pounds(net)}.")
+            flag(employment_id, FlagKind.NEGATIVE_NET, f"Net pay is {gbp(net)}.")
         if before is not None:
             old_net, old_code = before
             if old_net and abs(net - old_net) * 100 > threshold * abs(old_net):
@@ -88,7 +84,7 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
                 flag(
                     employment_id,
                     FlagKind.NET_CHANGE,
-                    f"Net pay {_pounds(net)}, was {_pounds(old_net)} last period ({change:+}%).",
+                    f"Net pay {gbp(net)}, was {gbp(old_net)} last period ({change:+}%).",
                 )
             if old_code != tax_code:
                 flag(employment_id, FlagKind.TAX_CODE_CHANGED, f"Tax code {tax_code}, was {old_code}.")

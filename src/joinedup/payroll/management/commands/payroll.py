@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.core.money import gbp
 from joinedup.partnership.models import Partner
 from joinedup.payroll.engine.calculator import calculate_csv
+from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
 from joinedup.payroll.services import (
     payrun_approve,
@@ -22,10 +24,6 @@ from joinedup.payroll.services import (
     payrun_mark_paid,
     run_totals,
 )
-
-
-def _pounds(pence: int) -> str:
-    return f"£{pence / 100:,.2f}"
 
 
 class Command(BaseCommand):
@@ -52,10 +50,20 @@ class Command(BaseCommand):
                 "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
             )
             cmd.add_argument("--as", dest="actor", help="Username acting (default: the system).")
+        journal = sub.add_parser("journal", help="Write a run's balanced payroll journal as CSV.")
+        journal.add_argument("--partner", required=True)
+        journal.add_argument("--pay-date", required=True, type=date.fromisoformat)
+        journal.add_argument(
+            "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
+        )
+        journal.add_argument("-o", "--output", help="CSV file (default: standard output).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "calculate":
             self._calculate(options)
+            return
+        if action == "journal":
+            self._journal(options)
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         partner = Partner.objects.filter(code__iexact=options["partner"]).first()
@@ -81,8 +89,8 @@ class Command(BaseCommand):
         totals = run_totals(run)
         console.print(
             f"{partner.name} {run}: [bold]{run.get_status_display()}[/bold]; {run.progress_total} payslips; "
-            f"gross {_pounds(totals['gross_pay'])}, tax {_pounds(totals['tax'])}, "
-            f"NI {_pounds(totals['ni_employee'] + totals['ni_employer'])}, net {_pounds(totals['net_pay'])}; "
+            f"gross {gbp(totals['gross_pay'])}, tax {gbp(totals['tax'])}, "
+            f"NI {gbp(totals['ni_employee'] + totals['ni_employer'])}, net {gbp(totals['net_pay'])}; "
             f"{run.flags.filter(status='open').count()} open flag(s)."
         )
 
@@ -121,6 +129,19 @@ class Command(BaseCommand):
                 bar.update(task, completed=done, total=total)
 
             return payrun_calculate(actor=actor, run=run, progress=progress)
+
+    def _journal(self, options: dict[str, Any]) -> None:
+        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
+        if partner is None:
+            raise CommandError(f"No partner with code {options['partner']!r}.")
+        options = {**options, "actor": None}
+        run = self._find_or_create("journal", None, partner, options)
+        out = io.StringIO()
+        write_journal_csv(build_journal(run), out)
+        if options["output"]:
+            Path(options["output"]).write_text(out.getvalue(), encoding="utf-8", newline="")
+        else:
+            self.stdout.write(out.getvalue(), ending="")
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]

@@ -1,0 +1,193 @@
+"""The payroll journal of a pay run: what the run cost, and to whom it is owed.
+
+Debits: gross pay, employer's NI and employer's pension, by the cost centre of the post each
+employee fills on the pay date. Credits: PAYE, NI and loan repayments owed to HMRC; employee
+and employer pension contributions owed to the fund; net pay owed to employees; deductions after
+tax owed to third parties. It balances by construction (net pay is what is left of gross pay),
+and is checked.
+
+A shared post (an employment with a cost split on the pay date) costs each partner its share:
+the employer's journal charges its own share to the post's cost centre and the other partners'
+shares to inter-partner debtors; each charged partner gets a journal of its own (cost to a
+"shared posts" cost centre, creditor to the employer). Pennies are shared by largest remainder,
+so the shares add up to the cost exactly.
+
+Account codes are provisional names until the ledger module brings each partner's chart of
+accounts; the CSV is what the ledger will post."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TextIO
+
+from django.db.models import Q
+
+from joinedup.core.money import plain_pounds
+from joinedup.partnership.models import Partner
+from joinedup.payroll.models import PayRun, Payslip
+from joinedup.people.models import CostSplit, CostSplitShare, PostHolding
+
+ACCOUNTS = {
+    "salaries": "Employees: salaries and wages",
+    "employer_ni": "Employees: employer's National Insurance",
+    "employer_pension": "Employees: employer's pension contributions",
+    "hmrc": "Creditor: HMRC PAYE, NI and student loans",
+    "pension_fund": "Creditor: pension fund",
+    "net_pay": "Creditor: net pay to employees",
+    "deductions": "Creditor: deductions after tax to third parties",
+    "inter_partner_debtor": "Debtor: recharge to partner",
+    "inter_partner_creditor": "Creditor: recharge from partner",
+}
+UNALLOCATED = "UNALLOCATED"
+SHARED_POSTS = "SHARED-POSTS"
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    partner: str
+    account: str
+    cost_centre: str
+    debit: int
+    credit: int
+    description: str
+
+
+def split_pennies(total: int, percents: Sequence[Decimal]) -> list[int]:
+    """Shares of ``total`` pence by percentages adding up to 100, summing to ``total`` exactly:
+    each share rounded down, then the pennies left over go to the largest remainders (ties to
+    the earlier share)."""
+    if sum(percents) != 100:
+        raise ValueError(f"Percentages add up to {sum(percents)}, not 100.")
+    exact = [Decimal(total) * p / 100 for p in percents]
+    shares = [int(x // 1) for x in exact]
+    left = total - sum(shares)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[: abs(left)]:
+        shares[i] += 1 if left > 0 else -1
+    return shares
+
+
+def build_journal(run: PayRun) -> list[JournalLine]:
+    partner = Partner.objects.get(pk=run.partner_id)
+    slips = list(
+        Payslip.objects.for_partner(partner)
+        .filter(run=run)
+        .values_list(
+            "employment_id",
+            "gross_pay",
+            "ni_employer",
+            "pension_employer",
+            "tax",
+            "ni_employee",
+            "student_loan",
+            "postgraduate_loan",
+            "pension_employee",
+            "net_pay",
+            "deductions_after_tax",
+        )
+    )
+    cost_centres = _cost_centres(run)
+    splits = _splits(run)
+    codes = dict(Partner.objects.values_list("pk", "code"))
+    debits: dict[tuple[str, str, str], int] = defaultdict(int)
+    credits: dict[tuple[str, str, str], int] = defaultdict(int)
+    me = partner.code
+    for employment_id, gross, er_ni, er_pension, tax, ee_ni, sl, pg, ee_pension, net, deductions in slips:
+        centre = cost_centres.get(employment_id, UNALLOCATED)
+        costs = {"salaries": gross, "employer_ni": er_ni, "employer_pension": er_pension}
+        shares = splits.get(employment_id)
+        for account, amount in costs.items():
+            if shares is None:
+                debits[(me, account, centre)] += amount
+                continue
+            parts = split_pennies(amount, [pc for _, pc in shares])
+            for (charged, _), part in zip(shares, parts, strict=True):
+                if charged == partner.pk:
+                    debits[(me, account, centre)] += part
+                else:
+                    other = codes[charged]
+                    debits[(me, "inter_partner_debtor", other)] += part
+                    debits[(other, account, SHARED_POSTS)] += part
+                    credits[(other, "inter_partner_creditor", me)] += part
+        credits[(me, "hmrc", "")] += tax + ee_ni + er_ni + sl + pg
+        credits[(me, "pension_fund", "")] += ee_pension + er_pension
+        credits[(me, "net_pay", "")] += net
+        credits[(me, "deductions", "")] += deductions
+    lines = [
+        JournalLine(p, account, centre, amount, 0, f"{run} {ACCOUNTS[account]}")
+        for (p, account, centre), amount in sorted(debits.items())
+        if amount
+    ]
+    lines += [
+        JournalLine(p, account, centre, 0, amount, f"{run} {ACCOUNTS[account]}")
+        for (p, account, centre), amount in sorted(credits.items())
+        if amount
+    ]
+    _check_balanced(lines)
+    return lines
+
+
+def _check_balanced(lines: Sequence[JournalLine]) -> None:
+    by_partner: dict[str, int] = defaultdict(int)
+    for line in lines:
+        by_partner[line.partner] += line.debit - line.credit
+    unbalanced = {p: d for p, d in by_partner.items() if d}
+    if unbalanced:
+        raise ValueError(f"Payroll journal does not balance: {unbalanced} pence")
+
+
+def _cost_centres(run: PayRun) -> dict[int, str]:
+    """The cost centre of the post each employment fills on the pay date (the largest
+    holding when it fills several)."""
+    centres: dict[int, tuple[Decimal, str]] = {}
+    holdings = (
+        PostHolding.objects.for_partner(run.partner_id)
+        .filter(start_date__lte=run.pay_date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=run.pay_date))
+        .values_list("employment_id", "fte", "post__cost_centre")
+    )
+    for employment_id, fte, centre in holdings.iterator(chunk_size=5000):
+        known = centres.get(employment_id)
+        if known is None or fte > known[0]:
+            centres[employment_id] = (fte, centre)
+    return {e: centre for e, (_, centre) in centres.items()}
+
+
+def _splits(run: PayRun) -> dict[int, list[tuple[int, Decimal]]]:
+    active = (
+        CostSplit.objects.for_partner(run.partner_id)
+        .filter(effective_from__lte=run.pay_date)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=run.pay_date))
+        .values_list("pk", "employment_id")
+    )
+    by_split = dict(active)
+    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for split_id, charged, percent in (
+        CostSplitShare.objects.for_partner(run.partner_id)
+        .filter(split_id__in=list(by_split))
+        .order_by("split_id", "charged_partner_id")
+        .values_list("split_id", "charged_partner_id", "percent")
+    ):
+        shares[by_split[split_id]].append((charged, percent))
+    return dict(shares)
+
+
+def write_journal_csv(lines: Sequence[JournalLine], stream: TextIO) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(["partner", "account", "account_name", "cost_centre", "debit", "credit", "description"])
+    for line in lines:
+        writer.writerow(
+            [
+                line.partner,
+                line.account,
+                ACCOUNTS[line.account],
+                line.cost_centre,
+                plain_pounds(line.debit) if line.debit else "",
+                plain_pounds(line.credit) if line.credit else "",
+                line.description,
+            ]
+        )
