@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
             )
             cmd.add_argument("--as", dest="actor", help="Username acting (default: the system).")
+            cmd.add_argument("--batch-size", type=int, default=5000, help="Employees per batch (run only).")
         journal = sub.add_parser("journal", help="Write a run's balanced payroll journal as CSV.")
         journal.add_argument("--partner", required=True)
         journal.add_argument("--pay-date", required=True, type=date.fromisoformat)
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         try:
             run = self._find_or_create(action, actor, partner, options)
             if action == "run":
-                run = self._run(console, actor, run)
+                run = self._run(console, actor, run, options["batch_size"])
             elif action == "approve":
                 run = payrun_approve(actor=actor, run=run)
             else:
@@ -118,7 +119,7 @@ class Command(BaseCommand):
             )
         return run
 
-    def _run(self, console: Console, actor: Any, run: PayRun) -> PayRun:
+    def _run(self, console: Console, actor: Any, run: PayRun, batch_size: int) -> PayRun:
         if run.status == RunStatus.CALCULATING:
             console.print("This run's last calculation did not finish; calculating it again from the start.")
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            return payrun_calculate(actor=actor, run=run, progress=progress)
+            return payrun_calculate(actor=actor, run=run, progress=progress, batch_size=max(batch_size, 1))
 
     def _journal(self, options: dict[str, Any]) -> None:
         partner = Partner.objects.filter(code__iexact=options["partner"]).first()
