@@ -65,13 +65,24 @@ def people_search(
     text = " ".join(q.split())
     if not ids or len(text) < 2:
         return []
-    employments = Employment.objects.for_partners(ids).select_related("person", "partner")
+    # Bank details are encrypted: decrypting them for every hit would cost more than the
+    # search itself, and no list of hits shows them.
+    employments = (
+        Employment.objects.for_partners(ids)
+        .select_related("person", "partner")
+        .defer("person__bank_sort_code", "person__bank_account_number")
+    )
     matches: list[Employment] = []
     if _NI_LIKE.match(text):
+        # Stored NI numbers are normalised (9 characters, suffix A-D), so "starts with" is
+        # one of at most four whole numbers: an index lookup, where LIKE 'QQ123456%' would
+        # read every person on SQLite (its LIKE ignores case, so it cannot use the index).
         ni = text.replace(" ", "").upper()
-        matches += employments.filter(person__ni_number__startswith=ni)[:limit]
+        whole = [ni] if len(ni) == 9 else [ni + suffix for suffix in "ABCD"]
+        matches += employments.filter(person__ni_number__in=whole)[:limit]
     matches += employments.filter(payroll_number=text.upper())[:limit]
-    matches += employments.filter(payroll_number=text)[:limit]
+    if text != text.upper():
+        matches += employments.filter(payroll_number=text)[:limit]
     folded = text.casefold()
     # "lovelace a" is a prefix of the stored "family given"; "ada lov" is a given name and
     # the start of a family name: scan the family-name range, then check the given name.
@@ -344,3 +355,99 @@ def leave_balance(employment: Employment, *, on: date) -> LeaveBalance:
         .aggregate(total=Sum("working_days"))["total"]
     )
     return LeaveBalance(year_start, entitlement, used or Decimal(0))
+
+
+# --- reads for the change forms -------------------------------------------------------------
+
+
+def partner_to_change(user: Any, *, partner: Partner | None) -> Partner:
+    """The partner whose people the user is about to change: 404 without one, PermissionDenied
+    without ``people.change`` on it."""
+    if partner is None:
+        raise Http404("You hold no role on any partner.")
+    authorise(user, "people.change", partner)
+    return partner
+
+
+def employment_to_change(user: Any, *, employment_id: int) -> Employment:
+    """The employment, if the user may see it (else 404) and change it (else PermissionDenied)."""
+    employment = employment_for(user, employment_id=employment_id)
+    authorise(user, "people.change", employment.partner_id)
+    return employment
+
+
+def employment_for_team_or_staff(user: Any, *, employment_id: int) -> Employment:
+    """An employment the user manages today, or one they may see through ``people.view``;
+    404 otherwise. Whether they may act on it is the service's decision."""
+    for employment in team_of(user):
+        if employment.pk == employment_id:
+            return employment
+    return employment_for(user, employment_id=employment_id)
+
+
+def transfer_destinations(user: Any, *, partner: Partner) -> QuerySet[Partner]:
+    """Active partners, other than ``partner``, where the user holds ``people.change``: where
+    they may move staff to under TUPE."""
+    ids = [pid for pid in partner_ids_with(user, "people.change") if pid != partner.pk]
+    return Partner.objects.filter(pk__in=ids, active=True).order_by("name")
+
+
+def transfer_candidates(
+    user: Any, *, partner: Partner, payroll_prefix: str = "", org_unit_id: int | None = None
+) -> QuerySet[Employment]:
+    """The partner's open employments (no end date), by payroll number: those a TUPE transfer
+    can move. Optionally only payroll numbers starting ``payroll_prefix`` (as typed or in
+    capitals), or only those holding a post in org unit ``org_unit_id`` now."""
+    authorise(user, "people.change", partner)
+    found = Employment.objects.for_partner(partner).filter(end_date__isnull=True)
+    prefix = payroll_prefix.strip()
+    if prefix:
+        found = found.filter(
+            Q(payroll_number__startswith=prefix) | Q(payroll_number__startswith=prefix.upper())
+        )
+    if org_unit_id is not None:
+        holding = PostHolding.objects.for_partner(partner).filter(
+            end_date__isnull=True, post__org_unit_id=org_unit_id
+        )
+        found = found.filter(pk__in=holding.values("employment_id"))
+    return found.select_related("person").order_by("payroll_number")
+
+
+def current_posts(employments: list[Employment]) -> dict[int, Post]:
+    """The post each employment holds now (its open holding), by employment id."""
+    if not employments:
+        return {}
+    partner_ids = sorted({e.partner_id for e in employments})
+    holdings = (
+        PostHolding.objects.for_partners(partner_ids)
+        .filter(employment_id__in=[e.pk for e in employments], end_date__isnull=True)
+        .select_related("post")
+        .order_by("start_date")
+    )
+    return {h.employment_id: h.post for h in holdings}
+
+
+def transfer_items(transfer: TupeTransfer) -> QuerySet[Any]:
+    """Who moved in a transfer (``TupeTransferItem`` s), old employment to new, by payroll
+    number. The items belong to the transferor, but both partners see them."""
+    return (
+        transfer.items.for_partner(transfer.partner_id)
+        .select_related("old_employment__person", "new_employment")
+        .order_by("old_employment__payroll_number")
+    )
+
+
+def secondments_of(employment: Employment) -> QuerySet[Secondment]:
+    return (
+        Secondment.objects.for_partner(employment.partner_id)
+        .filter(employment=employment)
+        .select_related("host_partner")
+        .order_by("start_date")
+    )
+
+
+def active_partners(*, excluding: int | None = None) -> QuerySet[Partner]:
+    """Every active partner of the partnership (names are not private between partners), by
+    name: the choices for a cost share or a secondment's host."""
+    found = Partner.objects.filter(active=True).order_by("name")
+    return found.exclude(pk=excluding) if excluding is not None else found
