@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from joinedup.demo.payroll import seed_payroll_settings
 from joinedup.demo.people import link_demo_users, seed_people
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.services import membership_grant, partner_create, user_create
@@ -96,4 +97,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
             actor=None,
         )
         link_demo_users(partners=partners, users=users, actor=None)
+        seed_payroll_settings(partners=partners)
     return True

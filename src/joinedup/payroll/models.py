@@ -273,6 +273,10 @@ class PayrollSettings(models.Model):
 
     partner = models.OneToOneField("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     variance_threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=10)
+    bank_sort_code = models.CharField(max_length=6, blank=True, help_text="The account wages are paid from.")
+    bank_account_number = models.CharField(max_length=8, blank=True)
+    bank_account_name = models.CharField(max_length=100, blank=True)
+    bacs_user_number = models.CharField("BACS service user number", max_length=6, blank=True)
 
     objects = PartnerScopedManager["PayrollSettings"]()
 

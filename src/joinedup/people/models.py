@@ -114,6 +114,8 @@ class Person(models.Model):
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
     ni_number = models.CharField("National Insurance number", max_length=9, unique=True)
+    # As HMRC records it: the RTI submission requires it.
+    gender = models.CharField(max_length=1, choices=[("F", "Female"), ("M", "Male")], blank=True)
     search_name = models.CharField(max_length=201, db_index=True, editable=False)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)

@@ -21,4 +21,5 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "current_roles": sorted(labels[r] for r in roles_on(request.user, partner)),
         "can_view_audit": has_permission(request.user, "audit.view", partner),
         "can_view_people": has_permission(request.user, "people.view", partner),
+        "can_view_payroll": has_permission(request.user, "payroll.view", partner),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.web import people_views, views
+from joinedup.web import payroll_views, people_views, views
 
 app_name = "web"
 
@@ -30,4 +30,14 @@ urlpatterns = [
     path("me", people_views.my_record, name="me"),
     path("team", people_views.my_team, name="team"),
     path("absences/<int:absence_id>/decision", people_views.decide_absence, name="decide_absence"),
+    path("payroll", payroll_views.runs, name="pay_runs"),
+    path("payroll/runs/<int:run_id>", payroll_views.run_detail, name="pay_run"),
+    path("payroll/runs/<int:run_id>/progress", payroll_views.run_progress, name="pay_run_progress"),
+    path("payroll/runs/<int:run_id>/journal.csv", payroll_views.run_journal, name="pay_run_journal"),
+    path("payroll/runs/<int:run_id>/bacs.txt", payroll_views.run_bacs, name="pay_run_bacs"),
+    path("payroll/runs/<int:run_id>/<slug:action>", payroll_views.run_action, name="pay_run_action"),
+    path("payroll/flags/<int:flag_id>/accept", payroll_views.accept_flag, name="accept_flag"),
+    path("payslips/<int:payslip_id>", payroll_views.payslip_detail, name="payslip"),
+    path("payslips/<int:payslip_id>.pdf", payroll_views.payslip_pdf, name="payslip_pdf"),
+    path("me/payslips", payroll_views.my_payslips, name="my_payslips"),
 ]

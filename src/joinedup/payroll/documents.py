@@ -1,0 +1,142 @@
+"""Payroll documents from stored runs: the BACS payment file and payslip PDFs, built by the
+pure writers in ``payroll.outputs`` from payslips, people and the employer's settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import cast
+
+from django.core.exceptions import ValidationError
+
+from joinedup.partnership.models import Partner
+from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
+from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
+from joinedup.payroll.outputs.records import (
+    EmployeePayment,
+    Employer,
+    Gender,
+    HoursBand,
+    PayPeriod,
+    PayslipLine,
+)
+from joinedup.people.models import EmploymentTerms
+
+
+def employer_record(partner: Partner) -> Employer:
+    settings = PayrollSettings.objects.for_partner(partner).first()
+    return Employer(
+        name=partner.name,
+        paye_reference=partner.employer_paye_reference,
+        accounts_office_reference=partner.accounts_office_reference,
+        bank_sort_code=settings.bank_sort_code if settings else "",
+        bank_account_number=settings.bank_account_number if settings else "",
+        bank_account_name=settings.bank_account_name if settings else partner.name,
+        bacs_user_number=settings.bacs_user_number if settings else "",
+    )
+
+
+def period_record(run: PayRun) -> PayPeriod:
+    return PayPeriod(tax_year=run.tax_year, frequency=run.frequency, period=run.period, pay_date=run.pay_date)  # type: ignore[arg-type]
+
+
+def hours_band(weekly_hours: Decimal | None) -> HoursBand:
+    """HMRC's RTI hours band from normal weekly hours."""
+    if weekly_hours is None:
+        return "E"
+    for limit, band in ((Decimal(16), "A"), (Decimal(24), "B"), (Decimal(30), "C")):
+        if weekly_hours < limit:
+            return cast(HoursBand, band)
+    return "D"
+
+
+def payment_record(slip: Payslip, *, for_hmrc: bool = False) -> EmployeePayment:
+    """The output record of one payslip. Payslips do not show the person's sex; an RTI
+    submission must (``for_hmrc``), so there a missing one is an error, not a guess."""
+    person = slip.employment.person
+    if for_hmrc and not person.gender:
+        raise ValidationError({"gender": f"{slip.employment.payroll_number}: HMRC needs the person's sex."})
+    terms = (
+        EmploymentTerms.objects.for_partner(slip.partner_id)
+        .filter(employment_id=slip.employment_id, effective_from__lte=slip.run.pay_date)
+        .order_by("-effective_from")
+        .first()
+    )
+    lines = [PayslipLine("Basic pay", slip.basic_pay, "addition")] + [
+        PayslipLine(line.description, line.amount, line.kind)  # type: ignore[arg-type]
+        for line in slip.lines.all()
+    ]
+    return EmployeePayment(
+        payroll_id=slip.employment.payroll_number,
+        ni_number=person.ni_number,
+        title="",
+        forename=person.given_name,
+        surname=person.family_name,
+        date_of_birth=person.date_of_birth,
+        gender=cast(Gender, person.gender or "F"),  # not shown on a payslip; see for_hmrc
+        address_lines=tuple(x for x in (person.address_line1, person.address_line2, person.town) if x),
+        postcode=person.postcode,
+        tax_code=slip.tax_code,
+        hours_band=hours_band(terms.weekly_hours if terms else None),
+        week1_month1=slip.week1_month1,
+        gross_pay=slip.gross_pay,
+        taxable_pay=slip.taxable_pay,
+        taxable_pay_to_date=slip.taxable_pay_to_date,
+        tax=slip.tax,
+        tax_to_date=slip.tax_paid_to_date,
+        ni_letter=slip.ni_category,
+        ni_gross_pay=slip.ni_pay,
+        ni_employee=slip.ni_employee,
+        ni_employer=slip.ni_employer,
+        student_loan=slip.student_loan,
+        postgraduate_loan=slip.postgraduate_loan,
+        pension_under_net_pay=slip.pension_employee,
+        employer_pension=slip.pension_employer,
+        net_pay=slip.net_pay,
+        bank_sort_code=person.bank_sort_code,
+        bank_account_number=person.bank_account_number,
+        bank_account_name=person.bank_account_name or person.full_name,
+        lines=tuple(lines),
+    )
+
+
+def payslip_pdf_bytes(slip: Payslip) -> bytes:
+    return payslip_pdf(
+        employer=employer_record(Partner.objects.get(pk=slip.partner_id)),
+        period=period_record(slip.run),
+        employee=payment_record(slip),
+    )
+
+
+def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str, list[str]]:
+    """The BACS Standard 18 file paying each employee's net pay, and the payroll numbers left
+    out (no bank details, or nothing to pay) — they were flagged before approval."""
+    if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
+        raise ValidationError({"status": "Only an approved run is paid."})
+    employer = employer_record(Partner.objects.get(pk=run.partner_id))
+    if not (employer.bank_sort_code and employer.bank_account_number and employer.bacs_user_number):
+        raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})
+    credits: list[BacsCredit] = []
+    left_out: list[str] = []
+    slips = Payslip.objects.for_partner(run.partner_id).filter(run=run).select_related("employment__person")
+    for slip in slips.order_by("employment__payroll_number").iterator(chunk_size=2000):
+        person = slip.employment.person
+        if slip.net_pay <= 0 or not person.bank_account_number:
+            left_out.append(slip.employment.payroll_number)
+            continue
+        credits.append(
+            BacsCredit(
+                sort_code=person.bank_sort_code,
+                account_number=person.bank_account_number,
+                name=person.bank_account_name or person.full_name,
+                amount=slip.net_pay,
+                reference=f"{slip.employment.payroll_number} PAY",
+            )
+        )
+    text = bacs18(
+        employer=employer,
+        processing_date=processing_date or run.pay_date,
+        payments=credits,
+        file_serial=f"{run.pk % 1_000_000:06d}",
+    )
+    return text, left_out
