@@ -1,15 +1,25 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.payroll.engine.bench import run_benchmark
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []  # pure computation: no database, no URLs
-    help = "Benchmarks that print figures. `bench engine --employees N`: the payroll engine alone."
+    # The engine is pure computation (no database, no URLs); the people benchmarks check the
+    # database is migrated themselves, so `bench engine` still runs on a machine without one.
+    requires_system_checks: list[str] = []
+    help = (
+        "Benchmarks that print figures. `bench engine --employees N`: the payroll engine alone. "
+        "`bench people-import --rows N [--format csv|xlsx]`: the employments import. "
+        "`bench people-search --people N --queries Q`: the employee search."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="target", required=True)
@@ -17,8 +27,31 @@ class Command(BaseCommand):
         engine.add_argument("--employees", type=int, default=2_000_000)
         engine.add_argument("--scalar-sample", type=int, default=2_000)
         engine.add_argument("--repeats", type=int, default=3)
+        people_import = sub.add_parser(
+            "people-import", help="Import a generated employments file into a new partner, stage by stage."
+        )
+        people_import.add_argument("--rows", type=int, default=100_000)
+        people_import.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default="csv")
+        search = sub.add_parser(
+            "people-search", help="Seed people across new partners, then time searches through them."
+        )
+        search.add_argument("--people", type=int, default=100_000)
+        search.add_argument("--queries", type=int, default=1_000)
+        search.add_argument("--partners", type=int, choices=[2, 3], default=3)
+        search.add_argument("--limit", type=int, default=50, help="Hits per search (the API's 50).")
+        search.add_argument(
+            "--reuse", metavar="STAMP", help="Time the population of an earlier run (BENCH<STAMP>…) again."
+        )
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
+        if target == "people-import":
+            self._people_import(options["rows"], options["fmt"])
+        elif target == "people-search":
+            self._people_search(options)
+        else:
+            self._engine(options)
+
+    def _engine(self, options: dict[str, Any]) -> None:
         if options["employees"] < 1:
             self.stderr.write("--employees must be at least 1.")
             raise SystemExit(2)
@@ -26,4 +59,64 @@ class Command(BaseCommand):
         result = run_benchmark(
             options["employees"], scalar_sample=options["scalar_sample"], repeats=options["repeats"]
         )
+        self.stdout.write(result.report())
+
+    def _console(self) -> Console:
+        return Console(file=cast(IO[str], self.stdout), highlight=False)
+
+    def _require_migrated(self) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError(
+                f"The database ({connection.settings_dict['NAME']}) is not migrated: "
+                "run `joinedup migrate` first, with the same settings."
+            )
+
+    def _people_import(self, rows: int, fmt: str) -> None:
+        from joinedup.people.bench import run_import_benchmark
+
+        if rows < 1:
+            raise CommandError("--rows must be at least 1.")
+        self._require_migrated()
+        console = self._console()
+        with console.status("Setting up…") as status:
+            result = run_import_benchmark(rows, fmt=fmt, say=lambda message: status.update(message.strip()))
+        self.stdout.write(result.report())
+
+    def _people_search(self, options: dict[str, Any]) -> None:
+        from joinedup.people.bench import (
+            reuse_search_population,
+            run_search_benchmark,
+            seed_search_population,
+        )
+
+        if options["people"] < 1 or options["queries"] < 1 or options["limit"] < 1:
+            raise CommandError("--people, --queries and --limit must be at least 1.")
+        self._require_migrated()
+        console = self._console()
+        if options["reuse"]:
+            try:
+                seed = reuse_search_population(options["reuse"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        else:
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=console) as bar:
+                task = bar.add_task("Seeding", total=None)
+
+                def progress(description: str, done: int, total: int) -> None:
+                    bar.update(task, description=description, completed=done, total=total or None)
+
+                seed = seed_search_population(
+                    options["people"], partners=options["partners"], progress=progress
+                )
+            console.print(f"Seeded {seed.people:,} people in {seed.seconds:.1f} s (stamp {seed.stamp}).")
+        with console.status(f"Running {options['queries']:,} searches…"):
+            result = run_search_benchmark(seed, options["queries"], limit=options["limit"])
         self.stdout.write(result.report())
