@@ -233,6 +233,9 @@ def _staff_csv(
             "ni_category",
             "student_loan_plans",
             "pension_scheme",
+            "gender",
+            "address_line1",
+            "town",
             "postcode",
             "bank_sort_code",
             "bank_account_number",
@@ -264,6 +267,9 @@ def _staff_csv(
                 rng.choice("AAAAAAAAAAAAM"),
                 plans,
                 force.pension if rng.random() > 0.08 else "none",
+                rng.choice("FM"),
+                f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}",
+                rng.choice(_TOWNS),
                 "SO23 8UJ",
                 "20-00-00",
                 f"{rng.randrange(10_000_000, 99_999_999)}",
@@ -289,6 +295,9 @@ def _special_cases(partners: dict[str, Partner], actor: Any, say: Callable[[str]
             date_of_birth=date(1968, 9, 2),
             ni_number="JM900001A",
             postcode="SO23 8UJ",
+            gender="F",
+            address_line1="The Castle",
+            town="Winchester",
         ),
         payroll_number="WCC900001",
         start_date=date(2021, 1, 4),
@@ -441,3 +450,13 @@ _LAST = [
     "Bennett",
     "Kaur",
 ]
+_STREETS = [
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Mill Road",
+    "Victoria Road",
+    "The Avenue",
+    "Park Lane",
+]
+_TOWNS = ["Winchester", "Dorchester", "Salisbury", "Andover", "Basingstoke", "Yeovil", "Shaftesbury"]

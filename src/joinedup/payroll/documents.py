@@ -140,3 +140,117 @@ def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str,
         file_serial=f"{run.pk % 1_000_000:06d}",
     )
     return text, left_out
+
+
+# --- RTI Full Payment Submission ---------------------------------------------------------------
+
+_PLAN_TYPES = {"1": "01", "2": "02", "4": "04", "5": "05"}
+_YTD_FIELDS = (
+    "ni_pay",
+    "ni_employee",
+    "ni_employer",
+    "student_loan",
+    "postgraduate_loan",
+    "pension_employee",
+)
+
+
+def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
+    """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as
+    RTI reports them (thresholds per pay period from the engine's rule file)."""
+    from joinedup.payroll.calculation import _ENGINE_FREQUENCY
+    from joinedup.payroll.engine import load_rules
+
+    thresholds = load_rules(run.tax_year).national_insurance.thresholds
+    frequency = _ENGINE_FREQUENCY[run.frequency]
+    lel, pt, uel = (int(thresholds[name].for_period(frequency) * 100) for name in ("LEL", "PT", "UEL"))
+    if ni_pay < lel:
+        return 0, 0, 0
+    return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)
+
+
+def fps_for_run(run: PayRun) -> bytes:
+    """The Full Payment Submission for an approved run: every payslip with its figures for the
+    period and the tax year to date (earlier approved runs this tax year, plus this one)."""
+    from dataclasses import replace
+
+    from joinedup.payroll.outputs import fps_xml
+
+    if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
+        raise ValidationError({"status": "Only an approved run is reported to HMRC."})
+    partner = Partner.objects.get(pk=run.partner_id)
+    slips = list(
+        Payslip.objects.for_partner(partner)
+        .filter(run=run)
+        .select_related("employment__person", "run")
+        .order_by("employment__payroll_number")
+    )
+    ids = [s.employment_id for s in slips]
+    to_date: dict[int, dict[str, int]] = {}
+    bands_to_date: dict[int, list[int]] = {}
+    earlier = (
+        Payslip.objects.for_partner(partner)
+        .filter(
+            employment_id__in=ids,
+            run__tax_year=run.tax_year,
+            run__status__in=[RunStatus.APPROVED, RunStatus.PAID],
+        )
+        .filter(run__pay_date__lte=run.pay_date)
+        .select_related("run")
+    )
+    first_payslip: set[int] = set(ids)
+    for slip in earlier.iterator(chunk_size=2000):
+        sums = to_date.setdefault(slip.employment_id, dict.fromkeys(_YTD_FIELDS, 0))
+        for name in _YTD_FIELDS:
+            sums[name] += getattr(slip, name)
+        bands = bands_to_date.setdefault(slip.employment_id, [0, 0, 0])
+        for i, value in enumerate(ni_bands(slip.ni_pay, slip.run)):
+            bands[i] += value
+        if slip.run_id != run.pk:
+            first_payslip.discard(slip.employment_id)
+    terms = {
+        t.employment_id: t
+        for t in EmploymentTerms.objects.for_partner(partner)
+        .filter(employment_id__in=ids, effective_from__lte=run.pay_date)
+        .order_by("employment_id", "effective_from")
+    }
+    employees = []
+    for slip in slips:
+        employment = slip.employment
+        record = payment_record(slip, for_hmrc=True)
+        sums = to_date[employment.pk]
+        period_bands = ni_bands(slip.ni_pay, run)
+        current = terms.get(employment.pk)
+        plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
+        starting = employment.pk in first_payslip and employment.start_date >= date(run.tax_year, 4, 6)
+        leaving = (
+            employment.end_date if employment.end_date and employment.end_date <= run.period_end else None
+        )
+        employees.append(
+            replace(
+                record,
+                start_date=employment.start_date if starting else None,
+                starter_declaration=(current.starter_declaration if current and starting else ""),  # type: ignore[arg-type]
+                leaving_date=leaving,
+                ni_gross_to_date=sums["ni_pay"],
+                earnings_at_lel=period_bands[0],
+                earnings_lel_to_pt=period_bands[1],
+                earnings_pt_to_uel=period_bands[2],
+                earnings_at_lel_to_date=bands_to_date[employment.pk][0],
+                earnings_lel_to_pt_to_date=bands_to_date[employment.pk][1],
+                earnings_pt_to_uel_to_date=bands_to_date[employment.pk][2],
+                ni_employee_to_date=sums["ni_employee"],
+                ni_employer_to_date=sums["ni_employer"],
+                student_loan_to_date=sums["student_loan"],
+                student_loan_plan=_PLAN_TYPES[plans[0]] if plans else "",
+                postgraduate_loan_to_date=sums["postgraduate_loan"],
+                pension_under_net_pay_to_date=sums["pension_employee"],
+            )
+        )
+    related = f"{run.tax_year % 100:02d}-{(run.tax_year + 1) % 100:02d}"
+    return fps_xml(
+        employer=employer_record(partner),
+        period=period_record(run),
+        employees=employees,
+        related_tax_year=related,
+    )

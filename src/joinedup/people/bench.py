@@ -323,6 +323,7 @@ class PeopleFactory:
             rng.choice(_SORT_CODES),
             f"{rng.randrange(10_000_000, 99_999_999)}",
             f"{human.given[0]} {human.family}".upper(),
+            rng.choice("FM"),
         ]
 
 

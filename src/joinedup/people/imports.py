@@ -75,6 +75,7 @@ EMPLOYMENT_COLUMNS = RowSpec(
         Column("bank_sort_code", validators.sort_code, required=False, default=""),
         Column("bank_account_number", validators.account_number, required=False, default=""),
         Column("bank_account_name", tabular.text(max_length=100), required=False, default=""),
+        Column("gender", tabular.choice(["F", "M"]), required=False, default="", help="As HMRC records it"),
     ]
 )
 
@@ -216,6 +217,7 @@ _PERSON_FIELDS = [
     "family_name",
     "date_of_birth",
     "ni_number",
+    "gender",
     "email",
     "phone",
     "address_line1",

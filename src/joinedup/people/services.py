@@ -55,6 +55,7 @@ class PersonDetails:
     family_name: str
     date_of_birth: date
     ni_number: str
+    gender: str = ""
     email: str = ""
     phone: str = ""
     address_line1: str = ""
@@ -163,6 +164,8 @@ def clean_person(details: PersonDetails, errors: Errors) -> PersonDetails:
     if details.date_of_birth > today - timedelta(days=365 * 13):
         errors.add("date_of_birth", "The date of birth makes this person younger than 13.")
     ni = errors.check("ni_number", validators.ni_number, details.ni_number)
+    if details.gender not in ("", "F", "M"):
+        errors.add("gender", "Choose F or M, as HMRC records it.")
     postcode = (
         errors.check("postcode", validators.postcode, details.postcode) if details.postcode.strip() else ""
     )

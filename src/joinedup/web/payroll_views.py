@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import selectors, services
-from joinedup.payroll.documents import bacs_file, payslip_pdf_bytes
+from joinedup.payroll.documents import bacs_file, fps_for_run, payslip_pdf_bytes
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import FlagStatus, RunStatus
 from joinedup.people.models import PayFrequency
@@ -178,6 +178,21 @@ def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
     response = HttpResponse(text.encode("ascii"), content_type="text/plain; charset=us-ascii")
     response["Content-Disposition"] = f'attachment; filename="bacs-{run.pk}.txt"'
     response["X-Left-Out"] = str(len(left_out))
+    return response
+
+
+@login_required
+def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = selectors.run_for(request.user, run_id=run_id)
+    if not has_permission(request.user, "payroll.calculate", run.partner_id):
+        raise PermissionDenied("Only payroll officers download the submission.")
+    try:
+        xml = fps_for_run(run)
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("web:pay_run", run_id=run.pk)
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="fps-{run.pk}.xml"'
     return response
 
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("payroll/runs/<int:run_id>/progress", payroll_views.run_progress, name="pay_run_progress"),
     path("payroll/runs/<int:run_id>/journal.csv", payroll_views.run_journal, name="pay_run_journal"),
     path("payroll/runs/<int:run_id>/bacs.txt", payroll_views.run_bacs, name="pay_run_bacs"),
+    path("payroll/runs/<int:run_id>/fps.xml", payroll_views.run_fps, name="pay_run_fps"),
     path("payroll/runs/<int:run_id>/<slug:action>", payroll_views.run_action, name="pay_run_action"),
     path("payroll/flags/<int:flag_id>/accept", payroll_views.accept_flag, name="accept_flag"),
     path("payslips/<int:payslip_id>", payroll_views.payslip_detail, name="payslip"),

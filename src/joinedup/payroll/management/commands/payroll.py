@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from joinedup.core.money import gbp
 from joinedup.partnership.models import Partner
+from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
@@ -58,6 +59,13 @@ class Command(BaseCommand):
             "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
         )
         journal.add_argument("-o", "--output", help="CSV file (default: standard output).")
+        fps = sub.add_parser("fps", help="Write an approved run's RTI Full Payment Submission XML.")
+        fps.add_argument("--partner", required=True)
+        fps.add_argument("--pay-date", required=True, type=date.fromisoformat)
+        fps.add_argument(
+            "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
+        )
+        fps.add_argument("-o", "--output", required=True, help="XML file to write.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "calculate":
@@ -65,6 +73,9 @@ class Command(BaseCommand):
             return
         if action == "journal":
             self._journal(options)
+            return
+        if action == "fps":
+            self._fps(options)
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         partner = Partner.objects.filter(code__iexact=options["partner"]).first()
@@ -143,6 +154,19 @@ class Command(BaseCommand):
             Path(options["output"]).write_text(out.getvalue(), encoding="utf-8", newline="")
         else:
             self.stdout.write(out.getvalue(), ending="")
+
+    def _fps(self, options: dict[str, Any]) -> None:
+        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
+        if partner is None:
+            raise CommandError(f"No partner with code {options['partner']!r}.")
+        run = self._find_or_create("fps", None, partner, {**options, "actor": None})
+        try:
+            xml = fps_for_run(run)
+        except (ValidationError, ValueError) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise CommandError(message) from exc
+        Path(options["output"]).write_bytes(xml)
+        self.stdout.write(f"Wrote {options['output']} ({run.progress_total} employees).")
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]
