@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
+from django.db import connection
 
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
@@ -42,6 +44,8 @@ from joinedup.payroll.periods import PERIODS_PER_YEAR, PayPeriod, to_pence_half_
 from joinedup.people.models import Employment, EmploymentTerms, PayRate, Proration
 
 ONE_DAY = timedelta(days=1)
+# Payslip rows per executemany call when writing a batch.
+_INSERT_CHUNK = 5000
 _LOAN_NAMES = {"1": "plan_1", "2": "plan_2", "4": "plan_4", "5": "plan_5", "PG": POSTGRADUATE}
 _ENGINE_FREQUENCY = {
     "monthly": Frequency.MONTHLY,
@@ -95,14 +99,59 @@ class EmployeeInput:
 # --- gathering -------------------------------------------------------------------------------
 
 
-def employments_in_run(run: PayRun) -> list[Employment]:
-    return list(
-        Employment.objects.for_partner(run.partner_id)
+class Stint(NamedTuple):
+    """An employment in the run: only what gathering needs, read without model instances
+    (building a million of them would cost more than the whole calculation)."""
+
+    pk: int
+    start_date: date
+    end_date: date | None
+
+
+class Terms(NamedTuple):
+    """One dated version of an employment's terms, as gathering reads it."""
+
+    employment_id: int
+    effective_from: date
+    fte: Decimal
+    weekly_hours: Decimal
+    proration: str
+    scheme: str
+    pay_point_id: int
+    pay_point: str
+    tax_code: str
+    tax_basis: str
+    ni_category: str
+    student_loan_plans: str
+    pension_scheme: str
+
+
+_TERMS_COLUMNS = (
+    "employment_id",
+    "effective_from",
+    "fte",
+    "weekly_hours",
+    "scheme__proration",
+    "scheme__code",
+    "pay_point_id",
+    "pay_point__code",
+    "tax_code",
+    "tax_basis",
+    "ni_category",
+    "student_loan_plans",
+    "pension_scheme",
+)
+
+
+def employments_in_run(run: PayRun) -> list[Stint]:
+    return [
+        Stint(*row)
+        for row in Employment.objects.for_partner(run.partner_id)
         .filter(pay_frequency=run.frequency, start_date__lte=run.period_end)
         .exclude(end_date__lt=run.period_start)
-        .select_related("person")
         .order_by("pk")
-    )
+        .values_list("pk", "start_date", "end_date")
+    ]
 
 
 def _rates_by_point(point_ids: Iterable[int]) -> dict[int, tuple[list[date], list[Decimal]]]:
@@ -131,8 +180,8 @@ def _working_days(start: date, end: date) -> int:
 
 
 def basic_pay(
-    employment: Employment,
-    versions: Sequence[EmploymentTerms],
+    employment: Stint,
+    versions: Sequence[Terms],
     rates: dict[int, tuple[list[date], list[Decimal]]],
     period: PayPeriod,
     frequency: str,
@@ -144,7 +193,7 @@ def basic_pay(
     last = min(period.end, employment.end_date or period.end)
     if last < first or not versions:
         return 0, []
-    proration = versions[-1].scheme.proration
+    proration = versions[-1].proration
     count: Callable[[date, date], int] = (
         _working_days if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
     )
@@ -169,7 +218,10 @@ def basic_pay(
         annual = _rate_on(rates, version.pay_point_id, begin)
         if annual is None:
             problems.append(
-                (FlagKind.NO_PAY_RATE, f"No pay rate for {version.pay_point} on {begin:%d %b %Y}")
+                (
+                    FlagKind.NO_PAY_RATE,
+                    f"No pay rate for {version.scheme} {version.pay_point} on {begin:%d %b %Y}",
+                )
             )
             continue
         days = count(begin, after - ONE_DAY)
@@ -177,20 +229,20 @@ def basic_pay(
     return to_pence_half_up(total), problems
 
 
-def gather(run: PayRun, employments: Sequence[Employment] | None = None) -> list[EmployeeInput]:
+def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[EmployeeInput]:
     period = PayPeriod(run.tax_year, run.period, run.period_start, run.period_end)
     employments = employments_in_run(run) if employments is None else employments
     ids = [e.pk for e in employments]
-    versions: dict[int, list[EmploymentTerms]] = defaultdict(list)
+    versions: dict[int, list[Terms]] = defaultdict(list)
     for chunk_start in range(0, len(ids), 5000):
         chunk = ids[chunk_start : chunk_start + 5000]
-        for terms in (
+        for row in (
             EmploymentTerms.objects.for_partner(run.partner_id)
             .filter(employment_id__in=chunk, effective_from__lte=run.period_end)
-            .select_related("scheme", "pay_point")
             .order_by("employment_id", "effective_from")
+            .values_list(*_TERMS_COLUMNS)
         ):
-            versions[terms.employment_id].append(terms)
+            versions[row[0]].append(Terms(*row))
     rates = _rates_by_point(t.pay_point_id for vs in versions.values() for t in vs)
     items = _pay_items(run, ids)
     previous = _previous_to_date(run, ids)
@@ -310,6 +362,25 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> list[tuple[
         ),
     )
     result = calculate(batch)
+    # Python ints from whole arrays at once: indexing a NumPy array element by element costs
+    # more than the engine's whole calculation.
+    gross_list = gross.tolist()
+    figures = {
+        name: getattr(result, name).tolist()
+        for name in (
+            "pension_employee",
+            "pension_employer",
+            "taxable_pay",
+            "taxable_pay_to_date",
+            "tax",
+            "tax_paid_to_date",
+            "ni_employee",
+            "ni_employer",
+            "student_loan",
+            "postgraduate_loan",
+            "net_pay",
+        )
+    }
     out: list[tuple[Payslip, list[PayslipLine]]] = []
     for i, record in enumerate(inputs):
         deductions = record.deductions
@@ -323,21 +394,21 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> list[tuple[
             pension_scheme=record.pension_scheme,
             basic_pay=record.basic_pence,
             additions=record.additions,
-            gross_pay=int(gross[i]),
+            gross_pay=gross_list[i],
             pensionable_pay=record.pensionable,
-            pension_employee=int(result.pension_employee[i]),
-            pension_employer=int(result.pension_employer[i]),
-            taxable_pay=int(result.taxable_pay[i]),
-            taxable_pay_to_date=int(result.taxable_pay_to_date[i]),
-            tax=int(result.tax[i]),
-            tax_paid_to_date=int(result.tax_paid_to_date[i]),
-            ni_pay=int(gross[i]),
-            ni_employee=int(result.ni_employee[i]),
-            ni_employer=int(result.ni_employer[i]),
-            student_loan=int(result.student_loan[i]),
-            postgraduate_loan=int(result.postgraduate_loan[i]),
+            pension_employee=figures["pension_employee"][i],
+            pension_employer=figures["pension_employer"][i],
+            taxable_pay=figures["taxable_pay"][i],
+            taxable_pay_to_date=figures["taxable_pay_to_date"][i],
+            tax=figures["tax"][i],
+            tax_paid_to_date=figures["tax_paid_to_date"][i],
+            ni_pay=gross_list[i],
+            ni_employee=figures["ni_employee"][i],
+            ni_employer=figures["ni_employer"][i],
+            student_loan=figures["student_loan"][i],
+            postgraduate_loan=figures["postgraduate_loan"][i],
             deductions_after_tax=deductions,
-            net_pay=int(result.net_pay[i]) - deductions,
+            net_pay=figures["net_pay"][i] - deductions,
         )
         lines = [
             PayslipLine(
@@ -363,11 +434,41 @@ def _loan_mask(loans: frozenset[str]) -> int:
 def write_batch(
     run: PayRun, calculated: Sequence[tuple[Payslip, list[PayslipLine]]], employment_ids: list[int]
 ) -> None:
-    """Replace the run's payslips for these employments. Call inside a transaction."""
+    """Replace the run's payslips for these employments. Call inside a transaction.
+
+    The payslips go in with PostgreSQL's ``COPY`` (psycopg 3), or on SQLite one ``executemany``
+    of a plain INSERT — Django's ``bulk_create`` spends most of its time compiling each value.
+    Their ids are then read back by employment (one payslip per employment per run is a
+    constraint) for the payslip objects and any lines."""
     Payslip.objects.for_partner(run.partner_id).filter(run=run, employment_id__in=employment_ids).delete()
-    slips = Payslip.objects.bulk_create([slip for slip, _ in calculated], batch_size=2000)
+    if not calculated:
+        return
+    fields = [f for f in Payslip._meta.concrete_fields if not f.primary_key]
+    columns = [f.attname for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(Payslip._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
+    rows = [tuple(slip.__dict__[name] for name in columns) for slip, _ in calculated]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            # Table and column names come from the model's metadata, quoted; values are bound.
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                cursor.executemany(sql, rows[start : start + _INSERT_CHUNK])
+    ids = dict(
+        Payslip.objects.for_partner(run.partner_id)
+        .filter(run=run, employment_id__in=[slip.employment_id for slip, _ in calculated])
+        .values_list("employment_id", "pk")
+    )
     lines: list[PayslipLine] = []
-    for slip, (_, extra) in zip(slips, calculated, strict=True):
+    for slip, extra in calculated:
+        slip.pk = ids[slip.employment_id]
+        slip._state.adding = False
+        slip._state.db = connection.alias
         for line in extra:
             line.payslip_id = slip.pk
             lines.append(line)

@@ -118,19 +118,35 @@ def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str,
         raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})
     credits: list[BacsCredit] = []
     left_out: list[str] = []
-    slips = Payslip.objects.for_partner(run.partner_id).filter(run=run).select_related("employment__person")
-    for slip in slips.order_by("employment__payroll_number").iterator(chunk_size=2000):
-        person = slip.employment.person
-        if slip.net_pay <= 0 or not person.bank_account_number:
-            left_out.append(slip.employment.payroll_number)
+    # Plain rows, not model instances: this reads every payslip of the run with three
+    # decrypted bank fields each, for up to a million people.
+    rows = (
+        Payslip.objects.for_partner(run.partner_id)
+        .filter(run=run)
+        .order_by("employment__payroll_number")
+        .values_list(
+            "employment__payroll_number",
+            "net_pay",
+            "employment__person__bank_sort_code",
+            "employment__person__bank_account_number",
+            "employment__person__bank_account_name",
+            "employment__person__given_name",
+            "employment__person__family_name",
+        )
+    )
+    for payroll_number, net_pay, sort_code, account, account_name, given, family in rows.iterator(
+        chunk_size=5000
+    ):
+        if net_pay <= 0 or not account:
+            left_out.append(payroll_number)
             continue
         credits.append(
             BacsCredit(
-                sort_code=person.bank_sort_code,
-                account_number=person.bank_account_number,
-                name=person.bank_account_name or person.full_name,
-                amount=slip.net_pay,
-                reference=f"{slip.employment.payroll_number} PAY",
+                sort_code=sort_code,
+                account_number=account,
+                name=account_name or f"{given} {family}",
+                amount=net_pay,
+                reference=f"{payroll_number} PAY",
             )
         )
     text = bacs18(

@@ -4,6 +4,7 @@ accepted (with a note) or fixed before the run can be approved."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from joinedup.core.money import gbp
@@ -47,13 +48,12 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
         .filter(run=run)
         .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
     )
-    details = {
-        e.pk: e
-        for e in Employment.objects.for_partner(partner_id)
-        .filter(pk__in=[s[0] for s in slips])
-        .select_related("person")
-        .only("pk", "person__date_of_birth", "person__bank_account_number")
-    }
+    in_run = Employment.objects.for_partner(partner_id).filter(
+        pk__in=Payslip.objects.for_partner(partner_id).filter(run=run).values("employment_id")
+    )
+    born = dict(in_run.values_list("pk", "person__date_of_birth"))
+    # An empty bank account is stored as "" (not encrypted), so this needs no decryption.
+    no_bank = set(in_run.filter(person__bank_account_number="").values_list("pk", flat=True))
     hours = _weekly_hours_on_pay_date(run)
     flags: list[VarianceFlag] = []
 
@@ -73,6 +73,7 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
         for kind, detail in dict(kinds).items():
             flag(employment_id, kind, detail)
     periods = PERIODS_PER_YEAR[run.frequency]  # type: ignore[index]
+    minimum_band = functools.cache(functools.partial(minimum_hourly_rate, run.pay_date))
     for employment_id, net, gross, tax_code in slips:
         before = previous.get(employment_id)
         if net < 0:
@@ -88,13 +89,12 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
                 )
             if old_code != tax_code:
                 flag(employment_id, FlagKind.TAX_CODE_CHANGED, f"Tax code {tax_code}, was {old_code}.")
-        employment = details.get(employment_id)
-        if employment is None:
+        if employment_id not in born:
             continue
-        if not employment.person.bank_account_number:
+        if employment_id in no_bank:
             flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
         weekly = hours.get(employment_id)
-        band = minimum_hourly_rate(run.pay_date, _age_on(employment.person.date_of_birth, run.pay_date))
+        band = minimum_band(_age_on(born[employment_id], run.pay_date))
         if weekly and band is not None and gross > 0:
             hours_in_period = weekly * WEEKS_PER_YEAR / periods
             hourly = Decimal(gross) / 100 / hours_in_period

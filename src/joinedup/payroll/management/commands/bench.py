@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Benchmarks that print figures. `bench engine --employees N`: the payroll engine alone. "
         "`bench people-import --rows N [--format csv|xlsx]`: the employments import. "
-        "`bench people-search --people N --queries Q`: the employee search."
+        "`bench people-search --people N --queries Q`: the employee search. "
+        "`bench payrun --employees N`: a whole pay run, stage by stage."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,12 +43,26 @@ class Command(BaseCommand):
         search.add_argument(
             "--reuse", metavar="STAMP", help="Time the population of an earlier run (BENCH<STAMP>…) again."
         )
+        payrun = sub.add_parser(
+            "payrun",
+            help="Seed employees for a new partner, then time a pay run end to end "
+            "(calculate, journal, approve, BACS).",
+        )
+        payrun.add_argument("--employees", type=int, default=100_000)
+        payrun.add_argument(
+            "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
+        )
+        payrun.add_argument(
+            "--batch-size", type=int, default=None, help="Payslips per batch (the service's)."
+        )
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
         if target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
             self._people_search(options)
+        elif target == "payrun":
+            self._payrun(options)
         else:
             self._engine(options)
 
@@ -119,4 +134,32 @@ class Command(BaseCommand):
             console.print(f"Seeded {seed.people:,} people in {seed.seconds:.1f} s (stamp {seed.stamp}).")
         with console.status(f"Running {options['queries']:,} searches…"):
             result = run_search_benchmark(seed, options["queries"], limit=options["limit"])
+        self.stdout.write(result.report())
+
+    def _payrun(self, options: dict[str, Any]) -> None:
+        from joinedup.payroll.bench import run_payrun_benchmark
+        from joinedup.payroll.services import BATCH_SIZE
+
+        batch_size = options["batch_size"] or BATCH_SIZE
+        if options["employees"] < 1 or batch_size < 1:
+            raise CommandError("--employees and --batch-size must be at least 1.")
+        self._require_migrated()
+        console = self._console()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("Seeding", total=None)
+
+            def progress(description: str, done: int, total: int) -> None:
+                bar.update(task, description=description, completed=done, total=total or None)
+
+            try:
+                result = run_payrun_benchmark(
+                    options["employees"],
+                    partner_code=options["partner_code"],
+                    batch_size=batch_size,
+                    progress=progress,
+                    say=lambda message: bar.update(task, description=message),
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         self.stdout.write(result.report())

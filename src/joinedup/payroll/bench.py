@@ -1,0 +1,280 @@
+"""Benchmark of a whole pay run (the CLI wires it: ``joinedup bench payrun --employees N``).
+
+A fresh partner (code ``BENCH…`` with a timestamp, or the code given) is seeded with ``N`` new
+people through the employments import — the generator of :mod:`joinedup.people.bench`, with
+everyone paid monthly on an NJC point that has a rate — and given bank details for BACS. Then,
+timed, the pay run goes end to end as the CLI and the web would take it: created, calculated
+(inputs gathered, the vectorised engine, payslips written a batch at a time, the checks before
+approval), its journal built, approved (by the system: ``actor=None``) and its BACS file
+written. Flags the checks raise are accepted in bulk before approval (a person would accept
+each with a note); how many there were is reported. Figures depend on the machine; nothing
+here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.db.models import Q
+
+from joinedup.partnership.models import Partner
+from joinedup.payroll import calculation, documents, journal, variance
+from joinedup.payroll.models import FlagStatus, PayrollSettings, Payslip, VarianceFlag
+from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
+from joinedup.people.bench import (
+    AS_AT,
+    COUNCIL,
+    SEED,
+    PeopleFactory,
+    Progress,
+    _check,
+    _conditions,
+    _database_label,
+    _quiet,
+    _standard_hours,
+    bench_partner,
+    bench_stamp,
+    encode,
+    make_posts,
+)
+from joinedup.people.imports import EMPLOYMENT_COLUMNS, import_employments
+from joinedup.people.models import PayPoint
+from joinedup.people.schemes_sync import schemes_sync
+
+# The run's pay date: tax month 8 of 2026/27, after every generated start date (AS_AT).
+PAY_DATE = date(2026, 11, 25)
+# Stages of the timed part, in the order they run and are reported.
+STAGES = ("create", "gather", "engine", "write", "flags", "calculate (rest)", "journal", "approve", "bacs")
+_POINT = EMPLOYMENT_COLUMNS.names.index("pay_point")
+_FREQUENCY = EMPLOYMENT_COLUMNS.names.index("pay_frequency")
+
+
+def rated_points(scheme: str, on: date) -> list[str]:
+    """Codes of the scheme's points that are not withdrawn and have a pay rate on ``on``."""
+    points = (
+        PayPoint.objects.filter(scheme__code=scheme, rates__effective_from__lte=on)
+        .filter(Q(withdrawn_from__isnull=True) | Q(withdrawn_from__gt=on))
+        .distinct()
+    )
+    return list(points.order_by("sort").values_list("code", flat=True))
+
+
+def seed_payroll_partner(
+    employees: int,
+    *,
+    partner_code: str | None = None,
+    chunk: int = 20_000,
+    seed: int = SEED,
+    progress: Progress = _quiet,
+) -> Partner:
+    """A new council partner with ``employees`` people, each employed monthly on a rated NJC
+    point, imported in files of ``chunk`` rows; and payroll settings with a bank account."""
+    if employees < 1:
+        raise ValueError("employees must be at least 1.")
+    schemes_sync(actor=None)
+    force = COUNCIL
+    if partner_code:
+        if Partner.objects.filter(code=partner_code).exists():
+            raise ValueError(f"A partner with code {partner_code} already exists: choose a fresh code.")
+        from joinedup.partnership.services import partner_create
+
+        partner = partner_create(
+            actor=None, name=f"Benchmark {force.label} {partner_code}", code=partner_code, kind=force.kind
+        )
+    else:
+        partner = bench_partner(bench_stamp(), force)
+    PayrollSettings.objects.create(
+        partner=partner,
+        bank_sort_code="200000",
+        bank_account_number="12345678",
+        bank_account_name=partner.name[:100],
+        bacs_user_number="123456",
+    )
+    rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
+    progress("Posts", 0, 1)
+    posts = make_posts(partner, force, max(employees // 4, 1), rng)
+    points = rated_points(force.scheme, min(AS_AT, PAY_DATE))
+    if not points:
+        raise RuntimeError(f"No {force.scheme} pay point has a rate: run the schemes sync first.")
+    hours = _standard_hours(force.scheme)
+    factory = PeopleFactory(employees, seed)
+    done = 0
+    progress("Importing employments", done, employees)
+    for start in range(0, employees, chunk):
+        rows = []
+        for n in range(start + 1, min(start + chunk, employees) + 1):
+            row = factory.row(
+                factory.human(),
+                payroll_number=f"E{n:07d}",
+                force=force,
+                points=points,
+                hours=hours,
+                posts=posts,
+            )
+            row[_FREQUENCY] = "monthly"
+            rows.append(row)
+        report = import_employments(
+            actor=None, partner=partner, source=encode(rows, "csv"), filename=f"{partner.code}-{start}.csv"
+        )
+        _check(report)
+        done += len(rows)
+        progress("Importing employments", done, employees)
+    return partner
+
+
+@dataclass
+class PayrunBenchResult:
+    employees: int
+    database: str
+    partner_code: str
+    batch_size: int
+    seed_seconds: float
+    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    engine_call_seconds: float = 0.0  # the vectorised call alone, inside "engine"
+    payslips: int = 0
+    flags: int = 0
+    journal_lines: int = 0
+    bacs_credits: int = 0
+    bacs_left_out: int = 0
+    bacs_bytes: int = 0
+    conditions: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stages.values())
+
+    @property
+    def payslips_per_second(self) -> float:
+        return self.payslips / self.seconds if self.seconds else math.inf
+
+    def report(self) -> str:
+        total = self.seconds or 1.0
+        lines = [
+            f"pay run of {self.employees:,} employees (monthly, pay date {PAY_DATE:%d %b %Y}) on "
+            f"{self.database}, partner {self.partner_code}, batches of {self.batch_size:,}",
+            f"  (seeded through the import in {self.seed_seconds:.1f} s: not counted)",
+            f"  {self.conditions}",
+            "",
+            "| stage | seconds | share |",
+            "|---|---:|---:|",
+        ]
+        for name, seconds in self.stages.items():
+            lines.append(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
+        lines.append(f"| **total** | **{self.seconds:.2f}** | {self.payslips_per_second:,.0f} payslips/s |")
+        lines += [
+            "",
+            f"engine: the vectorised call {self.engine_call_seconds:.2f} s, the rest building payslips.",
+            f"{self.payslips:,} payslips, {self.flags:,} flags (accepted in bulk before approval), "
+            f"{self.journal_lines} journal lines, BACS file of {self.bacs_credits:,} credits "
+            f"({self.bacs_bytes / 1e6:.1f} MB, {self.bacs_left_out:,} left out).",
+        ]
+        return "\n".join(lines)
+
+
+@contextmanager
+def _timed(owner: Any, name: str, add: Callable[[float], None]) -> Iterator[None]:
+    """Replace ``owner.name`` for the duration with a wrapper adding its time to ``add``."""
+    original = getattr(owner, name)
+
+    @wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            add(time.perf_counter() - began)
+
+    setattr(owner, name, wrapper)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def run_payrun_benchmark(
+    employees: int,
+    *,
+    partner_code: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    seed: int = SEED,
+    progress: Progress = _quiet,
+    say: Callable[[str], None] | None = None,
+) -> PayrunBenchResult:
+    """Seed a partner with ``employees`` people, then time its pay run stage by stage."""
+    tell = say or (lambda _: None)
+    began = time.perf_counter()
+    partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
+    result = PayrunBenchResult(
+        employees=employees,
+        database=_database_label(),
+        partner_code=partner.code,
+        batch_size=batch_size,
+        seed_seconds=time.perf_counter() - began,
+    )
+    stages = result.stages
+
+    def adder(stage: str) -> Callable[[float], None]:
+        def add(seconds: float) -> None:
+            stages[stage] += seconds
+
+        return add
+
+    def add_engine_call(seconds: float) -> None:
+        result.engine_call_seconds += seconds
+
+    load = os.getloadavg()[0]
+    tell("Creating the run")
+    began = time.perf_counter()
+    run = payrun_create(actor=None, partner=partner, frequency="monthly", pay_date=PAY_DATE)
+    stages["create"] = time.perf_counter() - began
+
+    tell("Calculating")
+    began = time.perf_counter()
+    with (
+        _timed(calculation, "gather", adder("gather")),
+        _timed(calculation, "calculate_batch", adder("engine")),
+        _timed(calculation, "calculate", add_engine_call),
+        _timed(calculation, "write_batch", adder("write")),
+        _timed(variance, "raise_flags", adder("flags")),
+    ):
+        run = payrun_calculate(
+            actor=None, run=run, batch_size=batch_size, progress=lambda d, t: progress("Calculating", d, t)
+        )
+    timed = sum(stages[s] for s in ("gather", "engine", "write", "flags"))
+    stages["calculate (rest)"] = time.perf_counter() - began - timed
+    result.payslips = Payslip.objects.for_partner(partner).filter(run=run).count()
+
+    tell("Building the journal")
+    began = time.perf_counter()
+    result.journal_lines = len(journal.build_journal(run))
+    stages["journal"] = time.perf_counter() - began
+
+    # A person accepts each flag with a note; the benchmark accepts them all at once, untimed.
+    result.flags = (
+        VarianceFlag.objects.for_partner(partner)
+        .filter(run=run, status=FlagStatus.OPEN)
+        .update(status=FlagStatus.ACCEPTED, note="Benchmark data: accepted in bulk.")
+    )
+    tell("Approving")
+    began = time.perf_counter()
+    run = payrun_approve(actor=None, run=run)
+    stages["approve"] = time.perf_counter() - began
+
+    tell("Writing the BACS file")
+    began = time.perf_counter()
+    text, left_out = documents.bacs_file(run)
+    stages["bacs"] = time.perf_counter() - began
+    result.bacs_bytes = len(text.encode())
+    result.bacs_left_out = len(left_out)
+    result.bacs_credits = result.payslips - len(left_out)
+    result.conditions = _conditions(load)
+    return result
