@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "joinedup.audit",
     "joinedup.people",
     "joinedup.payroll",
+    "joinedup.ledger",
     "joinedup.api",
     "joinedup.web",
 ]

@@ -23,12 +23,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change"}),
     Role.PAYROLL_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate"}),
     Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
-    Role.FINANCE_OFFICER: frozenset(_EVERY_MEMBER | {"ledger.view", "ledger.post"}),
+    Role.FINANCE_OFFICER: frozenset(
+        _EVERY_MEMBER | {"ledger.view", "ledger.post", "ledger.budget", "ledger.close", "ledger.setup"}
+    ),
     Role.MANAGER: frozenset(_EVERY_MEMBER | {"people.view_team"}),
     Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view"}),
     Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate"}),
     Role.DATA_PROTECTION_OFFICER: frozenset(_EVERY_MEMBER | {"audit.view", "privacy.manage"}),
-    Role.VIEWER: frozenset(_EVERY_MEMBER),
+    Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view"}),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())

@@ -1,0 +1,664 @@
+"""Every write to a partner's ledger: set-up, posting, reversing, period close and budgets.
+
+Each function is one transaction that checks the actor's permission on the partner, validates
+what the database cannot, writes, and records its audit event. A journal is validated whole
+before anything is written, so a refused journal leaves no trace."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from joinedup.audit.services import record_event
+from joinedup.core.money import plain_pounds
+from joinedup.ledger.chart import ChartTemplate, load_chart
+from joinedup.ledger.models import (
+    REVENUE_TYPES,
+    Account,
+    Budget,
+    CostCentre,
+    FinancialYear,
+    Journal,
+    JournalLine,
+    JournalSource,
+    Period,
+    PeriodStatus,
+)
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise
+from joinedup.payroll.journal import build_journal
+from joinedup.payroll.models import PayRun, RunStatus
+from joinedup.people.models import OrgUnit, Post
+
+MONTHS_IN_YEAR = 12
+FIRST_MONTH = 4  # UK public bodies' financial year starts on 1 April.
+LINE_BATCH = 5000
+UNALLOCATED = "UNALLOCATED"
+SHARED_POSTS = "SHARED-POSTS"
+# Payroll names these cost centres itself; they have no organisational unit behind them.
+PAYROLL_COST_CENTRES = {
+    UNALLOCATED: "Unallocated payroll costs",
+    SHARED_POSTS: "Shared posts charged by other partners",
+}
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line of a journal to post, by code on the partner's chart. Amounts are pence."""
+
+    account: str
+    debit: int = 0
+    credit: int = 0
+    cost_centre: str = ""
+    counterparty: str = ""  # the other partner's code, on inter-partner accounts
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    year: FinancialYear
+    accounts_created: int
+    cost_centres_created: int
+    periods_created: int
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field_name: str, message: str) -> None:
+        self.fields.setdefault(field_name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationError(self.fields)
+
+
+# --- set-up ------------------------------------------------------------------------------------
+
+
+def _month_start(year: int, month: int) -> date:
+    return date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def period_dates(start_year: int) -> list[tuple[int, date, date]]:
+    """The twelve monthly periods of the financial year starting 1 April ``start_year``."""
+    out = []
+    for number in range(1, MONTHS_IN_YEAR + 1):
+        month = FIRST_MONTH + number - 1
+        start = _month_start(start_year, month)
+        end = date.fromordinal(_month_start(start_year, month + 1).toordinal() - 1)
+        out.append((number, start, end))
+    return out
+
+
+@transaction.atomic
+def ledger_setup_partner(
+    *, actor: Any, partner: Partner, year: int, template: ChartTemplate | None = None
+) -> SetupResult:
+    """Give ``partner`` the template chart of accounts, a cost centre for each organisational
+    unit and each post's cost-centre code, and financial year ``year`` (2026 = 2026/27) with its
+    twelve periods. Adds only what is missing, so running it again (or for the next year) is
+    safe; accounts a partner has renamed keep their names."""
+    authorise(actor, "ledger.setup", partner)
+    if not 2000 <= year <= 2200:
+        raise ValidationError({"year": f"{year} is not a financial year (2026 is 2026/27)."})
+    chart = template or load_chart()
+
+    existing = set(Account.objects.for_partner(partner).values_list("code", flat=True))
+    new_accounts = [
+        Account(
+            partner=partner,
+            code=a.code,
+            name=a.name,
+            type=a.type,
+            group=a.group,
+            inter_partner=a.inter_partner,
+        )
+        for a in chart.accounts
+        if a.code not in existing
+    ]
+    Account.objects.bulk_create(new_accounts)
+
+    centres_created = _cost_centres_from_establishment(partner)
+
+    fin_year = FinancialYear.objects.for_partner(partner).filter(start_year=year).first()
+    periods_created = 0
+    if fin_year is None:
+        periods = period_dates(year)
+        fin_year = FinancialYear.objects.create(
+            partner=partner, start_year=year, start_date=periods[0][1], end_date=periods[-1][2]
+        )
+    have = set(Period.objects.for_partner(partner).filter(year=fin_year).values_list("number", flat=True))
+    missing = [
+        Period(partner=partner, year=fin_year, number=n, start_date=s, end_date=e)
+        for n, s, e in period_dates(year)
+        if n not in have
+    ]
+    Period.objects.bulk_create(missing)
+    periods_created = len(missing)
+
+    if new_accounts or centres_created or periods_created:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="ledger.set_up",
+            target=fin_year,
+            after={
+                "chart": chart.name,
+                "year": fin_year.label,
+                "accounts_created": len(new_accounts),
+                "cost_centres_created": centres_created,
+                "periods_created": periods_created,
+            },
+        )
+    return SetupResult(
+        year=fin_year,
+        accounts_created=len(new_accounts),
+        cost_centres_created=centres_created,
+        periods_created=periods_created,
+    )
+
+
+def _cost_centres_from_establishment(partner: Partner) -> int:
+    """One cost centre per organisational unit (the tree follows the units'), one per cost-centre
+    code that posts carry (under its post's unit), and payroll's own two."""
+    centres = {c.code: c for c in CostCentre.objects.for_partner(partner)}
+    created = 0
+    units = list(OrgUnit.objects.for_partner(partner).order_by("id"))
+    by_id = {u.pk: u for u in units}
+
+    def ensure_unit(unit: OrgUnit, depth: int = 0) -> CostCentre:
+        nonlocal created
+        found = centres.get(unit.code)
+        if found is not None:
+            return found
+        parent = None
+        if unit.parent_id is not None and unit.parent_id in by_id and depth < len(units):
+            parent = ensure_unit(by_id[unit.parent_id], depth + 1)
+        centre = CostCentre.objects.create(
+            partner=partner, code=unit.code, name=unit.name, parent=parent, org_unit=unit
+        )
+        centres[centre.code] = centre
+        created += 1
+        return centre
+
+    for unit in units:
+        ensure_unit(unit)
+    post_codes = (
+        Post.objects.for_partner(partner)
+        .exclude(cost_centre="")
+        .order_by("cost_centre", "id")
+        .values_list("cost_centre", "org_unit_id")
+    )
+    for code, unit_id in post_codes:
+        if code not in centres:
+            unit = by_id[unit_id]
+            centres[code] = CostCentre.objects.create(
+                partner=partner,
+                code=code,
+                name=f"{unit.name} ({code})",
+                parent=centres[unit.code],
+                org_unit=unit,
+            )
+            created += 1
+    for code, name in PAYROLL_COST_CENTRES.items():
+        if code not in centres:
+            centres[code] = CostCentre.objects.create(partner=partner, code=code, name=name)
+            created += 1
+    return created
+
+
+# --- posting -----------------------------------------------------------------------------------
+
+
+def _open_period(partner: Partner, on: date, errors: _Errors) -> Period | None:
+    # Locked so that a period close waits for postings in flight, and postings wait for a close.
+    period = (
+        Period.objects.for_partner(partner)
+        .select_for_update()
+        .filter(start_date__lte=on, end_date__gte=on)
+        .first()
+    )
+    if period is None:
+        errors.add(
+            "date", f"{partner.name} has no financial period for {on:%d %B %Y}: set up that year first."
+        )
+    elif period.status != PeriodStatus.OPEN:
+        errors.add("date", f"{period} is closed: post into an open period.")
+    return period
+
+
+def _is_pence(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _resolve_lines(
+    partner: Partner, period: Period | None, on: date, lines: Sequence[LineInput], errors: _Errors
+) -> list[JournalLine]:
+    if len(lines) < 2:
+        errors.add("lines", "A journal needs at least two lines.")
+    accounts = {
+        a.code: a
+        for a in Account.objects.for_partner(partner).filter(code__in={line.account for line in lines})
+    }
+    centres = {
+        c.code: c
+        for c in CostCentre.objects.for_partner(partner).filter(
+            code__in={line.cost_centre for line in lines if line.cost_centre}
+        )
+    }
+    partners = {
+        p.code: p
+        for p in Partner.objects.filter(code__in={line.counterparty for line in lines if line.counterparty})
+    }
+    debits = credits = 0
+    out: list[JournalLine] = []
+    for index, line in enumerate(lines):
+        where = f"lines[{index}]"
+        amounts_ok = _is_pence(line.debit) and _is_pence(line.credit)
+        if not amounts_ok:
+            errors.add(where, "Amounts are whole pence (integers).")
+        elif line.debit < 0 or line.credit < 0:
+            errors.add(where, "Amounts cannot be negative: use the other side.")
+        elif (line.debit == 0) == (line.credit == 0):
+            errors.add(where, "A line is either a debit or a credit, and not zero.")
+        else:
+            debits += line.debit
+            credits += line.credit
+        account = accounts.get(line.account)
+        if account is None:
+            errors.add(f"{where}.account", f"{partner.name} has no account {line.account!r}.")
+        elif not account.active:
+            errors.add(f"{where}.account", f"Account {account} is closed to postings.")
+        centre = centres.get(line.cost_centre) if line.cost_centre else None
+        if line.cost_centre and centre is None:
+            errors.add(f"{where}.cost_centre", f"{partner.name} has no cost centre {line.cost_centre!r}.")
+        elif centre is not None and not centre.active:
+            errors.add(f"{where}.cost_centre", f"Cost centre {centre} is closed to postings.")
+        if account is not None and account.type in REVENUE_TYPES and not line.cost_centre:
+            errors.add(f"{where}.cost_centre", f"Account {account} needs a cost centre.")
+        counterparty = partners.get(line.counterparty) if line.counterparty else None
+        if account is not None and account.inter_partner:
+            if counterparty is None:
+                errors.add(f"{where}.counterparty", f"Account {account} needs the other partner.")
+            elif counterparty.pk == partner.pk:
+                errors.add(f"{where}.counterparty", "A partner has no balance with itself.")
+        elif line.counterparty:
+            errors.add(f"{where}.counterparty", "Only inter-partner accounts name another partner.")
+        if len(line.description) > 200:
+            errors.add(f"{where}.description", "Keep the description to 200 characters.")
+        if account is not None and amounts_ok and period is not None:
+            out.append(
+                JournalLine(
+                    partner=partner,
+                    period=period,
+                    date=on,
+                    account=account,
+                    cost_centre=centre,
+                    counterparty=counterparty,
+                    debit=line.debit,
+                    credit=line.credit,
+                    description=line.description.strip(),
+                )
+            )
+    if debits != credits:
+        errors.add(
+            "lines",
+            f"Debits £{plain_pounds(debits)} and credits £{plain_pounds(credits)} differ by "
+            f"£{plain_pounds(abs(debits - credits))}: a journal must balance to the penny.",
+        )
+    return out
+
+
+def _existing(partner: Partner, key: str) -> Journal | None:
+    return Journal.objects.for_partner(partner).filter(idempotency_key=key).first()
+
+
+def _post(
+    *,
+    actor: Any,
+    partner: Partner,
+    on: date,
+    lines: Sequence[LineInput],
+    description: str,
+    source: str,
+    idempotency_key: str,
+    source_ref: str = "",
+    reverses: Journal | None = None,
+) -> tuple[Journal, bool]:
+    """Validate and write one journal; ``(journal, False)`` when the key was already posted.
+    Callers authorise and record the audit event."""
+    key = idempotency_key.strip()
+    errors = _Errors()
+    if not key:
+        errors.add("idempotency_key", "Name what is posting this journal.")
+    elif len(key) > 200:
+        errors.add("idempotency_key", "Keep the key to 200 characters.")
+    else:
+        found = _existing(partner, key)
+        if found is not None:
+            return found, False
+    if source not in JournalSource.values:
+        errors.add("source", f"Choose one of: {', '.join(JournalSource.values)}.")
+    if not description.strip():
+        errors.add("description", "Say what the journal is for.")
+    elif len(description.strip()) > 200:
+        errors.add("description", "Keep the description to 200 characters.")
+    period = _open_period(partner, on, errors)
+    rows = _resolve_lines(partner, period, on, lines, errors)
+    errors.raise_if_any()
+    assert period is not None  # noqa: S101 — errors were raised otherwise
+    try:
+        # A savepoint, so that losing a race for the key leaves the caller's transaction usable.
+        with transaction.atomic():
+            journal = Journal.objects.create(
+                partner=partner,
+                period=period,
+                date=on,
+                source=source,
+                source_ref=source_ref,
+                idempotency_key=key,
+                description=description.strip(),
+                reverses=reverses,
+                posted_by=actor,
+            )
+            for row in rows:
+                row.journal = journal
+            JournalLine.objects.bulk_create(rows, batch_size=LINE_BATCH)
+    except IntegrityError:
+        found = _existing(partner, key)
+        if found is None:
+            raise
+        return found, False
+    return journal, True
+
+
+def _journal_summary(journal: Journal, lines: Sequence[LineInput]) -> dict[str, Any]:
+    return {
+        "date": journal.date,
+        "period": str(journal.period),
+        "source": journal.source,
+        "source_ref": journal.source_ref,
+        "idempotency_key": journal.idempotency_key,
+        "description": journal.description,
+        "lines": len(lines),
+        "total_pence": sum(line.debit for line in lines),
+    }
+
+
+@transaction.atomic
+def journal_post(
+    *,
+    actor: Any,
+    partner: Partner,
+    date: date,
+    lines: Sequence[LineInput],
+    description: str,
+    idempotency_key: str | None = None,
+    source: str = JournalSource.MANUAL,
+    source_ref: str = "",
+) -> Journal:
+    """Post a balanced journal into the open period containing ``date``.
+
+    ``idempotency_key`` names what is posting (``purchase-invoice:88``); posting the same key
+    again returns the journal already posted and writes nothing. Without a key the journal is
+    taken to be new (a manual journal typed in)."""
+    authorise(actor, "ledger.post", partner)
+    key = f"manual:{uuid.uuid4()}" if idempotency_key is None else idempotency_key
+    journal, created = _post(
+        actor=actor,
+        partner=partner,
+        on=date,
+        lines=lines,
+        description=description,
+        source=source,
+        idempotency_key=key,
+        source_ref=source_ref,
+    )
+    if created:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="journal.posted",
+            target=journal,
+            after=_journal_summary(journal, lines),
+        )
+    return journal
+
+
+def _as_inputs(journal: Journal, *, swap: bool) -> list[LineInput]:
+    rows = (
+        JournalLine.objects.for_partner(journal.partner_id)
+        .filter(journal=journal)
+        .order_by("id")
+        .values_list(
+            "account__code", "debit", "credit", "cost_centre__code", "counterparty__code", "description"
+        )
+    )
+    return [
+        LineInput(
+            account=account,
+            debit=credit if swap else debit,
+            credit=debit if swap else credit,
+            cost_centre=centre or "",
+            counterparty=counterparty or "",
+            description=description,
+        )
+        for account, debit, credit, centre, counterparty, description in rows
+    ]
+
+
+@transaction.atomic
+def journal_reverse(
+    *, actor: Any, journal: Journal, date: date | None = None, description: str = ""
+) -> Journal:
+    """Post the mirror image of ``journal`` (every debit a credit), dated ``date`` or the
+    original's date. A journal is reversed at most once: asking again returns the reversal."""
+    partner = Partner.objects.get(pk=journal.partner_id)
+    authorise(actor, "ledger.post", partner)
+    journal = Journal.objects.for_partner(partner).get(pk=journal.pk)
+    lines = _as_inputs(journal, swap=True)
+    reversal, created = _post(
+        actor=actor,
+        partner=partner,
+        on=date or journal.date,
+        lines=lines,
+        description=description or f"Reversal of journal {journal.pk}: {journal.description}"[:200],
+        source=JournalSource.REVERSAL,
+        idempotency_key=f"reversal:{journal.pk}",
+        source_ref=str(journal.pk),
+        reverses=journal,
+    )
+    if created:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="journal.reversed",
+            target=reversal,
+            after={**_journal_summary(reversal, lines), "reverses": journal.pk},
+        )
+    return reversal
+
+
+# --- periods and budgets -------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_close(*, actor: Any, period: Period) -> Period:
+    """Close a period: nothing more can be posted into it."""
+    authorise(actor, "ledger.close", period.partner_id)
+    period = Period.objects.for_partner(period.partner_id).select_for_update().get(pk=period.pk)
+    if period.status == PeriodStatus.CLOSED:
+        raise ValidationError({"period": f"{period} is already closed."})
+    period.status = PeriodStatus.CLOSED
+    period.closed_at = timezone.now()
+    period.closed_by = actor
+    period.save(update_fields=["status", "closed_at", "closed_by"])
+    record_event(
+        actor=actor,
+        partner=period.partner_id,
+        action="period.closed",
+        target=period,
+        before={"status": PeriodStatus.OPEN},
+        after={"status": PeriodStatus.CLOSED, "period": str(period)},
+    )
+    return period
+
+
+@transaction.atomic
+def budget_set(
+    *, actor: Any, cost_centre: CostCentre, account: Account, period: Period, amount: int
+) -> Budget:
+    """Set (or replace) the budget for ``account`` at ``cost_centre`` in ``period``, in pence in
+    the account's natural direction."""
+    authorise(actor, "ledger.budget", cost_centre.partner_id)
+    errors = _Errors()
+    if account.partner_id != cost_centre.partner_id:
+        errors.add("account", "The account belongs to another partner.")
+    elif account.type not in REVENUE_TYPES:
+        errors.add("account", f"Budgets are set on expense and income accounts; {account} is not one.")
+    if period.partner_id != cost_centre.partner_id:
+        errors.add("period", "The period belongs to another partner.")
+    if not _is_pence(amount):
+        errors.add("amount", "The amount is whole pence (an integer).")
+    errors.raise_if_any()
+    existing = (
+        Budget.objects.for_partner(cost_centre.partner_id)
+        .select_for_update()
+        .filter(cost_centre=cost_centre, account=account, period=period)
+        .first()
+    )
+    before = {"amount": existing.amount} if existing else {}
+    if existing is None:
+        budget = Budget.objects.create(
+            partner_id=cost_centre.partner_id,
+            cost_centre=cost_centre,
+            account=account,
+            period=period,
+            amount=amount,
+            updated_by=actor,
+        )
+    else:
+        budget = existing
+        budget.amount = amount
+        budget.updated_at = timezone.now()
+        budget.updated_by = actor
+        budget.save(update_fields=["amount", "updated_at", "updated_by"])
+    record_event(
+        actor=actor,
+        partner=cost_centre.partner_id,
+        action="budget.set",
+        target=budget,
+        before=before,
+        after={
+            "cost_centre": cost_centre.code,
+            "account": account.code,
+            "period": str(period),
+            "amount": amount,
+        },
+    )
+    return budget
+
+
+# --- payroll -----------------------------------------------------------------------------------
+
+
+def _payroll_cost_centres(partner: Partner, codes: Iterable[str]) -> None:
+    """Find or create the cost centres a payroll journal names: payroll's own two, or the code
+    a post carries, filed under that post's organisational unit when the ledger knows it."""
+    wanted = set(codes) - {""}
+    have = set(CostCentre.objects.for_partner(partner).filter(code__in=wanted).values_list("code", flat=True))
+    for code in sorted(wanted - have):
+        name = PAYROLL_COST_CENTRES.get(code, code)
+        parent = None
+        unit = OrgUnit.objects.for_partner(partner).filter(code=code).first()
+        if unit is not None:
+            name = unit.name
+        else:
+            post = (
+                Post.objects.for_partner(partner).filter(cost_centre=code).select_related("org_unit").first()
+            )
+            if post is not None:
+                unit = post.org_unit
+                name = f"{unit.name} ({code})"
+                parent = CostCentre.objects.for_partner(partner).filter(code=unit.code).first()
+        CostCentre.objects.create(partner=partner, code=code, name=name, parent=parent, org_unit=unit)
+
+
+@transaction.atomic
+def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
+    """Post an approved pay run's journal: one journal per partner the run charges (a shared
+    post's cost lands in each charged partner's ledger), dated the pay date, keyed
+    ``payroll-run:<run id>`` so a run never posts twice. The provisional account keys of
+    :mod:`joinedup.payroll.journal` are mapped onto each partner's chart by the template's
+    ``[payroll]`` table. The actor needs ``ledger.post`` on every partner charged."""
+    authorise(actor, "ledger.post", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).get(pk=run.pk)
+    if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
+        raise ValidationError({"run": f"Only an approved run is posted; this one is {run.status}."})
+    lines = build_journal(run)
+    by_partner: dict[str, list[Any]] = defaultdict(list)
+    for line in lines:
+        by_partner[line.partner].append(line)
+    partners = {p.code: p for p in Partner.objects.filter(code__in=list(by_partner))}
+    for code in sorted(by_partner):
+        authorise(actor, "ledger.post", partners[code])
+    mapping = load_chart().payroll
+    unmapped = sorted({line.account for line in lines} - set(mapping))
+    if unmapped:
+        raise ValidationError({"run": f"The chart template maps no account for payroll key(s) {unmapped}."})
+    inter_partner = {"inter_partner_debtor", "inter_partner_creditor"}
+    key = f"payroll-run:{run.pk}"
+    journals = []
+    for code in sorted(by_partner):
+        partner = partners[code]
+        own = by_partner[code]
+        found = _existing(partner, key)
+        if found is not None:
+            journals.append(found)
+            continue
+        _payroll_cost_centres(partner, (ln.cost_centre for ln in own if ln.account not in inter_partner))
+        inputs = [
+            LineInput(
+                account=mapping[ln.account],
+                debit=ln.debit,
+                credit=ln.credit,
+                # Payroll puts the other partner's code where a cost centre would be.
+                cost_centre="" if ln.account in inter_partner else ln.cost_centre,
+                counterparty=ln.cost_centre if ln.account in inter_partner else "",
+                description=ln.description[:200],
+            )
+            for ln in own
+        ]
+        try:
+            journal, created = _post(
+                actor=actor,
+                partner=partner,
+                on=run.pay_date,
+                lines=inputs,
+                description=f"Payroll: {run}"[:200],
+                source=JournalSource.PAYROLL_RUN,
+                idempotency_key=key,
+                source_ref=str(run.pk),
+            )
+        except ValidationError as exc:
+            raise ValidationError({f"{code}.{f}": m for f, m in exc.message_dict.items()}) from exc
+        if created:
+            record_event(
+                actor=actor,
+                partner=partner,
+                action="journal.posted",
+                target=journal,
+                after={**_journal_summary(journal, inputs), "pay_run": run.pk, "employer": run.partner_id},
+            )
+        journals.append(journal)
+    return journals

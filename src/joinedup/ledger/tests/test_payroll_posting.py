@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from joinedup.ledger.chart import load_chart
+from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource
+from joinedup.ledger.selectors import trial_balance
+from joinedup.ledger.services import ledger_setup_partner, post_payroll_run
+from joinedup.partnership.models import Role
+from joinedup.payroll.journal import ACCOUNTS, build_journal
+from joinedup.payroll.models import PayRun
+from joinedup.payroll.services import payrun_approve
+from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
+from joinedup.people.services import cost_split_set
+
+
+class LedgerPayrollTestCase(PayrollTestCase):
+    ledger_poster: Any
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # The shared service's finance team posts for every partner.
+        cls.ledger_poster = cls.make_user(
+            "shared.finance", [(p, Role.FINANCE_OFFICER) for p in (cls.council, cls.police, cls.fire)]
+        )
+        for partner in (cls.council, cls.police, cls.fire):
+            ledger_setup_partner(actor=cls.ledger_poster, partner=partner, year=2026)
+
+    def approved(self) -> PayRun:
+        run = self.calculated()
+        return payrun_approve(actor=self.payroll_approver, run=run)
+
+    def ledger_lines(self, journal: Journal) -> dict[tuple[str, str], tuple[int, int]]:
+        out: dict[tuple[str, str], tuple[int, int]] = {}
+        for account, centre, counterparty, debit, credit in (
+            JournalLine.objects.for_partner(journal.partner_id)
+            .filter(journal=journal)
+            .values_list("account__code", "cost_centre__code", "counterparty__code", "debit", "credit")
+        ):
+            out[(account, centre or counterparty or "")] = (debit, credit)
+        return out
+
+
+class TestPayrollChartMapping:
+    def test_the_template_maps_every_payroll_account_key(self) -> None:
+        mapping = load_chart().payroll
+        assert set(mapping) == set(ACCOUNTS)
+        chart = load_chart()
+        assert {k: chart.account(code).type for k, code in mapping.items()} == {
+            "salaries": "expense",
+            "employer_ni": "expense",
+            "employer_pension": "expense",
+            "hmrc": "liability",
+            "pension_fund": "liability",
+            "net_pay": "liability",
+            "deductions": "liability",
+            "inter_partner_debtor": "asset",
+            "inter_partner_creditor": "liability",
+        }
+
+
+class TestPostPayrollRun(LedgerPayrollTestCase):
+    def test_an_approved_run_posts_the_payroll_journal_onto_the_chart(self) -> None:
+        run = self.approved()
+        [journal] = post_payroll_run(actor=self.ledger_poster, run=run)
+        assert (journal.partner, journal.source, journal.idempotency_key, journal.date) == (
+            self.council,
+            JournalSource.PAYROLL_RUN,
+            f"payroll-run:{run.pk}",
+            NOVEMBER,
+        )
+        expected: dict[tuple[str, str], tuple[int, int]] = {}
+        mapping = load_chart().payroll
+        for line in build_journal(run):
+            expected[(mapping[line.account], line.cost_centre)] = (line.debit, line.credit)
+        assert self.ledger_lines(journal) == expected
+        assert {key[0] for key in expected} >= {"1000", "1100", "1200", "B400", "B500", "B320"}
+        tb = trial_balance(self.ledger_poster, partner=self.council, period=journal.period)
+        assert tb.net == 0
+
+    def test_posting_the_run_again_gives_the_same_journal(self) -> None:
+        run = self.approved()
+        first = post_payroll_run(actor=self.ledger_poster, run=run)
+        again = post_payroll_run(actor=self.ledger_poster, run=run)
+        assert [j.pk for j in again] == [j.pk for j in first]
+        assert Journal.objects.for_partner(self.council).count() == 1
+
+    def test_a_shared_posts_cost_is_posted_to_each_charged_partners_ledger(self) -> None:
+        cost_split_set(
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            effective_from=date(2026, 4, 1),
+            effective_to=None,
+            reason="Shared chief executive",
+            shares=[(self.council, Decimal(50)), (self.fire, Decimal(50))],
+        )
+        run = self.approved()
+        journals = post_payroll_run(actor=self.ledger_poster, run=run)
+        assert [j.partner for j in journals] == [self.council, self.fire]
+        council, fire = (self.ledger_lines(j) for j in journals)
+        fire_cost = sum(debit for debit, _ in fire.values())
+        assert council[("B210", "WFRS")] == (fire_cost, 0)
+        assert fire[("B310", "WCC")] == (0, fire_cost)
+        assert {centre for (_, centre) in fire} == {"SHARED-POSTS", "WCC"}
+        by_partner: dict[int, int] = defaultdict(int)
+        for j in journals:
+            for debit, credit in (
+                JournalLine.objects.for_partner(j.partner_id).filter(journal=j).values_list("debit", "credit")
+            ):
+                by_partner[j.partner_id] += debit - credit
+        assert dict(by_partner) == {self.council.pk: 0, self.fire.pk: 0}
+
+    def test_a_cost_centre_payroll_names_is_found_or_created_under_its_posts_unit(self) -> None:
+        # As if the post had been created after the ledger was set up.
+        CostCentre.objects.for_partner(self.council).filter(code="CC-C-HR-01").delete()
+        run = self.approved()
+        post_payroll_run(actor=self.ledger_poster, run=run)
+        centre = CostCentre.objects.for_partner(self.council).select_related("parent").get(code="CC-C-HR-01")
+        assert (centre.parent.code if centre.parent else None, centre.org_unit) == ("HR", self.council_unit)
+
+    def test_a_run_not_yet_approved_is_not_posted(self) -> None:
+        run = self.calculated()
+        with pytest.raises(ValidationError, match="Only an approved run"):
+            post_payroll_run(actor=self.ledger_poster, run=run)
+        assert Journal.objects.for_partner(self.council).count() == 0
+
+    def test_the_poster_needs_the_right_on_every_partner_charged(self) -> None:
+        cost_split_set(
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            effective_from=date(2026, 4, 1),
+            effective_to=None,
+            reason="Shared chief executive",
+            shares=[(self.council, Decimal(50)), (self.fire, Decimal(50))],
+        )
+        run = self.approved()
+        council_only = self.make_user("council.finance", [(self.council, Role.FINANCE_OFFICER)])
+        for user in (council_only, self.payroll_approver):
+            with self.subTest(user=user.username), pytest.raises(PermissionDenied):
+                post_payroll_run(actor=user, run=run)
+        assert Journal.objects.for_partner(self.council).count() == 0
+        assert Journal.objects.for_partner(self.fire).count() == 0
