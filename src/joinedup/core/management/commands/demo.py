@@ -45,7 +45,7 @@ class Command(BaseCommand):
         # Pay runs and imports started from the web are background tasks: the demo runs one
         # worker beside the web server, and stops it with the server.
         worker = None
-        if not no_worker and not settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
+        if not no_worker and not str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend"):
             worker = subprocess.Popen([sys.executable, "-m", "joinedup.cli", "worker"])  # noqa: S603
             self.stdout.write(f"Background worker started (process {worker.pid}).")
         self.stdout.write(f"\nServing on http://{addrport}/ — Ctrl-C to stop.")
