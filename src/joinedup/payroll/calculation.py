@@ -26,6 +26,8 @@ from typing import NamedTuple
 import numpy as np
 from django.db import connection
 
+from joinedup.core.money import gbp
+from joinedup.payroll import statutory
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
@@ -41,7 +43,16 @@ from joinedup.payroll.models import (
     StarterYtd,
 )
 from joinedup.payroll.periods import PERIODS_PER_YEAR, PayPeriod, to_pence_half_up
-from joinedup.people.models import Employment, EmploymentTerms, PayRate, Proration
+from joinedup.people.models import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
+    Employment,
+    EmploymentTerms,
+    PayFrequency,
+    PayRate,
+    Proration,
+)
 
 ONE_DAY = timedelta(days=1)
 # Payslip rows per executemany call when writing a batch.
@@ -253,10 +264,15 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         .values_list("employment_id", "taxable_pay_to_date", "tax_paid_to_date")
     }
     employer_rates = _employer_rates(run)
+    absent = _statutory_pay(run, employments, versions, rates)
     inputs: list[EmployeeInput] = []
     for employment in employments:
         history = versions.get(employment.pk, [])
         basic, problems = basic_pay(employment, history, rates, period, run.frequency)
+        lines = items.get(employment.pk, [])
+        if employment.pk in absent:
+            lines = lines + absent[employment.pk].lines(basic)
+            problems.append((FlagKind.STATUTORY_PAY, absent[employment.pk].detail()))
         on_pay_date = [v for v in history if v.effective_from <= run.pay_date] or history[:1]
         current = on_pay_date[-1] if on_pay_date else None
         before = previous.get(employment.pk) or p45.get(employment.pk) or (0, 0)
@@ -264,7 +280,7 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
             employment_id=employment.pk,
             basic_pence=basic,
             problems=problems,
-            lines=items.get(employment.pk, []),
+            lines=lines,
             previous_taxable=before[0],
             previous_tax=before[1],
         )
@@ -278,6 +294,160 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
             record.weekly_hours = current.weekly_hours
         inputs.append(record)
     return inputs
+
+
+# Sickness this far back can still link into the period (a period of entitlement lasts at most
+# three years, SSCBA s.153(2)(c)); maternity pay periods are 39 weeks. Days, a definition.
+_ABSENCE_LOOKBACK = timedelta(days=3 * 366)
+_STATUTORY_KINDS = (AbsenceKind.SICKNESS, AbsenceKind.MATERNITY)
+# Sickness is recorded (not requested); maternity leave is requested and approved.
+_STATUTORY_STATUSES = (AbsenceStatus.RECORDED, AbsenceStatus.APPROVED)
+
+
+@dataclass
+class _Absent:
+    """Statutory pay owed to one employment for sickness or maternity in the period."""
+
+    ssp: statutory.StatutoryPay | None = None
+    smp: statutory.StatutoryPay | None = None
+
+    def lines(self, basic_pence: int) -> list[Line]:
+        """The statutory payment, and an equal offset against contractual basic pay (see the
+        docstring of ``payroll.statutory``): the employee receives the greater of the two."""
+        out: list[Line] = []
+        room = basic_pence
+        for pay, code, name in (
+            (self.ssp, "SSP", "Statutory Sick Pay"),
+            (self.smp, "SMP", "Statutory Maternity Pay"),
+        ):
+            if pay is None or pay.pence <= 0:
+                continue
+            unit = "qualifying day" if code == "SSP" else "day"
+            out.append(
+                Line(
+                    PayItemKind.ADDITION,
+                    code,
+                    f"{name} ({pay.days} {unit}{'s' * (pay.days != 1)})",
+                    pay.pence,
+                )
+            )
+            offset = min(pay.pence, max(room, 0))
+            room -= offset
+            if offset:
+                out.append(
+                    Line(
+                        PayItemKind.ADDITION, f"{code}-OFFSET", f"{code} included in contractual pay", -offset
+                    )
+                )
+        return out
+
+    def detail(self) -> str:
+        parts = []
+        for pay, what, code in ((self.ssp, "Sickness", "SSP"), (self.smp, "Maternity leave", "SMP")):
+            if pay is not None:
+                why = f" ({pay.reason})" if pay.reason else ""
+                parts.append(f"{what} {pay.absent_days} days: {code} {gbp(pay.pence)}{why}.")
+        parts.append("Occupational sick/maternity pay is not modelled: basic pay is unchanged; confirm it.")
+        return " ".join(parts)
+
+
+def _statutory_pay(
+    run: PayRun,
+    employments: Sequence[Stint],
+    versions: dict[int, list[Terms]],
+    rates: dict[int, tuple[list[date], list[Decimal]]],
+) -> dict[int, _Absent]:
+    """SSP and SMP for the employments of the batch with sickness or maternity leave in the period.
+    One query for the batch's absences, one (per 5,000 absent) for their earlier pay (average weekly
+    earnings), plain rows only; the arithmetic is ``payroll.statutory``'s."""
+    if not employments:
+        return {}
+    stints = {e.pk: e for e in employments}
+    spells: dict[int, dict[str, list[tuple[date, date]]]] = defaultdict(lambda: defaultdict(list))
+    for employment_id, kind, start, end in (
+        Absence.objects.for_partner(run.partner_id)
+        .filter(kind__in=_STATUTORY_KINDS, status__in=_STATUTORY_STATUSES)
+        .filter(start_date__lte=run.period_end, end_date__gte=run.period_start - _ABSENCE_LOOKBACK)
+        # A batch is a run of employment ids in order: their range, not a list of ids, keeps the
+        # query small and on the (partner, employment, start_date) index.
+        .filter(employment_id__gte=min(stints), employment_id__lte=max(stints))
+        .values_list("employment_id", "kind", "start_date", "end_date")
+    ):
+        stint = stints.get(employment_id)
+        if stint is None:
+            continue
+        # Only days of the employment count: none are paid before it starts or after it ends.
+        start, end = max(start, stint.start_date), min(end, stint.end_date or end)
+        if start <= end:
+            spells[employment_id][kind].append((start, end))
+    absent = {
+        e: kinds
+        for e, kinds in spells.items()
+        if any(s <= run.period_end and end >= run.period_start for v in kinds.values() for s, end in v)
+    }
+    if not absent:
+        return {}
+    earliest = min(s for kinds in absent.values() for v in kinds.values() for s, _ in v)
+    paid: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    wanted = list(absent)
+    for chunk_start in range(0, len(wanted), 5000):
+        for employment_id, pay_date, gross in (
+            Payslip.objects.for_partner(run.partner_id)
+            .filter(employment_id__in=wanted[chunk_start : chunk_start + 5000])
+            .filter(run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
+            .filter(run__pay_date__gte=earliest - timedelta(weeks=13), run__pay_date__lt=run.period_end)
+            .values_list("employment_id", "run__pay_date", "gross_pay")
+        ):
+            paid[employment_id].append((pay_date, gross))
+    monthly = run.frequency == PayFrequency.MONTHLY
+    found: dict[int, _Absent] = {}
+    for employment_id, kinds in absent.items():
+        history = versions.get(employment_id, [])
+
+        def earnings_on(
+            day: date, employment_id: int = employment_id, history: list[Terms] = history
+        ) -> Decimal:
+            return statutory.average_weekly_earnings(
+                paid.get(employment_id, []),
+                day,
+                monthly=monthly,
+                contractual_weekly=_contractual_weekly(history, rates, day),
+            )
+
+        record = _Absent()
+        sick = kinds.get(AbsenceKind.SICKNESS, [])
+        if any(s <= run.period_end and end >= run.period_start for s, end in sick):
+            record.ssp = statutory.ssp_for_period(
+                spells=sick, period_start=run.period_start, period_end=run.period_end, earnings_on=earnings_on
+            )
+        maternity = [
+            (s, end)
+            for s, end in statutory.merge_spells(kinds.get(AbsenceKind.MATERNITY, []))
+            if s <= run.period_end and end >= run.period_start
+        ]
+        for s, end in maternity[:1]:  # one maternity pay period at a time
+            record.smp = statutory.smp_for_period(
+                pay_period_start=s,
+                leave_end=end,
+                period_start=run.period_start,
+                period_end=run.period_end,
+                awe=earnings_on(s),
+            )
+        found[employment_id] = record
+    return found
+
+
+def _contractual_weekly(
+    history: Sequence[Terms], rates: dict[int, tuple[list[date], list[Decimal]]], day: date
+) -> Decimal:
+    """Contractual weekly pay on ``day`` (annual salary x FTE / 52), for average weekly earnings
+    when there are not 8 weeks of pay to look at."""
+    if not history:
+        return Decimal(0)
+    index = bisect.bisect_right([v.effective_from for v in history], day) - 1
+    version = history[max(index, 0)]
+    annual = _rate_on(rates, version.pay_point_id, max(day, version.effective_from))
+    return statutory.contractual_weekly_pay(annual or Decimal(0), version.fte)
 
 
 def _pay_items(run: PayRun, ids: list[int]) -> dict[int, list[Line]]:

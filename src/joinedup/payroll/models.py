@@ -230,6 +230,8 @@ class FlagKind(models.TextChoices):
     NO_BANK_DETAILS = "no_bank_details", "No bank details"
     TAX_CODE_CHANGED = "tax_code_changed", "Tax code changed"
     NO_PAY_RATE = "no_pay_rate", "No pay rate for the pay point"
+    # Occupational sick and maternity pay are not modelled: a person confirms the contractual pay.
+    STATUTORY_PAY = "statutory_pay", "Sickness or maternity: check occupational pay"
 
 
 class FlagStatus(models.TextChoices):
