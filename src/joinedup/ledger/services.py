@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -595,13 +595,43 @@ def _payroll_cost_centres(partner: Partner, codes: Iterable[str]) -> None:
 
 
 @transaction.atomic
+def _holds(actor: Any, permission: str, partner: Any) -> bool:
+    try:
+        authorise(actor, permission, partner)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def payroll_posting_blockers(run: PayRun) -> list[str]:
+    """Why the run's journal cannot be posted yet: a partner it charges has no open financial
+    period on the pay date. Empty when it can be posted."""
+    codes = sorted({line.partner for line in build_journal(run)})
+    blockers = []
+    for partner in Partner.objects.filter(code__in=codes).order_by("code"):
+        period = Period.objects.for_partner(partner).filter(
+            start_date__lte=run.pay_date, end_date__gte=run.pay_date
+        )
+        found = period.first()
+        if found is None:
+            blockers.append(f"{partner.code} has no financial period for {run.pay_date:%d %B %Y}")
+        elif found.status != PeriodStatus.OPEN:
+            blockers.append(f"{partner.code}'s {found} is closed")
+    return blockers
+
+
 def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
     """Post an approved pay run's journal: one journal per partner the run charges (a shared
     post's cost lands in each charged partner's ledger), dated the pay date, keyed
     ``payroll-run:<run id>`` so a run never posts twice. The provisional account keys of
     :mod:`joinedup.payroll.journal` are mapped onto each partner's chart by the template's
-    ``[payroll]`` table. The actor needs ``ledger.post`` on every partner charged."""
-    authorise(actor, "ledger.post", run.partner_id)
+    ``[payroll]`` table.
+
+    Who may post: the employer's payroll approver (approval posts it) or a finance officer of
+    the employer (posting later, once a ledger is ready). The other partners a shared post
+    charges are not asked again: they agreed to the charge when its cost split was recorded."""
+    if not (_holds(actor, "payroll.approve", run.partner_id) or _holds(actor, "ledger.post", run.partner_id)):
+        authorise(actor, "ledger.post", run.partner_id)
     run = PayRun.objects.for_partner(run.partner_id).get(pk=run.pk)
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"run": f"Only an approved run is posted; this one is {run.status}."})
@@ -610,8 +640,6 @@ def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
     for line in lines:
         by_partner[line.partner].append(line)
     partners = {p.code: p for p in Partner.objects.filter(code__in=list(by_partner))}
-    for code in sorted(by_partner):
-        authorise(actor, "ledger.post", partners[code])
     mapping = load_chart().payroll
     unmapped = sorted({line.account for line in lines} - set(mapping))
     if unmapped:

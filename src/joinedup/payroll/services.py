@@ -196,12 +196,25 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     run.approved_by = actor
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
+    # Approval posts the payroll journal to each charged partner's ledger in the same
+    # transaction. Staff are paid whether or not finance has opened the period: when a ledger
+    # is not ready the run is approved, says why its journal waits, and a finance officer posts
+    # it later (`joinedup payroll post-journal`); the idempotency key stops a second posting.
+    from joinedup.ledger.services import payroll_posting_blockers, post_payroll_run
+
+    blockers = payroll_posting_blockers(run)
+    journals = [] if blockers else post_payroll_run(actor=actor, run=run)
     record_event(
         actor=actor,
         partner=run.partner_id,
         action="payrun.approved",
         target=run,
-        after={**_run_summary(run), "totals": run_totals(run)},
+        after={
+            **_run_summary(run),
+            "totals": run_totals(run),
+            "journals": [j.pk for j in journals],
+            "journal_waits_for": blockers,
+        },
     )
     return run
 

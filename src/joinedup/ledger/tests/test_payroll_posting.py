@@ -3,15 +3,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
+from joinedup.audit.models import AuditEvent
 from joinedup.ledger.chart import load_chart
-from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource
+from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource, Period
 from joinedup.ledger.selectors import trial_balance
-from joinedup.ledger.services import ledger_setup_partner, post_payroll_run
+from joinedup.ledger.services import ledger_setup_partner, period_close, post_payroll_run
 from joinedup.partnership.models import Role
 from joinedup.payroll.journal import ACCOUNTS, build_journal
 from joinedup.payroll.models import PayRun
@@ -131,7 +134,7 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
             post_payroll_run(actor=self.ledger_poster, run=run)
         assert Journal.objects.for_partner(self.council).count() == 0
 
-    def test_the_poster_needs_the_right_on_every_partner_charged(self) -> None:
+    def test_approval_posts_the_journal_to_every_partner_charged(self) -> None:
         cost_split_set(
             actor=self.shared_hr,
             employment=self.council_emp,
@@ -141,9 +144,52 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
             shares=[(self.council, Decimal(50)), (self.fire, Decimal(50))],
         )
         run = self.approved()
-        council_only = self.make_user("council.finance", [(self.council, Role.FINANCE_OFFICER)])
-        for user in (council_only, self.payroll_approver):
+        [council] = Journal.objects.for_partner(self.council)
+        [fire] = Journal.objects.for_partner(self.fire)
+        assert {council.idempotency_key, fire.idempotency_key} == {f"payroll-run:{run.pk}"}
+        event = AuditEvent.objects.for_partner(self.council).get(action="payrun.approved")
+        assert (event.after["journals"], event.after["journal_waits_for"]) == ([council.pk, fire.pk], [])
+
+    def test_a_run_approved_into_a_closed_period_is_approved_and_its_journal_waits(self) -> None:
+        november = Period.objects.for_partner(self.council).get(start_date=date(2026, 11, 1))
+        period_close(actor=self.ledger_poster, period=november)
+        run = self.approved()
+        assert run.status == "approved"
+        assert Journal.objects.for_partner(self.council).count() == 0
+        event = AuditEvent.objects.for_partner(self.council).get(action="payrun.approved")
+        assert event.after["journal_waits_for"] == [f"WCC's {november} is closed"]
+        with pytest.raises(ValidationError, match="is closed"):
+            post_payroll_run(actor=self.ledger_poster, run=run)
+        assert Journal.objects.for_partner(self.council).count() == 0
+
+    def test_someone_who_neither_approves_nor_posts_for_the_employer_cannot_post(self) -> None:
+        run = self.approved()
+        police_finance = self.make_user("police.finance", [(self.police, Role.FINANCE_OFFICER)])
+        for user in (police_finance, self.council_hr):
             with self.subTest(user=user.username), pytest.raises(PermissionDenied):
                 post_payroll_run(actor=user, run=run)
-        assert Journal.objects.for_partner(self.council).count() == 0
-        assert Journal.objects.for_partner(self.fire).count() == 0
+        assert Journal.objects.for_partner(self.council).count() == 1
+
+
+class TestPostingLater(PayrollTestCase):
+    def test_a_run_approved_before_its_ledger_existed_is_posted_later_from_the_cli(self) -> None:
+        run = payrun_approve(actor=self.payroll_approver, run=self.calculated())
+        event = AuditEvent.objects.for_partner(self.council).get(action="payrun.approved")
+        assert event.after["journal_waits_for"] == ["WCC has no financial period for 25 November 2026"]
+        finance = self.make_user("council.finance", [(self.council, Role.FINANCE_OFFICER)])
+        ledger_setup_partner(actor=finance, partner=self.council, year=2026)
+        out = StringIO()
+        call_command(
+            "payroll",
+            "post-journal",
+            "--partner",
+            "WCC",
+            "--pay-date",
+            "2026-11-25",
+            "--as",
+            "council.finance",
+            stdout=out,
+        )
+        [journal] = Journal.objects.for_partner(self.council)
+        assert journal.idempotency_key == f"payroll-run:{run.pk}"
+        assert f"Posted to WCC's ledger: journal {journal.pk}" in out.getvalue()

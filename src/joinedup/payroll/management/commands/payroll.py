@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.core.money import gbp
+from joinedup.ledger.services import post_payroll_run
 from joinedup.partnership.models import Partner
 from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
@@ -31,7 +32,7 @@ class Command(BaseCommand):
     help = (
         "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
-        "`payroll approve|close --partner WCC --pay-date …`."
+        "`payroll approve|close|post-journal --partner WCC --pay-date …`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             ("run", "Create the run if needed and calculate it, with progress."),
             ("approve", "Approve a calculated run (not by the person who calculated it)."),
             ("close", "Mark an approved run paid; it cannot change after."),
+            ("post-journal", "Post an approved run's journal to the ledgers, if approval could not."),
         ):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("--partner", required=True, help="Partner code, e.g. WPOL.")
@@ -92,6 +94,13 @@ class Command(BaseCommand):
                 run = self._run(console, actor, run, options["batch_size"])
             elif action == "approve":
                 run = payrun_approve(actor=actor, run=run)
+            elif action == "post-journal":
+                journals = post_payroll_run(actor=actor, run=run)
+                for journal in journals:
+                    console.print(
+                        f"Posted to {journal.partner.code}'s ledger: journal {journal.pk} ({journal.period})."
+                    )
+                return
             else:
                 run = payrun_mark_paid(actor=actor, run=run)
         except ValidationError as exc:
