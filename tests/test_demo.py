@@ -5,11 +5,15 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Sum
 from django.test import TestCase
 
 from joinedup.audit.verification import verify_all
+from joinedup.demo.month import DEMO_PAY_DATE
+from joinedup.ledger.models import Journal, JournalLine
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with
+from joinedup.payroll.models import PayRun, VarianceFlag
 from joinedup.people.models import CostSplit, Employment, Person, Secondment, TupeTransfer
 from joinedup.people.selectors import employments_of
 
@@ -52,3 +56,26 @@ class TestDemoPartnership(TestCase):
         call_command("demo", "--no-serve", "--employees", "50", stdout=out)
         assert (Partner.objects.count(), Membership.objects.count(), _all(Employment).count()) == counts  # type: ignore[attr-defined]
         assert "already present" in out.getvalue()
+
+
+class TestDemoMonth(TestCase):
+    def test_october_is_paid_for_every_employer_and_posted_to_each_ledger(self) -> None:
+        call_command("demo", "--no-serve", "--employees", "120", stdout=StringIO())
+        runs = _all(PayRun).order_by("partner__code")  # type: ignore[attr-defined]
+        assert [(r.partner.code, r.status, r.pay_date) for r in runs] == [
+            (code, "paid", DEMO_PAY_DATE) for code in ("WCC", "WFRS", "WPOL", "WSS")
+        ]
+        assert all(r.progress_total > 0 for r in runs)
+        # The shared chief executive's cost lands half in the fire service's ledger.
+        keys = sorted(
+            _all(Journal).values_list("partner__code", "idempotency_key")  # type: ignore[attr-defined]
+        )
+        by_code = {r.partner.code: r.pk for r in runs}
+        assert keys == sorted(
+            [(code, f"payroll-run:{by_code[code]}") for code in by_code]
+            + [("WFRS", f"payroll-run:{by_code['WCC']}")]
+        )
+        lines = _all(JournalLine)  # type: ignore[attr-defined]
+        assert lines.aggregate(d=Sum("debit"))["d"] == lines.aggregate(c=Sum("credit"))["c"] > 0
+        # Police staff are paid on the demo's illustrative PSC values, none below the minimum wage.
+        assert not _all(VarianceFlag).filter(kind__in=["no_pay_rate", "below_minimum_wage"]).exists()  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from joinedup.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.demo.payroll import seed_payroll_settings
 from joinedup.demo.people import link_demo_users, seed_people
 from joinedup.partnership.models import Partner, PartnerKind, Role
@@ -50,6 +51,8 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("payroll.officer", "Pat Oduya", [(c, Role.PAYROLL_OFFICER) for c in ALL]),
     ("payroll.approver", "Alex Perry", [(c, Role.PAYROLL_APPROVER) for c in ALL]),
     ("council.finance", "Fatima Khan", [("WCC", Role.FINANCE_OFFICER)]),
+    ("police.finance", "Piotr Nowak", [("WPOL", Role.FINANCE_OFFICER)]),
+    ("shared.finance", "Shona Reilly", [("WSS", Role.FINANCE_OFFICER)]),
     ("shared.dpo", "Dana Price", [(c, Role.DATA_PROTECTION_OFFICER) for c in ALL]),
     ("union.rep", "Uma Reid", [(c, Role.UNION_REP) for c in ("WCC", "WPOL", "WFRS")]),
     ("council.employee", "Evan Morgan", [("WCC", Role.EMPLOYEE)]),
@@ -98,4 +101,6 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         )
         link_demo_users(partners=partners, users=users, actor=None)
         seed_payroll_settings(partners=partners)
+        seed_demo_psc_rates()
+        seed_demo_month(partners=partners, users=users, say=say)
     return True
