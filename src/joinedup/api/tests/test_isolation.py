@@ -12,6 +12,8 @@ from typing import Any
 
 from joinedup.api.main import api
 from joinedup.audit.models import AuditEvent
+from joinedup.ledger.models import Journal
+from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Absence, Secondment, TupeTransfer
@@ -32,6 +34,7 @@ POLICE_SAMPLES: dict[str, Callable[[Any], Any]] = {
     "run_id": lambda t: t.police_run.pk,
     "payslip_id": lambda t: Payslip.objects.for_partner(t.police).filter(run=t.police_run)[0].pk,
     "flag_id": lambda t: t.police_flag.pk,
+    "journal_id": lambda t: t.police_journal.pk,
 }
 
 # A valid body for each route that takes one, so a 404 proves the partner rule and not a
@@ -85,6 +88,15 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
     ("POST", "/api/v1/pay-runs/{run_id}/approve"): lambda t: {},
     ("POST", "/api/v1/pay-runs/{run_id}/close"): lambda t: {},
     ("POST", "/api/v1/flags/{flag_id}/accept"): lambda t: {"note": "Checked"},
+    ("POST", "/api/v1/partners/{partner_id}/journals"): lambda t: {
+        "date": "2026-05-15",
+        "description": "Stationery",
+        "lines": [
+            {"account": "4200", "debit": 1250, "cost_centre": "UNALLOCATED"},
+            {"account": "B100", "credit": 1250},
+        ],
+    },
+    ("POST", "/api/v1/journals/{journal_id}/reverse"): lambda t: {},
 }
 
 
@@ -104,6 +116,7 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
     police_transfer: TupeTransfer
     police_run: PayRun
     police_flag: VarianceFlag
+    police_journal: Journal
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -143,6 +156,17 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             employment=cls.police_emp,
             kind="net_change",
             detail="test",
+        )
+        ledger_setup_partner(actor=None, partner=cls.police, year=2026)
+        cls.police_journal = journal_post(
+            actor=None,
+            partner=cls.police,
+            date=date(2026, 5, 15),
+            lines=[
+                LineInput(account="4200", debit=1250, cost_centre="UNALLOCATED"),
+                LineInput(account="B100", credit=1250),
+            ],
+            description="Police stationery",
         )
 
     def test_every_route_with_an_id_answers_404_for_another_partners_object(self) -> None:

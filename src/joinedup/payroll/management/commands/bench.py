@@ -19,7 +19,8 @@ class Command(BaseCommand):
         "Benchmarks that print figures. `bench engine --employees N`: the payroll engine alone. "
         "`bench people-import --rows N [--format csv|xlsx]`: the employments import. "
         "`bench people-search --people N --queries Q`: the employee search. "
-        "`bench payrun --employees N`: a whole pay run, stage by stage."
+        "`bench payrun --employees N`: a whole pay run, stage by stage. "
+        "`bench ledger --lines N`: trial balance and budget against actual over N journal lines."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,8 +57,18 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=None, help="Payslips per batch (the service's)."
         )
 
+        ledger = sub.add_parser(
+            "ledger", help="Seed a new partner's ledger with N lines, then time its reports."
+        )
+        ledger.add_argument("--lines", type=int, default=1_000_000)
+        ledger.add_argument(
+            "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
+        )
+
     def handle(self, *args: Any, target: str, **options: Any) -> None:
-        if target == "people-import":
+        if target == "ledger":
+            self._ledger(options)
+        elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
             self._people_search(options)
@@ -159,6 +170,19 @@ class Command(BaseCommand):
                     batch_size=batch_size,
                     progress=progress,
                     say=lambda message: bar.update(task, description=message),
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(result.report())
+
+    def _ledger(self, options: dict[str, Any]) -> None:
+        from joinedup.ledger.bench import run_ledger_benchmark
+
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_ledger_benchmark(
+                    options["lines"], partner_code=options["partner_code"], say=status.update
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
