@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from joinedup.web import payroll_views, people_views, views
+from joinedup.web import ledger_urls, payroll_views, people_views, recharge_urls, views
 
 app_name = "web"
 
@@ -41,4 +41,6 @@ urlpatterns = [
     path("payslips/<int:payslip_id>", payroll_views.payslip_detail, name="payslip"),
     path("payslips/<int:payslip_id>.pdf", payroll_views.payslip_pdf, name="payslip_pdf"),
     path("me/payslips", payroll_views.my_payslips, name="my_payslips"),
+    path("ledger/", include(ledger_urls)),
+    path("recharges/", include(recharge_urls)),
 ]
