@@ -28,7 +28,7 @@ from django.db.models import Q
 
 from joinedup.partnership.models import Partner
 from joinedup.payroll import calculation, documents, journal, variance
-from joinedup.payroll.models import FlagStatus, PayrollSettings, Payslip, VarianceFlag
+from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.people.bench import (
     AS_AT,
@@ -47,7 +47,7 @@ from joinedup.people.bench import (
     make_posts,
 )
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, import_employments
-from joinedup.people.models import PayPoint
+from joinedup.people.models import Employment, PayPoint
 from joinedup.people.schemes_sync import schemes_sync
 
 # The run's pay date: tax month 8 of 2026/27, after every generated start date (AS_AT).
@@ -161,7 +161,7 @@ class PayrunBenchResult:
         lines = [
             f"pay run of {self.employees:,} employees (monthly, pay date {PAY_DATE:%d %b %Y}) on "
             f"{self.database}, partner {self.partner_code}, batches of {self.batch_size:,}",
-            f"  (seeded through the import in {self.seed_seconds:.1f} s: not counted)",
+            f"  (seeded, or an earlier run removed, in {self.seed_seconds:.1f} s: not counted)",
             f"  {self.conditions}",
             "",
             "| stage | seconds | share |",
@@ -200,19 +200,37 @@ def _timed(owner: Any, name: str, add: Callable[[float], None]) -> Iterator[None
         setattr(owner, name, original)
 
 
+def reuse_payroll_partner(code: str) -> tuple[Partner, int]:
+    """An earlier benchmark partner, its benchmark run removed so it can be timed again; and how
+    many employees it has. Only ``BENCH…`` partners: nothing else is ever deleted."""
+    if not code.startswith("BENCH"):
+        raise ValueError("Only a benchmark partner (code BENCH…) can be reused.")
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise ValueError(f"No partner has code {code}.")
+    # A closed run is immutable to every service; this is benchmark data being thrown away.
+    PayRun.objects.for_partner(partner).filter(pay_date=PAY_DATE).delete()
+    return partner, Employment.objects.for_partner(partner).count()
+
+
 def run_payrun_benchmark(
     employees: int,
     *,
     partner_code: str | None = None,
+    reuse: str | None = None,
     batch_size: int = BATCH_SIZE,
     seed: int = SEED,
     progress: Progress = _quiet,
     say: Callable[[str], None] | None = None,
 ) -> PayrunBenchResult:
-    """Seed a partner with ``employees`` people, then time its pay run stage by stage."""
+    """Seed a partner with ``employees`` people (or reuse an earlier benchmark partner), then time
+    its pay run stage by stage."""
     tell = say or (lambda _: None)
     began = time.perf_counter()
-    partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
+    if reuse:
+        partner, employees = reuse_payroll_partner(reuse)
+    else:
+        partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
     result = PayrunBenchResult(
         employees=employees,
         database=_database_label(),

@@ -55,3 +55,19 @@ class TestPayrunBenchmark(TestCase):
             call_command(
                 "bench", "payrun", "--employees", "5", "--partner-code", "BENCHTEST2", stdout=StringIO()
             )
+
+    def test_it_times_an_earlier_partner_again_without_seeding_or_doubling(self) -> None:
+        first = bench.run_payrun_benchmark(6, partner_code="BENCHTEST3")
+        again = bench.run_payrun_benchmark(999, reuse="BENCHTEST3")
+        partner = Partner.objects.get(code="BENCHTEST3")
+        assert again.employees == 6 == first.employees
+        assert Employment.objects.for_partner(partner).count() == 6
+        run = PayRun.objects.for_partner(partner).get()
+        assert run.status == RunStatus.APPROVED
+        assert Payslip.objects.for_partner(partner).filter(run=run).count() == 6 == again.payslips
+
+    def test_it_reuses_only_benchmark_partners(self) -> None:
+        with pytest.raises(ValueError, match="Only a benchmark partner"):
+            bench.run_payrun_benchmark(1, reuse="WCC")
+        with pytest.raises(ValueError, match="No partner has code BENCHNONE"):
+            bench.run_payrun_benchmark(1, reuse="BENCHNONE")

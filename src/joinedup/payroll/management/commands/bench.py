@@ -54,6 +54,11 @@ class Command(BaseCommand):
             "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
         )
         payrun.add_argument(
+            "--reuse",
+            metavar="CODE",
+            help="Time the run again on an earlier benchmark partner (BENCH…), without seeding.",
+        )
+        payrun.add_argument(
             "--batch-size", type=int, default=None, help="Payslips per batch (the service's)."
         )
 
@@ -167,6 +172,7 @@ class Command(BaseCommand):
                 result = run_payrun_benchmark(
                     options["employees"],
                     partner_code=options["partner_code"],
+                    reuse=options["reuse"],
                     batch_size=batch_size,
                     progress=progress,
                     say=lambda message: bar.update(task, description=message),
