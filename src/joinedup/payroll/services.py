@@ -120,6 +120,7 @@ def payrun_calculate(
         for start in range(0, len(gone), batch_size):
             slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
     problems: dict[int, list[tuple[str, str]]] = {}
+    hours: dict[int, Decimal] = {}
     # Each batch is written in its own transaction with the run's progress; on PostgreSQL the
     # writing overlaps the next batch's calculation (see payroll.writer).
     with BatchWriter(run, progress=progress) as writer:
@@ -127,11 +128,12 @@ def payrun_calculate(
             chunk = employments[start : start + batch_size]
             inputs = calculation.gather(run, chunk)
             problems.update(calculation.problems_by_employment(inputs))
+            hours.update((r.employment_id, r.weekly_hours) for r in inputs)
             calculated = calculation.calculate_batch(run, inputs)
             writer.submit(calculated, [e.pk for e in chunk], start + len(chunk))
     run.progress_done = run.progress_total
     with transaction.atomic():
-        flags = variance.raise_flags(run, problems)
+        flags = variance.raise_flags(run, problems, hours)
         run.status = RunStatus.CALCULATED
         run.calculated_at = timezone.now()
         run.save(update_fields=["status", "calculated_at"])
