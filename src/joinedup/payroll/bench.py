@@ -29,7 +29,7 @@ from django.db.models import Q
 
 from joinedup.partnership.models import Partner
 from joinedup.payroll import calculation, documents, journal, variance, writer
-from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, Payslip, VarianceFlag
+from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, Payslip, PayslipLine, VarianceFlag
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.people.bench import (
     AS_AT,
@@ -217,8 +217,16 @@ def reuse_payroll_partner(code: str) -> tuple[Partner, int]:
     partner = Partner.objects.filter(code=code).first()
     if partner is None:
         raise ValueError(f"No partner has code {code}.")
-    # A closed run is immutable to every service; this is benchmark data being thrown away.
-    PayRun.objects.for_partner(partner).filter(pay_date=PAY_DATE).delete()
+    # A closed run is immutable to every service; this is benchmark data being thrown away, a
+    # table at a time (Django's cascade would first load every payslip).
+    runs = PayRun.objects.for_partner(partner).filter(pay_date=PAY_DATE)
+    slips = Payslip.objects.for_partner(partner).filter(run__in=runs.values("pk"))
+    PayslipLine.objects.for_partner(partner).filter(payslip__in=slips.values("pk"))._raw_delete(
+        connection.alias
+    )
+    VarianceFlag.objects.for_partner(partner).filter(run__in=runs.values("pk"))._raw_delete(connection.alias)
+    slips._raw_delete(connection.alias)
+    runs.delete()
     return partner, Employment.objects.for_partner(partner).count()
 
 
