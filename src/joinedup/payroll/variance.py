@@ -48,13 +48,19 @@ def raise_flags(
         .values_list("employment_id", "kind")
     )
     previous = _previous_payslips(run)
+    # Unordered reads (no model default ORDER BY): a million rows need no sorting here.
     slips = (
         Payslip.objects.for_partner(partner_id)
         .filter(run=run)
+        .order_by()
         .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
     )
-    in_run = Employment.objects.for_partner(partner_id).filter(
-        pk__in=Payslip.objects.for_partner(partner_id).filter(run=run).values("employment_id")
+    in_run = (
+        Employment.objects.for_partner(partner_id)
+        .filter(
+            pk__in=Payslip.objects.for_partner(partner_id).filter(run=run).order_by().values("employment_id")
+        )
+        .order_by()
     )
     born = dict(in_run.values_list("pk", "person__date_of_birth"))
     # An empty bank account is stored as "" (not encrypted), so this needs no decryption.

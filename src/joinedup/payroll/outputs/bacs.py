@@ -62,6 +62,10 @@ class Bacs18Error(ValueError):
 
 def bacs_text(value: str, width: int) -> str:
     """The value in BACS's character set, cut and padded to ``width``."""
+    if value.isascii():
+        upper = value.upper()
+        if ALLOWED.issuperset(upper) and "  " not in upper:  # the usual name or reference
+            return upper.strip()[:width].rstrip().ljust(width)
     cleaned = keep_only(fold_to_ascii(value).upper(), ALLOWED, drop="'\"")
     return cleaned[:width].rstrip().ljust(width)
 
