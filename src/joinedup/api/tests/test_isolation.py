@@ -100,6 +100,15 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 }
 
 
+# Documents the sample's state refuses with a reason (the constabulary's sample employment has not
+# left, and was not paid in the last tax year): an answer that is not 404 still proves the route
+# passed the partner rule.
+OWNER_REFUSALS: dict[str, int] = {
+    "/api/v1/employments/{employment_id}/p45.pdf": 422,
+    "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+}
+
+
 def _routes_with_ids() -> list[tuple[str, str, list[str]]]:
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
     routes: list[tuple[str, str, list[str]]] = []
@@ -198,7 +207,7 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
                 url = url.replace(f"{{{param}}}", str(POLICE_SAMPLES[param](self)))
             if method == "GET":
                 with self.subTest(path):
-                    assert client.get(url).status_code == 200
+                    assert client.get(url).status_code == OWNER_REFUSALS.get(path, 200)
 
 
 class TestPartnersApi(PartnerTestCase):

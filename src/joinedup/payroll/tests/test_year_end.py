@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.http import Http404
 
 from joinedup.audit.models import AuditEvent
@@ -227,6 +232,34 @@ class TestP45(YearEndTestCase):
         with pytest.raises(Http404):
             p45_for(self.council_employee, employment_id=self.shared_person_council.pk)
 
+    def test_the_command_writes_the_p45_and_refuses_someone_still_employed(self) -> None:
+        self.leave_after_two_paid_months()
+        out = io.StringIO()
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "p45.pdf"
+            call_command(
+                "payroll",
+                "p45",
+                "--partner",
+                "wcc",
+                "--payroll-number",
+                "WCC000001",
+                "-o",
+                str(target),
+                "--as",
+                "payroll.officer",
+                stdout=out,
+            )
+            assert target.read_bytes().startswith(b"%PDF")
+            with pytest.raises(CommandError, match="WCC000002 has not left"):
+                call_command(
+                    "payroll", "p45", "--partner", "WCC", "--payroll-number", "WCC000002", "-o", str(target)
+                )
+        assert "P45 for WCC000001, left 20 May 2026; pay £3,693.30, tax £319.20" in " ".join(
+            out.getvalue().split()
+        )
+        assert AuditEvent.objects.for_partner(self.council).filter(action="payroll.p45_issued").count() == 1
+
     def test_a_leaver_has_no_p60_and_a_preview_before_month_12_says_so(self) -> None:
         self.leave_after_two_paid_months()
         with pytest.raises(ValidationError, match="The final monthly run of 2026/27 is not approved yet"):
@@ -327,6 +360,30 @@ class TestP60(YearEndTestCase):
         assert own.figures.pay == 2693940
         with pytest.raises(Http404):
             p60_for(self.council_employee, employment_id=self.starter.pk, tax_year=2026)
+
+    def test_the_command_writes_a_pdf_per_employee_and_a_summary_of_the_figures(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            call_command(
+                "payroll", "p60", "--partner", "WCC", "--tax-year", "2026", "-o", folder, stdout=io.StringIO()
+            )
+            names = sorted(p.name for p in Path(folder).iterdir())
+            with (Path(folder) / "p60s.csv").open(newline="") as summary:
+                rows = list(csv.DictReader(summary))
+        assert names == [
+            "p60-2026-WCC000001.pdf",
+            "p60-2026-WCC000002.pdf",
+            "p60-2026-WCC000050.pdf",
+            "p60s.csv",
+        ]
+        ada = rows[0]
+        assert (ada["payroll_number"], ada["pay"], ada["total_pay"], ada["ni_letters"]) == (
+            "WCC000001",
+            "26939.40",
+            "26939.40",
+            "A",
+        )
+        assert [r["ni_letters"] for r in rows] == ["A", "A;C", "A"]
+        assert (rows[2]["previous_pay"], rows[2]["previous_tax"]) == ("5000.00", "600.00")
 
     def test_another_partners_officer_gets_404(self) -> None:
         police_officer = self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)])
