@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from joinedup.core.money import plain_pounds
 from joinedup.ledger.models import AccountType, JournalLine
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise, has_permission, partner_ids_with
@@ -149,7 +150,7 @@ def statement_rows(statement: Statement) -> list[list[Any]]:
             line.description,
             line.quantity,
             "" if line.rate is None else line.rate,
-            Decimal(line.amount) / 100,
+            plain_pounds(line.amount),
         ]
         for line in statement.lines
     ]
@@ -191,7 +192,7 @@ def run_for(user: Any, *, run_id: int) -> RechargeRun:
 
 def run_lines(run: RechargeRun) -> QuerySet[RechargeLine]:
     return (
-        RechargeLine.objects.for_partners([run.partner_id])
+        RechargeLine.objects.unscoped(reason="a run also holds secondment lines between two other partners")
         .filter(run=run)
         .select_related("partner", "charged_partner", "pool")
         .order_by("charged_partner__code", "kind", "service", "id")
@@ -284,7 +285,7 @@ def reconciliation_rows(report: Reconciliation) -> list[list[Any]]:
             report.as_at,
             r.debtor,
             r.creditor,
-            *(Decimal(v) / 100 for v in (r.debtor_balance, r.creditor_balance, r.difference)),
+            *(plain_pounds(v) for v in (r.debtor_balance, r.creditor_balance, r.difference)),
         ]
         for r in report.rows
     ]

@@ -599,7 +599,7 @@ def _post_pair(
 def post_run_journals(*, actor: Any, run: RechargeRun) -> list[Journal]:
     """Post every pair of journals of ``run`` that is not posted yet (their keys say which)."""
     lines = list(
-        RechargeLine.objects.for_partner(run.partner_id)
+        RechargeLine.objects.unscoped(reason="a run also holds secondment lines between two other partners")
         .filter(run=run)
         .select_related("partner", "charged_partner")
         .order_by("charged_partner__code", "kind", "service", "id")

@@ -13,6 +13,8 @@ from django.db.models import Sum
 from joinedup.ledger.models import Journal, JournalLine, Period
 from joinedup.ledger.services import LineInput, period_close
 from joinedup.partnership.models import Partner
+from joinedup.payroll.models import PayRun, Payslip
+from joinedup.people.services import secondment_create
 from joinedup.recharges.models import RechargeLine, RechargeRun
 from joinedup.recharges.selectors import reconciliation
 from joinedup.recharges.services import agreement_add, recharge_run
@@ -149,3 +151,74 @@ class TestRechargeRun(RechargeTestCase):
         assert [(r.debtor, r.creditor, r.difference) for r in report.differences] == [("WSS", "WCC", -500)]
         with pytest.raises(PermissionDenied):
             reconciliation(self.council_finance, month="2026-10")
+
+
+class TestSecondmentRecharge(RechargeTestCase):
+    def setUp(self) -> None:
+        # The council pays its employee in October; the police host them from 17 October.
+        run = PayRun.objects.create(
+            partner=self.council,
+            frequency="monthly",
+            tax_year=2026,
+            period=7,
+            pay_date=date(2026, 10, 23),
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31),
+            status="approved",
+        )
+        Payslip.objects.create(
+            partner=self.council,
+            run=run,
+            employment=self.council_emp,
+            tax_code="1257L",
+            ni_category="A",
+            pension_scheme="lgps_main",
+            basic_pay=250_000,
+            gross_pay=250_000,
+            pensionable_pay=250_000,
+            pension_employee=15_000,
+            pension_employer=50_000,
+            taxable_pay=235_000,
+            taxable_pay_to_date=0,
+            tax=30_000,
+            tax_paid_to_date=0,
+            ni_pay=250_000,
+            ni_employee=12_000,
+            ni_employer=30_000,
+            student_loan=0,
+            postgraduate_loan=0,
+            net_pay=193_000,
+        )
+        self.secondment = secondment_create(
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            host_partner=self.police,
+            role_title="Analyst",
+            start_date=date(2026, 10, 17),
+            end_date=date(2027, 3, 31),
+        )
+
+    def test_the_host_pays_the_home_employer_the_cost_for_the_days_seconded(self) -> None:
+        recharge_run(actor=self.shared_finance, month="2026-10")
+        line = RechargeLine.objects.for_partner(self.council).get(kind="secondment")
+        # Gross £2,500 + employer's NI £300 + pension £500 = £3,300, for 15 of October's 31 days.
+        assert (line.partner, line.charged_partner, line.quantity, line.amount) == (
+            self.council,
+            self.police,
+            Decimal(15),
+            159_677,
+        )
+        key = f"secondment:2026-10:{self.secondment.pk}"
+        home = Journal.objects.for_partner(self.council).get(idempotency_key=key)
+        host = Journal.objects.for_partner(self.police).get(idempotency_key=key)
+        assert sorted(
+            JournalLine.objects.for_partner(self.council)
+            .filter(journal=home)
+            .values_list("account__code", "debit", "credit", "counterparty__code")
+        ) == [("9310", 0, 159_677, None), ("B210", 159_677, 0, "WPOL")]
+        assert sorted(
+            JournalLine.objects.for_partner(self.police)
+            .filter(journal=host)
+            .values_list("account__code", "debit", "credit", "counterparty__code")
+        ) == [("1350", 159_677, 0, None), ("B310", 0, 159_677, "WCC")]
+        assert reconciliation(self.shared_finance, month="2026-10").total_difference == 0
