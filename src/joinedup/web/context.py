@@ -22,4 +22,5 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": has_permission(request.user, "audit.view", partner),
         "can_view_people": has_permission(request.user, "people.view", partner),
         "can_view_payroll": has_permission(request.user, "payroll.view", partner),
+        "can_view_ledger": has_permission(request.user, "ledger.view", partner),
     }
