@@ -450,6 +450,10 @@ class P60:
     figures: YearFigures
     final: bool  # False: a preview before the year's final run is approved
 
+    @property
+    def label(self) -> str:
+        return tax_year_label(self.tax_year)
+
 
 def unfinished_frequencies(partner_id: int, tax_year: int, frequencies: Iterable[str]) -> list[str]:
     """Those of ``frequencies`` whose final run of the tax year is not yet approved."""
