@@ -581,6 +581,7 @@ def p60_for(user: Any, *, employment_id: int, tax_year: int, preview: bool = Fal
     employment with no P60 that year (a leaver, or not paid in it) is refused."""
     employment = _payroll_employment(user, employment_id)
     if employment is None:
+        preview = False  # an employee sees the final P60, not a payroll officer's preview
         employment = (
             Employment.objects.unscoped(reason="an employee reads their own P60")
             .filter(pk=employment_id, person__user_id=_user_id(user))
