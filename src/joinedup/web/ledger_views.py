@@ -128,6 +128,9 @@ def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     partner = _partner(request)
+    if not selectors.periods_of(request.user, partner=partner).exists():
+        # A partner whose ledger is not set up yet: say so rather than answer "not found".
+        return render(request, "web/ledger/not_set_up.html", {"partner": partner})
     chosen = _range(request, partner)
     return render(request, "web/ledger/home.html", _periods_context(request, partner, chosen))
 

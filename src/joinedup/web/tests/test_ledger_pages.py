@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Journal, JournalLine, JournalSource, PeriodStatus
 from joinedup.ledger.tests.fixtures import LedgerReportsTestCase
+from joinedup.partnership.models import Role
 
 
 def journal_form(
@@ -276,6 +277,12 @@ class TestAnotherPartnersLedger(LedgerPagesTestCase):
             with self.subTest(f"{method} {url}"):
                 assert getattr(client, method)(url).status_code == 404
         assert self.state() == state
+
+    def test_a_partner_without_a_ledger_is_told_how_to_set_one_up(self) -> None:
+        shared_finance = self.make_user("shared.finance", [(self.shared, Role.FINANCE_OFFICER)])
+        page = self.signed_in(shared_finance).get("/ledger/").content.decode()
+        assert "Wessex Shared Services has no financial periods yet." in page
+        assert "joinedup ledger setup --partner WSS --year 2026" in page
 
     def test_their_own_trial_balance_shows_only_their_ledger(self) -> None:
         page = (
