@@ -366,13 +366,30 @@ def readings_import(*, actor: Any, provider: Partner, source: bytes, filename: s
 # --- the run ----------------------------------------------------------------------------------
 
 
+def _with_descendants(partner: Partner, codes: Sequence[str]) -> list[str]:
+    """The cost centres named and every one below them in the tree (a unit's posts)."""
+    children: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
+    for pk, code, parent_id in CostCentre.objects.for_partner(partner).values_list("pk", "code", "parent_id"):
+        children[parent_id].append((pk, code))
+    by_code = {code: pk for found in children.values() for pk, code in found}
+    out = set(codes)
+    stack = [by_code[c] for c in codes if c in by_code]
+    while stack:
+        for pk, code in children.get(stack.pop(), []):
+            if code not in out:
+                out.add(code)
+                stack.append(pk)
+    return sorted(out)
+
+
 def pool_cost(provider: Partner, pool: CostPool, month: date) -> int:
     """The pool's actual net cost in the month, in pence: debits less credits on its cost
-    centres (and accounts, when it names any), recharges themselves left out."""
+    centres and those below them (and its accounts, when it names any), recharges themselves
+    left out."""
     lines = JournalLine.objects.for_partner(provider).filter(
         date__gte=month,
         date__lte=month_end(month),
-        cost_centre__code__in=pool.cost_centre_codes,
+        cost_centre__code__in=_with_descendants(provider, pool.cost_centre_codes),
         account__type__in=REVENUE_TYPES,
     )
     if pool.account_codes:
