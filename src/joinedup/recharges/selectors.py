@@ -94,6 +94,12 @@ class Statement:
         return sum(line.amount for line in self.lines)
 
 
+def _plain(quantity: Decimal) -> Decimal:
+    """The stored quantity without trailing zeros, and never in exponent form (50, not 5E+1)."""
+    found = quantity.normalize()
+    return found.quantize(Decimal(1)) if found.as_tuple().exponent > 0 else found  # type: ignore[operator]
+
+
 def _label(kind: str, service: str) -> str:
     return "Secondment" if kind == LineKind.SECONDMENT else Service(service).label
 
@@ -119,7 +125,7 @@ def statement_for(user: Any, *, partner: Partner, month: date | str) -> Statemen
             service=_label(line.kind, line.service),
             driver=drivers.get(line.driver, "Days seconded" if line.kind == LineKind.SECONDMENT else ""),
             description=line.description,
-            quantity=line.quantity.normalize() if line.quantity else Decimal(0),
+            quantity=_plain(line.quantity),
             rate=line.rate,
             amount=line.amount,
             issuer=line.partner.code,

@@ -65,6 +65,11 @@ class TestRechargesApi(RechargeTestCase):
         client = self.api(self.shared_finance)
         for partner, total in ((self.council, 67_223), (self.police, 56_111), (self.fire, 10_000)):
             assert client.get(f"/api/v1/partners/{partner.pk}/statements/2026-10").json()["total"] == total
+        fire = client.get(f"/api/v1/partners/{self.fire.pk}/statements/2026-10").json()
+        # A fixed 10% reads as 10, not 1E+1.
+        assert [(x["driver"], x["quantity"], x["rate"]) for x in fire["lines"]] == [
+            ("Fixed percentage", "10", "10.0000")
+        ]
         journal = Journal.objects.for_partner(self.council).get(idempotency_key="recharge:2026-10:WCC")
         assert client.get(f"/api/v1/journals/{journal.pk}").status_code == 404
         assert client.get(f"/api/v1/partners/{self.council.pk}/accounts").status_code == 404
