@@ -15,9 +15,9 @@ from joinedup.ledger.services import LineInput, period_close
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayRun, Payslip
 from joinedup.people.services import secondment_create
-from joinedup.recharges.models import RechargeLine, RechargeRun
+from joinedup.recharges.models import RechargeLine, RechargeRun, ServiceAgreement
 from joinedup.recharges.selectors import reconciliation
-from joinedup.recharges.services import agreement_add, recharge_run
+from joinedup.recharges.services import agreement_add, pool_set, recharge_run
 from joinedup.recharges.tests.base import OCTOBER, RechargeTestCase
 
 
@@ -222,3 +222,45 @@ class TestSecondmentRecharge(RechargeTestCase):
             .values_list("account__code", "debit", "credit", "counterparty__code")
         ) == [("1350", 159_677, 0, None), ("B310", 0, 159_677, "WCC")]
         assert reconciliation(self.shared_finance, month="2026-10").total_difference == 0
+
+
+class TestPoolsAndAgreements(RechargeTestCase):
+    def test_a_pool_names_only_cost_centres_the_body_has(self) -> None:
+        with pytest.raises(ValidationError) as caught:
+            pool_set(
+                actor=self.shared_finance, provider=self.shared, service="payroll", cost_centres=["NOPE"]
+            )
+        assert caught.value.message_dict == {
+            "cost_centres": ["Wessex Shared Services has no cost centre NOPE."]
+        }
+
+    def test_an_agreement_is_not_edited_but_added_from_a_new_date(self) -> None:
+        with pytest.raises(ValidationError) as caught:
+            agreement_add(
+                actor=self.shared_finance,
+                provider=self.shared,
+                partner=self.council,
+                service="hr",
+                driver="fte",
+                effective_from=date(2026, 4, 1),
+            )
+        assert caught.value.message_dict == {
+            "effective_from": ["WCC already has a hr agreement from 2026-04-01."]
+        }
+
+    def test_a_partner_cannot_manage_the_bodys_agreements(self) -> None:
+        count = ServiceAgreement.objects.for_partner(self.shared).count()
+        with pytest.raises(PermissionDenied):
+            agreement_add(
+                actor=self.council_finance,
+                provider=self.shared,
+                partner=self.council,
+                service="ict",
+                driver="fte",
+                effective_from=date(2026, 11, 1),
+            )
+        assert ServiceAgreement.objects.for_partner(self.shared).count() == count
+
+    def test_only_a_shared_services_body_recharges(self) -> None:
+        with pytest.raises(ValidationError, match="not a shared-services body"):
+            recharge_run(actor=self.council_finance, month="2026-10", provider=self.council)
