@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -10,12 +11,15 @@ from django.test import TestCase
 
 from joinedup.audit.verification import verify_all
 from joinedup.demo.month import DEMO_PAY_DATE
+from joinedup.demo.recharges import seed_demo_recharges
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import PayRun, VarianceFlag
 from joinedup.people.models import CostSplit, Employment, Person, Secondment, TupeTransfer
 from joinedup.people.selectors import employments_of
+from joinedup.recharges.models import RechargeLine, RechargeRun
+from joinedup.recharges.selectors import reconciliation, statement_for
 
 
 def _all(model: type) -> object:
@@ -68,7 +72,9 @@ class TestDemoMonth(TestCase):
         assert all(r.progress_total > 0 for r in runs)
         # The shared chief executive's cost lands half in the fire service's ledger.
         keys = sorted(
-            _all(Journal).values_list("partner__code", "idempotency_key")  # type: ignore[attr-defined]
+            _all(Journal)  # type: ignore[attr-defined]
+            .filter(source="payroll_run")
+            .values_list("partner__code", "idempotency_key")
         )
         by_code = {r.partner.code: r.pk for r in runs}
         assert keys == sorted(
@@ -79,3 +85,46 @@ class TestDemoMonth(TestCase):
         assert lines.aggregate(d=Sum("debit"))["d"] == lines.aggregate(c=Sum("credit"))["c"] > 0
         # Police staff are paid on the demo's illustrative PSC values, none below the minimum wage.
         assert not _all(VarianceFlag).filter(kind__in=["no_pay_rate", "below_minimum_wage"]).exists()  # type: ignore[attr-defined]
+
+
+class TestDemoRecharges(TestCase):
+    def test_october_is_recharged_to_the_pools_and_inter_partner_balances_net_to_zero(self) -> None:
+        call_command("demo", "--no-serve", "--employees", "120", stdout=StringIO())
+        shared = Partner.objects.get(code="WSS")
+        run = RechargeRun.objects.for_partner(shared).get()
+        assert run.month == date(2026, 10, 1)
+        lines = list(
+            RechargeLine.objects.for_partner(shared).filter(run=run, kind="pool").select_related("pool")
+        )
+        pools = {line.pool.service: line.pool_amount for line in lines if line.pool is not None}
+        assert sorted(pools) == ["finance", "hr", "ict", "occupational_health", "payroll", "purchasing"]
+        assert all(amount > 0 for amount in pools.values())
+        # Each pool is shared out to the penny, and every statement adds up to its lines.
+        for service, amount in pools.items():
+            assert sum(line.amount for line in lines if line.service == service) == amount
+        statements = {
+            code: statement_for(None, partner=Partner.objects.get(code=code), month="2026-10")
+            for code in ("WCC", "WPOL", "WFRS")
+        }
+        pool_total = sum(
+            s.total - sum(x.amount for x in s.lines if x.service == "Secondment") for s in statements.values()
+        )
+        assert pool_total == sum(pools.values())
+        # The finance agreements changed to FTE on 1 September; occupational health is 50/30/20.
+        assert {line.driver for line in lines if line.service == "finance"} == {"fte"}
+        oh = {
+            line.charged_partner.code: line.amount for line in lines if line.service == "occupational_health"
+        }
+        assert oh == {"WCC": pools["occupational_health"] // 2, "WPOL": 192_000, "WFRS": 128_000}
+        # The secondment from the council to the constabulary is charged to the host.
+        assert any(x.service == "Secondment" and x.issuer == "WCC" for x in statements["WPOL"].lines)
+        report = reconciliation(None, month="2026-10")
+        assert report.rows and report.total_difference == 0
+        inter = _all(JournalLine).filter(account__inter_partner=True)  # type: ignore[attr-defined]
+        debtors = inter.filter(account__type="asset").aggregate(d=Sum("debit"), c=Sum("credit"))
+        creditors = inter.filter(account__type="liability").aggregate(d=Sum("debit"), c=Sum("credit"))
+        assert debtors["d"] - debtors["c"] == creditors["c"] - creditors["d"] > 0
+        # Running the recharge again posts nothing new.
+        before = _all(Journal).count()  # type: ignore[attr-defined]
+        seed_demo_recharges(partners={p.code: p for p in Partner.objects.all()}, say=lambda _: None)
+        assert _all(Journal).count() == before  # type: ignore[attr-defined]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "joinedup.people",
     "joinedup.payroll",
     "joinedup.ledger",
+    "joinedup.recharges",
     "joinedup.api",
     "joinedup.web",
 ]

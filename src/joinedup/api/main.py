@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from joinedup.api import audit, ledger, partnership, payroll, people
+from joinedup.api import audit, ledger, partnership, payroll, people, recharges
 from joinedup.api.auth import BearerToken
 
 api = NinjaAPI(
@@ -27,6 +27,7 @@ api.add_router("", audit.router)
 api.add_router("", people.router)
 api.add_router("", payroll.router)
 api.add_router("", ledger.router)
+api.add_router("", recharges.router)
 
 
 @api.exception_handler(AuthenticationError)

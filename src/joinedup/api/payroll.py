@@ -4,12 +4,14 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
-from joinedup.payroll import selectors, services
+from joinedup.payroll import selectors, services, year_end
 from joinedup.payroll.models import PayRun, Payslip
 
 router = Router(tags=["payroll"])
@@ -142,3 +144,108 @@ def get_payslip(request: HttpRequest, payslip_id: int) -> Payslip:
 @router.get("/me/payslips", response=list[PayslipOut])
 def my_payslips(request: HttpRequest) -> list[Any]:
     return list(selectors.my_payslips(request.user).select_related("employment"))
+
+
+# --- P45 and P60 ---------------------------------------------------------------------------------------
+
+
+class NiLetterOut(Schema):
+    letter: str
+    earnings_at_lel: int
+    earnings_lel_to_pt: int
+    earnings_pt_to_uel: int
+    employee: int
+    employer: int
+
+
+class P60Out(Schema):
+    employment_id: int
+    payroll_number: str
+    name: str
+    tax_year: int
+    final: bool
+    tax_code: str
+    week1_month1: bool
+    previous_pay: int
+    previous_tax: int
+    pay: int
+    tax: int
+    total_pay: int
+    total_tax: int
+    ni: list[NiLetterOut]
+    student_loan: int
+    postgraduate_loan: int
+    smp: int
+
+
+def _p60_out(p60: year_end.P60) -> dict[str, Any]:
+    f = p60.figures
+    return {
+        "employment_id": p60.employment.pk,
+        "payroll_number": p60.employment.payroll_number,
+        "name": p60.employment.person.full_name,
+        "tax_year": p60.tax_year,
+        "final": p60.final,
+        "tax_code": f.tax_code,
+        "week1_month1": f.week1_month1,
+        "previous_pay": f.previous_pay,
+        "previous_tax": f.previous_tax,
+        "pay": f.pay,
+        "tax": f.tax,
+        "total_pay": f.total_pay,
+        "total_tax": f.total_tax,
+        "ni": [_ni_out(n) for n in f.ni],
+        "student_loan": f.student_loan,
+        "postgraduate_loan": f.postgraduate_loan,
+        "smp": f.smp,
+    }
+
+
+def _ni_out(totals: year_end.NiLetterTotals) -> dict[str, Any]:
+    return {name: getattr(totals, name) for name in NiLetterOut.model_fields}
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _tax_year(tax_year: int | None) -> int:
+    return tax_year if tax_year is not None else year_end.last_ended_tax_year(timezone.localdate())
+
+
+@router.get("/employments/{employment_id}/p45.pdf")
+def p45_pdf(request: HttpRequest, employment_id: int) -> HttpResponse:
+    """A leaver's P45: issued on the first request by payroll staff of the employer (an audit
+    event), the same one after; the leaver gets their own once issued."""
+    p45 = year_end.p45_for(request.user, employment_id=employment_id)
+    return _pdf(year_end.p45_pdf_bytes(p45), year_end.p45_filename(p45))
+
+
+@router.get("/partners/{partner_id}/p60s", response=list[P60Out])
+def list_p60s(
+    request: HttpRequest, partner_id: int, tax_year: int | None = None, preview: bool = False
+) -> list[dict[str, Any]]:
+    """Every P60 of the employer for the tax year (default: the last one ended), money in pence."""
+    if not has_permission(request.user, "payroll.view", partner_id):
+        raise Http404("No such partner.")
+    partner = partner_for(request.user, partner_id=partner_id)
+    found = year_end.p60s_for(request.user, partner=partner, tax_year=_tax_year(tax_year), preview=preview)
+    return [_p60_out(p60) for p60 in found]
+
+
+@router.get("/partners/{partner_id}/p60s/{employment_id}.pdf")
+def p60_pdf(
+    request: HttpRequest,
+    partner_id: int,
+    employment_id: int,
+    tax_year: int | None = None,
+    preview: bool = False,
+) -> HttpResponse:
+    p60 = year_end.p60_for(
+        request.user, employment_id=employment_id, tax_year=_tax_year(tax_year), preview=preview
+    )
+    if p60.employment.partner_id != partner_id:
+        raise Http404("No such employment.")
+    return _pdf(year_end.p60_pdf_bytes(p60), year_end.p60_filename(p60))

@@ -13,6 +13,7 @@ from django.db import transaction
 from joinedup.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.demo.payroll import seed_payroll_settings
 from joinedup.demo.people import link_demo_users, seed_people
+from joinedup.demo.recharges import seed_demo_recharges
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 
@@ -103,4 +104,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_payroll_settings(partners=partners)
         seed_demo_psc_rates()
         seed_demo_month(partners=partners, users=users, say=say)
+        seed_demo_recharges(partners=partners, say=say)
     return True

@@ -107,14 +107,20 @@ def import_journal(
                     parsed.add_error(
                         number, "date", f"Journal {ref!r} is dated {rows[0][1]['date']} on row {rows[0][0]}"
                     )
-    if not parsed.ok:
+    if any(error.row <= tabular.HEADER_ROW for error in parsed.errors):
+        # The file or its header is wrong: its rows cannot be read as journals at all.
         result.errors = parsed.errors
         return result
+    # A journal with a row that did not parse is reported by that row alone; every other journal
+    # is still tried against the ledger (and undone), so one pass names every bad row.
+    unreadable = {error.row for error in parsed.errors}
 
     digest = hashlib.sha256(source).hexdigest()[:16]
     label = description.strip() or f"Imported from {filename or 'a file'}"
     with transaction.atomic():
         for ref, rows in groups.items():
+            if any(number in unreadable for number, _ in rows):
+                continue
             lines = [
                 LineInput(
                     account=row["account"],

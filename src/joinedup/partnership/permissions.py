@@ -18,19 +18,38 @@ _EVERY_MEMBER = {"partnership.view"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SERVICE_ADMIN: frozenset(
         _EVERY_MEMBER
-        | {"partnership.manage_members", "audit.view", "people.view", "payroll.view", "ledger.view"}
+        | {
+            "partnership.manage_members",
+            "audit.view",
+            "people.view",
+            "payroll.view",
+            "ledger.view",
+            "recharges.view",
+            "recharges.manage",
+        }
     ),
     Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change"}),
     Role.PAYROLL_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate"}),
     Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
     Role.FINANCE_OFFICER: frozenset(
-        _EVERY_MEMBER | {"ledger.view", "ledger.post", "ledger.budget", "ledger.close", "ledger.setup"}
+        _EVERY_MEMBER
+        | {
+            "ledger.view",
+            "ledger.post",
+            "ledger.budget",
+            "ledger.close",
+            "ledger.setup",
+            # Statements of the partner's charges; managing pools and running the recharge
+            # count only on a shared-services body (the services check its kind).
+            "recharges.view",
+            "recharges.manage",
+        }
     ),
     Role.MANAGER: frozenset(_EVERY_MEMBER | {"people.view_team"}),
     Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view"}),
     Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate"}),
     Role.DATA_PROTECTION_OFFICER: frozenset(_EVERY_MEMBER | {"audit.view", "privacy.manage"}),
-    Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view"}),
+    Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view"}),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())

@@ -284,3 +284,29 @@ class PayrollSettings(models.Model):
 
     def __str__(self) -> str:
         return f"payroll settings of {self.partner_id}"
+
+
+class P45Issue(models.Model):
+    """A leaver's P45, issued once per employment and tax year. It holds the payslip whose
+    to-date figures it shows, so issuing it again re-renders exactly the same form."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    tax_year = models.PositiveSmallIntegerField()
+    payslip = models.ForeignKey(Payslip, on_delete=models.PROTECT, related_name="+")
+    leaving_date = models.DateField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["P45Issue"]()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "employment", "tax_year"], name="p45_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"P45 of {self.employment_id} for {self.tax_year}"

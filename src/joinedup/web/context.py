@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from joinedup.partnership.models import Role
 from joinedup.partnership.permissions import has_permission, roles_on
+from joinedup.recharges.selectors import statement_partners
 from joinedup.web.current import current_partner as _current_partner
 from joinedup.web.current import switchable_partners
 
@@ -22,4 +23,6 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": has_permission(request.user, "audit.view", partner),
         "can_view_people": has_permission(request.user, "people.view", partner),
         "can_view_payroll": has_permission(request.user, "payroll.view", partner),
+        "can_view_ledger": has_permission(request.user, "ledger.view", partner),
+        "can_view_recharges": bool(statement_partners(request.user)),
     }

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.partnership.permissions import has_permission
-from joinedup.payroll import selectors, services
+from joinedup.payroll import selectors, services, year_end
 from joinedup.payroll.documents import bacs_file, fps_for_run, payslip_pdf_bytes
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import FlagStatus, RunStatus
@@ -215,5 +215,11 @@ def payslip_detail(request: HttpRequest, payslip_id: int) -> HttpResponse:
 @login_required
 def my_payslips(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "web/payroll/my_payslips.html", {"slips": list(selectors.my_payslips(request.user))}
+        request,
+        "web/payroll/my_payslips.html",
+        {
+            "slips": list(selectors.my_payslips(request.user)),
+            "p60s": year_end.my_p60s(request.user),
+            "p45s": year_end.my_p45s(request.user),
+        },
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from joinedup.web import ledger_urls, payroll_views, people_views, recharge_urls, views
+from joinedup.web import ledger_urls, payroll_views, people_views, recharge_urls, views, year_end_views
 
 app_name = "web"
 
@@ -38,6 +38,11 @@ urlpatterns = [
     path("payroll/runs/<int:run_id>/fps.xml", payroll_views.run_fps, name="pay_run_fps"),
     path("payroll/runs/<int:run_id>/<slug:action>", payroll_views.run_action, name="pay_run_action"),
     path("payroll/flags/<int:flag_id>/accept", payroll_views.accept_flag, name="accept_flag"),
+    path("payroll/year-end", year_end_views.year_end_page, name="year_end"),
+    path(
+        "payroll/year-end/<int:tax_year>/p60s/<int:employment_id>.pdf", year_end_views.p60_pdf, name="p60_pdf"
+    ),
+    path("employments/<int:employment_id>/p45.pdf", year_end_views.p45_pdf, name="p45_pdf"),
     path("payslips/<int:payslip_id>", payroll_views.payslip_detail, name="payslip"),
     path("payslips/<int:payslip_id>.pdf", payroll_views.payslip_pdf, name="payslip_pdf"),
     path("me/payslips", payroll_views.my_payslips, name="my_payslips"),

@@ -18,6 +18,9 @@ from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Absence, Secondment, TupeTransfer
 from joinedup.people.services import absence_request, secondment_create, tupe_transfer
+from joinedup.recharges.models import RechargeRun
+from joinedup.recharges.services import recharge_run
+from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.testing.base import PartnerTestCase
 from joinedup.testing.people import PeopleTestCase
 
@@ -35,6 +38,10 @@ POLICE_SAMPLES: dict[str, Callable[[Any], Any]] = {
     "payslip_id": lambda t: Payslip.objects.for_partner(t.police).filter(run=t.police_run)[0].pk,
     "flag_id": lambda t: t.police_flag.pk,
     "journal_id": lambda t: t.police_journal.pk,
+    # A statement is the police's by its partner id; a recharge run is the shared-services body's,
+    # which the council's HR officer may not read either.
+    "month": lambda t: "2026-10",
+    "recharge_run_id": lambda t: t.recharge_run.pk,
 }
 
 # A valid body for each route that takes one, so a 404 proves the partner rule and not a
@@ -100,6 +107,15 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 }
 
 
+# Documents the sample's state refuses with a reason (the constabulary's sample employment has not
+# left, and was not paid in the last tax year): an answer that is not 404 still proves the route
+# passed the partner rule.
+OWNER_REFUSALS: dict[str, int] = {
+    "/api/v1/employments/{employment_id}/p45.pdf": 422,
+    "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+}
+
+
 def _routes_with_ids() -> list[tuple[str, str, list[str]]]:
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
     routes: list[tuple[str, str, list[str]]] = []
@@ -117,6 +133,7 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
     police_run: PayRun
     police_flag: VarianceFlag
     police_journal: Journal
+    recharge_run: RechargeRun
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -168,6 +185,7 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             ],
             description="Police stationery",
         )
+        cls.recharge_run = RechargeRun.objects.create(partner=cls.shared, month=date(2026, 10, 1))
 
     def test_every_route_with_an_id_answers_404_for_another_partners_object(self) -> None:
         routes = _routes_with_ids()
@@ -198,7 +216,7 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
                 url = url.replace(f"{{{param}}}", str(POLICE_SAMPLES[param](self)))
             if method == "GET":
                 with self.subTest(path):
-                    assert client.get(url).status_code == 200
+                    assert client.get(url).status_code == OWNER_REFUSALS.get(path, 200)
 
 
 class TestPartnersApi(PartnerTestCase):
@@ -253,3 +271,28 @@ class TestAuditApi(PartnerTestCase):
         response = self.api(self.council_hr).get(f"/api/v1/partners/{self.council.pk}/audit-events")
         assert response.status_code == 403
         assert "audit.view" in response.json()["detail"]
+
+
+class TestRechargeStatementsIsolation(RechargeTestCase):
+    """Statements are the charged partner's and the issuing shared-services body's; seeing them
+    opens nothing of the partner's ledger."""
+
+    def test_another_partners_finance_officer_gets_404_for_a_statement(self) -> None:
+        recharge_run(actor=self.shared_finance, month="2026-10")
+        url = f"/api/v1/partners/{self.council.pk}/statements/2026-10"
+        for suffix in ("", ".csv", ".pdf"):
+            assert self.api(self.police_finance).get(url + suffix).status_code == 404
+
+    def test_the_shared_services_finance_officer_reads_statements_not_ledgers(self) -> None:
+        recharge_run(actor=self.shared_finance, month="2026-10")
+        client = self.api(self.shared_finance)
+        assert client.get(f"/api/v1/partners/{self.council.pk}/statements/2026-10").status_code == 200
+        journal = Journal.objects.for_partner(self.council).get(idempotency_key="recharge:2026-10:WCC")
+        assert client.get(f"/api/v1/journals/{journal.pk}").status_code == 404
+        assert client.get(f"/api/v1/partners/{self.council.pk}/accounts").status_code == 404
+        assert (
+            client.get(
+                f"/api/v1/partners/{self.council.pk}/transparency.csv?from=2026-04-01&to=2026-10-31"
+            ).status_code
+            == 404
+        )

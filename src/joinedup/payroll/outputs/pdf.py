@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib import colors
@@ -495,6 +496,17 @@ def p45_pdf(
 # --- P60 -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class NiLetterRow:
+    """One NI category letter's year on a P60, for an employee whose letter changed in the year."""
+
+    letter: str
+    earnings_at_lel: int
+    earnings_lel_to_pt: int
+    earnings_pt_to_uel: int
+    employee_contributions: int
+
+
 def p60_pdf(
     *,
     employer: Employer,
@@ -502,10 +514,12 @@ def p60_pdf(
     tax_year: int,
     previous_pay: int = 0,
     previous_tax: int = 0,
+    ni_by_letter: Sequence[NiLetterRow] = (),
     compress: bool = True,
 ) -> bytes:
     """P60 end of year certificate for ``tax_year`` (2026 means the year to 5 April 2027), from the
-    employee's final year-to-date figures in this employment."""
+    employee's final year-to-date figures in this employment. ``ni_by_letter``, when given, replaces
+    the single letter's NI figures with one set per category letter used in the year."""
     year = f"{tax_year}/{(tax_year + 1) % 100:02d}"
     pay_rows = [
         ("Pay in previous employment(s)", previous_pay),
@@ -515,11 +529,27 @@ def p60_pdf(
         ("Total pay for the year", previous_pay + employee.taxable_pay_to_date),
         ("Total tax for the year", previous_tax + employee.tax_to_date),
     ]
+    letters = ni_by_letter or [
+        NiLetterRow(
+            employee.ni_letter,
+            employee.earnings_at_lel_to_date,
+            employee.earnings_lel_to_pt_to_date,
+            employee.earnings_pt_to_uel_to_date,
+            employee.ni_employee_to_date,
+        )
+    ]
     ni_rows = [
-        (f"Earnings at the LEL (letter {employee.ni_letter})", employee.earnings_at_lel_to_date),
-        ("Earnings above the LEL, up to and including the PT", employee.earnings_lel_to_pt_to_date),
-        ("Earnings above the PT, up to and including the UEL", employee.earnings_pt_to_uel_to_date),
-        ("Employee's contributions due on all earnings above the PT", employee.ni_employee_to_date),
+        row
+        for n in letters
+        for row in (
+            (f"Earnings at the LEL (letter {n.letter})", n.earnings_at_lel),
+            (f"Earnings above the LEL, up to and including the PT (letter {n.letter})", n.earnings_lel_to_pt),
+            (f"Earnings above the PT, up to and including the UEL (letter {n.letter})", n.earnings_pt_to_uel),
+            (
+                f"Employee's contributions due on all earnings above the PT (letter {n.letter})",
+                n.employee_contributions,
+            ),
+        )
     ]
     statutory = [
         (name, amount)

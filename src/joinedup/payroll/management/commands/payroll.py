@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 import sys
 from datetime import date
@@ -15,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from joinedup.core.money import gbp
 from joinedup.ledger.services import post_payroll_run
 from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise
+from joinedup.payroll import year_end
 from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.journal import build_journal, write_journal_csv
@@ -26,13 +29,16 @@ from joinedup.payroll.services import (
     payrun_mark_paid,
     run_totals,
 )
+from joinedup.people.models import Employment
 
 
 class Command(BaseCommand):
     help = (
         "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
-        "`payroll approve|close|post-journal --partner WCC --pay-date …`."
+        "`payroll approve|close|post-journal --partner WCC --pay-date …`. "
+        "`payroll p45 --partner WCC --payroll-number X -o p45.pdf`; "
+        "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -68,6 +74,17 @@ class Command(BaseCommand):
             "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
         )
         fps.add_argument("-o", "--output", required=True, help="XML file to write.")
+        p45 = sub.add_parser("p45", help="Issue a leaver's P45 (or write the one issued) as PDF.")
+        p45.add_argument("--partner", required=True)
+        p45.add_argument("--payroll-number", required=True)
+        p45.add_argument("-o", "--output", required=True, help="PDF file to write.")
+        p45.add_argument("--as", dest="actor", help="Username acting (default: the system).")
+        p60 = sub.add_parser("p60", help="Write every employee's P60 for a tax year, and a CSV summary.")
+        p60.add_argument("--partner", required=True)
+        p60.add_argument("--tax-year", required=True, type=int, help="First year: 2026 is 2026/27.")
+        p60.add_argument("-o", "--output", required=True, help="Folder to write the PDFs and p60s.csv to.")
+        p60.add_argument("--preview", action="store_true", help="Before the final run is approved.")
+        p60.add_argument("--as", dest="actor", help="Username acting (default: the system).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "calculate":
@@ -80,14 +97,16 @@ class Command(BaseCommand):
             self._fps(options)
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
-        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {options['partner']!r}.")
-        actor = None
-        if options["actor"]:
-            actor = get_user_model().objects.filter(username=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user {options['actor']!r}.")
+        partner = self._partner(options)
+        actor = self._actor(options)
+        if action in ("p45", "p60"):
+            try:
+                (self._p45 if action == "p45" else self._p60)(console, actor, partner, options)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+            except PermissionDenied as exc:
+                raise CommandError(str(exc)) from exc
+            return
         try:
             run = self._find_or_create(action, actor, partner, options)
             if action == "run":
@@ -113,6 +132,55 @@ class Command(BaseCommand):
             f"gross {gbp(totals['gross_pay'])}, tax {gbp(totals['tax'])}, "
             f"NI {gbp(totals['ni_employee'] + totals['ni_employer'])}, net {gbp(totals['net_pay'])}; "
             f"{run.flags.filter(status='open').count()} open flag(s)."
+        )
+
+    def _partner(self, options: dict[str, Any]) -> Partner:
+        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
+        if partner is None:
+            raise CommandError(f"No partner with code {options['partner']!r}.")
+        return partner
+
+    def _actor(self, options: dict[str, Any]) -> Any:
+        if not options["actor"]:
+            return None
+        actor = get_user_model().objects.filter(username=options["actor"]).first()
+        if actor is None:
+            raise CommandError(f"No user {options['actor']!r}.")
+        return actor
+
+    def _p45(self, console: Console, actor: Any, partner: Partner, options: dict[str, Any]) -> None:
+        employment = (
+            Employment.objects.for_partner(partner).filter(payroll_number=options["payroll_number"]).first()
+        )
+        if employment is None:
+            raise CommandError(f"{partner.code} has no employment {options['payroll_number']!r}.")
+        p45 = year_end.p45_issue(actor=actor, employment=employment)
+        Path(options["output"]).write_bytes(year_end.p45_pdf_bytes(p45))
+        console.print(
+            f"Wrote {options['output']}: P45 for {employment.payroll_number}, left "
+            f"{p45.issue.leaving_date:%d %B %Y}; pay {gbp(p45.figures.pay)}, tax {gbp(p45.figures.tax)} "
+            f"in this employment in {year_end.tax_year_label(p45.issue.tax_year)}."
+        )
+
+    def _p60(self, console: Console, actor: Any, partner: Partner, options: dict[str, Any]) -> None:
+        authorise(actor, "payroll.view", partner)
+        found = year_end.p60s(partner.pk, tax_year=options["tax_year"], preview=options["preview"])
+        folder = Path(options["output"])
+        folder.mkdir(parents=True, exist_ok=True)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("Writing P60s", total=len(found))
+            for p60 in found:
+                (folder / year_end.p60_filename(p60)).write_bytes(year_end.p60_pdf_bytes(p60))
+                bar.advance(task)
+        summary = "p60s-preview.csv" if options["preview"] else "p60s.csv"
+        with (folder / summary).open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(year_end.P60_CSV_HEADER)
+            writer.writerows(year_end.p60_csv_row(p60) for p60 in found)
+        console.print(
+            f"Wrote {len(found)} P60(s) for {partner.name} {year_end.tax_year_label(options['tax_year'])} "
+            f"and {summary} to {folder}."
         )
 
     def _find_or_create(self, action: str, actor: Any, partner: Partner, options: dict[str, Any]) -> PayRun:

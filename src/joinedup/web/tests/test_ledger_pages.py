@@ -1,0 +1,292 @@
+"""The ledger pages over the hand-worked council ledger of :mod:`joinedup.ledger.tests.fixtures`."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import load_workbook
+
+from joinedup.audit.models import AuditEvent
+from joinedup.ledger.models import Journal, JournalLine, JournalSource, PeriodStatus
+from joinedup.ledger.tests.fixtures import LedgerReportsTestCase
+from joinedup.partnership.models import Role
+
+
+def journal_form(
+    *lines: dict[str, str], date: str = "2026-07-01", description: str = "Envelopes"
+) -> dict[str, Any]:
+    """A POST of the journal form: the management form, then each line's fields, six rows in all."""
+    data: dict[str, Any] = {
+        "date": date,
+        "description": description,
+        "form-TOTAL_FORMS": "6",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "200",
+    }
+    for n, line in enumerate(lines):
+        for name, value in line.items():
+            data[f"form-{n}-{name}"] = value
+    return data
+
+
+class LedgerPagesTestCase(LedgerReportsTestCase):
+    def state(self) -> tuple[Any, ...]:
+        """Everything a refused request must leave as it was."""
+        return (
+            *self.written(self.council),
+            AuditEvent.objects.for_partner(self.council).count(),
+            tuple(self.may.__class__.objects.for_partner(self.council).values_list("status", flat=True)),
+        )
+
+
+class TestLedgerReportPages(LedgerPagesTestCase):
+    def test_a_finance_officer_sees_the_trial_balance_figures(self) -> None:
+        page = (
+            self.signed_in(self.council_finance).get("/ledger/trial-balance?period=2026-05").content.decode()
+        )
+        assert "Trial balance, 1 May 2026 to 31 May 2026" in page
+        for figure in ("£153.46", "£25.50", "-£25.50", "-£127.96"):
+            assert figure in page
+        total = page[page.index('data-testid="trial-balance-total"') :]
+        assert total.count("£178.96") == 2 and "£0.00" in total
+
+    def test_the_trial_balance_downloads_as_csv_and_excel(self) -> None:
+        client = self.signed_in(self.council_finance)
+        csv = client.get("/ledger/trial-balance?from=2026-05&to=2026-05&format=csv")
+        assert csv["Content-Disposition"] == 'attachment; filename="trial-balance-WCC-2026-05-2026-05.csv"'
+        assert csv.content.decode("utf-8-sig").splitlines()[-1] == ",Total,,,178.96,178.96,0.00"
+        xlsx = client.get("/ledger/trial-balance?from=2026-04&to=2026-06&format=xlsx")
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == ("account", "name", "type", "group", "debits", "credits", "balance")
+        assert rows[-1][1] == "Total" and float(rows[-1][4]) == float(rows[-1][5]) == 1186.73  # type: ignore[arg-type]
+
+    def test_the_ledger_is_in_the_menu_only_for_those_who_may_view_it(self) -> None:
+        finance = self.signed_in(self.council_finance).get("/").content.decode()
+        assert 'href="/ledger/">Ledger</a>' in finance
+        hr = self.signed_in(self.council_hr).get("/").content.decode()
+        assert 'href="/ledger/"' not in hr
+        assert self.signed_in(self.council_hr).get("/ledger/").status_code == 403
+
+    def test_the_home_page_lists_the_periods_with_a_picker(self) -> None:
+        page = self.signed_in(self.council_finance).get("/ledger/?period=2026-05").content.decode()
+        assert 'data-testid="period-picker"' in page
+        assert '<option value="2026-05" selected>May 2026 (2026/27 P2)</option>' in page
+        assert page.count("govuk-tag--green") == 12
+        assert f'href="/ledger/periods/{self.may.pk}/close"' in page
+
+    def test_a_month_without_a_period_is_named_and_the_current_one_shown(self) -> None:
+        page = (
+            self.signed_in(self.council_finance).get("/ledger/trial-balance?period=2031-01").content.decode()
+        )
+        assert "There is a problem" in page
+        assert "Wessex County Council has no financial period for January 2031." in page
+
+    def test_budget_against_actual_shows_the_tree_variances_and_drill_down_links(self) -> None:
+        page = (
+            self.signed_in(self.council_finance)
+            .get("/ledger/budget?from=2026-05&to=2026-05")
+            .content.decode()
+        )
+        hr = page[page.index('data-cost-centre="HR"') : page.index('data-cost-centre="CC-C-HR-01"')]
+        for figure in ("£130.00", "£127.96", "-£2.04", "-1.6%", "£100.00", "£123.45", "£23.45", "23.5%"):
+            assert figure in hr
+        drill = (
+            f"/ledger/budget/lines?from=2026-05&amp;to=2026-05&amp;cost_centre={self.hr.pk}"
+            f"&amp;account={self.stationery_account.pk}"
+        )
+        assert f'href="{drill}">£123.45</a>' in hr
+        team = page[page.index('data-cost-centre="CC-C-HR-01"') :]
+        assert "-40.0%" in team and "27.5%" in team and "-85.0%" in team
+
+    def test_the_drill_down_shows_exactly_the_lines_behind_the_figure(self) -> None:
+        client = self.signed_in(self.council_finance)
+        url = (
+            f"/ledger/budget/lines?from=2026-05&to=2026-06&cost_centre={self.hr.pk}"
+            f"&account={self.stationery_account.pk}"
+        )
+        page = client.get(url).content.decode()
+        table = page[page.index('data-testid="lines-behind"') :]
+        body = table[table.index("<tbody") : table.index("</tbody>")]
+        assert body.count('class="govuk-table__row"') == 2
+        assert "£123.45" in table and "£7.77" in table and "£131.22" in table and "£30.01" not in table
+        below = client.get(url + "&below=1").content.decode()
+        assert "£30.01" in below and "£161.23" in below
+
+    def test_the_account_ledger_runs_the_balance_from_the_opening_balance(self) -> None:
+        page = (
+            self.signed_in(self.council_finance)
+            .get(f"/ledger/accounts/{self.bank.pk}?date_from=2026-05-01&date_to=2026-05-31")
+            .content.decode()
+        )
+        assert "£1,000.00" in page  # brought forward from April
+        table = page[page.index('data-testid="account-ledger"') :]
+        assert table.index("£846.54") < table.index("£872.04")
+        assert "Balance at 31 May 2026" in page
+
+    def test_a_date_that_is_not_one_is_named(self) -> None:
+        page = (
+            self.signed_in(self.council_finance)
+            .get(f"/ledger/accounts/{self.bank.pk}?date_from=soon")
+            .content.decode()
+        )
+        assert "&#x27;soon&#x27; is not a date: write it like 2026-08-31." in page
+
+    def test_the_cost_centre_report_adds_the_cost_centres_below(self) -> None:
+        page = (
+            self.signed_in(self.council_finance)
+            .get(f"/ledger/cost-centres/{self.hr.pk}?from=2026-04&to=2026-06")
+            .content.decode()
+        )
+        assert "HR, CC-C-HR-01" in page
+        for figure in ("£153.46", "£7.77", "£161.23", "-£25.50", "£127.96", "£135.73"):
+            assert figure in page
+
+
+class TestJournalPages(LedgerPagesTestCase):
+    def test_the_journal_list_and_a_journal_with_its_reversal_link(self) -> None:
+        client = self.signed_in(self.council_finance)
+        listing = client.get("/ledger/journals?period=2026-05").content.decode()
+        assert "Training income" in listing and "Stationery" in listing and "Late stationery" not in listing
+        page = client.get(f"/ledger/journals/{self.may_stationery.pk}").content.decode()
+        assert "Not reversed." in page
+        assert f'href="/ledger/journals/{self.may_stationery.pk}/reverse"' in page
+        assert page.count("£153.46") == 3  # the bank line and both totals
+
+    def test_a_finance_officer_reverses_a_journal_after_confirming(self) -> None:
+        client = self.signed_in(self.council_finance)
+        confirm = client.get(f"/ledger/journals/{self.training.pk}/reverse").content.decode()
+        assert "Reverse journal" in confirm and 'value="2026-05-20"' in confirm
+        response = client.post(f"/ledger/journals/{self.training.pk}/reverse", {"date": "2026-07-02"})
+        reversal = Journal.objects.for_partner(self.council).get(reverses=self.training)
+        assert response["Location"] == f"/ledger/journals/{reversal.pk}"
+        assert (reversal.date.isoformat(), reversal.source) == ("2026-07-02", JournalSource.REVERSAL)
+        original = client.get(f"/ledger/journals/{self.training.pk}").content.decode()
+        assert (
+            f'Reversed</strong> by <a class="govuk-link" href="/ledger/journals/{reversal.pk}">' in original
+        )
+        assert "Reverse this journal" not in original
+
+    def test_a_reversal_into_a_closed_period_shows_why_and_posts_nothing(self) -> None:
+        client = self.signed_in(self.council_finance)
+        client.post(f"/ledger/periods/{self.may.pk}/close")
+        state = self.state()
+        page = client.post(f"/ledger/journals/{self.training.pk}/reverse", {"date": ""}).content.decode()
+        assert "2026/27 period 2 (May 2026) is closed: post into an open period." in page
+        assert self.state() == state
+
+    def test_a_finance_officer_posts_a_journal_from_the_form(self) -> None:
+        response = self.signed_in(self.council_finance).post(
+            "/ledger/journals/new",
+            journal_form(
+                {"account": "4200", "cost_centre": "HR", "debit": "19.99", "description": "Envelopes"},
+                {"account": "B100", "credit": "19.99"},
+            ),
+        )
+        journal = Journal.objects.for_partner(self.council).get(description="Envelopes")
+        assert response["Location"] == f"/ledger/journals/{journal.pk}"
+        lines = JournalLine.objects.for_partner(self.council).filter(journal=journal).order_by("id")
+        assert list(lines.values_list("account__code", "cost_centre__code", "debit", "credit")) == [
+            ("4200", "HR", 1_999, 0),
+            ("B100", None, 0, 1_999),
+        ]
+
+    def test_an_unbalanced_journal_shows_the_error_and_posts_nothing(self) -> None:
+        state = self.state()
+        page = (
+            self.signed_in(self.council_finance)
+            .post(
+                "/ledger/journals/new",
+                journal_form(
+                    {"account": "4200", "cost_centre": "HR", "debit": "20.00"},
+                    {"account": "B100", "credit": "19.99"},
+                ),
+            )
+            .content.decode()
+        )
+        assert "There is a problem" in page
+        assert (
+            "Debits £20.00 and credits £19.99 differ by £0.01: a journal must balance to the penny." in page
+        )
+        assert 'value="20.00"' in page  # what was typed stays to be corrected
+        assert self.state() == state
+
+    def test_a_bad_line_is_named_beside_its_row(self) -> None:
+        state = self.state()
+        page = (
+            self.signed_in(self.council_finance)
+            .post(
+                "/ledger/journals/new",
+                journal_form({"account": "4200", "debit": "5.00"}, {"account": "B100", "credit": "5.00"}),
+            )
+            .content.decode()
+        )
+        assert "Line 1: Account 4200 Printing, stationery and postage needs a cost centre." in page
+        assert self.state() == state
+
+    def test_a_viewer_sees_no_post_button_and_cannot_post_or_reverse(self) -> None:
+        client = self.signed_in(self.council_viewer)
+        assert "Post a journal" not in client.get("/ledger/journals").content.decode()
+        assert (
+            "Reverse this journal" not in client.get(f"/ledger/journals/{self.training.pk}").content.decode()
+        )
+        state = self.state()
+        form = journal_form(
+            {"account": "4200", "cost_centre": "HR", "debit": "1.00"}, {"account": "B100", "credit": "1.00"}
+        )
+        assert client.get("/ledger/journals/new").status_code == 403
+        assert client.post("/ledger/journals/new", form).status_code == 403
+        assert client.post(f"/ledger/journals/{self.training.pk}/reverse", {}).status_code == 403
+        assert client.post(f"/ledger/periods/{self.may.pk}/close").status_code == 403
+        assert self.state() == state
+
+
+class TestPeriodClosePage(LedgerPagesTestCase):
+    def test_a_period_is_closed_after_confirming(self) -> None:
+        client = self.signed_in(self.council_finance)
+        confirm = client.get(f"/ledger/periods/{self.june.pk}/close").content.decode()
+        assert "Close 2026/27 period 3 (Jun 2026)" in confirm
+        self.june.refresh_from_db()
+        assert self.june.status == PeriodStatus.OPEN  # asking is not closing
+        response = client.post(f"/ledger/periods/{self.june.pk}/close")
+        assert response["Location"] == "/ledger/"
+        self.june.refresh_from_db()
+        assert (self.june.status, self.june.closed_by) == (PeriodStatus.CLOSED, self.council_finance)
+        again = client.post(f"/ledger/periods/{self.june.pk}/close").content.decode()
+        assert "2026/27 period 3 (Jun 2026) is already closed." in again
+
+
+class TestAnotherPartnersLedger(LedgerPagesTestCase):
+    def test_another_partners_finance_officer_gets_404_and_nothing_changes(self) -> None:
+        client = self.signed_in(self.police_finance)
+        state = self.state()
+        drill = f"/ledger/budget/lines?cost_centre={self.hr.pk}&account={self.stationery_account.pk}"
+        for method, url in (
+            ("get", f"/ledger/accounts/{self.bank.pk}"),
+            ("get", f"/ledger/journals/{self.may_stationery.pk}"),
+            ("get", drill),
+            ("get", f"/ledger/budget?cost_centre={self.hr.pk}"),
+            ("get", f"/ledger/cost-centres/{self.hr.pk}"),
+            ("get", f"/ledger/periods/{self.may.pk}/close"),
+            ("post", f"/ledger/periods/{self.may.pk}/close"),
+            ("post", f"/ledger/journals/{self.may_stationery.pk}/reverse"),
+        ):
+            with self.subTest(f"{method} {url}"):
+                assert getattr(client, method)(url).status_code == 404
+        assert self.state() == state
+
+    def test_a_partner_without_a_ledger_is_told_how_to_set_one_up(self) -> None:
+        shared_finance = self.make_user("shared.finance", [(self.shared, Role.FINANCE_OFFICER)])
+        page = self.signed_in(shared_finance).get("/ledger/").content.decode()
+        assert "Wessex Shared Services has no financial periods yet." in page
+        assert "joinedup ledger setup --partner WSS --year 2026" in page
+
+    def test_their_own_trial_balance_shows_only_their_ledger(self) -> None:
+        page = (
+            self.signed_in(self.police_finance).get("/ledger/trial-balance?period=2026-05").content.decode()
+        )
+        assert "Wessex Constabulary" in page and "Nothing posted in these periods." in page
+        assert "£153.46" not in page

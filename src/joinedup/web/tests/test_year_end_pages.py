@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.test import Client
+
+from joinedup.audit.models import AuditEvent
+from joinedup.partnership.models import Role
+from joinedup.payroll.models import P45Issue
+from joinedup.payroll.tests.test_year_end import YearEndTestCase
+from joinedup.people.services import employment_end
+
+
+class TestYearEndPages(YearEndTestCase):
+    def setUp(self) -> None:
+        employment_end(
+            actor=self.shared_hr,
+            employment=self.shared_person_council,
+            end_date=date(2027, 3, 20),
+            reason="Retired",
+        )
+        self.final_run = self.approved(date(2027, 3, 24))  # month 12: the year's final run
+
+    def officer(self) -> Client:
+        client = self.signed_in(self.payroll_officer)
+        client.post("/partner", {"partner": self.council.pk})
+        return client
+
+    def test_the_year_end_page_lists_p60s_with_a_download_for_each(self) -> None:
+        page = self.officer().get("/payroll/year-end?tax_year=2026").content.decode()
+        assert "Year end 2026/27: P60s" in page
+        assert "Ada Lovelace" in page and "£2,244.95" in page
+        assert f'href="/payroll/year-end/2026/p60s/{self.council_emp.pk}.pdf"' in page
+        assert "Mary Seacole" not in page  # left in March: a P45, not a P60
+
+    def test_before_the_final_run_the_page_says_why_and_offers_a_preview(self) -> None:
+        self.approved(date(2025, 11, 25))
+        client = self.officer()
+        page = client.get("/payroll/year-end?tax_year=2025").content.decode()
+        assert "The final monthly run of 2025/26 is not approved yet" in page
+        preview = client.get("/payroll/year-end?tax_year=2025&preview=1").content.decode()
+        assert "Preview" in preview and "Ada Lovelace" in preview
+
+    def test_the_summary_downloads_as_csv(self) -> None:
+        response = self.officer().get("/payroll/year-end?tax_year=2026&format=csv")
+        lines = response.content.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("payroll_number,name,ni_number,final_tax_code")
+        assert lines[1].startswith("WCC000001,Ada Lovelace,AB123456C,1257L,0.00,0.00,2244.95")
+
+    def test_the_run_page_links_the_leavers_p45_which_downloads_once_issued(self) -> None:
+        client = self.officer()
+        page = client.get(f"/payroll/runs/{self.final_run.pk}").content.decode()
+        url = f"/employments/{self.shared_person_council.pk}/p45.pdf"
+        assert f'href="{url}"' in page
+        assert f'href="/employments/{self.council_emp.pk}/p45.pdf"' not in page
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        client.get(url)
+        assert P45Issue.objects.for_partner(self.council).count() == 1
+        assert AuditEvent.objects.for_partner(self.council).filter(action="payroll.p45_issued").count() == 1
+
+    def test_a_p45_for_someone_still_employed_shows_the_reason(self) -> None:
+        page = self.officer().get(f"/employments/{self.council_emp.pk}/p45.pdf", follow=True).content.decode()
+        assert "WCC000001 has not left: a P45 is only for a leaver." in page
+        assert P45Issue.objects.for_partner(self.council).count() == 0
+
+    def test_an_employee_sees_their_own_p60_and_p45_under_my_payslips(self) -> None:
+        self.link(self.council_emp, self.council_employee)
+        client = self.signed_in(self.council_employee)
+        page = client.get("/me/payslips").content.decode()
+        assert "P60 for 2026/27, Wessex County Council" in page
+        own = client.get(f"/payroll/year-end/2026/p60s/{self.council_emp.pk}.pdf")
+        assert own.status_code == 200 and own.content.startswith(b"%PDF")
+        colleague = client.get(f"/payroll/year-end/2026/p60s/{self.shared_person_council.pk}.pdf")
+        assert colleague.status_code == 404
+        assert client.get("/payroll/year-end?tax_year=2026").status_code == 403
+
+    def test_the_leaver_finds_their_p45_once_issued(self) -> None:
+        self.link(self.shared_person_council, self.council_employee)
+        client = self.signed_in(self.council_employee)
+        url = f"/employments/{self.shared_person_council.pk}/p45.pdf"
+        assert "Leaving (P45)" not in client.get("/me/payslips").content.decode()
+        assert client.get(url).status_code == 404
+        self.officer().get(url)
+        assert "left 20 March 2027" in client.get("/me/payslips").content.decode()
+        assert client.get(url).status_code == 200
+
+    def test_another_partners_officer_gets_404_and_nothing_is_recorded(self) -> None:
+        police_officer = self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)])
+        client = self.signed_in(police_officer)
+        events = AuditEvent.objects.for_partner(self.council).count()
+        assert client.get(f"/employments/{self.shared_person_council.pk}/p45.pdf").status_code == 404
+        assert client.get(f"/payroll/year-end/2026/p60s/{self.council_emp.pk}.pdf").status_code == 404
+        assert P45Issue.objects.for_partner(self.council).count() == 0
+        assert AuditEvent.objects.for_partner(self.council).count() == events
