@@ -153,6 +153,23 @@ def build_journal(run: PayRun) -> list[JournalLine]:
     return lines
 
 
+def partners_charged(run: PayRun) -> list[str]:
+    """Codes of the partners whose ledgers the run's journal touches: the employer, and each
+    partner a shared post paid in the run charges. Without building the journal."""
+    codes = dict(Partner.objects.values_list("pk", "code"))
+    charged = {run.partner_id}
+    splits = _splits(run)
+    if splits:
+        paid = set(
+            Payslip.objects.for_partner(run.partner_id)
+            .filter(run=run, employment_id__in=list(splits))
+            .order_by()
+            .values_list("employment_id", flat=True)
+        )
+        charged |= {partner for e in paid for partner, _ in splits[e]}
+    return sorted(codes[p] for p in charged)
+
+
 def _check_balanced(lines: Sequence[JournalLine]) -> None:
     by_partner: dict[str, int] = defaultdict(int)
     for line in lines:
