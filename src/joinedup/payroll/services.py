@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
@@ -123,7 +124,7 @@ def payrun_calculate(
     hours: dict[int, Decimal] = {}
     # Each batch is written in its own transaction with the run's progress; on PostgreSQL the
     # writing overlaps the next batch's calculation (see payroll.writer).
-    with BatchWriter(run, progress=progress) as writer:
+    with fewer_collections(), BatchWriter(run, progress=progress) as writer:
         for start in range(0, len(employments), batch_size):
             chunk = employments[start : start + batch_size]
             inputs = calculation.gather(run, chunk)

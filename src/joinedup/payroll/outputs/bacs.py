@@ -29,7 +29,6 @@ DOS text, and CRLF is what they document and produce.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -53,7 +52,6 @@ WORK_CODE = "1 DAILY  "  # single processing day
 FILE_NUMBER = "001"
 
 ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.&/- ")
-_DIGITS = re.compile(r"\d+")
 
 
 class Bacs18Error(ValueError):
@@ -77,7 +75,7 @@ def julian(day: date) -> str:
 
 def _digits(value: str, length: int, what: str, who: str) -> str:
     compact = value.replace("-", "").replace(" ", "")
-    if len(compact) != length or not _DIGITS.fullmatch(compact):
+    if len(compact) != length or not (compact.isascii() and compact.isdigit()):
         raise Bacs18Error(f"{who}: {what} must be {length} digits, got {value!r}")
     return compact
 
