@@ -131,7 +131,7 @@ def payrun_calculate(
             problems.update(calculation.problems_by_employment(inputs))
             hours.update((r.employment_id, r.weekly_hours) for r in inputs)
             calculated = calculation.calculate_batch(run, inputs)
-            writer.submit(calculated, [e.pk for e in chunk], start + len(chunk))
+            writer.submit(calculated, [e.pk for e in chunk])
     run.progress_done = run.progress_total
     with transaction.atomic():
         flags = variance.raise_flags(run, problems, hours)
