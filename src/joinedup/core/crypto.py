@@ -29,6 +29,7 @@ from django.db import models
 _GCM_PREFIX = "g1."
 _NONCE_BYTES = 12
 _HKDF_INFO = b"joinedup field encryption: AES-256-GCM"
+_FROM_URLSAFE = str.maketrans("-_", "+/")
 
 
 def _raw_keys() -> list[bytes]:
@@ -68,7 +69,8 @@ def decrypt(token: str) -> str:
         except InvalidToken as exc:
             raise ValueError("Encrypted value cannot be read with the configured keys.") from exc
     try:
-        raw = base64.urlsafe_b64decode(token[len(_GCM_PREFIX) :].encode())
+        # binascii directly: base64.urlsafe_b64decode's layers cost more than the decryption.
+        raw = binascii.a2b_base64(token[len(_GCM_PREFIX) :].translate(_FROM_URLSAFE), strict_mode=True)
     except (ValueError, binascii.Error) as exc:
         raise ValueError("Encrypted value is damaged.") from exc
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]

@@ -96,6 +96,10 @@ class PartnerScopedQuerySet(models.QuerySet[_M]):
         self._require_scope()
         return super().delete()
 
+    def _raw_delete(self, using: str | None) -> int:
+        self._require_scope()
+        return super()._raw_delete(using)
+
     def explain(self, *, format: str | None = None, **options: Any) -> str:
         self._require_scope()
         return super().explain(format=format, **options)

@@ -34,7 +34,7 @@ from joinedup.ledger.models import (
 )
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
-from joinedup.payroll.journal import build_journal
+from joinedup.payroll.journal import build_journal, partners_charged
 from joinedup.payroll.models import PayRun, RunStatus
 from joinedup.people.models import OrgUnit, Post
 
@@ -606,7 +606,7 @@ def _holds(actor: Any, permission: str, partner: Any) -> bool:
 def payroll_posting_blockers(run: PayRun) -> list[str]:
     """Why the run's journal cannot be posted yet: a partner it charges has no open financial
     period on the pay date. Empty when it can be posted."""
-    codes = sorted({line.partner for line in build_journal(run)})
+    codes = partners_charged(run)
     blockers = []
     for partner in Partner.objects.filter(code__in=codes).order_by("code"):
         period = Period.objects.for_partner(partner).filter(

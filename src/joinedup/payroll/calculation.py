@@ -15,6 +15,7 @@ Everything here is reads and arithmetic; the state change (status, audit) is in 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -75,7 +76,7 @@ class Line:
     pensionable: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class EmployeeInput:
     employment_id: int
     basic_pence: int
@@ -204,6 +205,27 @@ def basic_pay(
     last = min(period.end, employment.end_date or period.end)
     if last < first or not versions:
         return 0, []
+    per_year = PERIODS_PER_YEAR[frequency]  # type: ignore[index]
+    # Most people: employed all period on terms and a rate that do not change inside it. Then
+    # the general sum below has one stretch of every day, which is exactly this.
+    version = versions[-1]
+    if first == period.start and last == period.end and version.effective_from <= first:
+        dates, values = rates.get(version.pay_point_id, ((), ()))
+        index = bisect.bisect_right(dates, first)
+        if index and (index == len(dates) or dates[index] > last):
+            return to_pence_half_up(values[index - 1] * version.fte / per_year), []
+    return prorated_pay(first, last, versions, rates, period, per_year)
+
+
+def prorated_pay(
+    first: date,
+    last: date,
+    versions: Sequence[Terms],
+    rates: dict[int, tuple[list[date], list[Decimal]]],
+    period: PayPeriod,
+    per_year: int,
+) -> tuple[int, list[tuple[str, str]]]:
+    """Basic pay from ``first`` to ``last`` (inside the period), stretch by stretch."""
     proration = versions[-1].proration
     count: Callable[[date, date], int] = (
         _working_days if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
@@ -220,7 +242,6 @@ def basic_pay(
     starts = [v.effective_from for v in versions]
     total = Decimal(0)
     problems: list[tuple[str, str]] = []
-    per_year = PERIODS_PER_YEAR[frequency]  # type: ignore[index]
     for begin, after in itertools.pairwise(edges):
         index = bisect.bisect_right(starts, begin) - 1
         if index < 0:
@@ -244,28 +265,37 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
     period = PayPeriod(run.tax_year, run.period, run.period_start, run.period_end)
     employments = employments_in_run(run) if employments is None else employments
     ids = [e.pk for e in employments]
+    if not ids:
+        return []
+    # The employments of a batch are a stretch of the run's in id order: each query takes their
+    # range (on the (partner, employment, …) indexes) and drops the few rows of employments in
+    # the range that are not in the batch. A list of thousands of ids would cost more to send
+    # and parse than the rows it selects.
+    wanted = set(ids)
+    between = {"employment_id__gte": min(ids), "employment_id__lte": max(ids)}
     versions: dict[int, list[Terms]] = defaultdict(list)
-    for chunk_start in range(0, len(ids), 5000):
-        chunk = ids[chunk_start : chunk_start + 5000]
-        for row in (
-            EmploymentTerms.objects.for_partner(run.partner_id)
-            .filter(employment_id__in=chunk, effective_from__lte=run.period_end)
-            .order_by("employment_id", "effective_from")
-            .values_list(*_TERMS_COLUMNS)
-        ):
+    for row in (
+        EmploymentTerms.objects.for_partner(run.partner_id)
+        .filter(**between, effective_from__lte=run.period_end)
+        .order_by("employment_id", "effective_from")
+        .values_list(*_TERMS_COLUMNS)
+    ):
+        if row[0] in wanted:
             versions[row[0]].append(Terms(*row))
     rates = _rates_by_point(t.pay_point_id for vs in versions.values() for t in vs)
-    items = _pay_items(run, ids)
-    previous = _previous_to_date(run, ids)
+    items = _pay_items(run, wanted)
+    previous = _previous_to_date(run, wanted, between)
     p45 = {
         e: (taxable, tax)
         for e, taxable, tax in StarterYtd.objects.for_partner(run.partner_id)
-        .filter(employment_id__in=ids, tax_year=run.tax_year)
+        .filter(**between, tax_year=run.tax_year)
         .values_list("employment_id", "taxable_pay_to_date", "tax_paid_to_date")
+        if e in wanted
     }
     employer_rates = _employer_rates(run)
     absent = _statutory_pay(run, employments, versions, rates)
     inputs: list[EmployeeInput] = []
+    pay_date = run.pay_date
     for employment in employments:
         history = versions.get(employment.pk, [])
         basic, problems = basic_pay(employment, history, rates, period, run.frequency)
@@ -273,8 +303,6 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         if employment.pk in absent:
             lines = lines + absent[employment.pk].lines(basic)
             problems.append((FlagKind.STATUTORY_PAY, absent[employment.pk].detail()))
-        on_pay_date = [v for v in history if v.effective_from <= run.pay_date] or history[:1]
-        current = on_pay_date[-1] if on_pay_date else None
         before = previous.get(employment.pk) or p45.get(employment.pk) or (0, 0)
         record = EmployeeInput(
             employment_id=employment.pk,
@@ -284,16 +312,32 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
             previous_taxable=before[0],
             previous_tax=before[1],
         )
+        current = _terms_on(history, pay_date)
         if current is not None:
             record.tax_code = current.tax_code
             record.week1_month1 = current.tax_basis == "week1_month1"
             record.ni_category = current.ni_category
-            record.loans = frozenset(_LOAN_NAMES[p] for p in current.student_loan_plans.split(";") if p)
+            record.loans = _loans(current.student_loan_plans)
             record.pension_scheme = current.pension_scheme
             record.employer_rate = employer_rates.get(current.pension_scheme, Decimal(0))
             record.weekly_hours = current.weekly_hours
         inputs.append(record)
     return inputs
+
+
+def _terms_on(history: Sequence[Terms], day: date) -> Terms | None:
+    """The terms in force on ``day`` (the earliest, for an employment that starts after it)."""
+    if not history:
+        return None
+    if history[-1].effective_from <= day:  # the usual case: nothing dated after the pay date
+        return history[-1]
+    index = bisect.bisect_right([v.effective_from for v in history], day) - 1
+    return history[max(index, 0)]
+
+
+@functools.cache
+def _loans(plans: str) -> frozenset[str]:
+    return frozenset(_LOAN_NAMES[p] for p in plans.split(";") if p)
 
 
 # Sickness this far back can still link into the period (a period of entitlement lasts at most
@@ -450,14 +494,14 @@ def _contractual_weekly(
     return statutory.contractual_weekly_pay(annual or Decimal(0), version.fte)
 
 
-def _pay_items(run: PayRun, ids: list[int]) -> dict[int, list[Line]]:
+def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
     found: dict[int, list[Line]] = defaultdict(list)
     items = (
         PayItem.objects.for_partner(run.partner_id)
+        .filter(employment_id__gte=min(wanted), employment_id__lte=max(wanted))
         .filter(start_date__lte=run.period_end)
         .exclude(end_date__lt=run.period_start)
     )
-    wanted = set(ids)
     for item in items.order_by("employment_id", "kind", "code"):
         if item.employment_id in wanted:
             found[item.employment_id].append(
@@ -466,13 +510,13 @@ def _pay_items(run: PayRun, ids: list[int]) -> dict[int, list[Line]]:
     return found
 
 
-def _previous_to_date(run: PayRun, ids: list[int]) -> dict[int, tuple[int, int]]:
+def _previous_to_date(run: PayRun, wanted: set[int], between: dict[str, int]) -> dict[int, tuple[int, int]]:
     """Taxable pay and tax to date from each employment's latest earlier payslip this tax
     year, in runs that were approved or paid — a draft's figures are not yet pay."""
-    wanted = set(ids)
     latest: dict[int, tuple[int, int]] = {}
     earlier = (
         Payslip.objects.for_partner(run.partner_id)
+        .filter(**between)
         .filter(run__tax_year=run.tax_year, run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
         .filter(run__pay_date__lt=run.pay_date)
         .order_by("run__pay_date", "run_id")
@@ -499,9 +543,42 @@ def _employer_rates(run: PayRun) -> dict[str, Decimal]:
 # --- calculating -----------------------------------------------------------------------------
 
 
-def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> list[tuple[Payslip, list[PayslipLine]]]:
+# The engine's figures stored on the payslip as they are.
+_ENGINE_FIGURES = (
+    "pension_employee",
+    "pension_employer",
+    "taxable_pay",
+    "taxable_pay_to_date",
+    "tax",
+    "tax_paid_to_date",
+    "ni_employee",
+    "ni_employer",
+    "student_loan",
+    "postgraduate_loan",
+)
+
+
+@dataclass
+class CalculatedBatch:
+    """A batch's payslips as columns (``Payslip`` field attnames to one value per employment, in
+    the order of ``employment_ids``) and the extra lines of those that have any. Plain lists, not
+    model instances: building a million ``Payslip`` objects costs more than calculating them."""
+
+    employment_ids: list[int]
+    columns: dict[str, list[object]]
+    lines: dict[int, list[Line]]
+
+    def __len__(self) -> int:
+        return len(self.employment_ids)
+
+    def payslip(self, index: int) -> dict[str, object]:
+        """One payslip's fields by attname (for checks and tests)."""
+        return {name: values[index] for name, values in self.columns.items()}
+
+
+def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedBatch:
     if not inputs:
-        return []
+        return CalculatedBatch([], {}, {})
     rules = load_rules(run.tax_year)
     letters = compile_tables(rules).ni_letters
     codes: dict[str, int] = {}
@@ -511,7 +588,10 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> list[tuple[
             codes[record.tax_code] = len(code_list)
             code_list.append(parse_tax_code(record.tax_code))
     n = len(inputs)
-    gross = np.fromiter((r.basic_pence + r.additions for r in inputs), dtype=np.int64, count=n)
+    basic = np.fromiter((r.basic_pence for r in inputs), dtype=np.int64, count=n)
+    additions = np.fromiter((r.additions for r in inputs), dtype=np.int64, count=n)
+    deductions = np.fromiter((r.deductions for r in inputs), dtype=np.int64, count=n)
+    gross = basic + additions
     batch = Batch(
         rules=rules,
         codes=tuple(code_list),
@@ -532,66 +612,28 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> list[tuple[
         ),
     )
     result = calculate(batch)
-    # Python ints from whole arrays at once: indexing a NumPy array element by element costs
-    # more than the engine's whole calculation.
+    # Python ints from whole arrays at once (``tolist``): indexing a NumPy array element by
+    # element costs more than the engine's whole calculation.
     gross_list = gross.tolist()
-    figures = {
-        name: getattr(result, name).tolist()
-        for name in (
-            "pension_employee",
-            "pension_employer",
-            "taxable_pay",
-            "taxable_pay_to_date",
-            "tax",
-            "tax_paid_to_date",
-            "ni_employee",
-            "ni_employer",
-            "student_loan",
-            "postgraduate_loan",
-            "net_pay",
-        )
+    columns: dict[str, list[object]] = {
+        "partner_id": [run.partner_id] * n,
+        "run_id": [run.pk] * n,
+        "employment_id": [r.employment_id for r in inputs],
+        "tax_code": [r.tax_code for r in inputs],
+        "week1_month1": [r.week1_month1 for r in inputs],
+        "ni_category": [r.ni_category for r in inputs],
+        "pension_scheme": [r.pension_scheme for r in inputs],
+        "basic_pay": basic.tolist(),
+        "additions": additions.tolist(),
+        "gross_pay": gross_list,
+        "pensionable_pay": batch.pensionable.tolist(),
+        **{name: getattr(result, name).tolist() for name in _ENGINE_FIGURES},
+        "ni_pay": gross_list,
+        "deductions_after_tax": deductions.tolist(),
+        "net_pay": (result.net_pay - deductions).tolist(),
     }
-    out: list[tuple[Payslip, list[PayslipLine]]] = []
-    for i, record in enumerate(inputs):
-        deductions = record.deductions
-        slip = Payslip(
-            partner_id=run.partner_id,
-            run_id=run.pk,
-            employment_id=record.employment_id,
-            tax_code=record.tax_code,
-            week1_month1=record.week1_month1,
-            ni_category=record.ni_category,
-            pension_scheme=record.pension_scheme,
-            basic_pay=record.basic_pence,
-            additions=record.additions,
-            gross_pay=gross_list[i],
-            pensionable_pay=record.pensionable,
-            pension_employee=figures["pension_employee"][i],
-            pension_employer=figures["pension_employer"][i],
-            taxable_pay=figures["taxable_pay"][i],
-            taxable_pay_to_date=figures["taxable_pay_to_date"][i],
-            tax=figures["tax"][i],
-            tax_paid_to_date=figures["tax_paid_to_date"][i],
-            ni_pay=gross_list[i],
-            ni_employee=figures["ni_employee"][i],
-            ni_employer=figures["ni_employer"][i],
-            student_loan=figures["student_loan"][i],
-            postgraduate_loan=figures["postgraduate_loan"][i],
-            deductions_after_tax=deductions,
-            net_pay=figures["net_pay"][i] - deductions,
-        )
-        lines = [
-            PayslipLine(
-                partner_id=run.partner_id,
-                kind=line.kind,
-                code=line.code,
-                description=line.description,
-                amount=line.pence,
-            )
-            for line in record.lines
-        ]
-        out.append((slip, lines))
-    return out
+    lines = {r.employment_id: r.lines for r in inputs if r.lines}
+    return CalculatedBatch([r.employment_id for r in inputs], columns, lines)
 
 
 def _loan_mask(loans: frozenset[str]) -> int:
@@ -601,48 +643,71 @@ def _loan_mask(loans: frozenset[str]) -> int:
     return mask
 
 
-def write_batch(
-    run: PayRun, calculated: Sequence[tuple[Payslip, list[PayslipLine]]], employment_ids: list[int]
-) -> None:
+def write_batch(run: PayRun, calculated: CalculatedBatch, employment_ids: list[int]) -> None:
     """Replace the run's payslips for these employments. Call inside a transaction.
 
-    The payslips go in with PostgreSQL's ``COPY`` (psycopg 3), or on SQLite one ``executemany``
-    of a plain INSERT — Django's ``bulk_create`` spends most of its time compiling each value.
-    Their ids are then read back by employment (one payslip per employment per run is a
-    constraint) for the payslip objects and any lines."""
-    Payslip.objects.for_partner(run.partner_id).filter(run=run, employment_id__in=employment_ids).delete()
-    if not calculated:
+    A batch is a stretch of the run's employments in id order, so "these employments" is every
+    payslip of the run whose employment id lies between the batch's first and last: a range
+    that PostgreSQL and SQLite answer from the payslip's unique index, where a list of 5,000 ids
+    costs more to send and parse than the delete itself. The payslips go in with PostgreSQL's
+    ``COPY`` (psycopg 3), or on SQLite one ``executemany`` of a plain INSERT — Django's
+    ``bulk_create`` spends most of its time compiling each value. Ids are read back only for
+    payslips with extra lines."""
+    if not employment_ids:
+        return
+    low, high = min(employment_ids), max(employment_ids)
+    run_slips = Payslip.objects.for_partner(run.partner_id).filter(
+        run=run, employment_id__gte=low, employment_id__lte=high
+    )
+    # Lines first, then payslips, each one DELETE statement: Django's delete() would first load
+    # every payslip to cascade by hand.
+    PayslipLine.objects.for_partner(run.partner_id).filter(payslip__in=run_slips.values("pk"))._raw_delete(
+        connection.alias
+    )
+    run_slips._raw_delete(connection.alias)
+    if not len(calculated):
         return
     fields = [f for f in Payslip._meta.concrete_fields if not f.primary_key]
-    columns = [f.attname for f in fields]
+    columns = [calculated.columns[f.attname] for f in fields]
     quote = connection.ops.quote_name
     table = quote(Payslip._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
-    rows = [tuple(slip.__dict__[name] for name in columns) for slip, _ in calculated]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
+                for row in zip(*columns, strict=True):
                     copy.write_row(row)
         else:
+            rows = list(zip(*columns, strict=True))
             # Table and column names come from the model's metadata, quoted; values are bound.
             sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
             for start in range(0, len(rows), _INSERT_CHUNK):
                 cursor.executemany(sql, rows[start : start + _INSERT_CHUNK])
-    ids = dict(
-        Payslip.objects.for_partner(run.partner_id)
-        .filter(run=run, employment_id__in=[slip.employment_id for slip, _ in calculated])
-        .values_list("employment_id", "pk")
+    if not calculated.lines:
+        return
+    with_lines = list(calculated.lines)
+    ids: dict[int, int] = {}
+    for start in range(0, len(with_lines), _INSERT_CHUNK):
+        ids.update(
+            Payslip.objects.for_partner(run.partner_id)
+            .filter(run=run, employment_id__in=with_lines[start : start + _INSERT_CHUNK])
+            .values_list("employment_id", "pk")
+        )
+    PayslipLine.objects.bulk_create(
+        [
+            PayslipLine(
+                partner_id=run.partner_id,
+                payslip_id=ids[employment_id],
+                kind=line.kind,
+                code=line.code,
+                description=line.description,
+                amount=line.pence,
+            )
+            for employment_id, extra in calculated.lines.items()
+            for line in extra
+        ],
+        batch_size=2000,
     )
-    lines: list[PayslipLine] = []
-    for slip, extra in calculated:
-        slip.pk = ids[slip.employment_id]
-        slip._state.adding = False
-        slip._state.db = connection.alias
-        for line in extra:
-            line.payslip_id = slip.pk
-            lines.append(line)
-    PayslipLine.objects.bulk_create(lines, batch_size=2000)
 
 
 def problems_by_employment(inputs: Iterable[EmployeeInput]) -> dict[int, list[tuple[str, str]]]:

@@ -9,6 +9,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 
+from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
 from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
@@ -116,6 +117,11 @@ def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str,
     employer = employer_record(Partner.objects.get(pk=run.partner_id))
     if not (employer.bank_sort_code and employer.bank_account_number and employer.bacs_user_number):
         raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})
+    with fewer_collections():
+        return _bacs_file(run, employer, processing_date or run.pay_date)
+
+
+def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[str, list[str]]:
     credits: list[BacsCredit] = []
     left_out: list[str] = []
     # Plain rows, not model instances: this reads every payslip of the run with three
@@ -151,7 +157,7 @@ def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str,
         )
     text = bacs18(
         employer=employer,
-        processing_date=processing_date or run.pay_date,
+        processing_date=processing_date,
         payments=credits,
         file_serial=f"{run.pk % 1_000_000:06d}",
     )

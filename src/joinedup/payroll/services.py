@@ -17,11 +17,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
 from joinedup.payroll.models import FlagStatus, PayRun, Payslip, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.periods import pay_period
+from joinedup.payroll.writer import BatchWriter
 from joinedup.people.models import PayFrequency
 
 BATCH_SIZE = 5000
@@ -112,25 +114,27 @@ def payrun_calculate(
         run.progress_total = len(employments)
         run.save(update_fields=["status", "calculated_by", "progress_done", "progress_total"])
         VarianceFlag.objects.for_partner(run.partner_id).filter(run=run, status=FlagStatus.OPEN).delete()
-        ids = [e.pk for e in employments]
         # Payslips of employments no longer in the run (a leaver back-dated since) go now.
-        Payslip.objects.for_partner(run.partner_id).filter(run=run).exclude(employment_id__in=ids).delete()
+        in_run = {e.pk for e in employments}
+        slips = Payslip.objects.for_partner(run.partner_id).filter(run=run)
+        gone = [e for e in slips.values_list("employment_id", flat=True).iterator() if e not in in_run]
+        for start in range(0, len(gone), batch_size):
+            slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
     problems: dict[int, list[tuple[str, str]]] = {}
-    for start in range(0, len(employments), batch_size):
-        chunk = employments[start : start + batch_size]
-        inputs = calculation.gather(run, chunk)
-        problems.update(calculation.problems_by_employment(inputs))
-        calculated = calculation.calculate_batch(run, inputs)
-        with transaction.atomic():
-            calculation.write_batch(run, calculated, [e.pk for e in chunk])
-            run.progress_done = start + len(chunk)
-            PayRun.objects.for_partner(run.partner_id).filter(pk=run.pk).update(
-                progress_done=run.progress_done
-            )
-        if progress is not None:
-            progress(run.progress_done, run.progress_total)
+    hours: dict[int, Decimal] = {}
+    # Each batch is written in its own transaction with the run's progress; on PostgreSQL the
+    # writing overlaps the next batch's calculation (see payroll.writer).
+    with fewer_collections(), BatchWriter(run, progress=progress) as writer:
+        for start in range(0, len(employments), batch_size):
+            chunk = employments[start : start + batch_size]
+            inputs = calculation.gather(run, chunk)
+            problems.update(calculation.problems_by_employment(inputs))
+            hours.update((r.employment_id, r.weekly_hours) for r in inputs)
+            calculated = calculation.calculate_batch(run, inputs)
+            writer.submit(calculated, [e.pk for e in chunk])
+    run.progress_done = run.progress_total
     with transaction.atomic():
-        flags = variance.raise_flags(run, problems)
+        flags = variance.raise_flags(run, problems, hours)
         run.status = RunStatus.CALCULATED
         run.calculated_at = timezone.now()
         run.save(update_fields=["status", "calculated_at"])

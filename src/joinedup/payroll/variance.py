@@ -31,9 +31,14 @@ def _age_on(born: object, on: object) -> int:
     return int(years)
 
 
-def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
+def raise_flags(
+    run: PayRun,
+    problems: dict[int, list[tuple[str, str]]],
+    weekly_hours: dict[int, Decimal] | None = None,
+) -> int:
     """Create the run's open flags (flags already accepted stay as they are). Returns how
-    many flags the run now has open."""
+    many flags the run now has open. ``weekly_hours`` on the pay date by employment, when the
+    caller has them already (the calculation does); read from HR otherwise."""
     partner_id = run.partner_id
     settings = PayrollSettings.objects.for_partner(partner_id).first()
     threshold = settings.variance_threshold_percent if settings else DEFAULT_THRESHOLD
@@ -43,18 +48,24 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
         .values_list("employment_id", "kind")
     )
     previous = _previous_payslips(run)
+    # Unordered reads (no model default ORDER BY): a million rows need no sorting here.
     slips = (
         Payslip.objects.for_partner(partner_id)
         .filter(run=run)
+        .order_by()
         .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
     )
-    in_run = Employment.objects.for_partner(partner_id).filter(
-        pk__in=Payslip.objects.for_partner(partner_id).filter(run=run).values("employment_id")
+    in_run = (
+        Employment.objects.for_partner(partner_id)
+        .filter(
+            pk__in=Payslip.objects.for_partner(partner_id).filter(run=run).order_by().values("employment_id")
+        )
+        .order_by()
     )
     born = dict(in_run.values_list("pk", "person__date_of_birth"))
     # An empty bank account is stored as "" (not encrypted), so this needs no decryption.
     no_bank = set(in_run.filter(person__bank_account_number="").values_list("pk", flat=True))
-    hours = _weekly_hours_on_pay_date(run)
+    hours = _weekly_hours_on_pay_date(run) if weekly_hours is None else weekly_hours
     flags: list[VarianceFlag] = []
 
     def flag(employment_id: int, kind: str, detail: str) -> None:
@@ -74,6 +85,18 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
             flag(employment_id, kind, detail)
     periods = PERIODS_PER_YEAR[run.frequency]  # type: ignore[index]
     minimum_band = functools.cache(functools.partial(minimum_hourly_rate, run.pay_date))
+
+    @functools.cache
+    def below_minimum(weekly: Decimal, age: int) -> tuple[Decimal, Decimal, str] | None:
+        """The least gross pay (pence) at the minimum rate for these hours and age, and the
+        flag's wording but for the hourly figure; None when no minimum applies."""
+        band = minimum_band(age)
+        if not weekly or band is None:
+            return None
+        hours_in_period = Decimal(weekly * WEEKS_PER_YEAR) / periods
+        wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
+        return band.hourly * 100 * hours_in_period, hours_in_period, wording
+
     for employment_id, net, gross, tax_code in slips:
         before = previous.get(employment_id)
         if net < 0:
@@ -94,16 +117,12 @@ def raise_flags(run: PayRun, problems: dict[int, list[tuple[str, str]]]) -> int:
         if employment_id in no_bank:
             flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
         weekly = hours.get(employment_id)
-        band = minimum_band(_age_on(born[employment_id], run.pay_date))
-        if weekly and band is not None and gross > 0:
-            hours_in_period = weekly * WEEKS_PER_YEAR / periods
-            hourly = Decimal(gross) / 100 / hours_in_period
-            if hourly < band.hourly:
-                flag(
-                    employment_id,
-                    FlagKind.BELOW_MINIMUM_WAGE,
-                    f"£{hourly:.2f} an hour for {weekly} hours a week; the {band.name} is £{band.hourly}.",
-                )
+        minimum = below_minimum(weekly, _age_on(born[employment_id], run.pay_date)) if weekly else None
+        # gross / 100 / hours < hourly rate, multiplied through by the (positive) hours: one
+        # comparison per payslip, the division only for the few flagged.
+        if minimum is not None and 0 < gross < minimum[0]:
+            hourly = Decimal(gross) / 100 / minimum[1]
+            flag(employment_id, FlagKind.BELOW_MINIMUM_WAGE, f"£{hourly:.2f} an hour {minimum[2]}")
     VarianceFlag.objects.bulk_create(flags, batch_size=2000)
     return len(flags)
 

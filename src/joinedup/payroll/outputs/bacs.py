@@ -1,4 +1,5 @@
-"""BACS Standard 18 direct-credit files: one processing day ("1 DAILY"), credits then one contra.
+"""BACS Standard 18 direct-credit files: one processing day ("1 DAILY"), credits then a contra (one
+for each group of credits that fits the contra's 11-digit amount).
 
 Layout (each label 80 characters, each data record 100, every line ending CRLF)::
 
@@ -7,7 +8,8 @@ Layout (each label 80 characters, each data record 100, every line ending CRLF):
     HDR2  file header 2: fixed-length records 'F', block length 02000, record length 00100
     UHL1  user header: processing day ' YYDDD', receiving party 999999, currency 00, work code '1 DAILY  '
     ...   one data record per credit (transaction code 99)
-    ...   the contra record (transaction code 17), debiting the employer's account for the total
+    ...   a contra record (transaction code 17) debiting the employer's account for the credits before
+          it; more than one when they total over £999,999,999.99
     EOF1  as HDR1;  EOF2  as HDR2
     UTL1  user trailer: debit total, credit total (13 digits, pence), debit count, credit count (7 digits)
 
@@ -27,7 +29,6 @@ DOS text, and CRLF is what they document and produce.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -51,7 +52,6 @@ WORK_CODE = "1 DAILY  "  # single processing day
 FILE_NUMBER = "001"
 
 ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.&/- ")
-_DIGITS = re.compile(r"\d+")
 
 
 class Bacs18Error(ValueError):
@@ -60,6 +60,10 @@ class Bacs18Error(ValueError):
 
 def bacs_text(value: str, width: int) -> str:
     """The value in BACS's character set, cut and padded to ``width``."""
+    if value.isascii():
+        upper = value.upper()
+        if ALLOWED.issuperset(upper) and "  " not in upper:  # the usual name or reference
+            return upper.strip()[:width].rstrip().ljust(width)
     cleaned = keep_only(fold_to_ascii(value).upper(), ALLOWED, drop="'\"")
     return cleaned[:width].rstrip().ljust(width)
 
@@ -71,7 +75,7 @@ def julian(day: date) -> str:
 
 def _digits(value: str, length: int, what: str, who: str) -> str:
     compact = value.replace("-", "").replace(" ", "")
-    if len(compact) != length or not _DIGITS.fullmatch(compact):
+    if len(compact) != length or not (compact.isascii() and compact.isdigit()):
         raise Bacs18Error(f"{who}: {what} must be {length} digits, got {value!r}")
     return compact
 
@@ -159,6 +163,32 @@ def bacs18(
 
     records: list[str] = []
     total = 0
+    contras = 0
+    group = 0  # the credits since the last contra
+    dest_name_contra = bacs_text(employer.bank_account_name or employer.name, 18)
+    narrative = bacs_text(contra_reference or f"PAYROLL {serial}", 18)
+
+    def contra() -> None:
+        # The contra debits the employer's account for the credits before it. Its amount field
+        # has 11 digits (£999,999,999.99), so a larger payroll has a contra for each group of
+        # credits that fits; the file's totals are UTL1's 13 digits.
+        nonlocal contras, group
+        records.append(
+            _data_record(
+                dest_sort_code=orig_sort,
+                dest_account=orig_account,
+                transaction_code=CONTRA_DEBIT,
+                orig_sort_code=orig_sort,
+                orig_account=orig_account,
+                amount=group,
+                name_field=narrative,
+                reference_field=bacs_text("CONTRA", 18),
+                dest_name_field=dest_name_contra,
+            )
+        )
+        contras += 1
+        group = 0
+
     for number, credit in enumerate(payments, start=1):
         payee = f"BACS credit {number} to {credit.name!r}"
         dest_name = bacs_text(credit.name, 18)
@@ -167,6 +197,9 @@ def bacs18(
         reference = bacs_text(credit.reference, 18)
         if not reference.strip():
             raise Bacs18Error(f"{payee}: the reference has no characters BACS accepts")
+        amount = _amount(credit.amount, payee)
+        if group + amount > MAX_AMOUNT:
+            contra()
         records.append(
             _data_record(
                 dest_sort_code=_digits(credit.sort_code, 6, "sort code", payee),
@@ -174,34 +207,22 @@ def bacs18(
                 transaction_code=CREDIT,
                 orig_sort_code=orig_sort,
                 orig_account=orig_account,
-                amount=_amount(credit.amount, payee),
+                amount=amount,
                 name_field=originator,
                 reference_field=reference,
                 dest_name_field=dest_name,
             )
         )
-        total += credit.amount
-    if total > MAX_AMOUNT:
+        group += amount
+        total += amount
+    contra()
+    if total > MAX_TOTAL:
         raise Bacs18Error(
-            f"the credits total {total} pence, more than the contra's 11-digit amount field holds; "
+            f"the credits total {total} pence, more than UTL1's 13-digit total holds; "
             "split the payments into more than one file"
         )
     if len(payments) > MAX_COUNT:
         raise Bacs18Error(f"{len(payments)} credits is more than the 7-digit count in UTL1 holds")
-    narrative = bacs_text(contra_reference or f"PAYROLL {serial}", 18)
-    records.append(
-        _data_record(
-            dest_sort_code=orig_sort,
-            dest_account=orig_account,
-            transaction_code=CONTRA_DEBIT,
-            orig_sort_code=orig_sort,
-            orig_account=orig_account,
-            amount=total,
-            name_field=narrative,
-            reference_field=bacs_text("CONTRA", 18),
-            dest_name_field=bacs_text(employer.bank_account_name or employer.name, 18),
-        )
-    )
 
     uhl1 = (
         f"UHL1{julian(processing_date)}{RECEIVING_PARTY}{' ' * 4}{CURRENCY}{COUNTRY}{WORK_CODE}{FILE_NUMBER}"
@@ -216,7 +237,7 @@ def bacs18(
         *records,
         _label(f"EOF1{hdr1_body}"),
         _label(f"EOF2{hdr2_body}"),
-        _label(f"UTL1{total:013d}{total:013d}{1:07d}{len(payments):07d}"),
+        _label(f"UTL1{total:013d}{total:013d}{contras:07d}{len(payments):07d}"),
     ]
     return CRLF.join(lines) + CRLF
 

@@ -50,6 +50,9 @@ _SPACES = re.compile(r" {2,}")
 def fold_to_ascii(text: str) -> str:
     """Accented letters to their base letters and a few special letters spelled out; characters with no
     ASCII form are kept as they are, for the caller's character set to deal with."""
+    if text.isascii():
+        # Nothing to decompose: only the backtick among ASCII characters has a mapping.
+        return text.replace("`", "'")
     spelled = text.translate(_SPELLED_OUT)
     decomposed = unicodedata.normalize("NFKD", spelled)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -58,8 +61,11 @@ def fold_to_ascii(text: str) -> str:
 def keep_only(text: str, allowed: frozenset[str], *, drop: str = "") -> str:
     """Fold to ASCII, drop the characters in ``drop``, turn any other character outside ``allowed`` into a
     space, then collapse runs of spaces and trim the ends."""
+    folded = fold_to_ascii(text)
+    if allowed.issuperset(folded):  # the usual case: nothing to replace
+        return _SPACES.sub(" ", folded).strip()
     out = []
-    for ch in fold_to_ascii(text):
+    for ch in folded:
         if ch in allowed:
             out.append(ch)
         elif ch not in drop:

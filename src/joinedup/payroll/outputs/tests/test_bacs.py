@@ -239,8 +239,26 @@ def test_a_serial_must_be_short_and_not_all_zeros() -> None:
         write(file_serial="0")
 
 
-def test_a_total_beyond_the_contra_field_is_refused() -> None:
-    big = [BacsCredit("401162", "87654321", "Big", 99_999_999_999, "REF")] * 2
+def test_credits_beyond_one_contras_field_get_a_contra_for_each_group_that_fits() -> None:
+    # The contra's amount is 11 digits (£999,999,999.99): three credits of £600m need three.
+    big = [BacsCredit("401162", "87654321", "Big", 60_000_000_000, "REF")] * 3
+    parsed = parse_bacs18(write(big))
+    assert [c.amount for c in parsed.contras] == [60_000_000_000] * 3
+    assert (parsed.debit_count, parsed.credit_count) == (3, 3)
+    assert parsed.debit_total == parsed.credit_total == 180_000_000_000
+
+
+def test_a_contra_covers_the_credits_before_it_up_to_the_field() -> None:
+    credits = [BacsCredit("401162", "87654321", "Big", amount, "REF") for amount in (99_999_999_998, 1, 5)]
+    parsed = parse_bacs18(write(credits))
+    assert [c.amount for c in parsed.contras] == [99_999_999_999, 5]
+    text = write(credits)
+    codes = [line[15:17] for line in text.split("\r\n")[4:-4]]
+    assert codes == ["99", "99", "17", "99", "17"]
+
+
+def test_a_total_beyond_utl1s_field_is_refused() -> None:
+    big = [BacsCredit("401162", "87654321", "Big", 99_999_999_999, "REF")] * 101
     with pytest.raises(Bacs18Error, match="split the payments into more than one file"):
         write(big)
 
