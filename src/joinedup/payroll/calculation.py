@@ -28,7 +28,7 @@ import numpy as np
 from django.db import connection
 
 from joinedup.core.money import gbp
-from joinedup.payroll import statutory
+from joinedup.payroll import history, statutory
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
@@ -511,21 +511,13 @@ def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
 
 
 def _previous_to_date(run: PayRun, wanted: set[int], between: dict[str, int]) -> dict[int, tuple[int, int]]:
-    """Taxable pay and tax to date from each employment's latest earlier payslip this tax
-    year, in runs that were approved or paid — a draft's figures are not yet pay."""
-    latest: dict[int, tuple[int, int]] = {}
-    earlier = (
-        Payslip.objects.for_partner(run.partner_id)
-        .filter(**between)
-        .filter(run__tax_year=run.tax_year, run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
-        .filter(run__pay_date__lt=run.pay_date)
-        .order_by("run__pay_date", "run_id")
-        .values_list("employment_id", "taxable_pay_to_date", "tax_paid_to_date")
+    """Taxable pay and tax to date from each employment's latest payslip earlier this tax year
+    (runs of any frequency: someone moved from weekly to monthly pay keeps their figures)."""
+    runs = history.earlier_runs(run, tax_year=run.tax_year)
+    found = history.latest_figures(
+        run, runs, wanted, ("taxable_pay_to_date", "tax_paid_to_date"), between=between
     )
-    for employment_id, taxable, tax in earlier.iterator(chunk_size=5000):
-        if employment_id in wanted:
-            latest[employment_id] = (taxable, tax)
-    return latest
+    return {e: (int(taxable), int(tax)) for e, (taxable, tax) in found.items()}
 
 
 def _employer_rates(run: PayRun) -> dict[str, Decimal]:

@@ -5,22 +5,25 @@ accepted (with a note) or fixed before the run can be approved."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
+from datetime import timedelta
 from decimal import Decimal
 
 from joinedup.core.money import gbp
+from joinedup.payroll import history
 from joinedup.payroll.models import (
     FlagKind,
     FlagStatus,
     PayrollSettings,
     PayRun,
     Payslip,
-    RunStatus,
     VarianceFlag,
 )
 from joinedup.payroll.periods import PERIODS_PER_YEAR, minimum_hourly_rate
 from joinedup.people.models import Employment, EmploymentTerms
 
 WEEKS_PER_YEAR = 52
+_LOOKBACK = timedelta(days=397)  # 13 months
 DEFAULT_THRESHOLD = Decimal(10)
 
 
@@ -47,14 +50,14 @@ def raise_flags(
         .filter(run=run, status=FlagStatus.ACCEPTED)
         .values_list("employment_id", "kind")
     )
-    previous = _previous_payslips(run)
     # Unordered reads (no model default ORDER BY): a million rows need no sorting here.
-    slips = (
+    slips = list(
         Payslip.objects.for_partner(partner_id)
         .filter(run=run)
         .order_by()
         .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
     )
+    previous = _previous_payslips(run, [row[0] for row in slips])
     in_run = (
         Employment.objects.for_partner(partner_id)
         .filter(
@@ -127,19 +130,12 @@ def raise_flags(
     return len(flags)
 
 
-def _previous_payslips(run: PayRun) -> dict[int, tuple[int, str]]:
-    """Net pay and tax code on each employee's latest payslip before this run."""
-    latest: dict[int, tuple[int, str]] = {}
-    earlier = (
-        Payslip.objects.for_partner(run.partner_id)
-        .filter(run__frequency=run.frequency, run__pay_date__lt=run.pay_date)
-        .filter(run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
-        .order_by("run__pay_date", "run_id")
-        .values_list("employment_id", "net_pay", "tax_code")
-    )
-    for employment_id, net, code in earlier.iterator(chunk_size=5000):
-        latest[employment_id] = (net, code)
-    return latest
+def _previous_payslips(run: PayRun, employment_ids: Collection[int]) -> dict[int, tuple[int, str]]:
+    """Net pay and tax code on each employee's latest payslip at the run's frequency in the
+    13 months before it: the comparison is with their last pay, not with pay of years ago."""
+    runs = history.earlier_runs(run, frequency=run.frequency, since=run.pay_date - _LOOKBACK)
+    found = history.latest_figures(run, runs, employment_ids, ("net_pay", "tax_code"))
+    return {e: (int(net), str(code)) for e, (net, code) in found.items()}
 
 
 def _weekly_hours_on_pay_date(run: PayRun) -> dict[int, Decimal]:
