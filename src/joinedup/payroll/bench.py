@@ -32,7 +32,15 @@ from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
 from joinedup.payroll import calculation, documents, variance, writer
-from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, Payslip, PayslipLine, VarianceFlag
+from joinedup.payroll.models import (
+    FlagStatus,
+    PayrollSettings,
+    PayRun,
+    Payslip,
+    PayslipLine,
+    RunStatus,
+    VarianceFlag,
+)
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.writer import WRITER_THREADS
 from joinedup.people.bench import (
@@ -156,6 +164,7 @@ class PayrunBenchResult:
     engine_call_seconds: float = 0.0  # the vectorised call alone, inside "engine"
     write_busy_seconds: float = 0.0  # writing batches, wherever it happened
     write_threaded: bool = False
+    prior_runs: int = 0
     payslips: int = 0
     flags: int = 0
     journal_lines: int = 0
@@ -178,6 +187,8 @@ class PayrunBenchResult:
             f"pay run of {self.employees:,} employees (monthly, pay date {PAY_DATE:%d %b %Y}) on "
             f"{self.database}, partner {self.partner_code}, batches of {self.batch_size:,}",
             f"  (seeded, or an earlier run removed, in {self.seed_seconds:.1f} s: not counted)",
+            f"  {self.prior_runs} earlier approved run(s) this tax year: "
+            + ("pay to date and the checks read them" if self.prior_runs else "a first run, no history"),
             f"  {self.conditions}",
             "",
             "| stage | seconds | share |",
@@ -223,6 +234,24 @@ def _timed(owner: Any, name: str, add: Callable[[float], None]) -> Iterator[None
         setattr(owner, name, original)
 
 
+MAX_PRIOR_MONTHS = PAY_DATE.month - 4  # April to October: months 1 to 7 of 2026/27
+
+
+def _approved_earlier_run(partner: Partner, pay_date: date, progress: Progress) -> None:
+    """An approved run on ``pay_date``, unless the partner has one already (reused partners keep
+    theirs). Untimed: history for the timed run to read."""
+    if PayRun.objects.for_partner(partner).filter(pay_date=pay_date, status=RunStatus.APPROVED).exists():
+        return
+    PayRun.objects.for_partner(partner).filter(pay_date=pay_date).delete()  # a half-made one
+    run = payrun_create(actor=None, partner=partner, frequency="monthly", pay_date=pay_date)
+    label = f"Earlier run {pay_date:%b %Y}"
+    run = payrun_calculate(actor=None, run=run, progress=lambda d, t: progress(label, d, t))
+    VarianceFlag.objects.for_partner(partner).filter(run=run, status=FlagStatus.OPEN).update(
+        status=FlagStatus.ACCEPTED, note="Benchmark data: accepted in bulk."
+    )
+    payrun_approve(actor=None, run=run)
+
+
 def reuse_payroll_partner(code: str) -> tuple[Partner, int]:
     """An earlier benchmark partner, its benchmark run removed so it can be timed again; and how
     many employees it has. Only ``BENCH…`` partners: nothing else is ever deleted."""
@@ -249,13 +278,19 @@ def run_payrun_benchmark(
     *,
     partner_code: str | None = None,
     reuse: str | None = None,
+    prior_months: int = 0,
     batch_size: int = BATCH_SIZE,
     seed: int = SEED,
     progress: Progress = _quiet,
     say: Callable[[str], None] | None = None,
 ) -> PayrunBenchResult:
-    """Seed a partner with ``employees`` people (or reuse an earlier benchmark partner), then time
-    its pay run stage by stage."""
+    """Seed a partner with ``employees`` people (or reuse an earlier benchmark partner), give it
+    ``prior_months`` approved runs before the timed one (so that pay to date and the checks have
+    history to read, as in any month but the first), then time its pay run stage by stage."""
+    if not 0 <= prior_months <= MAX_PRIOR_MONTHS:
+        raise ValueError(
+            f"Prior months must be 0 to {MAX_PRIOR_MONTHS}: the tax year's months before November."
+        )
     tell = say or (lambda _: None)
     began = time.perf_counter()
     if reuse:
@@ -264,12 +299,15 @@ def run_payrun_benchmark(
         partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
     # A ledger to post to, as a partner's finance team would have (adds only what is missing).
     ledger_setup_partner(actor=None, partner=partner, year=PAY_DATE.year)
+    for months_before in range(prior_months, 0, -1):
+        _approved_earlier_run(partner, PAY_DATE.replace(month=PAY_DATE.month - months_before), progress)
     result = PayrunBenchResult(
         employees=employees,
         database=_database_label(),
         partner_code=partner.code,
         batch_size=batch_size,
         seed_seconds=time.perf_counter() - began,
+        prior_runs=prior_months,
     )
     stages = result.stages
 

@@ -71,3 +71,18 @@ class TestPayrunBenchmark(TestCase):
             bench.run_payrun_benchmark(1, reuse="WCC")
         with pytest.raises(ValueError, match="No partner has code BENCHNONE"):
             bench.run_payrun_benchmark(1, reuse="BENCHNONE")
+
+    def test_earlier_runs_give_the_timed_run_history_to_read(self) -> None:
+        result = bench.run_payrun_benchmark(4, partner_code="BENCHTEST4", prior_months=2)
+        partner = Partner.objects.get(code="BENCHTEST4")
+        runs = PayRun.objects.for_partner(partner).order_by("pay_date")
+        assert [(r.pay_date.month, r.status) for r in runs] == [
+            (9, RunStatus.APPROVED),
+            (10, RunStatus.APPROVED),
+            (11, RunStatus.APPROVED),
+        ]
+        slip = Payslip.objects.for_partner(partner).filter(run=runs.last()).first()
+        assert slip is not None and slip.taxable_pay_to_date == 3 * slip.taxable_pay
+        assert result.prior_runs == 2 and "2 earlier approved run(s)" in result.report()
+        with pytest.raises(ValueError, match="Prior months must be 0 to 7"):
+            bench.run_payrun_benchmark(1, reuse="BENCHTEST4", prior_months=8)

@@ -59,6 +59,12 @@ class Command(BaseCommand):
             help="Time the run again on an earlier benchmark partner (BENCH…), without seeding.",
         )
         payrun.add_argument(
+            "--prior-months",
+            type=int,
+            default=0,
+            help="Approved monthly runs before the timed one (0-7, untimed), for history to read.",
+        )
+        payrun.add_argument(
             "--batch-size", type=int, default=None, help="Payslips per batch (the service's)."
         )
 
@@ -173,6 +179,7 @@ class Command(BaseCommand):
                     options["employees"],
                     partner_code=options["partner_code"],
                     reuse=options["reuse"],
+                    prior_months=options["prior_months"],
                     batch_size=batch_size,
                     progress=progress,
                     say=lambda message: bar.update(task, description=message),
