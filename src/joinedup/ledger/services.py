@@ -323,7 +323,7 @@ def _existing(partner: Partner, key: str) -> Journal | None:
     return Journal.objects.for_partner(partner).filter(idempotency_key=key).first()
 
 
-def _post(
+def post_for_source(
     *,
     actor: Any,
     partner: Partner,
@@ -336,7 +336,8 @@ def _post(
     reverses: Journal | None = None,
 ) -> tuple[Journal, bool]:
     """Validate and write one journal; ``(journal, False)`` when the key was already posted.
-    Callers authorise and record the audit event."""
+    For services that post on behalf of a source (a manual journal, a pay run, a recharge run):
+    each authorises its own actor and records its own audit event, in its own transaction."""
     key = idempotency_key.strip()
     errors = _Errors()
     if not key:
@@ -382,7 +383,7 @@ def _post(
     return journal, True
 
 
-def _journal_summary(journal: Journal, lines: Sequence[LineInput]) -> dict[str, Any]:
+def journal_summary(journal: Journal, lines: Sequence[LineInput]) -> dict[str, Any]:
     return {
         "date": journal.date,
         "period": str(journal.period),
@@ -414,7 +415,7 @@ def journal_post(
     taken to be new (a manual journal typed in)."""
     authorise(actor, "ledger.post", partner)
     key = f"manual:{uuid.uuid4()}" if idempotency_key is None else idempotency_key
-    journal, created = _post(
+    journal, created = post_for_source(
         actor=actor,
         partner=partner,
         on=date,
@@ -430,7 +431,7 @@ def journal_post(
             partner=partner,
             action="journal.posted",
             target=journal,
-            after=_journal_summary(journal, lines),
+            after=journal_summary(journal, lines),
         )
     return journal
 
@@ -467,7 +468,7 @@ def journal_reverse(
     authorise(actor, "ledger.post", partner)
     journal = Journal.objects.for_partner(partner).get(pk=journal.pk)
     lines = _as_inputs(journal, swap=True)
-    reversal, created = _post(
+    reversal, created = post_for_source(
         actor=actor,
         partner=partner,
         on=date or journal.date,
@@ -484,7 +485,7 @@ def journal_reverse(
             partner=partner,
             action="journal.reversed",
             target=reversal,
-            after={**_journal_summary(reversal, lines), "reverses": journal.pk},
+            after={**journal_summary(reversal, lines), "reverses": journal.pk},
         )
     return reversal
 
@@ -668,7 +669,7 @@ def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
             for ln in own
         ]
         try:
-            journal, created = _post(
+            journal, created = post_for_source(
                 actor=actor,
                 partner=partner,
                 on=run.pay_date,
@@ -686,7 +687,7 @@ def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
                 partner=partner,
                 action="journal.posted",
                 target=journal,
-                after={**_journal_summary(journal, inputs), "pay_run": run.pk, "employer": run.partner_id},
+                after={**journal_summary(journal, inputs), "pay_run": run.pk, "employer": run.partner_id},
             )
         journals.append(journal)
     return journals

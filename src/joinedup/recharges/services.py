@@ -39,7 +39,7 @@ from joinedup.ledger.models import (
     JournalSource,
     Period,
 )
-from joinedup.ledger.services import LineInput, _journal_summary, _post
+from joinedup.ledger.services import LineInput, journal_summary, post_for_source
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.engine.money import round_nearest_penny_half_up
@@ -589,7 +589,7 @@ def _post_pair(
     ):
         _ensure_ledger_objects(partner, accounts, [centre])
         try:
-            journal, created = _post(
+            journal, created = post_for_source(
                 actor=actor,
                 partner=partner,
                 on=on,
@@ -607,7 +607,7 @@ def _post_pair(
                 partner=partner,
                 action="journal.posted",
                 target=journal,
-                after={**_journal_summary(journal, inputs), "recharge_run": run.pk},
+                after={**journal_summary(journal, inputs), "recharge_run": run.pk},
             )
         journals.append(journal)
     return journals
