@@ -158,12 +158,13 @@ class NiLetterOut(Schema):
     employer: int
 
 
-class P60Out(Schema):
+class YearFiguresOut(Schema):
+    """An employment's figures for the tax year, as a P45 or P60 shows them. Pence."""
+
     employment_id: int
     payroll_number: str
     name: str
     tax_year: int
-    final: bool
     tax_code: str
     week1_month1: bool
     previous_pay: int
@@ -172,20 +173,32 @@ class P60Out(Schema):
     tax: int
     total_pay: int
     total_tax: int
-    ni: list[NiLetterOut]
     student_loan: int
     postgraduate_loan: int
+
+
+class P60Out(YearFiguresOut):
+    final: bool
+    ni: list[NiLetterOut]
     smp: int
 
 
-def _p60_out(p60: year_end.P60) -> dict[str, Any]:
-    f = p60.figures
+class P45Out(YearFiguresOut):
+    leaving_date: date
+    issued_at: datetime
+    payslip_id: int
+
+
+class ConflictOut(Schema):
+    detail: str
+
+
+def _year_figures_out(employment: Any, tax_year: int, f: year_end.YearFigures) -> dict[str, Any]:
     return {
-        "employment_id": p60.employment.pk,
-        "payroll_number": p60.employment.payroll_number,
-        "name": p60.employment.person.full_name,
-        "tax_year": p60.tax_year,
-        "final": p60.final,
+        "employment_id": employment.pk,
+        "payroll_number": employment.payroll_number,
+        "name": employment.person.full_name,
+        "tax_year": tax_year,
         "tax_code": f.tax_code,
         "week1_month1": f.week1_month1,
         "previous_pay": f.previous_pay,
@@ -194,10 +207,26 @@ def _p60_out(p60: year_end.P60) -> dict[str, Any]:
         "tax": f.tax,
         "total_pay": f.total_pay,
         "total_tax": f.total_tax,
-        "ni": [_ni_out(n) for n in f.ni],
         "student_loan": f.student_loan,
         "postgraduate_loan": f.postgraduate_loan,
-        "smp": f.smp,
+    }
+
+
+def _p60_out(p60: year_end.P60) -> dict[str, Any]:
+    return {
+        **_year_figures_out(p60.employment, p60.tax_year, p60.figures),
+        "final": p60.final,
+        "ni": [_ni_out(n) for n in p60.figures.ni],
+        "smp": p60.figures.smp,
+    }
+
+
+def _p45_out(p45: year_end.P45) -> dict[str, Any]:
+    return {
+        **_year_figures_out(p45.payslip.employment, p45.issue.tax_year, p45.figures),
+        "leaving_date": p45.issue.leaving_date,
+        "issued_at": p45.issue.issued_at,
+        "payslip_id": p45.payslip.pk,
     }
 
 
@@ -215,11 +244,23 @@ def _tax_year(tax_year: int | None) -> int:
     return tax_year if tax_year is not None else year_end.last_ended_tax_year(timezone.localdate())
 
 
-@router.get("/employments/{employment_id}/p45.pdf")
-def p45_pdf(request: HttpRequest, employment_id: int) -> HttpResponse:
-    """A leaver's P45: issued on the first request by payroll staff of the employer (an audit
-    event), the same one after; the leaver gets their own once issued."""
-    p45 = year_end.p45_for(request.user, employment_id=employment_id)
+@router.post("/employments/{employment_id}/p45", response={200: P45Out, 201: P45Out})
+def issue_p45(request: HttpRequest, employment_id: int) -> Status[dict[str, Any]]:
+    """Issue a leaver's P45 (payroll officers of the employer): 201 with its figures the first
+    time, with one audit event; 200 with the same figures after, recording nothing."""
+    employment = year_end.p45_employment(request.user, employment_id=employment_id)
+    p45 = year_end.p45_issue(actor=request.user, employment=employment)
+    return Status(201 if p45.issued_now else 200, _p45_out(p45))
+
+
+@router.get("/employments/{employment_id}/p45.pdf", response={200: None, 409: ConflictOut})
+def p45_pdf(request: HttpRequest, employment_id: int) -> HttpResponse | Status[dict[str, str]]:
+    """An issued P45, re-rendered from its figures: to payroll staff of the employer (409 before it
+    is issued) and to the leaver (404 before). Never issues it."""
+    try:
+        p45 = year_end.p45_for(request.user, employment_id=employment_id)
+    except year_end.P45NotIssued as exc:
+        return Status(409, {"detail": str(exc)})
     return _pdf(year_end.p45_pdf_bytes(p45), year_end.p45_filename(p45))
 
 

@@ -2,8 +2,9 @@
 
 Three layers, top to bottom: the pure figures (plain rows in, totals out; no queries), the
 queries that gather those rows for an employment or an employer, and the one write — issuing a
-P45, once per employment and tax year, with an audit event. The PDFs come from the pure writers
-in ``payroll.outputs`` through ``documents.payment_record``, like a payslip's.
+P45, once per employment and tax year, with an audit event. Issuing is an explicit action (a POST,
+a command); reading a P45 re-renders one already issued and never issues it. The PDFs come from the
+pure writers in ``payroll.outputs`` through ``documents.payment_record``, like a payslip's.
 """
 
 from __future__ import annotations
@@ -274,6 +275,11 @@ class P45:
     issue: P45Issue
     payslip: Payslip
     figures: YearFigures
+    issued_now: bool = False  # True only from the call that issued it
+
+
+class P45NotIssued(Exception):
+    """Payroll staff asked for a P45 that has not been issued: reading never issues one."""
 
 
 def _last_paid_slip(employment: Employment) -> Payslip | None:
@@ -336,8 +342,9 @@ def _p45_figures(issue: P45Issue) -> P45:
 @transaction.atomic
 def p45_issue(*, actor: Any, employment: Employment) -> P45:
     """Issue a leaver's P45 from their approved final pay. Issuing again returns the P45 already
-    issued, with the same figures, and records nothing new."""
-    authorise(actor, "payroll.view", employment.partner_id)
+    issued, with the same figures, and records nothing new. Payroll officers issue (the permission
+    that runs the payroll); anyone who only views it is refused."""
+    authorise(actor, "payroll.calculate", employment.partner_id)
     existing = P45Issue.objects.for_partner(employment.partner_id).filter(employment=employment).first()
     if existing is not None:
         return _p45_figures(existing)
@@ -357,7 +364,7 @@ def p45_issue(*, actor: Any, employment: Employment) -> P45:
     except IntegrityError:
         # Issued by someone else a moment ago: theirs is the P45.
         return _p45_figures(P45Issue.objects.for_partner(employment.partner_id).get(employment=employment))
-    p45 = _p45_figures(issue)
+    p45 = replace(_p45_figures(issue), issued_now=True)
     record_event(
         actor=actor,
         partner=employment.partner_id,
@@ -400,11 +407,18 @@ def p45_filename(p45: P45) -> str:
 
 
 def p45_for(user: Any, *, employment_id: int) -> P45:
-    """A P45 as the user may have it: payroll staff of the employer issue it (or get the one issued);
-    the leaver gets their own once issued; anyone else, and the leaver before it is issued, 404."""
+    """A P45 already issued, as the user may have it: payroll staff of the employer and the leaver
+    themselves. Reading never issues: before it is issued payroll staff get ``P45NotIssued``, the
+    leaver 404, like anyone else."""
     employment = _payroll_employment(user, employment_id)
     if employment is not None:
-        return p45_issue(actor=user, employment=employment)
+        issue = P45Issue.objects.for_partner(employment.partner_id).filter(employment=employment).first()
+        if issue is None:
+            raise P45NotIssued(
+                f"The P45 of {employment.payroll_number} has not been issued yet: issue it first "
+                '("Issue P45" on the page of the pay run that made their final pay).'
+            )
+        return _p45_figures(issue)
     issue = (
         P45Issue.objects.unscoped(reason="an employee reads their own P45")
         .filter(employment_id=employment_id, employment__person__user_id=_user_id(user))
@@ -414,6 +428,25 @@ def p45_for(user: Any, *, employment_id: int) -> P45:
     if issue is None:
         raise Http404("No such P45.")
     return _p45_figures(issue)
+
+
+def p45_employment(user: Any, *, employment_id: int) -> Employment:
+    """The employment whose P45 the user would issue, if they see its employer's payroll; 404
+    otherwise, so another partner's employment is not revealed. Whether they may issue it is the
+    service's question."""
+    employment = _payroll_employment(user, employment_id)
+    if employment is None:
+        raise Http404("No such employment.")
+    return employment
+
+
+def p45_issued_ids(partner_id: int, employment_ids: Iterable[int]) -> set[int]:
+    """Those of the employments whose P45 has been issued."""
+    return set(
+        P45Issue.objects.for_partner(partner_id)
+        .filter(employment_id__in=list(employment_ids))
+        .values_list("employment_id", flat=True)
+    )
 
 
 def _payroll_employment(user: Any, employment_id: int) -> Employment | None:

@@ -98,7 +98,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             for s in slips.iterator(chunk_size=2000)
         )
         return export_response(request.GET["format"], header, rows, f"payslips-{run.pk}")
-    context["page"] = Paginator(slips, 50).get_page(request.GET.get("page"))
+    page = Paginator(slips, 50).get_page(request.GET.get("page"))
+    context["page"] = page
+    context["p45s_issued"] = year_end.p45_issued_ids(run.partner_id, (s.employment_id for s in page))
     return render(request, "web/payroll/run.html", context)
 
 

@@ -36,6 +36,11 @@ urlpatterns = [
     path("payroll/runs/<int:run_id>/journal.csv", payroll_views.run_journal, name="pay_run_journal"),
     path("payroll/runs/<int:run_id>/bacs.txt", payroll_views.run_bacs, name="pay_run_bacs"),
     path("payroll/runs/<int:run_id>/fps.xml", payroll_views.run_fps, name="pay_run_fps"),
+    path(
+        "payroll/runs/<int:run_id>/p45s/<int:employment_id>",
+        year_end_views.p45_issue,
+        name="pay_run_p45_issue",
+    ),
     path("payroll/runs/<int:run_id>/<slug:action>", payroll_views.run_action, name="pay_run_action"),
     path("payroll/flags/<int:flag_id>/accept", payroll_views.accept_flag, name="accept_flag"),
     path("payroll/year-end", year_end_views.year_end_page, name="year_end"),

@@ -1,16 +1,18 @@
-"""Year-end pages: an employer's P60s for a tax year, a P60's PDF, and a leaver's P45."""
+"""Year-end pages: an employer's P60s for a tax year, a P60's PDF, and a leaver's P45 — issued by a
+POST from the pay run's page, downloaded once issued."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from joinedup.payroll import year_end
+from joinedup.payroll import selectors, year_end
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
 
@@ -85,11 +87,37 @@ def p60_pdf(request: HttpRequest, tax_year: int, employment_id: int) -> HttpResp
 
 
 @login_required
+@require_POST
+def p45_issue(request: HttpRequest, run_id: int, employment_id: int) -> HttpResponse:
+    """Issue a leaver's P45 from the page of the pay run that paid them, and go back to it."""
+    run = selectors.run_for(request.user, run_id=run_id)
+    employment = year_end.p45_employment(request.user, employment_id=employment_id)
+    if employment.partner_id != run.partner_id:
+        raise Http404("No such employment.")
+    try:
+        p45 = year_end.p45_issue(actor=request.user, employment=employment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        done = "issued" if p45.issued_now else "was already issued"
+        messages.success(
+            request,
+            f"P45 of {employment.payroll_number} {employment.person.full_name} {done}, leaving date "
+            f"{p45.issue.leaving_date:%d %B %Y}.",
+        )
+    return redirect("web:pay_run", run_id=run.pk)
+
+
+@login_required
 def p45_pdf(request: HttpRequest, employment_id: int) -> HttpResponse:
-    """Payroll staff issue a leaver's P45 on first download (recorded once); the leaver downloads
-    their own once it has been issued."""
+    """An issued P45 for payroll staff and for the leaver. Never issues it: before it is issued
+    payroll staff are told so, the leaver (like anyone else) gets 404."""
     try:
         p45 = year_end.p45_for(request.user, employment_id=employment_id)
+    except year_end.P45NotIssued as exc:
+        return render(request, "web/payroll/p45_not_issued.html", {"reason": str(exc)}, status=409)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back(request)

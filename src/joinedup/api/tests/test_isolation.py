@@ -14,7 +14,7 @@ from joinedup.api.main import api
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Journal
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
-from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
+from joinedup.payroll.models import P45Issue, PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Absence, Secondment, TupeTransfer
 from joinedup.people.services import absence_request, secondment_create, tupe_transfer
@@ -104,14 +104,15 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
         ],
     },
     ("POST", "/api/v1/journals/{journal_id}/reverse"): lambda t: {},
+    ("POST", "/api/v1/employments/{employment_id}/p45"): lambda t: {},
 }
 
 
-# Documents the sample's state refuses with a reason (the constabulary's sample employment has not
-# left, and was not paid in the last tax year): an answer that is not 404 still proves the route
-# passed the partner rule.
+# Documents the sample's state refuses with a reason (the constabulary's sample employment has no
+# P45 issued — reading never issues one — and was not paid in the last tax year): an answer that
+# is not 404 still proves the route passed the partner rule.
 OWNER_REFUSALS: dict[str, int] = {
-    "/api/v1/employments/{employment_id}/p45.pdf": 422,
+    "/api/v1/employments/{employment_id}/p45.pdf": 409,
     "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
 }
 
@@ -206,6 +207,7 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
                 assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
                 assert response.json() == {"detail": "Not found."}
         assert AuditEvent.objects.for_partner(self.police).count() == events_before
+        assert P45Issue.objects.for_partner(self.police).count() == 0
 
     def test_the_same_routes_answer_for_the_owning_partners_admin(self) -> None:
         # Proves the 404s above come from the partner rule, not from broken routes.

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Role
-from joinedup.payroll.models import P45Issue
+from joinedup.payroll.models import P45Issue, Payslip
 from joinedup.payroll.tests.test_year_end import YearEndTestCase
 from joinedup.people.services import employment_end
 
@@ -15,45 +15,107 @@ class TestP45Api(YearEndTestCase):
             actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 5, 20), reason="Resigned"
         )
         self.approved(date(2026, 4, 24))
-        self.approved(date(2026, 5, 22))
+        self.may = self.approved(date(2026, 5, 22))
+        self.issue_url = f"/api/v1/employments/{self.council_emp.pk}/p45"
         self.url = f"/api/v1/employments/{self.council_emp.pk}/p45.pdf"
 
-    def test_a_payroll_officer_downloads_the_p45_and_it_is_issued_once(self) -> None:
+    def issued(self) -> int:
+        return P45Issue.objects.for_partner(self.council).count()
+
+    def events(self) -> int:
+        return AuditEvent.objects.for_partner(self.council).filter(action="payroll.p45_issued").count()
+
+    def test_a_payroll_officer_issues_the_p45_once_and_gets_its_figures(self) -> None:
         client = self.api(self.payroll_officer)
+        first = client.post(self.issue_url)
+        assert first.status_code == 201
+        body = dict(first.json())  # a copy: json() is cached on the response
+        issue = P45Issue.objects.for_partner(self.council).get()
+        # JSON carries the time to the millisecond.
+        issued_at = issue.issued_at.replace(microsecond=issue.issued_at.microsecond // 1000 * 1000)
+        assert datetime.fromisoformat(body.pop("issued_at")) == issued_at
+        may_slip = Payslip.objects.for_partner(self.council).get(run=self.may, employment=self.council_emp)
+        assert body.pop("payslip_id") == may_slip.pk
+        assert body == {
+            "employment_id": self.council_emp.pk,
+            "payroll_number": "WCC000001",
+            "name": "Ada Lovelace",
+            "tax_year": 2026,
+            "leaving_date": "2026-05-20",
+            "tax_code": "1257L",
+            "week1_month1": False,
+            "previous_pay": 0,
+            "previous_tax": 0,
+            "pay": 369330,
+            "tax": 31920,
+            "total_pay": 369330,
+            "total_tax": 31920,
+            "student_loan": 0,
+            "postgraduate_loan": 0,
+        }
+        again = client.post(self.issue_url)
+        assert again.status_code == 200
+        assert again.json() == first.json()
+        assert (self.issued(), self.events()) == (1, 1)
+
+    def test_downloading_before_the_p45_is_issued_answers_409_and_issues_nothing(self) -> None:
+        response = self.api(self.payroll_officer).get(self.url)
+        assert response.status_code == 409
+        assert response.json() == {
+            "detail": "The P45 of WCC000001 has not been issued yet: issue it first "
+            '("Issue P45" on the page of the pay run that made their final pay).'
+        }
+        assert (self.issued(), self.events()) == (0, 0)
+
+    def test_the_issued_p45_downloads_the_same_bytes_every_time_and_records_nothing(self) -> None:
+        client = self.api(self.payroll_officer)
+        client.post(self.issue_url)
         first = client.get(self.url)
         assert first.status_code == 200
         assert first["Content-Type"] == "application/pdf"
         assert first["Content-Disposition"] == 'attachment; filename="p45-WCC000001-2026-05-20.pdf"'
         assert first.content.startswith(b"%PDF")
-        assert client.get(self.url).content == first.content
-        assert P45Issue.objects.for_partner(self.council).count() == 1
-        assert AuditEvent.objects.for_partner(self.council).filter(action="payroll.p45_issued").count() == 1
+        assert self.api(self.payroll_approver).get(self.url).content == first.content
+        assert (self.issued(), self.events()) == (1, 1)
+
+    def test_someone_who_only_views_the_payroll_may_not_issue_and_nothing_is_recorded(self) -> None:
+        for user in (self.payroll_approver, self.ops_admin):
+            response = self.api(user).post(self.issue_url)
+            assert response.status_code == 403
+            assert response.json() == {
+                "detail": "You do not have permission to payroll.calculate for this partner."
+            }
+        assert (self.issued(), self.events()) == (0, 0)
 
     def test_a_colleague_employee_and_another_partners_officer_get_404_and_nothing_is_recorded(self) -> None:
         police_officer = self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)])
         events = AuditEvent.objects.for_partner(self.council).count()
         for user in (police_officer, self.council_employee, self.council_hr):
-            response = self.api(user).get(self.url)
-            assert response.status_code == 404
-            assert response.json() == {"detail": "Not found."}
-        assert P45Issue.objects.for_partner(self.council).count() == 0
+            for response in (self.api(user).post(self.issue_url), self.api(user).get(self.url)):
+                assert response.status_code == 404
+                assert response.json() == {"detail": "Not found."}
+        assert self.issued() == 0
         assert AuditEvent.objects.for_partner(self.council).count() == events
 
-    def test_the_leaver_downloads_their_own_once_issued(self) -> None:
+    def test_the_leaver_downloads_their_own_once_issued_and_cannot_issue_it(self) -> None:
         self.link(self.council_emp, self.council_employee)
         client = self.api(self.council_employee)
         assert client.get(self.url).status_code == 404
-        self.api(self.payroll_officer).get(self.url)
+        assert client.post(self.issue_url).status_code == 404
+        assert self.issued() == 0
+        self.api(self.payroll_officer).post(self.issue_url)
         assert client.get(self.url).status_code == 200
+        assert (self.issued(), self.events()) == (1, 1)
 
     def test_a_p45_for_someone_still_employed_is_refused_with_the_reason(self) -> None:
-        response = self.api(self.payroll_officer).get(
-            f"/api/v1/employments/{self.shared_person_council.pk}/p45.pdf"
+        response = self.api(self.payroll_officer).post(
+            f"/api/v1/employments/{self.shared_person_council.pk}/p45"
         )
         assert response.status_code == 422
         assert response.json()["errors"] == {
             "employment": ["WCC000002 has not left: a P45 is only for a leaver."]
         }
+        assert (self.issued(), self.events()) == (0, 0)
 
 
 class TestP60Api(YearEndTestCase):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.http import Http404
 
@@ -19,8 +19,10 @@ from joinedup.payroll.models import P45Issue, PayRun, Payslip, StarterYtd, Varia
 from joinedup.payroll.services import flag_accept, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.tests.test_pay_runs import PayrollTestCase
 from joinedup.payroll.year_end import (
+    P45NotIssued,
     SlipRow,
     is_final_period,
+    p45_employment,
     p45_for,
     p45_issue,
     p45_pdf_bytes,
@@ -170,7 +172,8 @@ class TestP45(YearEndTestCase):
         assert [(e.object_id, e.after["pay"], e.after["leaving_date"]) for e in events] == [
             (str(self.council_emp.pk), 369330, "2026-05-20")
         ]
-        again = p45_issue(actor=self.payroll_approver, employment=self.council_emp)
+        again = p45_issue(actor=self.payroll_officer, employment=self.council_emp)
+        assert (first.issued_now, again.issued_now) == (True, False)
         assert again.figures == first.figures
         assert again.issue.pk == first.issue.pk
         assert P45Issue.objects.for_partner(self.council).count() == 1
@@ -213,10 +216,42 @@ class TestP45(YearEndTestCase):
             p45_issue(actor=self.payroll_officer, employment=self.council_emp)
         assert P45Issue.objects.for_partner(self.council).count() == 0
 
+    def test_someone_who_only_views_the_payroll_may_not_issue_and_nothing_is_recorded(self) -> None:
+        self.leave_after_two_paid_months()
+        before = AuditEvent.objects.for_partner(self.council).count()
+        for viewer in (self.payroll_approver, self.ops_admin):
+            with pytest.raises(PermissionDenied) as refused:
+                p45_issue(actor=viewer, employment=self.council_emp)
+            assert str(refused.value) == "You do not have permission to payroll.calculate for this partner."
+        assert P45Issue.objects.for_partner(self.council).count() == 0
+        assert AuditEvent.objects.for_partner(self.council).count() == before
+
+    def test_reading_a_p45_before_it_is_issued_refuses_and_writes_nothing(self) -> None:
+        self.leave_after_two_paid_months()
+        before = AuditEvent.objects.for_partner(self.council).count()
+        with pytest.raises(
+            P45NotIssued, match="The P45 of WCC000001 has not been issued yet: issue it first"
+        ):
+            p45_for(self.payroll_officer, employment_id=self.council_emp.pk)
+        assert P45Issue.objects.for_partner(self.council).count() == 0
+        assert AuditEvent.objects.for_partner(self.council).count() == before
+
+    def test_reading_an_issued_p45_gives_the_same_figures_and_records_nothing(self) -> None:
+        self.leave_after_two_paid_months()
+        issued = p45_issue(actor=self.payroll_officer, employment=self.council_emp)
+        before = AuditEvent.objects.for_partner(self.council).count()
+        read = p45_for(self.payroll_approver, employment_id=self.council_emp.pk)
+        assert (read.issue.pk, read.figures, read.issued_now) == (issued.issue.pk, issued.figures, False)
+        assert p45_pdf_bytes(read, compress=False) == p45_pdf_bytes(issued, compress=False)
+        assert P45Issue.objects.for_partner(self.council).count() == 1
+        assert AuditEvent.objects.for_partner(self.council).count() == before
+
     def test_another_partners_officer_gets_404_and_nothing_is_recorded(self) -> None:
         self.leave_after_two_paid_months()
         police_officer = self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)])
         before = AuditEvent.objects.for_partner(self.council).count()
+        with pytest.raises(Http404):
+            p45_employment(police_officer, employment_id=self.council_emp.pk)
         with pytest.raises(Http404):
             p45_for(police_officer, employment_id=self.council_emp.pk)
         assert P45Issue.objects.for_partner(self.council).count() == 0
@@ -232,7 +267,7 @@ class TestP45(YearEndTestCase):
         with pytest.raises(Http404):
             p45_for(self.council_employee, employment_id=self.shared_person_council.pk)
 
-    def test_the_command_writes_the_p45_and_refuses_someone_still_employed(self) -> None:
+    def test_the_command_issues_and_writes_the_p45_and_refuses_someone_still_employed(self) -> None:
         self.leave_after_two_paid_months()
         out = io.StringIO()
         with tempfile.TemporaryDirectory() as folder:
@@ -258,7 +293,30 @@ class TestP45(YearEndTestCase):
         assert "P45 for WCC000001, left 20 May 2026; pay £3,693.30, tax £319.20" in " ".join(
             out.getvalue().split()
         )
+        issued = P45Issue.objects.for_partner(self.council).get()
+        assert (issued.employment_id, issued.issued_by) == (self.council_emp.pk, self.payroll_officer)
         assert AuditEvent.objects.for_partner(self.council).filter(action="payroll.p45_issued").count() == 1
+
+    def test_the_command_refuses_someone_who_only_views_the_payroll(self) -> None:
+        self.leave_after_two_paid_months()
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "p45.pdf"
+            with pytest.raises(CommandError) as refused:
+                call_command(
+                    "payroll",
+                    "p45",
+                    "--partner",
+                    "WCC",
+                    "--payroll-number",
+                    "WCC000001",
+                    "-o",
+                    str(target),
+                    "--as",
+                    "payroll.approver",
+                )
+            assert not target.exists()
+        assert str(refused.value) == "You do not have permission to payroll.calculate for this partner."
+        assert P45Issue.objects.for_partner(self.council).count() == 0
 
     def test_a_leaver_has_no_p60_and_a_preview_before_month_12_says_so(self) -> None:
         self.leave_after_two_paid_months()
