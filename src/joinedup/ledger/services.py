@@ -323,7 +323,7 @@ def _existing(partner: Partner, key: str) -> Journal | None:
     return Journal.objects.for_partner(partner).filter(idempotency_key=key).first()
 
 
-def post_for_source(
+def _post(
     *,
     actor: Any,
     partner: Partner,
@@ -336,8 +336,7 @@ def post_for_source(
     reverses: Journal | None = None,
 ) -> tuple[Journal, bool]:
     """Validate and write one journal; ``(journal, False)`` when the key was already posted.
-    For services that post on behalf of a source (a manual journal, a pay run, a recharge run):
-    each authorises its own actor and records its own audit event, in its own transaction."""
+    Callers authorise and record the audit event."""
     key = idempotency_key.strip()
     errors = _Errors()
     if not key:
@@ -383,7 +382,7 @@ def post_for_source(
     return journal, True
 
 
-def journal_summary(journal: Journal, lines: Sequence[LineInput]) -> dict[str, Any]:
+def _journal_summary(journal: Journal, lines: Sequence[LineInput]) -> dict[str, Any]:
     return {
         "date": journal.date,
         "period": str(journal.period),
@@ -415,7 +414,7 @@ def journal_post(
     taken to be new (a manual journal typed in)."""
     authorise(actor, "ledger.post", partner)
     key = f"manual:{uuid.uuid4()}" if idempotency_key is None else idempotency_key
-    journal, created = post_for_source(
+    journal, created = _post(
         actor=actor,
         partner=partner,
         on=date,
@@ -431,7 +430,47 @@ def journal_post(
             partner=partner,
             action="journal.posted",
             target=journal,
-            after=journal_summary(journal, lines),
+            after=_journal_summary(journal, lines),
+        )
+    return journal
+
+
+def post_source_journal(
+    *,
+    actor: Any,
+    partner: Partner,
+    on: date,
+    lines: Sequence[LineInput],
+    description: str,
+    source: str,
+    idempotency_key: str,
+    source_ref: str,
+    audit: dict[str, Any],
+) -> Journal:
+    """Post one journal for a source that posts to several partners' ledgers (a pay run, a
+    recharge run), inside the caller's transaction and authorisation: problems are named by the
+    partner they belong to (``WCC.lines``), and a journal posted now — not one its key found —
+    gets its audit event, with ``audit`` added to the summary."""
+    try:
+        journal, created = _post(
+            actor=actor,
+            partner=partner,
+            on=on,
+            lines=lines,
+            description=description,
+            source=source,
+            idempotency_key=idempotency_key,
+            source_ref=source_ref,
+        )
+    except ValidationError as exc:
+        raise ValidationError({f"{partner.code}.{f}": m for f, m in exc.message_dict.items()}) from exc
+    if created:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="journal.posted",
+            target=journal,
+            after={**_journal_summary(journal, lines), **audit},
         )
     return journal
 
@@ -468,7 +507,7 @@ def journal_reverse(
     authorise(actor, "ledger.post", partner)
     journal = Journal.objects.for_partner(partner).get(pk=journal.pk)
     lines = _as_inputs(journal, swap=True)
-    reversal, created = post_for_source(
+    reversal, created = _post(
         actor=actor,
         partner=partner,
         on=date or journal.date,
@@ -485,7 +524,7 @@ def journal_reverse(
             partner=partner,
             action="journal.reversed",
             target=reversal,
-            after={**journal_summary(reversal, lines), "reverses": journal.pk},
+            after={**_journal_summary(reversal, lines), "reverses": journal.pk},
         )
     return reversal
 
@@ -668,26 +707,16 @@ def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
             )
             for ln in own
         ]
-        try:
-            journal, created = post_for_source(
-                actor=actor,
-                partner=partner,
-                on=run.pay_date,
-                lines=inputs,
-                description=f"Payroll: {run}"[:200],
-                source=JournalSource.PAYROLL_RUN,
-                idempotency_key=key,
-                source_ref=str(run.pk),
-            )
-        except ValidationError as exc:
-            raise ValidationError({f"{code}.{f}": m for f, m in exc.message_dict.items()}) from exc
-        if created:
-            record_event(
-                actor=actor,
-                partner=partner,
-                action="journal.posted",
-                target=journal,
-                after={**journal_summary(journal, inputs), "pay_run": run.pk, "employer": run.partner_id},
-            )
+        journal = post_source_journal(
+            actor=actor,
+            partner=partner,
+            on=run.pay_date,
+            lines=inputs,
+            description=f"Payroll: {run}"[:200],
+            source=JournalSource.PAYROLL_RUN,
+            idempotency_key=key,
+            source_ref=str(run.pk),
+            audit={"pay_run": run.pk, "employer": run.partner_id},
+        )
         journals.append(journal)
     return journals

@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from joinedup.core import tabular
 from joinedup.core.money import gbp
-from joinedup.payroll.outputs.pdf import ACCENT, BAND, INK, MUTED, PAGE_WIDTH, RULE, printable
+from joinedup.payroll.outputs.pdf import ACCENT, BAND, INK, MUTED, PAGE_WIDTH, RULE, printable, render_pdf
 from joinedup.recharges.selectors import STATEMENT_HEADER, Statement, statement_rows
 
 _BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5, textColor=INK)
@@ -61,22 +60,7 @@ def _table(rows: list[list[str]], widths: list[float], right_from: int) -> Table
 
 def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     partner = statement.partner
-    buffer = io.BytesIO()
     title = f"Statement of charges: {partner.name}, {statement.month:%B %Y}"
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        author="joinedup",
-        creator="joinedup",
-        subject=title,
-        invariant=1,
-        pageCompression=1 if compress else 0,
-    )
     rows = [["Service", "Driver", "Quantity", "Rate", "Amount"]]
     for line in statement.lines:
         rows.append(
@@ -122,5 +106,4 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
             _SMALL,
         ),
     ]
-    document.build(flowables)
-    return buffer.getvalue()
+    return render_pdf(flowables, title=title, author="joinedup", compress=compress)

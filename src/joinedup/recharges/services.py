@@ -39,7 +39,7 @@ from joinedup.ledger.models import (
     JournalSource,
     Period,
 )
-from joinedup.ledger.services import LineInput, journal_summary, post_for_source
+from joinedup.ledger.services import LineInput, post_source_journal
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.engine.money import round_nearest_penny_half_up
@@ -588,27 +588,17 @@ def _post_pair(
         (charged, charged_lines, [CREDITOR, cost], in_centre),
     ):
         _ensure_ledger_objects(partner, accounts, [centre])
-        try:
-            journal, created = post_for_source(
-                actor=actor,
-                partner=partner,
-                on=on,
-                lines=inputs,
-                description=f"{description}: {charger.code} to {charged.code}",
-                source=JournalSource.RECHARGE_RUN,
-                idempotency_key=key,
-                source_ref=str(run.pk),
-            )
-        except ValidationError as exc:
-            raise ValidationError({f"{partner.code}.{f}": m for f, m in exc.message_dict.items()}) from exc
-        if created:
-            record_event(
-                actor=actor,
-                partner=partner,
-                action="journal.posted",
-                target=journal,
-                after={**journal_summary(journal, inputs), "recharge_run": run.pk},
-            )
+        journal = post_source_journal(
+            actor=actor,
+            partner=partner,
+            on=on,
+            lines=inputs,
+            description=f"{description}: {charger.code} to {charged.code}",
+            source=JournalSource.RECHARGE_RUN,
+            idempotency_key=key,
+            source_ref=str(run.pk),
+            audit={"recharge_run": run.pk},
+        )
         journals.append(journal)
     return journals
 

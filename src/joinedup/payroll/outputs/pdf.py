@@ -80,7 +80,8 @@ def _sort_code(code: str) -> str:
     return f"{digits[0:2]}-{digits[2:4]}-{digits[4:6]}" if len(digits) == 6 else code
 
 
-def _render(flowables: list[Flowable], *, title: str, author: str, compress: bool) -> bytes:
+def render_pdf(flowables: list[Flowable], *, title: str, author: str, compress: bool) -> bytes:
+    """A4 in the house margins, invariant (the same content gives the same bytes)."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -403,7 +404,7 @@ def payslip_pdf(
             _SMALL,
         ),
     ]
-    return _render(
+    return render_pdf(
         story,
         title=f"Payslip {employee.payroll_id} {period.pay_date.isoformat()}",
         author=employer.name,
@@ -490,7 +491,7 @@ def p45_pdf(
             _SMALL,
         ),
     ]
-    return _render(story, title=f"P45 {employee.payroll_id}", author=employer.name, compress=compress)
+    return render_pdf(story, title=f"P45 {employee.payroll_id}", author=employer.name, compress=compress)
 
 
 # --- P60 -------------------------------------------------------------------------------------------
@@ -598,4 +599,5 @@ def p60_pdf(
             _SMALL,
         ),
     ]
-    return _render(story, title=f"P60 {employee.payroll_id} {year}", author=employer.name, compress=compress)
+    title = f"P60 {employee.payroll_id} {year}"
+    return render_pdf(story, title=title, author=employer.name, compress=compress)
