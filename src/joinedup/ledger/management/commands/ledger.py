@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Sum
@@ -25,6 +24,7 @@ from joinedup.core import tabular
 from joinedup.core.money import gbp
 from joinedup.ledger import imports, reports, selectors, services
 from joinedup.ledger.models import JournalLine
+from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 
 # (name, help, add its arguments, name of the method that runs it)
@@ -88,14 +88,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         method = next(m for name, _, _, m in self.subcommands if name == action)
-        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {options['partner']!r}.")
-        actor = None
-        if options.get("actor"):
-            actor = get_user_model().objects.filter(username=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user {options['actor']!r}.")
+        partner = partner_by_code(options["partner"])
+        actor = acting_user(options.get("actor"))
         try:
             getattr(self, method)(actor, partner, options)
         except ValidationError as exc:

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -15,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from joinedup.core.money import gbp
 from joinedup.ledger.services import post_payroll_run
+from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import year_end
@@ -135,18 +135,10 @@ class Command(BaseCommand):
         )
 
     def _partner(self, options: dict[str, Any]) -> Partner:
-        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {options['partner']!r}.")
-        return partner
+        return partner_by_code(options["partner"])
 
     def _actor(self, options: dict[str, Any]) -> Any:
-        if not options["actor"]:
-            return None
-        actor = get_user_model().objects.filter(username=options["actor"]).first()
-        if actor is None:
-            raise CommandError(f"No user {options['actor']!r}.")
-        return actor
+        return acting_user(options["actor"])
 
     def _p45(self, console: Console, actor: Any, partner: Partner, options: dict[str, Any]) -> None:
         employment = (
@@ -220,9 +212,7 @@ class Command(BaseCommand):
             return payrun_calculate(actor=actor, run=run, progress=progress, batch_size=max(batch_size, 1))
 
     def _journal(self, options: dict[str, Any]) -> None:
-        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {options['partner']!r}.")
+        partner = self._partner(options)
         options = {**options, "actor": None}
         run = self._find_or_create("journal", None, partner, options)
         out = io.StringIO()
@@ -233,9 +223,7 @@ class Command(BaseCommand):
             self.stdout.write(out.getvalue(), ending="")
 
     def _fps(self, options: dict[str, Any]) -> None:
-        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {options['partner']!r}.")
+        partner = self._partner(options)
         run = self._find_or_create("fps", None, partner, {**options, "actor": None})
         try:
             xml = fps_for_run(run)

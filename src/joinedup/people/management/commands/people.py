@@ -3,12 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from joinedup.core import tabular
-from joinedup.partnership.models import Partner
+from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, POST_COLUMNS, import_employments, import_posts
 
 KINDS = {"employments": EMPLOYMENT_COLUMNS, "posts": POST_COLUMNS}
@@ -38,14 +37,8 @@ class Command(BaseCommand):
             output.write_bytes(tabular.template(KINDS[options["kind"]], fmt))
             console.print(f"Wrote {output}")
             return
-        partner = Partner.objects.filter(code__iexact=options["partner"]).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {options['partner']!r}.")
-        actor = None
-        if options["actor"]:
-            actor = get_user_model().objects.filter(username=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user {options['actor']!r}.")
+        partner = partner_by_code(options["partner"])
+        actor = acting_user(options["actor"])
         path = Path(options["file"])
         try:
             data = path.read_bytes()

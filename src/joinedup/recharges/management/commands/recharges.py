@@ -15,7 +15,6 @@ import datetime as dt
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
@@ -24,6 +23,7 @@ from rich.table import Table
 
 from joinedup.core import tabular
 from joinedup.core.money import gbp
+from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 from joinedup.recharges import outputs, selectors, services, transparency
 
@@ -63,11 +63,7 @@ class Command(BaseCommand):
             cmd.add_argument("--as", dest="actor", help="Username acting (default: the system).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        actor = None
-        if options.get("actor"):
-            actor = get_user_model().objects.filter(username=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user {options['actor']!r}.")
+        actor = acting_user(options.get("actor"))
         try:
             getattr(self, f"_{action}")(actor, options)
         except ValidationError as exc:
@@ -81,10 +77,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _partner(code: str) -> Partner:
-        partner = Partner.objects.filter(code__iexact=code).first()
-        if partner is None:
-            raise CommandError(f"No partner with code {code!r}.")
-        return partner
+        return partner_by_code(code)
 
     def _run(self, actor: Any, options: dict[str, Any]) -> None:
         run = services.recharge_run(actor=actor, month=options["month"])
