@@ -122,8 +122,8 @@ def payrun_calculate(
             slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
     problems: dict[int, list[tuple[str, str]]] = {}
     hours: dict[int, Decimal] = {}
-    # Each batch is written in its own transaction with the run's progress; on PostgreSQL the
-    # writing overlaps the next batch's calculation (see payroll.writer).
+    # Each batch is written in its own transaction and then counted in the run's progress; on
+    # PostgreSQL the writing overlaps the next batch's calculation (see payroll.writer).
     with fewer_collections(), BatchWriter(run, progress=progress) as writer:
         for start in range(0, len(employments), batch_size):
             chunk = employments[start : start + batch_size]

@@ -91,10 +91,6 @@ class BatchWriter:
         if raise_error:
             self._raise_if_failed()
 
-    @property
-    def written(self) -> int:
-        return self._written
-
     def _count(self, n: int) -> None:
         PayRun.objects.for_partner(self.run.partner_id).filter(pk=self.run.pk).update(
             progress_done=F("progress_done") + n
