@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from joinedup.demo import SEEDER
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import FlagStatus, VarianceFlag
@@ -54,7 +55,7 @@ def seed_demo_month(
 ) -> None:
     officer, approver = users["payroll.officer"], users["payroll.approver"]
     for partner in partners.values():
-        ledger_setup_partner(actor=None, partner=partner, year=DEMO_PAY_DATE.year)
+        ledger_setup_partner(actor=SEEDER, partner=partner, year=DEMO_PAY_DATE.year)
     for code in sorted(partners):
         partner = partners[code]
         run = payrun_create(actor=officer, partner=partner, frequency="monthly", pay_date=DEMO_PAY_DATE)

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from joinedup.demo import SEEDER
 from joinedup.partnership.models import Partner
 from joinedup.people.imports import import_employments, import_posts
 from joinedup.people.models import Employment, PayPoint
@@ -131,7 +132,7 @@ def seed_people(
     shares: dict[str, float],
     actor: Any,
 ) -> None:
-    report = schemes_sync(actor=None)
+    report = schemes_sync(actor=SEEDER)
     say(f"Schemes: {report.schemes_created} loaded, {report.rates_created} dated pay rates")
     rng = random.Random(2026)  # noqa: S311 — repeatable demo data, not security
     counter = iter(range(1, 10_000_000))

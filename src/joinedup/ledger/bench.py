@@ -39,11 +39,14 @@ from joinedup.ledger.models import (
     Period,
 )
 from joinedup.ledger.services import ledger_setup_partner
+from joinedup.partnership.actors import SystemActor
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 from joinedup.people.bench import SEED, _conditions, _database_label, bench_stamp
 
+# Who the audit trail says seeded and ran the benchmark.
+BENCH = SystemActor(reason="joinedup bench ledger")
 YEAR = 2026
 LINES_PER_JOURNAL = 50  # 49 spending or income lines and the bank line that balances them
 JOURNALS_PER_TRANSACTION = 2_000  # bounds the deferred balance checks queued at each commit
@@ -127,11 +130,15 @@ def seed_ledger(
     code = partner_code or f"BENCH{stamp}"
     if Partner.objects.filter(code=code).exists():
         raise ValueError(f"A partner with code {code} already exists: choose a fresh code.")
-    partner = partner_create(actor=None, name=f"Benchmark ledger {code}", code=code, kind=PartnerKind.COUNCIL)
-    user = user_create(actor=None, username=f"bench.finance.{code.lower()}", password=None, full_name="Bench")
-    membership_grant(actor=None, user=user, partner=partner, role=Role.FINANCE_OFFICER)
+    partner = partner_create(
+        actor=BENCH, name=f"Benchmark ledger {code}", code=code, kind=PartnerKind.COUNCIL
+    )
+    user = user_create(
+        actor=BENCH, username=f"bench.finance.{code.lower()}", password=None, full_name="Bench"
+    )
+    membership_grant(actor=BENCH, user=user, partner=partner, role=Role.FINANCE_OFFICER)
     say("Setting up the chart and the year")
-    ledger_setup_partner(actor=None, partner=partner, year=YEAR)
+    ledger_setup_partner(actor=BENCH, partner=partner, year=YEAR)
     teams = _cost_centre_tree(partner)
     periods = list(Period.objects.for_partner(partner).filter(year__start_year=YEAR).order_by("number"))
     accounts = list(Account.objects.for_partner(partner).order_by("code"))

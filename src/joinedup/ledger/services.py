@@ -32,6 +32,7 @@ from joinedup.ledger.models import (
     Period,
     PeriodStatus,
 )
+from joinedup.partnership.actors import user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.journal import build_journal, partners_charged
@@ -369,7 +370,7 @@ def _post(
                 idempotency_key=key,
                 description=description.strip(),
                 reverses=reverses,
-                posted_by=actor,
+                posted_by=user_of(actor),
             )
             for row in rows:
                 row.journal = journal
@@ -541,7 +542,7 @@ def period_close(*, actor: Any, period: Period) -> Period:
         raise ValidationError({"period": f"{period} is already closed."})
     period.status = PeriodStatus.CLOSED
     period.closed_at = timezone.now()
-    period.closed_by = actor
+    period.closed_by = user_of(actor)
     period.save(update_fields=["status", "closed_at", "closed_by"])
     record_event(
         actor=actor,
@@ -585,13 +586,13 @@ def budget_set(
             account=account,
             period=period,
             amount=amount,
-            updated_by=actor,
+            updated_by=user_of(actor),
         )
     else:
         budget = existing
         budget.amount = amount
         budget.updated_at = timezone.now()
-        budget.updated_by = actor
+        budget.updated_by = user_of(actor)
         budget.save(update_fields=["amount", "updated_at", "updated_by"])
     record_event(
         actor=actor,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.bulk import fewer_collections
+from joinedup.partnership.actors import is_system, user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
@@ -84,7 +85,7 @@ def payrun_create(
                 period_start=period.start,
                 period_end=period.end,
                 kind=kind,
-                created_by=actor,
+                created_by=user_of(actor),
             )
     except IntegrityError as exc:  # a concurrent request created the same run first
         raise ValidationError({"pay_date": "A run for this period was created just now."}) from exc
@@ -109,7 +110,7 @@ def payrun_calculate(
             )
         employments = calculation.employments_in_run(run)
         run.status = RunStatus.CALCULATING
-        run.calculated_by = actor
+        run.calculated_by = user_of(actor)
         run.progress_done = 0
         run.progress_total = len(employments)
         run.save(update_fields=["status", "calculated_by", "progress_done", "progress_total"])
@@ -160,7 +161,12 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
         raise ValidationError({"status": f"A run that is {run.get_status_display().lower()} cannot change."})
     from joinedup.payroll.tasks import calculate_pay_run
 
-    actor_id = getattr(actor, "pk", None)
+    # The worker acts as whoever asked: the user, or the same system reason and operator.
+    requester = (
+        {"actor_id": None, "system_reason": actor.reason, "operator": actor.operator}
+        if is_system(actor)
+        else {"actor_id": actor.pk}
+    )
     record_event(
         actor=actor,
         partner=run.partner_id,
@@ -168,7 +174,7 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
         target=run,
         after=_run_summary(run),
     )
-    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, actor_id))
+    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, **requester))
     return run
 
 
@@ -197,7 +203,7 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     if open_flags:
         raise ValidationError({"flags": f"{open_flags} flagged item(s) must be accepted or fixed first."})
     run.status = RunStatus.APPROVED
-    run.approved_by = actor
+    run.approved_by = user_of(actor)
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     # Approval posts the payroll journal to each charged partner's ledger in the same
@@ -257,7 +263,7 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
         raise ValidationError({"status": "This flag is already decided."})
     flag.status = FlagStatus.ACCEPTED
     flag.note = note.strip()
-    flag.decided_by = actor
+    flag.decided_by = user_of(actor)
     flag.decided_at = timezone.now()
     flag.save(update_fields=["status", "note", "decided_by", "decided_at"])
     record_event(
@@ -273,7 +279,7 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
 def _holds(actor: Any, permission: str, partner_id: int) -> bool:
     from joinedup.partnership.permissions import has_permission
 
-    return actor is None or has_permission(actor, permission, partner_id)
+    return has_permission(actor, permission, partner_id)
 
 
 def as_pounds(pence: int) -> Decimal:

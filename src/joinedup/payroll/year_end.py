@@ -21,6 +21,7 @@ from django.db.models import Sum
 from django.http import Http404
 
 from joinedup.audit.services import record_event
+from joinedup.partnership.actors import user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.payroll.documents import employer_record, ni_bands, payment_record, period_record
@@ -359,7 +360,7 @@ def p45_issue(*, actor: Any, employment: Employment) -> P45:
                 tax_year=slip.run.tax_year,
                 payslip=slip,
                 leaving_date=leaving_date,
-                issued_by=actor,
+                issued_by=user_of(actor),
             )
     except IntegrityError:
         # Issued by someone else a moment ago: theirs is the P45.

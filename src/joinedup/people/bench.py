@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.core import tabular
+from joinedup.partnership.actors import SystemActor
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
 from joinedup.partnership.services import membership_grant, partner_create, user_create
@@ -39,6 +40,8 @@ from joinedup.people.models import Employment, PayPoint, Person, Post, TermsSche
 from joinedup.people.schemes_sync import schemes_sync
 from joinedup.people.selectors import people_search
 
+# Who the audit trail says seeded and ran the benchmark.
+BENCH = SystemActor(reason="joinedup bench people")
 SEED = 20260401
 # The day the generated data is "as at": start dates fall before it.
 AS_AT = date(2026, 11, 1)
@@ -355,7 +358,7 @@ def bench_stamp() -> str:
 def bench_partner(stamp: str, force: Workforce, letter: str = "") -> Partner:
     code = f"BENCH{stamp}{letter}"
     return partner_create(
-        actor=None,
+        actor=BENCH,
         name=f"Benchmark {force.label} {letter or 'A'} {stamp}",
         code=code,
         kind=force.kind,
@@ -407,7 +410,7 @@ def make_posts(partner: Partner, force: Workforce, count: int, rng: random.Rando
     ]
     text = io.StringIO()
     tabular.write_csv(rows, header, text)
-    report = import_posts(actor=None, partner=partner, source=text.getvalue().encode(), filename="posts.csv")
+    report = import_posts(actor=BENCH, partner=partner, source=text.getvalue().encode(), filename="posts.csv")
     _check(report)
     return [str(row[0]) for row in rows]
 
@@ -502,7 +505,7 @@ def run_import_benchmark(
     tell = say or (lambda _: None)
     tell("Setting up a partner, schemes and posts")
     started = time.perf_counter()
-    schemes_sync(actor=None)
+    schemes_sync(actor=BENCH)
     force = COUNCIL
     partner = bench_partner(bench_stamp(), force)
     rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
@@ -532,7 +535,7 @@ def run_import_benchmark(
     load = os.getloadavg()[0]
     began = time.perf_counter()
     report = import_employments(
-        actor=None, partner=partner, source=data, filename=f"bench-employments.{fmt}", progress=stamp
+        actor=BENCH, partner=partner, source=data, filename=f"bench-employments.{fmt}", progress=stamp
     )
     ended = time.perf_counter()
     _check(report)
@@ -613,7 +616,7 @@ def seed_search_population(
     if people < 1 or not 1 <= partners <= len(SEARCH_WORKFORCES):
         raise ValueError(f"people must be at least 1 and partners 1 to {len(SEARCH_WORKFORCES)}.")
     started = time.perf_counter()
-    schemes_sync(actor=None)
+    schemes_sync(actor=BENCH)
     stamp = bench_stamp()
     rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
     forces = SEARCH_WORKFORCES[:partners]
@@ -650,7 +653,7 @@ def seed_search_population(
         for start in range(0, len(table), chunk):
             part = table[start : start + chunk]
             report = import_employments(
-                actor=None,
+                actor=BENCH,
                 partner=partner,
                 source=encode(part, "csv"),
                 filename=f"{partner.code}-{start}.csv",
@@ -658,9 +661,9 @@ def seed_search_population(
             _check(report)
             done += len(part)
             progress(f"Importing employments ({partner.code})", done, rows)
-    user = user_create(actor=None, username=f"bench.search.{stamp}", password=None)
+    user = user_create(actor=BENCH, username=f"bench.search.{stamp}", password=None)
     for partner in made:
-        membership_grant(actor=None, user=user, partner=partner, role=Role.HR_OFFICER)
+        membership_grant(actor=BENCH, user=user, partner=partner, role=Role.HR_OFFICER)
     result = SearchSeed(stamp, made, user, people=people, employments=rows)
     result.analyzed = analyze()
     result.seconds = time.perf_counter() - started

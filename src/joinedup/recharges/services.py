@@ -40,6 +40,7 @@ from joinedup.ledger.models import (
     Period,
 )
 from joinedup.ledger.services import LineInput, post_source_journal
+from joinedup.partnership.actors import user_of
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.engine.money import round_nearest_penny_half_up
@@ -204,7 +205,7 @@ def agreement_add(
         effective_from=effective_from,
         effective_to=effective_to,
         note=note.strip()[:200],
-        created_by=actor,
+        created_by=user_of(actor),
     )
     record_event(
         actor=actor,
@@ -644,7 +645,7 @@ def recharge_run(*, actor: Any, month: date | str, provider: Partner | None = No
         return existing
     planned = plan_pools(provider, start) + plan_secondments(start)
     run = RechargeRun.objects.create(
-        partner=provider, month=start, total=sum(p.amount for p in planned), created_by=actor
+        partner=provider, month=start, total=sum(p.amount for p in planned), created_by=user_of(actor)
     )
     RechargeLine.objects.bulk_create(
         [

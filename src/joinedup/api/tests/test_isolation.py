@@ -21,7 +21,7 @@ from joinedup.people.services import absence_request, secondment_create, tupe_tr
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
-from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.base import FIXTURES, PartnerTestCase
 from joinedup.testing.people import PeopleTestCase
 
 # For each path parameter: how to find an object of the *constabulary* to ask for.
@@ -163,9 +163,9 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             employments=[cls.shared_person_police],
         ).transfer
         cls.police_run = payrun_calculate(
-            actor=None,
+            actor=FIXTURES,
             run=payrun_create(
-                actor=None, partner=cls.police, frequency="monthly", pay_date=date(2026, 11, 25)
+                actor=FIXTURES, partner=cls.police, frequency="monthly", pay_date=date(2026, 11, 25)
             ),
         )
         cls.police_flag = VarianceFlag.objects.create(
@@ -175,9 +175,9 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             kind="net_change",
             detail="test",
         )
-        ledger_setup_partner(actor=None, partner=cls.police, year=2026)
+        ledger_setup_partner(actor=FIXTURES, partner=cls.police, year=2026)
         cls.police_journal = journal_post(
-            actor=None,
+            actor=FIXTURES,
             partner=cls.police,
             date=date(2026, 5, 15),
             lines=[

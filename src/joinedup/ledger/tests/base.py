@@ -10,6 +10,7 @@ from typing import Any
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.partnership.models import Partner, Role
+from joinedup.testing.base import FIXTURES
 from joinedup.testing.people import PeopleTestCase
 
 YEAR = 2026
@@ -29,7 +30,7 @@ class LedgerTestCase(PeopleTestCase):
         cls.council_viewer = cls.make_user("council.viewer", [(cls.council, Role.VIEWER)])
         ledger_setup_partner(actor=cls.council_finance, partner=cls.council, year=YEAR)
         ledger_setup_partner(actor=cls.police_finance, partner=cls.police, year=YEAR)
-        ledger_setup_partner(actor=None, partner=cls.fire, year=YEAR)
+        ledger_setup_partner(actor=FIXTURES, partner=cls.fire, year=YEAR)
 
     def post(
         self,

@@ -15,6 +15,7 @@ from joinedup.ledger.services import ledger_setup_partner
 from joinedup.ledger.tests.base import LedgerTestCase
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
+from joinedup.testing.base import FIXTURES
 
 ON = date(2026, 5, 15)
 NEEDS_POSTGRESQL = "the ledger's database guards exist on PostgreSQL only"
@@ -111,8 +112,10 @@ class TestGuardsAtCommit(TransactionTestCase):
     def setUp(self) -> None:
         if connection.vendor != "postgresql":
             pytest.skip(NEEDS_POSTGRESQL)
-        self.partner = partner_create(actor=None, name="Test Council", code="TC", kind=PartnerKind.COUNCIL)
-        ledger_setup_partner(actor=None, partner=self.partner, year=2026)
+        self.partner = partner_create(
+            actor=FIXTURES, name="Test Council", code="TC", kind=PartnerKind.COUNCIL
+        )
+        ledger_setup_partner(actor=FIXTURES, partner=self.partner, year=2026)
 
     def counts(self) -> tuple[int, int]:
         return (

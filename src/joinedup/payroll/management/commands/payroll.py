@@ -98,7 +98,7 @@ class Command(BaseCommand):
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         partner = self._partner(options)
-        actor = self._actor(options)
+        actor = self._actor(options, action)
         if action in ("p45", "p60"):
             try:
                 (self._p45 if action == "p45" else self._p60)(console, actor, partner, options)
@@ -137,8 +137,8 @@ class Command(BaseCommand):
     def _partner(self, options: dict[str, Any]) -> Partner:
         return partner_by_code(options["partner"])
 
-    def _actor(self, options: dict[str, Any]) -> Any:
-        return acting_user(options["actor"])
+    def _actor(self, options: dict[str, Any], action: str = "") -> Any:
+        return acting_user(options["actor"], command=f"payroll {action}".strip())
 
     def _p45(self, console: Console, actor: Any, partner: Partner, options: dict[str, Any]) -> None:
         employment = (
