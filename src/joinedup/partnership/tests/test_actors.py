@@ -86,7 +86,9 @@ class TestSystemActor(PartnerTestCase):
         )
 
     def test_a_long_reason_is_cut_to_the_label_column_and_the_chain_still_verifies(self) -> None:
-        record_event(actor=SystemActor(reason="x" * 300, operator="root"), partner=self.fire, action="test.long")
+        record_event(
+            actor=SystemActor(reason="x" * 300, operator="root"), partner=self.fire, action="test.long"
+        )
         event = AuditEvent.objects.for_partner(self.fire).get(action="test.long")
         assert len(event.actor_label) == 150
         assert event.actor_label.startswith("system (operator root): xxx")

@@ -24,9 +24,7 @@ class TestWhoCalculated(PayrollTestCase):
     def test_a_cli_run_without_as_records_the_os_user_and_the_command(self) -> None:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(cli.getpass, "getuser", lambda: "ops-on-call")
-            call_command(
-                "payroll", "run", "--partner", "WCC", "--pay-date", "2026-11-25", stdout=StringIO()
-            )
+            call_command("payroll", "run", "--partner", "WCC", "--pay-date", "2026-11-25", stdout=StringIO())
         run = PayRun.objects.for_partner(self.council).get()
         assert (run.status, run.created_by, run.calculated_by) == (RunStatus.CALCULATED, None, None)
         label = "system (operator ops-on-call): joinedup payroll run"
