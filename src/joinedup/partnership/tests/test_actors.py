@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import UTC, datetime
 
 import pytest
@@ -137,7 +138,7 @@ class TestOldEventsStillVerify(PartnerTestCase):
 class TestCommandsWithoutAs(PartnerTestCase):
     def test_without_as_the_system_acts_for_the_os_user_running_the_command(self) -> None:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(cli.getpass, "getuser", lambda: "ops-on-call")
+            patch.setattr(getpass, "getuser", lambda: "ops-on-call")
             actor = cli.acting_user(None, command="payroll run")
         assert actor == SystemActor(reason="joinedup payroll run", operator="ops-on-call")
 
@@ -146,7 +147,7 @@ class TestCommandsWithoutAs(PartnerTestCase):
             raise OSError("No username set in the environment")
 
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(cli.getpass, "getuser", no_login)
+            patch.setattr(getpass, "getuser", no_login)
             actor = cli.acting_user("", command="ledger close")
         assert actor.label == "system: joinedup ledger close"
 

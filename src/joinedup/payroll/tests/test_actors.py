@@ -3,13 +3,13 @@ the work), or the system for the OS user who ran `joinedup payroll run` without 
 
 from __future__ import annotations
 
+import getpass
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from joinedup.audit.models import AuditEvent
-from joinedup.partnership import cli
 from joinedup.partnership.actors import SystemActor
 from joinedup.payroll.models import PayRun, RunStatus
 from joinedup.payroll.services import payrun_create, payrun_request_calculation
@@ -23,7 +23,7 @@ class TestWhoCalculated(PayrollTestCase):
 
     def test_a_cli_run_without_as_records_the_os_user_and_the_command(self) -> None:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(cli.getpass, "getuser", lambda: "ops-on-call")
+            patch.setattr(getpass, "getuser", lambda: "ops-on-call")
             call_command("payroll", "run", "--partner", "WCC", "--pay-date", "2026-11-25", stdout=StringIO())
         run = PayRun.objects.for_partner(self.council).get()
         assert (run.status, run.created_by, run.calculated_by) == (RunStatus.CALCULATED, None, None)
