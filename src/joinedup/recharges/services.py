@@ -274,7 +274,7 @@ def _save_reading(
         charged_partner=partner,
         driver=driver,
         month=month,
-        defaults={"quantity": quantity, "source": source, "recorded_by": actor},
+        defaults={"quantity": quantity, "source": source, "recorded_by": user_of(actor)},
     )
     return reading
 
