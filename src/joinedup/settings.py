@@ -102,7 +102,8 @@ WSGI_APPLICATION = "joinedup.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each web/<domain> package keeps its pages' templates beside its views.
+        "DIRS": sorted((BASE_DIR / "web").glob("*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
