@@ -42,6 +42,7 @@ from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
 from joinedup.partnership.services import membership_grant, partner_create, user_create
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.people.bench import SEED, _conditions, _database_label, bench_stamp
 
 YEAR = 2026
@@ -131,7 +132,9 @@ def seed_ledger(
     user = user_create(actor=None, username=f"bench.finance.{code.lower()}", password=None, full_name="Bench")
     membership_grant(actor=None, user=user, partner=partner, role=Role.FINANCE_OFFICER)
     say("Setting up the chart and the year")
-    ledger_setup_partner(actor=None, partner=partner, year=YEAR)
+    ledger_setup_partner(
+        actor=None, partner=partner, year=YEAR, cost_centres=establishment_cost_centres(partner)
+    )
     teams = _cost_centre_tree(partner)
     periods = list(Period.objects.for_partner(partner).filter(year__start_year=YEAR).order_by("number"))
     accounts = list(Account.objects.for_partner(partner).order_by("code"))

@@ -41,6 +41,7 @@ from joinedup.payroll.models import (
     RunStatus,
     VarianceFlag,
 )
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.writer import WRITER_THREADS
 from joinedup.people.bench import (
@@ -298,7 +299,9 @@ def run_payrun_benchmark(
     else:
         partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
     # A ledger to post to, as a partner's finance team would have (adds only what is missing).
-    ledger_setup_partner(actor=None, partner=partner, year=PAY_DATE.year)
+    ledger_setup_partner(
+        actor=None, partner=partner, year=PAY_DATE.year, cost_centres=establishment_cost_centres(partner)
+    )
     for months_before in range(prior_months, 0, -1):
         _approved_earlier_run(partner, PAY_DATE.replace(month=PAY_DATE.month - months_before), progress)
     result = PayrunBenchResult(

@@ -23,6 +23,7 @@ from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
 from joinedup.payroll.models import FlagStatus, PayRun, Payslip, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.periods import pay_period
+from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
 from joinedup.payroll.writer import BatchWriter
 from joinedup.people.models import PayFrequency
 
@@ -204,8 +205,6 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     # transaction. Staff are paid whether or not finance has opened the period: when a ledger
     # is not ready the run is approved, says why its journal waits, and a finance officer posts
     # it later (`joinedup payroll post-journal`); the idempotency key stops a second posting.
-    from joinedup.ledger.services import payroll_posting_blockers, post_payroll_run
-
     blockers = payroll_posting_blockers(run)
     journals = [] if blockers else post_payroll_run(actor=actor, run=run)
     record_event(

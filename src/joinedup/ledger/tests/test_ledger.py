@@ -29,6 +29,7 @@ from joinedup.ledger.services import (
     period_close,
 )
 from joinedup.ledger.tests.base import IN_MAY, YEAR, LedgerTestCase
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.people.services import org_unit_create
 
 
@@ -87,7 +88,12 @@ class TestSetUp(LedgerTestCase):
         salaries.name = "Pay: council scheme"
         salaries.save()
         before = events(self.council, "ledger.set_up")
-        result = ledger_setup_partner(actor=self.council_finance, partner=self.council, year=YEAR)
+        result = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         assert (result.accounts_created, result.cost_centres_created, result.periods_created) == (0, 1, 0)
         payroll_centre = CostCentre.objects.for_partner(self.council).get(code="HR-PAY")
         assert (payroll_centre.parent_id, payroll_centre.org_unit) == (
@@ -96,18 +102,33 @@ class TestSetUp(LedgerTestCase):
         )
         assert Account.objects.for_partner(self.council).get(code="1000").name == "Pay: council scheme"
         assert events(self.council, "ledger.set_up") == before + 1
-        again = ledger_setup_partner(actor=self.council_finance, partner=self.council, year=YEAR)
+        again = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         assert (again.accounts_created, again.cost_centres_created, again.periods_created) == (0, 0, 0)
         assert events(self.council, "ledger.set_up") == before + 1  # nothing changed, nothing recorded
 
     def test_the_next_year_adds_twelve_periods_and_no_accounts(self) -> None:
-        result = ledger_setup_partner(actor=self.council_finance, partner=self.council, year=YEAR + 1)
+        result = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR + 1,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         assert (result.accounts_created, result.periods_created, result.year.label) == (0, 12, "2027/28")
         assert Period.objects.for_partner(self.council).count() == 24
 
     def test_a_finance_officer_of_another_partner_cannot_set_it_up(self) -> None:
         with pytest.raises(PermissionDenied):
-            ledger_setup_partner(actor=self.police_finance, partner=self.council, year=YEAR + 1)
+            ledger_setup_partner(
+                actor=self.police_finance,
+                partner=self.council,
+                year=YEAR + 1,
+                cost_centres=establishment_cost_centres(self.council),
+            )
         assert FinancialYear.objects.for_partner(self.council).count() == 1
 
 
