@@ -15,6 +15,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource, Period
 from joinedup.ledger.selectors import trial_balance
+from joinedup.ledger import services as ledger_services
 from joinedup.ledger.services import ledger_setup_partner, period_close
 from joinedup.partnership.models import Role
 from joinedup.payroll import posting
@@ -141,7 +142,7 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
         Period.objects.for_partner(self.fire).filter(start_date=date(2026, 11, 1)).delete()
         run = self.approved()
         ledger_setup_partner(actor=self.ledger_poster, partner=self.fire, year=2026)
-        real = posting.post_source_journal
+        real = ledger_services.post_source_journal
         calls: list[str] = []
 
         def second_partner_fails(**kwargs: Any) -> Journal:
