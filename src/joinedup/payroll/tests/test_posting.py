@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from joinedup.audit.models import AuditEvent
+from joinedup.ledger import services as ledger_services
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource, Period
 from joinedup.ledger.selectors import trial_balance
-from joinedup.ledger import services as ledger_services
 from joinedup.ledger.services import ledger_setup_partner, period_close
 from joinedup.partnership.models import Role
 from joinedup.payroll import posting
