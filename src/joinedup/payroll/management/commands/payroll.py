@@ -21,6 +21,7 @@ from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
+from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import post_payroll_run
 from joinedup.payroll.services import (
     payrun_approve,
@@ -176,8 +177,6 @@ class Command(BaseCommand):
         )
 
     def _find_or_create(self, action: str, actor: Any, partner: Partner, options: dict[str, Any]) -> PayRun:
-        from joinedup.payroll.periods import pay_period
-
         period = pay_period(options["frequency"], options["pay_date"])
         run = (
             PayRun.objects.for_partner(partner)
