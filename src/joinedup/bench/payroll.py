@@ -1,7 +1,7 @@
 """Benchmark of a whole pay run (the CLI wires it: ``joinedup bench payrun --employees N``).
 
 A fresh partner (code ``BENCH…`` with a timestamp, or the code given) is seeded with ``N`` new
-people through the employments import — the generator of :mod:`joinedup.people.bench`, with
+people through the employments import — the generator of :mod:`joinedup.bench.people`, with
 everyone paid monthly on an NJC point that has a rate — and given bank details for BACS. Then,
 timed, the pay run goes end to end as the CLI and the web would take it: created, calculated
 (inputs gathered, the vectorised engine, payslips written a batch at a time, the checks before
@@ -28,6 +28,22 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from joinedup.bench.people import (
+    AS_AT,
+    COUNCIL,
+    SEED,
+    PeopleFactory,
+    Progress,
+    _check,
+    _conditions,
+    _database_label,
+    _quiet,
+    _standard_hours,
+    bench_partner,
+    bench_stamp,
+    encode,
+    make_posts,
+)
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
@@ -44,22 +60,6 @@ from joinedup.payroll.models import (
 from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.writer import WRITER_THREADS
-from joinedup.people.bench import (
-    AS_AT,
-    COUNCIL,
-    SEED,
-    PeopleFactory,
-    Progress,
-    _check,
-    _conditions,
-    _database_label,
-    _quiet,
-    _standard_hours,
-    bench_partner,
-    bench_stamp,
-    encode,
-    make_posts,
-)
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, import_employments
 from joinedup.people.models import Employment, PayPoint
 from joinedup.people.schemes_sync import schemes_sync

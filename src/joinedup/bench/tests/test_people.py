@@ -9,9 +9,9 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import TestCase
 
+from joinedup.bench import people as bench
 from joinedup.core import tabular, validators
 from joinedup.partnership.models import Partner
-from joinedup.people import bench
 from joinedup.people.imports import EMPLOYMENT_COLUMNS
 from joinedup.people.models import Employment, Person
 from joinedup.people.schemes_sync import schemes_sync

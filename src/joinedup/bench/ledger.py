@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
+from joinedup.bench.people import SEED, _conditions, _database_label, bench_stamp
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import (
     REVENUE_TYPES,
@@ -43,7 +44,6 @@ from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 from joinedup.payroll.posting import establishment_cost_centres
-from joinedup.people.bench import SEED, _conditions, _database_label, bench_stamp
 
 YEAR = 2026
 LINES_PER_JOURNAL = 50  # 49 spending or income lines and the bank line that balances them
