@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
-from joinedup.bench.people import SEED, _conditions, _database_label, bench_stamp
+from joinedup.bench.machine import conditions, database_label
+from joinedup.bench.population import SEED, bench_stamp
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import (
     REVENUE_TYPES,
@@ -157,7 +158,7 @@ def seed_ledger(
     journals = lines // LINES_PER_JOURNAL
     result = LedgerBenchResult(
         lines=journals * LINES_PER_JOURNAL,
-        database=_database_label(),
+        database=database_label(),
         partner_code=partner.code,
         journals=journals,
         budgets=len(amounts),
@@ -299,7 +300,7 @@ def run_ledger_benchmark(
         lambda: reports.budget_vs_actual(user, partner=partner, period_from=first, period_to=last),
         user,
     )
-    result.conditions = _conditions(load)
+    result.conditions = conditions(load)
     result.checks = {
         "accounts in the period's trial balance": sum(1 for _ in period_tb.rows),
         "year's debits (pence)": year_tb.total_debits,
