@@ -182,6 +182,22 @@ FIRE = Workforce(
 )
 
 
+SHARED_SERVICE = Workforce(
+    PartnerKind.SHARED_SERVICE,
+    "shared service",
+    "njc",
+    "lgps_main",
+    (
+        ("HRS", "HR Services"),
+        ("PAY", "Payroll Services"),
+        ("FIN", "Finance Services"),
+        ("ICT", "ICT Service Desk"),
+        ("PRC", "Procurement"),
+    ),
+    ("HR adviser", "Payroll officer", "Finance officer", "Service desk analyst", "Buyer", "Team leader"),
+)
+
+
 def _family_names() -> tuple[list[str], list[float]]:
     """Every surname the generator uses, and its weight: the common ones take about a third
     of the population (weight falling with rank), the long tail of rarer names the rest."""
@@ -231,7 +247,8 @@ class Human:
 class PeopleFactory:
     """Deterministic generator of people and of their employment rows."""
 
-    def __init__(self, people: int, seed: int = SEED) -> None:
+    def __init__(self, people: int, seed: int = SEED, *, as_at: date = AS_AT) -> None:
+        self.as_at = as_at  # every start date falls before it
         self.rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
         self._family, self._family_weights = _family_names()
         self._family_cumulative = accumulate(self._family_weights)
@@ -271,7 +288,7 @@ class PeopleFactory:
         """One employment row, in the order of :data:`EMPLOYMENT_COLUMNS`."""
         rng = self.rng
         earliest = max(human.born + timedelta(days=365 * 18 + 5), date(1990, 1, 1))
-        start = earliest + timedelta(days=rng.randrange(max((AS_AT - earliest).days, 1)))
+        start = earliest + timedelta(days=rng.randrange(max((self.as_at - earliest).days, 1)))
         roll = rng.random()
         service: date | str = ""  # blank: the import takes the start date
         if roll < 0.2:

@@ -3,22 +3,30 @@ staff on Police Staff Council terms, firefighters on the Grey Book, the shared s
 staff; a chief executive shared by the council and the fire service, a secondment, and a
 completed TUPE transfer of back-office staff into Wessex Shared Services.
 
-Bulk staff go through the same all-or-nothing import as a real upload does."""
+Bulk staff come from the synthetic population the benchmarks use (:mod:`joinedup.bench.population`)
+and go through the same all-or-nothing import as a real upload does."""
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from joinedup.bench.population import (
+    COUNCIL,
+    FIRE,
+    POLICE,
+    SHARED_SERVICE,
+    PeopleFactory,
+    import_staff,
+    make_posts,
+    payable_points,
+    standard_hours,
+)
 from joinedup.partnership.models import Partner
-from joinedup.people.imports import import_employments, import_posts
-from joinedup.people.models import Employment, PayPoint
+from joinedup.people.models import Employment, PayPoint, TermsScheme
 from joinedup.people.schemes_sync import schemes_sync
 from joinedup.people.services import (
     PersonDetails,
@@ -30,97 +38,11 @@ from joinedup.people.services import (
     tupe_transfer,
 )
 
-# NI prefixes HMRC allocates (NIM39110) that the demo draws from; the digits are sequential.
-_NI_PREFIXES = ["AB", "CE", "JM", "KA", "LR", "MW", "PH", "RS", "SE", "TH", "WP", "YZ"]
-
-
-@dataclass(frozen=True)
-class Workforce:
-    code: str
-    scheme: str
-    pension: str
-    hours: str
-    units: list[tuple[str, str]]
-    titles: list[str]
-
-
-WORKFORCES = {
-    "WCC": Workforce(
-        "WCC",
-        "njc",
-        "lgps_main",
-        "37",
-        [
-            ("ASC", "Adult Social Care"),
-            ("HWY", "Highways and Transport"),
-            ("LIB", "Libraries and Culture"),
-            ("CHS", "Children's Services"),
-            ("FIN", "Finance"),
-            ("HRP", "HR and Payroll"),
-        ],
-        [
-            "Social worker",
-            "Care assistant",
-            "Highways inspector",
-            "Librarian",
-            "Family support worker",
-            "Accountant",
-            "HR adviser",
-            "Payroll officer",
-            "Business support officer",
-            "Team manager",
-        ],
-    ),
-    "WPOL": Workforce(
-        "WPOL",
-        "police_staff",
-        "lgps_main",
-        "37",
-        [
-            ("CONT", "Contact Management"),
-            ("CUST", "Custody"),
-            ("INV", "Investigations Support"),
-            ("FIN", "Finance"),
-            ("HRP", "HR and Payroll"),
-        ],
-        [
-            "Call handler",
-            "Detention officer",
-            "Investigation officer",
-            "Analyst",
-            "Finance officer",
-            "HR adviser",
-            "Payroll officer",
-            "PCSO",
-        ],
-    ),
-    "WFRS": Workforce(
-        "WFRS",
-        "grey_book",
-        "firefighters_2015",
-        "42",
-        [
-            ("NORTH", "North Group"),
-            ("SOUTH", "South Group"),
-            ("PREV", "Prevention and Protection"),
-        ],
-        ["Firefighter", "Crew manager", "Watch manager", "Station manager"],
-    ),
-    "WSS": Workforce(
-        "WSS",
-        "njc",
-        "lgps_main",
-        "37",
-        [
-            ("HRS", "HR Services"),
-            ("PAY", "Payroll Services"),
-            ("FIN", "Finance Services"),
-            ("ICT", "ICT Service Desk"),
-            ("PRC", "Procurement"),
-        ],
-        ["HR adviser", "Payroll officer", "Finance officer", "Service desk analyst", "Buyer", "Team leader"],
-    ),
-}
+DEMO_SEED = 2026
+# Everyone has started before September 2026, so October's demo pay run has no part-month starters.
+DEMO_STAFF_AS_AT = date(2026, 9, 1)
+# The demo's employers and the workforce each draws from the synthetic population.
+WORKFORCES = {"WCC": COUNCIL, "WPOL": POLICE, "WFRS": FIRE, "WSS": SHARED_SERVICE}
 
 
 def seed_people(
@@ -131,156 +53,38 @@ def seed_people(
     shares: dict[str, float],
     actor: Any,
 ) -> None:
+    """Posts and staff for each demo partner, from :mod:`joinedup.bench.population` (the
+    generator the benchmarks use), through the same imports as a real upload; then the special
+    cases the demo shows."""
     report = schemes_sync(actor=None)
     say(f"Schemes: {report.schemes_created} loaded, {report.rates_created} dated pay rates")
-    rng = random.Random(2026)  # noqa: S311 — repeatable demo data, not security
-    counter = iter(range(1, 10_000_000))
+    rng = random.Random(DEMO_SEED)  # noqa: S311 — repeatable demo data, not security
+    factory = PeopleFactory(employees, DEMO_SEED, as_at=DEMO_STAFF_AS_AT)
     remaining = employees
     codes = list(WORKFORCES)
     for index, code in enumerate(codes):
         count = remaining if index == len(codes) - 1 else round(employees * shares[code])
         remaining -= count
-        partner = partners[code]
-        force = WORKFORCES[code]
-        points = _payable_points(force.scheme)
-        posts = _posts_csv(force, points, max(count // 3, 1), rng)
-        result = import_posts(actor=actor, partner=partner, source=posts, filename=f"{code}-posts.csv")
-        _check(result)
+        partner, force = partners[code], WORKFORCES[code]
+        post_count = max(count // 3, 1)
+        posts = make_posts(partner, force, post_count, rng)
         if count:
-            staff = _staff_csv(force, points, count, rng, counter, post_count=max(count // 3, 1))
-            result = import_employments(
-                actor=actor, partner=partner, source=staff, filename=f"{code}-staff.csv"
+            import_staff(
+                partner=partner,
+                force=force,
+                factory=factory,
+                count=count,
+                points=payable_points(force.scheme),
+                posts=posts,
+                hours=standard_hours(force.scheme),
+                payroll_number=f"{code}{{:06d}}".format,
+                actor=actor,
             )
-            _check(result)
-        say(f"  {partner.name}: {count} staff on {force.scheme}, {max(count // 3, 1)} posts")
+        say(f"  {partner.name}: {count} staff on {force.scheme}, {post_count} posts")
     _special_cases(partners, actor, say)
 
 
-def _payable_points(scheme: str) -> list[PayPoint]:
-    """Points with a rate today; a scheme whose current values are not held (Police Staff
-    Council, see its data file) still lists its points so HR records can use them."""
-    from django.db.models import Q
-
-    today = date.today()  # noqa: DTZ011 — a calendar date for demo data
-    points = PayPoint.objects.filter(scheme__code=scheme).filter(
-        Q(withdrawn_from__isnull=True) | Q(withdrawn_from__gt=today)
-    )
-    return list(points.order_by("sort"))
-
-
-def _posts_csv(force: Workforce, points: list[PayPoint], count: int, rng: random.Random) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "code",
-            "title",
-            "org_unit_code",
-            "org_unit_name",
-            "scheme",
-            "grade_min",
-            "grade_max",
-            "budgeted_fte",
-            "cost_centre",
-            "start_date",
-        ]
-    )
-    for n in range(1, count + 1):
-        unit_code, unit_name = force.units[n % len(force.units)]
-        low = rng.randrange(0, max(len(points) - 3, 1))
-        writer.writerow(
-            [
-                f"{force.code}-P{n:05d}",
-                rng.choice(force.titles),
-                unit_code,
-                unit_name,
-                force.scheme,
-                points[low].code,
-                points[min(low + 3, len(points) - 1)].code,
-                rng.choice(["2", "3", "3", "4"]),
-                f"{force.code}-{unit_code}",
-                "2015-04-01",
-            ]
-        )
-    return out.getvalue().encode()
-
-
-def _ni(counter: Any) -> str:
-    n = next(counter)
-    return f"{_NI_PREFIXES[n % len(_NI_PREFIXES)]}{n:06d}{'ABCD'[n % 4]}"
-
-
-def _staff_csv(
-    force: Workforce, points: list[PayPoint], count: int, rng: random.Random, counter: Any, post_count: int
-) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "payroll_number",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "ni_number",
-            "start_date",
-            "continuous_service_date",
-            "scheme",
-            "pay_point",
-            "fte",
-            "weekly_hours",
-            "post_code",
-            "tax_code",
-            "ni_category",
-            "student_loan_plans",
-            "pension_scheme",
-            "gender",
-            "address_line1",
-            "town",
-            "postcode",
-            "bank_sort_code",
-            "bank_account_number",
-        ]
-    )
-    today = date(2026, 11, 1)
-    for n in range(1, count + 1):
-        born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 44))
-        start = max(born + timedelta(days=365 * 18), today - timedelta(days=rng.randrange(30, 365 * 25)))
-        fte = rng.choice(["1", "1", "1", "1", "0.8", "0.6", "0.5"])
-        hours = (Decimal(force.hours) * Decimal(fte)).quantize(Decimal("0.01"))
-        code = rng.choice(["1257L"] * 14 + ["1257L W1", "BR", "K475", "S1257L", "C1257L", "0T", "1100L"])
-        plans = rng.choice([""] * 6 + ["1", "2", "2", "4", "PG", "2;PG"])
-        writer.writerow(
-            [
-                f"{force.code}{n:06d}",
-                rng.choice(_FIRST),
-                rng.choice(_LAST),
-                born.isoformat(),
-                _ni(counter),
-                start.isoformat(),
-                start.isoformat(),
-                force.scheme,
-                rng.choice(points).code,
-                fte,
-                hours,
-                f"{force.code}-P{rng.randrange(1, post_count + 1):05d}",
-                code,
-                rng.choice("AAAAAAAAAAAAM"),
-                plans,
-                force.pension if rng.random() > 0.08 else "none",
-                rng.choice("FM"),
-                f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}",
-                rng.choice(_TOWNS),
-                "SO23 8UJ",
-                "20-00-00",
-                f"{rng.randrange(10_000_000, 99_999_999)}",
-            ]
-        )
-    return out.getvalue().encode()
-
-
 def _special_cases(partners: dict[str, Partner], actor: Any, say: Callable[[str], None]) -> None:
-    from joinedup.people.models import TermsScheme
-
     council, fire, police, shared = partners["WCC"], partners["WFRS"], partners["WPOL"], partners["WSS"]
     njc = TermsScheme.objects.get(code="njc")
     top = PayPoint.objects.filter(scheme=njc, withdrawn_from__isnull=True).order_by("-sort").first()
@@ -375,88 +179,3 @@ def link_demo_users(*, partners: dict[str, Partner], users: dict[str, Any], acto
         reason="New line manager",
         changes={"line_manager": manager},
     )
-
-
-def _check(report: Any) -> None:
-    if not report.ok:
-        from joinedup.core.tabular import format_errors
-
-        raise RuntimeError(
-            f"Demo data failed its own import checks:\n{format_errors(report.errors, limit=20)}"
-        )
-
-
-_FIRST = [
-    "Amelia",
-    "Oliver",
-    "Isla",
-    "George",
-    "Ava",
-    "Noah",
-    "Mia",
-    "Arthur",
-    "Ivy",
-    "Leo",
-    "Grace",
-    "Oscar",
-    "Freya",
-    "Harry",
-    "Rosie",
-    "Jack",
-    "Aisha",
-    "Mohammed",
-    "Zara",
-    "Rhys",
-    "Eilidh",
-    "Callum",
-    "Priya",
-    "Tomasz",
-    "Chloe",
-    "Kwame",
-    "Siobhan",
-    "Dylan",
-    "Megan",
-    "Yusuf",
-]
-_LAST = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Patel",
-    "Robinson",
-    "Wright",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-    "Hall",
-    "Khan",
-    "Lewis",
-    "Nowak",
-    "Okafor",
-    "Murphy",
-    "Hughes",
-    "Edwards",
-    "Clarke",
-    "Ahmed",
-    "Price",
-    "Bennett",
-    "Kaur",
-]
-_STREETS = [
-    "High Street",
-    "Station Road",
-    "Church Lane",
-    "Mill Road",
-    "Victoria Road",
-    "The Avenue",
-    "Park Lane",
-]
-_TOWNS = ["Winchester", "Dorchester", "Salisbury", "Andover", "Basingstoke", "Yeovil", "Shaftesbury"]
