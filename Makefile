@@ -66,4 +66,4 @@ worker: venv
 	$(BIN)/joinedup worker
 
 clean:
-	rm -rf $(VENV) build node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build node_modules .mypy_cache .pytest_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -78,6 +78,20 @@ class TestPayrollChartMapping:
         }
 
 
+class TestEstablishmentCostCentres(LedgerPayrollTestCase):
+    def test_cost_centres_follow_the_units_and_the_posts_cost_centre_codes(self) -> None:
+        centres = {
+            c.code: (c.parent.code if c.parent else None, c.org_unit_id)
+            for c in CostCentre.objects.for_partner(self.council).select_related("parent")
+        }
+        assert centres == {
+            "HR": (None, self.council_unit.pk),
+            "CC-C-HR-01": ("HR", self.council_unit.pk),
+            "UNALLOCATED": (None, None),
+            "SHARED-POSTS": (None, None),
+        }
+
+
 class TestPostPayrollRun(LedgerPayrollTestCase):
     def test_an_approved_run_posts_the_payroll_journal_onto_the_chart(self) -> None:
         run = self.approved()
