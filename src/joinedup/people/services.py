@@ -42,6 +42,7 @@ from joinedup.people.models import (
     TupeTransferItem,
 )
 from joinedup.people.rules import pay_rate_on, working_days_between
+from joinedup.people.selectors import leave_balance
 
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
@@ -863,8 +864,6 @@ def absence_request(
     if clash.exists():
         errors.add("start_date", "There is already an absence on some of these dates.")
     if kind == AbsenceKind.ANNUAL_LEAVE and not errors.fields:
-        from joinedup.people.selectors import leave_balance
-
         balance = leave_balance(employment, on=start_date)
         if days > balance.remaining:
             errors.add(
