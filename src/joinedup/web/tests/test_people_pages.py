@@ -19,6 +19,7 @@ from django.utils.html import escape
 from joinedup.audit.models import AuditEvent
 from joinedup.core import tabular
 from joinedup.partnership.models import Role
+from joinedup.people import imports as people_imports
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, POST_COLUMNS, import_employments
 from joinedup.people.models import (
     Absence,
@@ -33,7 +34,6 @@ from joinedup.people.models import (
 )
 from joinedup.people.services import employment_change_terms
 from joinedup.testing.people import PeopleTestCase
-from joinedup.web.people import views as people_views
 
 
 def employments(partner: Any) -> list[str]:
@@ -650,7 +650,7 @@ class TestImportPages(PeopleTestCase):
 
     def test_a_file_over_the_size_limit_is_refused_with_a_clear_error(self) -> None:
         before = self.state()
-        with mock.patch.object(people_views, "IMPORT_MAX_BYTES", 1024 * 1024):
+        with mock.patch.object(people_imports, "MAX_BYTES", 1024 * 1024):
             big = SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1), "text/csv")
             response = self.signed_in(self.council_hr).post(
                 "/people/import", {"kind": "employments", "file": big}
