@@ -158,13 +158,19 @@ def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(field_name if field_name in form.fields else None, errors)
 
 
-def submit(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+def submit(
+    form: forms.BaseForm,
+    call: Callable[[], T],
+    *,
+    place: Callable[[ValidationError], None] | None = None,
+) -> T | None:
     """What ``call`` (one service call) returns, or None when the service refuses the input,
-    with its errors put on the form for the page to show again with its error summary."""
+    with its errors put on the form (or where ``place`` puts them, for a form with rows) for
+    the page to show again with its error summary."""
     try:
         return call()
     except ValidationError as exc:
-        add_errors(form, exc)
+        (place or (lambda e: add_errors(form, e)))(exc)
         return None
 
 
@@ -181,6 +187,20 @@ def attempt(request: HttpRequest, call: Callable[[], T], *, denied: bool = False
             raise
         messages.error(request, str(exc))
     return None
+
+
+def outcome(call: Callable[[], T], *, denied: bool = False) -> tuple[T | None, str]:
+    """What ``call`` returns and "", or None and the service's reason for refusing, for a page
+    that shows the reason itself (a confirmation page, a report for a month that is not there).
+    With ``denied``, a refusal for want of a permission is such a reason too, rather than 403."""
+    try:
+        return call(), ""
+    except ValidationError as exc:
+        return None, refusal(exc)
+    except PermissionDenied as exc:
+        if not denied:
+            raise
+        return None, refusal(exc)
 
 
 def refusal(exc: ValidationError | PermissionDenied | ValueError) -> str:

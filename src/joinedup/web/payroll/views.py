@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from joinedup.payroll.models import FlagStatus, RunStatus
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt, refusal, submit
+from joinedup.web.forms import attempt, submit
 
 
 class NewRunForm(forms.Form):
@@ -164,10 +163,8 @@ def _run_file(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
     """A file of the run to download; 403 to those who may not take it, and back to the run's
     page with the reason when the run cannot produce it yet."""
     run = selectors.run_for(request.user, run_id=run_id)
-    try:
-        found = run_files.run_file(request.user, run=run, kind=kind)
-    except ValidationError as exc:
-        messages.error(request, refusal(exc))
+    found = attempt(request, lambda: run_files.run_file(request.user, run=run, kind=kind))
+    if found is None:
         return redirect("web:pay_run", run_id=run.pk)
     response = HttpResponse(found.content, content_type=found.content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from joinedup.payroll import selectors, year_end
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt, refusal
+from joinedup.web.forms import attempt, outcome, refusal
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -45,12 +45,11 @@ def year_end_page(request: HttpRequest) -> HttpResponse:
         raise Http404("You hold no role on any partner.")
     tax_year = _tax_year(request)
     preview = request.GET.get("preview") == "1"
-    refusal = ""
-    try:
-        p60s = year_end.p60s_for(request.user, partner=partner, tax_year=tax_year, preview=preview)
-    except ValidationError as exc:
-        p60s, refusal = [], " ".join(exc.messages)
-    if request.GET.get("format") in ("csv", "xlsx") and not refusal:
+    found, reason = outcome(
+        lambda: year_end.p60s_for(request.user, partner=partner, tax_year=tax_year, preview=preview)
+    )
+    p60s = found or []
+    if request.GET.get("format") in ("csv", "xlsx") and not reason:
         suffix = "-preview" if preview else ""
         return export_response(
             request.GET["format"],
@@ -67,7 +66,7 @@ def year_end_page(request: HttpRequest) -> HttpResponse:
             "years": [(y, year_end.tax_year_label(y)) for y in (tax_year - 1, tax_year, tax_year + 1)],
             "p60s": p60s,
             "preview": preview,
-            "refusal": refusal,
+            "refusal": reason,
         },
     )
 
