@@ -35,6 +35,7 @@ class Command(BaseCommand):
         "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
         "`payroll approve|close|post-journal --partner WCC --pay-date …`. "
+        "`payroll journal|fps --partner WCC --pay-date … [--as USER]`: the run's files, to those who may. "
         "`payroll p45 --partner WCC --payroll-number X -o p45.pdf`; "
         "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`."
     )
