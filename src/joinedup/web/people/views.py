@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from joinedup.audit.selectors import events_about
+from joinedup.partnership.audit_trail import events_about
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people import selectors
 from joinedup.web.current import current_partner
