@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from joinedup.audit.chain import GENESIS_HASH, event_hash, json_safe
 from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.core.actors import is_system
 from joinedup.core.request_context import current_request_id
-from joinedup.partnership.actors import is_system
 
 
 def record_event(

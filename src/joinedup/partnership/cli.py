@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from joinedup.partnership.actors import SystemActor
+from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Partner
 
 

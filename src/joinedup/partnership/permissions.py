@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from joinedup.partnership.actors import NO_ACTOR, SystemActor
+from joinedup.core.actors import NO_ACTOR, SystemActor
 from joinedup.partnership.models import Membership, Partner, Role
 
 _EVERY_MEMBER = {"partnership.view"}

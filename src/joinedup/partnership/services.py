@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.partnership.actors import is_system
+from joinedup.core.actors import is_system
 from joinedup.partnership.models import ApiToken, Membership, Partner, PartnerKind, Role, User
 from joinedup.partnership.permissions import authorise, forget_cached_roles
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from joinedup.partnership.actors import SystemActor
+from joinedup.core.actors import SystemActor
 from joinedup.payroll.models import PayRun
-from joinedup.payroll.services import payrun_calculate
+from joinedup.payroll.run_calculation import payrun_calculate
 
 
 @task()

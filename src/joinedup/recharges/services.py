@@ -28,6 +28,7 @@ from django.db.models import Sum
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular
+from joinedup.core.actors import user_of
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import (
@@ -40,7 +41,6 @@ from joinedup.ledger.models import (
     Period,
 )
 from joinedup.ledger.services import LineInput, post_source_journal
-from joinedup.partnership.actors import user_of
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.engine.money import round_nearest_penny_half_up

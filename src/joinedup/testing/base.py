@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client, TestCase
 
-from joinedup.partnership.actors import SystemActor
+from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.services import api_token_create, membership_grant, partner_create, user_create
 

@@ -15,6 +15,7 @@ from joinedup.ledger.services import ledger_setup_partner
 from joinedup.ledger.tests.base import LedgerTestCase
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.testing.base import FIXTURES
 
 ON = date(2026, 5, 15)
@@ -115,7 +116,12 @@ class TestGuardsAtCommit(TransactionTestCase):
         self.partner = partner_create(
             actor=FIXTURES, name="Test Council", code="TC", kind=PartnerKind.COUNCIL
         )
-        ledger_setup_partner(actor=FIXTURES, partner=self.partner, year=2026)
+        ledger_setup_partner(
+            actor=FIXTURES,
+            partner=self.partner,
+            year=2026,
+            cost_centres=establishment_cost_centres(self.partner),
+        )
 
     def counts(self) -> tuple[int, int]:
         return (

@@ -12,8 +12,8 @@ from joinedup.audit.chain import event_hash
 from joinedup.audit.models import AuditEvent
 from joinedup.audit.services import record_event
 from joinedup.audit.verification import verify_all
+from joinedup.core.actors import SystemActor, is_system, user_of
 from joinedup.partnership import cli
-from joinedup.partnership.actors import SystemActor, is_system, user_of
 from joinedup.partnership.models import Membership, Partner, PartnerKind, Role
 from joinedup.partnership.permissions import authorise, has_permission, is_member, partner_ids_with
 from joinedup.partnership.services import membership_grant, partner_create

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from joinedup.audit.models import AuditEvent
-from joinedup.partnership.actors import SystemActor
+from joinedup.core.actors import SystemActor
 from joinedup.payroll.models import PayRun, RunStatus
 from joinedup.payroll.services import payrun_create, payrun_request_calculation
 from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
