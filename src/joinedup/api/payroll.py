@@ -4,6 +4,7 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -11,7 +12,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
+from joinedup.api.schemas import IsoDate
 from joinedup.payroll import selectors, services, year_end
+from joinedup.payroll.documents import bacs_file
 from joinedup.payroll.models import PayRun, Payslip
 
 router = Router(tags=["payroll"])
@@ -36,7 +39,7 @@ class PayRunOut(Schema):
 
 class PayRunIn(Schema):
     frequency: str = "monthly"
-    pay_date: date
+    pay_date: IsoDate
     kind: str = "regular"
 
 
@@ -117,6 +120,20 @@ def approve_run(request: HttpRequest, run_id: int) -> PayRun:
 @router.post("/pay-runs/{run_id}/close", response=PayRunOut)
 def close_run(request: HttpRequest, run_id: int) -> PayRun:
     return services.payrun_mark_paid(actor=request.user, run=selectors.run_for(request.user, run_id=run_id))
+
+
+@router.get("/pay-runs/{run_id}/bacs")
+def run_bacs(request: HttpRequest, run_id: int, processing_date: IsoDate | None = None) -> HttpResponse:
+    """The BACS Standard 18 file of an approved run, processed on the pay date unless
+    ``processing_date`` says otherwise (required once the pay date has passed). Payroll officers."""
+    run = selectors.run_for(request.user, run_id=run_id)
+    if not has_permission(request.user, "payroll.calculate", run.partner_id):
+        raise PermissionDenied("Only payroll officers download payment files.")
+    text, left_out = bacs_file(run, processing_date=processing_date)
+    response = HttpResponse(text.encode("ascii"), content_type="text/plain; charset=us-ascii")
+    response["Content-Disposition"] = f'attachment; filename="bacs-{run.pk}.txt"'
+    response["X-Left-Out"] = str(len(left_out))
+    return response
 
 
 @router.get("/pay-runs/{run_id}/payslips", response=list[PayslipOut])

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.partnership.models import Partner
+from joinedup.payroll.ni_categories import age_problem
 from joinedup.people.imports import import_employments, import_posts
 from joinedup.people.models import Employment, PayPoint
 from joinedup.people.schemes_sync import schemes_sync
@@ -210,6 +211,14 @@ def _ni(counter: Any) -> str:
     return f"{_NI_PREFIXES[n % len(_NI_PREFIXES)]}{n:06d}{'ABCD'[n % 4]}"
 
 
+def _ni_letter(drawn: str, born: date, start: date) -> str:
+    """M only for someone under 21 on their start date and still under 21 through the demo's
+    pay dates (payroll/rules/ni_category_ages.toml); everyone else is on A. The letter is still
+    drawn, so the rest of the generated workforce stays as it was."""
+    young = age_problem("M", born, max(start, date(2027, 4, 5))) is None
+    return "M" if drawn == "M" and young else "A"
+
+
 def _staff_csv(
     force: Workforce, points: list[PayPoint], count: int, rng: random.Random, counter: Any, post_count: int
 ) -> bytes:
@@ -264,7 +273,7 @@ def _staff_csv(
                 hours,
                 f"{force.code}-P{rng.randrange(1, post_count + 1):05d}",
                 code,
-                rng.choice("AAAAAAAAAAAAM"),
+                _ni_letter(rng.choice("AAAAAAAAAAAAM"), born, start),
                 plans,
                 force.pension if rng.random() > 0.08 else "none",
                 rng.choice("FM"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
@@ -109,11 +110,39 @@ def payslip_pdf_bytes(slip: Payslip) -> bytes:
     )
 
 
-def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str, list[str]]:
+def bacs_processing_problem(run: PayRun, processing_date: date | None, *, today: date) -> str | None:
+    """Why a BACS file for ``run`` cannot be processed on ``processing_date`` (the pay date when
+    None); None when it can. BACS takes no file for a day already gone, nor for a weekend: a
+    run paid late needs the officer to name a new processing date."""
+    if processing_date is None:
+        if run.pay_date < today:
+            return (
+                f"The pay date {_day(run.pay_date)} has passed: give a new processing date "
+                f"(today, {_day(today)}, or later) for the BACS file."
+            )
+        processing_date = run.pay_date
+    elif processing_date < today:
+        return f"The processing date {_day(processing_date)} has passed: choose today or a later day."
+    if processing_date.weekday() >= 5:
+        return f"{processing_date:%A} {_day(processing_date)} is not a BACS processing day: choose a weekday."
+    return None
+
+
+def _day(when: date) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def bacs_file(
+    run: PayRun, *, processing_date: date | None = None, today: date | None = None
+) -> tuple[str, list[str]]:
     """The BACS Standard 18 file paying each employee's net pay, and the payroll numbers left
-    out (no bank details, or nothing to pay) — they were flagged before approval."""
+    out (no bank details, or nothing to pay) — they were flagged before approval. It is processed
+    on the pay date unless the officer gives another (required once the pay date has passed)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is paid."})
+    problem = bacs_processing_problem(run, processing_date, today=today or timezone.localdate())
+    if problem is not None:
+        raise ValidationError({"processing_date": problem})
     employer = employer_record(Partner.objects.get(pk=run.partner_id))
     if not (employer.bank_sort_code and employer.bank_account_number and employer.bacs_user_number):
         raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})

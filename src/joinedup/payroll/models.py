@@ -232,6 +232,8 @@ class FlagKind(models.TextChoices):
     NO_PAY_RATE = "no_pay_rate", "No pay rate for the pay point"
     # Occupational sick and maternity pay are not modelled: a person confirms the contractual pay.
     STATUTORY_PAY = "statutory_pay", "Sickness or maternity: check occupational pay"
+    NI_CATEGORY_AGE = "ni_category_age", "NI category the person's age rules out"
+    NO_PAY_TO_DATE = "no_pay_to_date", "Cumulative tax code with no pay or tax to date"
 
 
 class FlagStatus(models.TextChoices):

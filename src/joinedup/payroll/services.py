@@ -52,6 +52,37 @@ def _run_summary(run: PayRun) -> dict[str, Any]:
     }
 
 
+def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
+    """A run is calculated with its tax year's rule file, and pay to date is the sum of the runs
+    approved before it: a year without rules cannot be calculated, and a run dated before one
+    already approved would change the figures that run reported to HMRC."""
+    from joinedup.payroll.engine.ruleset import available_tax_years, tax_year_label
+
+    years = available_tax_years()
+    if tax_year not in years:
+        known = ", ".join(tax_year_label(y).replace("-", "/") for y in years)
+        raise ValidationError(
+            {
+                "pay_date": f"{pay_date:%d %B %Y} is in tax year {tax_year_label(tax_year).replace('-', '/')}, "
+                f"which has no payroll rules yet (rules are held for {known})."
+            }
+        )
+    last = (
+        PayRun.objects.for_partner(partner)
+        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .order_by("-pay_date")
+        .values_list("pay_date", flat=True)
+        .first()
+    )
+    if last is not None and pay_date < last:
+        raise ValidationError(
+            {
+                "pay_date": f"{partner.name} has already approved a run paid on {last:%d %B %Y}: "
+                f"a new run cannot be dated before it."
+            }
+        )
+
+
 @transaction.atomic
 def payrun_create(
     *, actor: Any, partner: Partner, frequency: str, pay_date: date, kind: str = RunKind.REGULAR
@@ -62,6 +93,7 @@ def payrun_create(
     if kind not in RunKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(RunKind.values)}."})
     period = pay_period(frequency, pay_date)
+    _check_pay_date(partner, pay_date, period.tax_year)
     if kind == RunKind.REGULAR:
         clash = PayRun.objects.for_partner(partner).filter(
             frequency=frequency, tax_year=period.tax_year, period=period.period, kind=RunKind.REGULAR
@@ -235,10 +267,36 @@ def payrun_mark_paid(*, actor: Any, run: PayRun) -> PayRun:
     run.status = RunStatus.PAID
     run.paid_at = timezone.now()
     run.save(update_fields=["status", "paid_at"])
+    # The payment clears the net-pay creditor the approval's journal raised. Like that journal, it
+    # waits (the run is still paid) when the employer's ledger has no open period on the pay date;
+    # `joinedup payroll post-payment` posts it later, and its key stops a second posting.
+    from joinedup.payroll.payments import payment_blockers, post_payment
+
+    blockers = payment_blockers(run)
+    journal = None if blockers else post_payment(actor=actor, run=run)
     record_event(
-        actor=actor, partner=run.partner_id, action="payrun.paid", target=run, after=_run_summary(run)
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.paid",
+        target=run,
+        after={
+            **_run_summary(run),
+            "net_pay": run_totals(run)["net_pay"],
+            "payment_journal": journal.pk if journal else None,
+            "payment_waits_for": blockers,
+        },
     )
     return run
+
+
+def payment_waits_for(run: PayRun) -> list[str]:
+    """For the run's page: why a paid run's payment is not in the employer's ledger yet (empty
+    once it is posted, or while the run is not paid)."""
+    from joinedup.payroll.payments import payment_blockers, payment_journal
+
+    if run.status != RunStatus.PAID or payment_journal(run) is not None or run_totals(run)["net_pay"] <= 0:
+        return []
+    return payment_blockers(run) or ["the payment has not been posted: run `joinedup payroll post-payment`"]
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from joinedup.payroll.models import (
     Payslip,
     VarianceFlag,
 )
+from joinedup.payroll.ni_categories import age_problem
 from joinedup.payroll.periods import PERIODS_PER_YEAR, minimum_hourly_rate
 from joinedup.people.models import Employment, EmploymentTerms
 
@@ -55,7 +56,7 @@ def raise_flags(
         Payslip.objects.for_partner(partner_id)
         .filter(run=run)
         .order_by()
-        .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
+        .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category")
     )
     previous = _previous_payslips(run, [row[0] for row in slips])
     in_run = (
@@ -100,7 +101,7 @@ def raise_flags(
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
         return band.hourly * 100 * hours_in_period, hours_in_period, wording
 
-    for employment_id, net, gross, tax_code in slips:
+    for employment_id, net, gross, tax_code, letter in slips:
         before = previous.get(employment_id)
         if net < 0:
             flag(employment_id, FlagKind.NEGATIVE_NET, f"Net pay is {gbp(net)}.")
@@ -117,6 +118,11 @@ def raise_flags(
                 flag(employment_id, FlagKind.TAX_CODE_CHANGED, f"Tax code {tax_code}, was {old_code}.")
         if employment_id not in born:
             continue
+        # A letter HR should have refused, or a birthday on or before the pay date that moved the
+        # person off M, Z or H (payroll/rules/ni_category_ages.toml).
+        wrong_letter = age_problem(letter, born[employment_id], run.pay_date)
+        if wrong_letter is not None:
+            flag(employment_id, FlagKind.NI_CATEGORY_AGE, f"{wrong_letter} Change the category in HR.")
         if employment_id in no_bank:
             flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
         weekly = hours.get(employment_id)

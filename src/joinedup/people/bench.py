@@ -310,7 +310,7 @@ class PeopleFactory:
             rng.choice(posts) if posts and rng.random() < 0.9 else "",
             _TAX_CODES.draw(rng),
             "cumulative",
-            _NI_CATEGORIES.draw(rng),
+            _fitting_category(_NI_CATEGORIES.draw(rng), human.born, start),
             plan,
             force.pension if rng.random() < 0.9 else "none",
             rng.choice(["", "", "", "A", "B", "C"]),
@@ -325,6 +325,14 @@ class PeopleFactory:
             f"{human.given[0]} {human.family}".upper(),
             rng.choice("FM"),
         ]
+
+
+def _fitting_category(drawn: str, born: date, start: date) -> str:
+    """The drawn letter when the person's age on their start date allows it, else A: HR refuses
+    M, Z and H past their age limits (payroll/rules/ni_category_ages.toml)."""
+    from joinedup.payroll.ni_categories import age_problem
+
+    return drawn if age_problem(drawn, born, start) is None else "A"
 
 
 def encode(rows: Sequence[Sequence[Any]], fmt: str) -> bytes:

@@ -22,6 +22,7 @@ from joinedup.core import tabular, validators
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
+from joinedup.payroll.ni_categories import age_problem
 from joinedup.people.models import (
     ContractType,
     Employment,
@@ -178,6 +179,11 @@ def import_employments(
         post_code = row.get("post_code")
         if post_code and post_code not in posts:
             parsed.add_error(number, "post_code", f"{partner.name} has no post with this code", post_code)
+        category, start_on = row.get("ni_category"), row.get("start_date")
+        if category is not None and born is not None and start_on is not None:
+            problem = age_problem(category, born, start_on)
+            if problem is not None:
+                parsed.add_error(number, "ni_category", problem, category)
         service, start = row.get("continuous_service_date"), row.get("start_date")
         if service is not None and start is not None and service > start:
             parsed.add_error(

@@ -41,6 +41,7 @@ from joinedup.people.models import (
     TupeTransfer,
     TupeTransferItem,
 )
+from joinedup.payroll.ni_categories import age_problem
 from joinedup.people.rules import pay_rate_on, working_days_between
 
 ONE_DAY = timedelta(days=1)
@@ -216,6 +217,16 @@ def clean_terms(terms: Terms, partner: Partner, errors: Errors) -> Terms:
     return replace(terms, tax_code=tax_code, tax_basis=basis, ni_category=category, student_loan_plans=plans)
 
 
+def _check_ni_category_age(terms: Terms, born: date | None, on: date, errors: Errors) -> None:
+    """M and Z are for under-21s, H for apprentices under 25 (payroll/rules/ni_category_ages.toml):
+    a letter the person's age rules out on the date the terms take effect is refused."""
+    if "ni_category" in errors.fields:
+        return
+    problem = age_problem(terms.ni_category, born, on)
+    if problem is not None:
+        errors.add("ni_category", problem)
+
+
 def _new_terms_row(
     employment: Employment, terms: Terms, effective_from: date, reason: str
 ) -> EmploymentTerms:
@@ -260,6 +271,7 @@ def employment_start(
         errors.add("continuous_service_date", "Continuous service cannot start after the employment.")
     if pay_frequency not in PayFrequency.values:
         errors.add("pay_frequency", f"Choose one of: {', '.join(PayFrequency.values)}.")
+    _check_ni_category_age(terms, person.date_of_birth, start_date, errors)
     if post is not None and post.partner_id != partner.pk:
         errors.add("post", "The post belongs to another partner.")
     existing = Person.objects.unscoped(reason="match a new hire by NI number").filter(
@@ -365,6 +377,7 @@ def employment_change_terms(
             "effective_from", f"There is already a change on {effective_from:%d %B %Y}; amend that one."
         )
     new = clean_terms(replace(Terms.of(current), **changes), employment.partner, errors)
+    _check_ni_category_age(new, employment.person.date_of_birth, effective_from, errors)
     errors.raise_if_any()
     worse = _worsening(current, new, effective_from) if current.protected else []
     if worse and not override_reason.strip():

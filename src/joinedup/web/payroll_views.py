@@ -141,6 +141,9 @@ def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, done)
+        reread = selectors.run_for(request.user, run_id=run.pk)
+        for waiting in services.payment_waits_for(reread) if action == "close" else []:
+            messages.warning(request, f"The payment is not in the ledger yet: {waiting}.")
     return redirect("web:pay_run", run_id=run.pk)
 
 
@@ -173,7 +176,7 @@ def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
     if not has_permission(request.user, "payroll.calculate", run.partner_id):
         raise PermissionDenied("Only payroll officers download payment files.")
     try:
-        text, left_out = bacs_file(run)
+        text, left_out = bacs_file(run, processing_date=_date_or_none(request.GET.get("processing_date")))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("web:pay_run", run_id=run.pk)
@@ -181,6 +184,17 @@ def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="bacs-{run.pk}.txt"'
     response["X-Left-Out"] = str(len(left_out))
     return response
+
+
+def _date_or_none(text: str | None) -> Any:
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError({"processing_date": "Enter the processing date like 2026-12-07."}) from exc
 
 
 @login_required

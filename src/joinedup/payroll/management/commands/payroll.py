@@ -22,10 +22,12 @@ from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
+from joinedup.payroll.payments import post_payment_later
 from joinedup.payroll.services import (
     payrun_approve,
     payrun_calculate,
     payrun_create,
+    payment_waits_for,
     payrun_mark_paid,
     run_totals,
 )
@@ -36,7 +38,7 @@ class Command(BaseCommand):
     help = (
         "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
-        "`payroll approve|close|post-journal --partner WCC --pay-date …`. "
+        "`payroll approve|close|post-journal|post-payment --partner WCC --pay-date …`. "
         "`payroll p45 --partner WCC --payroll-number X -o p45.pdf`; "
         "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`."
     )
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             ("approve", "Approve a calculated run (not by the person who calculated it)."),
             ("close", "Mark an approved run paid; it cannot change after."),
             ("post-journal", "Post an approved run's journal to the ledgers, if approval could not."),
+            ("post-payment", "Post a paid run's payment to the employer's ledger, if closing could not."),
         ):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("--partner", required=True, help="Partner code, e.g. WPOL.")
@@ -120,8 +123,19 @@ class Command(BaseCommand):
                         f"Posted to {journal.partner.code}'s ledger: journal {journal.pk} ({journal.period})."
                     )
                 return
+            elif action == "post-payment":
+                journal = post_payment_later(actor=actor, run=run)
+                console.print(
+                    f"Payment posted to {partner.code}'s ledger: journal {journal.pk} ({journal.period})."
+                    if journal
+                    else "The run paid nobody anything: no payment to post."
+                )
+                return
             else:
                 run = payrun_mark_paid(actor=actor, run=run)
+                waits = payment_waits_for(run)
+                if waits:
+                    console.print(f"The payment waits for the ledger: {'; '.join(waits)}.")
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except PermissionDenied as exc:
