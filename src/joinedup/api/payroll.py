@@ -10,9 +10,9 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from joinedup.api.schemas import IsoDate
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
-from joinedup.api.schemas import IsoDate
 from joinedup.payroll import selectors, services, year_end
 from joinedup.payroll.documents import bacs_file
 from joinedup.payroll.models import PayRun, Payslip

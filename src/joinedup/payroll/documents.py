@@ -3,16 +3,17 @@ pure writers in ``payroll.outputs`` from payslips, people and the employer's set
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
-from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
+from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus, TakeOnBalance
 from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
 from joinedup.payroll.outputs.records import (
     EmployeePayment,
@@ -23,6 +24,9 @@ from joinedup.payroll.outputs.records import (
     PayslipLine,
 )
 from joinedup.people.models import EmploymentTerms
+
+if TYPE_CHECKING:
+    from joinedup.payroll.year_to_date import YearToDate
 
 
 def employer_record(partner: Partner) -> Employer:
@@ -52,9 +56,16 @@ def hours_band(weekly_hours: Decimal | None) -> HoursBand:
     return "D"
 
 
-def payment_record(slip: Payslip, *, for_hmrc: bool = False) -> EmployeePayment:
-    """The output record of one payslip. Payslips do not show the person's sex; an RTI
-    submission must (``for_hmrc``), so there a missing one is an error, not a guess."""
+def payment_record(
+    slip: Payslip, *, for_hmrc: bool = False, to_date: YearToDate | None = None
+) -> EmployeePayment:
+    """The output record of one payslip, with its figures to date (``payroll.year_to_date``;
+    read for this payslip unless the caller has them). Payslips do not show the person's sex; an
+    RTI submission must (``for_hmrc``), so there a missing one is an error, not a guess."""
+    from joinedup.payroll.year_to_date import year_to_date_of
+
+    ytd = to_date if to_date is not None else year_to_date_of(slip)
+    at_lel, lel_to_pt, pt_to_uel = ytd.bands
     person = slip.employment.person
     if for_hmrc and not person.gender:
         raise ValidationError({"gender": f"{slip.employment.payroll_number}: HMRC needs the person's sex."})
@@ -83,16 +94,26 @@ def payment_record(slip: Payslip, *, for_hmrc: bool = False) -> EmployeePayment:
         week1_month1=slip.week1_month1,
         gross_pay=slip.gross_pay,
         taxable_pay=slip.taxable_pay,
-        taxable_pay_to_date=slip.taxable_pay_to_date,
+        taxable_pay_to_date=ytd.taxable_pay,
         tax=slip.tax,
-        tax_to_date=slip.tax_paid_to_date,
+        tax_to_date=ytd.tax,
         ni_letter=slip.ni_category,
         ni_gross_pay=slip.ni_pay,
+        ni_gross_to_date=ytd.ni_pay,
+        earnings_at_lel_to_date=at_lel,
+        earnings_lel_to_pt_to_date=lel_to_pt,
+        earnings_pt_to_uel_to_date=pt_to_uel,
         ni_employee=slip.ni_employee,
         ni_employer=slip.ni_employer,
+        ni_employee_to_date=ytd.ni_employee,
+        ni_employer_to_date=ytd.ni_employer,
         student_loan=slip.student_loan,
+        student_loan_to_date=ytd.student_loan,
         postgraduate_loan=slip.postgraduate_loan,
+        postgraduate_loan_to_date=ytd.postgraduate_loan,
         pension_under_net_pay=slip.pension_employee,
+        pension_under_net_pay_to_date=ytd.pension_employee,
+        smp_to_date=ytd.smp,
         employer_pension=slip.pension_employer,
         net_pay=slip.net_pay,
         bank_sort_code=person.bank_sort_code,
@@ -196,28 +217,30 @@ def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[
 # --- RTI Full Payment Submission ---------------------------------------------------------------
 
 _PLAN_TYPES = {"1": "01", "2": "02", "4": "04", "5": "05"}
-_YTD_FIELDS = (
-    "ni_pay",
-    "ni_employee",
-    "ni_employer",
-    "student_loan",
-    "postgraduate_loan",
-    "pension_employee",
-)
 
 
 def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
     """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as
     RTI reports them (thresholds per pay period from the engine's rule file)."""
-    from joinedup.payroll.calculation import _ENGINE_FREQUENCY
-    from joinedup.payroll.engine import load_rules
+    return ni_bands_for(ni_pay, run.tax_year, run.frequency)
 
-    thresholds = load_rules(run.tax_year).national_insurance.thresholds
-    frequency = _ENGINE_FREQUENCY[run.frequency]
-    lel, pt, uel = (int(thresholds[name].for_period(frequency) * 100) for name in ("LEL", "PT", "UEL"))
+
+def ni_bands_for(ni_pay: int, tax_year: int, frequency: str) -> tuple[int, int, int]:
+    lel, pt, uel = _thresholds(tax_year, frequency)
     if ni_pay < lel:
         return 0, 0, 0
     return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)
+
+
+@functools.cache
+def _thresholds(tax_year: int, frequency: str) -> tuple[int, int, int]:
+    from joinedup.payroll.calculation import _ENGINE_FREQUENCY
+    from joinedup.payroll.engine import load_rules
+
+    thresholds = load_rules(tax_year).national_insurance.thresholds
+    period = _ENGINE_FREQUENCY[frequency]
+    lel, pt, uel = (int(thresholds[name].for_period(period) * 100) for name in ("LEL", "PT", "UEL"))
+    return lel, pt, uel
 
 
 def fps_for_run(run: PayRun) -> bytes:
@@ -226,6 +249,7 @@ def fps_for_run(run: PayRun) -> bytes:
     from dataclasses import replace
 
     from joinedup.payroll.outputs import fps_xml
+    from joinedup.payroll.year_to_date import YearToDate, year_to_date
 
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
@@ -237,9 +261,9 @@ def fps_for_run(run: PayRun) -> bytes:
         .order_by("employment__payroll_number")
     )
     ids = [s.employment_id for s in slips]
-    to_date: dict[int, dict[str, int]] = {}
-    bands_to_date: dict[int, list[int]] = {}
-    earlier = (
+    to_date = year_to_date(run, ids)
+    # A starter's first payment reports their start date: no earlier approved payslip here.
+    paid_before = set(
         Payslip.objects.for_partner(partner)
         .filter(
             employment_id__in=ids,
@@ -247,18 +271,19 @@ def fps_for_run(run: PayRun) -> bytes:
             run__status__in=[RunStatus.APPROVED, RunStatus.PAID],
         )
         .filter(run__pay_date__lte=run.pay_date)
-        .select_related("run")
+        .exclude(run=run)
+        .values_list("employment_id", flat=True)
     )
-    first_payslip: set[int] = set(ids)
-    for slip in earlier.iterator(chunk_size=2000):
-        sums = to_date.setdefault(slip.employment_id, dict.fromkeys(_YTD_FIELDS, 0))
-        for name in _YTD_FIELDS:
-            sums[name] += getattr(slip, name)
-        bands = bands_to_date.setdefault(slip.employment_id, [0, 0, 0])
-        for i, value in enumerate(ni_bands(slip.ni_pay, slip.run)):
-            bands[i] += value
-        if slip.run_id != run.pk:
-            first_payslip.discard(slip.employment_id)
+    # Nor someone whose earlier pay this year was on the old payroll (take-on figures).
+    first_payslip = (
+        set(ids)
+        - paid_before
+        - set(
+            TakeOnBalance.objects.for_partner(partner)
+            .filter(employment_id__in=ids, tax_year=run.tax_year)
+            .values_list("employment_id", flat=True)
+        )
+    )
     terms = {
         t.employment_id: t
         for t in EmploymentTerms.objects.for_partner(partner)
@@ -268,8 +293,7 @@ def fps_for_run(run: PayRun) -> bytes:
     employees = []
     for slip in slips:
         employment = slip.employment
-        record = payment_record(slip, for_hmrc=True)
-        sums = to_date[employment.pk]
+        record = payment_record(slip, for_hmrc=True, to_date=to_date.get(employment.pk, YearToDate()))
         period_bands = ni_bands(slip.ni_pay, run)
         current = terms.get(employment.pk)
         plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
@@ -283,19 +307,10 @@ def fps_for_run(run: PayRun) -> bytes:
                 start_date=employment.start_date if starting else None,
                 starter_declaration=(current.starter_declaration if current and starting else ""),  # type: ignore[arg-type]
                 leaving_date=leaving,
-                ni_gross_to_date=sums["ni_pay"],
                 earnings_at_lel=period_bands[0],
                 earnings_lel_to_pt=period_bands[1],
                 earnings_pt_to_uel=period_bands[2],
-                earnings_at_lel_to_date=bands_to_date[employment.pk][0],
-                earnings_lel_to_pt_to_date=bands_to_date[employment.pk][1],
-                earnings_pt_to_uel_to_date=bands_to_date[employment.pk][2],
-                ni_employee_to_date=sums["ni_employee"],
-                ni_employer_to_date=sums["ni_employer"],
-                student_loan_to_date=sums["student_loan"],
                 student_loan_plan=_PLAN_TYPES[plans[0]] if plans else "",
-                postgraduate_loan_to_date=sums["postgraduate_loan"],
-                pension_under_net_pay_to_date=sums["pension_employee"],
             )
         )
     related = f"{run.tax_year % 100:02d}-{(run.tax_year + 1) % 100:02d}"

@@ -64,9 +64,7 @@ def post_payment(*, actor: Any, run: PayRun) -> Journal | None:
     found = payment_journal(run)
     if found is not None:
         return found
-    net = sum(
-        Payslip.objects.for_partner(run.partner_id).filter(run=run).values_list("net_pay", flat=True)
-    )
+    net = sum(Payslip.objects.for_partner(run.partner_id).filter(run=run).values_list("net_pay", flat=True))
     if net <= 0:
         return None
     mapping = load_chart().payroll

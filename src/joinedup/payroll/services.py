@@ -61,9 +61,10 @@ def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
     years = available_tax_years()
     if tax_year not in years:
         known = ", ".join(tax_year_label(y).replace("-", "/") for y in years)
+        label = tax_year_label(tax_year).replace("-", "/")
         raise ValidationError(
             {
-                "pay_date": f"{pay_date:%d %B %Y} is in tax year {tax_year_label(tax_year).replace('-', '/')}, "
+                "pay_date": f"{pay_date.day} {pay_date:%B %Y} is in tax year {label}, "
                 f"which has no payroll rules yet (rules are held for {known})."
             }
         )
@@ -77,7 +78,7 @@ def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
     if last is not None and pay_date < last:
         raise ValidationError(
             {
-                "pay_date": f"{partner.name} has already approved a run paid on {last:%d %B %Y}: "
+                "pay_date": f"{partner.name} has already approved a run paid on {last.day} {last:%B %Y}: "
                 f"a new run cannot be dated before it."
             }
         )

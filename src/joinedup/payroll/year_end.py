@@ -29,6 +29,7 @@ from joinedup.payroll.outputs import p45_pdf, p60_pdf
 from joinedup.payroll.outputs.pdf import NiLetterRow
 from joinedup.payroll.outputs.records import EmployeePayment, Employer
 from joinedup.payroll.periods import MONTHS_IN_YEAR, WEEKS_PER_PERIOD, tax_year_of
+from joinedup.payroll.year_to_date import figures_of_payslips
 from joinedup.people.models import Employment, EmploymentTerms, PayFrequency
 
 # --- pure figures ------------------------------------------------------------------------------------
@@ -213,12 +214,39 @@ def _figures_by_employment(
     by_employment: dict[int, list[Payslip]] = defaultdict(list)
     for slip in slips:
         by_employment[slip.employment_id].append(slip)
-    smp = _smp_by_payslip(partner_id, (s.pk for s in slips))
+    # The year's sums come from the one year-to-date selector (payslips plus take-on figures), so
+    # P45s and P60s agree with the payslips and the FPS.
+    sums = figures_of_payslips(partner_id, tax_year, (s.pk for s in slips), by_employment)
     previous = _previous(partner_id, tax_year, by_employment)
     out = {}
     for employment_id, own in by_employment.items():
         pay, tax = previous.get(employment_id, (0, 0))
-        out[employment_id] = (own[-1], year_figures(_rows(own, smp), previous_pay=pay, previous_tax=tax))
+        last, ytd = own[-1], sums[employment_id]
+        out[employment_id] = (
+            last,
+            YearFigures(
+                tax_code=last.tax_code,
+                week1_month1=last.week1_month1,
+                pay=ytd.taxable_pay,
+                tax=ytd.tax,
+                previous_pay=pay,
+                previous_tax=tax,
+                ni=tuple(
+                    NiLetterTotals(
+                        n.letter,
+                        n.earnings_at_lel,
+                        n.earnings_lel_to_pt,
+                        n.earnings_pt_to_uel,
+                        n.ni_employee,
+                        n.ni_employer,
+                    )
+                    for n in ytd.ni.values()
+                ),
+                student_loan=ytd.student_loan,
+                postgraduate_loan=ytd.postgraduate_loan,
+                smp=ytd.smp,
+            ),
+        )
     return out
 
 

@@ -19,6 +19,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import validators
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.payroll.ni_categories import age_problem
 from joinedup.people.models import (
     Absence,
     AbsenceKind,
@@ -41,7 +42,6 @@ from joinedup.people.models import (
     TupeTransfer,
     TupeTransferItem,
 )
-from joinedup.payroll.ni_categories import age_problem
 from joinedup.people.rules import pay_rate_on, working_days_between
 
 ONE_DAY = timedelta(days=1)

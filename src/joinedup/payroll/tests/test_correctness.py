@@ -17,7 +17,7 @@ from joinedup.payroll.documents import bacs_file
 from joinedup.payroll.models import FlagKind, PayRun, RunStatus, VarianceFlag
 from joinedup.payroll.payments import post_payment_later
 from joinedup.payroll.services import payment_waits_for, payrun_approve, payrun_create, payrun_mark_paid
-from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
+from joinedup.payroll.tests.test_pay_runs import PayrollTestCase
 from joinedup.people.models import EmploymentTerms, Person
 from joinedup.people.services import PersonDetails, employment_change_terms, employment_start
 
@@ -77,9 +77,9 @@ class TestNiCategoryAge(PayrollTestCase):
         person = self.shared_person_council.person
         person.date_of_birth = date(2005, 11, 20)
         person.save(update_fields=["date_of_birth"])
-        EmploymentTerms.objects.for_partner(self.council).filter(employment=self.shared_person_council).update(
-            ni_category="M"
-        )
+        EmploymentTerms.objects.for_partner(self.council).filter(
+            employment=self.shared_person_council
+        ).update(ni_category="M")
         run = self.calculated()
         flag = VarianceFlag.objects.for_partner(self.council).get(run=run, kind=FlagKind.NI_CATEGORY_AGE)
         assert flag.employment_id == self.shared_person_council.pk
@@ -92,20 +92,25 @@ class TestNiCategoryAge(PayrollTestCase):
         person = self.shared_person_council.person
         person.date_of_birth = date(2005, 11, 26)
         person.save(update_fields=["date_of_birth"])
-        EmploymentTerms.objects.for_partner(self.council).filter(employment=self.shared_person_council).update(
-            ni_category="M"
-        )
+        EmploymentTerms.objects.for_partner(self.council).filter(
+            employment=self.shared_person_council
+        ).update(ni_category="M")
         run = self.calculated()
-        assert not VarianceFlag.objects.for_partner(self.council).filter(
-            run=run, kind=FlagKind.NI_CATEGORY_AGE
-        ).exists()
+        assert (
+            not VarianceFlag.objects.for_partner(self.council)
+            .filter(run=run, kind=FlagKind.NI_CATEGORY_AGE)
+            .exists()
+        )
 
 
 class TestPayDates(PayrollTestCase):
     def test_a_pay_date_in_a_tax_year_without_rules_is_refused(self) -> None:
         with pytest.raises(ValidationError) as caught:
             payrun_create(
-                actor=self.payroll_officer, partner=self.council, frequency="monthly", pay_date=date(2031, 5, 23)
+                actor=self.payroll_officer,
+                partner=self.council,
+                frequency="monthly",
+                pay_date=date(2031, 5, 23),
             )
         assert caught.value.message_dict["pay_date"] == [
             "23 May 2031 is in tax year 2031/32, which has no payroll rules yet "
@@ -116,7 +121,9 @@ class TestPayDates(PayrollTestCase):
     def test_a_pay_date_before_the_last_approved_run_is_refused(self) -> None:
         payrun_approve(actor=self.payroll_approver, run=self.calculated())
         with pytest.raises(ValidationError) as caught:
-            payrun_create(actor=self.payroll_officer, partner=self.council, frequency="weekly", pay_date=OCTOBER)
+            payrun_create(
+                actor=self.payroll_officer, partner=self.council, frequency="weekly", pay_date=OCTOBER
+            )
         assert caught.value.message_dict["pay_date"] == [
             "Wessex County Council has already approved a run paid on 25 November 2026: "
             "a new run cannot be dated before it."
@@ -183,7 +190,12 @@ class TestPaidMeansPaid(PayrollTestCase):
         assert event.after["payment_waits_for"] == []
         # The explicit command finds the journal posted and posts nothing more.
         assert post_payment_later(actor=self.payroll_officer, run=run) == payment
-        assert Journal.objects.for_partner(self.council).filter(idempotency_key__startswith="payroll-payment").count() == 1
+        assert (
+            Journal.objects.for_partner(self.council)
+            .filter(idempotency_key__startswith="payroll-payment")
+            .count()
+            == 1
+        )
 
     def test_a_closed_period_marks_the_run_paid_and_the_payment_waits_for_the_command(self) -> None:
         ledger_setup_partner(actor=None, partner=self.council, year=2026)
@@ -193,7 +205,9 @@ class TestPaidMeansPaid(PayrollTestCase):
         )
         run = payrun_mark_paid(actor=self.payroll_officer, run=run)
         assert run.status == RunStatus.PAID
-        assert not Journal.objects.for_partner(self.council).filter(idempotency_key__startswith="payroll-payment")
+        assert not Journal.objects.for_partner(self.council).filter(
+            idempotency_key__startswith="payroll-payment"
+        )
         waits = payment_waits_for(run)
         assert len(waits) == 1 and waits[0].startswith("WCC's ") and waits[0].endswith(" is closed")
         with pytest.raises(ValidationError, match="The payment cannot be posted yet"):

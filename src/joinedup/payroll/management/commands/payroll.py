@@ -24,10 +24,10 @@ from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
 from joinedup.payroll.payments import post_payment_later
 from joinedup.payroll.services import (
+    payment_waits_for,
     payrun_approve,
     payrun_calculate,
     payrun_create,
-    payment_waits_for,
     payrun_mark_paid,
     run_totals,
 )
