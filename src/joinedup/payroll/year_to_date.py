@@ -206,3 +206,20 @@ def _take_on(partner_id: int, balances: QuerySet[TakeOnBalance]) -> dict[int, Ye
 def year_to_date_of(slip: Payslip) -> YearToDate:
     """One payslip's figures to date."""
     return year_to_date(slip.run, [slip.employment_id]).get(slip.employment_id) or YearToDate()
+
+
+# The run's CSV download: the figures to date beside each payslip's own.
+YTD_COLUMNS = [
+    "taxable_pay_to_date",
+    "tax_to_date",
+    "ni_pay_to_date",
+    "ni_employee_to_date",
+    "ni_employer_to_date",
+    "student_loan_to_date",
+    "postgraduate_loan_to_date",
+]
+
+
+def ytd_cells(figures: YearToDate | None) -> list[int]:
+    f = figures or YearToDate()
+    return [f.taxable_pay, f.tax, f.ni_pay, f.ni_employee, f.ni_employer, f.student_loan, f.postgraduate_loan]

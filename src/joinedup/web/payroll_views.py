@@ -20,6 +20,7 @@ from joinedup.payroll import selectors, services, year_end
 from joinedup.payroll.documents import bacs_file, fps_for_run, payslip_pdf_bytes
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import FlagStatus, RunStatus
+from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
@@ -92,9 +93,13 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "deductions_after_tax",
             "net_pay",
         ]
+        figures = len(header)
+        header += YTD_COLUMNS
+        ytd = year_to_date(run)
         rows = (
             [s.employment.payroll_number, s.employment.person.full_name, s.tax_code]
-            + [_pounds_cell(getattr(s, name)) for name in header[3:]]
+            + [_pounds_cell(getattr(s, name)) for name in header[3:figures]]
+            + [_pounds_cell(value) for value in ytd_cells(ytd.get(s.employment_id))]
             for s in slips.iterator(chunk_size=2000)
         )
         return export_response(request.GET["format"], header, rows, f"payslips-{run.pk}")
@@ -225,7 +230,10 @@ def payslip_pdf(request: HttpRequest, payslip_id: int) -> HttpResponse:
 @login_required
 def payslip_detail(request: HttpRequest, payslip_id: int) -> HttpResponse:
     slip = selectors.payslip_for(request.user, payslip_id=payslip_id)
-    return render(request, "web/payroll/payslip.html", {"slip": slip, "lines": list(slip.lines.all())})
+    ytd = year_to_date_of(slip)
+    return render(
+        request, "web/payroll/payslip.html", {"slip": slip, "lines": list(slip.lines.all()), "ytd": ytd}
+    )
 
 
 @login_required

@@ -114,6 +114,8 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 OWNER_REFUSALS: dict[str, int] = {
     "/api/v1/employments/{employment_id}/p45.pdf": 409,
     "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+    # The service admin is not a payroll officer: only payroll officers download payment files.
+    "/api/v1/pay-runs/{run_id}/bacs": 403,
 }
 
 
