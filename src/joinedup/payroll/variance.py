@@ -190,7 +190,7 @@ def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:
         wanted = sorted(ids)
         for start in range(0, len(wanted), 5000):
             ids -= set(
-                model.objects.for_partner(run.partner_id)  # type: ignore[attr-defined]
+                model.objects.for_partner(run.partner_id)
                 .filter(tax_year=run.tax_year, employment_id__in=wanted[start : start + 5000])
                 .values_list("employment_id", flat=True)
             )

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.core import tabular
 from joinedup.core.money import gbp
 from joinedup.ledger.services import post_payroll_run
 from joinedup.partnership.cli import acting_user, partner_by_code
@@ -31,6 +32,7 @@ from joinedup.payroll.services import (
     payrun_mark_paid,
     run_totals,
 )
+from joinedup.payroll.take_on import take_on_import
 from joinedup.people.models import Employment
 
 
@@ -40,7 +42,8 @@ class Command(BaseCommand):
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
         "`payroll approve|close|post-journal|post-payment --partner WCC --pay-date …`. "
         "`payroll p45 --partner WCC --payroll-number X -o p45.pdf`; "
-        "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`."
+        "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`; "
+        "`payroll take-on --partner WCC --tax-year 2026 --file F [--report problems.csv]`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -82,6 +85,17 @@ class Command(BaseCommand):
         p45.add_argument("--payroll-number", required=True)
         p45.add_argument("-o", "--output", required=True, help="PDF file to write.")
         p45.add_argument("--as", dest="actor", help="Username acting (default: the system).")
+        take_on = sub.add_parser(
+            "take-on",
+            help="Import take-on balances (figures to date from the previous payroll): all rows or none.",
+        )
+        take_on.add_argument("--partner", required=True)
+        take_on.add_argument("--tax-year", required=True, type=int, help="First year: 2026 is 2026/27.")
+        take_on.add_argument(
+            "--file", required=True, help="CSV or XLSX; see the column list in payroll.take_on."
+        )
+        take_on.add_argument("--report", metavar="FILE", help="Write the problems found as CSV here.")
+        take_on.add_argument("--as", dest="actor", help="Username acting (default: the system).")
         p60 = sub.add_parser("p60", help="Write every employee's P60 for a tax year, and a CSV summary.")
         p60.add_argument("--partner", required=True)
         p60.add_argument("--tax-year", required=True, type=int, help="First year: 2026 is 2026/27.")
@@ -98,6 +112,9 @@ class Command(BaseCommand):
             return
         if action == "fps":
             self._fps(options)
+            return
+        if action == "take-on":
+            self._take_on(options)
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         partner = self._partner(options)
@@ -124,10 +141,10 @@ class Command(BaseCommand):
                     )
                 return
             elif action == "post-payment":
-                journal = post_payment_later(actor=actor, run=run)
+                payment = post_payment_later(actor=actor, run=run)
                 console.print(
-                    f"Payment posted to {partner.code}'s ledger: journal {journal.pk} ({journal.period})."
-                    if journal
+                    f"Payment posted to {partner.code}'s ledger: journal {payment.pk} ({payment.period})."
+                    if payment
                     else "The run paid nobody anything: no payment to post."
                 )
                 return
@@ -246,6 +263,30 @@ class Command(BaseCommand):
             raise CommandError(message) from exc
         Path(options["output"]).write_bytes(xml)
         self.stdout.write(f"Wrote {options['output']} ({run.progress_total} employees).")
+
+    def _take_on(self, options: dict[str, Any]) -> None:
+        partner = self._partner(options)
+        actor = self._actor(options)
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+        try:
+            result = take_on_import(
+                actor=actor, partner=partner, tax_year=options["tax_year"], source=data, filename=path.name
+            )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        if not result.ok:
+            if options["report"]:
+                Path(options["report"]).write_text(tabular.errors_as_csv(result.errors), encoding="utf-8")
+            self.stderr.write(tabular.format_errors(result.errors, limit=20))
+            raise CommandError(f"{len(result.errors)} problem(s) in {path.name}; nothing was imported.")
+        self.stdout.write(
+            f"Imported take-on balances for {result.employments} employment(s) of {partner.code} "
+            f"({result.rows} row(s)) for {year_end.tax_year_label(options['tax_year'])}."
+        )
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]
