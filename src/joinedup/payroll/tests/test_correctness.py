@@ -3,21 +3,38 @@ the payment posted when a run is marked paid."""
 
 from __future__ import annotations
 
+import csv
+import tempfile
+import xml.etree.ElementTree as ET
 from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from joinedup.audit.models import AuditEvent
+from joinedup.core.money import gbp
 from joinedup.ledger.models import Journal, JournalLine, Period, PeriodStatus
 from joinedup.ledger.services import ledger_setup_partner
-from joinedup.payroll.documents import bacs_file
-from joinedup.payroll.models import FlagKind, PayRun, RunStatus, VarianceFlag
+from joinedup.partnership.models import Partner
+from joinedup.payroll.documents import bacs_file, fps_for_run, payment_record, payslip_pdf_bytes
+from joinedup.payroll.models import FlagKind, PayRun, RunStatus, TakeOnBalance, TakeOnNi, VarianceFlag
 from joinedup.payroll.payments import post_payment_later
-from joinedup.payroll.services import payment_waits_for, payrun_approve, payrun_create, payrun_mark_paid
-from joinedup.payroll.tests.test_pay_runs import PayrollTestCase
+from joinedup.payroll.services import (
+    payment_waits_for,
+    payrun_approve,
+    payrun_calculate,
+    payrun_create,
+    payrun_mark_paid,
+)
+from joinedup.payroll.take_on import take_on_import
+from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
+from joinedup.payroll.year_end import p60s
 from joinedup.people.models import EmploymentTerms, Person
 from joinedup.people.services import PersonDetails, employment_change_terms, employment_start
 
@@ -218,3 +235,209 @@ class TestPaidMeansPaid(PayrollTestCase):
         journal = post_payment_later(actor=self.payroll_officer, run=run)
         assert journal is not None and journal.idempotency_key == f"payroll-payment:{run.pk}"
         assert payment_waits_for(run) == []
+
+
+def _pounds(pence: int) -> str:
+    whole, part = divmod(pence, 100)
+    return f"{whole}.{part:02d}"
+
+
+class TestFiguresToDate(PayrollTestCase):
+    def approved(self, pay_date: date) -> PayRun:
+        run = payrun_create(
+            actor=self.payroll_officer, partner=self.council, frequency="monthly", pay_date=pay_date
+        )
+        payrun_calculate(actor=self.payroll_officer, run=run)
+        return payrun_approve(actor=self.payroll_approver, run=run)
+
+    def test_every_output_shows_the_same_figures_to_date_across_two_approved_months(self) -> None:
+        # Ada went live with take-on figures for April to September; then October and November.
+        balance = TakeOnBalance.objects.for_partner(self.council).get(
+            employment=self.council_emp, tax_year=2026
+        )
+        balance.taxable_pay, balance.tax = 1_349_100, 150_000
+        balance.save(update_fields=["taxable_pay", "tax"])
+        TakeOnNi.objects.create(
+            partner=self.council,
+            balance=balance,
+            letter="A",
+            ni_pay=1_429_902,
+            earnings_at_lel=335_400,
+            earnings_lel_to_pt=293_400,
+            earnings_pt_to_uel=801_102,
+            ni_employee=64_088,
+            ni_employer=151_938,
+        )
+        Person.objects.unscoped(reason="test").update(
+            gender="F", address_line1="1 High Street", town="Winchester"
+        )
+        Partner.objects.filter(pk=self.council.pk).update(
+            employer_paye_reference="961/WC10001", accounts_office_reference="961PA00010001"
+        )
+        october = self.approved(OCTOBER)
+        november = self.approved(NOVEMBER)
+        slips = [self.slip(run, self.council_emp) for run in (october, november)]
+        taxable = 1_349_100 + sum(s.taxable_pay for s in slips)
+        tax = 150_000 + sum(s.tax for s in slips)
+        ni_pay = 1_429_902 + sum(s.ni_pay for s in slips)
+        ni_employee = 64_088 + sum(s.ni_employee for s in slips)
+        ni_employer = 151_938 + sum(s.ni_employer for s in slips)
+        # The calculation carried the same figures: take-on, then October, into November.
+        assert (slips[1].taxable_pay_to_date, slips[1].tax_paid_to_date) == (taxable, tax)
+
+        # Payslip PDF (its record) — the reported bug: NI to date was £0.00.
+        record = payment_record(slips[1])
+        assert (record.taxable_pay_to_date, record.tax_to_date) == (taxable, tax)
+        assert (record.ni_gross_to_date, record.ni_employee_to_date, record.ni_employer_to_date) == (
+            ni_pay,
+            ni_employee,
+            ni_employer,
+        )
+        pdf = payslip_pdf_bytes(slips[1])
+        assert pdf.startswith(b"%PDF")
+        # Payslip page.
+        page = self.signed_in(self.payroll_officer).get(f"/payslips/{slips[1].pk}").content.decode()
+        assert f'data-testid="ytd-taxable">{gbp(taxable)}<' in page
+        assert f'data-testid="ytd-tax">{gbp(tax)}<' in page
+        assert f'data-testid="ytd-ni-pay">{gbp(ni_pay)}<' in page
+        assert f'data-testid="ytd-ni-employee">{gbp(ni_employee)}<' in page
+        # The run's CSV.
+        client = self.signed_in(self.payroll_officer)
+        client.post("/partner", {"partner": self.council.pk})
+        lines = client.get(f"/payroll/runs/{november.pk}?format=csv").content.decode("utf-8-sig").splitlines()
+        rows = {r["payroll_number"]: r for r in csv.DictReader(lines)}
+        ada = rows["WCC000001"]
+        columns = ("taxable_pay_to_date", "tax_to_date", "ni_pay_to_date", "ni_employee_to_date")
+        assert [Decimal(ada[c]) * 100 for c in columns] == [taxable, tax, ni_pay, ni_employee]
+        # FPS.
+        root = ET.fromstring(fps_for_run(november))  # noqa: S314 — our own output
+        employee = next(e for e in root.findall(".//{*}Employee") if e.findtext(".//{*}PayId") == "WCC000001")
+        assert employee.findtext(".//{*}FiguresToDate/{*}TaxablePay") == _pounds(taxable)
+        assert employee.findtext(".//{*}FiguresToDate/{*}TotalTax") == _pounds(tax)
+        assert employee.findtext(".//{*}GrossEarningsForNICsYTD") == _pounds(ni_pay)
+        assert employee.findtext(".//{*}EmpeeContribnsYTD") == _pounds(ni_employee)
+        # P60 (a preview: the year is not over).
+        p60 = next(
+            p for p in p60s(self.council.pk, tax_year=2026, preview=True) if p.employment == self.council_emp
+        )
+        assert (p60.figures.pay, p60.figures.tax) == (taxable, tax)
+        assert (p60.figures.ni_employee, p60.figures.ni_employer) == (ni_employee, ni_employer)
+
+
+TAKE_ON_HEADER = (
+    "payroll_number,ni_letter,taxable_pay,tax,ni_pay,"
+    "earnings_at_lel,earnings_lel_to_pt,earnings_pt_to_uel,ni_employee,ni_employer\n"
+)
+
+
+class TestTakeOn(PayrollTestCase):
+    def setUp(self) -> None:
+        self.joiner = self.hire(self.council, "Nia", "Brown", "AA333444A", "WCC000060")  # employed since 2022
+
+    def balances(self) -> int:
+        return TakeOnBalance.objects.for_partner(self.council).filter(source_file__startswith="old").count()
+
+    def test_a_file_with_a_bad_row_imports_nothing_and_reports_every_problem(self) -> None:
+        data = (
+            TAKE_ON_HEADER
+            + "WCC000060,A,14000.00,1600.00,14299.02,3354.00,2934.00,8011.02,640.88,1519.38\n"
+            + "WCC999999,A,100.00,0,100.00,0,0,0,0,0\n"
+            + "WCC000060,A,1.00,0,1.00,0,0,0,0,0\n"
+            + "WCC000001,Q,12.345,0,1.00,5.00,0,0,0,0\n"
+        ).encode()
+        events = AuditEvent.objects.for_partner(self.council).count()
+        result = take_on_import(
+            actor=self.payroll_officer, partner=self.council, tax_year=2026, source=data, filename="old.csv"
+        )
+        # Every bad row by row number (the header is row 1), column and reason; nothing written.
+        assert [(e.row, e.column, e.reason) for e in result.errors] == [
+            (3, "payroll_number", "Wessex County Council has no employment with this number"),
+            (4, "ni_letter", "Row 2 has this employee and letter"),
+            (5, "payroll_number", "Take-on figures for this tax year are already held"),
+            (
+                5,
+                "ni_letter",
+                "Enter a National Insurance category letter: one of A B C D E F H I J K L M N S V X Z",
+            ),
+            (
+                5,
+                "taxable_pay",
+                "Has 3 decimal places; at most 2 decimal places are allowed "
+                "(round it in the spreadsheet if that is what you mean)",
+            ),
+            (5, "earnings_pt_to_uel", "The band earnings add up to more than the earnings for NI"),
+        ]
+        assert self.balances() == 0
+        assert AuditEvent.objects.for_partner(self.council).count() == events
+
+    def test_the_cli_writes_the_problem_report_and_imports_nothing(self) -> None:
+        folder = Path(tempfile.mkdtemp())
+        source, report = folder / "old.csv", folder / "problems.csv"
+        source.write_text(TAKE_ON_HEADER + "WCC999999,A,100.00,0,100.00,0,0,0,0,0\n", encoding="utf-8")
+        with pytest.raises(CommandError, match=r"1 problem\(s\) in old.csv; nothing was imported"):
+            call_command(
+                "payroll",
+                "take-on",
+                "--partner",
+                "WCC",
+                "--tax-year",
+                "2026",
+                "--file",
+                str(source),
+                "--report",
+                str(report),
+                stdout=StringIO(),
+                stderr=StringIO(),
+            )
+        assert report.read_text(encoding="utf-8-sig").splitlines() == [
+            "row,column,value,reason",
+            "2,payroll_number,WCC999999,Wessex County Council has no employment with this number",
+        ]
+        assert self.balances() == 0
+
+    def test_october_tax_with_take_on_is_the_hmrc_cumulative_figure(self) -> None:
+        data = (
+            TAKE_ON_HEADER + "WCC000060,A,14000.00,1600.00,14299.02,3354.00,2934.00,8011.02,640.88,1519.38\n"
+        ).encode()
+        result = take_on_import(
+            actor=self.payroll_officer, partner=self.council, tax_year=2026, source=data, filename="old.csv"
+        )
+        assert (result.ok, result.employments) == (True, 1)
+        event = AuditEvent.objects.for_partner(self.council).filter(action="payroll.take_on_imported").get()
+        assert (event.after["rows"], event.after["taxable_pay"], event.after["tax"]) == (
+            1,
+            1_400_000,
+            160_000,
+        )
+        run = payrun_create(
+            actor=self.payroll_officer, partner=self.council, frequency="monthly", pay_date=OCTOBER
+        )
+        slip = self.slip(payrun_calculate(actor=self.payroll_officer, run=run), self.joiner)
+        # HMRC PAYE tables (Specification for PAYE Tax Table Routines): month 7 on 1257L, free pay
+        # 7 x £1,048.26; taxable pay to date rounded down to the pound; 20% within the basic band
+        # (£37,700 x 7/12); tax due to date less tax paid to date (£1,600 on the old payroll).
+        to_date = Decimal(1_400_000 + slip.taxable_pay) / 100
+        taxable = (to_date - 7 * Decimal("1048.26")).to_integral_value(rounding=ROUND_FLOOR)
+        assert taxable < Decimal(37_700) * 7 / 12
+        due = (taxable * Decimal("0.20")).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+        assert slip.tax == int(due * 100) - 160_000
+        assert slip.tax_paid_to_date == int(due * 100)
+        assert slip.taxable_pay_to_date == 1_400_000 + slip.taxable_pay
+        assert (
+            not VarianceFlag.objects.for_partner(self.council)
+            .filter(run=run, employment=self.joiner, kind=FlagKind.NO_PAY_TO_DATE)
+            .exists()
+        )
+
+    def test_a_cumulative_code_with_nothing_to_date_after_month_1_is_flagged(self) -> None:
+        starter = self.hire(self.council, "Tom", "New", "AA333445A", "WCC000061", start=date(2026, 11, 16))
+        run = self.calculated()
+        flags = VarianceFlag.objects.for_partner(self.council).filter(run=run, kind=FlagKind.NO_PAY_TO_DATE)
+        # Nia has worked here since 2022 but no payslip, P45 or take-on figures say what she was paid
+        # since April; Tom started this year (a starter declaration's case); the fixtures have take-on rows.
+        assert [f.employment_id for f in flags] == [self.joiner.pk]
+        assert flags[0].detail.startswith(
+            "Cumulative code 1257L in period 8 with no pay or tax to date: no earlier payslip this tax year, "
+            "no P45 figures and no take-on figures."
+        )
+        assert starter.pk not in {f.employment_id for f in flags}
