@@ -17,14 +17,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.http import Http404
 
 from joinedup.audit.services import record_event
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
-from joinedup.payroll.documents import employer_record, ni_bands, payment_record, period_record
-from joinedup.payroll.models import P45Issue, PayRun, Payslip, PayslipLine, RunStatus, StarterYtd
+from joinedup.payroll.documents import employer_record, payment_record, period_record
+from joinedup.payroll.models import P45Issue, PayRun, Payslip, RunStatus, StarterYtd
 from joinedup.payroll.outputs import p45_pdf, p60_pdf
 from joinedup.payroll.outputs.pdf import NiLetterRow
 from joinedup.payroll.outputs.records import EmployeePayment, Employer
@@ -157,17 +156,6 @@ def last_ended_tax_year(today: date) -> int:
 _PAID = (RunStatus.APPROVED, RunStatus.PAID)
 
 
-def _smp_by_payslip(partner_id: int, payslip_ids: Iterable[int]) -> dict[int, int]:
-    return {
-        payslip_id: int(total or 0)
-        for payslip_id, total in PayslipLine.objects.for_partner(partner_id)
-        .filter(payslip_id__in=list(payslip_ids), code="SMP")
-        .values("payslip_id")
-        .annotate(total=Sum("amount"))
-        .values_list("payslip_id", "total")
-    }
-
-
 def _year_payslips(partner_id: int, tax_year: int, employment_ids: Iterable[int] | None) -> list[Payslip]:
     """Approved and paid payslips of the tax year, in pay order (then run order)."""
     slips = Payslip.objects.for_partner(partner_id).filter(run__tax_year=tax_year, run__status__in=_PAID)
@@ -176,26 +164,6 @@ def _year_payslips(partner_id: int, tax_year: int, employment_ids: Iterable[int]
     return list(
         slips.select_related("run", "employment__person").order_by("employment_id", "run__pay_date", "run_id")
     )
-
-
-def _rows(slips: Sequence[Payslip], smp: dict[int, int]) -> list[SlipRow]:
-    return [
-        SlipRow(
-            pay_date=s.run.pay_date,
-            tax_code=s.tax_code,
-            week1_month1=s.week1_month1,
-            ni_category=s.ni_category,
-            taxable_pay_to_date=s.taxable_pay_to_date,
-            tax_paid_to_date=s.tax_paid_to_date,
-            ni_bands=ni_bands(s.ni_pay, s.run),
-            ni_employee=s.ni_employee,
-            ni_employer=s.ni_employer,
-            student_loan=s.student_loan,
-            postgraduate_loan=s.postgraduate_loan,
-            smp=smp.get(s.pk, 0),
-        )
-        for s in slips
-    ]
 
 
 def _previous(partner_id: int, tax_year: int, employment_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
