@@ -441,3 +441,33 @@ class TestTakeOn(PayrollTestCase):
             "no P45 figures and no take-on figures."
         )
         assert starter.pk not in {f.employment_id for f in flags}
+
+
+class TestBacsCommand(PayrollTestCase):
+    def test_the_cli_refuses_a_processing_day_already_gone(self) -> None:
+        from joinedup.payroll.models import PayrollSettings
+
+        PayrollSettings.objects.create(
+            partner=self.council,
+            bank_sort_code="309634",
+            bank_account_number="12345678",
+            bank_account_name="WCC SALARIES",
+            bacs_user_number="123456",
+        )
+        payrun_approve(actor=self.payroll_approver, run=self.calculated())
+        target = Path(tempfile.mkdtemp()) / "bacs.txt"
+        with pytest.raises(CommandError, match="The processing date 2 January 2026 has passed"):
+            call_command(
+                "payroll",
+                "bacs",
+                "--partner",
+                "WCC",
+                "--pay-date",
+                "2026-11-25",
+                "--processing-date",
+                "2026-01-02",
+                "-o",
+                str(target),
+                stdout=StringIO(),
+            )
+        assert not target.exists()

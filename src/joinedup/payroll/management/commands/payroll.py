@@ -19,7 +19,7 @@ from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import year_end
-from joinedup.payroll.documents import fps_for_run
+from joinedup.payroll.documents import bacs_file, fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
@@ -80,6 +80,19 @@ class Command(BaseCommand):
             "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
         )
         fps.add_argument("-o", "--output", required=True, help="XML file to write.")
+        bacs = sub.add_parser("bacs", help="Write an approved run's BACS Standard 18 payment file.")
+        bacs.add_argument("--partner", required=True)
+        bacs.add_argument("--pay-date", required=True, type=date.fromisoformat)
+        bacs.add_argument(
+            "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
+        )
+        bacs.add_argument(
+            "--processing-date",
+            type=date.fromisoformat,
+            help="YYYY-MM-DD; needed once the pay date has passed (default: the pay date).",
+        )
+        bacs.add_argument("-o", "--output", required=True, help="File to write.")
+        bacs.add_argument("--as", dest="actor", help="Username acting (default: the system).")
         p45 = sub.add_parser("p45", help="Issue a leaver's P45 (or write the one issued) as PDF.")
         p45.add_argument("--partner", required=True)
         p45.add_argument("--payroll-number", required=True)
@@ -112,6 +125,9 @@ class Command(BaseCommand):
             return
         if action == "fps":
             self._fps(options)
+            return
+        if action == "bacs":
+            self._bacs(options)
             return
         if action == "take-on":
             self._take_on(options)
@@ -263,6 +279,23 @@ class Command(BaseCommand):
             raise CommandError(message) from exc
         Path(options["output"]).write_bytes(xml)
         self.stdout.write(f"Wrote {options['output']} ({run.progress_total} employees).")
+
+    def _bacs(self, options: dict[str, Any]) -> None:
+        partner = self._partner(options)
+        actor = self._actor(options)
+        run = self._find_or_create("bacs", actor, partner, options)
+        try:
+            authorise(actor, "payroll.calculate", partner)
+            text, left_out = bacs_file(run, processing_date=options["processing_date"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        Path(options["output"]).write_bytes(text.encode("ascii"))
+        self.stdout.write(
+            f"Wrote {options['output']}: {run.progress_total - len(left_out)} credit(s); "
+            f"{len(left_out)} left out (no bank details or nothing to pay)."
+        )
 
     def _take_on(self, options: dict[str, Any]) -> None:
         partner = self._partner(options)
