@@ -4,7 +4,6 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -13,8 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from joinedup.api.schemas import IsoDate
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
-from joinedup.payroll import selectors, services, year_end
-from joinedup.payroll.documents import bacs_file
+from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.models import PayRun, Payslip
 
 router = Router(tags=["payroll"])
@@ -122,20 +120,6 @@ def close_run(request: HttpRequest, run_id: int) -> PayRun:
     return services.payrun_mark_paid(actor=request.user, run=selectors.run_for(request.user, run_id=run_id))
 
 
-@router.get("/pay-runs/{run_id}/bacs")
-def run_bacs(request: HttpRequest, run_id: int, processing_date: IsoDate | None = None) -> HttpResponse:
-    """The BACS Standard 18 file of an approved run, processed on the pay date unless
-    ``processing_date`` says otherwise (required once the pay date has passed). Payroll officers."""
-    run = selectors.run_for(request.user, run_id=run_id)
-    if not has_permission(request.user, "payroll.calculate", run.partner_id):
-        raise PermissionDenied("Only payroll officers download payment files.")
-    text, left_out = bacs_file(run, processing_date=processing_date)
-    response = HttpResponse(text.encode("ascii"), content_type="text/plain; charset=us-ascii")
-    response["Content-Disposition"] = f'attachment; filename="bacs-{run.pk}.txt"'
-    response["X-Left-Out"] = str(len(left_out))
-    return response
-
-
 @router.get("/pay-runs/{run_id}/payslips", response=list[PayslipOut])
 @paginate(PageNumberPagination, page_size=100)
 def run_payslips(request: HttpRequest, run_id: int) -> Any:
@@ -161,6 +145,42 @@ def get_payslip(request: HttpRequest, payslip_id: int) -> Payslip:
 @router.get("/me/payslips", response=list[PayslipOut])
 def my_payslips(request: HttpRequest) -> list[Any]:
     return list(selectors.my_payslips(request.user).select_related("employment"))
+
+
+# --- the run's files: journal, BACS, FPS ----------------------------------------------------------
+
+
+@router.get("/pay-runs/{run_id}/journal.csv")
+def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run's payroll journal (CSV), to anyone who may view the run."""
+    return _run_file(request, run_id, run_files.JOURNAL)
+
+
+@router.get("/pay-runs/{run_id}/bacs.txt")
+def run_bacs(request: HttpRequest, run_id: int, processing_date: IsoDate | None = None) -> HttpResponse:
+    """The BACS Standard 18 payment file of an approved run, to payroll officers (403 to others);
+    the header X-Left-Out counts the employees it does not pay. It is processed on the pay date
+    unless ``processing_date`` (YYYY-MM-DD) says otherwise — required once the pay date has
+    passed: a file for a day already gone is refused (422)."""
+    return _run_file(request, run_id, run_files.BACS, processing_date=processing_date)
+
+
+@router.get("/pay-runs/{run_id}/fps.xml")
+def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The RTI Full Payment Submission of an approved run, to payroll officers (403 to others)."""
+    return _run_file(request, run_id, run_files.FPS)
+
+
+def _run_file(
+    request: HttpRequest, run_id: int, kind: str, processing_date: date | None = None
+) -> HttpResponse:
+    run = selectors.run_for(request.user, run_id=run_id)
+    found = run_files.run_file(request.user, run=run, kind=kind, processing_date=processing_date)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    if kind == run_files.BACS:
+        response["X-Left-Out"] = str(len(found.left_out))
+    return response
 
 
 # --- P45 and P60 ---------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ pure writers in ``payroll.outputs`` from payslips, people and the employer's set
 
 from __future__ import annotations
 
-import functools
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus, TakeOnBalance
-from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
+from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
 from joinedup.payroll.outputs.records import (
     EmployeePayment,
     Employer,
@@ -23,10 +23,8 @@ from joinedup.payroll.outputs.records import (
     PayPeriod,
     PayslipLine,
 )
+from joinedup.payroll.year_to_date import YearToDate, ni_bands_for, year_to_date, year_to_date_of
 from joinedup.people.models import EmploymentTerms
-
-if TYPE_CHECKING:
-    from joinedup.payroll.year_to_date import YearToDate
 
 
 def employer_record(partner: Partner) -> Employer:
@@ -62,8 +60,6 @@ def payment_record(
     """The output record of one payslip, with its figures to date (``payroll.year_to_date``;
     read for this payslip unless the caller has them). Payslips do not show the person's sex; an
     RTI submission must (``for_hmrc``), so there a missing one is an error, not a guess."""
-    from joinedup.payroll.year_to_date import year_to_date_of
-
     ytd = to_date if to_date is not None else year_to_date_of(slip)
     at_lel, lel_to_pt, pt_to_uel = ytd.bands
     person = slip.employment.person
@@ -225,32 +221,9 @@ def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
     return ni_bands_for(ni_pay, run.tax_year, run.frequency)
 
 
-def ni_bands_for(ni_pay: int, tax_year: int, frequency: str) -> tuple[int, int, int]:
-    lel, pt, uel = _thresholds(tax_year, frequency)
-    if ni_pay < lel:
-        return 0, 0, 0
-    return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)
-
-
-@functools.cache
-def _thresholds(tax_year: int, frequency: str) -> tuple[int, int, int]:
-    from joinedup.payroll.calculation import _ENGINE_FREQUENCY
-    from joinedup.payroll.engine import load_rules
-
-    thresholds = load_rules(tax_year).national_insurance.thresholds
-    period = _ENGINE_FREQUENCY[frequency]
-    lel, pt, uel = (int(thresholds[name].for_period(period) * 100) for name in ("LEL", "PT", "UEL"))
-    return lel, pt, uel
-
-
 def fps_for_run(run: PayRun) -> bytes:
     """The Full Payment Submission for an approved run: every payslip with its figures for the
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
-    from dataclasses import replace
-
-    from joinedup.payroll.outputs import fps_xml
-    from joinedup.payroll.year_to_date import YearToDate, year_to_date
-
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
     partner = Partner.objects.get(pk=run.partner_id)

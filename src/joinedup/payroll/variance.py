@@ -21,9 +21,9 @@ from joinedup.payroll.models import (
     TakeOnBalance,
     VarianceFlag,
 )
-from joinedup.payroll.ni_categories import age_problem
 from joinedup.payroll.periods import PERIODS_PER_YEAR, minimum_hourly_rate
 from joinedup.people.models import Employment, EmploymentTerms
+from joinedup.people.ni_categories import age_problem
 
 WEEKS_PER_YEAR = 52
 _LOOKBACK = timedelta(days=397)  # 13 months
@@ -130,7 +130,7 @@ def raise_flags(
         if employment_id not in born:
             continue
         # A letter HR should have refused, or a birthday on or before the pay date that moved the
-        # person off M, Z or H (payroll/rules/ni_category_ages.toml).
+        # person off M, Z or H (people/ni_categories/rules/ni_category_ages.toml).
         wrong_letter = age_problem(letter, born[employment_id], run.pay_date)
         if wrong_letter is not None:
             flag(employment_id, FlagKind.NI_CATEGORY_AGE, f"{wrong_letter} Change the category in HR.")

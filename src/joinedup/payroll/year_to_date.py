@@ -9,15 +9,35 @@ separately on the P60 and used by the calculation, never added here."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Sum
 
+from joinedup.payroll.calculation import ENGINE_FREQUENCY
+from joinedup.payroll.engine import load_rules
 from joinedup.payroll.models import PayRun, Payslip, PayslipLine, RunStatus, TakeOnBalance, TakeOnNi
 
 PAID = (RunStatus.APPROVED, RunStatus.PAID)
+
+
+def ni_bands_for(ni_pay: int, tax_year: int, frequency: str) -> tuple[int, int, int]:
+    """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as RTI
+    reports them (thresholds per pay period from the engine's rule file)."""
+    lel, pt, uel = _thresholds(tax_year, frequency)
+    if ni_pay < lel:
+        return 0, 0, 0
+    return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)
+
+
+@functools.cache
+def _thresholds(tax_year: int, frequency: str) -> tuple[int, int, int]:
+    thresholds = load_rules(tax_year).national_insurance.thresholds
+    period = ENGINE_FREQUENCY[frequency]
+    lel, pt, uel = (int(thresholds[name].for_period(period) * 100) for name in ("LEL", "PT", "UEL"))
+    return lel, pt, uel
 
 
 @dataclass
@@ -100,8 +120,6 @@ def figures_of_payslips(
 def _collect(
     partner_id: int, slips: QuerySet[Payslip], balances: QuerySet[TakeOnBalance]
 ) -> dict[int, YearToDate]:
-    from joinedup.payroll.documents import ni_bands_for
-
     found: dict[int, YearToDate] = defaultdict(YearToDate)
     found.update(_take_on(partner_id, balances))
     rows = slips.order_by("run__pay_date", "run_id").values_list(

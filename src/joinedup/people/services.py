@@ -19,7 +19,6 @@ from joinedup.audit.services import record_event
 from joinedup.core import validators
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.payroll.ni_categories import age_problem
 from joinedup.people.models import (
     Absence,
     AbsenceKind,
@@ -42,7 +41,9 @@ from joinedup.people.models import (
     TupeTransfer,
     TupeTransferItem,
 )
+from joinedup.people.ni_categories import age_problem
 from joinedup.people.rules import pay_rate_on, working_days_between
+from joinedup.people.selectors import leave_balance
 
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
@@ -218,8 +219,8 @@ def clean_terms(terms: Terms, partner: Partner, errors: Errors) -> Terms:
 
 
 def _check_ni_category_age(terms: Terms, born: date | None, on: date, errors: Errors) -> None:
-    """M and Z are for under-21s, H for apprentices under 25 (payroll/rules/ni_category_ages.toml):
-    a letter the person's age rules out on the date the terms take effect is refused."""
+    """M and Z are for under-21s, H for apprentices under 25 (people/ni_categories/rules/): a
+    letter the person's age rules out on the date the terms take effect is refused."""
     if "ni_category" in errors.fields:
         return
     problem = age_problem(terms.ni_category, born, on)
@@ -876,8 +877,6 @@ def absence_request(
     if clash.exists():
         errors.add("start_date", "There is already an absence on some of these dates.")
     if kind == AbsenceKind.ANNUAL_LEAVE and not errors.fields:
-        from joinedup.people.selectors import leave_balance
-
         balance = leave_balance(employment, on=start_date)
         if days > balance.remaining:
             errors.add(
@@ -903,6 +902,45 @@ def absence_request(
         after={"kind": kind, "start_date": start_date, "end_date": end_date, "working_days": days},
     )
     return absence
+
+
+@transaction.atomic
+def absence_request_own(
+    *,
+    actor: Any,
+    employment_id: int | str | None,
+    kind: str,
+    start_date: date,
+    end_date: date,
+    notes: str = "",
+) -> Absence:
+    """An employee asks for leave from one of their own current employments: the one they
+    chose (``employment_id``), or their only one when they chose none. An employment that is
+    not theirs, or has ended, is refused — never swapped for another."""
+    person = getattr(actor, "person", None) if actor is not None else None
+    current = (
+        list(
+            Employment.objects.unscoped(reason="a person requests leave from their own employments")
+            .filter(person=person, end_date__isnull=True)
+            .select_related("person", "partner")
+            .order_by("pk")
+        )
+        if person is not None
+        else []
+    )
+    if not current:
+        raise ValidationError({"employment": "You have no current employment to request leave from."})
+    if employment_id in (None, ""):
+        if len(current) > 1:
+            raise ValidationError({"employment": "Choose which of your employments the leave is from."})
+        chosen: Employment | None = current[0]
+    else:
+        chosen = next((e for e in current if str(e.pk) == str(employment_id)), None)
+    if chosen is None:
+        raise ValidationError({"employment": "Choose one of your current employments for the leave."})
+    return absence_request(
+        actor=actor, employment=chosen, kind=kind, start_date=start_date, end_date=end_date, notes=notes
+    )
 
 
 @transaction.atomic

@@ -174,6 +174,25 @@ class TestPayDates(PayrollTestCase):
 
 
 class TestApiPayDates(PayrollTestCase):
+    def test_a_bacs_file_for_a_pay_date_gone_needs_a_processing_date_on_the_api(self) -> None:
+        from joinedup.payroll.models import PayrollSettings
+
+        PayrollSettings.objects.create(
+            partner=self.council,
+            bank_sort_code="309634",
+            bank_account_number="12345678",
+            bank_account_name="WCC SALARIES",
+            bacs_user_number="123456",
+        )
+        run = payrun_approve(actor=self.payroll_approver, run=self.calculated(pay_date=date(2026, 4, 24)))
+        client = self.api(self.payroll_officer)
+        refused = client.get(f"/api/v1/pay-runs/{run.pk}/bacs.txt")
+        assert refused.status_code == 422
+        assert refused.json()["errors"]["processing_date"][0].startswith(
+            "The pay date 24 April 2026 has passed"
+        )
+        assert client.get(f"/api/v1/pay-runs/{run.pk}/bacs.txt?processing_date=0").status_code == 422
+
     def test_a_number_is_not_a_pay_date(self) -> None:
         response = self.api(self.payroll_officer).post(
             f"/api/v1/partners/{self.council.pk}/pay-runs", {"pay_date": 0}, content_type="application/json"

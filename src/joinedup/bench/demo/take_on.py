@@ -21,9 +21,9 @@ from typing import Any
 
 from joinedup.core.money import plain_pounds
 from joinedup.payroll import calculation
-from joinedup.payroll.documents import ni_bands_for
 from joinedup.payroll.models import PayRun
 from joinedup.payroll.take_on import TAKE_ON_COLUMNS, take_on_import
+from joinedup.payroll.year_to_date import ni_bands_for
 from joinedup.people.models import Employment
 
 _STATUTORY_CODES = {"SSP", "SSP-OFFSET", "SMP", "SMP-OFFSET"}

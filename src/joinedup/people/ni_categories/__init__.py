@@ -1,6 +1,6 @@
 """Which National Insurance category letters a person's age allows, from the dated rule file
-``rules/ni_category_ages.toml``. Pure: HR (when terms are recorded) and the checks before a pay
-run's approval both ask here, so the two cannot disagree."""
+``rules/ni_category_ages.toml`` beside this module. Pure: HR (when terms are recorded) and the
+checks before a pay run's approval both ask here, so the two cannot disagree."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-_RULES = Path(__file__).parent / "rules" / "ni_category_ages.toml"
+_RULES = Path(__file__).with_name("rules") / "ni_category_ages.toml"
 
 
 @dataclass(frozen=True)
