@@ -10,6 +10,7 @@ from typing import cast
 from django.core.exceptions import ValidationError
 
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.money import pounds_to_pence
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
 from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
@@ -185,7 +186,7 @@ def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
 
     thresholds = load_rules(run.tax_year).national_insurance.thresholds
     frequency = _ENGINE_FREQUENCY[run.frequency]
-    lel, pt, uel = (int(thresholds[name].for_period(frequency) * 100) for name in ("LEL", "PT", "UEL"))
+    lel, pt, uel = (pounds_to_pence(thresholds[name].for_period(frequency)) for name in ("LEL", "PT", "UEL"))
     if ni_pay < lel:
         return 0, 0, 0
     return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)

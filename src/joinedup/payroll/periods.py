@@ -10,10 +10,11 @@ import calendar
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from joinedup.core.money import pounds_to_pence, round_nearest_penny_half_up
 from joinedup.people.models import PayFrequency
 
 MONTHS_IN_YEAR = 12
@@ -25,7 +26,6 @@ PERIODS_PER_YEAR = {
     PayFrequency.FOUR_WEEKLY: 13,
 }
 WEEKS_PER_PERIOD = {PayFrequency.WEEKLY: 1, PayFrequency.FORTNIGHTLY: 2, PayFrequency.FOUR_WEEKLY: 4}
-PENNY = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def to_pence_half_up(amount: Decimal) -> int:
     """Pay for a period, rounded to the nearest penny with half a penny rounding up: the
     ordinary rule for salary, which no statute fixes (tax and NI have their own rules in
     the engine)."""
-    return int(amount.quantize(PENNY, rounding=ROUND_HALF_UP) * 100)
+    return pounds_to_pence(round_nearest_penny_half_up(amount))
 
 
 @dataclass(frozen=True)

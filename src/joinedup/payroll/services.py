@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
@@ -277,4 +278,4 @@ def _holds(actor: Any, permission: str, partner_id: int) -> bool:
 
 
 def as_pounds(pence: int) -> Decimal:
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)

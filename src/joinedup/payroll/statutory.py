@@ -46,10 +46,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
+from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_up_to_penny
 from joinedup.payroll.engine import load_rules
 
 RULES_FILE = Path(__file__).parent / "rules" / "statutory_payments.toml"
@@ -251,7 +252,7 @@ RulesOn = Callable[[date], StatutoryYear]
 def round_up_to_pence(pounds: Decimal) -> int:
     """Pence, any fraction of a penny rounded up (SMP (General) Regs 1986 reg. 28; GOV.UK's SSP
     calculator rounds each week's SSP the same way)."""
-    return int(pounds.quantize(_PENNY, rounding=ROUND_CEILING) * 100)
+    return pounds_to_pence(round_up_to_penny(pounds))
 
 
 def ssp_daily_rate(weekly: Decimal, qualifying_days_in_week: int) -> Decimal:
@@ -294,7 +295,7 @@ def average_weekly_earnings(
         return contractual_weekly
     start = max(earlier)
     included = [pence for d, pence in paydays.items() if start < d <= end]
-    total = Decimal(sum(included)) / 100
+    total = pence_to_pounds(sum(included))
     if monthly:
         return total * MONTHS_IN_YEAR / (WEEKS_IN_YEAR * len(included))
     return total * DAYS_IN_WEEK / (end - start).days

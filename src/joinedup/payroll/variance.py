@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal
 
-from joinedup.core.money import gbp
+from joinedup.core.money import gbp, pence_to_pounds
 from joinedup.payroll import history
 from joinedup.payroll.models import (
     FlagKind,
@@ -124,7 +124,7 @@ def raise_flags(
         # gross / 100 / hours < hourly rate, multiplied through by the (positive) hours: one
         # comparison per payslip, the division only for the few flagged.
         if minimum is not None and 0 < gross < minimum[0]:
-            hourly = Decimal(gross) / 100 / minimum[1]
+            hourly = pence_to_pounds(gross) / minimum[1]
             flag(employment_id, FlagKind.BELOW_MINIMUM_WAGE, f"£{hourly:.2f} an hour {minimum[2]}")
     VarianceFlag.objects.bulk_create(flags, batch_size=2000)
     return len(flags)

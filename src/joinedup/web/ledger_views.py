@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.core.money import pounds_to_pence
 from joinedup.ledger import reports, selectors, services
 from joinedup.ledger.models import Account, CostCentre, Journal, JournalSource, Period, PeriodStatus
 from joinedup.partnership.models import Partner
@@ -392,8 +393,8 @@ class LineForm(forms.Form):
 
 
 def _pence(pounds: Decimal | None) -> int:
-    # The field allows two places at most, so this is exact.
-    return int(pounds * 100) if pounds is not None else 0
+    # The field refuses more than two places; pounds_to_pence would refuse them too, never truncate.
+    return pounds_to_pence(pounds) if pounds is not None else 0
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=6, max_num=200)

@@ -105,9 +105,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _pounds_cell(pence: int) -> Any:
-    from decimal import Decimal
+    from joinedup.core.money import pence_to_pounds
 
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)
 
 
 @login_required

@@ -42,9 +42,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO, TypeVar
 
+from joinedup.core.money import ZERO, plain_pounds
 from joinedup.payroll.engine.codes import CodeKind, parse_tax_code
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod
-from joinedup.payroll.engine.money import ZERO, percent_to_ppm
+from joinedup.payroll.engine.money import percent_to_ppm
 from joinedup.payroll.engine.paye import flat_band
 from joinedup.payroll.engine.pensions import NO_SCHEME
 from joinedup.payroll.engine.periods import Basis, Frequency, validate_period
@@ -228,9 +229,7 @@ def _parse_row(row: _Row) -> EmployeePeriod | None:
 
 
 def format_pence(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{part:02d}"
+    return plain_pounds(pence)
 
 
 def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:

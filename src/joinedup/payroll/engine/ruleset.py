@@ -19,8 +19,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from joinedup.core.money import pounds_to_pence
 from joinedup.payroll.engine.codes import Region
-from joinedup.payroll.engine.money import percent_to_ppm, pounds_to_pence
+from joinedup.payroll.engine.money import percent_to_ppm
 from joinedup.payroll.engine.periods import Frequency
 
 RULES_DIR = Path(__file__).with_name("rules")
