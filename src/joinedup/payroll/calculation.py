@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from django.db import connection
 
+from joinedup.core.calendar import weekdays_between
 from joinedup.core.money import gbp
 from joinedup.payroll import history, statutory
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
@@ -187,10 +188,6 @@ def _rate_on(rates: dict[int, tuple[list[date], list[Decimal]]], point_id: int, 
     return found[1][index] if index >= 0 else None
 
 
-def _working_days(start: date, end: date) -> int:
-    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).weekday() < 5)
-
-
 def basic_pay(
     employment: Stint,
     versions: Sequence[Terms],
@@ -228,7 +225,7 @@ def prorated_pay(
     """Basic pay from ``first`` to ``last`` (inside the period), stretch by stretch."""
     proration = versions[-1].proration
     count: Callable[[date, date], int] = (
-        _working_days if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
+        weekdays_between if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
     )
     period_days = count(period.start, period.end)
     cuts = {first, last + ONE_DAY}

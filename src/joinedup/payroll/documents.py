@@ -10,6 +10,7 @@ from typing import cast
 from django.core.exceptions import ValidationError
 
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import pounds_to_pence
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
@@ -245,7 +246,7 @@ def fps_for_run(run: PayRun) -> bytes:
         period_bands = ni_bands(slip.ni_pay, run)
         current = terms.get(employment.pk)
         plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
-        starting = employment.pk in first_payslip and employment.start_date >= date(run.tax_year, 4, 6)
+        starting = employment.pk in first_payslip and employment.start_date >= tax_year_start(run.tax_year)
         leaving = (
             employment.end_date if employment.end_date and employment.end_date <= run.period_end else None
         )

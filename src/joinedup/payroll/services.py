@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -70,8 +71,8 @@ def payrun_create(
         if clash.exists():
             raise ValidationError(
                 {
-                    "pay_date": f"{partner.name} already has a {frequency} run for {period.tax_year}/"
-                    f"{(period.tax_year + 1) % 100:02d} period {period.period}; use a supplementary run."
+                    "pay_date": f"{partner.name} already has a {frequency} run for "
+                    f"{tax_year_label(period.tax_year)} period {period.period}; use a supplementary run."
                 }
             )
     try:

@@ -50,6 +50,7 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
+from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_up_to_penny
 from joinedup.payroll.engine import load_rules
 
@@ -176,7 +177,7 @@ class _Reader:
         if not isinstance(label, str) or len(label) != 7 or not label[:4].isdigit():
             raise self.fail(f"{key}.tax_year", f"expected YYYY-YY, got {label!r}")
         start = int(label[:4])
-        if not isinstance(first_day, date) or first_day != date(start, 4, 6):
+        if not isinstance(first_day, date) or first_day != tax_year_start(start):
             raise self.fail(f"{key}.first_day", f"expected {start}-04-06 (a TOML date), got {first_day!r}")
         ssp_table = entry.get("ssp")
         smp_table = entry.get("smp")
