@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Final
 
 __all__ = [
+    "FINANCIAL_YEAR_FIRST_MONTH",
     "MONTHS_IN_YEAR",
     "WEEKS_IN_YEAR",
     "financial_year_of",
@@ -39,6 +40,7 @@ MONTHS_IN_YEAR: Final = 12
 WEEKS_IN_YEAR: Final = 52
 DAYS_IN_WEEK: Final = 7
 _APRIL: Final = 4
+FINANCIAL_YEAR_FIRST_MONTH: Final = _APRIL  # period 1 of a financial year is April
 _TAX_YEAR_FIRST_DAY: Final = 6  # 6 April
 _FINANCIAL_YEAR_FIRST_DAY: Final = 1  # 1 April
 _SATURDAY: Final = 5  # date.weekday(): Monday 0 ... Sunday 6

@@ -33,6 +33,7 @@ from joinedup.payroll import history, statutory
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
+from joinedup.payroll.figures import ENGINE_FIGURES
 from joinedup.payroll.models import (
     EmployerPensionRate,
     FlagKind,
@@ -533,18 +534,7 @@ def _employer_rates(run: PayRun) -> dict[str, Decimal]:
 
 
 # The engine's figures stored on the payslip as they are.
-_ENGINE_FIGURES = (
-    "pension_employee",
-    "pension_employer",
-    "taxable_pay",
-    "taxable_pay_to_date",
-    "tax",
-    "tax_paid_to_date",
-    "ni_employee",
-    "ni_employer",
-    "student_loan",
-    "postgraduate_loan",
-)
+_ENGINE_FIGURES = ENGINE_FIGURES
 
 
 @dataclass

@@ -13,6 +13,7 @@ from joinedup.core.bulk import fewer_collections
 from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import pounds_to_pence
 from joinedup.partnership.models import Partner
+from joinedup.payroll.figures import FPS_TO_DATE_FIGURES
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
 from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
 from joinedup.payroll.outputs.records import (
@@ -169,14 +170,7 @@ def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[
 # --- RTI Full Payment Submission ---------------------------------------------------------------
 
 _PLAN_TYPES = {"1": "01", "2": "02", "4": "04", "5": "05"}
-_YTD_FIELDS = (
-    "ni_pay",
-    "ni_employee",
-    "ni_employer",
-    "student_loan",
-    "postgraduate_loan",
-    "pension_employee",
-)
+_YTD_FIELDS = FPS_TO_DATE_FIGURES
 
 
 def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:

@@ -23,24 +23,14 @@ from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
+from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, PayRun, Payslip, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.writer import BatchWriter
 from joinedup.people.models import PayFrequency
 
 BATCH_SIZE = 5000
-TOTAL_FIELDS = (
-    "gross_pay",
-    "tax",
-    "ni_employee",
-    "ni_employer",
-    "pension_employee",
-    "pension_employer",
-    "student_loan",
-    "postgraduate_loan",
-    "deductions_after_tax",
-    "net_pay",
-)
+TOTAL_FIELDS = SUMMARY_FIGURES
 
 
 def _run_summary(run: PayRun) -> dict[str, Any]:

@@ -101,7 +101,10 @@ def test_pence_and_pounds_convert_there_and_back(pence: int) -> None:
 
 def test_the_money_and_calendar_modules_load_no_django() -> None:
     # the payroll engine and the output formats import both, and they must stay pure
-    code = "import sys, joinedup.core.money, joinedup.core.calendar\nprint(sorted(m for m in sys.modules if m.startswith('django')))"
+    code = (
+        "import sys, joinedup.core.money, joinedup.core.calendar\n"
+        "print(sorted(m for m in sys.modules if m.startswith('django')))"
+    )
     src = Path(__file__).resolve().parents[3]
     output = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": str(src)}
