@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal
 
-from joinedup.core.money import gbp, pence_to_pounds
+from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
 from joinedup.payroll import history
 from joinedup.payroll.models import (
     FlagKind,
@@ -98,7 +98,7 @@ def raise_flags(
             return None
         hours_in_period = Decimal(weekly * WEEKS_PER_YEAR) / periods
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
-        return band.hourly * 100 * hours_in_period, hours_in_period, wording
+        return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
     for employment_id, net, gross, tax_code in slips:
         before = previous.get(employment_id)

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO, TypeVar
 
-from joinedup.core.money import ZERO, plain_pounds
+from joinedup.core.money import ZERO, plain_pounds, pounds_to_pence
 from joinedup.payroll.engine.codes import CodeKind, parse_tax_code
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod
 from joinedup.payroll.engine.money import percent_to_ppm
@@ -116,7 +116,7 @@ def _money(text: str) -> Decimal:
     amount = Decimal(text)
     if amount < 0:
         raise ValueError(f"must not be negative: {text}")
-    if amount * 100 > MAX_PENCE:
+    if pounds_to_pence(amount) > MAX_PENCE:
         raise ValueError(f"{text} is more than the engine's limit of GBP 100 million")
     return amount
 
