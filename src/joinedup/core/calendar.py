@@ -25,6 +25,7 @@ __all__ = [
     "WEEKS_IN_YEAR",
     "financial_year_of",
     "financial_year_start",
+    "rti_tax_year",
     "tax_month_of",
     "tax_period_of",
     "tax_week_of",
@@ -86,6 +87,11 @@ def tax_period_of(frequency: str, pay_date: date) -> int:
 def tax_year_label(tax_year: int, separator: str = "/") -> str:
     """2026 -> '2026/27' (or '2026-27' with ``separator='-'``, as rule files are named)."""
     return f"{tax_year}{separator}{(tax_year + 1) % 100:02d}"
+
+
+def rti_tax_year(tax_year: int) -> str:
+    """HMRC's form in RTI (RelatedTaxYear): 2026 -> '26-27'."""
+    return f"{tax_year % 100:02d}-{(tax_year + 1) % 100:02d}"
 
 
 # --- the financial year (1 April) -------------------------------------------------------------

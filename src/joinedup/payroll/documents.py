@@ -3,6 +3,7 @@ pure writers in ``payroll.outputs`` from payslips, people and the employer's set
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import cast
@@ -10,12 +11,14 @@ from typing import cast
 from django.core.exceptions import ValidationError
 
 from joinedup.core.bulk import fewer_collections
-from joinedup.core.calendar import tax_year_start
+from joinedup.core.calendar import rti_tax_year, tax_year_start
 from joinedup.core.money import pounds_to_pence
 from joinedup.partnership.models import Partner
+from joinedup.payroll.calculation import ENGINE_FREQUENCY
+from joinedup.payroll.engine import load_rules
 from joinedup.payroll.figures import FPS_TO_DATE_FIGURES
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
-from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
+from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
 from joinedup.payroll.outputs.records import (
     EmployeePayment,
     Employer,
@@ -176,11 +179,8 @@ _YTD_FIELDS = FPS_TO_DATE_FIGURES
 def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
     """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as
     RTI reports them (thresholds per pay period from the engine's rule file)."""
-    from joinedup.payroll.calculation import _ENGINE_FREQUENCY
-    from joinedup.payroll.engine import load_rules
-
     thresholds = load_rules(run.tax_year).national_insurance.thresholds
-    frequency = _ENGINE_FREQUENCY[run.frequency]
+    frequency = ENGINE_FREQUENCY[run.frequency]
     lel, pt, uel = (pounds_to_pence(thresholds[name].for_period(frequency)) for name in ("LEL", "PT", "UEL"))
     if ni_pay < lel:
         return 0, 0, 0
@@ -190,10 +190,6 @@ def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
 def fps_for_run(run: PayRun) -> bytes:
     """The Full Payment Submission for an approved run: every payslip with its figures for the
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
-    from dataclasses import replace
-
-    from joinedup.payroll.outputs import fps_xml
-
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
     partner = Partner.objects.get(pk=run.partner_id)
@@ -265,7 +261,7 @@ def fps_for_run(run: PayRun) -> bytes:
                 pension_under_net_pay_to_date=sums["pension_employee"],
             )
         )
-    related = f"{run.tax_year % 100:02d}-{(run.tax_year + 1) % 100:02d}"
+    related = rti_tax_year(run.tax_year)
     return fps_xml(
         employer=employer_record(partner),
         period=period_record(run),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from joinedup.core.calendar import (
     financial_year_of,
     financial_year_start,
+    rti_tax_year,
     tax_month_of,
     tax_period_of,
     tax_week_of,
@@ -92,6 +93,7 @@ def test_years_are_named_by_both_calendar_years() -> None:
         "2099-00",
         "2026/27",
     )
+    assert rti_tax_year(2026) == "26-27"  # RTI's RelatedTaxYear
     assert (tax_year_start(2026), tax_year_end(2026), financial_year_start(2026)) == (
         date(2026, 4, 6),
         date(2027, 4, 5),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from joinedup.core.calendar import tax_year_label
+from joinedup.core.calendar import rti_tax_year, tax_year_label
 
 Frequency = Literal["weekly", "fortnightly", "four_weekly", "monthly"]
 Gender = Literal["M", "F"]
@@ -85,7 +85,7 @@ class PayPeriod:
     @property
     def related_tax_year(self) -> str:
         """HMRC's form in RTI: '26-27'."""
-        return f"{self.tax_year % 100:02d}-{(self.tax_year + 1) % 100:02d}"
+        return rti_tax_year(self.tax_year)
 
     @property
     def is_monthly(self) -> bool:
