@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.calendar import rti_tax_year, tax_year_start
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus, TakeOnBalance
 from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
@@ -270,7 +271,7 @@ def fps_for_run(run: PayRun) -> bytes:
         period_bands = ni_bands(slip.ni_pay, run)
         current = terms.get(employment.pk)
         plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
-        starting = employment.pk in first_payslip and employment.start_date >= date(run.tax_year, 4, 6)
+        starting = employment.pk in first_payslip and employment.start_date >= tax_year_start(run.tax_year)
         leaving = (
             employment.end_date if employment.end_date and employment.end_date <= run.period_end else None
         )
@@ -286,7 +287,7 @@ def fps_for_run(run: PayRun) -> bytes:
                 student_loan_plan=_PLAN_TYPES[plans[0]] if plans else "",
             )
         )
-    related = f"{run.tax_year % 100:02d}-{(run.tax_year + 1) % 100:02d}"
+    related = rti_tax_year(run.tax_year)
     return fps_xml(
         employer=employer_record(partner),
         period=period_record(run),

@@ -15,9 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.calendar import tax_year_label
+from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.payroll.engine.ruleset import available_tax_years, tax_year_label
+from joinedup.payroll.engine.ruleset import available_tax_years
 from joinedup.payroll.models import FlagStatus, PayRun, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.payments import payment_blockers, payment_journal, post_payment
 from joinedup.payroll.periods import pay_period
@@ -37,8 +39,8 @@ def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
     already approved would change the figures that run reported to HMRC."""
     years = available_tax_years()
     if tax_year not in years:
-        known = ", ".join(tax_year_label(y).replace("-", "/") for y in years)
-        label = tax_year_label(tax_year).replace("-", "/")
+        known = ", ".join(tax_year_label(y) for y in years)
+        label = tax_year_label(tax_year)
         raise ValidationError(
             {
                 "pay_date": f"{pay_date.day} {pay_date:%B %Y} is in tax year {label}, "
@@ -79,8 +81,8 @@ def payrun_create(
         if clash.exists():
             raise ValidationError(
                 {
-                    "pay_date": f"{partner.name} already has a {frequency} run for {period.tax_year}/"
-                    f"{(period.tax_year + 1) % 100:02d} period {period.period}; use a supplementary run."
+                    "pay_date": f"{partner.name} already has a {frequency} run for "
+                    f"{tax_year_label(period.tax_year)} period {period.period}; use a supplementary run."
                 }
             )
     try:
@@ -233,4 +235,4 @@ def _holds(actor: Any, permission: str, partner_id: int) -> bool:
 
 
 def as_pounds(pence: int) -> Decimal:
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)

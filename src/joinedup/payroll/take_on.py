@@ -23,10 +23,12 @@ from django.db import transaction
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular, validators
+from joinedup.core.calendar import tax_year_label
+from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
-from joinedup.payroll.engine.ruleset import available_tax_years, tax_year_label
+from joinedup.payroll.engine.ruleset import available_tax_years
 from joinedup.payroll.models import Payslip, RunStatus, TakeOnBalance, TakeOnNi
 from joinedup.people.models import Employment
 
@@ -77,7 +79,7 @@ TAKE_ON_COLUMNS = RowSpec(
 
 
 def _pence(pounds: Decimal) -> int:
-    return int(pounds * 100)  # at most two places: exact
+    return pounds_to_pence(pounds)  # the parser allows at most two places: exact
 
 
 @dataclass
@@ -103,7 +105,7 @@ def take_on_import(
         parsed.add_error(
             tabular.FILE_ROW,
             "",
-            f"Tax year {tax_year_label(tax_year).replace('-', '/')} has no payroll rules.",
+            f"Tax year {tax_year_label(tax_year)} has no payroll rules.",
         )
     numbers = {row["payroll_number"] for row in parsed.rows if "payroll_number" in row}
     employments = dict(

@@ -16,11 +16,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Sum
 
+from joinedup.core.money import pounds_to_pence
 from joinedup.payroll.calculation import ENGINE_FREQUENCY
 from joinedup.payroll.engine import load_rules
 from joinedup.payroll.models import PayRun, Payslip, PayslipLine, RunStatus, TakeOnBalance, TakeOnNi
 
 PAID = (RunStatus.APPROVED, RunStatus.PAID)
+# The payslip figures summed over the year as they are, and those summed per NI category letter:
+# together every figure the FPS reports to date (payroll.figures.FPS_TO_DATE_FIGURES) and more.
+SUMMED_FIGURES = ("taxable_pay", "tax", "student_loan", "postgraduate_loan", "pension_employee")
+NI_FIGURES = ("ni_pay", "ni_employee", "ni_employer")
 
 
 def ni_bands_for(ni_pay: int, tax_year: int, frequency: str) -> tuple[int, int, int]:
@@ -36,7 +41,7 @@ def ni_bands_for(ni_pay: int, tax_year: int, frequency: str) -> tuple[int, int, 
 def _thresholds(tax_year: int, frequency: str) -> tuple[int, int, int]:
     thresholds = load_rules(tax_year).national_insurance.thresholds
     period = ENGINE_FREQUENCY[frequency]
-    lel, pt, uel = (int(thresholds[name].for_period(period) * 100) for name in ("LEL", "PT", "UEL"))
+    lel, pt, uel = (pounds_to_pence(thresholds[name].for_period(period)) for name in ("LEL", "PT", "UEL"))
     return lel, pt, uel
 
 
@@ -123,43 +128,15 @@ def _collect(
     found: dict[int, YearToDate] = defaultdict(YearToDate)
     found.update(_take_on(partner_id, balances))
     rows = slips.order_by("run__pay_date", "run_id").values_list(
-        "pk",
-        "employment_id",
-        "run__tax_year",
-        "run__frequency",
-        "taxable_pay",
-        "tax",
-        "student_loan",
-        "postgraduate_loan",
-        "pension_employee",
-        "ni_category",
-        "ni_pay",
-        "ni_employee",
-        "ni_employer",
+        "pk", "employment_id", "run__tax_year", "run__frequency", "ni_category", *SUMMED_FIGURES, *NI_FIGURES
     )
     slip_ids: dict[int, int] = {}
-    for (
-        pk,
-        employment_id,
-        tax_year,
-        frequency,
-        taxable,
-        tax,
-        loan,
-        pg,
-        pension,
-        letter,
-        ni_pay,
-        ee,
-        er,
-    ) in rows.iterator(chunk_size=5000):
+    for pk, employment_id, tax_year, frequency, letter, *values in rows.iterator(chunk_size=5000):
         slip_ids[pk] = employment_id
         figures = found[employment_id]
-        figures.taxable_pay += taxable
-        figures.tax += tax
-        figures.student_loan += loan
-        figures.postgraduate_loan += pg
-        figures.pension_employee += pension
+        for name, value in zip(SUMMED_FIGURES, values, strict=False):
+            setattr(figures, name, getattr(figures, name) + value)
+        ni_pay, ee, er = values[len(SUMMED_FIGURES) :]
         ni = figures.letter(letter)
         ni.ni_pay += ni_pay
         at_lel, lel_to_pt, pt_to_uel = ni_bands_for(ni_pay, tax_year, frequency)

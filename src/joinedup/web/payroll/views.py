@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.documents import payslip_pdf_bytes
+from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, RunStatus
 from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
@@ -75,21 +76,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = context["run"]
     slips = selectors.payslips_of(run)
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = [
-            "payroll_number",
-            "name",
-            "tax_code",
-            "gross_pay",
-            "tax",
-            "ni_employee",
-            "ni_employer",
-            "pension_employee",
-            "pension_employer",
-            "student_loan",
-            "postgraduate_loan",
-            "deductions_after_tax",
-            "net_pay",
-        ]
+        header = ["payroll_number", "name", "tax_code", *SUMMARY_FIGURES]
         figures = len(header)
         header += YTD_COLUMNS
         ytd = year_to_date(run)
@@ -107,9 +94,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _pounds_cell(pence: int) -> Any:
-    from decimal import Decimal
+    from joinedup.core.money import pence_to_pounds
 
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)
 
 
 @login_required
