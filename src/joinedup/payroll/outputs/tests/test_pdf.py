@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from joinedup.core.pdf import printable
 from joinedup.payroll.outputs.pdf import (
     format_nino,
     format_tax_code,
@@ -25,7 +26,6 @@ from joinedup.payroll.outputs.pdf import (
     p60_pdf,
     payslip_lines,
     payslip_pdf,
-    printable,
 )
 from joinedup.payroll.outputs.records import PayslipLine
 from joinedup.payroll.outputs.tests import factories
