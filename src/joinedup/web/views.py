@@ -27,6 +27,12 @@ class SignOutView(LogoutView):
     pass
 
 
+def site_page(request: HttpRequest, page: str) -> HttpResponse:
+    """The accessibility statement, privacy notice and help page: public, so someone who
+    cannot sign in can still read them."""
+    return render(request, f"web/site/{page}.html")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"partner": current_partner(request)})

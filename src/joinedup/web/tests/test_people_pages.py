@@ -33,7 +33,7 @@ from joinedup.people.models import (
 )
 from joinedup.people.services import employment_change_terms
 from joinedup.testing.people import PeopleTestCase
-from joinedup.web import people_views
+from joinedup.web.people import views as people_views
 
 
 def employments(partner: Any) -> list[str]:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web import recharge_views
+from joinedup.web.recharges import views as recharge_views
 
 urlpatterns: list[URLPattern] = [
     path("", recharge_views.home, name="recharges_home"),

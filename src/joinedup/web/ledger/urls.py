@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web import ledger_views
+from joinedup.web.ledger import views as ledger_views
 
 urlpatterns: list[URLPattern] = [
     path("", ledger_views.home, name="ledger_home"),
