@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "joinedup.payroll",
     "joinedup.ledger",
     "joinedup.recharges",
+    "joinedup.bench",
     "joinedup.api",
     "joinedup.web",
 ]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from joinedup.payroll.documents import payment_record, period_record
 from joinedup.payroll.models import Payslip
-from joinedup.payroll.outputs import p45_pdf, p60_pdf
+from joinedup.payroll.outputs import format_pounds, p45_pdf, p60_pdf
 from joinedup.payroll.outputs.pdf import NiLetterRow
 from joinedup.payroll.outputs.records import EmployeePayment
 from joinedup.payroll.year_end.figures import YearFigures
@@ -120,8 +120,6 @@ P60_CSV_HEADER = [
 
 def p60_csv_row(p60: P60) -> list[str]:
     """A P60's figures for a summary sheet: money in pounds with two decimals, never a float."""
-    from joinedup.payroll.outputs import format_pounds
-
     f = p60.figures
     code = f"{f.tax_code} {'W1/M1' if f.week1_month1 else ''}".strip()
     money = [

@@ -16,7 +16,12 @@ The modules follow what changes together:
 
 Callers import from here (``from joinedup.people.services import employment_start``)."""
 
-from joinedup.people.services.absence import absence_decide, absence_request, sickness_record
+from joinedup.people.services.absence import (
+    absence_decide,
+    absence_request,
+    absence_request_own,
+    sickness_record,
+)
 from joinedup.people.services.employments import (
     TERMS_FIELDS,
     Terms,
@@ -42,6 +47,7 @@ __all__ = [
     "TransferResult",
     "absence_decide",
     "absence_request",
+    "absence_request_own",
     "clean_person",
     "clean_terms",
     "cost_split_set",

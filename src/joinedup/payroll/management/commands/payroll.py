@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.core.money import gbp
-from joinedup.ledger.services import post_payroll_run
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -22,6 +21,8 @@ from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
+from joinedup.payroll.periods import pay_period
+from joinedup.payroll.posting import post_payroll_run
 from joinedup.payroll.services import (
     payrun_approve,
     payrun_calculate,
@@ -176,8 +177,6 @@ class Command(BaseCommand):
         )
 
     def _find_or_create(self, action: str, actor: Any, partner: Partner, options: dict[str, Any]) -> PayRun:
-        from joinedup.payroll.periods import pay_period
-
         period = pay_period(options["frequency"], options["pay_date"])
         run = (
             PayRun.objects.for_partner(partner)

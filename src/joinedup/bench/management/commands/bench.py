@@ -8,7 +8,16 @@ from django.db.migrations.executor import MigrationExecutor
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.bench.ledger import run_ledger_benchmark
+from joinedup.bench.payroll import run_payrun_benchmark
+from joinedup.bench.people import (
+    reuse_search_population,
+    run_import_benchmark,
+    run_search_benchmark,
+    seed_search_population,
+)
 from joinedup.payroll.engine.bench import run_benchmark
+from joinedup.payroll.services import BATCH_SIZE
 
 
 class Command(BaseCommand):
@@ -111,8 +120,6 @@ class Command(BaseCommand):
             )
 
     def _people_import(self, rows: int, fmt: str) -> None:
-        from joinedup.people.bench import run_import_benchmark
-
         if rows < 1:
             raise CommandError("--rows must be at least 1.")
         self._require_migrated()
@@ -122,12 +129,6 @@ class Command(BaseCommand):
         self.stdout.write(result.report())
 
     def _people_search(self, options: dict[str, Any]) -> None:
-        from joinedup.people.bench import (
-            reuse_search_population,
-            run_search_benchmark,
-            seed_search_population,
-        )
-
         if options["people"] < 1 or options["queries"] < 1 or options["limit"] < 1:
             raise CommandError("--people, --queries and --limit must be at least 1.")
         self._require_migrated()
@@ -159,9 +160,6 @@ class Command(BaseCommand):
         self.stdout.write(result.report())
 
     def _payrun(self, options: dict[str, Any]) -> None:
-        from joinedup.payroll.bench import run_payrun_benchmark
-        from joinedup.payroll.services import BATCH_SIZE
-
         batch_size = options["batch_size"] or BATCH_SIZE
         if options["employees"] < 1 or batch_size < 1:
             raise CommandError("--employees and --batch-size must be at least 1.")
@@ -189,8 +187,6 @@ class Command(BaseCommand):
         self.stdout.write(result.report())
 
     def _ledger(self, options: dict[str, Any]) -> None:
-        from joinedup.ledger.bench import run_ledger_benchmark
-
         self._require_migrated()
         with self._console().status("Seeding…") as status:
             try:

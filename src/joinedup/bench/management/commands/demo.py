@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from joinedup.demo.seed import DEMO_PASSWORD, USERS, seed_demo
+from joinedup.bench.demo.seed import DEMO_PASSWORD, USERS, seed_demo
 
 
 class Command(BaseCommand):

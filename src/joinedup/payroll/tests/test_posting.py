@@ -5,19 +5,23 @@ from datetime import date
 from decimal import Decimal
 from io import StringIO
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from joinedup.audit.models import AuditEvent
+from joinedup.ledger import services as ledger_services
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource, Period
 from joinedup.ledger.selectors import trial_balance
-from joinedup.ledger.services import ledger_setup_partner, period_close, post_payroll_run
+from joinedup.ledger.services import ledger_setup_partner, period_close
 from joinedup.partnership.models import Role
+from joinedup.payroll import posting
 from joinedup.payroll.journal import ACCOUNTS, build_journal
 from joinedup.payroll.models import PayRun
+from joinedup.payroll.posting import establishment_cost_centres, post_payroll_run
 from joinedup.payroll.services import payrun_approve
 from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
 from joinedup.people.services import cost_split_set
@@ -34,7 +38,12 @@ class LedgerPayrollTestCase(PayrollTestCase):
             "shared.finance", [(p, Role.FINANCE_OFFICER) for p in (cls.council, cls.police, cls.fire)]
         )
         for partner in (cls.council, cls.police, cls.fire):
-            ledger_setup_partner(actor=cls.ledger_poster, partner=partner, year=2026)
+            ledger_setup_partner(
+                actor=cls.ledger_poster,
+                partner=partner,
+                year=2026,
+                cost_centres=establishment_cost_centres(partner),
+            )
 
     def approved(self) -> PayRun:
         run = self.calculated()
@@ -66,6 +75,20 @@ class TestPayrollChartMapping:
             "deductions": "liability",
             "inter_partner_debtor": "asset",
             "inter_partner_creditor": "liability",
+        }
+
+
+class TestEstablishmentCostCentres(LedgerPayrollTestCase):
+    def test_cost_centres_follow_the_units_and_the_posts_cost_centre_codes(self) -> None:
+        centres = {
+            c.code: (c.parent.code if c.parent else None, c.org_unit_id)
+            for c in CostCentre.objects.for_partner(self.council).select_related("parent")
+        }
+        assert centres == {
+            "HR": (None, self.council_unit.pk),
+            "CC-C-HR-01": ("HR", self.council_unit.pk),
+            "UNALLOCATED": (None, None),
+            "SHARED-POSTS": (None, None),
         }
 
 
@@ -119,6 +142,41 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
             ):
                 by_partner[j.partner_id] += debit - credit
         assert dict(by_partner) == {self.council.pk: 0, self.fire.pk: 0}
+
+    def test_a_failure_after_the_first_partners_journal_leaves_nothing_posted(self) -> None:
+        cost_split_set(
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            effective_from=date(2026, 4, 1),
+            effective_to=None,
+            reason="Shared chief executive",
+            shares=[(self.council, Decimal(50)), (self.fire, Decimal(50))],
+        )
+        # Approve while the fire service has no period, so approval itself posts nothing.
+        Period.objects.for_partner(self.fire).filter(start_date=date(2026, 11, 1)).delete()
+        run = self.approved()
+        ledger_setup_partner(actor=self.ledger_poster, partner=self.fire, year=2026)
+        real = ledger_services.post_source_journal
+        calls: list[str] = []
+
+        def second_partner_fails(**kwargs: Any) -> Journal:
+            calls.append(kwargs["partner"].code)
+            if len(calls) == 2:
+                raise ValidationError({"WFRS.lines": "the ledger refused it"})
+            return real(**kwargs)
+
+        with (
+            mock.patch.object(posting, "post_source_journal", second_partner_fails),
+            pytest.raises(ValidationError, match="the ledger refused it"),
+        ):
+            post_payroll_run(actor=self.ledger_poster, run=run)
+        assert calls == ["WCC", "WFRS"]
+        # The council's journal, posted first, went with the failure: a run posts whole or not at all.
+        assert Journal.objects.for_partner(self.council).count() == 0
+        assert Journal.objects.for_partner(self.fire).count() == 0
+        assert not AuditEvent.objects.for_partner(self.council).filter(action="journal.posted").exists()
+        [council, fire] = post_payroll_run(actor=self.ledger_poster, run=run)
+        assert (council.partner, fire.partner) == (self.council, self.fire)
 
     def test_a_cost_centre_payroll_names_is_found_or_created_under_its_posts_unit(self) -> None:
         # As if the post had been created after the ledger was set up.
@@ -177,7 +235,12 @@ class TestPostingLater(PayrollTestCase):
         event = AuditEvent.objects.for_partner(self.council).get(action="payrun.approved")
         assert event.after["journal_waits_for"] == ["WCC has no financial period for 25 November 2026"]
         finance = self.make_user("council.finance", [(self.council, Role.FINANCE_OFFICER)])
-        ledger_setup_partner(actor=finance, partner=self.council, year=2026)
+        ledger_setup_partner(
+            actor=finance,
+            partner=self.council,
+            year=2026,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         out = StringIO()
         call_command(
             "payroll",

@@ -1,3 +1,9 @@
+"""Reading the audit trail: a partner's events, to those whose role on that partner allows it.
+
+The audit app sits below partnership (every change to partners, users and roles is audited), so
+the reads that check a role live here, above both, and the audit app imports nothing of
+partnership."""
+
 from __future__ import annotations
 
 from typing import Any

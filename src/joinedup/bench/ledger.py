@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
+from joinedup.bench.machine import conditions, database_label
+from joinedup.bench.population import SEED, bench_stamp
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import (
     REVENUE_TYPES,
@@ -42,7 +44,7 @@ from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
 from joinedup.partnership.services import membership_grant, partner_create, user_create
-from joinedup.people.bench import SEED, _conditions, _database_label, bench_stamp
+from joinedup.payroll.posting import establishment_cost_centres
 
 YEAR = 2026
 LINES_PER_JOURNAL = 50  # 49 spending or income lines and the bank line that balances them
@@ -131,7 +133,9 @@ def seed_ledger(
     user = user_create(actor=None, username=f"bench.finance.{code.lower()}", password=None, full_name="Bench")
     membership_grant(actor=None, user=user, partner=partner, role=Role.FINANCE_OFFICER)
     say("Setting up the chart and the year")
-    ledger_setup_partner(actor=None, partner=partner, year=YEAR)
+    ledger_setup_partner(
+        actor=None, partner=partner, year=YEAR, cost_centres=establishment_cost_centres(partner)
+    )
     teams = _cost_centre_tree(partner)
     periods = list(Period.objects.for_partner(partner).filter(year__start_year=YEAR).order_by("number"))
     accounts = list(Account.objects.for_partner(partner).order_by("code"))
@@ -154,7 +158,7 @@ def seed_ledger(
     journals = lines // LINES_PER_JOURNAL
     result = LedgerBenchResult(
         lines=journals * LINES_PER_JOURNAL,
-        database=_database_label(),
+        database=database_label(),
         partner_code=partner.code,
         journals=journals,
         budgets=len(amounts),
@@ -296,7 +300,7 @@ def run_ledger_benchmark(
         lambda: reports.budget_vs_actual(user, partner=partner, period_from=first, period_to=last),
         user,
     )
-    result.conditions = _conditions(load)
+    result.conditions = conditions(load)
     result.checks = {
         "accounts in the period's trial balance": sum(1 for _ in period_tb.rows),
         "year's debits (pence)": year_tb.total_debits,

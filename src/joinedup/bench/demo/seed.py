@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
-from joinedup.demo.month import seed_demo_month, seed_demo_psc_rates
-from joinedup.demo.payroll import seed_payroll_settings
-from joinedup.demo.people import link_demo_users, seed_people
-from joinedup.demo.recharges import seed_demo_recharges
+from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
+from joinedup.bench.demo.payroll import seed_payroll_settings
+from joinedup.bench.demo.people import link_demo_users, seed_people
+from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 

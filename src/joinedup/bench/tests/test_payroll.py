@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from joinedup.bench import payroll as bench
 from joinedup.partnership.models import Partner
-from joinedup.payroll import bench
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
 from joinedup.people.models import Employment
 

@@ -1,7 +1,7 @@
 """Benchmark of a whole pay run (the CLI wires it: ``joinedup bench payrun --employees N``).
 
 A fresh partner (code ``BENCH…`` with a timestamp, or the code given) is seeded with ``N`` new
-people through the employments import — the generator of :mod:`joinedup.people.bench`, with
+people through the employments import — the generator of :mod:`joinedup.bench.people`, with
 everyone paid monthly on an NJC point that has a rate — and given bank details for BACS. Then,
 timed, the pay run goes end to end as the CLI and the web would take it: created, calculated
 (inputs gathered, the vectorised engine, payslips written a batch at a time, the checks before
@@ -26,11 +26,26 @@ from functools import wraps
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 
+from joinedup.bench.machine import conditions, database_label
+from joinedup.bench.population import (
+    AS_AT,
+    COUNCIL,
+    SEED,
+    PeopleFactory,
+    Progress,
+    bench_partner,
+    bench_stamp,
+    import_staff,
+    make_posts,
+    quiet,
+    rated_points,
+    standard_hours,
+)
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
+from joinedup.partnership.services import partner_create
 from joinedup.payroll import calculation, documents, variance, writer
 from joinedup.payroll.models import (
     FlagStatus,
@@ -41,26 +56,10 @@ from joinedup.payroll.models import (
     RunStatus,
     VarianceFlag,
 )
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.writer import WRITER_THREADS
-from joinedup.people.bench import (
-    AS_AT,
-    COUNCIL,
-    SEED,
-    PeopleFactory,
-    Progress,
-    _check,
-    _conditions,
-    _database_label,
-    _quiet,
-    _standard_hours,
-    bench_partner,
-    bench_stamp,
-    encode,
-    make_posts,
-)
-from joinedup.people.imports import EMPLOYMENT_COLUMNS, import_employments
-from joinedup.people.models import Employment, PayPoint
+from joinedup.people.models import Employment
 from joinedup.people.schemes_sync import schemes_sync
 
 # The run's pay date: tax month 8 of 2026/27, after every generated start date (AS_AT).
@@ -76,18 +75,6 @@ STAGES = (
     "approve and post journal",
     "bacs",
 )
-_POINT = EMPLOYMENT_COLUMNS.names.index("pay_point")
-_FREQUENCY = EMPLOYMENT_COLUMNS.names.index("pay_frequency")
-
-
-def rated_points(scheme: str, on: date) -> list[str]:
-    """Codes of the scheme's points that are not withdrawn and have a pay rate on ``on``."""
-    points = (
-        PayPoint.objects.filter(scheme__code=scheme, rates__effective_from__lte=on)
-        .filter(Q(withdrawn_from__isnull=True) | Q(withdrawn_from__gt=on))
-        .distinct()
-    )
-    return list(points.order_by("sort").values_list("code", flat=True))
 
 
 def seed_payroll_partner(
@@ -96,7 +83,7 @@ def seed_payroll_partner(
     partner_code: str | None = None,
     chunk: int = 20_000,
     seed: int = SEED,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> Partner:
     """A new council partner with ``employees`` people, each employed monthly on a rated NJC
     point, imported in files of ``chunk`` rows; and payroll settings with a bank account."""
@@ -107,8 +94,6 @@ def seed_payroll_partner(
     if partner_code:
         if Partner.objects.filter(code=partner_code).exists():
             raise ValueError(f"A partner with code {partner_code} already exists: choose a fresh code.")
-        from joinedup.partnership.services import partner_create
-
         partner = partner_create(
             actor=None, name=f"Benchmark {force.label} {partner_code}", code=partner_code, kind=force.kind
         )
@@ -127,29 +112,18 @@ def seed_payroll_partner(
     points = rated_points(force.scheme, min(AS_AT, PAY_DATE))
     if not points:
         raise RuntimeError(f"No {force.scheme} pay point has a rate: run the schemes sync first.")
-    hours = _standard_hours(force.scheme)
-    factory = PeopleFactory(employees, seed)
-    done = 0
-    progress("Importing employments", done, employees)
-    for start in range(0, employees, chunk):
-        rows = []
-        for n in range(start + 1, min(start + chunk, employees) + 1):
-            row = factory.row(
-                factory.human(),
-                payroll_number=f"E{n:07d}",
-                force=force,
-                points=points,
-                hours=hours,
-                posts=posts,
-            )
-            row[_FREQUENCY] = "monthly"
-            rows.append(row)
-        report = import_employments(
-            actor=None, partner=partner, source=encode(rows, "csv"), filename=f"{partner.code}-{start}.csv"
-        )
-        _check(report)
-        done += len(rows)
-        progress("Importing employments", done, employees)
+    hours = standard_hours(force.scheme)
+    import_staff(
+        partner=partner,
+        force=force,
+        factory=PeopleFactory(employees, seed),
+        count=employees,
+        points=points,
+        posts=posts,
+        hours=hours,
+        chunk=chunk,
+        progress=progress,
+    )
     return partner
 
 
@@ -281,7 +255,7 @@ def run_payrun_benchmark(
     prior_months: int = 0,
     batch_size: int = BATCH_SIZE,
     seed: int = SEED,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     say: Callable[[str], None] | None = None,
 ) -> PayrunBenchResult:
     """Seed a partner with ``employees`` people (or reuse an earlier benchmark partner), give it
@@ -298,12 +272,14 @@ def run_payrun_benchmark(
     else:
         partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
     # A ledger to post to, as a partner's finance team would have (adds only what is missing).
-    ledger_setup_partner(actor=None, partner=partner, year=PAY_DATE.year)
+    ledger_setup_partner(
+        actor=None, partner=partner, year=PAY_DATE.year, cost_centres=establishment_cost_centres(partner)
+    )
     for months_before in range(prior_months, 0, -1):
         _approved_earlier_run(partner, PAY_DATE.replace(month=PAY_DATE.month - months_before), progress)
     result = PayrunBenchResult(
         employees=employees,
-        database=_database_label(),
+        database=database_label(),
         partner_code=partner.code,
         batch_size=batch_size,
         seed_seconds=time.perf_counter() - began,
@@ -371,5 +347,5 @@ def run_payrun_benchmark(
     result.bacs_bytes = len(text.encode())
     result.bacs_left_out = len(left_out)
     result.bacs_credits = result.payslips - len(left_out)
-    result.conditions = _conditions(load)
+    result.conditions = conditions(load)
     return result

@@ -1,4 +1,4 @@
-"""How fast an upload is read: ``python -m joinedup.core.tabular.bench [ROWS]``.
+"""How fast an upload is read: ``python -m joinedup.bench.tabular [ROWS]``.
 
 Builds an in-memory CSV of a people-and-employments import (15 columns, a mix of text, dates,
 money, choices and UK identifiers, all valid) and times :func:`read_rows` over it.

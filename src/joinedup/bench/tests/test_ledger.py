@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
-from joinedup.ledger import bench
+from joinedup.bench import ledger as bench
 from joinedup.ledger.models import REVENUE_TYPES, Account, Journal, JournalLine
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create

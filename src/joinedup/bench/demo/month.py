@@ -18,6 +18,7 @@ from typing import Any
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import FlagStatus, VarianceFlag
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import (
     flag_accept,
     payrun_approve,
@@ -54,7 +55,12 @@ def seed_demo_month(
 ) -> None:
     officer, approver = users["payroll.officer"], users["payroll.approver"]
     for partner in partners.values():
-        ledger_setup_partner(actor=None, partner=partner, year=DEMO_PAY_DATE.year)
+        ledger_setup_partner(
+            actor=None,
+            partner=partner,
+            year=DEMO_PAY_DATE.year,
+            cost_centres=establishment_cost_centres(partner),
+        )
     for code in sorted(partners):
         partner = partners[code]
         run = payrun_create(actor=officer, partner=partner, frequency="monthly", pay_date=DEMO_PAY_DATE)
