@@ -115,6 +115,9 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 OWNER_REFUSALS: dict[str, int] = {
     "/api/v1/employments/{employment_id}/p45.pdf": 409,
     "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+    # The service admin views pay runs but does not run payroll: payment files are not theirs.
+    "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
+    "/api/v1/pay-runs/{run_id}/fps.xml": 403,
 }
 
 
