@@ -1,6 +1,7 @@
 """Pay runs and payslips over JSON. Money is integer pence, as stored."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
+import io
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
 from joinedup.payroll import selectors, services, year_end
+from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, Payslip
 
 router = Router(tags=["payroll"])
@@ -117,6 +119,18 @@ def approve_run(request: HttpRequest, run_id: int) -> PayRun:
 @router.post("/pay-runs/{run_id}/close", response=PayRunOut)
 def close_run(request: HttpRequest, run_id: int) -> PayRun:
     return services.payrun_mark_paid(actor=request.user, run=selectors.run_for(request.user, run_id=run_id))
+
+
+@router.get("/pay-runs/{run_id}/journal.csv")
+def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run's balanced payroll journal as CSV; 422 naming the status while the run is not
+    fully calculated (a calculation stopped part way would give a journal for part of it)."""
+    run = selectors.run_for(request.user, run_id=run_id)
+    out = io.StringIO()
+    write_journal_csv(build_journal(run), out)
+    response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payroll-journal-{run.pk}.csv"'
+    return response
 
 
 @router.get("/pay-runs/{run_id}/payslips", response=list[PayslipOut])

@@ -29,7 +29,8 @@ from django.db.models import Q
 
 from joinedup.core.money import plain_pounds
 from joinedup.partnership.models import Partner
-from joinedup.payroll.models import PayRun, Payslip
+from joinedup.payroll.models import PayRun, Payslip, RunStatus
+from joinedup.payroll.selectors import require_complete
 from joinedup.people.models import CostSplit, CostSplitShare, PostHolding
 
 ACCOUNTS = {
@@ -44,6 +45,7 @@ ACCOUNTS = {
     "inter_partner_creditor": "Creditor: recharge from partner",
 }
 UNALLOCATED = "UNALLOCATED"
+JOURNAL_STATUSES = (RunStatus.CALCULATED, RunStatus.APPROVED, RunStatus.PAID)
 SHARED_POSTS = "SHARED-POSTS"
 
 
@@ -89,6 +91,9 @@ _COSTS = ("salaries", "employer_ni", "employer_pension")
 
 
 def build_journal(run: PayRun) -> list[JournalLine]:
+    """The run's journal lines. Only a fully calculated run has a journal (ValidationError
+    otherwise): a run whose calculation stopped part way balances, for the part."""
+    require_complete(run, output="A payroll journal", statuses=JOURNAL_STATUSES)
     partner = Partner.objects.get(pk=run.partner_id)
     # No ORDER BY (the model's default): sorting a million payslips is the database's largest cost here.
     slips_in_run = Payslip.objects.for_partner(partner).filter(run=run).order_by()

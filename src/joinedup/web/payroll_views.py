@@ -160,8 +160,13 @@ def accept_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
 @login_required
 def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_for(request.user, run_id=run_id)
+    try:
+        lines = build_journal(run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("web:pay_run", run_id=run.pk)
     out = io.StringIO()
-    write_journal_csv(build_journal(run), out)
+    write_journal_csv(lines, out)
     response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payroll-journal-{run.pk}.csv"'
     return response

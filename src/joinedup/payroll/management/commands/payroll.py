@@ -215,8 +215,12 @@ class Command(BaseCommand):
         partner = self._partner(options)
         options = {**options, "actor": None}
         run = self._find_or_create("journal", None, partner, options)
+        try:
+            lines = build_journal(run)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         out = io.StringIO()
-        write_journal_csv(build_journal(run), out)
+        write_journal_csv(lines, out)
         if options["output"]:
             Path(options["output"]).write_text(out.getvalue(), encoding="utf-8", newline="")
         else:
