@@ -17,7 +17,6 @@ accounts; the CSV is what the ledger will post."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import TextIO
 import numpy as np
 from django.db.models import Q
 
+from joinedup.core import tabular
 from joinedup.core.money import plain_pounds
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
@@ -222,7 +222,7 @@ def _splits(run: PayRun) -> dict[int, list[tuple[int, Decimal]]]:
 
 
 def write_journal_csv(lines: Sequence[JournalLine], stream: TextIO) -> None:
-    writer = csv.writer(stream)
+    writer = tabular.csv_writer(stream)
     writer.writerow(["partner", "account", "account_name", "cost_centre", "debit", "credit", "description"])
     for line in lines:
         writer.writerow(

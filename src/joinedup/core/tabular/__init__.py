@@ -32,7 +32,7 @@ from joinedup.core.tabular.reading import (
     header_key,
     read_rows,
 )
-from joinedup.core.tabular.writing import template, write_csv, write_xlsx
+from joinedup.core.tabular.writing import csv_writer, spreadsheet_text, template, write_csv, write_xlsx
 
 __all__ = [
     "FILE_ROW",
@@ -43,6 +43,7 @@ __all__ = [
     "RowSpec",
     "boolean",
     "choice",
+    "csv_writer",
     "decimal",
     "errors_as_csv",
     "format_errors",
@@ -52,6 +53,7 @@ __all__ = [
     "list_of",
     "read_rows",
     "regex",
+    "spreadsheet_text",
     "template",
     "text",
     "write_csv",
