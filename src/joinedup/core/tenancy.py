@@ -14,12 +14,12 @@ through a scope.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from joinedup.partnership.models import Partner
+# The partner, or its id. Any model serves: core sits below partnership and names no model of it.
+Partner = models.Model
 
 _M = TypeVar("_M", bound=models.Model)
 
