@@ -373,7 +373,9 @@ class TestOutputsComeOnlyFromAWholeRun(PayrollTestCase):
             return real(*args)
 
         with (
-            mock.patch("joinedup.payroll.run_calculation.calculation.calculate_batch", dies_on_the_second_batch),
+            mock.patch(
+                "joinedup.payroll.run_calculation.calculation.calculate_batch", dies_on_the_second_batch
+            ),
             pytest.raises(_Killed),
         ):
             payrun_calculate(actor=self.payroll_officer, run=run, batch_size=1)
