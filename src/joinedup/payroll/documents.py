@@ -27,6 +27,7 @@ from joinedup.payroll.outputs.records import (
     PayPeriod,
     PayslipLine,
 )
+from joinedup.payroll.selectors import require_complete
 from joinedup.people.models import EmploymentTerms
 
 
@@ -120,6 +121,7 @@ def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str,
     out (no bank details, or nothing to pay) — they were flagged before approval."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is paid."})
+    require_complete(run, output="A BACS file", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     employer = employer_record(Partner.objects.get(pk=run.partner_id))
     if not (employer.bank_sort_code and employer.bank_account_number and employer.bacs_user_number):
         raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})
@@ -192,6 +194,7 @@ def fps_for_run(run: PayRun) -> bytes:
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
+    require_complete(run, output="A Full Payment Submission", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     partner = Partner.objects.get(pk=run.partner_id)
     slips = list(
         Payslip.objects.for_partner(partner)
