@@ -24,6 +24,7 @@ from joinedup.payroll.outputs.records import (
     PayPeriod,
     PayslipLine,
 )
+from joinedup.payroll.selectors import require_complete
 from joinedup.payroll.year_to_date import YearToDate, ni_bands_for, year_to_date, year_to_date_of
 from joinedup.people.models import EmploymentTerms
 
@@ -158,6 +159,7 @@ def bacs_file(
     on the pay date unless the officer gives another (required once the pay date has passed)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is paid."})
+    require_complete(run, output="A BACS file", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     problem = bacs_processing_problem(run, processing_date, today=today or timezone.localdate())
     if problem is not None:
         raise ValidationError({"processing_date": problem})
@@ -227,6 +229,7 @@ def fps_for_run(run: PayRun) -> bytes:
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
+    require_complete(run, output="A Full Payment Submission", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     partner = Partner.objects.get(pk=run.partner_id)
     slips = list(
         Payslip.objects.for_partner(partner)
