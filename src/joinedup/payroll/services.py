@@ -33,7 +33,7 @@ from joinedup.payroll.tasks import calculate_pay_run
 from joinedup.people.models import PayFrequency
 
 
-def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
+def _check_pay_date(partner: Partner, frequency: str, pay_date: date, tax_year: int) -> None:
     """A run is calculated with its tax year's rule file, and pay to date is the sum of the runs
     approved before it: a year without rules cannot be calculated, and a run dated before one
     already approved would change the figures that run reported to HMRC."""
@@ -49,7 +49,9 @@ def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
         )
     last = (
         PayRun.objects.for_partner(partner)
-        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        # Per frequency: weekly and monthly payrolls pay different people on their own
+        # calendars, so a late weekly run may fall before an approved monthly one.
+        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID], frequency=frequency)
         .order_by("-pay_date")
         .values_list("pay_date", flat=True)
         .first()
@@ -57,8 +59,8 @@ def _check_pay_date(partner: Partner, pay_date: date, tax_year: int) -> None:
     if last is not None and pay_date < last:
         raise ValidationError(
             {
-                "pay_date": f"{partner.name} has already approved a run paid on {last.day} {last:%B %Y}: "
-                f"a new run cannot be dated before it."
+                "pay_date": f"{partner.name} has already approved a {frequency} run paid on "
+                f"{last.day} {last:%B %Y}: a new {frequency} run cannot be dated before it."
             }
         )
 
@@ -73,7 +75,7 @@ def payrun_create(
     if kind not in RunKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(RunKind.values)}."})
     period = pay_period(frequency, pay_date)
-    _check_pay_date(partner, pay_date, period.tax_year)
+    _check_pay_date(partner, frequency, pay_date, period.tax_year)
     if kind == RunKind.REGULAR:
         clash = PayRun.objects.for_partner(partner).filter(
             frequency=frequency, tax_year=period.tax_year, period=period.period, kind=RunKind.REGULAR

@@ -139,13 +139,21 @@ class TestPayDates(PayrollTestCase):
         payrun_approve(actor=self.payroll_approver, run=self.calculated())
         with pytest.raises(ValidationError) as caught:
             payrun_create(
-                actor=self.payroll_officer, partner=self.council, frequency="weekly", pay_date=OCTOBER
+                actor=self.payroll_officer, partner=self.council, frequency="monthly", pay_date=OCTOBER
             )
         assert caught.value.message_dict["pay_date"] == [
-            "Wessex County Council has already approved a run paid on 25 November 2026: "
-            "a new run cannot be dated before it."
+            "Wessex County Council has already approved a monthly run paid on 25 November 2026: "
+            "a new monthly run cannot be dated before it."
         ]
         assert PayRun.objects.for_partner(self.council).count() == 1
+
+    def test_a_weekly_run_may_fall_before_an_approved_monthly_one(self) -> None:
+        payrun_approve(actor=self.payroll_approver, run=self.calculated())
+        run = payrun_create(
+            actor=self.payroll_officer, partner=self.council, frequency="weekly", pay_date=OCTOBER
+        )
+        assert (run.frequency, run.pay_date) == ("weekly", OCTOBER)
+        assert PayRun.objects.for_partner(self.council).count() == 2
 
     def test_a_bacs_file_whose_pay_date_has_passed_needs_a_new_processing_date(self) -> None:
         from joinedup.payroll.models import PayrollSettings
