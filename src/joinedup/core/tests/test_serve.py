@@ -73,7 +73,7 @@ def test_serve_answers_with_gunicorn_and_stops_cleanly_on_term(server) -> None: 
     status, headers, body = _get(url)
     assert status == 200
     assert headers["Server"] == "gunicorn"
-    assert "<h1 class=\"govuk-heading-l\">Sign in</h1>" in body
+    assert '<h1 class="govuk-heading-l">Sign in</h1>' in body
 
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=GRACEFUL_WAIT)

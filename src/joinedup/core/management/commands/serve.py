@@ -69,7 +69,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=None, help="Worker processes (default 2 x cores + 1).")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="Worker processes (default 2 x cores + 1)."
+        )
         parser.add_argument(
             "--dev", action="store_true", help="Django's development server (one process, no hardening)."
         )
