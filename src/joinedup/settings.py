@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from joinedup.core.env import env_bool, env_choice, env_list, env_str
+from joinedup.core.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "joinedup.core",
@@ -133,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.urls"
@@ -217,6 +221,27 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     # Outside production the files come from the finders; whitenoise still wants the folder.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Sign-in throttling (django-axes, see partnership/lockout.py): after LOGIN_FAILURE_LIMIT
+# failures for one username, or from one address, sign-in is refused for
+# LOGIN_LOCKOUT_MINUTES or until `joinedup unlock USERNAME`. Bearer tokens are not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout neither count again nor extend it: the cool-off runs from the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "joinedup.partnership.lockout.AuditedLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "joinedup.web.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "joinedup.partnership.lockout.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust
+# REMOTE_ADDR). Per-address throttling needs the right number, or every user shares one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

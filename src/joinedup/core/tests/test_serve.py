@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from joinedup.core.management.commands.serve import default_workers, gunicorn_options
+from joinedup.core.server import default_workers, gunicorn_options
 
 STARTUP_SECONDS = 60
 GRACEFUL_WAIT = 40

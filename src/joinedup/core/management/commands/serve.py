@@ -7,7 +7,6 @@ flight finish within the graceful timeout, and exits 0; INT/QUIT stop at once.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.core.management import call_command
@@ -15,50 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
-from joinedup.core.env import env_str
-
-# A worker that spends longer than this on one request is killed and replaced. It is above the
-# web statement timeout (settings.WEB_STATEMENT_TIMEOUT_MS, 30 s by default), so a slow query is
-# cancelled by PostgreSQL with an error page rather than by a killed worker with none.
-WORKER_TIMEOUT_SECONDS = 60
-GRACEFUL_TIMEOUT_SECONDS = 30
-
-
-def default_workers() -> int:
-    """gunicorn's rule of thumb for synchronous workers: two per core plus one."""
-    return 2 * (os.cpu_count() or 1) + 1
-
-
-def _split_addrport(addrport: str) -> str:
-    host, sep, port = addrport.rpartition(":")
-    if not sep:
-        host, port = "127.0.0.1", addrport
-    if not port.isdigit():
-        raise CommandError(f"{addrport!r} is not an address and port, such as 127.0.0.1:8000.")
-    return f"{host or '127.0.0.1'}:{port}"
-
-
-def gunicorn_options(*, bind: str, workers: int) -> dict[str, Any]:
-    return {
-        "bind": [bind],
-        "workers": workers,
-        "worker_class": "sync",
-        "timeout": WORKER_TIMEOUT_SECONDS,
-        "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
-        # Recycle workers now and then so slow memory growth cannot build up; the jitter stops
-        # them all restarting at once.
-        "max_requests": 2000,
-        "max_requests_jitter": 200,
-        "accesslog": "-",
-        "errorlog": "-",
-        "loglevel": env_str("LOG_LEVEL", "WARNING").lower(),
-        # The proxy in front (TLS termination) is trusted for X-Forwarded-* only from here.
-        "forwarded_allow_ips": env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
-        # gunicorn's runtime control socket lives in $HOME by default, shared by every instance
-        # on the machine; HUP and TERM are the interface this service documents.
-        "control_socket_disable": True,
-        "proc_name": "joinedup",
-    }
+from joinedup.core.server import default_workers, gunicorn_options, split_addrport
 
 
 class Command(BaseCommand):
@@ -77,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, addrport: str, workers: int | None, dev: bool, **options: Any) -> None:
-        bind = _split_addrport(addrport)
+        bind = split_addrport(addrport)
         if dev:
             call_command("runserver", bind, use_reloader=False, use_threading=True)
             return
