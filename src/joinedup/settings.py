@@ -160,6 +160,16 @@ TEMPLATES = [
 ]
 
 
+# Persistent connections, one per process: each gunicorn worker (2 x cores + 1, sync, one
+# request at a time), the background worker and any CLI command hold at most one, kept for
+# DB_CONN_MAX_AGE seconds and health-checked before reuse. Size PostgreSQL's max_connections
+# for workers + 2 per web host. (psycopg's pool would add nothing for one-thread workers.)
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
+# Milliseconds; 0 is no limit. Web requests get WEB_STATEMENT_TIMEOUT_MS (see core/db.py).
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 30_000)
+
+
 def _database() -> dict[str, object]:
     url = env_str("DATABASE_URL", "")
     if not url:
@@ -176,12 +186,19 @@ def _database() -> dict[str, object]:
             },
         }
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config = dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
     if config["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must be postgres://… or sqlite://…")
-    return dict(config)
+    database = dict(config)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Background work (worker, CLI) by default has no statement timeout; joinedup.wsgi puts
+        # the web one in place for the web processes (core/db.py).
+        options = dict(database.get("OPTIONS") or {})
+        options["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        database["OPTIONS"] = options
+    return database
 
 
 DATABASES = {"default": _database()}
