@@ -12,6 +12,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -191,7 +192,7 @@ def _database() -> dict[str, object]:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
     if config["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must be postgres://… or sqlite://…")
-    database = dict(config)
+    database: dict[str, Any] = dict(config)
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Background work (worker, CLI) by default has no statement timeout; joinedup.wsgi puts
         # the web one in place for the web processes (core/db.py).
