@@ -108,6 +108,10 @@ class PersonQuerySet(PartnerScopedQuerySet["Person"]):
         )
         return Q(Exists(employed)) | Q(Exists(hosted))
 
+    def rls_condition(self, partners: str) -> str:
+        # The same rule for row-level security (core/rls.py).
+        return f"joinedup_person_visible(id, {partners})"
+
 
 class Person(models.Model):
     given_name = models.CharField(max_length=100)
