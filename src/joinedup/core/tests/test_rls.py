@@ -13,10 +13,14 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 
 from joinedup.audit.models import AuditEvent
 from joinedup.core import rls
 from joinedup.core.tenancy import PartnerScopedManager
+from joinedup.payroll import bench
+from joinedup.payroll.models import Payslip
+from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Person
 from joinedup.people.services import secondment_create
 from joinedup.testing.people import PeopleTestCase
@@ -30,10 +34,17 @@ def rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall()) if cursor.description else []
 
 
+def acting_as_superuser() -> bool:
+    return bool(rows("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0])
+
+
 def enforce() -> None:
-    # ALTER TABLE waits for no deferred foreign-key check: run those now.
-    rows("SET CONSTRAINTS ALL IMMEDIATE")
-    rls.install(connection, enforce=True)
+    """Enforce the policies, unless the suite already runs as the application role with them
+    enforced (conftest.py, with ROW_LEVEL_SECURITY on)."""
+    if acting_as_superuser():
+        # ALTER TABLE waits for no deferred foreign-key check: run those now.
+        rows("SET CONSTRAINTS ALL IMMEDIATE")
+        rls.install(connection, enforce=True)
 
 
 def partners_seen() -> set[int]:
@@ -44,23 +55,26 @@ def partners_seen() -> set[int]:
 @contextmanager
 def as_application() -> Iterator[None]:
     """Policies enforced, and the connection acting as a login-less role like the
-    application's: no table of its own, no BYPASSRLS, only the grants an application needs."""
-    with connection.cursor() as cursor:
-        cursor.execute(
+    application's: no table of its own, no BYPASSRLS, only the grants an application needs.
+    It starts with no context (the suite's fixtures may write in a system context)."""
+    switch = acting_as_superuser()
+    if switch:
+        rows(
             f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
             f"CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
         )
-        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
-        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
-        cursor.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
-    enforce()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
+        rows(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
+        rows(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+        rows(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
+        enforce()
+        rows(f"SET LOCAL ROLE {APP_ROLE}")
+    before = rows("SELECT current_setting(%s, true), set_config(%s, '', true)", [rls.SYSTEM_SETTING] * 2)
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
+        rows("SELECT set_config(%s, %s, true)", [rls.SYSTEM_SETTING, before[0][0] or ""])
+        if switch:
+            rows("RESET ROLE")
 
 
 @pytest.mark.postgres_only
@@ -148,6 +162,20 @@ class TestRowLevelSecurity(PeopleTestCase):
         with as_application(), rls.partner_context([self.fire]):
             assert names() == [(self.council_emp.person.family_name,)]
             assert rows("SELECT count(*) FROM people_employment") == [(0,)]
+
+    def test_a_pay_run_writes_its_payslips_under_the_policies_without_copy(self) -> None:
+        # PostgreSQL refuses COPY into a table under row-level security; the payslip writer
+        # stages its COPY in a temporary table and inserts from there, as the run's partner.
+        partner = bench.seed_payroll_partner(5, partner_code="RLSPAY")
+        run = payrun_create(actor=None, partner=partner, frequency="monthly", pay_date=bench.PAY_DATE)
+        with override_settings(ROW_LEVEL_SECURITY=True), as_application():
+            with rls.partner_context([partner]):
+                payrun_calculate(actor=None, run=run, batch_size=2)
+                written = rows("SELECT count(*), sum(net_pay) FROM payroll_payslip")
+            with rls.partner_context([self.council]):
+                hidden = rows("SELECT count(*) FROM payroll_payslip")
+        assert written == [(5, sum(Payslip.objects.for_partner(partner).values_list("net_pay", flat=True)))]
+        assert hidden == [(0,)]
 
     def test_the_application_role_cannot_bypass_row_level_security(self) -> None:
         with as_application():
