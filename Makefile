@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 STATIC := build/static
 SASS_SRC := $(shell find src/joinedup/web/scss -name '*.scss')
 
-.PHONY: demo test lint typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
+.PHONY: demo test lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
 
 demo: venv static
 	$(BIN)/joinedup demo $(if $(EMPLOYEES),--employees $(EMPLOYEES),)
 
-test: venv static lint typecheck migrations-check pytest-sqlite pytest-postgres
+test: venv static lint layers typecheck migrations-check pytest-sqlite pytest-postgres
 	@echo "make test: all stages passed"
 
 venv: $(VENV)/.installed
@@ -42,6 +42,10 @@ lint: venv
 	$(BIN)/ruff check src tests tools conftest.py manage.py
 	$(BIN)/ruff format --check src tests tools conftest.py manage.py
 
+# The dependency graph is a contract (.importlinter): layers, a pure payroll engine, no cycles.
+layers: venv
+	PYTHONPATH=src $(BIN)/lint-imports --config .importlinter
+
 typecheck: venv
 	$(BIN)/mypy
 
@@ -62,4 +66,4 @@ worker: venv
 	$(BIN)/joinedup worker
 
 clean:
-	rm -rf $(VENV) build node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build node_modules .mypy_cache .pytest_cache .ruff_cache .import_linter_cache .grimp_cache

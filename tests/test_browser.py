@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from joinedup.demo.seed import DEMO_PASSWORD
+from joinedup.bench.demo.seed import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ from django.db.models import Sum
 from django.test import TestCase
 
 from joinedup.audit.verification import verify_all
-from joinedup.demo.month import DEMO_PAY_DATE
-from joinedup.demo.recharges import seed_demo_recharges
+from joinedup.bench.demo.month import DEMO_PAY_DATE
+from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with

@@ -2,6 +2,8 @@
 
 JOINEDUP_ENV selects the posture: ``development`` (the default, used by ``make demo``),
 ``test`` or ``production`` (secure cookies, HSTS, a SECRET_KEY and ALLOWED_HOSTS required).
+DEBUG is off unless ``DEBUG=1`` is set: Django's technical pages list every URL pattern and
+setting, so even the demo shows the service's own error pages.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ VAR_DIR = Path(env_str("JOINEDUP_VAR_DIR", str(PROJECT_DIR / "var")))
 
 ENVIRONMENT = env_choice("JOINEDUP_ENV", "development", ("development", "test", "production"))
 PRODUCTION = ENVIRONMENT == "production"
-DEBUG = env_bool("DEBUG", default=ENVIRONMENT == "development")
+DEBUG = env_bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "joinedup.payroll",
     "joinedup.ledger",
     "joinedup.recharges",
+    "joinedup.bench",
     "joinedup.api",
     "joinedup.web",
 ]
@@ -103,7 +106,8 @@ WSGI_APPLICATION = "joinedup.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each web/<domain> package keeps its pages' templates beside its views.
+        "DIRS": sorted((BASE_DIR / "web").glob("*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

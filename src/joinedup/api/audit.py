@@ -7,7 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from joinedup.api.schemas import AuditEventOut
 from joinedup.audit.models import AuditEvent
-from joinedup.audit.selectors import audit_event_for, audit_events_for
+from joinedup.partnership.audit_trail import audit_event_for, audit_events_for
 from joinedup.partnership.selectors import partner_for
 
 router = Router(tags=["audit"])

@@ -21,13 +21,13 @@ when it is put into the outer query, as it is never fetched on its own.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import sql
 
-if TYPE_CHECKING:
-    from joinedup.partnership.models import Partner
+# The partner, or its id. Any model serves: core sits below partnership and names no model of it.
+Partner = models.Model
 
 _M = TypeVar("_M", bound=models.Model)
 

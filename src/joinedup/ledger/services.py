@@ -7,13 +7,12 @@ before anything is written, so a refused journal leaves no trace."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -34,20 +33,10 @@ from joinedup.ledger.models import (
 )
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
-from joinedup.payroll.journal import build_journal, partners_charged
-from joinedup.payroll.models import PayRun, RunStatus
-from joinedup.people.models import OrgUnit, Post
 
 MONTHS_IN_YEAR = 12
 FIRST_MONTH = 4  # UK public bodies' financial year starts on 1 April.
 LINE_BATCH = 5000
-UNALLOCATED = "UNALLOCATED"
-SHARED_POSTS = "SHARED-POSTS"
-# Payroll names these cost centres itself; they have no organisational unit behind them.
-PAYROLL_COST_CENTRES = {
-    UNALLOCATED: "Unallocated payroll costs",
-    SHARED_POSTS: "Shared posts charged by other partners",
-}
 
 
 @dataclass(frozen=True)
@@ -60,6 +49,18 @@ class LineInput:
     cost_centre: str = ""
     counterparty: str = ""  # the other partner's code, on inter-partner accounts
     description: str = ""
+
+
+@dataclass(frozen=True)
+class CostCentreInput:
+    """A cost centre a partner's ledger should have: ``parent`` is the code of a cost centre
+    named earlier in the same list or already on the ledger, ``org_unit_id`` the organisational
+    unit it stands for, if any. The ledger takes these from whoever knows the establishment."""
+
+    code: str
+    name: str
+    parent: str = ""
+    org_unit_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,18 @@ def period_dates(start_year: int) -> list[tuple[int, date, date]]:
 
 @transaction.atomic
 def ledger_setup_partner(
-    *, actor: Any, partner: Partner, year: int, template: ChartTemplate | None = None
+    *,
+    actor: Any,
+    partner: Partner,
+    year: int,
+    template: ChartTemplate | None = None,
+    cost_centres: Sequence[CostCentreInput] = (),
 ) -> SetupResult:
-    """Give ``partner`` the template chart of accounts, a cost centre for each organisational
-    unit and each post's cost-centre code, and financial year ``year`` (2026 = 2026/27) with its
-    twelve periods. Adds only what is missing, so running it again (or for the next year) is
-    safe; accounts a partner has renamed keep their names."""
+    """Give ``partner`` the template chart of accounts, the ``cost_centres`` it is given (the
+    caller knows the establishment: :func:`joinedup.payroll.posting.establishment_cost_centres`),
+    and financial year ``year`` (2026 = 2026/27) with its twelve periods. Adds only what is
+    missing, so running it again (or for the next year) is safe; accounts a partner has renamed
+    keep their names."""
     authorise(actor, "ledger.setup", partner)
     if not 2000 <= year <= 2200:
         raise ValidationError({"year": f"{year} is not a financial year (2026 is 2026/27)."})
@@ -128,7 +135,7 @@ def ledger_setup_partner(
     ]
     Account.objects.bulk_create(new_accounts)
 
-    centres_created = _cost_centres_from_establishment(partner)
+    centres_created = cost_centres_ensure(partner=partner, centres=cost_centres)
 
     fin_year = FinancialYear.objects.for_partner(partner).filter(start_year=year).first()
     periods_created = 0
@@ -168,52 +175,30 @@ def ledger_setup_partner(
     )
 
 
-def _cost_centres_from_establishment(partner: Partner) -> int:
-    """One cost centre per organisational unit (the tree follows the units'), one per cost-centre
-    code that posts carry (under its post's unit), and payroll's own two."""
-    centres = {c.code: c for c in CostCentre.objects.for_partner(partner)}
-    created = 0
-    units = list(OrgUnit.objects.for_partner(partner).order_by("id"))
-    by_id = {u.pk: u for u in units}
-
-    def ensure_unit(unit: OrgUnit, depth: int = 0) -> CostCentre:
-        nonlocal created
-        found = centres.get(unit.code)
-        if found is not None:
-            return found
-        parent = None
-        if unit.parent_id is not None and unit.parent_id in by_id and depth < len(units):
-            parent = ensure_unit(by_id[unit.parent_id], depth + 1)
-        centre = CostCentre.objects.create(
-            partner=partner, code=unit.code, name=unit.name, parent=parent, org_unit=unit
+def cost_centres_ensure(*, partner: Partner, centres: Iterable[CostCentreInput]) -> int:
+    """Create the cost centres in ``centres`` that ``partner``'s ledger does not have yet, in
+    order (so a parent named earlier exists first), inside the caller's transaction and
+    authorisation. A centre the ledger already has keeps its name and place. Returns how many
+    were created."""
+    wanted = list(centres)
+    have = {
+        c.code: c
+        for c in CostCentre.objects.for_partner(partner).filter(
+            code__in={c.code for c in wanted} | {c.parent for c in wanted if c.parent}
         )
-        centres[centre.code] = centre
+    }
+    created = 0
+    for spec in wanted:
+        if spec.code in have:
+            continue
+        have[spec.code] = CostCentre.objects.create(
+            partner=partner,
+            code=spec.code,
+            name=spec.name,
+            parent=have.get(spec.parent) if spec.parent else None,
+            org_unit_id=spec.org_unit_id,
+        )
         created += 1
-        return centre
-
-    for unit in units:
-        ensure_unit(unit)
-    post_codes = (
-        Post.objects.for_partner(partner)
-        .exclude(cost_centre="")
-        .order_by("cost_centre", "id")
-        .values_list("cost_centre", "org_unit_id")
-    )
-    for code, unit_id in post_codes:
-        if code not in centres:
-            unit = by_id[unit_id]
-            centres[code] = CostCentre.objects.create(
-                partner=partner,
-                code=code,
-                name=f"{unit.name} ({code})",
-                parent=centres[unit.code],
-                org_unit=unit,
-            )
-            created += 1
-    for code, name in PAYROLL_COST_CENTRES.items():
-        if code not in centres:
-            centres[code] = CostCentre.objects.create(partner=partner, code=code, name=name)
-            created += 1
     return created
 
 
@@ -319,7 +304,8 @@ def _resolve_lines(
     return out
 
 
-def _existing(partner: Partner, key: str) -> Journal | None:
+def journal_with_key(partner: Partner, key: str) -> Journal | None:
+    """The journal ``partner``'s ledger holds under idempotency key ``key``, if any."""
     return Journal.objects.for_partner(partner).filter(idempotency_key=key).first()
 
 
@@ -344,7 +330,7 @@ def _post(
     elif len(key) > 200:
         errors.add("idempotency_key", "Keep the key to 200 characters.")
     else:
-        found = _existing(partner, key)
+        found = journal_with_key(partner, key)
         if found is not None:
             return found, False
     if source not in JournalSource.values:
@@ -375,7 +361,7 @@ def _post(
                 row.journal = journal
             JournalLine.objects.bulk_create(rows, batch_size=LINE_BATCH)
     except IntegrityError:
-        found = _existing(partner, key)
+        found = journal_with_key(partner, key)
         if found is None:
             raise
         return found, False
@@ -607,116 +593,3 @@ def budget_set(
         },
     )
     return budget
-
-
-# --- payroll -----------------------------------------------------------------------------------
-
-
-def _payroll_cost_centres(partner: Partner, codes: Iterable[str]) -> None:
-    """Find or create the cost centres a payroll journal names: payroll's own two, or the code
-    a post carries, filed under that post's organisational unit when the ledger knows it."""
-    wanted = set(codes) - {""}
-    have = set(CostCentre.objects.for_partner(partner).filter(code__in=wanted).values_list("code", flat=True))
-    for code in sorted(wanted - have):
-        name = PAYROLL_COST_CENTRES.get(code, code)
-        parent = None
-        unit = OrgUnit.objects.for_partner(partner).filter(code=code).first()
-        if unit is not None:
-            name = unit.name
-        else:
-            post = (
-                Post.objects.for_partner(partner).filter(cost_centre=code).select_related("org_unit").first()
-            )
-            if post is not None:
-                unit = post.org_unit
-                name = f"{unit.name} ({code})"
-                parent = CostCentre.objects.for_partner(partner).filter(code=unit.code).first()
-        CostCentre.objects.create(partner=partner, code=code, name=name, parent=parent, org_unit=unit)
-
-
-@transaction.atomic
-def _holds(actor: Any, permission: str, partner: Any) -> bool:
-    try:
-        authorise(actor, permission, partner)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def payroll_posting_blockers(run: PayRun) -> list[str]:
-    """Why the run's journal cannot be posted yet: a partner it charges has no open financial
-    period on the pay date. Empty when it can be posted."""
-    codes = partners_charged(run)
-    blockers = []
-    for partner in Partner.objects.filter(code__in=codes).order_by("code"):
-        period = Period.objects.for_partner(partner).filter(
-            start_date__lte=run.pay_date, end_date__gte=run.pay_date
-        )
-        found = period.first()
-        if found is None:
-            blockers.append(f"{partner.code} has no financial period for {run.pay_date:%d %B %Y}")
-        elif found.status != PeriodStatus.OPEN:
-            blockers.append(f"{partner.code}'s {found} is closed")
-    return blockers
-
-
-def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
-    """Post an approved pay run's journal: one journal per partner the run charges (a shared
-    post's cost lands in each charged partner's ledger), dated the pay date, keyed
-    ``payroll-run:<run id>`` so a run never posts twice. The provisional account keys of
-    :mod:`joinedup.payroll.journal` are mapped onto each partner's chart by the template's
-    ``[payroll]`` table.
-
-    Who may post: the employer's payroll approver (approval posts it) or a finance officer of
-    the employer (posting later, once a ledger is ready). The other partners a shared post
-    charges are not asked again: they agreed to the charge when its cost split was recorded."""
-    if not (_holds(actor, "payroll.approve", run.partner_id) or _holds(actor, "ledger.post", run.partner_id)):
-        authorise(actor, "ledger.post", run.partner_id)
-    run = PayRun.objects.for_partner(run.partner_id).get(pk=run.pk)
-    if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
-        raise ValidationError({"run": f"Only an approved run is posted; this one is {run.status}."})
-    lines = build_journal(run)
-    by_partner: dict[str, list[Any]] = defaultdict(list)
-    for line in lines:
-        by_partner[line.partner].append(line)
-    partners = {p.code: p for p in Partner.objects.filter(code__in=list(by_partner))}
-    mapping = load_chart().payroll
-    unmapped = sorted({line.account for line in lines} - set(mapping))
-    if unmapped:
-        raise ValidationError({"run": f"The chart template maps no account for payroll key(s) {unmapped}."})
-    inter_partner = {"inter_partner_debtor", "inter_partner_creditor"}
-    key = f"payroll-run:{run.pk}"
-    journals = []
-    for code in sorted(by_partner):
-        partner = partners[code]
-        own = by_partner[code]
-        found = _existing(partner, key)
-        if found is not None:
-            journals.append(found)
-            continue
-        _payroll_cost_centres(partner, (ln.cost_centre for ln in own if ln.account not in inter_partner))
-        inputs = [
-            LineInput(
-                account=mapping[ln.account],
-                debit=ln.debit,
-                credit=ln.credit,
-                # Payroll puts the other partner's code where a cost centre would be.
-                cost_centre="" if ln.account in inter_partner else ln.cost_centre,
-                counterparty=ln.cost_centre if ln.account in inter_partner else "",
-                description=ln.description[:200],
-            )
-            for ln in own
-        ]
-        journal = post_source_journal(
-            actor=actor,
-            partner=partner,
-            on=run.pay_date,
-            lines=inputs,
-            description=f"Payroll: {run}"[:200],
-            source=JournalSource.PAYROLL_RUN,
-            idempotency_key=key,
-            source_ref=str(run.pk),
-            audit={"pay_run": run.pk, "employer": run.partner_id},
-        )
-        journals.append(journal)
-    return journals

@@ -60,7 +60,7 @@ ONE_DAY = timedelta(days=1)
 # Payslip rows per executemany call when writing a batch.
 _INSERT_CHUNK = 5000
 _LOAN_NAMES = {"1": "plan_1", "2": "plan_2", "4": "plan_4", "5": "plan_5", "PG": POSTGRADUATE}
-_ENGINE_FREQUENCY = {
+ENGINE_FREQUENCY = {
     "monthly": Frequency.MONTHLY,
     "weekly": Frequency.WEEKLY,
     "fortnightly": Frequency.FORTNIGHTLY,
@@ -589,7 +589,7 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         rules=rules,
         codes=tuple(code_list),
         code_index=np.fromiter((codes[r.tax_code] for r in inputs), dtype=np.int64, count=n),
-        frequency=np.full(n, FREQUENCIES.index(_ENGINE_FREQUENCY[run.frequency]), dtype=np.int64),
+        frequency=np.full(n, FREQUENCIES.index(ENGINE_FREQUENCY[run.frequency]), dtype=np.int64),
         period=np.full(n, run.period, dtype=np.int64),
         week1_month1=np.fromiter((r.week1_month1 for r in inputs), dtype=np.bool_, count=n),
         gross=gross,

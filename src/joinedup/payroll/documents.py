@@ -3,6 +3,7 @@ pure writers in ``payroll.outputs`` from payslips, people and the employer's set
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import cast
@@ -11,8 +12,10 @@ from django.core.exceptions import ValidationError
 
 from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
+from joinedup.payroll.calculation import ENGINE_FREQUENCY
+from joinedup.payroll.engine import load_rules
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
-from joinedup.payroll.outputs import BacsCredit, bacs18, payslip_pdf
+from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
 from joinedup.payroll.outputs.records import (
     EmployeePayment,
     Employer,
@@ -180,11 +183,8 @@ _YTD_FIELDS = (
 def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
     """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as
     RTI reports them (thresholds per pay period from the engine's rule file)."""
-    from joinedup.payroll.calculation import _ENGINE_FREQUENCY
-    from joinedup.payroll.engine import load_rules
-
     thresholds = load_rules(run.tax_year).national_insurance.thresholds
-    frequency = _ENGINE_FREQUENCY[run.frequency]
+    frequency = ENGINE_FREQUENCY[run.frequency]
     lel, pt, uel = (int(thresholds[name].for_period(frequency) * 100) for name in ("LEL", "PT", "UEL"))
     if ni_pay < lel:
         return 0, 0, 0
@@ -194,10 +194,6 @@ def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
 def fps_for_run(run: PayRun) -> bytes:
     """The Full Payment Submission for an approved run: every payslip with its figures for the
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
-    from dataclasses import replace
-
-    from joinedup.payroll.outputs import fps_xml
-
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
     partner = Partner.objects.get(pk=run.partner_id)

@@ -6,50 +6,27 @@ so a calculation killed half-way leaves a run that can simply be calculated agai
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise
-from joinedup.payroll import calculation, variance
-from joinedup.payroll.models import FlagStatus, PayRun, Payslip, RunKind, RunStatus, VarianceFlag
+from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.payroll.models import FlagStatus, PayRun, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.periods import pay_period
-from joinedup.payroll.writer import BatchWriter
+from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
+from joinedup.payroll.run_calculation import BATCH_SIZE as BATCH_SIZE
+from joinedup.payroll.run_calculation import TOTAL_FIELDS as TOTAL_FIELDS
+from joinedup.payroll.run_calculation import payrun_calculate as payrun_calculate
+from joinedup.payroll.run_calculation import run_summary
+from joinedup.payroll.run_calculation import run_totals as run_totals
+from joinedup.payroll.tasks import calculate_pay_run
 from joinedup.people.models import PayFrequency
-
-BATCH_SIZE = 5000
-TOTAL_FIELDS = (
-    "gross_pay",
-    "tax",
-    "ni_employee",
-    "ni_employer",
-    "pension_employee",
-    "pension_employer",
-    "student_loan",
-    "postgraduate_loan",
-    "deductions_after_tax",
-    "net_pay",
-)
-
-
-def _run_summary(run: PayRun) -> dict[str, Any]:
-    return {
-        "frequency": run.frequency,
-        "tax_year": run.tax_year,
-        "period": run.period,
-        "pay_date": run.pay_date,
-        "kind": run.kind,
-        "status": run.status,
-    }
 
 
 @transaction.atomic
@@ -88,68 +65,7 @@ def payrun_create(
             )
     except IntegrityError as exc:  # a concurrent request created the same run first
         raise ValidationError({"pay_date": "A run for this period was created just now."}) from exc
-    record_event(actor=actor, partner=partner, action="payrun.created", target=run, after=_run_summary(run))
-    return run
-
-
-def payrun_calculate(
-    *,
-    actor: Any,
-    run: PayRun,
-    progress: Callable[[int, int], None] | None = None,
-    batch_size: int = BATCH_SIZE,
-) -> PayRun:
-    """Calculate (or recalculate) every payslip of a run from HR data as at its pay date."""
-    authorise(actor, "payroll.calculate", run.partner_id)
-    with transaction.atomic():
-        run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
-        if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
-            raise ValidationError(
-                {"status": f"A run that is {run.get_status_display().lower()} cannot change."}
-            )
-        employments = calculation.employments_in_run(run)
-        run.status = RunStatus.CALCULATING
-        run.calculated_by = actor
-        run.progress_done = 0
-        run.progress_total = len(employments)
-        run.save(update_fields=["status", "calculated_by", "progress_done", "progress_total"])
-        VarianceFlag.objects.for_partner(run.partner_id).filter(run=run, status=FlagStatus.OPEN).delete()
-        # Payslips of employments no longer in the run (a leaver back-dated since) go now.
-        in_run = {e.pk for e in employments}
-        slips = Payslip.objects.for_partner(run.partner_id).filter(run=run)
-        gone = [e for e in slips.values_list("employment_id", flat=True).iterator() if e not in in_run]
-        for start in range(0, len(gone), batch_size):
-            slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
-    problems: dict[int, list[tuple[str, str]]] = {}
-    hours: dict[int, Decimal] = {}
-    # Each batch is written in its own transaction and then counted in the run's progress; on
-    # PostgreSQL the writing overlaps the next batch's calculation (see payroll.writer).
-    with fewer_collections(), BatchWriter(run, progress=progress) as writer:
-        for start in range(0, len(employments), batch_size):
-            chunk = employments[start : start + batch_size]
-            inputs = calculation.gather(run, chunk)
-            problems.update(calculation.problems_by_employment(inputs))
-            hours.update((r.employment_id, r.weekly_hours) for r in inputs)
-            calculated = calculation.calculate_batch(run, inputs)
-            writer.submit(calculated, [e.pk for e in chunk])
-    run.progress_done = run.progress_total
-    with transaction.atomic():
-        flags = variance.raise_flags(run, problems, hours)
-        run.status = RunStatus.CALCULATED
-        run.calculated_at = timezone.now()
-        run.save(update_fields=["status", "calculated_at"])
-        record_event(
-            actor=actor,
-            partner=run.partner_id,
-            action="payrun.calculated",
-            target=run,
-            after={
-                **_run_summary(run),
-                "payslips": run.progress_total,
-                "flags": flags,
-                "totals": run_totals(run),
-            },
-        )
+    record_event(actor=actor, partner=partner, action="payrun.created", target=run, after=run_summary(run))
     return run
 
 
@@ -158,27 +74,16 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
     authorise(actor, "payroll.calculate", run.partner_id)
     if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
         raise ValidationError({"status": f"A run that is {run.get_status_display().lower()} cannot change."})
-    from joinedup.payroll.tasks import calculate_pay_run
-
     actor_id = getattr(actor, "pk", None)
     record_event(
         actor=actor,
         partner=run.partner_id,
         action="payrun.calculation_requested",
         target=run,
-        after=_run_summary(run),
+        after=run_summary(run),
     )
     transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, actor_id))
     return run
-
-
-def run_totals(run: PayRun) -> dict[str, int]:
-    sums = (
-        Payslip.objects.for_partner(run.partner_id)
-        .filter(run=run)
-        .aggregate(**{name: Sum(name) for name in TOTAL_FIELDS})
-    )
-    return {name: int(value or 0) for name, value in sums.items()}
 
 
 @transaction.atomic
@@ -204,8 +109,6 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     # transaction. Staff are paid whether or not finance has opened the period: when a ledger
     # is not ready the run is approved, says why its journal waits, and a finance officer posts
     # it later (`joinedup payroll post-journal`); the idempotency key stops a second posting.
-    from joinedup.ledger.services import payroll_posting_blockers, post_payroll_run
-
     blockers = payroll_posting_blockers(run)
     journals = [] if blockers else post_payroll_run(actor=actor, run=run)
     record_event(
@@ -214,7 +117,7 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
         action="payrun.approved",
         target=run,
         after={
-            **_run_summary(run),
+            **run_summary(run),
             "totals": run_totals(run),
             "journals": [j.pk for j in journals],
             "journal_waits_for": blockers,
@@ -236,7 +139,7 @@ def payrun_mark_paid(*, actor: Any, run: PayRun) -> PayRun:
     run.paid_at = timezone.now()
     run.save(update_fields=["status", "paid_at"])
     record_event(
-        actor=actor, partner=run.partner_id, action="payrun.paid", target=run, after=_run_summary(run)
+        actor=actor, partner=run.partner_id, action="payrun.paid", target=run, after=run_summary(run)
     )
     return run
 
@@ -271,8 +174,6 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
 
 
 def _holds(actor: Any, permission: str, partner_id: int) -> bool:
-    from joinedup.partnership.permissions import has_permission
-
     return actor is None or has_permission(actor, permission, partner_id)
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from joinedup.payroll.models import PayRun
-from joinedup.payroll.services import payrun_calculate
+from joinedup.payroll.run_calculation import payrun_calculate
 
 
 @task()

@@ -25,7 +25,7 @@ from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.payroll.documents import employer_record, ni_bands, payment_record, period_record
 from joinedup.payroll.models import P45Issue, PayRun, Payslip, PayslipLine, RunStatus, StarterYtd
-from joinedup.payroll.outputs import p45_pdf, p60_pdf
+from joinedup.payroll.outputs import format_pounds, p45_pdf, p60_pdf
 from joinedup.payroll.outputs.pdf import NiLetterRow
 from joinedup.payroll.outputs.records import EmployeePayment, Employer
 from joinedup.payroll.periods import MONTHS_IN_YEAR, WEEKS_PER_PERIOD, tax_year_of
@@ -573,8 +573,6 @@ P60_CSV_HEADER = [
 
 def p60_csv_row(p60: P60) -> list[str]:
     """A P60's figures for a summary sheet: money in pounds with two decimals, never a float."""
-    from joinedup.payroll.outputs import format_pounds
-
     f = p60.figures
     code = f"{f.tax_code} {'W1/M1' if f.week1_month1 else ''}".strip()
     money = [

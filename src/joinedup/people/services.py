@@ -42,6 +42,7 @@ from joinedup.people.models import (
     TupeTransferItem,
 )
 from joinedup.people.rules import pay_rate_on, working_days_between
+from joinedup.people.selectors import leave_balance
 
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
@@ -863,8 +864,6 @@ def absence_request(
     if clash.exists():
         errors.add("start_date", "There is already an absence on some of these dates.")
     if kind == AbsenceKind.ANNUAL_LEAVE and not errors.fields:
-        from joinedup.people.selectors import leave_balance
-
         balance = leave_balance(employment, on=start_date)
         if days > balance.remaining:
             errors.add(
@@ -890,6 +889,45 @@ def absence_request(
         after={"kind": kind, "start_date": start_date, "end_date": end_date, "working_days": days},
     )
     return absence
+
+
+@transaction.atomic
+def absence_request_own(
+    *,
+    actor: Any,
+    employment_id: int | str | None,
+    kind: str,
+    start_date: date,
+    end_date: date,
+    notes: str = "",
+) -> Absence:
+    """An employee asks for leave from one of their own current employments: the one they
+    chose (``employment_id``), or their only one when they chose none. An employment that is
+    not theirs, or has ended, is refused — never swapped for another."""
+    person = getattr(actor, "person", None) if actor is not None else None
+    current = (
+        list(
+            Employment.objects.unscoped(reason="a person requests leave from their own employments")
+            .filter(person=person, end_date__isnull=True)
+            .select_related("person", "partner")
+            .order_by("pk")
+        )
+        if person is not None
+        else []
+    )
+    if not current:
+        raise ValidationError({"employment": "You have no current employment to request leave from."})
+    if employment_id in (None, ""):
+        if len(current) > 1:
+            raise ValidationError({"employment": "Choose which of your employments the leave is from."})
+        chosen: Employment | None = current[0]
+    else:
+        chosen = next((e for e in current if str(e.pk) == str(employment_id)), None)
+    if chosen is None:
+        raise ValidationError({"employment": "Choose one of your current employments for the leave."})
+    return absence_request(
+        actor=actor, employment=chosen, kind=kind, start_date=start_date, end_date=end_date, notes=notes
+    )
 
 
 @transaction.atomic

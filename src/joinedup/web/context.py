@@ -25,4 +25,5 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_view_payroll": has_permission(request.user, "payroll.view", partner),
         "can_view_ledger": has_permission(request.user, "ledger.view", partner),
         "can_view_recharges": bool(statement_partners(request.user)),
+        "can_view_team": has_permission(request.user, "people.view_team", partner),
     }

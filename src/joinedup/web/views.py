@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, St
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from joinedup.audit.selectors import audit_events_for
+from joinedup.partnership.audit_trail import audit_events_for
 from joinedup.web.current import choose_partner, current_partner
 
 
@@ -25,6 +25,12 @@ class SignInView(LoginView):
 
 class SignOutView(LogoutView):
     pass
+
+
+def site_page(request: HttpRequest, page: str) -> HttpResponse:
+    """The accessibility statement, privacy notice and help page: public, so someone who
+    cannot sign in can still read them."""
+    return render(request, f"web/site/{page}.html")
 
 
 @login_required

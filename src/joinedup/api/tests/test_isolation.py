@@ -15,6 +15,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Journal
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.payroll.models import P45Issue, PayRun, Payslip, VarianceFlag
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Absence, Secondment, TupeTransfer
 from joinedup.people.services import absence_request, secondment_create, tupe_transfer
@@ -114,6 +115,9 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 OWNER_REFUSALS: dict[str, int] = {
     "/api/v1/employments/{employment_id}/p45.pdf": 409,
     "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+    # The service admin views pay runs but does not run payroll: payment files are not theirs.
+    "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
+    "/api/v1/pay-runs/{run_id}/fps.xml": 403,
 }
 
 
@@ -175,7 +179,9 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             kind="net_change",
             detail="test",
         )
-        ledger_setup_partner(actor=None, partner=cls.police, year=2026)
+        ledger_setup_partner(
+            actor=None, partner=cls.police, year=2026, cost_centres=establishment_cost_centres(cls.police)
+        )
         cls.police_journal = journal_post(
             actor=None,
             partner=cls.police,

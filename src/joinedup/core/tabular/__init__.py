@@ -27,12 +27,11 @@ from joinedup.core.tabular.reading import (
     ParseResult,
     RowError,
     RowSpec,
-    errors_as_csv,
     format_errors,
     header_key,
     read_rows,
 )
-from joinedup.core.tabular.writing import template, write_csv, write_xlsx
+from joinedup.core.tabular.writing import errors_as_csv, template, write_csv, write_xlsx
 
 __all__ = [
     "FILE_ROW",

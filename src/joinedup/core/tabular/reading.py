@@ -31,7 +31,6 @@ __all__ = [
     "ParseResult",
     "RowError",
     "RowSpec",
-    "errors_as_csv",
     "format_errors",
     "header_key",
     "read_rows",
@@ -380,19 +379,6 @@ def _cell_text(value: object) -> str:
 
 
 # --- error reports -----------------------------------------------------------------------------
-
-
-def errors_as_csv(errors: Iterable[RowError]) -> str:
-    """A report to download: columns row, column, value, reason (with a BOM, for Excel)."""
-    from joinedup.core.tabular.writing import write_csv
-
-    out = io.StringIO()
-    write_csv(
-        ([error.row, error.column, error.value, error.reason] for error in errors),
-        ["row", "column", "value", "reason"],
-        out,
-    )
-    return out.getvalue()
 
 
 def format_errors(errors: Sequence[RowError], limit: int | None = None) -> str:

@@ -19,12 +19,12 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
-from joinedup.core.tabular.reading import RowSpec
+from joinedup.core.tabular.reading import RowError, RowSpec
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-__all__ = ["template", "write_csv", "write_xlsx"]
+__all__ = ["errors_as_csv", "template", "write_csv", "write_xlsx"]
 
 BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -206,3 +206,14 @@ def template(spec: RowSpec, fmt: str) -> bytes:
         write_xlsx([example], header, buffer, "Template", notes=notes)
         return buffer.getvalue()
     raise ValueError(f"Unknown template format {fmt!r}: use 'csv' or 'xlsx'")
+
+
+def errors_as_csv(errors: Iterable[RowError]) -> str:
+    """A report to download: columns row, column, value, reason (with a BOM, for Excel)."""
+    out = io.StringIO()
+    write_csv(
+        ([error.row, error.column, error.value, error.reason] for error in errors),
+        ["row", "column", "value", "reason"],
+        out,
+    )
+    return out.getvalue()

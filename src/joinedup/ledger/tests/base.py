@@ -10,6 +10,7 @@ from typing import Any
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.partnership.models import Partner, Role
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.testing.people import PeopleTestCase
 
 YEAR = 2026
@@ -27,9 +28,21 @@ class LedgerTestCase(PeopleTestCase):
         cls.council_finance = cls.make_user("council.finance", [(cls.council, Role.FINANCE_OFFICER)])
         cls.police_finance = cls.make_user("police.finance", [(cls.police, Role.FINANCE_OFFICER)])
         cls.council_viewer = cls.make_user("council.viewer", [(cls.council, Role.VIEWER)])
-        ledger_setup_partner(actor=cls.council_finance, partner=cls.council, year=YEAR)
-        ledger_setup_partner(actor=cls.police_finance, partner=cls.police, year=YEAR)
-        ledger_setup_partner(actor=None, partner=cls.fire, year=YEAR)
+        ledger_setup_partner(
+            actor=cls.council_finance,
+            partner=cls.council,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(cls.council),
+        )
+        ledger_setup_partner(
+            actor=cls.police_finance,
+            partner=cls.police,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(cls.police),
+        )
+        ledger_setup_partner(
+            actor=None, partner=cls.fire, year=YEAR, cost_centres=establishment_cost_centres(cls.fire)
+        )
 
     def post(
         self,

@@ -22,6 +22,7 @@ from joinedup.ledger.models import (
 )
 from joinedup.ledger.selectors import accounts_of, trial_balance
 from joinedup.ledger.services import (
+    CostCentreInput,
     LineInput,
     budget_set,
     journal_reverse,
@@ -29,6 +30,7 @@ from joinedup.ledger.services import (
     period_close,
 )
 from joinedup.ledger.tests.base import IN_MAY, YEAR, LedgerTestCase
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.people.services import org_unit_create
 
 
@@ -63,16 +65,31 @@ class TestSetUp(LedgerTestCase):
         assert periods[11].end_date == date(2027, 3, 31)
         assert {p.status for p in periods} == {PeriodStatus.OPEN}
 
-    def test_cost_centres_follow_the_units_and_the_posts_cost_centre_codes(self) -> None:
+    def test_it_creates_the_cost_centres_it_is_given_parents_first_and_keeps_existing_ones(self) -> None:
+        kept = CostCentre.objects.for_partner(self.council).get(code="HR")
+        result = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR,
+            cost_centres=[
+                CostCentreInput(code="HR", name="A new name for HR"),
+                CostCentreInput(code="OPS", name="Operations"),
+                CostCentreInput(code="OPS-1", name="Operations: north", parent="OPS"),
+                CostCentreInput(code="OPS-2", name="Operations: south", parent="HR"),
+            ],
+        )
+        assert result.cost_centres_created == 3
         centres = {
-            c.code: (c.parent.code if c.parent else None, c.org_unit_id)
-            for c in CostCentre.objects.for_partner(self.council).select_related("parent")
+            c.code: (c.name, c.parent.code if c.parent else None)
+            for c in CostCentre.objects.for_partner(self.council)
+            .filter(code__in=["HR", "OPS", "OPS-1", "OPS-2"])
+            .select_related("parent")
         }
         assert centres == {
-            "HR": (None, self.council_unit.pk),
-            "CC-C-HR-01": ("HR", self.council_unit.pk),
-            "UNALLOCATED": (None, None),
-            "SHARED-POSTS": (None, None),
+            "HR": (kept.name, None),
+            "OPS": ("Operations", None),
+            "OPS-1": ("Operations: north", "OPS"),
+            "OPS-2": ("Operations: south", "HR"),
         }
 
     def test_setting_up_again_adds_only_what_is_missing(self) -> None:
@@ -87,7 +104,12 @@ class TestSetUp(LedgerTestCase):
         salaries.name = "Pay: council scheme"
         salaries.save()
         before = events(self.council, "ledger.set_up")
-        result = ledger_setup_partner(actor=self.council_finance, partner=self.council, year=YEAR)
+        result = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         assert (result.accounts_created, result.cost_centres_created, result.periods_created) == (0, 1, 0)
         payroll_centre = CostCentre.objects.for_partner(self.council).get(code="HR-PAY")
         assert (payroll_centre.parent_id, payroll_centre.org_unit) == (
@@ -96,18 +118,33 @@ class TestSetUp(LedgerTestCase):
         )
         assert Account.objects.for_partner(self.council).get(code="1000").name == "Pay: council scheme"
         assert events(self.council, "ledger.set_up") == before + 1
-        again = ledger_setup_partner(actor=self.council_finance, partner=self.council, year=YEAR)
+        again = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         assert (again.accounts_created, again.cost_centres_created, again.periods_created) == (0, 0, 0)
         assert events(self.council, "ledger.set_up") == before + 1  # nothing changed, nothing recorded
 
     def test_the_next_year_adds_twelve_periods_and_no_accounts(self) -> None:
-        result = ledger_setup_partner(actor=self.council_finance, partner=self.council, year=YEAR + 1)
+        result = ledger_setup_partner(
+            actor=self.council_finance,
+            partner=self.council,
+            year=YEAR + 1,
+            cost_centres=establishment_cost_centres(self.council),
+        )
         assert (result.accounts_created, result.periods_created, result.year.label) == (0, 12, "2027/28")
         assert Period.objects.for_partner(self.council).count() == 24
 
     def test_a_finance_officer_of_another_partner_cannot_set_it_up(self) -> None:
         with pytest.raises(PermissionDenied):
-            ledger_setup_partner(actor=self.police_finance, partner=self.council, year=YEAR + 1)
+            ledger_setup_partner(
+                actor=self.police_finance,
+                partner=self.council,
+                year=YEAR + 1,
+                cost_centres=establishment_cost_centres(self.council),
+            )
         assert FinancialYear.objects.for_partner(self.council).count() == 1
 
 

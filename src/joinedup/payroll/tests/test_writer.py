@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django.test import TransactionTestCase
 
-from joinedup.payroll import bench, calculation
+from joinedup.bench import payroll as bench
+from joinedup.payroll import calculation
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.payroll.writer import BatchWriter

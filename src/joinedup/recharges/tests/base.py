@@ -12,6 +12,7 @@ from joinedup.ledger.models import CostCentre
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.ledger.tests.base import YEAR, LedgerTestCase
 from joinedup.partnership.models import Role
+from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.recharges.services import agreement_add, pool_set, reading_set
 
 OCTOBER = date(2026, 10, 1)
@@ -28,7 +29,12 @@ class RechargeTestCase(LedgerTestCase):
         super().setUpTestData()
         cls.shared_finance = cls.make_user("shared.finance", [(cls.shared, Role.FINANCE_OFFICER)])
         cls.fire_finance = cls.make_user("fire.finance", [(cls.fire, Role.FINANCE_OFFICER)])
-        ledger_setup_partner(actor=cls.shared_finance, partner=cls.shared, year=YEAR)
+        ledger_setup_partner(
+            actor=cls.shared_finance,
+            partner=cls.shared,
+            year=YEAR,
+            cost_centres=establishment_cost_centres(cls.shared),
+        )
         for code, name in (("SS-HR", "Shared HR"), ("SS-ICT", "Shared ICT")):
             CostCentre.objects.create(partner=cls.shared, code=code, name=name)
         journal_post(

@@ -26,6 +26,7 @@ from joinedup.ledger import imports, reports, selectors, services
 from joinedup.ledger.models import JournalLine
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
+from joinedup.payroll.posting import establishment_cost_centres
 
 # (name, help, add its arguments, name of the method that runs it)
 Subcommand = tuple[str, str, Callable[[CommandParser], None], str]
@@ -104,7 +105,12 @@ class Command(BaseCommand):
     # --- subcommands ------------------------------------------------------------------------
 
     def _setup(self, actor: Any, partner: Partner, options: dict[str, Any]) -> None:
-        result = services.ledger_setup_partner(actor=actor, partner=partner, year=options["year"])
+        result = services.ledger_setup_partner(
+            actor=actor,
+            partner=partner,
+            year=options["year"],
+            cost_centres=establishment_cost_centres(partner),
+        )
         self.console.print(
             f"{partner.name}: financial year {result.year.label}; created {result.accounts_created} "
             f"account(s), {result.cost_centres_created} cost centre(s), {result.periods_created} period(s)."

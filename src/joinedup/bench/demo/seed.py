@@ -1,0 +1,108 @@
+"""The demo partnership: a fictional county whose council, police force and fire service
+share one corporate-services body. Seeding is idempotent: a second run finds what exists
+and adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
+from joinedup.bench.demo.payroll import seed_payroll_settings
+from joinedup.bench.demo.people import link_demo_users, seed_people
+from joinedup.bench.demo.recharges import seed_demo_recharges
+from joinedup.partnership.models import Partner, PartnerKind, Role
+from joinedup.partnership.services import membership_grant, partner_create, user_create
+
+# Demo only: printed by `make demo`, documented in the README. Production has no default users.
+DEMO_PASSWORD = "wessex-demo-2026"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoPartner:
+    code: str
+    name: str
+    kind: str
+    paye: str
+    accounts_office: str
+    employee_share: float  # share of the demo workforce; used only to split a head count
+
+
+PARTNERS = [
+    DemoPartner("WCC", "Wessex County Council", PartnerKind.COUNCIL, "961/WC10001", "961PA00010001", 0.55),
+    DemoPartner("WPOL", "Wessex Constabulary", PartnerKind.POLICE, "961/WP20002", "961PA00020002", 0.28),
+    DemoPartner(
+        "WFRS", "Wessex Fire and Rescue Service", PartnerKind.FIRE, "961/WF30003", "961PA00030003", 0.12
+    ),
+    DemoPartner(
+        "WSS", "Wessex Shared Services", PartnerKind.SHARED_SERVICE, "961/WS40004", "961PA00040004", 0.05
+    ),
+]
+ALL = tuple(p.code for p in PARTNERS)
+
+# username, full name, [(partner code, role)]
+USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("ops.admin", "Olu Adeyemi", [(c, Role.SERVICE_ADMIN) for c in ALL]),
+    ("council.hr", "Cara Hughes", [("WCC", Role.HR_OFFICER)]),
+    ("police.hr", "Priya Hale", [("WPOL", Role.HR_OFFICER)]),
+    ("fire.hr", "Fergus Hart", [("WFRS", Role.HR_OFFICER)]),
+    ("payroll.officer", "Pat Oduya", [(c, Role.PAYROLL_OFFICER) for c in ALL]),
+    ("payroll.approver", "Alex Perry", [(c, Role.PAYROLL_APPROVER) for c in ALL]),
+    ("council.finance", "Fatima Khan", [("WCC", Role.FINANCE_OFFICER)]),
+    ("police.finance", "Piotr Nowak", [("WPOL", Role.FINANCE_OFFICER)]),
+    ("shared.finance", "Shona Reilly", [("WSS", Role.FINANCE_OFFICER)]),
+    ("shared.dpo", "Dana Price", [(c, Role.DATA_PROTECTION_OFFICER) for c in ALL]),
+    ("union.rep", "Uma Reid", [(c, Role.UNION_REP) for c in ("WCC", "WPOL", "WFRS")]),
+    ("council.employee", "Evan Morgan", [("WCC", Role.EMPLOYEE)]),
+    ("council.manager", "Mina Shah", [("WCC", Role.MANAGER), ("WCC", Role.EMPLOYEE)]),
+    ("shared.hr", "Sam Okoro", [(c, Role.HR_OFFICER) for c in ALL]),
+]
+
+
+def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> bool:
+    """Create the demo partnership if it is not there. Returns True when it created it."""
+    if Partner.objects.filter(code="WSS").exists():
+        say("Demo partnership already present; nothing to do.")
+        return False
+    with transaction.atomic():
+        partners = {
+            p.code: partner_create(
+                actor=None,
+                name=p.name,
+                code=p.code,
+                kind=p.kind,
+                employer_paye_reference=p.paye,
+                accounts_office_reference=p.accounts_office,
+            )
+            for p in PARTNERS
+        }
+        say(f"Partners: {', '.join(p.name for p in partners.values())}")
+        users: dict[str, Any] = {}
+        for username, full_name, grants in USERS:
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                email=f"{username}@wessex.example",
+                full_name=full_name,
+            )
+            for code, role in grants:
+                membership_grant(actor=None, user=user, partner=partners[code], role=role)
+            users[username] = user
+        say(f"Demo users: {len(USERS)}")
+        seed_people(
+            partners=partners,
+            employees=employees,
+            say=say,
+            shares={p.code: p.employee_share for p in PARTNERS},
+            actor=None,
+        )
+        link_demo_users(partners=partners, users=users, actor=None)
+        seed_payroll_settings(partners=partners)
+        seed_demo_psc_rates()
+        seed_demo_month(partners=partners, users=users, say=say)
+        seed_demo_recharges(partners=partners, say=say)
+    return True

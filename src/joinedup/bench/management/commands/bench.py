@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from typing import IO, Any, cast
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from joinedup.bench.ledger import run_ledger_benchmark
+from joinedup.bench.payroll import run_payrun_benchmark
+from joinedup.bench.people import (
+    reuse_search_population,
+    run_import_benchmark,
+    run_search_benchmark,
+    seed_search_population,
+)
+from joinedup.payroll.engine.bench import run_benchmark
+from joinedup.payroll.services import BATCH_SIZE
+
+
+class Command(BaseCommand):
+    # The engine is pure computation (no database, no URLs); the people benchmarks check the
+    # database is migrated themselves, so `bench engine` still runs on a machine without one.
+    requires_system_checks: list[str] = []
+    help = (
+        "Benchmarks that print figures. `bench engine --employees N`: the payroll engine alone. "
+        "`bench people-import --rows N [--format csv|xlsx]`: the employments import. "
+        "`bench people-search --people N --queries Q`: the employee search. "
+        "`bench payrun --employees N`: a whole pay run, stage by stage. "
+        "`bench ledger --lines N`: trial balance and budget against actual over N journal lines."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="target", required=True)
+        engine = sub.add_parser("engine", help="Gross to net for a generated population, both paths.")
+        engine.add_argument("--employees", type=int, default=2_000_000)
+        engine.add_argument("--scalar-sample", type=int, default=2_000)
+        engine.add_argument("--repeats", type=int, default=3)
+        people_import = sub.add_parser(
+            "people-import", help="Import a generated employments file into a new partner, stage by stage."
+        )
+        people_import.add_argument("--rows", type=int, default=100_000)
+        people_import.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default="csv")
+        search = sub.add_parser(
+            "people-search", help="Seed people across new partners, then time searches through them."
+        )
+        search.add_argument("--people", type=int, default=100_000)
+        search.add_argument("--queries", type=int, default=1_000)
+        search.add_argument("--partners", type=int, choices=[2, 3], default=3)
+        search.add_argument("--limit", type=int, default=50, help="Hits per search (the API's 50).")
+        search.add_argument(
+            "--reuse", metavar="STAMP", help="Time the population of an earlier run (BENCH<STAMP>…) again."
+        )
+        payrun = sub.add_parser(
+            "payrun",
+            help="Seed employees for a new partner, then time a pay run end to end "
+            "(calculate, journal, approve, BACS).",
+        )
+        payrun.add_argument("--employees", type=int, default=100_000)
+        payrun.add_argument(
+            "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
+        )
+        payrun.add_argument(
+            "--reuse",
+            metavar="CODE",
+            help="Time the run again on an earlier benchmark partner (BENCH…), without seeding.",
+        )
+        payrun.add_argument(
+            "--prior-months",
+            type=int,
+            default=0,
+            help="Approved monthly runs before the timed one (0-7, untimed), for history to read.",
+        )
+        payrun.add_argument(
+            "--batch-size", type=int, default=None, help="Payslips per batch (the service's)."
+        )
+
+        ledger = sub.add_parser(
+            "ledger", help="Seed a new partner's ledger with N lines, then time its reports."
+        )
+        ledger.add_argument("--lines", type=int, default=1_000_000)
+        ledger.add_argument(
+            "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
+        )
+
+    def handle(self, *args: Any, target: str, **options: Any) -> None:
+        if target == "ledger":
+            self._ledger(options)
+        elif target == "people-import":
+            self._people_import(options["rows"], options["fmt"])
+        elif target == "people-search":
+            self._people_search(options)
+        elif target == "payrun":
+            self._payrun(options)
+        else:
+            self._engine(options)
+
+    def _engine(self, options: dict[str, Any]) -> None:
+        if options["employees"] < 1:
+            self.stderr.write("--employees must be at least 1.")
+            raise SystemExit(2)
+        self.stdout.write(f"Generating {options['employees']:,} employees and timing the engine…")
+        result = run_benchmark(
+            options["employees"], scalar_sample=options["scalar_sample"], repeats=options["repeats"]
+        )
+        self.stdout.write(result.report())
+
+    def _console(self) -> Console:
+        return Console(file=cast(IO[str], self.stdout), highlight=False)
+
+    def _require_migrated(self) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError(
+                f"The database ({connection.settings_dict['NAME']}) is not migrated: "
+                "run `joinedup migrate` first, with the same settings."
+            )
+
+    def _people_import(self, rows: int, fmt: str) -> None:
+        if rows < 1:
+            raise CommandError("--rows must be at least 1.")
+        self._require_migrated()
+        console = self._console()
+        with console.status("Setting up…") as status:
+            result = run_import_benchmark(rows, fmt=fmt, say=lambda message: status.update(message.strip()))
+        self.stdout.write(result.report())
+
+    def _people_search(self, options: dict[str, Any]) -> None:
+        if options["people"] < 1 or options["queries"] < 1 or options["limit"] < 1:
+            raise CommandError("--people, --queries and --limit must be at least 1.")
+        self._require_migrated()
+        console = self._console()
+        if options["reuse"]:
+            try:
+                seed = reuse_search_population(options["reuse"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        else:
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=console) as bar:
+                task = bar.add_task("Seeding", total=None)
+
+                def progress(description: str, done: int, total: int) -> None:
+                    bar.update(task, description=description, completed=done, total=total or None)
+
+                seed = seed_search_population(
+                    options["people"], partners=options["partners"], progress=progress
+                )
+            console.print(f"Seeded {seed.people:,} people in {seed.seconds:.1f} s (stamp {seed.stamp}).")
+        with console.status(f"Running {options['queries']:,} searches…"):
+            result = run_search_benchmark(seed, options["queries"], limit=options["limit"])
+        self.stdout.write(result.report())
+
+    def _payrun(self, options: dict[str, Any]) -> None:
+        batch_size = options["batch_size"] or BATCH_SIZE
+        if options["employees"] < 1 or batch_size < 1:
+            raise CommandError("--employees and --batch-size must be at least 1.")
+        self._require_migrated()
+        console = self._console()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("Seeding", total=None)
+
+            def progress(description: str, done: int, total: int) -> None:
+                bar.update(task, description=description, completed=done, total=total or None)
+
+            try:
+                result = run_payrun_benchmark(
+                    options["employees"],
+                    partner_code=options["partner_code"],
+                    reuse=options["reuse"],
+                    prior_months=options["prior_months"],
+                    batch_size=batch_size,
+                    progress=progress,
+                    say=lambda message: bar.update(task, description=message),
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(result.report())
+
+    def _ledger(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_ledger_benchmark(
+                    options["lines"], partner_code=options["partner_code"], say=status.update
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(result.report())

@@ -1,0 +1,295 @@
+"""Ledger pages for the partner the user is working on: the ledger's home with its periods, the
+trial balance (with downloads), an account's ledger, budget against actual with drill-down to
+the lines behind each figure and a cost centre's report. Journals and period close are in
+journals.py.
+
+Every page reads through the ledger's selectors and reports, which authorise ``ledger.view``;
+objects named in the URL are looked up within the current partner, so another partner's
+account, cost centre, period or journal answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from joinedup.ledger import reports, selectors
+from joinedup.ledger.models import Account, CostCentre, Journal, Period
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.web.current import current_partner
+from joinedup.web.exports import export_response
+from joinedup.web.forms import outcome
+
+# --- finding things within the current partner ------------------------------------------------
+
+
+def _partner(request: HttpRequest) -> Partner:
+    partner = current_partner(request)
+    if partner is None:
+        raise Http404("You hold no role on any partner.")
+    authorise(request.user, "ledger.view", partner)
+    return partner
+
+
+def _account(request: HttpRequest, partner: Partner, account_id: int) -> Account:
+    found = selectors.accounts_of(request.user, partner=partner).filter(pk=account_id).first()
+    if found is None:
+        raise Http404("No such account.")
+    return found
+
+
+def _cost_centre(request: HttpRequest, partner: Partner, cost_centre_id: Any) -> CostCentre:
+    try:
+        pk = int(cost_centre_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404("No such cost centre.") from exc
+    found = selectors.cost_centres_of(request.user, partner=partner).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such cost centre.")
+    return found
+
+
+def _period(request: HttpRequest, partner: Partner, period_id: int) -> Period:
+    found = selectors.periods_of(request.user, partner=partner).filter(pk=period_id).first()
+    if found is None:
+        raise Http404("No such period.")
+    return found
+
+
+def _journal(request: HttpRequest, partner: Partner, journal_id: int) -> Journal:
+    journal = reports.journal_for(request.user, journal_id=journal_id)
+    if journal.partner_id != partner.pk:
+        # Pages show the partner being worked on; switch partner to see another's journal.
+        raise Http404("No such journal.")
+    return journal
+
+
+@dataclass(frozen=True)
+class _Range:
+    """The periods a report covers, from ``?from=2026-04&to=2026-08`` (or ``?period=``),
+    defaulting to the current period; ``problem`` says why a month given was refused."""
+
+    first: Period
+    last: Period
+    problem: str = ""
+
+    @property
+    def query(self) -> str:
+        return urlencode({"from": f"{self.first.start_date:%Y-%m}", "to": f"{self.last.start_date:%Y-%m}"})
+
+
+def _month(request: HttpRequest, partner: Partner, text: str, fallback: Period) -> tuple[Period, str]:
+    if not text:
+        return fallback, ""
+    found, problem = outcome(lambda: reports.period_for_month(request.user, partner=partner, month=text))
+    return found or fallback, problem
+
+
+def _range(request: HttpRequest, partner: Partner) -> _Range:
+    today = reports.current_period(request.user, partner=partner, today=timezone.localdate())
+    if today is None:
+        raise Http404(f"{partner.name} has no financial periods yet: set up a year first.")
+    single = request.GET.get("period", "")
+    first, problem = _month(request, partner, request.GET.get("from", "") or single, today)
+    last, problem_to = _month(request, partner, request.GET.get("to", "") or single, first)
+    problem = problem or problem_to
+    if last.start_date < first.start_date:
+        return _Range(first, first, "The range ends before it starts: showing its first month.")
+    return _Range(first, last, problem)
+
+
+def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> dict[str, Any]:
+    return {
+        "partner": partner,
+        "periods": list(selectors.periods_of(request.user, partner=partner)),
+        "range": chosen,
+        "can_post": has_permission(request.user, "ledger.post", partner),
+        "can_close": has_permission(request.user, "ledger.close", partner),
+    }
+
+
+# --- home, trial balance ------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    if not selectors.periods_of(request.user, partner=partner).exists():
+        # A partner whose ledger is not set up yet: say so rather than answer "not found".
+        return render(request, "web/ledger/not_set_up.html", {"partner": partner})
+    chosen = _range(request, partner)
+    return render(request, "web/ledger/home.html", _periods_context(request, partner, chosen))
+
+
+@login_required
+def trial_balance(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    chosen = _range(request, partner)
+    if chosen.first == chosen.last:
+        balance = selectors.trial_balance(request.user, partner=partner, period=chosen.first)
+    else:
+        balance = selectors.trial_balance(
+            request.user, partner=partner, date_from=chosen.first.start_date, date_to=chosen.last.end_date
+        )
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        name = f"trial-balance-{partner.code}-{chosen.first.start_date:%Y-%m}-{chosen.last.start_date:%Y-%m}"
+        return export_response(fmt, reports.TRIAL_BALANCE_HEADER, reports.trial_balance_rows(balance), name)
+    context = _periods_context(request, partner, chosen)
+    context.update(balance=balance, date_from=chosen.first.start_date, date_to=chosen.last.end_date)
+    return render(request, "web/ledger/trial_balance.html", context)
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+@login_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    chosen = _range(request, partner)
+    context = _periods_context(request, partner, chosen)
+    context["accounts"] = list(selectors.accounts_of(request.user, partner=partner))
+    return render(request, "web/ledger/accounts.html", context)
+
+
+def _date(text: str, fallback: date) -> tuple[date, str]:
+    if not text:
+        return fallback, ""
+    try:
+        return date.fromisoformat(text), ""
+    except ValueError:
+        return fallback, f"{text!r} is not a date: write it like 2026-08-31."
+
+
+@login_required
+def account_ledger(request: HttpRequest, account_id: int) -> HttpResponse:
+    partner = _partner(request)
+    account = _account(request, partner, account_id)
+    chosen = _range(request, partner)
+    date_from, problem_from = _date(request.GET.get("date_from", ""), chosen.first.start_date)
+    date_to, problem_to = _date(request.GET.get("date_to", ""), chosen.last.end_date)
+    problem = problem_from or problem_to
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    try:
+        ledger = reports.account_ledger(
+            request.user, partner=partner, account=account, date_from=date_from, date_to=date_to, page=page
+        )
+    except ValidationError as exc:
+        problem = " ".join(exc.messages)
+        date_from, date_to = chosen.first.start_date, chosen.last.end_date
+        ledger = reports.account_ledger(
+            request.user, partner=partner, account=account, date_from=date_from, date_to=date_to
+        )
+    context = _periods_context(request, partner, chosen)
+    context.update(
+        account=account,
+        ledger=ledger,
+        problem=problem,
+        query=urlencode({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}),
+    )
+    return render(request, "web/ledger/account_ledger.html", context)
+
+
+# --- budget against actual, drill-down, cost centres --------------------------------------------
+
+
+@login_required
+def budget_vs_actual(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    chosen = _range(request, partner)
+    centre = None
+    if request.GET.get("cost_centre"):
+        centre = _cost_centre(request, partner, request.GET["cost_centre"])
+    report = reports.budget_vs_actual(
+        request.user, partner=partner, period_from=chosen.first, period_to=chosen.last, cost_centre=centre
+    )
+    drill = reverse("web:ledger_lines")
+    sections = [
+        (
+            section,
+            [
+                (
+                    line,
+                    f"{drill}?{chosen.query}&cost_centre={section.cost_centre.pk}&account={line.account.pk}",
+                )
+                for line in section.lines
+            ],
+        )
+        for section in report.sections
+    ]
+    context = _periods_context(request, partner, chosen)
+    context.update(report=report, sections=sections, cost_centre=centre)
+    return render(request, "web/ledger/budget.html", context)
+
+
+@login_required
+def lines_behind(request: HttpRequest) -> HttpResponse:
+    """The journal lines behind one figure of budget against actual."""
+    partner = _partner(request)
+    chosen = _range(request, partner)
+    centre = _cost_centre(request, partner, request.GET.get("cost_centre"))
+    try:
+        account = _account(request, partner, int(request.GET.get("account", "")))
+    except ValueError as exc:
+        raise Http404("No such account.") from exc
+    below = request.GET.get("below") == "1"
+    lines = list(
+        reports.lines_behind(
+            request.user,
+            partner=partner,
+            cost_centre=centre,
+            account=account,
+            period_from=chosen.first,
+            period_to=chosen.last,
+            include_below=below,
+        )
+    )
+    context = _periods_context(request, partner, chosen)
+    context.update(
+        cost_centre=centre,
+        account=account,
+        below=below,
+        lines=lines,
+        debits=sum(line.debit for line in lines),
+        credits=sum(line.credit for line in lines),
+    )
+    return render(request, "web/ledger/lines.html", context)
+
+
+@login_required
+def cost_centres(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    chosen = _range(request, partner)
+    context = _periods_context(request, partner, chosen)
+    context["cost_centres"] = list(selectors.cost_centres_of(request.user, partner=partner))
+    return render(request, "web/ledger/cost_centres.html", context)
+
+
+@login_required
+def cost_centre_report(request: HttpRequest, cost_centre_id: int) -> HttpResponse:
+    partner = _partner(request)
+    centre = _cost_centre(request, partner, cost_centre_id)
+    chosen = _range(request, partner)
+    report = reports.cost_centre_report(
+        request.user, partner=partner, cost_centre=centre, period_from=chosen.first, period_to=chosen.last
+    )
+    rows = [(row, [row.by_period.get(p.pk, 0) for p in report.periods]) for row in report.rows]
+    context = _periods_context(request, partner, chosen)
+    context.update(
+        report=report,
+        rows=rows,
+        period_totals=[report.period_total(p) for p in report.periods],
+    )
+    return render(request, "web/ledger/cost_centre.html", context)

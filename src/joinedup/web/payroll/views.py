@@ -1,0 +1,202 @@
+"""Payroll pages: an employer's pay runs, a run with its progress, flags and payslips, one
+payslip, and an employee's own payslips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.partnership.permissions import has_permission
+from joinedup.payroll import run_files, selectors, services, year_end
+from joinedup.payroll.documents import payslip_pdf_bytes
+from joinedup.payroll.models import FlagStatus, RunStatus
+from joinedup.people.models import PayFrequency
+from joinedup.web.current import current_partner
+from joinedup.web.exports import export_response
+from joinedup.web.forms import attempt, submit
+
+
+class NewRunForm(forms.Form):
+    frequency = forms.ChoiceField(choices=PayFrequency.choices, initial=PayFrequency.MONTHLY)
+    pay_date = forms.DateField(label="Pay date", help_text="For example, 2026-11-25")
+
+
+@login_required
+def runs(request: HttpRequest) -> HttpResponse:
+    partner = current_partner(request)
+    if partner is None:
+        raise Http404("You hold no role on any partner.")
+    form = NewRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        run = submit(
+            form, lambda: services.payrun_create(actor=request.user, partner=partner, **form.cleaned_data)
+        )
+        if run is not None:
+            messages.success(request, f"Pay run for {run.pay_date:%d %B %Y} created.")
+            return redirect("web:pay_run", run_id=run.pk)
+    page = Paginator(selectors.runs_for(request.user, partner=partner), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/payroll/runs.html",
+        {
+            "page": page,
+            "form": form,
+            "can_calculate": has_permission(request.user, "payroll.calculate", partner),
+        },
+    )
+
+
+def _run_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    run = selectors.run_for(request.user, run_id=run_id)
+    totals = services.run_totals(run)
+    return {
+        "run": run,
+        "totals": totals,
+        "flags": list(selectors.flags_of(run)),
+        "open_flags": selectors.flags_of(run).filter(status=FlagStatus.OPEN).count(),
+        "can_calculate": has_permission(request.user, "payroll.calculate", run.partner_id),
+        "can_approve": has_permission(request.user, "payroll.approve", run.partner_id),
+        "percent": int(100 * run.progress_done / run.progress_total) if run.progress_total else 0,
+    }
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    context = _run_context(request, run_id)
+    run = context["run"]
+    slips = selectors.payslips_of(run)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = [
+            "payroll_number",
+            "name",
+            "tax_code",
+            "gross_pay",
+            "tax",
+            "ni_employee",
+            "ni_employer",
+            "pension_employee",
+            "pension_employer",
+            "student_loan",
+            "postgraduate_loan",
+            "deductions_after_tax",
+            "net_pay",
+        ]
+        rows = (
+            [s.employment.payroll_number, s.employment.person.full_name, s.tax_code]
+            + [_pounds_cell(getattr(s, name)) for name in header[3:]]
+            for s in slips.iterator(chunk_size=2000)
+        )
+        return export_response(request.GET["format"], header, rows, f"payslips-{run.pk}")
+    page = Paginator(slips, 50).get_page(request.GET.get("page"))
+    context["page"] = page
+    context["p45s_issued"] = year_end.p45_issued_ids(run.partner_id, (s.employment_id for s in page))
+    return render(request, "web/payroll/run.html", context)
+
+
+def _pounds_cell(pence: int) -> Any:
+    from decimal import Decimal
+
+    return Decimal(pence) / 100
+
+
+@login_required
+def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The progress panel, polled by htmx while the run calculates; when it has finished it
+    asks the browser to reload the whole page."""
+    context = _run_context(request, run_id)
+    response = render(request, "web/payroll/_progress.html", context)
+    if context["run"].status != RunStatus.CALCULATING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
+    run = selectors.run_for(request.user, run_id=run_id)
+    actions = {
+        "calculate": (services.payrun_request_calculation, "Calculation started."),
+        "approve": (services.payrun_approve, "Run approved."),
+        "close": (services.payrun_mark_paid, "Run marked paid and closed."),
+    }
+    if action not in actions:
+        raise Http404("No such action.")
+    service, done = actions[action]
+    if attempt(request, lambda: service(actor=request.user, run=run), denied=True) is not None:
+        messages.success(request, done)
+    return redirect("web:pay_run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def accept_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
+    flag = selectors.flag_for(request.user, flag_id=flag_id)
+    note = request.POST.get("note", "")
+    if attempt(request, lambda: services.flag_accept(actor=request.user, flag=flag, note=note)) is not None:
+        messages.success(request, "Flag accepted.")
+    return redirect("web:pay_run", run_id=flag.run_id)
+
+
+@login_required
+def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
+    return _run_file(request, run_id, run_files.JOURNAL)
+
+
+@login_required
+def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
+    return _run_file(request, run_id, run_files.BACS)
+
+
+@login_required
+def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
+    return _run_file(request, run_id, run_files.FPS)
+
+
+def _run_file(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
+    """A file of the run to download; 403 to those who may not take it, and back to the run's
+    page with the reason when the run cannot produce it yet."""
+    run = selectors.run_for(request.user, run_id=run_id)
+    found = attempt(request, lambda: run_files.run_file(request.user, run=run, kind=kind))
+    if found is None:
+        return redirect("web:pay_run", run_id=run.pk)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    if kind == run_files.BACS:
+        response["X-Left-Out"] = str(len(found.left_out))
+    return response
+
+
+@login_required
+def payslip_pdf(request: HttpRequest, payslip_id: int) -> HttpResponse:
+    slip = selectors.payslip_for(request.user, payslip_id=payslip_id)
+    response = HttpResponse(payslip_pdf_bytes(slip), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="payslip-{slip.run.pay_date}-{slip.employment.payroll_number}.pdf"'
+    )
+    return response
+
+
+@login_required
+def payslip_detail(request: HttpRequest, payslip_id: int) -> HttpResponse:
+    slip = selectors.payslip_for(request.user, payslip_id=payslip_id)
+    return render(request, "web/payroll/payslip.html", {"slip": slip, "lines": list(slip.lines.all())})
+
+
+@login_required
+def my_payslips(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/payroll/my_payslips.html",
+        {
+            "slips": list(selectors.my_payslips(request.user)),
+            "p60s": year_end.my_p60s(request.user),
+            "p45s": year_end.my_p45s(request.user),
+        },
+    )

@@ -1,0 +1,127 @@
+"""People records: search, a person's record (with its history to those who may read the audit
+trail) and the establishment. The changes to a person's employment are in changes.py, TUPE
+transfers in transfers.py, the spreadsheet import in imports.py, and an employee's and a
+manager's own pages in self_service.py.
+
+Each view finds and authorises through a selector (404 for another partner's object, 403
+without the right) and renders; the rules are the services' and selectors'."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from joinedup.partnership.audit_trail import events_about
+from joinedup.partnership.permissions import has_permission, partner_ids_with
+from joinedup.people import selectors
+from joinedup.web.current import current_partner
+from joinedup.web.exports import export_response
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    hits = selectors.people_search(request.user, q=q, limit=100) if q else []
+    if request.GET.get("format") in ("csv", "xlsx"):
+        rows = [
+            [
+                h.person.full_name,
+                h.person.ni_number,
+                e.partner.code,
+                e.payroll_number,
+                e.start_date,
+                e.end_date,
+            ]
+            for h in hits
+            for e in h.employments
+        ]
+        header = ["name", "ni_number", "partner", "payroll_number", "start_date", "end_date"]
+        return export_response(request.GET["format"], header, rows, f"people-{q or 'search'}")
+    searchable = bool(partner_ids_with(request.user, "people.view"))
+    context = {"q": q, "hits": hits, "searchable": searchable, "can_change": _can_change_here(request)}
+    return render(request, "web/people/search.html", context)
+
+
+def _can_change_here(request: HttpRequest) -> bool:
+    """Whether to offer the change forms (hire, import, transfer) for the current partner."""
+    partner = current_partner(request)
+    return partner is not None and has_permission(request.user, "people.change", partner)
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_for(request.user, person_id=person_id)
+    employments = list(selectors.employments_of(request.user, person).select_related("partner"))
+    as_at = _parse_date(request.GET.get("as_at")) or timezone.localdate()
+    # None, and no History tab, to those who may not read the audit trail of any of them.
+    history = events_about(request.user, object_type="people.employment", objects=employments)
+    rows = []
+    for employment in employments:
+        rows.append(
+            {
+                "employment": employment,
+                "terms": selectors.terms_as_at(employment, as_at),
+                "history": list(selectors.terms_history(employment)),
+                "splits": list(selectors.cost_splits_of(employment)),
+                "absences": list(employment.absences.for_partner(employment.partner_id)),
+                "balance": selectors.leave_balance(employment, on=as_at),
+                "can_change": has_permission(request.user, "people.change", employment.partner_id),
+            }
+        )
+    return render(
+        request,
+        "web/people/person.html",
+        {"person": person, "rows": rows, "as_at": as_at, "events": history},
+    )
+
+
+@login_required
+def establishment(request: HttpRequest) -> HttpResponse:
+    partner = current_partner(request)
+    if partner is None:
+        raise Http404("You hold no role on any partner.")
+    on = _parse_date(request.GET.get("on")) or timezone.localdate()
+    lines = selectors.establishment(request.user, partner=partner, on=on)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        rows = [
+            [
+                ln.post.code,
+                ln.post.title,
+                ln.post.org_unit.name,
+                ln.post.cost_centre,
+                ln.post.budgeted_fte,
+                ln.filled_fte,
+                ln.vacant_fte,
+                ln.status,
+            ]
+            for ln in lines
+        ]
+        header = [
+            "post",
+            "title",
+            "unit",
+            "cost_centre",
+            "budgeted_fte",
+            "filled_fte",
+            "vacant_fte",
+            "status",
+        ]
+        return export_response(
+            request.GET["format"], header, rows, f"establishment-{partner.code.lower()}-{on}"
+        )
+    totals = selectors.establishment_totals(lines)
+    context = {"lines": lines, "on": on, "totals": totals, "can_change": _can_change_here(request)}
+    return render(request, "web/people/establishment.html", context)
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

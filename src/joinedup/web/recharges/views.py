@@ -1,0 +1,159 @@
+"""Recharge pages: the statements a user may read, one statement (page, CSV, PDF), the
+shared-services body's runs with a form to run a month, the reconciliation of inter-partner
+balances, and the current partner's spend over £500 (Transparency Code) as CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from joinedup.partnership.permissions import has_permission
+from joinedup.recharges import outputs, selectors, services, transparency
+from joinedup.web.current import current_partner
+from joinedup.web.forms import submit
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", label="Month", help_text="For example, 2026-10")
+
+
+class RangeForm(forms.Form):
+    date_from = forms.DateField(label="From", help_text="For example, 2026-04-01")
+    date_to = forms.DateField(label="To", help_text="For example, 2026-06-30")
+
+
+def _issuer(request: HttpRequest) -> bool:
+    try:
+        selectors.runs_of(request.user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    partners = selectors.statement_partners(request.user)
+    issuer = _issuer(request)
+    if not partners and not issuer:
+        raise Http404("No statements to show.")
+    form = MonthForm(request.POST or None)
+    if request.method == "POST":
+        if not issuer:
+            raise PermissionDenied("Only the shared-services body's finance officers run the recharge.")
+        if form.is_valid():
+            month = form.cleaned_data["month"]
+            run = submit(
+                form,
+                lambda: services.recharge_run(actor=request.user, month=month),
+                place=lambda exc: form.add_error(None, exc.messages),
+            )
+            if run is not None:
+                messages.success(request, f"Recharge for {run.month:%B %Y} posted.")
+                return redirect("web:recharges_home")
+    today = timezone.localdate()
+    month = request.GET.get("month") or f"{today:%Y-%m}"
+    partner = current_partner(request)
+    return render(
+        request,
+        "web/recharges/home.html",
+        {
+            "partners": partners,
+            "runs": list(selectors.runs_of(request.user)) if issuer else [],
+            "issuer": issuer,
+            "form": form,
+            "month": month,
+            "can_export_spend": partner is not None and has_permission(request.user, "ledger.view", partner),
+        },
+    )
+
+
+def _statement(request: HttpRequest, code: str, month: str) -> selectors.Statement:
+    partner = selectors.statement_partner(request.user, code=code)
+    try:
+        return selectors.statement_for(request.user, partner=partner, month=month)
+    except ValidationError as exc:
+        raise Http404("No such month.") from exc
+
+
+@login_required
+def statement(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    found = _statement(request, code, month)
+    return render(
+        request,
+        "web/recharges/statement.html",
+        {
+            "statement": found,
+            "lines": [
+                (line, outputs.format_quantity(line.quantity), outputs.format_rate(line.rate))
+                for line in found.lines
+            ],
+            "trend_totals": [
+                sum(amounts[i] for _, amounts in found.trend) for i in range(len(found.trend_months))
+            ],
+        },
+    )
+
+
+def _download(content: str | bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def statement_csv(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    found = _statement(request, code, month)
+    name = f"charges-{found.partner.code}-{month}.csv"
+    return _download(outputs.statement_csv(found), "text/csv; charset=utf-8", name)
+
+
+@login_required
+def statement_pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    found = _statement(request, code, month)
+    return _download(
+        outputs.statement_pdf(found), "application/pdf", f"charges-{found.partner.code}-{month}.pdf"
+    )
+
+
+@login_required
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    if not _issuer(request):
+        raise Http404("No such page.")
+    month = request.GET.get("month") or f"{timezone.localdate():%Y-%m}"
+    try:
+        report = selectors.reconciliation(request.user, month=month)
+    except ValidationError as exc:
+        raise Http404("No such month.") from exc
+    return render(request, "web/recharges/reconciliation.html", {"report": report, "month": month})
+
+
+@login_required
+def spend(request: HttpRequest) -> HttpResponse:
+    partner = current_partner(request)
+    if partner is None or not has_permission(request.user, "ledger.view", partner):
+        raise Http404("No such page.")
+    today = timezone.localdate()
+    form = RangeForm(
+        request.GET or None, initial={"date_from": transparency.year_start(today), "date_to": today}
+    )
+    if request.GET and form.is_valid():
+        first: date = form.cleaned_data["date_from"]
+        last: date = form.cleaned_data["date_to"]
+        rows = submit(
+            form,
+            lambda: transparency.spend_over_threshold(
+                request.user, partner=partner, date_from=first, date_to=last
+            ),
+            place=lambda exc: form.add_error("date_to", exc.messages),
+        )
+        if rows is not None:
+            name = f"spend-over-500-{partner.code}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+            return _download(transparency.spend_csv(rows), "text/csv; charset=utf-8", name)
+    return render(request, "web/recharges/spend.html", {"form": form, "rule": transparency.load_rule()})
