@@ -16,9 +16,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from joinedup.audit.models import AuditEvent
+from joinedup.bench import payroll as bench
 from joinedup.core import rls
 from joinedup.core.tenancy import PartnerScopedManager
-from joinedup.payroll import bench
 from joinedup.payroll.models import Payslip
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.people.models import Person
