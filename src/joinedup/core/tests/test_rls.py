@@ -12,8 +12,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection, transaction
-from django.test import override_settings
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
 
 from joinedup.audit.models import AuditEvent
 from joinedup.bench import payroll as bench
@@ -129,6 +131,27 @@ class TestRowLevelSecurity(PeopleTestCase):
                 )
             police_events = "UPDATE audit_auditevent SET action = action WHERE partner_id = %s RETURNING id"
             assert rows(police_events, [self.police.pk]) == []
+
+    def test_a_request_sees_its_users_partners_and_an_anonymous_one_none(self) -> None:
+        seen: list[set[int]] = []
+
+        def view(request: HttpRequest) -> HttpResponse:
+            seen.append(partners_seen())
+            return HttpResponse()
+
+        middleware = rls.PartnerContextMiddleware(view)
+        request = RequestFactory().get("/")
+        with override_settings(ROW_LEVEL_SECURITY=True), as_application():
+            for user in (self.council_hr, self.ops_admin, AnonymousUser()):
+                request.user = user
+                middleware(request)
+            after = partners_seen()
+        assert seen == [
+            {self.council.pk},
+            {self.council.pk, self.police.pk, self.fire.pk, self.shared.pk},
+            set(),
+        ]
+        assert after == set()
 
     def test_a_system_context_sees_every_partner_and_must_say_why(self) -> None:
         with pytest.raises(ValueError, match="Say why"), rls.system_context(" "):
