@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from joinedup.core import tabular
+from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.models import REVENUE_TYPES, Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, budget_set, journal_post
@@ -64,8 +65,8 @@ BUDGET_COLUMNS = RowSpec(
 
 
 def _pence(pounds: Decimal) -> int:
-    # The parser allows at most two places, so this is exact.
-    return int(pounds * 100)
+    # The parser refuses more than two places; pounds_to_pence would refuse them too.
+    return pounds_to_pence(pounds)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.calendar import FINANCIAL_YEAR_FIRST_MONTH
 from joinedup.core.money import plain_pounds
 from joinedup.ledger.chart import ChartTemplate, load_chart
 from joinedup.ledger.models import (
@@ -35,7 +36,6 @@ from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 
 MONTHS_IN_YEAR = 12
-FIRST_MONTH = 4  # UK public bodies' financial year starts on 1 April.
 LINE_BATCH = 5000
 
 
@@ -94,7 +94,7 @@ def period_dates(start_year: int) -> list[tuple[int, date, date]]:
     """The twelve monthly periods of the financial year starting 1 April ``start_year``."""
     out = []
     for number in range(1, MONTHS_IN_YEAR + 1):
-        month = FIRST_MONTH + number - 1
+        month = FINANCIAL_YEAR_FIRST_MONTH + number - 1
         start = _month_start(start_year, month)
         end = date.fromordinal(_month_start(start_year, month + 1).toordinal() - 1)
         out.append((number, start, end))

@@ -21,6 +21,8 @@ from django.db.models import Sum
 from django.http import Http404
 
 from joinedup.audit.services import record_event
+from joinedup.core.calendar import tax_year_end, tax_year_of
+from joinedup.core.calendar import tax_year_label as calendar_tax_year_label
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.payroll.documents import employer_record, ni_bands, payment_record, period_record
@@ -28,7 +30,7 @@ from joinedup.payroll.models import P45Issue, PayRun, Payslip, PayslipLine, RunS
 from joinedup.payroll.outputs import format_pounds, p45_pdf, p60_pdf
 from joinedup.payroll.outputs.pdf import NiLetterRow
 from joinedup.payroll.outputs.records import EmployeePayment, Employer
-from joinedup.payroll.periods import MONTHS_IN_YEAR, WEEKS_PER_PERIOD, tax_year_of
+from joinedup.payroll.periods import MONTHS_IN_YEAR, WEEKS_PER_PERIOD
 from joinedup.people.models import Employment, EmploymentTerms, PayFrequency
 
 # --- pure figures ------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def is_final_period(*, frequency: str, tax_year: int, period: int, pay_date: dat
 
 def year_end(tax_year: int) -> date:
     """5 April that ends the tax year (2026 means 2026/27, ending 5 April 2027)."""
-    return date(tax_year + 1, 4, 5)
+    return tax_year_end(tax_year)
 
 
 def employed_at_year_end(end_date: date | None, tax_year: int) -> bool:
@@ -144,7 +146,7 @@ def employed_at_year_end(end_date: date | None, tax_year: int) -> bool:
 
 
 def tax_year_label(tax_year: int) -> str:
-    return f"{tax_year}/{(tax_year + 1) % 100:02d}"
+    return calendar_tax_year_label(tax_year)
 
 
 def last_ended_tax_year(today: date) -> int:

@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from joinedup.core.calendar import tax_year_label
 from joinedup.payroll.outputs.money import format_gbp
 from joinedup.payroll.outputs.records import EmployeePayment, Employer, PayPeriod, PayslipLine
 from joinedup.payroll.outputs.text import fold_to_ascii
@@ -521,7 +522,7 @@ def p60_pdf(
     """P60 end of year certificate for ``tax_year`` (2026 means the year to 5 April 2027), from the
     employee's final year-to-date figures in this employment. ``ni_by_letter``, when given, replaces
     the single letter's NI figures with one set per category letter used in the year."""
-    year = f"{tax_year}/{(tax_year + 1) % 100:02d}"
+    year = tax_year_label(tax_year)
     pay_rows = [
         ("Pay in previous employment(s)", previous_pay),
         ("Tax in previous employment(s)", previous_tax),

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 import pytest
 
+from joinedup.core.money import ZERO, pounds_to_pence
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod
-from joinedup.payroll.engine.money import ZERO, pounds_to_pence
 from joinedup.payroll.engine.paye import calculate_paye
 from joinedup.payroll.engine.periods import Basis, Frequency
 from joinedup.payroll.engine.ruleset import load_rules
