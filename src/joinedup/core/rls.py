@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -34,9 +34,6 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
 from joinedup.core.tenancy import PartnerScopedManager
-
-if TYPE_CHECKING:
-    from joinedup.partnership.models import Partner
 
 PARTNERS_SETTING = "joinedup.partners"
 SYSTEM_SETTING = "joinedup.system"
@@ -173,7 +170,9 @@ def _set(settings_and_values: dict[str, str], using: str) -> dict[str, str]:
 
 
 @contextmanager
-def partner_context(partners: Iterable[Partner | int], *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+def partner_context(
+    partners: Iterable[models.Model | int], *, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[None]:
     """One transaction in which the database shows only these partners' rows (and leaves any
     system context). The previous context comes back when it ends."""
     ids = ",".join(str(p if isinstance(p, int) else p.pk) for p in partners)
