@@ -207,7 +207,7 @@ def payrun_send_back(*, actor: Any, run: PayRun, note: str) -> PayRun:
     run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
     if run.status != RunStatus.CALCULATED:
         raise ValidationError(
-            {"status": f"Only a calculated run can be sent back; this one is {run.get_status_display().lower()}."}
+            {"status": f"Only a calculated run can be sent back; this one is {run.status}."}
         )
     note = " ".join(note.split())
     if not note:

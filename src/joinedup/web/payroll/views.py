@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.documents import payslip_pdf_bytes
-from joinedup.payroll.models import FlagStatus, RunStatus
+from joinedup.payroll.models import FlagStatus
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
@@ -183,7 +183,10 @@ def accept_flags(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
     run = selectors.run_for(request.user, run_id=run_id)
     actions = {
-        "calculate": (services.payrun_request_calculation, "Calculation queued: this page shows its progress."),
+        "calculate": (
+            services.payrun_request_calculation,
+            "Calculation queued: this page shows its progress.",
+        ),
         "close": (services.payrun_mark_paid, "Run marked paid and closed."),
     }
     if action not in actions:

@@ -110,7 +110,7 @@ class TestPayRunPages(PayrollTestCase):
         run = self.make_run()
         response = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/progress")
         body = response.content.decode()
-        assert body.lstrip().startswith("<div id=\"run-live\"")
+        assert body.lstrip().startswith('<div id="run-live"')
         assert "hx-get" not in body and "HX-Refresh" not in response
         assert "£2,383.17" in body  # Ada's gross: SCP12 £28,598 / 12
         assert "Calculated; calculated" in body
@@ -118,7 +118,11 @@ class TestPayRunPages(PayrollTestCase):
     def test_an_approver_sees_the_totals_and_open_flags_before_approving(self) -> None:
         run = self.make_run()
         VarianceFlag.objects.create(
-            partner=self.council, run=run, employment=self.council_emp, kind="net_change", detail="Net pay up 40%"
+            partner=self.council,
+            run=run,
+            employment=self.council_emp,
+            kind="net_change",
+            detail="Net pay up 40%",
         )
         client = self.signed_in(self.payroll_approver)
         page = client.get(f"/payroll/runs/{run.pk}/approve").content.decode()
@@ -151,7 +155,9 @@ class TestPayRunPages(PayrollTestCase):
             follow=True,
         ).content.decode()
         assert "2 flags accepted." in page
-        assert [(f.status, f.note) for f in VarianceFlag.objects.for_partner(self.council).order_by("pk")] == [
+        assert [
+            (f.status, f.note) for f in VarianceFlag.objects.for_partner(self.council).order_by("pk")
+        ] == [
             ("accepted", "Pay award back-dated"),
             ("accepted", "Pay award back-dated"),
         ]
@@ -161,7 +167,11 @@ class TestPayRunPages(PayrollTestCase):
     def test_accepting_flags_without_a_reason_accepts_none_and_says_why(self) -> None:
         run = self.make_run()
         flag = VarianceFlag.objects.create(
-            partner=self.council, run=run, employment=self.council_emp, kind="net_change", detail="Net pay up 40%"
+            partner=self.council,
+            run=run,
+            employment=self.council_emp,
+            kind="net_change",
+            detail="Net pay up 40%",
         )
         page = (
             self.signed_in(self.payroll_approver)
@@ -204,7 +214,9 @@ class TestPayRunPages(PayrollTestCase):
         approver = self.signed_in(self.payroll_approver).get(f"/payroll/runs/{run.pk}").content.decode()
         assert "BACS payment file" in officer and "Full Payment Submission" in officer
         assert "BACS payment file" not in approver and "Full Payment Submission" not in approver
-        assert self.signed_in(self.payroll_approver).get(f"/payroll/runs/{run.pk}/bacs.txt").status_code == 403
+        assert (
+            self.signed_in(self.payroll_approver).get(f"/payroll/runs/{run.pk}/bacs.txt").status_code == 403
+        )
 
     def test_the_journal_and_payslips_download(self) -> None:
         run = self.make_run()
