@@ -24,8 +24,8 @@ from django.utils import timezone
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.web.current import current_partner
+from joinedup.partnership.permissions import has_permission
+from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import outcome
 
@@ -33,11 +33,7 @@ from joinedup.web.forms import outcome
 
 
 def _partner(request: HttpRequest) -> Partner:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
-    authorise(request.user, "ledger.view", partner)
-    return partner
+    return partner_page(request, "ledger.view")
 
 
 def _account(request: HttpRequest, partner: Partner, account_id: int) -> Account:

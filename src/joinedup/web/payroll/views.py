@@ -19,7 +19,7 @@ from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.documents import payslip_pdf_bytes
 from joinedup.payroll.models import FlagStatus
 from joinedup.people.models import PayFrequency
-from joinedup.web.current import current_partner
+from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, attempt, bound, submit, text_field
 
@@ -31,9 +31,7 @@ class NewRunForm(forms.Form):
 
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
+    partner = partner_page(request, "payroll.view")
     form = NewRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         run = submit(

@@ -11,19 +11,22 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from joinedup.partnership.audit_trail import events_about
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people import selectors
-from joinedup.web.current import current_partner
+from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
 
 
 @login_required
 def people_search(request: HttpRequest) -> HttpResponse:
+    if not partner_ids_with(request.user, "people.view"):
+        raise PermissionDenied("Your roles do not include viewing people's records.")
     q = request.GET.get("q", "").strip()
     hits = selectors.people_search(request.user, q=q, limit=100) if q else []
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -81,9 +84,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def establishment(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
+    partner = partner_page(request, "people.view")
     on = _parse_date(request.GET.get("on")) or timezone.localdate()
     lines = selectors.establishment(request.user, partner=partner, on=on)
     if request.GET.get("format") in ("csv", "xlsx"):

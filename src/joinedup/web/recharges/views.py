@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.recharges import outputs, selectors, services, transparency
-from joinedup.web.current import current_partner
+from joinedup.web.current import current_partner, partner_page
 from joinedup.web.forms import submit
 
 
@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     partners = selectors.statement_partners(request.user)
     issuer = _issuer(request)
     if not partners and not issuer:
-        raise Http404("No statements to show.")
+        raise PermissionDenied("Your roles do not include reading recharge statements.")
     form = MonthForm(request.POST or None)
     if request.method == "POST":
         if not issuer:
@@ -125,7 +125,7 @@ def statement_pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
     if not _issuer(request):
-        raise Http404("No such page.")
+        raise PermissionDenied("Only the shared-services body's finance officers reconcile balances.")
     month = request.GET.get("month") or f"{timezone.localdate():%Y-%m}"
     try:
         report = selectors.reconciliation(request.user, month=month)
@@ -136,9 +136,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def spend(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None or not has_permission(request.user, "ledger.view", partner):
-        raise Http404("No such page.")
+    partner = partner_page(request, "ledger.view")
     today = timezone.localdate()
     form = RangeForm(
         request.GET or None, initial={"date_from": transparency.year_start(today), "date_to": today}
