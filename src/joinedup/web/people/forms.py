@@ -283,3 +283,20 @@ class ImportForm(forms.Form):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["file"]) from exc
         return upload
+
+
+class PeopleSearchForm(GovukForm):
+    q = text_field(
+        "Name, National Insurance number, payroll number or post title", max_length=100, required=False
+    )
+
+    def clean_q(self) -> str:
+        from joinedup.people.selectors import MIN_SEARCH_LENGTH
+
+        q: str = " ".join(self.cleaned_data["q"].split())
+        if q and len(q) < MIN_SEARCH_LENGTH:
+            raise ValidationError(
+                f"Enter at least {MIN_SEARCH_LENGTH} characters to search: one letter would match "
+                "too many people to be useful."
+            )
+        return q
