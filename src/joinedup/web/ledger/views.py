@@ -77,6 +77,7 @@ class _Range:
     first: Period
     last: Period
     problem: str = ""
+    problem_field: str = "range-from"  # the picker's field the problem is about
 
     @property
     def query(self) -> str:
@@ -97,10 +98,12 @@ def _range(request: HttpRequest, partner: Partner) -> _Range:
     single = request.GET.get("period", "")
     first, problem = _month(request, partner, request.GET.get("from", "") or single, today)
     last, problem_to = _month(request, partner, request.GET.get("to", "") or single, first)
-    problem = problem or problem_to
+    if problem or problem_to:
+        return _Range(first, last, problem or problem_to, "range-from" if problem else "range-to")
     if last.start_date < first.start_date:
-        return _Range(first, first, "The range ends before it starts: showing its first month.")
-    return _Range(first, last, problem)
+        refusal = "The range ends before it starts: choose a last month on or after the first."
+        return _Range(first, first, refusal, "range-to")
+    return _Range(first, last)
 
 
 def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> dict[str, Any]:

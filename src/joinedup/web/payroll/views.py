@@ -21,18 +21,18 @@ from joinedup.payroll.models import FlagStatus
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
-from joinedup.web.forms import GovukForm, attempt, bound, submit, text_field
+from joinedup.web.forms import GovukForm, attempt, bound, choice_field, date_field, submit, text_field
 
 
-class NewRunForm(forms.Form):
-    frequency = forms.ChoiceField(choices=PayFrequency.choices, initial=PayFrequency.MONTHLY)
-    pay_date = forms.DateField(label="Pay date", help_text="For example, 2026-11-25")
+class NewRunForm(GovukForm):
+    frequency = choice_field("Frequency", PayFrequency.choices, what="pay frequency")
+    pay_date = date_field("Pay date", hint="For example, 2026-11-25")
 
 
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "payroll.view")
-    form = NewRunForm(request.POST or None)
+    form = bound(NewRunForm, request, initial={"frequency": PayFrequency.MONTHLY})
     if request.method == "POST" and form.is_valid():
         run = submit(
             form, lambda: services.payrun_create(actor=request.user, partner=partner, **form.cleaned_data)

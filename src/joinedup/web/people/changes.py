@@ -49,7 +49,7 @@ def change_terms(request: HttpRequest, employment_id: int) -> HttpResponse:
         "weekly_hours": current.weekly_hours,
         "pension_scheme": current.pension_scheme,
     }
-    form = TermsChangeForm(request.POST or None, initial=initial, scheme_id=current.scheme_id)
+    form = bound(TermsChangeForm, request, initial=initial, scheme_id=current.scheme_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {k: data[k] for k in ("pay_point", "fte", "weekly_hours", "pension_scheme")}

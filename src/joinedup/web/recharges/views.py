@@ -5,6 +5,7 @@ balances, and the current partner's spend over £500 (Transparency Code) as CSV.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,16 +18,31 @@ from django.utils import timezone
 from joinedup.partnership.permissions import has_permission
 from joinedup.recharges import outputs, selectors, services, transparency
 from joinedup.web.current import current_partner, partner_page
-from joinedup.web.forms import submit
+from joinedup.web.forms import GovukForm, bound, date_field, submit
 
 
-class MonthForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", label="Month", help_text="For example, 2026-10")
+class MonthForm(GovukForm):
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        label="Month",
+        help_text="For example, 2026-10",
+        error_messages={
+            "required": "Enter the month.",
+            "invalid": "Enter the month as year and month, like 2026-10.",
+        },
+    )
 
 
-class RangeForm(forms.Form):
-    date_from = forms.DateField(label="From", help_text="For example, 2026-04-01")
-    date_to = forms.DateField(label="To", help_text="For example, 2026-06-30")
+class RangeForm(GovukForm):
+    date_from = date_field("From", hint="For example, 2026-04-01", what="first day")
+    date_to = date_field("To", hint="For example, 2026-06-30", what="last day")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The last day must be the same as or after the first day.")
+        return data
 
 
 def _issuer(request: HttpRequest) -> bool:
@@ -43,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     issuer = _issuer(request)
     if not partners and not issuer:
         raise PermissionDenied("Your roles do not include reading recharge statements.")
-    form = MonthForm(request.POST or None)
+    form = bound(MonthForm, request)
     if request.method == "POST":
         if not issuer:
             raise PermissionDenied("Only the shared-services body's finance officers run the recharge.")
