@@ -180,15 +180,21 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
     # Issue 20: at 375 px the person page was 537 px wide, the journal form 736 px and the budget
     # page 641 px. WCAG 2.2 SC 1.4.10 (reflow): content fits 320 CSS px without scrolling in two
     # directions; we check the 375 px of a common phone.
-    from joinedup.people.models import Person
     from joinedup.payroll.models import PayRun
+    from joinedup.people.models import Person
 
     shared = Person.objects.unscoped(reason="the demo's shared chief executive").get(family_name="Trelawney")
     run = PayRun.objects.unscoped(reason="any demo run").order_by("pk").first()
     assert run is not None
     pages = {
         "council.hr": [f"/people/{shared.pk}", "/people?q=trelawney", "/establishment", "/people/new"],
-        "council.finance": ["/ledger/journals/new", "/ledger/budget", "/ledger/trial-balance", "/ledger/", "/recharges/"],
+        "council.finance": [
+            "/ledger/journals/new",
+            "/ledger/budget",
+            "/ledger/trial-balance",
+            "/ledger/",
+            "/recharges/",
+        ],
         "payroll.officer": [f"/payroll/runs/{run.pk}", "/payroll"],
     }
     widths: dict[str, int] = {}
