@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from joinedup.core.money import pounds_to_pence
 from joinedup.ledger import services
 from joinedup.web.forms import GovukForm, choice_field, date_field, number_field, text_field
 
@@ -51,8 +52,8 @@ class LineForm(GovukForm):
 
 
 def _pence(pounds: Decimal | None) -> int:
-    # The field allows two places at most, so this is exact.
-    return int(pounds * 100) if pounds is not None else 0
+    # The field refuses more than two places; pounds_to_pence would refuse them too, never truncate.
+    return pounds_to_pence(pounds) if pounds is not None else 0
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=6, max_num=200)

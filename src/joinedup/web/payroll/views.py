@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.documents import payslip_pdf_bytes
+from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import partner_page
@@ -85,21 +86,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if request.GET.get("format") in ("csv", "xlsx"):
         run = selectors.run_for(request.user, run_id=run_id)
         slips = selectors.payslips_of(run)
-        header = [
-            "payroll_number",
-            "name",
-            "tax_code",
-            "gross_pay",
-            "tax",
-            "ni_employee",
-            "ni_employer",
-            "pension_employee",
-            "pension_employer",
-            "student_loan",
-            "postgraduate_loan",
-            "deductions_after_tax",
-            "net_pay",
-        ]
+        header = ["payroll_number", "name", "tax_code", *SUMMARY_FIGURES]
         rows = (
             [s.employment.payroll_number, s.employment.person.full_name, s.tax_code]
             + [_pounds_cell(getattr(s, name)) for name in header[3:]]
@@ -110,9 +97,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _pounds_cell(pence: int) -> Any:
-    from decimal import Decimal
+    from joinedup.core.money import pence_to_pounds
 
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)
 
 
 @login_required

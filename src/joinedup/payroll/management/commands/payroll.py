@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from datetime import date
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.core import tabular
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
@@ -169,7 +169,7 @@ class Command(BaseCommand):
                 bar.advance(task)
         summary = "p60s-preview.csv" if options["preview"] else "p60s.csv"
         with (folder / summary).open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
+            writer = tabular.csv_writer(out)
             writer.writerow(year_end.P60_CSV_HEADER)
             writer.writerows(year_end.p60_csv_row(p60) for p60 in found)
         console.print(
