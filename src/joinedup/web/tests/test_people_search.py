@@ -21,7 +21,7 @@ class TestPeopleSearchPage(PeopleTestCase):
         assert "105 people found, showing 1 to 25" in first
         assert "Page 1 of 5" in first
         assert first.count('data-label="Name"') == 25
-        last = client.get("/people", {"q": "smith", "page": 5}).content.decode()
+        last = client.get("/people", {"q": "smith", "page": "5"}).content.decode()
         assert "showing 101 to 105" in last
         assert last.count('data-label="Name"') == 5
         assert "Jo104 Smith" in last
