@@ -126,12 +126,24 @@ class TestPayRunPages(PayrollTestCase):
         )
         client = self.signed_in(self.payroll_approver)
         page = client.get(f"/payroll/runs/{run.pk}/approve").content.decode()
-        assert "Approve the run" in page
+        assert "Approve the run" not in page  # the service would refuse it: nothing to press
+        assert "Go back to the run to decide the flags" in page
         assert 'data-testid="approve-open-flags">1<' in page
         assert "Net pay up 40%" in page
         assert "1 flag still open" in page
         run.refresh_from_db()
         assert run.status == RunStatus.CALCULATED  # looking approves nothing
+
+    def test_an_approver_confirms_a_run_without_open_flags_and_it_is_approved(self) -> None:
+        run = self.make_run()
+        client = self.signed_in(self.payroll_approver)
+        page = client.get(f"/payroll/runs/{run.pk}/approve").content.decode()
+        assert "Approve the run" in page and "£2,383.17" not in page  # totals, not payslips
+        assert 'data-testid="approve-open-flags">0<' in page
+        done = client.post(f"/payroll/runs/{run.pk}/approve", follow=True).content.decode()
+        assert "Run approved." in done
+        run.refresh_from_db()
+        assert run.status == RunStatus.APPROVED
 
     def test_the_officer_cannot_open_the_approval_step(self) -> None:
         run = self.make_run()
