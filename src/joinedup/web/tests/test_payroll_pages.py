@@ -106,6 +106,16 @@ class TestPayRunPages(PayrollTestCase):
         assert "disabled" in page and "Calculating…" in page
         assert f'action="/payroll/runs/{run.pk}/calculate"' not in page
 
+    def test_a_calculating_run_shows_its_progress_and_keeps_polling(self) -> None:
+        run = self.make_run()
+        PayRun.objects.for_partner(self.council).filter(pk=run.pk).update(
+            status=RunStatus.CALCULATING, progress_done=5, progress_total=20
+        )
+        body = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/progress").content.decode()
+        assert "5 of 20 payslips (25%)." in body
+        assert f'hx-get="/payroll/runs/{run.pk}/progress" hx-trigger="every 1s"' in body
+        assert "Approve" not in body
+
     def test_the_live_part_of_the_page_stops_polling_and_shows_totals_once_calculated(self) -> None:
         run = self.make_run()
         response = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/progress")
