@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import run_files, selectors, services, year_end
-from joinedup.payroll.documents import payslip_pdf_bytes
+from joinedup.payroll.documents import bacs_processing_problem, payslip_pdf_bytes
 from joinedup.payroll.figures import SUMMARY_FIGURES
-from joinedup.payroll.models import FlagStatus
+from joinedup.payroll.models import FlagStatus, RunStatus
 from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import partner_page
@@ -68,6 +69,13 @@ def _run_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
         "can_download_bacs": run_files.may_download(request.user, run, run_files.BACS),
         "can_download_fps": run_files.may_download(request.user, run, run_files.FPS),
         "sent_back_note": selectors.sent_back_note(run),
+        # Until it is paid, the run's page warns of what its BACS file would refuse (a pay date
+        # already gone, or not a processing day): the rule and its words are payroll.documents'.
+        "pay_date_warning": (
+            bacs_processing_problem(run, None, today=timezone.localdate())
+            if run.status != RunStatus.PAID
+            else None
+        ),
         "percent": int(100 * run.progress_done / run.progress_total) if run.progress_total else 0,
     }
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
@@ -230,6 +231,31 @@ class TestPayRunPages(PayrollTestCase):
         assert response.status_code == 403
         run.refresh_from_db()
         assert run.status == RunStatus.CALCULATED
+
+    def test_a_run_whose_pay_date_has_passed_warns_with_the_bacs_refusal(self) -> None:
+        # The words are payroll.documents.bacs_processing_problem's: the page repeats no rule.
+        run = payrun_approve(actor=self.payroll_approver, run=self.make_run())  # paid 25 November 2026
+        with mock.patch("joinedup.web.payroll.views.timezone.localdate", return_value=date(2026, 12, 5)):
+            page = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}").content.decode()
+        assert (
+            "The pay date 25 November 2026 has passed: give a new processing date "
+            "(today, 5 December 2026, or later) for the BACS file."
+        ) in page
+        assert 'data-testid="bacs-processing-date"' in page
+
+    def test_a_run_paid_in_the_future_or_already_paid_gives_no_warning(self) -> None:
+        run = self.make_run()
+        client = self.signed_in(self.payroll_officer)
+        with mock.patch("joinedup.web.payroll.views.timezone.localdate", return_value=date(2026, 11, 20)):
+            assert (
+                'data-testid="pay-date-warning"' not in client.get(f"/payroll/runs/{run.pk}").content.decode()
+            )
+        run = payrun_approve(actor=self.payroll_approver, run=run)
+        PayRun.objects.for_partner(self.council).filter(pk=run.pk).update(status=RunStatus.PAID)
+        with mock.patch("joinedup.web.payroll.views.timezone.localdate", return_value=date(2026, 12, 5)):
+            assert (
+                'data-testid="pay-date-warning"' not in client.get(f"/payroll/runs/{run.pk}").content.decode()
+            )
 
     def test_payment_file_links_show_only_to_those_who_may_download_them(self) -> None:
         # payroll/run_files.py: BACS and FPS go to payroll officers, not approvers.
