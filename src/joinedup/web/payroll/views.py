@@ -141,6 +141,7 @@ class SendBackForm(GovukForm):
     note = text_field(
         "What needs changing",
         max_length=2000,
+        what="note saying what the payroll officer needs to change",
         hint="The payroll officer sees this on the run's page.",
         widget=forms.Textarea,
     )

@@ -214,7 +214,9 @@ class TestPayRunPages(PayrollTestCase):
         approver = self.signed_in(self.payroll_approver)
         empty = approver.post(f"/payroll/runs/{run.pk}/send-back", {"note": ""}).content.decode()
         assert "<title>Error: Send back" in empty
-        assert '<a href="#id_note">Enter the what needs changing.</a>' in empty
+        assert (
+            '<a href="#id_note">Enter the note saying what the payroll officer needs to change.</a>' in empty
+        )
         approver.post(f"/payroll/runs/{run.pk}/send-back", {"note": "Ada's overtime is missing"})
         run.refresh_from_db()
         assert run.status == RunStatus.DRAFT
