@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import is_system, user_of
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
@@ -98,7 +99,7 @@ def payrun_create(
                 period_start=period.start,
                 period_end=period.end,
                 kind=kind,
-                created_by=actor,
+                created_by=user_of(actor),
             )
     except IntegrityError as exc:  # a concurrent request created the same run first
         raise ValidationError({"pay_date": "A run for this period was created just now."}) from exc
@@ -119,7 +120,12 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
     run.progress_done = 0
     run.progress_total = 0
     run.save(update_fields=["status", "progress_done", "progress_total"])
-    actor_id = getattr(actor, "pk", None)
+    # The worker acts as whoever asked: the user, or the same system reason and operator.
+    requester = (
+        {"actor_id": None, "system_reason": actor.reason, "operator": actor.operator}
+        if is_system(actor)
+        else {"actor_id": actor.pk}
+    )
     record_event(
         actor=actor,
         partner=run.partner_id,
@@ -127,7 +133,7 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
         target=run,
         after=run_summary(run),
     )
-    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, actor_id))
+    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, **requester))
     return run
 
 
@@ -147,7 +153,7 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     if open_flags:
         raise ValidationError({"flags": f"{open_flags} flagged item(s) must be accepted or fixed first."})
     run.status = RunStatus.APPROVED
-    run.approved_by = actor
+    run.approved_by = user_of(actor)
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     # Approval posts the payroll journal to each charged partner's ledger in the same
@@ -227,7 +233,7 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
         raise ValidationError({"status": "This flag is already decided."})
     flag.status = FlagStatus.ACCEPTED
     flag.note = note.strip()
-    flag.decided_by = actor
+    flag.decided_by = user_of(actor)
     flag.decided_at = timezone.now()
     flag.save(update_fields=["status", "note", "decided_by", "decided_at"])
     record_event(
@@ -285,7 +291,7 @@ def payrun_send_back(*, actor: Any, run: PayRun, note: str) -> PayRun:
 
 
 def _holds(actor: Any, permission: str, partner_id: int) -> bool:
-    return actor is None or has_permission(actor, permission, partner_id)
+    return has_permission(actor, permission, partner_id)
 
 
 def as_pounds(pence: int) -> Decimal:
