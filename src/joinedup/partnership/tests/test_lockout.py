@@ -10,10 +10,11 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory, SimpleTestCase, override_settings
 
 from joinedup.audit.models import AuditEvent
 from joinedup.audit.verification import verify_chain
+from joinedup.partnership.lockout import client_ip
 from joinedup.testing.base import PASSWORD, PartnerTestCase
 
 LOCKED = (
@@ -114,3 +115,16 @@ class TestSignInLockout(PartnerTestCase):
         self.fail_sign_in("council.hr", 15)
         response = self.api(self.council_hr).get("/api/v1/me/memberships")
         assert response.status_code == 200
+
+
+class TestClientAddress(SimpleTestCase):
+    def test_without_a_trusted_proxy_the_socket_address_counts_and_forwarded_for_is_ignored(self) -> None:
+        request = RequestFactory().post("/sign-in", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="10.9.9.9")
+        assert client_ip(request) == "192.0.2.1"
+
+    @override_settings(TRUSTED_PROXY_COUNT=1)
+    def test_behind_one_proxy_the_address_it_appended_counts_not_the_clients_claim(self) -> None:
+        request = RequestFactory().post(
+            "/sign-in", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.23"
+        )
+        assert client_ip(request) == "198.51.100.23"
