@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
+from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
 from joinedup.payroll import history
 from joinedup.payroll.models import (
@@ -176,7 +177,7 @@ def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:
     balances. (Someone who started this year with no P45 has a starter declaration instead.)"""
     if run.period <= 1 or not cumulative:
         return set()
-    year_start = date(run.tax_year, 4, 6)
+    year_start = tax_year_start(run.tax_year)
     ids = set(
         Employment.objects.for_partner(run.partner_id)
         .filter(pk__in=cumulative, start_date__lt=year_start)
