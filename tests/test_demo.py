@@ -35,12 +35,13 @@ class TestDemoPartnership(TestCase):
         assert len(partner_ids_with(users.get(username="ops.admin"), "partnership.view")) == 4
         council_hr_partners = partner_ids_with(users.get(username="council.hr"), "partnership.view")
         assert council_hr_partners == [Partner.objects.get(code="WCC").pk]
-        # 200 staff plus the shared chief executive; transferred staff keep one person record.
-        assert _all(Person).count() == 201  # type: ignore[attr-defined]
+        # 200 staff, the shared chief executive and the two council staff who sign in; transferred
+        # staff keep one person record.
+        assert _all(Person).count() == 203  # type: ignore[attr-defined]
         transfer = _all(TupeTransfer).get()  # type: ignore[attr-defined]
         moved = transfer.items.count()
         assert moved > 0
-        assert _all(Employment).count() == 201 + moved  # type: ignore[attr-defined]
+        assert _all(Employment).count() == 203 + moved  # type: ignore[attr-defined]
         split = _all(CostSplit).get()  # type: ignore[attr-defined]
         assert {s.charged_partner.code: s.percent for s in split.shares.all()} == {
             "WCC": Decimal(50),
@@ -52,6 +53,25 @@ class TestDemoPartnership(TestCase):
         assert [e.partner.code for e in employments_of(employee, employee.person)] == ["WCC"]
         assert "password for all: wessex-demo-2026" in out.getvalue()
         assert [r.broken for r in verify_all()] == [None] * 5
+
+    def test_each_demo_user_with_a_record_opens_their_own_under_their_name(self) -> None:
+        call_command("demo", "--no-serve", "--employees", "60", stdout=StringIO())
+        linked = get_user_model().objects.filter(person__isnull=False).order_by("username")
+        assert [u.username for u in linked] == ["council.employee", "council.manager"]
+        for user in linked:
+            with self.subTest(user.username):
+                person = _all(Person).get(user=user)  # type: ignore[attr-defined]
+                assert user.get_full_name() == person.full_name
+                memberships = set(
+                    Membership.objects.filter(user=user).values_list("partner__code", flat=True)
+                )
+                employers = {e.partner.code for e in employments_of(user, person)}
+                assert employers and employers <= memberships
+                self.client.force_login(user)
+                page = self.client.get("/me").content.decode()
+                assert (
+                    f'<span class="govuk-caption-l" data-testid="my-name">{person.full_name}</span>' in page
+                )
 
     def test_running_it_again_adds_nothing(self) -> None:
         call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
