@@ -12,7 +12,8 @@ from django.test import TestCase
 from joinedup.audit.verification import verify_all
 from joinedup.bench.demo.month import DEMO_PAY_DATE
 from joinedup.bench.demo.recharges import seed_demo_recharges
-from joinedup.ledger.models import Journal, JournalLine
+from joinedup.ledger.models import Budget, Journal, JournalLine, Period
+from joinedup.ledger.reports import budget_vs_actual
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import PayRun, VarianceFlag
@@ -105,6 +106,29 @@ class TestDemoMonth(TestCase):
         assert lines.aggregate(d=Sum("debit"))["d"] == lines.aggregate(c=Sum("credit"))["c"] > 0
         # Police staff are paid on the demo's illustrative PSC values, none below the minimum wage.
         assert not _all(VarianceFlag).filter(kind__in=["no_pay_rate", "below_minimum_wage"]).exists()  # type: ignore[attr-defined]
+
+
+class TestDemoBudgets(TestCase):
+    def test_each_partner_has_a_2026_27_budget_to_set_against_octobers_pay_costs(self) -> None:
+        call_command("demo", "--no-serve", "--employees", "120", stdout=StringIO())
+        for partner in Partner.objects.order_by("code"):
+            with self.subTest(partner.code):
+                budgets = Budget.objects.for_partner(partner).filter(period__year__start_year=2026)
+                # Every budget line is set for all twelve months of the year.
+                assert budgets.count() > 0 and budgets.count() % 12 == 0
+                october = Period.objects.for_partner(partner).get(start_date=date(2026, 10, 1))
+                report = budget_vs_actual(None, partner=partner, period_from=october, period_to=october)
+                pay = [
+                    line.figures
+                    for section in report.sections
+                    for line in section.lines
+                    if line.account.group == "Employees"
+                ]
+                assert pay and all(f.budget > 0 and f.actual > 0 for f in pay)
+                # Within a few per cent of October's run rate, not a copy of it.
+                total = sum(f.budget for f in pay), sum(f.actual for f in pay)
+                assert total[0] != total[1] and abs(total[0] - total[1]) * 100 < 7 * total[1]
+                assert report.total.budget > 0
 
 
 class TestDemoRecharges(TestCase):
