@@ -326,12 +326,13 @@ class TestBudgetPages(LedgerPagesTestCase):
         year = FinancialYear.objects.for_partner(self.council).get(start_year=YEAR)
         return {"cost_centre": "HR", "account": "4200", "year": str(year.pk), **fields}
 
-    def budgets(self, centre: CostCentre, account: Account) -> dict[str, int]:
-        return dict(
-            Budget.objects.for_partner(self.council)
+    def budgets(self, centre: CostCentre, account: Account) -> dict[int, int]:
+        return {
+            int(month): amount
+            for month, amount in Budget.objects.for_partner(self.council)
             .filter(cost_centre=centre, account=account)
             .values_list("period__start_date__month", "amount")
-        )
+        }
 
     def test_an_annual_budget_is_profiled_evenly_around_a_month_given_its_own_figure(self) -> None:
         client = self.signed_in(self.council_finance)
