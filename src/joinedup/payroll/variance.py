@@ -171,7 +171,9 @@ def _share_employed(run: PayRun, in_run: QuerySet[Employment]) -> dict[int, Deci
     proration: dict[int, str] = {}
     for employment_id, rule in (
         EmploymentTerms.objects.for_partner(run.partner_id)
-        .filter(employment_id__in=[pk for pk, _, _ in part], effective_from__lte=run.pay_date)
+        # Terms in force by the period's end, as the calculation reads them: a starter after
+        # the pay date is still paid (and tested) for the days from their start.
+        .filter(employment_id__in=[pk for pk, _, _ in part], effective_from__lte=end)
         .order_by("employment_id", "effective_from")
         .values_list("employment_id", "scheme__proration")
     ):

@@ -340,6 +340,17 @@ class TestLifecycle(PayrollTestCase):
             run=run, employment=starter, kind=FlagKind.BELOW_MINIMUM_WAGE
         )
 
+    def test_a_starter_after_the_pay_date_is_held_to_the_minimum_for_their_days(self) -> None:
+        # Paid on 25 November for 27 to 30 November: 4 of the month's 30 days (reg. 6 and 7).
+        starter = self.hire(
+            self.council, "Rosalind", "Franklin", "JT445566B", "WCC000077", start=date(2026, 11, 27)
+        )
+        run = self.calculated()
+        assert self.slip(run, starter).gross_pay > 0
+        assert not VarianceFlag.objects.for_partner(self.council).filter(
+            run=run, employment=starter, kind=FlagKind.BELOW_MINIMUM_WAGE
+        )
+
     def test_a_part_month_starter_paid_below_the_minimum_is_still_flagged(self) -> None:
         # 60 hours a week for half of November: 130 hours, paid half of £2,383.17.
         starter = self.hire(
