@@ -31,7 +31,7 @@ from joinedup.payroll.services import (
     payrun_mark_paid,
 )
 from joinedup.people.models import Employment, Person
-from joinedup.people.services import employment_change_terms, person_update
+from joinedup.people.services import employment_change_terms, employment_end, person_update
 from joinedup.testing.people import PeopleTestCase
 
 NOVEMBER = date(2026, 11, 25)
@@ -349,6 +349,17 @@ class TestLifecycle(PayrollTestCase):
         assert self.slip(run, starter).gross_pay > 0
         assert not VarianceFlag.objects.for_partner(self.council).filter(
             run=run, employment=starter, kind=FlagKind.BELOW_MINIMUM_WAGE
+        )
+
+    def test_a_part_month_leaver_is_held_to_the_minimum_for_the_days_employed(self) -> None:
+        # Leaving on 9 November: paid for 9 of the month's 30 days, tested on their hours (reg. 6, 7).
+        employment_end(
+            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 11, 9), reason="Resigned"
+        )
+        run = self.calculated()
+        assert self.slip(run, self.council_emp).gross_pay > 0
+        assert not VarianceFlag.objects.for_partner(self.council).filter(
+            run=run, employment=self.council_emp, kind=FlagKind.BELOW_MINIMUM_WAGE
         )
 
     def test_a_part_month_starter_paid_below_the_minimum_is_still_flagged(self) -> None:
