@@ -1,7 +1,7 @@
 """The demo partnership's budgets for 2026/27, so that budget against actual compares something.
 
-Each partner's finance officer (the system, for the fire service, which has none among the demo
-users) budgets every cost centre and account that has spending or income in October: pay
+Each partner's finance officer (the demo seeder, for the fire service, which has none among the
+demo users) budgets every cost centre and account that has spending or income in October: pay
 costs per cost centre from the payroll journal, the shared-service recharge, the demo's non-pay
 costs. Each annual budget is October's figure for twelve months, a few per cent above or below
 (a budget set in spring does not match the year exactly), rounded to the nearest £100, and
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.month import DEMO_PAY_DATE
 from joinedup.ledger.models import (
     REVENUE_TYPES,
@@ -49,7 +50,7 @@ def seed_demo_budgets(
         )
         if Budget.objects.for_partner(partner).filter(period__year=october.year).exists():
             continue
-        actor = users.get(BUDGET_HOLDERS.get(code, ""))
+        actor = users.get(BUDGET_HOLDERS.get(code, ""), SEEDER)
         centres = {c.pk: c for c in CostCentre.objects.for_partner(partner)}
         accounts = {a.pk: a for a in Account.objects.for_partner(partner)}
         cells = sorted(
