@@ -7,8 +7,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
 from joinedup.payroll import selectors, services, year_end
@@ -83,7 +84,7 @@ class AcceptIn(Schema):
 
 
 @router.get("/partners/{partner_id}/pay-runs", response=list[PayRunOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_runs(request: HttpRequest, partner_id: int) -> Any:
     return selectors.runs_for(request.user, partner=partner_for(request.user, partner_id=partner_id))
 
@@ -120,7 +121,7 @@ def close_run(request: HttpRequest, run_id: int) -> PayRun:
 
 
 @router.get("/pay-runs/{run_id}/payslips", response=list[PayslipOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def run_payslips(request: HttpRequest, run_id: int) -> Any:
     return selectors.payslips_of(selectors.run_for(request.user, run_id=run_id))
 

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
+from joinedup.api.schemas import DecimalIn
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.partnership.selectors import partner_for
@@ -123,8 +125,8 @@ class PersonIn(Schema):
 
 class TermsIn(Schema):
     contract_type: str = "permanent"
-    fte: Decimal
-    weekly_hours: Decimal
+    fte: DecimalIn
+    weekly_hours: DecimalIn
     scheme: str
     pay_point: str
     tax_code: str = "1257L"
@@ -150,8 +152,8 @@ class TermsChangeIn(Schema):
     effective_from: date
     reason: str
     override_reason: str = ""
-    fte: Decimal | None = None
-    weekly_hours: Decimal | None = None
+    fte: DecimalIn | None = None
+    weekly_hours: DecimalIn | None = None
     pay_point: str | None = None
     contract_type: str | None = None
     tax_code: str | None = None
@@ -169,7 +171,7 @@ class EndIn(Schema):
 
 class ShareIn(Schema):
     partner_id: int
-    percent: Decimal
+    percent: DecimalIn
 
 
 class CostSplitIn(Schema):
@@ -244,7 +246,7 @@ class SecondmentIn(Schema):
     role_title: str
     start_date: date
     end_date: date
-    recharge_percent: Decimal = Decimal(100)
+    recharge_percent: DecimalIn = Decimal(100)
 
 
 class SecondmentOut(Schema):
@@ -373,7 +375,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @router.get("/partners/{partner_id}/employments", response=list[EmploymentOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_employments(request: HttpRequest, partner_id: int, active_on: date | None = None) -> Any:
     partner = _partner(request, partner_id)
     authorise(request.user, "people.view", partner)
@@ -440,7 +442,9 @@ def change_terms(request: HttpRequest, employment_id: int, body: TermsChangeIn) 
     changes: dict[str, Any] = {
         name: value
         for name, value in body.dict(exclude_unset=True).items()
-        if name not in ("effective_from", "reason", "override_reason", "pay_point", "line_manager_id")
+        # null, like leaving a term out, keeps it as it is
+        if value is not None
+        and name not in ("effective_from", "reason", "override_reason", "pay_point", "line_manager_id")
     }
     if body.pay_point is not None and current is not None:
         changes["pay_point"] = _point(current.scheme, body.pay_point)
@@ -499,7 +503,7 @@ def leave_balance(request: HttpRequest, employment_id: int, on: date | None = No
 
 
 @router.get("/partners/{partner_id}/posts", response=list[PostOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_posts(request: HttpRequest, partner_id: int) -> Any:
     return selectors.posts_for(request.user, partner=_partner(request, partner_id))
 
@@ -576,7 +580,7 @@ def transfer(request: HttpRequest, partner_id: int, body: TransferIn) -> Status[
 
 
 @router.get("/partners/{partner_id}/absences", response=list[AbsenceOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_absences(request: HttpRequest, partner_id: int) -> Any:
     return selectors.absences_for(request.user, partner=_partner(request, partner_id))
 

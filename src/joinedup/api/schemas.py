@@ -1,9 +1,31 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+# A decimal in a request, as a JSON number or a string of digits ("37.5"), never "", "1e3" or
+# "NaN": the schema states exactly the strings the parser takes, so clients and the fuzzer can
+# rely on it.
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+
+
+def _decimal_text(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(DECIMAL_PATTERN, value):
+        raise ValueError("Write the number with digits and an optional decimal point.")
+    return value
+
+
+DecimalIn = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False),
+    BeforeValidator(_decimal_text),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
+]
 
 
 class PartnerOut(Schema):
