@@ -1,0 +1,73 @@
+"""The faults the API fuzzing found, each pinned by a request that used to break it."""
+
+from __future__ import annotations
+
+from joinedup.api.main import api
+from joinedup.people.models import EmploymentTerms
+from joinedup.testing.people import PeopleTestCase
+
+PAST_64_BITS = 2**64
+
+
+class TestFuzzingFindings(PeopleTestCase):
+    def test_a_page_number_past_64_bits_is_refused_not_sent_to_the_database(self) -> None:
+        # SQLite answered "IntegrityError: datatype mismatch" to the OFFSET it made (a 500).
+        client = self.api(self.council_hr)
+        for route in ("posts", "absences"):
+            response = client.get(f"/api/v1/partners/{self.council.pk}/{route}", {"page": PAST_64_BITS})
+            assert response.status_code == 422, route
+            assert response.json() == {
+                "detail": "Invalid input.",
+                "errors": {"page": ["Input should be less than or equal to 1000000"]},
+            }
+
+    def test_the_last_page_allowed_answers_an_empty_list(self) -> None:
+        response = self.api(self.council_hr).get(
+            f"/api/v1/partners/{self.council.pk}/posts", {"page": 1_000_000}
+        )
+        assert response.status_code == 200
+        assert response.json() == {"items": [], "count": 1}
+
+    def test_a_null_term_in_a_terms_change_leaves_that_term_as_it_is(self) -> None:
+        # A null ni_category reached the service as None and raised AttributeError (a 500).
+        response = self.api(self.shared_hr).post(
+            f"/api/v1/employments/{self.council_emp.pk}/terms",
+            {"effective_from": "2026-04-01", "reason": "Hours", "ni_category": None, "weekly_hours": "30"},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["ni_category"] == "A"
+        assert response.json()["weekly_hours"] == "30"
+
+    def test_a_decimal_written_as_an_empty_string_is_refused_by_the_schema(self) -> None:
+        # The document said any string would do for a decimal; the parser refused "" — so the
+        # document now carries the pattern the parser applies.
+        before = EmploymentTerms.objects.for_partner(self.council).count()
+        for fte in ("", "NaN", "1e3", " 1"):
+            response = self.api(self.shared_hr).post(
+                f"/api/v1/employments/{self.council_emp.pk}/terms",
+                {"effective_from": "2026-04-01", "reason": "Hours", "fte": fte},
+                content_type="application/json",
+            )
+            assert response.status_code == 422, fte
+            assert list(response.json()["errors"]) == ["body.fte"], fte
+        assert EmploymentTerms.objects.for_partner(self.council).count() == before
+
+    def test_every_operation_declares_its_errors_in_the_one_error_shape(self) -> None:
+        document = api.get_openapi_schema(path_prefix="/api/v1/")
+        error = {"$ref": "#/components/schemas/Error"}
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                for status in ("401", "403", "404", "422"):
+                    declared = operation["responses"][status]["content"]["application/json"]["schema"]
+                    assert declared == error, (method, path, status)
+                if "requestBody" in operation:
+                    assert operation["responses"]["400"]["content"]["application/json"]["schema"] == error
+        assert document["components"]["schemas"]["Error"]["required"] == ["detail"]
+
+    def test_a_body_that_is_not_json_answers_400_in_the_error_shape(self) -> None:
+        response = self.api(self.shared_hr).post(
+            f"/api/v1/employments/{self.council_emp.pk}/terms", "{not json", content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert response.json() == {"detail": "Cannot parse request body"}
