@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from joinedup.api.main import api
+from joinedup.ledger.models import Journal
+from joinedup.ledger.tests.base import LedgerTestCase
 from joinedup.people.models import EmploymentTerms
 from joinedup.testing.people import PeopleTestCase
 
@@ -53,6 +55,18 @@ class TestFuzzingFindings(PeopleTestCase):
             assert list(response.json()["errors"]) == ["body.fte"], fte
         assert EmploymentTerms.objects.for_partner(self.council).count() == before
 
+    def test_a_date_written_as_a_number_is_refused(self) -> None:
+        # pydantic took "0.0" as 1 January 1970 (seconds since the epoch); the schema says YYYY-MM-DD.
+        client = self.api(self.council_hr)
+        for url, name in (
+            (f"/api/v1/partners/{self.council.pk}/employments", "active_on"),
+            (f"/api/v1/partners/{self.council.pk}/establishment", "on"),
+            (f"/api/v1/employments/{self.council_emp.pk}/leave-balance", "on"),
+        ):
+            response = client.get(url, {name: "0.0"})
+            assert response.status_code == 422, url
+            assert response.json()["errors"] == {name: ["Value error, Write the date as YYYY-MM-DD."]}
+
     def test_every_operation_declares_its_errors_in_the_one_error_shape(self) -> None:
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         error = {"$ref": "#/components/schemas/Error"}
@@ -71,3 +85,17 @@ class TestFuzzingFindings(PeopleTestCase):
         )
         assert response.status_code == 400
         assert response.json() == {"detail": "Cannot parse request body"}
+
+
+class TestFuzzingFindingsInTheLedger(LedgerTestCase):
+    def test_a_reversal_asked_with_a_number_for_a_body_is_refused(self) -> None:
+        # ninja's schemas read attributes, so 7.5 passed as an empty body and the journal was reversed.
+        journal = self.post(self.stationery(1250))
+        before = self.written(self.council)
+        response = self.api(self.council_finance).post(
+            f"/api/v1/journals/{journal.pk}/reverse", "7.5", content_type="application/json"
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"body": ["Value error, Send a JSON object."]}
+        assert self.written(self.council) == before
+        assert Journal.objects.for_partner(self.council).filter(reverses=journal).count() == 0

@@ -14,6 +14,7 @@ from ninja import P, QueryEx, Router, Schema, Status
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
+from joinedup.api.schemas import DateIn, ObjectIn
 from joinedup.ledger import reports, selectors, services
 from joinedup.ledger.models import Journal, Period
 from joinedup.partnership.models import Partner
@@ -183,14 +184,14 @@ class LineIn(Schema):
 
 
 class JournalIn(Schema):
-    date: dt.date
+    date: DateIn
     description: str
     lines: list[LineIn]
     idempotency_key: str | None = None
 
 
-class ReverseIn(Schema):
-    date: dt.date | None = None
+class ReverseIn(ObjectIn):
+    date: DateIn | None = None
     description: str = ""
 
 

@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
+from joinedup.api.schemas import DateIn
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
 from joinedup.payroll import selectors, services, year_end
@@ -37,7 +38,7 @@ class PayRunOut(Schema):
 
 class PayRunIn(Schema):
     frequency: str = "monthly"
-    pay_date: date
+    pay_date: DateIn
     kind: str = "regular"
 
 

@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
-from joinedup.api.schemas import DecimalIn
+from joinedup.api.schemas import DateIn, DecimalIn
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.partnership.selectors import partner_for
@@ -108,7 +108,7 @@ class PersonDetailOut(Schema):
 class PersonIn(Schema):
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: DateIn
     ni_number: str
     email: str = ""
     phone: str = ""
@@ -141,15 +141,15 @@ class TermsIn(Schema):
 class HireIn(Schema):
     person: PersonIn
     payroll_number: str
-    start_date: date
-    continuous_service_date: date | None = None
+    start_date: DateIn
+    continuous_service_date: DateIn | None = None
     pay_frequency: str = "monthly"
     post_id: int | None = None
     terms: TermsIn
 
 
 class TermsChangeIn(Schema):
-    effective_from: date
+    effective_from: DateIn
     reason: str
     override_reason: str = ""
     fte: DecimalIn | None = None
@@ -165,7 +165,7 @@ class TermsChangeIn(Schema):
 
 
 class EndIn(Schema):
-    end_date: date
+    end_date: DateIn
     reason: str
 
 
@@ -175,8 +175,8 @@ class ShareIn(Schema):
 
 
 class CostSplitIn(Schema):
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: DateIn
+    effective_to: DateIn | None = None
     reason: str
     shares: list[ShareIn]
 
@@ -244,8 +244,8 @@ class EstablishmentOut(Schema):
 class SecondmentIn(Schema):
     host_partner_id: int
     role_title: str
-    start_date: date
-    end_date: date
+    start_date: DateIn
+    end_date: DateIn
     recharge_percent: DecimalIn = Decimal(100)
 
 
@@ -267,7 +267,7 @@ class SecondmentOut(Schema):
 
 class TransferIn(Schema):
     to_partner_id: int
-    transfer_date: date
+    transfer_date: DateIn
     reference: str
     employment_ids: list[int]
     measures: str = ""
@@ -292,8 +292,8 @@ class TransferOut(Schema):
 
 class AbsenceIn(Schema):
     kind: str
-    start_date: date
-    end_date: date
+    start_date: DateIn
+    end_date: DateIn
     notes: str = ""
 
 
@@ -376,7 +376,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 @router.get("/partners/{partner_id}/employments", response=list[EmploymentOut])
 @paginate(Pages, page_size=100)
-def list_employments(request: HttpRequest, partner_id: int, active_on: date | None = None) -> Any:
+def list_employments(request: HttpRequest, partner_id: int, active_on: DateIn | None = None) -> Any:
     partner = _partner(request, partner_id)
     authorise(request.user, "people.view", partner)
     employments = Employment.objects.for_partner(partner).order_by("payroll_number")
@@ -424,7 +424,7 @@ def get_employment(request: HttpRequest, employment_id: int) -> Employment:
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
-def employment_terms(request: HttpRequest, employment_id: int, as_at: date | None = None) -> list[Any]:
+def employment_terms(request: HttpRequest, employment_id: int, as_at: DateIn | None = None) -> list[Any]:
     """The terms history, or with ``as_at`` the terms in force on that date."""
     employment = selectors.employment_for(request.user, employment_id=employment_id)
     if as_at is None:
@@ -494,7 +494,7 @@ def set_cost_split(request: HttpRequest, employment_id: int, body: CostSplitIn) 
 
 
 @router.get("/employments/{employment_id}/leave-balance", response=LeaveBalanceOut)
-def leave_balance(request: HttpRequest, employment_id: int, on: date | None = None) -> Any:
+def leave_balance(request: HttpRequest, employment_id: int, on: DateIn | None = None) -> Any:
     employment = selectors.employment_for(request.user, employment_id=employment_id)
     return selectors.leave_balance(employment, on=on or timezone.localdate())
 
@@ -514,7 +514,7 @@ def get_post(request: HttpRequest, post_id: int) -> Post:
 
 
 @router.get("/partners/{partner_id}/establishment", response=list[EstablishmentOut])
-def get_establishment(request: HttpRequest, partner_id: int, on: date | None = None) -> list[Any]:
+def get_establishment(request: HttpRequest, partner_id: int, on: DateIn | None = None) -> list[Any]:
     return selectors.establishment(request.user, partner=_partner(request, partner_id), on=on)
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 # A decimal in a request, as a JSON number or a string of digits ("37.5"), never "", "1e3" or
 # "NaN": the schema states exactly the strings the parser takes, so clients and the fuzzer can
@@ -26,6 +26,36 @@ DecimalIn = Annotated[
     BeforeValidator(_decimal_text),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
 ]
+
+
+def _iso_date(value: Any) -> Any:
+    # pydantic would also take a number of seconds since 1970 ("0.0"), which the schema's
+    # "format: date" does not allow.
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
+    ):
+        raise ValueError("Write the date as YYYY-MM-DD.")
+    return value
+
+
+# A date in a request: exactly YYYY-MM-DD, as the schema says.
+DateIn = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _object(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError("Send a JSON object.")
+    return value
+
+
+class ObjectIn(Schema):
+    """A request body whose fields all have defaults: without this, ninja's schemas (which read
+    attributes) would take any JSON value, ``7.5`` included, as the empty object."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        return _object(value)
 
 
 class PartnerOut(Schema):
