@@ -67,6 +67,12 @@ class TestFuzzingFindings(PeopleTestCase):
             assert response.status_code == 422, url
             assert response.json()["errors"] == {name: ["Value error, Write the date as YYYY-MM-DD."]}
 
+    def test_an_employment_id_past_64_bits_is_no_p45(self) -> None:
+        # The leaver's branch of p45_for filtered the foreign key's column: OverflowError on SQLite.
+        response = self.api(self.council_employee).get(f"/api/v1/employments/{PAST_64_BITS}/p45.pdf")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+
     def test_every_operation_declares_its_errors_in_the_one_error_shape(self) -> None:
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         error = {"$ref": "#/components/schemas/Error"}
@@ -99,3 +105,11 @@ class TestFuzzingFindingsInTheLedger(LedgerTestCase):
         assert response.json()["errors"] == {"body": ["Value error, Send a JSON object."]}
         assert self.written(self.council) == before
         assert Journal.objects.for_partner(self.council).filter(reverses=journal).count() == 0
+
+    def test_a_reversal_asked_with_an_empty_object_is_made(self) -> None:
+        journal = self.post(self.stationery(1250))
+        response = self.api(self.council_finance).post(
+            f"/api/v1/journals/{journal.pk}/reverse", {}, content_type="application/json"
+        )
+        assert response.status_code == 201
+        assert response.json()["reverses_id"] == journal.pk

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
+from ninja.schema import DjangoGetter
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 # A decimal in a request, as a JSON number or a string of digits ("37.5"), never "", "1e3" or
@@ -43,7 +44,8 @@ DateIn = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _object(value: Any) -> Any:
-    if not isinstance(value, dict):
+    # ninja hands its schemas' validators the request data wrapped in a DjangoGetter.
+    if not isinstance(value._obj if isinstance(value, DjangoGetter) else value, dict):
         raise ValueError("Send a JSON object.")
     return value
 
