@@ -263,6 +263,9 @@ class TestTheIsolationMatrix(AttackTestCase):
             # Reading never issues a P45, and the sample employment was not paid in the last tax year.
             "/api/v1/employments/{employment_id}/p45.pdf": 409,
             "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+            # The service admin views pay runs but does not run payroll: payment files are not theirs.
+            "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
+            "/api/v1/pay-runs/{run_id}/fps.xml": 403,
             # The shared-services body's run, which no council role reads.
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
         }

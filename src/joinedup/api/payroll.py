@@ -13,7 +13,7 @@ from joinedup.api.openapi import Pages
 from joinedup.api.schemas import DateIn
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
-from joinedup.payroll import selectors, services, year_end
+from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.models import PayRun, Payslip
 
 router = Router(tags=["payroll"])
@@ -146,6 +146,38 @@ def get_payslip(request: HttpRequest, payslip_id: int) -> Payslip:
 @router.get("/me/payslips", response=list[PayslipOut])
 def my_payslips(request: HttpRequest) -> list[Any]:
     return list(selectors.my_payslips(request.user).select_related("employment"))
+
+
+# --- the run's files: journal, BACS, FPS ----------------------------------------------------------
+
+
+@router.get("/pay-runs/{run_id}/journal.csv")
+def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run's payroll journal (CSV), to anyone who may view the run."""
+    return _run_file(request, run_id, run_files.JOURNAL)
+
+
+@router.get("/pay-runs/{run_id}/bacs.txt")
+def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The BACS Standard 18 payment file of an approved run, to payroll officers (403 to others);
+    the header X-Left-Out counts the employees it does not pay."""
+    return _run_file(request, run_id, run_files.BACS)
+
+
+@router.get("/pay-runs/{run_id}/fps.xml")
+def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The RTI Full Payment Submission of an approved run, to payroll officers (403 to others)."""
+    return _run_file(request, run_id, run_files.FPS)
+
+
+def _run_file(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
+    run = selectors.run_for(request.user, run_id=run_id)
+    found = run_files.run_file(request.user, run=run, kind=kind)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    if kind == run_files.BACS:
+        response["X-Left-Out"] = str(len(found.left_out))
+    return response
 
 
 # --- P45 and P60 ---------------------------------------------------------------------------------------

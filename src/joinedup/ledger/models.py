@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup.core.calendar import year_label
 from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
 
@@ -107,7 +108,7 @@ class FinancialYear(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return year_label(self.start_year)
 
 
 class PeriodStatus(models.TextChoices):

@@ -27,11 +27,13 @@ from typing import NamedTuple
 import numpy as np
 from django.db import connection
 
+from joinedup.core.calendar import weekdays_between
 from joinedup.core.money import gbp
 from joinedup.payroll import history, statutory
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
+from joinedup.payroll.figures import ENGINE_FIGURES
 from joinedup.payroll.models import (
     EmployerPensionRate,
     FlagKind,
@@ -187,10 +189,6 @@ def _rate_on(rates: dict[int, tuple[list[date], list[Decimal]]], point_id: int, 
     return found[1][index] if index >= 0 else None
 
 
-def _working_days(start: date, end: date) -> int:
-    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).weekday() < 5)
-
-
 def basic_pay(
     employment: Stint,
     versions: Sequence[Terms],
@@ -228,7 +226,7 @@ def prorated_pay(
     """Basic pay from ``first`` to ``last`` (inside the period), stretch by stretch."""
     proration = versions[-1].proration
     count: Callable[[date, date], int] = (
-        _working_days if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
+        weekdays_between if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
     )
     period_days = count(period.start, period.end)
     cuts = {first, last + ONE_DAY}
@@ -536,18 +534,7 @@ def _employer_rates(run: PayRun) -> dict[str, Decimal]:
 
 
 # The engine's figures stored on the payslip as they are.
-_ENGINE_FIGURES = (
-    "pension_employee",
-    "pension_employer",
-    "taxable_pay",
-    "taxable_pay_to_date",
-    "tax",
-    "tax_paid_to_date",
-    "ni_employee",
-    "ni_employer",
-    "student_loan",
-    "postgraduate_loan",
-)
+_ENGINE_FIGURES = ENGINE_FIGURES
 
 
 @dataclass

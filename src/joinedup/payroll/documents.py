@@ -11,9 +11,12 @@ from typing import cast
 from django.core.exceptions import ValidationError
 
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.calendar import rti_tax_year, tax_year_start
+from joinedup.core.money import pounds_to_pence
 from joinedup.partnership.models import Partner
 from joinedup.payroll.calculation import ENGINE_FREQUENCY
 from joinedup.payroll.engine import load_rules
+from joinedup.payroll.figures import FPS_TO_DATE_FIGURES
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
 from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
 from joinedup.payroll.outputs.records import (
@@ -24,6 +27,7 @@ from joinedup.payroll.outputs.records import (
     PayPeriod,
     PayslipLine,
 )
+from joinedup.payroll.selectors import require_complete
 from joinedup.people.models import EmploymentTerms
 
 
@@ -117,6 +121,7 @@ def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str,
     out (no bank details, or nothing to pay) — they were flagged before approval."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is paid."})
+    require_complete(run, output="A BACS file", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     employer = employer_record(Partner.objects.get(pk=run.partner_id))
     if not (employer.bank_sort_code and employer.bank_account_number and employer.bacs_user_number):
         raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})
@@ -170,14 +175,7 @@ def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[
 # --- RTI Full Payment Submission ---------------------------------------------------------------
 
 _PLAN_TYPES = {"1": "01", "2": "02", "4": "04", "5": "05"}
-_YTD_FIELDS = (
-    "ni_pay",
-    "ni_employee",
-    "ni_employer",
-    "student_loan",
-    "postgraduate_loan",
-    "pension_employee",
-)
+_YTD_FIELDS = FPS_TO_DATE_FIGURES
 
 
 def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
@@ -185,7 +183,7 @@ def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
     RTI reports them (thresholds per pay period from the engine's rule file)."""
     thresholds = load_rules(run.tax_year).national_insurance.thresholds
     frequency = ENGINE_FREQUENCY[run.frequency]
-    lel, pt, uel = (int(thresholds[name].for_period(frequency) * 100) for name in ("LEL", "PT", "UEL"))
+    lel, pt, uel = (pounds_to_pence(thresholds[name].for_period(frequency)) for name in ("LEL", "PT", "UEL"))
     if ni_pay < lel:
         return 0, 0, 0
     return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)
@@ -196,6 +194,7 @@ def fps_for_run(run: PayRun) -> bytes:
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
+    require_complete(run, output="A Full Payment Submission", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     partner = Partner.objects.get(pk=run.partner_id)
     slips = list(
         Payslip.objects.for_partner(partner)
@@ -240,7 +239,7 @@ def fps_for_run(run: PayRun) -> bytes:
         period_bands = ni_bands(slip.ni_pay, run)
         current = terms.get(employment.pk)
         plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
-        starting = employment.pk in first_payslip and employment.start_date >= date(run.tax_year, 4, 6)
+        starting = employment.pk in first_payslip and employment.start_date >= tax_year_start(run.tax_year)
         leaving = (
             employment.end_date if employment.end_date and employment.end_date <= run.period_end else None
         )
@@ -265,7 +264,7 @@ def fps_for_run(run: PayRun) -> bytes:
                 pension_under_net_pay_to_date=sums["pension_employee"],
             )
         )
-    related = f"{run.tax_year % 100:02d}-{(run.tax_year + 1) % 100:02d}"
+    related = rti_tax_year(run.tax_year)
     return fps_xml(
         employer=employer_record(partner),
         period=period_record(run),

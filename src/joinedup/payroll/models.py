@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from joinedup.core.calendar import tax_year_label
 from joinedup.core.tenancy import PartnerScopedManager
 from joinedup.people.models import PayFrequency
 
@@ -161,7 +162,7 @@ class PayRun(models.Model):
 
     @property
     def tax_year_label(self) -> str:
-        return f"{self.tax_year}/{(self.tax_year + 1) % 100:02d}"
+        return tax_year_label(self.tax_year)
 
 
 class Payslip(models.Model):

@@ -10,10 +10,12 @@ import calendar
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from joinedup.core.calendar import tax_period_of, tax_year_of, tax_year_start
+from joinedup.core.money import pounds_to_pence, round_nearest_penny_half_up
 from joinedup.people.models import PayFrequency
 
 MONTHS_IN_YEAR = 12
@@ -25,7 +27,6 @@ PERIODS_PER_YEAR = {
     PayFrequency.FOUR_WEEKLY: 13,
 }
 WEEKS_PER_PERIOD = {PayFrequency.WEEKLY: 1, PayFrequency.FORTNIGHTLY: 2, PayFrequency.FOUR_WEEKLY: 4}
-PENNY = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -40,29 +41,23 @@ class PayPeriod:
         return (self.end - self.start).days + 1
 
 
-def tax_year_of(day: date) -> int:
-    return day.year if (day.month, day.day) >= (4, 6) else day.year - 1
-
-
 def pay_period(frequency: str, pay_date: date) -> PayPeriod:
     tax_year = tax_year_of(pay_date)
-    year_start = date(tax_year, 4, 6)
+    year_start = tax_year_start(tax_year)
+    period = tax_period_of(frequency, pay_date)
     if frequency == PayFrequency.MONTHLY:
-        shift = 4 if pay_date.day >= 6 else 5
-        period = (pay_date.month - shift) % MONTHS_IN_YEAR + 1
         last = calendar.monthrange(pay_date.year, pay_date.month)[1]
         return PayPeriod(tax_year, period, pay_date.replace(day=1), pay_date.replace(day=last))
-    week = (pay_date - year_start).days // DAYS_IN_WEEK + 1
     weeks = WEEKS_PER_PERIOD[PayFrequency(frequency)]
-    end = year_start + timedelta(days=week * DAYS_IN_WEEK - 1)
-    return PayPeriod(tax_year, week, end - timedelta(days=weeks * DAYS_IN_WEEK - 1), end)
+    end = year_start + timedelta(days=period * DAYS_IN_WEEK - 1)
+    return PayPeriod(tax_year, period, end - timedelta(days=weeks * DAYS_IN_WEEK - 1), end)
 
 
 def to_pence_half_up(amount: Decimal) -> int:
     """Pay for a period, rounded to the nearest penny with half a penny rounding up: the
     ordinary rule for salary, which no statute fixes (tax and NI have their own rules in
     the engine)."""
-    return int(amount.quantize(PENNY, rounding=ROUND_HALF_UP) * 100)
+    return pounds_to_pence(round_nearest_penny_half_up(amount))
 
 
 @dataclass(frozen=True)

@@ -19,22 +19,12 @@ from joinedup.audit.services import record_event
 from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
+from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, PayRun, Payslip, RunStatus, VarianceFlag
 from joinedup.payroll.writer import BatchWriter
 
 BATCH_SIZE = 5000
-TOTAL_FIELDS = (
-    "gross_pay",
-    "tax",
-    "ni_employee",
-    "ni_employer",
-    "pension_employee",
-    "pension_employer",
-    "student_loan",
-    "postgraduate_loan",
-    "deductions_after_tax",
-    "net_pay",
-)
+TOTAL_FIELDS = SUMMARY_FIGURES
 
 
 def run_summary(run: PayRun) -> dict[str, Any]:

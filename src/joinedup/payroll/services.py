@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.calendar import tax_year_label
+from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.payroll.models import FlagStatus, PayRun, RunKind, RunStatus, VarianceFlag
@@ -46,8 +48,8 @@ def payrun_create(
         if clash.exists():
             raise ValidationError(
                 {
-                    "pay_date": f"{partner.name} already has a {frequency} run for {period.tax_year}/"
-                    f"{(period.tax_year + 1) % 100:02d} period {period.period}; use a supplementary run."
+                    "pay_date": f"{partner.name} already has a {frequency} run for "
+                    f"{tax_year_label(period.tax_year)} period {period.period}; use a supplementary run."
                 }
             )
     try:
@@ -178,4 +180,4 @@ def _holds(actor: Any, permission: str, partner_id: int) -> bool:
 
 
 def as_pounds(pence: int) -> Decimal:
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)

@@ -46,10 +46,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
+from joinedup.core.calendar import tax_year_start
+from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_up_to_penny
 from joinedup.payroll.engine import load_rules
 
 RULES_FILE = Path(__file__).parent / "rules" / "statutory_payments.toml"
@@ -175,7 +177,7 @@ class _Reader:
         if not isinstance(label, str) or len(label) != 7 or not label[:4].isdigit():
             raise self.fail(f"{key}.tax_year", f"expected YYYY-YY, got {label!r}")
         start = int(label[:4])
-        if not isinstance(first_day, date) or first_day != date(start, 4, 6):
+        if not isinstance(first_day, date) or first_day != tax_year_start(start):
             raise self.fail(f"{key}.first_day", f"expected {start}-04-06 (a TOML date), got {first_day!r}")
         ssp_table = entry.get("ssp")
         smp_table = entry.get("smp")
@@ -251,7 +253,7 @@ RulesOn = Callable[[date], StatutoryYear]
 def round_up_to_pence(pounds: Decimal) -> int:
     """Pence, any fraction of a penny rounded up (SMP (General) Regs 1986 reg. 28; GOV.UK's SSP
     calculator rounds each week's SSP the same way)."""
-    return int(pounds.quantize(_PENNY, rounding=ROUND_CEILING) * 100)
+    return pounds_to_pence(round_up_to_penny(pounds))
 
 
 def ssp_daily_rate(weekly: Decimal, qualifying_days_in_week: int) -> Decimal:
@@ -294,7 +296,7 @@ def average_weekly_earnings(
         return contractual_weekly
     start = max(earlier)
     included = [pence for d, pence in paydays.items() if start < d <= end]
-    total = Decimal(sum(included)) / 100
+    total = pence_to_pounds(sum(included))
     if monthly:
         return total * MONTHS_IN_YEAR / (WEEKS_IN_YEAR * len(included))
     return total * DAYS_IN_WEEK / (end - start).days

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal
 
-from joinedup.core.money import gbp
+from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
 from joinedup.payroll import history
 from joinedup.payroll.models import (
     FlagKind,
@@ -98,7 +98,7 @@ def raise_flags(
             return None
         hours_in_period = Decimal(weekly * WEEKS_PER_YEAR) / periods
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
-        return band.hourly * 100 * hours_in_period, hours_in_period, wording
+        return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
     for employment_id, net, gross, tax_code in slips:
         before = previous.get(employment_id)
@@ -124,7 +124,7 @@ def raise_flags(
         # gross / 100 / hours < hourly rate, multiplied through by the (positive) hours: one
         # comparison per payslip, the division only for the few flagged.
         if minimum is not None and 0 < gross < minimum[0]:
-            hourly = Decimal(gross) / 100 / minimum[1]
+            hourly = pence_to_pounds(gross) / minimum[1]
             flag(employment_id, FlagKind.BELOW_MINIMUM_WAGE, f"£{hourly:.2f} an hour {minimum[2]}")
     VarianceFlag.objects.bulk_create(flags, batch_size=2000)
     return len(flags)

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from joinedup.audit.services import record_event
@@ -40,6 +41,20 @@ from joinedup.people.models import (
 
 BATCH = 2000
 MAX_ROWS = 500_000
+# The largest file an upload or a command accepts (about 170,000 employments as CSV): a bigger
+# one is refused before it is read, with the advice to split it.
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def check_size(size: int) -> None:
+    """Refuse a file of ``size`` bytes over the limit (on ``file``), before anything reads it."""
+    if size > MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": f"The selected file must be smaller than {MAX_BYTES // (1024 * 1024)} MB: "
+                "split it into smaller files."
+            }
+        )
 
 
 EMPLOYMENT_COLUMNS = RowSpec(

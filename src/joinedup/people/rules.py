@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
 
+from joinedup.core.calendar import financial_year_of, financial_year_start, weekdays_between
 from joinedup.people.models import PayPoint, PayRate
 
 HALF = Decimal("0.5")
@@ -27,20 +28,12 @@ def pay_rate_on(point: PayPoint, on: date) -> Decimal:
 def working_days_between(start: date, end: date) -> Decimal:
     """Monday-to-Friday days from ``start`` to ``end`` inclusive. Bank holidays are not
     deducted yet: schemes that give them on top of leave would count them as leave."""
-    if end < start:
-        return Decimal(0)
-    days = (end - start).days + 1
-    whole_weeks, rest = divmod(days, 7)
-    count = whole_weeks * 5
-    for offset in range(rest):
-        if (start + timedelta(days=whole_weeks * 7 + offset)).weekday() < 5:
-            count += 1
-    return Decimal(count)
+    return Decimal(weekdays_between(start, end))
 
 
 def leave_year_start(on: date) -> date:
     """Leave years run from 1 April, as the four schemes' local agreements commonly set."""
-    return date(on.year if on.month >= 4 else on.year - 1, 4, 1)
+    return financial_year_start(financial_year_of(on))
 
 
 def complete_years(since: date, on: date) -> int:

@@ -234,6 +234,22 @@ def establishment(user: Any, *, partner: Partner, on: date | None = None) -> lis
     ]
 
 
+@dataclass(frozen=True)
+class EstablishmentTotals:
+    budgeted: Decimal
+    filled: Decimal
+    vacant_posts: int
+
+
+def establishment_totals(lines: list[EstablishmentLine]) -> EstablishmentTotals:
+    """The establishment's budgeted and filled FTE, and how many posts nobody fills."""
+    return EstablishmentTotals(
+        budgeted=sum((ln.post.budgeted_fte for ln in lines), start=Decimal(0)),
+        filled=sum((ln.filled_fte for ln in lines), start=Decimal(0)),
+        vacant_posts=sum(1 for ln in lines if ln.status == "vacant"),
+    )
+
+
 def cost_splits_of(employment: Employment) -> QuerySet[CostSplit]:
     return (
         CostSplit.objects.for_partner(employment.partner_id)

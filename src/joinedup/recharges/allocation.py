@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from joinedup.core.money import pence_to_pounds
+
 HUNDRED = Decimal(100)
 
 
@@ -107,7 +109,7 @@ def share_pool(
             f"One pool is shared by one driver; these agreements name {', '.join(drivers)}."
         )
     measured_weight = HUNDRED - percent
-    pounds = Decimal(total) / 100
+    pounds = pence_to_pounds(total)
     unit_rate: dict[str, Decimal | None] = {FIXED: (pounds / HUNDRED).quantize(RATE_PLACES)}
     if measured and measured_weight > 0:
         driver = drivers[0]

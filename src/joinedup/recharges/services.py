@@ -28,6 +28,7 @@ from django.db.models import Sum
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular
+from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_nearest_penny_half_up
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import (
@@ -42,7 +43,6 @@ from joinedup.ledger.models import (
 from joinedup.ledger.services import LineInput, post_source_journal
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
-from joinedup.payroll.engine.money import round_nearest_penny_half_up
 from joinedup.payroll.models import Payslip
 from joinedup.people.models import Secondment
 from joinedup.recharges.allocation import FIXED, Agreement, AllocationError, share_pool
@@ -491,11 +491,11 @@ def plan_secondments(month: date) -> list[PlannedLine]:
         )
         monthly = int(cost["g"] or 0) + int(cost["n"] or 0) + int(cost["p"] or 0)
         days = (min(s.end_date, last) - max(s.start_date, month)).days + 1
-        pounds = Decimal(monthly) / 100 * days / days_in_month * s.recharge_percent / 100
-        amount = int(round_nearest_penny_half_up(pounds) * 100)
+        pounds = pence_to_pounds(monthly) * days / days_in_month * s.recharge_percent / 100
+        amount = pounds_to_pence(round_nearest_penny_half_up(pounds))
         if amount == 0:
             continue
-        per_day = (Decimal(monthly) / 100 * s.recharge_percent / 100 / days_in_month).quantize(
+        per_day = (pence_to_pounds(monthly) * s.recharge_percent / 100 / days_in_month).quantize(
             Decimal("0.0001")
         )
         planned.append(

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from joinedup.core import tabular
+from joinedup.core.calendar import financial_year_of, financial_year_start
 from joinedup.core.money import plain_pounds
 from joinedup.ledger.models import AccountType, JournalLine, JournalSource
 from joinedup.partnership.models import Partner
@@ -71,7 +72,7 @@ class SpendRow:
 
 def year_start(day: date) -> date:
     """1 April of the financial year containing ``day``."""
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+    return financial_year_start(financial_year_of(day))
 
 
 def spend_over_threshold(user: Any, *, partner: Partner, date_from: date, date_to: date) -> list[SpendRow]:

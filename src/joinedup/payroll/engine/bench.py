@@ -18,9 +18,9 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from joinedup.core.money import pence_to_pounds
 from joinedup.payroll.engine.codes import parse_tax_code
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod, gross_to_net
-from joinedup.payroll.engine.money import pence_to_pounds
 from joinedup.payroll.engine.periods import Basis
 from joinedup.payroll.engine.ruleset import load_rules
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, Batch, calculate, compile_tables

@@ -42,9 +42,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO, TypeVar
 
+from joinedup.core.money import ZERO, plain_pounds, pounds_to_pence
 from joinedup.payroll.engine.codes import CodeKind, parse_tax_code
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod
-from joinedup.payroll.engine.money import ZERO, percent_to_ppm
+from joinedup.payroll.engine.money import percent_to_ppm
 from joinedup.payroll.engine.paye import flat_band
 from joinedup.payroll.engine.pensions import NO_SCHEME
 from joinedup.payroll.engine.periods import Basis, Frequency, validate_period
@@ -115,7 +116,7 @@ def _money(text: str) -> Decimal:
     amount = Decimal(text)
     if amount < 0:
         raise ValueError(f"must not be negative: {text}")
-    if amount * 100 > MAX_PENCE:
+    if pounds_to_pence(amount) > MAX_PENCE:
         raise ValueError(f"{text} is more than the engine's limit of GBP 100 million")
     return amount
 
@@ -228,9 +229,7 @@ def _parse_row(row: _Row) -> EmployeePeriod | None:
 
 
 def format_pence(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{part:02d}"
+    return plain_pounds(pence)
 
 
 def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from joinedup.payroll.engine.money import ZERO
+from joinedup.core.money import ZERO
 from joinedup.payroll.engine.ni import calculate_ni
 from joinedup.payroll.engine.paye import calculate_paye
 from joinedup.payroll.engine.pensions import NO_SCHEME, calculate_pension

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from joinedup.payroll.engine.money import ZERO, round_nearest_penny_half_down
+from joinedup.core.money import ZERO, round_nearest_penny_half_down
 from joinedup.payroll.engine.periods import Frequency
 from joinedup.payroll.engine.ruleset import NICategory, NIStep, TaxYearRules, Threshold
 

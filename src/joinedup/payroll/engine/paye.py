@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from joinedup.payroll.engine.codes import CodeKind, TaxCode, parse_tax_code
-from joinedup.payroll.engine.money import (
+from joinedup.core.money import (
     ZERO,
     round_down_to_penny,
     round_down_to_pound,
     round_down_to_ten_thousandth,
     round_up_to_penny,
 )
+from joinedup.payroll.engine.codes import CodeKind, TaxCode, parse_tax_code
 from joinedup.payroll.engine.periods import Basis, Frequency, tax_period
 from joinedup.payroll.engine.ruleset import RegionTax, TaxBand, TaxYearRules
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from joinedup.payroll.engine.money import ZERO, round_nearest_penny_half_up
+from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.payroll.engine.periods import Frequency
 from joinedup.payroll.engine.ruleset import PENSION_SCHEMES, PensionScheme, TaxYearRules
 

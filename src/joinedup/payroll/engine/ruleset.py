@@ -19,8 +19,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from joinedup.core.calendar import tax_year_label as calendar_tax_year_label
+from joinedup.core.money import pounds_to_pence
 from joinedup.payroll.engine.codes import Region
-from joinedup.payroll.engine.money import percent_to_ppm, pounds_to_pence
+from joinedup.payroll.engine.money import percent_to_ppm
 from joinedup.payroll.engine.periods import Frequency
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -146,7 +148,7 @@ def available_tax_years(rules_dir: Path = RULES_DIR) -> list[int]:
 
 
 def tax_year_label(first_year: int) -> str:
-    return f"{first_year}-{(first_year + 1) % 100:02d}"
+    return calendar_tax_year_label(first_year, separator="-")
 
 
 @functools.cache

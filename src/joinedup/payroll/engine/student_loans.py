@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from joinedup.payroll.engine.money import ZERO, round_down_to_pound
+from joinedup.core.money import ZERO, round_down_to_pound
 from joinedup.payroll.engine.periods import Frequency
 from joinedup.payroll.engine.ruleset import POSTGRADUATE, STUDENT_LOAN_PLANS, LoanPlan, TaxYearRules
 

@@ -27,17 +27,16 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from joinedup.core.money import PENCE_PER_POUND, pounds_to_pence
 from joinedup.payroll.engine.codes import CodeKind, Region, TaxCode, parse_tax_code
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod
 from joinedup.payroll.engine.money import (
-    PENCE_PER_POUND,
     PPM,
     ceil_div,
     floor_div,
     half_down_div,
     half_up_div,
     percent_to_ppm,
-    pounds_to_pence,
 )
 from joinedup.payroll.engine.paye import (
     CODE_UNITS_PER_QUOTIENT,

@@ -1,32 +1,12 @@
-"""Money as text, from integer pence: one helper for people (payslips, P45, P60), one for HMRC's XML.
-
-Both refuse anything but an ``int`` (a ``bool`` or a ``float`` is a bug upstream, never rounded here).
-"""
+"""Money as text for the output formats: the helpers of :mod:`joinedup.core.money` (pure, so the
+outputs may import it) under the names the formats use. ``format_gbp`` is for people (payslips,
+P45, P60), ``format_pounds`` HMRC's monetary type. Both refuse anything but integer pence (a
+``bool`` or a ``float`` is a bug upstream, never rounded here)."""
 
 from __future__ import annotations
 
+from joinedup.core.money import gbp as format_gbp
+from joinedup.core.money import is_whole_pounds
+from joinedup.core.money import plain_pounds as format_pounds
 
-def _pence(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"money must be integer pence, got {type(value).__name__} {value!r}")
-    return value
-
-
-def format_gbp(pence: int) -> str:
-    """'£1,234.56'; a negative amount as '-£12.34'."""
-    amount = _pence(pence)
-    pounds, pennies = divmod(abs(amount), 100)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}£{pounds:,}.{pennies:02d}"
-
-
-def format_pounds(pence: int) -> str:
-    """HMRC's monetary type: '1234.56', '-12.34', '0.00' (two decimals, no grouping, no sign for zero)."""
-    amount = _pence(pence)
-    pounds, pennies = divmod(abs(amount), 100)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{pounds}.{pennies:02d}"
-
-
-def is_whole_pounds(pence: int) -> bool:
-    return _pence(pence) % 100 == 0
+__all__ = ["format_gbp", "format_pounds", "is_whole_pounds"]

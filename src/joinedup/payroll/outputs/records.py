@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from joinedup.core.calendar import rti_tax_year, tax_year_label
+
 Frequency = Literal["weekly", "fortnightly", "four_weekly", "monthly"]
 Gender = Literal["M", "F"]
 StarterDeclaration = Literal["A", "B", "C", ""]
@@ -78,12 +80,12 @@ class PayPeriod:
     @property
     def tax_year_label(self) -> str:
         """'2026/27'."""
-        return f"{self.tax_year}/{(self.tax_year + 1) % 100:02d}"
+        return tax_year_label(self.tax_year)
 
     @property
     def related_tax_year(self) -> str:
         """HMRC's form in RTI: '26-27'."""
-        return f"{self.tax_year % 100:02d}-{(self.tax_year + 1) % 100:02d}"
+        return rti_tax_year(self.tax_year)
 
     @property
     def is_monthly(self) -> bool:

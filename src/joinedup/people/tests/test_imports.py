@@ -171,3 +171,30 @@ class TestImportCommand(PeopleTestCase):
             lines = report.read_text().splitlines()
         assert lines[0].lstrip("\ufeff") == "row,column,value,reason"
         assert lines[1] == "3,payroll_number,WCC000101,Also on row 2"
+
+    def test_a_file_over_the_size_limit_is_refused_before_it_is_read(self) -> None:
+        # The same limit, and the same words, as the web upload (people.imports.MAX_BYTES).
+        import tempfile
+        from unittest import mock
+
+        from joinedup.people import imports
+
+        before = Employment.objects.for_partner(self.council).count()
+        with tempfile.TemporaryDirectory() as tmp, mock.patch.object(imports, "MAX_BYTES", 1024 * 1024):
+            source = Path(tmp) / "big.csv"
+            source.write_bytes(csv_file(GOOD[0]) + b"x" * (1024 * 1024))
+            with pytest.raises(CommandError) as caught:
+                call_command(
+                    "people",
+                    "import",
+                    str(source),
+                    "--partner",
+                    "WCC",
+                    "--kind",
+                    "employments",
+                    stdout=StringIO(),
+                )
+        assert (
+            str(caught.value) == "The selected file must be smaller than 1 MB: split it into smaller files."
+        )
+        assert Employment.objects.for_partner(self.council).count() == before

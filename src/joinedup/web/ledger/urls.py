@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from joinedup.web.ledger import journals
 from joinedup.web.ledger import views as ledger_views
 
 urlpatterns: list[URLPattern] = [
@@ -13,9 +14,9 @@ urlpatterns: list[URLPattern] = [
     path("budget/lines", ledger_views.lines_behind, name="ledger_lines"),
     path("cost-centres", ledger_views.cost_centres, name="ledger_cost_centres"),
     path("cost-centres/<int:cost_centre_id>", ledger_views.cost_centre_report, name="ledger_cost_centre"),
-    path("journals", ledger_views.journals, name="ledger_journals"),
-    path("journals/new", ledger_views.journal_new, name="ledger_journal_new"),
-    path("journals/<int:journal_id>", ledger_views.journal_detail, name="ledger_journal"),
-    path("journals/<int:journal_id>/reverse", ledger_views.journal_reverse, name="ledger_journal_reverse"),
-    path("periods/<int:period_id>/close", ledger_views.period_close, name="ledger_period_close"),
+    path("journals", journals.journals, name="ledger_journals"),
+    path("journals/new", journals.journal_new, name="ledger_journal_new"),
+    path("journals/<int:journal_id>", journals.journal_detail, name="ledger_journal"),
+    path("journals/<int:journal_id>/reverse", journals.journal_reverse, name="ledger_journal_reverse"),
+    path("periods/<int:period_id>/close", journals.period_close, name="ledger_period_close"),
 ]

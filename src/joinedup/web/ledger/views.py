@@ -1,7 +1,7 @@
 """Ledger pages for the partner the user is working on: the ledger's home with its periods, the
 trial balance (with downloads), an account's ledger, budget against actual with drill-down to
-the lines behind each figure, a cost centre's report, journals (list, detail, a manual journal,
-a reversal) and period close.
+the lines behind each figure and a cost centre's report. Journals and period close are in
+journals.py.
 
 Every page reads through the ledger's selectors and reports, which authorise ``ledger.view``;
 objects named in the URL are looked up within the current partner, so another partner's
@@ -11,26 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.ledger import reports, selectors, services
-from joinedup.ledger.models import Account, CostCentre, Journal, JournalSource, Period, PeriodStatus
+from joinedup.ledger import reports, selectors
+from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
+from joinedup.web.forms import outcome
 
 # --- finding things within the current partner ------------------------------------------------
 
@@ -93,10 +90,8 @@ class _Range:
 def _month(request: HttpRequest, partner: Partner, text: str, fallback: Period) -> tuple[Period, str]:
     if not text:
         return fallback, ""
-    try:
-        return reports.period_for_month(request.user, partner=partner, month=text), ""
-    except ValidationError as exc:
-        return fallback, " ".join(exc.messages)
+    found, problem = outcome(lambda: reports.period_for_month(request.user, partner=partner, month=text))
+    return found or fallback, problem
 
 
 def _range(request: HttpRequest, partner: Partner) -> _Range:
@@ -298,234 +293,3 @@ def cost_centre_report(request: HttpRequest, cost_centre_id: int) -> HttpRespons
         period_totals=[report.period_total(p) for p in report.periods],
     )
     return render(request, "web/ledger/cost_centre.html", context)
-
-
-# --- journals ---------------------------------------------------------------------------------
-
-
-@login_required
-def journals(request: HttpRequest) -> HttpResponse:
-    partner = _partner(request)
-    found = selectors.journals_of(request.user, partner=partner)
-    filters: dict[str, str] = {}
-    problem = ""
-    if request.GET.get("period"):
-        try:
-            period = reports.period_for_month(request.user, partner=partner, month=request.GET["period"])
-        except ValidationError as exc:
-            problem = " ".join(exc.messages)
-        else:
-            found = found.filter(period=period)
-            filters["period"] = request.GET["period"]
-    if request.GET.get("source") in JournalSource.values:
-        found = found.filter(source=request.GET["source"])
-        filters["source"] = request.GET["source"]
-    page = Paginator(found.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/ledger/journals.html",
-        {
-            "page": page,
-            "periods": list(selectors.periods_of(request.user, partner=partner)),
-            "sources": JournalSource.choices,
-            "filters": filters,
-            "query": urlencode(filters),
-            "problem": problem,
-            "can_post": has_permission(request.user, "ledger.post", partner),
-        },
-    )
-
-
-@login_required
-def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
-    partner = _partner(request)
-    journal = _journal(request, partner, journal_id)
-    lines = list(reports.lines_of(journal))
-    return render(
-        request,
-        "web/ledger/journal.html",
-        {
-            "journal": journal,
-            "lines": lines,
-            "debits": sum(line.debit for line in lines),
-            "credits": sum(line.credit for line in lines),
-            "reversal": reports.reversal_of(journal),
-            "can_post": has_permission(request.user, "ledger.post", partner),
-        },
-    )
-
-
-class JournalForm(forms.Form):
-    date = forms.DateField(label="Date", help_text="For example, 2026-08-14. It must fall in an open period.")
-    description = forms.CharField(label="What the journal is for", max_length=200)
-
-
-class LineForm(forms.Form):
-    account = forms.ChoiceField(label="Account")
-    cost_centre = forms.ChoiceField(label="Cost centre", required=False)
-    counterparty = forms.CharField(label="Other partner", max_length=20, required=False)
-    debit = forms.DecimalField(
-        label="Debit (£)", max_digits=14, decimal_places=2, min_value=0, required=False
-    )
-    credit = forms.DecimalField(
-        label="Credit (£)", max_digits=14, decimal_places=2, min_value=0, required=False
-    )
-    description = forms.CharField(label="Line description", max_length=200, required=False)
-
-    def __init__(
-        self, *args: Any, accounts: list[tuple[str, str]], centres: list[tuple[str, str]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["account"]).choices = [("", "Choose an account"), *accounts]
-        cast(forms.ChoiceField, self.fields["cost_centre"]).choices = [("", "None"), *centres]
-
-    def as_input(self) -> services.LineInput:
-        data = self.cleaned_data
-        return services.LineInput(
-            account=data["account"],
-            debit=_pence(data.get("debit")),
-            credit=_pence(data.get("credit")),
-            cost_centre=data.get("cost_centre") or "",
-            counterparty=(data.get("counterparty") or "").strip().upper(),
-            description=data.get("description") or "",
-        )
-
-
-def _pence(pounds: Decimal | None) -> int:
-    # The field allows two places at most, so this is exact.
-    return int(pounds * 100) if pounds is not None else 0
-
-
-LineFormSet = forms.formset_factory(LineForm, extra=6, max_num=200)
-
-
-def _route_errors(exc: ValidationError, form: JournalForm, lines: list[LineForm]) -> None:
-    """The service names ``lines[1].account``; the page shows it beside that field of that row."""
-    for key, errors in exc.message_dict.items():
-        if key.startswith("lines[") and "]" in key:
-            index_text, _, field_name = key[len("lines[") :].partition("]")
-            line = lines[int(index_text)]
-            field_name = field_name.lstrip(".")
-            line.add_error(field_name if field_name in line.fields else None, errors)
-        else:
-            form.add_error(key if key in form.fields else None, errors)
-
-
-@login_required
-def journal_new(request: HttpRequest) -> HttpResponse:
-    partner = _partner(request)
-    authorise(request.user, "ledger.post", partner)
-    kwargs = {
-        "accounts": [
-            (a.code, f"{a.code} {a.name}")
-            for a in selectors.accounts_of(request.user, partner=partner).filter(active=True)
-        ],
-        "centres": [
-            (c.code, f"{c.code} {c.name}")
-            for c in selectors.cost_centres_of(request.user, partner=partner).filter(active=True)
-        ],
-    }
-    data = request.POST if request.method == "POST" else None
-    form = JournalForm(data)
-    formset = LineFormSet(data, form_kwargs=kwargs)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        filled = [line for line in formset.forms if line.has_changed()]
-        try:
-            journal = services.journal_post(
-                actor=request.user,
-                partner=partner,
-                date=form.cleaned_data["date"],
-                lines=[line.as_input() for line in filled],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as exc:
-            _route_errors(exc, form, filled)
-        else:
-            messages.success(request, f"Journal {journal.pk} posted.")
-            return redirect("web:ledger_journal", journal_id=journal.pk)
-    line_errors = [
-        (n, error)
-        for n, line in enumerate(formset.forms, start=1)
-        for error in [*line.non_field_errors(), *(e for f in line for e in f.errors)]
-    ]
-    return render(
-        request,
-        "web/ledger/journal_form.html",
-        {"form": form, "formset": formset, "line_errors": line_errors},
-    )
-
-
-@login_required
-def journal_reverse(request: HttpRequest, journal_id: int) -> HttpResponse:
-    """A confirmation page; posting it reverses the journal."""
-    partner = _partner(request)
-    journal = _journal(request, partner, journal_id)
-    authorise(request.user, "ledger.post", partner)
-    existing = reports.reversal_of(journal)
-    if existing is not None:
-        messages.success(request, f"Journal {journal.pk} was reversed by journal {existing.pk}.")
-        return redirect("web:ledger_journal", journal_id=existing.pk)
-    problem = ""
-    if request.method == "POST":
-        on, problem = _date(request.POST.get("date", "").strip(), journal.date)
-        if not problem:
-            try:
-                reversal = services.journal_reverse(actor=request.user, journal=journal, date=on)
-            except ValidationError as exc:
-                problem = " ".join(exc.messages)
-            else:
-                messages.success(request, f"Journal {journal.pk} reversed by journal {reversal.pk}.")
-                return redirect("web:ledger_journal", journal_id=reversal.pk)
-    return render(
-        request,
-        "web/ledger/confirm.html",
-        {
-            "title": f"Reverse journal {journal.pk}",
-            "caption": journal.description,
-            "body": (
-                "A reversing journal posts every debit of this journal as a credit and every credit as a "
-                "debit. The original stays as it is. A journal is reversed once."
-            ),
-            "problem": problem,
-            "ask_date": True,
-            "default_date": request.POST.get("date", journal.date.isoformat()),
-            "button": "Reverse the journal",
-            "back": reverse("web:ledger_journal", args=[journal.pk]),
-        },
-    )
-
-
-# --- periods ------------------------------------------------------------------------------------
-
-
-@login_required
-def period_close(request: HttpRequest, period_id: int) -> HttpResponse:
-    """A confirmation page; posting it closes the period."""
-    partner = _partner(request)
-    period = _period(request, partner, period_id)
-    authorise(request.user, "ledger.close", partner)
-    problem = "" if period.status == PeriodStatus.OPEN else f"{period} is already closed."
-    if request.method == "POST" and not problem:
-        try:
-            services.period_close(actor=request.user, period=period)
-        except (ValidationError, PermissionDenied) as exc:
-            problem = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        else:
-            messages.success(request, f"{period} is closed.")
-            return redirect("web:ledger_home")
-    return render(
-        request,
-        "web/ledger/confirm.html",
-        {
-            "title": f"Close {period}",
-            "caption": partner.name,
-            "body": (
-                f"Nothing more can be posted into {period} once it is closed: corrections go into an open "
-                "period. A closed period is not reopened here."
-            ),
-            "problem": problem,
-            "ask_date": False,
-            "button": "Close the period",
-            "back": reverse("web:ledger_home"),
-        },
-    )

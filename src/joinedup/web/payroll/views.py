@@ -3,26 +3,25 @@ payslip, and an employee's own payslips."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.partnership.permissions import has_permission
-from joinedup.payroll import selectors, services, year_end
-from joinedup.payroll.documents import bacs_file, fps_for_run, payslip_pdf_bytes
-from joinedup.payroll.journal import build_journal, write_journal_csv
+from joinedup.payroll import run_files, selectors, services, year_end
+from joinedup.payroll.documents import payslip_pdf_bytes
+from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, RunStatus
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
+from joinedup.web.forms import attempt, submit
 
 
 class NewRunForm(forms.Form):
@@ -37,12 +36,10 @@ def runs(request: HttpRequest) -> HttpResponse:
         raise Http404("You hold no role on any partner.")
     form = NewRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            run = services.payrun_create(actor=request.user, partner=partner, **form.cleaned_data)
-        except ValidationError as exc:
-            for field_name, errors in exc.message_dict.items():
-                form.add_error(field_name if field_name in form.fields else None, errors)
-        else:
+        run = submit(
+            form, lambda: services.payrun_create(actor=request.user, partner=partner, **form.cleaned_data)
+        )
+        if run is not None:
             messages.success(request, f"Pay run for {run.pay_date:%d %B %Y} created.")
             return redirect("web:pay_run", run_id=run.pk)
     page = Paginator(selectors.runs_for(request.user, partner=partner), 25).get_page(request.GET.get("page"))
@@ -77,21 +74,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = context["run"]
     slips = selectors.payslips_of(run)
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = [
-            "payroll_number",
-            "name",
-            "tax_code",
-            "gross_pay",
-            "tax",
-            "ni_employee",
-            "ni_employer",
-            "pension_employee",
-            "pension_employer",
-            "student_loan",
-            "postgraduate_loan",
-            "deductions_after_tax",
-            "net_pay",
-        ]
+        header = ["payroll_number", "name", "tax_code", *SUMMARY_FIGURES]
         rows = (
             [s.employment.payroll_number, s.employment.person.full_name, s.tax_code]
             + [_pounds_cell(getattr(s, name)) for name in header[3:]]
@@ -105,9 +88,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _pounds_cell(pence: int) -> Any:
-    from decimal import Decimal
+    from joinedup.core.money import pence_to_pounds
 
-    return Decimal(pence) / 100
+    return pence_to_pounds(pence)
 
 
 @login_required
@@ -133,13 +116,7 @@ def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
     if action not in actions:
         raise Http404("No such action.")
     service, done = actions[action]
-    try:
-        service(actor=request.user, run=run)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt(request, lambda: service(actor=request.user, run=run), denied=True) is not None:
         messages.success(request, done)
     return redirect("web:pay_run", run_id=run.pk)
 
@@ -148,53 +125,38 @@ def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
 @require_POST
 def accept_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, flag_id=flag_id)
-    try:
-        services.flag_accept(actor=request.user, flag=flag, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    note = request.POST.get("note", "")
+    if attempt(request, lambda: services.flag_accept(actor=request.user, flag=flag, note=note)) is not None:
         messages.success(request, "Flag accepted.")
     return redirect("web:pay_run", run_id=flag.run_id)
 
 
 @login_required
 def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.run_for(request.user, run_id=run_id)
-    out = io.StringIO()
-    write_journal_csv(build_journal(run), out)
-    response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="payroll-journal-{run.pk}.csv"'
-    return response
+    return _run_file(request, run_id, run_files.JOURNAL)
 
 
 @login_required
 def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.run_for(request.user, run_id=run_id)
-    if not has_permission(request.user, "payroll.calculate", run.partner_id):
-        raise PermissionDenied("Only payroll officers download payment files.")
-    try:
-        text, left_out = bacs_file(run)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("web:pay_run", run_id=run.pk)
-    response = HttpResponse(text.encode("ascii"), content_type="text/plain; charset=us-ascii")
-    response["Content-Disposition"] = f'attachment; filename="bacs-{run.pk}.txt"'
-    response["X-Left-Out"] = str(len(left_out))
-    return response
+    return _run_file(request, run_id, run_files.BACS)
 
 
 @login_required
 def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
+    return _run_file(request, run_id, run_files.FPS)
+
+
+def _run_file(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
+    """A file of the run to download; 403 to those who may not take it, and back to the run's
+    page with the reason when the run cannot produce it yet."""
     run = selectors.run_for(request.user, run_id=run_id)
-    if not has_permission(request.user, "payroll.calculate", run.partner_id):
-        raise PermissionDenied("Only payroll officers download the submission.")
-    try:
-        xml = fps_for_run(run)
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    found = attempt(request, lambda: run_files.run_file(request.user, run=run, kind=kind))
+    if found is None:
         return redirect("web:pay_run", run_id=run.pk)
-    response = HttpResponse(xml, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="fps-{run.pk}.xml"'
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    if kind == run_files.BACS:
+        response["X-Left-Out"] = str(len(found.left_out))
     return response
 
 

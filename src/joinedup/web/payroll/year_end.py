@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from joinedup.payroll import selectors, year_end
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
+from joinedup.web.forms import attempt, outcome, refusal
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -44,12 +45,11 @@ def year_end_page(request: HttpRequest) -> HttpResponse:
         raise Http404("You hold no role on any partner.")
     tax_year = _tax_year(request)
     preview = request.GET.get("preview") == "1"
-    refusal = ""
-    try:
-        p60s = year_end.p60s_for(request.user, partner=partner, tax_year=tax_year, preview=preview)
-    except ValidationError as exc:
-        p60s, refusal = [], " ".join(exc.messages)
-    if request.GET.get("format") in ("csv", "xlsx") and not refusal:
+    found, reason = outcome(
+        lambda: year_end.p60s_for(request.user, partner=partner, tax_year=tax_year, preview=preview)
+    )
+    p60s = found or []
+    if request.GET.get("format") in ("csv", "xlsx") and not reason:
         suffix = "-preview" if preview else ""
         return export_response(
             request.GET["format"],
@@ -66,22 +66,21 @@ def year_end_page(request: HttpRequest) -> HttpResponse:
             "years": [(y, year_end.tax_year_label(y)) for y in (tax_year - 1, tax_year, tax_year + 1)],
             "p60s": p60s,
             "preview": preview,
-            "refusal": refusal,
+            "refusal": reason,
         },
     )
 
 
 @login_required
 def p60_pdf(request: HttpRequest, tax_year: int, employment_id: int) -> HttpResponse:
-    try:
-        p60 = year_end.p60_for(
-            request.user,
-            employment_id=employment_id,
-            tax_year=tax_year,
-            preview=request.GET.get("preview") == "1",
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    preview = request.GET.get("preview") == "1"
+    p60 = attempt(
+        request,
+        lambda: year_end.p60_for(
+            request.user, employment_id=employment_id, tax_year=tax_year, preview=preview
+        ),
+    )
+    if p60 is None:
         return _back(request)
     return _pdf(year_end.p60_pdf_bytes(p60), year_end.p60_filename(p60))
 
@@ -94,13 +93,8 @@ def p45_issue(request: HttpRequest, run_id: int, employment_id: int) -> HttpResp
     employment = year_end.p45_employment(request.user, employment_id=employment_id)
     if employment.partner_id != run.partner_id:
         raise Http404("No such employment.")
-    try:
-        p45 = year_end.p45_issue(actor=request.user, employment=employment)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
+    p45 = attempt(request, lambda: year_end.p45_issue(actor=request.user, employment=employment), denied=True)
+    if p45 is not None:
         done = "issued" if p45.issued_now else "was already issued"
         messages.success(
             request,
@@ -119,6 +113,6 @@ def p45_pdf(request: HttpRequest, employment_id: int) -> HttpResponse:
     except year_end.P45NotIssued as exc:
         return render(request, "web/payroll/p45_not_issued.html", {"reason": str(exc)}, status=409)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal(exc))
         return _back(request)
     return _pdf(year_end.p45_pdf_bytes(p45), year_end.p45_filename(p45))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from joinedup.partnership.permissions import has_permission
 from joinedup.recharges import outputs, selectors, services, transparency
 from joinedup.web.current import current_partner
+from joinedup.web.forms import submit
 
 
 class MonthForm(forms.Form):
@@ -47,12 +48,13 @@ def home(request: HttpRequest) -> HttpResponse:
         if not issuer:
             raise PermissionDenied("Only the shared-services body's finance officers run the recharge.")
         if form.is_valid():
-            try:
-                run = services.recharge_run(actor=request.user, month=form.cleaned_data["month"])
-            except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    form.add_error(None, errors)
-            else:
+            month = form.cleaned_data["month"]
+            run = submit(
+                form,
+                lambda: services.recharge_run(actor=request.user, month=month),
+                place=lambda exc: form.add_error(None, exc.messages),
+            )
+            if run is not None:
                 messages.success(request, f"Recharge for {run.month:%B %Y} posted.")
                 return redirect("web:recharges_home")
     today = timezone.localdate()
@@ -144,13 +146,14 @@ def spend(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         first: date = form.cleaned_data["date_from"]
         last: date = form.cleaned_data["date_to"]
-        try:
-            rows = transparency.spend_over_threshold(
+        rows = submit(
+            form,
+            lambda: transparency.spend_over_threshold(
                 request.user, partner=partner, date_from=first, date_to=last
-            )
-        except ValidationError as exc:
-            form.add_error("date_to", exc.messages)
-        else:
+            ),
+            place=lambda exc: form.add_error("date_to", exc.messages),
+        )
+        if rows is not None:
             name = f"spend-over-500-{partner.code}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
             return _download(transparency.spend_csv(rows), "text/csv; charset=utf-8", name)
     return render(request, "web/recharges/spend.html", {"form": form, "rule": transparency.load_rule()})

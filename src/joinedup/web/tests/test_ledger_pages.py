@@ -227,6 +227,24 @@ class TestJournalPages(LedgerPagesTestCase):
         assert "Line 1: Account 4200 Printing, stationery and postage needs a cost centre." in page
         assert self.state() == state
 
+    def test_a_fraction_of_a_penny_is_refused_not_truncated(self) -> None:
+        # £1.005 is a mistake to correct: the line is refused with a message, never posted as £1.00
+        state = self.state()
+        page = (
+            self.signed_in(self.council_finance)
+            .post(
+                "/ledger/journals/new",
+                journal_form(
+                    {"account": "4200", "cost_centre": "HR", "debit": "1.005"},
+                    {"account": "B100", "credit": "1.005"},
+                ),
+            )
+            .content.decode()
+        )
+        assert "There is a problem" in page
+        assert page.count("Ensure that there are no more than 2 decimal places.") == 4  # summary and field
+        assert self.state() == state
+
     def test_a_viewer_sees_no_post_button_and_cannot_post_or_reverse(self) -> None:
         client = self.signed_in(self.council_viewer)
         assert "Post a journal" not in client.get("/ledger/journals").content.decode()

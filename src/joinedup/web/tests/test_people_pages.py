@@ -19,6 +19,7 @@ from django.utils.html import escape
 from joinedup.audit.models import AuditEvent
 from joinedup.core import tabular
 from joinedup.partnership.models import Role
+from joinedup.people import imports as people_imports
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, POST_COLUMNS, import_employments
 from joinedup.people.models import (
     Absence,
@@ -33,7 +34,6 @@ from joinedup.people.models import (
 )
 from joinedup.people.services import employment_change_terms
 from joinedup.testing.people import PeopleTestCase
-from joinedup.web.people import views as people_views
 
 
 def employments(partner: Any) -> list[str]:
@@ -650,7 +650,7 @@ class TestImportPages(PeopleTestCase):
 
     def test_a_file_over_the_size_limit_is_refused_with_a_clear_error(self) -> None:
         before = self.state()
-        with mock.patch.object(people_views, "IMPORT_MAX_BYTES", 1024 * 1024):
+        with mock.patch.object(people_imports, "MAX_BYTES", 1024 * 1024):
             big = SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1), "text/csv")
             response = self.signed_in(self.council_hr).post(
                 "/people/import", {"kind": "employments", "file": big}
@@ -717,3 +717,75 @@ class TestLinksToTheForms(PeopleTestCase):
         admin = self.signed_in(self.ops_admin)
         for url in ("/establishment", "/people"):
             assert 'href="/people/new"' not in admin.get(url).content.decode()
+
+
+class TestPersonHistory(PeopleTestCase):
+    """The History tab is the audit trail of the person's employments: shown only to those who
+    hold audit.view on the employing partner, read in one query for all the employments."""
+
+    def test_an_hr_officer_without_audit_view_sees_no_history(self) -> None:
+        page = self.signed_in(self.council_hr).get(f"/people/{self.council_emp.person_id}").content.decode()
+        assert "Ada Lovelace" in page
+        assert 'href="#history"' not in page
+        assert 'id="history"' not in page
+        assert "employment.started" not in page
+
+    def test_a_service_admin_sees_both_employments_history_read_in_one_query(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        person_id = self.shared_person_council.person_id
+        client = self.signed_in(self.ops_admin)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/people/{person_id}").content.decode()
+        table = AuditEvent._meta.db_table
+        assert sum(f'FROM "{table}"' in q["sql"] for q in queries.captured_queries) == 1
+        history = page.split('id="history"', 1)[1]
+        assert history.count("employment.started") == 2  # one per partner employing Mary Seacole
+
+
+class TestLeaveRequests(PeopleTestCase):
+    """An employee asks for leave from one of their own current employments (people.services.
+    absence_request_own): the one they choose, never another one in its place."""
+
+    def setUp(self) -> None:
+        self.mary = self.make_user(
+            "mary.seacole", [(self.council, Role.EMPLOYEE), (self.police, Role.EMPLOYEE)]
+        )
+        person = self.shared_person_council.person
+        person.user = self.mary
+        person.save(update_fields=["user"])
+        self.leave = {"kind": "annual_leave", "start_date": "2026-11-02", "end_date": "2026-11-03"}
+
+    def requested(self) -> list[tuple[int, str]]:
+        return sorted(
+            Absence.objects.unscoped(reason="test")
+            .filter(employment__person__user=self.mary)
+            .values_list("employment_id", "status")
+        )
+
+    def test_the_employee_requests_leave_from_the_employment_they_choose(self) -> None:
+        police = self.shared_person_police
+        response = self.signed_in(self.mary).post("/me", {**self.leave, "employment": police.pk})
+        assert response.status_code == 302
+        assert self.requested() == [(police.pk, "requested")]
+
+    def test_leave_for_someone_elses_employment_is_refused_and_nothing_is_requested(self) -> None:
+        page = (
+            self.signed_in(self.mary)
+            .post("/me", {**self.leave, "employment": self.council_emp.pk})
+            .content.decode()
+        )
+        assert "Choose one of your current employments for the leave." in page
+        assert self.requested() == []
+        assert not Absence.objects.for_partner(self.council).filter(employment=self.council_emp).exists()
+
+    def test_leave_for_an_employment_id_that_matches_nothing_is_refused(self) -> None:
+        page = self.signed_in(self.mary).post("/me", {**self.leave, "employment": "abc"}).content.decode()
+        assert "Choose one of your current employments for the leave." in page
+        assert self.requested() == []
+
+    def test_with_two_employments_the_employee_must_choose_one(self) -> None:
+        page = self.signed_in(self.mary).post("/me", self.leave).content.decode()
+        assert "Choose which of your employments the leave is from." in page
+        assert self.requested() == []

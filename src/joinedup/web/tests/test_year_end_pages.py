@@ -47,6 +47,23 @@ class TestYearEndPages(YearEndTestCase):
         assert lines[0].startswith("payroll_number,name,ni_number,final_tax_code")
         assert lines[1].startswith("WCC000001,Ada Lovelace,AB123456C,1257L,0.00,0.00,2244.95")
 
+    def test_the_summary_downloads_show_a_formula_like_name_as_text(self) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        person = self.council_emp.person
+        person.given_name = '=HYPERLINK("http://x","y")'
+        person.save()
+        response = self.officer().get("/payroll/year-end?tax_year=2026&format=csv")
+        line = response.content.decode("utf-8-sig").splitlines()[1]
+        assert line.startswith(
+            'WCC000001,"\'=HYPERLINK(""http://x"",""y"") Lovelace",AB123456C,1257L,0.00,0.00,'
+        )
+        response = self.officer().get("/payroll/year-end?tax_year=2026&format=xlsx")
+        name = load_workbook(io.BytesIO(response.content)).worksheets[0]["B2"]
+        assert (name.value, name.data_type) == ('=HYPERLINK("http://x","y") Lovelace', "s")
+
     def issue_url(self, employment_id: int) -> str:
         return f"/payroll/runs/{self.final_run.pk}/p45s/{employment_id}"
 

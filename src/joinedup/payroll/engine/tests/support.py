@@ -6,8 +6,8 @@ import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
+from joinedup.core.money import pounds_to_pence
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod, Payslip, gross_to_net
-from joinedup.payroll.engine.money import pounds_to_pence
 from joinedup.payroll.engine.ruleset import load_rules
 from joinedup.payroll.engine.vector import batch_from_records, calculate
 

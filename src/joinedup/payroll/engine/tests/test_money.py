@@ -8,13 +8,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from joinedup.payroll.engine.money import (
-    ceil_div,
-    floor_div,
-    half_down_div,
-    half_up_div,
+from joinedup.core.money import (
     pence_to_pounds,
-    percent_to_ppm,
     pounds_to_pence,
     round_down_to_penny,
     round_down_to_pound,
@@ -23,6 +18,7 @@ from joinedup.payroll.engine.money import (
     round_nearest_penny_half_up,
     round_up_to_penny,
 )
+from joinedup.payroll.engine.money import ceil_div, floor_div, half_down_div, half_up_div, percent_to_ppm
 
 D = Decimal
 

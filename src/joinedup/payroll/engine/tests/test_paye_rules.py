@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
+from joinedup.core.money import ZERO
 from joinedup.payroll.engine.gross_to_net import EmployeePeriod
-from joinedup.payroll.engine.money import ZERO
 from joinedup.payroll.engine.paye import calculate_paye, period_one_pay_adjustment
 from joinedup.payroll.engine.periods import Basis, Frequency
 from joinedup.payroll.engine.ruleset import load_rules

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from datetime import date
@@ -12,14 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.core import tabular
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
-from joinedup.payroll import year_end
-from joinedup.payroll.documents import fps_for_run
+from joinedup.payroll import run_files, year_end
 from joinedup.payroll.engine.calculator import calculate_csv
-from joinedup.payroll.journal import build_journal, write_journal_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import post_payroll_run
@@ -38,6 +36,7 @@ class Command(BaseCommand):
         "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
         "`payroll approve|close|post-journal --partner WCC --pay-date …`. "
+        "`payroll journal|fps --partner WCC --pay-date … [--as USER]`: the run's files, to those who may. "
         "`payroll p45 --partner WCC --payroll-number X -o p45.pdf`; "
         "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`."
     )
@@ -68,6 +67,7 @@ class Command(BaseCommand):
             "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
         )
         journal.add_argument("-o", "--output", help="CSV file (default: standard output).")
+        journal.add_argument("--as", dest="actor", help="Username acting (default: the system).")
         fps = sub.add_parser("fps", help="Write an approved run's RTI Full Payment Submission XML.")
         fps.add_argument("--partner", required=True)
         fps.add_argument("--pay-date", required=True, type=date.fromisoformat)
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
         )
         fps.add_argument("-o", "--output", required=True, help="XML file to write.")
+        fps.add_argument("--as", dest="actor", help="Username acting (default: the system).")
         p45 = sub.add_parser("p45", help="Issue a leaver's P45 (or write the one issued) as PDF.")
         p45.add_argument("--partner", required=True)
         p45.add_argument("--payroll-number", required=True)
@@ -168,7 +169,7 @@ class Command(BaseCommand):
                 bar.advance(task)
         summary = "p60s-preview.csv" if options["preview"] else "p60s.csv"
         with (folder / summary).open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
+            writer = tabular.csv_writer(out)
             writer.writerow(year_end.P60_CSV_HEADER)
             writer.writerows(year_end.p60_csv_row(p60) for p60 in found)
         console.print(
@@ -211,26 +212,29 @@ class Command(BaseCommand):
             return payrun_calculate(actor=actor, run=run, progress=progress, batch_size=max(batch_size, 1))
 
     def _journal(self, options: dict[str, Any]) -> None:
-        partner = self._partner(options)
-        options = {**options, "actor": None}
-        run = self._find_or_create("journal", None, partner, options)
-        out = io.StringIO()
-        write_journal_csv(build_journal(run), out)
+        _, found = self._run_file(options, run_files.JOURNAL)
         if options["output"]:
-            Path(options["output"]).write_text(out.getvalue(), encoding="utf-8", newline="")
+            Path(options["output"]).write_bytes(found.content)
         else:
-            self.stdout.write(out.getvalue(), ending="")
+            self.stdout.write(found.content.decode("utf-8"), ending="")
 
     def _fps(self, options: dict[str, Any]) -> None:
-        partner = self._partner(options)
-        run = self._find_or_create("fps", None, partner, {**options, "actor": None})
-        try:
-            xml = fps_for_run(run)
-        except (ValidationError, ValueError) as exc:
-            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            raise CommandError(message) from exc
-        Path(options["output"]).write_bytes(xml)
+        run, found = self._run_file(options, run_files.FPS)
+        Path(options["output"]).write_bytes(found.content)
         self.stdout.write(f"Wrote {options['output']} ({run.progress_total} employees).")
+
+    def _run_file(self, options: dict[str, Any], kind: str) -> tuple[PayRun, run_files.RunFile]:
+        """The run's file, fetched as the ``--as`` user (or the operator's system account) may:
+        refused before anything is written."""
+        partner = self._partner(options)
+        actor = self._actor(options)
+        run = self._find_or_create(kind, actor, partner, options)
+        try:
+            return run, run_files.run_file(actor, run=run, kind=kind)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]

@@ -3,12 +3,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, cast
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from joinedup.core import tabular
 from joinedup.partnership.cli import acting_user, partner_by_code
-from joinedup.people.imports import EMPLOYMENT_COLUMNS, POST_COLUMNS, import_employments, import_posts
+from joinedup.people.imports import (
+    EMPLOYMENT_COLUMNS,
+    POST_COLUMNS,
+    check_size,
+    import_employments,
+    import_posts,
+)
 
 KINDS = {"employments": EMPLOYMENT_COLUMNS, "posts": POST_COLUMNS}
 
@@ -41,9 +48,12 @@ class Command(BaseCommand):
         actor = acting_user(options["actor"])
         path = Path(options["file"])
         try:
+            check_size(path.stat().st_size)
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         importer = import_employments if options["kind"] == "employments" else import_posts
         extra = {"progress": console.print} if options["kind"] == "employments" else {}
         with console.status(f"Importing {path.name} for {partner.name}…"):
