@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -50,6 +51,7 @@ CHECKS = [
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
 SCHEMA.app = WSGIHandler()
 SENT: dict[str, int] = {}
+REPORT = Path(__file__).resolve().parents[2] / "build" / "test-results" / "api-fuzz.txt"
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
@@ -86,6 +88,16 @@ def parser_refusals() -> Iterator[list[Any]]:
 
 
 class TestTheApiSurvivesFuzzing(AttackTestCase):
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        if SENT:
+            # The figures for the record: requests sent per operation in this run.
+            REPORT.parent.mkdir(parents=True, exist_ok=True)
+            lines = [f"{count}\t{label}" for label, count in sorted(SENT.items())]
+            total = sum(SENT.values())
+            REPORT.write_text(f"{len(SENT)} operations, {total} requests\n" + "\n".join(lines) + "\n")
+
     def fuzz(self, operation: Any) -> None:
         own = {
             name: PATH_PARAMETERS[name].value(self.council_objects)

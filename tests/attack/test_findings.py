@@ -73,6 +73,17 @@ class TestFuzzingFindings(PeopleTestCase):
         assert response.status_code == 404
         assert response.json() == {"detail": "Not found."}
 
+    def test_a_pay_run_in_a_tax_year_without_rules_is_refused(self) -> None:
+        # 1 January 0001 falls in tax year 0, whose 6 April date() cannot make: a 500.
+        client = self.api(self.make_user("council.payroll", [(self.council, "payroll_officer")]))
+        url = f"/api/v1/partners/{self.council.pk}/pay-runs"
+        for day in ("0001-01-01", "2031-05-28"):
+            response = client.post(url, {"pay_date": day}, content_type="application/json")
+            assert response.status_code == 422, day
+            assert response.json()["errors"] == {
+                "pay_date": [f"There are no payroll rules for the tax year of {day}."]
+            }
+
     def test_every_operation_declares_its_errors_in_the_one_error_shape(self) -> None:
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         error = {"$ref": "#/components/schemas/Error"}

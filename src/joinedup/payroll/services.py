@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.core.calendar import tax_year_label
+from joinedup.core.calendar import tax_year_label, tax_year_of
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.payroll.engine import available_tax_years
 from joinedup.payroll.models import FlagStatus, PayRun, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
@@ -40,6 +41,9 @@ def payrun_create(
         raise ValidationError({"frequency": f"Choose one of: {', '.join(PayFrequency.values)}."})
     if kind not in RunKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(RunKind.values)}."})
+    if tax_year_of(pay_date) not in available_tax_years():
+        # Nothing could calculate the run; and a date in year 1 has no tax year start (year 0).
+        raise ValidationError({"pay_date": f"There are no payroll rules for the tax year of {pay_date}."})
     period = pay_period(frequency, pay_date)
     if kind == RunKind.REGULAR:
         clash = PayRun.objects.for_partner(partner).filter(
