@@ -6,6 +6,7 @@ from joinedup.api.main import api
 from joinedup.ledger.models import Journal
 from joinedup.ledger.tests.base import LedgerTestCase
 from joinedup.people.models import EmploymentTerms
+from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.testing.people import PeopleTestCase
 
 PAST_64_BITS = 2**64
@@ -84,6 +85,20 @@ class TestFuzzingFindings(PeopleTestCase):
                 "pay_date": [f"There are no payroll rules for the tax year of {day}."]
             }
 
+    def test_a_cost_split_naming_a_partner_id_past_64_bits_is_refused(self) -> None:
+        # The ids went to SQLite in pk__in, which raised OverflowError (a 500).
+        response = self.api(self.shared_hr).post(
+            f"/api/v1/employments/{self.council_emp.pk}/cost-splits",
+            {
+                "effective_from": "2026-04-01",
+                "reason": "Shared",
+                "shares": [{"partner_id": PAST_64_BITS, "percent": "100"}],
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert list(response.json()["errors"]) == ["body.shares.0.partner_id"]
+
     def test_every_operation_declares_its_errors_in_the_one_error_shape(self) -> None:
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         error = {"$ref": "#/components/schemas/Error"}
@@ -124,3 +139,14 @@ class TestFuzzingFindingsInTheLedger(LedgerTestCase):
         )
         assert response.status_code == 201
         assert response.json()["reverses_id"] == journal.pk
+
+
+class TestFuzzingFindingsInRecharges(RechargeTestCase):
+    def test_spend_up_to_the_first_day_there_is_answers_an_empty_file(self) -> None:
+        # The default start, 1 April of the financial year before, was year 0: ValueError (a 500).
+        response = self.api(self.council_finance).get(
+            f"/api/v1/partners/{self.council.pk}/transparency.csv", {"to": "0001-01-01"}
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert len(response.content.decode().splitlines()) == 1  # the header row alone

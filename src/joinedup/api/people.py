@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
-from joinedup.api.schemas import DateIn, DecimalIn
+from joinedup.api.schemas import DateIn, DecimalIn, IdIn
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.partnership.selectors import partner_for
@@ -170,7 +170,7 @@ class EndIn(Schema):
 
 
 class ShareIn(Schema):
-    partner_id: int
+    partner_id: IdIn
     percent: DecimalIn
 
 

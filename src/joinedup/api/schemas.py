@@ -28,6 +28,10 @@ DecimalIn = Annotated[
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
 ]
 
+# An id in a request body: a positive 64-bit integer, as the database keys are. A larger one
+# reached SQLite through `pk__in` and raised OverflowError.
+IdIn = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 
 def _iso_date(value: Any) -> Any:
     # pydantic would also take a number of seconds since 1970 ("0.0"), which the schema's
