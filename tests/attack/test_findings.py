@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
 from joinedup.api.main import api
 from joinedup.ledger.models import Journal
 from joinedup.ledger.tests.base import LedgerTestCase
+from joinedup.payroll.services import payrun_create
 from joinedup.people.models import EmploymentTerms
+from joinedup.recharges import transparency
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.testing.people import PeopleTestCase
 
@@ -66,7 +73,8 @@ class TestFuzzingFindings(PeopleTestCase):
         ):
             response = client.get(url, {name: "0.0"})
             assert response.status_code == 422, url
-            assert response.json()["errors"] == {name: ["Value error, Write the date as YYYY-MM-DD."]}
+            message = "Value error, Write the date as YYYY-MM-DD, in the years 1900 to 2999."
+            assert response.json()["errors"] == {name: [message]}
 
     def test_an_employment_id_past_64_bits_is_no_p45(self) -> None:
         # The leaver's branch of p45_for filtered the foreign key's column: OverflowError on SQLite.
@@ -75,15 +83,29 @@ class TestFuzzingFindings(PeopleTestCase):
         assert response.json() == {"detail": "Not found."}
 
     def test_a_pay_run_in_a_tax_year_without_rules_is_refused(self) -> None:
-        # 1 January 0001 falls in tax year 0, whose 6 April date() cannot make: a 500.
+        # 1 January 0001 fell in tax year 0, whose 6 April date() cannot make: a 500. The API now
+        # takes years 1900 to 2999 only; the service refuses any year it has no rules for.
         client = self.api(self.make_user("council.payroll", [(self.council, "payroll_officer")]))
         url = f"/api/v1/partners/{self.council.pk}/pay-runs"
-        for day in ("0001-01-01", "2031-05-28"):
-            response = client.post(url, {"pay_date": day}, content_type="application/json")
+        response = client.post(url, {"pay_date": "2031-05-28"}, content_type="application/json")
+        assert response.status_code == 422
+        assert response.json()["errors"] == {
+            "pay_date": ["There are no payroll rules for the tax year of 2031-05-28."]
+        }
+        with pytest.raises(ValidationError) as refused:
+            payrun_create(actor=None, partner=self.council, frequency="monthly", pay_date=date(1, 1, 1))
+        assert refused.value.message_dict == {
+            "pay_date": ["There are no payroll rules for the tax year of 0001-01-01."]
+        }
+
+    def test_dates_outside_the_years_1900_to_2999_are_refused(self) -> None:
+        # 0001-01-01 sent the leave year (1 April before) to year 0: ValueError (a 500).
+        url = f"/api/v1/employments/{self.council_emp.pk}/leave-balance"
+        for day in ("0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"):
+            response = self.api(self.council_hr).get(url, {"on": day})
             assert response.status_code == 422, day
-            assert response.json()["errors"] == {
-                "pay_date": [f"There are no payroll rules for the tax year of {day}."]
-            }
+        assert self.api(self.council_hr).get(url, {"on": "1900-01-01"}).status_code == 200
+        assert self.api(self.council_hr).get(url, {"on": "2999-12-31"}).status_code == 200
 
     def test_a_cost_split_naming_a_partner_id_past_64_bits_is_refused(self) -> None:
         # The ids went to SQLite in pk__in, which raised OverflowError (a 500).
@@ -142,11 +164,7 @@ class TestFuzzingFindingsInTheLedger(LedgerTestCase):
 
 
 class TestFuzzingFindingsInRecharges(RechargeTestCase):
-    def test_spend_up_to_the_first_day_there_is_answers_an_empty_file(self) -> None:
+    def test_spend_up_to_a_day_in_year_1_starts_at_the_first_date_there_is(self) -> None:
         # The default start, 1 April of the financial year before, was year 0: ValueError (a 500).
-        response = self.api(self.council_finance).get(
-            f"/api/v1/partners/{self.council.pk}/transparency.csv", {"to": "0001-01-01"}
-        )
-        assert response.status_code == 200
-        assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert len(response.content.decode().splitlines()) == 1  # the header row alone
+        assert transparency.year_start(date(1, 1, 1)) == date.min
+        assert transparency.year_start(date(2026, 3, 31)) == date(2025, 4, 1)

@@ -33,18 +33,23 @@ DecimalIn = Annotated[
 IdIn = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
+# A date in a request: YYYY-MM-DD in the years 1900 to 2999. pydantic alone would also take a
+# number of seconds since 1970 ("0.0"), and dates at the ends of the calendar (0001-01-01) sent
+# the rules that step a year back or on (tax, financial and leave years) past what `date` holds.
+DATE_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
 def _iso_date(value: Any) -> Any:
-    # pydantic would also take a number of seconds since 1970 ("0.0"), which the schema's
-    # "format: date" does not allow.
-    if isinstance(value, (int, float)) or (
-        isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-    ):
-        raise ValueError("Write the date as YYYY-MM-DD.")
+    if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
+        raise ValueError("Write the date as YYYY-MM-DD, in the years 1900 to 2999.")
     return value
 
 
-# A date in a request: exactly YYYY-MM-DD, as the schema says.
-DateIn = Annotated[date, BeforeValidator(_iso_date)]
+DateIn = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 
 
 def _object(value: Any) -> Any:
