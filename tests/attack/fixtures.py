@@ -25,6 +25,7 @@ from joinedup.people.services import absence_request, secondment_create, tupe_tr
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
 MONTH = "2026-10"
@@ -108,7 +109,7 @@ class AttackTestCase(RechargeTestCase):
         cls.council_objects = cls.objects_of(cls.council, cls.council_emp, cls.council_post.pk)
         cls.police_objects = cls.objects_of(cls.police, cls.police_emp, cls.police_post.pk)
         cls.role_users = {role: cls.make_user(f"council-{role}", [(cls.council, role)]) for role in ROLES}
-        cls.tokens = {role: api_token_create(actor=None, user=u)[1] for role, u in cls.role_users.items()}
+        cls.tokens = {role: api_token_create(actor=FIXTURES, user=u)[1] for role, u in cls.role_users.items()}
 
     @classmethod
     def objects_of(cls, partner: Partner, employment: Employment, post_id: int) -> PartnerObjects:
@@ -123,11 +124,13 @@ class AttackTestCase(RechargeTestCase):
             employments=[second],
         ).transfer
         run = payrun_calculate(
-            actor=None,
-            run=payrun_create(actor=None, partner=partner, frequency="monthly", pay_date=date(2026, 11, 25)),
+            actor=FIXTURES,
+            run=payrun_create(
+                actor=FIXTURES, partner=partner, frequency="monthly", pay_date=date(2026, 11, 25)
+            ),
         )
         journal = journal_post(
-            actor=None,
+            actor=FIXTURES,
             partner=partner,
             date=date(2026, 5, 15),
             lines=[

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from django.core.exceptions import ValidationError
-
 from joinedup.api.main import api
 from joinedup.ledger.models import Journal
 from joinedup.ledger.tests.base import LedgerTestCase
-from joinedup.payroll.services import payrun_create
 from joinedup.people.models import EmploymentTerms
 from joinedup.recharges import transparency
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -81,22 +77,6 @@ class TestFuzzingFindings(PeopleTestCase):
         response = self.api(self.council_employee).get(f"/api/v1/employments/{PAST_64_BITS}/p45.pdf")
         assert response.status_code == 404
         assert response.json() == {"detail": "Not found."}
-
-    def test_a_pay_run_in_a_tax_year_without_rules_is_refused(self) -> None:
-        # 1 January 0001 fell in tax year 0, whose 6 April date() cannot make: a 500. The API now
-        # takes years 1900 to 2999 only; the service refuses any year it has no rules for.
-        client = self.api(self.make_user("council.payroll", [(self.council, "payroll_officer")]))
-        url = f"/api/v1/partners/{self.council.pk}/pay-runs"
-        response = client.post(url, {"pay_date": "2031-05-28"}, content_type="application/json")
-        assert response.status_code == 422
-        assert response.json()["errors"] == {
-            "pay_date": ["There are no payroll rules for the tax year of 2031-05-28."]
-        }
-        with pytest.raises(ValidationError) as refused:
-            payrun_create(actor=None, partner=self.council, frequency="monthly", pay_date=date(1, 1, 1))
-        assert refused.value.message_dict == {
-            "pay_date": ["There are no payroll rules for the tax year of 0001-01-01."]
-        }
 
     def test_dates_outside_the_years_1900_to_2999_are_refused(self) -> None:
         # 0001-01-01 sent the leave year (1 April before) to year 0: ValueError (a 500).
