@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from joinedup.api.main import api
@@ -17,8 +18,8 @@ from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partn
 from joinedup.payroll.models import P45Issue, PayRun, Payslip, VarianceFlag
 from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import payrun_calculate, payrun_create
-from joinedup.people.models import Absence, Secondment, TupeTransfer
-from joinedup.people.services import absence_request, secondment_create, tupe_transfer
+from joinedup.people.models import Absence, CostSplitShare, Secondment, TupeTransfer
+from joinedup.people.services import absence_request, cost_split_set, secondment_create, tupe_transfer
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -33,6 +34,9 @@ POLICE_SAMPLES: dict[str, Callable[[Any], Any]] = {
     "employment_id": lambda t: t.police_emp.pk,
     "post_id": lambda t: t.police_post.pk,
     "secondment_id": lambda t: t.police_secondment.pk,
+    # The fire service's share of a police employee's cost: the employer's and the charged
+    # partner's business, nobody else's.
+    "share_id": lambda t: CostSplitShare.objects.for_partner(t.police).get(charged_partner=t.fire).pk,
     "transfer_id": lambda t: t.police_transfer.pk,
     "absence_id": lambda t: t.police_absence.pk,
     "run_id": lambda t: t.police_run.pk,
@@ -106,6 +110,8 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
     },
     ("POST", "/api/v1/journals/{journal_id}/reverse"): lambda t: {},
     ("POST", "/api/v1/employments/{employment_id}/p45"): lambda t: {},
+    ("POST", "/api/v1/cost-shares/{share_id}/decision"): lambda t: {"approve": True},
+    ("POST", "/api/v1/secondments/{secondment_id}/decision"): lambda t: {"approve": True},
 }
 
 
@@ -118,6 +124,8 @@ OWNER_REFUSALS: dict[str, int] = {
     # The service admin views pay runs but does not run payroll: payment files are not theirs.
     "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
     "/api/v1/pay-runs/{run_id}/fps.xml": 403,
+    # Agreeing to charges is for the partner's HR and finance officers, not the service admin.
+    "/api/v1/partners/{partner_id}/charge-requests": 403,
 }
 
 
@@ -150,6 +158,14 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             role_title="Analyst",
             start_date=date(2026, 5, 1),
             end_date=date(2026, 6, 30),
+        )
+        cost_split_set(
+            actor=cls.shared_hr,
+            employment=cls.police_emp,
+            effective_from=date(2026, 4, 1),
+            effective_to=None,
+            reason="Shared analyst",
+            shares=[(cls.police, Decimal(50)), (cls.fire, Decimal(50))],
         )
         cls.police_absence = absence_request(
             actor=cls.shared_hr,
