@@ -528,13 +528,17 @@ def charge_requests(request: HttpRequest, partner_id: int, status: str = "pendin
     if status not in {"pending", "approved", "rejected", "all"}:
         raise ValidationError({"status": "Choose pending, approved, rejected or all."})
     partner = _partner(request, partner_id)
-    return selectors.charge_requests_for(request.user, partner=partner, status=None if status == "all" else status)
+    return selectors.charge_requests_for(
+        request.user, partner=partner, status=None if status == "all" else status
+    )
 
 
 @router.post("/cost-shares/{share_id}/decision", response=ChargeDecisionOut)
 def decide_cost_share(request: HttpRequest, share_id: int, body: DecisionIn) -> dict[str, Any]:
     share = selectors.cost_share_for(request.user, share_id=share_id)
-    decided = services.cost_share_decide(actor=request.user, share=share, approve=body.approve, note=body.note)
+    decided = services.cost_share_decide(
+        actor=request.user, share=share, approve=body.approve, note=body.note
+    )
     return {"kind": "cost_split", "id": decided.pk, "status": decided.status}
 
 

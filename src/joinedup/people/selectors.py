@@ -492,7 +492,9 @@ class ChargeRequest:
     status: str
 
 
-def charge_requests_for(user: Any, *, partner: Partner, status: str | None = ChargeStatus.PENDING) -> list[ChargeRequest]:
+def charge_requests_for(
+    user: Any, *, partner: Partner, status: str | None = ChargeStatus.PENDING
+) -> list[ChargeRequest]:
     """Charges to ``partner`` for other partners' employees (pending ones unless ``status``
     says otherwise; None for all), oldest first. For its HR and finance officers."""
     authorise(user, "people.approve_charges", partner)
@@ -547,7 +549,9 @@ def charge_requests_for(user: Any, *, partner: Partner, status: str | None = Cha
 
 def _charge_partners(user: Any) -> list[int]:
     # Either side of a charge: the employer's people officers, the charged partner's deciders.
-    return sorted(set(partner_ids_with(user, "people.view")) | set(partner_ids_with(user, "people.approve_charges")))
+    return sorted(
+        set(partner_ids_with(user, "people.view")) | set(partner_ids_with(user, "people.approve_charges"))
+    )
 
 
 def cost_share_for(user: Any, *, share_id: int) -> CostSplitShare:

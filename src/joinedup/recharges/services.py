@@ -474,7 +474,9 @@ def plan_secondments(month: date) -> list[PlannedLine]:
     secondments = list(
         Secondment.objects.for_partners(everyone)
         # Only a recharge the host has approved; until then the home employer bears the cost.
-        .filter(status=ChargeStatus.APPROVED, start_date__lte=last, end_date__gte=month, recharge_percent__gt=0)
+        .filter(
+            status=ChargeStatus.APPROVED, start_date__lte=last, end_date__gte=month, recharge_percent__gt=0
+        )
         .select_related("partner", "host_partner", "employment")
         .order_by("id")
     )

@@ -98,7 +98,9 @@ def cost_split_set(
         "shares": {p.code: pc for p, pc in shares},
         "status": split.status,
     }
-    record_event(actor=actor, partner=employment.partner_id, action="cost_split.set", target=employment, after=details)
+    record_event(
+        actor=actor, partner=employment.partner_id, action="cost_split.set", target=employment, after=details
+    )
     for partner in others:
         record_event(
             actor=actor, partner=partner, action="cost_split.charge_requested", target=split, after=details
@@ -114,7 +116,9 @@ def cost_share_decide(*, actor: Any, share: CostSplitShare, approve: bool, note:
     share = CostSplitShare.objects.for_partner(share.charged_partner_id).select_for_update().get(pk=share.pk)
     if share.status != ChargeStatus.PENDING:
         raise ValidationError({"status": f"This share was already {share.get_status_display().lower()}."})
-    split = CostSplit.objects.for_partner(share.partner_id).select_related("employment").get(pk=share.split_id)
+    split = (
+        CostSplit.objects.for_partner(share.partner_id).select_related("employment").get(pk=share.split_id)
+    )
     if split.status != ChargeStatus.PENDING:
         raise ValidationError({"status": f"This split was already {split.get_status_display().lower()}."})
     share.status = ChargeStatus.APPROVED if approve else ChargeStatus.REJECTED
@@ -215,7 +219,9 @@ def secondment_decide(*, actor: Any, secondment: Secondment, approve: bool, note
         .get(pk=secondment.pk)
     )
     if secondment.status != ChargeStatus.PENDING:
-        raise ValidationError({"status": f"This secondment was already {secondment.get_status_display().lower()}."})
+        raise ValidationError(
+            {"status": f"This secondment was already {secondment.get_status_display().lower()}."}
+        )
     secondment.status = ChargeStatus.APPROVED if approve else ChargeStatus.REJECTED
     secondment.decided_by = actor
     secondment.decided_at = timezone.now()

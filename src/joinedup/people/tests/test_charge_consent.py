@@ -61,10 +61,16 @@ class TestChargeConsent(PayrollTestCase):
     def test_after_the_police_approve_the_journal_charges_the_police(self) -> None:
         split = self.split_to_police()
         response = self.post_json(
-            self.police_finance, f"/api/v1/cost-shares/{self.police_share(split).pk}/decision", {"approve": True}
+            self.police_finance,
+            f"/api/v1/cost-shares/{self.police_share(split).pk}/decision",
+            {"approve": True},
         )
         assert response.status_code == 200, response.content
-        assert response.json() == {"kind": "cost_split", "id": self.police_share(split).pk, "status": "approved"}
+        assert response.json() == {
+            "kind": "cost_split",
+            "id": self.police_share(split).pk,
+            "status": "approved",
+        }
         split.refresh_from_db()
         assert split.status == ChargeStatus.APPROVED
         run = self.calculated()
@@ -95,24 +101,33 @@ class TestChargeConsent(PayrollTestCase):
     def test_the_council_cannot_approve_on_the_polices_behalf(self) -> None:
         split = self.split_to_police()
         share = self.police_share(split)
-        response = self.post_json(self.council_hr, f"/api/v1/cost-shares/{share.pk}/decision", {"approve": True})
+        response = self.post_json(
+            self.council_hr, f"/api/v1/cost-shares/{share.pk}/decision", {"approve": True}
+        )
         assert response.status_code == 403
         share.refresh_from_db()
         split.refresh_from_db()
         assert (share.status, split.status, share.decided_by_id) == ("pending", "pending", None)
-        assert not AuditEvent.objects.for_partner(self.police).filter(action="cost_split.charge_approved").exists()
+        assert (
+            not AuditEvent.objects.for_partner(self.police)
+            .filter(action="cost_split.charge_approved")
+            .exists()
+        )
 
     def test_another_partners_request_answers_404(self) -> None:
         split = self.split_to_police()
         share = self.police_share(split)
         response = self.post_json(self.fire_hr, f"/api/v1/cost-shares/{share.pk}/decision", {"approve": True})
         assert response.status_code == 404
-        assert self.api(self.fire_hr).get(f"/api/v1/partners/{self.police.pk}/charge-requests").status_code == 404
+        assert (
+            self.api(self.fire_hr).get(f"/api/v1/partners/{self.police.pk}/charge-requests").status_code
+            == 404
+        )
         share.refresh_from_db()
         assert share.status == ChargeStatus.PENDING
 
     def test_the_police_see_pending_requests_and_the_council_sees_the_status(self) -> None:
-        split = self.split_to_police()
+        self.split_to_police()
         response = self.api(self.police_finance).get(f"/api/v1/partners/{self.police.pk}/charge-requests")
         assert response.status_code == 200
         [request] = response.json()
@@ -122,10 +137,17 @@ class TestChargeConsent(PayrollTestCase):
             "100.000",
             "pending",
         )
-        splits = self.api(self.council_hr).get(f"/api/v1/employments/{self.council_emp.pk}/cost-splits").json()
-        assert [(s["status"], [sh["status"] for sh in s["shares"]]) for s in splits] == [("pending", ["pending"])]
+        splits = (
+            self.api(self.council_hr).get(f"/api/v1/employments/{self.council_emp.pk}/cost-splits").json()
+        )
+        assert [(s["status"], [sh["status"] for sh in s["shares"]]) for s in splits] == [
+            ("pending", ["pending"])
+        ]
         # The council's HR may not list the constabulary's requests.
-        assert self.api(self.council_hr).get(f"/api/v1/partners/{self.police.pk}/charge-requests").status_code == 404
+        assert (
+            self.api(self.council_hr).get(f"/api/v1/partners/{self.police.pk}/charge-requests").status_code
+            == 404
+        )
 
     def test_the_employers_own_share_needs_no_consent(self) -> None:
         split = cost_split_set(
@@ -140,7 +162,9 @@ class TestChargeConsent(PayrollTestCase):
 
     def test_a_rejected_split_does_not_block_a_new_request_from_the_same_date(self) -> None:
         split = self.split_to_police()
-        self.post_json(self.police_hr, f"/api/v1/cost-shares/{self.police_share(split).pk}/decision", {"approve": False})
+        self.post_json(
+            self.police_hr, f"/api/v1/cost-shares/{self.police_share(split).pk}/decision", {"approve": False}
+        )
         again = self.split_to_police()
         assert again.status == ChargeStatus.PENDING
         assert CostSplit.objects.for_partner(self.council).count() == 2
@@ -155,13 +179,19 @@ class TestChargeConsent(PayrollTestCase):
             end_date=date(2026, 10, 31),
         )
         assert secondment.status == ChargeStatus.PENDING
-        denied = self.post_json(self.council_hr, f"/api/v1/secondments/{secondment.pk}/decision", {"approve": True})
+        denied = self.post_json(
+            self.council_hr, f"/api/v1/secondments/{secondment.pk}/decision", {"approve": True}
+        )
         assert denied.status_code == 403
-        hidden = self.post_json(self.fire_hr, f"/api/v1/secondments/{secondment.pk}/decision", {"approve": True})
+        hidden = self.post_json(
+            self.fire_hr, f"/api/v1/secondments/{secondment.pk}/decision", {"approve": True}
+        )
         assert hidden.status_code == 404
         secondment.refresh_from_db()
         assert secondment.status == ChargeStatus.PENDING
-        ok = self.post_json(self.police_finance, f"/api/v1/secondments/{secondment.pk}/decision", {"approve": True})
+        ok = self.post_json(
+            self.police_finance, f"/api/v1/secondments/{secondment.pk}/decision", {"approve": True}
+        )
         assert ok.json() == {"kind": "secondment", "id": secondment.pk, "status": "approved"}
         police = list(
             AuditEvent.objects.for_partner(self.police)
