@@ -201,3 +201,43 @@ class TestChargeConsent(PayrollTestCase):
         )
         assert police == ["secondment.hosted", "secondment.recharge_approved"]
         assert Secondment.objects.for_partner(self.council).get().decided_by == self.police_finance
+
+
+class TestChargeRequestsPage(PayrollTestCase):
+    """The web form records the request; the charged partner's officers decide on its page."""
+
+    FORM = {
+        "effective_from": "2026-04-01",
+        "reason": "Seconded in all but name",
+        "partner_1": "",
+        "percent_1": "100",
+    }
+
+    def request_split(self) -> CostSplitShare:
+        form = {**self.FORM, "partner_1": self.police.pk}
+        response = self.signed_in(self.council_hr).post(f"/employments/{self.council_emp.pk}/cost-split", form)
+        assert response.status_code == 302
+        return CostSplitShare.objects.for_partner(self.police).get(charged_partner=self.police)
+
+    def test_the_police_hr_approves_a_split_from_its_charges_page(self) -> None:
+        share = self.request_split()
+        client = self.signed_in(self.police_hr)
+        page = client.get("/charges").content.decode()
+        assert "Wessex County Council: Ada Lovelace" in page
+        assert f'action="/charges/cost_split/{share.pk}/decision"' in page
+        response = client.post(f"/charges/cost_split/{share.pk}/decision", {"decision": "approve"})
+        assert response.status_code == 302
+        share.refresh_from_db()
+        assert (share.status, share.decided_by) == (ChargeStatus.APPROVED, self.police_hr)
+        assert "Nothing waiting." in client.get("/charges").content.decode()
+
+    def test_the_council_cannot_decide_from_the_web_either(self) -> None:
+        share = self.request_split()
+        client = self.signed_in(self.council_hr)
+        response = client.post(f"/charges/cost_split/{share.pk}/decision", {"decision": "approve"})
+        assert response.status_code == 403
+        share.refresh_from_db()
+        assert share.status == ChargeStatus.PENDING
+        # The council sees the status on its own cost split page.
+        page = client.get(f"/employments/{self.council_emp.pk}/cost-split").content.decode()
+        assert "Waiting for the charged partner" in page
