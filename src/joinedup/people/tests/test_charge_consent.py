@@ -215,7 +215,8 @@ class TestChargeRequestsPage(PayrollTestCase):
 
     def request_split(self) -> CostSplitShare:
         form = {**self.FORM, "partner_1": self.police.pk}
-        response = self.signed_in(self.council_hr).post(f"/employments/{self.council_emp.pk}/cost-split", form)
+        url = f"/employments/{self.council_emp.pk}/cost-split"
+        response = self.signed_in(self.council_hr).post(url, form)
         assert response.status_code == 302
         return CostSplitShare.objects.for_partner(self.police).get(charged_partner=self.police)
 
