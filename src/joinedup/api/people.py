@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.partnership.selectors import partner_for
+from joinedup.payroll.selectors import approved_pay_end
 from joinedup.people import selectors, services
 from joinedup.people.models import Absence, Employment, PayPoint, Post, TermsScheme
 
@@ -493,7 +494,11 @@ def change_terms(request: HttpRequest, employment_id: int, body: TermsChangeIn) 
 def end_employment(request: HttpRequest, employment_id: int, body: EndIn) -> Employment:
     employment = selectors.employment_for(request.user, employment_id=employment_id)
     return services.employment_end(
-        actor=request.user, employment=employment, end_date=body.end_date, reason=body.reason
+        actor=request.user,
+        employment=employment,
+        end_date=body.end_date,
+        reason=body.reason,
+        paid_to=approved_pay_end(employment),
     )
 
 

@@ -116,3 +116,16 @@ def my_payslips(user: Any) -> QuerySet[Payslip]:
         .select_related("run", "employment__partner")
         .order_by("-run__pay_date")
     )
+
+
+def approved_pay_end(employment: Any) -> Any:
+    """The last day of pay already approved (or paid) for ``employment``: the latest period end
+    of its payslips in approved or paid runs, or None. An employment cannot end before it."""
+    found = (
+        Payslip.objects.for_partner(employment.partner_id)
+        .filter(employment=employment, run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .order_by("-run__period_end")
+        .values_list("run__period_end", flat=True)
+        .first()
+    )
+    return found

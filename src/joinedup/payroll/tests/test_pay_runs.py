@@ -134,7 +134,11 @@ class TestBasicPay(PayrollTestCase):
         from joinedup.people.services import employment_end
 
         employment_end(
-            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 11, 6), reason="Left"
+            paid_to=None,  # nothing paid yet
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 11, 6),
+            reason="Left",
         )
         run = self.calculated()
         # 1-6 November: 28,598 / 12 x 6 / 30 = 476.6333… → £476.63.
