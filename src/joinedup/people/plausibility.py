@@ -64,8 +64,9 @@ def start_problem(born: date, start: date) -> str | None:
     if start <= born:
         return "The employment cannot start before the person was born."
     minimum = rule("minimum_age_at_start", start).years
-    if age_on(born, start) < minimum:
-        return f"The person would be {age_on(born, start)} on the start date; the minimum age to employ is {minimum}."
+    age = age_on(born, start)
+    if age < minimum:
+        return f"The person would be {age} on the start date; the minimum age to employ is {minimum}."
     return None
 
 

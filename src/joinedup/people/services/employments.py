@@ -16,6 +16,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import validators
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
+from joinedup.people import plausibility
 from joinedup.people.models import (
     ContractType,
     Employment,
@@ -29,7 +30,6 @@ from joinedup.people.models import (
     TaxBasis,
     TermsScheme,
 )
-from joinedup.people import plausibility
 from joinedup.people.rules import pay_rate_on
 from joinedup.people.services.errors import Errors
 from joinedup.people.services.persons import PersonDetails, clean_person

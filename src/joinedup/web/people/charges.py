@@ -33,6 +33,7 @@ def charge_requests(request: HttpRequest) -> HttpResponse:
 def decide_charge(request: HttpRequest, kind: str, request_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     note = request.POST.get("note", "")
+    done: object | None
     if kind == "cost_split":
         share = selectors.cost_share_for(request.user, share_id=request_id)
         done = attempt(
