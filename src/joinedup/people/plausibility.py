@@ -34,11 +34,10 @@ def _rules() -> dict[str, list[AgeRule]]:
 
 
 def rule(name: str, on: date) -> AgeRule:
-    """The entry of ``name`` in force on ``on``."""
-    found = [r for r in _rules()[name] if r.effective_from <= on]
-    if not found:
-        raise LookupError(f"No {name} rule in force on {on:%d %B %Y}.")
-    return found[-1]
+    """The entry of ``name`` in force on ``on``; the earliest entry for a date before it."""
+    entries = _rules()[name]
+    found = [r for r in entries if r.effective_from <= on]
+    return found[-1] if found else entries[0]
 
 
 def age_on(born: date, on: date) -> int:

@@ -147,3 +147,10 @@ class TestLeavingBeforeApprovedPay(PayrollTestCase):
             paid_to=approved_pay_end(self.council_emp),
         )
         assert ended.end_date == date(2026, 11, 30)
+
+
+def test_the_minimum_age_follows_the_school_leaving_age_of_the_start_date() -> None:
+    # 15 from 1 April 1947 (School Leaving Age Order 1947); 16 from 1 September 1972 (SI 1972/444).
+    assert plausibility.rule("minimum_age_at_start", date(1972, 8, 31)).years == 15
+    assert plausibility.rule("minimum_age_at_start", date(1972, 9, 1)).years == 16
+    assert plausibility.rule("minimum_age_at_start", date(1940, 1, 1)).years == 15
