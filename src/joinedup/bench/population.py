@@ -22,11 +22,13 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup.bench import BENCH
 from joinedup.core import tabular
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, ImportReport, import_employments, import_posts
 from joinedup.people.models import PayPoint, Person, TermsScheme
+from joinedup.people.ni_categories import age_problem
 
 SEED = 20260401
 # The day the generated data is "as at": start dates fall before it.
@@ -316,7 +318,7 @@ class PeopleFactory:
             rng.choice(posts) if posts and rng.random() < 0.9 else "",
             _TAX_CODES.draw(rng),
             "cumulative",
-            _NI_CATEGORIES.draw(rng),
+            _fitting_category(_NI_CATEGORIES.draw(rng), human.born, self.as_at),
             plan,
             force.pension if rng.random() < 0.9 else "none",
             rng.choice(["", "", "", "A", "B", "C"]),
@@ -361,7 +363,7 @@ def bench_stamp() -> str:
 def bench_partner(stamp: str, force: Workforce, letter: str = "") -> Partner:
     code = f"BENCH{stamp}{letter}"
     return partner_create(
-        actor=None,
+        actor=BENCH,
         name=f"Benchmark {force.label} {letter or 'A'} {stamp}",
         code=code,
         kind=force.kind,
@@ -376,8 +378,10 @@ def payable_points(scheme: str) -> list[str]:
     return list(points.order_by("sort").values_list("code", flat=True))
 
 
-def make_posts(partner: Partner, force: Workforce, count: int, rng: random.Random) -> list[str]:
-    """``count`` posts for the partner through the posts import; their codes."""
+def make_posts(
+    partner: Partner, force: Workforce, count: int, rng: random.Random, *, actor: Any
+) -> list[str]:
+    """``count`` posts for the partner through the posts import (by ``actor``); their codes."""
     points = payable_points(force.scheme)
     rows = []
     for n in range(1, count + 1):
@@ -413,7 +417,7 @@ def make_posts(partner: Partner, force: Workforce, count: int, rng: random.Rando
     ]
     text = io.StringIO()
     tabular.write_csv(rows, header, text)
-    report = import_posts(actor=None, partner=partner, source=text.getvalue().encode(), filename="posts.csv")
+    report = import_posts(actor=actor, partner=partner, source=text.getvalue().encode(), filename="posts.csv")
     check_import(report)
     return [str(row[0]) for row in rows]
 
@@ -453,7 +457,7 @@ def import_staff(
     payroll_number: Callable[[int], str] = "E{:07d}".format,
     frequency: str = "monthly",
     chunk: int = 20_000,
-    actor: Any = None,
+    actor: Any,
     progress: Progress = quiet,
 ) -> int:
     """Employ ``count`` of the factory's people at ``partner`` on ``force``'s terms, paid
@@ -482,3 +486,11 @@ def import_staff(
         done += len(rows)
         progress("Importing employments", done, count)
     return done
+
+
+def _fitting_category(drawn: str, born: date, on: date) -> str:
+    """The drawn letter when the person's age on ``on`` (the population's date, after every start)
+    allows it, else A: HR refuses M and Z from 21 and H from 25
+    (people/ni_categories/rules/ni_category_ages.toml). The draw is kept, so the rest of a
+    generated population does not change."""
+    return drawn if age_problem(drawn, born, on) is None else "A"

@@ -15,11 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import is_system, user_of
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.payroll.engine.ruleset import available_tax_years
 from joinedup.payroll.models import FlagStatus, PayRun, RunKind, RunStatus, VarianceFlag
+from joinedup.payroll.payments import payment_blockers, payment_journal, post_payment
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
 from joinedup.payroll.run_calculation import BATCH_SIZE as BATCH_SIZE
@@ -29,6 +32,38 @@ from joinedup.payroll.run_calculation import run_summary
 from joinedup.payroll.run_calculation import run_totals as run_totals
 from joinedup.payroll.tasks import calculate_pay_run
 from joinedup.people.models import PayFrequency
+
+
+def _check_pay_date(partner: Partner, frequency: str, pay_date: date, tax_year: int) -> None:
+    """A run is calculated with its tax year's rule file, and pay to date is the sum of the runs
+    approved before it: a year without rules cannot be calculated, and a run dated before one
+    already approved would change the figures that run reported to HMRC."""
+    years = available_tax_years()
+    if tax_year not in years:
+        known = ", ".join(tax_year_label(y) for y in years)
+        label = tax_year_label(tax_year)
+        raise ValidationError(
+            {
+                "pay_date": f"{pay_date.day} {pay_date:%B %Y} is in tax year {label}, "
+                f"which has no payroll rules yet (rules are held for {known})."
+            }
+        )
+    last = (
+        PayRun.objects.for_partner(partner)
+        # Per frequency: weekly and monthly payrolls pay different people on their own
+        # calendars, so a late weekly run may fall before an approved monthly one.
+        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID], frequency=frequency)
+        .order_by("-pay_date")
+        .values_list("pay_date", flat=True)
+        .first()
+    )
+    if last is not None and pay_date < last:
+        raise ValidationError(
+            {
+                "pay_date": f"{partner.name} has already approved a {frequency} run paid on "
+                f"{last.day} {last:%B %Y}: a new {frequency} run cannot be dated before it."
+            }
+        )
 
 
 @transaction.atomic
@@ -41,6 +76,7 @@ def payrun_create(
     if kind not in RunKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(RunKind.values)}."})
     period = pay_period(frequency, pay_date)
+    _check_pay_date(partner, frequency, pay_date, period.tax_year)
     if kind == RunKind.REGULAR:
         clash = PayRun.objects.for_partner(partner).filter(
             frequency=frequency, tax_year=period.tax_year, period=period.period, kind=RunKind.REGULAR
@@ -63,7 +99,7 @@ def payrun_create(
                 period_start=period.start,
                 period_end=period.end,
                 kind=kind,
-                created_by=actor,
+                created_by=user_of(actor),
             )
     except IntegrityError as exc:  # a concurrent request created the same run first
         raise ValidationError({"pay_date": "A run for this period was created just now."}) from exc
@@ -71,12 +107,25 @@ def payrun_create(
     return run
 
 
+@transaction.atomic
 def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
-    """Queue the calculation for a worker; the run's page shows its progress."""
+    """Queue the calculation for a worker. The run is 'calculating' from this moment, with no
+    payslips counted yet (queued, until the worker counts them), so that nobody approves or
+    re-requests it while it waits; the run's page shows its progress."""
     authorise(actor, "payroll.calculate", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
     if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
         raise ValidationError({"status": f"A run that is {run.get_status_display().lower()} cannot change."})
-    actor_id = getattr(actor, "pk", None)
+    run.status = RunStatus.CALCULATING
+    run.progress_done = 0
+    run.progress_total = 0
+    run.save(update_fields=["status", "progress_done", "progress_total"])
+    # The worker acts as whoever asked: the user, or the same system reason and operator.
+    requester = (
+        {"actor_id": None, "system_reason": actor.reason, "operator": actor.operator}
+        if is_system(actor)
+        else {"actor_id": actor.pk}
+    )
     record_event(
         actor=actor,
         partner=run.partner_id,
@@ -84,7 +133,7 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
         target=run,
         after=run_summary(run),
     )
-    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, actor_id))
+    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, **requester))
     return run
 
 
@@ -104,7 +153,7 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     if open_flags:
         raise ValidationError({"flags": f"{open_flags} flagged item(s) must be accepted or fixed first."})
     run.status = RunStatus.APPROVED
-    run.approved_by = actor
+    run.approved_by = user_of(actor)
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     # Approval posts the payroll journal to each charged partner's ledger in the same
@@ -140,10 +189,32 @@ def payrun_mark_paid(*, actor: Any, run: PayRun) -> PayRun:
     run.status = RunStatus.PAID
     run.paid_at = timezone.now()
     run.save(update_fields=["status", "paid_at"])
+    # The payment clears the net-pay creditor the approval's journal raised. Like that journal, it
+    # waits (the run is still paid) when the employer's ledger has no open period on the pay date;
+    # `joinedup payroll post-payment` posts it later, and its key stops a second posting.
+    blockers = payment_blockers(run)
+    journal = None if blockers else post_payment(actor=actor, run=run)
     record_event(
-        actor=actor, partner=run.partner_id, action="payrun.paid", target=run, after=run_summary(run)
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.paid",
+        target=run,
+        after={
+            **run_summary(run),
+            "net_pay": run_totals(run)["net_pay"],
+            "payment_journal": journal.pk if journal else None,
+            "payment_waits_for": blockers,
+        },
     )
     return run
+
+
+def payment_waits_for(run: PayRun) -> list[str]:
+    """For the run's page: why a paid run's payment is not in the employer's ledger yet (empty
+    once it is posted, or while the run is not paid)."""
+    if run.status != RunStatus.PAID or payment_journal(run) is not None or run_totals(run)["net_pay"] <= 0:
+        return []
+    return payment_blockers(run) or ["the payment has not been posted: run `joinedup payroll post-payment`"]
 
 
 @transaction.atomic
@@ -162,7 +233,7 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
         raise ValidationError({"status": "This flag is already decided."})
     flag.status = FlagStatus.ACCEPTED
     flag.note = note.strip()
-    flag.decided_by = actor
+    flag.decided_by = user_of(actor)
     flag.decided_at = timezone.now()
     flag.save(update_fields=["status", "note", "decided_by", "decided_at"])
     record_event(
@@ -175,8 +246,52 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
     return flag
 
 
+@transaction.atomic
+def flags_accept(*, actor: Any, run: PayRun, flag_ids: list[int], note: str) -> list[VarianceFlag]:
+    """Accept several open flags of a run for one reason: each is decided (and audited) as if
+    accepted alone, and either all are accepted or none."""
+    if not flag_ids:
+        authorise(actor, "payroll.view", run.partner_id)
+        raise ValidationError({"flags": "Choose at least one flag to accept."})
+    flags = list(
+        VarianceFlag.objects.for_partner(run.partner_id)
+        .filter(run=run, pk__in=flag_ids)
+        .select_related("run")
+        .order_by("pk")
+    )
+    if len(flags) != len(set(flag_ids)):
+        raise ValidationError({"flags": "Choose flags of this run only."})
+    return [flag_accept(actor=actor, flag=flag, note=note) for flag in flags]
+
+
+@transaction.atomic
+def payrun_send_back(*, actor: Any, run: PayRun, note: str) -> PayRun:
+    """An approver returns a calculated run to its payroll officer as a draft, saying what needs
+    changing; the officer puts it right and calculates again before anyone approves it."""
+    authorise(actor, "payroll.approve", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.CALCULATED:
+        raise ValidationError(
+            {"status": f"Only a calculated run can be sent back; this one is {run.status}."}
+        )
+    note = " ".join(note.split())
+    if not note:
+        raise ValidationError({"note": "Say what the payroll officer needs to change."})
+    run.status = RunStatus.DRAFT
+    run.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.sent_back",
+        target=run,
+        before={"status": RunStatus.CALCULATED},
+        after={**run_summary(run), "note": note},
+    )
+    return run
+
+
 def _holds(actor: Any, permission: str, partner_id: int) -> bool:
-    return actor is None or has_permission(actor, permission, partner_id)
+    return has_permission(actor, permission, partner_id)
 
 
 def as_pounds(pence: int) -> Decimal:

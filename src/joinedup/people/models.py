@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -108,6 +108,10 @@ class PersonQuerySet(PartnerScopedQuerySet["Person"]):
         )
         return Q(Exists(employed)) | Q(Exists(hosted))
 
+    def rls_condition(self, partners: str) -> str:
+        # The same rule for row-level security (core/rls.py).
+        return f"joinedup_person_visible(id, {partners})"
+
 
 class Person(models.Model):
     given_name = models.CharField(max_length=100)
@@ -174,6 +178,7 @@ class OrgUnit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("parent",)
     objects = PartnerScopedManager["OrgUnit"]()
 
     class Meta:
@@ -198,6 +203,7 @@ class Post(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("org_unit",)
     objects = PartnerScopedManager["Post"]()
 
     class Meta:
@@ -317,6 +323,7 @@ class EmploymentTerms(models.Model):
     reason = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["EmploymentTerms"]()
 
     class Meta:
@@ -343,6 +350,7 @@ class PostHolding(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("post", "employment")
     objects = PartnerScopedManager["PostHolding"]()
 
     class Meta:
@@ -382,6 +390,7 @@ class CostSplit(models.Model):
     reason = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.PENDING)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["CostSplit"]()
 
     class Meta:
@@ -424,6 +433,7 @@ class CostSplitShare(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("split",)
     objects = PartnerScopedManager["CostSplitShare"](CostSplitShareQuerySet)
 
     class Meta:
@@ -465,6 +475,7 @@ class Secondment(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["Secondment"](SecondmentQuerySet)
 
     class Meta:
@@ -522,6 +533,7 @@ class TupeTransferItem(models.Model):
     old_employment = models.OneToOneField(Employment, on_delete=models.PROTECT, related_name="+")
     new_employment = models.OneToOneField(Employment, on_delete=models.PROTECT, related_name="+")
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("transfer",)
     objects = PartnerScopedManager["TupeTransferItem"]()
 
     def __str__(self) -> str:
@@ -568,6 +580,7 @@ class Absence(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["Absence"]()
 
     class Meta:

@@ -21,6 +21,7 @@ from joinedup.payroll.models import (
     PayRun,
     Payslip,
     RunStatus,
+    TakeOnBalance,
     VarianceFlag,
 )
 from joinedup.payroll.periods import pay_period
@@ -57,6 +58,24 @@ class PayrollTestCase(PeopleTestCase):
         both = [cls.council, cls.police]
         cls.payroll_officer = cls.make_user("payroll.officer", [(p, Role.PAYROLL_OFFICER) for p in both])
         cls.payroll_approver = cls.make_user("payroll.approver", [(p, Role.PAYROLL_APPROVER) for p in both])
+        # The fixture employers went live on joinedup with take-on figures of nothing: their staff,
+        # employed since 2022, are calculated as if nothing was paid earlier in the tax year (the
+        # figures these tests assert). Without take-on rows, each first run after April is flagged.
+        for employment in (
+            cls.council_emp,
+            cls.police_emp,
+            cls.shared_person_council,
+            cls.shared_person_police,
+        ):
+            for tax_year in (2025, 2026):
+                TakeOnBalance.objects.create(
+                    partner_id=employment.partner_id,
+                    employment=employment,
+                    tax_year=tax_year,
+                    taxable_pay=0,
+                    tax=0,
+                    source_file="test fixture: nothing to take on",
+                )
         for partner in both:
             EmployerPensionRate.objects.create(
                 partner=partner,

@@ -63,7 +63,8 @@ class LedgerPayrollTestCase(PayrollTestCase):
 class TestPayrollChartMapping:
     def test_the_template_maps_every_payroll_account_key(self) -> None:
         mapping = load_chart().payroll
-        assert set(mapping) == set(ACCOUNTS)
+        # Every journal key, and the bank account a paid run's payment leaves (payroll.payments).
+        assert set(mapping) == set(ACCOUNTS) | {"bank"}
         chart = load_chart()
         assert {k: chart.account(code).type for k, code in mapping.items()} == {
             "salaries": "expense",
@@ -75,6 +76,7 @@ class TestPayrollChartMapping:
             "deductions": "liability",
             "inter_partner_debtor": "asset",
             "inter_partner_creditor": "liability",
+            "bank": "asset",
         }
 
 

@@ -10,36 +10,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import Http404
 
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
-from joinedup.payroll.documents import employer_record, ni_bands
-from joinedup.payroll.models import P45Issue, PayRun, Payslip, PayslipLine, RunStatus, StarterYtd
+from joinedup.payroll.documents import employer_record
+from joinedup.payroll.models import P45Issue, PayRun, Payslip, RunStatus, StarterYtd
 from joinedup.payroll.outputs.records import Employer
 from joinedup.payroll.year_end.figures import (
-    SlipRow,
+    NiLetterTotals,
     YearFigures,
     employed_at_year_end,
     is_final_period,
     tax_year_label,
-    year_figures,
 )
+from joinedup.payroll.year_to_date import figures_of_payslips
 from joinedup.people.models import Employment
 
 _PAID = (RunStatus.APPROVED, RunStatus.PAID)
-
-
-def _smp_by_payslip(partner_id: int, payslip_ids: Iterable[int]) -> dict[int, int]:
-    return {
-        payslip_id: int(total or 0)
-        for payslip_id, total in PayslipLine.objects.for_partner(partner_id)
-        .filter(payslip_id__in=list(payslip_ids), code="SMP")
-        .values("payslip_id")
-        .annotate(total=Sum("amount"))
-        .values_list("payslip_id", "total")
-    }
 
 
 def _year_payslips(partner_id: int, tax_year: int, employment_ids: Iterable[int] | None) -> list[Payslip]:
@@ -50,26 +38,6 @@ def _year_payslips(partner_id: int, tax_year: int, employment_ids: Iterable[int]
     return list(
         slips.select_related("run", "employment__person").order_by("employment_id", "run__pay_date", "run_id")
     )
-
-
-def _rows(slips: Sequence[Payslip], smp: dict[int, int]) -> list[SlipRow]:
-    return [
-        SlipRow(
-            pay_date=s.run.pay_date,
-            tax_code=s.tax_code,
-            week1_month1=s.week1_month1,
-            ni_category=s.ni_category,
-            taxable_pay_to_date=s.taxable_pay_to_date,
-            tax_paid_to_date=s.tax_paid_to_date,
-            ni_bands=ni_bands(s.ni_pay, s.run),
-            ni_employee=s.ni_employee,
-            ni_employer=s.ni_employer,
-            student_loan=s.student_loan,
-            postgraduate_loan=s.postgraduate_loan,
-            smp=smp.get(s.pk, 0),
-        )
-        for s in slips
-    ]
 
 
 def _previous(partner_id: int, tax_year: int, employment_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
@@ -88,12 +56,39 @@ def _figures_by_employment(
     by_employment: dict[int, list[Payslip]] = defaultdict(list)
     for slip in slips:
         by_employment[slip.employment_id].append(slip)
-    smp = _smp_by_payslip(partner_id, (s.pk for s in slips))
+    # The year's sums come from the one year-to-date selector (payslips plus take-on figures), so
+    # P45s and P60s agree with the payslips and the FPS.
+    sums = figures_of_payslips(partner_id, tax_year, (s.pk for s in slips), by_employment)
     previous = _previous(partner_id, tax_year, by_employment)
     out = {}
     for employment_id, own in by_employment.items():
         pay, tax = previous.get(employment_id, (0, 0))
-        out[employment_id] = (own[-1], year_figures(_rows(own, smp), previous_pay=pay, previous_tax=tax))
+        last, ytd = own[-1], sums[employment_id]
+        out[employment_id] = (
+            last,
+            YearFigures(
+                tax_code=last.tax_code,
+                week1_month1=last.week1_month1,
+                pay=ytd.taxable_pay,
+                tax=ytd.tax,
+                previous_pay=pay,
+                previous_tax=tax,
+                ni=tuple(
+                    NiLetterTotals(
+                        n.letter,
+                        n.earnings_at_lel,
+                        n.earnings_lel_to_pt,
+                        n.earnings_pt_to_uel,
+                        n.ni_employee,
+                        n.ni_employer,
+                    )
+                    for n in ytd.ni.values()
+                ),
+                student_loan=ytd.student_loan,
+                postgraduate_loan=ytd.postgraduate_loan,
+                smp=ytd.smp,
+            ),
+        )
     return out
 
 

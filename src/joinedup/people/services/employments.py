@@ -30,6 +30,7 @@ from joinedup.people.models import (
     TaxBasis,
     TermsScheme,
 )
+from joinedup.people.ni_categories import age_problem
 from joinedup.people.rules import pay_rate_on
 from joinedup.people.services.errors import Errors
 from joinedup.people.services.persons import PersonDetails, clean_person
@@ -81,6 +82,16 @@ def _terms_summary(terms: Terms | EmploymentTerms) -> dict[str, Any]:
     out["scheme"] = terms.scheme.code
     out["pay_point"] = terms.pay_point.code
     return out
+
+
+def _check_ni_category_age(terms: Terms, born: date | None, on: date, errors: Errors) -> None:
+    """M and Z are for under-21s, H for apprentices under 25 (people/ni_categories/rules/): a
+    letter the person's age rules out on the date the terms take effect is refused."""
+    if "ni_category" in errors.fields:
+        return
+    problem = age_problem(terms.ni_category, born, on)
+    if problem is not None:
+        errors.add("ni_category", problem)
 
 
 def clean_terms(terms: Terms, partner: Partner, errors: Errors) -> Terms:
@@ -159,6 +170,7 @@ def employment_start(
         errors.add("continuous_service_date", "Continuous service cannot start after the employment.")
     if pay_frequency not in PayFrequency.values:
         errors.add("pay_frequency", f"Choose one of: {', '.join(PayFrequency.values)}.")
+    _check_ni_category_age(terms, person.date_of_birth, start_date, errors)
     if post is not None and post.partner_id != partner.pk:
         errors.add("post", "The post belongs to another partner.")
     existing = Person.objects.unscoped(reason="match a new hire by NI number").filter(
@@ -264,6 +276,7 @@ def employment_change_terms(
             "effective_from", f"There is already a change on {effective_from:%d %B %Y}; amend that one."
         )
     new = clean_terms(replace(Terms.of(current), **changes), employment.partner, errors)
+    _check_ni_category_age(new, employment.person.date_of_birth, effective_from, errors)
     errors.raise_if_any()
     worse = _worsening(current, new, effective_from) if current.protected else []
     if worse and not override_reason.strip():
