@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people.models import ChargeStatus, CostSplit, CostSplitShare, Employment, Secondment
@@ -122,7 +123,7 @@ def cost_share_decide(*, actor: Any, share: CostSplitShare, approve: bool, note:
     if split.status != ChargeStatus.PENDING:
         raise ValidationError({"status": f"This split was already {split.get_status_display().lower()}."})
     share.status = ChargeStatus.APPROVED if approve else ChargeStatus.REJECTED
-    share.decided_by = actor
+    share.decided_by = user_of(actor)
     share.decided_at = timezone.now()
     share.save(update_fields=["status", "decided_by", "decided_at"])
     if not approve:
@@ -223,7 +224,7 @@ def secondment_decide(*, actor: Any, secondment: Secondment, approve: bool, note
             {"status": f"This secondment was already {secondment.get_status_display().lower()}."}
         )
     secondment.status = ChargeStatus.APPROVED if approve else ChargeStatus.REJECTED
-    secondment.decided_by = actor
+    secondment.decided_by = user_of(actor)
     secondment.decided_at = timezone.now()
     secondment.save(update_fields=["status", "decided_by", "decided_at"])
     details = {
