@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
@@ -20,8 +21,8 @@ from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
-from joinedup.people.models import Absence, Employment, Secondment, TupeTransfer
-from joinedup.people.services import absence_request, secondment_create, tupe_transfer
+from joinedup.people.models import Absence, CostSplitShare, Employment, Secondment, TupeTransfer
+from joinedup.people.services import absence_request, cost_split_set, secondment_create, tupe_transfer
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -40,6 +41,7 @@ class PartnerObjects:
     employment: Employment
     post_id: int
     secondment: Secondment
+    cost_share: CostSplitShare
     absence: Absence
     transfer: TupeTransfer
     run: PayRun
@@ -68,6 +70,12 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "employment_id": ParameterKind("employment", lambda o: o.employment.pk),
     "post_id": ParameterKind("post", lambda o: o.post_id),
     "secondment_id": ParameterKind("secondment", lambda o: o.secondment.pk),
+    # A charge to decide: a share of this partner's employee charged to a third partner, so that
+    # neither the asker's employer side nor its charged side is involved.
+    "share_id": ParameterKind("cost-split share", lambda o: o.cost_share.pk),
+    # Web: /charges/<charge_kind>/<request_id>/decision, asked about a secondment.
+    "charge_kind": ParameterKind(None, lambda o: "secondment"),
+    "request_id": ParameterKind("secondment", lambda o: o.secondment.pk),
     "transfer_id": ParameterKind("TUPE transfer", lambda o: o.transfer.pk),
     "absence_id": ParameterKind("absence", lambda o: o.absence.pk),
     "run_id": ParameterKind("pay run", lambda o: o.run.pk),
@@ -139,8 +147,17 @@ class AttackTestCase(RechargeTestCase):
             ],
             description="Stationery",
         )
+        split = cost_split_set(
+            actor=cls.shared_hr,
+            employment=employment,
+            effective_from=date(2026, 8, 1),
+            effective_to=date(2026, 8, 31),
+            shares=[(partner, Decimal(50)), (other, Decimal(50))],
+            reason="Attack fixture: half charged to another partner",
+        )
         return PartnerObjects(
             partner=partner,
+            cost_share=split.shares.for_partners([other]).get(charged_partner=other),
             employment=employment,
             post_id=post_id,
             secondment=secondment_create(

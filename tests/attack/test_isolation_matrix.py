@@ -75,6 +75,8 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "end_date": "2026-11-03",
     },
     ("POST", "/api/v1/absences/{absence_id}/decision"): lambda o: {"approve": True},
+    ("POST", "/api/v1/cost-shares/{share_id}/decision"): lambda o: {"approve": True},
+    ("POST", "/api/v1/secondments/{secondment_id}/decision"): lambda o: {"approve": True},
     ("POST", "/api/v1/partners/{partner_id}/pay-runs"): lambda o: {"pay_date": "2026-12-24"},
     ("POST", "/api/v1/pay-runs/{run_id}/calculate"): lambda o: {},
     ("POST", "/api/v1/pay-runs/{run_id}/approve"): lambda o: {},
@@ -268,6 +270,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/pay-runs/{run_id}/fps.xml": 403,
             # The shared-services body's run, which no council role reads.
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
+            # Charges to the partner are decided by its HR and finance officers, not administrators.
+            "/api/v1/partners/{partner_id}/charge-requests": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

@@ -20,6 +20,7 @@ from joinedup.api.schemas import DateIn, DecimalIn, IdIn
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.partnership.selectors import partner_for
+from joinedup.payroll.selectors import approved_pay_end
 from joinedup.people import selectors, services
 from joinedup.people.models import Absence, Employment, PayPoint, Post, TermsScheme
 
@@ -182,8 +183,10 @@ class CostSplitIn(Schema):
 
 
 class ShareOut(Schema):
+    id: int
     partner_id: int
     percent: Decimal
+    status: str
 
     @staticmethod
     def resolve_partner_id(obj: Any) -> int:
@@ -195,6 +198,7 @@ class CostSplitOut(Schema):
     effective_from: date
     effective_to: date | None
     reason: str
+    status: str
     shares: list[ShareOut]
 
     @staticmethod
@@ -259,6 +263,7 @@ class SecondmentOut(Schema):
     start_date: date
     end_date: date
     recharge_percent: Decimal
+    status: str
 
     @staticmethod
     def resolve_person_name(obj: Any) -> str:
@@ -300,6 +305,34 @@ class AbsenceIn(Schema):
 class DecisionIn(Schema):
     approve: bool
     note: str = ""
+
+
+class ChargeRequestOut(Schema):
+    kind: str
+    id: int
+    employer_partner_id: int
+    charged_partner_id: int
+    payroll_number: str
+    person_name: str
+    percent: Decimal
+    starts: date
+    ends: date | None
+    reason: str
+    status: str
+
+    @staticmethod
+    def resolve_employer_partner_id(obj: Any) -> int:
+        return int(obj.employer.pk)
+
+    @staticmethod
+    def resolve_charged_partner_id(obj: Any) -> int:
+        return int(obj.charged.pk)
+
+
+class ChargeDecisionOut(Schema):
+    kind: str
+    id: int
+    status: str
 
 
 class AbsenceOut(Schema):
@@ -465,7 +498,11 @@ def change_terms(request: HttpRequest, employment_id: int, body: TermsChangeIn) 
 def end_employment(request: HttpRequest, employment_id: int, body: EndIn) -> Employment:
     employment = selectors.employment_for(request.user, employment_id=employment_id)
     return services.employment_end(
-        actor=request.user, employment=employment, end_date=body.end_date, reason=body.reason
+        actor=request.user,
+        employment=employment,
+        end_date=body.end_date,
+        reason=body.reason,
+        paid_to=approved_pay_end(employment),
     )
 
 
@@ -491,6 +528,36 @@ def set_cost_split(request: HttpRequest, employment_id: int, body: CostSplitIn) 
         shares=[(partners[s.partner_id], s.percent) for s in body.shares],
     )
     return Status(201, split)
+
+
+@router.get("/partners/{partner_id}/charge-requests", response=list[ChargeRequestOut])
+def charge_requests(request: HttpRequest, partner_id: int, status: str = "pending") -> list[Any]:
+    """Cost split shares and secondment recharges that charge this partner for another
+    partner's employees: ``status`` pending (the default), approved, rejected or all."""
+    if status not in {"pending", "approved", "rejected", "all"}:
+        raise ValidationError({"status": "Choose pending, approved, rejected or all."})
+    partner = _partner(request, partner_id)
+    return selectors.charge_requests_for(
+        request.user, partner=partner, status=None if status == "all" else status
+    )
+
+
+@router.post("/cost-shares/{share_id}/decision", response=ChargeDecisionOut)
+def decide_cost_share(request: HttpRequest, share_id: int, body: DecisionIn) -> dict[str, Any]:
+    share = selectors.cost_share_for(request.user, share_id=share_id)
+    decided = services.cost_share_decide(
+        actor=request.user, share=share, approve=body.approve, note=body.note
+    )
+    return {"kind": "cost_split", "id": decided.pk, "status": decided.status}
+
+
+@router.post("/secondments/{secondment_id}/decision", response=ChargeDecisionOut)
+def decide_secondment(request: HttpRequest, secondment_id: int, body: DecisionIn) -> dict[str, Any]:
+    secondment = selectors.secondment_to_decide(request.user, secondment_id=secondment_id)
+    decided = services.secondment_decide(
+        actor=request.user, secondment=secondment, approve=body.approve, note=body.note
+    )
+    return {"kind": "secondment", "id": decided.pk, "status": decided.status}
 
 
 @router.get("/employments/{employment_id}/leave-balance", response=LeaveBalanceOut)

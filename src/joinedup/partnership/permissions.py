@@ -29,7 +29,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "recharges.manage",
         }
     ),
-    Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change"}),
+    # Agreeing that the partner bears part of another partner's employee's cost (a cost split
+    # share, a secondment recharge) is for its HR or its finance officers.
+    Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change", "people.approve_charges"}),
     Role.PAYROLL_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate"}),
     Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
     Role.FINANCE_OFFICER: frozenset(
@@ -40,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "ledger.budget",
             "ledger.close",
             "ledger.setup",
+            "people.approve_charges",
             # Statements of the partner's charges; managing pools and running the recharge
             # count only on a shared-services body (the services check its kind).
             "recharges.view",

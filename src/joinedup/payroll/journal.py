@@ -10,7 +10,8 @@ A shared post (an employment with a cost split on the pay date) costs each partn
 the employer's journal charges its own share to the post's cost centre and the other partners'
 shares to inter-partner debtors; each charged partner gets a journal of its own (cost to a
 "shared posts" cost centre, creditor to the employer). Pennies are shared by largest remainder,
-so the shares add up to the cost exactly.
+so the shares add up to the cost exactly. Only an approved split counts: until every partner it
+charges has agreed, the employer bears the whole cost.
 
 Account codes are provisional names until the ledger module brings each partner's chart of
 accounts; the CSV is what the ledger will post."""
@@ -31,7 +32,7 @@ from joinedup.core.money import plain_pounds
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
 from joinedup.payroll.selectors import require_complete
-from joinedup.people.models import CostSplit, CostSplitShare, PostHolding
+from joinedup.people.models import ChargeStatus, CostSplit, CostSplitShare, PostHolding
 
 ACCOUNTS = {
     "salaries": "Employees: salaries and wages",
@@ -205,7 +206,7 @@ def _cost_centres(run: PayRun) -> dict[int, str]:
 def _splits(run: PayRun) -> dict[int, list[tuple[int, Decimal]]]:
     active = (
         CostSplit.objects.for_partner(run.partner_id)
-        .filter(effective_from__lte=run.pay_date)
+        .filter(status=ChargeStatus.APPROVED, effective_from__lte=run.pay_date)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=run.pay_date))
         .values_list("pk", "employment_id")
     )

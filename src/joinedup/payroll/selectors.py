@@ -119,6 +119,19 @@ def my_payslips(user: Any) -> QuerySet[Payslip]:
     )
 
 
+def approved_pay_end(employment: Any) -> Any:
+    """The last day of pay already approved (or paid) for ``employment``: the latest period end
+    of its payslips in approved or paid runs, or None. An employment cannot end before it."""
+    found = (
+        Payslip.objects.for_partner(employment.partner_id)
+        .filter(employment=employment, run__status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .order_by("-run__period_end")
+        .values_list("run__period_end", flat=True)
+        .first()
+    )
+    return found
+
+
 def sent_back_note(run: PayRun) -> str:
     """What the approver said when sending the run back, while the run waits as a draft for its
     officer to calculate it again; "" otherwise."""

@@ -3,7 +3,8 @@
 All or nothing: the whole file is checked first — each cell, then across rows (the same
 payroll number twice), then against the database (a payroll number already used, an NI
 number held by someone with another date of birth, an unknown pay point) — and every
-problem is reported by row, column and reason. Only a clean file is written, in one
+problem is reported by row, column and reason. Dates must be plausible (``plausibility``): born
+in the past and within a century, of working age on the start date. Only a clean file is written, in one
 transaction, in bulk, with one audit event for the import."""
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular, validators
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
+from joinedup.people import plausibility
 from joinedup.people.models import (
     ContractType,
     Employment,
@@ -166,6 +169,7 @@ def import_employments(
     used = set(Employment.objects.for_partner(partner).values_list("payroll_number", flat=True))
     seen_payroll: dict[str, int] = {}
     seen_ni: dict[str, tuple[int, date]] = {}
+    today = timezone.localdate()
     for number, row in parsed.numbered():
         payroll = row.get("payroll_number")
         if payroll is not None:
@@ -177,6 +181,14 @@ def import_employments(
                 parsed.add_error(number, "payroll_number", f"Also on row {seen_payroll[payroll]}", payroll)
             seen_payroll.setdefault(payroll, number)
         ni, born = row.get("ni_number"), row.get("date_of_birth")
+        birth = plausibility.birth_problem(born, today=today) if born is not None else None
+        if birth:
+            parsed.add_error(number, "date_of_birth", birth, born)
+        start = row.get("start_date")
+        if born is not None and start is not None and not birth:
+            starting = plausibility.start_problem(born, start)
+            if starting:
+                parsed.add_error(number, "start_date", starting, start)
         if ni is not None and born is not None:
             first = seen_ni.setdefault(ni, (number, born))
             if first[1] != born:

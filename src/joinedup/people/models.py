@@ -368,15 +368,27 @@ class PostHolding(models.Model):
         return f"{self.employment_id} in {self.post_id}"
 
 
+class ChargeStatus(models.TextChoices):
+    """Where a charge to another partner stands: each partner decides for itself whether it
+    bears part of another's employee's cost, and nothing is charged to it until it agrees."""
+
+    PENDING = "pending", "Waiting for the charged partner"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class CostSplit(models.Model):
     """How an employment's cost is shared between partners over a date range (a chief
-    executive shared by two councils). Shares sum to 100%."""
+    executive shared by two councils). Shares sum to 100%. The split takes effect (in payroll
+    journals and recharges) only once every other partner charged has approved its share:
+    ``status`` is approved then, rejected when any refuses, and pending until then."""
 
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     employment = models.ForeignKey(Employment, on_delete=models.PROTECT, related_name="cost_splits")
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.PENDING)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["CostSplit"]()
@@ -384,8 +396,11 @@ class CostSplit(models.Model):
     class Meta:
         ordering = ["employment", "effective_from"]
         constraints = [
+            # A rejected split is history; a new request may start on the same date.
             models.UniqueConstraint(
-                fields=["partner", "employment", "effective_from"], name="cost_split_one_per_date"
+                fields=["partner", "employment", "effective_from"],
+                condition=~Q(status="rejected"),
+                name="cost_split_one_per_date",
             ),
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
@@ -397,14 +412,29 @@ class CostSplit(models.Model):
         return f"split of {self.employment_id} from {self.effective_from}"
 
 
+class CostSplitShareQuerySet(PartnerScopedQuerySet["CostSplitShare"]):
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        # The employer (``partner``) and the partner charged both see a share: the charged
+        # partner has to, to decide on it.
+        return Q(partner__in=partner_ids) | Q(charged_partner__in=partner_ids)
+
+
 class CostSplitShare(models.Model):
+    """One partner's share of a split. The employer's own share is approved as it is made;
+    another partner's waits for that partner's HR or finance officer."""
+
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     split = models.ForeignKey(CostSplit, on_delete=models.CASCADE, related_name="shares")
     charged_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     percent = models.DecimalField(max_digits=6, decimal_places=3)
+    status = models.CharField(max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("split",)
-    objects = PartnerScopedManager["CostSplitShare"]()
+    objects = PartnerScopedManager["CostSplitShare"](CostSplitShareQuerySet)
 
     class Meta:
         ordering = ["split", "charged_partner"]
@@ -429,7 +459,8 @@ class SecondmentQuerySet(PartnerScopedQuerySet["Secondment"]):
 
 class Secondment(models.Model):
     """The person stays employed and paid by the home partner (``partner``) while working
-    for the host; the host is recharged ``recharge_percent`` of the cost."""
+    for the host; the host is recharged ``recharge_percent`` of the cost once it has approved
+    the secondment (``status``); until then the home partner bears the whole cost."""
 
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     employment = models.ForeignKey(Employment, on_delete=models.PROTECT, related_name="secondments")
@@ -438,6 +469,11 @@ class Secondment(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     recharge_percent = models.DecimalField(max_digits=6, decimal_places=3, default=Decimal(100))
+    status = models.CharField(max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["Secondment"](SecondmentQuerySet)

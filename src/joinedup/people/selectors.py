@@ -22,7 +22,9 @@ from joinedup.people.models import (
     Absence,
     AbsenceKind,
     AbsenceStatus,
+    ChargeStatus,
     CostSplit,
+    CostSplitShare,
     Employment,
     EmploymentTerms,
     OrgUnit,
@@ -545,3 +547,110 @@ def active_partners(*, excluding: int | None = None) -> QuerySet[Partner]:
     name: the choices for a cost share or a secondment's host."""
     found = Partner.objects.filter(active=True).order_by("name")
     return found.exclude(pk=excluding) if excluding is not None else found
+
+
+# --- charges to another partner, waiting for its consent -------------------------------------
+
+
+@dataclass(frozen=True)
+class ChargeRequest:
+    """A cost split share or a secondment recharge that charges ``charged`` for an employee
+    of ``employer``: what the charged partner's HR or finance officer decides on."""
+
+    kind: str  # "cost_split" (``id`` is the share's) or "secondment" (the secondment's)
+    id: int
+    employer: Partner
+    charged: Partner
+    payroll_number: str
+    person_name: str
+    percent: Decimal
+    starts: date
+    ends: date | None
+    reason: str
+    status: str
+
+
+def charge_requests_for(
+    user: Any, *, partner: Partner, status: str | None = ChargeStatus.PENDING
+) -> list[ChargeRequest]:
+    """Charges to ``partner`` for other partners' employees (pending ones unless ``status``
+    says otherwise; None for all), oldest first. For its HR and finance officers."""
+    authorise(user, "people.approve_charges", partner)
+    shares = (
+        CostSplitShare.objects.for_partner(partner)
+        .filter(charged_partner=partner)
+        .exclude(partner=partner)
+        .select_related("partner", "charged_partner", "split__employment__person")
+    )
+    secondments = (
+        Secondment.objects.for_partner(partner)
+        .filter(host_partner=partner, recharge_percent__gt=0)
+        .select_related("partner", "host_partner", "employment__person")
+    )
+    if status is not None:
+        shares = shares.filter(status=status)
+        secondments = secondments.filter(status=status)
+    found = [
+        ChargeRequest(
+            kind="cost_split",
+            id=share.pk,
+            employer=share.partner,
+            charged=share.charged_partner,
+            payroll_number=share.split.employment.payroll_number,
+            person_name=share.split.employment.person.full_name,
+            percent=share.percent,
+            starts=share.split.effective_from,
+            ends=share.split.effective_to,
+            reason=share.split.reason,
+            status=share.status,
+        )
+        for share in shares
+    ]
+    found += [
+        ChargeRequest(
+            kind="secondment",
+            id=s.pk,
+            employer=s.partner,
+            charged=s.host_partner,
+            payroll_number=s.employment.payroll_number,
+            person_name=s.employment.person.full_name,
+            percent=s.recharge_percent,
+            starts=s.start_date,
+            ends=s.end_date,
+            reason=f"Secondment as {s.role_title}",
+            status=s.status,
+        )
+        for s in secondments
+    ]
+    return sorted(found, key=lambda r: (r.starts, r.kind, r.id))
+
+
+def _charge_partners(user: Any) -> list[int]:
+    # Either side of a charge: the employer's people officers, the charged partner's deciders.
+    return sorted(
+        set(partner_ids_with(user, "people.view")) | set(partner_ids_with(user, "people.approve_charges"))
+    )
+
+
+def cost_share_for(user: Any, *, share_id: int) -> CostSplitShare:
+    """A share of a cost split, seen from the employer's or the charged partner's side; 404
+    for anyone else."""
+    share = (
+        CostSplitShare.objects.for_partners(_charge_partners(user))
+        .filter(pk=share_id)
+        .select_related("split__employment", "charged_partner", "partner")
+        .first()
+    )
+    if share is None:
+        raise Http404("No such cost share.")
+    return share
+
+
+def secondment_to_decide(user: Any, *, secondment_id: int) -> Secondment:
+    """A secondment seen from the home or the host partner's side (its finance officers
+    included, who do not see people); 404 for anyone else."""
+    found = Secondment.objects.for_partners(_charge_partners(user)).filter(pk=secondment_id)
+    secondment = found.select_related("employment__person", "host_partner", "partner").first()
+    if secondment is None:
+        raise Http404("No such secondment.")
+    return secondment

@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import Payslip
 from joinedup.payroll.models import RunStatus as PayRunStatus
-from joinedup.people.models import CostSplit, Employment, EmploymentTerms
+from joinedup.people.models import ChargeStatus, CostSplit, Employment, EmploymentTerms
 from joinedup.recharges.models import READ_DRIVERS, Driver, DriverReading
 
 Quantities = dict[str, dict[str, Decimal]]  # driver → partner code → quantity
@@ -59,7 +59,8 @@ def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quant
     splits: dict[int, list[tuple[int, Decimal]]] = {}
     for split in (
         CostSplit.objects.for_partners(everyone)
-        .filter(effective_from__lte=last)
+        # A split another partner has not approved does not count it (each partner decides).
+        .filter(status=ChargeStatus.APPROVED, effective_from__lte=last)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=last))
         .prefetch_related("shares")
     ):

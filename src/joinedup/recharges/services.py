@@ -45,7 +45,7 @@ from joinedup.ledger.services import LineInput, post_source_journal
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.models import Payslip
-from joinedup.people.models import Secondment
+from joinedup.people.models import ChargeStatus, Secondment
 from joinedup.recharges.allocation import FIXED, Agreement, AllocationError, share_pool
 from joinedup.recharges.drivers import PAID_RUNS, measure, month_end
 from joinedup.recharges.models import (
@@ -474,7 +474,10 @@ def plan_secondments(month: date) -> list[PlannedLine]:
     everyone = list(Partner.objects.values_list("pk", flat=True))
     secondments = list(
         Secondment.objects.for_partners(everyone)
-        .filter(start_date__lte=last, end_date__gte=month, recharge_percent__gt=0)
+        # Only a recharge the host has approved; until then the home employer bears the cost.
+        .filter(
+            status=ChargeStatus.APPROVED, start_date__lte=last, end_date__gte=month, recharge_percent__gt=0
+        )
         .select_related("partner", "host_partner", "employment")
         .order_by("id")
     )

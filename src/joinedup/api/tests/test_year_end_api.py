@@ -12,7 +12,11 @@ from joinedup.people.services import employment_end
 class TestP45Api(YearEndTestCase):
     def setUp(self) -> None:
         employment_end(
-            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 5, 20), reason="Resigned"
+            paid_to=None,  # nothing paid yet
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 5, 20),
+            reason="Resigned",
         )
         self.approved(date(2026, 4, 24))
         self.may = self.approved(date(2026, 5, 22))

@@ -31,10 +31,12 @@ from joinedup.people.schemes_sync import schemes_sync
 from joinedup.people.services import (
     PersonDetails,
     Terms,
+    cost_share_decide,
     cost_split_set,
     employment_change_terms,
     employment_start,
     secondment_create,
+    secondment_decide,
     tupe_transfer,
 )
 
@@ -112,7 +114,7 @@ def _special_cases(partners: dict[str, Partner], actor: Any, say: Callable[[str]
             pension_scheme="lgps_main",
         ),
     )
-    cost_split_set(
+    split = cost_split_set(
         actor=actor,
         employment=chief,
         effective_from=date(2024, 4, 1),
@@ -120,12 +122,15 @@ def _special_cases(partners: dict[str, Partner], actor: Any, say: Callable[[str]
         reason="Joint chief executive of the council and the fire authority",
         shares=[(council, Decimal(50)), (fire, Decimal(50))],
     )
-    say("  Shared chief executive: Morwenna Trelawney, cost split 50/50 between WCC and WFRS")
+    # The fire authority agreed to its half when it appointed her (each partner decides).
+    for share in split.shares.for_partner(council).filter(charged_partner=fire):
+        cost_share_decide(actor=actor, share=share, approve=True, note="Agreed by the fire authority")
+    say("  Shared chief executive: Morwenna Trelawney, cost split 50/50 between WCC and WFRS (approved)")
 
     analyst = Employment.objects.for_partner(council).order_by("payroll_number").first()
     if analyst is None:
         raise RuntimeError("The council has no staff to second.")
-    secondment_create(
+    secondment = secondment_create(
         actor=actor,
         employment=analyst,
         host_partner=police,
@@ -134,6 +139,7 @@ def _special_cases(partners: dict[str, Partner], actor: Any, say: Callable[[str]
         end_date=date(2027, 5, 31),
         recharge_percent=Decimal(100),
     )
+    secondment_decide(actor=actor, secondment=secondment, approve=True, note="Agreed by the constabulary")
     say(f"  Secondment: {analyst.person.full_name} ({analyst.payroll_number}) from WCC to WPOL")
 
     movers = list(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from joinedup.payroll.journal import build_journal, split_pennies
 from joinedup.payroll.models import Payslip
 from joinedup.payroll.tests.test_pay_runs import PayrollTestCase
-from joinedup.people.services import cost_split_set
+from joinedup.people.tests.charges import approved_split
 
 
 def balances(lines: list) -> dict[str, int]:  # type: ignore[type-arg]
@@ -37,7 +37,7 @@ class TestPayrollJournal(PayrollTestCase):
         assert [line.credit for line in lines if line.account == "hmrc"] == [owed_to_hmrc]
 
     def test_a_shared_posts_cost_lands_in_each_partners_journal_by_its_split(self) -> None:
-        cost_split_set(
+        approved_split(
             actor=self.shared_hr,
             employment=self.council_emp,
             effective_from=date(2026, 4, 1),

@@ -153,7 +153,11 @@ class TestBasicPay(PayrollTestCase):
         from joinedup.people.services import employment_end
 
         employment_end(
-            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 11, 6), reason="Left"
+            paid_to=None,  # nothing paid yet
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 11, 6),
+            reason="Left",
         )
         run = self.calculated()
         # 1-6 November: 28,598 / 12 x 6 / 30 = 476.6333… → £476.63.
@@ -374,7 +378,11 @@ class TestLifecycle(PayrollTestCase):
     def test_a_part_month_leaver_is_held_to_the_minimum_for_the_days_employed(self) -> None:
         # Leaving on 9 November: paid for 9 of the month's 30 days, tested on their hours (reg. 6, 7).
         employment_end(
-            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 11, 9), reason="Resigned"
+            paid_to=None,  # nothing paid yet
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 11, 9),
+            reason="Resigned",
         )
         run = self.calculated()
         assert self.slip(run, self.council_emp).gross_pay > 0

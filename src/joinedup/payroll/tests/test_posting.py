@@ -24,7 +24,7 @@ from joinedup.payroll.models import PayRun
 from joinedup.payroll.posting import establishment_cost_centres, post_payroll_run
 from joinedup.payroll.services import payrun_approve
 from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
-from joinedup.people.services import cost_split_set
+from joinedup.people.tests.charges import approved_split
 
 
 class LedgerPayrollTestCase(PayrollTestCase):
@@ -153,7 +153,7 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
         assert Journal.objects.for_partner(self.council).count() == 1
 
     def test_a_shared_posts_cost_is_posted_to_each_charged_partners_ledger(self) -> None:
-        cost_split_set(
+        approved_split(
             actor=self.shared_hr,
             employment=self.council_emp,
             effective_from=date(2026, 4, 1),
@@ -178,7 +178,7 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
         assert dict(by_partner) == {self.council.pk: 0, self.fire.pk: 0}
 
     def test_a_failure_after_the_first_partners_journal_leaves_nothing_posted(self) -> None:
-        cost_split_set(
+        approved_split(
             actor=self.shared_hr,
             employment=self.council_emp,
             effective_from=date(2026, 4, 1),
@@ -227,7 +227,7 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
         assert Journal.objects.for_partner(self.council).count() == 0
 
     def test_approval_posts_the_journal_to_every_partner_charged(self) -> None:
-        cost_split_set(
+        approved_split(
             actor=self.shared_hr,
             employment=self.council_emp,
             effective_from=date(2026, 4, 1),

@@ -143,7 +143,11 @@ class TestYearFigures:
 class TestP45(YearEndTestCase):
     def leave_after_two_paid_months(self) -> tuple[PayRun, PayRun]:
         employment_end(
-            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 5, 20), reason="Resigned"
+            paid_to=None,  # nothing paid yet
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 5, 20),
+            reason="Resigned",
         )
         return self.approved(APRIL), self.approved(MAY)
 
@@ -198,7 +202,11 @@ class TestP45(YearEndTestCase):
 
     def test_it_refuses_a_leaver_whose_final_pay_is_not_approved(self) -> None:
         employment_end(
-            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 5, 20), reason="Resigned"
+            paid_to=None,  # nothing paid yet
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 5, 20),
+            reason="Resigned",
         )
         self.approved(APRIL)
         run = payrun_create(

@@ -34,7 +34,13 @@ from joinedup.people.services.employments import (
 from joinedup.people.services.errors import Errors
 from joinedup.people.services.establishment import org_unit_create, post_create, post_fill
 from joinedup.people.services.persons import PersonDetails, clean_person, person_update
-from joinedup.people.services.sharing import HUNDRED, cost_split_set, secondment_create
+from joinedup.people.services.sharing import (
+    HUNDRED,
+    cost_share_decide,
+    cost_split_set,
+    secondment_create,
+    secondment_decide,
+)
 from joinedup.people.services.transfers import ONE_DAY, TransferResult, tupe_transfer
 
 __all__ = [
@@ -50,6 +56,7 @@ __all__ = [
     "absence_request_own",
     "clean_person",
     "clean_terms",
+    "cost_share_decide",
     "cost_split_set",
     "employment_change_terms",
     "employment_end",
@@ -59,6 +66,7 @@ __all__ = [
     "post_create",
     "post_fill",
     "secondment_create",
+    "secondment_decide",
     "sickness_record",
     "terms_on",
     "tupe_transfer",

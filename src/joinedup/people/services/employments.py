@@ -16,6 +16,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import validators
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
+from joinedup.people import plausibility
 from joinedup.people.models import (
     ContractType,
     Employment,
@@ -160,6 +161,10 @@ def employment_start(
         errors.add("payroll_number", "Enter a payroll number.")
     elif Employment.objects.for_partner(partner).filter(payroll_number=payroll_number).exists():
         errors.add("payroll_number", f"Payroll number {payroll_number} is already used by {partner.name}.")
+    if "date_of_birth" not in errors.fields:
+        problem = plausibility.start_problem(person.date_of_birth, start_date)
+        if problem:
+            errors.add("start_date", problem)
     service_date = continuous_service_date or start_date
     if service_date > start_date:
         errors.add("continuous_service_date", "Continuous service cannot start after the employment.")
@@ -301,13 +306,25 @@ def employment_change_terms(
 
 
 @transaction.atomic
-def employment_end(*, actor: Any, employment: Employment, end_date: date, reason: str) -> Employment:
+def employment_end(
+    *, actor: Any, employment: Employment, end_date: date, reason: str, paid_to: date | None
+) -> Employment:
+    """End an employment on ``end_date``. ``paid_to`` is the last day of pay already approved
+    for it (``joinedup.payroll.selectors.approved_pay_end``: people knows nothing of payroll,
+    so the caller asks): an end before it would leave approved pay for days not worked."""
     authorise(actor, "people.change", employment.partner_id)
     errors = Errors()
     if employment.end_date is not None:
         errors.add("end_date", f"This employment already ended on {employment.end_date:%d %B %Y}.")
-    if end_date < employment.start_date:
-        errors.add("end_date", "The end date is before the start date.")
+    problem = plausibility.end_problem(employment.start_date, end_date)
+    if problem:
+        errors.add("end_date", problem)
+    elif paid_to is not None and end_date < paid_to:
+        errors.add(
+            "end_date",
+            f"Pay up to {paid_to:%-d %B %Y} is already approved for this employment, so it cannot end "
+            "before then. Correct the pay first, or end it on or after that date.",
+        )
     if not reason.strip():
         errors.add("reason", "Give the reason for leaving.")
     errors.raise_if_any()

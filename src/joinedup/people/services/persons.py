@@ -4,7 +4,7 @@ partners employ them. Bank details never enter an audit event in full."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +14,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core import validators
 from joinedup.partnership.permissions import has_permission
+from joinedup.people import plausibility
 from joinedup.people.models import Employment, Person
 from joinedup.people.services.errors import Errors
 
@@ -57,9 +58,9 @@ def clean_person(details: PersonDetails, errors: Errors) -> PersonDetails:
         errors.add("given_name", "Enter the given name.")
     if not family:
         errors.add("family_name", "Enter the family name.")
-    today = timezone.localdate()
-    if details.date_of_birth > today - timedelta(days=365 * 13):
-        errors.add("date_of_birth", "The date of birth makes this person younger than 13.")
+    problem = plausibility.birth_problem(details.date_of_birth, today=timezone.localdate())
+    if problem:
+        errors.add("date_of_birth", problem)
     ni = errors.check("ni_number", validators.ni_number, details.ni_number)
     if details.gender not in ("", "F", "M"):
         errors.add("gender", "Choose F or M, as HMRC records it.")

@@ -1,6 +1,12 @@
 """One employment's cost or work shared with other partners: cost splits (shared posts) and
 secondments. Both feed the payroll journal and recharges; each partner concerned hears of it
-in its own audit trail."""
+in its own audit trail.
+
+Each partner decides for itself: a share or a recharge that charges a partner other than the
+employer is a request until that partner's HR or finance officer approves it. Until then the
+employer bears the whole cost (a pending split or secondment is simply not in force), and a
+rejected one never takes effect. The request and the decision are recorded on both partners'
+audit chains."""
 
 from __future__ import annotations
 
@@ -8,12 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
-from joinedup.people.models import CostSplit, CostSplitShare, Employment, Secondment
+from joinedup.people.models import ChargeStatus, CostSplit, CostSplitShare, Employment, Secondment
 from joinedup.people.services.errors import Errors
 
 HUNDRED = Decimal(100)
@@ -47,7 +56,11 @@ def cost_split_set(
         seen.add(partner.pk)
         if not partner.active:
             errors.add("shares", f"{partner.name} is not an active partner.")
-    overlapping = CostSplit.objects.for_partner(employment.partner_id).filter(employment=employment)
+    overlapping = (
+        CostSplit.objects.for_partner(employment.partner_id)
+        .filter(employment=employment)
+        .exclude(status=ChargeStatus.REJECTED)
+    )
     overlapping = overlapping.exclude(effective_to__lt=effective_from)
     if effective_to is not None:
         overlapping = overlapping.exclude(effective_from__gt=effective_to)
@@ -56,32 +69,81 @@ def cost_split_set(
     if not reason.strip():
         errors.add("reason", "Say why the cost is shared.")
     errors.raise_if_any()
+    others = [p for p, _ in shares if p.pk != employment.partner_id]
     split = CostSplit.objects.create(
         partner_id=employment.partner_id,
         employment=employment,
         effective_from=effective_from,
         effective_to=effective_to,
         reason=reason.strip(),
+        status=ChargeStatus.PENDING if others else ChargeStatus.APPROVED,
     )
     CostSplitShare.objects.bulk_create(
         [
-            CostSplitShare(partner_id=employment.partner_id, split=split, charged_partner=p, percent=pc)
+            CostSplitShare(
+                partner_id=employment.partner_id,
+                split=split,
+                charged_partner=p,
+                percent=pc,
+                # The employer's own share needs no one's consent but its own, given here.
+                status=ChargeStatus.APPROVED if p.pk == employment.partner_id else ChargeStatus.PENDING,
+            )
             for p, pc in shares
         ]
     )
+    details = {
+        "employment": employment.payroll_number,
+        "effective_from": effective_from,
+        "effective_to": effective_to,
+        "reason": split.reason,
+        "shares": {p.code: pc for p, pc in shares},
+        "status": split.status,
+    }
     record_event(
-        actor=actor,
-        partner=employment.partner_id,
-        action="cost_split.set",
-        target=employment,
-        after={
-            "effective_from": effective_from,
-            "effective_to": effective_to,
-            "reason": split.reason,
-            "shares": {p.code: pc for p, pc in shares},
-        },
+        actor=actor, partner=employment.partner_id, action="cost_split.set", target=employment, after=details
     )
+    for partner in others:
+        record_event(
+            actor=actor, partner=partner, action="cost_split.charge_requested", target=split, after=details
+        )
     return split
+
+
+@transaction.atomic
+def cost_share_decide(*, actor: Any, share: CostSplitShare, approve: bool, note: str = "") -> CostSplitShare:
+    """The charged partner's answer to a share of another partner's employee's cost. The split
+    takes effect when every partner charged has approved; one refusal rejects it."""
+    authorise(actor, "people.approve_charges", share.charged_partner_id)
+    share = CostSplitShare.objects.for_partner(share.charged_partner_id).select_for_update().get(pk=share.pk)
+    if share.status != ChargeStatus.PENDING:
+        raise ValidationError({"status": f"This share was already {share.get_status_display().lower()}."})
+    split = (
+        CostSplit.objects.for_partner(share.partner_id).select_related("employment").get(pk=share.split_id)
+    )
+    if split.status != ChargeStatus.PENDING:
+        raise ValidationError({"status": f"This split was already {split.get_status_display().lower()}."})
+    share.status = ChargeStatus.APPROVED if approve else ChargeStatus.REJECTED
+    share.decided_by = user_of(actor)
+    share.decided_at = timezone.now()
+    share.save(update_fields=["status", "decided_by", "decided_at"])
+    if not approve:
+        split.status = ChargeStatus.REJECTED
+    elif not split.shares.for_partner(split.partner_id).exclude(status=ChargeStatus.APPROVED).exists():
+        split.status = ChargeStatus.APPROVED
+    split.save(update_fields=["status"])
+    details = {
+        "employment": split.employment.payroll_number,
+        "charged_partner": share.charged_partner.code,
+        "percent": share.percent,
+        "effective_from": split.effective_from,
+        "decision": share.status,
+        "split_status": split.status,
+        "note": note.strip(),
+    }
+    action = "cost_split.charge_approved" if approve else "cost_split.charge_rejected"
+    for partner in (share.charged_partner_id, share.partner_id):
+        record_event(actor=actor, partner=partner, action=action, target=split, after=details)
+    return share
 
 
 @transaction.atomic
@@ -121,6 +183,8 @@ def secondment_create(
         start_date=start_date,
         end_date=end_date,
         recharge_percent=recharge_percent,
+        # Nothing to charge, nothing to consent to.
+        status=ChargeStatus.PENDING if recharge_percent > 0 else ChargeStatus.APPROVED,
     )
     details = {
         "employment": employment.payroll_number,
@@ -129,6 +193,7 @@ def secondment_create(
         "start_date": start_date,
         "end_date": end_date,
         "recharge_percent": recharge_percent,
+        "status": secondment.status,
     }
     record_event(
         actor=actor,
@@ -140,4 +205,37 @@ def secondment_create(
     record_event(
         actor=actor, partner=host_partner, action="secondment.hosted", target=secondment, after=details
     )
+    return secondment
+
+
+@transaction.atomic
+def secondment_decide(*, actor: Any, secondment: Secondment, approve: bool, note: str = "") -> Secondment:
+    """The host's answer to a secondment that recharges it. Until it approves, the home
+    partner bears the whole cost; after a refusal the recharge never runs."""
+    authorise(actor, "people.approve_charges", secondment.host_partner_id)
+    secondment = (
+        Secondment.objects.for_partner(secondment.host_partner_id)
+        .select_for_update()
+        .select_related("employment", "host_partner")
+        .get(pk=secondment.pk)
+    )
+    if secondment.status != ChargeStatus.PENDING:
+        raise ValidationError(
+            {"status": f"This secondment was already {secondment.get_status_display().lower()}."}
+        )
+    secondment.status = ChargeStatus.APPROVED if approve else ChargeStatus.REJECTED
+    secondment.decided_by = user_of(actor)
+    secondment.decided_at = timezone.now()
+    secondment.save(update_fields=["status", "decided_by", "decided_at"])
+    details = {
+        "employment": secondment.employment.payroll_number,
+        "host": secondment.host_partner.code,
+        "recharge_percent": secondment.recharge_percent,
+        "start_date": secondment.start_date,
+        "decision": secondment.status,
+        "note": note.strip(),
+    }
+    action = "secondment.recharge_approved" if approve else "secondment.recharge_rejected"
+    for partner in (secondment.host_partner_id, secondment.partner_id):
+        record_event(actor=actor, partner=partner, action=action, target=secondment, after=details)
     return secondment

@@ -174,7 +174,11 @@ class TestDatedTerms(PeopleTestCase):
 
     def test_ending_an_employment_ends_its_post_holdings(self) -> None:
         employment_end(
-            actor=self.council_hr, employment=self.council_emp, end_date=date(2026, 8, 31), reason="Resigned"
+            paid_to=None,  # nothing paid yet
+            actor=self.council_hr,
+            employment=self.council_emp,
+            end_date=date(2026, 8, 31),
+            reason="Resigned",
         )
         holding = PostHolding.objects.for_partner(self.council).get(employment=self.council_emp)
         assert holding.end_date == date(2026, 8, 31)

@@ -15,7 +15,7 @@ from joinedup.ledger.models import Account, Journal, JournalLine, Period
 from joinedup.ledger.services import LineInput, period_close
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayRun, Payslip
-from joinedup.people.services import secondment_create
+from joinedup.people.services import secondment_create, secondment_decide
 from joinedup.recharges.models import RechargeLine, RechargeRun, ServiceAgreement
 from joinedup.recharges.selectors import reconciliation
 from joinedup.recharges.services import agreement_add, pool_set, recharge_run
@@ -228,6 +228,8 @@ class TestSecondmentRecharge(RechargeTestCase):
             start_date=date(2026, 10, 17),
             end_date=date(2027, 3, 31),
         )
+        # The constabulary agrees to be recharged (each partner decides for itself).
+        secondment_decide(actor=self.shared_hr, secondment=self.secondment, approve=True)
 
     def test_the_host_pays_the_home_employer_the_cost_for_the_days_seconded(self) -> None:
         recharge_run(actor=self.shared_finance, month="2026-10")

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from joinedup.partnership.permissions import has_permission
+from joinedup.payroll.selectors import approved_pay_end
 from joinedup.people import selectors, services
 from joinedup.people.models import (
     Employment,
@@ -129,7 +130,12 @@ def end_employment(request: HttpRequest, employment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done = submit(
             form,
-            lambda: services.employment_end(actor=request.user, employment=employment, **form.cleaned_data),
+            lambda: services.employment_end(
+                actor=request.user,
+                employment=employment,
+                paid_to=approved_pay_end(employment),
+                **form.cleaned_data,
+            ),
         )
         if done is not None:
             messages.success(

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.people import changes, imports, self_service, transfers, views
+from joinedup.web.people import changes, charges, imports, self_service, transfers, views
 
 urlpatterns: list[URLPattern] = [
     path("people", views.people_search, name="people"),
@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern] = [
     path("employments/<int:employment_id>/sickness", changes.record_sickness, name="record_sickness"),
     path("employments/<int:employment_id>/cost-split", changes.cost_split, name="cost_split"),
     path("employments/<int:employment_id>/secondment", changes.secondment, name="secondment"),
+    path("charges", charges.charge_requests, name="charge_requests"),
+    path("charges/<slug:charge_kind>/<int:request_id>/decision", charges.decide_charge, name="decide_charge"),
     path("transfers/new", transfers.transfer_new, name="transfer_new"),
     path("transfers/<int:transfer_id>", transfers.transfer_detail, name="transfer"),
     path("establishment", views.establishment, name="establishment"),

@@ -14,6 +14,7 @@ from joinedup.people.services import employment_end
 class TestYearEndPages(YearEndTestCase):
     def setUp(self) -> None:
         employment_end(
+            paid_to=None,  # nothing paid yet
             actor=self.shared_hr,
             employment=self.shared_person_council,
             end_date=date(2027, 3, 20),
