@@ -28,8 +28,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "recharges.manage",
         }
     ),
-    Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change"}),
-    Role.PAYROLL_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate"}),
+    # The history of the records HR manages (people.view_history), not the whole audit trail;
+    # a bank change one of them asks for is verified by another (people.verify_bank_change).
+    Role.HR_OFFICER: frozenset(
+        _EVERY_MEMBER | {"people.view", "people.change", "people.view_history", "people.verify_bank_change"}
+    ),
+    Role.PAYROLL_OFFICER: frozenset(
+        _EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate", "people.verify_bank_change"}
+    ),
     Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
     Role.FINANCE_OFFICER: frozenset(
         _EVERY_MEMBER

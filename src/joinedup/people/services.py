@@ -23,6 +23,8 @@ from joinedup.people.models import (
     Absence,
     AbsenceKind,
     AbsenceStatus,
+    BankChangeStatus,
+    BankDetailsChange,
     ContractType,
     CostSplit,
     CostSplitShare,
@@ -45,6 +47,7 @@ from joinedup.people.rules import pay_rate_on, working_days_between
 from joinedup.people.selectors import leave_balance
 
 ONE_DAY = timedelta(days=1)
+BANK_FIELDS = frozenset({"bank_sort_code", "bank_account_number", "bank_account_name"})
 HUNDRED = Decimal(100)
 
 # --- value objects the services take ---------------------------------------------------------
@@ -125,7 +128,13 @@ def _person_summary(person: Person) -> dict[str, Any]:
         "date_of_birth": person.date_of_birth,
         "ni_number": person.ni_number,
         "email": person.email,
+        "phone": person.phone,
+        "address_line1": person.address_line1,
+        "address_line2": person.address_line2,
+        "town": person.town,
         "postcode": person.postcode,
+        "emergency_contact_name": person.emergency_contact_name,
+        "emergency_contact_phone": person.emergency_contact_phone,
         "bank_account": person.masked_account,
     }
 
@@ -423,8 +432,16 @@ def employment_end(*, actor: Any, employment: Employment, end_date: date, reason
 
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, changes: dict[str, str]) -> Person:
-    """Change a person's contact, address or bank details: their own, or as HR for a
-    partner that employs them."""
+    """Change a person's contact or address details: their own, or as HR for a partner that
+    employs them. Bank details change only through ``bank_change_request`` and a second
+    person's ``bank_change_verify``."""
+    if BANK_FIELDS & set(changes):
+        raise ValidationError(
+            {
+                name: "Bank details change only when a second person verifies the change."
+                for name in sorted(BANK_FIELDS & set(changes))
+            }
+        )
     allowed = {
         "email",
         "phone",
@@ -998,5 +1015,253 @@ def sickness_record(
         action="absence.sickness_recorded",
         target=absence,
         after={"start_date": start_date, "end_date": end_date, "fit_note": fit_note_from is not None},
+    )
+    return absence
+
+
+# --- job title, unit and line manager -----------------------------------------------------------
+
+
+@transaction.atomic
+def employment_change_job(
+    *,
+    actor: Any,
+    employment: Employment,
+    job_title: str,
+    org_unit: OrgUnit | None,
+    line_manager: Employment | None,
+    effective_from: date,
+    reason: str,
+) -> Employment:
+    """Change what HR records about the job: its title and unit (as they stand now) and the
+    line manager, which is part of the dated terms and so changes from ``effective_from``."""
+    authorise(actor, "people.change", employment.partner_id)
+    errors = Errors()
+    title = job_title.strip()
+    if len(title) > 200:
+        errors.add("job_title", "The job title must be 200 characters or fewer.")
+    if org_unit is not None and org_unit.partner_id != employment.partner_id:
+        errors.add("org_unit", "Choose a unit of the same partner.")
+    if line_manager is not None:
+        if line_manager.partner_id != employment.partner_id:
+            errors.add("line_manager", "The line manager must be employed by the same partner.")
+        elif line_manager.pk == employment.pk or line_manager.person_id == employment.person_id:
+            errors.add("line_manager", "Nobody can be their own line manager.")
+    if not reason.strip():
+        errors.add("reason", "Say why the job changes.")
+    current = terms_on(employment, effective_from)
+    manager_changes = current is not None and current.line_manager_id != getattr(line_manager, "pk", None)
+    if manager_changes:
+        if effective_from < employment.start_date:
+            errors.add("effective_from", "The change cannot take effect before the employment started.")
+        elif current is not None and current.effective_from == effective_from:
+            errors.add(
+                "effective_from", f"There is already a change on {effective_from:%d %B %Y}; amend that one."
+            )
+    elif current is None and line_manager is not None:
+        errors.add("effective_from", "No terms are in force on that date.")
+    errors.raise_if_any()
+
+    def summary(manager: Employment | None) -> dict[str, Any]:
+        return {
+            "job_title": employment.job_title,
+            "org_unit": employment.org_unit.code if employment.org_unit else "",
+            "line_manager": manager.payroll_number if manager else "",
+        }
+
+    old_manager = current.line_manager if current is not None else None
+    before = summary(old_manager)
+    employment.job_title = title
+    employment.org_unit = org_unit
+    employment.save(update_fields=["job_title", "org_unit"])
+    if manager_changes and current is not None:
+        new_terms = replace(Terms.of(current), line_manager=line_manager)
+        _new_terms_row(employment, new_terms, effective_from, reason.strip()).save()
+    after = summary(line_manager if manager_changes else old_manager)
+    changed = [k for k in before if before[k] != after[k]]
+    if not changed:
+        raise ValidationError({"job_title": "Nothing has changed."})
+    record_event(
+        actor=actor,
+        partner=employment.partner_id,
+        action="employment.job_changed",
+        target=employment,
+        before={k: before[k] for k in changed},
+        after={
+            **{k: after[k] for k in changed},
+            **({"effective_from": effective_from} if "line_manager" in changed else {}),
+            "reason": reason.strip(),
+        },
+    )
+    return employment
+
+
+# --- bank details: asked for by one person, verified by a second --------------------------------
+
+
+def _bank_summary(sort_code: str, account: str, name: str) -> dict[str, str]:
+    """Bank details as the audit trail keeps them: enough to recognise, not to use."""
+    return {
+        "sort_code": f"{sort_code[:2]}-**-**" if sort_code else "",
+        "bank_account": f"****{account[-4:]}" if account else "",
+        "account_name": name,
+    }
+
+
+def _employers_of(person: Person) -> list[int]:
+    return sorted(
+        set(
+            Employment.objects.unscoped(reason="which partners employ this person")
+            .filter(person=person)
+            .values_list("partner_id", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def bank_change_request(
+    *,
+    actor: Any,
+    person: Person,
+    partner: Partner,
+    sort_code: str,
+    account_number: str,
+    account_name: str = "",
+) -> BankDetailsChange:
+    """Ask for a person's pay to go to a new account: the person themselves, or an HR officer
+    of ``partner`` (which must employ them). Nothing changes until a second person verifies it;
+    payroll keeps paying the old account meanwhile."""
+    employers = _employers_of(person)
+    if partner.pk not in employers:
+        raise PermissionDenied("This partner does not employ this person.")
+    is_self = actor is not None and person.user_id is not None and person.user_id == actor.pk
+    if not is_self:
+        authorise(actor, "people.change", partner)
+    errors = Errors()
+    sort = errors.check("bank_sort_code", validators.sort_code, sort_code.strip())
+    account = errors.check("bank_account_number", validators.account_number, account_number.strip())
+    name = account_name.strip()
+    if len(name) > 100:
+        errors.add("bank_account_name", "The name on the account must be 100 characters or fewer.")
+    errors.raise_if_any()
+    if (sort, account) == (person.bank_sort_code, person.bank_account_number):
+        raise ValidationError({"bank_account_number": "These are the bank details already held."})
+    waiting = BankDetailsChange.objects.for_partners(employers).filter(
+        person=person, status=BankChangeStatus.PENDING
+    )
+    if waiting.exists():
+        raise ValidationError(
+            {
+                "bank_account_number": "A bank change is already waiting to be verified; it must be "
+                "verified or rejected first."
+            }
+        )
+    change = BankDetailsChange.objects.create(
+        partner=partner,
+        person=person,
+        bank_sort_code=sort,
+        bank_account_number=account,
+        bank_account_name=name,
+        requested_by=actor,
+    )
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="person.bank_change_requested",
+        target=person,
+        before=_bank_summary(person.bank_sort_code, person.bank_account_number, person.bank_account_name),
+        after={**_bank_summary(sort, account, name), "change": change.pk},
+    )
+    return change
+
+
+def _authorise_bank_decision(actor: Any, change: BankDetailsChange) -> None:
+    if actor is not None and change.person.user_id == actor.pk:
+        raise PermissionDenied("Nobody can verify a change to their own bank details.")
+    authorise(actor, "people.verify_bank_change", change.partner_id)
+    if change.status != BankChangeStatus.PENDING:
+        raise ValidationError({"status": f"This change is already {change.status}."})
+
+
+@transaction.atomic
+def bank_change_verify(*, actor: Any, change: BankDetailsChange) -> Person:
+    """A second person — an HR or payroll officer of the partner, not the requester and not
+    the person paid — confirms the change (having called the person on a number already held,
+    say); the new account is paid from the next calculation."""
+    if actor is not None and change.requested_by_id == actor.pk:
+        raise PermissionDenied("A second person must verify this change, not the person who asked for it.")
+    _authorise_bank_decision(actor, change)
+    person = change.person
+    before = _bank_summary(person.bank_sort_code, person.bank_account_number, person.bank_account_name)
+    person.bank_sort_code = change.bank_sort_code
+    person.bank_account_number = change.bank_account_number
+    person.bank_account_name = change.bank_account_name
+    person.save(update_fields=["bank_sort_code", "bank_account_number", "bank_account_name"])
+    change.status = BankChangeStatus.VERIFIED
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    record_event(
+        actor=actor,
+        partner=change.partner_id,
+        action="person.bank_change_verified",
+        target=person,
+        before=before,
+        after={
+            **_bank_summary(person.bank_sort_code, person.bank_account_number, person.bank_account_name),
+            "change": change.pk,
+            "requested_by": change.requested_by.get_username(),
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def bank_change_reject(*, actor: Any, change: BankDetailsChange, note: str) -> BankDetailsChange:
+    """An HR or payroll officer of the partner turns the change down (it could not be
+    confirmed with the person, say); the account held stays as it is."""
+    _authorise_bank_decision(actor, change)
+    if not note.strip():
+        raise ValidationError({"note": "Say why the change is rejected."})
+    change.status = BankChangeStatus.REJECTED
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.note = note.strip()[:300]
+    change.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    record_event(
+        actor=actor,
+        partner=change.partner_id,
+        action="person.bank_change_rejected",
+        target=change.person,
+        before={"status": BankChangeStatus.PENDING, "change": change.pk},
+        after={"status": change.status, "note": change.note},
+    )
+    return change
+
+
+# --- an employee's own leave --------------------------------------------------------------------
+
+
+@transaction.atomic
+def absence_cancel_own(*, actor: Any, absence: Absence) -> Absence:
+    """An employee withdraws their own leave request while it still waits for a decision."""
+    if not _is_self(actor, absence.employment):
+        raise PermissionDenied("You can only cancel your own leave requests.")
+    if absence.status != AbsenceStatus.REQUESTED:
+        raise ValidationError(
+            {
+                "status": f"Only a request waiting for a decision can be cancelled; this one is "
+                f"{absence.get_status_display().lower()}."
+            }
+        )
+    absence.status = AbsenceStatus.CANCELLED
+    absence.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        partner=absence.partner_id,
+        action="absence.cancelled",
+        target=absence,
+        before={"status": AbsenceStatus.REQUESTED},
+        after={"status": AbsenceStatus.CANCELLED},
     )
     return absence
