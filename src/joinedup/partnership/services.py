@@ -271,3 +271,18 @@ def user_set_active(*, actor: Any, user: Any, partner: Partner, active: bool) ->
         after={"active": active},
     )
     return user
+
+
+@transaction.atomic
+def member_create(
+    *, actor: Any, partner: Partner, username: str, email: str, full_name: str, role: str
+) -> Membership:
+    """A new user with a first role on ``partner``, for its administrator: the user and the
+    role are created together or not at all (each audited as ``user_create`` and
+    ``membership_grant`` audit them). The user sets a password through a reset; none is set."""
+    if actor is not None and not actor.is_superuser:
+        authorise(actor, "partnership.manage_members", partner)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose a role from the list."})
+    user = user_create(actor=actor, username=username, password=None, email=email, full_name=full_name)
+    return membership_grant(actor=actor, user=user, partner=partner, role=role)

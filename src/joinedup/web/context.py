@@ -26,4 +26,5 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_view_ledger": has_permission(request.user, "ledger.view", partner),
         "can_view_recharges": bool(statement_partners(request.user)),
         "can_view_team": has_permission(request.user, "people.view_team", partner),
+        "can_administer": has_permission(request.user, "partnership.manage_members", partner),
     }
