@@ -571,11 +571,6 @@ def staff_list(user: Any, *, partner: Partner, filters: StaffFilters, on: date) 
     return rows.order_by("person__family_name", "person__given_name", "payroll_number")
 
 
-def units_of(user: Any, *, partner: Partner) -> QuerySet[OrgUnit]:
-    authorise(user, "people.view", partner)
-    return OrgUnit.objects.for_partner(partner).order_by("name")
-
-
 def line_manager_choices(user: Any, *, employment: Employment) -> QuerySet[Employment]:
     """Current employments of the same partner, other than the person's own."""
     authorise(user, "people.view", employment.partner_id)

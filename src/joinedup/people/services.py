@@ -466,6 +466,8 @@ def person_update(*, actor: Any, person: Person, changes: dict[str, str]) -> Per
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    if not changes:
+        raise ValidationError("Nothing has changed.")
     errors = Errors()
     current = PersonDetails(**{f: getattr(person, f) for f in PersonDetails.__dataclass_fields__})
     cleaned = clean_person(replace(current, **changes), errors)  # type: ignore[arg-type]  # text fields only
