@@ -561,7 +561,9 @@ def staff_list(user: Any, *, partner: Partner, filters: StaffFilters, on: date) 
             .order_by("-effective_from")
             .values("scheme_id")[:1]
         )
-        rows = rows.annotate(scheme_on=Subquery(latest)).filter(scheme_on=filters.scheme_id)
+        rows = rows.filter(
+            pk__in=rows.annotate(scheme_on=Subquery(latest)).filter(scheme_on=filters.scheme_id).values("pk")
+        )
     if filters.status == StaffStatus.CURRENT:
         rows = rows.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
     elif filters.status == StaffStatus.LEFT:

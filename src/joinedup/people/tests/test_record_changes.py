@@ -50,6 +50,9 @@ def changes_of(person: Person) -> list[str]:
 
 
 class TestBankChanges(PeopleTestCase):
+    council_payroll: Any
+    ada: Person
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -176,7 +176,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     waiting = selectors.people_with_pending_bank_change(partner, [e.person_id for e in page])
     query = urlencode(
-        {k: v for k, v in request.GET.items() if k in ("unit", "post", "scheme", "status") and v}
+        {k: str(v) for k, v in request.GET.items() if k in ("unit", "post", "scheme", "status") and v}
     )
     context = {
         "filters": filters,

@@ -37,6 +37,9 @@ def bank_changes(person_id: int) -> list[str]:
 
 
 class RecordPagesTestCase(PeopleTestCase):
+    council_payroll: Any
+    ada_id: int
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
