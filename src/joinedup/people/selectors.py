@@ -505,20 +505,17 @@ def bank_change_for(user: Any, *, change_id: int) -> BankDetailsChange:
     return change
 
 
-def people_with_pending_bank_change(partner: Partner | int, person_ids: list[int]) -> set[int]:
-    """Which of these people have a bank change waiting (at any partner that employs them, as
-    payroll pays one account per person): payroll keeps paying the old account meanwhile."""
-    employers = list(
-        Employment.objects.unscoped(reason="the employers of people paid by this partner")
-        .filter(person_id__in=person_ids)
-        .values_list("partner_id", flat=True)
-        .distinct()
-    )
-    return set(
-        BankDetailsChange.objects.for_partners(employers or [partner])
-        .filter(person_id__in=person_ids, status=BankChangeStatus.PENDING)
-        .values_list("person_id", flat=True)
-    )
+def people_with_pending_bank_change(partner: Partner | int, person_ids: list[int] | None = None) -> set[int]:
+    """Which of the partner's people (or of ``person_ids`` among them) have a bank change
+    waiting: payroll keeps paying the old account meanwhile. Found from the few waiting
+    changes rather than from the people, so a run of any size asks one small question."""
+    employed = Employment.objects.for_partner(partner).values("person_id")
+    waiting = BankDetailsChange.objects.unscoped(
+        reason="a change asked for at any employer counts: each person is paid into one account"
+    ).filter(status=BankChangeStatus.PENDING, person_id__in=employed)
+    if person_ids is not None:
+        waiting = waiting.filter(person_id__in=person_ids)
+    return set(waiting.values_list("person_id", flat=True))
 
 
 # --- the staff list -----------------------------------------------------------------------------

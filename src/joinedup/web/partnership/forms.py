@@ -21,7 +21,10 @@ class PartnerSettingsForm(GovukForm):
     active = choice_field(
         "Active",
         YES_NO,
-        hint="An inactive partner's staff cannot see or change its records.",
+        hint=(
+            "An inactive partner's staff cannot see or change its records, and only a platform "
+            "administrator can make it active again."
+        ),
         what="whether it is active",
     )
     employer_paye_reference = text_field(
