@@ -131,3 +131,39 @@ def test_an_employee_requests_leave_and_their_manager_approves_it(browser: Any, 
     assert "Request approved" in manager.content()
     assert "Nothing waiting." in manager.content()
     manager.close()
+
+
+def test_an_employee_asks_for_a_bank_change_and_hr_verifies_it(browser: Any, demo: str) -> None:
+    page = sign_in(browser, demo, "council.employee")
+    page.get_by_role("link", name="My record").click()
+    page.get_by_role("link", name="Change the account my pay goes to").click()
+    page.get_by_label("Sort code").fill("40-11-62")
+    page.get_by_label("Account number").fill("87654321")
+    page.get_by_role("button", name="Ask for the change").click()
+    assert "Change asked for." in page.content()
+    assert "Bank change pending" in page.content()
+    page.close()
+
+    hr = sign_in(browser, demo, "council.hr")
+    hr.get_by_role("link", name="Staff", exact=True).click()
+    hr.get_by_role("link", name="Evan Morgan").click()
+    assert hr.get_by_test_id("bank-change-pending").count() == 1
+    hr.get_by_role("button", name="Verify the change").focus()
+    hr.keyboard.press("Enter")
+    hr.wait_for_load_state()
+    assert "Bank change verified" in hr.content()
+    assert hr.get_by_test_id("bank-change-pending").count() == 0
+    hr.close()
+
+
+def test_the_service_admin_finds_a_users_sign_in_status(browser: Any, demo: str) -> None:
+    page = sign_in(browser, demo, "ops.admin")
+    page.get_by_role("link", name="Administration", exact=True).click()
+    page.get_by_role("link", name="Users and roles").click()
+    # The first partner by name is the constabulary's.
+    page.get_by_label("Name, username or email").fill("police.hr")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="police.hr").click()
+    assert page.get_by_role("heading", name="Priya Hale").count() == 1
+    assert "Last signed in" in page.content()
+    page.close()
