@@ -77,10 +77,14 @@ class TestDemoMonth(TestCase):
             .values_list("partner__code", "idempotency_key")
         )
         by_code = {r.partner.code: r.pk for r in runs}
+        # Each run is paid too: its payment clears the net-pay creditor in the employer's ledger.
         assert keys == sorted(
             [(code, f"payroll-run:{by_code[code]}") for code in by_code]
             + [("WFRS", f"payroll-run:{by_code['WCC']}")]
+            + [(code, f"payroll-payment:{by_code[code]}") for code in by_code]
         )
+        net_pay = _all(JournalLine).filter(account__code="B320")  # type: ignore[attr-defined]
+        assert net_pay.aggregate(d=Sum("debit"))["d"] == net_pay.aggregate(c=Sum("credit"))["c"] > 0
         lines = _all(JournalLine)  # type: ignore[attr-defined]
         assert lines.aggregate(d=Sum("debit"))["d"] == lines.aggregate(c=Sum("credit"))["c"] > 0
         # Police staff are paid on the demo's illustrative PSC values, none below the minimum wage.

@@ -9,6 +9,7 @@ setting, so even the demo shows the service's own error pages.
 from __future__ import annotations
 
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,40 @@ def _field_encryption_keys() -> list[str]:
 
 
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
+
+
+def _audit_checkpoint_key() -> str:
+    """The key that signs audit checkpoints (HMAC-SHA256). Kept outside the database, so a
+    database user who rewrites the audit trail and its chain heads cannot sign a checkpoint
+    that agrees with them."""
+    raw = env_str("AUDIT_CHECKPOINT_KEY", "")
+    if raw:
+        return raw
+    if PRODUCTION:
+        raise ImproperlyConfigured("Set AUDIT_CHECKPOINT_KEY in production (a long random secret).")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "audit_checkpoint_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+AUDIT_CHECKPOINT_KEY = _audit_checkpoint_key()
+# Signed checkpoints of every audit chain head, one JSON line each, appended by
+# `joinedup audit checkpoint`. Point it at append-only storage the database user cannot write.
+# Tests get a fresh file per process: a checkpoint of one run's test database means nothing to
+# the next.
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str(
+        "AUDIT_CHECKPOINT_FILE",
+        str(
+            Path(tempfile.mkdtemp(prefix="joinedup-audit-")) / "audit-checkpoints.jsonl"
+            if ENVIRONMENT == "test"
+            else VAR_DIR / "audit-checkpoints.jsonl"
+        ),
+    )
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")

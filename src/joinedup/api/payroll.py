@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from joinedup.api.schemas import IsoDate
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
 from joinedup.payroll import run_files, selectors, services, year_end
@@ -36,7 +37,7 @@ class PayRunOut(Schema):
 
 class PayRunIn(Schema):
     frequency: str = "monthly"
-    pay_date: date
+    pay_date: IsoDate
     kind: str = "regular"
 
 
@@ -156,10 +157,12 @@ def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @router.get("/pay-runs/{run_id}/bacs.txt")
-def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_bacs(request: HttpRequest, run_id: int, processing_date: IsoDate | None = None) -> HttpResponse:
     """The BACS Standard 18 payment file of an approved run, to payroll officers (403 to others);
-    the header X-Left-Out counts the employees it does not pay."""
-    return _run_file(request, run_id, run_files.BACS)
+    the header X-Left-Out counts the employees it does not pay. It is processed on the pay date
+    unless ``processing_date`` (YYYY-MM-DD) says otherwise — required once the pay date has
+    passed: a file for a day already gone is refused (422)."""
+    return _run_file(request, run_id, run_files.BACS, processing_date=processing_date)
 
 
 @router.get("/pay-runs/{run_id}/fps.xml")
@@ -168,9 +171,11 @@ def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
     return _run_file(request, run_id, run_files.FPS)
 
 
-def _run_file(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
+def _run_file(
+    request: HttpRequest, run_id: int, kind: str, processing_date: date | None = None
+) -> HttpResponse:
     run = selectors.run_for(request.user, run_id=run_id)
-    found = run_files.run_file(request.user, run=run, kind=kind)
+    found = run_files.run_file(request.user, run=run, kind=kind, processing_date=processing_date)
     response = HttpResponse(found.content, content_type=found.content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     if kind == run_files.BACS:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from joinedup.audit.chain import GENESIS_HASH, event_hash
+from joinedup.audit.checkpoints import Checkpoint, chain_key, latest_checkpoint
 from joinedup.audit.models import AuditChainHead, AuditEvent
 
 
@@ -50,7 +52,13 @@ def _chains() -> Iterator[tuple[str, int | None]]:
         yield f"partner {partners[partner_id]} (id {partner_id})", partner_id
 
 
-def verify_chain(name: str, partner_id: int | None) -> ChainReport:
+def verify_chain(name: str, partner_id: int | None, checkpoint: Checkpoint | None = None) -> ChainReport:
+    """The first broken link of one chain: an event missing, out of place or changed, a chain
+    head that disagrees with the last event, or a chain shorter than (or different from) the
+    signed ``checkpoint``."""
+    signed = checkpoint.heads.get(chain_key(partner_id)) if checkpoint is not None else None
+    signed_seq, signed_hash = signed if signed is not None else (0, GENESIS_HASH)
+    at_signed: AuditEvent | None = None
     events = AuditEvent.objects.unscoped(reason="audit verification reads every chain")
     events = (
         events.filter(partner__isnull=True) if partner_id is None else events.filter(partner_id=partner_id)
@@ -88,6 +96,8 @@ def verify_chain(name: str, partner_id: int | None) -> ChainReport:
                 count,
                 BrokenLink(name, event.id, event.seq, "its content was changed after it was written"),
             )
+        if event.seq == signed_seq:
+            at_signed = event
         expected_prev = event.hash
         expected_seq += 1
 
@@ -104,13 +114,48 @@ def verify_chain(name: str, partner_id: int | None) -> ChainReport:
             count,
             BrokenLink(name, None, expected_seq, f"the chain head records {head_seq} events; {count} remain"),
         )
+    if checkpoint is not None and signed_seq > count:
+        missing = (
+            f"event seq {signed_seq} is missing"
+            if signed_seq == expected_seq
+            else f"events seq {expected_seq} to {signed_seq} are missing"
+        )
+        return ChainReport(
+            name,
+            count,
+            BrokenLink(
+                name,
+                None,
+                expected_seq,
+                f"{missing}: the chain was cut short (signed checkpoint {checkpoint.number} of "
+                f"{checkpoint.taken_at:%d %B %Y %H:%M:%S} UTC records {signed_seq} events)",
+            ),
+        )
+    if checkpoint is not None and at_signed is not None and at_signed.hash != signed_hash:
+        return ChainReport(
+            name,
+            count,
+            BrokenLink(
+                name,
+                at_signed.id,
+                signed_seq,
+                f"differs from signed checkpoint {checkpoint.number}: the chain was rewritten up to here",
+            ),
+        )
     return ChainReport(name, count, None)
 
 
-def verify_all(progress: Callable[[ChainReport], None] | None = None) -> list[ChainReport]:
+def verify_all(
+    progress: Callable[[ChainReport], None] | None = None,
+    *,
+    checkpoint: Checkpoint | None | Literal["latest"] = "latest",
+) -> list[ChainReport]:
+    """Every chain, checked against the latest signed checkpoint unless told otherwise
+    (:class:`joinedup.audit.checkpoints.CheckpointError` when the checkpoint file is forged)."""
+    against = latest_checkpoint() if checkpoint == "latest" else checkpoint
     reports = []
     for name, partner_id in _chains():
-        report = verify_chain(name, partner_id)
+        report = verify_chain(name, partner_id, against)
         reports.append(report)
         if progress is not None:
             progress(report)

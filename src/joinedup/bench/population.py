@@ -27,6 +27,7 @@ from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, ImportReport, import_employments, import_posts
 from joinedup.people.models import PayPoint, Person, TermsScheme
+from joinedup.people.ni_categories import age_problem
 
 SEED = 20260401
 # The day the generated data is "as at": start dates fall before it.
@@ -316,7 +317,7 @@ class PeopleFactory:
             rng.choice(posts) if posts and rng.random() < 0.9 else "",
             _TAX_CODES.draw(rng),
             "cumulative",
-            _NI_CATEGORIES.draw(rng),
+            _fitting_category(_NI_CATEGORIES.draw(rng), human.born, self.as_at),
             plan,
             force.pension if rng.random() < 0.9 else "none",
             rng.choice(["", "", "", "A", "B", "C"]),
@@ -482,3 +483,11 @@ def import_staff(
         done += len(rows)
         progress("Importing employments", done, count)
     return done
+
+
+def _fitting_category(drawn: str, born: date, on: date) -> str:
+    """The drawn letter when the person's age on ``on`` (the population's date, after every start)
+    allows it, else A: HR refuses M and Z from 21 and H from 25
+    (people/ni_categories/rules/ni_category_ages.toml). The draw is kept, so the rest of a
+    generated population does not change."""
+    return drawn if age_problem(drawn, born, on) is None else "A"

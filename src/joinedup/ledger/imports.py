@@ -21,7 +21,7 @@ from joinedup.core import tabular
 from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.models import REVENUE_TYPES, Account, CostCentre, Journal, Period
-from joinedup.ledger.services import LineInput, budget_set, journal_post
+from joinedup.ledger.services import LineInput, budget_set, journal_import_post
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 
@@ -136,13 +136,14 @@ def import_journal(
             key = f"import:{digest}:{ref}"
             existed = Journal.objects.for_partner(partner).filter(idempotency_key=key).exists()
             try:
-                journal = journal_post(
+                journal = journal_import_post(
                     actor=actor,
                     partner=partner,
                     date=rows[0][1]["date"],
                     lines=lines,
                     description=f"{label} ({ref})"[:200],
-                    idempotency_key=key,
+                    digest=digest,
+                    ref=ref,
                     source_ref=(filename or "")[:100],
                 )
             except ValidationError as exc:

@@ -37,6 +37,12 @@ from joinedup.partnership.permissions import authorise
 
 MONTHS_IN_YEAR = 12
 LINE_BATCH = 5000
+# The idempotency keys the system gives its own journals. A journal posted by a person may not
+# take one: a manual 1p journal keyed ``payroll-run:6`` would otherwise stand in for the
+# council's payroll journal when run 6 is approved.
+SYSTEM_KEY_PREFIXES = ("payroll-run:", "recharge:", "secondment:", "reversal:", "import:", "manual:")
+# Sources that only their own service posts (a pay run's approval, a recharge run, a reversal).
+SYSTEM_SOURCES = (JournalSource.PAYROLL_RUN, JournalSource.RECHARGE_RUN, JournalSource.REVERSAL)
 
 
 @dataclass(frozen=True)
@@ -332,6 +338,7 @@ def _post(
     else:
         found = journal_with_key(partner, key)
         if found is not None:
+            _check_same(found, partner=partner, source=source, source_ref=source_ref, lines=lines)
             return found, False
     if source not in JournalSource.values:
         errors.add("source", f"Choose one of: {', '.join(JournalSource.values)}.")
@@ -364,8 +371,44 @@ def _post(
         found = journal_with_key(partner, key)
         if found is None:
             raise
+        _check_same(found, partner=partner, source=source, source_ref=source_ref, lines=lines)
         return found, False
     return journal, True
+
+
+def _line_tuple(line: LineInput) -> tuple[str, int, int, str, str, str]:
+    return (
+        line.account,
+        line.debit,
+        line.credit,
+        line.cost_centre,
+        line.counterparty,
+        line.description.strip(),
+    )
+
+
+def _check_same(
+    found: Journal, *, partner: Partner, source: str, source_ref: str, lines: Sequence[LineInput]
+) -> None:
+    """A key already posted answers with its journal only when that journal is the one asked
+    for: the same source, the same source reference and the same lines. Anything else means the
+    key was taken by another posting, and treating it as posted would lose this one silently."""
+    # A manual journal's reference is free text (an import's is its file name, and the same file
+    # may come back under another name); a system source's reference is the source's id.
+    same_ref = found.source_ref == source_ref or source not in SYSTEM_SOURCES
+    if found.source == source and same_ref:
+        posted = sorted(_line_tuple(line) for line in _as_inputs(found, swap=False))
+        if posted == sorted(_line_tuple(line) for line in lines):
+            return
+    raise ValidationError(
+        {
+            "idempotency_key": (
+                f"{partner.code} already has journal {found.pk} keyed {found.idempotency_key!r} "
+                f"({found.get_source_display()} {found.source_ref or 'with no reference'}), and it is "
+                "not this posting: its source or lines differ. Nothing was posted."
+            )
+        }
+    )
 
 
 def _journal_summary(journal: Journal, lines: Sequence[LineInput]) -> dict[str, Any]:
@@ -399,11 +442,71 @@ def journal_post(
     again returns the journal already posted and writes nothing. Without a key the journal is
     taken to be new (a manual journal typed in)."""
     authorise(actor, "ledger.post", partner)
+    errors = _Errors()
+    if idempotency_key is not None and idempotency_key.strip().lower().startswith(SYSTEM_KEY_PREFIXES):
+        errors.add(
+            "idempotency_key",
+            f"Keys starting {', '.join(SYSTEM_KEY_PREFIXES)} are kept for the journals the system "
+            "posts itself: choose another key.",
+        )
+    if source in SYSTEM_SOURCES:
+        errors.add("source", f"{JournalSource(source).label} journals are posted by their own service.")
+    errors.raise_if_any()
     key = f"manual:{uuid.uuid4()}" if idempotency_key is None else idempotency_key
-    journal, created = _post(
+    return _post_and_record(
         actor=actor,
         partner=partner,
         on=date,
+        lines=lines,
+        description=description,
+        source=source,
+        key=key,
+        source_ref=source_ref,
+    )
+
+
+@transaction.atomic
+def journal_import_post(
+    *,
+    actor: Any,
+    partner: Partner,
+    date: date,
+    lines: Sequence[LineInput],
+    description: str,
+    digest: str,
+    ref: str,
+    source_ref: str = "",
+) -> Journal:
+    """Post one journal of an imported file, keyed ``import:<digest>:<ref>`` (a key no person
+    may type), inside the import's transaction."""
+    authorise(actor, "ledger.post", partner)
+    return _post_and_record(
+        actor=actor,
+        partner=partner,
+        on=date,
+        lines=lines,
+        description=description,
+        source=JournalSource.MANUAL,
+        key=f"import:{digest}:{ref}",
+        source_ref=source_ref,
+    )
+
+
+def _post_and_record(
+    *,
+    actor: Any,
+    partner: Partner,
+    on: date,
+    lines: Sequence[LineInput],
+    description: str,
+    source: str,
+    key: str,
+    source_ref: str,
+) -> Journal:
+    journal, created = _post(
+        actor=actor,
+        partner=partner,
+        on=on,
         lines=lines,
         description=description,
         source=source,

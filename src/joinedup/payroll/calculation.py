@@ -4,7 +4,8 @@
    the pay period; its basic pay prorated over the dated changes inside the period (pay
    point, FTE, a pay award, joining or leaving) by the scheme's proration rule; its pay items;
    its tax, NI, loan and pension details on the pay date; pay and tax to date from earlier
-   approved runs this tax year (or the P45 of a starter).
+   approved runs this tax year (before the first: a starter's P45 plus the take-on figures from
+   the payroll joinedup replaced).
 2. Calculate: one vectorised engine call for the whole batch (integer pence).
 3. Write: payslips and their extra lines in bulk, a batch at a time, each batch replacing
    whatever the run held for those employments — so a calculation killed half-way and run
@@ -44,6 +45,7 @@ from joinedup.payroll.models import (
     PayslipLine,
     RunStatus,
     StarterYtd,
+    TakeOnBalance,
 )
 from joinedup.payroll.periods import PERIODS_PER_YEAR, PayPeriod, to_pence_half_up
 from joinedup.people.models import (
@@ -290,6 +292,13 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         .values_list("employment_id", "taxable_pay_to_date", "tax_paid_to_date")
         if e in wanted
     }
+    take_on = {
+        e: (taxable, tax)
+        for e, taxable, tax in TakeOnBalance.objects.for_partner(run.partner_id)
+        .filter(**between, tax_year=run.tax_year)
+        .values_list("employment_id", "taxable_pay", "tax")
+        if e in wanted
+    }
     employer_rates = _employer_rates(run)
     absent = _statutory_pay(run, employments, versions, rates)
     inputs: list[EmployeeInput] = []
@@ -301,7 +310,12 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         if employment.pk in absent:
             lines = lines + absent[employment.pk].lines(basic)
             problems.append((FlagKind.STATUTORY_PAY, absent[employment.pk].detail()))
-        before = previous.get(employment.pk) or p45.get(employment.pk) or (0, 0)
+        # Pay and tax to date: the latest payslip here this year; before the first, the previous
+        # employer's P45 plus this employment's take-on figures from the payroll joinedup replaced.
+        before = previous.get(employment.pk)
+        if before is None:
+            earlier, old_payroll = p45.get(employment.pk, (0, 0)), take_on.get(employment.pk, (0, 0))
+            before = (earlier[0] + old_payroll[0], earlier[1] + old_payroll[1])
         record = EmployeeInput(
             employment_id=employment.pk,
             basic_pence=basic,

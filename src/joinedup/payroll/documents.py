@@ -9,15 +9,12 @@ from decimal import Decimal
 from typing import cast
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from joinedup.core.bulk import fewer_collections
 from joinedup.core.calendar import rti_tax_year, tax_year_start
-from joinedup.core.money import pounds_to_pence
 from joinedup.partnership.models import Partner
-from joinedup.payroll.calculation import ENGINE_FREQUENCY
-from joinedup.payroll.engine import load_rules
-from joinedup.payroll.figures import FPS_TO_DATE_FIGURES
-from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus
+from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus, TakeOnBalance
 from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
 from joinedup.payroll.outputs.records import (
     EmployeePayment,
@@ -27,6 +24,8 @@ from joinedup.payroll.outputs.records import (
     PayPeriod,
     PayslipLine,
 )
+from joinedup.payroll.selectors import require_complete
+from joinedup.payroll.year_to_date import YearToDate, ni_bands_for, year_to_date, year_to_date_of
 from joinedup.people.models import EmploymentTerms
 
 
@@ -57,9 +56,14 @@ def hours_band(weekly_hours: Decimal | None) -> HoursBand:
     return "D"
 
 
-def payment_record(slip: Payslip, *, for_hmrc: bool = False) -> EmployeePayment:
-    """The output record of one payslip. Payslips do not show the person's sex; an RTI
-    submission must (``for_hmrc``), so there a missing one is an error, not a guess."""
+def payment_record(
+    slip: Payslip, *, for_hmrc: bool = False, to_date: YearToDate | None = None
+) -> EmployeePayment:
+    """The output record of one payslip, with its figures to date (``payroll.year_to_date``;
+    read for this payslip unless the caller has them). Payslips do not show the person's sex; an
+    RTI submission must (``for_hmrc``), so there a missing one is an error, not a guess."""
+    ytd = to_date if to_date is not None else year_to_date_of(slip)
+    at_lel, lel_to_pt, pt_to_uel = ytd.bands
     person = slip.employment.person
     if for_hmrc and not person.gender:
         raise ValidationError({"gender": f"{slip.employment.payroll_number}: HMRC needs the person's sex."})
@@ -88,16 +92,26 @@ def payment_record(slip: Payslip, *, for_hmrc: bool = False) -> EmployeePayment:
         week1_month1=slip.week1_month1,
         gross_pay=slip.gross_pay,
         taxable_pay=slip.taxable_pay,
-        taxable_pay_to_date=slip.taxable_pay_to_date,
+        taxable_pay_to_date=ytd.taxable_pay,
         tax=slip.tax,
-        tax_to_date=slip.tax_paid_to_date,
+        tax_to_date=ytd.tax,
         ni_letter=slip.ni_category,
         ni_gross_pay=slip.ni_pay,
+        ni_gross_to_date=ytd.ni_pay,
+        earnings_at_lel_to_date=at_lel,
+        earnings_lel_to_pt_to_date=lel_to_pt,
+        earnings_pt_to_uel_to_date=pt_to_uel,
         ni_employee=slip.ni_employee,
         ni_employer=slip.ni_employer,
+        ni_employee_to_date=ytd.ni_employee,
+        ni_employer_to_date=ytd.ni_employer,
         student_loan=slip.student_loan,
+        student_loan_to_date=ytd.student_loan,
         postgraduate_loan=slip.postgraduate_loan,
+        postgraduate_loan_to_date=ytd.postgraduate_loan,
         pension_under_net_pay=slip.pension_employee,
+        pension_under_net_pay_to_date=ytd.pension_employee,
+        smp_to_date=ytd.smp,
         employer_pension=slip.pension_employer,
         net_pay=slip.net_pay,
         bank_sort_code=person.bank_sort_code,
@@ -115,11 +129,40 @@ def payslip_pdf_bytes(slip: Payslip) -> bytes:
     )
 
 
-def bacs_file(run: PayRun, *, processing_date: date | None = None) -> tuple[str, list[str]]:
+def bacs_processing_problem(run: PayRun, processing_date: date | None, *, today: date) -> str | None:
+    """Why a BACS file for ``run`` cannot be processed on ``processing_date`` (the pay date when
+    None); None when it can. BACS takes no file for a day already gone, nor for a weekend: a
+    run paid late needs the officer to name a new processing date."""
+    if processing_date is None:
+        if run.pay_date < today:
+            return (
+                f"The pay date {_day(run.pay_date)} has passed: give a new processing date "
+                f"(today, {_day(today)}, or later) for the BACS file."
+            )
+        processing_date = run.pay_date
+    elif processing_date < today:
+        return f"The processing date {_day(processing_date)} has passed: choose today or a later day."
+    if processing_date.weekday() >= 5:
+        return f"{processing_date:%A} {_day(processing_date)} is not a BACS processing day: choose a weekday."
+    return None
+
+
+def _day(when: date) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def bacs_file(
+    run: PayRun, *, processing_date: date | None = None, today: date | None = None
+) -> tuple[str, list[str]]:
     """The BACS Standard 18 file paying each employee's net pay, and the payroll numbers left
-    out (no bank details, or nothing to pay) — they were flagged before approval."""
+    out (no bank details, or nothing to pay) — they were flagged before approval. It is processed
+    on the pay date unless the officer gives another (required once the pay date has passed)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is paid."})
+    require_complete(run, output="A BACS file", statuses=(RunStatus.APPROVED, RunStatus.PAID))
+    problem = bacs_processing_problem(run, processing_date, today=today or timezone.localdate())
+    if problem is not None:
+        raise ValidationError({"processing_date": problem})
     employer = employer_record(Partner.objects.get(pk=run.partner_id))
     if not (employer.bank_sort_code and employer.bank_account_number and employer.bacs_user_number):
         raise ValidationError({"bank": "Set the employer's bank account and BACS service user number first."})
@@ -173,18 +216,12 @@ def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[
 # --- RTI Full Payment Submission ---------------------------------------------------------------
 
 _PLAN_TYPES = {"1": "01", "2": "02", "4": "04", "5": "05"}
-_YTD_FIELDS = FPS_TO_DATE_FIGURES
 
 
 def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
     """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as
     RTI reports them (thresholds per pay period from the engine's rule file)."""
-    thresholds = load_rules(run.tax_year).national_insurance.thresholds
-    frequency = ENGINE_FREQUENCY[run.frequency]
-    lel, pt, uel = (pounds_to_pence(thresholds[name].for_period(frequency)) for name in ("LEL", "PT", "UEL"))
-    if ni_pay < lel:
-        return 0, 0, 0
-    return lel, min(ni_pay, pt) - lel, max(0, min(ni_pay, uel) - pt)
+    return ni_bands_for(ni_pay, run.tax_year, run.frequency)
 
 
 def fps_for_run(run: PayRun) -> bytes:
@@ -192,6 +229,7 @@ def fps_for_run(run: PayRun) -> bytes:
     period and the tax year to date (earlier approved runs this tax year, plus this one)."""
     if run.status not in (RunStatus.APPROVED, RunStatus.PAID):
         raise ValidationError({"status": "Only an approved run is reported to HMRC."})
+    require_complete(run, output="A Full Payment Submission", statuses=(RunStatus.APPROVED, RunStatus.PAID))
     partner = Partner.objects.get(pk=run.partner_id)
     slips = list(
         Payslip.objects.for_partner(partner)
@@ -200,9 +238,9 @@ def fps_for_run(run: PayRun) -> bytes:
         .order_by("employment__payroll_number")
     )
     ids = [s.employment_id for s in slips]
-    to_date: dict[int, dict[str, int]] = {}
-    bands_to_date: dict[int, list[int]] = {}
-    earlier = (
+    to_date = year_to_date(run, ids)
+    # A starter's first payment reports their start date: no earlier approved payslip here.
+    paid_before = set(
         Payslip.objects.for_partner(partner)
         .filter(
             employment_id__in=ids,
@@ -210,18 +248,19 @@ def fps_for_run(run: PayRun) -> bytes:
             run__status__in=[RunStatus.APPROVED, RunStatus.PAID],
         )
         .filter(run__pay_date__lte=run.pay_date)
-        .select_related("run")
+        .exclude(run=run)
+        .values_list("employment_id", flat=True)
     )
-    first_payslip: set[int] = set(ids)
-    for slip in earlier.iterator(chunk_size=2000):
-        sums = to_date.setdefault(slip.employment_id, dict.fromkeys(_YTD_FIELDS, 0))
-        for name in _YTD_FIELDS:
-            sums[name] += getattr(slip, name)
-        bands = bands_to_date.setdefault(slip.employment_id, [0, 0, 0])
-        for i, value in enumerate(ni_bands(slip.ni_pay, slip.run)):
-            bands[i] += value
-        if slip.run_id != run.pk:
-            first_payslip.discard(slip.employment_id)
+    # Nor someone whose earlier pay this year was on the old payroll (take-on figures).
+    first_payslip = (
+        set(ids)
+        - paid_before
+        - set(
+            TakeOnBalance.objects.for_partner(partner)
+            .filter(employment_id__in=ids, tax_year=run.tax_year)
+            .values_list("employment_id", flat=True)
+        )
+    )
     terms = {
         t.employment_id: t
         for t in EmploymentTerms.objects.for_partner(partner)
@@ -231,8 +270,7 @@ def fps_for_run(run: PayRun) -> bytes:
     employees = []
     for slip in slips:
         employment = slip.employment
-        record = payment_record(slip, for_hmrc=True)
-        sums = to_date[employment.pk]
+        record = payment_record(slip, for_hmrc=True, to_date=to_date.get(employment.pk, YearToDate()))
         period_bands = ni_bands(slip.ni_pay, run)
         current = terms.get(employment.pk)
         plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
@@ -246,19 +284,10 @@ def fps_for_run(run: PayRun) -> bytes:
                 start_date=employment.start_date if starting else None,
                 starter_declaration=(current.starter_declaration if current and starting else ""),  # type: ignore[arg-type]
                 leaving_date=leaving,
-                ni_gross_to_date=sums["ni_pay"],
                 earnings_at_lel=period_bands[0],
                 earnings_lel_to_pt=period_bands[1],
                 earnings_pt_to_uel=period_bands[2],
-                earnings_at_lel_to_date=bands_to_date[employment.pk][0],
-                earnings_lel_to_pt_to_date=bands_to_date[employment.pk][1],
-                earnings_pt_to_uel_to_date=bands_to_date[employment.pk][2],
-                ni_employee_to_date=sums["ni_employee"],
-                ni_employer_to_date=sums["ni_employer"],
-                student_loan_to_date=sums["student_loan"],
                 student_loan_plan=_PLAN_TYPES[plans[0]] if plans else "",
-                postgraduate_loan_to_date=sums["postgraduate_loan"],
-                pension_under_net_pay_to_date=sums["pension_employee"],
             )
         )
     related = rti_tax_year(run.tax_year)

@@ -17,7 +17,6 @@ accounts; the CSV is what the ledger will post."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,9 +26,11 @@ from typing import TextIO
 import numpy as np
 from django.db.models import Q
 
+from joinedup.core import tabular
 from joinedup.core.money import plain_pounds
 from joinedup.partnership.models import Partner
-from joinedup.payroll.models import PayRun, Payslip
+from joinedup.payroll.models import PayRun, Payslip, RunStatus
+from joinedup.payroll.selectors import require_complete
 from joinedup.people.models import CostSplit, CostSplitShare, PostHolding
 
 ACCOUNTS = {
@@ -44,6 +45,7 @@ ACCOUNTS = {
     "inter_partner_creditor": "Creditor: recharge from partner",
 }
 UNALLOCATED = "UNALLOCATED"
+JOURNAL_STATUSES = (RunStatus.CALCULATED, RunStatus.APPROVED, RunStatus.PAID)
 SHARED_POSTS = "SHARED-POSTS"
 
 
@@ -89,6 +91,9 @@ _COSTS = ("salaries", "employer_ni", "employer_pension")
 
 
 def build_journal(run: PayRun) -> list[JournalLine]:
+    """The run's journal lines. Only a fully calculated run has a journal (ValidationError
+    otherwise): a run whose calculation stopped part way balances, for the part."""
+    require_complete(run, output="A payroll journal", statuses=JOURNAL_STATUSES)
     partner = Partner.objects.get(pk=run.partner_id)
     # No ORDER BY (the model's default): sorting a million payslips is the database's largest cost here.
     slips_in_run = Payslip.objects.for_partner(partner).filter(run=run).order_by()
@@ -217,7 +222,7 @@ def _splits(run: PayRun) -> dict[int, list[tuple[int, Decimal]]]:
 
 
 def write_journal_csv(lines: Sequence[JournalLine], stream: TextIO) -> None:
-    writer = csv.writer(stream)
+    writer = tabular.csv_writer(stream)
     writer.writerow(["partner", "account", "account_name", "cost_centre", "debit", "credit", "description"])
     for line in lines:
         writer.writerow(

@@ -235,6 +235,8 @@ class FlagKind(models.TextChoices):
     NO_PAY_RATE = "no_pay_rate", "No pay rate for the pay point"
     # Occupational sick and maternity pay are not modelled: a person confirms the contractual pay.
     STATUTORY_PAY = "statutory_pay", "Sickness or maternity: check occupational pay"
+    NI_CATEGORY_AGE = "ni_category_age", "NI category the person's age rules out"
+    NO_PAY_TO_DATE = "no_pay_to_date", "Cumulative tax code with no pay or tax to date"
 
 
 class FlagStatus(models.TextChoices):
@@ -313,3 +315,73 @@ class P45Issue(models.Model):
 
     def __str__(self) -> str:
         return f"P45 of {self.employment_id} for {self.tax_year}"
+
+
+class TakeOnBalance(models.Model):
+    """An employment's figures for a tax year to date from the payroll joinedup replaced, when it
+    went live part-way through the year: the calculation takes them as pay and tax to date until
+    the employment's first payslip here, and every year-to-date output adds them. Pence."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    tax_year = models.PositiveSmallIntegerField(help_text="First year: 2026 is 2026/27.")
+    taxable_pay = models.BigIntegerField()
+    tax = models.BigIntegerField(help_text="Negative when the old payroll refunded more than it took.")
+    student_loan = models.BigIntegerField(default=0)
+    postgraduate_loan = models.BigIntegerField(default=0)
+    pension_employee = models.BigIntegerField(default=0, help_text="Under a net pay arrangement.")
+    ssp = models.BigIntegerField(default=0)
+    smp = models.BigIntegerField(default=0)
+    source_file = models.CharField(max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["TakeOnBalance"]()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "employment", "tax_year"], name="take_on_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(taxable_pay__gte=0)
+                & Q(student_loan__gte=0)
+                & Q(postgraduate_loan__gte=0)
+                & Q(pension_employee__gte=0)
+                & Q(ssp__gte=0)
+                & Q(smp__gte=0),
+                name="take_on_amounts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"take-on figures for {self.employment_id} in {self.tax_year}"
+
+
+class TakeOnNi(models.Model):
+    """Class 1 NI to date under one category letter, by band, as the FPS reports it. Pence."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    balance = models.ForeignKey(TakeOnBalance, on_delete=models.CASCADE, related_name="ni")
+    letter = models.CharField(max_length=1)
+    ni_pay = models.BigIntegerField()
+    earnings_at_lel = models.BigIntegerField()
+    earnings_lel_to_pt = models.BigIntegerField()
+    earnings_pt_to_uel = models.BigIntegerField()
+    ni_employee = models.BigIntegerField()
+    ni_employer = models.BigIntegerField()
+
+    objects = PartnerScopedManager["TakeOnNi"]()
+
+    class Meta:
+        ordering = ["balance", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "balance", "letter"], name="take_on_ni_one_per_letter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"NI {self.letter} of {self.balance_id}"

@@ -167,16 +167,15 @@ def post_payroll_run(*, actor: Any, run: PayRun) -> list[Journal]:
     for code in sorted(by_partner):
         partner = partners[code]
         own = by_partner[code]
-        found = journal_with_key(partner, key)
-        if found is not None:
-            journals.append(found)
-            continue
-        cost_centres_ensure(
-            partner=partner,
-            centres=_cost_centres_named(
-                partner, (ln.cost_centre for ln in own if ln.account not in INTER_PARTNER)
-            ),
-        )
+        if journal_with_key(partner, key) is None:
+            cost_centres_ensure(
+                partner=partner,
+                centres=_cost_centres_named(
+                    partner, (ln.cost_centre for ln in own if ln.account not in INTER_PARTNER)
+                ),
+            )
+        # A journal already holding the key is checked against this run by the posting below,
+        # never taken on trust: one posted by anything else fails loudly, naming partner and key.
         journal = post_source_journal(
             actor=actor,
             partner=partner,

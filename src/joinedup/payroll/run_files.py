@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,17 +56,18 @@ def authorise_download(user: Any, run: PayRun, kind: str) -> None:
         raise PermissionDenied(refusal) from exc
 
 
-def run_file(user: Any, *, run: PayRun, kind: str) -> RunFile:
+def run_file(user: Any, *, run: PayRun, kind: str, processing_date: date | None = None) -> RunFile:
     """One of the run's files for ``user``: PermissionDenied without the right, ValidationError
-    when the run cannot produce it (not approved yet, no employer bank details, an FPS that
-    HMRC would reject)."""
+    when the run cannot produce it (not approved yet, no employer bank details, a BACS processing
+    day already gone, an FPS that HMRC would reject). ``processing_date`` is the BACS file's
+    processing day (default: the pay date; required once the pay date has passed)."""
     authorise_download(user, run, kind)
     if kind == JOURNAL:
         out = io.StringIO()
         write_journal_csv(build_journal(run), out)
         return RunFile(out.getvalue().encode(), "text/csv; charset=utf-8", f"payroll-journal-{run.pk}.csv")
     if kind == BACS:
-        text, left_out = bacs_file(run)
+        text, left_out = bacs_file(run, processing_date=processing_date)
         return RunFile(text.encode("ascii"), "text/plain; charset=us-ascii", f"bacs-{run.pk}.txt", left_out)
     try:
         xml = fps_for_run(run)

@@ -3,8 +3,10 @@ only their own payslips, and only once the run is approved."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -25,6 +27,33 @@ def run_for(user: Any, *, run_id: int) -> PayRun:
     if run is None:
         raise Http404("No such pay run.")
     return run
+
+
+def require_complete(run: PayRun, *, output: str, statuses: Collection[str]) -> None:
+    """Refuse an output (a journal, a BACS file, an FPS) of a run that is not fully calculated:
+    its status must be one of ``statuses`` and it must hold a payslip for each employment its
+    calculation counted. A calculation killed after 340 of 1,641 payslips leaves a run that is
+    still "calculating" with 340 payslips, whose journal would balance and be wrong."""
+    status, total = (
+        PayRun.objects.for_partner(run.partner_id).values_list("status", "progress_total").get(pk=run.pk)
+    )
+    if status not in statuses:
+        labels = [RunStatus(s).label.lower() for s in statuses]
+        wanted = " or ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        raise ValidationError(
+            {
+                "status": f"{output} comes only from a {wanted} run; this one is "
+                f"{RunStatus(status).label.lower()}. Calculate it to the end first."
+            }
+        )
+    count = Payslip.objects.for_partner(run.partner_id).filter(run_id=run.pk).count()
+    if count != total:
+        raise ValidationError(
+            {
+                "status": f"{output} comes only from a fully calculated run: this one holds {count:,} "
+                f"of its {total:,} payslips. Calculate it again first."
+            }
+        )
 
 
 def payslips_of(run: PayRun) -> QuerySet[Payslip]:

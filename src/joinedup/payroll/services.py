@@ -20,7 +20,9 @@ from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.payroll.engine.ruleset import available_tax_years
 from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, RunKind, RunStatus, VarianceFlag
+from joinedup.payroll.payments import payment_blockers, payment_journal, post_payment
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
 from joinedup.payroll.run_calculation import BATCH_SIZE as BATCH_SIZE
@@ -30,6 +32,38 @@ from joinedup.payroll.run_calculation import run_summary
 from joinedup.payroll.run_calculation import run_totals as run_totals
 from joinedup.payroll.tasks import calculate_pay_run
 from joinedup.people.models import PayFrequency
+
+
+def _check_pay_date(partner: Partner, frequency: str, pay_date: date, tax_year: int) -> None:
+    """A run is calculated with its tax year's rule file, and pay to date is the sum of the runs
+    approved before it: a year without rules cannot be calculated, and a run dated before one
+    already approved would change the figures that run reported to HMRC."""
+    years = available_tax_years()
+    if tax_year not in years:
+        known = ", ".join(tax_year_label(y) for y in years)
+        label = tax_year_label(tax_year)
+        raise ValidationError(
+            {
+                "pay_date": f"{pay_date.day} {pay_date:%B %Y} is in tax year {label}, "
+                f"which has no payroll rules yet (rules are held for {known})."
+            }
+        )
+    last = (
+        PayRun.objects.for_partner(partner)
+        # Per frequency: weekly and monthly payrolls pay different people on their own
+        # calendars, so a late weekly run may fall before an approved monthly one.
+        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID], frequency=frequency)
+        .order_by("-pay_date")
+        .values_list("pay_date", flat=True)
+        .first()
+    )
+    if last is not None and pay_date < last:
+        raise ValidationError(
+            {
+                "pay_date": f"{partner.name} has already approved a {frequency} run paid on "
+                f"{last.day} {last:%B %Y}: a new {frequency} run cannot be dated before it."
+            }
+        )
 
 
 @transaction.atomic
@@ -42,6 +76,7 @@ def payrun_create(
     if kind not in RunKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(RunKind.values)}."})
     period = pay_period(frequency, pay_date)
+    _check_pay_date(partner, frequency, pay_date, period.tax_year)
     if kind == RunKind.REGULAR:
         clash = PayRun.objects.for_partner(partner).filter(
             frequency=frequency, tax_year=period.tax_year, period=period.period, kind=RunKind.REGULAR
@@ -141,10 +176,32 @@ def payrun_mark_paid(*, actor: Any, run: PayRun) -> PayRun:
     run.status = RunStatus.PAID
     run.paid_at = timezone.now()
     run.save(update_fields=["status", "paid_at"])
+    # The payment clears the net-pay creditor the approval's journal raised. Like that journal, it
+    # waits (the run is still paid) when the employer's ledger has no open period on the pay date;
+    # `joinedup payroll post-payment` posts it later, and its key stops a second posting.
+    blockers = payment_blockers(run)
+    journal = None if blockers else post_payment(actor=actor, run=run)
     record_event(
-        actor=actor, partner=run.partner_id, action="payrun.paid", target=run, after=run_summary(run)
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.paid",
+        target=run,
+        after={
+            **run_summary(run),
+            "net_pay": run_totals(run)["net_pay"],
+            "payment_journal": journal.pk if journal else None,
+            "payment_waits_for": blockers,
+        },
     )
     return run
+
+
+def payment_waits_for(run: PayRun) -> list[str]:
+    """For the run's page: why a paid run's payment is not in the employer's ledger yet (empty
+    once it is posted, or while the run is not paid)."""
+    if run.status != RunStatus.PAID or payment_journal(run) is not None or run_totals(run)["net_pay"] <= 0:
+        return []
+    return payment_blockers(run) or ["the payment has not been posted: run `joinedup payroll post-payment`"]
 
 
 @transaction.atomic

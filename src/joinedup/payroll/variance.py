@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
@@ -17,10 +17,13 @@ from joinedup.payroll.models import (
     PayrollSettings,
     PayRun,
     Payslip,
+    StarterYtd,
+    TakeOnBalance,
     VarianceFlag,
 )
 from joinedup.payroll.periods import PERIODS_PER_YEAR, minimum_hourly_rate
 from joinedup.people.models import Employment, EmploymentTerms
+from joinedup.people.ni_categories import age_problem
 from joinedup.people.selectors import people_with_pending_bank_change
 
 WEEKS_PER_YEAR = 52
@@ -56,7 +59,7 @@ def raise_flags(
         Payslip.objects.for_partner(partner_id)
         .filter(run=run)
         .order_by()
-        .values_list("employment_id", "net_pay", "gross_pay", "tax_code")
+        .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category", "week1_month1")
     )
     previous = _previous_payslips(run, [row[0] for row in slips])
     in_run = (
@@ -103,7 +106,16 @@ def raise_flags(
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
         return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
-    for employment_id, net, gross, tax_code in slips:
+    nothing_to_date = _without_pay_to_date(run, [row[0] for row in slips if not row[5]])
+    for employment_id, net, gross, tax_code, letter, _ in slips:
+        if employment_id in nothing_to_date:
+            flag(
+                employment_id,
+                FlagKind.NO_PAY_TO_DATE,
+                f"Cumulative code {tax_code} in period {run.period} with no pay or tax to date: no earlier "
+                "payslip this tax year, no P45 figures and no take-on figures. Import the take-on "
+                "balances from the previous payroll (joinedup payroll take-on) or accept with a reason.",
+            )
         before = previous.get(employment_id)
         if net < 0:
             flag(employment_id, FlagKind.NEGATIVE_NET, f"Net pay is {gbp(net)}.")
@@ -120,6 +132,11 @@ def raise_flags(
                 flag(employment_id, FlagKind.TAX_CODE_CHANGED, f"Tax code {tax_code}, was {old_code}.")
         if employment_id not in born:
             continue
+        # A letter HR should have refused, or a birthday on or before the pay date that moved the
+        # person off M, Z or H (people/ni_categories/rules/ni_category_ages.toml).
+        wrong_letter = age_problem(letter, born[employment_id], run.pay_date)
+        if wrong_letter is not None:
+            flag(employment_id, FlagKind.NI_CATEGORY_AGE, f"{wrong_letter} Change the category in HR.")
         if employment_id in no_bank:
             flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
         if person_of.get(employment_id) in bank_change_waiting:
@@ -158,3 +175,32 @@ def _weekly_hours_on_pay_date(run: PayRun) -> dict[int, Decimal]:
     ):
         hours[employment_id] = weekly
     return hours
+
+
+def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:
+    """Employments on a cumulative code, after the tax year's first period, employed since before
+    the year began, with nothing to date: no earlier approved payslip this tax year (any
+    frequency), no starter's P45 figures and no take-on figures. Their tax would be worked out as
+    if they had earned nothing since April — the first month after a go-live without take-on
+    balances. (Someone who started this year with no P45 has a starter declaration instead.)"""
+    if run.period <= 1 or not cumulative:
+        return set()
+    year_start = date(run.tax_year, 4, 6)
+    ids = set(
+        Employment.objects.for_partner(run.partner_id)
+        .filter(pk__in=cumulative, start_date__lt=year_start)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return set()
+    earlier = history.earlier_runs(run, tax_year=run.tax_year)
+    ids -= set(history.latest_figures(run, earlier, ids, ("tax_code",)))
+    for model in (StarterYtd, TakeOnBalance):
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 5000):
+            ids -= set(
+                model.objects.for_partner(run.partner_id)
+                .filter(tax_year=run.tax_year, employment_id__in=wanted[start : start + 5000])
+                .values_list("employment_id", flat=True)
+            )
+    return ids

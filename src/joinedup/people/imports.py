@@ -38,6 +38,7 @@ from joinedup.people.models import (
     TaxBasis,
     TermsScheme,
 )
+from joinedup.people.ni_categories import age_problem
 
 BATCH = 2000
 MAX_ROWS = 500_000
@@ -193,6 +194,11 @@ def import_employments(
         post_code = row.get("post_code")
         if post_code and post_code not in posts:
             parsed.add_error(number, "post_code", f"{partner.name} has no post with this code", post_code)
+        category, start_on = row.get("ni_category"), row.get("start_date")
+        if category is not None and born is not None and start_on is not None:
+            problem = age_problem(category, born, start_on)
+            if problem is not None:
+                parsed.add_error(number, "ni_category", problem, category)
         service, start = row.get("continuous_service_date"), row.get("start_date")
         if service is not None and start is not None and service > start:
             parsed.add_error(

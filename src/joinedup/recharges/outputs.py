@@ -1,25 +1,31 @@
-"""A statement of charges as CSV and as an A4 PDF in the house style of the payroll PDFs
-(:mod:`joinedup.payroll.outputs.pdf`: GOV.UK colours, Helvetica, invariant ReportLab output so the
-same statement gives the same bytes)."""
+"""A statement of charges as CSV and as an A4 PDF in the platform's house style
+(:mod:`joinedup.core.pdf`: GOV.UK colours, Helvetica, invariant ReportLab output so the same
+statement gives the same bytes), the one the payroll PDFs share."""
 
 from __future__ import annotations
 
 import io
 from decimal import Decimal
 
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from joinedup.core import tabular
 from joinedup.core.money import gbp
-from joinedup.payroll.outputs.pdf import ACCENT, BAND, INK, MUTED, PAGE_WIDTH, RULE, printable, render_pdf
+from joinedup.core.pdf import (
+    ACCENT,
+    BAND,
+    BASE,
+    HEADING,
+    INK,
+    PAGE_WIDTH,
+    RULE,
+    SMALL,
+    TITLE,
+    printable,
+    render_pdf,
+)
 from joinedup.recharges.selectors import STATEMENT_HEADER, Statement, statement_rows
-
-_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5, textColor=INK)
-_TITLE = ParagraphStyle("title", parent=_BASE, fontName="Helvetica-Bold", fontSize=18, leading=22)
-_HEADING = ParagraphStyle("heading", parent=_BASE, fontName="Helvetica-Bold", fontSize=11, leading=14)
-_SMALL = ParagraphStyle("small", parent=_BASE, fontSize=7.5, leading=9.5, textColor=MUTED)
 
 
 def format_quantity(quantity: Decimal) -> str:
@@ -84,7 +90,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
             ),
         ]
     )
-    heading = Table([[Paragraph(printable(title), _TITLE)]], colWidths=[PAGE_WIDTH])
+    heading = Table([[Paragraph(printable(title), TITLE)]], colWidths=[PAGE_WIDTH])
     heading.setStyle(
         TableStyle([("LINEBELOW", (0, 0), (-1, -1), 1.5, ACCENT), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
@@ -92,18 +98,18 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     flowables = [
         heading,
         Spacer(1, 4 * mm),
-        Paragraph(printable(f"Charged by: {', '.join(issuers) or 'nobody this month'}"), _BASE),
+        Paragraph(printable(f"Charged by: {', '.join(issuers) or 'nobody this month'}"), BASE),
         Spacer(1, 4 * mm),
-        Paragraph("Charges", _HEADING),
+        Paragraph("Charges", HEADING),
         _table(rows, [PAGE_WIDTH * w for w in (0.26, 0.24, 0.14, 0.16, 0.20)], 2),
         Spacer(1, 6 * mm),
-        Paragraph("Last six months", _HEADING),
+        Paragraph("Last six months", HEADING),
         _table(trend, [PAGE_WIDTH * 0.22] + [PAGE_WIDTH * 0.13] * len(statement.trend_months), 1),
         Spacer(1, 4 * mm),
         Paragraph(
             "Rate: the pool shared by the driver divided by the driver's total quantity across the partners "
             "sharing it (pounds per unit; per percentage point for a fixed percentage).",
-            _SMALL,
+            SMALL,
         ),
     ]
     return render_pdf(flowables, title=title, author="joinedup", compress=compress)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, St
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from joinedup.core import tabular
 from joinedup.partnership.audit_trail import audit_events_for
 from joinedup.web.current import choose_partner, current_partner
 
@@ -63,7 +63,7 @@ def audit_events(request: HttpRequest) -> HttpResponseBase:
     action = request.GET.get("action", "").strip()
     events = audit_events_for(request.user, partner=partner, action=action)
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
+        writer = tabular.csv_writer(_Echo())
         header = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "request_id", "hash"]
         rows = (
             [

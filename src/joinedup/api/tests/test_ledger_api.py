@@ -203,6 +203,22 @@ class TestLedgerWrites(LedgerApiTestCase):
         assert second["id"] == first["id"]
         assert self.state() == state
 
+    def test_a_key_the_system_posts_under_is_refused_and_nothing_is_written(self) -> None:
+        # Issue 20: a manual journal keyed payroll-run:6 would stand in for run 6's journal.
+        state = self.state()
+        body = {**STATIONERY, "idempotency_key": "payroll-run:6"}
+        response = self.api(self.council_finance).post(
+            self.url(ROUTES[6][1]), body, content_type="application/json"
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {
+            "idempotency_key": [
+                "Keys starting payroll-run:, recharge:, secondment:, reversal:, import:, manual: are "
+                "kept for the journals the system posts itself: choose another key."
+            ]
+        }
+        assert self.state() == state
+
     def test_an_unbalanced_journal_names_the_lines_and_writes_nothing(self) -> None:
         state = self.state()
         body = {

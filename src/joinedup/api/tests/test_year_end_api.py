@@ -156,6 +156,17 @@ class TestP60Api(YearEndTestCase):
         assert other.status_code == 404
         assert client.get(self.list_url).status_code == 404
 
+    def test_another_partners_officer_gets_404(self) -> None:
+        police_officer = self.api(self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)]))
+        assert police_officer.get(self.list_url).status_code == 404
+        pdf = f"/api/v1/partners/{self.council.pk}/p60s/{self.council_emp.pk}.pdf?tax_year=2026"
+        assert police_officer.get(pdf).status_code == 404
+
+
+class TestP60PreviewApi(YearEndTestCase):
+    """A 2025/26 year still open: no run of 2026/27 is approved (a run cannot be dated before
+    an approved one)."""
+
     def test_an_employee_cannot_preview_their_p60_before_the_final_run(self) -> None:
         self.approved(date(2025, 11, 25))
         self.link(self.council_emp, self.council_employee)
@@ -165,12 +176,6 @@ class TestP60Api(YearEndTestCase):
         assert (
             "The final monthly run of 2025/26 is not approved yet" in response.json()["errors"]["tax_year"][0]
         )
-
-    def test_another_partners_officer_gets_404(self) -> None:
-        police_officer = self.api(self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)]))
-        assert police_officer.get(self.list_url).status_code == 404
-        pdf = f"/api/v1/partners/{self.council.pk}/p60s/{self.council_emp.pk}.pdf?tax_year=2026"
-        assert police_officer.get(pdf).status_code == 404
 
     def test_before_the_final_run_it_refuses_unless_a_preview_is_asked_for(self) -> None:
         client = self.api(self.payroll_officer)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import itertools
+import json
+import tempfile
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 
 from joinedup.audit.chain import GENESIS_HASH
 from joinedup.audit.models import AuditEvent
@@ -132,3 +136,140 @@ class TestAuditChain(PartnerTestCase):
         event = AuditEvent.objects.for_partner(self.council).get(action="test.types")
         assert event.after == {"amount": "1234.50", "effective": "2026-04-01"}
         assert [r.broken for r in verify_all()] == [None] * 5
+
+
+class TestSignedCheckpoints(PartnerTestCase):
+    """Issue 20: removing the newest events and rolling the chain head back in the same
+    database passed verification; a checkpoint signed with a key outside the database does not."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        folder = self.enterContext(tempfile.TemporaryDirectory())
+        self.checkpoints = Path(folder) / "audit-checkpoints.jsonl"
+        self.enterContext(override_settings(AUDIT_CHECKPOINT_FILE=self.checkpoints))
+
+    def tamper(self, statement: str, params: list[Any]) -> None:
+        if self.on_postgresql():
+            _sql("SET LOCAL session_replication_role = replica", [])
+        _sql(statement, params)
+        if self.on_postgresql():
+            _sql("SET LOCAL session_replication_role = origin", [])
+
+    def fire_events(self, n: int = 3) -> list[AuditEvent]:
+        for i in range(n):
+            record_event(actor=None, partner=self.fire, action=f"test.{i}")
+        return list(AuditEvent.objects.for_partner(self.fire).order_by("seq"))
+
+    def checkpoint(self) -> str:
+        out = StringIO()
+        call_command("audit", "checkpoint", stdout=out)
+        return out.getvalue()
+
+    def cut_short(self, events: list[AuditEvent]) -> AuditEvent:
+        """Delete the newest event and roll the chain head back to the one before, in SQL."""
+        last, before = events[-1], events[-2]
+        self.tamper("DELETE FROM audit_auditevent WHERE id = %s", [last.id])
+        self.tamper(
+            "UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE partner_id = %s",
+            [before.seq, before.hash, self.fire.pk],
+        )
+        return last
+
+    def test_a_chain_cut_short_with_its_head_rolled_back_fails_verification_naming_the_missing_seq(
+        self,
+    ) -> None:
+        events = self.fire_events()
+        assert "Signed checkpoint 1 of 5 chain heads appended" in self.checkpoint()
+        last = self.cut_short(events)
+        # Without the checkpoint the database agrees with itself: this is the attack.
+        assert [r.broken for r in verify_all(checkpoint=None)] == [None] * 5
+        (broken,) = [r.broken for r in verify_all() if r.broken is not None]
+        assert (broken.event_id, broken.seq) == (None, last.seq)
+        assert broken.reason.startswith(f"event seq {last.seq} is missing: the chain was cut short")
+        assert broken.reason.endswith(f"records {last.seq} events)")
+        err = StringIO()
+        with pytest.raises(CommandError, match=r"1 audit chain\(s\) broken"):
+            call_command("audit", "verify", stdout=StringIO(), stderr=err)
+        assert f"partner WFRS (id {self.fire.pk}): seq {last.seq}, after the last event" in err.getvalue()
+        assert f"event seq {last.seq} is missing: the chain was cut short" in err.getvalue()
+
+    def test_events_written_after_the_checkpoint_verify(self) -> None:
+        self.fire_events(2)
+        self.checkpoint()
+        self.fire_events(2)
+        out = StringIO()
+        call_command("audit", "verify", stdout=out)
+        assert "Checking against signed checkpoint 1 of" in out.getvalue()
+        assert "All 5 chains intact" in out.getvalue()
+
+    def test_events_moved_out_of_order_are_reported_at_the_first_moved_event(self) -> None:
+        events = self.fire_events()
+        second, third = events[-2], events[-1]
+        self.tamper("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [10_000, second.id])
+        self.tamper("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [second.seq, third.id])
+        self.tamper("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [third.seq, second.id])
+        (broken,) = [r.broken for r in verify_all() if r.broken is not None]
+        assert (broken.event_id, broken.seq, broken.reason) == (
+            third.id,
+            second.seq,
+            "does not link to the event before it",
+        )
+
+    def test_a_changed_row_and_a_deleted_middle_row_are_named_after_a_checkpoint_too(self) -> None:
+        events = self.fire_events(4)
+        self.checkpoint()
+        changed, deleted, successor = events[-4], events[-2], events[-1]
+        self.tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["test.other", changed.id])
+        self.tamper("DELETE FROM audit_auditevent WHERE id = %s", [deleted.id])
+        (broken,) = [r.broken for r in verify_all() if r.broken is not None]
+        assert (broken.event_id, broken.reason) == (
+            changed.id,
+            "its content was changed after it was written",
+        )
+        self.tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", [changed.action, changed.id])
+        (broken,) = [r.broken for r in verify_all() if r.broken is not None]
+        assert (broken.event_id, broken.reason) == (successor.id, f"event seq {deleted.seq} is missing")
+
+    def test_a_checkpoint_edited_in_the_file_is_not_trusted(self) -> None:
+        self.fire_events()
+        self.checkpoint()
+        row = json.loads(self.checkpoints.read_text())
+        row["heads"][str(self.fire.pk)][0] -= 1  # as if to vouch for a shorter chain
+        self.checkpoints.write_text(json.dumps(row) + "\n")
+        with pytest.raises(CommandError) as caught:
+            call_command("audit", "verify", stdout=StringIO())
+        assert str(caught.value) == (
+            f"The checkpoint file cannot be trusted: {self.checkpoints} line 1 is not signed by this "
+            "installation's checkpoint key."
+        )
+
+    def test_a_checkpoint_taken_out_of_the_file_is_noticed(self) -> None:
+        self.fire_events(1)
+        self.checkpoint()
+        self.fire_events(1)
+        self.checkpoint()
+        self.fire_events(1)
+        self.checkpoint()
+        first, _, third = self.checkpoints.read_text().splitlines()
+        self.checkpoints.write_text(f"{first}\n{third}\n")
+        with pytest.raises(CommandError, match="line 2 does not follow the checkpoint before it"):
+            call_command("audit", "verify", stdout=StringIO())
+
+    def test_no_checkpoint_is_taken_of_a_broken_trail(self) -> None:
+        self.cut_short(self.fire_events())
+        # The head now disagrees with nothing, so break the trail where the walk sees it.
+        target = AuditEvent.objects.for_partner(self.fire).order_by("seq").first()
+        assert target is not None
+        self.tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["test.other", target.id])
+        with pytest.raises(CommandError, match=r"1 audit chain\(s\) broken: no checkpoint written"):
+            call_command("audit", "checkpoint", stdout=StringIO(), stderr=StringIO())
+        assert not self.checkpoints.exists()
+
+    def test_the_signature_is_keyed_outside_the_database(self) -> None:
+        self.fire_events(1)
+        self.checkpoint()
+        with (
+            override_settings(AUDIT_CHECKPOINT_KEY="another installation's key"),
+            pytest.raises(CommandError, match="not signed by this installation's checkpoint key"),
+        ):
+            call_command("audit", "verify", stdout=StringIO())

@@ -1,8 +1,9 @@
 """A month of the demo partnership's history, so that its ledgers, journals and statements
-have something in them: October 2026's monthly payroll calculated by the payroll officer,
-checked, approved by the approver (four eyes) and paid for every employer, its journal posted
-to each partner's ledger on approval. November is left for a visitor to run from the web or
-the CLI.
+have something in them: October 2026's monthly payroll — the first on joinedup, with take-on
+balances for April to September from the payroll it replaced (demo.take_on) — calculated by the
+payroll officer, checked, approved by the approver (four eyes) and paid for every employer, its
+journal posted to each partner's ledger on approval and its payment when marked paid. November
+is left for a visitor to run from the web or the CLI.
 
 The Police Staff Council's pay values are not held (see people/schemes/rules/police_staff.toml),
 so Wessex Constabulary's staff would be paid nothing. The demo enters illustrative values for
@@ -15,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from joinedup.bench.demo.take_on import seed_demo_take_on
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import FlagStatus, VarianceFlag
@@ -64,6 +66,9 @@ def seed_demo_month(
     for code in sorted(partners):
         partner = partners[code]
         run = payrun_create(actor=officer, partner=partner, frequency="monthly", pay_date=DEMO_PAY_DATE)
+        # October is the first month on joinedup: April to September come from the old payroll.
+        taken_on = seed_demo_take_on(actor=officer, run=run)
+        say(f"Take-on balances April to September 2026 for {code}: {taken_on} employments")
         run = payrun_calculate(actor=officer, run=run)
         # In the demo's history the officer looked at each flag; a real officer writes why.
         for flag in VarianceFlag.objects.for_partner(partner).filter(run=run, status=FlagStatus.OPEN):

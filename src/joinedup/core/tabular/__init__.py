@@ -31,7 +31,14 @@ from joinedup.core.tabular.reading import (
     header_key,
     read_rows,
 )
-from joinedup.core.tabular.writing import errors_as_csv, template, write_csv, write_xlsx
+from joinedup.core.tabular.writing import (
+    csv_writer,
+    errors_as_csv,
+    spreadsheet_text,
+    template,
+    write_csv,
+    write_xlsx,
+)
 
 __all__ = [
     "FILE_ROW",
@@ -42,6 +49,7 @@ __all__ = [
     "RowSpec",
     "boolean",
     "choice",
+    "csv_writer",
     "decimal",
     "errors_as_csv",
     "format_errors",
@@ -51,6 +59,7 @@ __all__ = [
     "list_of",
     "read_rows",
     "regex",
+    "spreadsheet_text",
     "template",
     "text",
     "write_csv",

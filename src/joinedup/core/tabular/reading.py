@@ -178,6 +178,12 @@ def _read(
             record = record + [""] * (width - len(record))
         row = dict(defaults)
         for index, name, parse, required, default in plan:
+            if isinstance(record[index], Formula):
+                formula = str(record[index])
+                errors.append(
+                    RowError(line, name, f"A formula ({formula}) is not accepted: enter the value", formula)
+                )
+                continue
             raw = record[index].strip()
             if raw:
                 try:
@@ -332,7 +338,9 @@ def _xlsx_records(data: bytes) -> Generator[list[str]]:
     if unzipped > MAX_UNZIPPED_BYTES:
         raise _FileProblem("The workbook is too large to read; split it or save it as CSV")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas as written (not the value Excel last cached, which a tool may not have stored):
+        # a formula cell is refused by name rather than read as blank or as a stale value.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:
         raise _FileProblem("The file is not a readable Excel workbook (.xlsx)") from None
     sheet = book.worksheets[0] if book.worksheets else None
@@ -341,13 +349,22 @@ def _xlsx_records(data: bytes) -> Generator[list[str]]:
         raise _FileProblem("The workbook's first sheet is not a worksheet of cells")
     # The size a workbook declares for a sheet may be wrong (some tools write "A1"): ignore it.
     sheet.reset_dimensions()
-    return _sheet_records(book.close, sheet.iter_rows(values_only=True))
+    return _sheet_records(book.close, sheet.iter_rows())
 
 
-def _sheet_records(close: Callable[[], None], values: Iterable[Sequence[Any]]) -> Generator[list[str]]:
+class Formula(str):
+    """The text of a formula cell (``=SUM(A1:A2)``), which an import does not accept."""
+
+
+def _sheet_records(close: Callable[[], None], cells: Iterable[Sequence[Any]]) -> Generator[list[str]]:
     try:
-        for row in values:
-            yield [_cell_text(value) for value in row]
+        for row in cells:
+            yield [
+                Formula(getattr(cell.value, "text", None) or cell.value)
+                if cell.data_type == "f"
+                else _cell_text(cell.value)
+                for cell in row
+            ]
     except Exception:
         raise _FileProblem("Part of the workbook is damaged and cannot be read") from None
     finally:

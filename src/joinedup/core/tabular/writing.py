@@ -1,9 +1,17 @@
 """Writing lists as CSV and XLSX for download, and the empty upload templates.
 
-CSV is UTF-8 with a byte-order mark, so Excel shows accents and the pound sign right. Text that
-a spreadsheet would run as a formula (starting = + - @, tab or carriage return) gets a leading
-apostrophe in CSV (OWASP "CSV injection"); numbers passed as int or Decimal are left alone, so
--12.50 stays a number. In XLSX every text cell is stored as text, never as a formula.
+CSV is UTF-8 with a byte-order mark, so Excel shows accents and the pound sign right.
+
+Spreadsheet injection (OWASP "CSV injection") is stopped here, for every export: each CSV cell
+goes through :func:`spreadsheet_text`, whether written by :func:`write_csv` or by a
+:func:`csv_writer` (for CSVs with a layout of their own: the payroll journal, P60 summaries, the
+audit trail). Text that a spreadsheet would run as a formula (starting = + - @, tab or carriage
+return) gets a leading apostrophe, so ``=HYPERLINK("http://x","y")`` shows as text. Numbers are
+not text: ints and Decimals are written as they are, and a string that is only a number
+(``-12.34``, as the P60 summary writes a refund) is left alone too, because a spreadsheet reads
+it as that number and can run nothing from it; ``-2+3`` is not only a number and is prefixed.
+In XLSX a text cell is stored as text (type "s"), which a spreadsheet never evaluates, so no
+apostrophe is needed (it would show); numbers are numeric cells, -12.34 included.
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from joinedup.core.tabular.reading import RowError, RowSpec
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-__all__ = ["errors_as_csv", "template", "write_csv", "write_xlsx"]
+__all__ = ["csv_writer", "errors_as_csv", "spreadsheet_text", "template", "write_csv", "write_xlsx"]
 
 BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ONLY_A_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 
 
 class TextSink(Protocol):
@@ -39,11 +48,19 @@ def _local(value: datetime) -> datetime:
     return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
 
 
+def spreadsheet_text(value: str) -> str:
+    """Text as a spreadsheet will show it and never run it: a leading apostrophe on text that
+    starts like a formula, unless the text is only a number."""
+    if value.startswith(_FORMULA_STARTS) and not _ONLY_A_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+        return spreadsheet_text(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, Decimal):
@@ -57,6 +74,24 @@ def _csv_cell(value: Any) -> Any:
     return _csv_cell(str(value))
 
 
+class _SafeWriter:
+    def __init__(self, stream: TextSink, **options: Any) -> None:
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([_csv_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(stream: TextSink, **options: Any) -> _SafeWriter:
+    """A ``csv.writer`` whose every cell is written as :func:`write_csv` writes it (formulas
+    neutralised, Decimals exact, dates ISO): for CSVs with a layout of their own. No BOM."""
+    return _SafeWriter(stream, **options)
+
+
 def write_csv(rows: Iterable[Sequence[Any]], header: Sequence[str], stream: TextSink) -> None:
     """Write a header and rows to a text stream (open files with ``newline=""``).
 
@@ -64,9 +99,9 @@ def write_csv(rows: Iterable[Sequence[Any]], header: Sequence[str], stream: Text
     exactly as they are.
     """
     stream.write(BOM)
-    writer = csv.writer(stream)
-    writer.writerow([_csv_cell(name) for name in header])
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    writer = csv_writer(stream)
+    writer.writerow(header)
+    writer.writerows(rows)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

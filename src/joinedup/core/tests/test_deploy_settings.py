@@ -12,7 +12,8 @@ def _run_check(extra_env: dict[str, str], *args: str) -> subprocess.CompletedPro
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k
+        not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "AUDIT_CHECKPOINT_KEY")
     }
     env.update(extra_env)
     return subprocess.run(
@@ -33,6 +34,7 @@ def test_the_production_settings_pass_djangos_deployment_checks(tmp_path: Path) 
             "ALLOWED_HOSTS": "joinedup.example",
             "JOINEDUP_VAR_DIR": str(tmp_path),
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "AUDIT_CHECKPOINT_KEY": "z" * 64,
         },
         "--deploy",
         "--fail-level",
@@ -53,6 +55,20 @@ def test_production_refuses_to_start_without_encryption_keys(tmp_path: Path) -> 
     )
     assert result.returncode != 0
     assert "Set FIELD_ENCRYPTION_KEYS in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_checkpoint_key(tmp_path: Path) -> None:
+    result = _run_check(
+        {
+            "JOINEDUP_ENV": "production",
+            "SECRET_KEY": "y" * 60,
+            "ALLOWED_HOSTS": "joinedup.example",
+            "JOINEDUP_VAR_DIR": str(tmp_path),
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        }
+    )
+    assert result.returncode != 0
+    assert "Set AUDIT_CHECKPOINT_KEY in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from joinedup.core.tabular import (
     RowSpec,
     boolean,
     choice,
+    csv_writer,
     decimal,
     errors_as_csv,
     format_errors,
@@ -35,6 +36,7 @@ from joinedup.core.tabular import (
     list_of,
     read_rows,
     regex,
+    spreadsheet_text,
     template,
     text,
     write_csv,
@@ -407,7 +409,8 @@ def test_csv_export_neutralises_formulas_but_not_numbers() -> None:
     text_out = out.getvalue()
     assert text_out.startswith("\ufeff")
     written = list(csv.reader(io.StringIO(text_out.lstrip("\ufeff"))))
-    guarded = ['\'=HYPERLINK("http://x")', "'+44 1234", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "plain"]
+    # "-1" is only a number: a spreadsheet reads it as -1 and runs nothing, so it is not guarded.
+    guarded = ['\'=HYPERLINK("http://x")', "'+44 1234", "-1", "'@SUM(A1)", "'\tx", "'\rx", "plain"]
     assert written[1] == guarded
     assert written[2] == ["-12.50", "-5", "-0.5", "2026-04-01", "Yes", "", "Zoë £"]
 
@@ -423,6 +426,57 @@ def test_csv_export_neutralises_formulas_but_not_numbers() -> None:
         "f": "x",
         "g": "plain",
     }
+
+
+def test_text_starting_like_a_formula_is_guarded_unless_it_is_only_a_number() -> None:
+    # OWASP CSV injection: = + - @ tab CR start a formula; a bare number cannot run anything.
+    assert [
+        spreadsheet_text(v) for v in ["-12.34", "+5", "-0", "12", "-2+3", "-1+cmd|' /C calc'!A0", "-", "--1"]
+    ] == ["-12.34", "+5", "-0", "12", "'-2+3", "'-1+cmd|' /C calc'!A0", "'-", "'--1"]
+
+
+def test_a_csv_writer_of_its_own_layout_guards_every_cell() -> None:
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(["name", "amount"])
+    writer.writerows([['=HYPERLINK("http://x","y")', "-12.34"], ["Ann", Decimal("-0.50")]])
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == [
+        ["name", "amount"],
+        ['\'=HYPERLINK("http://x","y")', "-12.34"],
+        ["Ann", "-0.50"],
+    ]
+
+
+def test_an_xlsx_export_keeps_a_formula_like_name_as_text_and_a_negative_amount_a_number() -> None:
+    buffer = io.BytesIO()
+    write_xlsx(
+        [['=HYPERLINK("http://x","y")', "+44 1234", "@SUM(A1)", Decimal("-12.34"), -5]],
+        ["name", "phone", "note", "amount", "count"],
+        buffer,
+    )
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    cells = [sheet.cell(row=2, column=n) for n in range(1, 6)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ('=HYPERLINK("http://x","y")', "s"),
+        ("+44 1234", "s"),
+        ("@SUM(A1)", "s"),
+        (-12.34, "n"),
+        (-5, "n"),
+    ]
+
+
+def test_a_formula_cell_in_an_upload_is_named_not_read_as_blank() -> None:
+    data = xlsx_bytes(["payroll_number", "salary"], ["A1", 100], ["A2", 200], ["A3", "=SUM(B2:B3)"])
+    spec = RowSpec([Column("payroll_number", text()), Column("salary", decimal(places=2))])
+    result = read_rows(data, spec, filename="pay.xlsx")
+    assert result.errors == [
+        RowError(4, "salary", "A formula (=SUM(B2:B3)) is not accepted: enter the value", "=SUM(B2:B3)")
+    ]
+    # Text that only looks like a formula (as joinedup's own exports store it) is still text.
+    buffer = io.BytesIO()
+    write_xlsx([["=SUM(B2:B3)"]], ["payroll_number"], buffer)
+    again = read_rows(buffer.getvalue(), RowSpec([Column("payroll_number", text())]), filename="x.xlsx")
+    assert again.ok and again.rows == [{"payroll_number": "=SUM(B2:B3)"}]
 
 
 def test_error_reports() -> None:

@@ -25,6 +25,7 @@ from joinedup.ledger.services import (
     CostCentreInput,
     LineInput,
     budget_set,
+    journal_post,
     journal_reverse,
     ledger_setup_partner,
     period_close,
@@ -240,10 +241,59 @@ class TestPosting(LedgerTestCase):
 
     def test_the_same_idempotency_key_posts_once(self) -> None:
         first = self.post(self.stationery(100), key="purchase-invoice:7")
-        again = self.post(self.stationery(999), key="purchase-invoice:7")
+        again = self.post(self.stationery(100), key="purchase-invoice:7")
         assert again.pk == first.pk
         assert self.written(self.council) == (1, 2)
         assert events(self.council, "journal.posted") == 1
+
+    def test_a_key_already_posted_with_other_lines_is_refused_not_taken_as_posted(self) -> None:
+        first = self.post(self.stationery(100), key="purchase-invoice:7")
+        with pytest.raises(ValidationError) as caught:
+            self.post(self.stationery(999), key="purchase-invoice:7")
+        assert caught.value.message_dict == {
+            "idempotency_key": [
+                f"WCC already has journal {first.pk} keyed 'purchase-invoice:7' (Manual journal with no "
+                "reference), and it is not this posting: its source or lines differ. Nothing was posted."
+            ]
+        }
+        assert self.written(self.council) == (1, 2)
+
+    def test_a_manual_journal_may_not_take_a_key_the_system_posts_under(self) -> None:
+        # Issue 20: a 1p journal keyed payroll-run:6 made run 6's payroll journal "already posted".
+        for key in (
+            "payroll-run:6",
+            "recharge:2026-10:WCC",
+            "secondment:2026-10:3",
+            "reversal:1",
+            "import:0123456789abcdef:J1",
+            "manual:anything",
+            " Payroll-Run:6",
+        ):
+            with self.subTest(key=key), pytest.raises(ValidationError) as caught:
+                self.post(self.stationery(1), key=key)
+            assert caught.value.message_dict == {
+                "idempotency_key": [
+                    "Keys starting payroll-run:, recharge:, secondment:, reversal:, import:, manual: are "
+                    "kept for the journals the system posts itself: choose another key."
+                ]
+            }
+        assert self.written(self.council) == (0, 0)
+        assert events(self.council, "journal.posted") == 0
+
+    def test_a_manual_journal_may_not_claim_a_source_only_the_system_posts(self) -> None:
+        with pytest.raises(ValidationError) as caught:
+            journal_post(
+                actor=self.council_finance,
+                partner=self.council,
+                date=IN_MAY,
+                lines=self.stationery(1),
+                description="Not a payroll journal",
+                source=JournalSource.PAYROLL_RUN,
+            )
+        assert caught.value.message_dict == {
+            "source": ["Payroll run journals are posted by their own service."]
+        }
+        assert self.written(self.council) == (0, 0)
 
     def test_another_partner_may_use_the_same_key_in_its_own_ledger(self) -> None:
         self.post(self.stationery(100), key="invoice:1")

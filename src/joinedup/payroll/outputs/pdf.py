@@ -1,9 +1,9 @@
 """Payslips, P45 (part 1A) and P60 as A4 PDFs, drawn with ReportLab's Platypus.
 
 Every amount comes from integer pence through :func:`~joinedup.payroll.outputs.money.format_gbp`
-(``£1,234.56``, ``-£12.34``). The PDFs are built in ReportLab's invariant mode, so the same input
-gives the same bytes (no timestamp or random document id); ``compress=False`` leaves the page
-streams uncompressed, which lets tests find the text in the bytes.
+(``£1,234.56``, ``-£12.34``). The house style and the renderer are the platform's
+(:mod:`joinedup.core.pdf`): the same input gives the same bytes, and ``compress=False`` leaves the
+page streams uncompressed, which lets tests find the text in the bytes.
 
 The P45 and P60 here carry the content of HMRC's forms in a plain layout; they are not HMRC-approved
 substitute forms, which must follow HMRC's published specification for those.
@@ -11,36 +11,35 @@ substitute forms, which must follow HMRC's published specification for those.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from joinedup.core.calendar import tax_year_label
+from joinedup.core.pdf import (
+    ACCENT,
+    BAND,
+    BASE,
+    INK,
+    MUTED,
+    PAGE_WIDTH,
+    RULE,
+    SMALL,
+    TITLE,
+    escape,
+    printable,
+    render_pdf,
+)
 from joinedup.payroll.outputs.money import format_gbp
 from joinedup.payroll.outputs.records import EmployeePayment, Employer, PayPeriod, PayslipLine
-from joinedup.payroll.outputs.text import fold_to_ascii
 
-INK = colors.HexColor("#0b0c0c")
-MUTED = colors.HexColor("#505a5f")
-RULE = colors.HexColor("#b1b4b6")
-BAND = colors.HexColor("#f3f2f1")
-ACCENT = colors.HexColor("#1d70b8")
-
-PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
-
-_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5, textColor=INK)
-_TITLE = ParagraphStyle("title", parent=_BASE, fontName="Helvetica-Bold", fontSize=18, leading=22)
-_TITLE_RIGHT = ParagraphStyle("title_right", parent=_TITLE, alignment=TA_RIGHT)
-_HEADING = ParagraphStyle("heading", parent=_BASE, fontName="Helvetica-Bold", fontSize=11, leading=14)
-_SMALL = ParagraphStyle("small", parent=_BASE, fontSize=7.5, leading=9.5, textColor=MUTED)
+_TITLE_RIGHT = ParagraphStyle("title_right", parent=TITLE, alignment=TA_RIGHT)
 
 
 # --- shared helpers ----------------------------------------------------------------------------------
@@ -81,31 +80,10 @@ def _sort_code(code: str) -> str:
     return f"{digits[0:2]}-{digits[2:4]}-{digits[4:6]}" if len(digits) == 6 else code
 
 
-def render_pdf(flowables: list[Flowable], *, title: str, author: str, compress: bool) -> bytes:
-    """A4 in the house margins, invariant (the same content gives the same bytes)."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        author=author,
-        creator="joinedup",
-        subject=title,
-        invariant=1,
-        pageCompression=1 if compress else 0,
-    )
-    document.build(flowables)
-    return buffer.getvalue()
-
-
 def _header(left: str, right: str, left_sub: str, right_sub: str) -> Table:
     table = Table(
         [
-            [Paragraph(_escape(left), _TITLE), Paragraph(_escape(right), _TITLE_RIGHT)],
+            [Paragraph(escape(left), TITLE), Paragraph(escape(right), _TITLE_RIGHT)],
             [printable(left_sub), printable(right_sub)],
         ],
         colWidths=[PAGE_WIDTH * 0.62, PAGE_WIDTH * 0.38],
@@ -154,7 +132,7 @@ def _money_table(
     """A titled list of descriptions and amounts, with an optional bold total row."""
     data: list[list[str | Paragraph]] = [[title, ""]]
     for description, amount in rows:
-        data.append([Paragraph(_escape(description), _BASE), format_gbp(amount)])
+        data.append([Paragraph(escape(description), BASE), format_gbp(amount)])
     if len(data) == 1:
         data.append(["None", ""])
     if total is not None:
@@ -201,7 +179,7 @@ def _side_by_side(left: Table, right: Table) -> Table:
 def _boxes(rows: Sequence[tuple[str, str, str]]) -> Table:
     """HMRC-form style numbered boxes: number, question, answer."""
     data = [
-        [number, Paragraph(_escape(question), _BASE), Paragraph(_escape(answer), _BASE)]
+        [number, Paragraph(escape(question), BASE), Paragraph(escape(answer), BASE)]
         for number, question, answer in rows
     ]
     table = Table(data, colWidths=[PAGE_WIDTH * 0.06, PAGE_WIDTH * 0.44, PAGE_WIDTH * 0.50])
@@ -219,26 +197,6 @@ def _boxes(rows: Sequence[tuple[str, str, str]]) -> Table:
         )
     )
     return table
-
-
-def printable(text: str) -> str:
-    """The text in what the PDF's standard fonts can draw (Windows-1252: £, é, ë, curly quotes and the
-    like); any other letter is folded to its base letter ('Ł' to 'L', Welsh 'ŵ' to 'w'), not drawn
-    as a box."""
-    out: list[str] = []
-    for ch in text:
-        try:
-            ch.encode("cp1252")
-        except UnicodeEncodeError:
-            folded = fold_to_ascii(ch)
-            out.append(folded if folded and folded.isascii() else "?")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _address(lines: Iterable[str], postcode: str = "") -> str:
@@ -398,11 +356,11 @@ def payslip_pdf(
         _money_table("Paid by your employer (not deducted from your pay)", employer_rows, width=PAGE_WIDTH),
         Spacer(0, 6 * mm),
         Paragraph(
-            _escape(
+            escape(
                 f"{employer.name} pays you as your employer. Keep your payslips: you may need them to "
                 "claim benefits or to check your tax. Questions about your pay: contact your payroll team."
             ),
-            _SMALL,
+            SMALL,
         ),
     ]
     return render_pdf(
@@ -485,11 +443,11 @@ def p45_pdf(
         _boxes(rows),
         Spacer(0, 6 * mm),
         Paragraph(
-            _escape(
+            escape(
                 "To the employee: keep this part safe; copies are not available. Give parts 2 and 3 to your "
                 "new employer, or to Jobcentre Plus if you claim benefits."
             ),
-            _SMALL,
+            SMALL,
         ),
     ]
     return render_pdf(story, title=f"P45 {employee.payroll_id}", author=employer.name, compress=compress)
@@ -589,15 +547,15 @@ def p60_pdf(
         Spacer(0, 4 * mm),
         _money_table("Loan deductions", loans, width=PAGE_WIDTH),
         Spacer(0, 5 * mm),
-        Paragraph(_escape(f"Employer: {_address((employer.name, *employer.address_lines))}"), _BASE),
+        Paragraph(escape(f"Employer: {_address((employer.name, *employer.address_lines))}"), BASE),
         Spacer(0, 4 * mm),
         Paragraph(
-            _escape(
+            escape(
                 "Certificate by employer: this form shows your total pay for Income Tax purposes in this "
                 f"employment for the tax year {year}, and the Income Tax and National Insurance deducted. "
                 "Keep it safe: you will need it if you have to fill in a tax return."
             ),
-            _SMALL,
+            SMALL,
         ),
     ]
     title = f"P60 {employee.payroll_id} {year}"

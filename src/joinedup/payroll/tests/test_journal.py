@@ -72,3 +72,30 @@ def test_shares_always_add_up_to_the_total(total: int, cuts: list[int]) -> None:
     shares = split_pennies(total, percents)
     assert sum(shares) == total
     assert all(abs(Decimal(s) - Decimal(total) * p / 100) < 1 for s, p in zip(shares, percents, strict=True))
+
+
+def test_the_journal_csv_shows_formula_like_text_as_text_and_amounts_as_numbers() -> None:
+    import csv
+    import io
+
+    from joinedup.payroll.journal import JournalLine, write_journal_csv
+
+    out = io.StringIO()
+    write_journal_csv(
+        [
+            JournalLine("WCC", "salaries", '=HYPERLINK("http://x","y")', 1234, 0, "@SUM(A1)"),
+            JournalLine("WCC", "net_pay", "HR", 0, 1234, "Net pay"),
+        ],
+        out,
+    )
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[1] == [
+        "WCC",
+        "salaries",
+        "Employees: salaries and wages",
+        '\'=HYPERLINK("http://x","y")',
+        "12.34",
+        "",
+        "'@SUM(A1)",
+    ]
+    assert rows[2][4:6] == ["", "12.34"]

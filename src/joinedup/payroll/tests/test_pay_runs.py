@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from joinedup.payroll.models import (
     PayRun,
     Payslip,
     RunStatus,
+    TakeOnBalance,
     VarianceFlag,
 )
 from joinedup.payroll.periods import pay_period
@@ -56,6 +58,24 @@ class PayrollTestCase(PeopleTestCase):
         both = [cls.council, cls.police]
         cls.payroll_officer = cls.make_user("payroll.officer", [(p, Role.PAYROLL_OFFICER) for p in both])
         cls.payroll_approver = cls.make_user("payroll.approver", [(p, Role.PAYROLL_APPROVER) for p in both])
+        # The fixture employers went live on joinedup with take-on figures of nothing: their staff,
+        # employed since 2022, are calculated as if nothing was paid earlier in the tax year (the
+        # figures these tests assert). Without take-on rows, each first run after April is flagged.
+        for employment in (
+            cls.council_emp,
+            cls.police_emp,
+            cls.shared_person_council,
+            cls.shared_person_police,
+        ):
+            for tax_year in (2025, 2026):
+                TakeOnBalance.objects.create(
+                    partner_id=employment.partner_id,
+                    employment=employment,
+                    tax_year=tax_year,
+                    taxable_pay=0,
+                    tax=0,
+                    source_file="test fixture: nothing to take on",
+                )
         for partner in both:
             EmployerPensionRate.objects.create(
                 partner=partner,
@@ -347,3 +367,105 @@ class TestLifecycle(PayrollTestCase):
         run.refresh_from_db()
         assert run.status == RunStatus.DRAFT
         assert not Payslip.objects.for_partner(self.council).filter(run=run).exists()
+
+
+class _Killed(Exception):
+    """Stands for the process being killed part way through a calculation."""
+
+
+class TestOutputsComeOnlyFromAWholeRun(PayrollTestCase):
+    """Issue 20: after a calculation killed part way, the journal balanced for the part."""
+
+    def killed_after_one_batch(self) -> PayRun:
+        run = payrun_create(
+            actor=self.payroll_officer, partner=self.council, frequency="monthly", pay_date=NOVEMBER
+        )
+        real = calculation.calculate_batch
+        batches: list[int] = []
+
+        def dies_on_the_second_batch(*args: Any) -> Any:
+            if batches:
+                raise _Killed
+            batches.append(1)
+            return real(*args)
+
+        with (
+            mock.patch(
+                "joinedup.payroll.run_calculation.calculation.calculate_batch", dies_on_the_second_batch
+            ),
+            pytest.raises(_Killed),
+        ):
+            payrun_calculate(actor=self.payroll_officer, run=run, batch_size=1)
+        run.refresh_from_db()
+        assert (run.status, run.payslips.count(), run.progress_total) == (RunStatus.CALCULATING, 1, 2)
+        return run
+
+    def test_the_journal_of_a_run_killed_part_way_is_refused_by_the_cli(self) -> None:
+        from django.core.management import CommandError, call_command
+
+        self.killed_after_one_batch()
+        out = io.StringIO()
+        with pytest.raises(CommandError) as caught:
+            call_command("payroll", "journal", "--partner", "WCC", "--pay-date", "2026-11-25", stdout=out)
+        assert str(caught.value) == (
+            "A payroll journal comes only from a calculated, approved or paid (closed) run; this one "
+            "is calculating. Calculate it to the end first."
+        )
+        assert out.getvalue() == ""
+
+    def test_the_journal_of_a_run_killed_part_way_is_refused_by_the_api(self) -> None:
+        run = self.killed_after_one_batch()
+        response = self.api(self.payroll_officer).get(f"/api/v1/pay-runs/{run.pk}/journal.csv")
+        assert response.status_code == 422
+        assert response.json()["errors"] == {
+            "status": [
+                "A payroll journal comes only from a calculated, approved or paid (closed) run; this "
+                "one is calculating. Calculate it to the end first."
+            ]
+        }
+
+    def test_the_journal_of_a_whole_run_is_given_by_the_api(self) -> None:
+        run = self.calculated()
+        response = self.api(self.payroll_officer).get(f"/api/v1/pay-runs/{run.pk}/journal.csv")
+        assert response.status_code == 200
+        header, *rows = response.content.decode().splitlines()
+        assert header == "partner,account,account_name,cost_centre,debit,credit,description"
+        assert len(rows) > 2
+
+    def test_the_journal_of_a_run_killed_part_way_is_refused_by_the_web_page(self) -> None:
+        run = self.killed_after_one_batch()
+        self.client.force_login(self.payroll_officer)
+        response = self.client.get(f"/payroll/runs/{run.pk}/journal.csv", follow=True)
+        assert response.redirect_chain == [(f"/payroll/runs/{run.pk}", 302)]
+        assert "Calculate it to the end first." in response.content.decode()
+
+    def test_a_run_marked_calculated_but_missing_payslips_gives_no_outputs(self) -> None:
+        # As if a payslip were lost after the run was marked: the count, not the status alone.
+        from joinedup.payroll.documents import bacs_file, fps_for_run
+        from joinedup.payroll.journal import build_journal
+
+        run = payrun_approve(actor=self.payroll_approver, run=self.calculated())
+        lost = run.payslips.exclude(employment=self.council_emp).first()
+        assert lost is not None
+        lost.delete()
+        expected = "comes only from a fully calculated run: this one holds 1 of its 2 payslips."
+        for name, output in (
+            ("A payroll journal", build_journal),
+            ("A BACS file", bacs_file),
+            ("A Full Payment Submission", fps_for_run),
+        ):
+            with self.subTest(output=name), pytest.raises(ValidationError) as caught:
+                output(run)
+            assert caught.value.message_dict == {"status": [f"{name} {expected} Calculate it again first."]}
+
+    def test_bacs_and_fps_of_a_run_killed_part_way_are_refused(self) -> None:
+        from joinedup.payroll.documents import bacs_file, fps_for_run
+
+        run = self.killed_after_one_batch()
+        for output, message in (
+            (bacs_file, "Only an approved run is paid."),
+            (fps_for_run, "Only an approved run is reported to HMRC."),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                output(run)
+            assert caught.value.message_dict == {"status": [message]}

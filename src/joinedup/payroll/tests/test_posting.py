@@ -14,7 +14,7 @@ from django.core.management import call_command
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger import services as ledger_services
 from joinedup.ledger.chart import load_chart
-from joinedup.ledger.models import CostCentre, Journal, JournalLine, JournalSource, Period
+from joinedup.ledger.models import Account, CostCentre, Journal, JournalLine, JournalSource, Period
 from joinedup.ledger.selectors import trial_balance
 from joinedup.ledger.services import ledger_setup_partner, period_close
 from joinedup.partnership.models import Role
@@ -63,7 +63,8 @@ class LedgerPayrollTestCase(PayrollTestCase):
 class TestPayrollChartMapping:
     def test_the_template_maps_every_payroll_account_key(self) -> None:
         mapping = load_chart().payroll
-        assert set(mapping) == set(ACCOUNTS)
+        # Every journal key, and the bank account a paid run's payment leaves (payroll.payments).
+        assert set(mapping) == set(ACCOUNTS) | {"bank"}
         chart = load_chart()
         assert {k: chart.account(code).type for k, code in mapping.items()} == {
             "salaries": "expense",
@@ -75,6 +76,7 @@ class TestPayrollChartMapping:
             "deductions": "liability",
             "inter_partner_debtor": "asset",
             "inter_partner_creditor": "liability",
+            "bank": "asset",
         }
 
 
@@ -116,6 +118,38 @@ class TestPostPayrollRun(LedgerPayrollTestCase):
         first = post_payroll_run(actor=self.ledger_poster, run=run)
         again = post_payroll_run(actor=self.ledger_poster, run=run)
         assert [j.pk for j in again] == [j.pk for j in first]
+        assert Journal.objects.for_partner(self.council).count() == 1
+
+    def test_a_journal_already_holding_the_runs_key_fails_the_posting_loudly(self) -> None:
+        # Issue 20: a 1p journal keyed payroll-run:N, posted before approval (as a script or a
+        # version before keys were reserved could), made the run's journal count as posted.
+        run = self.calculated()
+        period = Period.objects.for_partner(self.council).get(start_date=date(2026, 11, 1))
+        taken = Journal.objects.create(
+            partner=self.council,
+            period=period,
+            date=NOVEMBER,
+            source=JournalSource.MANUAL,
+            idempotency_key=f"payroll-run:{run.pk}",
+            description="A penny",
+        )
+        bank = Account.objects.for_partner(self.council).get(code="B100")
+        JournalLine.objects.bulk_create(
+            JournalLine(
+                journal=taken, partner=self.council, period=period, date=NOVEMBER, account=bank, **side
+            )
+            for side in ({"debit": 1}, {"credit": 1})
+        )
+        with pytest.raises(ValidationError) as caught:
+            payrun_approve(actor=self.payroll_approver, run=run)
+        assert caught.value.message_dict == {
+            "WCC.idempotency_key": [
+                f"WCC already has journal {taken.pk} keyed 'payroll-run:{run.pk}' (Manual journal with "
+                "no reference), and it is not this posting: its source or lines differ. Nothing was posted."
+            ]
+        }
+        run.refresh_from_db()
+        assert run.status == "calculated"
         assert Journal.objects.for_partner(self.council).count() == 1
 
     def test_a_shared_posts_cost_is_posted_to_each_charged_partners_ledger(self) -> None:

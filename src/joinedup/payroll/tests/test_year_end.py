@@ -447,3 +447,25 @@ class TestP60(YearEndTestCase):
         police_officer = self.make_user("police.payroll", [(self.police, Role.PAYROLL_OFFICER)])
         with pytest.raises(Http404):
             p60_for(police_officer, employment_id=self.council_emp.pk, tax_year=2026)
+
+    def test_the_preview_summary_shows_a_formula_like_name_as_text(self) -> None:
+        # OWASP CSV injection: a name a spreadsheet would run is written with a leading apostrophe.
+        person = self.council_emp.person
+        person.given_name = '=HYPERLINK("http://x","y")'
+        person.save()
+        with tempfile.TemporaryDirectory() as folder:
+            call_command(
+                "payroll",
+                "p60",
+                "--partner",
+                "WCC",
+                "--tax-year",
+                "2026",
+                "--preview",
+                "-o",
+                folder,
+                stdout=io.StringIO(),
+            )
+            with (Path(folder) / "p60s-preview.csv").open(newline="") as summary:
+                rows = list(csv.DictReader(summary))
+        assert (rows[0]["name"], rows[0]["pay"]) == ('\'=HYPERLINK("http://x","y") Lovelace', "26939.40")

@@ -202,10 +202,10 @@ class TestJobChanges(PeopleTestCase):
         )
         assert managers == [(date(2022, 6, 1), None), (date(2026, 4, 1), self.shared_person_council.pk)]
         event = AuditEvent.objects.for_partner(self.council).get(action="employment.job_changed")
-        assert event.before == {"job_title": "", "org_unit": "", "line_manager": ""}
+        # Hired into the HR adviser post, she started with its title and unit.
+        assert event.before == {"job_title": "HR adviser", "line_manager": ""}
         assert event.after == {
             "job_title": "Senior HR adviser",
-            "org_unit": "HR",
             "line_manager": "WCC000002",
             "effective_from": "2026-04-01",
             "reason": "Promotion",
@@ -218,13 +218,17 @@ class TestJobChanges(PeopleTestCase):
             "org_unit": ["Choose a unit of the same partner."],
             "line_manager": ["The line manager must be employed by the same partner."],
         }
-        assert Employment.objects.for_partner(self.council).get(pk=self.council_emp.pk).job_title == ""
+        assert (
+            Employment.objects.for_partner(self.council).get(pk=self.council_emp.pk).job_title == "HR adviser"
+        )
 
     def test_it_refuses_hr_of_another_partner_and_changes_nothing(self) -> None:
         events = AuditEvent.objects.for_partner(self.council).count()
         with pytest.raises(PermissionDenied):
             self.change(self.police_hr)
-        assert Employment.objects.for_partner(self.council).get(pk=self.council_emp.pk).job_title == ""
+        assert (
+            Employment.objects.for_partner(self.council).get(pk=self.council_emp.pk).job_title == "HR adviser"
+        )
         assert (
             EmploymentTerms.objects.for_partner(self.council).filter(employment=self.council_emp).count() == 1
         )

@@ -65,8 +65,8 @@ class TestSchemesSync(TestCase):
     def test_the_njc_spine_point_deleted_in_april_2026_has_no_rate_after_it(self) -> None:
         njc = loader.load_scheme("njc")
         deletions = [(s.effective_from, code) for s in njc.scales for code in s.deleted]
-        if not deletions:
-            pytest.skip("the NJC file records no deleted points")
+        # The 2025 pay agreement deleted SCP2 from 1 April 2026: a file without it has lost that rule.
+        assert deletions, "the NJC file records no deleted points"
         schemes_sync()
         when, code = deletions[0]
         point = PayPoint.objects.get(scheme__code="njc", code=code)

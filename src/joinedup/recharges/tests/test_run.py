@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
-from joinedup.ledger.models import Journal, JournalLine, Period
+from joinedup.ledger.models import Account, Journal, JournalLine, Period
 from joinedup.ledger.services import LineInput, period_close
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayRun, Payslip
@@ -95,6 +95,36 @@ class TestRechargeRun(RechargeTestCase):
         with pytest.raises(ValidationError, match="closed"):
             recharge_run(actor=self.shared_finance, month="2026-10")
         # The council's pair was posted before the police's failed; the transaction undid it.
+        assert (self.written(self.shared), self.written(self.council)) == before
+        assert not RechargeRun.objects.for_partner(self.shared).exists()
+
+    def test_a_journal_already_holding_a_recharge_key_fails_the_run_naming_partner_and_key(self) -> None:
+        # Issue 20: a journal planted under the run's key must not pass for the recharge.
+        period = Period.objects.for_partner(self.council).get(start_date=OCTOBER)
+        taken = Journal.objects.create(
+            partner=self.council,
+            period=period,
+            date=date(2026, 10, 31),
+            source="manual",
+            idempotency_key="recharge:2026-10:WCC",
+            description="A penny",
+        )
+        bank = Account.objects.for_partner(self.council).get(code="B100")
+        JournalLine.objects.bulk_create(
+            JournalLine(
+                journal=taken, partner=self.council, period=period, date=taken.date, account=bank, **side
+            )
+            for side in ({"debit": 1}, {"credit": 1})
+        )
+        before = (self.written(self.shared), self.written(self.council))
+        with pytest.raises(ValidationError) as caught:
+            recharge_run(actor=self.shared_finance, month="2026-10")
+        assert caught.value.message_dict == {
+            "WCC.idempotency_key": [
+                f"WCC already has journal {taken.pk} keyed 'recharge:2026-10:WCC' (Manual journal with "
+                "no reference), and it is not this posting: its source or lines differ. Nothing was posted."
+            ]
+        }
         assert (self.written(self.shared), self.written(self.council)) == before
         assert not RechargeRun.objects.for_partner(self.shared).exists()
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.documents import payslip_pdf_bytes
 from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, RunStatus
+from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
@@ -75,9 +77,13 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     slips = selectors.payslips_of(run)
     if request.GET.get("format") in ("csv", "xlsx"):
         header = ["payroll_number", "name", "tax_code", *SUMMARY_FIGURES]
+        figures = len(header)
+        header += YTD_COLUMNS
+        ytd = year_to_date(run)
         rows = (
             [s.employment.payroll_number, s.employment.person.full_name, s.tax_code]
-            + [_pounds_cell(getattr(s, name)) for name in header[3:]]
+            + [_pounds_cell(getattr(s, name)) for name in header[3:figures]]
+            + [_pounds_cell(value) for value in ytd_cells(ytd.get(s.employment_id))]
             for s in slips.iterator(chunk_size=2000)
         )
         return export_response(request.GET["format"], header, rows, f"payslips-{run.pk}")
@@ -118,6 +124,9 @@ def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
     service, done = actions[action]
     if attempt(request, lambda: service(actor=request.user, run=run), denied=True) is not None:
         messages.success(request, done)
+        reread = selectors.run_for(request.user, run_id=run.pk)
+        for waiting in services.payment_waits_for(reread) if action == "close" else []:
+            messages.warning(request, f"The payment is not in the ledger yet: {waiting}.")
     return redirect("web:pay_run", run_id=run.pk)
 
 
@@ -138,7 +147,19 @@ def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 def run_bacs(request: HttpRequest, run_id: int) -> HttpResponse:
-    return _run_file(request, run_id, run_files.BACS)
+    # ?processing_date=YYYY-MM-DD: needed once the pay date has passed (the page says so).
+    return _run_file(request, run_id, run_files.BACS, processing_date=request.GET.get("processing_date"))
+
+
+def _date_or_none(text: str | None) -> Any:
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError({"processing_date": "Enter the processing date like 2026-12-07."}) from exc
 
 
 @login_required
@@ -146,11 +167,18 @@ def run_fps(request: HttpRequest, run_id: int) -> HttpResponse:
     return _run_file(request, run_id, run_files.FPS)
 
 
-def _run_file(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
+def _run_file(
+    request: HttpRequest, run_id: int, kind: str, processing_date: str | None = None
+) -> HttpResponse:
     """A file of the run to download; 403 to those who may not take it, and back to the run's
     page with the reason when the run cannot produce it yet."""
     run = selectors.run_for(request.user, run_id=run_id)
-    found = attempt(request, lambda: run_files.run_file(request.user, run=run, kind=kind))
+    found = attempt(
+        request,
+        lambda: run_files.run_file(
+            request.user, run=run, kind=kind, processing_date=_date_or_none(processing_date)
+        ),
+    )
     if found is None:
         return redirect("web:pay_run", run_id=run.pk)
     response = HttpResponse(found.content, content_type=found.content_type)
@@ -173,7 +201,10 @@ def payslip_pdf(request: HttpRequest, payslip_id: int) -> HttpResponse:
 @login_required
 def payslip_detail(request: HttpRequest, payslip_id: int) -> HttpResponse:
     slip = selectors.payslip_for(request.user, payslip_id=payslip_id)
-    return render(request, "web/payroll/payslip.html", {"slip": slip, "lines": list(slip.lines.all())})
+    ytd = year_to_date_of(slip)
+    return render(
+        request, "web/payroll/payslip.html", {"slip": slip, "lines": list(slip.lines.all()), "ytd": ytd}
+    )
 
 
 @login_required

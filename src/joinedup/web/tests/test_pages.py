@@ -82,6 +82,23 @@ class TestAuditPage(PartnerTestCase):
         assert len(rows) == 1 + AuditEvent.objects.for_partner(self.council).count()
         assert response["Content-Disposition"] == 'attachment; filename="audit-wcc.csv"'
 
+    def test_the_audit_download_shows_formula_like_text_as_text(self) -> None:
+        import csv
+        import io
+
+        from joinedup.audit.services import record_event
+
+        actor = self.make_user("@SUM", [])  # a username may start with "@"
+        record_event(
+            actor=actor, partner=self.council, action="test.named", object_type='=HYPERLINK("http://x","y")'
+        )
+        client = self.signed_in(self.ops_admin)
+        client.post("/partner", {"partner": self.council.pk})
+        response = client.get("/audit", {"format": "csv", "action": "test.named"})
+        body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+        (row,) = list(csv.reader(io.StringIO(body)))[1:]
+        assert (row[2], row[3], row[4]) == ("'@SUM", "test.named", '\'=HYPERLINK("http://x","y")')
+
     def test_a_filter_request_from_htmx_returns_only_the_table(self) -> None:
         client = self.signed_in(self.ops_admin)
         page = client.get(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from joinedup.partnership.models import Role
 from joinedup.payroll.models import PayRun, RunStatus, VarianceFlag
@@ -140,13 +142,25 @@ class TestPaymentDocuments(PayrollTestCase):
         from joinedup.payroll.outputs import parse_bacs18
 
         run = self.approved()
-        response = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/bacs.txt")
+        # The pay date (25 November 2026) may have passed: the officer names a processing day.
+        processing = _next_weekday(max(timezone.localdate(), run.pay_date))
+        response = self.signed_in(self.payroll_officer).get(
+            f"/payroll/runs/{run.pk}/bacs.txt?processing_date={processing}"
+        )
         parsed = parse_bacs18(response.content.decode("ascii"))
         nets = sorted(s.net_pay for s in run.payslips.all())
         assert sorted(r.amount for r in parsed.credits) == nets
         assert [c.amount for c in parsed.contras] == [sum(nets)]
         assert parsed.credit_total == sum(nets)
         assert response["X-Left-Out"] == "0"
+
+    def test_a_bacs_file_for_a_processing_day_already_gone_is_refused_with_a_message(self) -> None:
+        run = self.approved()
+        gone = timezone.localdate() - timedelta(days=1)
+        response = self.signed_in(self.payroll_officer).get(
+            f"/payroll/runs/{run.pk}/bacs.txt?processing_date={gone}", follow=True
+        )
+        assert f"The processing date {gone.day} {gone:%B %Y} has passed" in response.content.decode()
 
     def test_an_approver_cannot_download_the_payment_file(self) -> None:
         run = self.approved()
@@ -160,3 +174,9 @@ class TestPaymentDocuments(PayrollTestCase):
         response = self.signed_in(self.payroll_officer).get(f"/payslips/{slip.pk}.pdf")
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
+
+
+def _next_weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -33,19 +33,28 @@ class TestYearEndPages(YearEndTestCase):
         assert f'href="/payroll/year-end/2026/p60s/{self.council_emp.pk}.pdf"' in page
         assert "Mary Seacole" not in page  # left in March: a P45, not a P60
 
-    def test_before_the_final_run_the_page_says_why_and_offers_a_preview(self) -> None:
-        self.approved(date(2025, 11, 25))
-        client = self.officer()
-        page = client.get("/payroll/year-end?tax_year=2025").content.decode()
-        assert "The final monthly run of 2025/26 is not approved yet" in page
-        preview = client.get("/payroll/year-end?tax_year=2025&preview=1").content.decode()
-        assert "Preview" in preview and "Ada Lovelace" in preview
-
     def test_the_summary_downloads_as_csv(self) -> None:
         response = self.officer().get("/payroll/year-end?tax_year=2026&format=csv")
         lines = response.content.decode("utf-8-sig").splitlines()
         assert lines[0].startswith("payroll_number,name,ni_number,final_tax_code")
         assert lines[1].startswith("WCC000001,Ada Lovelace,AB123456C,1257L,0.00,0.00,2244.95")
+
+    def test_the_summary_downloads_show_a_formula_like_name_as_text(self) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        person = self.council_emp.person
+        person.given_name = '=HYPERLINK("http://x","y")'
+        person.save()
+        response = self.officer().get("/payroll/year-end?tax_year=2026&format=csv")
+        line = response.content.decode("utf-8-sig").splitlines()[1]
+        assert line.startswith(
+            'WCC000001,"\'=HYPERLINK(""http://x"",""y"") Lovelace",AB123456C,1257L,0.00,0.00,'
+        )
+        response = self.officer().get("/payroll/year-end?tax_year=2026&format=xlsx")
+        name = load_workbook(io.BytesIO(response.content)).worksheets[0]["B2"]
+        assert (name.value, name.data_type) == ('=HYPERLINK("http://x","y") Lovelace', "s")
 
     def issue_url(self, employment_id: int) -> str:
         return f"/payroll/runs/{self.final_run.pk}/p45s/{employment_id}"
@@ -164,3 +173,16 @@ class TestYearEndPages(YearEndTestCase):
         assert response.status_code == 404
         assert P45Issue.objects.for_partner(self.police).count() == 0
         assert self.issued() == 0
+
+
+class TestYearEndPreviewPage(YearEndTestCase):
+    """2025/26 still open, with no 2026/27 run approved (a run cannot be dated before one)."""
+
+    def test_before_the_final_run_the_page_says_why_and_offers_a_preview(self) -> None:
+        self.approved(date(2025, 11, 25))
+        client = self.signed_in(self.payroll_officer)
+        client.post("/partner", {"partner": self.council.pk})
+        page = client.get("/payroll/year-end?tax_year=2025").content.decode()
+        assert "The final monthly run of 2025/26 is not approved yet" in page
+        preview = client.get("/payroll/year-end?tax_year=2025&preview=1").content.decode()
+        assert "Preview" in preview and "Ada Lovelace" in preview

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from datetime import date
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.core import tabular
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
@@ -19,15 +19,18 @@ from joinedup.partnership.permissions import authorise
 from joinedup.payroll import run_files, year_end
 from joinedup.payroll.engine.calculator import calculate_csv
 from joinedup.payroll.models import PayRun, RunKind, RunStatus
+from joinedup.payroll.payments import post_payment_later
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import post_payroll_run
 from joinedup.payroll.services import (
+    payment_waits_for,
     payrun_approve,
     payrun_calculate,
     payrun_create,
     payrun_mark_paid,
     run_totals,
 )
+from joinedup.payroll.take_on import take_on_import
 from joinedup.people.models import Employment
 
 
@@ -35,10 +38,12 @@ class Command(BaseCommand):
     help = (
         "Payroll. `payroll calculate IN.csv [-o OUT.csv]`: gross to net per row. "
         "`payroll run --partner WCC --pay-date 2026-11-25`: create or recalculate a pay run. "
-        "`payroll approve|close|post-journal --partner WCC --pay-date …`. "
-        "`payroll journal|fps --partner WCC --pay-date … [--as USER]`: the run's files, to those who may. "
+        "`payroll approve|close|post-journal|post-payment --partner WCC --pay-date …`. "
+        "`payroll journal|fps|bacs --partner WCC --pay-date … [--as USER]`: the run's files, to those "
+        "who may (bacs: `--processing-date` once the pay date has passed). "
         "`payroll p45 --partner WCC --payroll-number X -o p45.pdf`; "
-        "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`."
+        "`payroll p60 --partner WCC --tax-year 2026 -o DIR [--preview]`; "
+        "`payroll take-on --partner WCC --tax-year 2026 --file F [--report problems.csv]`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,6 +56,7 @@ class Command(BaseCommand):
             ("approve", "Approve a calculated run (not by the person who calculated it)."),
             ("close", "Mark an approved run paid; it cannot change after."),
             ("post-journal", "Post an approved run's journal to the ledgers, if approval could not."),
+            ("post-payment", "Post a paid run's payment to the employer's ledger, if closing could not."),
         ):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("--partner", required=True, help="Partner code, e.g. WPOL.")
@@ -76,11 +82,35 @@ class Command(BaseCommand):
         )
         fps.add_argument("-o", "--output", required=True, help="XML file to write.")
         fps.add_argument("--as", dest="actor", help="Username acting (default: the system).")
+        bacs = sub.add_parser("bacs", help="Write an approved run's BACS Standard 18 payment file.")
+        bacs.add_argument("--partner", required=True)
+        bacs.add_argument("--pay-date", required=True, type=date.fromisoformat)
+        bacs.add_argument(
+            "--frequency", default="monthly", choices=["monthly", "weekly", "fortnightly", "four_weekly"]
+        )
+        bacs.add_argument(
+            "--processing-date",
+            type=date.fromisoformat,
+            help="YYYY-MM-DD; needed once the pay date has passed (default: the pay date).",
+        )
+        bacs.add_argument("-o", "--output", required=True, help="File to write.")
+        bacs.add_argument("--as", dest="actor", help="Username acting (default: the system).")
         p45 = sub.add_parser("p45", help="Issue a leaver's P45 (or write the one issued) as PDF.")
         p45.add_argument("--partner", required=True)
         p45.add_argument("--payroll-number", required=True)
         p45.add_argument("-o", "--output", required=True, help="PDF file to write.")
         p45.add_argument("--as", dest="actor", help="Username acting (default: the system).")
+        take_on = sub.add_parser(
+            "take-on",
+            help="Import take-on balances (figures to date from the previous payroll): all rows or none.",
+        )
+        take_on.add_argument("--partner", required=True)
+        take_on.add_argument("--tax-year", required=True, type=int, help="First year: 2026 is 2026/27.")
+        take_on.add_argument(
+            "--file", required=True, help="CSV or XLSX; see the column list in payroll.take_on."
+        )
+        take_on.add_argument("--report", metavar="FILE", help="Write the problems found as CSV here.")
+        take_on.add_argument("--as", dest="actor", help="Username acting (default: the system).")
         p60 = sub.add_parser("p60", help="Write every employee's P60 for a tax year, and a CSV summary.")
         p60.add_argument("--partner", required=True)
         p60.add_argument("--tax-year", required=True, type=int, help="First year: 2026 is 2026/27.")
@@ -97,6 +127,12 @@ class Command(BaseCommand):
             return
         if action == "fps":
             self._fps(options)
+            return
+        if action == "bacs":
+            self._bacs(options)
+            return
+        if action == "take-on":
+            self._take_on(options)
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         partner = self._partner(options)
@@ -122,8 +158,19 @@ class Command(BaseCommand):
                         f"Posted to {journal.partner.code}'s ledger: journal {journal.pk} ({journal.period})."
                     )
                 return
+            elif action == "post-payment":
+                payment = post_payment_later(actor=actor, run=run)
+                console.print(
+                    f"Payment posted to {partner.code}'s ledger: journal {payment.pk} ({payment.period})."
+                    if payment
+                    else "The run paid nobody anything: no payment to post."
+                )
+                return
             else:
                 run = payrun_mark_paid(actor=actor, run=run)
+                waits = payment_waits_for(run)
+                if waits:
+                    console.print(f"The payment waits for the ledger: {'; '.join(waits)}.")
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except PermissionDenied as exc:
@@ -169,7 +216,7 @@ class Command(BaseCommand):
                 bar.advance(task)
         summary = "p60s-preview.csv" if options["preview"] else "p60s.csv"
         with (folder / summary).open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
+            writer = tabular.csv_writer(out)
             writer.writerow(year_end.P60_CSV_HEADER)
             writer.writerows(year_end.p60_csv_row(p60) for p60 in found)
         console.print(
@@ -230,11 +277,45 @@ class Command(BaseCommand):
         actor = self._actor(options)
         run = self._find_or_create(kind, actor, partner, options)
         try:
-            return run, run_files.run_file(actor, run=run, kind=kind)
+            return run, run_files.run_file(
+                actor, run=run, kind=kind, processing_date=options.get("processing_date")
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
+
+    def _bacs(self, options: dict[str, Any]) -> None:
+        run, found = self._run_file(options, run_files.BACS)
+        Path(options["output"]).write_bytes(found.content)
+        self.stdout.write(
+            f"Wrote {options['output']}: {run.progress_total - len(found.left_out)} credit(s); "
+            f"{len(found.left_out)} left out (no bank details or nothing to pay)."
+        )
+
+    def _take_on(self, options: dict[str, Any]) -> None:
+        partner = self._partner(options)
+        actor = self._actor(options)
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+        try:
+            result = take_on_import(
+                actor=actor, partner=partner, tax_year=options["tax_year"], source=data, filename=path.name
+            )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        if not result.ok:
+            if options["report"]:
+                Path(options["report"]).write_text(tabular.errors_as_csv(result.errors), encoding="utf-8")
+            self.stderr.write(tabular.format_errors(result.errors, limit=20))
+            raise CommandError(f"{len(result.errors)} problem(s) in {path.name}; nothing was imported.")
+        self.stdout.write(
+            f"Imported take-on balances for {result.employments} employment(s) of {partner.code} "
+            f"({result.rows} row(s)) for {year_end.tax_year_label(options['tax_year'])}."
+        )
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]

@@ -3,7 +3,7 @@
 The PDFs are built uncompressed so the drawn strings can be found in the bytes; ReportLab writes
 each string in Windows-1252 with anything outside ASCII as an octal escape (``£`` is ``\\243``), which
 :func:`drawn` reproduces. Where poppler's ``pdftotext`` is installed the text is also extracted the
-way a reader would see it.
+way a reader would see it (CI installs it, and fails those tests without it).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from joinedup.core.pdf import printable
 from joinedup.payroll.outputs.pdf import (
     format_nino,
     format_tax_code,
@@ -25,10 +26,10 @@ from joinedup.payroll.outputs.pdf import (
     p60_pdf,
     payslip_lines,
     payslip_pdf,
-    printable,
 )
 from joinedup.payroll.outputs.records import PayslipLine
 from joinedup.payroll.outputs.tests import factories
+from joinedup.testing.required import missing
 
 
 def drawn(text: str) -> bytes:
@@ -64,7 +65,7 @@ def assert_valid_pdf(pdf: bytes, pages: int = 1) -> None:
 
 def pdftotext(pdf: bytes, tmp_path: Path) -> str:
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed")
+        missing("poppler's pdftotext (apt-get install poppler-utils)")
     path = tmp_path / "document.pdf"
     path.write_bytes(pdf)
     return subprocess.run(
