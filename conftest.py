@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,3 +26,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _RESULTS.mkdir(parents=True, exist_ok=True)
     ran = all(outcome == "passed" for outcome in _browser_outcomes)
     (_RESULTS / "browser.status").write_text("ran\n" if ran else "skipped\n")
+
+
+# The role the suite acts as on PostgreSQL when row-level security is enforced: it owns no
+# table and has no BYPASSRLS, as the application's own login must (core/rls.py).
+APP_ROLE = "joinedup_app"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Build the test database as its owner (migrations run as the owner in production too),
+    then act as the application role for every test. The suite's own fixtures write in a
+    session-wide system context; each web or API request replaces it with its user's partners
+    for its own transaction, so requests run under the policies exactly as in production."""
+    from django.conf import settings
+    from django.db import connection
+
+    from joinedup.core import rls
+
+    if connection.vendor != "postgresql" or not settings.ROW_LEVEL_SECURITY:
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
+                f"CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+            )
+            cursor.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
+            cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+            cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
+        rls.install(connection, enforce=True)
+        connection.close()
+        options = connection.settings_dict.setdefault("OPTIONS", {})
+        options["assume_role"] = APP_ROLE
+        options["options"] = f"-c {rls.SYSTEM_SETTING}=test-suite-fixtures"

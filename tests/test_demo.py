@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.test import TestCase
 
 from joinedup.audit.verification import verify_all
+from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.month import DEMO_PAY_DATE
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.ledger.models import Journal, JournalLine
@@ -107,7 +108,7 @@ class TestDemoRecharges(TestCase):
         for service, amount in pools.items():
             assert sum(line.amount for line in lines if line.service == service) == amount
         statements = {
-            code: statement_for(None, partner=Partner.objects.get(code=code), month="2026-10")
+            code: statement_for(SEEDER, partner=Partner.objects.get(code=code), month="2026-10")
             for code in ("WCC", "WPOL", "WFRS")
         }
         pool_total = sum(
@@ -122,7 +123,7 @@ class TestDemoRecharges(TestCase):
         assert oh == {"WCC": pools["occupational_health"] // 2, "WPOL": 192_000, "WFRS": 128_000}
         # The secondment from the council to the constabulary is charged to the host.
         assert any(x.service == "Secondment" and x.issuer == "WCC" for x in statements["WPOL"].lines)
-        report = reconciliation(None, month="2026-10")
+        report = reconciliation(SEEDER, month="2026-10")
         assert report.rows and report.total_difference == 0
         inter = _all(JournalLine).filter(account__inter_partner=True)  # type: ignore[attr-defined]
         debtors = inter.filter(account__type="asset").aggregate(d=Sum("debit"), c=Sum("credit"))

@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "joinedup.core.rls.PartnerContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -180,6 +181,9 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# PostgreSQL row-level security enforced on every partner-owned table (core/rls.py). Off until
+# every path sets a partner or system context; the policies are installed either way.
+ROW_LEVEL_SECURITY = env_bool("JOINEDUP_ROW_LEVEL_SECURITY", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The ledger's covering indexes (INCLUDE columns) serve trial balances on PostgreSQL; SQLite
 # builds them without the extra columns, which is all this warning says.

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from joinedup.core.rls import set_caller
 from joinedup.partnership.services import api_token_authenticate
 
 
@@ -15,4 +16,5 @@ class BearerToken(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            set_caller(user)
         return user

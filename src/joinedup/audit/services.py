@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from joinedup.audit.chain import GENESIS_HASH, event_hash, json_safe
 from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.core.actors import is_system
 from joinedup.core.request_context import current_request_id
 
 
@@ -24,15 +25,16 @@ def record_event(
     """Append one event to the partner's chain (``partner=None``: the global chain).
 
     Call it inside the service's transaction, so the change and its record commit together
-    or not at all. ``actor=None`` means the system itself (a migration, a scheduled job)."""
+    or not at all. ``actor`` is the acting user, or a ``SystemActor`` when the system acts on
+    its own account: the event then has no actor id and its label names the system's reason
+    (and operator). ``None`` raises TypeError, so every event names who or what acted."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
     partner_id = partner if isinstance(partner, int) or partner is None else partner.pk
     before_safe = json_safe(before)
     after_safe = json_safe(after)
-    actor_id = actor.pk if actor is not None else None
-    actor_label = actor.get_username() if actor is not None else "system"
+    actor_id, actor_label = _actor_fields(actor)
 
     with transaction.atomic():
         head = _locked_head(partner_id)
@@ -72,6 +74,20 @@ def record_event(
         head.hash = digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str]:
+    """The actor's id and label as stored. The label is hashed as stored, so it is cut to the
+    column's length before hashing; events written before system actors had reasons keep
+    their plain "system" label and still verify."""
+    if is_system(actor):
+        actor_id, label = None, actor.label
+    else:
+        actor_id, label = actor.pk, actor.get_username()
+    limit = AuditEvent._meta.get_field("actor_label").max_length or len(label)
+    if len(label) > limit:
+        label = label[: limit - 1] + "…"
+    return actor_id, label
 
 
 def _locked_head(partner_id: int | None) -> AuditChainHead:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
+from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.population import SEED, bench_stamp
 from joinedup.ledger import reports, selectors
@@ -129,12 +130,16 @@ def seed_ledger(
     code = partner_code or f"BENCH{stamp}"
     if Partner.objects.filter(code=code).exists():
         raise ValueError(f"A partner with code {code} already exists: choose a fresh code.")
-    partner = partner_create(actor=None, name=f"Benchmark ledger {code}", code=code, kind=PartnerKind.COUNCIL)
-    user = user_create(actor=None, username=f"bench.finance.{code.lower()}", password=None, full_name="Bench")
-    membership_grant(actor=None, user=user, partner=partner, role=Role.FINANCE_OFFICER)
+    partner = partner_create(
+        actor=BENCH, name=f"Benchmark ledger {code}", code=code, kind=PartnerKind.COUNCIL
+    )
+    user = user_create(
+        actor=BENCH, username=f"bench.finance.{code.lower()}", password=None, full_name="Bench"
+    )
+    membership_grant(actor=BENCH, user=user, partner=partner, role=Role.FINANCE_OFFICER)
     say("Setting up the chart and the year")
     ledger_setup_partner(
-        actor=None, partner=partner, year=YEAR, cost_centres=establishment_cost_centres(partner)
+        actor=BENCH, partner=partner, year=YEAR, cost_centres=establishment_cost_centres(partner)
     )
     teams = _cost_centre_tree(partner)
     periods = list(Period.objects.for_partner(partner).filter(year__start_year=YEAR).order_by("number"))

@@ -5,7 +5,7 @@ people through the employments import — the generator of :mod:`joinedup.bench.
 everyone paid monthly on an NJC point that has a rate — and given bank details for BACS. Then,
 timed, the pay run goes end to end as the CLI and the web would take it: created, calculated
 (inputs gathered, the vectorised engine, payslips written a batch at a time, the checks before
-approval), approved (by the system: ``actor=None``), which builds its journal and posts it to
+approval), approved (by the system, a ``SystemActor``), which builds its journal and posts it to
 the partner's ledger (set up for the benchmark), and its BACS file written. Flags the checks
 raise are accepted in bulk before approval (a person would accept each with a note); how many
 there were is reported. Figures depend on the machine; nothing here asserts a speed.
@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connection
 
+from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.population import (
     AS_AT,
@@ -89,13 +90,13 @@ def seed_payroll_partner(
     point, imported in files of ``chunk`` rows; and payroll settings with a bank account."""
     if employees < 1:
         raise ValueError("employees must be at least 1.")
-    schemes_sync(actor=None)
+    schemes_sync(actor=BENCH)
     force = COUNCIL
     if partner_code:
         if Partner.objects.filter(code=partner_code).exists():
             raise ValueError(f"A partner with code {partner_code} already exists: choose a fresh code.")
         partner = partner_create(
-            actor=None, name=f"Benchmark {force.label} {partner_code}", code=partner_code, kind=force.kind
+            actor=BENCH, name=f"Benchmark {force.label} {partner_code}", code=partner_code, kind=force.kind
         )
     else:
         partner = bench_partner(bench_stamp(), force)
@@ -108,7 +109,7 @@ def seed_payroll_partner(
     )
     rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
     progress("Posts", 0, 1)
-    posts = make_posts(partner, force, max(employees // 4, 1), rng)
+    posts = make_posts(partner, force, max(employees // 4, 1), rng, actor=BENCH)
     points = rated_points(force.scheme, min(AS_AT, PAY_DATE))
     if not points:
         raise RuntimeError(f"No {force.scheme} pay point has a rate: run the schemes sync first.")
@@ -122,6 +123,7 @@ def seed_payroll_partner(
         posts=posts,
         hours=hours,
         chunk=chunk,
+        actor=BENCH,
         progress=progress,
     )
     return partner
@@ -217,13 +219,13 @@ def _approved_earlier_run(partner: Partner, pay_date: date, progress: Progress) 
     if PayRun.objects.for_partner(partner).filter(pay_date=pay_date, status=RunStatus.APPROVED).exists():
         return
     PayRun.objects.for_partner(partner).filter(pay_date=pay_date).delete()  # a half-made one
-    run = payrun_create(actor=None, partner=partner, frequency="monthly", pay_date=pay_date)
+    run = payrun_create(actor=BENCH, partner=partner, frequency="monthly", pay_date=pay_date)
     label = f"Earlier run {pay_date:%b %Y}"
-    run = payrun_calculate(actor=None, run=run, progress=lambda d, t: progress(label, d, t))
+    run = payrun_calculate(actor=BENCH, run=run, progress=lambda d, t: progress(label, d, t))
     VarianceFlag.objects.for_partner(partner).filter(run=run, status=FlagStatus.OPEN).update(
         status=FlagStatus.ACCEPTED, note="Benchmark data: accepted in bulk."
     )
-    payrun_approve(actor=None, run=run)
+    payrun_approve(actor=BENCH, run=run)
 
 
 def reuse_payroll_partner(code: str) -> tuple[Partner, int]:
@@ -273,7 +275,7 @@ def run_payrun_benchmark(
         partner = seed_payroll_partner(employees, partner_code=partner_code, seed=seed, progress=progress)
     # A ledger to post to, as a partner's finance team would have (adds only what is missing).
     ledger_setup_partner(
-        actor=None, partner=partner, year=PAY_DATE.year, cost_centres=establishment_cost_centres(partner)
+        actor=BENCH, partner=partner, year=PAY_DATE.year, cost_centres=establishment_cost_centres(partner)
     )
     for months_before in range(prior_months, 0, -1):
         _approved_earlier_run(partner, PAY_DATE.replace(month=PAY_DATE.month - months_before), progress)
@@ -305,7 +307,7 @@ def run_payrun_benchmark(
     load = os.getloadavg()[0]
     tell("Creating the run")
     began = time.perf_counter()
-    run = payrun_create(actor=None, partner=partner, frequency="monthly", pay_date=PAY_DATE)
+    run = payrun_create(actor=BENCH, partner=partner, frequency="monthly", pay_date=PAY_DATE)
     stages["create"] = time.perf_counter() - began
 
     tell("Calculating")
@@ -321,7 +323,7 @@ def run_payrun_benchmark(
         _timed(variance, "raise_flags", adder("flags")),
     ):
         run = payrun_calculate(
-            actor=None, run=run, batch_size=batch_size, progress=lambda d, t: progress("Calculating", d, t)
+            actor=BENCH, run=run, batch_size=batch_size, progress=lambda d, t: progress("Calculating", d, t)
         )
     timed = sum(stages[s] for s in ("gather", "engine", "write", "flags"))
     stages["calculate (rest)"] = time.perf_counter() - began - timed
@@ -335,7 +337,7 @@ def run_payrun_benchmark(
     )
     tell("Approving")
     began = time.perf_counter()
-    run = payrun_approve(actor=None, run=run)
+    run = payrun_approve(actor=BENCH, run=run)
     stages["approve and post journal"] = time.perf_counter() - began
     posted = Journal.objects.for_partner(partner).filter(idempotency_key=f"payroll-run:{run.pk}")
     result.journal_lines = JournalLine.objects.for_partner(partner).filter(journal__in=posted).count()

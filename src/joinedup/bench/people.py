@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection
 
+from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.population import (
     COUNCIL,
@@ -131,11 +132,11 @@ def run_import_benchmark(
     tell = say or (lambda _: None)
     tell("Setting up a partner, schemes and posts")
     started = time.perf_counter()
-    schemes_sync(actor=None)
+    schemes_sync(actor=BENCH)
     force = COUNCIL
     partner = bench_partner(bench_stamp(), force)
     rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
-    posts = make_posts(partner, force, max(rows // 4, 1), rng)
+    posts = make_posts(partner, force, max(rows // 4, 1), rng, actor=BENCH)
     setup = time.perf_counter() - started
 
     tell(f"Generating {rows:,} rows as {fmt.upper()}")
@@ -161,7 +162,7 @@ def run_import_benchmark(
     load = os.getloadavg()[0]
     began = time.perf_counter()
     report = import_employments(
-        actor=None, partner=partner, source=data, filename=f"bench-employments.{fmt}", progress=stamp
+        actor=BENCH, partner=partner, source=data, filename=f"bench-employments.{fmt}", progress=stamp
     )
     ended = time.perf_counter()
     check_import(report)
@@ -220,7 +221,7 @@ def seed_search_population(
     if people < 1 or not 1 <= partners <= len(SEARCH_WORKFORCES):
         raise ValueError(f"people must be at least 1 and partners 1 to {len(SEARCH_WORKFORCES)}.")
     started = time.perf_counter()
-    schemes_sync(actor=None)
+    schemes_sync(actor=BENCH)
     stamp = bench_stamp()
     rng = random.Random(seed)  # noqa: S311 — repeatable benchmark data, not security
     forces = SEARCH_WORKFORCES[:partners]
@@ -232,7 +233,7 @@ def seed_search_population(
     for partner, (force, _, share) in zip(made, forces, strict=True):
         count = round(people * share / total_share)
         progress(f"Posts of {partner.code}", 0, 1)
-        posts = make_posts(partner, force, max(count // 4, 1), rng)
+        posts = make_posts(partner, force, max(count // 4, 1), rng, actor=BENCH)
         context.append((posts, payable_points(force.scheme), standard_hours(force.scheme)))
     cumulative = accumulate([share for _, _, share in forces])
     for _ in range(people):
@@ -257,7 +258,7 @@ def seed_search_population(
         for start in range(0, len(table), chunk):
             part = table[start : start + chunk]
             report = import_employments(
-                actor=None,
+                actor=BENCH,
                 partner=partner,
                 source=encode(part, "csv"),
                 filename=f"{partner.code}-{start}.csv",
@@ -265,9 +266,9 @@ def seed_search_population(
             check_import(report)
             done += len(part)
             progress(f"Importing employments ({partner.code})", done, rows)
-    user = user_create(actor=None, username=f"bench.search.{stamp}", password=None)
+    user = user_create(actor=BENCH, username=f"bench.search.{stamp}", password=None)
     for partner in made:
-        membership_grant(actor=None, user=user, partner=partner, role=Role.HR_OFFICER)
+        membership_grant(actor=BENCH, user=user, partner=partner, role=Role.HR_OFFICER)
     result = SearchSeed(stamp, made, user, people=people, employments=rows)
     result.analyzed = analyze()
     result.seconds = time.perf_counter() - started

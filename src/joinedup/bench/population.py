@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup.bench import BENCH
 from joinedup.core import tabular
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
@@ -362,7 +363,7 @@ def bench_stamp() -> str:
 def bench_partner(stamp: str, force: Workforce, letter: str = "") -> Partner:
     code = f"BENCH{stamp}{letter}"
     return partner_create(
-        actor=None,
+        actor=BENCH,
         name=f"Benchmark {force.label} {letter or 'A'} {stamp}",
         code=code,
         kind=force.kind,
@@ -377,8 +378,10 @@ def payable_points(scheme: str) -> list[str]:
     return list(points.order_by("sort").values_list("code", flat=True))
 
 
-def make_posts(partner: Partner, force: Workforce, count: int, rng: random.Random) -> list[str]:
-    """``count`` posts for the partner through the posts import; their codes."""
+def make_posts(
+    partner: Partner, force: Workforce, count: int, rng: random.Random, *, actor: Any
+) -> list[str]:
+    """``count`` posts for the partner through the posts import (by ``actor``); their codes."""
     points = payable_points(force.scheme)
     rows = []
     for n in range(1, count + 1):
@@ -414,7 +417,7 @@ def make_posts(partner: Partner, force: Workforce, count: int, rng: random.Rando
     ]
     text = io.StringIO()
     tabular.write_csv(rows, header, text)
-    report = import_posts(actor=None, partner=partner, source=text.getvalue().encode(), filename="posts.csv")
+    report = import_posts(actor=actor, partner=partner, source=text.getvalue().encode(), filename="posts.csv")
     check_import(report)
     return [str(row[0]) for row in rows]
 
@@ -454,7 +457,7 @@ def import_staff(
     payroll_number: Callable[[int], str] = "E{:07d}".format,
     frequency: str = "monthly",
     chunk: int = 20_000,
-    actor: Any = None,
+    actor: Any,
     progress: Progress = quiet,
 ) -> int:
     """Employ ``count`` of the factory's people at ``partner`` on ``force``'s terms, paid

@@ -9,6 +9,13 @@ System jobs that must see every partner (audit verification, migrations of data)
 Django's own machinery (cascading deletes, forward foreign-key access) uses the model's base
 manager, which is left unguarded on purpose: those paths start from an object already read
 through a scope.
+
+A reverse related manager (``split.shares``) is inside its parent's scope only when the child
+model declares so in ``partner_shared_with``: the names of its foreign keys whose target row
+always belongs to the same partner as the child. Any other reverse manager (``run.lines``,
+whose secondment lines belong to the seconding partner, not to the run's) stays refused until
+scoped. A guarded queryset used as a subquery (``__in=``, ``Exists``, ``Subquery``) is checked
+when it is put into the outer query, as it is never fetched on its own.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any, Self, TypeVar
 
 from django.db import models
+from django.db.models import sql
 
 # The partner, or its id. Any model serves: core sits below partnership and names no model of it.
 Partner = models.Model
@@ -28,20 +36,50 @@ class UnscopedQueryError(RuntimeError):
     """A partner-owned table was queried without a partner scope."""
 
 
-class PartnerScopedQuerySet(models.QuerySet[_M]):
-    _scoped: bool = False
+def _unscoped_error(model: type[models.Model] | None) -> UnscopedQueryError:
+    name = model.__name__ if model is not None else "This table"
+    return UnscopedQueryError(
+        f"{name} is partner-owned: scope the query with "
+        f".for_partner(partner) or .for_partners(partners) before reading or writing it."
+    )
 
-    def _clone(self) -> Self:
-        clone: Self = super()._clone()  # type: ignore[misc]  # private in the stubs
-        clone._scoped = self._scoped
-        return clone
+
+class PartnerScopedQuery(sql.Query):
+    """The SQL query of a guarded queryset. The scope is kept here, not on the queryset, so
+    that it travels with the query wherever Django clones it to, including into another
+    query as a subquery."""
+
+    partner_scoped: bool = False
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
+        # Called when this query becomes part of another one (``__in=``, ``Exists``,
+        # ``Subquery``): it is never fetched by itself, so this is the only place to check.
+        if not self.partner_scoped:
+            raise _unscoped_error(self.model)
+        return super().resolve_expression(*args, **kwargs)
+
+
+class PartnerScopedQuerySet(models.QuerySet[_M]):
+    def __init__(
+        self,
+        model: type[_M] | None = None,
+        query: sql.Query | None = None,
+        using: str | None = None,
+        hints: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(model, query if query is not None else PartnerScopedQuery(model), using, hints)
+
+    @property
+    def _scoped(self) -> bool:
+        return bool(getattr(self.query, "partner_scoped", False))
+
+    @_scoped.setter
+    def _scoped(self, value: bool) -> None:
+        self.query.partner_scoped = value  # type: ignore[attr-defined]  # a PartnerScopedQuery
 
     def _require_scope(self) -> None:
         if not self._scoped:
-            raise UnscopedQueryError(
-                f"{self.model.__name__} is partner-owned: scope the query with "
-                f".for_partner(partner) or .for_partners(partners) before reading or writing it."
-            )
+            raise _unscoped_error(self.model)
 
     def scope_filter(self, partner_ids: list[int]) -> models.Q:
         """Rows the given partners may see. Most partner-owned rows carry ``partner``;
@@ -105,6 +143,12 @@ class PartnerScopedQuerySet(models.QuerySet[_M]):
         return super().explain(format=format, **options)
 
 
+def shared_parents(model: type[models.Model]) -> tuple[str, ...]:
+    """The foreign keys of ``model`` whose target always belongs to the same partner as the
+    row (its ``partner_shared_with`` declaration)."""
+    return tuple(getattr(model, "partner_shared_with", ()))
+
+
 class PartnerScopedManager(models.Manager[_M]):
     """Default manager of partner-owned models. Creating rows needs no scope: ``create``
     and ``bulk_create`` take the partner from the row itself."""
@@ -117,13 +161,19 @@ class PartnerScopedManager(models.Manager[_M]):
             self.queryset_class = queryset_class
 
     def get_queryset(self) -> PartnerScopedQuerySet[_M]:
-        queryset = self.queryset_class(self.model, using=self._db)
-        # A related manager reached from a partner-owned row (``split.shares``) is already
-        # inside that row's scope: its children belong to the same partner. One reached from
-        # a row that belongs to no partner (``person.employments``) is not, and stays refused
-        # until scoped, since it would list every partner's rows.
         parent = getattr(self, "instance", None)
-        if parent is not None and getattr(parent, "partner_id", None) is not None:
+        queryset_class = self.queryset_class
+        if parent is not None:
+            # Django builds a related manager from the default manager's class, not from the
+            # instance, so the model's own scope rule (``_ChargedQuerySet``…) is read from there.
+            queryset_class = getattr(self.model._default_manager, "queryset_class", queryset_class)
+        queryset = queryset_class(self.model, using=self._db)
+        # A related manager reached from a parent row (``split.shares``) is inside that row's
+        # scope only when the child declares that this foreign key always points to a row of
+        # its own partner. Any other (``run.lines``, ``person.employments``) could list other
+        # partners' rows, and stays refused until scoped.
+        field = getattr(self, "field", None)
+        if parent is not None and field is not None and field.name in shared_parents(self.model):
             queryset._scoped = True
         return queryset
 

@@ -12,7 +12,7 @@ journals and lines cannot be updated or deleted."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -72,6 +72,7 @@ class CostCentre(models.Model):
     )
     active = models.BooleanField(default=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("parent",)
     objects = PartnerScopedManager["CostCentre"]()
 
     class Meta:
@@ -130,6 +131,7 @@ class Period(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("year",)
     objects = PartnerScopedManager["Period"]()
 
     class Meta:
@@ -212,6 +214,7 @@ class Journal(_Posted):
     )
     posted_at = models.DateTimeField(default=timezone.now)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("period",)
     objects = PartnerScopedManager["Journal"](_PostedQuerySet)
 
     class Meta:
@@ -262,6 +265,7 @@ class JournalLine(_Posted):
     credit = models.BigIntegerField(default=0, help_text="pence")
     description = models.CharField(max_length=200, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("journal", "period", "account", "cost_centre")
     objects = PartnerScopedManager["JournalLine"](_PostedQuerySet)
 
     class Meta:
@@ -308,6 +312,7 @@ class Budget(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("cost_centre", "account", "period")
     objects = PartnerScopedManager["Budget"]()
 
     class Meta:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import user_of
 from joinedup.core.calendar import FINANCIAL_YEAR_FIRST_MONTH
 from joinedup.core.money import plain_pounds
 from joinedup.ledger.chart import ChartTemplate, load_chart
@@ -362,7 +363,7 @@ def _post(
                 idempotency_key=key,
                 description=description.strip(),
                 reverses=reverses,
-                posted_by=actor,
+                posted_by=user_of(actor),
             )
             for row in rows:
                 row.journal = journal
@@ -630,7 +631,7 @@ def period_close(*, actor: Any, period: Period) -> Period:
         raise ValidationError({"period": f"{period} is already closed."})
     period.status = PeriodStatus.CLOSED
     period.closed_at = timezone.now()
-    period.closed_by = actor
+    period.closed_by = user_of(actor)
     period.save(update_fields=["status", "closed_at", "closed_by"])
     record_event(
         actor=actor,
@@ -674,13 +675,13 @@ def budget_set(
             account=account,
             period=period,
             amount=amount,
-            updated_by=actor,
+            updated_by=user_of(actor),
         )
     else:
         budget = existing
         budget.amount = amount
         budget.updated_at = timezone.now()
-        budget.updated_by = actor
+        budget.updated_by = user_of(actor)
         budget.save(update_fields=["amount", "updated_at", "updated_by"])
     record_event(
         actor=actor,

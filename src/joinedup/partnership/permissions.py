@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from joinedup.core.actors import NO_ACTOR, SystemActor
 from joinedup.partnership.models import Membership, Partner, Role
 
 _EVERY_MEMBER = {"partnership.view"}
@@ -67,11 +68,15 @@ def _partner_id(partner: Partner | int) -> int:
 
 def _roles_by_partner(user: Any) -> dict[int, frozenset[str]]:
     """Roles per partner id, cached on the user object for the life of the request."""
+    if user is None:
+        raise TypeError(NO_ACTOR)
+    if isinstance(user, SystemActor):
+        return {}  # the system holds no roles; the checks below allow it by name
     cached: dict[int, frozenset[str]] | None = getattr(user, "_joinedup_roles", None)
     if cached is not None:
         return cached
     roles: dict[int, set[str]] = {}
-    if user is not None and user.is_authenticated and user.is_active:
+    if user.is_authenticated and user.is_active:
         for partner_id, role in Membership.objects.filter(user=user, partner__active=True).values_list(
             "partner_id", "role"
         ):
@@ -93,16 +98,22 @@ def roles_on(user: Any, partner: Partner | int) -> frozenset[str]:
 def has_permission(user: Any, permission: str, partner: Partner | int) -> bool:
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"Unknown permission {permission!r}.")
+    if isinstance(user, SystemActor):
+        return True
     return any(permission in ROLE_PERMISSIONS[role] for role in roles_on(user, partner))
 
 
 def is_member(user: Any, partner: Partner | int) -> bool:
+    if isinstance(user, SystemActor):
+        return True  # the system may read every partner, as authorise allows it
     return bool(roles_on(user, partner))
 
 
 def partner_ids_with(user: Any, permission: str) -> list[int]:
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"Unknown permission {permission!r}.")
+    if isinstance(user, SystemActor):
+        return list(Partner.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
     return sorted(
         pid
         for pid, roles in _roles_by_partner(user).items()
@@ -115,11 +126,13 @@ def authorise(user: Any, permission: str, partner: Partner | int) -> None:
 
     Callers that resolve an object by id first check membership and answer 404 when the
     user has none on the object's partner, so a foreign object's existence is not revealed.
-    ``user=None`` is the system acting on its own account, and is always allowed.
+    A ``SystemActor`` (seeding, background jobs, commands run without ``--as``) is allowed,
+    and the audit event names it and its reason. ``None`` raises TypeError: requests carry a
+    user (AnonymousUser at worst), so a None is a caller that forgot its actor.
     """
     if user is None:
-        # The system itself: seeding, migrations of data, operator commands run without
-        # --as. Requests always carry a user (AnonymousUser at worst), never None.
+        raise TypeError(NO_ACTOR)
+    if isinstance(user, SystemActor):
         return
     if not has_permission(user, permission, partner):
         raise PermissionDenied(f"You do not have permission to {permission} for this partner.")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import is_system
 from joinedup.partnership.models import ApiToken, Membership, Partner, PartnerKind, Role, User
 from joinedup.partnership.permissions import authorise, forget_cached_roles, partner_ids_with
 
@@ -40,9 +41,9 @@ def partner_create(
     employer_paye_reference: str = "",
     accounts_office_reference: str = "",
 ) -> Partner:
-    """Add a partner to the partnership. Only the platform's superusers (or the system, with
-    ``actor=None``) may: no partner's administrator can create another partner."""
-    if actor is not None and not actor.is_superuser:
+    """Add a partner to the partnership. Only the platform's superusers (or the system, a
+    ``SystemActor``) may: no partner's administrator can create another partner."""
+    if not is_system(actor) and not actor.is_superuser:
         raise PermissionDenied("Only a platform administrator can add a partner.")
     partner = Partner(
         name=name.strip(),
@@ -96,8 +97,8 @@ def user_create(
 @transaction.atomic
 def membership_grant(*, actor: Any, user: Any, partner: Partner, role: str) -> Membership:
     """Give ``user`` a role on ``partner``. The actor must administer that partner (or be
-    the system, with ``actor=None``, as the demo seeder and first set-up are)."""
-    if actor is not None and not actor.is_superuser:
+    the system, a ``SystemActor``, as the demo seeder and first set-up are)."""
+    if not is_system(actor) and not actor.is_superuser:
         authorise(actor, "partnership.manage_members", partner)
     if role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
@@ -116,7 +117,7 @@ def membership_grant(*, actor: Any, user: Any, partner: Partner, role: str) -> M
 
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
-    if actor is not None and not actor.is_superuser:
+    if not is_system(actor) and not actor.is_superuser:
         authorise(actor, "partnership.manage_members", membership.partner)
     before = {"user": membership.user.get_username(), "role": membership.role}
     record_event(
@@ -134,7 +135,7 @@ def _digest(token: str) -> str:
 def api_token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken, str]:
     """Create a bearer token for ``user``; returns the stored record and the token itself,
     which is not kept and cannot be shown again."""
-    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+    if not is_system(actor) and actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied("You can only create tokens for yourself.")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:12], digest=_digest(raw))
@@ -152,7 +153,7 @@ def api_token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     """Revoke a token: its owner may, and so may an administrator of any partner its owner
     holds a role on (stopping access is always safe to allow)."""
-    if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
+    if not is_system(actor) and actor.pk != token.user_id and not actor.is_superuser:
         owner_partners = set(
             Membership.objects.filter(user_id=token.user_id).values_list("partner_id", flat=True)
         )
@@ -203,7 +204,7 @@ def partner_update(
 ) -> Partner:
     """Change a partner's settings: its administrators (or the platform's superusers) may.
     The code is its identity in files and ledgers, and does not change."""
-    if actor is not None and not actor.is_superuser:
+    if not is_system(actor) and not actor.is_superuser:
         authorise(actor, "partnership.manage_members", partner)
     if kind not in PartnerKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(PartnerKind.values)}."})
@@ -242,7 +243,7 @@ def user_set_active(*, actor: Any, user: Any, partner: Partner, active: bool) ->
     """Let a user sign in again, or stop them. A partner's administrator may do it only for a
     user who holds roles on no partner the administrator does not administer: stopping
     someone's access to another partner is that partner's decision."""
-    if actor is not None and not actor.is_superuser:
+    if not is_system(actor) and not actor.is_superuser:
         authorise(actor, "partnership.manage_members", partner)
         held = set(Membership.objects.filter(user=user).values_list("partner_id", flat=True))
         if partner.pk not in held:
@@ -255,7 +256,7 @@ def user_set_active(*, actor: Any, user: Any, partner: Partner, active: bool) ->
                     "roles here instead."
                 }
             )
-    if actor is not None and actor.pk == user.pk and not active:
+    if not is_system(actor) and actor.pk == user.pk and not active:
         raise ValidationError({"active": "You cannot deactivate yourself."})
     if user.is_active == active:
         raise ValidationError({"active": f"This user is already {'active' if active else 'deactivated'}."})
@@ -280,7 +281,7 @@ def member_create(
     """A new user with a first role on ``partner``, for its administrator: the user and the
     role are created together or not at all (each audited as ``user_create`` and
     ``membership_grant`` audit them). The user sets a password through a reset; none is set."""
-    if actor is not None and not actor.is_superuser:
+    if not is_system(actor) and not actor.is_superuser:
         authorise(actor, "partnership.manage_members", partner)
     if role not in Role.values:
         raise ValidationError({"role": "Choose a role from the list."})

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 from django.db import connection
 
+from joinedup.core import rls
 from joinedup.core.calendar import weekdays_between
 from joinedup.core.money import gbp
 from joinedup.payroll import history, statutory
@@ -666,7 +667,19 @@ def write_batch(run: PayRun, calculated: CalculatedBatch, employment_ids: list[i
     table = quote(Payslip._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and rls.enforced():
+            # PostgreSQL refuses COPY into a table under row-level security: copy into a
+            # session's staging table instead, then one INSERT that the policy checks.
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS payslip_staging ON COMMIT DELETE ROWS "  # noqa: S608
+                f"AS SELECT {names} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY payslip_staging ({names}) FROM STDIN") as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM payslip_staging")  # noqa: S608
+            cursor.execute("TRUNCATE payslip_staging")
+        elif connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)

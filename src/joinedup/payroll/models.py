@@ -3,6 +3,8 @@ payslips are written and summed in bulk, and pence cannot drift."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +37,7 @@ class PayItem(models.Model):
     pensionable = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["PayItem"]()
 
     class Meta:
@@ -194,6 +197,7 @@ class Payslip(models.Model):
     deductions_after_tax = models.BigIntegerField(default=0)
     net_pay = models.BigIntegerField()
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("run", "employment")
     objects = PartnerScopedManager["Payslip"]()
 
     class Meta:
@@ -215,6 +219,7 @@ class PayslipLine(models.Model):
     description = models.CharField(max_length=100)
     amount = models.BigIntegerField(help_text="pence")
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("payslip",)
     objects = PartnerScopedManager["PayslipLine"]()
 
     class Meta:
@@ -261,6 +266,7 @@ class VarianceFlag(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("run",)
     objects = PartnerScopedManager["VarianceFlag"]()
 
     class Meta:

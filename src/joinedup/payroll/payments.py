@@ -53,8 +53,7 @@ def post_payment(*, actor: Any, run: PayRun) -> Journal | None:
     """Post a paid run's payment (inside the caller's transaction). Returns the journal, the one
     already posted under the key if any, or None when the run paid nobody anything."""
     if not (
-        actor is None
-        or has_permission(actor, "payroll.calculate", run.partner_id)
+        has_permission(actor, "payroll.calculate", run.partner_id)
         or has_permission(actor, "ledger.post", run.partner_id)
     ):
         raise PermissionDenied("Only the employer's payroll officers or finance officers post its payment.")

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import user_of
 from joinedup.core.bulk import fewer_collections
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
@@ -55,7 +56,7 @@ def payrun_calculate(
             )
         employments = calculation.employments_in_run(run)
         run.status = RunStatus.CALCULATING
-        run.calculated_by = actor
+        run.calculated_by = user_of(actor)
         run.progress_done = 0
         run.progress_total = len(employments)
         run.save(update_fields=["status", "calculated_by", "progress_done", "progress_total"])

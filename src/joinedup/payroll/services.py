@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import validators
+from joinedup.core.actors import is_system, user_of
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
@@ -99,7 +100,7 @@ def payrun_create(
                 period_start=period.start,
                 period_end=period.end,
                 kind=kind,
-                created_by=actor,
+                created_by=user_of(actor),
             )
     except IntegrityError as exc:  # a concurrent request created the same run first
         raise ValidationError({"pay_date": "A run for this period was created just now."}) from exc
@@ -112,7 +113,12 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
     authorise(actor, "payroll.calculate", run.partner_id)
     if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
         raise ValidationError({"status": f"A run that is {run.get_status_display().lower()} cannot change."})
-    actor_id = getattr(actor, "pk", None)
+    # The worker acts as whoever asked: the user, or the same system reason and operator.
+    requester = (
+        {"actor_id": None, "system_reason": actor.reason, "operator": actor.operator}
+        if is_system(actor)
+        else {"actor_id": actor.pk}
+    )
     record_event(
         actor=actor,
         partner=run.partner_id,
@@ -120,7 +126,7 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
         target=run,
         after=run_summary(run),
     )
-    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, actor_id))
+    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, **requester))
     return run
 
 
@@ -140,7 +146,7 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     if open_flags:
         raise ValidationError({"flags": f"{open_flags} flagged item(s) must be accepted or fixed first."})
     run.status = RunStatus.APPROVED
-    run.approved_by = actor
+    run.approved_by = user_of(actor)
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     # Approval posts the payroll journal to each charged partner's ledger in the same
@@ -220,7 +226,7 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
         raise ValidationError({"status": "This flag is already decided."})
     flag.status = FlagStatus.ACCEPTED
     flag.note = note.strip()
-    flag.decided_by = actor
+    flag.decided_by = user_of(actor)
     flag.decided_at = timezone.now()
     flag.save(update_fields=["status", "note", "decided_by", "decided_at"])
     record_event(
@@ -234,7 +240,7 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
 
 
 def _holds(actor: Any, permission: str, partner_id: int) -> bool:
-    return actor is None or has_permission(actor, permission, partner_id)
+    return has_permission(actor, permission, partner_id)
 
 
 def as_pounds(pence: int) -> Decimal:

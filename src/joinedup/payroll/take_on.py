@@ -23,6 +23,7 @@ from django.db import transaction
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular, validators
+from joinedup.core.actors import user_of
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import Column, RowError, RowSpec
@@ -172,7 +173,7 @@ def take_on_import(
                 employment_id=employment_id,
                 tax_year=tax_year,
                 source_file=(filename or "upload")[:200],
-                imported_by=actor,
+                imported_by=user_of(actor),
                 **{name: sum(_pence(row[name]) for row in rows) for name in SUMMED},
             )
             for employment_id, rows in by_employment.items()

@@ -5,15 +5,27 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from joinedup.core.actors import SystemActor
 from joinedup.payroll.models import PayRun
 from joinedup.payroll.run_calculation import payrun_calculate
 
 
 @task()
-def calculate_pay_run(run_id: int, actor_id: int | None) -> int:
+def calculate_pay_run(
+    run_id: int, actor_id: int | None, system_reason: str = "", operator: str | None = None
+) -> int:
     """Calculate a run; a worker that dies part-way leaves the run 'calculating', and running
-    this again (or `joinedup payroll run`) calculates it afresh. Returns the payslip count."""
+    this again (or `joinedup payroll run`) calculates it afresh. Returns the payslip count.
+
+    The worker acts as the user who asked (``actor_id``), or, when the system asked, as the
+    system with that request's reason and operator, so the audit trail names the requester."""
     run = PayRun.objects.unscoped(reason="a worker acts on the run it was given").get(pk=run_id)
-    actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
+    actor = (
+        get_user_model().objects.get(pk=actor_id)
+        if actor_id is not None
+        else SystemActor(
+            reason=f"{system_reason or 'pay run calculation'} (in the background)", operator=operator
+        )
+    )
     run = payrun_calculate(actor=actor, run=run)
     return run.progress_total

@@ -30,6 +30,7 @@ from types import TracebackType
 from django.db import connection, connections, transaction
 from django.db.models import F
 
+from joinedup.core import rls
 from joinedup.payroll import calculation
 from joinedup.payroll.models import PayRun
 
@@ -115,9 +116,12 @@ class BatchWriter:
                     continue
                 calculated, ids = job
                 try:
-                    with transaction.atomic():
+                    # A writer's own connection carries no caller's context: under row-level
+                    # security it writes as the run's partner, and only that partner's rows.
+                    with rls.partner_context([self.run.partner_id]):
                         calculation.write_batch(self.run, calculated, ids)
-                    self._count(len(ids))
+                    with rls.partner_context([self.run.partner_id]):
+                        self._count(len(ids))
                     self._report()
                 except BaseException as exc:  # handed to the caller's thread, raised there
                     with self._lock:

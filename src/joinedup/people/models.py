@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -108,6 +108,10 @@ class PersonQuerySet(PartnerScopedQuerySet["Person"]):
         )
         return Q(Exists(employed)) | Q(Exists(hosted))
 
+    def rls_condition(self, partners: str) -> str:
+        # The same rule for row-level security (core/rls.py).
+        return f"joinedup_person_visible(id, {partners})"
+
 
 class Person(models.Model):
     given_name = models.CharField(max_length=100)
@@ -174,6 +178,7 @@ class OrgUnit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("parent",)
     objects = PartnerScopedManager["OrgUnit"]()
 
     class Meta:
@@ -198,6 +203,7 @@ class Post(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("org_unit",)
     objects = PartnerScopedManager["Post"]()
 
     class Meta:
@@ -323,6 +329,7 @@ class EmploymentTerms(models.Model):
     reason = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["EmploymentTerms"]()
 
     class Meta:
@@ -349,6 +356,7 @@ class PostHolding(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("post", "employment")
     objects = PartnerScopedManager["PostHolding"]()
 
     class Meta:
@@ -376,6 +384,7 @@ class CostSplit(models.Model):
     effective_to = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=200)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["CostSplit"]()
 
     class Meta:
@@ -400,6 +409,7 @@ class CostSplitShare(models.Model):
     charged_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     percent = models.DecimalField(max_digits=6, decimal_places=3)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("split",)
     objects = PartnerScopedManager["CostSplitShare"]()
 
     class Meta:
@@ -435,6 +445,7 @@ class Secondment(models.Model):
     end_date = models.DateField()
     recharge_percent = models.DecimalField(max_digits=6, decimal_places=3, default=Decimal(100))
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["Secondment"](SecondmentQuerySet)
 
     class Meta:
@@ -492,6 +503,7 @@ class TupeTransferItem(models.Model):
     old_employment = models.OneToOneField(Employment, on_delete=models.PROTECT, related_name="+")
     new_employment = models.OneToOneField(Employment, on_delete=models.PROTECT, related_name="+")
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("transfer",)
     objects = PartnerScopedManager["TupeTransferItem"]()
 
     def __str__(self) -> str:
@@ -538,6 +550,7 @@ class Absence(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
     objects = PartnerScopedManager["Absence"]()
 
     class Meta:

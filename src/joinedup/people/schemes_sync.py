@@ -45,7 +45,7 @@ def _scheme_fields(scheme: loader.Scheme) -> dict[str, Any]:
 
 
 @transaction.atomic
-def schemes_sync(*, actor: Any = None, codes: list[str] | None = None) -> SyncReport:
+def schemes_sync(*, actor: Any, codes: list[str] | None = None) -> SyncReport:
     report = SyncReport()
     for scheme in loader.all_schemes():
         if codes is not None and scheme.code not in codes:

@@ -8,6 +8,8 @@ both sides of a charge read the same rows."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -214,6 +216,7 @@ class RechargeLine(models.Model):
     pool_amount = models.BigIntegerField(default=0, help_text="pence: the whole pool shared")
     amount = models.BigIntegerField(help_text="pence")
 
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("pool",)
     objects = PartnerScopedManager["RechargeLine"](_ChargedQuerySet)
 
     class Meta:

@@ -38,7 +38,7 @@ TREND_MONTHS = 6
 
 def _issuers(user: Any) -> list[int]:
     """The shared-services bodies on which ``user`` manages recharges."""
-    ids = partner_ids_with(user, "recharges.manage") if user is not None else []
+    ids = partner_ids_with(user, "recharges.manage")
     return list(
         Partner.objects.filter(pk__in=ids, kind=PartnerKind.SHARED_SERVICE, active=True).values_list(
             "pk", flat=True
@@ -47,15 +47,13 @@ def _issuers(user: Any) -> list[int]:
 
 
 def may_see_statements(user: Any, partner: Partner) -> bool:
-    if user is None:
-        return True  # the system (CLI without --as)
     return has_permission(user, "recharges.view", partner) or bool(_issuers(user))
 
 
 def statement_partners(user: Any) -> list[Partner]:
     """Partners whose statements ``user`` may read: every partner for an issuer, else their own."""
     partners = Partner.objects.filter(active=True).exclude(kind=PartnerKind.SHARED_SERVICE).order_by("name")
-    if user is None or _issuers(user):
+    if _issuers(user):
         return list(partners)
     return list(partners.filter(pk__in=partner_ids_with(user, "recharges.view")))
 
@@ -187,9 +185,7 @@ def runs_of(user: Any, *, provider: Partner | None = None) -> QuerySet[RechargeR
 
 def run_for(user: Any, *, run_id: int) -> RechargeRun:
     """A run, to its shared-services body's finance officers; 404 to anyone else."""
-    run = RechargeRun.objects.for_partners(_issuers(user) if user is not None else []).filter(pk=run_id)
-    if user is None:
-        run = RechargeRun.objects.unscoped(reason="the system reads any run").filter(pk=run_id)
+    run = RechargeRun.objects.for_partners(_issuers(user)).filter(pk=run_id)
     found = run.select_related("partner").first()
     if found is None:
         raise Http404("No such recharge run.")
@@ -215,7 +211,7 @@ def agreements_of(user: Any, *, provider: Partner | None = None) -> QuerySet[Ser
     """All the body's agreements to its own staff; to a partner's, those naming that partner."""
     provider = shared_services_body(provider)
     found = ServiceAgreement.objects.for_partner(provider).filter(partner=provider)
-    if user is not None and not has_permission(user, "recharges.view", provider):
+    if not has_permission(user, "recharges.view", provider):
         found = found.filter(charged_partner__in=partner_ids_with(user, "recharges.view"))
     return found.select_related("charged_partner").order_by(
         "charged_partner__code", "service", "effective_from"

@@ -28,6 +28,7 @@ from django.db.models import Sum
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular
+from joinedup.core.actors import user_of
 from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_nearest_penny_half_up
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.chart import load_chart
@@ -204,7 +205,7 @@ def agreement_add(
         effective_from=effective_from,
         effective_to=effective_to,
         note=note.strip()[:200],
-        created_by=actor,
+        created_by=user_of(actor),
     )
     record_event(
         actor=actor,
@@ -273,7 +274,7 @@ def _save_reading(
         charged_partner=partner,
         driver=driver,
         month=month,
-        defaults={"quantity": quantity, "source": source, "recorded_by": actor},
+        defaults={"quantity": quantity, "source": source, "recorded_by": user_of(actor)},
     )
     return reading
 
@@ -644,7 +645,7 @@ def recharge_run(*, actor: Any, month: date | str, provider: Partner | None = No
         return existing
     planned = plan_pools(provider, start) + plan_secondments(start)
     run = RechargeRun.objects.create(
-        partner=provider, month=start, total=sum(p.amount for p in planned), created_by=actor
+        partner=provider, month=start, total=sum(p.amount for p in planned), created_by=user_of(actor)
     )
     RechargeLine.objects.bulk_create(
         [

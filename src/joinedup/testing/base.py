@@ -8,10 +8,13 @@ from typing import Any
 from django.db import connection
 from django.test import Client, TestCase
 
+from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.services import api_token_create, membership_grant, partner_create, user_create
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 — test users only
+# The system as the tests' set-up acts: partners, users and roles are made by it, not by a user.
+FIXTURES = SystemActor(reason="test fixtures")
 
 
 class PartnerTestCase(TestCase):
@@ -30,16 +33,16 @@ class PartnerTestCase(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.council = partner_create(
-            actor=None, name="Wessex County Council", code="WCC", kind=PartnerKind.COUNCIL
+            actor=FIXTURES, name="Wessex County Council", code="WCC", kind=PartnerKind.COUNCIL
         )
         cls.police = partner_create(
-            actor=None, name="Wessex Constabulary", code="WPOL", kind=PartnerKind.POLICE
+            actor=FIXTURES, name="Wessex Constabulary", code="WPOL", kind=PartnerKind.POLICE
         )
         cls.fire = partner_create(
-            actor=None, name="Wessex Fire and Rescue", code="WFRS", kind=PartnerKind.FIRE
+            actor=FIXTURES, name="Wessex Fire and Rescue", code="WFRS", kind=PartnerKind.FIRE
         )
         cls.shared = partner_create(
-            actor=None, name="Wessex Shared Services", code="WSS", kind=PartnerKind.SHARED_SERVICE
+            actor=FIXTURES, name="Wessex Shared Services", code="WSS", kind=PartnerKind.SHARED_SERVICE
         )
         everyone = [cls.council, cls.police, cls.fire, cls.shared]
         cls.ops_admin = cls.make_user("ops.admin", [(p, Role.SERVICE_ADMIN) for p in everyone])
@@ -55,14 +58,14 @@ class PartnerTestCase(TestCase):
 
     @classmethod
     def make_user(cls, username: str, grants: list[tuple[Partner, str]]) -> Any:
-        user = user_create(actor=None, username=username, password=PASSWORD, full_name=username.title())
+        user = user_create(actor=FIXTURES, username=username, password=PASSWORD, full_name=username.title())
         for partner, role in grants:
-            membership_grant(actor=None, user=user, partner=partner, role=role)
+            membership_grant(actor=FIXTURES, user=user, partner=partner, role=role)
         return user
 
     def api(self, user: Any) -> Client:
         """A client that sends ``user``'s bearer token with every request."""
-        _, raw = api_token_create(actor=None, user=user)
+        _, raw = api_token_create(actor=FIXTURES, user=user)
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     def signed_in(self, user: Any) -> Client:

@@ -22,7 +22,7 @@ from joinedup.people.services import absence_request, secondment_create, tupe_tr
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
-from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.base import FIXTURES, PartnerTestCase
 from joinedup.testing.people import PeopleTestCase
 
 # For each path parameter: how to find an object of the *constabulary* to ask for.
@@ -167,9 +167,9 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             employments=[cls.shared_person_police],
         ).transfer
         cls.police_run = payrun_calculate(
-            actor=None,
+            actor=FIXTURES,
             run=payrun_create(
-                actor=None, partner=cls.police, frequency="monthly", pay_date=date(2026, 11, 25)
+                actor=FIXTURES, partner=cls.police, frequency="monthly", pay_date=date(2026, 11, 25)
             ),
         )
         cls.police_flag = VarianceFlag.objects.create(
@@ -180,10 +180,10 @@ class TestEveryRouteHidesOtherPartnersObjects(PeopleTestCase):
             detail="test",
         )
         ledger_setup_partner(
-            actor=None, partner=cls.police, year=2026, cost_centres=establishment_cost_centres(cls.police)
+            actor=FIXTURES, partner=cls.police, year=2026, cost_centres=establishment_cost_centres(cls.police)
         )
         cls.police_journal = journal_post(
-            actor=None,
+            actor=FIXTURES,
             partner=cls.police,
             date=date(2026, 5, 15),
             lines=[

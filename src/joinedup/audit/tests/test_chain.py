@@ -16,7 +16,7 @@ from joinedup.audit.chain import GENESIS_HASH
 from joinedup.audit.models import AuditEvent
 from joinedup.audit.services import record_event
 from joinedup.audit.verification import verify_all
-from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.base import FIXTURES, PartnerTestCase
 
 
 def _sql(statement: str, params: list[Any]) -> None:
@@ -76,7 +76,7 @@ class TestAuditChain(PartnerTestCase):
 
     def test_it_reports_a_deleted_event_in_the_middle_of_a_chain(self) -> None:
         for n in range(3):
-            record_event(actor=None, partner=self.fire, action=f"test.{n}")
+            record_event(actor=FIXTURES, partner=self.fire, action=f"test.{n}")
         events = list(AuditEvent.objects.for_partner(self.fire).order_by("seq"))
         victim, successor = events[-2], events[-1]
         self.tamper("DELETE FROM audit_auditevent WHERE id = %s", [victim.id])
@@ -85,7 +85,7 @@ class TestAuditChain(PartnerTestCase):
         assert broken.reason == f"event seq {victim.seq} is missing"
 
     def test_it_reports_the_newest_event_deleted(self) -> None:
-        record_event(actor=None, partner=self.fire, action="test.last")
+        record_event(actor=FIXTURES, partner=self.fire, action="test.last")
         last = AuditEvent.objects.for_partner(self.fire).order_by("-seq").first()
         assert last is not None
         self.tamper("DELETE FROM audit_auditevent WHERE id = %s", [last.id])
@@ -128,7 +128,7 @@ class TestAuditChain(PartnerTestCase):
         from decimal import Decimal
 
         record_event(
-            actor=None,
+            actor=FIXTURES,
             partner=self.council,
             action="test.types",
             after={"amount": Decimal("1234.50"), "effective": date(2026, 4, 1)},
@@ -157,7 +157,7 @@ class TestSignedCheckpoints(PartnerTestCase):
 
     def fire_events(self, n: int = 3) -> list[AuditEvent]:
         for i in range(n):
-            record_event(actor=None, partner=self.fire, action=f"test.{i}")
+            record_event(actor=FIXTURES, partner=self.fire, action=f"test.{i}")
         return list(AuditEvent.objects.for_partner(self.fire).order_by("seq"))
 
     def checkpoint(self) -> str:

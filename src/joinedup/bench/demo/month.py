@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.take_on import seed_demo_take_on
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
@@ -58,7 +59,7 @@ def seed_demo_month(
     officer, approver = users["payroll.officer"], users["payroll.approver"]
     for partner in partners.values():
         ledger_setup_partner(
-            actor=None,
+            actor=SEEDER,
             partner=partner,
             year=DEMO_PAY_DATE.year,
             cost_centres=establishment_cost_centres(partner),

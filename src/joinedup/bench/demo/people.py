@@ -56,7 +56,7 @@ def seed_people(
     """Posts and staff for each demo partner, from :mod:`joinedup.bench.population` (the
     generator the benchmarks use), through the same imports as a real upload; then the special
     cases the demo shows."""
-    report = schemes_sync(actor=None)
+    report = schemes_sync(actor=actor)
     say(f"Schemes: {report.schemes_created} loaded, {report.rates_created} dated pay rates")
     rng = random.Random(DEMO_SEED)  # noqa: S311 — repeatable demo data, not security
     factory = PeopleFactory(employees, DEMO_SEED, as_at=DEMO_STAFF_AS_AT)
@@ -67,7 +67,7 @@ def seed_people(
         remaining -= count
         partner, force = partners[code], WORKFORCES[code]
         post_count = max(count // 3, 1)
-        posts = make_posts(partner, force, post_count, rng)
+        posts = make_posts(partner, force, post_count, rng, actor=actor)
         if count:
             import_staff(
                 partner=partner,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from joinedup.bench.demo import SEEDER
 from joinedup.ledger.models import CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Partner
@@ -81,7 +82,7 @@ def seed_demo_recharges(*, partners: dict[str, Partner], say: Callable[[str], No
             CostCentre.objects.create(partner=shared, code=code, name=name)
     total = sum(pence for _, _, pence in NON_PAY)
     journal_post(
-        actor=None,
+        actor=SEEDER,
         partner=shared,
         date=date(2026, 10, 30),
         description=f"Non-pay costs October 2026 ({DEMO_LABEL})"[:200],
@@ -92,12 +93,12 @@ def seed_demo_recharges(*, partners: dict[str, Partner], say: Callable[[str], No
         ],
     )
     for service, centres in POOLS.items():
-        pool_set(actor=None, provider=shared, service=service, cost_centres=centres)
+        pool_set(actor=SEEDER, provider=shared, service=service, cost_centres=centres)
     _agreements(shared, partners)
     for driver, by_partner in READINGS.items():
         for code, quantity in by_partner.items():
             reading_set(
-                actor=None,
+                actor=SEEDER,
                 provider=shared,
                 partner=partners[code],
                 driver=driver,
@@ -105,7 +106,7 @@ def seed_demo_recharges(*, partners: dict[str, Partner], say: Callable[[str], No
                 quantity=quantity,
                 source=DEMO_LABEL,
             )
-    run = recharge_run(actor=None, month=DEMO_MONTH, provider=shared)
+    run = recharge_run(actor=SEEDER, month=DEMO_MONTH, provider=shared)
     say(f"Recharge {DEMO_MONTH:%B %Y}: six pools shared to {', '.join(CHARGED)}, journals posted")
     return run
 
@@ -121,7 +122,7 @@ def _agreements(shared: Partner, partners: dict[str, Partner]) -> None:
         if (code, service, since) in existing:
             return
         agreement_add(
-            actor=None,
+            actor=SEEDER,
             provider=shared,
             partner=partners[code],
             service=service,

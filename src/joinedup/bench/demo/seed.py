@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
@@ -70,7 +71,7 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
     with transaction.atomic():
         partners = {
             p.code: partner_create(
-                actor=None,
+                actor=SEEDER,
                 name=p.name,
                 code=p.code,
                 kind=p.kind,
@@ -83,14 +84,14 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         users: dict[str, Any] = {}
         for username, full_name, grants in USERS:
             user = user_create(
-                actor=None,
+                actor=SEEDER,
                 username=username,
                 password=DEMO_PASSWORD,
                 email=f"{username}@wessex.example",
                 full_name=full_name,
             )
             for code, role in grants:
-                membership_grant(actor=None, user=user, partner=partners[code], role=role)
+                membership_grant(actor=SEEDER, user=user, partner=partners[code], role=role)
             users[username] = user
         say(f"Demo users: {len(USERS)}")
         seed_people(
@@ -98,9 +99,9 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
             employees=employees,
             say=say,
             shares={p.code: p.employee_share for p in PARTNERS},
-            actor=None,
+            actor=SEEDER,
         )
-        link_demo_users(partners=partners, users=users, actor=None)
+        link_demo_users(partners=partners, users=users, actor=SEEDER)
         seed_payroll_settings(partners=partners)
         seed_demo_psc_rates()
         seed_demo_month(partners=partners, users=users, say=say)

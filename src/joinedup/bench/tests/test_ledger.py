@@ -14,6 +14,7 @@ from joinedup.bench import ledger as bench
 from joinedup.ledger.models import REVENUE_TYPES, Account, Journal, JournalLine
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
+from joinedup.testing.base import FIXTURES
 
 
 class TestLedgerBenchmark(TestCase):
@@ -46,7 +47,7 @@ class TestLedgerBenchmark(TestCase):
         assert result.checks["year's net (pence, must be 0)"] == 0
 
     def test_it_refuses_a_partner_code_already_used_and_too_few_lines(self) -> None:
-        partner_create(actor=None, name="Taken", code="TAKEN", kind=PartnerKind.COUNCIL)
+        partner_create(actor=FIXTURES, name="Taken", code="TAKEN", kind=PartnerKind.COUNCIL)
         with pytest.raises(CommandError, match="already exists"):
             call_command("bench", "ledger", "--lines", "50", "--partner-code", "TAKEN", stdout=StringIO())
         with pytest.raises(CommandError, match="at least 50"):

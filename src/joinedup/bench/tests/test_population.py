@@ -11,11 +11,12 @@ from joinedup.core import tabular, validators
 from joinedup.people.imports import EMPLOYMENT_COLUMNS
 from joinedup.people.models import Person
 from joinedup.people.schemes_sync import schemes_sync
+from joinedup.testing.base import FIXTURES
 
 
 class TestGeneratedData(TestCase):
     def test_generated_rows_are_valid_and_avoid_ni_prefixes_already_held(self) -> None:
-        schemes_sync(actor=None)
+        schemes_sync(actor=FIXTURES)
         taken = population.free_ni_prefixes(1, random.Random(population.SEED))[0]
         Person.objects.create(
             given_name="Ada", family_name="Lovelace", date_of_birth="1980-12-10", ni_number=f"{taken}123456A"

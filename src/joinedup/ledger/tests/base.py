@@ -11,6 +11,7 @@ from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.partnership.models import Partner, Role
 from joinedup.payroll.posting import establishment_cost_centres
+from joinedup.testing.base import FIXTURES
 from joinedup.testing.people import PeopleTestCase
 
 YEAR = 2026
@@ -41,7 +42,7 @@ class LedgerTestCase(PeopleTestCase):
             cost_centres=establishment_cost_centres(cls.police),
         )
         ledger_setup_partner(
-            actor=None, partner=cls.fire, year=YEAR, cost_centres=establishment_cost_centres(cls.fire)
+            actor=FIXTURES, partner=cls.fire, year=YEAR, cost_centres=establishment_cost_centres(cls.fire)
         )
 
     def post(

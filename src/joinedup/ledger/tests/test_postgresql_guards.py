@@ -16,6 +16,7 @@ from joinedup.ledger.tests.base import LedgerTestCase
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
 from joinedup.payroll.posting import establishment_cost_centres
+from joinedup.testing.base import FIXTURES
 
 ON = date(2026, 5, 15)
 NEEDS_POSTGRESQL = "the ledger's database guards exist on PostgreSQL only"
@@ -112,9 +113,14 @@ class TestGuardsAtCommit(TransactionTestCase):
     def setUp(self) -> None:
         if connection.vendor != "postgresql":
             pytest.skip(NEEDS_POSTGRESQL)
-        self.partner = partner_create(actor=None, name="Test Council", code="TC", kind=PartnerKind.COUNCIL)
+        self.partner = partner_create(
+            actor=FIXTURES, name="Test Council", code="TC", kind=PartnerKind.COUNCIL
+        )
         ledger_setup_partner(
-            actor=None, partner=self.partner, year=2026, cost_centres=establishment_cost_centres(self.partner)
+            actor=FIXTURES,
+            partner=self.partner,
+            year=2026,
+            cost_centres=establishment_cost_centres(self.partner),
         )
 
     def counts(self) -> tuple[int, int]:

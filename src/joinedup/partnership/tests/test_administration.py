@@ -19,7 +19,7 @@ from joinedup.partnership.services import (
     partner_update,
     user_set_active,
 )
-from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.base import FIXTURES, PartnerTestCase
 
 
 class TestAdministration(PartnerTestCase):
@@ -74,8 +74,8 @@ class TestAdministration(PartnerTestCase):
         assert User.objects.get(pk=self.council_admin.pk).is_active is True
 
     def test_an_administrator_revokes_the_token_of_a_user_of_their_partner_only(self) -> None:
-        council_token, _ = api_token_create(actor=None, user=self.council_hr)
-        police_token, _ = api_token_create(actor=None, user=self.police_hr)
+        council_token, _ = api_token_create(actor=FIXTURES, user=self.council_hr)
+        police_token, _ = api_token_create(actor=FIXTURES, user=self.police_hr)
         api_token_revoke(actor=self.council_admin, token=council_token)
         assert ApiToken.objects.get(pk=council_token.pk).revoked_at is not None
         with pytest.raises(PermissionDenied, match=re.escape("You can only revoke your own tokens.")):

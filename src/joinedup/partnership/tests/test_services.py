@@ -17,7 +17,7 @@ from joinedup.partnership.services import (
     partner_create,
     user_create,
 )
-from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.base import FIXTURES, PartnerTestCase
 
 
 class TestMembershipGrant(PartnerTestCase):
@@ -52,7 +52,7 @@ class TestMembershipGrant(PartnerTestCase):
 
     def test_it_rejects_an_unknown_role(self) -> None:
         with pytest.raises(ValidationError) as info:
-            membership_grant(actor=None, user=self.council_hr, partner=self.council, role="overlord")
+            membership_grant(actor=FIXTURES, user=self.council_hr, partner=self.council, role="overlord")
         assert "role" in info.value.message_dict
 
 
@@ -65,7 +65,7 @@ class TestPartnerCreate(PartnerTestCase):
     def test_it_rejects_a_duplicate_code_in_any_case_and_changes_nothing(self) -> None:
         count = Partner.objects.count()
         with pytest.raises(ValidationError) as info:
-            partner_create(actor=None, name="Another council", code="wcc", kind="council")
+            partner_create(actor=FIXTURES, name="Another council", code="wcc", kind="council")
         assert "code" in info.value.message_dict
         assert Partner.objects.count() == count
 
@@ -73,25 +73,25 @@ class TestPartnerCreate(PartnerTestCase):
 class TestUserCreate(PartnerTestCase):
     def test_it_rejects_a_weak_password_naming_the_field(self) -> None:
         with pytest.raises(ValidationError) as info:
-            user_create(actor=None, username="weak.one", password="password")
+            user_create(actor=FIXTURES, username="weak.one", password="password")
         assert "password" in info.value.message_dict
         assert not get_user_model().objects.filter(username="weak.one").exists()
 
     def test_usernames_are_unique_whatever_the_case(self) -> None:
         with pytest.raises(ValidationError, match="taken"):
-            user_create(actor=None, username="COUNCIL.HR", password=None)
+            user_create(actor=FIXTURES, username="COUNCIL.HR", password=None)
 
 
 class TestApiTokens(PartnerTestCase):
     def test_a_token_authenticates_its_user_until_revoked(self) -> None:
-        token, raw = api_token_create(actor=None, user=self.council_hr, name="laptop")
+        token, raw = api_token_create(actor=FIXTURES, user=self.council_hr, name="laptop")
         assert api_token_authenticate(raw) == self.council_hr
         assert not token.digest.startswith(raw[:12])  # only the digest is stored
         api_token_revoke(actor=self.council_hr, token=token)
         assert api_token_authenticate(raw) is None
 
     def test_nobody_revokes_another_users_token(self) -> None:
-        token, raw = api_token_create(actor=None, user=self.council_hr)
+        token, raw = api_token_create(actor=FIXTURES, user=self.council_hr)
         with pytest.raises(PermissionDenied):
             api_token_revoke(actor=self.police_hr, token=token)
         token.refresh_from_db()
@@ -99,7 +99,7 @@ class TestApiTokens(PartnerTestCase):
         assert api_token_authenticate(raw) == self.council_hr
 
     def test_a_deactivated_users_token_stops_working(self) -> None:
-        _, raw = api_token_create(actor=None, user=self.police_hr)
+        _, raw = api_token_create(actor=FIXTURES, user=self.police_hr)
         get_user_model().objects.filter(pk=self.police_hr.pk).update(is_active=False)
         assert api_token_authenticate(raw) is None
 
@@ -112,7 +112,7 @@ class TestCommands(PartnerTestCase):
         assert api_token_authenticate(raw) == self.police_hr
 
     def test_token_revoke_takes_the_prefix(self) -> None:
-        token, raw = api_token_create(actor=None, user=self.police_hr)
+        token, raw = api_token_create(actor=FIXTURES, user=self.police_hr)
         call_command("token", "revoke", raw[:12], stdout=StringIO())
         token.refresh_from_db()
         assert token.revoked_at is not None

@@ -37,6 +37,7 @@ from joinedup.payroll.tests.test_pay_runs import NOVEMBER, PayrollTestCase
 from joinedup.payroll.year_end import p60s
 from joinedup.people.models import EmploymentTerms, Person
 from joinedup.people.services import PersonDetails, employment_change_terms, employment_start
+from joinedup.testing.base import FIXTURES
 
 OCTOBER = date(2026, 10, 23)
 
@@ -215,7 +216,7 @@ class TestPaidMeansPaid(PayrollTestCase):
         return payrun_mark_paid(actor=self.payroll_officer, run=run)
 
     def test_marking_a_run_paid_posts_the_payment_once_and_clears_the_net_pay_creditor(self) -> None:
-        ledger_setup_partner(actor=None, partner=self.council, year=2026)
+        ledger_setup_partner(actor=FIXTURES, partner=self.council, year=2026)
         run = self.paid()
         net = run.payslips.aggregate(n=Sum("net_pay"))["n"]
         payment = Journal.objects.for_partner(self.council).get(idempotency_key=f"payroll-payment:{run.pk}")
@@ -242,7 +243,7 @@ class TestPaidMeansPaid(PayrollTestCase):
         )
 
     def test_a_closed_period_marks_the_run_paid_and_the_payment_waits_for_the_command(self) -> None:
-        ledger_setup_partner(actor=None, partner=self.council, year=2026)
+        ledger_setup_partner(actor=FIXTURES, partner=self.council, year=2026)
         run = payrun_approve(actor=self.payroll_approver, run=self.calculated())
         Period.objects.for_partner(self.council).filter(start_date=date(2026, 11, 1)).update(
             status=PeriodStatus.CLOSED

@@ -16,6 +16,7 @@ from joinedup.payroll import calculation
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
 from joinedup.payroll.services import payrun_calculate, payrun_create
 from joinedup.payroll.writer import BatchWriter
+from joinedup.testing.base import FIXTURES
 
 FIGURES = ("employment_id", "gross_pay", "tax", "ni_employee", "ni_employer", "pension_employee", "net_pay")
 
@@ -26,7 +27,7 @@ class TestBackgroundWriter(TransactionTestCase):
             pytest.skip("payslips are written in line on SQLite")
         self.partner = bench.seed_payroll_partner(23, partner_code="BENCHWRITER")
         self.pay_run = payrun_create(
-            actor=None, partner=self.partner, frequency="monthly", pay_date=bench.PAY_DATE
+            actor=FIXTURES, partner=self.partner, frequency="monthly", pay_date=bench.PAY_DATE
         )
 
     def slips(self, run: PayRun) -> list[tuple[Any, ...]]:
@@ -37,7 +38,7 @@ class TestBackgroundWriter(TransactionTestCase):
         BatchWriter(self.pay_run).close()
 
     def test_threads_write_every_payslip_once_with_the_figures_of_the_calculation(self) -> None:
-        run = payrun_calculate(actor=None, run=self.pay_run, batch_size=4)
+        run = payrun_calculate(actor=FIXTURES, run=self.pay_run, batch_size=4)
         run.refresh_from_db()
         assert (run.status, run.progress_done, run.progress_total) == (RunStatus.CALCULATED, 23, 23)
         written = self.slips(run)
@@ -61,10 +62,10 @@ class TestBackgroundWriter(TransactionTestCase):
             mock.patch.object(calculation, "write_batch", fails_on_third_batch),
             pytest.raises(RuntimeError, match="disk full"),
         ):
-            payrun_calculate(actor=None, run=self.pay_run, batch_size=4)
+            payrun_calculate(actor=FIXTURES, run=self.pay_run, batch_size=4)
         self.pay_run.refresh_from_db()
         assert self.pay_run.status == RunStatus.CALCULATING
         # Every batch counted is written and every batch written is counted; one never was.
         assert len(self.slips(self.pay_run)) == self.pay_run.progress_done < 23
-        run = payrun_calculate(actor=None, run=self.pay_run, batch_size=4)
+        run = payrun_calculate(actor=FIXTURES, run=self.pay_run, batch_size=4)
         assert len(self.slips(run)) == 23

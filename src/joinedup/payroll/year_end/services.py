@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import user_of
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.documents import payment_record
 from joinedup.payroll.models import P45Issue, Payslip
@@ -74,7 +75,7 @@ def p45_issue(*, actor: Any, employment: Employment) -> P45:
                 tax_year=slip.run.tax_year,
                 payslip=slip,
                 leaving_date=leaving_date,
-                issued_by=actor,
+                issued_by=user_of(actor),
             )
     except IntegrityError:
         # Issued by someone else a moment ago: theirs is the P45.

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import user_of
 from joinedup.partnership.permissions import authorise
 from joinedup.people.models import Absence, AbsenceKind, AbsenceStatus, Employment
 from joinedup.people.rules import working_days_between
@@ -26,7 +27,8 @@ def _days(value: Decimal) -> str:
 
 
 def _is_self(actor: Any, employment: Employment) -> bool:
-    return bool(actor is not None and employment.person.user_id == actor.pk)
+    user_id = employment.person.user_id
+    return user_id is not None and user_id == getattr(actor, "pk", None)
 
 
 def _manages(actor: Any, employment: Employment, on: date) -> bool:
@@ -144,7 +146,7 @@ def absence_decide(*, actor: Any, absence: Absence, approve: bool, note: str = "
     if absence.status != AbsenceStatus.REQUESTED:
         raise ValidationError({"status": f"This request is already {absence.get_status_display().lower()}."})
     absence.status = AbsenceStatus.APPROVED if approve else AbsenceStatus.REJECTED
-    absence.decided_by = actor
+    absence.decided_by = user_of(actor)
     absence.decided_at = timezone.now()
     if note.strip():
         absence.notes = f"{absence.notes}\n{note.strip()}".strip()

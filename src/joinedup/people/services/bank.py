@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import validators
+from joinedup.core.actors import is_system, user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people.models import BankChangeStatus, BankDetailsChange, Employment, Person
@@ -51,10 +52,14 @@ def bank_change_request(
     """Ask for a person's pay to go to a new account: the person themselves, or an HR officer
     of ``partner`` (which must employ them). Nothing changes until a second person verifies it;
     payroll keeps paying the old account meanwhile."""
+    if is_system(actor):
+        raise PermissionDenied(
+            "A bank change is asked for by a person, so that a second person can check it."
+        )
     employers = _employers_of(person)
     if partner.pk not in employers:
         raise PermissionDenied("This partner does not employ this person.")
-    is_self = actor is not None and person.user_id is not None and person.user_id == actor.pk
+    is_self = person.user_id is not None and person.user_id == actor.pk
     if not is_self:
         authorise(actor, "people.change", partner)
     errors = Errors()
@@ -96,7 +101,7 @@ def bank_change_request(
 
 
 def _authorise_bank_decision(actor: Any, change: BankDetailsChange) -> None:
-    if actor is not None and change.person.user_id == actor.pk:
+    if not is_system(actor) and change.person.user_id == actor.pk:
         raise PermissionDenied("Nobody can verify a change to their own bank details.")
     authorise(actor, "people.verify_bank_change", change.partner_id)
     if change.status != BankChangeStatus.PENDING:
@@ -108,7 +113,9 @@ def bank_change_verify(*, actor: Any, change: BankDetailsChange) -> Person:
     """A second person — an HR or payroll officer of the partner, not the requester and not
     the person paid — confirms the change (having called the person on a number already held,
     say); the new account is paid from the next calculation."""
-    if actor is not None and change.requested_by_id == actor.pk:
+    if is_system(actor):
+        raise PermissionDenied("A person must verify a bank change: the system cannot be the second person.")
+    if change.requested_by_id == actor.pk:
         raise PermissionDenied("A second person must verify this change, not the person who asked for it.")
     _authorise_bank_decision(actor, change)
     person = change.person
@@ -118,7 +125,7 @@ def bank_change_verify(*, actor: Any, change: BankDetailsChange) -> Person:
     person.bank_account_name = change.bank_account_name
     person.save(update_fields=["bank_sort_code", "bank_account_number", "bank_account_name"])
     change.status = BankChangeStatus.VERIFIED
-    change.decided_by = actor
+    change.decided_by = user_of(actor)
     change.decided_at = timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
     record_event(
@@ -144,7 +151,7 @@ def bank_change_reject(*, actor: Any, change: BankDetailsChange, note: str) -> B
     if not note.strip():
         raise ValidationError({"note": "Say why the change is rejected."})
     change.status = BankChangeStatus.REJECTED
-    change.decided_by = actor
+    change.decided_by = user_of(actor)
     change.decided_at = timezone.now()
     change.note = note.strip()[:300]
     change.save(update_fields=["status", "decided_by", "decided_at", "note"])

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from joinedup.audit.models import AuditEvent
+from joinedup.core.actors import SystemActor
 from joinedup.partnership.audit_trail import person_history
 from joinedup.partnership.models import Role
 from joinedup.people import selectors
@@ -119,6 +120,13 @@ class TestBankChanges(PeopleTestCase):
         ):
             bank_change_verify(actor=self.council_employee, change=change)
         assert fresh(self.ada).bank_account_number == "12345678"
+
+    def test_the_system_cannot_be_the_second_person(self) -> None:
+        change = self.ask(self.council_employee)
+        with pytest.raises(PermissionDenied, match=re.escape("the system cannot be the second person")):
+            bank_change_verify(actor=SystemActor(reason="nightly job"), change=change)
+        assert fresh(self.ada).bank_account_number == "12345678"
+        assert changes_of(self.ada) == [BankChangeStatus.PENDING]
 
     def test_an_employee_asks_for_their_own_change_and_hr_verifies_it(self) -> None:
         change = self.ask(self.council_employee)

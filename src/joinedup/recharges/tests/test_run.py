@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
+from joinedup.core.tenancy import UnscopedQueryError
 from joinedup.ledger.models import Account, Journal, JournalLine, Period
 from joinedup.ledger.services import LineInput, period_close
 from joinedup.partnership.models import Partner
@@ -252,6 +253,20 @@ class TestSecondmentRecharge(RechargeTestCase):
             .values_list("account__code", "debit", "credit", "counterparty__code")
         ) == [("1350", 159_677, 0, None), ("B310", 0, 159_677, "WCC")]
         assert reconciliation(self.shared_finance, month="2026-10").total_difference == 0
+
+    def test_a_runs_lines_are_refused_unscoped_as_they_hold_other_partners_secondments(self) -> None:
+        run = recharge_run(actor=self.shared_finance, month="2026-10")
+        # The shared-services body's run holds the council's charge to the police for the
+        # secondment, a line between two other partners: reaching it from the run is no scope.
+        with pytest.raises(UnscopedQueryError, match="RechargeLine is partner-owned"):
+            list(run.lines.all())
+        with pytest.raises(UnscopedQueryError, match="RechargeLine is partner-owned"):
+            run.lines.filter(kind="secondment").exists()
+        assert sorted(line.kind for line in run.lines.for_partner(self.shared)) == ["pool"] * 5
+        assert [
+            (line.partner, line.charged_partner)
+            for line in run.lines.for_partner(self.police).filter(kind="secondment")
+        ] == [(self.council, self.police)]
 
 
 class TestPoolsAndAgreements(RechargeTestCase):

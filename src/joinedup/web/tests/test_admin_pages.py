@@ -13,7 +13,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import ApiToken, Membership, Partner, Role, User
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import PayrollSettings
-from joinedup.testing.base import PartnerTestCase
+from joinedup.testing.base import FIXTURES, PartnerTestCase
 
 
 class AdminPagesTestCase(PartnerTestCase):
@@ -187,7 +187,7 @@ class TestRolesAndTokens(AdminPagesTestCase):
         assert [e.action for e in self.events(self.council, "membership.revoked")] == ["membership.revoked"]
 
     def test_another_partners_user_role_and_token_answer_404_and_nothing_changes(self) -> None:
-        token, _ = api_token_create(actor=None, user=self.police_only)
+        token, _ = api_token_create(actor=FIXTURES, user=self.police_only)
         membership = Membership.objects.get(user=self.police_only)
         client = self.signed_in(self.council_admin)
         assert client.get(f"/admin/users/{self.police_only.pk}").status_code == 404
@@ -209,7 +209,7 @@ class TestRolesAndTokens(AdminPagesTestCase):
         assert not Membership.objects.filter(user=self.shared_hr, partner=self.police, role="viewer").exists()
 
     def test_an_administrator_lists_and_revokes_a_users_api_token(self) -> None:
-        token, _ = api_token_create(actor=None, user=self.council_hr, name="reporting")
+        token, _ = api_token_create(actor=FIXTURES, user=self.council_hr, name="reporting")
         client = self.signed_in(self.council_admin)
         page = client.get(f"/admin/users/{self.council_hr.pk}").content.decode()
         assert f"{token.prefix}…" in page and "reporting" in page

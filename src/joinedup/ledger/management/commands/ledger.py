@@ -90,7 +90,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         method = next(m for name, _, _, m in self.subcommands if name == action)
         partner = partner_by_code(options["partner"])
-        actor = acting_user(options.get("actor"))
+        actor = acting_user(options.get("actor"), command=f"ledger {action}")
         try:
             getattr(self, method)(actor, partner, options)
         except ValidationError as exc:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.services import membership_grant, user_create
 
@@ -55,11 +56,12 @@ class Command(BaseCommand):
                 raise CommandError("The passwords do not match.")
         try:
             with transaction.atomic():
+                system = operator("createuser")
                 user = user_create(
-                    actor=None, username=username, password=password, email=email, full_name=name
+                    actor=system, username=username, password=password, email=email, full_name=name
                 )
                 for partner, role_name in grants:
-                    membership_grant(actor=None, user=user, partner=partner, role=role_name)
+                    membership_grant(actor=system, user=user, partner=partner, role=role_name)
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
         self.stdout.write(f"Created {username} with {len(grants)} role(s).")

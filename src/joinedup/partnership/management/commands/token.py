@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from joinedup.partnership.cli import operator
 from joinedup.partnership.models import ApiToken
 from joinedup.partnership.services import api_token_create, api_token_revoke
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["username"]).first()
             if user is None:
                 raise CommandError(f"No user {options['username']!r}.")
-            _, raw = api_token_create(actor=None, user=user, name=options["name"])
+            _, raw = api_token_create(actor=operator("token create"), user=user, name=options["name"])
             self.stdout.write(raw)
         elif action == "revoke":
             matches = list(ApiToken.objects.filter(prefix=options["prefix"][:12]))
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                     f"{len(matches)} tokens match {options['prefix']!r}; give the 12-character prefix."
                 )
             try:
-                api_token_revoke(actor=None, token=matches[0])
+                api_token_revoke(actor=operator("token revoke"), token=matches[0])
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(f"Revoked {matches[0].prefix}…")

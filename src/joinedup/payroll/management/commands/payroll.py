@@ -136,7 +136,7 @@ class Command(BaseCommand):
             return
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         partner = self._partner(options)
-        actor = self._actor(options)
+        actor = self._actor(options, action)
         if action in ("p45", "p60"):
             try:
                 (self._p45 if action == "p45" else self._p60)(console, actor, partner, options)
@@ -186,8 +186,8 @@ class Command(BaseCommand):
     def _partner(self, options: dict[str, Any]) -> Partner:
         return partner_by_code(options["partner"])
 
-    def _actor(self, options: dict[str, Any]) -> Any:
-        return acting_user(options["actor"])
+    def _actor(self, options: dict[str, Any], action: str) -> Any:
+        return acting_user(options["actor"], command=f"payroll {action}")
 
     def _p45(self, console: Console, actor: Any, partner: Partner, options: dict[str, Any]) -> None:
         employment = (
@@ -274,7 +274,7 @@ class Command(BaseCommand):
         """The run's file, fetched as the ``--as`` user (or the operator's system account) may:
         refused before anything is written."""
         partner = self._partner(options)
-        actor = self._actor(options)
+        actor = self._actor(options, kind)
         run = self._find_or_create(kind, actor, partner, options)
         try:
             return run, run_files.run_file(
@@ -295,7 +295,7 @@ class Command(BaseCommand):
 
     def _take_on(self, options: dict[str, Any]) -> None:
         partner = self._partner(options)
-        actor = self._actor(options)
+        actor = self._actor(options, "take-on")
         path = Path(options["file"])
         try:
             data = path.read_bytes()

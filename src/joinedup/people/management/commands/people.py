@@ -45,7 +45,7 @@ class Command(BaseCommand):
             console.print(f"Wrote {output}")
             return
         partner = partner_by_code(options["partner"])
-        actor = acting_user(options["actor"])
+        actor = acting_user(options["actor"], command=f"people {action}")
         path = Path(options["file"])
         try:
             check_size(path.stat().st_size)

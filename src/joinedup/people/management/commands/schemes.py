@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from joinedup.partnership.cli import operator
 from joinedup.people.schemes_sync import schemes_sync
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         sub.add_parser("sync", help="Load or update every scheme and its dated pay scales (idempotent).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        report = schemes_sync(actor=None)
+        report = schemes_sync(actor=operator("schemes sync"))
         self.stdout.write(
             f"Schemes created: {report.schemes_created}; points created: {report.points_created}; "
             f"rates created: {report.rates_created}; rates corrected: {len(report.rates_corrected)}."

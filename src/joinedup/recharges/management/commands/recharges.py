@@ -63,7 +63,7 @@ class Command(BaseCommand):
             cmd.add_argument("--as", dest="actor", help="Username acting (default: the system).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        actor = acting_user(options.get("actor"))
+        actor = acting_user(options.get("actor"), command=f"recharges {action}")
         try:
             getattr(self, f"_{action}")(actor, options)
         except ValidationError as exc:

@@ -1,0 +1,238 @@
+"""PostgreSQL row-level security: the database's own copy of the tenancy rule.
+
+The guarded manager (core/tenancy.py) is the first line of defence; this is the second. Every
+table of a guarded model gets one policy, ``joinedup_partner_scope``, that shows a row only when
+
+- its partner columns (the ones the model's ``scope_filter`` names: ``partner``, and
+  ``charged_partner``, ``host_partner``… where the model says another partner sees it too)
+  hold one of the partners in the transaction setting ``joinedup.partners``, or
+- the transaction runs in a named system context (``joinedup.system`` is not empty).
+
+Both settings are set with ``set_config(..., true)``, so they last until the end of the
+transaction: a pooled connection cannot carry one request's partners into the next. With
+neither set a query sees nothing and writes nothing.
+
+Policies are applied by enumerating the guarded models after ``migrate`` (core/apps.py), so a
+new domain gets them by declaring its models partner-owned; no migration is written for them.
+They are enforced (ENABLE and FORCE) only with ``ROW_LEVEL_SECURITY`` on, which needs the
+application to set a partner or system context on every path: see ``partner_context`` and
+``system_context``. Enforcement also needs the application to connect as a role that owns no
+table and has no BYPASSRLS; a superuser or table owner without FORCE is never filtered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+
+from joinedup.core.tenancy import PartnerScopedManager
+
+PARTNERS_SETTING = "joinedup.partners"
+SYSTEM_SETTING = "joinedup.system"
+POLICY = "joinedup_partner_scope"
+
+CALLER_PARTNERS = "joinedup_caller_partners()"
+IN_SYSTEM_CONTEXT = "joinedup_in_system_context()"
+
+
+def enforced() -> bool:
+    return bool(getattr(settings, "ROW_LEVEL_SECURITY", False))
+
+
+def guarded_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if isinstance(m._default_manager, PartnerScopedManager)]
+
+
+def partner_columns(model: type[models.Model]) -> list[str]:
+    """The columns that make a row visible to a partner: the ``<field>__in`` lookups of the
+    model's ``scope_filter``. A model whose scope is not a plain OR of those (a person, seen
+    through employments) declares its own SQL as ``rls_condition`` on its queryset."""
+    scope = model._default_manager.get_queryset().scope_filter([0])  # type: ignore[attr-defined]
+    columns: list[str] = []
+
+    def walk(node: models.Q) -> None:
+        if (node.connector != models.Q.OR and len(node.children) > 1) or node.negated:
+            raise ImproperlyConfigured(f"{model.__name__}: declare rls_condition for this scope.")
+        for child in node.children:
+            if isinstance(child, models.Q):
+                walk(child)
+                continue
+            lookup = child[0] if isinstance(child, tuple) else ""
+            name, _, op = lookup.rpartition("__")
+            field = model._meta.get_field(name) if op == "in" and "__" not in name else None
+            if not isinstance(field, models.ForeignKey):
+                raise ImproperlyConfigured(f"{model.__name__}: declare rls_condition for this scope.")
+            columns.append(field.column)
+
+    walk(scope)
+    return columns
+
+
+def condition(model: type[models.Model]) -> str:
+    own = getattr(model._default_manager.get_queryset(), "rls_condition", None)
+    if own is not None:
+        visible = str(own(CALLER_PARTNERS))
+    else:
+        visible = " OR ".join(f"{column} = ANY ({CALLER_PARTNERS})" for column in partner_columns(model))
+    return f"({IN_SYSTEM_CONTEXT}) OR ({visible})"
+
+
+def policy_statements(model: type[models.Model], *, enforce: bool) -> list[str]:
+    table = model._meta.db_table
+    using = condition(model)
+    statements = [
+        f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+        f'CREATE POLICY {POLICY} ON "{table}" USING ({using}) WITH CHECK ({using})',
+    ]
+    if enforce:
+        statements += [
+            f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+            f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+        ]
+    else:
+        statements += [
+            f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY',
+            f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY',
+        ]
+    return statements
+
+
+def install(connection: BaseDatabaseWrapper, *, enforce: bool) -> int:
+    """Create (or replace) the policy of every guarded table, and enforce them or not. Runs
+    as the tables' owner: after ``migrate``, or in a test's own transaction."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        for function in FUNCTIONS:
+            cursor.execute(function)
+        for model in guarded_models():
+            for statement in policy_statements(model, enforce=enforce):
+                cursor.execute(statement)
+    return len(guarded_models())
+
+
+FUNCTIONS = [
+    # The caller's partners as the bigint[] each policy compares with: empty when unset.
+    f"""
+CREATE OR REPLACE FUNCTION joinedup_caller_partners() RETURNS bigint[] LANGUAGE sql STABLE AS $$
+    SELECT string_to_array(coalesce(current_setting('{PARTNERS_SETTING}', true), ''), ',')::bigint[]
+$$
+""",
+    f"""
+CREATE OR REPLACE FUNCTION joinedup_in_system_context() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(current_setting('{SYSTEM_SETTING}', true), '') <> ''
+$$
+""",
+    # A person belongs to no partner: a partner sees one through an employment with it or a
+    # secondment to it. The host of a secondment cannot see the home partner's employment row,
+    # so the check runs in a system context of its own (the SET clause): it answers only yes
+    # or no, for the partners it is given.
+    """
+CREATE OR REPLACE FUNCTION joinedup_person_visible(person bigint, partners bigint[])
+RETURNS boolean LANGUAGE sql STABLE
+SET joinedup.system = 'person policy: is the person employed by or seconded to a partner'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM people_employment e
+                   WHERE e.person_id = person AND e.partner_id = ANY (partners))
+        OR EXISTS (SELECT 1 FROM people_secondment s JOIN people_employment e ON e.id = s.employment_id
+                   WHERE e.person_id = person AND s.host_partner_id = ANY (partners))
+$$
+""",
+]
+
+
+def post_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    install(connections[using], enforce=enforced())
+
+
+# --- Contexts -------------------------------------------------------------------------------------
+
+
+def _set(settings_and_values: dict[str, str], using: str) -> dict[str, str]:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        before: dict[str, str] = {}
+        for name, value in settings_and_values.items():
+            cursor.execute(
+                "SELECT coalesce(current_setting(%s, true), ''), set_config(%s, %s, true)",
+                [name, name, value],
+            )
+            before[name] = cursor.fetchone()[0]
+    return before
+
+
+@contextmanager
+def partner_context(
+    partners: Iterable[models.Model | int], *, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[None]:
+    """One transaction in which the database shows only these partners' rows (and leaves any
+    system context). The previous context comes back when it ends."""
+    ids = ",".join(str(p if isinstance(p, int) else p.pk) for p in partners)
+    with transaction.atomic(using=using):
+        if connections[using].vendor != "postgresql":
+            yield
+            return
+        before = _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: ""}, using)
+        try:
+            yield
+        finally:
+            if not connections[using].needs_rollback:
+                _set(before, using)
+
+
+@contextmanager
+def system_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """One transaction that sees every partner's rows, for work that is not done for one
+    caller: the CLI, background tasks, audit verification, demo seeding, bulk loaders. The
+    reason is required and greppable (``system_context(``), like ``unscoped(reason=...)``."""
+    if not reason.strip():
+        raise ValueError("Say why this work may see every partner.")
+    with transaction.atomic(using=using):
+        if connections[using].vendor != "postgresql":
+            yield
+            return
+        before = _set({SYSTEM_SETTING: reason}, using)
+        try:
+            yield
+        finally:
+            if not connections[using].needs_rollback:
+                _set(before, using)
+
+
+def caller_partners(user: Any) -> list[int]:
+    """The partners a signed-in user holds a role on (of active partners); none when anonymous."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    memberships = user.memberships.filter(partner__active=True)
+    return sorted(set(memberships.values_list("partner_id", flat=True)))
+
+
+def set_caller(user: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make ``user``'s partners the context of the current request's transaction, for callers
+    authenticated inside the view (the API's bearer tokens) rather than by the middleware."""
+    connection = connections[using]
+    if enforced() and connection.vendor == "postgresql" and connection.in_atomic_block:
+        ids = ",".join(str(p) for p in caller_partners(user))
+        _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: ""}, using)
+
+
+class PartnerContextMiddleware:
+    """With ROW_LEVEL_SECURITY on, each request runs in one transaction whose partner context
+    is the signed-in user's partners; anonymous requests see no partner's rows."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not enforced():
+            return self.get_response(request)
+        with partner_context(caller_partners(getattr(request, "user", None))):
+            return self.get_response(request)
