@@ -34,15 +34,6 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
 # --- administration: what a partner's service administrators see ------------------------------
 
 
-def partner_to_administer(user: Any, *, partner: Partner | None) -> Partner:
-    """The partner the user administers: 404 without one, PermissionDenied without
-    ``partnership.manage_members`` on it."""
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
-    authorise(user, "partnership.manage_members", partner)
-    return partner
-
-
 def administered_partners(user: Any) -> QuerySet[Partner]:
     """Every partner the user administers, active or not (an inactive one can be reactivated)."""
     return Partner.objects.filter(pk__in=partner_ids_with(user, "partnership.manage_members")).order_by(

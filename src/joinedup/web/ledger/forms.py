@@ -9,24 +9,27 @@ from django import forms
 
 from joinedup.core.money import pounds_to_pence
 from joinedup.ledger import services
+from joinedup.web.forms import GovukForm, choice_field, date_field, number_field, text_field
 
 
-class JournalForm(forms.Form):
-    date = forms.DateField(label="Date", help_text="For example, 2026-08-14. It must fall in an open period.")
-    description = forms.CharField(label="What the journal is for", max_length=200)
-
-
-class LineForm(forms.Form):
-    account = forms.ChoiceField(label="Account")
-    cost_centre = forms.ChoiceField(label="Cost centre", required=False)
-    counterparty = forms.CharField(label="Other partner", max_length=20, required=False)
-    debit = forms.DecimalField(
-        label="Debit (£)", max_digits=14, decimal_places=2, min_value=0, required=False
+class JournalForm(GovukForm):
+    date = date_field(
+        "Date", hint="For example, 2026-08-14. It must fall in an open period.", what="date of the journal"
     )
-    credit = forms.DecimalField(
-        label="Credit (£)", max_digits=14, decimal_places=2, min_value=0, required=False
+    description = text_field("What the journal is for", max_length=200, what="description of the journal")
+
+
+class LineForm(GovukForm):
+    account = choice_field("Account", [])
+    cost_centre = choice_field("Cost centre", [])
+    counterparty = text_field("Other partner", max_length=20, required=False, what="other partner's code")
+    debit = number_field(
+        "Debit (£)", max_digits=14, places=2, example="125.50", min_value=0, required=False, what="debit"
     )
-    description = forms.CharField(label="Line description", max_length=200, required=False)
+    credit = number_field(
+        "Credit (£)", max_digits=14, places=2, example="125.50", min_value=0, required=False, what="credit"
+    )
+    description = text_field("Line description", max_length=200, required=False)
 
     def __init__(
         self, *args: Any, accounts: list[tuple[str, str]], centres: list[tuple[str, str]], **kwargs: Any
@@ -34,6 +37,7 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["account"]).choices = [("", "Choose an account"), *accounts]
         cast(forms.ChoiceField, self.fields["cost_centre"]).choices = [("", "None"), *centres]
+        self.fields["cost_centre"].required = False
 
     def as_input(self) -> services.LineInput:
         data = self.cleaned_data

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from joinedup.partnership import selectors, services
 from joinedup.payroll.models import PayrollSettings
 from joinedup.payroll.services import payroll_bank_account_set
-from joinedup.web.current import current_partner
+from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import attempt, bound, submit
 from joinedup.web.partnership.forms import (
@@ -31,7 +31,7 @@ from joinedup.web.partnership.forms import (
 
 @login_required
 def partner_settings(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_administer(request.user, partner=current_partner(request))
+    partner = partner_page(request, "partnership.manage_members")
     initial = {
         "name": partner.name,
         "kind": partner.kind,
@@ -63,7 +63,7 @@ def partner_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def payroll_bank(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_administer(request.user, partner=current_partner(request))
+    partner = partner_page(request, "partnership.manage_members")
     held = PayrollSettings.objects.for_partner(partner).first()
     initial = {
         "bank_sort_code": held.bank_sort_code if held else "",
@@ -93,7 +93,7 @@ def payroll_bank(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_administer(request.user, partner=current_partner(request))
+    partner = partner_page(request, "partnership.manage_members")
     filters = UserFilterForm(request.GET or None)
     q, status = "", ""
     if filters.is_valid():
@@ -114,7 +114,7 @@ def users(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_new(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_administer(request.user, partner=current_partner(request))
+    partner = partner_page(request, "partnership.manage_members")
     form = bound(NewUserForm, request)
     if request.method == "POST" and form.is_valid():
         membership = submit(
@@ -165,7 +165,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     user = selectors.user_administered(request.user, user_id=user_id)
-    partner = selectors.partner_to_administer(request.user, partner=current_partner(request))
+    partner = partner_page(request, "partnership.manage_members")
     active = request.POST.get("active") == "yes"
     done = attempt(
         request,

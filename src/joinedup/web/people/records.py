@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from joinedup.partnership.permissions import has_permission
 from joinedup.people import selectors, services
 from joinedup.people.models import Employment, Person
-from joinedup.web.current import current_partner
+from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import attempt, bound, submit
 from joinedup.web.people.record_forms import (
@@ -139,9 +139,7 @@ def change_job(request: HttpRequest, employment_id: int) -> HttpResponse:
 
 @login_required
 def staff(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
+    partner = partner_page(request, "people.view")
     on = timezone.localdate()
     filters = StaffFilterForm(
         request.GET or None,

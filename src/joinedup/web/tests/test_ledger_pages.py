@@ -242,7 +242,11 @@ class TestJournalPages(LedgerPagesTestCase):
             .content.decode()
         )
         assert "There is a problem" in page
-        assert page.count("Ensure that there are no more than 2 decimal places.") == 4  # summary and field
+        # Each in the summary (naming its line) and beside its field.
+        assert page.count("Line 1: The debit can have at most 2 decimal places.") == 1
+        assert page.count("Line 2: The credit can have at most 2 decimal places.") == 1
+        assert page.count("The debit can have at most 2 decimal places.") == 2
+        assert page.count("The credit can have at most 2 decimal places.") == 2
         assert self.state() == state
 
     def test_a_viewer_sees_no_post_button_and_cannot_post_or_reverse(self) -> None:
