@@ -226,7 +226,15 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
     run = PayRun.objects.unscoped(reason="any demo run").order_by("pk").first()
     assert run is not None
     pages = {
-        "council.hr": [f"/people/{shared.pk}", "/people?q=trelawney", "/establishment", "/people/new"],
+        "council.hr": [
+            f"/people/{shared.pk}",
+            "/people?q=trelawney",
+            "/establishment",
+            "/people/new",
+            "/staff",
+            f"/people/{shared.pk}/bank",
+        ],
+        "ops.admin": ["/admin/", "/admin/users"],
         "council.finance": [
             "/ledger/journals/new",
             "/ledger/budget",
