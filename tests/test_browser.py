@@ -172,6 +172,36 @@ def test_the_service_admin_finds_a_users_sign_in_status(browser: Any, demo: str)
     page.close()
 
 
+def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks_nothing(
+    browser: Any, demo: str
+) -> None:
+    page = browser.new_page()
+    # Recorded by the browser itself: every resource or inline script the policy refused.
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.goto(f"{demo}/sign-in")
+    page.get_by_label("Username").fill("ops.admin")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{demo}/")
+    page.get_by_role("link", name="Audit trail", exact=True).click()
+    page.wait_for_load_state()
+    # The nonce'd inline script ran, GOV.UK Frontend's module initialised, htmx loaded without
+    # adding its own inline styles.
+    classes = page.evaluate("document.body.className")
+    assert "js-enabled" in classes and "govuk-frontend-supported" in classes
+    # (A locator, not wait_for_function: the policy refuses the eval that one would need.)
+    initialised = page.locator("[data-module='govuk-skip-link'][data-govuk-skip-link-init]")
+    initialised.wait_for(state="attached", timeout=5000)
+    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("window.cspViolations") == []
+    page.close()
+
+
 def test_a_calculation_shows_queued_then_the_finished_totals_without_a_reload(
     browser: Any, demo: str, settings: Any
 ) -> None:
