@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STATIC := build/static
 SASS_SRC := $(shell find src/joinedup/web/scss -name '*.scss')
 
-.PHONY: demo test lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
+.PHONY: demo test fuzz lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
 
 demo: venv static
 	$(BIN)/joinedup demo $(if $(EMPLOYEES),--employees $(EMPLOYEES),)
@@ -58,6 +58,14 @@ pytest-sqlite: venv static
 # A throwaway PostgreSQL cluster on loopback, started and removed by tools/with-postgres.
 pytest-postgres: venv static
 	JOINEDUP_ENV=test $(BIN)/python tools/with-postgres -- $(BIN)/pytest $(PYTEST_ARGS)
+
+# The API fuzzing of `make test` (tests/attack/) with ten times the requests: 1,000 per operation
+# on SQLite and PostgreSQL, drawn afresh each time (make test's are fixed). FUZZ_EXAMPLES=N for more.
+FUZZ_EXAMPLES ?= 1000
+fuzz: venv
+	JOINEDUP_ENV=test JOINEDUP_FUZZ_RANDOM=1 JOINEDUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/attack/test_api_fuzz.py
+	JOINEDUP_ENV=test JOINEDUP_FUZZ_RANDOM=1 JOINEDUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python tools/with-postgres -- \
+	  $(BIN)/pytest tests/attack/test_api_fuzz.py
 
 serve: venv static
 	$(BIN)/joinedup serve

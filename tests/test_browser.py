@@ -268,6 +268,8 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
         "council.finance": [
             "/ledger/journals/new",
             "/ledger/budget",
+            "/ledger/budgets",
+            "/ledger/budgets/import",
             "/ledger/trial-balance",
             "/ledger/",
             "/recharges/",

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
 from joinedup.api.schemas import AuditEventOut
 from joinedup.audit.models import AuditEvent
 from joinedup.partnership.audit_trail import audit_event_for, audit_events_for
@@ -14,7 +15,7 @@ router = Router(tags=["audit"])
 
 
 @router.get("/partners/{partner_id}/audit-events", response=list[AuditEventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_audit_events(request: HttpRequest, partner_id: int, action: str = "") -> QuerySet[AuditEvent]:
     """Audit events of one partner, newest first; for its service administrators and DPOs."""
     partner = partner_for(request.user, partner_id=partner_id)

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import P, QueryEx, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
+from joinedup.api.schemas import DateIn, ObjectIn
 from joinedup.ledger import reports, selectors, services
 from joinedup.ledger.models import Journal, Period
 from joinedup.partnership.models import Partner
@@ -182,14 +184,14 @@ class LineIn(Schema):
 
 
 class JournalIn(Schema):
-    date: dt.date
+    date: DateIn
     description: str
     lines: list[LineIn]
     idempotency_key: str | None = None
 
 
-class ReverseIn(Schema):
-    date: dt.date | None = None
+class ReverseIn(ObjectIn):
+    date: DateIn | None = None
     description: str = ""
 
 
@@ -219,19 +221,19 @@ def _figures(figures: reports.Figures) -> dict[str, Any]:
 
 
 @router.get("/partners/{partner_id}/accounts", response=list[AccountOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_accounts(request: HttpRequest, partner_id: int) -> Any:
     return selectors.accounts_of(request.user, partner=partner_for(request.user, partner_id=partner_id))
 
 
 @router.get("/partners/{partner_id}/cost-centres", response=list[CostCentreOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_cost_centres(request: HttpRequest, partner_id: int) -> Any:
     return selectors.cost_centres_of(request.user, partner=partner_for(request.user, partner_id=partner_id))
 
 
 @router.get("/partners/{partner_id}/periods", response=list[PeriodOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_periods(request: HttpRequest, partner_id: int) -> Any:
     return selectors.periods_of(request.user, partner=partner_for(request.user, partner_id=partner_id))
 
@@ -304,7 +306,7 @@ def budget_vs_actual(
 
 
 @router.get("/partners/{partner_id}/journals", response=list[JournalOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_journals(
     request: HttpRequest, partner_id: int, period: str | None = None, source: str | None = None
 ) -> Any:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from joinedup.api import audit, ledger, partnership, payroll, people, recharges
 from joinedup.api.auth import BearerToken
+from joinedup.api.openapi import JoinedupAPI
 
-api = NinjaAPI(
+api = JoinedupAPI(
     title="joinedup API",
     version="1",
     description="Shared corporate services for public-sector partnerships. Authenticate with "

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
 from joinedup.api.schemas import MembershipOut, PartnerOut
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.selectors import memberships_of, partner_for, partners_visible_to
@@ -12,7 +13,7 @@ router = Router(tags=["partnership"])
 
 
 @router.get("/partners", response=list[PartnerOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_partners(request: HttpRequest) -> list[Partner]:
     """The partners on which the caller holds any role."""
     return list(partners_visible_to(request.user))

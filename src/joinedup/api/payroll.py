@@ -7,9 +7,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from joinedup.api.schemas import IsoDate
+from joinedup.api.openapi import Pages
+from joinedup.api.schemas import DateIn
 from joinedup.partnership.permissions import has_permission
 from joinedup.partnership.selectors import partner_for
 from joinedup.payroll import run_files, selectors, services, year_end
@@ -37,7 +38,7 @@ class PayRunOut(Schema):
 
 class PayRunIn(Schema):
     frequency: str = "monthly"
-    pay_date: IsoDate
+    pay_date: DateIn
     kind: str = "regular"
 
 
@@ -84,7 +85,7 @@ class AcceptIn(Schema):
 
 
 @router.get("/partners/{partner_id}/pay-runs", response=list[PayRunOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_runs(request: HttpRequest, partner_id: int) -> Any:
     return selectors.runs_for(request.user, partner=partner_for(request.user, partner_id=partner_id))
 
@@ -121,7 +122,7 @@ def close_run(request: HttpRequest, run_id: int) -> PayRun:
 
 
 @router.get("/pay-runs/{run_id}/payslips", response=list[PayslipOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def run_payslips(request: HttpRequest, run_id: int) -> Any:
     return selectors.payslips_of(selectors.run_for(request.user, run_id=run_id))
 
@@ -157,7 +158,7 @@ def run_journal(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @router.get("/pay-runs/{run_id}/bacs.txt")
-def run_bacs(request: HttpRequest, run_id: int, processing_date: IsoDate | None = None) -> HttpResponse:
+def run_bacs(request: HttpRequest, run_id: int, processing_date: DateIn | None = None) -> HttpResponse:
     """The BACS Standard 18 payment file of an approved run, to payroll officers (403 to others);
     the header X-Left-Out counts the employees it does not pay. It is processed on the pay date
     unless ``processing_date`` (YYYY-MM-DD) says otherwise — required once the pay date has

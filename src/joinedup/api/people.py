@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
+from joinedup.api.schemas import DateIn, DecimalIn, IdIn
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.partnership.selectors import partner_for
@@ -106,7 +108,7 @@ class PersonDetailOut(Schema):
 class PersonIn(Schema):
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: DateIn
     ni_number: str
     email: str = ""
     phone: str = ""
@@ -123,8 +125,8 @@ class PersonIn(Schema):
 
 class TermsIn(Schema):
     contract_type: str = "permanent"
-    fte: Decimal
-    weekly_hours: Decimal
+    fte: DecimalIn
+    weekly_hours: DecimalIn
     scheme: str
     pay_point: str
     tax_code: str = "1257L"
@@ -139,19 +141,19 @@ class TermsIn(Schema):
 class HireIn(Schema):
     person: PersonIn
     payroll_number: str
-    start_date: date
-    continuous_service_date: date | None = None
+    start_date: DateIn
+    continuous_service_date: DateIn | None = None
     pay_frequency: str = "monthly"
     post_id: int | None = None
     terms: TermsIn
 
 
 class TermsChangeIn(Schema):
-    effective_from: date
+    effective_from: DateIn
     reason: str
     override_reason: str = ""
-    fte: Decimal | None = None
-    weekly_hours: Decimal | None = None
+    fte: DecimalIn | None = None
+    weekly_hours: DecimalIn | None = None
     pay_point: str | None = None
     contract_type: str | None = None
     tax_code: str | None = None
@@ -163,18 +165,18 @@ class TermsChangeIn(Schema):
 
 
 class EndIn(Schema):
-    end_date: date
+    end_date: DateIn
     reason: str
 
 
 class ShareIn(Schema):
-    partner_id: int
-    percent: Decimal
+    partner_id: IdIn
+    percent: DecimalIn
 
 
 class CostSplitIn(Schema):
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: DateIn
+    effective_to: DateIn | None = None
     reason: str
     shares: list[ShareIn]
 
@@ -242,9 +244,9 @@ class EstablishmentOut(Schema):
 class SecondmentIn(Schema):
     host_partner_id: int
     role_title: str
-    start_date: date
-    end_date: date
-    recharge_percent: Decimal = Decimal(100)
+    start_date: DateIn
+    end_date: DateIn
+    recharge_percent: DecimalIn = Decimal(100)
 
 
 class SecondmentOut(Schema):
@@ -265,7 +267,7 @@ class SecondmentOut(Schema):
 
 class TransferIn(Schema):
     to_partner_id: int
-    transfer_date: date
+    transfer_date: DateIn
     reference: str
     employment_ids: list[int]
     measures: str = ""
@@ -290,8 +292,8 @@ class TransferOut(Schema):
 
 class AbsenceIn(Schema):
     kind: str
-    start_date: date
-    end_date: date
+    start_date: DateIn
+    end_date: DateIn
     notes: str = ""
 
 
@@ -373,8 +375,8 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @router.get("/partners/{partner_id}/employments", response=list[EmploymentOut])
-@paginate(PageNumberPagination, page_size=100)
-def list_employments(request: HttpRequest, partner_id: int, active_on: date | None = None) -> Any:
+@paginate(Pages, page_size=100)
+def list_employments(request: HttpRequest, partner_id: int, active_on: DateIn | None = None) -> Any:
     partner = _partner(request, partner_id)
     authorise(request.user, "people.view", partner)
     employments = Employment.objects.for_partner(partner).order_by("payroll_number")
@@ -422,7 +424,7 @@ def get_employment(request: HttpRequest, employment_id: int) -> Employment:
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
-def employment_terms(request: HttpRequest, employment_id: int, as_at: date | None = None) -> list[Any]:
+def employment_terms(request: HttpRequest, employment_id: int, as_at: DateIn | None = None) -> list[Any]:
     """The terms history, or with ``as_at`` the terms in force on that date."""
     employment = selectors.employment_for(request.user, employment_id=employment_id)
     if as_at is None:
@@ -440,7 +442,9 @@ def change_terms(request: HttpRequest, employment_id: int, body: TermsChangeIn) 
     changes: dict[str, Any] = {
         name: value
         for name, value in body.dict(exclude_unset=True).items()
-        if name not in ("effective_from", "reason", "override_reason", "pay_point", "line_manager_id")
+        # null, like leaving a term out, keeps it as it is
+        if value is not None
+        and name not in ("effective_from", "reason", "override_reason", "pay_point", "line_manager_id")
     }
     if body.pay_point is not None and current is not None:
         changes["pay_point"] = _point(current.scheme, body.pay_point)
@@ -490,7 +494,7 @@ def set_cost_split(request: HttpRequest, employment_id: int, body: CostSplitIn) 
 
 
 @router.get("/employments/{employment_id}/leave-balance", response=LeaveBalanceOut)
-def leave_balance(request: HttpRequest, employment_id: int, on: date | None = None) -> Any:
+def leave_balance(request: HttpRequest, employment_id: int, on: DateIn | None = None) -> Any:
     employment = selectors.employment_for(request.user, employment_id=employment_id)
     return selectors.leave_balance(employment, on=on or timezone.localdate())
 
@@ -499,7 +503,7 @@ def leave_balance(request: HttpRequest, employment_id: int, on: date | None = No
 
 
 @router.get("/partners/{partner_id}/posts", response=list[PostOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_posts(request: HttpRequest, partner_id: int) -> Any:
     return selectors.posts_for(request.user, partner=_partner(request, partner_id))
 
@@ -510,7 +514,7 @@ def get_post(request: HttpRequest, post_id: int) -> Post:
 
 
 @router.get("/partners/{partner_id}/establishment", response=list[EstablishmentOut])
-def get_establishment(request: HttpRequest, partner_id: int, on: date | None = None) -> list[Any]:
+def get_establishment(request: HttpRequest, partner_id: int, on: DateIn | None = None) -> list[Any]:
     return selectors.establishment(request.user, partner=_partner(request, partner_id), on=on)
 
 
@@ -576,7 +580,7 @@ def transfer(request: HttpRequest, partner_id: int, body: TransferIn) -> Status[
 
 
 @router.get("/partners/{partner_id}/absences", response=list[AbsenceOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_absences(request: HttpRequest, partner_id: int) -> Any:
     return selectors.absences_for(request.user, partner=_partner(request, partner_id))
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import P, QueryEx, Router, Schema, Status
 
+from joinedup.api.schemas import DateIn
 from joinedup.partnership.selectors import partner_for
 from joinedup.recharges import outputs, selectors, services, transparency
 from joinedup.recharges.models import RechargeRun
@@ -256,8 +257,8 @@ def get_reconciliation(request: HttpRequest, month: str) -> dict[str, Any]:
 def get_transparency_csv(
     request: HttpRequest,
     partner_id: int,
-    date_from: QueryEx[dt.date | None, P(alias="from")] = None,
-    date_to: QueryEx[dt.date | None, P(alias="to")] = None,
+    date_from: QueryEx[DateIn | None, P(alias="from")] = None,
+    date_to: QueryEx[DateIn | None, P(alias="to")] = None,
 ) -> HttpResponse:
     """Spend over £500 from purchase invoices dated ``?from=2026-04-01&to=2026-06-30`` (by
     default, the financial year to date)."""

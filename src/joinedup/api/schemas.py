@@ -1,26 +1,72 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator
+from ninja.schema import DjangoGetter
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+
+# A decimal in a request, as a JSON number or a string of digits ("37.5"), never "", "1e3" or
+# "NaN": the schema states exactly the strings the parser takes, so clients and the fuzzer can
+# rely on it.
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
 
 
-def _iso_date_text(value: Any) -> Any:
-    """Dates arrive as ISO text ("2026-11-25"): pydantic's lax mode would also read a number as
-    seconds since 1970, so ``{"pay_date": 0}`` became 1 January 1970 instead of an error."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("Enter the date as text like 2026-11-25.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError("Enter a real date like 2026-11-25.") from exc
+def _decimal_text(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(DECIMAL_PATTERN, value):
+        raise ValueError("Write the number with digits and an optional decimal point.")
+    return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+DecimalIn = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False),
+    BeforeValidator(_decimal_text),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
+]
+
+# An id in a request body: a positive 64-bit integer, as the database keys are. A larger one
+# reached SQLite through `pk__in` and raised OverflowError.
+IdIn = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+# A date in a request: YYYY-MM-DD in the years 1900 to 2999. pydantic alone would also take a
+# number of seconds since 1970 ("0.0"), and dates at the ends of the calendar (0001-01-01) sent
+# the rules that step a year back or on (tax, financial and leave years) past what `date` holds.
+DATE_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
+        raise ValueError("Write the date as YYYY-MM-DD, in the years 1900 to 2999.")
+    return value
+
+
+DateIn = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+
+
+def _object(value: Any) -> Any:
+    # ninja hands its schemas' validators the request data wrapped in a DjangoGetter.
+    if not isinstance(value._obj if isinstance(value, DjangoGetter) else value, dict):
+        raise ValueError("Send a JSON object.")
+    return value
+
+
+class ObjectIn(Schema):
+    """A request body whose fields all have defaults: without this, ninja's schemas (which read
+    attributes) would take any JSON value, ``7.5`` included, as the empty object."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        return _object(value)
 
 
 class PartnerOut(Schema):

@@ -71,8 +71,10 @@ class SpendRow:
 
 
 def year_start(day: date) -> date:
-    """1 April of the financial year containing ``day``."""
-    return financial_year_start(financial_year_of(day))
+    """1 April of the financial year containing ``day``; before 1 April of year 1, the first date
+    there is (that year began in year 0, which ``date`` cannot hold)."""
+    year = financial_year_of(day)
+    return financial_year_start(year) if year >= date.min.year else date.min
 
 
 def spend_over_threshold(user: Any, *, partner: Partner, date_from: date, date_to: date) -> list[SpendRow]:

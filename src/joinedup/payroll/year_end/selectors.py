@@ -157,7 +157,9 @@ def p45_for(user: Any, *, employment_id: int) -> P45:
         return _p45_figures(issue)
     issue = (
         P45Issue.objects.unscoped(reason="an employee reads their own P45")
-        .filter(employment_id=employment_id, employment__person__user_id=_user_id(user))
+        # employment__id, not employment_id: the employment's own id field refuses an id past 64
+        # bits as matching nothing, where the foreign key's column sent it to SQLite (OverflowError).
+        .filter(employment__id=employment_id, employment__person__user_id=_user_id(user))
         .select_related("employment")
         .first()
     )

@@ -1,9 +1,10 @@
-"""The form of a manual journal: its date and description, and a row per line."""
+"""The form of a manual journal (its date and description, and a row per line), and the forms
+that set budgets: a year's budget for one line, and an upload of many."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 
@@ -57,3 +58,87 @@ def _pence(pounds: Decimal | None) -> int:
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=6, max_num=200)
+
+
+# --- budgets ----------------------------------------------------------------------------------
+
+MONTH_NAMES = (
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "January",
+    "February",
+    "March",
+)  # periods 1 to 12 of a financial year
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _money(label: str, *, what: str) -> forms.DecimalField:
+    return number_field(label, max_digits=14, places=2, example="125000.00", required=False, what=what)
+
+
+class BudgetYearForm(GovukForm):
+    """A year's budget for one account at one cost centre: an annual amount profiled evenly over
+    the months, any month given fixed at its own figure (the service does the profiling)."""
+
+    cost_centre = choice_field("Cost centre", [])
+    account = choice_field("Account", [], hint="Expense and income accounts only.")
+    year = choice_field("Financial year", [])
+    annual = _money("Annual budget (£) (optional)", what="annual budget")
+    sections: ClassVar[list[tuple[str, list[str]]]] = [
+        ("What the budget is for", ["cost_centre", "account", "year"]),
+        ("The year", ["annual"]),
+        ("Months (optional)", [f"month_{n}" for n in range(1, 13)]),
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        centres: list[tuple[str, str]],
+        accounts: list[tuple[str, str]],
+        years: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["cost_centre"]).choices = [("", "Choose a cost centre"), *centres]
+        cast(forms.ChoiceField, self.fields["account"]).choices = [("", "Choose an account"), *accounts]
+        cast(forms.ChoiceField, self.fields["year"]).choices = years
+        for number, name in enumerate(MONTH_NAMES, start=1):
+            self.fields[f"month_{number}"] = _money(f"{name} (£)", what=f"budget for {name}")
+
+    def months(self) -> dict[int, int]:
+        """The months given, by period number, in pence."""
+        return {
+            number: pounds_to_pence(self.cleaned_data[f"month_{number}"])
+            for number in range(1, 13)
+            if self.cleaned_data.get(f"month_{number}") is not None
+        }
+
+    def annual_pence(self) -> int | None:
+        annual = self.cleaned_data.get("annual")
+        return None if annual is None else pounds_to_pence(annual)
+
+
+class BudgetImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Choose a CSV or Excel (XLSX) file to upload.",
+            "empty": "The selected file is empty.",
+            "invalid": "Choose a CSV or Excel (XLSX) file to upload.",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        return upload

@@ -113,6 +113,7 @@ def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> 
         "range": chosen,
         "can_post": has_permission(request.user, "ledger.post", partner),
         "can_close": has_permission(request.user, "ledger.close", partner),
+        "can_budget": has_permission(request.user, "ledger.budget", partner),
     }
 
 

@@ -1,0 +1,173 @@
+"""The partnership the attack tests aim at: every kind of object a route can name, made for the
+council (whose staff call the routes) and for the constabulary (whose objects they must never
+reach), and a council user in every role.
+
+``PATH_PARAMETERS`` says, for each path parameter name a web route or API operation uses, how
+to find an object of a given partner for it. A route naming a parameter missing here fails the
+isolation matrix until it is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from joinedup.audit.models import AuditEvent
+from joinedup.ledger.models import Account, CostCentre, Journal, Period
+from joinedup.ledger.services import LineInput, journal_post
+from joinedup.partnership.models import Partner, Role
+from joinedup.partnership.services import api_token_create
+from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
+from joinedup.payroll.services import payrun_calculate, payrun_create
+from joinedup.people.models import Absence, Employment, Secondment, TupeTransfer
+from joinedup.people.services import absence_request, secondment_create, tupe_transfer
+from joinedup.recharges.models import RechargeRun
+from joinedup.recharges.services import recharge_run
+from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.testing.base import FIXTURES
+
+# The statement month: the recharge fixtures hold October 2026's pools and readings.
+MONTH = "2026-10"
+TAX_YEAR = 2026
+
+
+@dataclass
+class PartnerObjects:
+    """One object of each kind belonging to one partner."""
+
+    partner: Partner
+    employment: Employment
+    post_id: int
+    secondment: Secondment
+    absence: Absence
+    transfer: TupeTransfer
+    run: PayRun
+    payslip: Payslip
+    flag: VarianceFlag
+    journal: Journal
+    account: Account
+    cost_centre: CostCentre
+    period: Period
+    event: AuditEvent
+    recharge_run: RechargeRun
+
+
+# A path parameter's name -> the value naming an object of the partner whose objects are given.
+# ``None`` as the kind marks a parameter that names no partner-owned object (a month, a format).
+@dataclass(frozen=True)
+class ParameterKind:
+    kind: str | None
+    value: Callable[[PartnerObjects], Any]
+
+
+PATH_PARAMETERS: dict[str, ParameterKind] = {
+    "partner_id": ParameterKind("partner", lambda o: o.partner.pk),
+    "code": ParameterKind("partner", lambda o: o.partner.code),
+    "person_id": ParameterKind("person", lambda o: o.employment.person_id),
+    "employment_id": ParameterKind("employment", lambda o: o.employment.pk),
+    "post_id": ParameterKind("post", lambda o: o.post_id),
+    "secondment_id": ParameterKind("secondment", lambda o: o.secondment.pk),
+    "transfer_id": ParameterKind("TUPE transfer", lambda o: o.transfer.pk),
+    "absence_id": ParameterKind("absence", lambda o: o.absence.pk),
+    "run_id": ParameterKind("pay run", lambda o: o.run.pk),
+    "payslip_id": ParameterKind("payslip", lambda o: o.payslip.pk),
+    "flag_id": ParameterKind("variance flag", lambda o: o.flag.pk),
+    "journal_id": ParameterKind("journal", lambda o: o.journal.pk),
+    "account_id": ParameterKind("account", lambda o: o.account.pk),
+    "cost_centre_id": ParameterKind("cost centre", lambda o: o.cost_centre.pk),
+    "period_id": ParameterKind("period", lambda o: o.period.pk),
+    "event_id": ParameterKind("audit event", lambda o: o.event.pk),
+    # The shared-services body's run: no partner's staff but its own may read it.
+    "recharge_run_id": ParameterKind("recharge run", lambda o: o.recharge_run.pk),
+    "month": ParameterKind(None, lambda o: MONTH),
+    "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
+    # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
+    "action": ParameterKind(None, lambda o: "approve"),
+    "kind": ParameterKind(None, lambda o: "people"),
+    "fmt": ParameterKind(None, lambda o: "csv"),
+}
+
+# Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
+ROLES = list(Role)
+
+
+class AttackTestCase(RechargeTestCase):
+    """The recharge fixtures (people, ledgers, October's pools) plus, for the council and the
+    constabulary each, one object of every kind, and ``role_users``: a council user per role."""
+
+    council_objects: PartnerObjects
+    police_objects: PartnerObjects
+    recharge_run: RechargeRun
+    role_users: dict[str, Any]
+    tokens: dict[str, str]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.recharge_run = recharge_run(actor=cls.shared_finance, month=MONTH)
+        cls.council_objects = cls.objects_of(cls.council, cls.council_emp, cls.council_post.pk)
+        cls.police_objects = cls.objects_of(cls.police, cls.police_emp, cls.police_post.pk)
+        cls.role_users = {role: cls.make_user(f"council-{role}", [(cls.council, role)]) for role in ROLES}
+        cls.tokens = {role: api_token_create(actor=FIXTURES, user=u)[1] for role, u in cls.role_users.items()}
+
+    @classmethod
+    def objects_of(cls, partner: Partner, employment: Employment, post_id: int) -> PartnerObjects:
+        other = cls.fire
+        second = cls.hire(partner, "Tupe", "Candidate", f"TC{partner.pk:06d}B", f"{partner.code}-T1")
+        transfer = tupe_transfer(
+            actor=cls.shared_hr,
+            from_partner=partner,
+            to_partner=cls.shared,
+            transfer_date=date(2026, 9, 1),
+            reference=f"TUPE-{partner.code}",
+            employments=[second],
+        ).transfer
+        run = payrun_calculate(
+            actor=FIXTURES,
+            run=payrun_create(
+                actor=FIXTURES, partner=partner, frequency="monthly", pay_date=date(2026, 11, 25)
+            ),
+        )
+        journal = journal_post(
+            actor=FIXTURES,
+            partner=partner,
+            date=date(2026, 5, 15),
+            lines=[
+                LineInput(account="4200", debit=1250, cost_centre="UNALLOCATED"),
+                LineInput(account="B100", credit=1250),
+            ],
+            description="Stationery",
+        )
+        return PartnerObjects(
+            partner=partner,
+            employment=employment,
+            post_id=post_id,
+            secondment=secondment_create(
+                actor=cls.shared_hr,
+                employment=employment,
+                host_partner=other,
+                role_title="Analyst",
+                start_date=date(2026, 5, 1),
+                end_date=date(2026, 6, 30),
+            ),
+            absence=absence_request(
+                actor=cls.shared_hr,
+                employment=employment,
+                kind="annual_leave",
+                start_date=date(2026, 7, 6),
+                end_date=date(2026, 7, 7),
+            ),
+            transfer=transfer,
+            run=run,
+            payslip=Payslip.objects.for_partner(partner).filter(run=run).order_by("pk")[0],
+            flag=VarianceFlag.objects.create(
+                partner=partner, run=run, employment=employment, kind="net_change", detail="test"
+            ),
+            journal=journal,
+            account=Account.objects.for_partner(partner).get(code="4200"),
+            cost_centre=CostCentre.objects.for_partner(partner).get(code="UNALLOCATED"),
+            period=Period.objects.for_partner(partner).order_by("start_date")[0],
+            event=AuditEvent.objects.for_partner(partner).order_by("seq")[0],
+            recharge_run=cls.recharge_run,
+        )

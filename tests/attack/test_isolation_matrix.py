@@ -1,0 +1,280 @@
+"""The isolation matrix: EVERY route — each web page from Django's URL resolver and each API
+operation from the OpenAPI document — asked by a council user in EVERY role for the
+constabulary's object of each kind its path names. It must answer 404 (a web route may answer 405
+to a method it does not take), reveal nothing, and change nothing: the row counts of every
+partner-owned table are compared around each unsafe request.
+
+Nobody adds a route here: a new route is in the matrix the day it lands, and fails it until
+each of its path parameters is registered in ``tests/attack/fixtures.py:PATH_PARAMETERS`` (and,
+for an API write, a valid body in ``API_BODIES`` below, so the 404 proves the partner rule and
+not a rejected body)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from joinedup.api.main import api
+from joinedup.core.tenancy import PartnerScopedQuerySet
+from joinedup.partnership.models import Role
+from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase, PartnerObjects
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+API_PREFIX = "/api/v1/"
+
+# A valid body for each API write, so its 404 is the partner rule's. Keyed by method and path.
+API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = {
+    ("POST", "/api/v1/partners/{partner_id}/employments"): lambda o: {
+        "person": {
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1990-01-01",
+            "ni_number": "AA999999A",
+        },
+        "payroll_number": "NEW1",
+        "start_date": "2026-01-05",
+        "terms": {"fte": "1", "weekly_hours": "37", "scheme": "njc-test", "pay_point": "SCP5"},
+    },
+    ("POST", "/api/v1/employments/{employment_id}/terms"): lambda o: {
+        "effective_from": "2026-04-01",
+        "reason": "Increment",
+        "pay_point": "SCP25",
+    },
+    ("POST", "/api/v1/employments/{employment_id}/end"): lambda o: {
+        "end_date": "2026-12-31",
+        "reason": "Left",
+    },
+    ("POST", "/api/v1/employments/{employment_id}/cost-splits"): lambda o: {
+        "effective_from": "2026-04-01",
+        "reason": "Shared",
+        "shares": [{"partner_id": o.partner.pk, "percent": "100"}],
+    },
+    ("POST", "/api/v1/employments/{employment_id}/secondments"): lambda o: {
+        "host_partner_id": o.partner.pk,
+        "role_title": "Analyst",
+        "start_date": "2027-01-04",
+        "end_date": "2027-03-31",
+    },
+    ("POST", "/api/v1/partners/{partner_id}/transfers"): lambda o: {
+        "to_partner_id": o.partner.pk,
+        "transfer_date": "2026-10-01",
+        "reference": "T9",
+        "employment_ids": [o.employment.pk],
+    },
+    ("POST", "/api/v1/employments/{employment_id}/absences"): lambda o: {
+        "kind": "annual_leave",
+        "start_date": "2026-11-02",
+        "end_date": "2026-11-03",
+    },
+    ("POST", "/api/v1/absences/{absence_id}/decision"): lambda o: {"approve": True},
+    ("POST", "/api/v1/partners/{partner_id}/pay-runs"): lambda o: {"pay_date": "2026-12-24"},
+    ("POST", "/api/v1/pay-runs/{run_id}/calculate"): lambda o: {},
+    ("POST", "/api/v1/pay-runs/{run_id}/approve"): lambda o: {},
+    ("POST", "/api/v1/pay-runs/{run_id}/close"): lambda o: {},
+    ("POST", "/api/v1/flags/{flag_id}/accept"): lambda o: {"note": "Checked"},
+    ("POST", "/api/v1/partners/{partner_id}/journals"): lambda o: {
+        "date": "2026-05-15",
+        "description": "Stationery",
+        "lines": [
+            {"account": "4200", "debit": 1250, "cost_centre": "UNALLOCATED"},
+            {"account": "B100", "credit": 1250},
+        ],
+    },
+    ("POST", "/api/v1/journals/{journal_id}/reverse"): lambda o: {},
+    ("POST", "/api/v1/employments/{employment_id}/p45"): lambda o: {},
+    ("POST", "/api/v1/recharges/runs"): lambda o: {"month": "2026-10"},
+}
+
+# Web forms whose fields, not their path, name the object: the foreign object goes in the form.
+WEB_FORMS: dict[str, Callable[[PartnerObjects], dict[str, Any]]] = {
+    "partner": lambda o: {"partner": o.partner.pk},
+}
+
+# Web routes left out, and why.
+WEB_SKIPPED = {
+    "favicon.ico": "a redirect to a static file",
+    "api/openapi.json": "the public API document",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    interface: str  # "web" or "api"
+    methods: tuple[str, ...]
+    path: str  # with {name} for each parameter
+    params: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.interface} {'/'.join(self.methods)} {self.path}"
+
+
+def _web_routes(patterns: list[Any], prefix: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if (prefix + route).startswith(API_PREFIX.lstrip("/")):
+                continue  # the API's own URLs: its operations come from the OpenAPI document
+            yield from _web_routes(entry.url_patterns, prefix + route)
+        elif isinstance(entry, URLPattern):
+            full = prefix + route
+            if full in WEB_SKIPPED:
+                continue
+            path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", full)
+            yield Route("web", ("GET", "POST"), path, tuple(re.findall(r"{(\w+)}", path)))
+
+
+def every_route() -> list[Route]:
+    routes = list(_web_routes(get_resolver().url_patterns))
+    document = api.get_openapi_schema(path_prefix=API_PREFIX)
+    for path, operations in document["paths"].items():
+        routes.extend(
+            Route("api", (method.upper(),), path, tuple(re.findall(r"{(\w+)}", path)))
+            for method in operations
+        )
+    return routes
+
+
+def partner_owned_tables() -> list[str]:
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if isinstance(model._default_manager.get_queryset(), PartnerScopedQuerySet)
+    )
+
+
+class TestTheIsolationMatrix(AttackTestCase):
+    def row_counts(self) -> tuple[int, ...]:
+        # One query for every table; the names come from Django's model registry, quoted.
+        counts = [f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in self.tables]  # noqa: S608
+        sql = "SELECT " + ", ".join(counts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        assert row is not None
+        return tuple(row)
+
+    def clients(self) -> dict[str, tuple[Client, Client]]:
+        """Per role: a signed-in browser client and a bearer-token API client."""
+        made = {}
+        for role in ROLES:
+            web = Client()
+            web.force_login(self.role_users[role])
+            made[role] = (web, Client(headers={"Authorization": f"Bearer {self.tokens[role]}"}))
+        return made
+
+    def ask(
+        self, route: Route, method: str, role: str, objects: PartnerObjects, clients: tuple[Client, Client]
+    ) -> Any:
+        web, api_client = clients
+        url = route.path
+        for name in route.params:
+            url = url.replace(f"{{{name}}}", str(PATH_PARAMETERS[name].value(objects)))
+        if route.interface == "api":
+            body = API_BODIES.get((method, route.path))
+            return api_client.generic(
+                method, url, data=json.dumps(body(objects)) if body else "", content_type="application/json"
+            )
+        if method == "GET":
+            return web.get(url)
+        form = WEB_FORMS.get(route.path.strip("/"))
+        response = web.post(url, form(objects) if form else {})
+        if route.path == "/sign-out":
+            web.force_login(self.role_users[role])
+        return response
+
+    def denied_on_own_partner(
+        self, route: Route, method: str, role: str, clients: tuple[Client, Client]
+    ) -> bool:
+        """A 403 is no leak when the role is refused the route for its own partner's object too."""
+        self.roles_denied += 1
+        return self.ask(route, method, role, self.council_objects, clients).status_code == 403
+
+    def test_every_route_hides_every_kind_of_foreign_object_from_every_role(self) -> None:
+        self.tables = partner_owned_tables()
+        assert "people_employment" in self.tables and "audit_auditevent" in self.tables
+        routes = every_route()
+        assert sum(r.interface == "web" for r in routes) >= 40
+        assert sum(r.interface == "api" for r in routes) >= 60
+        unclassified = [
+            f"{r.label}: path parameter {p!r}" for r in routes for p in r.params if p not in PATH_PARAMETERS
+        ]
+        assert not unclassified, (
+            "Routes whose path parameters have no known kind of object (register each in "
+            "tests/attack/fixtures.py PATH_PARAMETERS, with how to find a partner's object of that "
+            "kind):\n" + "\n".join(unclassified)
+        )
+        missing_bodies = [
+            r.label
+            for r in routes
+            if r.interface == "api"
+            and r.methods[0] not in SAFE_METHODS
+            and (r.methods[0], r.path) not in API_BODIES
+        ]
+        assert not missing_bodies, (
+            "API writes without a valid body in tests/attack/test_isolation_matrix.py API_BODIES:\n"
+            + "\n".join(missing_bodies)
+        )
+
+        foreign = self.police_objects
+        clients = self.clients()
+        self.roles_denied = 0
+        failures: list[str] = []
+        asked = 0
+        for route in routes:
+            url = route.path
+            for name in route.params:
+                url = url.replace(f"{{{name}}}", str(PATH_PARAMETERS[name].value(foreign)))
+            names_an_object = any(PATH_PARAMETERS[p].kind for p in route.params)
+            form = WEB_FORMS.get(route.path.strip("/")) if route.interface == "web" else None
+            for role in ROLES:
+                for method in route.methods:
+                    asked += 1
+                    before = self.row_counts() if method not in SAFE_METHODS else None
+                    response = self.ask(route, method, role, foreign, clients[role])
+                    status = response.status_code
+                    where = f"{route.label} as {role}: {method} {url} answered {status}"
+                    if before is not None and self.row_counts() != before:
+                        failures.append(f"{where} and changed partner-owned rows")
+                    if status >= 500:
+                        failures.append(where)
+                    elif names_an_object or form:
+                        allowed = {404, 405} if route.interface == "web" else {404}
+                        if status == 403 and self.denied_on_own_partner(route, method, role, clients[role]):
+                            pass  # the role may not use the route at all: nothing about the object shows
+                        elif status not in allowed:
+                            failures.append(f"{where}, not 404")
+                        elif route.interface == "api" and response.json() != {"detail": "Not found."}:
+                            failures.append(f"{where} with {response.content[:200]!r}")
+        self.asked = asked
+        assert not failures, f"{len(failures)} of {asked} requests broke isolation:\n" + "\n".join(failures)
+
+    def test_the_same_api_reads_answer_the_owning_partners_administrator(self) -> None:
+        # Proves the 404s above come from the partner rule, not from routes that answer 404 to all.
+        refusals = {
+            # Reading never issues a P45, and the sample employment was not paid in the last tax year.
+            "/api/v1/employments/{employment_id}/p45.pdf": 409,
+            "/api/v1/partners/{partner_id}/p60s/{employment_id}.pdf": 422,
+            # The service admin views pay runs but does not run payroll: payment files are not theirs.
+            "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
+            "/api/v1/pay-runs/{run_id}/fps.xml": 403,
+            # The shared-services body's run, which no council role reads.
+            "/api/v1/recharges/runs/{recharge_run_id}": 404,
+        }
+        admin = Role.SERVICE_ADMIN
+        clients = self.clients()
+        answers = {}
+        for route in every_route():
+            if route.interface == "api" and route.params and route.methods == ("GET",):
+                response = self.ask(route, "GET", admin, self.council_objects, clients[admin])
+                answers[route.path] = response.status_code
+        assert len(answers) >= 30
+        assert {path: status for path, status in answers.items() if status != 200} == refusals
