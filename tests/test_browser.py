@@ -133,6 +133,45 @@ def test_an_employee_requests_leave_and_their_manager_approves_it(browser: Any, 
     manager.close()
 
 
+def test_an_employee_asks_for_a_bank_change_and_hr_verifies_it(browser: Any, demo: str) -> None:
+    page = sign_in(browser, demo, "council.employee")
+    page.get_by_role("link", name="My record").click()
+    page.get_by_role("link", name="Change the account my pay goes to").click()
+    page.get_by_label("Sort code").fill("40-11-62")
+    page.get_by_label("Account number").fill("87654321")
+    page.get_by_role("button", name="Ask for the change").click()
+    assert "Change asked for." in page.content()
+    assert "Bank change pending" in page.content()
+    page.close()
+
+    from joinedup.people.models import Person
+
+    # The demo links council.employee to a generated person; HR opens that person's record.
+    person = Person.objects.unscoped(reason="test: the demo employee").get(user__username="council.employee")
+    hr = sign_in(browser, demo, "council.hr")
+    hr.goto(f"{demo}/people/{person.pk}")
+    assert hr.get_by_test_id("bank-change-pending").count() == 1
+    hr.get_by_role("button", name="Verify the change").focus()
+    with hr.expect_navigation():
+        hr.keyboard.press("Enter")
+    assert "Bank change verified" in hr.content()
+    assert hr.get_by_test_id("bank-change-pending").count() == 0
+    hr.close()
+
+
+def test_the_service_admin_finds_a_users_sign_in_status(browser: Any, demo: str) -> None:
+    page = sign_in(browser, demo, "ops.admin")
+    page.get_by_role("link", name="Administration", exact=True).click()
+    page.get_by_role("link", name="Users and roles").click()
+    # The first partner by name is the constabulary's.
+    page.get_by_label("Name, username or email").fill("police.hr")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="police.hr").click()
+    assert page.get_by_role("heading", name="Priya Hale").count() == 1
+    assert "Last signed in" in page.content()
+    page.close()
+
+
 def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks_nothing(
     browser: Any, demo: str
 ) -> None:
@@ -217,7 +256,15 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
     run = PayRun.objects.unscoped(reason="any demo run").order_by("pk").first()
     assert run is not None
     pages = {
-        "council.hr": [f"/people/{shared.pk}", "/people?q=trelawney", "/establishment", "/people/new"],
+        "council.hr": [
+            f"/people/{shared.pk}",
+            "/people?q=trelawney",
+            "/establishment",
+            "/people/new",
+            "/staff",
+            f"/people/{shared.pk}/bank",
+        ],
+        "ops.admin": ["/admin/", "/admin/users"],
         "council.finance": [
             "/ledger/journals/new",
             "/ledger/budget",

@@ -51,3 +51,22 @@ def events_about(user: Any, *, object_type: str, objects: Iterable[PartnerOwned]
         about |= Q(partner_id=partner_id, object_id__in=ids)
     events = AuditEvent.objects.for_partners(ids_by_partner).filter(about, object_type=object_type)
     return list(events.order_by("-occurred_at", "-id"))
+
+
+def person_history(user: Any, *, person: Any, employments: Iterable[PartnerOwned]) -> list[AuditEvent] | None:
+    """Every audit event about a person and their employments, newest first, at the partners
+    where ``user`` may read the history of the records: those who read the whole audit trail
+    (``audit.view``) and HR, who read only the history of the people they manage
+    (``people.view_history``). None when the user may read it at none of them."""
+    allowed = set(partner_ids_with(user, "audit.view")) | set(partner_ids_with(user, "people.view_history"))
+    wanted = [e for e in employments if e.partner_id in allowed]
+    partner_ids = sorted({e.partner_id for e in wanted})
+    if not partner_ids:
+        return None
+    about = Q(object_type="people.person", object_id=str(person.pk))
+    for employment in wanted:
+        about |= Q(
+            partner_id=employment.partner_id, object_type="people.employment", object_id=str(employment.pk)
+        )
+    events = AuditEvent.objects.for_partners(partner_ids).filter(about)
+    return list(events.order_by("-occurred_at", "-id"))

@@ -30,9 +30,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
-    # share, a secondment recharge) is for its HR or its finance officers.
-    Role.HR_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "people.change", "people.approve_charges"}),
-    Role.PAYROLL_OFFICER: frozenset(_EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate"}),
+    # share, a secondment recharge) is for its HR or its finance officers. HR reads the history of
+    # the records it manages (people.view_history), not the whole audit trail; a bank change one
+    # of them asks for is verified by another (people.verify_bank_change).
+    Role.HR_OFFICER: frozenset(
+        _EVERY_MEMBER
+        | {
+            "people.view",
+            "people.change",
+            "people.approve_charges",
+            "people.view_history",
+            "people.verify_bank_change",
+        }
+    ),
+    Role.PAYROLL_OFFICER: frozenset(
+        _EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate", "people.verify_bank_change"}
+    ),
     Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
     Role.FINANCE_OFFICER: frozenset(
         _EVERY_MEMBER

@@ -15,7 +15,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core.actors import is_system
 from joinedup.partnership.models import ApiToken, Membership, Partner, PartnerKind, Role, User
-from joinedup.partnership.permissions import authorise, forget_cached_roles
+from joinedup.partnership.permissions import authorise, forget_cached_roles, partner_ids_with
 
 TOKEN_PREFIX = "jup_"  # noqa: S105 — a label, not a secret
 
@@ -151,8 +151,14 @@ def api_token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken
 
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token: its owner may, and so may an administrator of any partner its owner
+    holds a role on (stopping access is always safe to allow)."""
     if not is_system(actor) and actor.pk != token.user_id and not actor.is_superuser:
-        raise PermissionDenied("You can only revoke your own tokens.")
+        owner_partners = set(
+            Membership.objects.filter(user_id=token.user_id).values_list("partner_id", flat=True)
+        )
+        if not owner_partners & set(partner_ids_with(actor, "partnership.manage_members")):
+            raise PermissionDenied("You can only revoke your own tokens.")
     if token.revoked_at is not None:
         raise ValidationError({"token": "This token is already revoked."})
     token.revoked_at = timezone.now()
@@ -183,3 +189,101 @@ def api_token_authenticate(raw: str) -> Any | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def partner_update(
+    *,
+    actor: Any,
+    partner: Partner,
+    name: str,
+    kind: str,
+    active: bool,
+    employer_paye_reference: str = "",
+    accounts_office_reference: str = "",
+) -> Partner:
+    """Change a partner's settings: its administrators (or the platform's superusers) may.
+    The code is its identity in files and ledgers, and does not change."""
+    if not is_system(actor) and not actor.is_superuser:
+        authorise(actor, "partnership.manage_members", partner)
+    if kind not in PartnerKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(PartnerKind.values)}."})
+    before = _partner_fields(partner)
+    partner.name = name.strip()
+    partner.kind = kind
+    partner.active = active
+    partner.employer_paye_reference = employer_paye_reference.strip().upper()
+    partner.accounts_office_reference = accounts_office_reference.strip().upper()
+    errors: dict[str, list[str]] = {}
+    if not partner.name:
+        errors["name"] = ["Enter the partner's name."]
+    elif Partner.objects.filter(name__iexact=partner.name).exclude(pk=partner.pk).exists():
+        errors["name"] = [f"Another partner is called {partner.name}."]
+    if errors:
+        raise ValidationError(errors)
+    partner.full_clean()
+    partner.save()
+    after = _partner_fields(partner)
+    changed = [k for k in before if before[k] != after[k]]
+    if not changed:
+        raise ValidationError({"name": "Nothing has changed."})
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="partner.updated",
+        target=partner,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return partner
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: Any, partner: Partner, active: bool) -> Any:
+    """Let a user sign in again, or stop them. A partner's administrator may do it only for a
+    user who holds roles on no partner the administrator does not administer: stopping
+    someone's access to another partner is that partner's decision."""
+    if not is_system(actor) and not actor.is_superuser:
+        authorise(actor, "partnership.manage_members", partner)
+        held = set(Membership.objects.filter(user=user).values_list("partner_id", flat=True))
+        if partner.pk not in held:
+            raise PermissionDenied("This user holds no role on this partner.")
+        others = held - set(partner_ids_with(actor, "partnership.manage_members"))
+        if others:
+            raise ValidationError(
+                {
+                    "active": "This user also works for a partner you do not administer: remove their "
+                    "roles here instead."
+                }
+            )
+    if not is_system(actor) and actor.pk == user.pk and not active:
+        raise ValidationError({"active": "You cannot deactivate yourself."})
+    if user.is_active == active:
+        raise ValidationError({"active": f"This user is already {'active' if active else 'deactivated'}."})
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    forget_cached_roles(user)
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="user.activated" if active else "user.deactivated",
+        target=user,
+        before={"active": not active},
+        after={"active": active},
+    )
+    return user
+
+
+@transaction.atomic
+def member_create(
+    *, actor: Any, partner: Partner, username: str, email: str, full_name: str, role: str
+) -> Membership:
+    """A new user with a first role on ``partner``, for its administrator: the user and the
+    role are created together or not at all (each audited as ``user_create`` and
+    ``membership_grant`` audit them). The user sets a password through a reset; none is set."""
+    if not is_system(actor) and not actor.is_superuser:
+        authorise(actor, "partnership.manage_members", partner)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose a role from the list."})
+    user = user_create(actor=actor, username=username, password=None, email=email, full_name=full_name)
+    return membership_grant(actor=actor, user=user, partner=partner, role=role)

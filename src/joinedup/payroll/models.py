@@ -234,6 +234,8 @@ class FlagKind(models.TextChoices):
     NEGATIVE_NET = "negative_net", "Negative net pay"
     BELOW_MINIMUM_WAGE = "below_minimum_wage", "Below the National Minimum or Living Wage"
     NO_BANK_DETAILS = "no_bank_details", "No bank details"
+    # Asked for but not yet verified by a second person: this run pays the account held.
+    BANK_CHANGE_PENDING = "bank_change_pending", "Bank change pending: paid to the account held"
     TAX_CODE_CHANGED = "tax_code_changed", "Tax code changed"
     NO_PAY_RATE = "no_pay_rate", "No pay rate for the pay point"
     # Occupational sick and maternity pay are not modelled: a person confirms the contractual pay.

@@ -15,13 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core import validators
 from joinedup.core.actors import is_system, user_of
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.payroll.engine.ruleset import available_tax_years
-from joinedup.payroll.models import FlagStatus, PayRun, RunKind, RunStatus, VarianceFlag
+from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, RunKind, RunStatus, VarianceFlag
 from joinedup.payroll.payments import payment_blockers, payment_journal, post_payment
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
@@ -296,3 +297,68 @@ def _holds(actor: Any, permission: str, partner_id: int) -> bool:
 
 def as_pounds(pence: int) -> Decimal:
     return pence_to_pounds(pence)
+
+
+@transaction.atomic
+def payroll_bank_account_set(
+    *,
+    actor: Any,
+    partner: Partner,
+    sort_code: str,
+    account_number: str,
+    account_name: str,
+    bacs_user_number: str,
+) -> Any:
+    """The account a partner pays wages from, and its BACS service user number, as the
+    payment file needs them. Its administrators set it on the partner's settings page."""
+    authorise(actor, "partnership.manage_members", partner)
+    errors: dict[str, list[str]] = {}
+
+    def check(name: str, fn: Any, value: str) -> str:
+        try:
+            return str(fn(value))
+        except ValueError as exc:
+            errors.setdefault(name, []).append(str(exc))
+            return value
+
+    sort = check("bank_sort_code", validators.sort_code, sort_code.strip()) if sort_code.strip() else ""
+    account = (
+        check("bank_account_number", validators.account_number, account_number.strip())
+        if account_number.strip()
+        else ""
+    )
+    sun = bacs_user_number.strip()
+    if sun and not (len(sun) == 6 and sun.isalnum()):
+        errors.setdefault("bacs_user_number", []).append("The BACS service user number is 6 characters.")
+    if errors:
+        raise ValidationError(errors)
+    settings, _ = PayrollSettings.objects.for_partner(partner).get_or_create(partner=partner)
+    before = {
+        "sort_code": settings.bank_sort_code,
+        "bank_account": f"****{settings.bank_account_number[-4:]}" if settings.bank_account_number else "",
+        "account_name": settings.bank_account_name,
+        "bacs_user_number": settings.bacs_user_number,
+    }
+    settings.bank_sort_code = sort
+    settings.bank_account_number = account
+    settings.bank_account_name = account_name.strip()[:100]
+    settings.bacs_user_number = sun.upper()
+    settings.save()
+    after = {
+        "sort_code": settings.bank_sort_code,
+        "bank_account": f"****{account[-4:]}" if account else "",
+        "account_name": settings.bank_account_name,
+        "bacs_user_number": settings.bacs_user_number,
+    }
+    changed = [k for k in before if before[k] != after[k]]
+    if not changed:
+        raise ValidationError({"bank_account_number": "Nothing has changed."})
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="payroll.bank_account_set",
+        target=settings,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return settings

@@ -28,6 +28,7 @@ from joinedup.payroll.models import (
 from joinedup.payroll.periods import PERIODS_PER_YEAR, minimum_hourly_rate
 from joinedup.people.models import Employment, EmploymentTerms
 from joinedup.people.ni_categories import age_problem
+from joinedup.people.selectors import people_with_pending_bank_change
 
 WEEKS_PER_YEAR = 52
 _LOOKBACK = timedelta(days=397)  # 13 months
@@ -73,6 +74,8 @@ def raise_flags(
         .order_by()
     )
     born = dict(in_run.values_list("pk", "person__date_of_birth"))
+    person_of = dict(in_run.values_list("pk", "person_id"))
+    bank_change_waiting = people_with_pending_bank_change(partner_id)
     part_period = _share_employed(run, in_run)
     # An empty bank account is stored as "" (not encrypted), so this needs no decryption.
     no_bank = set(in_run.filter(person__bank_account_number="").values_list("pk", flat=True))
@@ -145,6 +148,12 @@ def raise_flags(
             flag(employment_id, FlagKind.NI_CATEGORY_AGE, f"{wrong_letter} Change the category in HR.")
         if employment_id in no_bank:
             flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
+        if person_of.get(employment_id) in bank_change_waiting:
+            flag(
+                employment_id,
+                FlagKind.BANK_CHANGE_PENDING,
+                "A bank change waits for a second person to verify it; this run pays the account held.",
+            )
         weekly = hours.get(employment_id)
         minimum = (
             below_minimum(

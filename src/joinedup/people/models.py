@@ -262,6 +262,12 @@ class Employment(models.Model):
     pay_frequency = models.CharField(
         max_length=12, choices=PayFrequency.choices, default=PayFrequency.MONTHLY
     )
+    # What the person is called and where they work, as HR records it; a post, when they hold
+    # one, is the establishment's view and may differ (acting up, a unit reorganised).
+    job_title = models.CharField(max_length=200, blank=True)
+    org_unit = models.ForeignKey(
+        "OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="employments"
+    )
     transferred_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transferred_to"
     )
@@ -593,3 +599,61 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.start_date} to {self.end_date}"
+
+
+# --- Bank detail changes ------------------------------------------------------------------------
+
+
+class BankChangeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second person to verify"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class BankDetailsChange(models.Model):
+    """A change of a person's bank account, asked for by one person and put into effect only
+    when a second person (an HR or payroll officer of ``partner``, neither the requester nor the
+    person paid) verifies it: redirecting pay is a known payroll fraud. Until then payroll pays
+    the old account. The new details are encrypted like the person's own."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bank_changes")
+    bank_sort_code = EncryptedCharField()
+    bank_account_number = EncryptedCharField()
+    bank_account_name = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=10, choices=BankChangeStatus.choices, default=BankChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = PartnerScopedManager["BankDetailsChange"]()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # The service allows one waiting change per person across all their employers; the
+            # database can hold that only per partner (partner leads every unique key).
+            models.UniqueConstraint(
+                fields=["partner", "person"],
+                condition=Q(status="pending"),
+                name="bank_change_one_pending_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "status"], name="bank_change_partner_status")]
+
+    def __str__(self) -> str:
+        return f"bank change of {self.person_id} ({self.status})"
+
+    @property
+    def masked_account(self) -> str:
+        return f"****{self.bank_account_number[-4:]}" if self.bank_account_number else ""
+
+    @property
+    def masked_sort_code(self) -> str:
+        return f"{self.bank_sort_code[:2]}-**-**" if self.bank_sort_code else ""

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,8 @@ from joinedup.people.models import (
     Absence,
     AbsenceKind,
     AbsenceStatus,
+    BankChangeStatus,
+    BankDetailsChange,
     ChargeStatus,
     CostSplit,
     CostSplitShare,
@@ -654,3 +656,132 @@ def secondment_to_decide(user: Any, *, secondment_id: int) -> Secondment:
     if secondment is None:
         raise Http404("No such secondment.")
     return secondment
+
+
+# --- bank changes waiting for a second person ---------------------------------------------------
+
+
+def pending_bank_change(user: Any, person: Person) -> BankDetailsChange | None:
+    """The bank change waiting for the person, if the user may see it: staff with
+    ``people.view`` on the partner it was asked at, and the person themselves."""
+    ids = _viewable(user)
+    waiting = BankDetailsChange.objects.unscoped(reason="the person's own change, or scoped below")
+    if not (person.user_id is not None and person.user_id == _user_id(user)):
+        if not ids:
+            return None
+        waiting = BankDetailsChange.objects.for_partners(ids)
+    found: BankDetailsChange | None = (
+        waiting.filter(person=person, status=BankChangeStatus.PENDING).select_related("requested_by").first()
+    )
+    return found
+
+
+def bank_change_for(user: Any, *, change_id: int) -> BankDetailsChange:
+    """A bank change the user may see through ``people.view`` on its partner; 404 otherwise."""
+    ids = _viewable(user)
+    change = (
+        BankDetailsChange.objects.for_partners(ids)
+        .select_related("person", "requested_by", "partner")
+        .filter(pk=change_id)
+        .first()
+        if ids
+        else None
+    )
+    if change is None:
+        raise Http404("No such bank change.")
+    return change
+
+
+def people_with_pending_bank_change(partner: Partner | int, person_ids: list[int] | None = None) -> set[int]:
+    """Which of the partner's people (or of ``person_ids`` among them) have a bank change
+    waiting: payroll keeps paying the old account meanwhile. Found from the few waiting
+    changes rather than from the people, so a run of any size asks one small question."""
+    employed = Employment.objects.for_partner(partner).values("person_id")
+    waiting = BankDetailsChange.objects.unscoped(
+        reason="a change asked for at any employer counts: each person is paid into one account"
+    ).filter(status=BankChangeStatus.PENDING, person_id__in=employed)
+    if person_ids is not None:
+        waiting = waiting.filter(person_id__in=person_ids)
+    return set(waiting.values_list("person_id", flat=True))
+
+
+# --- the staff list -----------------------------------------------------------------------------
+
+
+class StaffStatus:
+    CURRENT = "current"
+    LEFT = "left"
+    FUTURE = "future"
+    CHOICES = [("", "Any"), (CURRENT, "In post"), (LEFT, "Left"), (FUTURE, "Not yet started")]
+
+
+@dataclass
+class StaffFilters:
+    unit: OrgUnit | None = None
+    post: Post | None = None
+    scheme_id: int | None = None
+    status: str = ""
+
+
+def staff_list(user: Any, *, partner: Partner, filters: StaffFilters, on: date) -> QuerySet[Employment]:
+    """A partner's employments for HR, filtered by unit (the employment's, or its current
+    post's), post held on ``on``, terms scheme in force on ``on`` and status on ``on``."""
+    authorise(user, "people.view", partner)
+    rows = Employment.objects.for_partner(partner).select_related("person", "org_unit")
+    rows = rows.defer("person__bank_sort_code", "person__bank_account_number")
+    holding = PostHolding.objects.for_partner(partner).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+    )
+    if filters.unit is not None:
+        in_unit_posts = holding.filter(post__org_unit=filters.unit).values("employment_id")
+        rows = rows.filter(Q(org_unit=filters.unit) | Q(pk__in=in_unit_posts))
+    if filters.post is not None:
+        rows = rows.filter(pk__in=holding.filter(post=filters.post).values("employment_id"))
+    if filters.scheme_id is not None:
+        # The terms in force on the date: the latest row from on or before it.
+        latest = (
+            EmploymentTerms.objects.for_partner(partner)
+            .filter(employment=OuterRef("pk"), effective_from__lte=on)
+            .order_by("-effective_from")
+            .values("scheme_id")[:1]
+        )
+        rows = rows.filter(
+            pk__in=rows.annotate(scheme_on=Subquery(latest)).filter(scheme_on=filters.scheme_id).values("pk")
+        )
+    if filters.status == StaffStatus.CURRENT:
+        rows = rows.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+    elif filters.status == StaffStatus.LEFT:
+        rows = rows.filter(end_date__lt=on)
+    elif filters.status == StaffStatus.FUTURE:
+        rows = rows.filter(start_date__gt=on)
+    return rows.order_by("person__family_name", "person__given_name", "payroll_number")
+
+
+def line_manager_choices(user: Any, *, employment: Employment) -> QuerySet[Employment]:
+    """Current employments of the same partner, other than the person's own."""
+    authorise(user, "people.view", employment.partner_id)
+    return (
+        Employment.objects.for_partner(employment.partner_id)
+        .filter(end_date__isnull=True)
+        .exclude(person_id=employment.person_id)
+        .select_related("person")
+        .defer("person__bank_sort_code", "person__bank_account_number")
+        .order_by("person__family_name", "person__given_name")
+    )
+
+
+def own_absences(user: Any) -> QuerySet[Absence]:
+    """Every absence of the signed-in user's own employments, newest first: their leave history."""
+    return (
+        Absence.objects.unscoped(reason="an employee reads their own absences")
+        .filter(employment__person__user_id=_user_id(user))
+        .select_related("employment__partner")
+        .order_by("-start_date", "-id")
+    )
+
+
+def own_absence(user: Any, *, absence_id: int) -> Absence:
+    found = own_absences(user).filter(pk=absence_id).first()
+    if found is None:
+        raise Http404("No such absence.")
+    return found

@@ -27,4 +27,5 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_view_recharges": bool(statement_partners(request.user)),
         "can_view_team": has_permission(request.user, "people.view_team", partner),
         "can_approve_charges": has_permission(request.user, "people.approve_charges", partner),
+        "can_administer": has_permission(request.user, "partnership.manage_members", partner),
     }

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from joinedup.web import views
 from joinedup.web.ledger import urls as ledger_urls
+from joinedup.web.partnership import urls as admin_urls
 from joinedup.web.payroll import urls as payroll_urls
 from joinedup.web.people import urls as people_urls
 from joinedup.web.recharges import urls as recharge_urls
@@ -21,4 +22,5 @@ urlpatterns = [
     path("", include(payroll_urls)),
     path("ledger/", include(ledger_urls)),
     path("recharges/", include(recharge_urls)),
+    path("admin/", include(admin_urls)),
 ]

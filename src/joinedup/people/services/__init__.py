@@ -11,21 +11,25 @@ The modules follow what changes together:
 - ``establishment``: organisation units, posts and post holdings;
 - ``sharing``: cost splits and secondments, one employment shared with other partners;
 - ``transfers``: TUPE transfers to a new employer;
-- ``absence``: leave requests and decisions, sickness records;
+- ``absence``: leave requests and decisions, sickness records, an employee cancelling their own;
+- ``bank``: bank detail changes, asked for by one person and verified by a second;
 - ``errors``: the field-error collector they all validate with.
 
 Callers import from here (``from joinedup.people.services import employment_start``)."""
 
 from joinedup.people.services.absence import (
+    absence_cancel_own,
     absence_decide,
     absence_request,
     absence_request_own,
     sickness_record,
 )
+from joinedup.people.services.bank import bank_change_reject, bank_change_request, bank_change_verify
 from joinedup.people.services.employments import (
     TERMS_FIELDS,
     Terms,
     clean_terms,
+    employment_change_job,
     employment_change_terms,
     employment_end,
     employment_start,
@@ -51,13 +55,18 @@ __all__ = [
     "PersonDetails",
     "Terms",
     "TransferResult",
+    "absence_cancel_own",
     "absence_decide",
     "absence_request",
     "absence_request_own",
+    "bank_change_reject",
+    "bank_change_request",
+    "bank_change_verify",
     "clean_person",
     "clean_terms",
     "cost_share_decide",
     "cost_split_set",
+    "employment_change_job",
     "employment_change_terms",
     "employment_end",
     "employment_start",

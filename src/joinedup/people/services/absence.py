@@ -204,3 +204,28 @@ def sickness_record(
         after={"start_date": start_date, "end_date": end_date, "fit_note": fit_note_from is not None},
     )
     return absence
+
+
+@transaction.atomic
+def absence_cancel_own(*, actor: Any, absence: Absence) -> Absence:
+    """An employee withdraws their own leave request while it still waits for a decision."""
+    if not _is_self(actor, absence.employment):
+        raise PermissionDenied("You can only cancel your own leave requests.")
+    if absence.status != AbsenceStatus.REQUESTED:
+        raise ValidationError(
+            {
+                "status": f"Only a request waiting for a decision can be cancelled; this one is "
+                f"{absence.get_status_display().lower()}."
+            }
+        )
+    absence.status = AbsenceStatus.CANCELLED
+    absence.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        partner=absence.partner_id,
+        action="absence.cancelled",
+        target=absence,
+        before={"status": AbsenceStatus.REQUESTED},
+        after={"status": AbsenceStatus.CANCELLED},
+    )
+    return absence

@@ -21,6 +21,7 @@ from joinedup.people.models import (
     ContractType,
     Employment,
     EmploymentTerms,
+    OrgUnit,
     PayFrequency,
     PayPoint,
     PensionScheme,
@@ -191,6 +192,9 @@ def employment_start(
         start_date=start_date,
         continuous_service_date=service_date,
         pay_frequency=pay_frequency,
+        # Hired into a post, they start with its title and unit; HR changes them later.
+        job_title=post.title if post is not None else "",
+        org_unit_id=post.org_unit_id if post is not None else None,
     )
     row = _new_terms_row(employment, terms, start_date, "Appointment")
     row.save()
@@ -340,5 +344,79 @@ def employment_end(
         action="employment.ended",
         target=employment,
         after={"end_date": end_date, "reason": employment.end_reason},
+    )
+    return employment
+
+
+@transaction.atomic
+def employment_change_job(
+    *,
+    actor: Any,
+    employment: Employment,
+    job_title: str,
+    org_unit: OrgUnit | None,
+    line_manager: Employment | None,
+    effective_from: date,
+    reason: str,
+) -> Employment:
+    """Change what HR records about the job: its title and unit (as they stand now) and the
+    line manager, which is part of the dated terms and so changes from ``effective_from``."""
+    authorise(actor, "people.change", employment.partner_id)
+    errors = Errors()
+    title = job_title.strip()
+    if len(title) > 200:
+        errors.add("job_title", "The job title must be 200 characters or fewer.")
+    if org_unit is not None and org_unit.partner_id != employment.partner_id:
+        errors.add("org_unit", "Choose a unit of the same partner.")
+    if line_manager is not None:
+        if line_manager.partner_id != employment.partner_id:
+            errors.add("line_manager", "The line manager must be employed by the same partner.")
+        elif line_manager.pk == employment.pk or line_manager.person_id == employment.person_id:
+            errors.add("line_manager", "Nobody can be their own line manager.")
+    if not reason.strip():
+        errors.add("reason", "Say why the job changes.")
+    current = terms_on(employment, effective_from)
+    manager_changes = current is not None and current.line_manager_id != getattr(line_manager, "pk", None)
+    if manager_changes:
+        if effective_from < employment.start_date:
+            errors.add("effective_from", "The change cannot take effect before the employment started.")
+        elif current is not None and current.effective_from == effective_from:
+            errors.add(
+                "effective_from", f"There is already a change on {effective_from:%d %B %Y}; amend that one."
+            )
+    elif current is None and line_manager is not None:
+        errors.add("effective_from", "No terms are in force on that date.")
+    errors.raise_if_any()
+
+    def summary(manager: Employment | None) -> dict[str, Any]:
+        return {
+            "job_title": employment.job_title,
+            "org_unit": employment.org_unit.code if employment.org_unit else "",
+            "line_manager": manager.payroll_number if manager else "",
+        }
+
+    old_manager = current.line_manager if current is not None else None
+    before = summary(old_manager)
+    employment.job_title = title
+    employment.org_unit = org_unit
+    employment.save(update_fields=["job_title", "org_unit"])
+    if manager_changes and current is not None:
+        new_terms = replace(Terms.of(current), line_manager=line_manager)
+        _new_terms_row(employment, new_terms, effective_from, reason.strip()).save()
+    after = summary(line_manager if manager_changes else old_manager)
+    changed = [k for k in before if before[k] != after[k]]
+    if not changed:
+        raise ValidationError({"job_title": "Nothing has changed."})
+    record_event(
+        actor=actor,
+        partner=employment.partner_id,
+        action="employment.job_changed",
+        target=employment,
+        before={k: before[k] for k in changed},
+        after={
+            **{k: after[k] for k in changed},
+            **({"effective_from": effective_from} if "line_manager" in changed else {}),
+            "reason": reason.strip(),
+        },
     )
     return employment

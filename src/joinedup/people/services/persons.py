@@ -18,6 +18,8 @@ from joinedup.people import plausibility
 from joinedup.people.models import Employment, Person
 from joinedup.people.services.errors import Errors
 
+BANK_FIELDS = frozenset({"bank_sort_code", "bank_account_number", "bank_account_name"})
+
 
 @dataclass(frozen=True)
 class PersonDetails:
@@ -46,7 +48,13 @@ def _person_summary(person: Person) -> dict[str, Any]:
         "date_of_birth": person.date_of_birth,
         "ni_number": person.ni_number,
         "email": person.email,
+        "phone": person.phone,
+        "address_line1": person.address_line1,
+        "address_line2": person.address_line2,
+        "town": person.town,
         "postcode": person.postcode,
+        "emergency_contact_name": person.emergency_contact_name,
+        "emergency_contact_phone": person.emergency_contact_phone,
         "bank_account": person.masked_account,
     }
 
@@ -85,8 +93,16 @@ def clean_person(details: PersonDetails, errors: Errors) -> PersonDetails:
 
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, changes: dict[str, str]) -> Person:
-    """Change a person's contact, address or bank details: their own, or as HR for a
-    partner that employs them."""
+    """Change a person's contact or address details: their own, or as HR for a partner that
+    employs them. Bank details change only through ``bank_change_request`` and a second
+    person's ``bank_change_verify`` (people.services.bank)."""
+    if BANK_FIELDS & set(changes):
+        raise ValidationError(
+            {
+                name: "Bank details change only when a second person verifies the change."
+                for name in sorted(BANK_FIELDS & set(changes))
+            }
+        )
     allowed = {
         "email",
         "phone",
@@ -111,6 +127,8 @@ def person_update(*, actor: Any, person: Person, changes: dict[str, str]) -> Per
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    if not changes:
+        raise ValidationError("Nothing has changed.")
     errors = Errors()
     current = PersonDetails(**{f: getattr(person, f) for f in PersonDetails.__dataclass_fields__})
     cleaned = clean_person(replace(current, **changes), errors)  # type: ignore[arg-type]  # text fields only

@@ -23,11 +23,12 @@ from joinedup.people.services import (
     PersonDetails,
     absence_decide,
     absence_request,
+    bank_change_request,
+    bank_change_verify,
     cost_split_set,
     employment_change_terms,
     employment_end,
     employment_start,
-    person_update,
     secondment_create,
     sickness_record,
     tupe_transfer,
@@ -123,12 +124,23 @@ class TestHiring(PeopleTestCase):
             (stored,) = cursor.fetchone()
         assert "12345678" not in stored
         assert self.council_emp.person.bank_account_number == "12345678"
-        person_update(
-            actor=self.council_hr, person=self.council_emp.person, changes={"bank_account_number": "87654321"}
+        change = bank_change_request(
+            actor=self.council_hr,
+            person=self.council_emp.person,
+            partner=self.council,
+            sort_code="20-00-00",
+            account_number="87654321",
         )
-        event = AuditEvent.objects.for_partner(self.council).get(action="person.updated")
-        assert event.before == {"bank_account": "****5678"}
-        assert event.after == {"bank_account": "****4321"}
+        bank_change_verify(actor=self.shared_hr, change=change)
+        event = AuditEvent.objects.for_partner(self.council).get(action="person.bank_change_verified")
+        assert event.before == {"sort_code": "20-**-**", "bank_account": "****5678", "account_name": ""}
+        assert event.after == {
+            "sort_code": "20-**-**",
+            "bank_account": "****4321",
+            "account_name": "",
+            "change": change.pk,
+            "requested_by": "council.hr",
+        }
 
 
 class TestDatedTerms(PeopleTestCase):

@@ -46,7 +46,10 @@ def my_record(request: HttpRequest) -> HttpResponse:
         }
         for e in employments
     ]
-    return render(request, "web/people/me.html", {"person": person, "rows": rows, "form": form})
+    waiting = selectors.pending_bank_change(request.user, person)
+    return render(
+        request, "web/people/me.html", {"person": person, "rows": rows, "form": form, "waiting": waiting}
+    )
 
 
 @login_required

@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.people import changes, charges, imports, self_service, transfers, views
+from joinedup.web.people import (
+    changes,
+    charges,
+    imports,
+    my_changes,
+    records,
+    self_service,
+    transfers,
+    views,
+)
 
 urlpatterns: list[URLPattern] = [
     path("people", views.people_search, name="people"),
@@ -12,6 +21,11 @@ urlpatterns: list[URLPattern] = [
     path("people/import/problems.csv", imports.import_problems, name="import_problems"),
     path("people/import/templates/<slug:kind>.<slug:fmt>", imports.import_template, name="import_template"),
     path("people/<int:person_id>", views.person_detail, name="person"),
+    path("people/<int:person_id>/contact", records.edit_contact, name="edit_contact"),
+    path("people/<int:person_id>/bank", records.bank_change, name="bank_change"),
+    path("bank-changes/<int:change_id>/decision", records.decide_bank_change, name="decide_bank_change"),
+    path("employments/<int:employment_id>/job", records.change_job, name="change_job"),
+    path("staff", records.staff, name="staff"),
     path("employments/<int:employment_id>/terms/new", changes.change_terms, name="change_terms"),
     path("employments/<int:employment_id>/end", changes.end_employment, name="end_employment"),
     path("employments/<int:employment_id>/sickness", changes.record_sickness, name="record_sickness"),
@@ -23,6 +37,10 @@ urlpatterns: list[URLPattern] = [
     path("transfers/<int:transfer_id>", transfers.transfer_detail, name="transfer"),
     path("establishment", views.establishment, name="establishment"),
     path("me", self_service.my_record, name="me"),
+    path("me/contact", my_changes.my_contact, name="my_contact"),
+    path("me/bank", my_changes.my_bank, name="my_bank"),
+    path("me/leave", my_changes.my_leave, name="my_leave"),
+    path("me/leave/<int:absence_id>/cancel", my_changes.cancel_leave, name="cancel_leave"),
     path("team", self_service.my_team, name="team"),
     path("absences/<int:absence_id>/decision", self_service.decide_absence, name="decide_absence"),
 ]

@@ -1,7 +1,9 @@
-"""People records: search, a person's record (with its history to those who may read the audit
-trail) and the establishment. The changes to a person's employment are in changes.py, TUPE
-transfers in transfers.py, the spreadsheet import in imports.py, and an employee's and a
-manager's own pages in self_service.py.
+"""People records: search, a person's record (with its history to those who may read the
+audit trail, and to HR as the history of the people they manage) and the establishment. The
+changes to a person's employment are in changes.py, HR's edits of the record and the staff
+list in records.py, TUPE transfers in transfers.py, the spreadsheet import in imports.py, an
+employee's and a manager's own pages in self_service.py and an employee's own changes in
+my_changes.py.
 
 Each view finds and authorises through a selector (404 for another partner's object, 403
 without the right) and renders; the rules are the services' and selectors'."""
@@ -20,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from joinedup.partnership.audit_trail import events_about
+from joinedup.partnership.audit_trail import person_history
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people import selectors
 from joinedup.web.current import current_partner, partner_page
@@ -84,8 +86,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for(request.user, person_id=person_id)
     employments = list(selectors.employments_of(request.user, person).select_related("partner"))
     as_at = _parse_date(request.GET.get("as_at")) or timezone.localdate()
-    # None, and no History tab, to those who may not read the audit trail of any of them.
-    history = events_about(request.user, object_type="people.employment", objects=employments)
+    # None, and no History tab, to those who may read the history at none of the employers.
+    history = person_history(request.user, person=person, employments=employments)
+    waiting = selectors.pending_bank_change(request.user, person)
     rows = []
     for employment in employments:
         rows.append(
@@ -102,7 +105,17 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "web/people/person.html",
-        {"person": person, "rows": rows, "as_at": as_at, "events": history},
+        {
+            "person": person,
+            "rows": rows,
+            "as_at": as_at,
+            "events": history,
+            "waiting": waiting,
+            "can_change_person": any(row["can_change"] for row in rows),
+            "can_verify": waiting is not None
+            and has_permission(request.user, "people.verify_bank_change", waiting.partner_id)
+            and waiting.requested_by_id != request.user.pk,
+        },
     )
 
 

@@ -17,6 +17,7 @@ PARTNER_PAGES = [
     "/people/import/problems.csv",
     "/transfers/new",
     "/establishment",
+    "/staff",
     "/payroll",
     "/payroll/year-end",
     "/ledger/",
@@ -30,6 +31,10 @@ PARTNER_PAGES = [
     "/recharges/reconciliation/",
     "/recharges/spend-over-500/",
     "/audit",
+    "/admin/",
+    "/admin/bank-account",
+    "/admin/users",
+    "/admin/users/new",
 ]
 
 

@@ -32,7 +32,7 @@ from joinedup.people.models import (
     Secondment,
     TupeTransfer,
 )
-from joinedup.people.services import employment_change_terms
+from joinedup.people.services import employment_change_terms, person_update
 from joinedup.testing.people import PeopleTestCase
 
 
@@ -720,11 +720,22 @@ class TestLinksToTheForms(PeopleTestCase):
 
 
 class TestPersonHistory(PeopleTestCase):
-    """The History tab is the audit trail of the person's employments: shown only to those who
-    hold audit.view on the employing partner, read in one query for all the employments."""
+    """The History tab is the audit trail of the person and their employments: shown to those
+    who hold audit.view or, for HR, people.view_history on the employing partner, read in one
+    query for all the employments."""
 
-    def test_an_hr_officer_without_audit_view_sees_no_history(self) -> None:
-        page = self.signed_in(self.council_hr).get(f"/people/{self.council_emp.person_id}").content.decode()
+    def test_an_hr_officer_sees_the_history_with_before_and_after_values(self) -> None:
+        person = self.council_emp.person
+        person_update(actor=self.shared_hr, person=person, changes={"town": "Winchester"})
+        page = self.signed_in(self.council_hr).get(f"/people/{person.pk}").content.decode()
+        history = page.split('id="history"', 1)[1]
+        assert "person.updated" in history and "employment.started" in history
+        assert '<td class="govuk-table__cell">town: </td>' in history
+        assert '<td class="govuk-table__cell">town: Winchester</td>' in history
+
+    def test_a_payroll_officer_reads_the_record_without_its_history(self) -> None:
+        payroll = self.make_user("council.payroll", [(self.council, Role.PAYROLL_OFFICER)])
+        page = self.signed_in(payroll).get(f"/people/{self.council_emp.person_id}").content.decode()
         assert "Ada Lovelace" in page
         assert 'href="#history"' not in page
         assert 'id="history"' not in page
