@@ -223,7 +223,10 @@ class TestPolicies:
         assert rls.partner_columns(RechargeLine) == ["partner_id", "charged_partner_id"]
         assert rls.condition(Person) == (
             "(joinedup_in_system_context()) OR (joinedup_person_visible(id, joinedup_caller_partners()))"
+            " OR (user_id = joinedup_caller_user())"
         )
+        assert rls.own_condition(Payslip) == "joinedup_employment_is_callers(employment_id)"
+        assert rls.own_condition(RechargeLine) is None
 
     def test_every_guarded_model_gets_a_policy(self) -> None:
         for model in rls.guarded_models():
