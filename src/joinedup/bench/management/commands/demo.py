@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from joinedup.core import rls
 from joinedup.bench.demo.seed import DEMO_PASSWORD, USERS, seed_demo
+from joinedup.core import rls
 
 
 class Command(BaseCommand):
