@@ -237,8 +237,10 @@ $$
 ]
 
 
-def post_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    install(connections[using], enforce=enforced())
+def post_migrate(using: str = DEFAULT_DB_ALIAS, app_config: Any = None, **kwargs: Any) -> None:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is None or app_config is with_models[-1]:
+        install(connections[using], enforce=enforced())
 
 
 # --- Contexts -------------------------------------------------------------------------------------
