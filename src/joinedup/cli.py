@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     # An operator's command acts for no one caller: under row-level security it runs in a
     # system context named after the command (its services still authorise the acting user).
     words = [word for word in args[1:3] if not word.startswith("-")]
-    with rls.session_context(f"command line: joinedup {' '.join(words)}"):
-        execute_from_command_line(args)
+    rls.process_context(f"command line: joinedup {' '.join(words)}")
+    execute_from_command_line(args)
 
 
 if __name__ == "__main__":

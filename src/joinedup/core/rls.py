@@ -330,6 +330,23 @@ def session_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[N
                 cursor.execute("SELECT set_config(%s, %s, false)", [SYSTEM_SETTING, before])
 
 
+def process_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """A named system context for every connection this process opens from now on (a command
+    line's): set at connect time, so a command that needs no database opens none, and a
+    reconnect keeps it. Each request's or writer's ``partner_context`` still replaces it for
+    its own transaction."""
+    if not reason.strip():
+        raise ValueError("Say why this work may see every partner.")
+    settings_dict = connections[using].settings_dict
+    if "postgresql" not in str(settings_dict.get("ENGINE", "")):
+        return
+    # libpq's options string: a backslash escapes a space or a backslash.
+    value = reason.replace("\\", "\\\\").replace(" ", "\\ ")
+    options = settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c {SYSTEM_SETTING}={value}".strip()
+    connections[using].close()
+
+
 def caller_partners(user: Any) -> list[int]:
     """The partners a signed-in user holds a role on (of active partners); none when anonymous."""
     if user is None or not user.is_authenticated or not user.is_active:
