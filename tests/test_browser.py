@@ -131,3 +131,110 @@ def test_an_employee_requests_leave_and_their_manager_approves_it(browser: Any, 
     assert "Request approved" in manager.content()
     assert "Nothing waiting." in manager.content()
     manager.close()
+
+
+def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks_nothing(
+    browser: Any, demo: str
+) -> None:
+    page = browser.new_page()
+    # Recorded by the browser itself: every resource or inline script the policy refused.
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.goto(f"{demo}/sign-in")
+    page.get_by_label("Username").fill("ops.admin")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{demo}/")
+    page.get_by_role("link", name="Audit trail", exact=True).click()
+    page.wait_for_load_state()
+    # The nonce'd inline script ran, GOV.UK Frontend's module initialised, htmx loaded without
+    # adding its own inline styles.
+    classes = page.evaluate("document.body.className")
+    assert "js-enabled" in classes and "govuk-frontend-supported" in classes
+    # (A locator, not wait_for_function: the policy refuses the eval that one would need.)
+    initialised = page.locator("[data-module='govuk-skip-link'][data-govuk-skip-link-init]")
+    initialised.wait_for(state="attached", timeout=5000)
+    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("window.cspViolations") == []
+    page.close()
+
+
+def test_a_calculation_shows_queued_then_the_finished_totals_without_a_reload(
+    browser: Any, demo: str, settings: Any
+) -> None:
+    # Issue 20: the page said "Calculation started." and stayed "Draft." with £0 totals and a
+    # live Calculate button until reloaded. With the demo's worker backend, the run shows as
+    # queued with Calculate disabled; once a worker has calculated it, the page shows the totals.
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from joinedup.partnership.models import Partner
+    from joinedup.payroll.models import PayRun, RunStatus
+    from joinedup.payroll.services import payrun_create
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    officer = get_user_model().objects.get(username="payroll.officer")
+    council = Partner.objects.get(name="Wessex County Council")
+    run = payrun_create(actor=officer, partner=council, frequency="monthly", pay_date=date(2026, 11, 25))
+
+    page = sign_in(browser, demo, "payroll.officer")
+    page.goto(f"{demo}/payroll/runs/{run.pk}")
+    page.get_by_role("button", name="Calculate").click()
+    page.wait_for_load_state()
+    assert "Waiting for the calculation to start." in page.get_by_test_id("run-progress").inner_text()
+    assert page.get_by_role("button", name="Calculating…").is_disabled()
+    assert page.get_by_role("button", name="Calculate", exact=True).count() == 0
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CALCULATED
+    page.get_by_text("Calculated; calculated").wait_for(timeout=10_000)
+    totals = page.get_by_test_id("run-totals").inner_text()
+    assert f"Payslips\n{run.progress_total}" in totals.replace("\t", "\n")
+    assert "£0.00" not in totals
+    assert page.get_by_role("button", name="Recalculate").is_enabled()
+    assert navigations == []  # the page was not reloaded
+    assert PayRun.objects.for_partner(council).filter(pk=run.pk, progress_done=run.progress_total).exists()
+    page.close()
+
+
+def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: Any, demo: str) -> None:
+    # Issue 20: at 375 px the person page was 537 px wide, the journal form 736 px and the budget
+    # page 641 px. WCAG 2.2 SC 1.4.10 (reflow): content fits 320 CSS px without scrolling in two
+    # directions; we check the 375 px of a common phone.
+    from joinedup.payroll.models import PayRun
+    from joinedup.people.models import Person
+
+    shared = Person.objects.unscoped(reason="the demo's shared chief executive").get(family_name="Trelawney")
+    run = PayRun.objects.unscoped(reason="any demo run").order_by("pk").first()
+    assert run is not None
+    pages = {
+        "council.hr": [f"/people/{shared.pk}", "/people?q=trelawney", "/establishment", "/people/new"],
+        "council.finance": [
+            "/ledger/journals/new",
+            "/ledger/budget",
+            "/ledger/budgets",
+            "/ledger/budgets/import",
+            "/ledger/trial-balance",
+            "/ledger/",
+            "/recharges/",
+        ],
+        "payroll.officer": [f"/payroll/runs/{run.pk}", "/payroll"],
+    }
+    widths: dict[str, int] = {}
+    for username, urls in pages.items():
+        page = sign_in(browser, demo, username)
+        page.set_viewport_size({"width": 375, "height": 800})
+        for url in urls:
+            page.goto(f"{demo}{url}")
+            widths[url] = page.evaluate("document.documentElement.scrollWidth")
+        page.close()
+    assert {url: w for url, w in widths.items() if w > 375} == {}, widths

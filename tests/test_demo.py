@@ -13,7 +13,8 @@ from joinedup.audit.verification import verify_all
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.month import DEMO_PAY_DATE
 from joinedup.bench.demo.recharges import seed_demo_recharges
-from joinedup.ledger.models import Journal, JournalLine
+from joinedup.ledger.models import Budget, Journal, JournalLine, Period
+from joinedup.ledger.reports import budget_vs_actual
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import PayRun, VarianceFlag
@@ -36,12 +37,13 @@ class TestDemoPartnership(TestCase):
         assert len(partner_ids_with(users.get(username="ops.admin"), "partnership.view")) == 4
         council_hr_partners = partner_ids_with(users.get(username="council.hr"), "partnership.view")
         assert council_hr_partners == [Partner.objects.get(code="WCC").pk]
-        # 200 staff plus the shared chief executive; transferred staff keep one person record.
-        assert _all(Person).count() == 201  # type: ignore[attr-defined]
+        # 200 staff, the shared chief executive and the two council staff who sign in; transferred
+        # staff keep one person record.
+        assert _all(Person).count() == 203  # type: ignore[attr-defined]
         transfer = _all(TupeTransfer).get()  # type: ignore[attr-defined]
         moved = transfer.items.count()
         assert moved > 0
-        assert _all(Employment).count() == 201 + moved  # type: ignore[attr-defined]
+        assert _all(Employment).count() == 203 + moved  # type: ignore[attr-defined]
         split = _all(CostSplit).get()  # type: ignore[attr-defined]
         assert {s.charged_partner.code: s.percent for s in split.shares.all()} == {
             "WCC": Decimal(50),
@@ -53,6 +55,25 @@ class TestDemoPartnership(TestCase):
         assert [e.partner.code for e in employments_of(employee, employee.person)] == ["WCC"]
         assert "password for all: wessex-demo-2026" in out.getvalue()
         assert [r.broken for r in verify_all()] == [None] * 5
+
+    def test_each_demo_user_with_a_record_opens_their_own_under_their_name(self) -> None:
+        call_command("demo", "--no-serve", "--employees", "60", stdout=StringIO())
+        linked = get_user_model().objects.filter(person__isnull=False).order_by("username")
+        assert [u.username for u in linked] == ["council.employee", "council.manager"]
+        for user in linked:
+            with self.subTest(user.username):
+                person = _all(Person).get(user=user)  # type: ignore[attr-defined]
+                assert user.get_full_name() == person.full_name
+                memberships = set(
+                    Membership.objects.filter(user=user).values_list("partner__code", flat=True)
+                )
+                employers = {e.partner.code for e in employments_of(user, person)}
+                assert employers and employers <= memberships
+                self.client.force_login(user)
+                page = self.client.get("/me").content.decode()
+                assert (
+                    f'<span class="govuk-caption-l" data-testid="my-name">{person.full_name}</span>' in page
+                )
 
     def test_running_it_again_adds_nothing(self) -> None:
         call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
@@ -90,6 +111,29 @@ class TestDemoMonth(TestCase):
         assert lines.aggregate(d=Sum("debit"))["d"] == lines.aggregate(c=Sum("credit"))["c"] > 0
         # Police staff are paid on the demo's illustrative PSC values, none below the minimum wage.
         assert not _all(VarianceFlag).filter(kind__in=["no_pay_rate", "below_minimum_wage"]).exists()  # type: ignore[attr-defined]
+
+
+class TestDemoBudgets(TestCase):
+    def test_each_partner_has_a_2026_27_budget_to_set_against_octobers_pay_costs(self) -> None:
+        call_command("demo", "--no-serve", "--employees", "120", stdout=StringIO())
+        for partner in Partner.objects.order_by("code"):
+            with self.subTest(partner.code):
+                budgets = Budget.objects.for_partner(partner).filter(period__year__start_year=2026)
+                # Every budget line is set for all twelve months of the year.
+                assert budgets.count() > 0 and budgets.count() % 12 == 0
+                october = Period.objects.for_partner(partner).get(start_date=date(2026, 10, 1))
+                report = budget_vs_actual(SEEDER, partner=partner, period_from=october, period_to=october)
+                pay = [
+                    line.figures
+                    for section in report.sections
+                    for line in section.lines
+                    if line.account.group == "Employees"
+                ]
+                assert pay and all(f.budget > 0 and f.actual > 0 for f in pay)
+                # Within a few per cent of October's run rate, not a copy of it.
+                total = sum(f.budget for f in pay), sum(f.actual for f in pay)
+                assert total[0] != total[1] and abs(total[0] - total[1]) * 100 < 7 * total[1]
+                assert report.total.budget > 0
 
 
 class TestDemoRecharges(TestCase):

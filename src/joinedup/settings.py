@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from joinedup.core.env import env_bool, env_choice, env_list, env_str
+from joinedup.core.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -108,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "joinedup.core",
@@ -124,6 +127,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "joinedup.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "joinedup.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +137,8 @@ MIDDLEWARE = [
     "joinedup.core.rls.PartnerContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.urls"
@@ -156,6 +162,16 @@ TEMPLATES = [
 ]
 
 
+# Persistent connections, one per process: each gunicorn worker (2 x cores + 1, sync, one
+# request at a time), the background worker and any CLI command hold at most one, kept for
+# DB_CONN_MAX_AGE seconds and health-checked before reuse. Size PostgreSQL's max_connections
+# for workers + 2 per web host. (psycopg's pool would add nothing for one-thread workers.)
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
+# Milliseconds; 0 is no limit. Web requests get WEB_STATEMENT_TIMEOUT_MS (see core/db.py).
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 30_000)
+
+
 def _database() -> dict[str, object]:
     url = env_str("DATABASE_URL", "")
     if not url:
@@ -172,12 +188,19 @@ def _database() -> dict[str, object]:
             },
         }
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config = dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
     if config["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must be postgres://… or sqlite://…")
-    return dict(config)
+    database: dict[str, Any] = dict(config)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Background work (worker, CLI) by default has no statement timeout; joinedup.wsgi puts
+        # the web one in place for the web processes (core/db.py).
+        options = dict(database.get("OPTIONS") or {})
+        options["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        database["OPTIONS"] = options
+    return database
 
 
 DATABASES = {"default": _database()}
@@ -220,6 +243,27 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     # Outside production the files come from the finders; whitenoise still wants the folder.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Sign-in throttling (django-axes, see partnership/lockout.py): after LOGIN_FAILURE_LIMIT
+# failures for one username, or from one address, sign-in is refused for
+# LOGIN_LOCKOUT_MINUTES or until `joinedup unlock USERNAME`. Bearer tokens are not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout neither count again nor extend it: the cool-off runs from the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "joinedup.partnership.lockout.AuditedLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "joinedup.web.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "joinedup.partnership.lockout.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust
+# REMOTE_ADDR). Per-address throttling needs the right number, or every user shares one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

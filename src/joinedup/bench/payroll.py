@@ -28,6 +28,7 @@ from typing import Any
 from django.db import connection
 
 from joinedup.bench import BENCH
+from joinedup.bench.demo.take_on import seed_demo_take_on
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.population import (
     AS_AT,
@@ -55,8 +56,10 @@ from joinedup.payroll.models import (
     Payslip,
     PayslipLine,
     RunStatus,
+    TakeOnBalance,
     VarianceFlag,
 )
+from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import establishment_cost_centres
 from joinedup.payroll.services import BATCH_SIZE, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.writer import WRITER_THREADS
@@ -228,6 +231,28 @@ def _approved_earlier_run(partner: Partner, pay_date: date, progress: Progress) 
     payrun_approve(actor=BENCH, run=run)
 
 
+def _take_on(partner: Partner, first_pay_date: date, progress: Progress) -> None:
+    """The benchmark partner goes live on joinedup in the month of its first run, so its staff
+    bring their figures to date from the payroll it replaced, as the demo's do (without them every
+    cumulative code after month 1 is flagged before approval). Untimed; a reused partner keeps
+    the figures it was given."""
+    if TakeOnBalance.objects.for_partner(partner).exists():
+        return
+    period = pay_period("monthly", first_pay_date)
+    first = PayRun(
+        partner=partner,
+        frequency="monthly",
+        pay_date=first_pay_date,
+        tax_year=period.tax_year,
+        period=period.period,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    progress("Take-on balances", 0, 1)
+    seed_demo_take_on(actor=BENCH, run=first, months=period.period - 1)
+    progress("Take-on balances", 1, 1)
+
+
 def reuse_payroll_partner(code: str) -> tuple[Partner, int]:
     """An earlier benchmark partner, its benchmark run removed so it can be timed again; and how
     many employees it has. Only ``BENCH…`` partners: nothing else is ever deleted."""
@@ -277,6 +302,7 @@ def run_payrun_benchmark(
     ledger_setup_partner(
         actor=BENCH, partner=partner, year=PAY_DATE.year, cost_centres=establishment_cost_centres(partner)
     )
+    _take_on(partner, PAY_DATE.replace(month=PAY_DATE.month - prior_months), progress)
     for months_before in range(prior_months, 0, -1):
         _approved_earlier_run(partner, PAY_DATE.replace(month=PAY_DATE.month - months_before), progress)
     result = PayrunBenchResult(

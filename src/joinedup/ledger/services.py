@@ -19,7 +19,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core.actors import user_of
 from joinedup.core.calendar import FINANCIAL_YEAR_FIRST_MONTH
-from joinedup.core.money import plain_pounds
+from joinedup.core.money import gbp, plain_pounds
 from joinedup.ledger.chart import ChartTemplate, load_chart
 from joinedup.ledger.models import (
     REVENUE_TYPES,
@@ -644,32 +644,29 @@ def period_close(*, actor: Any, period: Period) -> Period:
     return period
 
 
-@transaction.atomic
-def budget_set(
-    *, actor: Any, cost_centre: CostCentre, account: Account, period: Period, amount: int
-) -> Budget:
-    """Set (or replace) the budget for ``account`` at ``cost_centre`` in ``period``, in pence in
-    the account's natural direction."""
-    authorise(actor, "ledger.budget", cost_centre.partner_id)
+def _budget_errors(cost_centre: CostCentre, account: Account, periods: Iterable[Period]) -> _Errors:
     errors = _Errors()
     if account.partner_id != cost_centre.partner_id:
         errors.add("account", "The account belongs to another partner.")
     elif account.type not in REVENUE_TYPES:
         errors.add("account", f"Budgets are set on expense and income accounts; {account} is not one.")
-    if period.partner_id != cost_centre.partner_id:
+    if any(period.partner_id != cost_centre.partner_id for period in periods):
         errors.add("period", "The period belongs to another partner.")
-    if not _is_pence(amount):
-        errors.add("amount", "The amount is whole pence (an integer).")
-    errors.raise_if_any()
+    return errors
+
+
+def _budget_write(
+    *, actor: Any, cost_centre: CostCentre, account: Account, period: Period, amount: int
+) -> tuple[Budget, int | None]:
+    """Set one budget cell; the budget and what it was before (None when it was not set)."""
     existing = (
         Budget.objects.for_partner(cost_centre.partner_id)
         .select_for_update()
         .filter(cost_centre=cost_centre, account=account, period=period)
         .first()
     )
-    before = {"amount": existing.amount} if existing else {}
     if existing is None:
-        budget = Budget.objects.create(
+        created = Budget.objects.create(
             partner_id=cost_centre.partner_id,
             cost_centre=cost_centre,
             account=account,
@@ -677,18 +674,35 @@ def budget_set(
             amount=amount,
             updated_by=user_of(actor),
         )
-    else:
-        budget = existing
-        budget.amount = amount
-        budget.updated_at = timezone.now()
-        budget.updated_by = user_of(actor)
-        budget.save(update_fields=["amount", "updated_at", "updated_by"])
+        return created, None
+    before = existing.amount
+    existing.amount = amount
+    existing.updated_at = timezone.now()
+    existing.updated_by = user_of(actor)
+    existing.save(update_fields=["amount", "updated_at", "updated_by"])
+    return existing, before
+
+
+@transaction.atomic
+def budget_set(
+    *, actor: Any, cost_centre: CostCentre, account: Account, period: Period, amount: int
+) -> Budget:
+    """Set (or replace) the budget for ``account`` at ``cost_centre`` in ``period``, in pence in
+    the account's natural direction."""
+    authorise(actor, "ledger.budget", cost_centre.partner_id)
+    errors = _budget_errors(cost_centre, account, [period])
+    if not _is_pence(amount):
+        errors.add("amount", "The amount is whole pence (an integer).")
+    errors.raise_if_any()
+    budget, before = _budget_write(
+        actor=actor, cost_centre=cost_centre, account=account, period=period, amount=amount
+    )
     record_event(
         actor=actor,
         partner=cost_centre.partner_id,
         action="budget.set",
         target=budget,
-        before=before,
+        before={} if before is None else {"amount": before},
         after={
             "cost_centre": cost_centre.code,
             "account": account.code,
@@ -697,3 +711,81 @@ def budget_set(
         },
     )
     return budget
+
+
+def profile_evenly(annual: int, months: int) -> list[int]:
+    """An annual amount (pence) spread over ``months`` months in whole pence: equal shares,
+    the pence left over added one each to the last months, so the months add up to the year."""
+    share, spare = divmod(annual, months)
+    return [share + (1 if n >= months - spare else 0) for n in range(months)]
+
+
+@transaction.atomic
+def budget_set_year(
+    *,
+    actor: Any,
+    cost_centre: CostCentre,
+    year: FinancialYear,
+    account: Account,
+    annual: int | None,
+    months: dict[int, int] | None = None,
+) -> list[Budget]:
+    """Set a year's budget for ``account`` at ``cost_centre``, as a council finance officer
+    profiles one: ``months`` (period number 1-12, pence) fixes the months given, and the rest
+    of the ``annual`` amount is spread evenly over the other months (without an annual amount,
+    only the months given are set). Every period of the year is replaced together, in one
+    audited change; the months always add up to the annual amount."""
+    authorise(actor, "ledger.budget", cost_centre.partner_id)
+    months = dict(months or {})
+    periods = list(Period.objects.for_partner(year.partner_id).filter(year=year).order_by("number"))
+    errors = _budget_errors(cost_centre, account, periods)
+    if year.partner_id != cost_centre.partner_id:
+        errors.add("year", "The year belongs to another partner.")
+    if any(not _is_pence(v) for v in [*months.values(), *([] if annual is None else [annual])]):
+        errors.add("annual", "Amounts are whole pence (integers).")
+    if any(number not in {p.number for p in periods} for number in months):
+        errors.add("months", f"{year} has no such period.")
+    if annual is None and not months:
+        errors.add("annual", "Enter the annual budget, or the budget of at least one month.")
+    rest = [p for p in periods if p.number not in months]
+    if annual is not None and not rest and sum(months.values()) != annual:
+        errors.add(
+            "annual",
+            f"The months add up to {gbp(sum(months.values()))}, not the annual "
+            f"{gbp(annual)}: leave a month blank to take the difference, or change the annual amount.",
+        )
+    errors.raise_if_any()
+    amounts = dict(months)
+    if annual is not None and rest:
+        spread = profile_evenly(annual - sum(months.values()), len(rest))
+        amounts.update((p.number, amount) for p, amount in zip(rest, spread, strict=True))
+    written: list[Budget] = []
+    before: dict[str, int] = {}
+    for period in periods:
+        if period.number not in amounts:
+            continue
+        budget, was = _budget_write(
+            actor=actor,
+            cost_centre=cost_centre,
+            account=account,
+            period=period,
+            amount=amounts[period.number],
+        )
+        written.append(budget)
+        if was is not None:
+            before[f"{period.start_date:%Y-%m}"] = was
+    record_event(
+        actor=actor,
+        partner=cost_centre.partner_id,
+        action="budget.year_set",
+        target=cost_centre,
+        before=before,
+        after={
+            "cost_centre": cost_centre.code,
+            "account": account.code,
+            "year": str(year),
+            "annual": annual,
+            "months": {f"{b.period.start_date:%Y-%m}": b.amount for b in written},
+        },
+    )
+    return written

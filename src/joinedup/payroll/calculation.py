@@ -218,6 +218,24 @@ def basic_pay(
     return prorated_pay(first, last, versions, rates, period, per_year)
 
 
+def _calendar_days(first: date, last: date) -> int:
+    return (last - first).days + 1
+
+
+def day_counter(proration: str) -> Callable[[date, date], int]:
+    """How a scheme counts the days from one date to another, both included, when it prorates
+    pay: working days (Monday to Friday) or calendar days."""
+    return weekdays_between if proration == Proration.WORKING_DAYS else _calendar_days
+
+
+def share_of_period(first: date, last: date, period_start: date, period_end: date, proration: str) -> Decimal:
+    """The part of a pay period from ``first`` to ``last`` (inside it), counted in the days the
+    scheme prorates pay by: what a starter or leaver is paid for, as a fraction of the period."""
+    count = day_counter(proration)
+    whole = count(period_start, period_end)
+    return Decimal(count(first, last)) / whole if whole else Decimal(0)
+
+
 def prorated_pay(
     first: date,
     last: date,
@@ -227,10 +245,7 @@ def prorated_pay(
     per_year: int,
 ) -> tuple[int, list[tuple[str, str]]]:
     """Basic pay from ``first`` to ``last`` (inside the period), stretch by stretch."""
-    proration = versions[-1].proration
-    count: Callable[[date, date], int] = (
-        weekdays_between if proration == Proration.WORKING_DAYS else (lambda a, b: (b - a).days + 1)
-    )
+    count = day_counter(versions[-1].proration)
     period_days = count(period.start, period.end)
     cuts = {first, last + ONE_DAY}
     for version in versions:

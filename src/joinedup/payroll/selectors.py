@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.payroll.models import PayRun, Payslip, RunStatus, VarianceFlag
@@ -116,3 +117,24 @@ def my_payslips(user: Any) -> QuerySet[Payslip]:
         .select_related("run", "employment__partner")
         .order_by("-run__pay_date")
     )
+
+
+def sent_back_note(run: PayRun) -> str:
+    """What the approver said when sending the run back, while the run waits as a draft for its
+    officer to calculate it again; "" otherwise."""
+    if run.status != RunStatus.DRAFT:
+        return ""
+    last = (
+        AuditEvent.objects.for_partner(run.partner_id)
+        .filter(
+            object_type=PayRun._meta.label_lower,
+            object_id=str(run.pk),
+            action__in=["payrun.sent_back", "payrun.calculated", "payrun.calculation_requested"],
+        )
+        .order_by("-seq")
+        .only("action", "after")
+        .first()
+    )
+    if last is None or last.action != "payrun.sent_back":
+        return ""
+    return str(last.after.get("note", ""))

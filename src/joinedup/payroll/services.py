@@ -107,11 +107,19 @@ def payrun_create(
     return run
 
 
+@transaction.atomic
 def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
-    """Queue the calculation for a worker; the run's page shows its progress."""
+    """Queue the calculation for a worker. The run is 'calculating' from this moment, with no
+    payslips counted yet (queued, until the worker counts them), so that nobody approves or
+    re-requests it while it waits; the run's page shows its progress."""
     authorise(actor, "payroll.calculate", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
     if run.status not in (RunStatus.DRAFT, RunStatus.CALCULATED, RunStatus.CALCULATING):
         raise ValidationError({"status": f"A run that is {run.get_status_display().lower()} cannot change."})
+    run.status = RunStatus.CALCULATING
+    run.progress_done = 0
+    run.progress_total = 0
+    run.save(update_fields=["status", "progress_done", "progress_total"])
     # The worker acts as whoever asked: the user, or the same system reason and operator.
     requester = (
         {"actor_id": None, "system_reason": actor.reason, "operator": actor.operator}
@@ -236,6 +244,50 @@ def flag_accept(*, actor: Any, flag: VarianceFlag, note: str) -> VarianceFlag:
         after={"employment": flag.employment_id, "kind": flag.kind, "note": flag.note},
     )
     return flag
+
+
+@transaction.atomic
+def flags_accept(*, actor: Any, run: PayRun, flag_ids: list[int], note: str) -> list[VarianceFlag]:
+    """Accept several open flags of a run for one reason: each is decided (and audited) as if
+    accepted alone, and either all are accepted or none."""
+    if not flag_ids:
+        authorise(actor, "payroll.view", run.partner_id)
+        raise ValidationError({"flags": "Choose at least one flag to accept."})
+    flags = list(
+        VarianceFlag.objects.for_partner(run.partner_id)
+        .filter(run=run, pk__in=flag_ids)
+        .select_related("run")
+        .order_by("pk")
+    )
+    if len(flags) != len(set(flag_ids)):
+        raise ValidationError({"flags": "Choose flags of this run only."})
+    return [flag_accept(actor=actor, flag=flag, note=note) for flag in flags]
+
+
+@transaction.atomic
+def payrun_send_back(*, actor: Any, run: PayRun, note: str) -> PayRun:
+    """An approver returns a calculated run to its payroll officer as a draft, saying what needs
+    changing; the officer puts it right and calculates again before anyone approves it."""
+    authorise(actor, "payroll.approve", run.partner_id)
+    run = PayRun.objects.for_partner(run.partner_id).select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.CALCULATED:
+        raise ValidationError(
+            {"status": f"Only a calculated run can be sent back; this one is {run.status}."}
+        )
+    note = " ".join(note.split())
+    if not note:
+        raise ValidationError({"note": "Say what the payroll officer needs to change."})
+    run.status = RunStatus.DRAFT
+    run.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        partner=run.partner_id,
+        action="payrun.sent_back",
+        target=run,
+        before={"status": RunStatus.CALCULATED},
+        after={**run_summary(run), "note": note},
+    )
+    return run
 
 
 def _holds(actor: Any, permission: str, partner_id: int) -> bool:

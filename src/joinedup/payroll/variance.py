@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Q, QuerySet
+
+from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
 from joinedup.payroll import history
+from joinedup.payroll.calculation import share_of_period
 from joinedup.payroll.models import (
     FlagKind,
     FlagStatus,
@@ -69,6 +73,7 @@ def raise_flags(
         .order_by()
     )
     born = dict(in_run.values_list("pk", "person__date_of_birth"))
+    part_period = _share_employed(run, in_run)
     # An empty bank account is stored as "" (not encrypted), so this needs no decryption.
     no_bank = set(in_run.filter(person__bank_account_number="").values_list("pk", flat=True))
     hours = _weekly_hours_on_pay_date(run) if weekly_hours is None else weekly_hours
@@ -93,13 +98,17 @@ def raise_flags(
     minimum_band = functools.cache(functools.partial(minimum_hourly_rate, run.pay_date))
 
     @functools.cache
-    def below_minimum(weekly: Decimal, age: int) -> tuple[Decimal, Decimal, str] | None:
+    def below_minimum(
+        weekly: Decimal, age: int, share: Decimal = Decimal(1)
+    ) -> tuple[Decimal, Decimal, str] | None:
         """The least gross pay (pence) at the minimum rate for these hours and age, and the
-        flag's wording but for the hourly figure; None when no minimum applies."""
+        flag's wording but for the hourly figure; None when no minimum applies. ``share`` is
+        the part of the pay reference period the employment covers: a starter or leaver is
+        paid for, and worked, only that part."""
         band = minimum_band(age)
-        if not weekly or band is None:
+        if not weekly or band is None or not share:
             return None
-        hours_in_period = Decimal(weekly * WEEKS_PER_YEAR) / periods
+        hours_in_period = Decimal(weekly * WEEKS_PER_YEAR) / periods * share
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
         return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
@@ -137,7 +146,15 @@ def raise_flags(
         if employment_id in no_bank:
             flag(employment_id, FlagKind.NO_BANK_DETAILS, "No bank account to pay into.")
         weekly = hours.get(employment_id)
-        minimum = below_minimum(weekly, _age_on(born[employment_id], run.pay_date)) if weekly else None
+        minimum = (
+            below_minimum(
+                weekly,
+                _age_on(born[employment_id], run.pay_date),
+                part_period.get(employment_id, Decimal(1)),
+            )
+            if weekly
+            else None
+        )
         # gross / 100 / hours < hourly rate, multiplied through by the (positive) hours: one
         # comparison per payslip, the division only for the few flagged.
         if minimum is not None and 0 < gross < minimum[0]:
@@ -153,6 +170,37 @@ def _previous_payslips(run: PayRun, employment_ids: Collection[int]) -> dict[int
     runs = history.earlier_runs(run, frequency=run.frequency, since=run.pay_date - _LOOKBACK)
     found = history.latest_figures(run, runs, employment_ids, ("net_pay", "tax_code"))
     return {e: (int(net), str(code)) for e, (net, code) in found.items()}
+
+
+def _share_employed(run: PayRun, in_run: QuerySet[Employment]) -> dict[int, Decimal]:
+    """For each employment that starts or ends inside the run's period, the part of the
+    period it covers, counted by its scheme's proration rule (the days its pay is prorated
+    by). The National Minimum Wage Regulations 2015 (reg. 6 and 7) set the pay reference
+    period as the worker's pay period: hours outside the employment are neither worked nor
+    paid, so the minimum for a part-period is the minimum for the hours in that part."""
+    start, end = run.period_start, run.period_end
+    part = list(
+        in_run.filter(Q(start_date__gt=start) | Q(end_date__lt=end)).values_list(
+            "pk", "start_date", "end_date"
+        )
+    )
+    if not part:
+        return {}
+    proration: dict[int, str] = {}
+    for employment_id, rule in (
+        EmploymentTerms.objects.for_partner(run.partner_id)
+        # Terms in force by the period's end, as the calculation reads them: a starter after
+        # the pay date is still paid (and tested) for the days from their start.
+        .filter(employment_id__in=[pk for pk, _, _ in part], effective_from__lte=end)
+        .order_by("employment_id", "effective_from")
+        .values_list("employment_id", "scheme__proration")
+    ):
+        proration[employment_id] = rule
+    return {
+        pk: share_of_period(max(start, began), min(end, ended or end), start, end, proration[pk])
+        for pk, began, ended in part
+        if pk in proration
+    }
 
 
 def _weekly_hours_on_pay_date(run: PayRun) -> dict[int, Decimal]:
@@ -176,7 +224,7 @@ def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:
     balances. (Someone who started this year with no P45 has a starter declaration instead.)"""
     if run.period <= 1 or not cumulative:
         return set()
-    year_start = date(run.tax_year, 4, 6)
+    year_start = tax_year_start(run.tax_year)
     ids = set(
         Employment.objects.for_partner(run.partner_id)
         .filter(pk__in=cumulative, start_date__lt=year_start)

@@ -57,15 +57,65 @@ class SearchHit:
     employments: list[Employment] = field(default_factory=list)
 
 
+MIN_SEARCH_LENGTH = 2
+
+
+def _searched(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _match_queries(
+    employments: QuerySet[Employment], ids: list[int], text: str
+) -> list[QuerySet[Employment]]:
+    """The employments matching ``text`` each way a search reads it, one query per way, each
+    walking an index: the NI number, the payroll number, the name, and the post held."""
+    queries: list[QuerySet[Employment]] = []
+    if _NI_LIKE.match(text):
+        # Stored NI numbers are normalised (9 characters, suffix A-D), so "starts with" is
+        # one of at most four whole numbers: an index lookup, where LIKE 'QQ123456%' would
+        # read every person on SQLite (its LIKE ignores case, so it cannot use the index).
+        ni = text.replace(" ", "").upper()
+        whole = [ni] if len(ni) == 9 else [ni + suffix for suffix in "ABCD"]
+        queries.append(employments.filter(person__ni_number__in=whole))
+    queries.append(employments.filter(payroll_number=text.upper()))
+    if text != text.upper():
+        queries.append(employments.filter(payroll_number=text))
+    folded = text.casefold()
+    # "lovelace a" is a prefix of the stored "family given"; "ada lov" is a given name and
+    # the start of a family name: scan the family-name range, then check the given name.
+    queries.append(
+        employments.filter(person__search_name__gte=folded, person__search_name__lt=folded + _HIGH).order_by(
+            "person__search_name", "partner_id"
+        )
+    )
+    tokens = folded.split(" ")
+    if len(tokens) > 1:
+        family, given = tokens[-1], " ".join(tokens[:-1])
+        queries.append(
+            employments.filter(
+                person__search_name__gte=family,
+                person__search_name__lt=family + _HIGH,
+                person__given_name__istartswith=given,
+            ).order_by("person__search_name", "partner_id")
+        )
+    holdings = PostHolding.objects.for_partners(ids).filter(
+        post__title__icontains=text, end_date__isnull=True
+    )
+    queries.append(employments.filter(pk__in=holdings.values("employment_id")))
+    return queries
+
+
 def people_search(
     user: Any, *, q: str, partner_ids: list[int] | None = None, limit: int = 50
 ) -> list[SearchHit]:
-    """People matching a name prefix ("smi", "smith jo", "jo smith"), an NI number or a
-    payroll number, across the partners where the user holds ``people.view``. Each query
-    below walks an index, so the search stays fast at hundreds of thousands of people."""
+    """People matching a name prefix ("smi", "smith jo", "jo smith"), an NI number, a payroll
+    number or the title of a post they hold, across the partners where the user holds
+    ``people.view``: at most ``limit``. Each query below walks an index, so the search stays
+    fast at hundreds of thousands of people. A page that must count them all and page through
+    them uses ``people_matching``."""
     ids = _viewable(user, partner_ids)
-    text = " ".join(q.split())
-    if not ids or len(text) < 2:
+    text = _searched(q)
+    if not ids or len(text) < MIN_SEARCH_LENGTH:
         return []
     # Bank details are encrypted: decrypting them for every hit would cost more than the
     # search itself, and no list of hits shows them.
@@ -75,46 +125,74 @@ def people_search(
         .defer("person__bank_sort_code", "person__bank_account_number")
     )
     matches: list[Employment] = []
-    if _NI_LIKE.match(text):
-        # Stored NI numbers are normalised (9 characters, suffix A-D), so "starts with" is
-        # one of at most four whole numbers: an index lookup, where LIKE 'QQ123456%' would
-        # read every person on SQLite (its LIKE ignores case, so it cannot use the index).
-        ni = text.replace(" ", "").upper()
-        whole = [ni] if len(ni) == 9 else [ni + suffix for suffix in "ABCD"]
-        matches += employments.filter(person__ni_number__in=whole)[:limit]
-    matches += employments.filter(payroll_number=text.upper())[:limit]
-    if text != text.upper():
-        matches += employments.filter(payroll_number=text)[:limit]
-    folded = text.casefold()
-    # "lovelace a" is a prefix of the stored "family given"; "ada lov" is a given name and
-    # the start of a family name: scan the family-name range, then check the given name.
-    matches += employments.filter(
-        person__search_name__gte=folded, person__search_name__lt=folded + _HIGH
-    ).order_by("person__search_name", "partner_id")[:limit]
-    tokens = folded.split(" ")
-    if len(tokens) > 1:
-        family, given = tokens[-1], " ".join(tokens[:-1])
-        matches += employments.filter(
-            person__search_name__gte=family,
-            person__search_name__lt=family + _HIGH,
-            person__given_name__istartswith=given,
-        ).order_by("person__search_name", "partner_id")[:limit]
-    if len(matches) < limit:
-        posts = (
-            Post.objects.for_partners(ids).filter(title__icontains=text).values_list("pk", flat=True)[:200]
-        )
-        holdings = (
-            PostHolding.objects.for_partners(ids)
-            .filter(post_id__in=list(posts), end_date__isnull=True)
-            .values_list("employment_id", flat=True)[:limit]
-        )
-        matches += employments.filter(pk__in=list(holdings))
+    for query in _match_queries(employments, ids, text):
+        if len(matches) >= limit:
+            break
+        matches += query[:limit]
     hits: dict[int, SearchHit] = {}
     for employment in matches:
         hit = hits.setdefault(employment.person_id, SearchHit(employment.person))
         if all(e.pk != employment.pk for e in hit.employments):
             hit.employments.append(employment)
     return list(hits.values())[:limit]
+
+
+def people_matching(user: Any, *, q: str, partner_ids: list[int] | None = None) -> QuerySet[Person]:
+    """Every person ``people_search`` would find for ``q`` with no limit, by name: a query to
+    count and page through. None for a search shorter than ``MIN_SEARCH_LENGTH``."""
+    ids = _viewable(user, partner_ids)
+    text = _searched(q)
+    if not ids or len(text) < MIN_SEARCH_LENGTH:
+        return Person.objects.none()
+    employments = Employment.objects.for_partners(ids)
+    matched = Q()
+    for query in _match_queries(employments, ids, text):
+        matched |= Q(pk__in=query.order_by().values("person_id"))
+    return (
+        Person.objects.for_partners(ids)
+        .filter(matched)
+        .defer("bank_sort_code", "bank_account_number")
+        .order_by("search_name", "pk")
+    )
+
+
+def search_hits(user: Any, people: Any, *, partner_ids: list[int] | None = None) -> list[SearchHit]:
+    """Each of ``people`` (a page of ``people_matching``) with the employments the user may see."""
+    people = list(people)
+    by_person = {p.pk: SearchHit(p) for p in people}
+    employments = (
+        Employment.objects.for_partners(_viewable(user, partner_ids))
+        .filter(person_id__in=list(by_person))
+        .select_related("partner")
+        .order_by("partner__code", "payroll_number")
+    )
+    for employment in employments:
+        by_person[employment.person_id].employments.append(employment)
+    return [by_person[p.pk] for p in people]
+
+
+def search_examples(user: Any) -> list[str]:
+    """Searches that find someone the user may see, for the search box's hint: a family name,
+    a given and family name, a payroll number and a post title, all of one current employee."""
+    ids = _viewable(user)
+    holding = (
+        PostHolding.objects.for_partners(ids)
+        .filter(end_date__isnull=True, employment__end_date__isnull=True)
+        .select_related("employment__person", "post")
+        .order_by("employment__payroll_number")
+        .first()
+        if ids
+        else None
+    )
+    if holding is None:
+        return []
+    person = holding.employment.person
+    return [
+        person.family_name.lower(),
+        f"{person.given_name} {person.family_name}".lower(),
+        holding.employment.payroll_number,
+        holding.post.title.lower(),
+    ]
 
 
 def person_for(user: Any, *, person_id: int) -> Person:

@@ -3,10 +3,11 @@ holds a role on (falling back to their first partner)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import is_member
+from joinedup.partnership.permissions import authorise, is_member
 from joinedup.partnership.selectors import partners_visible_to
 
 SESSION_KEY = "joinedup_partner_id"
@@ -39,3 +40,18 @@ def choose_partner(request: HttpRequest, partner_id: int) -> bool:
         if hasattr(request, attr):
             delattr(request, attr)
     return True
+
+
+def partner_page(request: HttpRequest, permission: str = "") -> Partner:
+    """The current partner, for a page of it that needs ``permission`` there.
+
+    The rule for every web page: a signed-in user who may not use a page gets the 403 page
+    (PermissionDenied), whatever the page; an object named in the address that the user may not
+    see (another partner's, or one their roles do not open) answers 404, never saying whether it
+    exists. A user with no role on any partner has no partner page to use: 403 too."""
+    partner = current_partner(request)
+    if partner is None:
+        raise PermissionDenied("You hold no role on any partner.")
+    if permission:
+        authorise(request.user, permission, partner)
+    return partner

@@ -46,17 +46,18 @@ def date_field(label: str, *, required: bool = True, hint: str = "", what: str =
 
 
 def text_field(
-    label: str, *, max_length: int, required: bool = True, hint: str = "", **kwargs: Any
+    label: str, *, max_length: int, required: bool = True, hint: str = "", what: str = "", **kwargs: Any
 ) -> forms.CharField:
     """Text, stripped of surrounding spaces; what it must look like is the service's rule."""
+    what = what or words_for(label)
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=hint,
         error_messages={
-            "required": f"Enter the {words_for(label)}.",
-            "max_length": f"The {words_for(label)} must be {max_length} characters or fewer.",
+            "required": f"Enter the {what}.",
+            "max_length": f"The {what} must be {max_length} characters or fewer.",
         },
         **kwargs,
     )
@@ -75,6 +76,8 @@ def number_field(
     required: bool = True,
     hint: str = "",
     what: str = "",
+    min_value: int | None = None,
+    max_value: int | None = None,
 ) -> forms.DecimalField:
     what = what or words_for(label)
     return forms.DecimalField(
@@ -83,12 +86,16 @@ def number_field(
         decimal_places=places,
         required=required,
         help_text=hint,
+        min_value=min_value,
+        max_value=max_value,
         error_messages={
             "required": f"Enter the {what}.",
             "invalid": f"Enter the {what} as a number, like {example}.",
             "max_digits": f"The {what} has too many digits.",
             "max_whole_digits": f"The {what} is too large.",
             "max_decimal_places": f"The {what} can have at most {places} decimal places.",
+            "min_value": f"The {what} must be %(limit_value)s or more.",
+            "max_value": f"The {what} must be %(limit_value)s or less.",
         },
     )
 

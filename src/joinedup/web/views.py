@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from joinedup.core import tabular
 from joinedup.partnership.audit_trail import audit_events_for
-from joinedup.web.current import choose_partner, current_partner
+from joinedup.web.current import choose_partner, current_partner, partner_page
 
 
 class SignInView(LoginView):
@@ -57,9 +57,7 @@ class _Echo:
 
 @login_required
 def audit_events(request: HttpRequest) -> HttpResponseBase:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
+    partner = partner_page(request, "audit.view")
     action = request.GET.get("action", "").strip()
     events = audit_events_for(request.user, partner=partner, action=action)
     if request.GET.get("format") == "csv":

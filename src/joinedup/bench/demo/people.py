@@ -39,8 +39,6 @@ from joinedup.people.services import (
 )
 
 DEMO_SEED = 2026
-# Everyone has started before September 2026, so October's demo pay run has no part-month starters.
-DEMO_STAFF_AS_AT = date(2026, 9, 1)
 # The demo's employers and the workforce each draws from the synthetic population.
 WORKFORCES = {"WCC": COUNCIL, "WPOL": POLICE, "WFRS": FIRE, "WSS": SHARED_SERVICE}
 
@@ -59,7 +57,7 @@ def seed_people(
     report = schemes_sync(actor=actor)
     say(f"Schemes: {report.schemes_created} loaded, {report.rates_created} dated pay rates")
     rng = random.Random(DEMO_SEED)  # noqa: S311 — repeatable demo data, not security
-    factory = PeopleFactory(employees, DEMO_SEED, as_at=DEMO_STAFF_AS_AT)
+    factory = PeopleFactory(employees, DEMO_SEED)
     remaining = employees
     codes = list(WORKFORCES)
     for index, code in enumerate(codes):
@@ -159,23 +157,57 @@ def _special_cases(partners: dict[str, Partner], actor: Any, say: Callable[[str]
         say(f"  TUPE: {len(movers)} council HR and payroll staff moved to WSS on 1 October 2025")
 
 
+# The demo users who have a record of their own: username, their employment at the partner they
+# belong to (payroll number, NI number, date of birth, start date, NJC point by place from the
+# top), so that the record a user opens is theirs, under their own name.
+_DEMO_STAFF_USERS = [
+    ("council.manager", "WCC900002", "JM900002A", date(1979, 3, 14), date(2015, 5, 11), 6),
+    ("council.employee", "WCC900003", "JM900003A", date(1992, 11, 27), date(2022, 9, 5), 20),
+]
+
+
 def link_demo_users(*, partners: dict[str, Partner], users: dict[str, Any], actor: Any) -> None:
-    """Give council.employee a record and a line manager (council.manager)."""
+    """Give council.employee and council.manager employments at the council in their own
+    names, linked to their sign-ins; council.manager is council.employee's line manager."""
     council = partners["WCC"]
-    staff = list(
-        Employment.objects.for_partner(council).filter(end_date__isnull=True).order_by("payroll_number")[1:3]
-    )
-    if len(staff) < 2:
-        return
-    employee, manager = staff
-    employee.person.user = users["council.employee"]
-    employee.person.save(update_fields=["user"])
-    manager.person.user = users["council.manager"]
-    manager.person.save(update_fields=["user"])
+    points = list(PayPoint.objects.filter(scheme__code="njc", withdrawn_from__isnull=True).order_by("-sort"))
+    hired: dict[str, Employment] = {}
+    for username, payroll_number, ni_number, born, started, place in _DEMO_STAFF_USERS:
+        user = users[username]
+        hired[username] = employment_start(
+            actor=actor,
+            partner=council,
+            person=PersonDetails(
+                given_name=user.first_name,
+                family_name=user.last_name,
+                date_of_birth=born,
+                ni_number=ni_number,
+                email=user.email,
+                postcode="SO23 8UJ",
+                address_line1="County Hall",
+                bank_sort_code="400000",
+                bank_account_number=f"00{payroll_number[-6:]}",
+                bank_account_name=f"{user.first_name} {user.last_name}",
+                town="Winchester",
+            ),
+            payroll_number=payroll_number,
+            start_date=started,
+            terms=Terms(
+                contract_type="permanent",
+                fte=Decimal(1),
+                weekly_hours=Decimal(37),
+                scheme=points[0].scheme,
+                pay_point=points[min(place, len(points) - 1)],
+                pension_scheme="lgps_main",
+            ),
+        )
+        person = hired[username].person
+        person.user = user
+        person.save(update_fields=["user"])
     employment_change_terms(
         actor=actor,
-        employment=employee,
+        employment=hired["council.employee"],
         effective_from=date(2026, 4, 1),
         reason="New line manager",
-        changes={"line_manager": manager},
+        changes={"line_manager": hired["council.manager"]},
     )

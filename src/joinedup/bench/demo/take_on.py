@@ -16,9 +16,9 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
+from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import plain_pounds
 from joinedup.payroll import calculation
 from joinedup.payroll.models import PayRun
@@ -30,10 +30,13 @@ _STATUTORY_CODES = {"SSP", "SSP-OFFSET", "SMP", "SMP-OFFSET"}
 _MONTHS_BEFORE_GO_LIVE = 6
 
 
-def seed_demo_take_on(*, actor: Any, run: PayRun) -> int:
-    """Import take-on balances for the employments of ``run`` (the first run on joinedup).
-    Returns how many employments have them."""
-    year_start = date(run.tax_year, 4, 6)
+def seed_demo_take_on(*, actor: Any, run: PayRun, months: int = _MONTHS_BEFORE_GO_LIVE) -> int:
+    """Import take-on balances for the employments of ``run`` (the first run on joinedup), for
+    the ``months`` monthly periods the old payroll paid before it. Returns how many employments
+    have them. The benchmarks use it too: their first run is a go-live month as well."""
+    if months <= 0:
+        return 0
+    year_start = tax_year_start(run.tax_year)
     employed = set(
         Employment.objects.for_partner(run.partner_id)
         .filter(start_date__lt=year_start)
@@ -53,7 +56,7 @@ def seed_demo_take_on(*, actor: Any, run: PayRun) -> int:
         return 0
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     letters = {r.employment_id: r.ni_category for r in inputs}
-    for month in range(1, _MONTHS_BEFORE_GO_LIVE + 1):
+    for month in range(1, months + 1):
         old_run = PayRun(
             partner_id=run.partner_id, frequency=run.frequency, tax_year=run.tax_year, period=month
         )

@@ -33,7 +33,7 @@ from joinedup.payroll.services import (
     payrun_mark_paid,
 )
 from joinedup.people.models import Employment, Person
-from joinedup.people.services import employment_change_terms, person_update
+from joinedup.people.services import employment_change_terms, employment_end, person_update
 from joinedup.testing.people import PeopleTestCase
 
 NOVEMBER = date(2026, 11, 25)
@@ -345,6 +345,58 @@ class TestLifecycle(PayrollTestCase):
         run = self.calculated()
         flag = VarianceFlag.objects.for_partner(self.council).get(run=run, kind=FlagKind.BELOW_MINIMUM_WAGE)
         # £2,383.17 for 60 x 52 / 12 = 260 hours: £9.17 an hour, below the £12.71 National Living Wage.
+        assert flag.detail == "£9.17 an hour for 60.00 hours a week; the National Living Wage is £12.71."
+
+    def test_a_part_month_starter_is_held_to_the_minimum_for_the_days_employed(self) -> None:
+        # National Minimum Wage Regulations 2015, reg. 6 and 7: pay is tested over the pay
+        # reference period, and a starter works (and is paid for) only the part of it they
+        # are employed. Starting 16 November: 15 of November's 30 days, half the month's hours.
+        starter = self.hire(
+            self.council, "Rosalind", "Franklin", "JT445566B", "WCC000077", start=date(2026, 11, 16)
+        )
+        run = self.calculated()
+        assert self.slip(run, starter).gross_pay > 0
+        assert not VarianceFlag.objects.for_partner(self.council).filter(
+            run=run, employment=starter, kind=FlagKind.BELOW_MINIMUM_WAGE
+        )
+
+    def test_a_starter_after_the_pay_date_is_held_to_the_minimum_for_their_days(self) -> None:
+        # Paid on 25 November for 27 to 30 November: 4 of the month's 30 days (reg. 6 and 7).
+        starter = self.hire(
+            self.council, "Rosalind", "Franklin", "JT445566B", "WCC000077", start=date(2026, 11, 27)
+        )
+        run = self.calculated()
+        assert self.slip(run, starter).gross_pay > 0
+        assert not VarianceFlag.objects.for_partner(self.council).filter(
+            run=run, employment=starter, kind=FlagKind.BELOW_MINIMUM_WAGE
+        )
+
+    def test_a_part_month_leaver_is_held_to_the_minimum_for_the_days_employed(self) -> None:
+        # Leaving on 9 November: paid for 9 of the month's 30 days, tested on their hours (reg. 6, 7).
+        employment_end(
+            actor=self.shared_hr, employment=self.council_emp, end_date=date(2026, 11, 9), reason="Resigned"
+        )
+        run = self.calculated()
+        assert self.slip(run, self.council_emp).gross_pay > 0
+        assert not VarianceFlag.objects.for_partner(self.council).filter(
+            run=run, employment=self.council_emp, kind=FlagKind.BELOW_MINIMUM_WAGE
+        )
+
+    def test_a_part_month_starter_paid_below_the_minimum_is_still_flagged(self) -> None:
+        # 60 hours a week for half of November: 130 hours, paid half of £2,383.17.
+        starter = self.hire(
+            self.council,
+            "Rosalind",
+            "Franklin",
+            "JT445566B",
+            "WCC000077",
+            start=date(2026, 11, 16),
+            weekly_hours=Decimal(60),
+        )
+        run = self.calculated()
+        flag = VarianceFlag.objects.for_partner(self.council).get(
+            run=run, employment=starter, kind=FlagKind.BELOW_MINIMUM_WAGE
+        )
         assert flag.detail == "£9.17 an hour for 60.00 hours a week; the National Living Wage is £12.71."
 
     def test_a_closed_run_cannot_change(self) -> None:

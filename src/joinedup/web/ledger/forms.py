@@ -1,32 +1,36 @@
-"""The form of a manual journal: its date and description, and a row per line."""
+"""The form of a manual journal (its date and description, and a row per line), and the forms
+that set budgets: a year's budget for one line, and an upload of many."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 
 from joinedup.core.money import pounds_to_pence
 from joinedup.ledger import services
+from joinedup.web.forms import GovukForm, choice_field, date_field, number_field, text_field
 
 
-class JournalForm(forms.Form):
-    date = forms.DateField(label="Date", help_text="For example, 2026-08-14. It must fall in an open period.")
-    description = forms.CharField(label="What the journal is for", max_length=200)
-
-
-class LineForm(forms.Form):
-    account = forms.ChoiceField(label="Account")
-    cost_centre = forms.ChoiceField(label="Cost centre", required=False)
-    counterparty = forms.CharField(label="Other partner", max_length=20, required=False)
-    debit = forms.DecimalField(
-        label="Debit (£)", max_digits=14, decimal_places=2, min_value=0, required=False
+class JournalForm(GovukForm):
+    date = date_field(
+        "Date", hint="For example, 2026-08-14. It must fall in an open period.", what="date of the journal"
     )
-    credit = forms.DecimalField(
-        label="Credit (£)", max_digits=14, decimal_places=2, min_value=0, required=False
+    description = text_field("What the journal is for", max_length=200, what="description of the journal")
+
+
+class LineForm(GovukForm):
+    account = choice_field("Account", [])
+    cost_centre = choice_field("Cost centre", [])
+    counterparty = text_field("Other partner", max_length=20, required=False, what="other partner's code")
+    debit = number_field(
+        "Debit (£)", max_digits=14, places=2, example="125.50", min_value=0, required=False, what="debit"
     )
-    description = forms.CharField(label="Line description", max_length=200, required=False)
+    credit = number_field(
+        "Credit (£)", max_digits=14, places=2, example="125.50", min_value=0, required=False, what="credit"
+    )
+    description = text_field("Line description", max_length=200, required=False)
 
     def __init__(
         self, *args: Any, accounts: list[tuple[str, str]], centres: list[tuple[str, str]], **kwargs: Any
@@ -34,6 +38,7 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["account"]).choices = [("", "Choose an account"), *accounts]
         cast(forms.ChoiceField, self.fields["cost_centre"]).choices = [("", "None"), *centres]
+        self.fields["cost_centre"].required = False
 
     def as_input(self) -> services.LineInput:
         data = self.cleaned_data
@@ -53,3 +58,87 @@ def _pence(pounds: Decimal | None) -> int:
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=6, max_num=200)
+
+
+# --- budgets ----------------------------------------------------------------------------------
+
+MONTH_NAMES = (
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "January",
+    "February",
+    "March",
+)  # periods 1 to 12 of a financial year
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _money(label: str, *, what: str) -> forms.DecimalField:
+    return number_field(label, max_digits=14, places=2, example="125000.00", required=False, what=what)
+
+
+class BudgetYearForm(GovukForm):
+    """A year's budget for one account at one cost centre: an annual amount profiled evenly over
+    the months, any month given fixed at its own figure (the service does the profiling)."""
+
+    cost_centre = choice_field("Cost centre", [])
+    account = choice_field("Account", [], hint="Expense and income accounts only.")
+    year = choice_field("Financial year", [])
+    annual = _money("Annual budget (£) (optional)", what="annual budget")
+    sections: ClassVar[list[tuple[str, list[str]]]] = [
+        ("What the budget is for", ["cost_centre", "account", "year"]),
+        ("The year", ["annual"]),
+        ("Months (optional)", [f"month_{n}" for n in range(1, 13)]),
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        centres: list[tuple[str, str]],
+        accounts: list[tuple[str, str]],
+        years: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["cost_centre"]).choices = [("", "Choose a cost centre"), *centres]
+        cast(forms.ChoiceField, self.fields["account"]).choices = [("", "Choose an account"), *accounts]
+        cast(forms.ChoiceField, self.fields["year"]).choices = years
+        for number, name in enumerate(MONTH_NAMES, start=1):
+            self.fields[f"month_{number}"] = _money(f"{name} (£)", what=f"budget for {name}")
+
+    def months(self) -> dict[int, int]:
+        """The months given, by period number, in pence."""
+        return {
+            number: pounds_to_pence(self.cleaned_data[f"month_{number}"])
+            for number in range(1, 13)
+            if self.cleaned_data.get(f"month_{number}") is not None
+        }
+
+    def annual_pence(self) -> int | None:
+        annual = self.cleaned_data.get("annual")
+        return None if annual is None else pounds_to_pence(annual)
+
+
+class BudgetImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Choose a CSV or Excel (XLSX) file to upload.",
+            "empty": "The selected file is empty.",
+            "invalid": "Choose a CSV or Excel (XLSX) file to upload.",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        return upload

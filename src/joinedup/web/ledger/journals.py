@@ -120,15 +120,20 @@ def journal_new(request: HttpRequest) -> HttpResponse:
         if journal is not None:
             messages.success(request, f"Journal {journal.pk} posted.")
             return redirect("web:ledger_journal", journal_id=journal.pk)
-    line_errors = [
-        (n, error)
-        for n, line in enumerate(formset.forms, start=1)
-        for error in [*line.non_field_errors(), *(e for f in line for e in f.errors)]
-    ]
+    # Each line's errors, linked to the field they are about (or to the line).
+    line_errors: list[tuple[str, str]] = []
+    for n, line in enumerate(formset.forms, start=1):
+        line_errors += [(f"line-{n}", f"Line {n}: {e}") for e in line.non_field_errors()]
+        line_errors += [(field.id_for_label, f"Line {n}: {e}") for field in line for e in field.errors]
     return render(
         request,
         "web/ledger/journal_form.html",
-        {"form": form, "formset": formset, "line_errors": line_errors},
+        {
+            "form": form,
+            "formset": formset,
+            "line_errors": line_errors,
+            "page_errors": bool(line_errors or formset.non_form_errors()),
+        },
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.ledger import journals
+from joinedup.web.ledger import budgets, journals
 from joinedup.web.ledger import views as ledger_views
 
 urlpatterns: list[URLPattern] = [
@@ -12,6 +12,9 @@ urlpatterns: list[URLPattern] = [
     path("accounts/<int:account_id>", ledger_views.account_ledger, name="ledger_account"),
     path("budget", ledger_views.budget_vs_actual, name="ledger_budget"),
     path("budget/lines", ledger_views.lines_behind, name="ledger_lines"),
+    path("budgets", budgets.budgets, name="ledger_budgets"),
+    path("budgets/import", budgets.budget_import, name="ledger_budgets_import"),
+    path("budgets/template.<str:fmt>", budgets.budget_template, name="ledger_budgets_template"),
     path("cost-centres", ledger_views.cost_centres, name="ledger_cost_centres"),
     path("cost-centres/<int:cost_centre_id>", ledger_views.cost_centre_report, name="ledger_cost_centre"),
     path("journals", journals.journals, name="ledger_journals"),

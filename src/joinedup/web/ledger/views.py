@@ -24,8 +24,8 @@ from django.utils import timezone
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.web.current import current_partner
+from joinedup.partnership.permissions import has_permission
+from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import outcome
 
@@ -33,11 +33,7 @@ from joinedup.web.forms import outcome
 
 
 def _partner(request: HttpRequest) -> Partner:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
-    authorise(request.user, "ledger.view", partner)
-    return partner
+    return partner_page(request, "ledger.view")
 
 
 def _account(request: HttpRequest, partner: Partner, account_id: int) -> Account:
@@ -81,6 +77,7 @@ class _Range:
     first: Period
     last: Period
     problem: str = ""
+    problem_field: str = "range-from"  # the picker's field the problem is about
 
     @property
     def query(self) -> str:
@@ -101,10 +98,12 @@ def _range(request: HttpRequest, partner: Partner) -> _Range:
     single = request.GET.get("period", "")
     first, problem = _month(request, partner, request.GET.get("from", "") or single, today)
     last, problem_to = _month(request, partner, request.GET.get("to", "") or single, first)
-    problem = problem or problem_to
+    if problem or problem_to:
+        return _Range(first, last, problem or problem_to, "range-from" if problem else "range-to")
     if last.start_date < first.start_date:
-        return _Range(first, first, "The range ends before it starts: showing its first month.")
-    return _Range(first, last, problem)
+        refusal = "The range ends before it starts: choose a last month on or after the first."
+        return _Range(first, first, refusal, "range-to")
+    return _Range(first, last)
 
 
 def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> dict[str, Any]:
@@ -114,6 +113,7 @@ def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> 
         "range": chosen,
         "can_post": has_permission(request.user, "ledger.post", partner),
         "can_close": has_permission(request.user, "ledger.close", partner),
+        "can_budget": has_permission(request.user, "ledger.budget", partner),
     }
 
 

@@ -8,35 +8,34 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import run_files, selectors, services, year_end
-from joinedup.payroll.documents import payslip_pdf_bytes
+from joinedup.payroll.documents import bacs_processing_problem, payslip_pdf_bytes
 from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, RunStatus
 from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
-from joinedup.web.current import current_partner
+from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt, submit
+from joinedup.web.forms import GovukForm, attempt, bound, choice_field, date_field, submit, text_field
 
 
-class NewRunForm(forms.Form):
-    frequency = forms.ChoiceField(choices=PayFrequency.choices, initial=PayFrequency.MONTHLY)
-    pay_date = forms.DateField(label="Pay date", help_text="For example, 2026-11-25")
+class NewRunForm(GovukForm):
+    frequency = choice_field("Frequency", PayFrequency.choices, what="pay frequency")
+    pay_date = date_field("Pay date", hint="For example, 2026-11-25")
 
 
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
-    form = NewRunForm(request.POST or None)
+    partner = partner_page(request, "payroll.view")
+    form = bound(NewRunForm, request, initial={"frequency": PayFrequency.MONTHLY})
     if request.method == "POST" and form.is_valid():
         run = submit(
             form, lambda: services.payrun_create(actor=request.user, partner=partner, **form.cleaned_data)
@@ -59,23 +58,43 @@ def runs(request: HttpRequest) -> HttpResponse:
 def _run_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
     run = selectors.run_for(request.user, run_id=run_id)
     totals = services.run_totals(run)
+    flags = list(selectors.flags_of(run))
     return {
         "run": run,
         "totals": totals,
-        "flags": list(selectors.flags_of(run)),
-        "open_flags": selectors.flags_of(run).filter(status=FlagStatus.OPEN).count(),
+        "flags": flags,
+        "open_flags": sum(1 for f in flags if f.status == FlagStatus.OPEN),
         "can_calculate": has_permission(request.user, "payroll.calculate", run.partner_id),
         "can_approve": has_permission(request.user, "payroll.approve", run.partner_id),
+        "can_download_bacs": run_files.may_download(request.user, run, run_files.BACS),
+        "can_download_fps": run_files.may_download(request.user, run, run_files.FPS),
+        "sent_back_note": selectors.sent_back_note(run),
+        # Until it is paid, the run's page warns of what its BACS file would refuse (a pay date
+        # already gone, or not a processing day): the rule and its words are payroll.documents'.
+        "pay_date_warning": (
+            bacs_processing_problem(run, None, today=timezone.localdate())
+            if run.status != RunStatus.PAID
+            else None
+        ),
         "percent": int(100 * run.progress_done / run.progress_total) if run.progress_total else 0,
     }
 
 
-@login_required
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def _live_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    """Everything the changing part of the run's page (_live.html) shows."""
     context = _run_context(request, run_id)
     run = context["run"]
-    slips = selectors.payslips_of(run)
+    page = Paginator(selectors.payslips_of(run), 50).get_page(request.GET.get("page"))
+    context["page"] = page
+    context["p45s_issued"] = year_end.p45_issued_ids(run.partner_id, (s.employment_id for s in page))
+    return context
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if request.GET.get("format") in ("csv", "xlsx"):
+        run = selectors.run_for(request.user, run_id=run_id)
+        slips = selectors.payslips_of(run)
         header = ["payroll_number", "name", "tax_code", *SUMMARY_FIGURES]
         figures = len(header)
         header += YTD_COLUMNS
@@ -87,10 +106,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             for s in slips.iterator(chunk_size=2000)
         )
         return export_response(request.GET["format"], header, rows, f"payslips-{run.pk}")
-    page = Paginator(slips, 50).get_page(request.GET.get("page"))
-    context["page"] = page
-    context["p45s_issued"] = year_end.p45_issued_ids(run.partner_id, (s.employment_id for s in page))
-    return render(request, "web/payroll/run.html", context)
+    return render(request, "web/payroll/run.html", _live_context(request, run_id))
 
 
 def _pounds_cell(pence: int) -> Any:
@@ -101,13 +117,64 @@ def _pounds_cell(pence: int) -> Any:
 
 @login_required
 def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
-    """The progress panel, polled by htmx while the run calculates; when it has finished it
-    asks the browser to reload the whole page."""
+    """The changing part of the run's page, which htmx asks for every second while the run is
+    queued or calculating; the answer once it has finished shows the totals, flags and payslips
+    and asks no more."""
+    return render(request, "web/payroll/_live.html", _live_context(request, run_id))
+
+
+@login_required
+def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Approval in two steps: the totals and any open flags to look at, then the approval."""
     context = _run_context(request, run_id)
-    response = render(request, "web/payroll/_progress.html", context)
-    if context["run"].status != RunStatus.CALCULATING:
-        response["HX-Refresh"] = "true"
-    return response
+    run = context["run"]
+    if request.method == "POST":
+        if attempt(request, lambda: services.payrun_approve(actor=request.user, run=run), denied=True):
+            messages.success(request, "Run approved.")
+        return redirect("web:pay_run", run_id=run.pk)
+    if not context["can_approve"]:
+        raise PermissionDenied("Only payroll approvers approve a run.")
+    return render(request, "web/payroll/approve.html", context)
+
+
+class SendBackForm(GovukForm):
+    note = text_field(
+        "What needs changing",
+        max_length=2000,
+        what="note saying what the payroll officer needs to change",
+        hint="The payroll officer sees this on the run's page.",
+        widget=forms.Textarea,
+    )
+
+
+@login_required
+def run_send_back(request: HttpRequest, run_id: int) -> HttpResponse:
+    context = _run_context(request, run_id)
+    run = context["run"]
+    if not context["can_approve"]:
+        raise PermissionDenied("Only payroll approvers send a run back.")
+    form = bound(SendBackForm, request)
+    if request.method == "POST" and form.is_valid():
+        call = lambda: services.payrun_send_back(actor=request.user, run=run, **form.cleaned_data)  # noqa: E731
+        if submit(form, call) is not None:
+            messages.success(request, "Run sent back to the payroll officer.")
+            return redirect("web:pay_run", run_id=run.pk)
+    return render(request, "web/payroll/send_back.html", {**context, "form": form})
+
+
+@login_required
+@require_POST
+def accept_flags(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Several flags of a run accepted for one reason."""
+    run = selectors.run_for(request.user, run_id=run_id)
+    ids = [int(v) for v in request.POST.getlist("flag") if v.isdigit()]
+    note = request.POST.get("note", "")
+    accepted = attempt(
+        request, lambda: services.flags_accept(actor=request.user, run=run, flag_ids=ids, note=note)
+    )
+    if accepted:
+        messages.success(request, f"{len(accepted)} flag{'' if len(accepted) == 1 else 's'} accepted.")
+    return redirect("web:pay_run", run_id=run.pk)
 
 
 @login_required
@@ -115,8 +182,10 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_action(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
     run = selectors.run_for(request.user, run_id=run_id)
     actions = {
-        "calculate": (services.payrun_request_calculation, "Calculation started."),
-        "approve": (services.payrun_approve, "Run approved."),
+        "calculate": (
+            services.payrun_request_calculation,
+            "Calculation queued: this page shows its progress.",
+        ),
         "close": (services.payrun_mark_paid, "Run marked paid and closed."),
     }
     if action not in actions:

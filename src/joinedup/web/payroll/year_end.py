@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from joinedup.payroll import selectors, year_end
-from joinedup.web.current import current_partner
+from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import attempt, outcome, refusal
 
@@ -40,9 +40,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def year_end_page(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
+    partner = partner_page(request, "payroll.view")
     tax_year = _tax_year(request)
     preview = request.GET.get("preview") == "1"
     found, reason = outcome(

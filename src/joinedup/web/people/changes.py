@@ -20,7 +20,7 @@ from joinedup.people import selectors, services
 from joinedup.people.models import (
     Employment,
 )
-from joinedup.web.current import current_partner
+from joinedup.web.current import partner_page
 from joinedup.web.forms import (
     bound,
     submit,
@@ -49,7 +49,7 @@ def change_terms(request: HttpRequest, employment_id: int) -> HttpResponse:
         "weekly_hours": current.weekly_hours,
         "pension_scheme": current.pension_scheme,
     }
-    form = TermsChangeForm(request.POST or None, initial=initial, scheme_id=current.scheme_id)
+    form = bound(TermsChangeForm, request, initial=initial, scheme_id=current.scheme_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {k: data[k] for k in ("pay_point", "fte", "weekly_hours", "pension_scheme")}
@@ -74,7 +74,7 @@ def change_terms(request: HttpRequest, employment_id: int) -> HttpResponse:
 
 @login_required
 def hire(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_change(request.user, partner=current_partner(request))
+    partner = partner_page(request, "people.change")
     form = bound(HireForm, request, posts=selectors.posts_for(request.user, partner=partner))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -34,15 +34,17 @@ from joinedup.web.forms import (
 )
 
 
-class TermsChangeForm(forms.Form):
-    effective_from = forms.DateField(label="Takes effect on", help_text="For example, 2027-04-01")
-    pay_point = forms.ModelChoiceField(queryset=PayPoint.objects.none(), label="Pay point")
-    fte = forms.DecimalField(label="FTE", max_digits=5, decimal_places=4, min_value=0, max_value=1)
-    weekly_hours = forms.DecimalField(label="Weekly hours", max_digits=5, decimal_places=2, min_value=0)
-    pension_scheme = forms.ChoiceField(choices=PensionScheme.choices)
-    reason = forms.CharField(max_length=200)
-    override_reason = forms.CharField(
-        max_length=500, required=False, label="Reason for overriding protected terms (only if they worsen)"
+class TermsChangeForm(GovukForm):
+    effective_from = date_field("Takes effect on", what="date the change takes effect")
+    pay_point = ModelChoice(PayPoint.objects.none(), label="Pay point")
+    fte = number_field(
+        "FTE", max_digits=5, places=4, example="0.6", min_value=0, max_value=1, hint="From 0 to 1, like 0.6"
+    )
+    weekly_hours = number_field("Weekly hours", max_digits=5, places=2, example="37", min_value=0)
+    pension_scheme = choice_field("Pension scheme", PensionScheme.choices)
+    reason = text_field("Reason", max_length=200, what="reason for the change")
+    override_reason = text_field(
+        "Reason for overriding protected terms (only if they worsen)", max_length=500, required=False
     )
 
     def __init__(self, *args: Any, scheme_id: int, **kwargs: Any) -> None:
@@ -51,11 +53,18 @@ class TermsChangeForm(forms.Form):
         self.fields["pay_point"].queryset = points  # type: ignore[attr-defined]
 
 
-class LeaveRequestForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(k, v) for k, v in AbsenceKind.choices if k != AbsenceKind.SICKNESS])
-    start_date = forms.DateField(help_text="For example, 2026-08-03")
-    end_date = forms.DateField()
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+class LeaveRequestForm(GovukForm):
+    kind = choice_field(
+        "Kind",
+        [
+            ("", "Choose the kind of leave"),
+            *((k, v) for k, v in AbsenceKind.choices if k != AbsenceKind.SICKNESS),
+        ],
+        what="kind of leave",
+    )
+    start_date = date_field("Start date", what="first day of leave")
+    end_date = date_field("End date", what="last day of leave")
+    notes = notes_field("Notes (optional)")
 
 
 class HireForm(GovukForm):
@@ -283,3 +292,20 @@ class ImportForm(forms.Form):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["file"]) from exc
         return upload
+
+
+class PeopleSearchForm(GovukForm):
+    q = text_field(
+        "Name, National Insurance number, payroll number or post title", max_length=100, required=False
+    )
+
+    def clean_q(self) -> str:
+        from joinedup.people.selectors import MIN_SEARCH_LENGTH
+
+        q: str = " ".join(self.cleaned_data["q"].split())
+        if q and len(q) < MIN_SEARCH_LENGTH:
+            raise ValidationError(
+                f"Enter at least {MIN_SEARCH_LENGTH} characters to search: one letter would match "
+                "too many people to be useful."
+            )
+        return q

@@ -20,7 +20,7 @@ from joinedup.core import tabular
 from joinedup.partnership.models import Partner
 from joinedup.partnership.selectors import partner_for
 from joinedup.people import imports, selectors
-from joinedup.web.current import current_partner
+from joinedup.web.current import partner_page
 from joinedup.web.people.forms import (
     IMPORT_KINDS,
     ImportForm,
@@ -37,7 +37,7 @@ _DOWNLOAD_TYPES = {
 
 @login_required
 def people_import(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_change(request.user, partner=current_partner(request))
+    partner = partner_page(request, "people.change")
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
     else:
@@ -65,6 +65,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_report(request: HttpRequest) -> HttpResponse:
+    partner_page(request, "people.change")
     report = _last_report(request)
     if report is None:
         messages.info(request, "There is no import report to show: upload a file to check or import it.")
@@ -82,6 +83,7 @@ def import_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_problems(request: HttpRequest) -> HttpResponse:
+    partner_page(request, "people.change")
     report = _last_report(request)
     if report is None:
         raise Http404("No import report.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.people import selectors, services
-from joinedup.web.forms import attempt, submit
+from joinedup.web.forms import attempt, bound, submit
 from joinedup.web.people.forms import (
     LeaveRequestForm,
 )
@@ -23,7 +23,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     if person is None:
         return render(request, "web/people/me.html", {"person": None})
     employments = [e for e in selectors.employments_of(request.user, person) if e.end_date is None]
-    form = LeaveRequestForm(request.POST or None)
+    form = bound(LeaveRequestForm, request)
     if request.method == "POST" and form.is_valid():
         # Which of their employments the leave is from is the service's to check.
         chosen = request.POST.get("employment")

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.people import selectors, services
-from joinedup.web.current import current_partner
+from joinedup.web.current import partner_page
 from joinedup.web.forms import (
     bound,
     submit,
@@ -26,7 +26,7 @@ TRANSFER_PAGE_SIZE = 100
 
 @login_required
 def transfer_new(request: HttpRequest) -> HttpResponse:
-    partner = selectors.partner_to_change(request.user, partner=current_partner(request))
+    partner = partner_page(request, "people.change")
     q = request.GET.get("q", "").strip()
     unit_id = _parse_int(request.GET.get("unit"))
     units = list(selectors.org_units_for(request.user, partner=partner).order_by("name"))

@@ -8,42 +8,69 @@ without the right) and renders; the rules are the services' and selectors'."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from joinedup.partnership.audit_trail import events_about
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people import selectors
-from joinedup.web.current import current_partner
+from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
+from joinedup.web.people.forms import PeopleSearchForm
+
+SEARCH_PAGE_SIZE = 25
 
 
 @login_required
 def people_search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    hits = selectors.people_search(request.user, q=q, limit=100) if q else []
-    if request.GET.get("format") in ("csv", "xlsx"):
-        rows = [
-            [
-                h.person.full_name,
-                h.person.ni_number,
-                e.partner.code,
-                e.payroll_number,
-                e.start_date,
-                e.end_date,
-            ]
-            for h in hits
-            for e in h.employments
-        ]
+    """Everyone matching the search, counted, a page at a time (or all of them as CSV or Excel)."""
+    if not partner_ids_with(request.user, "people.view"):
+        raise PermissionDenied("Your roles do not include viewing people's records.")
+    form = PeopleSearchForm(request.GET if "q" in request.GET else None, auto_id="%s")
+    q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    matching = selectors.people_matching(request.user, q=q) if q else None
+    if matching is not None and request.GET.get("format") in ("csv", "xlsx"):
         header = ["name", "ni_number", "partner", "payroll_number", "start_date", "end_date"]
-        return export_response(request.GET["format"], header, rows, f"people-{q or 'search'}")
-    searchable = bool(partner_ids_with(request.user, "people.view"))
-    context = {"q": q, "hits": hits, "searchable": searchable, "can_change": _can_change_here(request)}
+        return export_response(request.GET["format"], header, _search_rows(request, matching), f"people-{q}")
+    page = (
+        Paginator(matching, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        if matching is not None
+        else None
+    )
+    context = {
+        "form": form,
+        "q": q,
+        "page": page,
+        "hits": selectors.search_hits(request.user, page) if page is not None else [],
+        "query": urlencode({"q": q}),
+        "examples": selectors.search_examples(request.user),
+        "can_change": _can_change_here(request),
+    }
     return render(request, "web/people/search.html", context)
+
+
+def _search_rows(request: HttpRequest, matching: Any) -> Iterator[list[Any]]:
+    pages = Paginator(matching, 1000)
+    for number in pages.page_range:
+        for hit in selectors.search_hits(request.user, pages.page(number)):
+            for e in hit.employments:
+                yield [
+                    hit.person.full_name,
+                    hit.person.ni_number,
+                    e.partner.code,
+                    e.payroll_number,
+                    e.start_date,
+                    e.end_date,
+                ]
 
 
 def _can_change_here(request: HttpRequest) -> bool:
@@ -81,9 +108,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def establishment(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None:
-        raise Http404("You hold no role on any partner.")
+    partner = partner_page(request, "people.view")
     on = _parse_date(request.GET.get("on")) or timezone.localdate()
     lines = selectors.establishment(request.user, partner=partner, on=on)
     if request.GET.get("format") in ("csv", "xlsx"):

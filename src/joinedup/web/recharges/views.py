@@ -5,6 +5,7 @@ balances, and the current partner's spend over £500 (Transparency Code) as CSV.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -16,17 +17,32 @@ from django.utils import timezone
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.recharges import outputs, selectors, services, transparency
-from joinedup.web.current import current_partner
-from joinedup.web.forms import submit
+from joinedup.web.current import current_partner, partner_page
+from joinedup.web.forms import GovukForm, bound, date_field, submit
 
 
-class MonthForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", label="Month", help_text="For example, 2026-10")
+class MonthForm(GovukForm):
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        label="Month",
+        help_text="For example, 2026-10",
+        error_messages={
+            "required": "Enter the month.",
+            "invalid": "Enter the month as year and month, like 2026-10.",
+        },
+    )
 
 
-class RangeForm(forms.Form):
-    date_from = forms.DateField(label="From", help_text="For example, 2026-04-01")
-    date_to = forms.DateField(label="To", help_text="For example, 2026-06-30")
+class RangeForm(GovukForm):
+    date_from = date_field("From", hint="For example, 2026-04-01", what="first day")
+    date_to = date_field("To", hint="For example, 2026-06-30", what="last day")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The last day must be the same as or after the first day.")
+        return data
 
 
 def _issuer(request: HttpRequest) -> bool:
@@ -42,8 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
     partners = selectors.statement_partners(request.user)
     issuer = _issuer(request)
     if not partners and not issuer:
-        raise Http404("No statements to show.")
-    form = MonthForm(request.POST or None)
+        raise PermissionDenied("Your roles do not include reading recharge statements.")
+    form = bound(MonthForm, request)
     if request.method == "POST":
         if not issuer:
             raise PermissionDenied("Only the shared-services body's finance officers run the recharge.")
@@ -125,7 +141,7 @@ def statement_pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
     if not _issuer(request):
-        raise Http404("No such page.")
+        raise PermissionDenied("Only the shared-services body's finance officers reconcile balances.")
     month = request.GET.get("month") or f"{timezone.localdate():%Y-%m}"
     try:
         report = selectors.reconciliation(request.user, month=month)
@@ -136,9 +152,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def spend(request: HttpRequest) -> HttpResponse:
-    partner = current_partner(request)
-    if partner is None or not has_permission(request.user, "ledger.view", partner):
-        raise Http404("No such page.")
+    partner = partner_page(request, "ledger.view")
     today = timezone.localdate()
     form = RangeForm(
         request.GET or None, initial={"date_from": transparency.year_start(today), "date_to": today}

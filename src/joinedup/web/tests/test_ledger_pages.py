@@ -8,7 +8,17 @@ from typing import Any
 from openpyxl import load_workbook
 
 from joinedup.audit.models import AuditEvent
-from joinedup.ledger.models import Journal, JournalLine, JournalSource, PeriodStatus
+from joinedup.ledger.models import (
+    Account,
+    Budget,
+    CostCentre,
+    FinancialYear,
+    Journal,
+    JournalLine,
+    JournalSource,
+    PeriodStatus,
+)
+from joinedup.ledger.tests.base import YEAR
 from joinedup.ledger.tests.fixtures import LedgerReportsTestCase
 from joinedup.partnership.models import Role
 
@@ -38,6 +48,7 @@ class LedgerPagesTestCase(LedgerReportsTestCase):
             *self.written(self.council),
             AuditEvent.objects.for_partner(self.council).count(),
             tuple(self.may.__class__.objects.for_partner(self.council).values_list("status", flat=True)),
+            tuple(Budget.objects.for_partner(self.council).order_by("pk").values_list("pk", "amount")),
         )
 
 
@@ -242,7 +253,11 @@ class TestJournalPages(LedgerPagesTestCase):
             .content.decode()
         )
         assert "There is a problem" in page
-        assert page.count("Ensure that there are no more than 2 decimal places.") == 4  # summary and field
+        # Each in the summary (naming its line) and beside its field.
+        assert page.count("Line 1: The debit can have at most 2 decimal places.") == 1
+        assert page.count("Line 2: The credit can have at most 2 decimal places.") == 1
+        assert page.count("The debit can have at most 2 decimal places.") == 2
+        assert page.count("The credit can have at most 2 decimal places.") == 2
         assert self.state() == state
 
     def test_a_viewer_sees_no_post_button_and_cannot_post_or_reverse(self) -> None:
@@ -308,3 +323,129 @@ class TestAnotherPartnersLedger(LedgerPagesTestCase):
         )
         assert "Wessex Constabulary" in page and "Nothing posted in these periods." in page
         assert "£153.46" not in page
+
+
+class TestBudgetPages(LedgerPagesTestCase):
+    def year_form(self, **fields: str) -> dict[str, str]:
+        year = FinancialYear.objects.for_partner(self.council).get(start_year=YEAR)
+        return {"cost_centre": "HR", "account": "4200", "year": str(year.pk), **fields}
+
+    def budgets(self, centre: CostCentre, account: Account) -> dict[int, int]:
+        return {
+            int(month): amount
+            for month, amount in Budget.objects.for_partner(self.council)
+            .filter(cost_centre=centre, account=account)
+            .values_list("period__start_date__month", "amount")
+        }
+
+    def test_an_annual_budget_is_profiled_evenly_around_a_month_given_its_own_figure(self) -> None:
+        client = self.signed_in(self.council_finance)
+        response = client.post("/ledger/budgets", self.year_form(annual="1200.00", month_2="200.00"))
+        assert response.status_code == 302
+        assert response["Location"] == f"/ledger/budget?from=2026-04&to=2027-03&cost_centre={self.hr.pk}"
+        # £1,000 over the other eleven months: £90.90, and the 10p left over a penny each to the
+        # last ten, so the year adds up to the annual figure exactly.
+        assert self.budgets(self.hr, self.stationery_account) == {
+            4: 9090,
+            5: 20_000,
+            **{m: 9091 for m in (6, 7, 8, 9, 10, 11, 12, 1, 2, 3)},
+        }
+        event = AuditEvent.objects.for_partner(self.council).filter(action="budget.year_set").get()
+        assert event.before == {"2026-05": 10_000}
+        assert event.after["annual"] == 120_000
+        page = client.get(response["Location"]).content.decode()
+        assert "Budget set for 4200" in page
+
+    def test_the_form_shows_the_months_already_set_for_a_line(self) -> None:
+        page = (
+            self.signed_in(self.council_finance)
+            .get(f"/ledger/budgets?cost_centre={self.hr.pk}&account={self.stationery_account.pk}")
+            .content.decode()
+        )
+        assert 'name="month_2" type="text" value="100.00"' in page
+        assert '<option value="HR" selected>' in page
+
+    def test_months_that_do_not_add_up_to_the_annual_figure_are_refused_and_nothing_changes(self) -> None:
+        state = self.state()
+        months = {f"month_{n}": "100.00" for n in range(1, 13)}
+        page = (
+            self.signed_in(self.council_finance)
+            .post("/ledger/budgets", self.year_form(annual="1000.00", **months))
+            .content.decode()
+        )
+        assert "There is a problem" in page
+        assert (
+            "The months add up to £1,200.00, not the annual £1,000.00: leave a month blank to take the "
+            "difference, or change the annual amount."
+        ) in page
+        assert self.state() == state
+
+    def test_a_form_with_neither_annual_nor_monthly_figures_is_refused(self) -> None:
+        state = self.state()
+        page = self.signed_in(self.council_finance).post("/ledger/budgets", self.year_form()).content.decode()
+        assert "Enter the annual budget, or the budget of at least one month." in page
+        assert self.state() == state
+
+    def test_a_spreadsheet_sets_every_budget_in_it(self) -> None:
+        client = self.signed_in(self.council_finance)
+        upload = io.BytesIO(
+            b'cost_centre,account,period,amount\nHR,4200,2026-06,"1,250.00"\nCC-C-HR-01,9000,2026-06,300\n'
+        )
+        upload.name = "budgets.csv"
+        response = client.post("/ledger/budgets/import", {"file": upload})
+        assert response["Location"] == "/ledger/budgets/import"
+        assert self.budgets(self.hr, self.stationery_account)[6] == 125_000
+        assert self.budgets(self.team, self.income_account)[6] == 30_000
+        assert AuditEvent.objects.for_partner(self.council).filter(action="budget.set").count() == 3 + 2
+        assert "2 budget(s) set from budgets.csv." in client.get(response["Location"]).content.decode()
+
+    def test_a_spreadsheet_with_bad_rows_changes_nothing_and_names_every_one(self) -> None:
+        state = self.state()
+        upload = io.BytesIO(
+            b"cost_centre,account,period,amount\n"
+            b"HR,4200,2026-06,10\nNOPE,4200,2026-06,10\nHR,B100,2026-13,10\nHR,4200,2026-06,1.234\n"
+        )
+        upload.name = "budgets.csv"
+        page = self.signed_in(self.council_finance).post("/ledger/budgets/import", {"file": upload})
+        text = page.content.decode()
+        assert "Nothing was changed: the file has 5 problems" in text
+        table = text[text.index('data-testid="import-errors"') :]
+        for reason in (
+            "Wessex County Council has no such cost centre",
+            "Budgets are set on expense and income accounts",
+            "Wessex County Council has no financial period for that month",
+        ):
+            assert reason in table
+        assert self.state() == state
+
+    def test_the_template_has_the_import_columns(self) -> None:
+        csv = self.signed_in(self.council_finance).get("/ledger/budgets/template.csv")
+        assert csv["Content-Disposition"] == 'attachment; filename="budgets-template.csv"'
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "cost_centre,account,period,amount",
+            "HR,1000,2026-08,125000.00",
+        ]
+        xlsx = self.signed_in(self.council_finance).get("/ledger/budgets/template.xlsx")
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None
+        assert next(sheet.iter_rows(values_only=True)) == ("cost_centre", "account", "period", "amount")
+
+    def test_a_viewer_cannot_set_or_upload_budgets(self) -> None:
+        client = self.signed_in(self.council_viewer)
+        state = self.state()
+        upload = io.BytesIO(b"cost_centre,account,period,amount\nHR,4200,2026-06,10\n")
+        upload.name = "budgets.csv"
+        assert client.get("/ledger/budgets").status_code == 403
+        assert client.post("/ledger/budgets", self.year_form(annual="1.00")).status_code == 403
+        assert client.post("/ledger/budgets/import", {"file": upload}).status_code == 403
+        assert "Set budgets" not in client.get("/ledger/budget").content.decode()
+        assert self.state() == state
+
+    def test_another_partners_cost_centre_answers_404_and_cannot_be_budgeted(self) -> None:
+        client = self.signed_in(self.police_finance)
+        state = self.state()
+        assert client.get(f"/ledger/budgets?cost_centre={self.hr.pk}").status_code == 404
+        assert client.get(f"/ledger/budgets?account={self.stationery_account.pk}").status_code == 404
+        page = client.post("/ledger/budgets", self.year_form(annual="1.00")).content.decode()
+        assert "Choose the financial year from the list." in page
+        assert self.state() == state

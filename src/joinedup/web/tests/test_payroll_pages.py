@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
@@ -90,10 +91,184 @@ class TestPayRunPages(PayrollTestCase):
         run.refresh_from_db()
         assert run.status == RunStatus.CALCULATED
 
-    def test_the_progress_panel_asks_for_a_reload_once_calculation_ends(self) -> None:
+    def test_requesting_a_calculation_shows_the_run_queued_with_calculate_disabled_at_once(self) -> None:
+        # Issue 20: the page said "Calculation started." and showed a draft run with a live
+        # Calculate button until reloaded. The worker has not run here (no on_commit callbacks).
+        run = payrun_create(
+            actor=self.payroll_officer, partner=self.council, frequency="monthly", pay_date=date(2026, 11, 25)
+        )
+        client = self.signed_in(self.payroll_officer)
+        with self.captureOnCommitCallbacks(execute=False) as queued:
+            page = client.post(f"/payroll/runs/{run.pk}/calculate", follow=True).content.decode()
+        assert len(queued) == 1
+        run.refresh_from_db()
+        assert (run.status, run.progress_total) == (RunStatus.CALCULATING, 0)
+        assert "Calculation queued: this page shows its progress." in page
+        assert "Waiting for the calculation to start." in page
+        assert 'hx-trigger="every 1s"' in page
+        assert "disabled" in page and "Calculating…" in page
+        assert f'action="/payroll/runs/{run.pk}/calculate"' not in page
+
+    def test_a_calculating_run_shows_its_progress_and_keeps_polling(self) -> None:
+        run = self.make_run()
+        PayRun.objects.for_partner(self.council).filter(pk=run.pk).update(
+            status=RunStatus.CALCULATING, progress_done=5, progress_total=20
+        )
+        body = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/progress").content.decode()
+        assert "5 of 20 payslips (25%)." in body
+        assert f'hx-get="/payroll/runs/{run.pk}/progress" hx-trigger="every 1s"' in body
+        assert "Approve" not in body
+
+    def test_the_live_part_of_the_page_stops_polling_and_shows_totals_once_calculated(self) -> None:
         run = self.make_run()
         response = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/progress")
-        assert response["HX-Refresh"] == "true"
+        body = response.content.decode()
+        assert body.lstrip().startswith('<div id="run-live"')
+        assert "hx-get" not in body and "HX-Refresh" not in response
+        assert "£2,383.17" in body  # Ada's gross: SCP12 £28,598 / 12
+        assert "Calculated; calculated" in body
+
+    def test_an_approver_sees_the_totals_and_open_flags_before_approving(self) -> None:
+        run = self.make_run()
+        VarianceFlag.objects.create(
+            partner=self.council,
+            run=run,
+            employment=self.council_emp,
+            kind="net_change",
+            detail="Net pay up 40%",
+        )
+        client = self.signed_in(self.payroll_approver)
+        page = client.get(f"/payroll/runs/{run.pk}/approve").content.decode()
+        assert "Approve the run" not in page  # the service would refuse it: nothing to press
+        assert "Go back to the run to decide the flags" in page
+        assert 'data-testid="approve-open-flags">1<' in page
+        assert "Net pay up 40%" in page
+        assert "1 flag still open" in page
+        run.refresh_from_db()
+        assert run.status == RunStatus.CALCULATED  # looking approves nothing
+
+    def test_an_approver_confirms_a_run_without_open_flags_and_it_is_approved(self) -> None:
+        run = self.make_run()
+        client = self.signed_in(self.payroll_approver)
+        page = client.get(f"/payroll/runs/{run.pk}/approve").content.decode()
+        assert "Approve the run" in page and "£2,383.17" not in page  # totals, not payslips
+        assert 'data-testid="approve-open-flags">0<' in page
+        done = client.post(f"/payroll/runs/{run.pk}/approve", follow=True).content.decode()
+        assert "Run approved." in done
+        run.refresh_from_db()
+        assert run.status == RunStatus.APPROVED
+
+    def test_the_officer_cannot_open_the_approval_step(self) -> None:
+        run = self.make_run()
+        assert self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}/approve").status_code == 403
+
+    def test_an_approver_accepts_several_flags_for_one_reason_with_an_event_each(self) -> None:
+        from joinedup.audit.models import AuditEvent
+
+        run = self.make_run()
+        flags = [
+            VarianceFlag.objects.create(
+                partner=self.council, run=run, employment_id=e, kind="net_change", detail="Net pay up 40%"
+            )
+            for e in run.payslips.values_list("employment", flat=True)
+        ]
+        client = self.signed_in(self.payroll_approver)
+        before = AuditEvent.objects.for_partner(self.council).filter(action="payrun.flag_accepted").count()
+        page = client.post(
+            f"/payroll/runs/{run.pk}/flags/accept",
+            {"flag": [f.pk for f in flags], "note": "Pay award back-dated"},
+            follow=True,
+        ).content.decode()
+        assert "2 flags accepted." in page
+        assert [
+            (f.status, f.note) for f in VarianceFlag.objects.for_partner(self.council).order_by("pk")
+        ] == [
+            ("accepted", "Pay award back-dated"),
+            ("accepted", "Pay award back-dated"),
+        ]
+        after = AuditEvent.objects.for_partner(self.council).filter(action="payrun.flag_accepted").count()
+        assert after - before == 2
+
+    def test_accepting_flags_without_a_reason_accepts_none_and_says_why(self) -> None:
+        run = self.make_run()
+        flag = VarianceFlag.objects.create(
+            partner=self.council,
+            run=run,
+            employment=self.council_emp,
+            kind="net_change",
+            detail="Net pay up 40%",
+        )
+        page = (
+            self.signed_in(self.payroll_approver)
+            .post(f"/payroll/runs/{run.pk}/flags/accept", {"flag": [flag.pk], "note": " "}, follow=True)
+            .content.decode()
+        )
+        assert "Say why the flagged item is right." in page
+        flag.refresh_from_db()
+        assert flag.status == "open"
+
+    def test_an_approver_sends_a_run_back_with_a_note_the_officer_reads(self) -> None:
+        from joinedup.audit.models import AuditEvent
+
+        run = self.make_run()
+        approver = self.signed_in(self.payroll_approver)
+        empty = approver.post(f"/payroll/runs/{run.pk}/send-back", {"note": ""}).content.decode()
+        assert "<title>Error: Send back" in empty
+        assert (
+            '<a href="#id_note">Enter the note saying what the payroll officer needs to change.</a>' in empty
+        )
+        approver.post(f"/payroll/runs/{run.pk}/send-back", {"note": "Ada's overtime is missing"})
+        run.refresh_from_db()
+        assert run.status == RunStatus.DRAFT
+        event = AuditEvent.objects.for_partner(self.council).filter(action="payrun.sent_back").get()
+        assert event.after["note"] == "Ada's overtime is missing"
+        page = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}").content.decode()
+        assert "Sent back by the approver:</strong> Ada&#x27;s overtime is missing" in page
+
+    def test_the_officer_cannot_send_a_run_back_and_nothing_changes(self) -> None:
+        run = self.make_run()
+        response = self.signed_in(self.payroll_officer).post(
+            f"/payroll/runs/{run.pk}/send-back", {"note": "No"}
+        )
+        assert response.status_code == 403
+        run.refresh_from_db()
+        assert run.status == RunStatus.CALCULATED
+
+    def test_a_run_whose_pay_date_has_passed_warns_with_the_bacs_refusal(self) -> None:
+        # The words are payroll.documents.bacs_processing_problem's: the page repeats no rule.
+        run = payrun_approve(actor=self.payroll_approver, run=self.make_run())  # paid 25 November 2026
+        with mock.patch("joinedup.web.payroll.views.timezone.localdate", return_value=date(2026, 12, 5)):
+            page = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}").content.decode()
+        assert (
+            "The pay date 25 November 2026 has passed: give a new processing date "
+            "(today, 5 December 2026, or later) for the BACS file."
+        ) in page
+        assert 'data-testid="bacs-processing-date"' in page
+
+    def test_a_run_paid_in_the_future_or_already_paid_gives_no_warning(self) -> None:
+        run = self.make_run()
+        client = self.signed_in(self.payroll_officer)
+        with mock.patch("joinedup.web.payroll.views.timezone.localdate", return_value=date(2026, 11, 20)):
+            assert (
+                'data-testid="pay-date-warning"' not in client.get(f"/payroll/runs/{run.pk}").content.decode()
+            )
+        run = payrun_approve(actor=self.payroll_approver, run=run)
+        PayRun.objects.for_partner(self.council).filter(pk=run.pk).update(status=RunStatus.PAID)
+        with mock.patch("joinedup.web.payroll.views.timezone.localdate", return_value=date(2026, 12, 5)):
+            assert (
+                'data-testid="pay-date-warning"' not in client.get(f"/payroll/runs/{run.pk}").content.decode()
+            )
+
+    def test_payment_file_links_show_only_to_those_who_may_download_them(self) -> None:
+        # payroll/run_files.py: BACS and FPS go to payroll officers, not approvers.
+        run = payrun_approve(actor=self.payroll_approver, run=self.make_run())
+        officer = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}").content.decode()
+        approver = self.signed_in(self.payroll_approver).get(f"/payroll/runs/{run.pk}").content.decode()
+        assert "BACS payment file" in officer and "Full Payment Submission" in officer
+        assert "BACS payment file" not in approver and "Full Payment Submission" not in approver
+        assert (
+            self.signed_in(self.payroll_approver).get(f"/payroll/runs/{run.pk}/bacs.txt").status_code == 403
+        )
 
     def test_the_journal_and_payslips_download(self) -> None:
         run = self.make_run()

@@ -24,12 +24,15 @@ class TestRechargePages(RechargeTestCase):
         )
         assert client.get("/recharges/statements/WCC/2026-10.pdf").content.startswith(b"%PDF")
 
-    def test_another_partners_finance_officer_gets_404(self) -> None:
+    def test_another_partners_finance_officer_gets_404_for_statements_and_403_for_the_reconciliation(
+        self,
+    ) -> None:
         recharge_run(actor=self.shared_finance, month="2026-10")
         client = self.signed_in(self.police_finance)
         for url in ("/recharges/statements/WCC/2026-10/", "/recharges/statements/WCC/2026-10.csv"):
             assert client.get(url).status_code == 404
-        assert client.get("/recharges/reconciliation/").status_code == 404
+        # A page their roles do not open is 403 (web/current.py partner_page), not an object.
+        assert client.get("/recharges/reconciliation/").status_code == 403
 
     def test_the_shared_services_finance_officer_reads_every_statement_not_the_ledgers(self) -> None:
         recharge_run(actor=self.shared_finance, month="2026-10")

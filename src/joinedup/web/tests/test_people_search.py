@@ -1,0 +1,55 @@
+"""Issue 20, people search: it counts every match and pages through them (it stopped at 100
+and said "100 people found"), says why a one-letter search finds nothing, and the examples in
+its hint each find someone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from joinedup.testing.people import PeopleTestCase
+
+
+class TestPeopleSearchPage(PeopleTestCase):
+    def test_it_counts_every_match_and_pages_through_them(self) -> None:
+        for n in range(105):
+            self.hire(
+                self.council, f"Jo{n:03d}", "Smith", f"SM{n:06d}A", f"WCC9{n:05d}", start=date(2023, 1, 1)
+            )
+        client = self.signed_in(self.council_hr)
+        first = client.get("/people", {"q": "smith"}).content.decode()
+        assert "105 people found, showing 1 to 25" in first
+        assert "Page 1 of 5" in first
+        assert first.count('data-label="Name"') == 25
+        last = client.get("/people", {"q": "smith", "page": "5"}).content.decode()
+        assert "showing 101 to 105" in last
+        assert last.count('data-label="Name"') == 5
+        assert "Jo104 Smith" in last
+        csv = client.get("/people", {"q": "smith", "format": "csv"}).content.decode("utf-8-sig").splitlines()
+        assert len(csv) == 1 + 105
+
+    def test_a_one_letter_search_says_why_it_finds_nothing(self) -> None:
+        page = self.signed_in(self.council_hr).get("/people", {"q": "a"}).content.decode()
+        assert "<title>Error: People " in page
+        message = (
+            "Enter at least 2 characters to search: one letter would match too many people to be useful."
+        )
+        assert f'<a href="#q">{message}</a>' in page
+        assert 'data-testid="people-results"' not in page
+
+    def test_each_example_in_the_hint_finds_someone(self) -> None:
+        client = self.signed_in(self.council_hr)
+        hint = client.get("/people").content.decode()
+        shown = re.search(r'data-testid="search-hint">(.*?)</div>', hint)
+        assert shown is not None
+        examples = re.findall(r'"([^"]+)"', shown.group(1))
+        assert examples == ["lovelace", "ada lovelace", "WCC000001", "hr adviser"]
+        for example in examples:
+            found = client.get("/people", {"q": example}).content.decode()
+            assert "1 person found" in found, example
+            assert "Ada Lovelace" in found
+
+    def test_a_post_title_of_two_words_finds_its_holder(self) -> None:
+        # The hint's own example "finance officer" found nothing for a partner with such a post.
+        page = self.signed_in(self.police_hr).get("/people", {"q": "finance officer"}).content.decode()
+        assert "1 person found" in page and "Grace Hopper" in page
