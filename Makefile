@@ -55,9 +55,10 @@ migrations-check: venv
 pytest-sqlite: venv static
 	JOINEDUP_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
-# A throwaway PostgreSQL cluster on loopback, started and removed by tools/with-postgres.
+# A throwaway PostgreSQL cluster on loopback, started and removed by tools/with-postgres. The
+# suite acts as a role that owns no table, with row-level security enforced (conftest.py).
 pytest-postgres: venv static
-	JOINEDUP_ENV=test $(BIN)/python tools/with-postgres -- $(BIN)/pytest $(PYTEST_ARGS)
+	JOINEDUP_ENV=test JOINEDUP_ROW_LEVEL_SECURITY=1 $(BIN)/python tools/with-postgres -- $(BIN)/pytest $(PYTEST_ARGS)
 
 # The API fuzzing of `make test` (tests/attack/) with ten times the requests: 1,000 per operation
 # on SQLite and PostgreSQL, drawn afresh each time (make test's are fixed). FUZZ_EXAMPLES=N for more.

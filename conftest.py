@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ APP_ROLE = "joinedup_app"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Build the test database as its owner (migrations run as the owner in production too),
     then act as the application role for every test. The suite's own fixtures write in a
     session-wide system context; each web or API request replaces it with its user's partners
@@ -45,6 +46,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     from joinedup.core import rls
 
     if connection.vendor != "postgresql" or not settings.ROW_LEVEL_SECURITY:
+        yield
         return
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
@@ -60,3 +62,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         options = connection.settings_dict.setdefault("OPTIONS", {})
         options["assume_role"] = APP_ROLE
         options["options"] = f"-c {rls.SYSTEM_SETTING}=test-suite-fixtures"
+    yield
+    # The owner drops the test database: leave the application role first.
+    with django_db_blocker.unblock():
+        connection.close()
+        options.pop("assume_role", None)
+        options.pop("options", None)

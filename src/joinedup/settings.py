@@ -204,8 +204,10 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
-# PostgreSQL row-level security enforced on every partner-owned table (core/rls.py). Off until
-# every path sets a partner or system context; the policies are installed either way.
+# PostgreSQL row-level security enforced on every partner-owned table (core/rls.py). Every path
+# sets a partner or system context, and `make test` runs the PostgreSQL suite with it on as a
+# role that owns no table; off by default until deployments opt in. Policies are installed
+# after every migrate either way.
 ROW_LEVEL_SECURITY = env_bool("JOINEDUP_ROW_LEVEL_SECURITY", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The ledger's covering indexes (INCLUDE columns) serve trial balances on PostgreSQL; SQLite

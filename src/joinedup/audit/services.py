@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import models, transaction
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from joinedup.audit.chain import GENESIS_HASH, event_hash, json_safe
 from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.core import rls
 from joinedup.core.actors import is_system
 from joinedup.core.request_context import current_request_id
 
@@ -55,21 +57,25 @@ def record_event(
             request_id=request_id,
             prev_hash=head.hash,
         )
-        event = AuditEvent.objects.create(
-            partner_id=partner_id,
-            seq=seq,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=before_safe,
-            after=after_safe,
-            request_id=request_id,
-            prev_hash=head.hash,
-            hash=digest,
-        )
+        # A change may concern a partner beyond the caller's (a secondment's host, a transfer's
+        # receiving partner) or none (the global chain); the service has authorised the change,
+        # and this is the only writer of the chain, so the append itself names its own context.
+        with rls.system_context(APPENDING) if rls.enforced() else nullcontext():
+            event = AuditEvent.objects.create(
+                partner_id=partner_id,
+                seq=seq,
+                occurred_at=occurred_at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                before=before_safe,
+                after=after_safe,
+                request_id=request_id,
+                prev_hash=head.hash,
+                hash=digest,
+            )
         head.seq = seq
         head.hash = digest
         head.save(update_fields=["seq", "hash"])
@@ -98,3 +104,6 @@ def _locked_head(partner_id: int | None) -> AuditChainHead:
     if head is None:
         head = AuditChainHead.objects.create(partner_id=partner_id, seq=0, hash=GENESIS_HASH)
     return head
+
+
+APPENDING = "audit: append an event to its partner's chain"

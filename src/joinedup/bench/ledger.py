@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.population import SEED, bench_stamp
+from joinedup.core import rls
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import (
     REVENUE_TYPES,
@@ -246,7 +247,19 @@ def _write_lines(rows: list[tuple[Any, ...]]) -> None:
     columns = [*_LINE_COLUMNS, "counterparty_id", "description"]
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and rls.enforced():
+            # PostgreSQL refuses COPY into a table under row-level security: copy into a
+            # session's staging table, then one INSERT that the policy checks (as payroll does).
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS journal_line_staging ON COMMIT DELETE ROWS "  # noqa: S608
+                f"AS SELECT {names} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY journal_line_staging ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, None, ""))
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM journal_line_staging")  # noqa: S608
+            cursor.execute("TRUNCATE journal_line_staging")
+        elif connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row((*row, None, ""))

@@ -12,4 +12,6 @@ class CoreConfig(AppConfig):
         # Row-level security policies follow the guarded models, whatever app declares them,
         # so they are (re)applied after every migrate rather than written as migrations.
         # (Django's own hook: the no-signals rule is about domain workflow.)
-        post_migrate.connect(rls.post_migrate, sender=self, dispatch_uid="joinedup.core.rls")
+        # Django sends it once per app that has models (core has none), so the handler acts
+        # on the last one's, when every table exists.
+        post_migrate.connect(rls.post_migrate, dispatch_uid="joinedup.core.rls")

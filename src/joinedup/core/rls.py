@@ -28,7 +28,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
@@ -37,10 +37,25 @@ from joinedup.core.tenancy import PartnerScopedManager
 
 PARTNERS_SETTING = "joinedup.partners"
 SYSTEM_SETTING = "joinedup.system"
+USER_SETTING = "joinedup.user_id"
 POLICY = "joinedup_partner_scope"
 
 CALLER_PARTNERS = "joinedup_caller_partners()"
 IN_SYSTEM_CONTEXT = "joinedup_in_system_context()"
+
+# A signed-in employee's own records, whichever partner employs them: their person, the rows
+# of their employments (absences, payslips, P45s...), and the payslip lines and pay runs a
+# payslip of theirs hangs from. The application still decides what they may read (an
+# unapproved run's payslip is not shown); this only keeps every other person's rows out.
+OWN_BY_FIELD = {
+    "employment": "joinedup_employment_is_callers({column})",
+    "person": "joinedup_person_is_callers({column})",
+    "payslip": "joinedup_payslip_is_callers({column})",
+}
+OWN_BY_MODEL = {
+    "people.Person": "user_id = joinedup_caller_user()",
+    "payroll.PayRun": "joinedup_run_pays_caller(id)",
+}
 
 
 def enforced() -> bool:
@@ -76,13 +91,32 @@ def partner_columns(model: type[models.Model]) -> list[str]:
     return columns
 
 
+def own_condition(model: type[models.Model]) -> str | None:
+    """The arm for the signed-in user's own records (``OWN_BY_MODEL``, or the model's first
+    link named in ``OWN_BY_FIELD``), or None for a model that holds no one's own records."""
+    if model._meta.label in OWN_BY_MODEL:
+        return OWN_BY_MODEL[model._meta.label]
+    for name, template in OWN_BY_FIELD.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.ForeignKey):
+            return template.format(column=field.column)
+    return None
+
+
 def condition(model: type[models.Model]) -> str:
     own = getattr(model._default_manager.get_queryset(), "rls_condition", None)
     if own is not None:
         visible = str(own(CALLER_PARTNERS))
     else:
         visible = " OR ".join(f"{column} = ANY ({CALLER_PARTNERS})" for column in partner_columns(model))
-    return f"({IN_SYSTEM_CONTEXT}) OR ({visible})"
+    arms = [IN_SYSTEM_CONTEXT, visible]
+    mine = own_condition(model)
+    if mine is not None:
+        arms.append(mine)
+    return " OR ".join(f"({arm})" for arm in arms)
 
 
 def policy_statements(model: type[models.Model], *, enforce: bool) -> list[str]:
@@ -111,6 +145,14 @@ def install(connection: BaseDatabaseWrapper, *, enforce: bool) -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
+        # The application's own role runs ``migrate`` too (``joinedup demo``): with nothing to
+        # migrate it owns nothing to alter, and the owner's policies stand.
+        cursor.execute(
+            "SELECT rolsuper OR EXISTS (SELECT 1 FROM pg_tables WHERE tableowner = current_user"
+            " AND schemaname = 'public') FROM pg_roles WHERE rolname = current_user"
+        )
+        if not cursor.fetchone()[0]:
+            return 0
         for function in FUNCTIONS:
             cursor.execute(function)
         for model in guarded_models():
@@ -135,6 +177,52 @@ $$
     # secondment to it. The host of a secondment cannot see the home partner's employment row,
     # so the check runs in a system context of its own (the SET clause): it answers only yes
     # or no, for the partners it is given.
+    f"""
+CREATE OR REPLACE FUNCTION joinedup_caller_user() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT nullif(coalesce(current_setting('{USER_SETTING}', true), ''), '')::bigint
+$$
+""",
+    # The own-records checks read people and payslips in a system context of their own (the
+    # SET clause), as joinedup_person_visible does: they answer only whether a row hangs from
+    # the signed-in user's person.
+    """
+CREATE OR REPLACE FUNCTION joinedup_person_is_callers(person bigint) RETURNS boolean
+LANGUAGE sql STABLE
+SET joinedup.system = 'own records policy: is this the signed-in user''s person'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM people_person p
+                   WHERE p.id = person AND p.user_id = joinedup_caller_user())
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION joinedup_employment_is_callers(employment bigint) RETURNS boolean
+LANGUAGE sql STABLE
+SET joinedup.system = 'own records policy: is this an employment of the signed-in user'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM people_employment e JOIN people_person p ON p.id = e.person_id
+                   WHERE e.id = employment AND p.user_id = joinedup_caller_user())
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION joinedup_payslip_is_callers(payslip bigint) RETURNS boolean
+LANGUAGE sql STABLE
+SET joinedup.system = 'own records policy: is this a payslip of the signed-in user'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM payroll_payslip s JOIN people_employment e ON e.id = s.employment_id
+                   JOIN people_person p ON p.id = e.person_id
+                   WHERE s.id = payslip AND p.user_id = joinedup_caller_user())
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION joinedup_run_pays_caller(run bigint) RETURNS boolean
+LANGUAGE sql STABLE
+SET joinedup.system = 'own records policy: does this pay run hold a payslip of the signed-in user'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM payroll_payslip s JOIN people_employment e ON e.id = s.employment_id
+                   JOIN people_person p ON p.id = e.person_id
+                   WHERE s.run_id = run AND p.user_id = joinedup_caller_user())
+$$
+""",
     """
 CREATE OR REPLACE FUNCTION joinedup_person_visible(person bigint, partners bigint[])
 RETURNS boolean LANGUAGE sql STABLE
@@ -149,8 +237,15 @@ $$
 ]
 
 
-def post_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    install(connections[using], enforce=enforced())
+def post_migrate(using: str = DEFAULT_DB_ALIAS, app_config: Any = None, **kwargs: Any) -> None:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    connection = connections[using]
+    # A migrate inside a transaction is a test's (``joinedup demo`` in the suite): ALTER TABLE
+    # there would meet the transaction's pending audit triggers, and the policies stand already.
+    if connection.in_atomic_block:
+        return
+    if app_config is None or app_config is with_models[-1]:
+        install(connection, enforce=enforced())
 
 
 # --- Contexts -------------------------------------------------------------------------------------
@@ -171,16 +266,17 @@ def _set(settings_and_values: dict[str, str], using: str) -> dict[str, str]:
 
 @contextmanager
 def partner_context(
-    partners: Iterable[models.Model | int], *, using: str = DEFAULT_DB_ALIAS
+    partners: Iterable[models.Model | int], *, user: Any = None, using: str = DEFAULT_DB_ALIAS
 ) -> Iterator[None]:
-    """One transaction in which the database shows only these partners' rows (and leaves any
-    system context). The previous context comes back when it ends."""
+    """One transaction in which the database shows only these partners' rows, and the signed-in
+    ``user``'s own records (and leaves any system context). The previous context comes back
+    when it ends."""
     ids = ",".join(str(p if isinstance(p, int) else p.pk) for p in partners)
     with transaction.atomic(using=using):
         if connections[using].vendor != "postgresql":
             yield
             return
-        before = _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: ""}, using)
+        before = _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: "", USER_SETTING: _user_id(user)}, using)
         try:
             yield
         finally:
@@ -207,6 +303,55 @@ def system_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[No
                 _set(before, using)
 
 
+def _user_id(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    return str(user.pk)
+
+
+@contextmanager
+def session_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """A named system context for a whole piece of work that commits as it goes (a command
+    line, a background task, seeding the demo), where one transaction will not do: it holds for
+    the connection's session, and each request's or writer's own ``partner_context`` still
+    replaces it for its transaction. The previous value comes back when the work ends."""
+    if not reason.strip():
+        raise ValueError("Say why this work may see every partner.")
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(current_setting(%s, true), ''), set_config(%s, %s, false)",
+            [SYSTEM_SETTING, SYSTEM_SETTING, reason],
+        )
+        before = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, false)", [SYSTEM_SETTING, before])
+
+
+def process_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """A named system context for every connection this process opens from now on (a command
+    line's): set at connect time, so a command that needs no database opens none, and a
+    reconnect keeps it. Each request's or writer's ``partner_context`` still replaces it for
+    its own transaction."""
+    if not reason.strip():
+        raise ValueError("Say why this work may see every partner.")
+    settings_dict = connections[using].settings_dict
+    if "postgresql" not in str(settings_dict.get("ENGINE", "")):
+        return
+    # libpq's options string: a backslash escapes a space or a backslash.
+    value = reason.replace("\\", "\\\\").replace(" ", "\\ ")
+    options = settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c {SYSTEM_SETTING}={value}".strip()
+    connections[using].close()
+
+
 def caller_partners(user: Any) -> list[int]:
     """The partners a signed-in user holds a role on (of active partners); none when anonymous."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -221,7 +366,7 @@ def set_caller(user: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
     connection = connections[using]
     if enforced() and connection.vendor == "postgresql" and connection.in_atomic_block:
         ids = ",".join(str(p) for p in caller_partners(user))
-        _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: ""}, using)
+        _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: "", USER_SETTING: _user_id(user)}, using)
 
 
 class PartnerContextMiddleware:
@@ -234,5 +379,6 @@ class PartnerContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not enforced():
             return self.get_response(request)
-        with partner_context(caller_partners(getattr(request, "user", None))):
+        user = getattr(request, "user", None)
+        with partner_context(caller_partners(user), user=user):
             return self.get_response(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from joinedup.core import rls
 from joinedup.core.actors import SystemActor
 from joinedup.payroll.models import PayRun
 from joinedup.payroll.run_calculation import payrun_calculate
@@ -19,13 +20,16 @@ def calculate_pay_run(
 
     The worker acts as the user who asked (``actor_id``), or, when the system asked, as the
     system with that request's reason and operator, so the audit trail names the requester."""
-    run = PayRun.objects.unscoped(reason="a worker acts on the run it was given").get(pk=run_id)
-    actor = (
-        get_user_model().objects.get(pk=actor_id)
-        if actor_id is not None
-        else SystemActor(
-            reason=f"{system_reason or 'pay run calculation'} (in the background)", operator=operator
+    # A worker serves every partner: the task names its work for the database too. The run's
+    # own writes still go through the service's authorisation and the writers' partner context.
+    with rls.session_context(f"worker: calculate pay run {run_id}"):
+        run = PayRun.objects.unscoped(reason="a worker acts on the run it was given").get(pk=run_id)
+        actor = (
+            get_user_model().objects.get(pk=actor_id)
+            if actor_id is not None
+            else SystemActor(
+                reason=f"{system_reason or 'pay run calculation'} (in the background)", operator=operator
+            )
         )
-    )
-    run = payrun_calculate(actor=actor, run=run)
-    return run.progress_total
+        run = payrun_calculate(actor=actor, run=run)
+        return run.progress_total

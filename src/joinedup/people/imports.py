@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.core import tabular, validators
+from joinedup.core import rls, tabular, validators
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -237,6 +237,19 @@ def import_employments(
 def _known_people(ni_numbers: list[str]) -> dict[str, tuple[int, date]]:
     known: dict[str, tuple[int, date]] = {}
     people = Person.objects.unscoped(reason="match imported rows to people by NI number")
+    with rls.system_context(MATCHING):
+        return _match(people, ni_numbers, known)
+
+
+# People are matched across every partner by NI number, and a new person row comes before the
+# employment that would make it the importing partner's: both look past the caller's partners.
+MATCHING = "import: match imported rows to people by NI number"
+CREATING = "import: create the people of new employments before the employments"
+
+
+def _match(
+    people: Any, ni_numbers: list[str], known: dict[str, tuple[int, date]]
+) -> dict[str, tuple[int, date]]:
     for chunk in _chunks(ni_numbers):
         for pk, ni, born in people.filter(ni_number__in=chunk).values_list(
             "pk", "ni_number", "date_of_birth"
@@ -286,8 +299,9 @@ def _write_employments(
             person_ids[row["ni_number"]] = 0  # placeholder until the bulk insert gives the id
             fresh.append(person)
     say(f"  {len(fresh)} new people")
-    for created in _bulk(Person, fresh):
-        person_ids[created.ni_number] = created.pk
+    with rls.system_context(CREATING):
+        for created in _bulk(Person, fresh):
+            person_ids[created.ni_number] = created.pk
     employments = [
         Employment(
             partner_id=partner.pk,

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from joinedup.core import rls
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.people.models import (
@@ -35,6 +36,7 @@ from joinedup.people.models import (
     PostHolding,
     Secondment,
     TupeTransfer,
+    TupeTransferItem,
 )
 from joinedup.people.rules import complete_years, leave_year_start, prorate_leave
 
@@ -525,14 +527,17 @@ def current_posts(employments: list[Employment]) -> dict[int, Post]:
     return {h.employment_id: h.post for h in holdings}
 
 
-def transfer_items(transfer: TupeTransfer) -> QuerySet[Any]:
+def transfer_items(transfer: TupeTransfer) -> list[TupeTransferItem]:
     """Who moved in a transfer (``TupeTransferItem`` s), old employment to new, by payroll
-    number. The items belong to the transferor, but both partners see them."""
-    return (
-        transfer.items.for_partner(transfer.partner_id)
-        .select_related("old_employment__person", "new_employment")
-        .order_by("old_employment__payroll_number")
-    )
+    number. The items belong to the transferor, but both partners see them, and each item's
+    two employments: one side's rows are the other partner's, so past ``transfer_for``'s
+    check they are read in a named context."""
+    with rls.system_context("people: a TUPE transfer's items, shown to both its partners"):
+        return list(
+            transfer.items.for_partner(transfer.partner_id)
+            .select_related("old_employment__person", "new_employment")
+            .order_by("old_employment__payroll_number")
+        )
 
 
 def secondments_of(employment: Employment) -> QuerySet[Secondment]:

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from joinedup.audit.services import record_event
-from joinedup.core import tabular
+from joinedup.core import rls, tabular
 from joinedup.core.actors import user_of
 from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_nearest_penny_half_up
 from joinedup.core.tabular import Column, RowError, RowSpec
@@ -640,6 +640,13 @@ def recharge_run(*, actor: Any, month: date | str, provider: Partner | None = No
     provider = shared_services_body(provider)
     authorise(actor, "recharges.manage", provider)
     start = parse_month(month)
+    # A run charges every partner and posts to each one's ledger, and secondment lines lie
+    # between two other partners: past the authorisation above, it looks past the caller's.
+    with rls.system_context(f"recharges: run {start:%Y-%m}, posting to every charged partner's ledger"):
+        return _recharge_run(actor=actor, provider=provider, start=start)
+
+
+def _recharge_run(*, actor: Any, provider: Partner, start: date) -> RechargeRun:
     if not Period.objects.for_partner(provider).filter(start_date=start).exists():
         raise ValidationError({"month": f"{provider.name} has no financial period for {start:%B %Y}."})
     existing = RechargeRun.objects.for_partner(provider).select_for_update().filter(month=start).first()

@@ -24,6 +24,25 @@ def _sql(statement: str, params: list[Any]) -> None:
         cursor.execute(statement, params)
 
 
+def tamper(postgresql: bool, statement: str, params: list[Any]) -> None:
+    """Run ``statement`` as the database's superuser with ordinary triggers off. When the suite
+    acts as the application role (row-level security on, conftest.py) that role may do
+    neither, so the tampering steps back to the session's own superuser and returns after."""
+    if not postgresql:
+        _sql(statement, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user::text, session_user::text")
+        acting, session = cursor.fetchone()
+    if acting != session:
+        _sql("RESET ROLE", [])
+    _sql("SET LOCAL session_replication_role = replica", [])
+    _sql(statement, params)
+    _sql("SET LOCAL session_replication_role = origin", [])
+    if acting != session:
+        _sql(f'SET ROLE "{acting}"', [])
+
+
 class TestAuditChain(PartnerTestCase):
     def police_events(self) -> list[AuditEvent]:
         return list(AuditEvent.objects.for_partner(self.police).order_by("seq"))
@@ -31,11 +50,7 @@ class TestAuditChain(PartnerTestCase):
     def tamper(self, statement: str, params: list[Any]) -> None:
         """Change the table behind the application's back, as a DBA with direct access could.
         On PostgreSQL that takes a superuser, who can switch off ordinary triggers."""
-        if self.on_postgresql():
-            _sql("SET LOCAL session_replication_role = replica", [])
-        _sql(statement, params)
-        if self.on_postgresql():
-            _sql("SET LOCAL session_replication_role = origin", [])
+        tamper(self.on_postgresql(), statement, params)
 
     def test_each_event_links_to_the_one_before_it_in_its_partners_chain(self) -> None:
         record_event(actor=self.ops_admin, partner=self.police, action="test.one", after={"n": 1})
@@ -149,11 +164,7 @@ class TestSignedCheckpoints(PartnerTestCase):
         self.enterContext(override_settings(AUDIT_CHECKPOINT_FILE=self.checkpoints))
 
     def tamper(self, statement: str, params: list[Any]) -> None:
-        if self.on_postgresql():
-            _sql("SET LOCAL session_replication_role = replica", [])
-        _sql(statement, params)
-        if self.on_postgresql():
-            _sql("SET LOCAL session_replication_role = origin", [])
+        tamper(self.on_postgresql(), statement, params)
 
     def fire_events(self, n: int = 3) -> list[AuditEvent]:
         for i in range(n):

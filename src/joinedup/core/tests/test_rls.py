@@ -123,6 +123,28 @@ class TestRowLevelSecurity(PeopleTestCase):
         assert events and {e.partner_id for e in events} == {self.council.pk}
         assert {r[0] for r in raw} == {self.council.pk}
 
+    def test_an_employee_with_no_partner_role_sees_their_own_records_and_no_one_elses(self) -> None:
+        employee = self.make_user("mary.seacole", [])
+        linking = Person.objects.unscoped(reason="test: link an employee to their person")
+        linking.filter(pk=self.shared_person_council.person_id).update(user=employee)
+        employments = "SELECT payroll_number FROM people_employment ORDER BY payroll_number"
+        with as_application():
+            with rls.partner_context([], user=employee):
+                people = rows("SELECT ni_number FROM people_person")
+                own = rows(employments)
+            with rls.partner_context([]):
+                nobody = rows(employments)
+            refused = pytest.raises(DatabaseError, match="row-level security")
+            with rls.partner_context([], user=employee), refused, transaction.atomic():
+                rows(
+                    "INSERT INTO people_orgunit (partner_id, code, name) VALUES (%s, 'X', 'Not mine')",
+                    [self.council.pk],
+                )
+        # Mary Seacole works for both the council and the police: both employments are hers.
+        assert people == [("JM112233D",)]
+        assert own == [("WCC000002",), ("WPOL000002",)]
+        assert nobody == []
+
     def test_it_refuses_to_write_a_row_for_another_partner(self) -> None:
         with as_application(), rls.partner_context([self.council]):
             with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
@@ -223,7 +245,10 @@ class TestPolicies:
         assert rls.partner_columns(RechargeLine) == ["partner_id", "charged_partner_id"]
         assert rls.condition(Person) == (
             "(joinedup_in_system_context()) OR (joinedup_person_visible(id, joinedup_caller_partners()))"
+            " OR (user_id = joinedup_caller_user())"
         )
+        assert rls.own_condition(Payslip) == "joinedup_employment_is_callers(employment_id)"
+        assert rls.own_condition(RechargeLine) is None
 
     def test_every_guarded_model_gets_a_policy(self) -> None:
         for model in rls.guarded_models():

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from joinedup.audit.services import record_event
-from joinedup.core import validators
+from joinedup.core import rls, validators
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people import plausibility
@@ -174,17 +174,24 @@ def employment_start(
     _check_ni_category_age(terms, person.date_of_birth, start_date, errors)
     if post is not None and post.partner_id != partner.pk:
         errors.add("post", "The post belongs to another partner.")
+    # A new hire may be known to another partner already, and has no employment with this one
+    # until the person row exists: both steps look past the caller's partners, by name.
+    hiring = "hire: match a new hire by NI number and create their person"
     existing = Person.objects.unscoped(reason="match a new hire by NI number").filter(
         ni_number=person.ni_number
     )
-    known = existing.first() if "ni_number" not in errors.fields else None
+    with rls.system_context(hiring):
+        known = existing.first() if "ni_number" not in errors.fields else None
     if known is not None and known.date_of_birth != person.date_of_birth:
         # Say no more than that: the other partner's record is not ours to reveal.
         errors.add("ni_number", "This National Insurance number is held by someone else. Check it.")
     errors.raise_if_any()
 
     created_person = known is None
-    record = known or Person.objects.create(**person.__dict__)
+    if known is None:
+        with rls.system_context(hiring):
+            known = Person.objects.create(**person.__dict__)
+    record = known
     employment = Employment.objects.create(
         partner=partner,
         person=record,

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from joinedup.bench.demo.seed import DEMO_PASSWORD, USERS, seed_demo
+from joinedup.core import rls
 
 
 class Command(BaseCommand):
@@ -33,7 +34,8 @@ class Command(BaseCommand):
             self.stderr.write("--employees must be zero or more.")
             raise SystemExit(2)
         call_command("migrate", interactive=False, verbosity=0)
-        seed_demo(employees=employees, say=self.stdout.write)
+        with rls.session_context("demo: seed the demonstration partnership"):
+            seed_demo(employees=employees, say=self.stdout.write)
         db = settings.DATABASES["default"]
         self.stdout.write(f"\nDatabase: {str(db['ENGINE']).rsplit('.', 1)[-1]} {db['NAME']}")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
