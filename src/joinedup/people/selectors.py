@@ -577,6 +577,12 @@ class ChargeRequest:
     status: str
 
 
+# The charged partner reads the employer's split, employment and person rows, which row-level
+# security hides from it; the app-level check (``_charge_partners``, ``authorise``) comes first.
+_CHARGE_READS = "people: a charge to a partner for another partner's employee, read by the charged partner"
+
+
+@rls.system_context(_CHARGE_READS)
 def charge_requests_for(
     user: Any, *, partner: Partner, status: str | None = ChargeStatus.PENDING
 ) -> list[ChargeRequest]:
@@ -639,6 +645,7 @@ def _charge_partners(user: Any) -> list[int]:
     )
 
 
+@rls.system_context(_CHARGE_READS)
 def cost_share_for(user: Any, *, share_id: int) -> CostSplitShare:
     """A share of a cost split, seen from the employer's or the charged partner's side; 404
     for anyone else."""
@@ -653,6 +660,7 @@ def cost_share_for(user: Any, *, share_id: int) -> CostSplitShare:
     return share
 
 
+@rls.system_context(_CHARGE_READS)
 def secondment_to_decide(user: Any, *, secondment_id: int) -> Secondment:
     """A secondment seen from the home or the host partner's side (its finance officers
     included, who do not see people); 404 for anyone else."""

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core import rls
 from joinedup.core.actors import user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -110,6 +111,7 @@ def cost_split_set(
 
 
 @transaction.atomic
+@rls.system_context("people: the charged partner decides on a charge for another partner's employee")
 def cost_share_decide(*, actor: Any, share: CostSplitShare, approve: bool, note: str = "") -> CostSplitShare:
     """The charged partner's answer to a share of another partner's employee's cost. The split
     takes effect when every partner charged has approved; one refusal rejects it."""
@@ -209,6 +211,7 @@ def secondment_create(
 
 
 @transaction.atomic
+@rls.system_context("people: the charged partner decides on a charge for another partner's employee")
 def secondment_decide(*, actor: Any, secondment: Secondment, approve: bool, note: str = "") -> Secondment:
     """The host's answer to a secondment that recharges it. Until it approves, the home
     partner bears the whole cost; after a refusal the recharge never runs."""
