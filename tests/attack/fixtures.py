@@ -17,12 +17,25 @@ from typing import Any
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
-from joinedup.partnership.models import Partner, Role
+from joinedup.partnership.models import ApiToken, Membership, Partner, Role
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
-from joinedup.people.models import Absence, CostSplitShare, Employment, Secondment, TupeTransfer
-from joinedup.people.services import absence_request, cost_split_set, secondment_create, tupe_transfer
+from joinedup.people.models import (
+    Absence,
+    BankDetailsChange,
+    CostSplitShare,
+    Employment,
+    Secondment,
+    TupeTransfer,
+)
+from joinedup.people.services import (
+    absence_request,
+    bank_change_request,
+    cost_split_set,
+    secondment_create,
+    tupe_transfer,
+)
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -42,6 +55,10 @@ class PartnerObjects:
     post_id: int
     secondment: Secondment
     cost_share: CostSplitShare
+    bank_change: BankDetailsChange
+    member: Any
+    membership: Membership
+    token: ApiToken
     absence: Absence
     transfer: TupeTransfer
     run: PayRun
@@ -75,6 +92,12 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "share_id": ParameterKind("cost-split share", lambda o: o.cost_share.pk),
     # Web: /charges/<charge_kind>/<request_id>/decision, asked about a secondment.
     "charge_kind": ParameterKind(None, lambda o: "secondment"),
+    # Administration and bank changes: a user who works only for this partner, their role, their
+    # API token, and a bank change they asked for about one of its staff.
+    "change_id": ParameterKind("bank change", lambda o: o.bank_change.pk),
+    "user_id": ParameterKind("user", lambda o: o.member.pk),
+    "membership_id": ParameterKind("membership", lambda o: o.membership.pk),
+    "token_id": ParameterKind("API token", lambda o: o.token.pk),
     "request_id": ParameterKind("secondment", lambda o: o.secondment.pk),
     "transfer_id": ParameterKind("TUPE transfer", lambda o: o.transfer.pk),
     "absence_id": ParameterKind("absence", lambda o: o.absence.pk),
@@ -155,8 +178,21 @@ class AttackTestCase(RechargeTestCase):
             shares=[(partner, Decimal(50)), (other, Decimal(50))],
             reason="Attack fixture: half charged to another partner",
         )
+        member = cls.make_user(f"{partner.code.lower()}.attack.hr", [(partner, Role.HR_OFFICER)])
+        bank_change = bank_change_request(
+            actor=member,
+            person=employment.person,
+            partner=partner,
+            sort_code="309634",
+            account_number="87654321",
+            account_name="ATTACK FIXTURE",
+        )
         return PartnerObjects(
             partner=partner,
+            bank_change=bank_change,
+            member=member,
+            membership=Membership.objects.get(user=member, partner=partner),
+            token=api_token_create(actor=FIXTURES, user=member)[0],
             cost_share=split.shares.for_partners([other]).get(charged_partner=other),
             employment=employment,
             post_id=post_id,
