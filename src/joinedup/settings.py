@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "joinedup.payroll",
     "joinedup.ledger",
     "joinedup.recharges",
+    "joinedup.change",
     "joinedup.bench",
     "joinedup.api",
     "joinedup.web",

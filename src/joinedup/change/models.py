@@ -1,0 +1,1 @@
+"""Workforce change: the data (filled in by the change programme work)."""
