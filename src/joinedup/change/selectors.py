@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -37,7 +37,7 @@ from joinedup.core.calendar import tax_year_label, tax_year_of
 from joinedup.core.money import ZERO
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission, partner_ids_with
-from joinedup.payroll.engine.ruleset import load_rules
+from joinedup.payroll.engine.ruleset import RulesError, load_rules
 from joinedup.payroll.models import EmployerPensionRate
 from joinedup.people.models import OrgUnit, PayPoint, Post, PostHolding, TermsScheme
 from joinedup.people.rules import pay_rate_on
@@ -191,7 +191,9 @@ class Comparison:
     proposed_lines: list[CostLine]
     rows: list[ComparisonRow] = field(default_factory=list)
     partners: list[ComparisonRow] = field(default_factory=list)
-    total: ComparisonRow | None = None
+    total: ComparisonRow = field(
+        default_factory=lambda: ComparisonRow("", "", "", ZERO, ZERO, NO_COST, NO_COST)
+    )
     notes: list[str] = field(default_factory=list)
 
 
@@ -233,7 +235,12 @@ def structure_comparison(user: Any, *, structure: ProposedStructure) -> Comparis
     and grade. The caller has found ``structure`` through ``structure_for``."""
     structure_for(user, structure_id=structure.pk)  # 404 unless the user may see it
     on = structure.effective_date
-    rules = load_rules(tax_year_of(on))
+    try:
+        rules = load_rules(tax_year_of(on))
+    except RulesError as exc:
+        raise ValidationError(
+            f"No payroll rules for the tax year of {on:%d %B %Y} yet: the posts cannot be costed then."
+        ) from exc
     with rls.system_context(SCOPE_READ):
         current, proposed = current_and_proposed(structure)
         shapes = current + proposed
@@ -265,8 +272,8 @@ def structure_comparison(user: Any, *, structure: ProposedStructure) -> Comparis
     comparison.proposed_lines = [line(s) for s in proposed]
     comparison.rows = _grouped(comparison, lambda ln: (ln.partner, ln.scheme, ln.grade))
     comparison.partners = _grouped(comparison, lambda ln: (ln.partner, "", ""))
-    totals = _grouped(comparison, lambda ln: ("", "", ""))
-    comparison.total = totals[0] if totals else ComparisonRow("", "", "", ZERO, ZERO, NO_COST, NO_COST)
+    for total in _grouped(comparison, lambda ln: ("", "", "")):
+        comparison.total = total
     comparison.notes = sorted(notes)
     return comparison
 

@@ -57,10 +57,6 @@ from joinedup.people.services import Errors, post_change, post_create, post_end
 ONE_DAY = timedelta(days=1)
 
 
-def _pid(partner: Partner | int) -> int:
-    return partner if isinstance(partner, int) else partner.pk
-
-
 def _involved(programme: ChangeProgramme) -> list[int]:
     return selectors.involved_partner_ids(programme)
 
@@ -373,6 +369,20 @@ def _proposal_values(proposal: PostProposal) -> dict[str, Any]:
     return values
 
 
+FTE_PLACES = 4  # as the post's budgeted FTE is held
+FTE_LIMIT = Decimal(999)
+
+
+def _check_fte(errors: Errors, value: Decimal | None) -> None:
+    if value is None:
+        return
+    exponent = value.as_tuple().exponent
+    if not value.is_finite() or value < 0 or value > FTE_LIMIT:
+        errors.add("budgeted_fte", f"Budgeted FTE must be between 0 and {FTE_LIMIT}.")
+    elif isinstance(exponent, int) and exponent < -FTE_PLACES:
+        errors.add("budgeted_fte", f"Budgeted FTE can have at most {FTE_PLACES} decimal places.")
+
+
 def _editable(structure: ProposedStructure) -> None:
     if structure.applied_at is not None:
         raise ValidationError("The structure has been applied; propose further changes in a new one.")
@@ -454,8 +464,7 @@ def structure_change_post(
     ):
         errors.add("grade_max", "A post moving to another scheme needs its grade on the new scale.")
     _check_grade(errors, scheme, values["grade_min"] or post.grade_min, values["grade_max"] or post.grade_max)
-    if values["budgeted_fte"] is not None and values["budgeted_fte"] < 0:
-        errors.add("budgeted_fte", "Budgeted FTE cannot be negative.")
+    _check_fte(errors, values["budgeted_fte"])
     _check_reporting(structure, post.pk, values, errors)
     errors.raise_if_any()
     change = StructureChange(
@@ -526,7 +535,8 @@ def structure_create_post(
     if values["org_unit"] is not None and values["org_unit"].partner_id != partner.pk:
         errors.add("org_unit", "The unit belongs to another partner.")
     _check_grade(errors, values["scheme"], values["grade_min"], values["grade_max"])
-    if values["budgeted_fte"] is not None and values["budgeted_fte"] <= 0:
+    _check_fte(errors, values["budgeted_fte"])
+    if values["budgeted_fte"] is not None and values["budgeted_fte"] == 0:
         errors.add("budgeted_fte", "A new post needs a budgeted FTE above 0.")
     code = values["code"]
     if code and Post.objects.for_partner(partner).filter(code=code).exists():
