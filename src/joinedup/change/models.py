@@ -411,6 +411,11 @@ class AtRisk(models.Model):
     def __str__(self) -> str:
         return f"{self.employment_id} at risk in {self.structure_id}"
 
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(AtRiskReason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]
+
 
 class RedeploymentStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
