@@ -937,9 +937,9 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
         target=locked,
         after={
             "effective_date": locked.effective_date,
-            "created": [p.code for p in result.created],
-            "changed": [p.code for p in result.changed],
-            "ended": [p.code for p in result.ended],
+            "created": sorted(p.code for p in result.created),
+            "changed": sorted(p.code for p in result.changed),
+            "ended": sorted(p.code for p in result.ended),
             "at_risk": sum(len(rows) for rows in found.values()),
         },
     )
