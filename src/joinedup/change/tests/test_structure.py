@@ -169,7 +169,7 @@ class TestApplying(ChangeTestCase):
                 "SCP5",
                 "SCP12",
                 D("1.0000"),
-                "",
+                "Winchester",
                 date(2020, 4, 1),
                 None,
             ),
