@@ -258,6 +258,7 @@ class TestApplying(ChangeTestCase):
     def test_an_applied_structure_takes_no_further_changes(self) -> None:
         with applying_on(EFFECTIVE):
             services.structure_apply(actor=self.shared_hr, structure=self.structure)
+        self.structure.refresh_from_db()
         with pytest.raises(ValidationError, match="The structure has been applied"):
             services.structure_delete_post(
                 actor=self.shared_hr, structure=self.structure, post=self.manager_post
