@@ -384,7 +384,11 @@ def _check_fte(errors: Errors, value: Decimal | None) -> None:
 
 
 def _editable(structure: ProposedStructure) -> None:
-    if structure.applied_at is not None:
+    # Asked of the database, not of the caller's copy, which may predate the structure's applying.
+    applied = ProposedStructure.objects.for_partner(structure.partner_id).filter(
+        pk=structure.pk, applied_at__isnull=False
+    )
+    if structure.applied_at is not None or applied.exists():
         raise ValidationError("The structure has been applied; propose further changes in a new one.")
     _open(structure.programme)
 
