@@ -245,21 +245,29 @@ def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:
     if run.period <= 1 or not cumulative:
         return set()
     year_start = tax_year_start(run.tax_year)
-    ids = set(
-        Employment.objects.for_partner(run.partner_id)
-        .filter(pk__in=cumulative, start_date__lt=year_start)
+    # The employer's whole list is read and intersected here rather than sent as
+    # `pk IN (…100,000 ids…)`: building and planning that list cost more than reading the rows
+    # (about 11 s of a 100,000-employee run's checks, under load).
+    on_cumulative = set(cumulative)
+    ids = {
+        pk
+        for pk in Employment.objects.for_partner(run.partner_id)
+        .filter(start_date__lt=year_start)
+        .order_by()
         .values_list("pk", flat=True)
-    )
+        .iterator(chunk_size=10000)
+        if pk in on_cumulative
+    }
     if not ids:
         return set()
     earlier = history.earlier_runs(run, tax_year=run.tax_year)
     ids -= set(history.latest_figures(run, earlier, ids, ("tax_code",)))
     for model in (StarterYtd, TakeOnBalance):
-        wanted = sorted(ids)
-        for start in range(0, len(wanted), 5000):
-            ids -= set(
-                model.objects.for_partner(run.partner_id)
-                .filter(tax_year=run.tax_year, employment_id__in=wanted[start : start + 5000])
-                .values_list("employment_id", flat=True)
-            )
+        ids -= set(
+            model.objects.for_partner(run.partner_id)
+            .filter(tax_year=run.tax_year)
+            .order_by()
+            .values_list("employment_id", flat=True)
+            .iterator(chunk_size=10000)
+        )
     return ids
