@@ -85,13 +85,16 @@ __all__ = [
     "holiday_pay",
     "load_enhanced_schemes",
     "load_redundancy_rules",
+    "money_text",
     "notice_pay",
     "pension_strain",
+    "quote_as_dict",
     "redundancy_quote",
     "redundancy_rules",
     "scheme_named",
     "statutory_notice_weeks",
     "statutory_redundancy",
+    "weeks_text",
 ]
 
 
@@ -843,3 +846,98 @@ def redundancy_quote(
         to_employee=to_employee,
         employer_cost=to_employee + (strain.amount if strain is not None else ZERO),
     )
+
+
+# --- as plain data (the CLI's --json, and the API) ----------------------------------------------
+
+
+def money_text(amount: Decimal) -> str:
+    """Pounds and pence as a string: Decimal('21028') -> '21028.00'."""
+    return f"{amount.quantize(PENNY)}"
+
+
+def weeks_text(weeks: Decimal) -> str:
+    """Weeks without trailing zeros: Decimal('28.0') -> '28', Decimal('28.50') -> '28.5'."""
+    text = f"{weeks:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
+    """The quote as JSON-ready data: money and weeks as strings, dates as ISO strings."""
+    s, e, n, h, p = quote.statutory, quote.enhanced, quote.notice, quote.holiday, quote.strain
+    out: dict[str, Any] = {
+        "date_of_birth": s.date_of_birth.isoformat(),
+        "start": s.start.isoformat(),
+        "leaving": s.leaving.isoformat(),
+        "age_on_leaving": s.age_on_leaving,
+        "years_of_service": s.years_of_service,
+        "qualifies": s.qualifies,
+        "reason": s.reason,
+        "years_counted": s.years_counted,
+        "years_by_band": [
+            {
+                "band": b.band,
+                "from_age": b.from_age,
+                "years": b.years,
+                "weeks_per_year": weeks_text(b.weeks_per_year),
+                "weeks": weeks_text(b.weeks),
+            }
+            for b in s.by_band
+        ],
+        "counted_years": [
+            {
+                "year": y.number,
+                "from": y.first_day.isoformat(),
+                "to": y.last_day.isoformat(),
+                "band": y.band,
+                "weeks": weeks_text(y.weeks),
+            }
+            for y in s.counted_years
+        ],
+        "weekly_pay": money_text(s.weekly_pay),
+        "weekly_pay_cap": money_text(s.weekly_pay_cap),
+        "cap_applied": s.cap_applied,
+        "week_pay_used": money_text(s.week_pay_used),
+        "statutory_weeks": weeks_text(s.weeks),
+        "statutory_pay": money_text(s.amount),
+        "scheme": None,
+        "redundancy_payment": money_text(quote.redundancy_payment),
+        "tax_free": money_text(quote.tax_free),
+        "taxable": money_text(quote.taxable),
+        "notice": {
+            "statutory_weeks": n.statutory_weeks,
+            "contractual_weeks": weeks_text(n.contractual_weeks),
+            "weeks": weeks_text(n.weeks),
+            "pay": money_text(n.amount),
+        },
+        "holiday": {"days": weeks_text(h.days), "pay": money_text(h.amount)},
+        "strain": None,
+        "to_employee": money_text(quote.to_employee),
+        "employer_cost": money_text(quote.employer_cost),
+    }
+    if e is not None:
+        out["scheme"] = {
+            "key": e.scheme.key,
+            "name": e.scheme.name,
+            "weekly_pay_basis": e.scheme.weekly_pay,
+            "multiplier": weeks_text(e.scheme.multiplier),
+            "weeks": weeks_text(e.weeks),
+            "week_pay_used": money_text(e.week_pay_used),
+            "before_cap": money_text(e.before_cap),
+            "lump_sum_cap": None if e.scheme.lump_sum_cap is None else money_text(e.scheme.lump_sum_cap),
+            "lump_sum_cap_applied": e.lump_sum_cap_applied,
+            "statutory_floor_applied": e.statutory_floor_applied,
+            "pay": money_text(e.amount),
+        }
+    if p is not None:
+        out["strain"] = {
+            "eligible": p.eligible,
+            "reason": p.reason,
+            "age": f"{p.age_years}y {p.age_months}m",
+            "sex": p.sex,
+            "fund": p.fund,
+            "factor": None if p.factor is None else f"{p.factor:f}",
+            "annual_pension": money_text(p.annual_pension),
+            "cost": money_text(p.amount),
+        }
+    return out
