@@ -59,6 +59,10 @@ def _money(amount: Decimal) -> str:
     return gbp(pounds_to_pence(amount))
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
     help = (
@@ -147,14 +151,13 @@ class Command(BaseCommand):
         s = quote.statutory
         lines = [
             "Statutory redundancy pay (Employment Rights Act 1996 s.162)",
-            f"  Born {s.date_of_birth:%d %B %Y}, aged {s.age_on_leaving} on leaving.",
-            f"  Continuous service {s.start:%d %B %Y} to {s.leaving:%d %B %Y}: "
-            f"{s.years_of_service} whole year(s).",
+            f"  Born {_day(s.date_of_birth)}, aged {s.age_on_leaving} on leaving.",
+            f"  Continuous service {_day(s.start)} to {_day(s.leaving)}: {s.years_of_service} whole year(s).",
         ]
         if not s.qualifies:
             lines += [f"  {s.reason}.", "  Statutory redundancy pay: £0.00"]
         else:
-            limit = " (s.162(3): the last 20)" if s.years_of_service > s.years_counted else ""
+            limit = f" (s.162(3): the last {s.years_counted})" if s.years_of_service > s.years_counted else ""
             lines.append(f"  Years counted back from the leaving date: {s.years_counted}{limit}.")
             lines.append(f"  {'Age band':<14}{'Years':>6}{'Weeks a year':>14}{'Weeks':>8}")
             for band in s.by_band:
@@ -163,7 +166,7 @@ class Command(BaseCommand):
                     f"{r.weeks_text(band.weeks):>8}"
                 )
             lines.append(f"  {'Total':<14}{s.years_counted:>6}{'':>14}{r.weeks_text(s.weeks):>8}")
-            cap = f"the limit in force on {s.leaving:%d %B %Y} (s.227)"
+            cap = f"the limit in force on {_day(s.leaving)} (s.227)"
             if s.cap_applied:
                 lines.append(
                     f"  Week's pay {_money(s.weekly_pay)}, capped at {_money(s.weekly_pay_cap)}, {cap}."
@@ -194,7 +197,8 @@ class Command(BaseCommand):
         lines += [
             "",
             f"Redundancy payment {_money(quote.redundancy_payment)}: {_money(quote.tax_free)} free of tax "
-            f"(ITEPA 2003 s.403), {_money(quote.taxable)} taxable; no National Insurance.",
+            f"(ITEPA 2003 s.403), {_money(quote.taxable)} taxable; "
+            f"{'' if r.redundancy_rules().redundancy_pay_ni_able else 'no '}National Insurance.",
             f"Notice: statutory {n.statutory_weeks} week(s) (ERA 1996 s.86), contractual "
             f"{r.weeks_text(n.contractual_weeks)}; in lieu: {r.weeks_text(n.weeks)} x "
             f"{_money(n.weekly_pay)} = {_money(n.amount)} (taxed as pay)",
