@@ -310,13 +310,13 @@ def load_redundancy_rules(path: Path = RULES_FILE) -> RedundancyRules:
     bands = []
     for index, entry in enumerate(bands_data):
         where = f"age_bands[{index}]"
-        from_age = reader.value(entry, where, "from_age")
-        name = reader.value(entry, where, "name")
+        checked = reader.sourced(entry, where)  # once: an unconfirmed band is listed once
+        from_age, name = checked.get("from_age"), checked.get("name")
         if isinstance(from_age, bool) or not isinstance(from_age, int) or from_age < 0:
             raise reader.fail(f"{where}.from_age", f"expected a whole number of years, got {from_age!r}")
         if not isinstance(name, str) or not name.strip():
             raise reader.fail(f"{where}.name", "expected the band's name")
-        weeks = reader.decimal(reader.value(entry, where, "weeks_per_year"), f"{where}.weeks_per_year")
+        weeks = reader.decimal(checked.get("weeks_per_year"), f"{where}.weeks_per_year")
         bands.append(AgeBand(from_age, name, weeks))
     bands.sort(key=lambda band: band.from_age)
     if bands[0].from_age != 0 or len({band.from_age for band in bands}) != len(bands):
