@@ -87,6 +87,7 @@ __all__ = [
     "load_redundancy_rules",
     "money_text",
     "notice_pay",
+    "number_text",
     "pension_strain",
     "quote_as_dict",
     "redundancy_quote",
@@ -94,7 +95,6 @@ __all__ = [
     "scheme_named",
     "statutory_notice_weeks",
     "statutory_redundancy",
-    "weeks_text",
 ]
 
 
@@ -254,7 +254,7 @@ class _Reader:
         value = self.value(table, key)
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise self.fail(f"{key}.value", f"expected a whole number of at least {least}, got {value!r}")
-        return value
+        return int(value)
 
     def decimal(self, value: Any, key: str, *, pence: bool = False) -> Decimal:
         try:
@@ -467,7 +467,6 @@ class StatutoryRedundancy:
     qualifies: bool
     reason: str  # why nothing is due, when nothing is
     years_counted: int
-    counted_years: tuple[CountedYear, ...]
     by_band: tuple[BandYears, ...]  # every band, in age order, with 0 years where none
     weeks: Decimal
     weekly_pay: Decimal  # as given
@@ -475,6 +474,20 @@ class StatutoryRedundancy:
     cap_applied: bool
     week_pay_used: Decimal
     amount: Decimal
+
+    @property
+    def counted_years(self) -> tuple[CountedYear, ...]:
+        """The working year by year, latest first (for letters and the CLI; a costing of
+        thousands needs only ``by_band``, so this is built when asked for)."""
+        after = self.leaving + ONE_DAY
+        reached = [(anniversary(self.date_of_birth, band.from_age), band) for band in self.by_band]
+        years = []
+        for number in range(1, self.years_counted + 1):
+            first_day = anniversary(after, -number)
+            band = [band for day, band in reached if day <= first_day][-1]
+            last_day = anniversary(after, 1 - number) - ONE_DAY
+            years.append(CountedYear(number, first_day, last_day, band.band, band.weeks_per_year))
+        return tuple(years)
 
 
 def _check_facts(date_of_birth: date, start: date, leaving: date, weekly_pay: Decimal) -> None:
@@ -514,25 +527,20 @@ def statutory_redundancy(
     service = full_years(start, leaving)
     qualifies = service >= rules.minimum_years
     counted_count = min(service, rules.max_years_counted) if qualifies else 0
-    band_starts = [(anniversary(date_of_birth, band.from_age), band) for band in rules.age_bands]
-    after = leaving + ONE_DAY
-    counted = []
-    for number in range(1, counted_count + 1):
-        first_day = anniversary(after, -number)
-        band = [band for reached, band in band_starts if reached <= first_day][-1]
-        last_day = anniversary(after, -(number - 1)) - ONE_DAY
-        counted.append(CountedYear(number, first_day, last_day, band.name, band.weeks_per_year))
+    # Year k (counted back) starts on or after the day the employee reached a band's age exactly
+    # when k is at most the whole years from that birthday to the leaving date: so the years at
+    # or above each band are a count, not a search, and those in a band are the difference.
+    at_or_above = [
+        min(counted_count, full_years(reached, leaving)) if reached <= leaving else 0
+        for reached in (anniversary(date_of_birth, band.from_age) for band in rules.age_bands)
+    ]
     by_band = tuple(
-        BandYears(
-            band.name,
-            band.from_age,
-            band.weeks_per_year,
-            years := sum(1 for year in counted if year.band == band.name),
-            band.weeks_per_year * years,
+        BandYears(band.name, band.from_age, band.weeks_per_year, years, band.weeks_per_year * years)
+        for band, years in zip(
+            rules.age_bands, (n - m for n, m in itertools.pairwise([*at_or_above, 0])), strict=True
         )
-        for band in rules.age_bands
     )
-    weeks = sum((year.weeks for year in counted), ZERO)
+    weeks = sum((band.weeks for band in by_band), ZERO)
     cap_applied = weekly_pay > cap
     used = cap if cap_applied else weekly_pay
     reason = (
@@ -550,7 +558,6 @@ def statutory_redundancy(
         qualifies=qualifies,
         reason=reason,
         years_counted=counted_count,
-        counted_years=tuple(counted),
         by_band=by_band,
         weeks=weeks,
         weekly_pay=weekly_pay,
@@ -856,8 +863,8 @@ def money_text(amount: Decimal) -> str:
     return f"{amount.quantize(PENNY)}"
 
 
-def weeks_text(weeks: Decimal) -> str:
-    """Weeks without trailing zeros: Decimal('28.0') -> '28', Decimal('28.50') -> '28.5'."""
+def number_text(weeks: Decimal) -> str:
+    """Weeks, days or a factor without trailing zeros: Decimal('28.0') -> '28', '3.456000' -> '3.456'."""
     text = f"{weeks:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -879,8 +886,8 @@ def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
                 "band": b.band,
                 "from_age": b.from_age,
                 "years": b.years,
-                "weeks_per_year": weeks_text(b.weeks_per_year),
-                "weeks": weeks_text(b.weeks),
+                "weeks_per_year": number_text(b.weeks_per_year),
+                "weeks": number_text(b.weeks),
             }
             for b in s.by_band
         ],
@@ -890,7 +897,7 @@ def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
                 "from": y.first_day.isoformat(),
                 "to": y.last_day.isoformat(),
                 "band": y.band,
-                "weeks": weeks_text(y.weeks),
+                "weeks": number_text(y.weeks),
             }
             for y in s.counted_years
         ],
@@ -898,7 +905,7 @@ def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
         "weekly_pay_cap": money_text(s.weekly_pay_cap),
         "cap_applied": s.cap_applied,
         "week_pay_used": money_text(s.week_pay_used),
-        "statutory_weeks": weeks_text(s.weeks),
+        "statutory_weeks": number_text(s.weeks),
         "statutory_pay": money_text(s.amount),
         "scheme": None,
         "redundancy_payment": money_text(quote.redundancy_payment),
@@ -906,11 +913,11 @@ def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
         "taxable": money_text(quote.taxable),
         "notice": {
             "statutory_weeks": n.statutory_weeks,
-            "contractual_weeks": weeks_text(n.contractual_weeks),
-            "weeks": weeks_text(n.weeks),
+            "contractual_weeks": number_text(n.contractual_weeks),
+            "weeks": number_text(n.weeks),
             "pay": money_text(n.amount),
         },
-        "holiday": {"days": weeks_text(h.days), "pay": money_text(h.amount)},
+        "holiday": {"days": number_text(h.days), "pay": money_text(h.amount)},
         "strain": None,
         "to_employee": money_text(quote.to_employee),
         "employer_cost": money_text(quote.employer_cost),
@@ -920,8 +927,8 @@ def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
             "key": e.scheme.key,
             "name": e.scheme.name,
             "weekly_pay_basis": e.scheme.weekly_pay,
-            "multiplier": weeks_text(e.scheme.multiplier),
-            "weeks": weeks_text(e.weeks),
+            "multiplier": number_text(e.scheme.multiplier),
+            "weeks": number_text(e.weeks),
             "week_pay_used": money_text(e.week_pay_used),
             "before_cap": money_text(e.before_cap),
             "lump_sum_cap": None if e.scheme.lump_sum_cap is None else money_text(e.scheme.lump_sum_cap),
@@ -936,7 +943,7 @@ def quote_as_dict(quote: RedundancyQuote) -> dict[str, Any]:
             "age": f"{p.age_years}y {p.age_months}m",
             "sex": p.sex,
             "fund": p.fund,
-            "factor": None if p.factor is None else f"{p.factor:f}",
+            "factor": None if p.factor is None else number_text(p.factor),
             "annual_pension": money_text(p.annual_pension),
             "cost": money_text(p.amount),
         }

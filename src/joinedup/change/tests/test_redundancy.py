@@ -8,6 +8,7 @@ employee had reached on that first day (s.162(2)). Pure: no database."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -196,8 +197,11 @@ leaving_days = st.dates(min_value=date(2024, 4, 6), max_value=date(2030, 12, 31)
 pay = st.integers(min_value=0, max_value=500_000).map(lambda pence: D(pence) / 100)
 
 
+Employee = tuple[date, date, date, Decimal]  # born, start, leaving, weekly pay
+
+
 @st.composite
-def employee(draw: st.DrawFn) -> tuple[date, date, date, Decimal]:
+def employee(draw: st.DrawFn) -> Employee:
     birth = draw(born)
     leaving = draw(leaving_days)
     start = draw(st.dates(min_value=birth + timedelta(days=16 * 365), max_value=leaving))
@@ -205,7 +209,7 @@ def employee(draw: st.DrawFn) -> tuple[date, date, date, Decimal]:
 
 
 @given(employee(), st.integers(min_value=1, max_value=4000))
-def test_more_service_never_pays_less(person: tuple[date, date, date, Decimal], extra_days: int) -> None:
+def test_more_service_never_pays_less(person: Employee, extra_days: int) -> None:
     # s.162: an earlier start adds whole years at the far end, each worth at least half a week.
     birth, start, leaving, weekly = person
     earlier = max(start - timedelta(days=extra_days), birth + timedelta(days=1))
@@ -216,7 +220,7 @@ def test_more_service_never_pays_less(person: tuple[date, date, date, Decimal], 
 
 
 @given(employee())
-def test_never_more_than_thirty_weeks_at_the_cap(person: tuple[date, date, date, Decimal]) -> None:
+def test_never_more_than_thirty_weeks_at_the_cap(person: Employee) -> None:
     # s.162(2)-(3) with s.227: at most 20 years x 1.5 weeks at the cap in force.
     birth, start, leaving, weekly = person
     result = statutory_redundancy(date_of_birth=birth, start=start, leaving=leaving, weekly_pay=weekly)
@@ -228,8 +232,21 @@ def test_never_more_than_thirty_weeks_at_the_cap(person: tuple[date, date, date,
     assert sum(band.years for band in result.by_band) == result.years_counted
 
 
+@given(employee())
+def test_the_year_by_year_working_agrees_with_the_band_counts(
+    person: Employee,
+) -> None:
+    # The band counts are arithmetic (years since each birthday); the working searches each
+    # counted year's band from its first day. Two readings of s.162(2) that must agree.
+    birth, start, leaving, weekly = person
+    result = statutory_redundancy(date_of_birth=birth, start=start, leaving=leaving, weekly_pay=weekly)
+    per_band = Counter(year.band for year in result.counted_years)
+    assert [per_band[band.band] for band in result.by_band] == [band.years for band in result.by_band]
+    assert sum((year.weeks for year in result.counted_years), D(0)) == result.weeks
+
+
 @given(employee(), pay)
-def test_more_pay_never_pays_less(person: tuple[date, date, date, Decimal], other: Decimal) -> None:
+def test_more_pay_never_pays_less(person: Employee, other: Decimal) -> None:
     birth, start, leaving, weekly = person
     low, high = sorted((weekly, other))
     a = statutory_redundancy(date_of_birth=birth, start=start, leaving=leaving, weekly_pay=low)

@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from joinedup.change import redundancy as r
 from joinedup.change import strain
 from joinedup.core import tabular
-from joinedup.core.money import gbp, pounds_to_pence
+from joinedup.core.money import ZERO, gbp, pounds_to_pence
 from joinedup.partnership.cli import acting_user, partner_by_code
 
 BAD_INPUT = 2  # the exit status the issue asks for, as argparse uses for a bad argument
@@ -162,10 +162,10 @@ class Command(BaseCommand):
             lines.append(f"  {'Age band':<14}{'Years':>6}{'Weeks a year':>14}{'Weeks':>8}")
             for band in s.by_band:
                 lines.append(
-                    f"  {band.band:<14}{band.years:>6}{r.weeks_text(band.weeks_per_year):>14}"
-                    f"{r.weeks_text(band.weeks):>8}"
+                    f"  {band.band:<14}{band.years:>6}{r.number_text(band.weeks_per_year):>14}"
+                    f"{r.number_text(band.weeks):>8}"
                 )
-            lines.append(f"  {'Total':<14}{s.years_counted:>6}{'':>14}{r.weeks_text(s.weeks):>8}")
+            lines.append(f"  {'Total':<14}{s.years_counted:>6}{'':>14}{r.number_text(s.weeks):>8}")
             cap = f"the limit in force on {_day(s.leaving)} (s.227)"
             if s.cap_applied:
                 lines.append(
@@ -174,18 +174,19 @@ class Command(BaseCommand):
             else:
                 lines.append(f"  Week's pay {_money(s.weekly_pay)}, under {_money(s.weekly_pay_cap)}, {cap}.")
             lines.append(
-                f"  Statutory redundancy pay: {r.weeks_text(s.weeks)} weeks x {_money(s.week_pay_used)}"
+                f"  Statutory redundancy pay: {r.number_text(s.weeks)} weeks x {_money(s.week_pay_used)}"
                 f" = {_money(s.amount)}"
             )
         e = quote.enhanced
         if e is not None:
             basis = "the actual week's pay" if e.scheme.weekly_pay == "actual" else "the capped week's pay"
             lines += ["", f"{e.scheme.name} ({e.scheme.key})"]
-            weeks = f"{r.weeks_text(e.statutory_weeks)} weeks x {r.weeks_text(e.scheme.multiplier)}"
+            weeks = f"{r.number_text(e.statutory_weeks)} weeks x {r.number_text(e.scheme.multiplier)}"
             if e.weeks != e.weeks_before_limit:
-                weeks += f" = {r.weeks_text(e.weeks_before_limit)}, limited to {r.weeks_text(e.weeks)} weeks"
+                limited = r.number_text(e.weeks)
+                weeks += f" = {r.number_text(e.weeks_before_limit)}, limited to {limited} weeks"
             else:
-                weeks += f" = {r.weeks_text(e.weeks)} weeks"
+                weeks += f" = {r.number_text(e.weeks)} weeks"
             lines.append(f"  {weeks}, at {basis} {_money(e.week_pay_used)} = {_money(e.before_cap)}")
             if e.scheme.lump_sum_cap is not None:
                 reached = "applied" if e.lump_sum_cap_applied else "not reached"
@@ -200,17 +201,18 @@ class Command(BaseCommand):
             f"(ITEPA 2003 s.403), {_money(quote.taxable)} taxable; "
             f"{'' if r.redundancy_rules().redundancy_pay_ni_able else 'no '}National Insurance.",
             f"Notice: statutory {n.statutory_weeks} week(s) (ERA 1996 s.86), contractual "
-            f"{r.weeks_text(n.contractual_weeks)}; in lieu: {r.weeks_text(n.weeks)} x "
+            f"{r.number_text(n.contractual_weeks)}; in lieu: {r.number_text(n.weeks)} x "
             f"{_money(n.weekly_pay)} = {_money(n.amount)} (taxed as pay)",
         ]
         if h.days:
             lines.append(
-                f"Holiday: {r.weeks_text(h.days)} day(s) untaken = {_money(h.amount)} (taxed as pay)"
+                f"Holiday: {r.number_text(h.days)} day(s) untaken = {_money(h.amount)} (taxed as pay)"
             )
         if p is not None:
             if p.eligible:
                 lines.append(
-                    f"Pension strain: factor {p.factor} ({p.sex}, {p.age_years}y {p.age_months}m) x "
+                    f"Pension strain: factor {r.number_text(p.factor or ZERO)} "
+                    f"({p.sex}, {p.age_years}y {p.age_months}m) x "
                     f"{_money(p.annual_pension)} a year = {_money(p.amount)} (employer's cost)"
                 )
             else:
@@ -225,7 +227,7 @@ class Command(BaseCommand):
             cap = "no cap" if scheme.lump_sum_cap is None else f"cap {_money(scheme.lump_sum_cap)}"
             self.stdout.write(
                 f"{scheme.key}: {scheme.name} — {scheme.weekly_pay} week's pay, "
-                f"x{r.weeks_text(scheme.multiplier)}, {cap}"
+                f"x{r.number_text(scheme.multiplier)}, {cap}"
             )
 
     # --- strain-factors import ------------------------------------------------------------------
