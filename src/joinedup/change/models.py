@@ -530,3 +530,88 @@ class StrainFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sex} {self.age_years}y{self.age_months}m: {self.factor}"
+
+
+# --- Voluntary redundancy ---------------------------------------------------------------------
+
+
+class VrEligibility(models.TextChoices):
+    PARTNER = "partner", "Everyone employed by the partner"
+    SCOPE = "scope", "People in posts in the programme's scope"
+
+
+class VrWindow(models.Model):
+    """A window in which a partner's staff may express interest in voluntary redundancy, as
+    part of a programme. The partner's own (its staff, its enhanced scheme), seen by it alone:
+    a window is an employer's offer to its own people."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.PROTECT, related_name="+")
+    opens = models.DateField()
+    closes = models.DateField()
+    eligibility = models.CharField(max_length=10, choices=VrEligibility.choices)
+    scheme = models.CharField(
+        max_length=100, blank=True, help_text="The enhanced scheme's key (rules/enhanced_schemes.toml)."
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["VrWindow"]()
+
+    class Meta:
+        ordering = ["-opens", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gte=models.F("opens")), name="change_vr_window_dates"),
+            models.CheckConstraint(
+                condition=Q(eligibility__in=VrEligibility.values), name="change_vr_window_eligibility"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Voluntary redundancy {self.opens:%d %b %Y} to {self.closes:%d %b %Y}"
+
+
+class VrStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+VR_LIVE = (VrStatus.SUBMITTED, VrStatus.ACCEPTED, VrStatus.DEFERRED)
+VR_UNDECIDED = (VrStatus.SUBMITTED, VrStatus.DEFERRED)
+
+
+class VrInterest(models.Model):
+    """An employee's expression of interest in voluntary redundancy in a window, and the
+    employer's decision on it. Owned by the employer, seen by it and by the employee."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(VrWindow, on_delete=models.PROTECT, related_name="interests")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    leaving_date = models.DateField(help_text="The leaving date the employee would like.")
+    status = models.CharField(max_length=10, choices=VrStatus.choices, default=VrStatus.SUBMITTED)
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it was decided as it was.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("window", "employment")
+    objects = PartnerScopedManager["VrInterest"]()
+
+    class Meta:
+        ordering = ["window", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "employment"],
+                condition=Q(status__in=[s.value for s in VR_LIVE]),
+                name="change_vr_interest_one_live",
+            ),
+            models.CheckConstraint(condition=Q(status__in=VrStatus.values), name="change_vr_interest_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} interested in {self.window_id}"
