@@ -28,18 +28,32 @@ from joinedup.change.models import (
     ProgrammePartner,
     ProposedStructure,
     Redeployment,
+    ScopePost,
     StructureChange,
+    VrEligibility,
+    VrInterest,
+    VrWindow,
 )
 from joinedup.change.oncosts import NO_COST, PENSION_SCHEME_OF_TERMS, Cost, post_cost
+from joinedup.change.redundancy import QuoteRequest, RedundancyQuote, redundancy_quote, scheme_named
 from joinedup.change.restructure import PostShape, changed_shape, is_match, new_shape, shape_of
 from joinedup.core import rls
 from joinedup.core.calendar import tax_year_label, tax_year_of
-from joinedup.core.money import ZERO
+from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.payroll.engine.ruleset import RulesError, load_rules
 from joinedup.payroll.models import EmployerPensionRate
-from joinedup.people.models import OrgUnit, PayPoint, Post, PostHolding, TermsScheme
+from joinedup.payroll.statutory import contractual_weekly_pay
+from joinedup.people.models import (
+    Employment,
+    EmploymentTerms,
+    OrgUnit,
+    PayPoint,
+    Post,
+    PostHolding,
+    TermsScheme,
+)
 from joinedup.people.rules import pay_rate_on
 
 ONE_DAY = timedelta(days=1)
@@ -425,3 +439,156 @@ def may(user: Any, permission: str, partner_ids: list[int]) -> list[int]:
     """Those of ``partner_ids`` on which ``user`` holds ``permission`` (for pages that offer an
     action only to those who may take it; the service decides)."""
     return [p for p in partner_ids if has_permission(user, permission, p)]
+
+
+# --- Voluntary redundancy ---------------------------------------------------------------------------
+
+VR_OWN_READ = "change: an employee reads the voluntary redundancy windows open to them and their quote"
+
+
+def vr_eligible(window: VrWindow, employment: Employment, on: date) -> bool:
+    """Whether the window includes the employment: a current employment of the window's partner,
+    and, for a window on the programme's scope, one holding a post in that scope on ``on``."""
+    if employment.partner_id != window.partner_id or employment.start_date > on:
+        return False
+    if employment.end_date is not None and employment.end_date < on:
+        return False
+    if window.eligibility == VrEligibility.PARTNER:
+        return True
+    with rls.system_context(VR_OWN_READ):
+        in_scope = ScopePost.objects.for_partners(involved_partner_ids(window.programme)).filter(
+            programme_id=window.programme_id
+        )
+        return (
+            PostHolding.objects.for_partner(window.partner_id)
+            .filter(employment=employment, start_date__lte=on, post_id__in=in_scope.values("post_id"))
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+            .exists()
+        )
+
+
+def vr_windows_of(user: Any, *, programme: ChangeProgramme) -> QuerySet[VrWindow]:
+    """The programme's windows at the partners on which the user may view change."""
+    return (
+        VrWindow.objects.for_partners(viewing_partners(user))
+        .filter(programme=programme)
+        .select_related("partner")
+        .order_by("partner__name", "-opens")
+    )
+
+
+def vr_window_for(user: Any, *, window_id: int) -> VrWindow:
+    found = (
+        VrWindow.objects.for_partners(partner_ids_with(user, "change.view"))
+        .filter(pk=window_id)
+        .select_related("partner", "programme")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such voluntary redundancy window.")
+    return found
+
+
+def vr_interests_of(user: Any, *, window: VrWindow) -> QuerySet[VrInterest]:
+    """Every expression of interest in the window, for its partner's HR."""
+    return (
+        VrInterest.objects.for_partners(viewing_partners(user))
+        .filter(window=window)
+        .select_related("employment__person", "decided_by")
+        .order_by("employment__person__family_name", "employment__payroll_number", "submitted_at")
+    )
+
+
+def _user_id(user: Any) -> int:
+    return int(user.pk) if getattr(user, "is_authenticated", False) and user.pk else 0
+
+
+def own_vr_interests(user: Any) -> QuerySet[VrInterest]:
+    """The signed-in employee's own expressions of interest, newest first."""
+    return (
+        VrInterest.objects.unscoped(reason="an employee reads their own voluntary redundancy interests")
+        .filter(employment__person__user_id=_user_id(user))
+        .select_related("window", "window__partner", "employment")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def vr_interest_for(user: Any, *, interest_id: int) -> VrInterest:
+    """The employee's own expression of interest, or one at a partner on which the user may
+    view change; anything else is 404."""
+    found = own_vr_interests(user).filter(pk=interest_id).first()
+    if found is None:
+        found = (
+            VrInterest.objects.for_partners(partner_ids_with(user, "change.view"))
+            .filter(pk=interest_id)
+            .select_related("window", "window__partner", "employment")
+            .first()
+        )
+    if found is None:
+        raise Http404("No such expression of interest.")
+    return found
+
+
+@dataclass(frozen=True)
+class OpenWindow:
+    window: VrWindow
+    employment: Employment
+
+
+def open_vr_windows(user: Any, *, today: date | None = None) -> list[OpenWindow]:
+    """The windows open today that include one of the signed-in employee's employments."""
+    today = timezone.localdate() if today is None else today
+    with rls.system_context(VR_OWN_READ):
+        employments = list(
+            Employment.objects.unscoped(reason="an employee's own employments")
+            .filter(person__user_id=_user_id(user))
+            .select_related("partner")
+        )
+        found: list[OpenWindow] = []
+        for employment in employments:
+            windows = VrWindow.objects.for_partner(employment.partner_id).filter(
+                opens__lte=today, closes__gte=today
+            )
+            for window in windows.select_related("partner", "programme"):
+                if vr_eligible(window, employment, today):
+                    found.append(OpenWindow(window, employment))
+    return found
+
+
+def vr_weekly_pay(employment: Employment, on: date) -> Decimal:
+    """The contractual week's pay on ``on``: annual salary x FTE / 52, to the nearest penny (as
+    payroll reads a week's pay from the terms: payroll.statutory.contractual_weekly_pay)."""
+    terms = (
+        EmploymentTerms.objects.for_partner(employment.partner_id)
+        .filter(employment=employment, effective_from__lte=on)
+        .select_related("pay_point")
+        .order_by("-effective_from")
+        .first()
+    )
+    if terms is None:
+        raise ValidationError(f"The employment has no terms on {on:%-d %B %Y}.")
+    annual = pay_rate_on(terms.pay_point, on)
+    return round_nearest_penny_half_up(contractual_weekly_pay(annual, terms.fte))
+
+
+def vr_quote_for(user: Any, *, interest: VrInterest, today: date | None = None) -> RedundancyQuote:
+    """The indicative quote for an expression of interest: statutory redundancy pay and the
+    window's enhanced scheme, on the person's date of birth, continuous service date, the
+    leaving date they asked for and their current contractual week's pay. The employee sees
+    their own; HR of the employer (change.view) sees all of its partner's; anyone else 404.
+    No pension strain: the quote does not know the fund's factors (see change.strain)."""
+    mine = interest.employment.person.user_id == _user_id(user) and _user_id(user) != 0
+    if not mine and not has_permission(user, "change.view", interest.partner_id):
+        raise Http404("No such expression of interest.")
+    today = timezone.localdate() if today is None else today
+    window = interest.window
+    with rls.system_context(VR_OWN_READ):
+        employment = interest.employment
+        request = QuoteRequest(
+            date_of_birth=employment.person.date_of_birth,
+            start=employment.continuous_service_date,
+            leaving=interest.leaving_date,
+            weekly_pay=vr_weekly_pay(employment, min(today, interest.leaving_date)),
+        )
+    scheme = scheme_named(window.scheme) if window.scheme else None
+    return redundancy_quote(request, scheme=scheme)

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +31,8 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.change import selectors
 from joinedup.change.models import (
+    VR_LIVE,
+    VR_UNDECIDED,
     AtRisk,
     AtRiskStatus,
     ChangeKind,
@@ -46,12 +48,17 @@ from joinedup.change.models import (
     SelectionPool,
     StructureChange,
     TrialOutcome,
+    VrEligibility,
+    VrInterest,
+    VrStatus,
+    VrWindow,
 )
+from joinedup.change.redundancy import UnknownScheme, scheme_named
 from joinedup.change.restructure import changed_shape, material_reasons, shape_of
 from joinedup.core import rls
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.people.models import OrgUnit, PayPoint, Post, PostHolding, TermsScheme
+from joinedup.people.models import Employment, OrgUnit, PayPoint, Post, PostHolding, TermsScheme
 from joinedup.people.services import Errors, post_change, post_create, post_end
 
 ONE_DAY = timedelta(days=1)
@@ -960,3 +967,160 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
         f"{len(result.ended)} ended on {locked.effective_date - ONE_DAY:%d %B %Y}."
     )
     return result
+
+
+# --- Voluntary redundancy ------------------------------------------------------------------------------
+
+
+def _is_self(actor: Any, employment: Employment) -> bool:
+    user_id = employment.person.user_id
+    return user_id is not None and user_id == getattr(actor, "pk", None)
+
+
+@transaction.atomic
+def vr_window_open(
+    *,
+    actor: Any,
+    programme: ChangeProgramme,
+    partner: Partner,
+    opens: date,
+    closes: date,
+    eligibility: str,
+    scheme: str = "",
+) -> VrWindow:
+    """Open a window in which ``partner``'s staff (all of them, or those in posts in the
+    programme's scope) may express interest in voluntary redundancy, quoted on ``scheme`` (an
+    enhanced scheme's key or name; blank: statutory only). The partner decides for its staff."""
+    authorise(actor, "change.manage", partner)
+    _open(programme)
+    errors = Errors()
+    _require_involved(programme, partner.pk, errors, "partner")
+    if closes < opens:
+        errors.add("closes", "The window must close on or after the day it opens.")
+    if eligibility not in VrEligibility.values:
+        errors.add("eligibility", "Choose who may express interest from the list.")
+    key = ""
+    if scheme.strip():
+        try:
+            key = scheme_named(scheme).key
+        except UnknownScheme as exc:
+            errors.add("scheme", str(exc))
+    errors.raise_if_any()
+    window = VrWindow.objects.create(
+        partner=partner,
+        programme=programme,
+        opens=opens,
+        closes=closes,
+        eligibility=eligibility,
+        scheme=key,
+        opened_by=actor,
+    )
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="change.vr_window_opened",
+        target=window,
+        after={
+            "programme": programme.name,
+            "opens": opens,
+            "closes": closes,
+            "eligibility": eligibility,
+            "scheme": key,
+        },
+    )
+    return window
+
+
+@transaction.atomic
+def vr_interest_submit(
+    *, actor: Any, window: VrWindow, employment: Employment, leaving_date: date, today: date | None = None
+) -> VrInterest:
+    """An employee expresses interest in voluntary redundancy, for themselves, while the window
+    is open and if it includes them; one live expression of interest a window."""
+    if not _is_self(actor, employment):
+        raise PermissionDenied("Only the employee may express interest in voluntary redundancy.")
+    today = timezone.localdate() if today is None else today
+    if not window.opens <= today <= window.closes:
+        raise ValidationError(
+            f"The window is open from {window.opens:%-d %B %Y} to {window.closes:%-d %B %Y}; "
+            "interest cannot be expressed today."
+        )
+    if not selectors.vr_eligible(window, employment, today):
+        raise ValidationError("This window does not include your employment.")
+    if leaving_date <= today:
+        raise ValidationError({"leaving_date": "The leaving date must be after today."})
+    live = VrInterest.objects.for_partner(window.partner_id).filter(
+        window=window, employment=employment, status__in=VR_LIVE
+    )
+    if live.exists():
+        raise ValidationError("You have already expressed interest in this window.")
+    interest = VrInterest.objects.create(
+        partner_id=window.partner_id, window=window, employment=employment, leaving_date=leaving_date
+    )
+    record_event(
+        actor=actor,
+        partner=window.partner_id,
+        action="change.vr_interest_submitted",
+        target=interest,
+        after={"employment": employment.pk, "window": window.pk, "leaving_date": leaving_date},
+    )
+    return interest
+
+
+@transaction.atomic
+def vr_interest_withdraw(*, actor: Any, interest: VrInterest) -> VrInterest:
+    """The employee withdraws their expression of interest before it is accepted or declined."""
+    if not _is_self(actor, interest.employment):
+        raise PermissionDenied("Only the employee may withdraw their expression of interest.")
+    if interest.status not in VR_UNDECIDED:
+        raise ValidationError(
+            f"The expression of interest is {interest.get_status_display().lower()}; it cannot be withdrawn."
+        )
+    before = interest.status
+    interest.status = VrStatus.WITHDRAWN
+    interest.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        partner=interest.partner_id,
+        action="change.vr_interest_withdrawn",
+        target=interest,
+        before={"status": before},
+        after={"status": VrStatus.WITHDRAWN},
+    )
+    return interest
+
+
+VR_DECISIONS = (VrStatus.ACCEPTED, VrStatus.DECLINED, VrStatus.DEFERRED)
+
+
+@transaction.atomic
+def vr_interest_decide(*, actor: Any, interest: VrInterest, decision: str, reason: str) -> VrInterest:
+    """The employer accepts, declines or defers an expression of interest, with its reason. Four
+    eyes: nobody decides their own."""
+    authorise(actor, "change.manage", interest.partner_id)
+    if _is_self(actor, interest.employment):
+        raise PermissionDenied("You cannot decide your own expression of interest.")
+    errors = Errors()
+    if decision not in VR_DECISIONS:
+        errors.add("decision", "Accept, decline or defer.")
+    if not reason.strip():
+        errors.add("reason", "Give the reason for the decision.")
+    if interest.status not in VR_UNDECIDED:
+        shown = interest.get_status_display().lower()
+        errors.add("decision", f"The expression of interest is {shown} already.")
+    errors.raise_if_any()
+    before = interest.status
+    interest.status = decision
+    interest.reason = reason.strip()
+    interest.decided_by = actor
+    interest.decided_at = timezone.now()
+    interest.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    record_event(
+        actor=actor,
+        partner=interest.partner_id,
+        action="change.vr_interest_decided",
+        target=interest,
+        before={"status": before},
+        after={"status": decision, "reason": interest.reason},
+    )
+    return interest
