@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,8 @@ LEAVING = date(2026, 8, 31)
 
 class VrTestCase(ChangeTestCase):
     window: VrWindow
+    bob_user: Any
+    cara_user: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -54,7 +57,7 @@ class VrTestCase(ChangeTestCase):
             scheme="wcc-2026",
         )
 
-    def submit(self, employment: object, user: object, today: date = TODAY) -> VrInterest:
+    def submit(self, employment: Any, user: Any, today: date = TODAY) -> VrInterest:
         return services.vr_interest_submit(
             actor=user, window=self.window, employment=employment, leaving_date=LEAVING, today=today
         )
