@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from joinedup.web.forms import GovukForm, ModelChoice, date_field, notes_field, text_field
+from joinedup.web.forms import GovukForm, ModelChoice, choice_field, date_field, notes_field, text_field
 
 
 class ProgrammeForm(GovukForm):
@@ -48,3 +48,14 @@ class ApplyForm(GovukForm):
         label="I have checked the changes and want to make them to the establishment",
         error_messages={"required": "Confirm that you want to make these changes."},
     )
+
+
+class VrInterestForm(GovukForm):
+    leaving_date = date_field("Leaving date you would like")
+
+
+class VrDecisionForm(GovukForm):
+    decision = choice_field(
+        "Decision", [("accepted", "Accept"), ("declined", "Decline"), ("deferred", "Defer")]
+    )
+    reason = text_field("Reason", max_length=500)

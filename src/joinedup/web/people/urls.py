@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from joinedup.web.change import vr
 from joinedup.web.people import (
     changes,
     charges,
@@ -40,6 +41,8 @@ urlpatterns: list[URLPattern] = [
     path("me/contact", my_changes.my_contact, name="my_contact"),
     path("me/bank", my_changes.my_bank, name="my_bank"),
     path("me/leave", my_changes.my_leave, name="my_leave"),
+    path("me/voluntary-redundancy", vr.my_vr, name="my_vr"),
+    path("me/voluntary-redundancy/<int:interest_id>/withdraw", vr.my_vr_withdraw, name="my_vr_withdraw"),
     path("me/leave/<int:absence_id>/cancel", my_changes.cancel_leave, name="cancel_leave"),
     path("team", self_service.my_team, name="team"),
     path("absences/<int:absence_id>/decision", self_service.decide_absence, name="decide_absence"),

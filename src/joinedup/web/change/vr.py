@@ -1,0 +1,106 @@
+"""Voluntary redundancy pages: the employee's own (/me/voluntary-redundancy: the windows open
+to them, expressing interest, their indicative quote, withdrawing) and HR's list of the
+expressions of interest in a window with a decision for each.
+
+Each finds its object through a selector first (an employee's own, or the employer's HR), so
+anyone else gets 404 before a form is read; the services decide who may do what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.change import selectors, services
+from joinedup.change.models import VrInterest
+from joinedup.change.redundancy import RedundancyQuote
+from joinedup.web.change.forms import VrDecisionForm, VrInterestForm
+from joinedup.web.forms import attempt
+
+
+def _quote(user: Any, interest: VrInterest) -> RedundancyQuote | None:
+    try:
+        return selectors.vr_quote_for(user, interest=interest)
+    except (ValueError, ValidationError):
+        # The quote needs terms and a pay rate on the day; a page still lists the interest.
+        return None
+
+
+@login_required
+def my_vr(request: HttpRequest) -> HttpResponse:
+    open_windows = selectors.open_vr_windows(request.user)
+    form = VrInterestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        wanted = (request.POST.get("window"), request.POST.get("employment"))
+        chosen = next((o for o in open_windows if (str(o.window.pk), str(o.employment.pk)) == wanted), None)
+        if chosen is None:
+            raise Http404("No such open window.")
+        if not form.is_valid():
+            messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+            return redirect("web:my_vr")
+        done = attempt(
+            request,
+            lambda: services.vr_interest_submit(
+                actor=request.user,
+                window=chosen.window,
+                employment=chosen.employment,
+                leaving_date=form.cleaned_data["leaving_date"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Your interest in voluntary redundancy is sent to HR.")
+        return redirect("web:my_vr")
+    interests = [(i, _quote(request.user, i)) for i in selectors.own_vr_interests(request.user)]
+    return render(
+        request,
+        "web/change/my_vr.html",
+        {"open_windows": open_windows, "interests": interests, "form": VrInterestForm()},
+    )
+
+
+@login_required
+@require_POST
+def my_vr_withdraw(request: HttpRequest, interest_id: int) -> HttpResponse:
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    if attempt(request, lambda: services.vr_interest_withdraw(actor=request.user, interest=interest)):
+        messages.success(request, "Your expression of interest is withdrawn.")
+    return redirect("web:my_vr")
+
+
+@login_required
+def vr_window(request: HttpRequest, window_id: int) -> HttpResponse:
+    window = selectors.vr_window_for(request.user, window_id=window_id)
+    interests = [(i, _quote(request.user, i)) for i in selectors.vr_interests_of(request.user, window=window)]
+    return render(
+        request,
+        "web/change/vr_window.html",
+        {"window": window, "programme": window.programme, "interests": interests, "form": VrDecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def vr_decide(request: HttpRequest, interest_id: int) -> HttpResponse:
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    if not selectors.may(request.user, "change.view", [interest.partner_id]):
+        raise Http404("No such expression of interest.")
+    form = VrDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        data = form.cleaned_data
+        done = attempt(
+            request,
+            lambda: services.vr_interest_decide(
+                actor=request.user, interest=interest, decision=data["decision"], reason=data["reason"]
+            ),
+            denied=True,
+        )
+        if done is not None:
+            messages.success(request, f"Decision recorded: {done.get_status_display().lower()}.")
+    return redirect("web:change_vr_window", window_id=interest.window_id)
