@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.audit.models import AuditEvent
 from joinedup.change import services as change
-from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure
+from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure, VrInterest, VrWindow
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import ApiToken, Membership, Partner, Role
@@ -76,6 +76,8 @@ class PartnerObjects:
     programme: ChangeProgramme
     structure: ProposedStructure
     at_risk: AtRisk
+    vr_window: VrWindow
+    vr_interest: VrInterest
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -122,6 +124,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "programme_id": ParameterKind("change programme", lambda o: o.programme.pk),
     "structure_id": ParameterKind("proposed structure", lambda o: o.structure.pk),
     "at_risk_id": ParameterKind("person at risk", lambda o: o.at_risk.pk),
+    # A voluntary redundancy window of the programme, and the sample employee's interest in it.
+    "window_id": ParameterKind("voluntary redundancy window", lambda o: o.vr_window.pk),
+    "interest_id": ParameterKind("voluntary redundancy interest", lambda o: o.vr_interest.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -204,6 +209,19 @@ class AttackTestCase(RechargeTestCase):
         )
         change.structure_delete_post(actor=cls.shared_hr, structure=structure, post=post)
         at_risk = change.at_risk_identify(actor=cls.shared_hr, structure=structure)[0]
+        vr_window = change.vr_window_open(
+            actor=cls.shared_hr,
+            programme=programme,
+            partner=partner,
+            opens=date(2026, 6, 1),
+            closes=date(2026, 6, 30),
+            eligibility="partner",
+        )
+        # Made directly: only the employee may express interest, and the sample employee has no
+        # sign-in of their own.
+        vr_interest = VrInterest.objects.create(
+            partner=partner, window=vr_window, employment=employment, leaving_date=date(2026, 9, 30)
+        )
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -251,4 +269,6 @@ class AttackTestCase(RechargeTestCase):
             programme=programme,
             structure=structure,
             at_risk=at_risk,
+            vr_window=vr_window,
+            vr_interest=vr_interest,
         )

@@ -3,10 +3,12 @@ what a structure may change) are the services'."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from joinedup.change.models import VrEligibility
+from joinedup.change.redundancy import enhanced_schemes
 from joinedup.web.forms import GovukForm, ModelChoice, choice_field, date_field, notes_field, text_field
 
 
@@ -59,3 +61,19 @@ class VrDecisionForm(GovukForm):
         "Decision", [("accepted", "Accept"), ("declined", "Decline"), ("deferred", "Defer")]
     )
     reason = text_field("Reason", max_length=500)
+
+
+class VrWindowForm(GovukForm):
+    opens = date_field("Opens on")
+    closes = date_field("Closes on")
+    eligibility = choice_field(
+        "Who may express interest",
+        VrEligibility.choices,
+    )
+    scheme = forms.ChoiceField(label="Enhanced scheme", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schemes = enhanced_schemes()
+        field = cast(forms.ChoiceField, self.fields["scheme"])
+        field.choices = [("", "Statutory only")] + [(k, s.name) for k, s in schemes.items()]

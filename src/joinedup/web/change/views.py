@@ -19,8 +19,15 @@ from joinedup.change import selectors, services
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import Post
-from joinedup.web.change.forms import ApplyForm, DeletePostForm, MilestoneForm, ProgrammeForm, StructureForm
-from joinedup.web.current import partner_page
+from joinedup.web.change.forms import (
+    ApplyForm,
+    DeletePostForm,
+    MilestoneForm,
+    ProgrammeForm,
+    StructureForm,
+    VrWindowForm,
+)
+from joinedup.web.current import current_partner, partner_page
 from joinedup.web.forms import attempt, bound, submit
 
 
@@ -67,6 +74,25 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
     found = selectors.programme_for(request.user, programme_id=programme_id)
     milestone_form = MilestoneForm(request.POST if request.POST.get("form") == "milestone" else None)
     structure_form = StructureForm(request.POST if request.POST.get("form") == "structure" else None)
+    vr_form = VrWindowForm(request.POST if request.POST.get("form") == "vr" else None)
+    here = current_partner(request)
+    if request.method == "POST" and vr_form.is_bound and here is not None and vr_form.is_valid():
+        data = vr_form.cleaned_data
+        window = submit(
+            vr_form,
+            lambda: services.vr_window_open(
+                actor=request.user,
+                programme=found,
+                partner=here,
+                opens=data["opens"],
+                closes=data["closes"],
+                eligibility=data["eligibility"],
+                scheme=data["scheme"],
+            ),
+        )
+        if window is not None:
+            messages.success(request, f"Voluntary redundancy window opened at {here.name}.")
+            return redirect("web:change_vr_window", window_id=window.pk)
     if request.method == "POST" and milestone_form.is_bound and milestone_form.is_valid():
         data = milestone_form.cleaned_data
         if submit(
@@ -98,6 +124,12 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
             "scope": selectors.scope_posts_of(found),
             "milestone_form": milestone_form,
             "structure_form": structure_form,
+            "vr_form": vr_form,
+            "vr_windows": list(selectors.vr_windows_of(request.user, programme=found)),
+            "here": here,
+            "may_open_vr": here is not None
+            and here.pk in selectors.involved_partner_ids(found)
+            and here.pk in partner_ids_with(request.user, "change.manage"),
             "may_manage": found.partner_id in partner_ids_with(request.user, "change.manage"),
         },
     )
