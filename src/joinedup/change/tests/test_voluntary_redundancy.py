@@ -11,13 +11,14 @@ from her 37th to her 41st birthday are in the 22-40 band), and a contractual wee
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from joinedup.audit.models import AuditEvent
 from joinedup.change import selectors, services
@@ -232,3 +233,49 @@ class TestOpeningAWindow(VrTestCase):
             )
         assert sorted(refused.value.message_dict) == ["closes", "scheme"]
         assert VrWindow.objects.for_partner(self.council).count() == 1
+
+
+class TestPages(ChangeTestCase):
+    """The pages run on today's date: a window open around it."""
+
+    def test_an_employee_expresses_interest_and_hr_accepts_it_from_the_pages(self) -> None:
+        today = timezone.localdate()
+        self.ada.person.user = self.council_employee
+        self.ada.person.save()
+        window = services.vr_window_open(
+            actor=self.council_hr,
+            programme=self.programme,
+            partner=self.council,
+            opens=today - timedelta(days=1),
+            closes=today + timedelta(days=10),
+            eligibility=VrEligibility.PARTNER,
+        )
+        me = self.signed_in(self.council_employee)
+        assert "Express interest" in me.get("/me/voluntary-redundancy").content.decode()
+        leaving = today + timedelta(days=60)
+        sent = me.post(
+            "/me/voluntary-redundancy",
+            {"window": window.pk, "employment": self.ada.pk, "leaving_date": leaving.isoformat()},
+        )
+        assert sent.status_code == 302
+        interest = VrInterest.objects.for_partner(self.council).get(window=window)
+        assert "Withdraw" in me.get("/me/voluntary-redundancy").content.decode()
+        hr = self.signed_in(self.council_hr)
+        assert "Ada Byron" in hr.get(f"/change/vr-windows/{window.pk}/").content.decode()
+        decided = hr.post(
+            f"/change/vr-interests/{interest.pk}/decide", {"decision": "accepted", "reason": "Post deleted."}
+        )
+        assert decided.status_code == 302
+        interest.refresh_from_db()
+        assert interest.status == VrStatus.ACCEPTED
+        for outsider in (self.police_hr, self.fire_hr):
+            client = self.signed_in(outsider)
+            assert client.get(f"/change/vr-windows/{window.pk}/").status_code == 404
+            assert (
+                client.post(
+                    f"/change/vr-interests/{interest.pk}/decide", {"decision": "declined", "reason": "No."}
+                ).status_code
+                == 404
+            )
+        interest.refresh_from_db()
+        assert interest.status == VrStatus.ACCEPTED
