@@ -69,9 +69,10 @@ OUTPUTS = (
 EMPLOYER_RATE = "employer_pension_rate"
 EMPLOYER_OUTPUT = "pension_employer"
 
-_MONEY = re.compile(r"-?\d+(?:\.\d{1,2})?")
-_RATE = re.compile(r"\d+(?:\.\d{1,4})?")
-_YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
+# ASCII digits only: Python's \d and Decimal() would also take other scripts' digits ("\u0663").
+_MONEY = re.compile(r"-?\d+(?:\.\d{1,2})?", re.ASCII)
+_RATE = re.compile(r"\d+(?:\.\d{1,4})?", re.ASCII)
+_YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?", re.ASCII)
 
 T = TypeVar("T")
 
@@ -149,7 +150,7 @@ def _enum_parser(kind: type[Frequency] | type[Basis]) -> Callable[[str], Frequen
 
 
 def _period(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"not a whole number: {text!r}")
     return int(text)
 
@@ -238,7 +239,11 @@ def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
     Returns the errors; when there are any, nothing is written.
     """
     reader = csv.reader(source)
-    header = next(reader, None)
+    try:
+        read = list(reader)
+    except csv.Error as error:  # a NUL byte, or a cell over the csv module's field limit
+        return [RowError(reader.line_num, "", f"cannot be read as CSV ({error})")]
+    header = read[0] if read else None
     if not header or not any(h.strip() for h in header):
         return [RowError(1, "", "the file is empty: expected a header line naming the columns")]
     names = [h.strip() for h in header]
@@ -252,7 +257,7 @@ def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
 
     raw_rows: list[list[str]] = []
     records: list[EmployeePeriod | None] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(read[1:], start=2):
         raw_rows.append(raw)
         if not raw or not any(cell.strip() for cell in raw):
             records.append(None)  # a blank line: passed through as it is

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 import sys
 from datetime import date
@@ -319,19 +320,30 @@ class Command(BaseCommand):
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]
-        result = io.StringIO()
         if source_name == "-":
-            errors = calculate_csv(sys.stdin, result)
+            stdin = sys.stdin
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
         else:
             try:
-                with Path(source_name).open(newline="", encoding="utf-8-sig") as source:
-                    errors = calculate_csv(source, result)
+                data = Path(source_name).read_bytes()
             except OSError as exc:
                 raise CommandError(f"Cannot read {source_name}: {exc.strerror}.") from exc
+        try:
+            # Decoded as every upload is: UTF-8 (with Excel's BOM or not), else Windows-1252.
+            text = tabular.decode_text(data)
+        except ValueError as exc:
+            raise CommandError(f"{source_name}: {exc}; nothing was written.") from None
+        computed = io.StringIO()
+        errors = calculate_csv(io.StringIO(text, newline=""), computed)
         if errors:
             for error in errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(errors)} problem(s) in {source_name}; nothing was written.")
+        # The input's own columns pass through to a file opened in a spreadsheet: each cell is
+        # written again through the neutraliser (OWASP CSV injection) that every export uses.
+        result = io.StringIO()
+        rows = csv.reader(io.StringIO(computed.getvalue(), newline=""))
+        tabular.csv_writer(result, lineterminator="\n").writerows(rows)
         if options["output"]:
             Path(options["output"]).write_text(result.getvalue(), encoding="utf-8", newline="")
         else:
