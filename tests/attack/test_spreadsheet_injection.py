@@ -38,6 +38,8 @@ from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Role
 from joinedup.partnership.services import api_token_create
+from joinedup.payroll.models import FlagStatus, VarianceFlag
+from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.people.models import Employment, OrgUnit, Person, Post
 from joinedup.testing.base import FIXTURES
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -49,6 +51,8 @@ ATTACKER = "@attacker"
 # OWASP: the characters that make a spreadsheet read a cell as a formula.
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ONLY_A_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# The import templates are of employments or posts.
+URL_VALUES = {"kind": "employments"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Query parameters that the export views take; any other view ignores them.
 QUERY = {
@@ -73,6 +77,7 @@ class Export:
     who: str = "council"
     # A step that makes the export exist (the problems of an upload).
     prepare: str = ""
+    query: dict[str, str] = field(default_factory=dict)  # over QUERY
 
 
 # The neutralised cell as CSV holds it, and the text as XLSX holds it.
@@ -95,7 +100,9 @@ EXPORTS: dict[str, Export] = {
     "web /payroll/runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
     "api /api/v1/pay-runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
     "web /payroll/year-end": Export(("csv", "xlsx"), {"name": planted(NAME)}),
-    "web /ledger/trial-balance": Export(("csv", "xlsx"), {"name": planted(PAYLOAD)}),
+    "web /ledger/trial-balance": Export(
+        ("csv", "xlsx"), {"name": planted(PAYLOAD)}, query={"from": "2026-04", "to": "2027-03"}
+    ),
     "web /recharges/spend-over-500/": Export(
         ("csv",),
         {
@@ -154,6 +161,13 @@ class TestSpreadsheetInjection(AttackTestCase):
         super().setUpTestData()
         council = cls.council
         cls.everything = cls.make_user("council.everything", [(council, role) for role in ROLES])
+        # An approved run has a payroll journal to download.
+        run = cls.council_objects.run
+        flags = VarianceFlag.objects.for_partner(council).filter(run=run, status=FlagStatus.OPEN)
+        flags_accept(
+            actor=cls.everything, run=run, flag_ids=list(flags.values_list("pk", flat=True)), note="Seen"
+        )
+        payrun_approve(actor=cls.everything, run=run)
         cls.everything_token = api_token_create(actor=FIXTURES, user=cls.everything)[1]
         cls.shared_token = api_token_create(actor=FIXTURES, user=cls.shared_finance)[1]
         cls.attacker = cls.make_user(ATTACKER, [(council, Role.FINANCE_OFFICER)])
@@ -191,7 +205,8 @@ class TestSpreadsheetInjection(AttackTestCase):
     def url(self, label: str) -> str:
         path = label.split(" ", 1)[1]
         for name in re.findall(r"{(\w+)}", path):
-            path = path.replace(f"{{{name}}}", str(PATH_PARAMETERS[name].value(self.council_objects)))
+            value = URL_VALUES.get(name) or PATH_PARAMETERS[name].value(self.council_objects)
+            path = path.replace(f"{{{name}}}", str(value))
         return path
 
     def download(
@@ -201,7 +216,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         every role), an API route with a bearer token (by default the same user's)."""
         if label.startswith("api "):
             client = Client(headers={"Authorization": f"Bearer {token or self.everything_token}"})
-        return (client or self.client_for("council")).get(self.url(label), {**QUERY, "format": fmt})
+        export = EXPORTS.get(label)
+        query = {**QUERY, **(export.query if export else {}), "format": fmt}
+        return (client or self.client_for("council")).get(self.url(label), query)
 
     def prepare(self, step: str, client: Client) -> None:
         if step == "upload":
@@ -328,8 +345,8 @@ class TestSpreadsheetInjection(AttackTestCase):
         found: set[tuple[str, str]] = set()
         named_as_files: set[str] = set()
         for route in every_route():
-            if "GET" not in route.methods:
-                continue
+            if "GET" not in route.methods or route.path == "/sign-out":
+                continue  # signing out would end the session the other routes are asked in
             label = f"{route.interface} {route.path}"
             if re.search(r"\.(csv|xlsx|\{fmt\})$", route.path):
                 named_as_files.add(label)
