@@ -28,6 +28,7 @@ import ast
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -610,3 +611,86 @@ class TestFuzzedGrossToNet:
                 call_command("payroll", "calculate", str(source), "-o", str(out), stderr=stderr)
             assert not out.exists()
         assert stderr.getvalue().startswith("line 3, column gross_pay: ")
+
+
+# --- the faults the fuzzing found, each pinned -------------------------------------------------------
+
+
+class TestFaultsTheFuzzingFound(RechargeTestCase):
+    def readings(self, *rows: str) -> Any:
+        data = ("partner,driver,month,quantity\n" + "".join(f"{row}\n" for row in rows)).encode()
+        return readings_import(actor=self.shared_finance, provider=self.shared, source=data, filename="r.csv")
+
+    def test_a_reading_for_the_year_0000_is_refused_not_raised(self) -> None:
+        # It was a ValueError out of date(): the regex took "0000-10", the month parser did not.
+        before = row_counts()
+        result = self.readings("WCC,tickets,0000-10,5")
+        assert [(e.row, e.column, e.reason) for e in result.errors] == [
+            (2, "month", "Write the month like 2026-10")
+        ]
+        assert row_counts() == before
+
+    def test_a_reading_larger_than_its_column_holds_is_refused_not_raised(self) -> None:
+        # DriverReading.quantity holds 12 whole digits: 13 was a database error at the write.
+        before = row_counts()
+        result = self.readings("WCC,tickets,2026-11,1000000000000")
+        assert [(e.row, e.column, e.reason) for e in result.errors] == [
+            (2, "quantity", "Must be 999999999999.99 or less")
+        ]
+        assert row_counts() == before
+        assert self.readings("WCC,tickets,2026-11,999999999999.99").errors == []
+
+
+def test_a_date_in_the_year_0000_is_refused_for_what_it_is() -> None:
+    # It said "The month has no day 1": date() refuses year 0 with the same ValueError.
+    from joinedup.core.tabular import iso_date
+
+    with pytest.raises(ValueError, match=r"^There is no year 0000$"):
+        iso_date()("0000-01-01")
+    with pytest.raises(ValueError, match=r"^There is no year 0000$"):
+        iso_date()("01/01/0000")
+
+
+class TestGrossToNetFaults:
+    """``joinedup payroll calculate`` read its file with Python's UTF-8 and csv alone: a Windows
+    'CSV' file or a cell over the csv module's limit raised out of the command."""
+
+    def run(self, data: bytes) -> tuple[str | None, str | None, str]:
+        stderr = io.StringIO()
+        with tempfile.TemporaryDirectory() as folder:
+            source, out = Path(folder, "in.csv"), Path(folder, "out.csv")
+            source.write_bytes(data)
+            try:
+                call_command("payroll", "calculate", str(source), "-o", str(out), stderr=stderr)
+            except CommandError as refusal:
+                assert not out.exists()
+                return None, str(refusal), stderr.getvalue()
+            return out.read_text(encoding="utf-8"), None, stderr.getvalue()
+
+    def test_a_windows_1252_file_is_read_as_excel_wrote_it(self) -> None:
+        rows = [CALCULATOR_COLUMNS, [*CALCULATOR_ROW[:6], "Zoë £"]]
+        written, refusal, _ = self.run(csv_text(rows).encode("cp1252"))
+        assert refusal is None and written is not None
+        assert written.splitlines()[1].startswith("2026,monthly,1,1257L,cumulative,2000.00,Zoë £,")
+
+    def test_a_utf_16_file_is_refused_with_the_way_to_save_it(self) -> None:
+        written, refusal, _ = self.run(csv_text([CALCULATOR_COLUMNS, CALCULATOR_ROW]).encode("utf-16"))
+        assert written is None
+        assert refusal is not None and refusal.endswith(
+            "/in.csv: The file is UTF-16 text (Excel's 'Unicode Text'): save it from Excel as "
+            "'CSV UTF-8 (Comma delimited)'; nothing was written."
+        )
+
+    def test_a_cell_over_the_csv_limit_is_a_problem_on_its_line(self) -> None:
+        rows = [CALCULATOR_COLUMNS, [*CALCULATOR_ROW[:6], "x" * 200_000]]
+        written, refusal, stderr = self.run(csv_text(rows).encode())
+        assert written is None and refusal is not None
+        assert re.fullmatch(r"1 problem\(s\) in .*/in\.csv; nothing was written\.", refusal)
+        assert stderr == "line 2, column -: cannot be read as CSV (field larger than field limit (131072))\n"
+
+    def test_digits_of_other_scripts_are_not_pounds(self) -> None:
+        # Python's \d and Decimal() take "\u0663" (an Arabic-Indic three) as 3.
+        rows = [CALCULATOR_COLUMNS, [*CALCULATOR_ROW[:5], "\u0663", "A"]]
+        _, refusal, stderr = self.run(csv_text(rows).encode())
+        assert refusal is not None
+        assert stderr == "line 2, column gross_pay: not an amount of pounds and pence: '\u0663'\n"
