@@ -40,6 +40,7 @@ from joinedup.partnership.models import Role
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
+from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
 from joinedup.testing.base import FIXTURES
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -333,6 +334,20 @@ class TestSpreadsheetInjection(AttackTestCase):
         cells = [row[header.index("balance")] for row in sheet.iter_rows(min_row=2)]
         assert {c.data_type for c in cells} == {"n"}
         assert Decimal("-600") in {Decimal(str(c.value)) for c in cells}
+
+    def test_p60_summary_amounts_are_numbers_in_csv_and_xlsx(self) -> None:
+        money = P60_CSV_HEADER[P60_CSV_HEADER.index("previous_pay") : P60_CSV_HEADER.index("ni_letters")]
+        table = csv_table(self.download("web /payroll/year-end", "csv").content)
+        cells = [row[table[0].index(column)] for row in table[1:] for column in money]
+        assert cells and all(ONLY_A_NUMBER.fullmatch(c) for c in cells), cells
+        sheet = load_workbook(io.BytesIO(self.download("web /payroll/year-end", "xlsx").content)).worksheets[
+            0
+        ]
+        header = [c.value for c in next(sheet.iter_rows())]
+        types = {
+            row[header.index(column)].data_type for row in sheet.iter_rows(min_row=2) for column in money
+        }
+        assert types == {"n"}
 
     # --- the registry is the site's exports --------------------------------------------------------
 

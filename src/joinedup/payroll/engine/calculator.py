@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
 from joinedup.core.money import ZERO, plain_pounds, pounds_to_pence
 from joinedup.payroll.engine.codes import CodeKind, parse_tax_code
@@ -233,10 +233,18 @@ def format_pence(pence: int) -> str:
     return plain_pounds(pence)
 
 
-def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
+class RowWriter(Protocol):
+    def writerow(self, row: Iterable[str], /) -> Any: ...
+
+
+def calculate_csv(
+    source: TextIO, dest: TextIO, *, writer: Callable[[TextIO], RowWriter] | None = None
+) -> list[RowError]:
     """Read payments from ``source``, write them with gross-to-net columns to ``dest``.
 
-    Returns the errors; when there are any, nothing is written.
+    Returns the errors; when there are any, nothing is written. ``writer`` makes the CSV writer
+    (default ``csv.writer``): a file for a spreadsheet wants one that neutralises formulas in the
+    input's own columns, which pass through (the command gives it ``tabular.csv_writer``).
     """
     reader = csv.reader(source)
     try:
@@ -277,20 +285,20 @@ def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
     out_names = list(names)
     extra = [*OUTPUTS, *([EMPLOYER_OUTPUT] if with_employer else [])]
     out_names += [name for name in extra if name not in names]
-    writer = csv.writer(dest, lineterminator="\n")
-    writer.writerow(out_names)
+    out = writer(dest) if writer is not None else csv.writer(dest, lineterminator="\n")
+    out.writerow(out_names)
     position = {name: i for i, name in enumerate(out_names)}
     done = 0
     for raw, record in zip(raw_rows, records, strict=True):
         if record is None:
-            writer.writerow(raw)
+            out.writerow(raw)
             continue
         values = raw + [""] * (len(out_names) - len(raw))
         for name, pence in results[done].items():
             if name in position:
                 values[position[name]] = format_pence(pence)
         done += 1
-        writer.writerow(values)
+        out.writerow(values)
     return []
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from datetime import date
@@ -333,17 +332,18 @@ class Command(BaseCommand):
             text = tabular.decode_text(data)
         except ValueError as exc:
             raise CommandError(f"{source_name}: {exc}; nothing was written.") from None
-        computed = io.StringIO()
-        errors = calculate_csv(io.StringIO(text, newline=""), computed)
+        result = io.StringIO()
+        # The input's own columns pass through to a file opened in a spreadsheet: written by the
+        # writer that neutralises formulas (OWASP CSV injection) in every export.
+        errors = calculate_csv(
+            io.StringIO(text, newline=""),
+            result,
+            writer=lambda stream: tabular.csv_writer(stream, lineterminator="\n"),
+        )
         if errors:
             for error in errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(errors)} problem(s) in {source_name}; nothing was written.")
-        # The input's own columns pass through to a file opened in a spreadsheet: each cell is
-        # written again through the neutraliser (OWASP CSV injection) that every export uses.
-        result = io.StringIO()
-        rows = csv.reader(io.StringIO(computed.getvalue(), newline=""))
-        tabular.csv_writer(result, lineterminator="\n").writerows(rows)
         if options["output"]:
             Path(options["output"]).write_text(result.getvalue(), encoding="utf-8", newline="")
         else:
