@@ -336,7 +336,8 @@ def xlsx(
     assert sheet is not None
     for row in table:
         # openpyxl stores a text starting "=" as a formula: the workbooks with formulas.
-        sheet.append([_typed(c) if typed else ILLEGAL_CHARACTERS_RE.sub("", c) for c in row])
+        cleaned = [ILLEGAL_CHARACTERS_RE.sub("", c) for c in row]
+        sheet.append([_typed(c) for c in cleaned] if typed else cleaned)
     for number, other in enumerate(sheets or [], start=2):
         extra = book.create_sheet(f"Sheet{number}")
         for row in other:
