@@ -36,7 +36,7 @@ from openpyxl import load_workbook
 
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import LineInput, journal_post
-from joinedup.partnership.models import Role
+from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
@@ -95,7 +95,9 @@ EXPORTS: dict[str, Export] = {
         ("csv", "xlsx"),
         {"title": planted(PAYLOAD), "unit": planted(PAYLOAD), "cost_centre": planted(PAYLOAD)},
     ),
-    "web /admin/users": Export(("csv", "xlsx"), {"username": planted(ATTACKER), "name": planted(PAYLOAD)}),
+    "web /admin/users": Export(
+        ("csv", "xlsx"), {"username": planted(ATTACKER), "name": planted(PAYLOAD)}, query={"q": ""}
+    ),
     "web /audit": Export(("csv",), {"actor": planted(ATTACKER)}),
     "web /payroll/runs/{run_id}": Export(("csv", "xlsx"), {"name": planted(NAME)}),
     "web /payroll/runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
@@ -171,6 +173,10 @@ class TestSpreadsheetInjection(AttackTestCase):
         payrun_approve(actor=cls.everything, run=run)
         cls.everything_token = api_token_create(actor=FIXTURES, user=cls.everything)[1]
         cls.shared_token = api_token_create(actor=FIXTURES, user=cls.shared_finance)[1]
+        # P60s and P45s are refused until the employer has a PAYE reference.
+        Partner.objects.filter(pk=council.pk).update(
+            employer_paye_reference="961/WC10001", accounts_office_reference="961PA00010001"
+        )
         cls.attacker = cls.make_user(ATTACKER, [(council, Role.FINANCE_OFFICER)])
         get_user_model().objects.filter(pk=cls.attacker.pk).update(first_name=PAYLOAD, last_name="")
         person = cls.council_emp.person
@@ -358,6 +364,7 @@ class TestSpreadsheetInjection(AttackTestCase):
             if export.prepare:
                 self.prepare(export.prepare, clients[export.who])
         found: set[tuple[str, str]] = set()
+        broken: set[str] = set()
         named_as_files: set[str] = set()
         for route in every_route():
             if "GET" not in route.methods or route.path == "/sign-out":
@@ -371,10 +378,22 @@ class TestSpreadsheetInjection(AttackTestCase):
                 else:
                     responses = [self.download(label, fmt, client=c) for c in clients.values()]
                 found |= {(label, kind) for r in responses if (kind := is_spreadsheet(r))}
+                broken |= {f"{label} ?format={fmt}" for r in responses if r.status_code >= 500}
         registered = {(label, fmt) for label, export in EXPORTS.items() for fmt in export.formats}
         assert found - registered == set(), "Exports without an injection test here: add each to EXPORTS"
         assert registered - found == set(), "EXPORTS names exports that no route answers"
         assert named_as_files - set(EXPORTS) == set()
+        assert broken == set()
+
+    def test_a_p60_before_the_employer_has_a_paye_reference_is_refused_with_the_reason(self) -> None:
+        # Found by the walk above: the PDF raised ValidationError out of the view (a 500).
+        Partner.objects.filter(pk=self.council.pk).update(employer_paye_reference="")
+        url = f"/payroll/year-end/2026/p60s/{self.council_emp.pk}.pdf"
+        response = self.client_for("council").get(url, {"preview": "1"}, follow=True)
+        assert response.redirect_chain == [("/me/payslips", 302)]
+        assert [str(m) for m in response.context["messages"]] == [
+            "Set Wessex County Council's employer PAYE reference (e.g. 961/WC10001) first."
+        ]
 
     # --- the command line's spreadsheets ----------------------------------------------------------
 
@@ -461,4 +480,4 @@ class TestSpreadsheetInjection(AttackTestCase):
                 csv.writer(out).writerows(rows)
             table = self.cli_csv("payroll", "calculate", str(source))
         self.cell(table, "name", "'" + PAYLOAD)
-        assert table[1][table[0].index("net_pay")] == "1765.33"
+        assert table[1][table[0].index("net_pay")] == "1733.64"
