@@ -55,7 +55,7 @@ from joinedup.recharges.services import READING_COLUMNS, readings_import
 from joinedup.recharges.tests.base import RechargeTestCase
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "joinedup"
-EXAMPLES = int(os.environ.get("JOINEDUP_IMPORT_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("JOINEDUP_IMPORT_FUZZ_EXAMPLES", "50"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
