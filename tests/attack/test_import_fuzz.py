@@ -32,7 +32,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from joinedup.change.strain import FACTOR_COLUMNS, strain_factors_import
 from joinedup.core.tabular import FILE_ROW, HEADER_ROW, RowError, RowSpec
 from joinedup.ledger.imports import BUDGET_COLUMNS, JOURNAL_COLUMNS, import_budgets, import_journal
 from joinedup.partnership.models import Role
@@ -115,6 +116,8 @@ BAD_VALUES = {
     "amount": BAD_AMOUNTS + TOO_PRECISE,  # money of any sign
     "amount>=0": BAD_AMOUNTS + TOO_PRECISE + NEGATIVE,
     "fte": BAD_AMOUNTS + NEGATIVE,  # four places
+    "factor": [v for v in BAD_AMOUNTS if v != "0.00001"] + NEGATIVE + ["0.0000001", "1000.000001"],
+    "whole": ["15", "101", "58.5", "-58", "NaN", "1e2", "fifty", "=58", "\u0665\u0668", "9" * 20],
     "month": BAD_MONTHS,
 }
 
@@ -291,6 +294,24 @@ IMPORTS = [
         },
     ),
 ]
+IMPORTS.append(
+    Import(
+        "strain factors",
+        FACTOR_COLUMNS,
+        lambda case, data, name: strain_factors_import(
+            actor=case.council_hr,
+            partner=case.council,
+            fund="Wessex Pension Fund",
+            effective_from=date(2026, 4, 1),
+            source="The fund actuary's early retirement factors",
+            data=data,
+            filename=name,
+        ),
+        lambda n: {"sex": ("F", "M")[n % 2], "age_years": str(55 + n // 2), "factor": "9.871"},
+        most=6,
+        typed={"age_years": "whole", "age_months": "whole", "factor": "factor"},
+    )
+)
 BY_NAME = {target.name: target for target in IMPORTS}
 
 
@@ -501,6 +522,11 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
 
     @FUZZ
     @given(st.data())
+    def test_any_strain_factors_file_is_imported_whole_or_refused_with_reasons(self, data: Any) -> None:
+        self.check_any_file(BY_NAME["strain factors"], data.draw(any_file(BY_NAME["strain factors"])))
+
+    @FUZZ
+    @given(st.data())
     def test_one_bad_cell_in_any_import_is_named_by_row_and_column_and_nothing_is_written(
         self, data: Any
     ) -> None:
@@ -555,7 +581,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
         wrong = []
         for target in IMPORTS:
             for column, kind in target.typed.items():
-                if kind not in ("amount", "amount>=0", "fte"):
+                if kind not in ("amount", "amount>=0", "fte", "factor"):
                     continue
                 for value in extremes:
                     table = with_cell(target, 2, 1, column, value)
@@ -595,6 +621,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
             "BUDGET_COLUMNS",
             "READING_COLUMNS",
             "TAKE_ON_COLUMNS",
+            "FACTOR_COLUMNS",
         }
         # Files read other than through read_rows: the reader itself, and the gross-to-net
         # calculator (fuzzed below through `joinedup payroll calculate`).
@@ -608,6 +635,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
                 BUDGET_COLUMNS,
                 READING_COLUMNS,
                 TAKE_ON_COLUMNS,
+                FACTOR_COLUMNS,
             )
         }
 
