@@ -114,6 +114,10 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     },
     ("POST", "/api/v1/change/structures/{structure_id}/apply"): lambda o: {},
     ("POST", "/api/v1/change/structures/{structure_id}/at-risk"): lambda o: {},
+    ("POST", "/api/v1/change/vr-interests/{interest_id}/decide"): lambda o: {
+        "decision": "accepted",
+        "reason": "Attack fixture",
+    },
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.

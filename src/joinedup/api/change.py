@@ -12,13 +12,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from joinedup.api.schemas import DateIn, DecimalIn, IdIn, ObjectIn
 from joinedup.change import selectors, services
-from joinedup.change.models import AtRisk, ChangeKind, ChangeProgramme, ProposedStructure, StructureChange
+from joinedup.change.models import (
+    AtRisk,
+    ChangeKind,
+    ChangeProgramme,
+    ProposedStructure,
+    StructureChange,
+    VrInterest,
+)
 from joinedup.change.oncosts import Cost
+from joinedup.change.redundancy import quote_as_dict
 from joinedup.partnership.selectors import partner_for
 from joinedup.people.models import OrgUnit, PayPoint, Post, TermsScheme
 from joinedup.people.selectors import posts_for_any
@@ -507,3 +515,60 @@ def list_vacancies(request: HttpRequest, at_risk_id: int) -> Any:
         }
         for v in selectors.redeployment_matches(request.user, at_risk=at_risk)
     ]
+
+
+# --- voluntary redundancy -------------------------------------------------------------------------
+
+
+class VrInterestOut(Schema):
+    id: int
+    partner: str
+    payroll_number: str
+    name: str
+    leaving_date: date
+    status: str
+    reason: str
+
+
+class VrDecisionIn(Schema):
+    decision: str = Field(description="accepted, declined or deferred")
+    reason: str
+
+
+def _vr_interest(row: VrInterest) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "partner": row.partner.code,
+        "payroll_number": row.employment.payroll_number,
+        "name": row.employment.person.full_name,
+        "leaving_date": row.leaving_date,
+        "status": row.status,
+        "reason": row.reason,
+    }
+
+
+@router.get("/change/vr-windows/{window_id}/interests", response=list[VrInterestOut])
+def list_vr_interests(request: HttpRequest, window_id: int) -> Any:
+    """The expressions of interest in a voluntary redundancy window, for its partner's HR."""
+    window = selectors.vr_window_for(request.user, window_id=window_id)
+    rows = selectors.vr_interests_of(request.user, window=window).select_related("partner")
+    return [_vr_interest(r) for r in rows]
+
+
+@router.get("/change/vr-interests/{interest_id}/quote", response=dict[str, Any])
+def vr_quote(request: HttpRequest, interest_id: int) -> Any:
+    """The indicative quote (change.redundancy.quote_as_dict): the employee's own, or any of the
+    employer's for its HR."""
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    return quote_as_dict(selectors.vr_quote_for(request.user, interest=interest))
+
+
+@router.post("/change/vr-interests/{interest_id}/decide", response=VrInterestOut)
+def decide_vr_interest(request: HttpRequest, interest_id: int, payload: VrDecisionIn) -> Any:
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    if not selectors.may(request.user, "change.view", [interest.partner_id]):
+        raise Http404("No such expression of interest.")
+    decided = services.vr_interest_decide(
+        actor=request.user, interest=interest, decision=payload.decision, reason=payload.reason
+    )
+    return _vr_interest(decided)

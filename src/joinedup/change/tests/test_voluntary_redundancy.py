@@ -279,3 +279,21 @@ class TestPages(ChangeTestCase):
             )
         interest.refresh_from_db()
         assert interest.status == VrStatus.ACCEPTED
+
+
+class TestTheApi(VrTestCase):
+    def test_the_employee_reads_their_quote_and_hr_decides_over_json(self) -> None:
+        ada = self.submit(self.ada, self.council_employee)
+        quote = self.api(self.council_employee).get(f"/api/v1/change/vr-interests/{ada.pk}/quote").json()
+        assert (quote["statutory_pay"], quote["redundancy_payment"]) == ("2199.84", "3299.76")
+        assert self.api(self.bob_user).get(f"/api/v1/change/vr-interests/{ada.pk}/quote").status_code == 404
+        interests = f"/api/v1/change/vr-windows/{self.window.pk}/interests"
+        assert self.api(self.police_hr).get(interests).status_code == 404
+        listed = self.api(self.council_hr).get(interests).json()
+        assert [row["payroll_number"] for row in listed] == ["WCC100002"]
+        decided = self.api(self.council_hr).post(
+            f"/api/v1/change/vr-interests/{ada.pk}/decide",
+            {"decision": "declined", "reason": "The post is needed."},
+            content_type="application/json",
+        )
+        assert (decided.json()["status"], decided.json()["reason"]) == ("declined", "The post is needed.")
