@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -80,6 +81,34 @@ def decrypt(token: str) -> str:
         except InvalidTag:
             continue
     raise ValueError("Encrypted value cannot be read with the configured keys.")
+
+
+def decrypt_many(tokens: Iterable[str]) -> list[str]:
+    """:func:`decrypt` of each token, an empty one read as '' (as :class:`EncryptedCharField`
+    reads it). A BACS file reads two for each of up to a million people, and at that count the
+    per-value lookups and calls around the 1 µs decryption cost more than it does: the usual
+    token (AES-GCM under the first key) is opened here with them hoisted; anything else (Fernet,
+    an older key, a damaged value) goes through :func:`decrypt`, which gives the same answer or
+    raises the same error."""
+    first = _ciphers()[0].decrypt
+    a2b = binascii.a2b_base64
+    translation = _FROM_URLSAFE
+    prefix, start = _GCM_PREFIX, len(_GCM_PREFIX)
+    plain: list[str] = []
+    append = plain.append
+    for token in tokens:
+        if not token:
+            append("")
+            continue
+        if token.startswith(prefix):
+            try:
+                raw = a2b(token[start:].translate(translation), strict_mode=True)
+                append(first(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], None).decode())
+                continue
+            except (ValueError, InvalidTag):  # binascii.Error is a ValueError
+                pass
+        append(decrypt(token))
+    return plain
 
 
 class EncryptedCharField(models.TextField[str, str]):
