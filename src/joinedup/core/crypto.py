@@ -30,7 +30,9 @@ from django.db import models
 _GCM_PREFIX = "g1."
 _NONCE_BYTES = 12
 _HKDF_INFO = b"joinedup field encryption: AES-256-GCM"
-_FROM_URLSAFE = str.maketrans("-_", "+/")
+# A bytes table: str.translate looks each character up in a dict, and for a 60-character token
+# cost more than the decryption (30 µs against 8 under load); bytes.translate indexes a table.
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
 def _raw_keys() -> list[bytes]:
@@ -71,7 +73,9 @@ def decrypt(token: str) -> str:
             raise ValueError("Encrypted value cannot be read with the configured keys.") from exc
     try:
         # binascii directly: base64.urlsafe_b64decode's layers cost more than the decryption.
-        raw = binascii.a2b_base64(token[len(_GCM_PREFIX) :].translate(_FROM_URLSAFE), strict_mode=True)
+        raw = binascii.a2b_base64(
+            token[len(_GCM_PREFIX) :].encode("ascii").translate(_FROM_URLSAFE), strict_mode=True
+        )
     except (ValueError, binascii.Error) as exc:
         raise ValueError("Encrypted value is damaged.") from exc
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
@@ -102,10 +106,10 @@ def decrypt_many(tokens: Iterable[str]) -> list[str]:
             continue
         if token.startswith(prefix):
             try:
-                raw = a2b(token[start:].translate(translation), strict_mode=True)
+                raw = a2b(token[start:].encode("ascii").translate(translation), strict_mode=True)
                 append(first(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], None).decode())
                 continue
-            except (ValueError, InvalidTag):  # binascii.Error is a ValueError
+            except (ValueError, InvalidTag):  # binascii.Error and UnicodeError are ValueErrors
                 pass
         append(decrypt(token))
     return plain

@@ -87,3 +87,13 @@ def test_reading_many_refuses_a_changed_token_as_reading_one_does() -> None:
             crypto.decrypt_many([crypto.encrypt("1"), flipped])
         with pytest.raises(ValueError, match="damaged"):
             crypto.decrypt_many(["g1.!!!"])
+
+
+def test_a_token_with_a_character_base64_never_holds_is_refused_as_damaged() -> None:
+    with keys(OLD):
+        token = crypto.encrypt("12345678")
+        spoiled = token[:-4] + "é" + token[-3:]
+        with pytest.raises(ValueError, match="damaged"):
+            crypto.decrypt(spoiled)
+        with pytest.raises(ValueError, match="damaged"):
+            crypto.decrypt_many([spoiled])
