@@ -40,10 +40,11 @@ def sign_in(client: Client, user: Any, *, second_factor: bool = True) -> Client:
     return client
 
 
-def code_for(user: Any) -> str:
+def code_for(user: Any, *, confirmed: bool = True) -> str:
     """The code ``user``'s authenticator app shows now — or, when this time step's code was
-    spent already, the next step's, which the server accepts too (one step of tolerance)."""
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    spent already, the next step's, which the server accepts too (one step of tolerance).
+    ``confirmed=False``: the app the user is setting up."""
+    device = TOTPDevice.objects.get(user=user, confirmed=confirmed)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     step = max(totp.t(), device.last_t + 1)

@@ -71,8 +71,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Revoked {matches[0].prefix}…")
         else:
             for token in ApiToken.objects.select_related("user"):
-                used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+                used = (
+                    f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+                )
                 self.stdout.write(
                     f"{token.prefix}…  {token.user.get_username():20}  {token.status:8}  {token.scope:5}  "
-                    f"expires {token.expires_at:%Y-%m-%d}  last used {used}  {token.name}"
+                    f"expires {token.expires_at:%Y-%m-%d}  {used}  {token.name}"
                 )
