@@ -270,6 +270,8 @@ AXES_HANDLER = "joinedup.partnership.lockout.AuditedLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "joinedup.web.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "joinedup.partnership.lockout.client_ip"
 AXES_VERBOSE = False
+# A wrong second-factor code counts as a failed sign-in too: keep what was typed out of axes' logs.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust
 # REMOTE_ADDR). Per-address throttling needs the right number, or every user shares one address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -33,7 +33,7 @@ def _bearer(raw: str) -> Client:
 
 
 def _employments() -> int:
-    return Employment.objects.unscoped(reason="the test counts every partner's employments").count()  # type: ignore[attr-defined]
+    return Employment.objects.unscoped(reason="the test counts every partner's employments").count()
 
 
 class TestTokenScope(PeopleTestCase):
@@ -76,7 +76,7 @@ class TestTokenScope(PeopleTestCase):
         token, _ = api_token_create(actor=FIXTURES, user=self.council_hr)
         assert token.scope == TokenScope.READ
         assert before + timedelta(days=90) <= token.expires_at <= timezone.now() + timedelta(days=90)
-        event = AuditEvent.objects.unscoped(reason="the global chain").get(  # type: ignore[attr-defined]
+        event = AuditEvent.objects.unscoped(reason="the global chain").get(
             action="api_token.created", object_id=str(token.pk)
         )
         assert event.after["scope"] == "read"

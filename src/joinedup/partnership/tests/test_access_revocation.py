@@ -17,7 +17,7 @@ from joinedup.testing.base import FIXTURES, PartnerTestCase
 
 
 def _revoked_event(membership_id: int) -> Any:
-    return AuditEvent.objects.unscoped(reason="the test reads every chain").get(  # type: ignore[attr-defined]
+    return AuditEvent.objects.unscoped(reason="the test reads every chain").get(
         action="membership.revoked", object_id=str(membership_id)
     )
 

@@ -106,7 +106,7 @@ def users(request: HttpRequest) -> HttpResponse:
                 u.get_full_name(),
                 u.email,
                 "yes" if u.is_active else "no",
-                "yes" if u.has_second_factor else "no",
+                "yes" if getattr(u, "has_second_factor", False) else "no",
                 u.last_login,
             ]
             for u in found

@@ -29,7 +29,7 @@ def _password(username: str, address: str = "192.0.2.20") -> Client:
 
 
 def _events(action: str) -> Any:
-    return AuditEvent.objects.unscoped(reason="the test reads every chain").filter(action=action)  # type: ignore[attr-defined]
+    return AuditEvent.objects.unscoped(reason="the test reads every chain").filter(action=action)
 
 
 class SecondFactorPagesTestCase(PartnerTestCase):
