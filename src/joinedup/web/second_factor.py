@@ -100,16 +100,12 @@ class SetUpForm(GovukForm):
 
 def _count_towards_lockout(request: HttpRequest) -> bool:
     """Record a wrong code as a failed sign-in for django-axes; True when that locked the
-    username or address, in which case the session has been ended."""
+    username or address (the caller then ends the session)."""
     username = request.user.get_username()
     AxesProxyHandler.user_login_failed(
         sender=SecondFactorMiddleware, credentials={"username": username}, request=request
     )
-    if getattr(request, "axes_locked_out", False):
-        logout(request)
-        # AxesMiddleware renders the lockout page for this request too; say it here as well.
-        return True
-    return False
+    return bool(getattr(request, "axes_locked_out", False))
 
 
 def _locked(request: HttpRequest) -> bool:
