@@ -17,7 +17,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.audit.models import AuditEvent
-from joinedup.partnership.models import RecoveryCode, RecoveryCodeDevice, Role, User
+from joinedup.partnership.models import RecoveryCode, RecoveryCodeDevice, Role
 from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.second_factor import (
     has_second_factor,
@@ -59,8 +59,8 @@ class TestWhoMustHaveOne(PartnerTestCase):
             assert not requires_second_factor(user), user
 
     def test_a_role_held_on_only_one_partner_requires_it_everywhere(self) -> None:
-        self.make_user("mixed", [(self.council, Role.HR_OFFICER), (self.fire, Role.FINANCE_OFFICER)])
-        assert requires_second_factor(User.objects.get(username="mixed"))
+        mixed = self.make_user("mixed", [(self.council, Role.HR_OFFICER), (self.fire, Role.FINANCE_OFFICER)])
+        assert requires_second_factor(mixed)
 
     def test_a_session_owes_a_code_when_the_user_has_one_and_set_up_when_they_must(self) -> None:
         assert second_factor_state(self.ops_admin, verified=False) == "enrol"
@@ -105,6 +105,7 @@ class TestSettingItUp(PartnerTestCase):
             "consecutive_failures": 1,
         }
         # Straight after, even the right code waits (django-otp's back-off: 1 s after one failure).
+        _failed_just_now(self.ops_admin)
         again = second_factor_enrol(user=self.ops_admin, code=_code_of(device))
         assert again.device is None and again.wait_seconds == 1
 
@@ -142,6 +143,7 @@ class TestCodesAtSignIn(PartnerTestCase):
         right = code_for(self.ops_admin)
         first = second_factor_verify(user=self.ops_admin, code=_wrong(right))
         assert (first.device, first.wait_seconds) == (None, 0)
+        _failed_just_now(self.ops_admin)
         throttled = second_factor_verify(user=self.ops_admin, code=right)
         assert (throttled.device, throttled.wait_seconds) == (None, 1)
         # A second after the failure, the right code is let through.
@@ -156,6 +158,9 @@ class TestCodesAtSignIn(PartnerTestCase):
 
     def test_wrong_recovery_codes_are_throttled_too(self) -> None:
         assert second_factor_verify(user=self.ops_admin, code="aaaa-bbbb-cccc-dddd").device is None
+        RecoveryCodeDevice.objects.filter(user=self.ops_admin).update(
+            throttling_failure_timestamp=timezone.now()
+        )
         held_back = second_factor_verify(user=self.ops_admin, code=self.codes[1])
         assert (held_back.device, held_back.wait_seconds) == (None, 1)
         assert recovery_codes_left(self.ops_admin) == 10
@@ -212,6 +217,11 @@ class TestCodeCommand(PartnerTestCase):
             "otp", "code", "--key", "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ", stdout=out, stderr=StringIO()
         )
         assert out.getvalue().strip() in {code_for(self.council_hr), _code_of(device, step=-1)}
+
+
+def _failed_just_now(user: Any) -> None:
+    """Pin the last failure to this instant, so a slow machine does not outwait the back-off."""
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=timezone.now())
 
 
 def _code_of(device: TOTPDevice, step: int = 0) -> str:
