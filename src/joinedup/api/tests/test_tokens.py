@@ -41,7 +41,6 @@ class TestTokenScope(PeopleTestCase):
         _, raw = api_token_create(actor=FIXTURES, user=self.council_hr, scope=TokenScope.READ)
         response = _bearer(raw).get(f"/api/v1/employments/{self.council_emp.pk}")
         assert response.status_code == 200
-        assert _bearer(raw).head(f"/api/v1/employments/{self.council_emp.pk}").status_code == 200
 
     def test_a_read_token_is_refused_a_write_with_403_and_nothing_changes(self) -> None:
         _, raw = api_token_create(actor=FIXTURES, user=self.council_hr, scope=TokenScope.READ)
@@ -147,7 +146,8 @@ class TestTokenCommand(PeopleTestCase):
             stderr=err,
         )
         token = ApiToken.objects.get(user=self.council_hr)
-        assert (token.scope, (token.expires_at - token.created_at).days) == ("write", 7)
+        lasts = token.expires_at - token.created_at
+        assert (token.scope, round(lasts.total_seconds() / 86400)) == ("write", 7)
         assert out.getvalue().strip().startswith(token.prefix)
         assert f"Read and write token {token.prefix}… for council.hr, expires" in err.getvalue()
 

@@ -152,7 +152,8 @@ class TestCodesAtSignIn(PartnerTestCase):
         )
         assert second_factor_verify(user=self.ops_admin, code=right).device is not None
         kinds = [
-            (e.after["throttled"], e.after["consecutive_failures"]) for e in _events("second_factor.failed")
+            (e.after["throttled"], e.after["consecutive_failures"])
+            for e in _events("second_factor.failed").order_by("seq")
         ]
         assert kinds == [(False, 1), (True, 1)]
 

@@ -108,7 +108,7 @@ class TestSettingItUp(SecondFactorPagesTestCase):
         client = _password("council.approver")
         assert client.get("/")["Location"] == SET_UP_PAGE
         assert client.get("/payroll")["Location"] == "/account/second-factor?next=%2Fpayroll"
-        assert client.get("/sign-in/code")["Location"] == SET_UP_PAGE.replace("?next=%2F", "")
+        assert client.get("/sign-in/code")["Location"] == "/account/second-factor?next=%2Fsign-in%2Fcode"
 
     def test_the_set_up_page_shows_a_qr_code_and_the_key_without_inline_style_or_script(self) -> None:
         client = _password("council.approver")
