@@ -13,7 +13,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp's devices: untyped
     """A person who signs in. Their rights come from memberships, one per role per partner;
     the model is our own so that later fields (single sign-on subject, the person record)
     need no swap of the user model."""
@@ -156,11 +156,11 @@ def normalise_recovery_code(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]  # untyped bases
     """A user's single-use recovery codes, for when their authenticator app is lost. Each code
     works once; wrong ones are throttled like wrong app codes (django-otp's back-off)."""
 
-    class Meta(Device.Meta):
+    class Meta(Device.Meta):  # type: ignore[misc]
         verbose_name = "recovery code set"
 
     def get_throttle_factor(self) -> int:

@@ -46,7 +46,7 @@ def authenticator_of(user: Any, *, confirmed: bool = True) -> TOTPDevice | None:
 
 
 def has_second_factor(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 
 
 def recovery_codes_left(user: Any) -> int:
@@ -209,7 +209,7 @@ def second_factor_reset(*, actor: Any, user: Any, partner: Partner | None) -> in
     left = sum(d.codes.count() for d in recovery)
     if not had_app and not recovery.exists():
         raise ValidationError({"user": f"{user.get_username()} has no second factor to reset."})
-    removed = apps.count() + recovery.count()
+    removed: int = apps.count() + recovery.count()
     apps.delete()
     recovery.delete()
     record_event(
