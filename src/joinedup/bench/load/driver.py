@@ -155,8 +155,9 @@ def _seed(options: LoadSettings, folder: Path, env: dict[str, str], say: Callabl
     )
     if "already present" in log.read_text(errors="replace"):
         raise LoadError(
-            "The database already holds a demo partnership, seeded at a size this run cannot know: "
-            "run with --reuse to load it as it is, or give an empty database."
+            "The database already holds a demo partnership, seeded by another run whose size and "
+            f"encryption keys (kept in its folder, not in {folder}) this run cannot know: give an empty "
+            "database, or run again with --reuse and the --dir of the run that seeded it."
         )
     say(f"Seeded in {time.monotonic() - started:.0f} s.")
 

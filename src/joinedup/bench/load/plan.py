@@ -81,7 +81,7 @@ def _users(usernames: Sequence[str]) -> list[User]:
 def _session(user: User, **values: Any) -> str:
     """A new signed-in session for ``user``, holding what django.contrib.auth.login puts in one."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = user._meta.pk.value_to_string(user)  # type: ignore[union-attr]
+    store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = _MODEL_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.update(values)

@@ -73,10 +73,12 @@ class LoadReport:
     seconds: float
     setting: dict[str, Any] = field(default_factory=dict)
     error_messages: dict[str, int] = field(default_factory=dict)
+    warmup_errors: int = 0
 
     @property
     def errors(self) -> int:
-        return self.total.errors
+        """Every failed request, the warm-up's and the users' set-up included."""
+        return self.total.errors + self.warmup_errors
 
     def report(self) -> str:
         lines = [f"Load test: {self.setting.get('title', 'joinedup under load')}"]
@@ -105,13 +107,14 @@ class LoadReport:
             "pages": {page.name: page.as_json() for page in self.pages},
             "total": self.total.as_json(),
             "errors": self.errors,
+            "warmup_errors": self.warmup_errors,
             "error_messages": self.error_messages,
         }
 
 
 def summarise(samples: Mapping[str, Any], *, setting: dict[str, Any] | None = None) -> LoadReport:
     """The report of the samples the locustfile wrote: ``{"seconds": S, "pages": {name:
-    {"ms": [...], "errors": n}}, "error_messages": {...}}``. A failed request counts as an
+    {"ms": [...], "errors": n}}, "error_messages": {...}, "warmup_errors": n}``. A failed request counts as an
     error of its page and its time counts too (a timeout is slow, not absent). Pages in the
     order of their names, so two runs' tables line up."""
     seconds = float(samples["seconds"])
@@ -130,4 +133,5 @@ def summarise(samples: Mapping[str, Any], *, setting: dict[str, Any] | None = No
         seconds=seconds,
         setting=dict(setting or {}),
         error_messages=dict(samples.get("error_messages", {})),
+        warmup_errors=int(samples.get("warmup_errors", 0)),
     )

@@ -14,7 +14,8 @@ SAMPLES = {
         "HR: people search": {"ms": [float(ms) for ms in range(1, 101)], "errors": 0},
         "employee: payslip": {"ms": [4.0, 6.0], "errors": 1},
     },
-    "error_messages": {"employee: payslip: HTTP 500": 1},
+    "error_messages": {"employee: payslip: HTTP 500": 1, "set-up: switch partner: HTTP 404": 2},
+    "warmup_errors": 2,
 }
 
 
@@ -36,7 +37,8 @@ def test_it_counts_requests_errors_and_rates_per_page_and_in_all() -> None:
     assert (payslip.requests, payslip.errors, payslip.per_second) == (2, 1, 0.2)
     assert (payslip.p50, payslip.slowest) == (5.0, 6.0)
     assert report.total.name == ALL_PAGES
-    assert (report.total.requests, report.total.errors, report.errors) == (102, 1, 1)
+    # The warm-up's errors are errors too, though its timings are left out.
+    assert (report.total.requests, report.total.errors, report.errors) == (102, 1, 3)
     assert report.total.per_second == pytest.approx(10.2)
 
 
@@ -53,7 +55,7 @@ def test_the_table_has_a_row_per_page_then_all_pages_in_bold() -> None:
     assert lines[6] == "| HR: people search | 100 | 0 | 10.0 | 50.5 | 95.0 | 99.0 | 100.0 |"
     assert lines[7] == "| employee: payslip | 2 | 1 | 0.2 | 5.0 | 5.9 | 6.0 | 6.0 |"
     assert lines[8] == "| **all pages** | 102 | 1 | 10.2 | 50.5 | **95.0** | 99.0 | 100.0 |"
-    assert lines[-1] == "Errors: employee: payslip: HTTP 500 (1)"
+    assert lines[-1] == "Errors: set-up: switch partner: HTTP 404 (2); employee: payslip: HTTP 500 (1)"
 
 
 def test_a_page_with_no_requests_shows_dashes() -> None:
@@ -73,7 +75,7 @@ def test_the_json_object_holds_the_same_figures_rounded() -> None:
         "p99_ms": 6.0,
         "max_ms": 6.0,
     }
-    assert data["total"]["requests"] == 102 and data["errors"] == 1
+    assert (data["total"]["requests"], data["errors"], data["warmup_errors"]) == (102, 3, 2)
     assert (data["seconds"], data["setting"]) == (10.0, {"title": "a test"})
 
 

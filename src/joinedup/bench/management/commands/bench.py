@@ -239,7 +239,7 @@ class Command(BaseCommand):
 
     def _load(self, options: dict[str, Any]) -> None:
         try:
-            settings = LoadSettings(
+            chosen = LoadSettings(
                 employees=options["employees"],
                 users=options["users"],
                 duration=parse_seconds(options["duration"]),
@@ -252,13 +252,13 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        if min(settings.employees, settings.users, settings.workers, settings.employee_accounts) < 1:
+        if min(chosen.employees, chosen.users, chosen.workers, chosen.employee_accounts) < 1:
             raise CommandError("--employees, --users, --workers and --employee-accounts must be at least 1.")
-        if settings.duration <= 0 or settings.warmup < 0 or settings.think < 0:
+        if chosen.duration <= 0 or chosen.warmup < 0 or chosen.think < 0:
             raise CommandError("--duration must be more than 0; --warmup and --think 0 or more.")
         say = self.stderr.write if options["json"] else self.stdout.write
         try:
-            result = run_load(settings, say=say)
+            result = run_load(chosen, say=say)
         except LoadError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
