@@ -1,9 +1,14 @@
-"""The load test's figures: percentiles, the per-page table, the JSON object, the durations it
-takes. Pure functions, exact figures."""
+"""The load test's figures (percentiles, the per-page table, the JSON object) and its options
+(the durations it takes, the runs it refuses before seeding anything). No server, no database."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from joinedup.bench.load.driver import parse_seconds
 from joinedup.bench.load.report import ALL_PAGES, percentiles, summarise
@@ -90,3 +95,19 @@ def test_it_reads_durations_as_locust_writes_them(text: str, seconds: float) -> 
 def test_it_refuses_what_is_not_a_duration(text: str) -> None:
     with pytest.raises(ValueError, match="is not a duration: write it like 60s, 2m or 1m30s"):
         parse_seconds(text)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--duration", "0s"], "--duration must be more than 0; --warmup and --think 0 or more."),
+        (["--users", "0"], "--employees, --users, --workers and --employee-accounts must be at least 1."),
+        (["--duration", "a while"], "'a while' is not a duration: write it like 60s, 2m or 1m30s."),
+    ],
+)
+def test_the_command_refuses_a_run_it_cannot_make_before_seeding_anything(
+    arguments: list[str], message: str, tmp_path: Path
+) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("bench", "load", "--dir", str(tmp_path), *arguments)
+    assert list(tmp_path.iterdir()) == []
