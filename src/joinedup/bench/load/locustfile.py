@@ -127,12 +127,10 @@ SAMPLES = _Samples()
 MACHINE = _Machine()
 
 
-@events.test_start.add_listener
 def _started(**_kwargs: Any) -> None:
     SAMPLES.started = time.time()
 
 
-@events.request.add_listener
 def _request(name: str, response_time: float, exception: Any = None, **kwargs: Any) -> None:
     started = float(kwargs.get("start_time") or time.time())
     if not MACHINE.marks and started >= SAMPLES.started + WARMUP:
@@ -140,17 +138,22 @@ def _request(name: str, response_time: float, exception: Any = None, **kwargs: A
     SAMPLES.add(name, response_time, started, exception)
 
 
-@events.test_stopping.add_listener
 def _stopping(**_kwargs: Any) -> None:
     SAMPLES.stopped = time.time()
     MACHINE.mark()
 
 
-@events.quitting.add_listener
 def _write(**_kwargs: Any) -> None:
     out = os.environ.get("JOINEDUP_LOAD_OUT")
     if out:
         Path(out).write_text(json.dumps({**SAMPLES.as_json(), **MACHINE.as_json()}))
+
+
+# Locust's event hooks are untyped.
+events.test_start.add_listener(_started)  # type: ignore[no-untyped-call]
+events.request.add_listener(_request)  # type: ignore[no-untyped-call]
+events.test_stopping.add_listener(_stopping)  # type: ignore[no-untyped-call]
+events.quitting.add_listener(_write)  # type: ignore[no-untyped-call]
 
 
 class _SignedIn(FastHttpUser):
@@ -170,7 +173,7 @@ class _SignedIn(FastHttpUser):
         identities = PLAN["roles"][self.role]
         self.identity: dict[str, Any] = identities[next(self._turn) % len(identities)]
         self.rng = random.Random()  # noqa: S311 — which page to read next, not security
-        host = urlsplit(self.host).hostname or "127.0.0.1"
+        host = str(urlsplit(str(self.host)).hostname or "127.0.0.1")
         self.client.cookiejar.set_cookie(_cookie(PLAN["cookie_name"], self.identity["session"], host))
         if self.identity.get("switch"):
             self._switch_partner(int(self.identity["partner"]))
@@ -251,11 +254,11 @@ class PayrollOfficer(_SignedIn):
     role = "payroll"
 
     @task(1)
-    def runs(self) -> None:
+    def pay_runs(self) -> None:
         self.page("/payroll", "payroll: pay runs")
 
     @task(2)
-    def run(self) -> None:
+    def pay_run(self) -> None:
         self.page(f"/payroll/runs/{self.rng.choice(self.identity['runs'])}", "payroll: pay run")
 
 
