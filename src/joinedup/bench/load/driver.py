@@ -13,8 +13,9 @@ each step, the plan and the samples), so nothing touches the database of `make d
 5. TERM to the server, and the report of the samples (bench/load/report.py).
 
 With DATABASE_URL set (PostgreSQL) the demo goes into that database instead: give an empty one
-(`tools/with-postgres --durable -- …`), or one an earlier run seeded with ``--reuse``.
-This module runs other processes and reads their files; it never opens the database itself."""
+(`tools/with-postgres --durable -- …`; a database missing from the server is created), or one
+an earlier run seeded with ``--reuse``. Apart from that creation, this module runs other
+processes and reads their files: it never opens the database itself."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
 
 from joinedup.bench.load.report import LoadReport, summarise
 
@@ -90,6 +95,8 @@ def run_load(options: LoadSettings, *, say: Callable[[str], None] = print) -> Lo
     if options.reuse and marker.exists():
         say(f"Reusing the demo seeded in {folder}.")
     else:
+        if database_kind() == "postgresql":
+            _create_database(env["DATABASE_URL"], say)
         _seed(options, folder, env, say)
         marker.write_text(json.dumps({"employees": options.employees}))
     say("Preparing sessions and what each role reads…")
@@ -160,6 +167,18 @@ def _seed(options: LoadSettings, folder: Path, env: dict[str, str], say: Callabl
             "database, or run again with --reuse and the --dir of the run that seeded it."
         )
     say(f"Seeded in {time.monotonic() - started:.0f} s.")
+
+
+def _create_database(url: str, say: Callable[[str], None]) -> None:
+    """Create DATABASE_URL's database when the server has none by that name (a new cluster
+    from tools/with-postgres has only ``postgres``)."""
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/"))
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            say(f"Created the database {name}.")
 
 
 def _wait_until_serving(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
