@@ -37,13 +37,14 @@ class TestDemoPartnership(TestCase):
         assert len(partner_ids_with(users.get(username="ops.admin"), "partnership.view")) == 4
         council_hr_partners = partner_ids_with(users.get(username="council.hr"), "partnership.view")
         assert council_hr_partners == [Partner.objects.get(code="WCC").pk]
-        # 200 staff, the shared chief executive and the two council staff who sign in; transferred
-        # staff keep one person record.
-        assert _all(Person).count() == 203  # type: ignore[attr-defined]
+        # 200 staff, the shared chief executive, the two council staff who sign in and the twelve
+        # of the HR teams the workforce-change programme restructures; transferred staff keep one
+        # person record.
+        assert _all(Person).count() == 215  # type: ignore[attr-defined]
         transfer = _all(TupeTransfer).get()  # type: ignore[attr-defined]
         moved = transfer.items.count()
         assert moved > 0
-        assert _all(Employment).count() == 203 + moved  # type: ignore[attr-defined]
+        assert _all(Employment).count() == 215 + moved  # type: ignore[attr-defined]
         split = _all(CostSplit).get()  # type: ignore[attr-defined]
         assert {s.charged_partner.code: s.percent for s in split.shares.all()} == {
             "WCC": Decimal(50),

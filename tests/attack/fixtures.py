@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
+from joinedup.change import services as change
+from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import ApiToken, Membership, Partner, Role
@@ -26,6 +28,7 @@ from joinedup.people.models import (
     BankDetailsChange,
     CostSplitShare,
     Employment,
+    Post,
     Secondment,
     TupeTransfer,
 )
@@ -70,6 +73,9 @@ class PartnerObjects:
     period: Period
     event: AuditEvent
     recharge_run: RechargeRun
+    programme: ChangeProgramme
+    structure: ProposedStructure
+    at_risk: AtRisk
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -111,6 +117,11 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "event_id": ParameterKind("audit event", lambda o: o.event.pk),
     # The shared-services body's run: no partner's staff but its own may read it.
     "recharge_run_id": ParameterKind("recharge run", lambda o: o.recharge_run.pk),
+    # Workforce change: a programme led by the partner and involving no other, a structure of it
+    # that deletes the sample post, and the sample employment it puts at risk.
+    "programme_id": ParameterKind("change programme", lambda o: o.programme.pk),
+    "structure_id": ParameterKind("proposed structure", lambda o: o.structure.pk),
+    "at_risk_id": ParameterKind("person at risk", lambda o: o.at_risk.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -179,6 +190,20 @@ class AttackTestCase(RechargeTestCase):
             reason="Attack fixture: half charged to another partner",
         )
         member = cls.make_user(f"{partner.code.lower()}.attack.hr", [(partner, Role.HR_OFFICER)])
+        programme = change.programme_create(
+            actor=cls.shared_hr,
+            partner=partner,
+            name=f"Restructure of {partner.code}",
+            owner=cls.shared_hr,
+            start_date=date(2026, 1, 5),
+        )
+        post = Post.objects.for_partner(partner).get(pk=post_id)
+        change.scope_add(actor=cls.shared_hr, programme=programme, posts=[post])
+        structure = change.structure_create(
+            actor=cls.shared_hr, programme=programme, name="Smaller team", effective_date=date(2026, 5, 1)
+        )
+        change.structure_delete_post(actor=cls.shared_hr, structure=structure, post=post)
+        at_risk = change.at_risk_identify(actor=cls.shared_hr, structure=structure)[0]
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -223,4 +248,7 @@ class AttackTestCase(RechargeTestCase):
             period=Period.objects.for_partner(partner).order_by("start_date")[0],
             event=AuditEvent.objects.for_partner(partner).order_by("seq")[0],
             recharge_run=cls.recharge_run,
+            programme=programme,
+            structure=structure,
+            at_risk=at_risk,
         )

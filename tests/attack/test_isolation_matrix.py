@@ -93,6 +93,27 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/journals/{journal_id}/reverse"): lambda o: {},
     ("POST", "/api/v1/employments/{employment_id}/p45"): lambda o: {},
     ("POST", "/api/v1/recharges/runs"): lambda o: {"month": "2026-10"},
+    ("POST", "/api/v1/change/programmes"): lambda o: {
+        "partner_id": o.partner.pk,
+        "name": "Attack programme",
+        "start_date": "2026-06-01",
+    },
+    ("POST", "/api/v1/change/programmes/{programme_id}/milestones"): lambda o: {
+        "name": "Consultation opens",
+        "due": "2026-06-01",
+    },
+    ("POST", "/api/v1/change/programmes/{programme_id}/scope"): lambda o: {"post_ids": [o.post_id]},
+    ("POST", "/api/v1/change/programmes/{programme_id}/structures"): lambda o: {
+        "name": "Option B",
+        "effective_date": "2026-06-01",
+    },
+    ("POST", "/api/v1/change/structures/{structure_id}/changes"): lambda o: {
+        "kind": "change",
+        "post_id": o.post_id,
+        "location": "Eastleigh",
+    },
+    ("POST", "/api/v1/change/structures/{structure_id}/apply"): lambda o: {},
+    ("POST", "/api/v1/change/structures/{structure_id}/at-risk"): lambda o: {},
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.

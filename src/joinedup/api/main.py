@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from joinedup.api import audit, ledger, partnership, payroll, people, recharges
+from joinedup.api import audit, change, ledger, partnership, payroll, people, recharges
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
 
@@ -28,6 +28,7 @@ api.add_router("", people.router)
 api.add_router("", payroll.router)
 api.add_router("", ledger.router)
 api.add_router("", recharges.router)
+api.add_router("", change.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,1 +1,532 @@
-"""Workforce change: the data (filled in by the change programme work)."""
+"""Workforce change: programmes, their proposed structures and the people they put at risk.
+
+Two kinds of row, with two scope rules:
+
+- **The programme's own rows** (the programme, the partners involved, milestones, the units
+  and posts in scope, proposed structures and their changes, selection pools) belong to the
+  lead partner (``partner``) and are seen by every partner involved in the programme: one
+  ``ProgrammePartner`` row per involved partner, the lead included. Posts are not personal
+  data, and a joint restructure is read by all its partners or it is not joint.
+  (``ProgrammePartner`` itself belongs to the partner it involves.)
+- **Rows about a person** (``AtRisk``, ``Redeployment``) belong to the employer and are seen by
+  it alone, and a redeployment also by the partner whose vacancy it is (as a secondment is
+  seen by its host). An involved partner's HR reads the structure, never another employer's
+  staff.
+
+The scope rules are written twice, as Django ``Q`` (``scope_filter``, the guarded manager) and
+as SQL (``rls_condition``, row-level security), and the SQL functions they call are declared
+here (``rls_functions``) and installed with the policies (core/rls.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
+
+# --- Scope rules ------------------------------------------------------------------------------
+
+# True when one of ``partners`` is involved in the programme. It reads the involvement rows in
+# a system context of its own (the SET clause), as people's joinedup_person_visible does, so
+# that the involvement table's own policy (which calls this function) is not entered again.
+PROGRAMME_INVOLVES = """
+CREATE OR REPLACE FUNCTION joinedup_change_programme_involves(programme bigint, partners bigint[])
+RETURNS boolean LANGUAGE sql STABLE
+SET joinedup.system = 'change policy: is one of the partners involved in the programme'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM change_programmepartner pp
+                   WHERE pp.programme_id = programme AND pp.partner_id = ANY (partners))
+$$
+"""
+STRUCTURE_INVOLVES = """
+CREATE OR REPLACE FUNCTION joinedup_change_structure_involves(structure bigint, partners bigint[])
+RETURNS boolean LANGUAGE sql STABLE
+SET joinedup.system = 'change policy: is one of the partners involved in the structure''s programme'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM change_proposedstructure s
+                   JOIN change_programmepartner pp ON pp.programme_id = s.programme_id
+                   WHERE s.id = structure AND pp.partner_id = ANY (partners))
+$$
+"""
+
+
+class ProgrammeRowQuerySet(PartnerScopedQuerySet[Any]):
+    """Rows of a programme: seen by the partner that owns them and by every partner involved in
+    the programme. ``programme_path`` leads from the row to the programme's id."""
+
+    programme_path: ClassVar[str] = "programme"
+    rls_functions: ClassVar[tuple[str, ...]] = (PROGRAMME_INVOLVES,)
+
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        involved = ProgrammePartner.objects.unscoped(reason="subquery inside a programme scope").filter(
+            programme=OuterRef(self.programme_path), partner__in=partner_ids
+        )
+        return Q(partner__in=partner_ids) | Q(Exists(involved))
+
+    def rls_condition(self, partners: str) -> str:
+        return (
+            f"partner_id = ANY ({partners}) OR joinedup_change_programme_involves(programme_id, {partners})"
+        )
+
+
+class ProgrammeQuerySet(ProgrammeRowQuerySet):
+    programme_path = "pk"
+
+    def rls_condition(self, partners: str) -> str:
+        return f"partner_id = ANY ({partners}) OR joinedup_change_programme_involves(id, {partners})"
+
+
+class StructureRowQuerySet(ProgrammeRowQuerySet):
+    programme_path = "structure__programme"
+    rls_functions = (STRUCTURE_INVOLVES,)
+
+    def rls_condition(self, partners: str) -> str:
+        return (
+            f"partner_id = ANY ({partners}) OR joinedup_change_structure_involves(structure_id, {partners})"
+        )
+
+
+class _RedeploymentQuerySet(PartnerScopedQuerySet["Redeployment"]):
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        # The employer and the partner whose vacancy it is both see a redeployment: the host
+        # has to, to agree to it and to record the trial.
+        return Q(partner__in=partner_ids) | Q(host_partner__in=partner_ids)
+
+
+# --- The programme ----------------------------------------------------------------------------
+
+
+class ProgrammeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONSULTATION = "consultation", "In consultation"
+    APPROVED = "approved", "Approved"
+    IMPLEMENTING = "implementing", "Implementing"
+    CLOSED = "closed", "Closed"
+
+
+class ChangeProgramme(models.Model):
+    """A workforce-change programme ("One HR and payroll service for Wessex"), led by one
+    partner (``partner``) and involving others."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["ChangeProgramme"](ProgrammeQuerySet)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="change_programme_unique_name"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="change_programme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProgrammeStatus.values), name="change_programme_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammePartner(models.Model):
+    """A partner involved in a programme (the lead has one too). ``accepts_redeployment``: the
+    partner agrees to offer its vacancies to staff the programme puts at risk at other partners;
+    each partner decides that for itself."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.CASCADE, related_name="involved")
+    accepts_redeployment = models.BooleanField(default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerScopedManager["ProgrammePartner"](ProgrammeRowQuerySet)
+
+    class Meta:
+        ordering = ["programme", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "programme"], name="change_programme_partner_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} in {self.programme_id}"
+
+
+class Milestone(models.Model):
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=200)
+    due = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)
+    objects = PartnerScopedManager["Milestone"](ProgrammeRowQuerySet)
+
+    class Meta:
+        ordering = ["programme", "due", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "programme", "name"], name="change_milestone_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+
+class ScopeUnit(models.Model):
+    """An organisational unit in a programme's scope (its posts are added as ``ScopePost``)."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.CASCADE, related_name="scope_units")
+    org_unit = models.ForeignKey("people.OrgUnit", on_delete=models.PROTECT, related_name="+")
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)
+    objects = PartnerScopedManager["ScopeUnit"](ProgrammeRowQuerySet)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "programme", "org_unit"], name="change_scope_unit_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.org_unit_id} in {self.programme_id}"
+
+
+class ScopePost(models.Model):
+    """A post of the establishment (of any involved partner) in a programme's scope."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.CASCADE, related_name="scope_posts")
+    post = models.ForeignKey("people.Post", on_delete=models.PROTECT, related_name="+")
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)
+    objects = PartnerScopedManager["ScopePost"](ProgrammeRowQuerySet)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "programme", "post"], name="change_scope_post_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} in {self.programme_id}"
+
+
+# --- The proposed structure -------------------------------------------------------------------
+
+
+class ProposedStructure(models.Model):
+    """A dated set of changes to the establishment. Applied once, on or after
+    ``effective_date``; ``applied_at`` says it has been."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.CASCADE, related_name="structures")
+    name = models.CharField(max_length=200)
+    effective_date = models.DateField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)
+    objects = PartnerScopedManager["ProposedStructure"](ProgrammeRowQuerySet)
+
+    class Meta:
+        ordering = ["programme", "effective_date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "programme", "name"], name="change_structure_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChangeKind(models.TextChoices):
+    CREATE = "create", "New post"
+    DELETE = "delete", "Post deleted"
+    CHANGE = "change", "Post changed"
+
+
+class SelectionPool(models.Model):
+    """Staff at risk who compete for (or are ring-fenced to) the same new posts."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    structure = models.ForeignKey(ProposedStructure, on_delete=models.CASCADE, related_name="pools")
+    name = models.CharField(max_length=200)
+    criteria = models.TextField(blank=True, help_text="The selection criteria, as consulted on.")
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("structure",)
+    objects = PartnerScopedManager["SelectionPool"](StructureRowQuerySet)
+
+    class Meta:
+        ordering = ["structure", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "structure", "name"], name="change_pool_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StructureChange(models.Model):
+    """One change to one post. ``post`` is the existing post (delete, change) and, once a new
+    post is applied, the post created. For a change, a proposed field left empty means "as now";
+    for a new post every field but ``reports_to`` and ``location`` is required. A new post may
+    report to another post this structure creates (``reports_to_new``). A new post may be
+    ring-fenced to a selection ``pool``."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    structure = models.ForeignKey(ProposedStructure, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=6, choices=ChangeKind.choices)
+    # The partner whose establishment changes: the post's, or the new post's.
+    target_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey("people.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    code = models.CharField(max_length=30, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    org_unit = models.ForeignKey(
+        "people.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scheme = models.ForeignKey(
+        "people.TermsScheme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    grade_min = models.ForeignKey(
+        "people.PayPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    grade_max = models.ForeignKey(
+        "people.PayPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    budgeted_fte = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    cost_centre = models.CharField(max_length=30, blank=True)
+    # None is "as now"; "" is "no location" (a post worked from anywhere).
+    location = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    reports_to = models.ForeignKey(
+        "people.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reports_to_new = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pool = models.ForeignKey(
+        SelectionPool, on_delete=models.SET_NULL, null=True, blank=True, related_name="ring_fenced"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("structure",)
+    objects = PartnerScopedManager["StructureChange"](StructureRowQuerySet)
+
+    class Meta:
+        ordering = ["structure", "target_partner", "kind", "code", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ChangeKind.values), name="change_kind_known"),
+            models.CheckConstraint(
+                condition=Q(kind="create") | Q(post__isnull=False), name="change_names_its_post"
+            ),
+            models.CheckConstraint(
+                condition=Q(budgeted_fte__isnull=True) | Q(budgeted_fte__gte=0),
+                name="change_fte_not_negative",
+            ),
+            # One change per existing post in a structure; one new post per code and partner.
+            models.UniqueConstraint(
+                fields=["partner", "structure", "post"],
+                condition=~Q(kind="create"),
+                name="change_one_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "structure", "target_partner", "code"],
+                condition=Q(kind="create"),
+                name="change_new_post_code_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code or self.post_id}"
+
+
+# --- People at risk ---------------------------------------------------------------------------
+
+
+class AtRiskReason(models.TextChoices):
+    DELETED = "deleted", "Post deleted"
+    GRADE_DOWN = "grade_down", "Grade reduced"
+    FTE_DOWN = "fte_down", "Hours reduced"
+    SCHEME = "scheme", "Terms scheme changed"
+    LOCATION = "location", "Location changed"
+
+
+class AtRiskStatus(models.TextChoices):
+    AT_RISK = "at_risk", "At risk"
+    SLOTTED = "slotted", "Appointed to a new post"
+    REDEPLOYED = "redeployed", "Redeployed"
+    REDUNDANT = "redundant", "Made redundant"
+    WITHDRAWN = "withdrawn", "No longer at risk"
+
+
+class AtRisk(models.Model):
+    """An employment put at risk by a proposed structure: its post is deleted or changed
+    materially (``reasons``: grade down, FTE down, scheme or location changed). Owned by the
+    employer, and seen by it alone."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    structure = models.ForeignKey(ProposedStructure, on_delete=models.PROTECT, related_name="+")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey("people.Post", on_delete=models.PROTECT, related_name="+")
+    change = models.ForeignKey(StructureChange, on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField(default=list, help_text='AtRiskReason values, e.g. ["grade_down"].')
+    fte = models.DecimalField("FTE held", max_digits=5, decimal_places=4)
+    pool = models.ForeignKey(
+        SelectionPool, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    status = models.CharField(max_length=10, choices=AtRiskStatus.choices, default=AtRiskStatus.AT_RISK)
+    identified_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
+    objects = PartnerScopedManager["AtRisk"]()
+
+    class Meta:
+        ordering = ["structure", "partner", "employment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "structure", "employment"], name="change_at_risk_once"
+            ),
+            models.CheckConstraint(condition=Q(status__in=AtRiskStatus.values), name="change_at_risk_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} at risk in {self.structure_id}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(AtRiskReason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]
+
+
+class RedeploymentStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    TRIAL = "trial", "In a trial period"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    UNSUCCESSFUL = "unsuccessful", "Trial unsuccessful"
+
+
+class TrialOutcome(models.TextChoices):
+    PENDING = "", "Not yet known"
+    SUCCESSFUL = "successful", "Successful"
+    UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+
+
+class Redeployment(models.Model):
+    """A vacancy offered to a person at risk, at their employer (``partner``) or at another
+    partner that accepts redeployment (``host_partner``), with the trial period in it."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    at_risk = models.ForeignKey(AtRisk, on_delete=models.PROTECT, related_name="redeployments")
+    vacancy = models.ForeignKey("people.Post", on_delete=models.PROTECT, related_name="+")
+    host_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=12, choices=RedeploymentStatus.choices, default=RedeploymentStatus.PROPOSED
+    )
+    trial_start = models.DateField(null=True, blank=True)
+    trial_end = models.DateField(null=True, blank=True)
+    trial_outcome = models.CharField(max_length=12, choices=TrialOutcome.choices, blank=True, default="")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("at_risk",)
+    objects = PartnerScopedManager["Redeployment"](_RedeploymentQuerySet)
+
+    class Meta:
+        ordering = ["at_risk", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "at_risk", "vacancy"], name="change_redeployment_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RedeploymentStatus.values), name="change_redeployment_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(trial_end__isnull=True)
+                | Q(trial_start__isnull=False, trial_end__gte=models.F("trial_start")),
+                name="change_trial_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at_risk_id} to {self.vacancy_id}"
+
+
+# --- Pension strain factor tables (redundancy costing; change/strain.py) -----------------------
+
+
+class StrainFactorTable(models.Model):
+    """A pension fund's strain factors as its actuary gave them to one employer (partner), in
+    force from ``effective_from`` until the fund's next table. Replaced whole by a new upload
+    of the same date, never edited row by row."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    fund = models.CharField(max_length=100, help_text="e.g. Wessex Pension Fund")
+    effective_from = models.DateField()
+    by_month = models.BooleanField(help_text="Factors by age in years and months, not whole years.")
+    source = models.CharField(max_length=300, help_text="The actuary's document the factors come from.")
+    filename = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerScopedManager["StrainFactorTable"]()
+
+    class Meta:
+        ordering = ["partner", "fund", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "fund", "effective_from"], name="strain_table_one_per_fund_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} strain factors from {self.effective_from}"
+
+
+class StrainFactor(models.Model):
+    """One factor: the cost per £1 a year of pension paid early, for a sex and an age."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    table = models.ForeignKey(StrainFactorTable, on_delete=models.CASCADE, related_name="factors")
+    sex = models.CharField(max_length=1, choices=[("F", "Female"), ("M", "Male")])
+    age_years = models.PositiveSmallIntegerField()
+    age_months = models.PositiveSmallIntegerField(default=0)
+    factor = models.DecimalField(max_digits=10, decimal_places=6)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("table",)
+    objects = PartnerScopedManager["StrainFactor"]()
+
+    class Meta:
+        ordering = ["table", "sex", "age_years", "age_months"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "table", "sex", "age_years", "age_months"],
+                name="strain_factor_one_per_age",
+            ),
+            models.CheckConstraint(condition=Q(age_months__lte=11), name="strain_factor_months_in_year"),
+            models.CheckConstraint(condition=Q(factor__gte=0), name="strain_factor_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sex} {self.age_years}y{self.age_months}m: {self.factor}"

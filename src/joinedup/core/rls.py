@@ -153,7 +153,7 @@ def install(connection: BaseDatabaseWrapper, *, enforce: bool) -> int:
         )
         if not cursor.fetchone()[0]:
             return 0
-        for function in FUNCTIONS:
+        for function in functions():
             cursor.execute(function)
         for model in guarded_models():
             for statement in policy_statements(model, enforce=enforce):
@@ -235,6 +235,17 @@ AS $$
 $$
 """,
 ]
+
+
+def functions() -> list[str]:
+    """The platform's functions, then those a domain declares for its own scope rules
+    (``rls_functions`` on a guarded model's queryset), each once, before any policy uses them."""
+    found = list(FUNCTIONS)
+    for model in guarded_models():
+        for function in getattr(model._default_manager.get_queryset(), "rls_functions", ()):
+            if function not in found:
+                found.append(function)
+    return found
 
 
 def post_migrate(using: str = DEFAULT_DB_ALIAS, app_config: Any = None, **kwargs: Any) -> None:

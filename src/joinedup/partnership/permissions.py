@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "ledger.view",
             "recharges.view",
             "recharges.manage",
+            "change.view",
+            "change.manage",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -41,6 +43,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.approve_charges",
             "people.view_history",
             "people.verify_bank_change",
+            # Workforce change: programmes, structures and the people they put at risk; applying
+            # a structure to the establishment is HR's alone (it changes posts through people).
+            "change.view",
+            "change.manage",
+            "change.apply",
         }
     ),
     Role.PAYROLL_OFFICER: frozenset(

@@ -202,6 +202,13 @@ class Post(models.Model):
     funded = models.BooleanField(default=True)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # Where the post is worked from, as the partner names its sites; and its line in the
+    # structure. A restructure changes both (workforce change matches people to vacancies by
+    # location), and a shared post may report to a post of another partner.
+    location = models.CharField(max_length=100, blank=True)
+    reports_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="direct_reports"
+    )
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("org_unit",)
     objects = PartnerScopedManager["Post"]()

@@ -28,4 +28,5 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_view_team": has_permission(request.user, "people.view_team", partner),
         "can_approve_charges": has_permission(request.user, "people.approve_charges", partner),
         "can_administer": has_permission(request.user, "partnership.manage_members", partner),
+        "can_view_change": has_permission(request.user, "change.view", partner),
     }

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from joinedup.web import views
+from joinedup.web.change import urls as change_urls
 from joinedup.web.ledger import urls as ledger_urls
 from joinedup.web.partnership import urls as admin_urls
 from joinedup.web.payroll import urls as payroll_urls
@@ -22,5 +23,6 @@ urlpatterns = [
     path("", include(payroll_urls)),
     path("ledger/", include(ledger_urls)),
     path("recharges/", include(recharge_urls)),
+    path("change/", include(change_urls)),
     path("admin/", include(admin_urls)),
 ]

@@ -8,7 +8,7 @@ The modules follow what changes together:
 
 - ``persons``: a person's own record (identity, contact, address, bank);
 - ``employments``: hiring, dated terms and their TUPE protection, leaving;
-- ``establishment``: organisation units, posts and post holdings;
+- ``establishment``: organisation units, posts (created, changed, ended) and post holdings;
 - ``sharing``: cost splits and secondments, one employment shared with other partners;
 - ``transfers``: TUPE transfers to a new employer;
 - ``absence``: leave requests and decisions, sickness records, an employee cancelling their own;
@@ -36,7 +36,14 @@ from joinedup.people.services.employments import (
     terms_on,
 )
 from joinedup.people.services.errors import Errors
-from joinedup.people.services.establishment import org_unit_create, post_create, post_fill
+from joinedup.people.services.establishment import (
+    POST_FIELDS,
+    org_unit_create,
+    post_change,
+    post_create,
+    post_end,
+    post_fill,
+)
 from joinedup.people.services.persons import PersonDetails, clean_person, person_update
 from joinedup.people.services.sharing import (
     HUNDRED,
@@ -50,6 +57,7 @@ from joinedup.people.services.transfers import ONE_DAY, TransferResult, tupe_tra
 __all__ = [
     "HUNDRED",
     "ONE_DAY",
+    "POST_FIELDS",
     "TERMS_FIELDS",
     "Errors",
     "PersonDetails",
@@ -72,7 +80,9 @@ __all__ = [
     "employment_start",
     "org_unit_create",
     "person_update",
+    "post_change",
     "post_create",
+    "post_end",
     "post_fill",
     "secondment_create",
     "secondment_decide",

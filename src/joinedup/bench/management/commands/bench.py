@@ -20,6 +20,7 @@ from joinedup.bench.people import (
     run_search_benchmark,
     seed_search_population,
 )
+from joinedup.bench.redundancy import run_redundancy_benchmark
 from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
 from joinedup.payroll.services import BATCH_SIZE
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         "`bench people-search --people N --queries Q`: the employee search. "
         "`bench payrun --employees N`: a whole pay run, stage by stage. "
         "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
+        "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
+        "strain) for N generated people. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users."
     )
 
@@ -91,6 +94,10 @@ class Command(BaseCommand):
             "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
         )
 
+        redundancy = sub.add_parser(
+            "redundancy", help="Quote N generated people in full, as a change programme's costing does."
+        )
+        redundancy.add_argument("--people", type=int, default=5_000)
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -126,7 +133,9 @@ class Command(BaseCommand):
         if target == "load-prepare":
             self._load_prepare(options)
             return
-        if target == "ledger":
+        if target == "redundancy":
+            self._redundancy(options["people"])
+        elif target == "ledger":
             self._ledger(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
@@ -146,6 +155,12 @@ class Command(BaseCommand):
             options["employees"], scalar_sample=options["scalar_sample"], repeats=options["repeats"]
         )
         self.stdout.write(result.report())
+
+    def _redundancy(self, people: int) -> None:
+        if people < 1:
+            raise CommandError("--people must be at least 1.")
+        self.stdout.write(f"Generating {people:,} people and timing their quotes…")
+        self.stdout.write(run_redundancy_benchmark(people).report())
 
     def _console(self) -> Console:
         return Console(file=cast(IO[str], self.stdout), highlight=False)
