@@ -61,7 +61,10 @@ def test_it_serves_the_demo_to_every_role_and_reports_no_errors(tmp_path: Path) 
     assert done.returncode == 0, done.stderr[-4000:]
     result = json.loads(done.stdout)
     assert result["errors"] == 0, result["error_messages"]
-    assert set(result["pages"]) == PAGES
+    # Which of a role's pages a user reads is drawn at random: in five seconds on a busy machine
+    # a page may not come up, but every role does (test_load_plan reads every page of each).
+    assert set(result["pages"]) <= PAGES
+    assert {name.split(":")[0] for name in result["pages"]} == {"employee", "HR", "payroll", "finance"}
     assert all(page["requests"] > 0 and page["errors"] == 0 for page in result["pages"].values())
     assert result["total"]["requests"] == sum(page["requests"] for page in result["pages"].values())
     setting = result["setting"]
