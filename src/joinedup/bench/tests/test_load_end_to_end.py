@@ -41,12 +41,14 @@ def _own_database() -> Iterator[dict[str, str]]:
         return
     name = f"load_{uuid.uuid4().hex[:12]}"
     base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as admin:
+    # The cluster's own database: the suite's may not exist (the suite makes test_… beside it).
+    maintenance = f"{base}/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield {**env, "DATABASE_URL": f"{base}/{name}"}
     finally:
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(maintenance, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
