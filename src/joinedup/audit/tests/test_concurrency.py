@@ -1,0 +1,44 @@
+"""Issue 18: fifty changes of a partner whose chain has no event yet, committed in the same
+instant from fifty PostgreSQL connections. The chain head each append locks does not exist
+yet, so the first appends race to create it; every one must land, once, in one unbroken chain."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.audit.services import record_event
+from joinedup.audit.verification import verify_all
+from joinedup.partnership.models import Partner, PartnerKind
+from joinedup.testing.base import FIXTURES
+from joinedup.testing.concurrency import at_once, tally
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+CALLERS = 50
+
+
+def test_fifty_first_events_of_a_new_chain_at_once_all_land_in_one_unbroken_chain() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time (BEGIN IMMEDIATE): the race is PostgreSQL's")
+    # Made directly, so that no event has started its chain.
+    partner = Partner.objects.create(name="Test Council", code="TC", kind=PartnerKind.COUNCIL)
+    assert not AuditChainHead.objects.filter(partner=partner).exists()
+
+    outcomes = at_once(
+        [
+            lambda n=n: record_event(actor=FIXTURES, partner=partner, action=f"test.{n:02d}")
+            for n in range(CALLERS)
+        ]
+    )
+
+    assert tally(outcomes) == {"ok": 50}
+    events = AuditEvent.objects.for_partner(partner).order_by("seq")
+    assert list(events.values_list("seq", flat=True)) == list(range(1, 51))
+    assert sorted(events.values_list("action", flat=True)) == [f"test.{n:02d}" for n in range(50)]
+    assert AuditChainHead.objects.get(partner=partner).seq == 50
+    reports = verify_all(checkpoint=None)
+    assert [r.broken for r in reports] == [None] * len(reports)
+    assert [(r.chain, r.events) for r in reports if "TC" in r.chain] == [
+        (f"partner TC (id {partner.pk})", 50)
+    ]
