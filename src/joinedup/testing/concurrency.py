@@ -13,12 +13,13 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import TestCase
 
-T = TypeVar("T")
+T = TypeVar("T", bound=TestCase)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,6 @@ def tally(outcomes: Sequence[Outcome]) -> Counter[str]:
 def committed(case: type[T]) -> type[T]:
     """A subclass of the test case ``case`` holding its fixtures, written by its own
     ``setUpTestData`` with real commits (its class attributes are the fixtures)."""
-    scenario = type(f"Committed{case.__name__}", (case,), {"__module__": __name__})
-    scenario.setUpTestData()  # type: ignore[attr-defined]
+    scenario = cast("type[T]", type(f"Committed{case.__name__}", (case,), {"__module__": __name__}))
+    scenario.setUpTestData()
     return scenario
