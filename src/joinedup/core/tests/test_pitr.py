@@ -43,7 +43,7 @@ class Cluster:
         self.owner = user
         db = connection.settings_dict
         self.database = str(db["NAME"])
-        self.params = {"host": db["HOST"], "port": int(db["PORT"]), "user": db["USER"]}
+        self.params: dict[str, Any] = {"host": db["HOST"], "port": int(db["PORT"]), "user": db["USER"]}
 
     def sql(self, statement: str, *, port: int | None = None) -> Any:
         with psycopg.connect(
