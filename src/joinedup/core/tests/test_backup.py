@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ def take_backup(path: Path) -> str:
 @pytest.mark.django_db(transaction=True)
 class TestBackupAndRestoreOnSQLite:
     @pytest.fixture(autouse=True)
-    def _sqlite(self, tmp_path: Path) -> Any:
+    def _sqlite(self, tmp_path: Path) -> Iterator[None]:
         if connection.vendor != "sqlite":
             pytest.skip(NEEDS_SQLITE)
         self.folder = tmp_path
