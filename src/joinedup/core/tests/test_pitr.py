@@ -49,7 +49,8 @@ class Cluster:
         with psycopg.connect(
             **{**self.params, "port": port or self.params["port"]}, dbname=self.database, autocommit=True
         ) as conn:
-            row = conn.execute(statement).fetchone()  # type: ignore[arg-type]
+            cursor = conn.execute(statement)  # type: ignore[arg-type]
+            row = cursor.fetchone() if cursor.description else None
             return row[0] if row else None
 
     def tool(self, name: str, *args: str, cwd: Path) -> str:
