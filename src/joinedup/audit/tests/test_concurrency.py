@@ -5,6 +5,8 @@ land, once, in one unbroken chain."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django.db import connection
 
@@ -32,7 +34,7 @@ def test_fifty_first_events_of_a_new_chain_at_once_all_land_in_one_unbroken_chai
 
     outcomes = at_once(
         [
-            lambda n=n: record_event(actor=FIXTURES, partner=partner, action=f"test.{n:02d}")
+            partial(record_event, actor=FIXTURES, partner=partner, action=f"test.{n:02d}")
             for n in range(CALLERS)
         ]
     )
@@ -59,10 +61,7 @@ def test_fifty_first_events_of_the_global_chain_at_once_make_one_head_and_one_un
         cursor.execute(f'SET ROLE "{acting}"')
 
     outcomes = at_once(
-        [
-            lambda n=n: record_event(actor=FIXTURES, partner=None, action=f"test.{n:02d}")
-            for n in range(CALLERS)
-        ]
+        [partial(record_event, actor=FIXTURES, partner=None, action=f"test.{n:02d}") for n in range(CALLERS)]
     )
 
     assert tally(outcomes) == {"ok": 50}

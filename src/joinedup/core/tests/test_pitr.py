@@ -49,7 +49,7 @@ class Cluster:
         with psycopg.connect(
             **{**self.params, "port": port or self.params["port"]}, dbname=self.database, autocommit=True
         ) as conn:
-            cursor = conn.execute(statement)  # type: ignore[arg-type]
+            cursor = conn.execute(statement)
             row = cursor.fetchone() if cursor.description else None
             return row[0] if row else None
 

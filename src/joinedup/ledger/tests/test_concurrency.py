@@ -5,6 +5,7 @@ posting under the taken key is refused, exactly as when they come one after anot
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -70,9 +71,7 @@ def test_fifty_different_postings_of_one_key_at_once_post_one_and_refuse_the_oth
     case: Any = committed(LedgerTestCase)
 
     # Each caller posts another amount: only one of them can own the key.
-    outcomes = at_once(
-        [lambda pence=pence: post(case.council_finance, case, pence) for pence in range(101, 151)]
-    )
+    outcomes = at_once([partial(post, case.council_finance, case, pence) for pence in range(101, 151)])
 
     journals, lines, events = keyed(case)
     assert (len(journals), lines, events) == (1, 2, [str(journals[0])])

@@ -5,6 +5,7 @@ are told why not, as they would be one after another."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -50,7 +51,7 @@ def test_fifty_approvers_at_once_approve_the_run_once_and_the_other_49_are_told_
         case.make_user(f"approver.{n:02d}", [(case.council, Role.PAYROLL_APPROVER)]) for n in range(CALLERS)
     ]
 
-    outcomes = at_once([lambda user=user: as_request(user, payrun_approve, run=run) for user in approvers])
+    outcomes = at_once([partial(as_request, user, payrun_approve, run=run) for user in approvers])
 
     assert tally(outcomes) == {
         "ok": 1,
