@@ -6,10 +6,10 @@ transactions only. With the database in WAL mode (joinedup's default) writers ca
 reads. It copies in one step: copied in several, every write by another connection in between
 would start the copy again, and a busy database might never finish.
 
-The copy is written beside the target under a temporary name, checked (``PRAGMA quick_check``),
-made a single self-contained file (rollback journal, not WAL), flushed to disk and only then
-renamed onto the target, so a crash or a full disk never leaves a half-written file under the
-backup's name. PostgreSQL is backed up with its own tools: docs/operations.md."""
+The copy is written beside the target under a temporary name readable by its owner only, checked
+(``PRAGMA quick_check``), made a single self-contained file (rollback journal, not WAL), flushed to
+disk and only then renamed onto the target, so a crash or a full disk never leaves a half-written
+file under the backup's name. PostgreSQL is backed up with its own tools: docs/operations.md."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ def copy_sqlite(source: sqlite3.Connection, target: Path, *, label: str) -> Back
     started = time.monotonic()
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
+        # Personal data of every partner: readable by the backup's owner only.
+        partial.touch(mode=0o600, exist_ok=False)
         with closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)
             # The page structure is checked; CHECK constraints are not, as some call functions

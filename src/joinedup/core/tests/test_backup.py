@@ -80,6 +80,7 @@ class TestBackupAndRestoreOnSQLite:
         printed = take_backup(target)
 
         size = target.stat().st_size
+        assert target.stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
         assert printed.splitlines()[0].startswith(
             f"Backed up {connection.settings_dict['NAME']} to {target}: "
         )

@@ -23,9 +23,10 @@ class Command(BaseCommand):
             done = backup(path)
         except BackupRefused as exc:
             raise CommandError(str(exc)) from exc
+        events = f"{done.audit_events:,} audit event{'' if done.audit_events == 1 else 's'}"
         self.stdout.write(
             f"Backed up {done.source} to {done.target}: {done.bytes:,} bytes ({done.pages:,} pages), "
-            f"{done.audit_events:,} audit events, in {done.seconds:.2f} s."
+            f"{events}, in {done.seconds:.2f} s."
         )
         self.stdout.write(
             f"Check it any time with: DATABASE_URL=sqlite:///{done.target} joinedup audit verify"
