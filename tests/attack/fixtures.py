@@ -19,7 +19,7 @@ from joinedup.change import services as change
 from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
-from joinedup.partnership.models import ApiToken, Membership, Partner, Role
+from joinedup.partnership.models import ApiToken, Membership, Partner, Role, TokenScope
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
@@ -151,7 +151,10 @@ class AttackTestCase(RechargeTestCase):
         cls.council_objects = cls.objects_of(cls.council, cls.council_emp, cls.council_post.pk)
         cls.police_objects = cls.objects_of(cls.police, cls.police_emp, cls.police_post.pk)
         cls.role_users = {role: cls.make_user(f"council-{role}", [(cls.council, role)]) for role in ROLES}
-        cls.tokens = {role: api_token_create(actor=FIXTURES, user=u)[1] for role, u in cls.role_users.items()}
+        cls.tokens = {
+            role: api_token_create(actor=FIXTURES, user=u, scope=TokenScope.WRITE)[1]
+            for role, u in cls.role_users.items()
+        }
 
     @classmethod
     def objects_of(cls, partner: Partner, employment: Employment, post_id: int) -> PartnerObjects:

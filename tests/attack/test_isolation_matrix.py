@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from joinedup.api.main import api
 from joinedup.core.tenancy import PartnerScopedQuerySet
 from joinedup.partnership.models import Role
+from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase, PartnerObjects
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -189,8 +190,7 @@ class TestTheIsolationMatrix(AttackTestCase):
         """Per role: a signed-in browser client and a bearer-token API client."""
         made = {}
         for role in ROLES:
-            web = Client()
-            web.force_login(self.role_users[role])
+            web = sign_in(Client(), self.role_users[role])
             made[role] = (web, Client(headers={"Authorization": f"Bearer {self.tokens[role]}"}))
         return made
 
@@ -211,7 +211,7 @@ class TestTheIsolationMatrix(AttackTestCase):
         form = WEB_FORMS.get(route.path.strip("/"))
         response = web.post(url, form(objects) if form else {})
         if route.path == "/sign-out":
-            web.force_login(self.role_users[role])
+            sign_in(web, self.role_users[role])
         return response
 
     def denied_on_own_partner(

@@ -16,7 +16,8 @@ api = JoinedupAPI(
     title="joinedup API",
     version="1",
     description="Shared corporate services for public-sector partnerships. Authenticate with "
-    "`Authorization: Bearer <token>` (tokens from `joinedup token create USERNAME`).",
+    "`Authorization: Bearer <token>` (tokens from `joinedup token create USERNAME [--scope write]`; "
+    "a token expires, 90 days by default, and a read-only one is refused any change with 403).",
     auth=BearerToken(),
     urls_namespace="api",
     docs_url=None,  # the bundled docs page loads scripts from a CDN; the JSON document is enough

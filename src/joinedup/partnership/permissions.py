@@ -78,6 +78,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
 
+# Holding any of these roles, on any partner, means signing in with a second factor (an
+# authenticator app, or a recovery code): they approve pay, move money, administer users or
+# read everything's history. The one list: a role added here is enforced everywhere.
+SECOND_FACTOR_ROLES: frozenset[str] = frozenset(
+    {
+        Role.SERVICE_ADMIN,
+        Role.PAYROLL_APPROVER,
+        Role.FINANCE_OFFICER,
+        Role.DATA_PROTECTION_OFFICER,
+    }
+)
+
 
 def _partner_id(partner: Partner | int) -> int:
     return partner if isinstance(partner, int) else partner.pk
