@@ -469,3 +469,8 @@ class Redeployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at_risk_id} to {self.vacancy_id}"
+
+
+# Collective consultation and its log (issue 12, "Consultation") live in their own module,
+# imported here so that Django registers its models in this app.
+import joinedup.change.consultation_models  # noqa: E402, F401
