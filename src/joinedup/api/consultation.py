@@ -345,8 +345,9 @@ def add_entry(request: HttpRequest, consultation_id: int, body: EntryIn) -> Stat
 
 @router.post("/change/consultation-entries/{entry_id}/documents", response={201: DocumentOut})
 def attach_document(request: HttpRequest, entry_id: int, body: DocumentIn) -> Status[Any]:
-    """Attach a document (PDF, Word, Excel, OpenDocument, text, CSV, PNG or JPEG; at most 10 MB),
-    sent as base64."""
+    """Attach a document (PDF, Word, Excel, OpenDocument, text, CSV, PNG or JPEG), sent as base64.
+    The request must fit the server's 2.5 MB request limit (a document of about 1.9 MB); the
+    consultation page takes documents up to 10 MB."""
     entry = cs.entry_for(request.user, entry_id=entry_id)
     try:
         content = base64.b64decode(body.content_base64, validate=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,13 +31,25 @@ from joinedup.web.change.consultation_forms import (
     EntryForm,
     Hr1SentForm,
 )
-from joinedup.web.forms import submit
+from joinedup.web.forms import add_errors, submit
 
 
 def _form(form_class: Any, request: HttpRequest, name: str, **kwargs: Any) -> Any:
     """The form bound to the POST when it is the one sent (several share a page)."""
     sent = request.method == "POST" and request.POST.get("form") == name
     return form_class(request.POST if sent else None, request.FILES if sent else None, **kwargs)
+
+
+def _placer(form: Any) -> Any:
+    """Where a service's refusal goes: beside the fields it names, else in the summary."""
+
+    def place(exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            add_errors(form, exc)
+        else:
+            form.add_error(None, exc.messages)
+
+    return place
 
 
 @login_required
@@ -73,6 +85,7 @@ def programme_consultations(request: HttpRequest, programme_id: int) -> HttpResp
                 proposed_first_dismissal=data["proposed_first_dismissal"],
                 proposed_last_dismissal=data["proposed_last_dismissal"],
             ),
+            place=_placer(form),
         )
         if made is not None:
             messages.success(request, "Consultation opened.")
@@ -156,6 +169,7 @@ def consultation(request: HttpRequest, consultation_id: int) -> HttpResponse:
                 union=data["union"],
                 reply_to=data["reply_to"],
             ),
+            place=_placer(entry_form),
         ):
             messages.success(request, f"{EntryKind(data['kind']).label} added to the log.")
             return redirect("web:change_consultation", consultation_id=found.pk)
@@ -173,6 +187,7 @@ def consultation(request: HttpRequest, consultation_id: int) -> HttpResponse:
                 filename=upload.name or "document",
                 content=upload.read(),
             ),
+            place=_placer(document_form),
         ):
             messages.success(request, "Document attached.")
             return redirect("web:change_consultation", consultation_id=found.pk)
@@ -181,6 +196,7 @@ def consultation(request: HttpRequest, consultation_id: int) -> HttpResponse:
         if submit(
             hr1_form,
             lambda: services.consultation_hr1_sent(actor=request.user, consultation=found, sent_on=sent_on),
+            place=_placer(hr1_form),
         ):
             messages.success(request, "The date HR1 was sent is recorded.")
             return redirect("web:change_consultation", consultation_id=found.pk)
@@ -189,6 +205,7 @@ def consultation(request: HttpRequest, consultation_id: int) -> HttpResponse:
         if submit(
             complete_form,
             lambda: services.consultation_complete(actor=request.user, consultation=found, outcome=outcome),
+            place=_placer(complete_form),
         ):
             messages.success(request, "The consultation is marked complete.")
             return redirect("web:change_consultation", consultation_id=found.pk)
