@@ -35,6 +35,7 @@ from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import Employment, PostHolding
 
 COUNT_READ = "change: the numbers at risk and employed at a consultation's establishment (counts only)"
+UNIONS_READ = "change: the unions an employer in a programme recognises"
 READ_PERMISSIONS = ("change.consult", "change.union")
 
 
@@ -112,9 +113,12 @@ def document_for(user: Any, *, document_id: int) -> ConsultationDocument:
 
 
 def unions_recognised(partner_id: int) -> list[str]:
-    return list(
-        RecognisedUnion.objects.for_partner(partner_id).order_by("union").values_list("union", flat=True)
-    )
+    """The unions the partner recognises: public facts, read by every partner in a programme
+    with it (so in a system context: another partner's rows are hidden by row-level security)."""
+    with rls.system_context(UNIONS_READ):
+        return list(
+            RecognisedUnion.objects.for_partner(partner_id).order_by("union").values_list("union", flat=True)
+        )
 
 
 def union_of(user: Any, partner_id: int) -> str | None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 from datetime import date
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from joinedup.audit.models import AuditEvent
 from joinedup.change import consultation_selectors as cs
@@ -24,7 +26,7 @@ from joinedup.change import services as change
 from joinedup.change.consultation_models import Consultation, ConsultationDocument, ConsultationEntry
 from joinedup.change.tests.base import ChangeTestCase
 from joinedup.core import attachments, rls
-from joinedup.partnership.models import Role
+from joinedup.partnership.models import Partner, Role
 
 START = date(2026, 10, 15)
 PERIOD_ENDS = date(2026, 11, 28)
@@ -41,7 +43,7 @@ PEOPLE_AT_RISK = [
 ]
 
 
-def on(day: date) -> mock._patch:  # type: ignore[type-arg]
+def on(day: date) -> Any:
     return mock.patch("joinedup.change.consultation_services.timezone.localdate", return_value=day)
 
 
@@ -490,8 +492,6 @@ class TestThePages(ConsultationTestCase):
         assert added.status_code == 302
         counter = ConsultationEntry.objects.for_partner(self.council).get(kind="counter")
         assert (counter.union, counter.author_id) == ("UNISON", self.union_rep.pk)
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         attached = client.post(
             url,
             {
@@ -521,8 +521,8 @@ class TestConsultationRowLevelSecurity(ConsultationTestCase):
             pytest.skip("row-level security exists on PostgreSQL only")
         from joinedup.core.tests.test_rls import as_application, rows
 
-        def seen(partner: object) -> list[int]:
-            with rls.partner_context([partner]):  # type: ignore[list-item]
+        def seen(partner: Partner) -> list[int]:
+            with rls.partner_context([partner]):
                 return [
                     rows("SELECT count(*) FROM change_consultation")[0][0],
                     rows("SELECT count(*) FROM change_consultationentry")[0][0],
