@@ -12,7 +12,7 @@ from django.test import Client, TestCase
 from joinedup.bench.demo.change import STAFF
 from joinedup.change.consultation_models import Consultation, ConsultationEntry
 
-DEMO_PASSWORD = "wessex-demo-2026"  # noqa: S105 — printed by the demo itself
+DEMO_PASSWORD = "wessex-demo-2026"
 
 
 class TestDemoConsultation(TestCase):
