@@ -88,7 +88,7 @@ def programme_create(
 ) -> ChangeProgramme:
     """A programme led by ``partner``, involving it and ``partners``. Each partner involved agrees
     to be: the caller manages change at every one of them."""
-    others = [p for p in partners if p.pk != partner.pk]
+    others = list({p.pk: p for p in partners if p.pk != partner.pk}.values())
     for each in (partner, *others):
         authorise(actor, "change.manage", each)
     errors = Errors()
@@ -384,7 +384,11 @@ def _check_fte(errors: Errors, value: Decimal | None) -> None:
 
 
 def _editable(structure: ProposedStructure) -> None:
-    if structure.applied_at is not None:
+    # Asked of the database, not of the caller's copy, which may predate the structure's applying.
+    applied = ProposedStructure.objects.for_partner(structure.partner_id).filter(
+        pk=structure.pk, applied_at__isnull=False
+    )
+    if structure.applied_at is not None or applied.exists():
         raise ValidationError("The structure has been applied; propose further changes in a new one.")
     _open(structure.programme)
 
@@ -605,7 +609,7 @@ def _identify(structure: ProposedStructure) -> dict[int, list[AtRisk]]:
         found = material_reasons(current, proposed, ranks)
         if found:
             reasons[change.post_id] = (change, found)
-    partners = sorted({c.post.partner_id for c, _ in reasons.values()})
+    partners = sorted({c.target_partner_id for c, _ in reasons.values()})
     already = set(
         AtRisk.objects.for_partners(partners)
         .filter(structure=structure)
@@ -807,6 +811,13 @@ class Applied:
     message: str = ""
 
 
+def _existing(change: StructureChange) -> Post:
+    """The post a delete or a change names (the constraint change_names_its_post holds it)."""
+    if change.post is None:
+        raise ValidationError(f"Change {change.pk} names no post.")
+    return change.post
+
+
 def _in_reporting_order(creates: list[StructureChange]) -> list[StructureChange]:
     """New posts, each after the new post it reports to."""
     ordered: list[StructureChange] = []
@@ -891,29 +902,32 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
         ScopePost.objects.create(partner_id=locked.partner_id, programme=locked.programme, post=post)
         result.created.append(post)
     for change in (c for c in pending if c.kind == ChangeKind.CHANGE):
-        proposed = changed_shape(shape_of(change.post), change)
+        post = _existing(change)
+        proposed = changed_shape(shape_of(post), change)
         values = {
             "title": proposed.title,
-            "org_unit": change.org_unit or change.post.org_unit,
-            "scheme": change.scheme or change.post.scheme,
-            "grade_min": change.grade_min or change.post.grade_min,
-            "grade_max": change.grade_max or change.post.grade_max,
+            "org_unit": change.org_unit or post.org_unit,
+            "scheme": change.scheme or post.scheme,
+            "grade_min": change.grade_min or post.grade_min,
+            "grade_max": change.grade_max or post.grade_max,
             "budgeted_fte": proposed.budgeted_fte,
             "cost_centre": proposed.cost_centre,
             "location": proposed.location,
             "reports_to": change.reports_to
-            or (created[change.reports_to_new_id] if change.reports_to_new_id else change.post.reports_to),
+            or (created[change.reports_to_new_id] if change.reports_to_new_id else post.reports_to),
         }
         result.changed.append(
             post_change(
-                actor=actor, post=change.post, effective=locked.effective_date, reason=reason, changes=values
+                actor=actor, post=post, effective=locked.effective_date, reason=reason, changes=values
             )
         )
         change.applied_at = now
         change.save(update_fields=["applied_at"])
     for change in (c for c in pending if c.kind == ChangeKind.DELETE):
         result.ended.append(
-            post_end(actor=actor, post=change.post, end_date=locked.effective_date - ONE_DAY, reason=reason)
+            post_end(
+                actor=actor, post=_existing(change), end_date=locked.effective_date - ONE_DAY, reason=reason
+            )
         )
         change.applied_at = now
         change.save(update_fields=["applied_at"])
@@ -927,9 +941,9 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
         target=locked,
         after={
             "effective_date": locked.effective_date,
-            "created": [p.code for p in result.created],
-            "changed": [p.code for p in result.changed],
-            "ended": [p.code for p in result.ended],
+            "created": sorted(p.code for p in result.created),
+            "changed": sorted(p.code for p in result.changed),
+            "ended": sorted(p.code for p in result.ended),
             "at_risk": sum(len(rows) for rows in found.values()),
         },
     )

@@ -37,7 +37,7 @@ TEAM = [
     ("HRA", "HR adviser", Decimal(2), (0.35, 0.45)),
     ("PAY", "Payroll officer", Decimal(1), (0.20, 0.30)),
 ]
-# given name, family name, date of birth, started — per partner, in the order of TEAM's holders
+# given name, family name, date of birth — per partner, in the order of TEAM's holders
 STAFF = {
     "WCC": [
         ("Helen", "Marsh", date(1968, 2, 11)),
@@ -66,13 +66,18 @@ def _grade(scheme: TermsScheme, place: tuple[float, float]) -> tuple[PayPoint, P
     return points[low], points[high]
 
 
-def _team(partner: Partner, *, hire: bool) -> tuple[OrgUnit, dict[str, Post]]:
-    unit = OrgUnit.objects.for_partner(partner).filter(code=TEAM_UNIT).first() or org_unit_create(
+def _unit(partner: Partner) -> OrgUnit:
+    return OrgUnit.objects.for_partner(partner).filter(code=TEAM_UNIT).first() or org_unit_create(
         actor=SEEDER, partner=partner, code=TEAM_UNIT, name=f"{partner.code} HR team"
     )
+
+
+def _team(partner: Partner) -> tuple[OrgUnit, dict[str, Post]]:
+    """The partner's HR team as it is today: its unit, its three posts and their holders."""
+    unit = _unit(partner)
     scheme = TermsScheme.objects.get(code=SCHEMES[partner.code])
     posts: dict[str, Post] = {}
-    people = iter(STAFF.get(partner.code, []))
+    people = iter(STAFF[partner.code])
     for n, (suffix, title, fte, place) in enumerate(TEAM, start=1):
         code = f"{partner.code}-{suffix}"
         low, high = _grade(scheme, place)
@@ -91,7 +96,7 @@ def _team(partner: Partner, *, hire: bool) -> tuple[OrgUnit, dict[str, Post]]:
             location=LOCATIONS[partner.code],
         )
         posts[suffix] = post
-        for seat in range(int(fte) if hire else 0):
+        for seat in range(int(fte)):
             given, family, born = next(people)
             employment_start(
                 actor=SEEDER,
@@ -126,8 +131,8 @@ def seed_demo_change(
     shared = partners["WSS"]
     if ChangeProgramme.objects.for_partner(shared).filter(name=PROGRAMME).exists():
         return
-    teams = {code: _team(partners[code], hire=True) for code in TEAM_PARTNERS}
-    shared_unit, _ = _team(shared, hire=False)
+    teams = {code: _team(partners[code]) for code in TEAM_PARTNERS}
+    shared_unit = _unit(shared)
     programme = change.programme_create(
         actor=SEEDER,
         partner=shared,

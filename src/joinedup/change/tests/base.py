@@ -9,9 +9,9 @@ manager down a grade, and creates a shared adviser post of 2.5 FTE at the counci
 
 | post | partner | grade | FTE | held by |
 |---|---|---|---|---|
-| C-HRM HR manager | council | SCP5-SCP25 | 1 | Cara Jones |
+| C-HRM HR manager (Winchester) | council | SCP5-SCP25 | 1 | Cara Jones |
 | C-HRA HR adviser | council | SCP5-SCP12 | 2 | Ada Byron, Bob Hale |
-| P-HRA HR adviser | constabulary | SCP5-SCP12 | 1 | Dan Ito |
+| P-HRA HR adviser (Winchester) | constabulary | SCP5-SCP12 | 1 | Dan Ito |
 """
 
 from __future__ import annotations
@@ -71,7 +71,9 @@ class ChangeTestCase(PeopleTestCase):
         cls.police_hr_unit = org_unit_create(
             actor=cls.shared_hr, partner=cls.police, code="PHR", name="Police HR team"
         )
-        cls.manager_post = cls.njc_post(cls.council, cls.council_hr_unit, "C-HRM", "HR manager", cls.n25, "1")
+        cls.manager_post = cls.njc_post(
+            cls.council, cls.council_hr_unit, "C-HRM", "HR manager", cls.n25, "1", location="Winchester"
+        )
         cls.adviser_post = cls.njc_post(cls.council, cls.council_hr_unit, "C-HRA", "HR adviser", cls.n12, "2")
         cls.police_adviser_post = cls.njc_post(
             cls.police, cls.police_hr_unit, "P-HRA", "HR adviser", cls.n12, "1", location="Winchester"

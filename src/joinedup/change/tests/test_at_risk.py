@@ -191,7 +191,8 @@ class TestRedeployment(ChangeTestCase):
         services.redeployment_agree(
             actor=self.police_hr, programme=self.programme, partner=self.police, agrees=True
         )
-        # SCP25 is a match; SCP5 is two points down; the SCP12 post is in another town.
+        # P-HRM: SCP25 like hers, no location of its own. P-HRS: SCP5, two points down. P-HRB:
+        # SCP12, one point down, but in Bournemouth and she works in Winchester.
         assert self.matches(self.cara_at_risk()) == ["P-HRM"]
 
     def test_a_partner_agrees_for_itself_only(self) -> None:
