@@ -12,7 +12,7 @@ union rep (``union.rep``, Uma Reid) speaks for UNISON at all three. Seeding twic
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -45,7 +45,10 @@ def seed_demo_consultation(
             consultation.union_recognise(actor=SEEDER, partner=partners[code], union=union)
         consultation.union_rep_appoint(actor=SEEDER, partner=partners[code], user=rep, union="UNISON")
     start = timezone.localdate() - timedelta(days=20)
-    day = lambda n: start + timedelta(days=n)  # noqa: E731
+
+    def day(n: int) -> date:
+        return start + timedelta(days=n)
+
     consulting = consultation.consultation_open(
         actor=hr,
         programme=programme,

@@ -48,6 +48,12 @@ def on(day: date) -> Any:
 
 
 class ConsultationTestCase(ChangeTestCase):
+    fire_rep: Any
+    gmb_rep: Any
+    consultation: Consultation
+    meeting: ConsultationEntry
+    question: ConsultationEntry
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
