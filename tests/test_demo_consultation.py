@@ -33,7 +33,8 @@ class TestDemoConsultation(TestCase):
             "question",
         ]
         client = Client()
-        assert client.login(username="union.rep", password=DEMO_PASSWORD)
+        signed_in = client.post("/sign-in", {"username": "union.rep", "password": DEMO_PASSWORD})
+        assert signed_in.status_code == 302
         page = client.get(f"/change/consultations/{consultation.pk}/")
         timeline = client.get(f"/change/consultations/{consultation.pk}/timeline")
         assert (page.status_code, timeline.status_code) == (200, 200)
