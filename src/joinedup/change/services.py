@@ -880,6 +880,14 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
     result = Applied(locked)
     created: dict[int, Post] = {}
     for change in _in_reporting_order([c for c in pending if c.kind == ChangeKind.CREATE]):
+        if (
+            change.org_unit is None
+            or change.scheme is None
+            or change.grade_min is None
+            or change.grade_max is None
+            or change.budgeted_fte is None
+        ):  # structure_create_post requires each
+            raise ValidationError(f"The new post {change.code} is not fully described.")
         post = post_create(
             actor=actor,
             partner=change.target_partner,

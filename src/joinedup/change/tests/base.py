@@ -78,7 +78,7 @@ class ChangeTestCase(PeopleTestCase):
         cls.police_adviser_post = cls.njc_post(
             cls.police, cls.police_hr_unit, "P-HRA", "HR adviser", cls.n12, "1", location="Winchester"
         )
-        njc_terms = {"scheme": cls.njc, "pay_point": cls.n12}
+        njc_terms: dict[str, Any] = {"scheme": cls.njc, "pay_point": cls.n12}
         cls.cara = cls.hire(
             cls.council, "Cara", "Jones", "AB100001C", "WCC100001", post=cls.manager_post, **njc_terms
         )
