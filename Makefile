@@ -60,13 +60,17 @@ pytest-sqlite: venv static
 pytest-postgres: venv static
 	JOINEDUP_ENV=test JOINEDUP_ROW_LEVEL_SECURITY=1 $(BIN)/python tools/with-postgres -- $(BIN)/pytest $(PYTEST_ARGS)
 
-# The API fuzzing of `make test` (tests/attack/) with ten times the requests: 1,000 per operation
-# on SQLite and PostgreSQL, drawn afresh each time (make test's are fixed). FUZZ_EXAMPLES=N for more.
+# The API and import fuzzing of `make test` (tests/attack/) with more examples: 1,000 requests per
+# API operation and 500 generated files per import, on SQLite and PostgreSQL, drawn afresh each
+# time (make test's are fixed). FUZZ_EXAMPLES=N and IMPORT_FUZZ_EXAMPLES=N for more.
 FUZZ_EXAMPLES ?= 1000
+IMPORT_FUZZ_EXAMPLES ?= 500
+FUZZ_ENV = JOINEDUP_ENV=test JOINEDUP_FUZZ_RANDOM=1 JOINEDUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+  JOINEDUP_IMPORT_FUZZ_EXAMPLES=$(IMPORT_FUZZ_EXAMPLES)
 fuzz: venv
-	JOINEDUP_ENV=test JOINEDUP_FUZZ_RANDOM=1 JOINEDUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/attack/test_api_fuzz.py
-	JOINEDUP_ENV=test JOINEDUP_FUZZ_RANDOM=1 JOINEDUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python tools/with-postgres -- \
-	  $(BIN)/pytest tests/attack/test_api_fuzz.py
+	$(FUZZ_ENV) $(BIN)/pytest tests/attack/test_api_fuzz.py tests/attack/test_import_fuzz.py
+	$(FUZZ_ENV) $(BIN)/python tools/with-postgres -- \
+	  $(BIN)/pytest tests/attack/test_api_fuzz.py tests/attack/test_import_fuzz.py
 
 serve: venv static
 	$(BIN)/joinedup serve

@@ -82,7 +82,8 @@ def parse_month(text: str | date) -> date:
     if isinstance(text, date):
         return text.replace(day=1)
     match = _MONTH.match(text.strip())
-    if match is None or not 1 <= int(match[2]) <= 12:
+    # Year 0 (as in "0000-10") is no year a date can hold.
+    if match is None or not 1 <= int(match[2]) <= 12 or not int(match[1]):
         raise ValidationError({"month": f"{text!r} is not a month: write it like 2026-10."})
     return date(int(match[1]), int(match[2]), 1)
 
@@ -244,12 +245,14 @@ def agreements_in_force(provider: Partner, month: date) -> dict[str, list[Servic
     return out
 
 
+MAX_QUANTITY = Decimal("999999999999.99")
 READING_COLUMNS = RowSpec(
     [
         Column("partner", tabular.text(max_length=20), example="WCC"),
         Column("driver", tabular.choice([str(d) for d in READ_DRIVERS]), example="tickets"),
         Column("month", tabular.regex(r"\d{4}-\d{2}", "Write the month like 2026-10"), example="2026-10"),
-        Column("quantity", tabular.decimal(places=2, min=0), example="412"),
+        # At most the 12 whole digits DriverReading.quantity holds (max_digits=14, 2 places).
+        Column("quantity", tabular.decimal(places=2, min=0, max=MAX_QUANTITY), example="412"),
         Column("source", tabular.text(max_length=200), required=False, default=""),
     ]
 )
@@ -297,6 +300,8 @@ def reading_set(
         raise ValidationError({"driver": f"Readings are entered for {', '.join(READ_DRIVERS)} only."})
     if quantity < 0:
         raise ValidationError({"quantity": "A quantity cannot be negative."})
+    if quantity > MAX_QUANTITY:
+        raise ValidationError({"quantity": f"A quantity can be at most {MAX_QUANTITY:,}."})
     reading = _save_reading(provider, partner, driver, parse_month(month), quantity, source, actor)
     record_event(
         actor=actor,

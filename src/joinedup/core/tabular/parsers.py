@@ -181,6 +181,8 @@ _DATE_FORMAT = "Enter a date like 2026-04-01 or 01/04/2026 (day/month/year)"
 def _make_date(year: str, month: int, day: int, order: str = "day/month/year, UK order") -> date:
     if len(year) != 4:
         raise ValueError("Write the year with 4 digits, like 01/04/2026")
+    if not int(year):
+        raise ValueError("There is no year 0000")  # not "the month has no day 1", as date() would have it
     if not 1 <= month <= 12:
         hint = f" (the date is read as {order})" if 1 <= day <= 12 else ""
         raise ValueError(f"{month} is not a month{hint}")

@@ -31,6 +31,7 @@ __all__ = [
     "ParseResult",
     "RowError",
     "RowSpec",
+    "decode_text",
     "format_errors",
     "header_key",
     "read_rows",
@@ -279,6 +280,16 @@ def _open(data: bytes, filename: str) -> tuple[Generator[list[str]], bool]:
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+
+
+def decode_text(data: bytes) -> str:
+    """The text of an uploaded CSV file, decoded as :func:`read_rows` decodes it (UTF-8 with or
+    without a BOM, else Windows-1252): for readers of their own. ``ValueError`` with the reason,
+    for the person who uploaded it, when it is neither."""
+    try:
+        return _decode(data)
+    except _FileProblem as problem:
+        raise ValueError(str(problem)) from None
 
 
 def _decode(data: bytes) -> str:

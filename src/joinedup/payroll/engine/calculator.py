@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
 from joinedup.core.money import ZERO, plain_pounds, pounds_to_pence
 from joinedup.payroll.engine.codes import CodeKind, parse_tax_code
@@ -69,9 +69,10 @@ OUTPUTS = (
 EMPLOYER_RATE = "employer_pension_rate"
 EMPLOYER_OUTPUT = "pension_employer"
 
-_MONEY = re.compile(r"-?\d+(?:\.\d{1,2})?")
-_RATE = re.compile(r"\d+(?:\.\d{1,4})?")
-_YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
+# ASCII digits only: Python's \d and Decimal() would also take other scripts' digits ("\u0663").
+_MONEY = re.compile(r"-?\d+(?:\.\d{1,2})?", re.ASCII)
+_RATE = re.compile(r"\d+(?:\.\d{1,4})?", re.ASCII)
+_YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?", re.ASCII)
 
 T = TypeVar("T")
 
@@ -149,7 +150,7 @@ def _enum_parser(kind: type[Frequency] | type[Basis]) -> Callable[[str], Frequen
 
 
 def _period(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"not a whole number: {text!r}")
     return int(text)
 
@@ -232,13 +233,25 @@ def format_pence(pence: int) -> str:
     return plain_pounds(pence)
 
 
-def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
+class RowWriter(Protocol):
+    def writerow(self, row: Iterable[str], /) -> Any: ...
+
+
+def calculate_csv(
+    source: TextIO, dest: TextIO, *, writer: Callable[[TextIO], RowWriter] | None = None
+) -> list[RowError]:
     """Read payments from ``source``, write them with gross-to-net columns to ``dest``.
 
-    Returns the errors; when there are any, nothing is written.
+    Returns the errors; when there are any, nothing is written. ``writer`` makes the CSV writer
+    (default ``csv.writer``): a file for a spreadsheet wants one that neutralises formulas in the
+    input's own columns, which pass through (the command gives it ``tabular.csv_writer``).
     """
     reader = csv.reader(source)
-    header = next(reader, None)
+    try:
+        read = list(reader)
+    except csv.Error as error:  # a NUL byte, or a cell over the csv module's field limit
+        return [RowError(reader.line_num, "", f"cannot be read as CSV ({error})")]
+    header = read[0] if read else None
     if not header or not any(h.strip() for h in header):
         return [RowError(1, "", "the file is empty: expected a header line naming the columns")]
     names = [h.strip() for h in header]
@@ -252,7 +265,7 @@ def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
 
     raw_rows: list[list[str]] = []
     records: list[EmployeePeriod | None] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(read[1:], start=2):
         raw_rows.append(raw)
         if not raw or not any(cell.strip() for cell in raw):
             records.append(None)  # a blank line: passed through as it is
@@ -272,20 +285,20 @@ def calculate_csv(source: TextIO, dest: TextIO) -> list[RowError]:
     out_names = list(names)
     extra = [*OUTPUTS, *([EMPLOYER_OUTPUT] if with_employer else [])]
     out_names += [name for name in extra if name not in names]
-    writer = csv.writer(dest, lineterminator="\n")
-    writer.writerow(out_names)
+    out = writer(dest) if writer is not None else csv.writer(dest, lineterminator="\n")
+    out.writerow(out_names)
     position = {name: i for i, name in enumerate(out_names)}
     done = 0
     for raw, record in zip(raw_rows, records, strict=True):
         if record is None:
-            writer.writerow(raw)
+            out.writerow(raw)
             continue
         values = raw + [""] * (len(out_names) - len(raw))
         for name, pence in results[done].items():
             if name in position:
                 values[position[name]] = format_pence(pence)
         done += 1
-        writer.writerow(values)
+        out.writerow(values)
     return []
 
 

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+from joinedup.core.money import pence_to_pounds
 from joinedup.payroll.documents import payment_record, period_record
 from joinedup.payroll.models import Payslip
-from joinedup.payroll.outputs import format_pounds, p45_pdf, p60_pdf
+from joinedup.payroll.outputs import p45_pdf, p60_pdf
 from joinedup.payroll.outputs.pdf import NiLetterRow
 from joinedup.payroll.outputs.records import EmployeePayment
 from joinedup.payroll.year_end.figures import YearFigures
@@ -118,8 +120,9 @@ P60_CSV_HEADER = [
 ]
 
 
-def p60_csv_row(p60: P60) -> list[str]:
-    """A P60's figures for a summary sheet: money in pounds with two decimals, never a float."""
+def p60_csv_row(p60: P60) -> list[Any]:
+    """A P60's figures for a summary sheet: money as Decimal pounds with two places, never a
+    float, so that CSV writes 1234.56 and XLSX holds a number (text would not add up)."""
     f = p60.figures
     code = f"{f.tax_code} {'W1/M1' if f.week1_month1 else ''}".strip()
     money = [
@@ -143,7 +146,7 @@ def p60_csv_row(p60: P60) -> list[str]:
         person.full_name,
         person.ni_number,
         code,
-        *map(format_pounds, money),
+        *map(pence_to_pounds, money),
         f.ni_letters,
-        *map(format_pounds, [*ni, f.student_loan, f.postgraduate_loan, f.smp]),
+        *map(pence_to_pounds, [*ni, f.student_loan, f.postgraduate_loan, f.smp]),
     ]

@@ -78,9 +78,11 @@ def p60_pdf(request: HttpRequest, tax_year: int, employment_id: int) -> HttpResp
             request.user, employment_id=employment_id, tax_year=tax_year, preview=preview
         ),
     )
-    if p60 is None:
+    # The PDF itself can be refused too (no employer PAYE reference yet): said, not a 500.
+    pdf = None if p60 is None else attempt(request, lambda: year_end.p60_pdf_bytes(p60))
+    if p60 is None or pdf is None:
         return _back(request)
-    return _pdf(year_end.p60_pdf_bytes(p60), year_end.p60_filename(p60))
+    return _pdf(pdf, year_end.p60_filename(p60))
 
 
 @login_required
@@ -113,4 +115,7 @@ def p45_pdf(request: HttpRequest, employment_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, refusal(exc))
         return _back(request)
-    return _pdf(year_end.p45_pdf_bytes(p45), year_end.p45_filename(p45))
+    pdf = attempt(request, lambda: year_end.p45_pdf_bytes(p45))
+    if pdf is None:
+        return _back(request)
+    return _pdf(pdf, year_end.p45_filename(p45))

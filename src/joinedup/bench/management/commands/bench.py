@@ -16,6 +16,7 @@ from joinedup.bench.people import (
     run_search_benchmark,
     seed_search_population,
 )
+from joinedup.bench.redundancy import run_redundancy_benchmark
 from joinedup.payroll.engine.bench import run_benchmark
 from joinedup.payroll.services import BATCH_SIZE
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         "`bench people-import --rows N [--format csv|xlsx]`: the employments import. "
         "`bench people-search --people N --queries Q`: the employee search. "
         "`bench payrun --employees N`: a whole pay run, stage by stage. "
-        "`bench ledger --lines N`: trial balance and budget against actual over N journal lines."
+        "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
+        "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
+        "strain) for N generated people."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -85,8 +88,15 @@ class Command(BaseCommand):
             "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
         )
 
+        redundancy = sub.add_parser(
+            "redundancy", help="Quote N generated people in full, as a change programme's costing does."
+        )
+        redundancy.add_argument("--people", type=int, default=5_000)
+
     def handle(self, *args: Any, target: str, **options: Any) -> None:
-        if target == "ledger":
+        if target == "redundancy":
+            self._redundancy(options["people"])
+        elif target == "ledger":
             self._ledger(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
@@ -106,6 +116,12 @@ class Command(BaseCommand):
             options["employees"], scalar_sample=options["scalar_sample"], repeats=options["repeats"]
         )
         self.stdout.write(result.report())
+
+    def _redundancy(self, people: int) -> None:
+        if people < 1:
+            raise CommandError("--people must be at least 1.")
+        self.stdout.write(f"Generating {people:,} people and timing their quotes…")
+        self.stdout.write(run_redundancy_benchmark(people).report())
 
     def _console(self) -> Console:
         return Console(file=cast(IO[str], self.stdout), highlight=False)

@@ -319,15 +319,27 @@ class Command(BaseCommand):
 
     def _calculate(self, options: dict[str, Any]) -> None:
         source_name = options["input"]
-        result = io.StringIO()
         if source_name == "-":
-            errors = calculate_csv(sys.stdin, result)
+            stdin = sys.stdin
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
         else:
             try:
-                with Path(source_name).open(newline="", encoding="utf-8-sig") as source:
-                    errors = calculate_csv(source, result)
+                data = Path(source_name).read_bytes()
             except OSError as exc:
                 raise CommandError(f"Cannot read {source_name}: {exc.strerror}.") from exc
+        try:
+            # Decoded as every upload is: UTF-8 (with Excel's BOM or not), else Windows-1252.
+            text = tabular.decode_text(data)
+        except ValueError as exc:
+            raise CommandError(f"{source_name}: {exc}; nothing was written.") from None
+        result = io.StringIO()
+        # The input's own columns pass through to a file opened in a spreadsheet: written by the
+        # writer that neutralises formulas (OWASP CSV injection) in every export.
+        errors = calculate_csv(
+            io.StringIO(text, newline=""),
+            result,
+            writer=lambda stream: tabular.csv_writer(stream, lineterminator="\n"),
+        )
         if errors:
             for error in errors:
                 self.stderr.write(str(error))

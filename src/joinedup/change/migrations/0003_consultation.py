@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('change', '0001_programmes'),
+        ('change', '0002_strain_factors'),
         ('partnership', '0001_users_partners_memberships_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
