@@ -100,6 +100,17 @@ AUDIT_CHECKPOINT_FILE = Path(
         ),
     )
 )
+# Documents attached to records (a consultation's minutes, a union's counter-proposal): kept
+# outside the database, named by their SHA-256 (core/attachments.py). Tests get a fresh
+# directory per process.
+ATTACHMENTS_DIR = Path(
+    env_str(
+        "JOINEDUP_ATTACHMENTS_DIR",
+        tempfile.mkdtemp(prefix="joinedup-attachments-")
+        if ENVIRONMENT == "test"
+        else str(VAR_DIR / "attachments"),
+    )
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")

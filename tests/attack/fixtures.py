@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
+from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
+from joinedup.change.consultation_models import Consultation, ConsultationDocument, ConsultationEntry
 from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
@@ -76,6 +78,9 @@ class PartnerObjects:
     programme: ChangeProgramme
     structure: ProposedStructure
     at_risk: AtRisk
+    consultation: Consultation
+    entry: ConsultationEntry
+    document: ConsultationDocument
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -122,6 +127,11 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "programme_id": ParameterKind("change programme", lambda o: o.programme.pk),
     "structure_id": ParameterKind("proposed structure", lambda o: o.structure.pk),
     "at_risk_id": ParameterKind("person at risk", lambda o: o.at_risk.pk),
+    # Collective consultation on that programme by the partner, a meeting in its log with a
+    # document attached.
+    "consultation_id": ParameterKind("consultation", lambda o: o.consultation.pk),
+    "entry_id": ParameterKind("consultation log entry", lambda o: o.entry.pk),
+    "document_id": ParameterKind("consultation document", lambda o: o.document.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -207,6 +217,30 @@ class AttackTestCase(RechargeTestCase):
         )
         change.structure_delete_post(actor=cls.shared_hr, structure=structure, post=post)
         at_risk = change.at_risk_identify(actor=cls.shared_hr, structure=structure)[0]
+        consultation.union_recognise(actor=cls.shared_hr, partner=partner, union="UNISON")
+        consulting = consultation.consultation_open(
+            actor=cls.shared_hr,
+            programme=programme,
+            partner=partner,
+            start_date=date(2026, 3, 2),
+            reasons="A smaller team",
+        )
+        meeting = consultation.entry_add(
+            actor=cls.shared_hr,
+            consultation=consulting,
+            side="management",
+            kind="meeting",
+            occurred_on=date(2026, 3, 3),
+            title="First meeting",
+            attendees="HR; UNISON",
+            body="Minutes",
+        )
+        document = consultation.document_attach(
+            actor=cls.shared_hr,
+            entry=meeting,
+            filename="minutes.txt",
+            content=b"Minutes of the first meeting",
+        )
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -254,4 +288,7 @@ class AttackTestCase(RechargeTestCase):
             programme=programme,
             structure=structure,
             at_risk=at_risk,
+            consultation=consulting,
+            entry=meeting,
+            document=document,
         )

@@ -115,6 +115,29 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     },
     ("POST", "/api/v1/change/structures/{structure_id}/apply"): lambda o: {},
     ("POST", "/api/v1/change/structures/{structure_id}/at-risk"): lambda o: {},
+    ("POST", "/api/v1/change/programmes/{programme_id}/consultations"): lambda o: {
+        "partner_id": o.partner.pk,
+        "establishment": "Elsewhere",
+        "start_date": "2026-03-02",
+        "reasons": "A smaller team",
+    },
+    ("POST", "/api/v1/change/consultations/{consultation_id}/hr1-sent"): lambda o: {"sent_on": "2026-03-02"},
+    ("POST", "/api/v1/change/consultations/{consultation_id}/complete"): lambda o: {"outcome": "Agreed"},
+    ("POST", "/api/v1/change/consultations/{consultation_id}/entries"): lambda o: {
+        "kind": "meeting",
+        "occurred_on": "2026-03-04",
+        "title": "Second meeting",
+        "attendees": "HR; UNISON",
+    },
+    ("POST", "/api/v1/change/consultation-entries/{entry_id}/documents"): lambda o: {
+        "filename": "notes.txt",
+        "content_base64": "Tm90ZXM=",
+    },
+    ("POST", "/api/v1/change/partners/{partner_id}/unions"): lambda o: {"union": "GMB"},
+    ("POST", "/api/v1/change/partners/{partner_id}/union-reps"): lambda o: {
+        "username": o.member.username,
+        "union": "UNISON",
+    },
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.

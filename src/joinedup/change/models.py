@@ -530,3 +530,8 @@ class StrainFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sex} {self.age_years}y{self.age_months}m: {self.factor}"
+
+
+# Collective consultation and its log (issue 12, "Consultation") live in their own module,
+# imported here so that Django registers its models in this app.
+import joinedup.change.consultation_models  # noqa: E402, F401

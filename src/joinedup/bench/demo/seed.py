@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.budgets import seed_demo_budgets
 from joinedup.bench.demo.change import seed_demo_change
+from joinedup.bench.demo.consultation import seed_demo_consultation
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
@@ -132,4 +133,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_recharges(partners=partners, say=say)
         seed_demo_budgets(partners=partners, users=users, say=say)
         seed_demo_change(partners=partners, users=users, say=say)
+        seed_demo_consultation(partners=partners, users=users, say=say)
     return True
