@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client, TestCase
 
 from joinedup.bench.demo.change import STAFF
-from joinedup.change.consultation_models import Consultation, ConsultationEntry
+from joinedup.change.models import Consultation, ConsultationEntry
 
 DEMO_PASSWORD = "wessex-demo-2026"
 

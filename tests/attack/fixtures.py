@@ -17,8 +17,14 @@ from typing import Any
 from joinedup.audit.models import AuditEvent
 from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
-from joinedup.change.consultation_models import Consultation, ConsultationDocument, ConsultationEntry
-from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure
+from joinedup.change.models import (
+    AtRisk,
+    ChangeProgramme,
+    Consultation,
+    ConsultationDocument,
+    ConsultationEntry,
+    ProposedStructure,
+)
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import ApiToken, Membership, Partner, Role, TokenScope

@@ -22,7 +22,7 @@ from ninja import Field, Router, Schema, Status
 from joinedup.api.schemas import DateIn, IdIn
 from joinedup.change import consultation_selectors as cs
 from joinedup.change import consultation_services as services
-from joinedup.change.consultation_models import (
+from joinedup.change.models import (
     Consultation,
     ConsultationDocument,
     ConsultationEntry,

@@ -18,7 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from joinedup.change.consultation_models import (
+from joinedup.change.consultation_rules import Duty, duty_for, most_within_window, rules_on
+from joinedup.change.models import (
+    AtRisk,
+    AtRiskStatus,
+    ChangeProgramme,
     Consultation,
     ConsultationDocument,
     ConsultationEntry,
@@ -28,8 +32,6 @@ from joinedup.change.consultation_models import (
     Union,
     UnionRepresentative,
 )
-from joinedup.change.consultation_rules import Duty, duty_for, most_within_window, rules_on
-from joinedup.change.models import AtRisk, AtRiskStatus, ChangeProgramme
 from joinedup.core import rls
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import Employment, PostHolding

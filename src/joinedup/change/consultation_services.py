@@ -24,18 +24,19 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.change import consultation_selectors as cs
 from joinedup.change import selectors
-from joinedup.change.consultation_models import (
+from joinedup.change.consultation_rules import duty_for
+from joinedup.change.models import (
+    ChangeProgramme,
     Consultation,
     ConsultationDocument,
     ConsultationEntry,
     EntryKind,
+    ProgrammeStatus,
     RecognisedUnion,
     Side,
     Union,
     UnionRepresentative,
 )
-from joinedup.change.consultation_rules import duty_for
-from joinedup.change.models import ChangeProgramme, ProgrammeStatus
 from joinedup.core import attachments
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import authorise, roles_on

@@ -20,8 +20,7 @@ from django.utils import timezone
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.change import PROGRAMME
 from joinedup.change import consultation_services as consultation
-from joinedup.change.consultation_models import Consultation
-from joinedup.change.models import ChangeProgramme
+from joinedup.change.models import ChangeProgramme, Consultation
 from joinedup.partnership.models import Partner
 
 RECOGNISED = {

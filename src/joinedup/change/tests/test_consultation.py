@@ -23,7 +23,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.change import consultation_selectors as cs
 from joinedup.change import consultation_services as services
 from joinedup.change import services as change
-from joinedup.change.consultation_models import Consultation, ConsultationDocument, ConsultationEntry
+from joinedup.change.models import Consultation, ConsultationDocument, ConsultationEntry
 from joinedup.change.tests.base import ChangeTestCase
 from joinedup.core import attachments, rls
 from joinedup.partnership.models import Partner, Role

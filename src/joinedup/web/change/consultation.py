@@ -20,7 +20,7 @@ from django.utils import timezone
 from joinedup.change import consultation_selectors as cs
 from joinedup.change import consultation_services as services
 from joinedup.change import selectors
-from joinedup.change.consultation_models import ConsultationEntry, EntryKind, Side
+from joinedup.change.models import ConsultationEntry, EntryKind, Side
 from joinedup.core import attachments
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from joinedup.change.consultation_models import EntryKind, Union
+from joinedup.change.models import EntryKind, Union
 from joinedup.core.attachments import MAX_BYTES
 from joinedup.web.forms import GovukForm, ModelChoice, choice_field, date_field, notes_field, text_field
 
