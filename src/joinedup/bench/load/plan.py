@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from joinedup.bench import BENCH
 from joinedup.bench.demo.month import DEMO_PAY_DATE
@@ -28,6 +29,7 @@ from joinedup.bench.population import SEED
 from joinedup.ledger.models import Period
 from joinedup.partnership.models import Partner, Role, User
 from joinedup.partnership.permissions import partner_ids_with
+from joinedup.partnership.second_factor import authenticator_of
 from joinedup.partnership.services import membership_grant, user_create
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
 from joinedup.payroll.selectors import my_payslips
@@ -84,6 +86,11 @@ def _session(user: User, **values: Any) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = _MODEL_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # A user whose role needs a second sign-in step has passed it, as django_otp.login records:
+    # the load reads pages, it does not time the sign-in.
+    device = authenticator_of(user)
+    if device is not None:
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.update(values)
     store.create()
     return str(store.session_key)
