@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STATIC := build/static
 SASS_SRC := $(shell find src/joinedup/web/scss -name '*.scss')
 
-.PHONY: demo test fuzz lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
+.PHONY: demo test fuzz load lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
 
 demo: venv static
 	$(BIN)/joinedup demo $(if $(EMPLOYEES),--employees $(EMPLOYEES),)
@@ -71,6 +71,17 @@ fuzz: venv
 	$(FUZZ_ENV) $(BIN)/pytest tests/attack/test_api_fuzz.py tests/attack/test_import_fuzz.py
 	$(FUZZ_ENV) $(BIN)/python tools/with-postgres -- \
 	  $(BIN)/pytest tests/attack/test_api_fuzz.py tests/attack/test_import_fuzz.py
+
+# The load test: the demo at 100,000 employees served by `joinedup serve` (gunicorn) on loopback
+# and read by Locust users of four roles for 60 s, after 5 s of warm-up: per-page p50/p95/p99,
+# requests/s and errors. The seeded database stays in build/load/ and the next run reuses it
+# (seeding 100,000 takes minutes; delete the folder to seed afresh). DATABASE_URL for PostgreSQL.
+LOAD_EMPLOYEES ?= 100000
+LOAD_DURATION ?= 60s
+LOAD_USERS ?= 10
+load: venv static
+	$(BIN)/joinedup bench load --employees $(LOAD_EMPLOYEES) --duration $(LOAD_DURATION) \
+	  --users $(LOAD_USERS) --reuse
 
 serve: venv static
 	$(BIN)/joinedup serve

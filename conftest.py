@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     from django.conf import settings
     from django.db import connection
 
+    from joinedup.audit import append_only
     from joinedup.core import rls
 
     if connection.vendor != "postgresql" or not settings.ROW_LEVEL_SECURITY:
@@ -65,13 +67,44 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
             cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
             cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
         rls.install(connection, enforce=True)
+        # As after a deployment's migrate: the grant above is taken back on the audit tables.
+        append_only.install(connection)
         connection.close()
         options = connection.settings_dict.setdefault("OPTIONS", {})
         options["assume_role"] = APP_ROLE
         options["options"] = f"-c {rls.SYSTEM_SETTING}=test-suite-fixtures"
-    yield
+    with _flush_as_owner():
+        yield
     # The owner drops the test database: leave the application role first.
     with django_db_blocker.unblock():
         connection.close()
         options.pop("assume_role", None)
         options.pop("options", None)
+
+
+@contextmanager
+def _flush_as_owner() -> Iterator[None]:
+    """Transactional tests (``TransactionTestCase``, ``django_db(transaction=True)``) empty every
+    table after each test with TRUNCATE, which the application role may not do to the audit
+    trail (audit/append_only.py). The suite's flush steps back to the session's own role, the
+    owner, as an operator restoring a database would, and then acts as the application again."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(ops: Any, sql_list: list[str]) -> None:
+        with ops.connection.cursor() as cursor:
+            cursor.execute("SELECT current_user::text")
+            acting = cursor.fetchone()[0]
+            cursor.execute("RESET ROLE")
+        try:
+            original(ops, sql_list)
+        finally:
+            with ops.connection.cursor() as cursor:
+                cursor.execute(f'SET ROLE "{acting}"')
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]

@@ -4,6 +4,7 @@ checks what each sees. Skipped, and recorded as skipped for .ci/run, when chromi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -55,12 +56,22 @@ def demo(live_server: Any) -> str:
     return str(live_server.url)
 
 
-def sign_in(browser: Any, base: str, username: str) -> Any:
-    page = browser.new_page()
+def sign_in(browser: Any, base: str, username: str, page: Any = None) -> Any:
+    """Sign in through the pages as a person does: the password, then — for a user whose roles
+    need it — the code their authenticator app (set up with the demo key) shows now."""
+    from django.contrib.auth import get_user_model
+
+    from joinedup.testing.second_factor import code_for
+
+    page = page or browser.new_page()
     page.goto(f"{base}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(base)}/(sign-in/code\?.*)?$"))
+    if "/sign-in/code" in page.url:
+        page.get_by_label("Code").fill(code_for(get_user_model().objects.get(username=username)))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/")
     return page
 
@@ -182,11 +193,8 @@ def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks
         "document.addEventListener('securitypolicyviolation',"
         " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
-    page.goto(f"{demo}/sign-in")
-    page.get_by_label("Username").fill("ops.admin")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{demo}/")
+    # Through the password and the code pages.
+    sign_in(browser, demo, "ops.admin", page=page)
     page.get_by_role("link", name="Audit trail", exact=True).click()
     page.wait_for_load_state()
     # The nonce'd inline script ran, GOV.UK Frontend's module initialised, htmx loaded without
@@ -198,6 +206,41 @@ def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks
     initialised.wait_for(state="attached", timeout=5000)
     assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
     assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("window.cspViolations") == []
+    page.close()
+
+
+def test_a_finance_officer_sets_up_an_authenticator_app_from_the_qr_page_and_signs_in_with_it(
+    browser: Any, demo: str
+) -> None:
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user__username="police.finance").delete()  # as after a reset
+    page = browser.new_page()
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.goto(f"{demo}/sign-in")
+    page.get_by_label("Username").fill("police.finance")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{demo}/account/second-factor?next=%2F")
+    assert page.get_by_role("img", name="QR code to add joinedup to your authenticator app").count() == 1
+    # The person's phone: an authenticator app given the key as typed from the page.
+    key = page.get_by_test_id("totp-key").inner_text().replace(" ", "")
+    app = TOTP(b32decode(key))
+    page.get_by_label("Code from the app").fill(f"{app.token():06d}")
+    page.get_by_role("button", name="Turn on the second step").click()
+    assert page.get_by_role("heading", name="Your second step is on").count() == 1
+    assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+    page.get_by_role("link", name="I have kept my codes: continue").click()
+    page.wait_for_url(f"{demo}/")
+    assert page.get_by_test_id("current-partner").inner_text() == "Wessex Constabulary"
     assert page.evaluate("window.cspViolations") == []
     page.close()
 

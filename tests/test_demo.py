@@ -7,12 +7,13 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
-from django.test import TestCase
+from django.test import Client, TestCase
 
 from joinedup.audit.verification import verify_all
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.month import DEMO_PAY_DATE
 from joinedup.bench.demo.recharges import seed_demo_recharges
+from joinedup.bench.demo.seed import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, USERS, needs_second_factor
 from joinedup.ledger.models import Budget, Journal, JournalLine, Period
 from joinedup.ledger.reports import budget_vs_actual
 from joinedup.partnership.models import Membership, Partner
@@ -75,6 +76,32 @@ class TestDemoPartnership(TestCase):
                 assert (
                     f'<span class="govuk-caption-l" data-testid="my-name">{person.full_name}</span>' in page
                 )
+
+    def test_each_demo_user_signs_in_and_those_who_need_it_with_the_printed_demo_key(self) -> None:
+        out = StringIO()
+        call_command("demo", "--no-serve", "--employees", "20", stdout=out)
+        printed = out.getvalue()
+        assert f"add the demo key {DEMO_TOTP_KEY_BASE32} to an authenticator app" in printed
+        needing = [username for username, _, grants in USERS if needs_second_factor(grants)]
+        assert needing == [
+            "ops.admin",
+            "payroll.approver",
+            "council.finance",
+            "police.finance",
+            "shared.finance",
+            "shared.dpo",
+        ]
+        assert f" *{'payroll.approver':18} Alex Perry" in printed
+        for username, _, _ in USERS:
+            with self.subTest(username):
+                client = Client()
+                client.post("/sign-in", {"username": username, "password": DEMO_PASSWORD})
+                if username in needing:
+                    assert client.get("/")["Location"] == "/sign-in/code?next=%2F"
+                    code = StringIO()
+                    call_command("otp", "code", "--key", DEMO_TOTP_KEY_BASE32, stdout=code, stderr=StringIO())
+                    client.post("/sign-in/code", {"code": code.getvalue().strip()})
+                assert client.get("/").status_code == 200
 
     def test_running_it_again_adds_nothing(self) -> None:
         call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())

@@ -1,6 +1,7 @@
 """The ``joinedup`` command: Django's management commands with joinedup's settings.
 
-joinedup demo | serve | migrate | createuser | token create|revoke | audit verify | worker
+joinedup demo | serve | migrate | createuser | token create|revoke|list | unlock | otp reset|code
+         | audit verify | backup PATH | worker
 """
 
 from __future__ import annotations

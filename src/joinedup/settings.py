@@ -100,6 +100,17 @@ AUDIT_CHECKPOINT_FILE = Path(
         ),
     )
 )
+# Documents attached to records (a consultation's minutes, a union's counter-proposal): kept
+# outside the database, named by their SHA-256 (core/attachments.py). Tests get a fresh
+# directory per process.
+ATTACHMENTS_DIR = Path(
+    env_str(
+        "JOINEDUP_ATTACHMENTS_DIR",
+        tempfile.mkdtemp(prefix="joinedup-attachments-")
+        if ENVIRONMENT == "test"
+        else str(VAR_DIR / "attachments"),
+    )
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
@@ -111,6 +122,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "joinedup.core",
@@ -135,8 +148,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "joinedup.core.rls.PartnerContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A user who must pass (or set up) a second factor reaches nothing else until they have.
+    "joinedup.web.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -264,9 +281,20 @@ AXES_HANDLER = "joinedup.partnership.lockout.AuditedLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "joinedup.web.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "joinedup.partnership.lockout.client_ip"
 AXES_VERBOSE = False
+# A wrong second-factor code counts as a failed sign-in too: keep what was typed out of axes' logs.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust
 # REMOTE_ADDR). Per-address throttling needs the right number, or every user shares one address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The second factor (django-otp; partnership/second_factor.py, web/second_factor.py): an
+# authenticator app (TOTP, 6 digits, 30 seconds, one step either side) and single-use recovery
+# codes. Wrong codes are throttled (1, 2, 4, 8… seconds after each, per device) and count as
+# failed sign-ins towards the lockout above.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "joinedup")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_RECOVERY_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -15,11 +15,21 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
+from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
-from joinedup.change.models import AtRisk, ChangeProgramme, ProposedStructure, VrInterest, VrWindow
+from joinedup.change.models import (
+    AtRisk,
+    ChangeProgramme,
+    Consultation,
+    ConsultationDocument,
+    ConsultationEntry,
+    ProposedStructure,
+    VrInterest,
+    VrWindow,
+)
 from joinedup.ledger.models import Account, CostCentre, Journal, Period
 from joinedup.ledger.services import LineInput, journal_post
-from joinedup.partnership.models import ApiToken, Membership, Partner, Role
+from joinedup.partnership.models import ApiToken, Membership, Partner, Role, TokenScope
 from joinedup.partnership.services import api_token_create
 from joinedup.payroll.models import PayRun, Payslip, VarianceFlag
 from joinedup.payroll.services import payrun_calculate, payrun_create
@@ -78,6 +88,9 @@ class PartnerObjects:
     at_risk: AtRisk
     vr_window: VrWindow
     vr_interest: VrInterest
+    consultation: Consultation
+    entry: ConsultationEntry
+    document: ConsultationDocument
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -127,6 +140,11 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # A voluntary redundancy window of the programme, and the sample employee's interest in it.
     "window_id": ParameterKind("voluntary redundancy window", lambda o: o.vr_window.pk),
     "interest_id": ParameterKind("voluntary redundancy interest", lambda o: o.vr_interest.pk),
+    # Collective consultation on that programme by the partner, a meeting in its log with a
+    # document attached.
+    "consultation_id": ParameterKind("consultation", lambda o: o.consultation.pk),
+    "entry_id": ParameterKind("consultation log entry", lambda o: o.entry.pk),
+    "document_id": ParameterKind("consultation document", lambda o: o.document.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -156,7 +174,10 @@ class AttackTestCase(RechargeTestCase):
         cls.council_objects = cls.objects_of(cls.council, cls.council_emp, cls.council_post.pk)
         cls.police_objects = cls.objects_of(cls.police, cls.police_emp, cls.police_post.pk)
         cls.role_users = {role: cls.make_user(f"council-{role}", [(cls.council, role)]) for role in ROLES}
-        cls.tokens = {role: api_token_create(actor=FIXTURES, user=u)[1] for role, u in cls.role_users.items()}
+        cls.tokens = {
+            role: api_token_create(actor=FIXTURES, user=u, scope=TokenScope.WRITE)[1]
+            for role, u in cls.role_users.items()
+        }
 
     @classmethod
     def objects_of(cls, partner: Partner, employment: Employment, post_id: int) -> PartnerObjects:
@@ -222,6 +243,30 @@ class AttackTestCase(RechargeTestCase):
         vr_interest = VrInterest.objects.create(
             partner=partner, window=vr_window, employment=employment, leaving_date=date(2026, 9, 30)
         )
+        consultation.union_recognise(actor=cls.shared_hr, partner=partner, union="UNISON")
+        consulting = consultation.consultation_open(
+            actor=cls.shared_hr,
+            programme=programme,
+            partner=partner,
+            start_date=date(2026, 3, 2),
+            reasons="A smaller team",
+        )
+        meeting = consultation.entry_add(
+            actor=cls.shared_hr,
+            consultation=consulting,
+            side="management",
+            kind="meeting",
+            occurred_on=date(2026, 3, 3),
+            title="First meeting",
+            attendees="HR; UNISON",
+            body="Minutes",
+        )
+        document = consultation.document_attach(
+            actor=cls.shared_hr,
+            entry=meeting,
+            filename="minutes.txt",
+            content=b"Minutes of the first meeting",
+        )
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -271,4 +316,7 @@ class AttackTestCase(RechargeTestCase):
             at_risk=at_risk,
             vr_window=vr_window,
             vr_interest=vr_interest,
+            consultation=consulting,
+            entry=meeting,
+            document=document,
         )

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from joinedup.api.main import api
 from joinedup.core.tenancy import PartnerScopedQuerySet
 from joinedup.partnership.models import Role
+from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase, PartnerObjects
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -118,6 +119,29 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "decision": "accepted",
         "reason": "Attack fixture",
     },
+    ("POST", "/api/v1/change/programmes/{programme_id}/consultations"): lambda o: {
+        "partner_id": o.partner.pk,
+        "establishment": "Elsewhere",
+        "start_date": "2026-03-02",
+        "reasons": "A smaller team",
+    },
+    ("POST", "/api/v1/change/consultations/{consultation_id}/hr1-sent"): lambda o: {"sent_on": "2026-03-02"},
+    ("POST", "/api/v1/change/consultations/{consultation_id}/complete"): lambda o: {"outcome": "Agreed"},
+    ("POST", "/api/v1/change/consultations/{consultation_id}/entries"): lambda o: {
+        "kind": "meeting",
+        "occurred_on": "2026-03-04",
+        "title": "Second meeting",
+        "attendees": "HR; UNISON",
+    },
+    ("POST", "/api/v1/change/consultation-entries/{entry_id}/documents"): lambda o: {
+        "filename": "notes.txt",
+        "content_base64": "Tm90ZXM=",
+    },
+    ("POST", "/api/v1/change/partners/{partner_id}/unions"): lambda o: {"union": "GMB"},
+    ("POST", "/api/v1/change/partners/{partner_id}/union-reps"): lambda o: {
+        "username": o.member.username,
+        "union": "UNISON",
+    },
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
@@ -193,8 +217,7 @@ class TestTheIsolationMatrix(AttackTestCase):
         """Per role: a signed-in browser client and a bearer-token API client."""
         made = {}
         for role in ROLES:
-            web = Client()
-            web.force_login(self.role_users[role])
+            web = sign_in(Client(), self.role_users[role])
             made[role] = (web, Client(headers={"Authorization": f"Bearer {self.tokens[role]}"}))
         return made
 
@@ -215,7 +238,7 @@ class TestTheIsolationMatrix(AttackTestCase):
         form = WEB_FORMS.get(route.path.strip("/"))
         response = web.post(url, form(objects) if form else {})
         if route.path == "/sign-out":
-            web.force_login(self.role_users[role])
+            sign_in(web, self.role_users[role])
         return response
 
     def denied_on_own_partner(

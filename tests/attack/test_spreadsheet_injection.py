@@ -43,6 +43,7 @@ from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
 from joinedup.testing.base import FIXTURES
+from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
 from tests.attack.test_isolation_matrix import every_route
 
@@ -205,9 +206,7 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
 
     def client_for(self, who: str) -> Client:
-        client = Client()
-        client.force_login(self.everything if who == "council" else self.shared_finance)
-        return client
+        return sign_in(Client(), self.everything if who == "council" else self.shared_finance)
 
     def url(self, label: str) -> str:
         path = label.split(" ", 1)[1]

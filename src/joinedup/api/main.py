@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from joinedup.api import audit, change, ledger, partnership, payroll, people, recharges
+from joinedup.api import audit, change, consultation, ledger, partnership, payroll, people, recharges
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
 
@@ -16,7 +16,8 @@ api = JoinedupAPI(
     title="joinedup API",
     version="1",
     description="Shared corporate services for public-sector partnerships. Authenticate with "
-    "`Authorization: Bearer <token>` (tokens from `joinedup token create USERNAME`).",
+    "`Authorization: Bearer <token>` (tokens from `joinedup token create USERNAME [--scope write]`; "
+    "a token expires, 90 days by default, and a read-only one is refused any change with 403).",
     auth=BearerToken(),
     urls_namespace="api",
     docs_url=None,  # the bundled docs page loads scripts from a CDN; the JSON document is enough
@@ -29,6 +30,7 @@ api.add_router("", payroll.router)
 api.add_router("", ledger.router)
 api.add_router("", recharges.router)
 api.add_router("", change.router)
+api.add_router("", consultation.router)
 
 
 @api.exception_handler(AuthenticationError)

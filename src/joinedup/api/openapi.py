@@ -15,8 +15,8 @@ from joinedup.api.schemas import ErrorOut
 
 # What each error status means here, as the handlers in main.py answer it.
 ERROR_RESPONSES: dict[str, str] = {
-    "401": "No valid bearer token.",
-    "403": "The caller's role on the partner lacks the permission.",
+    "401": "No valid bearer token: none, unknown, expired or revoked.",
+    "403": "The caller's role on the partner lacks the permission, or a read-only token asked to write.",
     "404": "No such object, or it belongs to a partner the caller cannot see.",
     "422": "Invalid input: `errors` names the fields at fault.",
 }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from joinedup.core.tenancy import PartnerScopedManager
 
@@ -65,8 +66,12 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [
+            # One global head. On the column itself this never held: NULLs are distinct in a
+            # unique index, so two first global events at once each made a head (issue 18).
             models.UniqueConstraint(
-                fields=["partner"], name="audit_head_one_global", condition=models.Q(partner__isnull=True)
+                Coalesce("partner", models.Value(0), output_field=models.BigIntegerField()),
+                name="audit_head_one_global",
+                condition=models.Q(partner__isnull=True),
             ),
         ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from joinedup.audit.chain import GENESIS_HASH, event_hash, json_safe
@@ -98,11 +98,18 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
 
 def _locked_head(partner_id: int | None) -> AuditChainHead:
     heads = AuditChainHead.objects.select_for_update()
-    head = (
-        heads.filter(partner__isnull=True) if partner_id is None else heads.filter(partner_id=partner_id)
-    ).first()
+    chain = heads.filter(partner__isnull=True) if partner_id is None else heads.filter(partner_id=partner_id)
+    head = chain.first()
     if head is None:
-        head = AuditChainHead.objects.create(partner_id=partner_id, seq=0, hash=GENESIS_HASH)
+        # The chain's first event: writers that found no head all try to create it. The unique
+        # constraint lets one through; the others wait for it to commit, fail in their own
+        # savepoint, and lock the head it made, as writers of a chain with a head always do.
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(partner_id=partner_id, seq=0, hash=GENESIS_HASH)
+        except IntegrityError:
+            pass
+        head = chain.get()
     return head
 
 

@@ -323,23 +323,29 @@ def make_queries(seed: SearchSeed, count: int, *, rng: random.Random) -> list[tu
     queries = []
     for _ in range(count):
         kind = QUERY_MIX.draw(rng)
-        payroll, given, family, ni = rng.choice(pool)
-        if kind == "surname prefix":
-            text = family[: rng.randint(2, 6)]
-            text = text.lower() if rng.random() < 0.7 else text
-        elif kind == "given family-prefix":
-            text = f"{given} {family[: rng.randint(2, 6)]}"
-            text = text.lower() if rng.random() < 0.5 else text
-        elif kind == "NI number":
-            text = ni if rng.random() < 0.5 else f"{ni[:2]} {ni[2:4]} {ni[4:6]} {ni[6:8]} {ni[8]}"
-        elif kind == "payroll number":
-            text = payroll if rng.random() < 0.8 else payroll.lower()
-        else:
-            title = rng.choice(titles)
-            words = title.split()
-            text = title.lower() if len(words) == 1 or rng.random() < 0.6 else words[-1].lower()
-        queries.append((kind, text))
+        queries.append((kind, query_text(kind, rng.choice(pool), titles, rng=rng)))
     return queries
+
+
+def query_text(
+    kind: str, row: tuple[str, str, str, str], titles: Sequence[str], *, rng: random.Random
+) -> str:
+    """What someone types to find the person of ``row`` (payroll number, given name, family
+    name, NI number) by ``kind`` of :data:`QUERY_MIX`; a post title is drawn from ``titles``."""
+    payroll, given, family, ni = row
+    if kind == "surname prefix":
+        text = family[: rng.randint(2, 6)]
+        return text.lower() if rng.random() < 0.7 else text
+    if kind == "given family-prefix":
+        text = f"{given} {family[: rng.randint(2, 6)]}"
+        return text.lower() if rng.random() < 0.5 else text
+    if kind == "NI number":
+        return ni if rng.random() < 0.5 else f"{ni[:2]} {ni[2:4]} {ni[4:6]} {ni[6:8]} {ni[8]}"
+    if kind == "payroll number":
+        return payroll if rng.random() < 0.8 else payroll.lower()
+    title = rng.choice(titles)
+    words = title.split()
+    return title.lower() if len(words) == 1 or rng.random() < 0.6 else words[-1].lower()
 
 
 @dataclass(frozen=True)

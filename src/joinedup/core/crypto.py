@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -29,7 +30,9 @@ from django.db import models
 _GCM_PREFIX = "g1."
 _NONCE_BYTES = 12
 _HKDF_INFO = b"joinedup field encryption: AES-256-GCM"
-_FROM_URLSAFE = str.maketrans("-_", "+/")
+# A bytes table: str.translate looks each character up in a dict, and for a 60-character token
+# cost more than the decryption (30 µs against 8 under load); bytes.translate indexes a table.
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
 def _raw_keys() -> list[bytes]:
@@ -70,7 +73,9 @@ def decrypt(token: str) -> str:
             raise ValueError("Encrypted value cannot be read with the configured keys.") from exc
     try:
         # binascii directly: base64.urlsafe_b64decode's layers cost more than the decryption.
-        raw = binascii.a2b_base64(token[len(_GCM_PREFIX) :].translate(_FROM_URLSAFE), strict_mode=True)
+        raw = binascii.a2b_base64(
+            token[len(_GCM_PREFIX) :].encode("ascii").translate(_FROM_URLSAFE), strict_mode=True
+        )
     except (ValueError, binascii.Error) as exc:
         raise ValueError("Encrypted value is damaged.") from exc
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
@@ -80,6 +85,34 @@ def decrypt(token: str) -> str:
         except InvalidTag:
             continue
     raise ValueError("Encrypted value cannot be read with the configured keys.")
+
+
+def decrypt_many(tokens: Iterable[str]) -> list[str]:
+    """:func:`decrypt` of each token, an empty one read as '' (as :class:`EncryptedCharField`
+    reads it). A BACS file reads two for each of up to a million people, and at that count the
+    per-value lookups and calls around the 1 µs decryption cost more than it does: the usual
+    token (AES-GCM under the first key) is opened here with them hoisted; anything else (Fernet,
+    an older key, a damaged value) goes through :func:`decrypt`, which gives the same answer or
+    raises the same error."""
+    first = _ciphers()[0].decrypt
+    a2b = binascii.a2b_base64
+    translation = _FROM_URLSAFE
+    prefix, start = _GCM_PREFIX, len(_GCM_PREFIX)
+    plain: list[str] = []
+    append = plain.append
+    for token in tokens:
+        if not token:
+            append("")
+            continue
+        if token.startswith(prefix):
+            try:
+                raw = a2b(token[start:].encode("ascii").translate(translation), strict_mode=True)
+                append(first(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], None).decode())
+                continue
+            except (ValueError, InvalidTag):  # binascii.Error and UnicodeError are ValueErrors
+                pass
+        append(decrypt(token))
+    return plain
 
 
 class EncryptedCharField(models.TextField[str, str]):

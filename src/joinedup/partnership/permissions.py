@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "recharges.manage",
             "change.view",
             "change.manage",
+            "change.consult",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -48,6 +49,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "change.view",
             "change.manage",
             "change.apply",
+            # Collective consultation: the management side of the log (meetings, answers,
+            # proposals, the outcome), the HR1 figures, recognising unions and their reps.
+            "change.consult",
         }
     ),
     Role.PAYROLL_OFFICER: frozenset(
@@ -71,12 +75,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.MANAGER: frozenset(_EVERY_MEMBER | {"people.view_team"}),
     Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view"}),
-    Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate"}),
+    # A union rep reads the consultation log of the programmes their partner is in and writes
+    # their union's side of it (questions, counter-proposals, documents); never an individual's
+    # data, so no change.view (which opens the people at risk).
+    Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate", "change.union"}),
     Role.DATA_PROTECTION_OFFICER: frozenset(_EVERY_MEMBER | {"audit.view", "privacy.manage"}),
     Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view"}),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+# Holding any of these roles, on any partner, means signing in with a second factor (an
+# authenticator app, or a recovery code): they approve pay, move money, administer users or
+# read everything's history. The one list: a role added here is enforced everywhere.
+SECOND_FACTOR_ROLES: frozenset[str] = frozenset(
+    {
+        Role.SERVICE_ADMIN,
+        Role.PAYROLL_APPROVER,
+        Role.FINANCE_OFFICER,
+        Role.DATA_PROTECTION_OFFICER,
+    }
+)
 
 
 def _partner_id(partner: Partner | int) -> int:

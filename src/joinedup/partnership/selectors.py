@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.partnership.models import ApiToken, Membership, Partner, User
 from joinedup.partnership.permissions import authorise, is_member, partner_ids_with
@@ -43,9 +44,14 @@ def administered_partners(user: Any) -> QuerySet[Partner]:
 
 def users_of(user: Any, *, partner: Partner, q: str = "", status: str = "") -> QuerySet[User]:
     """The users holding a role on ``partner``, for its administrators: by username, name or
-    email containing ``q``; ``status`` "active" or "inactive"."""
+    email containing ``q``; ``status`` "active" or "inactive". Each carries
+    ``has_second_factor`` (a confirmed authenticator app)."""
     authorise(user, "partnership.manage_members", partner)
-    found = User.objects.filter(memberships__partner=partner).distinct()
+    found = (
+        User.objects.filter(memberships__partner=partner)
+        .distinct()
+        .annotate(has_second_factor=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)))
+    )
     text = q.strip()
     if text:
         found = found.filter(

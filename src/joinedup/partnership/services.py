@@ -5,19 +5,34 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.actors import is_system
-from joinedup.partnership.models import ApiToken, Membership, Partner, PartnerKind, Role, User
+from joinedup.partnership.models import (
+    API_TOKEN_DEFAULT_DAYS,
+    ApiToken,
+    Membership,
+    Partner,
+    PartnerKind,
+    Role,
+    TokenScope,
+    User,
+)
 from joinedup.partnership.permissions import authorise, forget_cached_roles, partner_ids_with
 
 TOKEN_PREFIX = "jup_"  # noqa: S105 — a label, not a secret
+# The longest a token may be made to last; a token for a longer job is made again.
+API_TOKEN_MAX_DAYS = 366
+# last_used_at is written at most this often per token, so a busy reader does not write per call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def _partner_fields(partner: Partner) -> dict[str, Any]:
@@ -119,12 +134,31 @@ def membership_grant(*, actor: Any, user: Any, partner: Partner, role: str) -> M
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
     if not is_system(actor) and not actor.is_superuser:
         authorise(actor, "partnership.manage_members", membership.partner)
-    before = {"user": membership.user.get_username(), "role": membership.role}
+    user = membership.user
+    before = {"user": user.get_username(), "role": membership.role}
+    last_role = not Membership.objects.filter(user=user).exclude(pk=membership.pk).exists()
     record_event(
-        actor=actor, partner=membership.partner, action="membership.revoked", target=membership, before=before
+        actor=actor,
+        partner=membership.partner,
+        action="membership.revoked",
+        target=membership,
+        before=before,
+        after=_end_access(user) if last_role else None,
     )
     membership.delete()
-    forget_cached_roles(membership.user)
+    forget_cached_roles(user)
+
+
+def _end_access(user: Any) -> dict[str, Any]:
+    """A user left with no role on any partner keeps no way in: every session they have ends
+    at its next request (``User.session_generation``) and every live API token is revoked."""
+    now = timezone.now()
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    prefixes = sorted(live.values_list("prefix", flat=True))
+    live.update(revoked_at=now)
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    return {"last_role": True, "sessions_ended": True, "api_tokens_revoked": prefixes}
 
 
 def _digest(token: str) -> str:
@@ -132,19 +166,48 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    actor: Any,
+    user: Any,
+    name: str = "",
+    scope: str = TokenScope.READ,
+    expires_in_days: int = API_TOKEN_DEFAULT_DAYS,
+) -> tuple[ApiToken, str]:
     """Create a bearer token for ``user``; returns the stored record and the token itself,
-    which is not kept and cannot be shown again."""
+    which is not kept and cannot be shown again. It reads only unless ``scope`` is
+    ``write``, and stops working after ``expires_in_days`` days."""
     if not is_system(actor) and actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied("You can only create tokens for yourself.")
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": f"Choose one of: {', '.join(TokenScope.values)}."})
+    if not 1 <= expires_in_days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires_in_days": f"A token lasts from 1 to {API_TOKEN_MAX_DAYS} days, not {expires_in_days}."}
+        )
+    if not user.is_active:
+        raise ValidationError({"user": f"{user.get_username()} is deactivated."})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:12], digest=_digest(raw))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=raw[:12],
+        digest=_digest(raw),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=expires_in_days),
+    )
     record_event(
         actor=actor,
         partner=None,
         action="api_token.created",
         target=token,
-        after={"user": user.get_username(), "prefix": token.prefix, "name": token.name},
+        after={
+            "user": user.get_username(),
+            "prefix": token.prefix,
+            "name": token.name,
+            "scope": token.scope,
+            "expires_at": token.expires_at.isoformat(),
+        },
     )
     return token, raw
 
@@ -173,22 +236,30 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_authenticate(raw: str) -> Any | None:
-    """The active user a bearer token belongs to, or None. Not a state change worth an audit
-    event; ``last_used_at`` is touched at most once a minute to keep reads cheap."""
+def api_token_check(raw: str) -> ApiToken | None:
+    """The live token ``raw`` is — not revoked, not expired, its user active — or None. Not a
+    state change worth an audit event; ``last_used_at`` is written at most once a minute
+    (``LAST_USED_RESOLUTION``) to keep reads cheap."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
+
+
+def api_token_authenticate(raw: str) -> Any | None:
+    """The active user a live bearer token belongs to, or None."""
+    token = api_token_check(raw)
+    return token.user if token is not None else None
 
 
 @transaction.atomic

@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import cast
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils import timezone
 
 from joinedup.core.bulk import fewer_collections
 from joinedup.core.calendar import rti_tax_year, tax_year_start
+from joinedup.core.crypto import decrypt_many
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus, TakeOnBalance
 from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
@@ -189,21 +191,29 @@ def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[
             "employment__person__family_name",
         )
     )
-    for payroll_number, net_pay, sort_code, account, account_name, given, family in rows.iterator(
-        chunk_size=5000
-    ):
-        if net_pay <= 0 or not account:
-            left_out.append(payroll_number)
-            continue
-        credits.append(
-            BacsCredit(
-                sort_code=sort_code,
-                account_number=account,
-                name=account_name or f"{given} {family}",
-                amount=net_pay,
-                reference=f"{payroll_number} PAY",
-            )
-        )
+    # The queryset's own SQL (partner guard and all) read through a plain chunked cursor: the
+    # bank fields come back as ciphertext and are opened a chunk at a time by decrypt_many,
+    # not one converter call per value (four million calls for a million people).
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    with connections[rows.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            plain = iter(decrypt_many(token for row in chunk for token in (row[2], row[3])))
+            for (payroll_number, net_pay, _, _, account_name, given, family), sort_code, account in zip(
+                chunk, plain, plain, strict=True
+            ):
+                if net_pay <= 0 or not account:
+                    left_out.append(payroll_number)
+                    continue
+                credits.append(
+                    BacsCredit(
+                        sort_code=sort_code,
+                        account_number=account,
+                        name=account_name or f"{given} {family}",
+                        amount=net_pay,
+                        reference=f"{payroll_number} PAY",
+                    )
+                )
     text = bacs18(
         employer=employer,
         processing_date=processing_date,

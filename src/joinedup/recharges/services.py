@@ -652,7 +652,10 @@ def recharge_run(*, actor: Any, month: date | str, provider: Partner | None = No
 
 
 def _recharge_run(*, actor: Any, provider: Partner, start: date) -> RechargeRun:
-    if not Period.objects.for_partner(provider).filter(start_date=start).exists():
+    # The provider's period of the month, locked: runs of one month started together take turns,
+    # so the second finds the first's run below and posts nothing, instead of failing on the
+    # month's unique constraint when the first commits (issue 18). A period close waits too.
+    if Period.objects.for_partner(provider).select_for_update().filter(start_date=start).first() is None:
         raise ValidationError({"month": f"{provider.name} has no financial period for {start:%B %Y}."})
     existing = RechargeRun.objects.for_partner(provider).select_for_update().filter(month=start).first()
     if existing is not None:

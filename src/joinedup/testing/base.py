@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client, TestCase
 
 from joinedup.core.actors import SystemActor
-from joinedup.partnership.models import Partner, PartnerKind, Role
+from joinedup.partnership.models import Partner, PartnerKind, Role, TokenScope
 from joinedup.partnership.services import api_token_create, membership_grant, partner_create, user_create
+from joinedup.testing.second_factor import sign_in
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 — test users only
 # The system as the tests' set-up acts: partners, users and roles are made by it, not by a user.
@@ -63,15 +64,16 @@ class PartnerTestCase(TestCase):
             membership_grant(actor=FIXTURES, user=user, partner=partner, role=role)
         return user
 
-    def api(self, user: Any) -> Client:
-        """A client that sends ``user``'s bearer token with every request."""
-        _, raw = api_token_create(actor=FIXTURES, user=user)
+    def api(self, user: Any, *, scope: str = TokenScope.WRITE) -> Client:
+        """A client that sends ``user``'s bearer token (read-write unless ``scope`` says) with
+        every request."""
+        _, raw = api_token_create(actor=FIXTURES, user=user, scope=scope)
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
-    def signed_in(self, user: Any) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+    def signed_in(self, user: Any, *, second_factor: bool = True) -> Client:
+        """A browser client signed in as ``user``, past the second factor if they have or need
+        one (``second_factor=False``: only the password given)."""
+        return sign_in(Client(), user, second_factor=second_factor)
 
     @staticmethod
     def on_postgresql() -> bool:

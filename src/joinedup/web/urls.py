@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from joinedup.web import views
+from joinedup.web import second_factor, views
 from joinedup.web.change import urls as change_urls
 from joinedup.web.ledger import urls as ledger_urls
 from joinedup.web.partnership import urls as admin_urls
@@ -14,6 +14,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in", views.SignInView.as_view(), name="login"),
     path("sign-out", views.SignOutView.as_view(), name="logout"),
+    path("sign-in/code", second_factor.verify, name="second_factor_verify"),
+    path("account/second-factor", second_factor.account_security, name="account_security"),
     path("partner", views.switch_partner, name="switch_partner"),
     path("audit", views.audit_events, name="audit_events"),
     path("accessibility", views.site_page, {"page": "accessibility"}, name="accessibility"),

@@ -9,19 +9,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.budgets import seed_demo_budgets
 from joinedup.bench.demo.change import seed_demo_change
+from joinedup.bench.demo.consultation import seed_demo_consultation
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.partnership.models import Partner, PartnerKind, Role
+from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 
 # Demo only: printed by `make demo`, documented in the README. Production has no default users.
 DEMO_PASSWORD = "wessex-demo-2026"  # noqa: S105
+# Demo only: the authenticator key of every demo user whose roles need a second step (hex, as
+# django-otp stores it; DEMO_TOTP_KEY_BASE32 is how an authenticator app takes it). Published,
+# like the password: the demo is for trying the service, never for real data.
+DEMO_TOTP_KEY = "7765737365782d64656d6f2d3266612d32303236"  # b"wessex-demo-2fa-2026"
+DEMO_TOTP_KEY_BASE32 = "O5SXG43FPAWWIZLNN4WTEZTBFUZDAMRW"
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,20 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
 ]
 
 
+def needs_second_factor(grants: list[tuple[str, str]]) -> bool:
+    return any(role in SECOND_FACTOR_ROLES for _, role in grants)
+
+
+def seed_demo_authenticators(users: dict[str, Any]) -> None:
+    """Give each demo user who must sign in with a second step an authenticator app with the
+    published demo key, already set up (the set-up page is there to try with any other user)."""
+    for username, _, grants in USERS:
+        if needs_second_factor(grants):
+            TOTPDevice.objects.create(
+                user=users[username], name="Authenticator app (demo key)", key=DEMO_TOTP_KEY, confirmed=True
+            )
+
+
 def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> bool:
     """Create the demo partnership if it is not there. Returns True when it created it."""
     if Partner.objects.filter(code="WSS").exists():
@@ -96,6 +118,7 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
                 membership_grant(actor=SEEDER, user=user, partner=partners[code], role=role)
             users[username] = user
         say(f"Demo users: {len(USERS)}")
+        seed_demo_authenticators(users)
         seed_people(
             partners=partners,
             employees=employees,
@@ -110,4 +133,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_recharges(partners=partners, say=say)
         seed_demo_budgets(partners=partners, users=users, say=say)
         seed_demo_change(partners=partners, users=users, say=say)
+        seed_demo_consultation(partners=partners, users=users, say=say)
     return True

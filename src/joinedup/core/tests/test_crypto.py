@@ -67,3 +67,33 @@ def test_a_changed_token_is_refused_not_misread() -> None:
 def test_a_key_that_is_not_a_fernet_key_is_refused() -> None:
     with keys("not-a-key"), pytest.raises(ValueError, match="not a Fernet key"):
         crypto.encrypt("x")
+
+
+def test_reading_many_at_once_gives_what_reading_each_gives() -> None:
+    with keys(OLD):
+        old_token = crypto.encrypt("12345678")
+        legacy = Fernet(OLD.encode()).encrypt(b"Ms A Person").decode()
+    with keys(NEW, OLD):
+        tokens = [crypto.encrypt("40-47-84"), "", old_token, legacy, crypto.encrypt("Seán Ó Briain")]
+        assert crypto.decrypt_many(tokens) == ["40-47-84", "", "12345678", "Ms A Person", "Seán Ó Briain"]
+        assert crypto.decrypt_many(iter(tokens)) == [crypto.decrypt(t) if t else "" for t in tokens]
+
+
+def test_reading_many_refuses_a_changed_token_as_reading_one_does() -> None:
+    with keys(OLD):
+        token = crypto.encrypt("12345678")
+        flipped = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+        with pytest.raises(ValueError, match="cannot be read"):
+            crypto.decrypt_many([crypto.encrypt("1"), flipped])
+        with pytest.raises(ValueError, match="damaged"):
+            crypto.decrypt_many(["g1.!!!"])
+
+
+def test_a_token_with_a_character_base64_never_holds_is_refused_as_damaged() -> None:
+    with keys(OLD):
+        token = crypto.encrypt("12345678")
+        spoiled = token[:-4] + "é" + token[-3:]
+        with pytest.raises(ValueError, match="damaged"):
+            crypto.decrypt(spoiled)
+        with pytest.raises(ValueError, match="damaged"):
+            crypto.decrypt_many([spoiled])

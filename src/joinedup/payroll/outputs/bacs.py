@@ -189,30 +189,38 @@ def bacs18(
         contras += 1
         group = 0
 
+    # Every credit record is this between the payee's account and the amount; a file may hold a
+    # million credits, so the usual one (plain digits, a positive int amount, text with
+    # something left in BACS's characters) is written in one f-string, and only a credit that
+    # fails a quick look goes the long way, which compacts '20-00-00' or names what is wrong.
+    between = f"0{CREDIT}{orig_sort}{orig_account}{' ' * 4}"
     for number, credit in enumerate(payments, start=1):
-        payee = f"BACS credit {number} to {credit.name!r}"
         dest_name = bacs_text(credit.name, 18)
-        if not dest_name.strip():
-            raise Bacs18Error(f"{payee}: the account name has no characters BACS accepts")
         reference = bacs_text(credit.reference, 18)
-        if not reference.strip():
-            raise Bacs18Error(f"{payee}: the reference has no characters BACS accepts")
-        amount = _amount(credit.amount, payee)
+        amount, sort_code, account = credit.amount, credit.sort_code, credit.account_number
+        if not (
+            type(amount) is int
+            and 0 < amount <= MAX_AMOUNT
+            and len(sort_code) == 6
+            and sort_code.isdigit()
+            and sort_code.isascii()
+            and len(account) == 8
+            and account.isdigit()
+            and account.isascii()
+            and not dest_name.isspace()
+            and not reference.isspace()
+        ):
+            payee = f"BACS credit {number} to {credit.name!r}"
+            if not dest_name.strip():
+                raise Bacs18Error(f"{payee}: the account name has no characters BACS accepts")
+            if not reference.strip():
+                raise Bacs18Error(f"{payee}: the reference has no characters BACS accepts")
+            amount = _amount(credit.amount, payee)
+            sort_code = _digits(credit.sort_code, 6, "sort code", payee)
+            account = _digits(credit.account_number, 8, "account number", payee)
         if group + amount > MAX_AMOUNT:
             contra()
-        records.append(
-            _data_record(
-                dest_sort_code=_digits(credit.sort_code, 6, "sort code", payee),
-                dest_account=_digits(credit.account_number, 8, "account number", payee),
-                transaction_code=CREDIT,
-                orig_sort_code=orig_sort,
-                orig_account=orig_account,
-                amount=amount,
-                name_field=originator,
-                reference_field=reference,
-                dest_name_field=dest_name,
-            )
-        )
+        records.append(f"{sort_code}{account}{between}{amount:011d}{originator}{reference}{dest_name}")
         group += amount
         total += amount
     contra()

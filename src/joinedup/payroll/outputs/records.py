@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from joinedup.core.calendar import rti_tax_year, tax_year_label
 
@@ -185,9 +185,10 @@ class EmployeePayment:
         return f"employee {self.payroll_id} ({self.forename} {self.surname})"
 
 
-@dataclass(frozen=True, slots=True)
-class BacsCredit:
-    """One credit in a BACS file: a payee's account and the amount to pay into it."""
+class BacsCredit(NamedTuple):
+    """One credit in a BACS file: a payee's account and the amount to pay into it. A named tuple,
+    not a frozen dataclass: a BACS file makes one for each of up to a million people, and a
+    frozen dataclass's constructor costs several times as much."""
 
     sort_code: str  # 6 digits (hyphens and spaces are ignored)
     account_number: str  # 8 digits

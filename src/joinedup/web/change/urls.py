@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import views, vr
+from joinedup.web.change import consultation, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
@@ -12,4 +12,22 @@ urlpatterns: list[URLPattern] = [
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
     path("vr-windows/<int:window_id>/", vr.vr_window, name="change_vr_window"),
     path("vr-interests/<int:interest_id>/decide", vr.vr_decide, name="change_vr_decide"),
+    # Collective consultation (web/change/consultation.py).
+    path("consultations/", consultation.consultations, name="change_consultations"),
+    path(
+        "programmes/<int:programme_id>/consultations",
+        consultation.programme_consultations,
+        name="change_programme_consultations",
+    ),
+    path("consultations/<int:consultation_id>/", consultation.consultation, name="change_consultation"),
+    path(
+        "consultations/<int:consultation_id>/timeline",
+        consultation.timeline,
+        name="change_consultation_timeline",
+    ),
+    path(
+        "consultation-documents/<int:document_id>",
+        consultation.document,
+        name="change_consultation_document",
+    ),
 ]

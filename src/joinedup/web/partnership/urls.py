@@ -11,6 +11,9 @@ urlpatterns: list[URLPattern] = [
     path("users/new", views.user_new, name="admin_user_new"),
     path("users/<int:user_id>", views.user_detail, name="admin_user"),
     path("users/<int:user_id>/active", views.user_active, name="admin_user_active"),
+    path(
+        "users/<int:user_id>/second-factor/reset", views.second_factor_reset, name="admin_second_factor_reset"
+    ),
     path("roles/<int:membership_id>/revoke", views.role_revoke, name="admin_role_revoke"),
     path("tokens/<int:token_id>/revoke", views.token_revoke, name="admin_token_revoke"),
 ]

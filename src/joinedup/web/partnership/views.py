@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from joinedup.partnership import selectors, services
+from joinedup.partnership import second_factor, selectors, services
 from joinedup.payroll.models import PayrollSettings
 from joinedup.payroll.services import payroll_bank_account_set
 from joinedup.web.current import current_partner, partner_page
@@ -101,10 +101,17 @@ def users(request: HttpRequest) -> HttpResponse:
     found = selectors.users_of(request.user, partner=partner, q=q, status=status)
     if request.GET.get("format") in ("csv", "xlsx"):
         rows = [
-            [u.username, u.get_full_name(), u.email, "yes" if u.is_active else "no", u.last_login]
+            [
+                u.username,
+                u.get_full_name(),
+                u.email,
+                "yes" if u.is_active else "no",
+                "yes" if getattr(u, "has_second_factor", False) else "no",
+                u.last_login,
+            ]
             for u in found
         ]
-        header = ["username", "name", "email", "active", "last_sign_in"]
+        header = ["username", "name", "email", "active", "second_factor", "last_sign_in"]
         return export_response(request.GET["format"], header, rows, f"users-{partner.code.lower()}")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in (("q", q), ("status", status)) if v})
@@ -154,6 +161,9 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             return redirect("web:admin_user", user_id=user.pk)
     context = {
         "person": user,
+        "second_factor": second_factor.has_second_factor(user),
+        "second_factor_required": second_factor.requires_second_factor(user),
+        "recovery_codes_left": second_factor.recovery_codes_left(user),
         "roles": list(selectors.memberships_administered(request.user, user=user)),
         "tokens": list(selectors.tokens_of(request.user, user=user)),
         "form": form,
@@ -175,6 +185,23 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     if done is not None:
         messages.success(
             request, f"{user.username} {'can sign in again' if active else 'can no longer sign in'}."
+        )
+    return redirect("web:admin_user", user_id=user.pk)
+
+
+@login_required
+@require_POST
+def second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = selectors.user_administered(request.user, user_id=user_id)
+    partner = partner_page(request, "partnership.manage_members")
+    done = attempt(
+        request,
+        lambda: second_factor.second_factor_reset(actor=request.user, user=user, partner=partner),
+        denied=True,
+    )
+    if done is not None:
+        messages.success(
+            request, f"{user.username}'s second step is reset: they set up a new one when they next sign in."
         )
     return redirect("web:admin_user", user_id=user.pk)
 

@@ -123,7 +123,7 @@ class TestUsers(AdminPagesTestCase):
     def test_the_list_downloads_as_csv(self) -> None:
         response = self.signed_in(self.council_admin).get("/admin/users?q=council.&format=csv")
         lines = response.content.decode("utf-8-sig").splitlines()
-        assert lines[0] == "username,name,email,active,last_sign_in"
+        assert lines[0] == "username,name,email,active,second_factor,last_sign_in"
         assert [line.split(",")[0] for line in lines[1:]] == [
             "council.admin",
             "council.employee",

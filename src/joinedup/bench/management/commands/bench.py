@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,6 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.bench.ledger import run_ledger_benchmark
+from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
+from joinedup.bench.load.plan import prepare_plan
 from joinedup.bench.payroll import run_payrun_benchmark
 from joinedup.bench.people import (
     reuse_search_population,
@@ -17,6 +21,7 @@ from joinedup.bench.people import (
     seed_search_population,
 )
 from joinedup.bench.redundancy import run_redundancy_benchmark
+from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
 from joinedup.payroll.services import BATCH_SIZE
 
@@ -32,7 +37,8 @@ class Command(BaseCommand):
         "`bench payrun --employees N`: a whole pay run, stage by stage. "
         "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
         "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
-        "strain) for N generated people."
+        "strain) for N generated people. "
+        "`bench load --employees N --users U --duration 60s`: the served demo under Locust users."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -92,8 +98,41 @@ class Command(BaseCommand):
             "redundancy", help="Quote N generated people in full, as a change programme's costing does."
         )
         redundancy.add_argument("--people", type=int, default=5_000)
+        load = sub.add_parser(
+            "load",
+            help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
+            "of four roles for a fixed time; per-page p50/p95/p99, requests/s and errors.",
+        )
+        load.add_argument("--employees", type=int, default=100_000)
+        load.add_argument("--users", type=int, default=10, help="Locust users at once (default 10).")
+        load.add_argument("--duration", default="60s", help="Measured time, after the warm-up (60s, 2m…).")
+        load.add_argument("--warmup", default="5s", help="Time first, left out of the figures (default 5s).")
+        load.add_argument(
+            "--workers", type=int, default=None, help="gunicorn workers (default 2 x cores + 1)."
+        )
+        load.add_argument(
+            "--think", type=float, default=0.0, help="Mean seconds a user waits between pages (default 0)."
+        )
+        load.add_argument("--dir", default="build/load", help="Folder for the database, logs and samples.")
+        load.add_argument(
+            "--reuse", action="store_true", help="Load the demo seeded in --dir by an earlier run."
+        )
+        load.add_argument("--employee-accounts", type=int, default=200, help="Employees who sign in (200).")
+        load.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
+        prepare = sub.add_parser(
+            "load-prepare",
+            help="(A step of `bench load`.) Sign in the load test's users and write what each reads.",
+        )
+        prepare.add_argument("--plan", required=True, help="The JSON file to write.")
+        prepare.add_argument("--employee-accounts", type=int, default=200)
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
+        if target == "load":
+            self._load(options)
+            return
+        if target == "load-prepare":
+            self._load_prepare(options)
+            return
         if target == "redundancy":
             self._redundancy(options["people"])
         elif target == "ledger":
@@ -212,3 +251,44 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(result.report())
+
+    def _load(self, options: dict[str, Any]) -> None:
+        try:
+            chosen = LoadSettings(
+                employees=options["employees"],
+                users=options["users"],
+                duration=parse_seconds(options["duration"]),
+                warmup=parse_seconds(options["warmup"]),
+                workers=options["workers"] or default_workers(),
+                think=options["think"],
+                directory=Path(options["dir"]),
+                reuse=options["reuse"],
+                employee_accounts=options["employee_accounts"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if min(chosen.employees, chosen.users, chosen.workers, chosen.employee_accounts) < 1:
+            raise CommandError("--employees, --users, --workers and --employee-accounts must be at least 1.")
+        if chosen.duration <= 0 or chosen.warmup < 0 or chosen.think < 0:
+            raise CommandError("--duration must be more than 0; --warmup and --think 0 or more.")
+        say = self.stderr.write if options["json"] else self.stdout.write
+        try:
+            result = run_load(chosen, say=say)
+        except LoadError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_json(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _load_prepare(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        if options["employee_accounts"] < 1:
+            raise CommandError("--employee-accounts must be at least 1.")
+        try:
+            plan = prepare_plan(employee_accounts=options["employee_accounts"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        Path(options["plan"]).write_text(json.dumps(plan))
+        roles = ", ".join(f"{len(identities)} {role}" for role, identities in plan["roles"].items())
+        self.stdout.write(f"Signed in: {roles}. Plan written to {options['plan']}.")

@@ -8,7 +8,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from joinedup.bench.demo.seed import DEMO_PASSWORD, USERS, seed_demo
+from joinedup.bench.demo.seed import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_KEY_BASE32,
+    USERS,
+    needs_second_factor,
+    seed_demo,
+)
 from joinedup.core import rls
 
 
@@ -41,7 +47,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, grants in USERS:
             roles = ", ".join(f"{role} at {code}" for code, role in grants)
-            self.stdout.write(f"  {username:18} {full_name:14} {roles}")
+            mark = "*" if needs_second_factor(grants) else " "
+            self.stdout.write(f" {mark}{username:18} {full_name:14} {roles}")
+        self.stdout.write(
+            "* signs in with a second step too: add the demo key "
+            f"{DEMO_TOTP_KEY_BASE32} to an authenticator app (time-based, 6 digits, 30 seconds),\n"
+            f"  or run `joinedup otp code --key {DEMO_TOTP_KEY_BASE32}` for the code it shows now."
+        )
         if no_serve:
             return
         # Pay runs and imports started from the web are background tasks: the demo runs one

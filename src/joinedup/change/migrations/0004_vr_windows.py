@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('change', '0002_strain_factors'),
+        ('change', '0003_consultation'),
         ('partnership', '0001_users_partners_memberships_api_tokens'),
         ('people', '0005_post_location_and_reporting_line'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
