@@ -14,7 +14,11 @@ already killed :data:`MAX_ATTEMPTS` workers is marked FAILED instead, so a task 
 worker cannot do so for ever.
 
 A worker can only see processes on its own machine: a task left by a machine where no worker
-starts again stays RUNNING until one does (``joinedup worker`` there, or by hand)."""
+starts again stays RUNNING until one does (``joinedup worker`` there, or by hand).
+
+Work is queued with :func:`queue_with_transaction`: in the same transaction as the change that
+asks for it, so that a process that dies just after committing cannot leave (say) a pay run
+"calculating" with no task queued to calculate it."""
 
 from __future__ import annotations
 
@@ -23,9 +27,11 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -122,3 +128,16 @@ def requeue_orphans(
                 requeued = True
             recovered.append(Recovered(str(result.pk), result.task_path, last, requeued))
     return recovered
+
+
+def queue_with_transaction(task: Any, *args: Any, **kwargs: Any) -> None:
+    """Queue ``task`` if, and only if, the current transaction commits.
+
+    The database backend's queue is a table of this database: the task is written now, inside
+    the transaction, and commits (or rolls back) with the change that asked for it — a worker
+    cannot see it before. Any other backend (the suite's, which runs tasks in line) is called
+    once the transaction has committed."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
