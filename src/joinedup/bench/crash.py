@@ -283,7 +283,10 @@ def outcome(scratch: Scratch, name: str, scenario: str) -> dict[str, Any]:
     result = joinedup(
         scratch.env(name), "stress", "step", "check", "--scenario", scenario, "--root", str(scratch.root)
     )
-    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    try:
+        found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        raise StressError(f"the check printed no figures: {result.stdout[-500:]!r}") from exc
     return found
 
 
@@ -379,7 +382,10 @@ def run_trial(
     # Started again as an operator would; its exit status is not judged (an import already in
     # is refused row by row), only what the database holds afterwards.
     joinedup(env, *work(scenario, scratch.root), check=False)
-    found = outcome(scratch, name, scenario)
+    try:
+        found = outcome(scratch, name, scenario)
+    except StressError as exc:  # a database the check cannot even read is a failed trial too
+        found = {"figures": {}, "problems": [f"the check could not run: {exc}"]}
     trial.problems += found["problems"]
     for key, expected in result.expected.items():
         if found["figures"].get(key) != expected:
