@@ -204,7 +204,7 @@ class PostgresScratch(Scratch):
         import psycopg
         from psycopg import sql
 
-        query = sql.SQL(statement).format(*(sql.Identifier(self._database(n)) for n in names))  # type: ignore[arg-type]
+        query = sql.SQL(statement).format(*(sql.Identifier(self._database(n)) for n in names))
         url = self.url._replace(path="/postgres").geturl()
         for attempt in range(50):  # just after a restart the server may refuse for a moment
             try:

@@ -59,13 +59,14 @@ def _host() -> str:
 
 def _started(pid: int) -> str | None:
     """The process's start time in clock ticks since boot (Linux's /proc), or None where there
-    is no /proc or no such process."""
+    is no /proc, no such process, or only its exit status waiting for its parent (a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name (field 2) may hold spaces and parentheses: count from its closing one.
-    return stat[stat.rindex(")") + 2 :].split()[19]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return None if fields[0] in ("Z", "X") else fields[19]
 
 
 def worker_id(pid: int | None = None) -> str:

@@ -7,7 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -57,6 +59,20 @@ def test_a_process_that_has_exited_is_seen_as_dead_and_a_running_one_as_alive() 
         process.kill()
         process.wait()
     assert died_here(name)
+
+
+def test_a_process_that_has_exited_but_not_been_waited_for_is_seen_as_dead() -> None:
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    name = worker_id(process.pid)
+    process.kill()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{process.pid}/stat").read_text().split(") ")[1][0] != "Z":
+        assert time.monotonic() < deadline, "the killed process did not exit"
+        time.sleep(0.01)
+    try:
+        assert died_here(name)  # a zombie: its parent has not collected its exit status yet
+    finally:
+        process.wait()
 
 
 def test_a_later_process_given_the_same_pid_is_not_taken_for_the_dead_worker() -> None:
