@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_run_leaves_it_half_written_until_a_joinedup_worker_
 ) -> None:
     plan = crash.Plan(("payrun",), trials=1, seed=1, employees=200, batch_size=10, database_kill=False)
     scratch = crash.scratch_for(settings.DATABASES["default"], tmp_path / "scratch")
-    scratch.base_env = {**crash._child_environment(), "JOINEDUP_PAYRUN_BATCH_SIZE": "10"}
+    scratch.base_env["JOINEDUP_PAYRUN_BATCH_SIZE"] = "10"
     try:
         crash.seed_database(scratch, plan)
         clean = crash.prepare_scenario(scratch, "payrun", plan)
