@@ -90,11 +90,15 @@ def _prepare_import(root: Path) -> None:
     points, hours = payable_points(COUNCIL.scheme), standard_hours(COUNCIL.scheme)
     posts = list(Post.objects.for_partner(council).values_list("code", flat=True)[:40])
     police = Partner.objects.get(code="WPOL")
+    council_staff = set(Employment.objects.for_partner(council).values_list("person_id", flat=True))
+    police_staff = (
+        Employment.objects.for_partner(police).order_by("person_id").values_list("person_id", flat=True)
+    )
+    chosen = [pk for pk in police_staff if pk not in council_staff][:KNOWN_PEOPLE]
     known = list(
         Person.objects.unscoped(reason="stress crash: people the constabulary employs, to employ again")
-        .filter(employments__partner=police)
-        .exclude(employments__partner=council)
-        .order_by("pk")[:KNOWN_PEOPLE]
+        .filter(pk__in=chosen)
+        .order_by("pk")
     )
     rows = []
     for n in range(1, IMPORT_ROWS + 1):
@@ -189,7 +193,7 @@ def _payrun(root: Path) -> tuple[dict[str, Any], list[str]]:
     slips = Payslip.objects.for_partner(council).filter(run=run)
     per_employment = slips.values("employment_id").annotate(n=Count("pk"))
     doubled = per_employment.filter(n__gt=1).count()
-    in_run = {stint.employment_id for stint in calculation.employments_in_run(run)}
+    in_run = {stint.pk for stint in calculation.employments_in_run(run)}
     paid = set(slips.values_list("employment_id", flat=True))
     if run.status != "calculated":
         problems.append(f"the run is left {run.status}")
@@ -231,7 +235,11 @@ def _import(root: Path) -> tuple[dict[str, Any], list[str]]:
     distinct = employments.values("payroll_number").distinct().count()
     terms = EmploymentTerms.objects.for_partner(council).filter(employment__in=employments.values("pk"))
     people = Person.objects.unscoped(reason=ALL).count()
-    imported = AuditEvent.objects.for_partner(council).filter(action="employment.imported").count()
+    imported = (
+        AuditEvent.objects.for_partner(council)
+        .filter(action="employment.imported", after__file=IMPORT_FILE)
+        .count()
+    )
     if count not in (0, IMPORT_ROWS):
         problems.append(f"half written: {count} of the file's {IMPORT_ROWS} employments are in")
     elif count == 0:
