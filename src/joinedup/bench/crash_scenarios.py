@@ -280,7 +280,11 @@ def _recharge(root: Path) -> tuple[dict[str, Any], list[str]]:
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
     )
     unbalanced = [row["journal_id"] for row in sides if row["debit"] != row["credit"]]
-    events = AuditEvent.objects.for_partner(shared).filter(action="recharge.run").count()
+    events = (
+        AuditEvent.objects.for_partner(shared)
+        .filter(action="recharge.run", after__month=f"{MONTH:%Y-%m}")
+        .count()
+    )
     if run.total != charged:
         problems.append(f"half written: the run's total {run.total} differs from its lines' {charged}")
     if len(keys) != len(set(keys)):
