@@ -10,6 +10,7 @@ import sys
 import time
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -32,7 +33,7 @@ def alive(_pid: int, _started: str) -> bool:
     return True
 
 
-def left_running(*worker_ids: str) -> DBTaskResult:
+def left_running(*worker_ids: str) -> DBTaskResult[Any, Any]:
     return DBTaskResult.objects.create(
         status="RUNNING",
         args_kwargs={"args": [1, None], "kwargs": {}},
