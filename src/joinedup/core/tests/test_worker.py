@@ -17,7 +17,6 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from joinedup.core import worker
-from joinedup.core.management.commands import worker as command
 from joinedup.core.worker import MAX_ATTEMPTS, died_here, requeue_orphans, worker_id
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +134,7 @@ def test_the_worker_command_recovers_orphans_before_it_takes_work(monkeypatch: p
     task = left_running(f"{HOST}:4242:17")
     monkeypatch.setattr(worker, "_alive", dead)
     # The suite's tasks run in line, so there is no database worker to hand over to: stop there.
-    monkeypatch.setattr(command, "call_command", lambda *a, **k: None)
+    monkeypatch.setattr("joinedup.core.management.commands.worker.call_command", lambda *a, **k: None)
     out = StringIO()
     call_command("worker", "--batch", stdout=out)
     task.refresh_from_db()
