@@ -48,8 +48,10 @@ from joinedup.bench.crash_scenarios import work
 
 FAULTS = ("worker", "database", "both")
 PG_CTL_VARIABLE = "JOINEDUP_PG_CTL"
-# How long any one child may take before the trial counts it as hung.
-CHILD_TIMEOUT = 300.0
+# How long one piece of a trial may take before the trial counts it as hung, and how long the
+# set-up (seeding the demo partnership, preparing a scenario) may take on a busy machine.
+CHILD_TIMEOUT = 600.0
+SETUP_TIMEOUT = 3600.0
 
 
 class StressError(RuntimeError):
@@ -269,10 +271,15 @@ def _command(args: list[str]) -> list[str]:
     return [sys.executable, "-m", "joinedup.cli", *args]
 
 
-def joinedup(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(  # noqa: S603 — this interpreter running joinedup
-        _command(list(args)), env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
-    )
+def joinedup(
+    env: dict[str, str], *args: str, check: bool = True, timeout: float = CHILD_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(  # noqa: S603 — this interpreter running joinedup
+            _command(list(args)), env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise StressError(f"joinedup {' '.join(args)} did not finish within {timeout:.0f} s") from exc
     if check and result.returncode != 0:
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
         raise StressError(f"joinedup {' '.join(args)} failed (exit {result.returncode}):\n{tail}")
@@ -318,7 +325,9 @@ def draw(seed: int, scenario: str, number: int, *, database_kill: bool) -> tuple
 
 def seed_database(scratch: Scratch, plan: Plan) -> None:
     scratch.create_empty("seed")
-    joinedup(scratch.env("seed"), "demo", "--no-serve", "--employees", str(plan.employees))
+    joinedup(
+        scratch.env("seed"), "demo", "--no-serve", "--employees", str(plan.employees), timeout=SETUP_TIMEOUT
+    )
 
 
 def prepare_scenario(scratch: Scratch, scenario: str, plan: Plan) -> ScenarioResult:
@@ -334,11 +343,12 @@ def prepare_scenario(scratch: Scratch, scenario: str, plan: Plan) -> ScenarioRes
         scenario,
         "--root",
         str(scratch.root),
+        timeout=SETUP_TIMEOUT,
     )
     clean = f"{scenario}-clean"
     scratch.copy(scenario, clean)
     started = time.monotonic()
-    joinedup(scratch.env(clean), *work(scenario, scratch.root))
+    joinedup(scratch.env(clean), *work(scenario, scratch.root), timeout=SETUP_TIMEOUT)
     window = time.monotonic() - started
     found = outcome(scratch, clean, scenario)
     scratch.drop(clean)
@@ -381,11 +391,11 @@ def run_trial(
         trial.problems.append(f"the interrupted work did not end within {CHILD_TIMEOUT:.0f} s")
     # Started again as an operator would; its exit status is not judged (an import already in
     # is refused row by row), only what the database holds afterwards.
-    joinedup(env, *work(scenario, scratch.root), check=False)
     try:
+        joinedup(env, *work(scenario, scratch.root), check=False)
         found = outcome(scratch, name, scenario)
-    except StressError as exc:  # a database the check cannot even read is a failed trial too
-        found = {"figures": {}, "problems": [f"the check could not run: {exc}"]}
+    except StressError as exc:  # a restart that hangs, a database the check cannot read
+        found = {"figures": {}, "problems": [str(exc)]}
     trial.problems += found["problems"]
     for key, expected in result.expected.items():
         if found["figures"].get(key) != expected:

@@ -95,7 +95,10 @@ class Command(BaseCommand):
             def advance(trial: crash.Trial) -> None:
                 nonlocal failures
                 failures += bool(trial.problems)
-                if trial.problems:
+                # One line a trial, so that a long run can be followed and any trial replayed.
+                if not trial.problems:
+                    progress.console.print(f"ok {trial.describe()} ({trial.seconds:.1f} s)")
+                else:
                     progress.console.print(
                         f"[red]FAILED[/red] {trial.describe()}: {'; '.join(trial.problems)}"
                     )
