@@ -315,6 +315,10 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Employees per batch of a pay-run calculation run by the worker: each batch is one transaction,
+# so a worker that dies loses at most one batch's work (and recalculates the run on restart).
+PAYRUN_BATCH_SIZE = env_int("JOINEDUP_PAYRUN_BATCH_SIZE", 5000, minimum=1)
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"

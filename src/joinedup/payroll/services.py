@@ -19,6 +19,7 @@ from joinedup.core import validators
 from joinedup.core.actors import is_system, user_of
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.money import pence_to_pounds
+from joinedup.core.worker import queue_with_transaction
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.payroll.engine.ruleset import available_tax_years
@@ -134,7 +135,8 @@ def payrun_request_calculation(*, actor: Any, run: PayRun) -> PayRun:
         target=run,
         after=run_summary(run),
     )
-    transaction.on_commit(lambda: calculate_pay_run.enqueue(run.pk, **requester))
+    # Queued in this transaction: the run is never "calculating" with no calculation queued.
+    queue_with_transaction(calculate_pay_run, run.pk, **requester)
     return run
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
@@ -31,5 +32,5 @@ def calculate_pay_run(
                 reason=f"{system_reason or 'pay run calculation'} (in the background)", operator=operator
             )
         )
-        run = payrun_calculate(actor=actor, run=run)
+        run = payrun_calculate(actor=actor, run=run, batch_size=settings.PAYRUN_BATCH_SIZE)
         return run.progress_total

@@ -5,11 +5,14 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from joinedup.core.worker import requeue_orphans, worker_id
+
 
 class Command(BaseCommand):
     help = (
         "Run a background worker: it takes queued jobs (pay runs, imports, exports) from the "
-        "database. Start as many as you like, on any machine that reaches the database."
+        "database. Start as many as you like, on any machine that reaches the database. On "
+        "starting it queues again the jobs that a dead worker of this machine left running."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,4 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
 
     def handle(self, *args: Any, queue: str, batch: bool, interval: float, **options: Any) -> None:
-        call_command("db_worker", queue_name=queue, batch=batch, interval=interval)
+        for recovered in requeue_orphans():
+            self.stdout.write(f"Recovered {recovered}.")
+        # Named after this machine and process, so that a worker starting after this one dies
+        # knows its jobs are orphans (core/worker.py). No reloader: a code change must not kill
+        # a job half way, and a killed reloader would leave its child working unseen.
+        call_command(
+            "db_worker",
+            queue_name=queue,
+            batch=batch,
+            interval=interval,
+            worker_id=worker_id(),
+            reload=False,
+            # A poller's random start-up delay spreads a restarted fleet; a batch drains now.
+            startup_delay=not batch,
+            verbosity=options.get("verbosity", 1),
+        )

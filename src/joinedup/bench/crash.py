@@ -1,0 +1,478 @@
+"""`joinedup stress crash`: interrupt real work at random points, restart it, and check that
+nothing is duplicated, lost or half written.
+
+For each scenario (:mod:`joinedup.bench.crash_scenarios`: a pay run calculated by the worker,
+a people import, a recharge run) the work is prepared once in a copy of a small seeded demo
+partnership and run once uninterrupted, which gives the figures every trial must end with and
+the time window the kill points are drawn from. Each trial then copies the prepared database,
+starts the work in a child process, and after a random delay (drawn from ``--seed``, so that a
+failing trial can be replayed with ``--trial``) interrupts it:
+
+- ``worker``: SIGKILL of the process doing the work;
+- ``database``: PostgreSQL stopped with ``pg_ctl -m immediate`` (every server process killed,
+  as in a power cut, so the server starts with crash recovery) and started again, the work left
+  to fail or carry on by itself;
+- ``both``: the two at once.
+
+The database faults need a cluster the command may stop: ``JOINEDUP_PG_CTL`` holds the
+``pg_ctl`` command line for it (``tools/with-postgres`` exports it). Then the work is started
+again as an operator would (the worker again, the same import, the same recharge run), let
+finish, and checked: the same figures as the uninterrupted run, one payslip per employment,
+a run not left half written, an import wholly in or wholly out and never twice, one set of
+charges with balanced journals, no task left queued or running, and every audit chain whole.
+
+The databases are scratch copies: SQLite files in a temporary folder, or databases created on
+the PostgreSQL server of ``DATABASE_URL`` (which needs CREATEDB) and dropped afterwards. The
+configured database itself is never touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from joinedup.bench.crash_scenarios import work
+
+FAULTS = ("worker", "database", "both")
+PG_CTL_VARIABLE = "JOINEDUP_PG_CTL"
+# How long one piece of a trial may take before the trial counts it as hung, and how long the
+# set-up (seeding the demo partnership, preparing a scenario) may take on a busy machine.
+CHILD_TIMEOUT = 600.0
+SETUP_TIMEOUT = 3600.0
+
+
+class StressError(RuntimeError):
+    """The harness could not run (no cluster to stop, a clean run that fails its checks)."""
+
+
+@dataclass
+class Trial:
+    scenario: str
+    number: int
+    fault: str
+    fraction: float  # of the window: where the kill point fell
+    delay: float  # seconds after the work started
+    killed: bool = False  # the process was SIGKILLed while it ran
+    database_stopped: bool = False  # PostgreSQL was stopped while the work ran
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def interrupted(self) -> bool:
+        return self.killed or self.database_stopped
+
+    def describe(self) -> str:
+        what = {
+            "worker": "SIGKILL",
+            "database": "PostgreSQL stopped",
+            "both": "SIGKILL and PostgreSQL stopped",
+        }
+        landed = "" if self.interrupted else " (the work had finished first)"
+        return f"{self.scenario} trial {self.number}: {what[self.fault]} after {self.delay:.3f} s{landed}"
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    window: float
+    expected: dict[str, Any]
+    trials: list[Trial] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        failed = [t for t in self.trials if t.problems]
+        return {
+            "trials": len(self.trials),
+            "kills": sum(t.killed for t in self.trials),
+            "database_stops": sum(t.database_stopped for t in self.trials),
+            "finished_before_interruption": sum(not t.interrupted for t in self.trials),
+            "failures": len(failed),
+            "window_seconds": round(self.window, 3),
+            "failed_trials": [
+                {**asdict(t), "delay": round(t.delay, 3), "fraction": round(t.fraction, 4)} for t in failed
+            ],
+        }
+
+
+# --- the cluster the command may stop ------------------------------------------------------------
+
+
+class Cluster:
+    """A PostgreSQL cluster this command may stop and start (``JOINEDUP_PG_CTL``: the pg_ctl
+    command line with its ``-D`` data directory, and ``-l`` log file, e.g.
+    ``runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pg/data -l /tmp/pg/log``)."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+
+    @classmethod
+    def from_environment(cls) -> Cluster | None:
+        value = os.environ.get(PG_CTL_VARIABLE, "").strip()
+        return cls(shlex.split(value)) if value else None
+
+    def _pg_ctl(self, *args: str) -> None:
+        result = subprocess.run(  # noqa: S603 — the operator's own pg_ctl command line
+            [*self.command, *args], capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
+        )
+        if result.returncode != 0:
+            raise StressError(
+                f"pg_ctl {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}"
+            )
+
+    def stop_immediately(self) -> None:
+        self._pg_ctl("-m", "immediate", "-w", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-w", "start")
+
+
+# --- scratch databases ---------------------------------------------------------------------------
+
+
+class Scratch:
+    """Databases of the harness's own, each named: the seed, each scenario's template, each trial."""
+
+    vendor = ""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.base_env = _child_environment()
+
+    def env(self, name: str) -> dict[str, str]:
+        raise NotImplementedError
+
+    def create_empty(self, name: str) -> None:
+        raise NotImplementedError
+
+    def copy(self, source: str, target: str) -> None:
+        raise NotImplementedError
+
+    def drop(self, name: str) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class SqliteScratch(Scratch):
+    """Each database is a folder used as the child's ``JOINEDUP_VAR_DIR``: the SQLite file in
+    WAL mode exactly as the embedded default has it, with the folder's generated keys."""
+
+    vendor = "sqlite"
+
+    def env(self, name: str) -> dict[str, str]:
+        env = dict(self.base_env, JOINEDUP_VAR_DIR=str(self.root / name))
+        env.pop("DATABASE_URL", None)
+        return env
+
+    def create_empty(self, name: str) -> None:
+        (self.root / name).mkdir(parents=True)
+
+    def copy(self, source: str, target: str) -> None:
+        shutil.copytree(self.root / source, self.root / target, ignore=shutil.ignore_patterns("static"))
+
+    def drop(self, name: str) -> None:
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+
+class PostgresScratch(Scratch):
+    """Databases created beside ``DATABASE_URL``'s, copied with ``CREATE DATABASE … TEMPLATE``."""
+
+    vendor = "postgresql"
+
+    def __init__(self, root: Path, url: str) -> None:
+        super().__init__(root)
+        self.url = urlsplit(url)
+        self.prefix = f"stress_{os.getpid()}"
+        self.created: set[str] = set()
+
+    def _database(self, name: str) -> str:
+        return f"{self.prefix}_{name}".replace("-", "_")
+
+    def _admin(self, statement: str, *names: str) -> None:
+        """Run ``statement`` on the server's maintenance database, each ``{}`` a database name."""
+        import psycopg
+        from psycopg import sql
+
+        query = sql.SQL(statement).format(*(sql.Identifier(self._database(n)) for n in names))
+        url = self.url._replace(path="/postgres").geturl()
+        for attempt in range(50):  # just after a restart the server may refuse for a moment
+            try:
+                with psycopg.connect(url, autocommit=True) as connection:
+                    connection.execute(query)
+                return
+            except psycopg.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.2)
+
+    def env(self, name: str) -> dict[str, str]:
+        url = self.url._replace(path=f"/{self._database(name)}").geturl()
+        return dict(self.base_env, DATABASE_URL=url, JOINEDUP_VAR_DIR=str(self.root / "var"))
+
+    def create_empty(self, name: str) -> None:
+        self._admin("CREATE DATABASE {}", name)
+        self.created.add(name)
+
+    def copy(self, source: str, target: str) -> None:
+        self._admin("CREATE DATABASE {} TEMPLATE {}", target, source)
+        self.created.add(target)
+
+    def drop(self, name: str) -> None:
+        self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+        self.created.discard(name)
+
+    def close(self) -> None:
+        for name in list(self.created):
+            self.drop(name)
+        super().close()
+
+
+def _child_environment() -> dict[str, str]:
+    """The children's environment: this one's, outside the test settings (whose tasks run in
+    line, with no worker), with background tasks queued in the database."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    if env.get("JOINEDUP_ENV", "development") == "test":
+        env["JOINEDUP_ENV"] = "development"
+    env.update(JOINEDUP_TASKS_IMMEDIATE="false", DEBUG="false")
+    return env
+
+
+def scratch_for(settings_database: dict[str, Any], root: Path) -> Scratch:
+    engine = str(settings_database.get("ENGINE", ""))
+    if engine.endswith("sqlite3"):
+        return SqliteScratch(root)
+    url = os.environ.get("DATABASE_URL", "")
+    if engine.endswith("postgresql") and url:
+        return PostgresScratch(root, url)
+    raise StressError(
+        "stress crash runs on the embedded SQLite database or on PostgreSQL given by DATABASE_URL."
+    )
+
+
+# --- children ------------------------------------------------------------------------------------
+
+
+def _command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "joinedup.cli", *args]
+
+
+def joinedup(
+    env: dict[str, str], *args: str, check: bool = True, timeout: float = CHILD_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(  # noqa: S603 — this interpreter running joinedup
+            _command(list(args)), env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise StressError(f"joinedup {' '.join(args)} did not finish within {timeout:.0f} s") from exc
+    if check and result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
+        raise StressError(f"joinedup {' '.join(args)} failed (exit {result.returncode}):\n{tail}")
+    return result
+
+
+def outcome(scratch: Scratch, name: str, scenario: str) -> dict[str, Any]:
+    result = joinedup(
+        scratch.env(name), "stress", "step", "check", "--scenario", scenario, "--root", str(scratch.root)
+    )
+    try:
+        found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        raise StressError(f"the check printed no figures: {result.stdout[-500:]!r}") from exc
+    return found
+
+
+# --- the trials ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    scenarios: tuple[str, ...]
+    trials: int
+    seed: int
+    employees: int
+    batch_size: int
+    database_kill: bool
+    only: int | None = None  # run this trial number alone (replaying a failure)
+    keep_failed: bool = False
+
+    def numbers(self) -> list[int]:
+        return [self.only] if self.only is not None else list(range(1, self.trials + 1))
+
+
+def draw(seed: int, scenario: str, number: int, *, database_kill: bool) -> tuple[float, str]:
+    """Where in the window trial ``number`` interrupts the work, and how: the same for the same
+    seed, whatever else runs (each trial draws from its own generator)."""
+    rng = random.Random(f"{seed}:{scenario}:{number}")  # noqa: S311 — repeatable, not security
+    fraction = rng.random()
+    return fraction, rng.choice(FAULTS) if database_kill else "worker"
+
+
+def seed_database(scratch: Scratch, plan: Plan) -> None:
+    scratch.create_empty("seed")
+    joinedup(
+        scratch.env("seed"), "demo", "--no-serve", "--employees", str(plan.employees), timeout=SETUP_TIMEOUT
+    )
+
+
+def prepare_scenario(scratch: Scratch, scenario: str, plan: Plan) -> ScenarioResult:
+    """The scenario's template, and one uninterrupted run of its work: the expected figures and
+    the window kill points are drawn from (the time from starting the work to its end)."""
+    scratch.copy("seed", scenario)
+    joinedup(
+        scratch.env(scenario),
+        "stress",
+        "step",
+        "prepare",
+        "--scenario",
+        scenario,
+        "--root",
+        str(scratch.root),
+        timeout=SETUP_TIMEOUT,
+    )
+    clean = f"{scenario}-clean"
+    scratch.copy(scenario, clean)
+    started = time.monotonic()
+    joinedup(scratch.env(clean), *work(scenario, scratch.root), timeout=SETUP_TIMEOUT)
+    window = time.monotonic() - started
+    found = outcome(scratch, clean, scenario)
+    scratch.drop(clean)
+    if found["problems"]:
+        raise StressError(
+            f"The uninterrupted {scenario} fails its own checks: {'; '.join(found['problems'])}"
+        )
+    return ScenarioResult(scenario, window, found["figures"])
+
+
+def run_trial(
+    scratch: Scratch, cluster: Cluster | None, result: ScenarioResult, number: int, plan: Plan
+) -> Trial:
+    scenario = result.name
+    fraction, fault = draw(plan.seed, scenario, number, database_kill=plan.database_kill)
+    trial = Trial(scenario, number, fault, fraction, fraction * result.window)
+    name = f"{scenario}-{number}"
+    started = time.monotonic()
+    scratch.copy(scenario, name)
+    env = scratch.env(name)
+    process = subprocess.Popen(  # noqa: S603 — this interpreter running joinedup
+        _command(work(scenario, scratch.root)), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        process.wait(timeout=trial.delay)
+    except subprocess.TimeoutExpired:
+        if fault in ("database", "both") and cluster is not None:
+            cluster.stop_immediately()
+            trial.database_stopped = True
+        if fault in ("worker", "both"):
+            process.send_signal(signal.SIGKILL)
+            trial.killed = True
+        if trial.database_stopped and cluster is not None:
+            cluster.start()
+    try:
+        process.wait(timeout=CHILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        trial.problems.append(f"the interrupted work did not end within {CHILD_TIMEOUT:.0f} s")
+    # Started again as an operator would; its exit status is not judged (an import already in
+    # is refused row by row), only what the database holds afterwards.
+    try:
+        joinedup(env, *work(scenario, scratch.root), check=False)
+        found = outcome(scratch, name, scenario)
+    except StressError as exc:  # a restart that hangs, a database the check cannot read
+        found = {"figures": {}, "problems": [str(exc)]}
+    trial.problems += found["problems"]
+    for key, expected in result.expected.items():
+        if found["figures"].get(key) != expected:
+            trial.problems.append(
+                f"{key}: {found['figures'].get(key)!r} after the restart, {expected!r} uninterrupted"
+            )
+    trial.seconds = time.monotonic() - started
+    if not (trial.problems and plan.keep_failed):
+        scratch.drop(name)
+    return trial
+
+
+@contextmanager
+def scratch_space(settings_database: dict[str, Any], keep: Callable[[], bool]) -> Iterator[Scratch]:
+    root = Path(tempfile.mkdtemp(prefix="joinedup-stress-"))
+    scratch = scratch_for(settings_database, root)
+    try:
+        yield scratch
+    finally:
+        if not keep():
+            scratch.close()
+
+
+def check_cluster(plan: Plan, scratch: Scratch) -> Cluster | None:
+    if not plan.database_kill:
+        return None
+    if scratch.vendor != "postgresql":
+        raise StressError(
+            "--database-kill stops PostgreSQL: run it with DATABASE_URL on a PostgreSQL cluster."
+        )
+    cluster = Cluster.from_environment()
+    if cluster is None:
+        raise StressError(
+            f"--database-kill needs a cluster it may stop: set {PG_CTL_VARIABLE} to its pg_ctl command line "
+            "(tools/with-postgres sets it for the command it runs)."
+        )
+    return cluster
+
+
+def run(
+    plan: Plan,
+    settings_database: dict[str, Any],
+    *,
+    say: Callable[[str], None] = lambda _: None,
+    advance: Callable[[Trial], None] = lambda _: None,
+) -> dict[str, ScenarioResult]:
+    """Every trial of the plan; the results by scenario."""
+    results: dict[str, ScenarioResult] = {}
+    failed = False
+    with scratch_space(settings_database, keep=lambda: failed and plan.keep_failed) as scratch:
+        cluster = check_cluster(plan, scratch)
+        scratch.base_env["JOINEDUP_PAYRUN_BATCH_SIZE"] = str(plan.batch_size)
+        say(f"Seeding a demo partnership of {plan.employees} employees ({scratch.vendor}, {scratch.root})")
+        seed_database(scratch, plan)
+        for scenario in plan.scenarios:
+            say(f"Preparing {scenario} and running it once uninterrupted")
+            result = prepare_scenario(scratch, scenario, plan)
+            results[scenario] = result
+            for number in plan.numbers():
+                trial = run_trial(scratch, cluster, result, number, plan)
+                result.trials.append(trial)
+                failed = failed or bool(trial.problems)
+                advance(trial)
+        if failed and plan.keep_failed:
+            say(f"Failed trials' databases kept in {scratch.root}")
+    return results
+
+
+def report(plan: Plan, results: dict[str, ScenarioResult], vendor: str) -> dict[str, Any]:
+    scenarios = {name: result.summary() for name, result in results.items()}
+    return {
+        "trials": sum(s["trials"] for s in scenarios.values()),
+        "failures": sum(s["failures"] for s in scenarios.values()),
+        "database": vendor,
+        "seed": plan.seed,
+        "database_kill": plan.database_kill,
+        "employees": plan.employees,
+        "batch_size": plan.batch_size,
+        "scenarios": scenarios,
+    }
