@@ -7,8 +7,7 @@ sex and by age in whole years (``age_months`` left out or 0) or in years and mon
 table with the same fund and date as an earlier one replaces it whole (a correction); a table of
 a later date supersedes it from then on.
 
-Who may upload: HR officers of the partner (``people.change``), the role that runs workforce
-change until the programme work gives change its own permissions.
+Who may upload: those who manage the partner's workforce change (``change.manage``).
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from joinedup.core.tabular import Column, ParseResult, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 
-UPLOAD_PERMISSION = "people.change"
+UPLOAD_PERMISSION = "change.manage"
 MAX_ROWS = 10_000  # ages 16-100 by month for two sexes is ~2,000 rows; more is a wrong file
 BATCH = 1_000
 FUND_LENGTH = 100  # StrainFactorTable.fund
