@@ -180,13 +180,13 @@ def gather(programme: ChangeProgramme, partner_ids: list[int]) -> CostingInputs:
             .values_list("pk", "continuous_service_date", "person__date_of_birth", "person__gender")
         }
         terms: dict[int, list[tuple[date, Decimal, int, str]]] = defaultdict(list)
-        for employment_id, *row in (
+        for employment_id, effective_from, fte, point_id, pension in (
             EmploymentTerms.objects.for_partners(people_partners)
             .filter(employment_id__in=ids)
             .order_by("employment_id", "effective_from", "pk")
             .values_list("employment_id", "effective_from", "fte", "pay_point_id", "pension_scheme")
         ):
-            terms[employment_id].append((row[0], row[1], row[2], row[3]))
+            terms[employment_id].append((effective_from, fte, point_id, pension))
         points = {row[2] for rows in terms.values() for row in rows} | {
             g for g in new_grade.values() if g is not None
         }
@@ -261,9 +261,9 @@ def gather(programme: ChangeProgramme, partner_ids: list[int]) -> CostingInputs:
                 strain_factors=table,
             )
         )
-    for employment_id, (partner_id, day, change_id) in sorted(protect.items()):
+    for employment_id, (partner_id, day, moved_by) in sorted(protect.items()):
         now = _terms_on(terms.get(employment_id, []), day)
-        grade = new_grade.get(change_id) if change_id is not None else None
+        grade = new_grade.get(moved_by) if moved_by is not None else None
         if now is None or grade is None:
             continue
         old, new = rates.on(now[2], day), rates.on(grade, day)
@@ -282,10 +282,10 @@ def gather(programme: ChangeProgramme, partner_ids: list[int]) -> CostingInputs:
         except ValidationError as exc:
             out.problems.extend(exc.messages)
             continue
-        for row in comparison.partners:
-            saving = row.current.total - row.proposed.total
+        for line in comparison.partners:
+            saving = line.current.total - line.proposed.total
             if saving:
-                out.savings.append(RecurringSaving(row.partner, structure.effective_date, saving))
+                out.savings.append(RecurringSaving(line.partner, structure.effective_date, saving))
     return out
 
 

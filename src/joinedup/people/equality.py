@@ -104,7 +104,7 @@ def age_band_labels(lower: tuple[int, ...] | None = None) -> list[str]:
 # --- Reads and the one write ------------------------------------------------------------------
 
 
-def _employers(person: Person) -> list[int]:
+def employers_of(person: Person) -> list[int]:
     return sorted(
         set(
             Employment.objects.unscoped(reason="which partners employ this person")
@@ -115,7 +115,7 @@ def _employers(person: Person) -> list[int]:
 
 
 def may_view(user: Any, person: Person) -> bool:
-    return any(has_permission(user, VIEW, pid) for pid in _employers(person))
+    return any(has_permission(user, VIEW, pid) for pid in employers_of(person))
 
 
 def person_for_equality(user: Any, *, person_id: int) -> Person:
@@ -131,7 +131,7 @@ def person_for_equality(user: Any, *, person_id: int) -> Person:
 def protected_characteristics_of(user: Any, *, person: Person) -> ProtectedCharacteristics | None:
     """The person's answers, or None when none are recorded. 404 to anyone who may not read
     them at any of the person's employers."""
-    partners = [pid for pid in _employers(person) if has_permission(user, VIEW, pid)]
+    partners = [pid for pid in employers_of(person) if has_permission(user, VIEW, pid)]
     if not partners:
         raise Http404("No such person.")
     return ProtectedCharacteristics.objects.for_partners(partners).filter(person=person).first()
@@ -151,7 +151,7 @@ def protected_characteristics_set(
     """Record the person's answers (blank: not given). Authorised on every partner employing the
     person on which the actor holds ``people.change_special_category``; one audit event per such
     partner naming the questions whose answer changed, not the answers."""
-    employers = _employers(person)
+    employers = employers_of(person)
     allowed = [pid for pid in employers if has_permission(actor, CHANGE, pid)]
     if not allowed:
         # 404 to those who cannot read them either, 403 to those who can read but not change.
