@@ -67,5 +67,6 @@ def seed_demo_impact(*, partners: dict[str, Partner], say: Callable[[str], None]
         if not in_scope.exists():
             change.scope_add(actor=SEEDER, programme=programme, org_units=[unit])
     say(
-        f"  Equality monitoring answers for {len(rows):,} people; the impact report counts {council.code}'s HR and payroll"
+        f"  Equality monitoring answers for {len(rows):,} people; "
+        f"the impact report counts {council.code}'s HR and payroll"
     )
