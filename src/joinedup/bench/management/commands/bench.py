@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.bench.businesscase import run_businesscase_benchmark
 from joinedup.bench.change_costing import run_change_costing_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
         "strain) for N generated people. "
         "`bench change-costing --people N [--json]`: a change programme's costing with N people in scope. "
+        "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users."
     )
 
@@ -108,6 +110,12 @@ class Command(BaseCommand):
         costing.add_argument("--people", type=int, default=5_000)
         costing.add_argument("--runs", type=int, default=3)
         costing.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
+        businesscase = sub.add_parser(
+            "businesscase", help="Appraise a generated business case: NPV, payback, sensitivities, shares."
+        )
+        businesscase.add_argument("--lines", type=int, default=500)
+        businesscase.add_argument("--years", type=int, default=60)
+        businesscase.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -147,6 +155,8 @@ class Command(BaseCommand):
             self._change_costing(options)
         elif target == "redundancy":
             self._redundancy(options["people"])
+        elif target == "businesscase":
+            self._businesscase(options)
         elif target == "ledger":
             self._ledger(options)
         elif target == "people-import":
@@ -189,6 +199,15 @@ class Command(BaseCommand):
                 progress=lambda what, done, total: status.update(f"{what} {done:,}/{total:,}"),
             )
         self.stdout.write(result.report())
+
+    def _businesscase(self, options: dict[str, Any]) -> None:
+        if options["lines"] < 1 or not 1 <= options["years"] <= 1000:
+            raise CommandError("--lines must be at least 1 and --years 1 to 1000.")
+        result = run_businesscase_benchmark(options["lines"], options["years"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
 
     def _console(self) -> Console:
         return Console(file=cast(IO[str], self.stdout), highlight=False)
