@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from joinedup.change import services
 from joinedup.change.impact import PersonFacts, people_tables
@@ -77,6 +78,11 @@ class TestThePeopleTables:
 
 
 class TestImpactReport(ChangeTestCase):
+    council_rep: Any
+    fire_rep: Any
+    url: str
+    api_url: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

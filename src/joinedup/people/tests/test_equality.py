@@ -5,6 +5,7 @@ answers, and in no API response or export for anyone."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from joinedup.people.equality import (
     protected_characteristics_of,
     protected_characteristics_set,
 )
-from joinedup.people.models import ProtectedCharacteristics
+from joinedup.people.models import Person, ProtectedCharacteristics
 from joinedup.testing.people import PeopleTestCase
 
 ANSWERS = {"sex": "female", "ethnicity": "black_caribbean", "disability": "yes"}
@@ -49,6 +50,9 @@ class TestTheCategories:
 
 
 class TestProtectedCharacteristics(PeopleTestCase):
+    payroll: Any
+    person: Person
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
