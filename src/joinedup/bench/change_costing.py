@@ -202,7 +202,7 @@ def run_change_costing_benchmark(
                 leavers=inputs.leavers, protections=inputs.protections, savings=inputs.savings
             )
             done = time.perf_counter()
-        result.add("read (one query per table)", read - started)
+        result.add("read (set-based)", read - started)
         result.add("quote and total", done - read)
         result.add("total", done - started)
         result.queries = len(captured.captured_queries)

@@ -12,7 +12,7 @@ from joinedup.bench.change_costing import run_change_costing_benchmark
 def test_it_costs_exactly_the_people_asked_for_and_reports_each_stage() -> None:
     result = run_change_costing_benchmark(40, runs=1)
     assert result.leavers == 40
-    assert set(result.stages) == {"read (one query per table)", "quote and total", "total"}
+    assert set(result.stages) == {"read (set-based)", "quote and total", "total"}
     figures = result.as_dict()
     assert figures["leavers_costed"] == 40 and figures["target_seconds"] == 2.0
     assert figures["queries"] > 0 and "load_average_before" in figures
