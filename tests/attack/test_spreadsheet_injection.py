@@ -131,6 +131,9 @@ EXPORTS: dict[str, Export] = {
     # Templates carry the import's column names and examples only.
     "web /people/import/templates/{kind}.{fmt}": Export(("csv",)),
     "web /ledger/budgets/template.{fmt}": Export(("csv",)),
+    # The workforce-impact report's groups are pay point, scheme and census labels, none typed by
+    # a partner's user: checked for formulas only.
+    "web /change/programmes/{programme_id}/impact": Export(("csv", "xlsx")),
 }
 
 
@@ -308,6 +311,9 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_recharge_statement_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /recharges/statements/{code}/{month}.csv")
         self.check("api /api/v1/partners/{partner_id}/statements/{month}.csv")
+
+    def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /change/programmes/{programme_id}/impact")
 
     def test_the_import_problems_report_shows_a_formula_cell_as_text(self) -> None:
         self.check("web /people/import/problems.csv")

@@ -16,7 +16,8 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from joinedup.api.schemas import DateIn, DecimalIn, IdIn, ObjectIn
-from joinedup.change import selectors, services
+from joinedup.change import costing_selectors, impact_selectors, selectors, services
+from joinedup.change.impact import ALL_ROW, PEOPLE_TOTAL
 from joinedup.change.models import (
     AtRisk,
     ChangeKind,
@@ -26,7 +27,7 @@ from joinedup.change.models import (
     VrInterest,
 )
 from joinedup.change.oncosts import Cost
-from joinedup.change.redundancy import quote_as_dict
+from joinedup.change.redundancy import money_text, number_text, quote_as_dict
 from joinedup.partnership.selectors import partner_for
 from joinedup.people.models import OrgUnit, PayPoint, Post, TermsScheme
 from joinedup.people.selectors import posts_for_any
@@ -572,3 +573,140 @@ def decide_vr_interest(request: HttpRequest, interest_id: int, payload: VrDecisi
         actor=request.user, interest=interest, decision=payload.decision, reason=payload.reason
     )
     return _vr_interest(decided)
+
+
+# --- Costing and the workforce-impact report -------------------------------------------------------
+
+
+class CostingLineOut(Schema):
+    partner: str
+    year: str  # the financial year, "2026/27"; "" for every year
+    leavers: int
+    redundancy: str
+    notice: str
+    holiday: str
+    strain: str
+    protection: str
+    one_off: str
+    savings: str
+    net: str
+
+
+class CostingOut(Schema):
+    programme_id: int
+    people_of: list[str]
+    lines: list[CostingLineOut]
+    by_partner: list[CostingLineOut]
+    by_year: list[CostingLineOut]
+    total: CostingLineOut
+    recurring_savings_a_year: dict[str, str]
+    problems: list[str]
+    assumptions: list[str]
+
+
+def _costing_line(line: Any) -> dict[str, Any]:
+    return {
+        "partner": line.partner,
+        "year": line.label if line.year else "",
+        "leavers": line.leavers,
+        **{
+            name: money_text(getattr(line, name))
+            for name in (
+                "redundancy",
+                "notice",
+                "holiday",
+                "strain",
+                "protection",
+                "one_off",
+                "savings",
+                "net",
+            )
+        },
+    }
+
+
+@router.get("/change/programmes/{programme_id}/costing", response=CostingOut)
+def get_costing(request: HttpRequest, programme_id: int) -> dict[str, Any]:
+    """One-off costs and recurring savings by partner and financial year (change.costing): people's
+    costs of the partners on which the caller views change, every partner's post savings."""
+    view = costing_selectors.programme_costing_for(request.user, programme_id=programme_id)
+    c = view.costing
+    return {
+        "programme_id": view.programme.pk,
+        "people_of": view.partners,
+        "lines": [_costing_line(ln) for ln in c.lines],
+        "by_partner": [_costing_line(ln) for ln in c.by_partner],
+        "by_year": [_costing_line(ln) for ln in c.by_year],
+        "total": _costing_line(c.total),
+        "recurring_savings_a_year": {k: money_text(v) for k, v in c.recurring_by_partner.items()},
+        "problems": c.problems,
+        "assumptions": list(view.assumptions),
+    }
+
+
+class ImpactTableOut(Schema):
+    characteristic: str
+    columns: list[str] = Field(description="The body's columns, then the row total.")
+    rows: list[str] = Field(description="The groups, then 'All' (the column totals).")
+    cells: list[list[int | None]] = Field(description="Counts; null where hidden by suppression.")
+
+
+class PostTableOut(Schema):
+    title: str
+    rows: list[dict[str, Any]]
+
+
+class ImpactOut(Schema):
+    programme_id: int
+    partner: str
+    partners_readable: list[str]
+    on: date
+    structure: str
+    minimum_shown: int
+    people: list[ImpactTableOut]
+    posts: list[PostTableOut]
+    notes: list[str]
+
+
+@router.get("/change/programmes/{programme_id}/impact", response=ImpactOut)
+def get_impact(request: HttpRequest, programme_id: int, partner: str = "") -> dict[str, Any]:
+    """The workforce-impact report at one partner (``partner``: its code; by default the first the
+    caller may read): aggregates only, counts under 5 and any that could be worked out from the
+    totals hidden (null). For HR (change.view) and union reps (reports.view_aggregate)."""
+    report, choices = impact_selectors.impact_report_for(
+        request.user, programme_id=programme_id, partner_code=partner
+    )
+    return {
+        "programme_id": programme_id,
+        "partner": report.partner_code,
+        "partners_readable": [p.code for p in choices],
+        "on": report.on,
+        "structure": report.structure,
+        "minimum_shown": report.minimum,
+        "people": [
+            {
+                "characteristic": title,
+                "columns": [*table.columns, PEOPLE_TOTAL],
+                "rows": [*table.rows, ALL_ROW],
+                "cells": table.published(),
+            }
+            for title, table in report.people
+        ],
+        "posts": [
+            {
+                "title": pt.title,
+                "rows": [
+                    {
+                        "group": group,
+                        "posts_before": before,
+                        "fte_before": number_text(fte_before),
+                        "posts_after": after,
+                        "fte_after": number_text(fte_after),
+                    }
+                    for group, before, fte_before, after, fte_after in pt.rows
+                ],
+            }
+            for pt in report.posts
+        ],
+        "notes": report.notes,
+    }

@@ -2,11 +2,14 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import consultation, views, vr
+from joinedup.web.change import consultation, impact, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
     path("programmes/<int:programme_id>/", views.programme, name="change_programme"),
+    path("programmes/<int:programme_id>/costing", impact.costing, name="change_costing"),
+    path("programmes/<int:programme_id>/impact", impact.impact, name="change_impact"),
+    path("programmes/<int:programme_id>/impact.pdf", impact.impact_pdf_view, name="change_impact_pdf"),
     path("structures/<int:structure_id>/", views.structure, name="change_structure"),
     path("structures/<int:structure_id>/apply", views.apply, name="change_structure_apply"),
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
