@@ -118,7 +118,9 @@ class EmployeeInput:
     @property
     def not_ni_able(self) -> int:
         """Paid but not earnings for Class 1 NI: termination awards."""
-        return sum(line.pence for line in self.lines if line.kind == PayItemKind.ADDITION and not line.ni_able)
+        return sum(
+            line.pence for line in self.lines if line.kind == PayItemKind.ADDITION and not line.ni_able
+        )
 
     @property
     def pensionable(self) -> int:
@@ -570,8 +572,12 @@ def _split_awards(run: PayRun, awards: list[tuple[PayItem, Line]]) -> None:
         .values_list("employment_id", "amount")
     ):
         used[employment_id] += to_pence_half_up(amount)
-    for item, line in sorted(awards, key=lambda pair: (pair[0].employment_id, pair[0].start_date, pair[0].pk)):
-        split = termination.split_award(line.pence, threshold_used=used[item.employment_id], paid_on=run.pay_date)
+    for item, line in sorted(
+        awards, key=lambda pair: (pair[0].employment_id, pair[0].start_date, pair[0].pk)
+    ):
+        split = termination.split_award(
+            line.pence, threshold_used=used[item.employment_id], paid_on=run.pay_date
+        )
         used[item.employment_id] += line.pence
         line.tax_free_pence = split.tax_free
         line.ni_able = split.ni_able == line.pence

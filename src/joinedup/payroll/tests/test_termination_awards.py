@@ -104,9 +104,11 @@ class TestOneOffItems(PayrollTestCase):
         assert slip.ni_pay == slip.basic_pay == base.basic_pay
         assert (slip.ni_employee, slip.ni_employer) == (base.ni_employee, base.ni_employer)
         assert [(line.code, line.amount) for line in slip.lines.all()] == [("redundancy", 4_000_000)]
-        assert AuditEvent.objects.for_partner(self.council).filter(
-            action="payroll.pay_item_added", object_id=str(item.pk)
-        ).exists()
+        assert (
+            AuditEvent.objects.for_partner(self.council)
+            .filter(action="payroll.pay_item_added", object_id=str(item.pk))
+            .exists()
+        )
 
     def test_someone_without_payroll_or_hr_rights_adds_nothing(self) -> None:
         with pytest.raises(PermissionDenied):
@@ -136,7 +138,8 @@ class TestOneOffItems(PayrollTestCase):
             )
         assert refused.value.message_dict == {
             "paid_on": [
-                "The pay run for 1 November 2026 to 30 November 2026 is already approved; pay it in a later period."
+                "The pay run for 1 November 2026 to 30 November 2026 is already approved; "
+                "pay it in a later period."
             ]
         }
         assert not PayItem.objects.for_partner(self.council).exists()
