@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -757,7 +757,11 @@ def vr_delegations_of(user: Any, *, partner: Partner) -> QuerySet[VrDelegation]:
         or has_permission(user, "partnership.manage_members", partner)
     ):
         raise Http404("No such partner.")
-    return VrDelegation.objects.for_partner(partner).select_related("user").order_by("up_to", "title")
+    return (
+        VrDelegation.objects.for_partner(partner)
+        .select_related("user")
+        .order_by(F("up_to").asc(nulls_last=True), "title")
+    )
 
 
 def member_named(partner: Partner, *, username: str) -> Any:
