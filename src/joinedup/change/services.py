@@ -1042,8 +1042,9 @@ def vr_interest_submit(
     *, actor: Any, window: VrWindow, employment: Employment, leaving_date: date, today: date | None = None
 ) -> VrInterest:
     """An employee expresses interest in voluntary redundancy, for themselves, while the window
-    is open and if it includes them; one live expression of interest a window."""
-    if not _is_self(actor, employment):
+    is open and if it includes them; one live expression of interest a window. The system may
+    record one made on paper (the demo seeds them so); no user may for someone else."""
+    if not (is_system(actor) or _is_self(actor, employment)):
         raise PermissionDenied("Only the employee may express interest in voluntary redundancy.")
     today = timezone.localdate() if today is None else today
     if not window.opens <= today <= window.closes:
