@@ -183,6 +183,29 @@ class TestTheWholeQuote(VrFinalTestCase):
             .exists()
         )
 
+    def test_hr_reads_the_whole_quote_and_records_the_facts_on_its_page(self) -> None:
+        eve = self.eve_interest(facts=False)
+        hr = self.signed_in(self.council_hr)
+        page = hr.get(f"/change/vr-interests/{eve.pk}/").content.decode()
+        assert "pension strain is due but not included" in page
+        recorded = hr.post(
+            f"/change/vr-interests/{eve.pk}/",
+            {
+                "contractual_notice_weeks": "12",
+                "pension_fund": FUND,
+                "annual_pension": "8450.00",
+                "pension_source": "the fund's estimate of 2 June 2026",
+            },
+        )
+        assert recorded.status_code == 302
+        page = hr.get(f"/change/vr-interests/{eve.pk}/").content.decode()
+        assert "£83409.95" in page
+        assert "£6599.52 (12 weeks" in page  # 12 x £549.96
+        assert (
+            AuditEvent.objects.for_partner(self.council).filter(action="change.vr_facts_recorded").count()
+            == 1
+        )
+
     def test_the_quotes_tax_free_threshold_is_payrolls(self) -> None:
         # ITEPA 2003 s.403: the calculator (change) and the payslip (payroll) use one figure.
         assert redundancy_rules().tax_free_threshold == termination_rules().threshold_on(LEAVING)
