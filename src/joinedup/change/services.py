@@ -1352,7 +1352,8 @@ def vr_letter(*, actor: Any, interest: VrInterest) -> tuple[str, bytes]:
         authorise(actor, "change.view", interest.partner_id)
     if interest.status not in VR_DECISIONS:
         raise ValidationError("There is no letter until the expression of interest is decided.")
-    content = letters.vr_decision_letter(interest)
+    with rls.system_context("change: the decision letter of an interest its reader may see"):
+        content = letters.vr_decision_letter(interest)
     record_event(
         actor=actor,
         partner=interest.partner_id,
