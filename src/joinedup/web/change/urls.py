@@ -14,7 +14,14 @@ urlpatterns: list[URLPattern] = [
     path("structures/<int:structure_id>/apply", views.apply, name="change_structure_apply"),
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
     path("vr-windows/<int:window_id>/", vr.vr_window, name="change_vr_window"),
+    path("vr-interests/<int:interest_id>/", vr.vr_interest, name="change_vr_interest"),
     path("vr-interests/<int:interest_id>/decide", vr.vr_decide, name="change_vr_decide"),
+    path(
+        "vr-interests/<int:interest_id>/confirm-leaving",
+        vr.vr_confirm_leaving,
+        name="change_vr_confirm_leaving",
+    ),
+    path("vr-interests/<int:interest_id>/letter.pdf", vr.vr_letter, name="change_vr_letter"),
     # Collective consultation (web/change/consultation.py).
     path("consultations/", consultation.consultations, name="change_consultations"),
     path(
