@@ -39,7 +39,7 @@ class TestDemoImpact(TestCase):
         assert "[c]" in cells
         assert [c for c in cells if c.isdigit() and int(c) >= 5], "some counts are shown"
         assert [c for c in cells if c.isdigit() and 0 < int(c) < 5] == []
-        names = [f"{given} {family}" for staff in STAFF.values() for given, family, _ in staff]
+        names = [f"{member[0]} {member[1]}" for staff in STAFF.values() for member in staff]
         assert [name for name in names if name in text] == []
         consultations = client.get(f"/change/programmes/{programme.pk}/consultations")
         assert 'data-testid="impact-link"' in consultations.content.decode()
