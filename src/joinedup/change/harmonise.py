@@ -199,7 +199,8 @@ def cost_member(
     present_leave = own.leave_days(member.years_of_service)
     old_salary = member.salary
     new_salary = round_nearest_penny_half_up(rate * member.fte)
-    old_ni, old_pension = _oncosts(old_salary, member.pension_rate if member.in_pension else ZERO, employer_ni)
+    present_rate = member.pension_rate if member.in_pension else ZERO
+    old_ni, old_pension = _oncosts(old_salary, present_rate, employer_ni)
     new_ni, new_pension = _oncosts(new_salary, pension, employer_ni)
 
     def hours_value(salary: Decimal) -> Decimal:
