@@ -615,3 +615,55 @@ def terms_side_by_side(user: Any, *, plan: TransferPlan, protection_years: int =
         schemes=schemes,
         notes=sorted(notes),
     )
+
+
+TERMS_HEADER = [
+    "scheme",
+    "employer",
+    "payroll_number",
+    "name",
+    "pay_point",
+    "full_time_annual_salary",
+    "annual_salary",
+    "weekly_hours",
+    "annual_leave",
+    "sick_pay_scheme",
+    "pension_scheme",
+    "employer_pension_rate",
+    "notice",
+    "allowances",
+]
+
+
+def terms_table(view: SideBySide) -> tuple[list[str], list[list[Any]]]:
+    """The side-by-side terms as a table, one row a person, grouped by scheme."""
+    rows: list[list[Any]] = []
+    for scheme, members in view.groups:
+        for r in members:
+            rows.append(
+                [
+                    scheme,
+                    r.employer,
+                    r.payroll_number,
+                    r.name,
+                    r.point,
+                    r.annual_rate if r.annual_rate is not None else NOT_RECORDED,
+                    r.salary if r.salary is not None else NOT_RECORDED,
+                    r.weekly_hours if r.weekly_hours is not None else NOT_RECORDED,
+                    r.annual_leave,
+                    r.sick_pay,
+                    r.pension_scheme,
+                    r.pension_rate,
+                    r.notice,
+                    r.allowances,
+                ]
+            )
+    return list(TERMS_HEADER), rows
+
+
+def eli_people_by_employer(user: Any, *, plan: TransferPlan) -> dict[int, int]:
+    """How many of each employer's staff on the plan the user's export carries."""
+    counts: dict[int, int] = defaultdict(int)
+    for member in members_of(user, plan=plan):
+        counts[member.partner_id] += 1
+    return dict(counts)
