@@ -19,6 +19,7 @@ from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.recharges import seed_demo_recharges
+from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.services import membership_grant, partner_create, user_create
@@ -134,4 +135,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_budgets(partners=partners, users=users, say=say)
         seed_demo_change(partners=partners, users=users, say=say)
         seed_demo_consultation(partners=partners, users=users, say=say)
+        seed_demo_transfers(partners=partners, users=users, say=say)
     return True
