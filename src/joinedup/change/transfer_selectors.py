@@ -74,21 +74,25 @@ def plan_for(user: Any, *, plan_id: int) -> TransferPlan:
 def members_of(user: Any, *, plan: TransferPlan) -> list[TransferPlanMember]:
     """The staff list as the user may see it: their own partners' staff, or everyone when the user
     is at the receiving body."""
-    return list(
-        TransferPlanMember.objects.for_partners(partner_ids_with(user, "change.view"))
-        .filter(plan=plan)
-        .select_related("partner", "employment", "employment__person", "employment__org_unit")
-        .order_by("partner__name", "employment__person__family_name", "employment__payroll_number")
-    )
+    # The receiving body reads the employers' employments and persons that the list names: the
+    # list itself is scoped to the user's partners, and row-level security would hide the rest.
+    with rls.system_context(PEOPLE_READ):
+        return list(
+            TransferPlanMember.objects.for_partners(partner_ids_with(user, "change.view"))
+            .filter(plan=plan)
+            .select_related("partner", "employment", "employment__person", "employment__org_unit")
+            .order_by("partner__name", "employment__person__family_name", "employment__payroll_number")
+        )
 
 
 def member_for(user: Any, *, member_id: int) -> TransferPlanMember:
-    found = (
-        TransferPlanMember.objects.for_partners(partner_ids_with(user, "change.view"))
-        .filter(pk=member_id)
-        .select_related("plan", "plan__programme", "employment")
-        .first()
-    )
+    with rls.system_context(PEOPLE_READ):
+        found = (
+            TransferPlanMember.objects.for_partners(partner_ids_with(user, "change.view"))
+            .filter(pk=member_id)
+            .select_related("plan", "plan__programme", "employment")
+            .first()
+        )
     if found is None:
         raise Http404("No such person on a transfer plan.")
     return found
@@ -178,19 +182,19 @@ def _people(plan: TransferPlan, members: list[TransferPlanMember], on: date) -> 
         rates = _pension_rates(partners, on)
     found = []
     for member in members:
-        row = terms.get(member.employment_id)
+        current = terms.get(member.employment_id)
         annual = None
-        if row is not None:
+        if current is not None:
             try:
-                annual = pay_rate_on(row.pay_point, on)
+                annual = pay_rate_on(current.pay_point, on)
             except ValidationError:
                 annual = None
         unit = member.employment.org_unit
         place = places.get(member.employment_id) or (unit.name if unit else NOT_RECORDED)
         rate = None
-        if row is not None and row.pension_scheme != PensionScheme.NONE:
-            rate = rates.get((member.partner_id, row.pension_scheme))
-        found.append(PersonTerms(member, row, annual, place, allowances[member.employment_id], rate))
+        if current is not None and current.pension_scheme != PensionScheme.NONE:
+            rate = rates.get((member.partner_id, current.pension_scheme))
+        found.append(PersonTerms(member, current, annual, place, allowances[member.employment_id], rate))
     return found
 
 
