@@ -129,6 +129,7 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/change/transfer-plans/{plan_id}/update"): lambda o: {"status": "consulting"},
     ("POST", "/api/v1/change/transfer-plans/{plan_id}/members"): lambda o: {"from_scope": True},
     ("POST", "/api/v1/change/transfer-plan-members/{member_id}/remove"): lambda o: {},
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/carry-out"): lambda o: {},
     ("POST", "/api/v1/change/programmes/{programme_id}/consultations"): lambda o: {
         "partner_id": o.partner.pk,
         "establishment": "Elsewhere",

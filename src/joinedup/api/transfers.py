@@ -216,6 +216,14 @@ def add_members(request: HttpRequest, plan_id: int, body: MembersIn) -> Any:
     return _detail(request, plan)
 
 
+@router.post("/change/transfer-plans/{plan_id}/carry-out", response=list[str])
+def carry_out_plan(request: HttpRequest, plan_id: int) -> Any:
+    """Record the plan in the people module (a TUPE transfer per employer, or a secondment per
+    person) and complete it; answers what was recorded."""
+    plan = transfer_selectors.plan_for(request.user, plan_id=plan_id)
+    return transfer_services.plan_carry_out(actor=request.user, plan=plan)
+
+
 @router.post("/change/transfer-plan-members/{member_id}/remove", response=PlanDetailOut)
 def remove_member(request: HttpRequest, member_id: int) -> Any:
     member = transfer_selectors.member_for(request.user, member_id=member_id)

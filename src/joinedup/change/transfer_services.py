@@ -6,6 +6,8 @@ Who decides what, as for the rest of the programme (change/services.py):
   ``change.manage`` there; the receiving body and every employer on it are involved partners;
 - a person joins or leaves the staff list by their employer's decision (``change.manage`` at
   the employer);
+- carrying the plan out is recorded by the people module's own services (``tupe_transfer``,
+  ``secondment_create``), which check the caller may change people at each partner;
 - exporting the employee liability information is a read of personal data, recorded on the
   chain of each employer whose staff it carries.
 """
@@ -34,7 +36,7 @@ from joinedup.core import rls
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.people.models import Employment, PostHolding
-from joinedup.people.services import Errors
+from joinedup.people.services import Errors, secondment_create, tupe_transfer
 
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
@@ -294,3 +296,67 @@ def eli_export_record(*, actor: Any, plan: TransferPlan, people: dict[int, int],
             target=plan,
             after={"plan": plan.name, "format": fmt, "people": count},
         )
+
+
+@transaction.atomic
+def plan_carry_out(*, actor: Any, plan: TransferPlan) -> list[str]:
+    """Record the plan in the people module, through its own services: a TUPE plan is one
+    ``tupe_transfer`` per employer (employments end the day before, new ones start at the receiving
+    body with the same continuous service and protected terms); a secondment plan is a
+    ``secondment_create`` per person with the plan's recharge. The caller changes people at every
+    employer and at the receiving body (those services decide); nothing is recorded unless all of
+    it is. The plan is then completed. Answers the references or payroll numbers recorded."""
+    authorise(actor, "change.manage", plan.partner_id)
+    _editable(plan)
+    with rls.system_context(selectors.SCOPE_READ):
+        members = list(
+            TransferPlanMember.objects.for_partners(selectors.involved_partner_ids(plan.programme))
+            .filter(plan=plan)
+            .select_related("partner", "employment")
+            .order_by("partner_id", "employment__payroll_number")
+        )
+    if not members:
+        raise ValidationError("The staff list is empty: there is no one to transfer.")
+    receiving = plan.receiving_partner
+    done: list[str] = []
+    if plan.kind == TransferKind.TUPE:
+        by_employer: dict[int, list[TransferPlanMember]] = {}
+        for member in members:
+            by_employer.setdefault(member.partner_id, []).append(member)
+        for group in by_employer.values():
+            employer = group[0].partner
+            reference = f"{plan.name[:80]} ({employer.code})"
+            tupe_transfer(
+                actor=actor,
+                from_partner=employer,
+                to_partner=receiving,
+                transfer_date=plan.transfer_date,
+                reference=reference,
+                employments=[m.employment for m in group],
+                measures=plan.measures,
+            )
+            done.append(reference)
+    elif plan.secondment_end is None:
+        raise ValidationError("Enter the date the secondment ends first.")
+    else:
+        for member in members:
+            secondment_create(
+                actor=actor,
+                employment=member.employment,
+                host_partner=receiving,
+                role_title=member.employment.job_title or plan.name,
+                start_date=plan.transfer_date,
+                end_date=plan.secondment_end,
+                recharge_percent=plan.recharge_percent,
+            )
+            done.append(member.employment.payroll_number)
+    plan.status = TransferPlanStatus.COMPLETED
+    plan.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        partner=plan.partner_id,
+        action="change.transfer_plan_carried_out",
+        target=plan,
+        after={"plan": plan.name, "kind": plan.kind, "recorded": done},
+    )
+    return done

@@ -24,7 +24,7 @@ from joinedup.change.models import TransferPlan, TransferPlanMember
 from joinedup.change.tests.base import RATES_FROM, ChangeTestCase
 from joinedup.change.transfer_rules import eli_due
 from joinedup.payroll.models import EmployerPensionRate
-from joinedup.people.models import Employment, PayPoint, TermsScheme
+from joinedup.people.models import Employment, PayPoint, Secondment, TermsScheme
 from joinedup.testing.people import make_scheme
 
 D = Decimal
@@ -296,3 +296,48 @@ class TestTermsSideBySide(TransferPlanTestCase):
         # days' leave (2 days x 28,598 / 260 = 219.98) for each of the four on it; Eve keeps SCP25.
         assert up.by_partner == {"WCC": [D("5562.45")] * 3, "WPOL": [D("1854.15")] * 3}
         assert up.total == [D("7416.60")] * 3
+
+
+class TestCarryingThePlanOut(TransferPlanTestCase):
+    def test_a_tupe_plan_is_recorded_by_the_people_modules_transfer_per_employer(self) -> None:
+        done = transfer_services.plan_carry_out(actor=self.shared_hr, plan=self.plan)
+        assert done == [
+            "HR team to the shared service (WCC)",
+            "HR team to the shared service (WPOL)",
+        ]
+        moved = Employment.objects.for_partner(self.shared).order_by("payroll_number")
+        assert [e.payroll_number for e in moved] == ["WCC100001", "WCC100002", "WCC100003", "WPOL100004"]
+        # Continuous service carries over and the terms are protected (TUPE reg. 4).
+        first = moved[0]
+        assert first.continuous_service_date == date(2022, 6, 1)
+        assert first.terms.get().protected
+        self.plan.refresh_from_db()
+        assert self.plan.status == "completed"
+
+    def test_it_records_nothing_when_the_caller_cannot_change_people_at_the_receiving_body(self) -> None:
+        before = Employment.objects.for_partner(self.shared).count()
+        with pytest.raises(PermissionDenied):
+            transfer_services.plan_carry_out(actor=self.council_hr, plan=self.plan)
+        assert Employment.objects.for_partner(self.shared).count() == before
+        self.plan.refresh_from_db()
+        assert self.plan.status == "draft"
+
+    def test_a_secondment_plan_records_a_secondment_with_the_recharge_per_person(self) -> None:
+        plan = transfer_services.plan_create(
+            actor=self.shared_hr,
+            programme=self.programme,
+            name="Seconded instead",
+            kind="secondment",
+            receiving_partner=self.shared,
+            transfer_date=TRANSFER,
+            secondment_end=date(2027, 9, 30),
+            recharge_percent=D(60),
+        )
+        transfer_services.plan_add_member(actor=self.police_hr, plan=plan, employment=self.dan)
+        assert transfer_services.plan_carry_out(actor=self.shared_hr, plan=plan) == ["WPOL100004"]
+        secondment = Secondment.objects.for_partner(self.police).get(employment=self.dan)
+        assert (secondment.host_partner_id, secondment.recharge_percent, secondment.status) == (
+            self.shared.pk,
+            D("60.000"),
+            "pending",
+        )

@@ -71,6 +71,16 @@ def plan_from_scope(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def plan_carry_out(request: HttpRequest, plan_id: int) -> HttpResponse:
+    found = transfer_selectors.plan_for(request.user, plan_id=plan_id)
+    done = attempt(request, lambda: transfer_services.plan_carry_out(actor=request.user, plan=found))
+    if done is not None:
+        messages.success(request, "Recorded in the people module: " + "; ".join(done) + ".")
+    return redirect("web:change_transfer_plan", found.pk)
+
+
+@login_required
+@require_POST
 def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
     member = transfer_selectors.member_for(request.user, member_id=member_id)
     done = attempt(

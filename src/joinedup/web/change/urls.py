@@ -43,6 +43,11 @@ urlpatterns: list[URLPattern] = [
         name="change_transfer_from_scope",
     ),
     path(
+        "transfer-plans/<int:plan_id>/carry-out",
+        transfers.plan_carry_out,
+        name="change_transfer_carry_out",
+    ),
+    path(
         "transfer-plan-members/<int:member_id>/remove",
         transfers.member_remove,
         name="change_transfer_member_remove",
