@@ -116,6 +116,16 @@ class TestTransferPlanApi(TransferPlanTestCase):
         assert len(added["members"]) == 4
 
 
+    def test_carrying_out_answers_what_the_people_module_recorded(self) -> None:
+        response = self.api(self.shared_hr).post(self.url("/carry-out"))
+        assert (response.status_code, response.json()) == (
+            200,
+            ["HR team to the shared service (WCC)", "HR team to the shared service (WPOL)"],
+        )
+        again = self.api(self.shared_hr).post(self.url("/carry-out"))
+        assert again.status_code == 422
+
+
 class TestTransferPlanPages(TransferPlanTestCase):
     def web(self, user: object) -> Client:
         return sign_in(Client(), user)
