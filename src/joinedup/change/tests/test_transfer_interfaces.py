@@ -115,7 +115,6 @@ class TestTransferPlanApi(TransferPlanTestCase):
         ).json()
         assert len(added["members"]) == 4
 
-
     def test_carrying_out_answers_what_the_people_module_recorded(self) -> None:
         response = self.api(self.shared_hr).post(self.url("/carry-out"))
         assert (response.status_code, response.json()) == (
