@@ -129,6 +129,17 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "up_to": "50000.00",
         "source": "Attack fixture",
     },
+    ("POST", "/api/v1/change/programmes/{programme_id}/transfer-plans"): lambda o: {
+        "name": "Payroll team",
+        "kind": "secondment",
+        "receiving_partner_id": o.transfer_plan.receiving_partner_id,
+        "transfer_date": "2026-10-01",
+        "secondment_end": "2027-09-30",
+    },
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/update"): lambda o: {"status": "consulting"},
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/members"): lambda o: {"from_scope": True},
+    ("POST", "/api/v1/change/transfer-plan-members/{member_id}/remove"): lambda o: {},
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/carry-out"): lambda o: {},
     ("POST", "/api/v1/change/programmes/{programme_id}/consultations"): lambda o: {
         "partner_id": o.partner.pk,
         "establishment": "Elsewhere",

@@ -862,3 +862,105 @@ class ConsultationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- TUPE transfer and secondment plans (change/transfer_*.py) ---------------------------------
+# A plan to move a programme's staff to a receiving body, by a TUPE transfer or a secondment. The
+# plan is the programme's (``partner``: the lead; every involved partner reads it); each person on
+# it (``TransferPlanMember``) is their employer's row, seen by the employer and by the receiving
+# partner (who is given the employee liability information), never by the other employers.
+
+
+class TransferKind(models.TextChoices):
+    TUPE = "tupe", "TUPE transfer to a new employer"
+    SECONDMENT = "secondment", "Secondment"
+
+
+class TransferPlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONSULTING = "consulting", "Informing and consulting"
+    READY = "ready", "Ready to transfer"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TransferPlan(models.Model):
+    """A transfer or secondment of staff in a programme to ``receiving_partner`` on
+    ``transfer_date``. ``measures``: the measures the receiving body envisages (TUPE reg. 13(2)(d)),
+    for the measures letter; ``eli_given_on``: when the employee liability information was given
+    (reg. 11); ``recharge_percent`` and ``secondment_end``: a secondment's terms."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.PROTECT, related_name="transfer_plans")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=TransferKind.choices)
+    receiving_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    transfer_date = models.DateField()
+    secondment_end = models.DateField(null=True, blank=True)
+    recharge_percent = models.DecimalField(max_digits=6, decimal_places=3, default=100)
+    status = models.CharField(
+        max_length=10, choices=TransferPlanStatus.choices, default=TransferPlanStatus.DRAFT
+    )
+    measures = models.TextField(blank=True)
+    eli_given_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)
+    objects = PartnerScopedManager["TransferPlan"](ProgrammeRowQuerySet)
+
+    class Meta:
+        ordering = ["programme", "transfer_date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "programme", "name"], name="change_transfer_plan_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TransferKind.values), name="change_transfer_plan_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TransferPlanStatus.values), name="change_transfer_plan_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(recharge_percent__gte=0) & Q(recharge_percent__lte=100),
+                name="change_transfer_plan_recharge",
+            ),
+            models.CheckConstraint(
+                condition=Q(secondment_end__isnull=True) | Q(secondment_end__gte=models.F("transfer_date")),
+                name="change_transfer_plan_secondment_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class _TransferMemberQuerySet(PartnerScopedQuerySet["TransferPlanMember"]):
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        # The employer and the receiving body, who is given the employee liability information.
+        return Q(partner__in=partner_ids) | Q(receiving_partner__in=partner_ids)
+
+
+class TransferPlanMember(models.Model):
+    """A person on a plan's staff list: their employment at ``partner``. ``receiving_partner`` is
+    the plan's, held here so that the row's own columns say who may see it."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(TransferPlan, on_delete=models.PROTECT, related_name="members")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    receiving_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
+    objects = PartnerScopedManager["TransferPlanMember"](_TransferMemberQuerySet)
+
+    class Meta:
+        ordering = ["plan", "partner", "employment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "plan", "employment"], name="change_transfer_member_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} on plan {self.plan_id}"

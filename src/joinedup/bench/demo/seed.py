@@ -21,6 +21,7 @@ from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.vr import seed_demo_vr
+from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.services import membership_grant, partner_create, user_create
@@ -138,4 +139,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_vr(partners=partners, users=users, say=say)
         seed_demo_consultation(partners=partners, users=users, say=say)
         seed_demo_impact(partners=partners, say=say)
+        seed_demo_transfers(partners=partners, users=users, say=say)
     return True

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import consultation, impact, views, vr
+from joinedup.web.change import consultation, impact, transfers, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
@@ -39,5 +39,35 @@ urlpatterns: list[URLPattern] = [
         "consultation-documents/<int:document_id>",
         consultation.document,
         name="change_consultation_document",
+    ),
+    # TUPE transfer and secondment plans (web/change/transfers.py).
+    path(
+        "programmes/<int:programme_id>/transfer-plans",
+        transfers.programme_plans,
+        name="change_transfer_plans",
+    ),
+    path("transfer-plans/<int:plan_id>/", transfers.plan, name="change_transfer_plan"),
+    path(
+        "transfer-plans/<int:plan_id>/from-scope",
+        transfers.plan_from_scope,
+        name="change_transfer_from_scope",
+    ),
+    path(
+        "transfer-plans/<int:plan_id>/carry-out",
+        transfers.plan_carry_out,
+        name="change_transfer_carry_out",
+    ),
+    path(
+        "transfer-plan-members/<int:member_id>/remove",
+        transfers.member_remove,
+        name="change_transfer_member_remove",
+    ),
+    path("transfer-plans/<int:plan_id>/eli", transfers.eli, name="change_transfer_eli"),
+    path("transfer-plans/<int:plan_id>/comparison", transfers.comparison, name="change_transfer_comparison"),
+    path("transfer-plans/<int:plan_id>/terms", transfers.terms, name="change_transfer_terms"),
+    path(
+        "transfer-plans/<int:plan_id>/measures-letter.pdf",
+        transfers.measures_letter,
+        name="change_transfer_measures_letter",
     ),
 ]
