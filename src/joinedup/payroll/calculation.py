@@ -96,6 +96,9 @@ class EmployeeInput:
     previous_tax: int = 0
     weekly_hours: Decimal = Decimal(0)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # False when there is nothing to date at all: no earlier payslip this tax year, no P45
+    # figures, no take-on figures (the checks before approval flag it on a cumulative code).
+    figures_to_date: bool = True
 
     @property
     def additions(self) -> int:
@@ -329,8 +332,11 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         # Pay and tax to date: the latest payslip here this year; before the first, the previous
         # employer's P45 plus this employment's take-on figures from the payroll joinedup replaced.
         before = previous.get(employment.pk)
+        figures_to_date = True
         if before is None:
-            earlier, old_payroll = p45.get(employment.pk, (0, 0)), take_on.get(employment.pk, (0, 0))
+            earlier, old_payroll = p45.get(employment.pk), take_on.get(employment.pk)
+            figures_to_date = earlier is not None or old_payroll is not None
+            earlier, old_payroll = earlier or (0, 0), old_payroll or (0, 0)
             before = (earlier[0] + old_payroll[0], earlier[1] + old_payroll[1])
         record = EmployeeInput(
             employment_id=employment.pk,
@@ -339,6 +345,7 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
             lines=lines,
             previous_taxable=before[0],
             previous_tax=before[1],
+            figures_to_date=figures_to_date,
         )
         current = _terms_on(history, pay_date)
         if current is not None:

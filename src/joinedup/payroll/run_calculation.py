@@ -69,6 +69,7 @@ def payrun_calculate(
             slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
     problems: dict[int, list[tuple[str, str]]] = {}
     hours: dict[int, Decimal] = {}
+    without_figures_to_date: set[int] = set()
     # Each batch is written in its own transaction and then counted in the run's progress; on
     # PostgreSQL the writing overlaps the next batch's calculation (see payroll.writer).
     with fewer_collections(), BatchWriter(run, progress=progress) as writer:
@@ -77,11 +78,12 @@ def payrun_calculate(
             inputs = calculation.gather(run, chunk)
             problems.update(calculation.problems_by_employment(inputs))
             hours.update((r.employment_id, r.weekly_hours) for r in inputs)
+            without_figures_to_date.update(r.employment_id for r in inputs if not r.figures_to_date)
             calculated = calculation.calculate_batch(run, inputs)
             writer.submit(calculated, [e.pk for e in chunk])
     run.progress_done = run.progress_total
     with transaction.atomic():
-        flags = variance.raise_flags(run, problems, hours)
+        flags = variance.raise_flags(run, problems, hours, without_figures_to_date)
         run.status = RunStatus.CALCULATED
         run.calculated_at = timezone.now()
         run.save(update_fields=["status", "calculated_at"])

@@ -9,6 +9,8 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
 from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
 from joinedup.payroll import history
@@ -44,10 +46,13 @@ def raise_flags(
     run: PayRun,
     problems: dict[int, list[tuple[str, str]]],
     weekly_hours: dict[int, Decimal] | None = None,
+    without_figures_to_date: Collection[int] | None = None,
 ) -> int:
     """Create the run's open flags (flags already accepted stay as they are). Returns how
-    many flags the run now has open. ``weekly_hours`` on the pay date by employment, when the
-    caller has them already (the calculation does); read from HR otherwise."""
+    many flags the run now has open. ``weekly_hours`` on the pay date by employment, and
+    ``without_figures_to_date`` (the employments with no earlier payslip this tax year, no P45
+    figures and no take-on figures), when the caller has them already (the calculation does);
+    read from the database otherwise."""
     partner_id = run.partner_id
     settings = PayrollSettings.objects.for_partner(partner_id).first()
     threshold = settings.variance_threshold_percent if settings else DEFAULT_THRESHOLD
@@ -73,23 +78,27 @@ def raise_flags(
     born: dict[int, date] = {}
     person_of: dict[int, int] = {}
     spans: list[tuple[int, date, date | None]] = []
-    rows = of_run.values_list(
+    no_bank: set[int] = set()
+    rows = of_run.annotate(
+        # An empty bank account is stored as "" (not encrypted), so this needs no decryption;
+        # read with the rest of the join rather than joined again for it.
+        no_bank=ExpressionWrapper(Q(employment__person__bank_account_number=""), output_field=BooleanField())
+    ).values_list(
         "employment_id",
         "employment__person_id",
         "employment__person__date_of_birth",
         "employment__start_date",
         "employment__end_date",
+        "no_bank",
     )
-    for employment_id, person_id, date_of_birth, began, ended in rows:
+    for employment_id, person_id, date_of_birth, began, ended, without_bank in rows:
         born[employment_id] = date_of_birth
         person_of[employment_id] = person_id
         spans.append((employment_id, began, ended))
+        if without_bank:
+            no_bank.add(employment_id)
     bank_change_waiting = people_with_pending_bank_change(partner_id)
     part_period = _share_employed(run, spans)
-    # An empty bank account is stored as "" (not encrypted), so this needs no decryption.
-    no_bank = set(
-        of_run.filter(employment__person__bank_account_number="").values_list("employment_id", flat=True)
-    )
     hours = _weekly_hours_on_pay_date(run) if weekly_hours is None else weekly_hours
     flags: list[VarianceFlag] = []
 
@@ -126,7 +135,11 @@ def raise_flags(
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
         return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
-    nothing_to_date = _without_pay_to_date(run, [row[0] for row in slips if not row[5]])
+    cumulative = [row[0] for row in slips if not row[5]]
+    if without_figures_to_date is None:
+        nothing_to_date = _without_pay_to_date(run, cumulative)
+    else:
+        nothing_to_date = _employed_before_year(run, spans, cumulative, without_figures_to_date)
     for employment_id, net, gross, tax_code, letter, _ in slips:
         if employment_id in nothing_to_date:
             flag(
@@ -234,6 +247,22 @@ def _weekly_hours_on_pay_date(run: PayRun) -> dict[int, Decimal]:
     ):
         hours[employment_id] = weekly
     return hours
+
+
+def _employed_before_year(
+    run: PayRun,
+    spans: Iterable[tuple[int, date, date | None]],
+    cumulative: Iterable[int],
+    without_figures_to_date: Collection[int],
+) -> set[int]:
+    """What :func:`_without_pay_to_date` finds, from the calculation's knowledge of which
+    employments have nothing to date (it read their earlier payslips, P45 and take-on figures
+    to calculate them): those on a cumulative code, employed since before the tax year began."""
+    if run.period <= 1 or not without_figures_to_date:
+        return set()
+    year_start = tax_year_start(run.tax_year)
+    before_year = {pk for pk, began, _ in spans if began < year_start}
+    return {pk for pk in cumulative if pk in before_year and pk in without_figures_to_date}
 
 
 def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:
