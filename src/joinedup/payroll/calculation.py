@@ -187,6 +187,41 @@ def _rates_by_point(point_ids: Iterable[int]) -> dict[int, tuple[list[date], lis
     return rates
 
 
+@dataclass
+class RunReads:
+    """What every batch of one calculation reads alike: pay rates by point, the employer's
+    pension rates, its earlier runs this tax year. Read once per calculation, not once per
+    batch (600 queries of a million-person run), and only for the calculation's duration:
+    a later calculation reads them afresh."""
+
+    run: PayRun
+    _rates: dict[int, tuple[list[date], list[Decimal]]] = field(default_factory=dict)
+    _points_read: set[int] = field(default_factory=set)
+    _employer_rates: dict[str, Decimal] | None = None
+    _earlier_runs: list[int] | None = None
+    # Basic pay (pence) for a whole period by annual salary and FTE: most people share both.
+    whole_period_pay: dict[tuple[Decimal, Decimal], int] = field(default_factory=dict)
+
+    def rates(self, point_ids: Iterable[int]) -> dict[int, tuple[list[date], list[Decimal]]]:
+        """Rates of (at least) these points, by point."""
+        missing = set(point_ids) - self._points_read
+        if missing:
+            self._rates.update(_rates_by_point(missing))
+            self._points_read |= missing
+        return self._rates
+
+    def employer_rates(self) -> dict[str, Decimal]:
+        if self._employer_rates is None:
+            self._employer_rates = _employer_rates(self.run)
+        return self._employer_rates
+
+    def earlier_runs(self) -> list[int]:
+        """The employer's approved runs earlier this tax year, newest first."""
+        if self._earlier_runs is None:
+            self._earlier_runs = history.earlier_runs(self.run, tax_year=self.run.tax_year)
+        return self._earlier_runs
+
+
 def _rate_on(rates: dict[int, tuple[list[date], list[Decimal]]], point_id: int, day: date) -> Decimal | None:
     found = rates.get(point_id)
     if not found:
@@ -201,6 +236,7 @@ def basic_pay(
     rates: dict[int, tuple[list[date], list[Decimal]]],
     period: PayPeriod,
     frequency: str,
+    whole_period_pay: dict[tuple[Decimal, Decimal], int] | None = None,
 ) -> tuple[int, list[tuple[str, str]]]:
     """Basic pay for the period: for each stretch of days with the same terms and pay rate,
     annual salary x FTE / periods in the year x (days in the stretch / days in the period),
@@ -217,7 +253,14 @@ def basic_pay(
         dates, values = rates.get(version.pay_point_id, ((), ()))
         index = bisect.bisect_right(dates, first)
         if index and (index == len(dates) or dates[index] > last):
-            return to_pence_half_up(values[index - 1] * version.fte / per_year), []
+            if whole_period_pay is None:
+                return to_pence_half_up(values[index - 1] * version.fte / per_year), []
+            # The same salary and FTE always give the same pay: worked out once per pair.
+            key = (values[index - 1], version.fte)
+            pence = whole_period_pay.get(key)
+            if pence is None:
+                pence = whole_period_pay[key] = to_pence_half_up(key[0] * key[1] / per_year)
+            return pence, []
     return prorated_pay(first, last, versions, rates, period, per_year)
 
 
@@ -280,7 +323,12 @@ def prorated_pay(
     return to_pence_half_up(total), problems
 
 
-def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[EmployeeInput]:
+def gather(
+    run: PayRun, employments: Sequence[Stint] | None = None, reads: RunReads | None = None
+) -> list[EmployeeInput]:
+    """The inputs of ``employments`` (by default every employment in the run). ``reads`` is
+    shared by the batches of one calculation."""
+    reads = RunReads(run) if reads is None else reads
     period = PayPeriod(run.tax_year, run.period, run.period_start, run.period_end)
     employments = employments_in_run(run) if employments is None else employments
     ids = [e.pk for e in employments]
@@ -301,9 +349,9 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
     ):
         if row[0] in wanted:
             versions[row[0]].append(Terms(*row))
-    rates = _rates_by_point(t.pay_point_id for vs in versions.values() for t in vs)
+    rates = reads.rates(t.pay_point_id for vs in versions.values() for t in vs)
     items = _pay_items(run, wanted)
-    previous = _previous_to_date(run, wanted, between)
+    previous = _previous_to_date(run, reads.earlier_runs(), wanted, between)
     p45 = {
         e: (taxable, tax)
         for e, taxable, tax in StarterYtd.objects.for_partner(run.partner_id)
@@ -318,13 +366,14 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         .values_list("employment_id", "taxable_pay", "tax")
         if e in wanted
     }
-    employer_rates = _employer_rates(run)
+    employer_rates = reads.employer_rates()
+    whole_period_pay = reads.whole_period_pay
     absent = _statutory_pay(run, employments, versions, rates)
     inputs: list[EmployeeInput] = []
     pay_date = run.pay_date
     for employment in employments:
         history = versions.get(employment.pk, [])
-        basic, problems = basic_pay(employment, history, rates, period, run.frequency)
+        basic, problems = basic_pay(employment, history, rates, period, run.frequency, whole_period_pay)
         lines = items.get(employment.pk, [])
         if employment.pk in absent:
             lines = lines + absent[employment.pk].lines(basic)
@@ -545,10 +594,12 @@ def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
     return found
 
 
-def _previous_to_date(run: PayRun, wanted: set[int], between: dict[str, int]) -> dict[int, tuple[int, int]]:
-    """Taxable pay and tax to date from each employment's latest payslip earlier this tax year
-    (runs of any frequency: someone moved from weekly to monthly pay keeps their figures)."""
-    runs = history.earlier_runs(run, tax_year=run.tax_year)
+def _previous_to_date(
+    run: PayRun, runs: list[int], wanted: set[int], between: dict[str, int]
+) -> dict[int, tuple[int, int]]:
+    """Taxable pay and tax to date from each employment's latest payslip in ``runs`` (the
+    approved runs earlier this tax year, newest first, of any frequency: someone moved from
+    weekly to monthly pay keeps their figures)."""
     found = history.latest_figures(
         run, runs, wanted, ("taxable_pay_to_date", "tax_paid_to_date"), between=between
     )

@@ -72,10 +72,11 @@ def payrun_calculate(
     without_figures_to_date: set[int] = set()
     # Each batch is written in its own transaction and then counted in the run's progress; on
     # PostgreSQL the writing overlaps the next batch's calculation (see payroll.writer).
+    reads = calculation.RunReads(run)
     with fewer_collections(), BatchWriter(run, progress=progress) as writer:
         for start in range(0, len(employments), batch_size):
             chunk = employments[start : start + batch_size]
-            inputs = calculation.gather(run, chunk)
+            inputs = calculation.gather(run, chunk, reads)
             problems.update(calculation.problems_by_employment(inputs))
             hours.update((r.employment_id, r.weekly_hours) for r in inputs)
             without_figures_to_date.update(r.employment_id for r in inputs if not r.figures_to_date)
