@@ -648,35 +648,52 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         return CalculatedBatch([], {}, {})
     rules = load_rules(run.tax_year)
     letters = compile_tables(rules).ni_letters
+    n = len(inputs)
+    # Each attribute read once into a list (reused for the payslip's columns), and each distinct
+    # value (tax code, letter, scheme, loans, pension rate) looked up once: most people share them.
+    tax_codes = [r.tax_code for r in inputs]
     codes: dict[str, int] = {}
     code_list: list[TaxCode] = []
-    for record in inputs:
-        if record.tax_code not in codes:
-            codes[record.tax_code] = len(code_list)
-            code_list.append(parse_tax_code(record.tax_code))
-    n = len(inputs)
-    basic = np.fromiter((r.basic_pence for r in inputs), dtype=np.int64, count=n)
-    additions = np.fromiter((r.additions for r in inputs), dtype=np.int64, count=n)
-    deductions = np.fromiter((r.deductions for r in inputs), dtype=np.int64, count=n)
+    for tax_code in tax_codes:
+        if tax_code not in codes:
+            codes[tax_code] = len(code_list)
+            code_list.append(parse_tax_code(tax_code))
+    letters_of = [r.ni_category for r in inputs]
+    schemes_of = [r.pension_scheme for r in inputs]
+    week1 = [r.week1_month1 for r in inputs]
+    letter_index = {letter: letters.index(letter) for letter in set(letters_of)}
+    scheme_index = {scheme: SCHEMES.index(scheme) for scheme in set(schemes_of)}
+    loans_of = [r.loans for r in inputs]
+    loan_masks = {loans: _loan_mask(loans) for loans in set(loans_of)}
+    rates_of = [r.employer_rate for r in inputs]
+    rate_ppm = {rate: int(rate * 10_000) for rate in set(rates_of)}
+    basic = np.array([r.basic_pence for r in inputs], dtype=np.int64)
+    # Only the few with extra lines have additions, deductions or pensionable pay beyond basic.
+    additions = np.zeros(n, dtype=np.int64)
+    deductions = np.zeros(n, dtype=np.int64)
+    pensionable = basic.copy()
+    for i, record in enumerate(inputs):
+        if record.lines:
+            additions[i] = record.additions
+            deductions[i] = record.deductions
+            pensionable[i] = record.pensionable
     gross = basic + additions
     batch = Batch(
         rules=rules,
         codes=tuple(code_list),
-        code_index=np.fromiter((codes[r.tax_code] for r in inputs), dtype=np.int64, count=n),
+        code_index=np.array([codes[c] for c in tax_codes], dtype=np.int64),
         frequency=np.full(n, FREQUENCIES.index(ENGINE_FREQUENCY[run.frequency]), dtype=np.int64),
         period=np.full(n, run.period, dtype=np.int64),
-        week1_month1=np.fromiter((r.week1_month1 for r in inputs), dtype=np.bool_, count=n),
+        week1_month1=np.array(week1, dtype=np.bool_),
         gross=gross,
-        previous_taxable=np.fromiter((r.previous_taxable for r in inputs), dtype=np.int64, count=n),
-        previous_tax=np.fromiter((r.previous_tax for r in inputs), dtype=np.int64, count=n),
-        ni_category=np.fromiter((letters.index(r.ni_category) for r in inputs), dtype=np.int64, count=n),
+        previous_taxable=np.array([r.previous_taxable for r in inputs], dtype=np.int64),
+        previous_tax=np.array([r.previous_tax for r in inputs], dtype=np.int64),
+        ni_category=np.array([letter_index[x] for x in letters_of], dtype=np.int64),
         ni_pay=gross,
-        loans=np.fromiter((_loan_mask(r.loans) for r in inputs), dtype=np.int64, count=n),
-        scheme=np.fromiter((SCHEMES.index(r.pension_scheme) for r in inputs), dtype=np.int64, count=n),
-        pensionable=np.fromiter((r.pensionable for r in inputs), dtype=np.int64, count=n),
-        employer_rate_ppm=np.fromiter(
-            (int(r.employer_rate * 10_000) for r in inputs), dtype=np.int64, count=n
-        ),
+        loans=np.array([loan_masks[x] for x in loans_of], dtype=np.int64),
+        scheme=np.array([scheme_index[x] for x in schemes_of], dtype=np.int64),
+        pensionable=pensionable,
+        employer_rate_ppm=np.array([rate_ppm[x] for x in rates_of], dtype=np.int64),
     )
     result = calculate(batch)
     # Python ints from whole arrays at once (``tolist``): indexing a NumPy array element by
@@ -686,10 +703,10 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         "partner_id": [run.partner_id] * n,
         "run_id": [run.pk] * n,
         "employment_id": [r.employment_id for r in inputs],
-        "tax_code": [r.tax_code for r in inputs],
-        "week1_month1": [r.week1_month1 for r in inputs],
-        "ni_category": [r.ni_category for r in inputs],
-        "pension_scheme": [r.pension_scheme for r in inputs],
+        "tax_code": tax_codes,
+        "week1_month1": week1,
+        "ni_category": letters_of,
+        "pension_scheme": schemes_of,
         "basic_pay": basic.tolist(),
         "additions": additions.tolist(),
         "gross_pay": gross_list,

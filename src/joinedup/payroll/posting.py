@@ -111,9 +111,8 @@ def _cost_centres_named(partner: Partner, codes: Iterable[str]) -> list[CostCent
             out.append(CostCentreInput(code=code, name=name, org_unit_id=pk))
         elif code in post_units:
             unit_id, unit_code, unit_name = post_units[code]
-            out.append(
-                CostCentreInput(code=code, name=f"{unit_name} ({code})", parent=unit_code, org_unit_id=unit_id)
-            )
+            name = f"{unit_name} ({code})"
+            out.append(CostCentreInput(code=code, name=name, parent=unit_code, org_unit_id=unit_id))
         else:
             out.append(CostCentreInput(code=code, name=PAYROLL_COST_CENTRES.get(code, code)))
     return out
