@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -741,7 +741,7 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
     # Python ints from whole arrays at once (``tolist``): indexing a NumPy array element by
     # element costs more than the engine's whole calculation.
     gross_list = gross.tolist()
-    columns: dict[str, list[object]] = {
+    columns: dict[str, list[Any]] = {
         "partner_id": [run.partner_id] * n,
         "run_id": [run.pk] * n,
         "employment_id": [r.employment_id for r in inputs],

@@ -47,12 +47,14 @@ def raise_flags(
     problems: dict[int, list[tuple[str, str]]],
     weekly_hours: dict[int, Decimal] | None = None,
     without_figures_to_date: Collection[int] | None = None,
+    slips: list[tuple[int, int, int, str, str, bool]] | None = None,
 ) -> int:
     """Create the run's open flags (flags already accepted stay as they are). Returns how
     many flags the run now has open. ``weekly_hours`` on the pay date by employment, and
     ``without_figures_to_date`` (the employments with no earlier payslip this tax year, no P45
-    figures and no take-on figures), when the caller has them already (the calculation does);
-    read from the database otherwise."""
+    figures and no take-on figures), and ``slips`` (the run's payslips as (employment id, net
+    pay, gross pay, tax code, NI letter, week 1/month 1)), when the caller has them already (the
+    calculation does); read from the database otherwise."""
     partner_id = run.partner_id
     settings = PayrollSettings.objects.for_partner(partner_id).first()
     threshold = settings.variance_threshold_percent if settings else DEFAULT_THRESHOLD
@@ -62,12 +64,13 @@ def raise_flags(
         .values_list("employment_id", "kind")
     )
     # Unordered reads (no model default ORDER BY): a million rows need no sorting here.
-    slips = list(
-        Payslip.objects.for_partner(partner_id)
-        .filter(run=run)
-        .order_by()
-        .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category", "week1_month1")
-    )
+    if slips is None:
+        slips = list(
+            Payslip.objects.for_partner(partner_id)
+            .filter(run=run)
+            .order_by()
+            .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category", "week1_month1")
+        )
     previous = _previous_payslips(run, [row[0] for row in slips])
     # The run's employments are read through its payslips, joined on primary keys, never as
     # `employment IN (payslips of the run)`: right after a partner's first large import the
