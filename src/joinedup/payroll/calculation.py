@@ -199,6 +199,12 @@ class RunReads:
     _points_read: set[int] = field(default_factory=set)
     _employer_rates: dict[str, Decimal] | None = None
     _earlier_runs: list[int] | None = None
+    _checked_run: int | None = None
+    _checked_run_read = False
+    # Net pay and tax code of the employments paid in the latest run the checks before
+    # approval compare with, when it is also the latest this tax year: gathering reads that
+    # run's payslips anyway (for pay to date), so the checks need not read them again.
+    last_payslips: dict[int, tuple[int, str]] = field(default_factory=dict)
     # Basic pay (pence) for a whole period by annual salary and FTE: most people share both.
     whole_period_pay: dict[tuple[Decimal, Decimal], int] = field(default_factory=dict)
 
@@ -223,6 +229,17 @@ class RunReads:
         if self._employer_rates is None:
             self._employer_rates = _employer_rates(self.run)
         return self._employer_rates
+
+    def checked_run(self) -> int | None:
+        """The latest run the checks compare with, when it is also the latest earlier run
+        this tax year (``earlier_runs()[0]``); None otherwise."""
+        if not self._checked_run_read:
+            checked = history.runs_the_checks_compare(self.run)
+            earlier = self.earlier_runs()
+            if checked and earlier and checked[0] == earlier[0]:
+                self._checked_run = checked[0]
+            self._checked_run_read = True
+        return self._checked_run
 
     def earlier_runs(self) -> list[int]:
         """The employer's approved runs earlier this tax year, newest first."""
@@ -360,7 +377,7 @@ def gather(
             versions[row[0]].append(Terms(*row))
     rates = reads.rates(t.pay_point_id for vs in versions.values() for t in vs)
     items = _pay_items(run, wanted)
-    previous = _previous_to_date(run, reads.earlier_runs(), wanted, between)
+    previous = _previous_to_date(run, reads, wanted, between)
     p45 = {
         e: (taxable, tax)
         for e, taxable, tax in StarterYtd.objects.for_partner(run.partner_id)
@@ -637,15 +654,22 @@ def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
 
 
 def _previous_to_date(
-    run: PayRun, runs: list[int], wanted: set[int], between: dict[str, int]
+    run: PayRun, reads: RunReads, wanted: set[int], between: dict[str, int]
 ) -> dict[int, tuple[int, int]]:
-    """Taxable pay and tax to date from each employment's latest payslip in ``runs`` (the
-    approved runs earlier this tax year, newest first, of any frequency: someone moved from
-    weekly to monthly pay keeps their figures)."""
-    found = history.latest_figures(
-        run, runs, wanted, ("taxable_pay_to_date", "tax_paid_to_date"), between=between
-    )
-    return {e: (int(taxable), int(tax)) for e, (taxable, tax) in found.items()}
+    """Taxable pay and tax to date from each employment's latest payslip in the approved runs
+    earlier this tax year (of any frequency: someone moved from weekly to monthly pay keeps
+    their figures); and into ``reads.last_payslips``, net pay and tax code of those paid in the
+    run the checks before approval compare with, when it is the same latest run."""
+    checked = reads.checked_run()
+    columns: tuple[str, ...] = ("taxable_pay_to_date", "tax_paid_to_date")
+    if checked is not None:
+        columns += ("run_id", "net_pay", "tax_code")
+    found = history.latest_figures(run, reads.earlier_runs(), wanted, columns, between=between)
+    if checked is not None:
+        reads.last_payslips.update(
+            (e, (int(figures[3]), str(figures[4]))) for e, figures in found.items() if figures[2] == checked
+        )
+    return {e: (int(figures[0]), int(figures[1])) for e, figures in found.items()}
 
 
 def _employer_rates(run: PayRun) -> dict[str, Decimal]:

@@ -100,7 +100,9 @@ def payrun_calculate(
             writer.submit(calculated, [e.pk for e in chunk])
     run.progress_done = run.progress_total
     with transaction.atomic():
-        flags = variance.raise_flags(run, problems, hours, without_figures_to_date, figures)
+        flags = variance.raise_flags(
+            run, problems, hours, without_figures_to_date, figures, reads.last_payslips
+        )
         run.status = RunStatus.CALCULATED
         run.calculated_at = timezone.now()
         run.save(update_fields=["status", "calculated_at"])

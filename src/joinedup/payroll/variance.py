@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -31,7 +31,6 @@ from joinedup.people.ni_categories import age_problem
 from joinedup.people.selectors import people_with_pending_bank_change
 
 WEEKS_PER_YEAR = 52
-_LOOKBACK = timedelta(days=397)  # 13 months
 DEFAULT_THRESHOLD = Decimal(10)
 
 
@@ -48,13 +47,15 @@ def raise_flags(
     weekly_hours: dict[int, Decimal] | None = None,
     without_figures_to_date: Collection[int] | None = None,
     slips: list[tuple[int, int, int, str, str, bool]] | None = None,
+    last_payslips: dict[int, tuple[int, str]] | None = None,
 ) -> int:
     """Create the run's open flags (flags already accepted stay as they are). Returns how
     many flags the run now has open. ``weekly_hours`` on the pay date by employment, and
     ``without_figures_to_date`` (the employments with no earlier payslip this tax year, no P45
     figures and no take-on figures), and ``slips`` (the run's payslips as (employment id, net
-    pay, gross pay, tax code, NI letter, week 1/month 1)), when the caller has them already (the
-    calculation does); read from the database otherwise."""
+    pay, gross pay, tax code, NI letter, week 1/month 1)) and ``last_payslips`` (net pay and tax
+    code of those paid in the latest run the checks compare with), when the caller has them
+    already (the calculation does); read from the database otherwise."""
     partner_id = run.partner_id
     settings = PayrollSettings.objects.for_partner(partner_id).first()
     threshold = settings.variance_threshold_percent if settings else DEFAULT_THRESHOLD
@@ -71,7 +72,7 @@ def raise_flags(
             .order_by()
             .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category", "week1_month1")
         )
-    previous = _previous_payslips(run, [row[0] for row in slips])
+    previous = _previous_payslips(run, [row[0] for row in slips], last_payslips)
     # The run's employments are read through its payslips, joined on primary keys, never as
     # `employment IN (payslips of the run)`: right after a partner's first large import the
     # planner's statistics can say the run holds one payslip, and the IN form then became a
@@ -138,6 +139,10 @@ def raise_flags(
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
         return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
+    # Pure functions of the letter and the date of birth, on the run's pay date: a million people
+    # share some tens of thousands of birthdays, so each is worked out once.
+    letter_problem = functools.cache(lambda letter, born: age_problem(letter, born, run.pay_date))
+    age_on_pay_day = functools.cache(lambda born: _age_on(born, run.pay_date))
     cumulative = [row[0] for row in slips if not row[5]]
     if without_figures_to_date is None:
         nothing_to_date = _without_pay_to_date(run, cumulative)
@@ -170,7 +175,7 @@ def raise_flags(
             continue
         # A letter HR should have refused, or a birthday on or before the pay date that moved the
         # person off M, Z or H (people/ni_categories/rules/ni_category_ages.toml).
-        wrong_letter = age_problem(letter, born[employment_id], run.pay_date)
+        wrong_letter = letter_problem(letter, born[employment_id])
         if wrong_letter is not None:
             flag(employment_id, FlagKind.NI_CATEGORY_AGE, f"{wrong_letter} Change the category in HR.")
         if employment_id in no_bank:
@@ -185,7 +190,7 @@ def raise_flags(
         minimum = (
             below_minimum(
                 weekly,
-                _age_on(born[employment_id], run.pay_date),
+                age_on_pay_day(born[employment_id]),
                 part_period.get(employment_id, Decimal(1)),
             )
             if weekly
@@ -200,12 +205,17 @@ def raise_flags(
     return len(flags)
 
 
-def _previous_payslips(run: PayRun, employment_ids: Collection[int]) -> dict[int, tuple[int, str]]:
+def _previous_payslips(
+    run: PayRun, employment_ids: Collection[int], known: dict[int, tuple[int, str]] | None = None
+) -> dict[int, tuple[int, str]]:
     """Net pay and tax code on each employee's latest payslip at the run's frequency in the
-    13 months before it: the comparison is with their last pay, not with pay of years ago."""
-    runs = history.earlier_runs(run, frequency=run.frequency, since=run.pay_date - _LOOKBACK)
-    found = history.latest_figures(run, runs, employment_ids, ("net_pay", "tax_code"))
-    return {e: (int(net), str(code)) for e, (net, code) in found.items()}
+    13 months before it: the comparison is with their last pay, not with pay of years ago.
+    ``known``: those the caller found already (the calculation finds everyone paid in the
+    latest of those runs); the rest are looked for."""
+    runs = history.runs_the_checks_compare(run)
+    missing = [e for e in employment_ids if e not in known] if known else employment_ids
+    found = history.latest_figures(run, runs, missing, ("net_pay", "tax_code"))
+    return {**(known or {}), **{e: (int(net), str(code)) for e, (net, code) in found.items()}}
 
 
 def _share_employed(run: PayRun, spans: Iterable[tuple[int, date, date | None]]) -> dict[int, Decimal]:
