@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -101,6 +101,9 @@ class EmployeeInput:
     previous_tax: int = 0
     weekly_hours: Decimal = Decimal(0)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # False when there is nothing to date at all: no earlier payslip this tax year, no P45
+    # figures, no take-on figures (the checks before approval flag it on a cumulative code).
+    figures_to_date: bool = True
 
     @property
     def additions(self) -> int:
@@ -201,6 +204,67 @@ def _rates_by_point(point_ids: Iterable[int]) -> dict[int, tuple[list[date], lis
     return rates
 
 
+@dataclass
+class RunReads:
+    """What every batch of one calculation reads alike: pay rates by point, the employer's
+    pension rates, its earlier runs this tax year. Read once per calculation, not once per
+    batch (600 queries of a million-person run), and only for the calculation's duration:
+    a later calculation reads them afresh."""
+
+    run: PayRun
+    _rates: dict[int, tuple[list[date], list[Decimal]]] = field(default_factory=dict)
+    _points_read: set[int] = field(default_factory=set)
+    _employer_rates: dict[str, Decimal] | None = None
+    _earlier_runs: list[int] | None = None
+    _checked_run: int | None = None
+    _checked_run_read = False
+    # Net pay and tax code of the employments paid in the latest run the checks before
+    # approval compare with, when it is also the latest this tax year: gathering reads that
+    # run's payslips anyway (for pay to date), so the checks need not read them again.
+    last_payslips: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # Basic pay (pence) for a whole period by annual salary and FTE: most people share both.
+    whole_period_pay: dict[tuple[Decimal, Decimal], int] = field(default_factory=dict)
+
+    # The annual rate of each point whose rate is the same all through the run's period.
+    steady: dict[int, Decimal] = field(default_factory=dict)
+
+    def rates(self, point_ids: Iterable[int]) -> dict[int, tuple[list[date], list[Decimal]]]:
+        """Rates of (at least) these points, by point."""
+        missing = set(point_ids) - self._points_read
+        if missing:
+            found = _rates_by_point(missing)
+            self._rates.update(found)
+            self._points_read |= missing
+            start, end = self.run.period_start, self.run.period_end
+            for point_id, (dates, values) in found.items():
+                index = bisect.bisect_right(dates, start)
+                if index and (index == len(dates) or dates[index] > end):
+                    self.steady[point_id] = values[index - 1]
+        return self._rates
+
+    def employer_rates(self) -> dict[str, Decimal]:
+        if self._employer_rates is None:
+            self._employer_rates = _employer_rates(self.run)
+        return self._employer_rates
+
+    def checked_run(self) -> int | None:
+        """The latest run the checks compare with, when it is also the latest earlier run
+        this tax year (``earlier_runs()[0]``); None otherwise."""
+        if not self._checked_run_read:
+            checked = history.runs_the_checks_compare(self.run)
+            earlier = self.earlier_runs()
+            if checked and earlier and checked[0] == earlier[0]:
+                self._checked_run = checked[0]
+            self._checked_run_read = True
+        return self._checked_run
+
+    def earlier_runs(self) -> list[int]:
+        """The employer's approved runs earlier this tax year, newest first."""
+        if self._earlier_runs is None:
+            self._earlier_runs = history.earlier_runs(self.run, tax_year=self.run.tax_year)
+        return self._earlier_runs
+
+
 def _rate_on(rates: dict[int, tuple[list[date], list[Decimal]]], point_id: int, day: date) -> Decimal | None:
     found = rates.get(point_id)
     if not found:
@@ -215,6 +279,7 @@ def basic_pay(
     rates: dict[int, tuple[list[date], list[Decimal]]],
     period: PayPeriod,
     frequency: str,
+    whole_period_pay: dict[tuple[Decimal, Decimal], int] | None = None,
 ) -> tuple[int, list[tuple[str, str]]]:
     """Basic pay for the period: for each stretch of days with the same terms and pay rate,
     annual salary x FTE / periods in the year x (days in the stretch / days in the period),
@@ -231,7 +296,14 @@ def basic_pay(
         dates, values = rates.get(version.pay_point_id, ((), ()))
         index = bisect.bisect_right(dates, first)
         if index and (index == len(dates) or dates[index] > last):
-            return to_pence_half_up(values[index - 1] * version.fte / per_year), []
+            if whole_period_pay is None:
+                return to_pence_half_up(values[index - 1] * version.fte / per_year), []
+            # The same salary and FTE always give the same pay: worked out once per pair.
+            key = (values[index - 1], version.fte)
+            pence = whole_period_pay.get(key)
+            if pence is None:
+                pence = whole_period_pay[key] = to_pence_half_up(key[0] * key[1] / per_year)
+            return pence, []
     return prorated_pay(first, last, versions, rates, period, per_year)
 
 
@@ -294,7 +366,12 @@ def prorated_pay(
     return to_pence_half_up(total), problems
 
 
-def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[EmployeeInput]:
+def gather(
+    run: PayRun, employments: Sequence[Stint] | None = None, reads: RunReads | None = None
+) -> list[EmployeeInput]:
+    """The inputs of ``employments`` (by default every employment in the run). ``reads`` is
+    shared by the batches of one calculation."""
+    reads = RunReads(run) if reads is None else reads
     period = PayPeriod(run.tax_year, run.period, run.period_start, run.period_end)
     employments = employments_in_run(run) if employments is None else employments
     ids = [e.pk for e in employments]
@@ -315,9 +392,9 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
     ):
         if row[0] in wanted:
             versions[row[0]].append(Terms(*row))
-    rates = _rates_by_point(t.pay_point_id for vs in versions.values() for t in vs)
+    rates = reads.rates(t.pay_point_id for vs in versions.values() for t in vs)
     items = _pay_items(run, wanted)
-    previous = _previous_to_date(run, wanted, between)
+    previous = _previous_to_date(run, reads, wanted, between)
     p45 = {
         e: (taxable, tax)
         for e, taxable, tax in StarterYtd.objects.for_partner(run.partner_id)
@@ -332,13 +409,33 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         .values_list("employment_id", "taxable_pay", "tax")
         if e in wanted
     }
-    employer_rates = _employer_rates(run)
+    employer_rates = reads.employer_rates()
+    whole_period_pay = reads.whole_period_pay
     absent = _statutory_pay(run, employments, versions, rates)
     inputs: list[EmployeeInput] = []
     pay_date = run.pay_date
+    steady = reads.steady
+    start, end = period.start, period.end
     for employment in employments:
         history = versions.get(employment.pk, [])
-        basic, problems = basic_pay(employment, history, rates, period, run.frequency)
+        # basic_pay's usual case, inline (a million calls cost seconds): employed all period on
+        # terms and a rate that do not change inside it.
+        basic = None
+        problems: list[tuple[str, str]] = []
+        if (
+            history
+            and employment.start_date <= start
+            and (employment.end_date is None or employment.end_date >= end)
+            and history[-1].effective_from <= start
+        ):
+            annual = steady.get(history[-1].pay_point_id)
+            if annual is not None:
+                key = (annual, history[-1].fte)
+                basic = whole_period_pay.get(key)
+                if basic is None:
+                    basic, _ = basic_pay(employment, history, rates, period, run.frequency, whole_period_pay)
+        if basic is None:
+            basic, problems = basic_pay(employment, history, rates, period, run.frequency, whole_period_pay)
         lines = items.get(employment.pk, [])
         if employment.pk in absent:
             lines = lines + absent[employment.pk].lines(basic)
@@ -346,26 +443,44 @@ def gather(run: PayRun, employments: Sequence[Stint] | None = None) -> list[Empl
         # Pay and tax to date: the latest payslip here this year; before the first, the previous
         # employer's P45 plus this employment's take-on figures from the payroll joinedup replaced.
         before = previous.get(employment.pk)
+        figures_to_date = True
         if before is None:
-            earlier, old_payroll = p45.get(employment.pk, (0, 0)), take_on.get(employment.pk, (0, 0))
+            earlier, old_payroll = p45.get(employment.pk), take_on.get(employment.pk)
+            figures_to_date = earlier is not None or old_payroll is not None
+            earlier, old_payroll = earlier or (0, 0), old_payroll or (0, 0)
             before = (earlier[0] + old_payroll[0], earlier[1] + old_payroll[1])
-        record = EmployeeInput(
-            employment_id=employment.pk,
-            basic_pence=basic,
-            problems=problems,
-            lines=lines,
-            previous_taxable=before[0],
-            previous_tax=before[1],
+        current = (
+            history[-1]
+            if history and history[-1].effective_from <= pay_date
+            else _terms_on(history, pay_date)
         )
-        current = _terms_on(history, pay_date)
-        if current is not None:
-            record.tax_code = current.tax_code
-            record.week1_month1 = current.tax_basis == "week1_month1"
-            record.ni_category = current.ni_category
-            record.loans = _loans(current.student_loan_plans)
-            record.pension_scheme = current.pension_scheme
-            record.employer_rate = employer_rates.get(current.pension_scheme, Decimal(0))
-            record.weekly_hours = current.weekly_hours
+        if current is None:
+            record = EmployeeInput(
+                employment_id=employment.pk,
+                basic_pence=basic,
+                problems=problems,
+                lines=lines,
+                previous_taxable=before[0],
+                previous_tax=before[1],
+                figures_to_date=figures_to_date,
+            )
+        else:
+            record = EmployeeInput(
+                employment_id=employment.pk,
+                basic_pence=basic,
+                lines=lines,
+                tax_code=current.tax_code,
+                week1_month1=current.tax_basis == "week1_month1",
+                ni_category=current.ni_category,
+                loans=_loans(current.student_loan_plans),
+                pension_scheme=current.pension_scheme,
+                employer_rate=employer_rates.get(current.pension_scheme, Decimal(0)),
+                previous_taxable=before[0],
+                previous_tax=before[1],
+                weekly_hours=current.weekly_hours,
+                problems=problems,
+                figures_to_date=figures_to_date,
+            )
         inputs.append(record)
     return inputs
 
@@ -583,14 +698,23 @@ def _split_awards(run: PayRun, awards: list[tuple[PayItem, Line]]) -> None:
         line.ni_able = split.ni_able == line.pence
 
 
-def _previous_to_date(run: PayRun, wanted: set[int], between: dict[str, int]) -> dict[int, tuple[int, int]]:
-    """Taxable pay and tax to date from each employment's latest payslip earlier this tax year
-    (runs of any frequency: someone moved from weekly to monthly pay keeps their figures)."""
-    runs = history.earlier_runs(run, tax_year=run.tax_year)
-    found = history.latest_figures(
-        run, runs, wanted, ("taxable_pay_to_date", "tax_paid_to_date"), between=between
-    )
-    return {e: (int(taxable), int(tax)) for e, (taxable, tax) in found.items()}
+def _previous_to_date(
+    run: PayRun, reads: RunReads, wanted: set[int], between: dict[str, int]
+) -> dict[int, tuple[int, int]]:
+    """Taxable pay and tax to date from each employment's latest payslip in the approved runs
+    earlier this tax year (of any frequency: someone moved from weekly to monthly pay keeps
+    their figures); and into ``reads.last_payslips``, net pay and tax code of those paid in the
+    run the checks before approval compare with, when it is the same latest run."""
+    checked = reads.checked_run()
+    columns: tuple[str, ...] = ("taxable_pay_to_date", "tax_paid_to_date")
+    if checked is not None:
+        columns += ("run_id", "net_pay", "tax_code")
+    found = history.latest_figures(run, reads.earlier_runs(), wanted, columns, between=between)
+    if checked is not None:
+        reads.last_payslips.update(
+            (e, (int(figures[3]), str(figures[4]))) for e, figures in found.items() if figures[2] == checked
+        )
+    return {e: (int(figures[0]), int(figures[1])) for e, figures in found.items()}
 
 
 def _employer_rates(run: PayRun) -> dict[str, Decimal]:
@@ -635,52 +759,72 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         return CalculatedBatch([], {}, {})
     rules = load_rules(run.tax_year)
     letters = compile_tables(rules).ni_letters
+    n = len(inputs)
+    # Each attribute read once into a list (reused for the payslip's columns), and each distinct
+    # value (tax code, letter, scheme, loans, pension rate) looked up once: most people share them.
+    tax_codes = [r.tax_code for r in inputs]
     codes: dict[str, int] = {}
     code_list: list[TaxCode] = []
-    for record in inputs:
-        if record.tax_code not in codes:
-            codes[record.tax_code] = len(code_list)
-            code_list.append(parse_tax_code(record.tax_code))
-    n = len(inputs)
-    basic = np.fromiter((r.basic_pence for r in inputs), dtype=np.int64, count=n)
-    additions = np.fromiter((r.additions for r in inputs), dtype=np.int64, count=n)
-    deductions = np.fromiter((r.deductions for r in inputs), dtype=np.int64, count=n)
-    gross = basic + additions
+    for tax_code in tax_codes:
+        if tax_code not in codes:
+            codes[tax_code] = len(code_list)
+            code_list.append(parse_tax_code(tax_code))
+    letters_of = [r.ni_category for r in inputs]
+    schemes_of = [r.pension_scheme for r in inputs]
+    week1 = [r.week1_month1 for r in inputs]
+    letter_index = {letter: letters.index(letter) for letter in set(letters_of)}
+    scheme_index = {scheme: SCHEMES.index(scheme) for scheme in set(schemes_of)}
+    loans_of = [r.loans for r in inputs]
+    loan_masks = {loans: _loan_mask(loans) for loans in set(loans_of)}
+    rates_of = [r.employer_rate for r in inputs]
+    rate_ppm = {rate: int(rate * 10_000) for rate in set(rates_of)}
+    basic = np.array([r.basic_pence for r in inputs], dtype=np.int64)
+    # Only the few with extra lines have additions, deductions or pensionable pay beyond basic.
+    additions = np.zeros(n, dtype=np.int64)
+    deductions = np.zeros(n, dtype=np.int64)
+    pensionable = basic.copy()
     # A termination award is paid in full but taxed only above the threshold and never NI-able:
     # the engine sees pay subject to tax and NI-able pay; the tax-free part joins net pay after.
-    untaxed = np.fromiter((r.untaxed for r in inputs), dtype=np.int64, count=n)
-    ni_pay = gross - np.fromiter((r.not_ni_able for r in inputs), dtype=np.int64, count=n)
+    untaxed = np.zeros(n, dtype=np.int64)
+    not_ni_able = np.zeros(n, dtype=np.int64)
+    for i, record in enumerate(inputs):
+        if record.lines:
+            additions[i] = record.additions
+            deductions[i] = record.deductions
+            pensionable[i] = record.pensionable
+            untaxed[i] = record.untaxed
+            not_ni_able[i] = record.not_ni_able
+    gross = basic + additions
+    ni_pay = gross - not_ni_able
     batch = Batch(
         rules=rules,
         codes=tuple(code_list),
-        code_index=np.fromiter((codes[r.tax_code] for r in inputs), dtype=np.int64, count=n),
+        code_index=np.array([codes[c] for c in tax_codes], dtype=np.int64),
         frequency=np.full(n, FREQUENCIES.index(ENGINE_FREQUENCY[run.frequency]), dtype=np.int64),
         period=np.full(n, run.period, dtype=np.int64),
-        week1_month1=np.fromiter((r.week1_month1 for r in inputs), dtype=np.bool_, count=n),
+        week1_month1=np.array(week1, dtype=np.bool_),
         gross=gross - untaxed,
-        previous_taxable=np.fromiter((r.previous_taxable for r in inputs), dtype=np.int64, count=n),
-        previous_tax=np.fromiter((r.previous_tax for r in inputs), dtype=np.int64, count=n),
-        ni_category=np.fromiter((letters.index(r.ni_category) for r in inputs), dtype=np.int64, count=n),
+        previous_taxable=np.array([r.previous_taxable for r in inputs], dtype=np.int64),
+        previous_tax=np.array([r.previous_tax for r in inputs], dtype=np.int64),
+        ni_category=np.array([letter_index[x] for x in letters_of], dtype=np.int64),
         ni_pay=ni_pay,
-        loans=np.fromiter((_loan_mask(r.loans) for r in inputs), dtype=np.int64, count=n),
-        scheme=np.fromiter((SCHEMES.index(r.pension_scheme) for r in inputs), dtype=np.int64, count=n),
-        pensionable=np.fromiter((r.pensionable for r in inputs), dtype=np.int64, count=n),
-        employer_rate_ppm=np.fromiter(
-            (int(r.employer_rate * 10_000) for r in inputs), dtype=np.int64, count=n
-        ),
+        loans=np.array([loan_masks[x] for x in loans_of], dtype=np.int64),
+        scheme=np.array([scheme_index[x] for x in schemes_of], dtype=np.int64),
+        pensionable=pensionable,
+        employer_rate_ppm=np.array([rate_ppm[x] for x in rates_of], dtype=np.int64),
     )
     result = calculate(batch)
     # Python ints from whole arrays at once (``tolist``): indexing a NumPy array element by
     # element costs more than the engine's whole calculation.
     gross_list = gross.tolist()
-    columns: dict[str, list[object]] = {
+    columns: dict[str, list[Any]] = {
         "partner_id": [run.partner_id] * n,
         "run_id": [run.pk] * n,
         "employment_id": [r.employment_id for r in inputs],
-        "tax_code": [r.tax_code for r in inputs],
-        "week1_month1": [r.week1_month1 for r in inputs],
-        "ni_category": [r.ni_category for r in inputs],
-        "pension_scheme": [r.pension_scheme for r in inputs],
+        "tax_code": tax_codes,
+        "week1_month1": week1,
+        "ni_category": letters_of,
+        "pension_scheme": schemes_of,
         "basic_pay": basic.tolist(),
         "additions": additions.tolist(),
         "gross_pay": gross_list,

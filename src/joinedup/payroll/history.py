@@ -10,10 +10,14 @@ back from unpaid leave), by their ids."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from joinedup.payroll.models import PayRun, Payslip, RunStatus
+
+# The checks before approval compare a payslip with the same employee's latest at the run's
+# frequency in the 13 months before it.
+CHECKS_LOOKBACK = timedelta(days=397)
 
 # Beyond this many employments still to find, a run is read whole (or by the caller's id range)
 # rather than asked for a list of ids.
@@ -35,6 +39,11 @@ def earlier_runs(
     if since is not None:
         runs = runs.filter(pay_date__gte=since)
     return list(runs.order_by("-pay_date", "-pk").values_list("pk", flat=True))
+
+
+def runs_the_checks_compare(run: PayRun) -> list[int]:
+    """The runs whose payslips the checks before approval compare with, newest first."""
+    return earlier_runs(run, frequency=run.frequency, since=run.pay_date - CHECKS_LOOKBACK)
 
 
 def latest_figures(

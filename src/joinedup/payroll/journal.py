@@ -18,6 +18,7 @@ accounts; the CSV is what the ledger will post."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from decimal import Decimal
 from typing import TextIO
 
 import numpy as np
+from django.db import connections
 from django.db.models import Q
 
 from joinedup.core import tabular
@@ -98,9 +100,16 @@ def build_journal(run: PayRun) -> list[JournalLine]:
     partner = Partner.objects.get(pk=run.partner_id)
     # No ORDER BY (the model's default): sorting a million payslips is the database's largest cost here.
     slips_in_run = Payslip.objects.for_partner(partner).filter(run=run).order_by()
-    rows = list(slips_in_run.values_list(*_SLIP_COLUMNS))
     # Whole columns in integer pence (NumPy int64: exact, never float), summed per cost centre.
-    slips = np.array(rows, dtype=np.int64).reshape(len(rows), len(_SLIP_COLUMNS))
+    # The queryset's own SQL (partner guard and all) read through a plain cursor, its rows
+    # flattened straight into the array: NumPy building an array from a million tuples cost
+    # more than reading them.
+    rows = slips_in_run.values_list(*_SLIP_COLUMNS)
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        flat = np.fromiter(itertools.chain.from_iterable(cursor.fetchall()), dtype=np.int64)
+    slips = flat.reshape(len(flat) // len(_SLIP_COLUMNS), len(_SLIP_COLUMNS))
     employment, gross, er_ni, er_pension, tax, ee_ni, sl, pg, ee_pension, net, deductions = slips.T
     cost_centres = _cost_centres(run)
     splits = _splits(run)
@@ -119,7 +128,7 @@ def build_journal(run: PayRun) -> list[JournalLine]:
             for e in employment.tolist()
         ),
         dtype=np.int64,
-        count=len(rows),
+        count=len(slips),
     )
     own = centre_of >= 0
     for account, column in zip(_COSTS, (gross, er_ni, er_pension), strict=True):

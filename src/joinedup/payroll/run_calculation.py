@@ -69,19 +69,40 @@ def payrun_calculate(
             slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
     problems: dict[int, list[tuple[str, str]]] = {}
     hours: dict[int, Decimal] = {}
+    without_figures_to_date: set[int] = set()
+    # What the checks before approval read of each payslip, kept from the calculation rather
+    # than read back: the run's payslips are exactly the batches written.
+    figures: list[tuple[int, int, int, str, str, bool]] = []
     # Each batch is written in its own transaction and then counted in the run's progress; on
     # PostgreSQL the writing overlaps the next batch's calculation (see payroll.writer).
+    reads = calculation.RunReads(run)
     with fewer_collections(), BatchWriter(run, progress=progress) as writer:
         for start in range(0, len(employments), batch_size):
             chunk = employments[start : start + batch_size]
-            inputs = calculation.gather(run, chunk)
+            inputs = calculation.gather(run, chunk, reads)
             problems.update(calculation.problems_by_employment(inputs))
             hours.update((r.employment_id, r.weekly_hours) for r in inputs)
+            without_figures_to_date.update(r.employment_id for r in inputs if not r.figures_to_date)
             calculated = calculation.calculate_batch(run, inputs)
+            columns = calculated.columns
+            if columns:
+                figures.extend(
+                    zip(
+                        columns["employment_id"],
+                        columns["net_pay"],
+                        columns["gross_pay"],
+                        columns["tax_code"],
+                        columns["ni_category"],
+                        columns["week1_month1"],
+                        strict=True,
+                    )
+                )
             writer.submit(calculated, [e.pk for e in chunk])
     run.progress_done = run.progress_total
     with transaction.atomic():
-        flags = variance.raise_flags(run, problems, hours)
+        flags = variance.raise_flags(
+            run, problems, hours, without_figures_to_date, figures, reads.last_payslips
+        )
         run.status = RunStatus.CALCULATED
         run.calculated_at = timezone.now()
         run.save(update_fields=["status", "calculated_at"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from joinedup.core.calendar import tax_year_start
 from joinedup.core.money import PENCE_PER_POUND, gbp, pence_to_pounds
@@ -29,7 +31,6 @@ from joinedup.people.ni_categories import age_problem
 from joinedup.people.selectors import people_with_pending_bank_change
 
 WEEKS_PER_YEAR = 52
-_LOOKBACK = timedelta(days=397)  # 13 months
 DEFAULT_THRESHOLD = Decimal(10)
 
 
@@ -44,10 +45,17 @@ def raise_flags(
     run: PayRun,
     problems: dict[int, list[tuple[str, str]]],
     weekly_hours: dict[int, Decimal] | None = None,
+    without_figures_to_date: Collection[int] | None = None,
+    slips: list[tuple[int, int, int, str, str, bool]] | None = None,
+    last_payslips: dict[int, tuple[int, str]] | None = None,
 ) -> int:
     """Create the run's open flags (flags already accepted stay as they are). Returns how
-    many flags the run now has open. ``weekly_hours`` on the pay date by employment, when the
-    caller has them already (the calculation does); read from HR otherwise."""
+    many flags the run now has open. ``weekly_hours`` on the pay date by employment, and
+    ``without_figures_to_date`` (the employments with no earlier payslip this tax year, no P45
+    figures and no take-on figures), and ``slips`` (the run's payslips as (employment id, net
+    pay, gross pay, tax code, NI letter, week 1/month 1)) and ``last_payslips`` (net pay and tax
+    code of those paid in the latest run the checks compare with), when the caller has them
+    already (the calculation does); read from the database otherwise."""
     partner_id = run.partner_id
     settings = PayrollSettings.objects.for_partner(partner_id).first()
     threshold = settings.variance_threshold_percent if settings else DEFAULT_THRESHOLD
@@ -57,13 +65,14 @@ def raise_flags(
         .values_list("employment_id", "kind")
     )
     # Unordered reads (no model default ORDER BY): a million rows need no sorting here.
-    slips = list(
-        Payslip.objects.for_partner(partner_id)
-        .filter(run=run)
-        .order_by()
-        .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category", "week1_month1")
-    )
-    previous = _previous_payslips(run, [row[0] for row in slips])
+    if slips is None:
+        slips = list(
+            Payslip.objects.for_partner(partner_id)
+            .filter(run=run)
+            .order_by()
+            .values_list("employment_id", "net_pay", "gross_pay", "tax_code", "ni_category", "week1_month1")
+        )
+    previous = _previous_payslips(run, [row[0] for row in slips], last_payslips)
     # The run's employments are read through its payslips, joined on primary keys, never as
     # `employment IN (payslips of the run)`: right after a partner's first large import the
     # planner's statistics can say the run holds one payslip, and the IN form then became a
@@ -73,23 +82,27 @@ def raise_flags(
     born: dict[int, date] = {}
     person_of: dict[int, int] = {}
     spans: list[tuple[int, date, date | None]] = []
-    rows = of_run.values_list(
+    no_bank: set[int] = set()
+    rows = of_run.annotate(
+        # An empty bank account is stored as "" (not encrypted), so this needs no decryption;
+        # read with the rest of the join rather than joined again for it.
+        no_bank=ExpressionWrapper(Q(employment__person__bank_account_number=""), output_field=BooleanField())
+    ).values_list(
         "employment_id",
         "employment__person_id",
         "employment__person__date_of_birth",
         "employment__start_date",
         "employment__end_date",
+        "no_bank",
     )
-    for employment_id, person_id, date_of_birth, began, ended in rows:
+    for employment_id, person_id, date_of_birth, began, ended, without_bank in rows:
         born[employment_id] = date_of_birth
         person_of[employment_id] = person_id
         spans.append((employment_id, began, ended))
+        if without_bank:
+            no_bank.add(employment_id)
     bank_change_waiting = people_with_pending_bank_change(partner_id)
     part_period = _share_employed(run, spans)
-    # An empty bank account is stored as "" (not encrypted), so this needs no decryption.
-    no_bank = set(
-        of_run.filter(employment__person__bank_account_number="").values_list("employment_id", flat=True)
-    )
     hours = _weekly_hours_on_pay_date(run) if weekly_hours is None else weekly_hours
     flags: list[VarianceFlag] = []
 
@@ -126,7 +139,15 @@ def raise_flags(
         wording = f"for {weekly} hours a week; the {band.name} is £{band.hourly}."
         return band.hourly * PENCE_PER_POUND * hours_in_period, hours_in_period, wording
 
-    nothing_to_date = _without_pay_to_date(run, [row[0] for row in slips if not row[5]])
+    # Pure functions of the letter and the date of birth, on the run's pay date: a million people
+    # share some tens of thousands of birthdays, so each is worked out once.
+    letter_problem = functools.cache(lambda letter, born: age_problem(letter, born, run.pay_date))
+    age_on_pay_day = functools.cache(lambda born: _age_on(born, run.pay_date))
+    cumulative = [row[0] for row in slips if not row[5]]
+    if without_figures_to_date is None:
+        nothing_to_date = _without_pay_to_date(run, cumulative)
+    else:
+        nothing_to_date = _employed_before_year(run, spans, cumulative, without_figures_to_date)
     for employment_id, net, gross, tax_code, letter, _ in slips:
         if employment_id in nothing_to_date:
             flag(
@@ -154,7 +175,7 @@ def raise_flags(
             continue
         # A letter HR should have refused, or a birthday on or before the pay date that moved the
         # person off M, Z or H (people/ni_categories/rules/ni_category_ages.toml).
-        wrong_letter = age_problem(letter, born[employment_id], run.pay_date)
+        wrong_letter = letter_problem(letter, born[employment_id])
         if wrong_letter is not None:
             flag(employment_id, FlagKind.NI_CATEGORY_AGE, f"{wrong_letter} Change the category in HR.")
         if employment_id in no_bank:
@@ -169,7 +190,7 @@ def raise_flags(
         minimum = (
             below_minimum(
                 weekly,
-                _age_on(born[employment_id], run.pay_date),
+                age_on_pay_day(born[employment_id]),
                 part_period.get(employment_id, Decimal(1)),
             )
             if weekly
@@ -184,12 +205,17 @@ def raise_flags(
     return len(flags)
 
 
-def _previous_payslips(run: PayRun, employment_ids: Collection[int]) -> dict[int, tuple[int, str]]:
+def _previous_payslips(
+    run: PayRun, employment_ids: Collection[int], known: dict[int, tuple[int, str]] | None = None
+) -> dict[int, tuple[int, str]]:
     """Net pay and tax code on each employee's latest payslip at the run's frequency in the
-    13 months before it: the comparison is with their last pay, not with pay of years ago."""
-    runs = history.earlier_runs(run, frequency=run.frequency, since=run.pay_date - _LOOKBACK)
-    found = history.latest_figures(run, runs, employment_ids, ("net_pay", "tax_code"))
-    return {e: (int(net), str(code)) for e, (net, code) in found.items()}
+    13 months before it: the comparison is with their last pay, not with pay of years ago.
+    ``known``: those the caller found already (the calculation finds everyone paid in the
+    latest of those runs); the rest are looked for."""
+    runs = history.runs_the_checks_compare(run)
+    missing = [e for e in employment_ids if e not in known] if known else employment_ids
+    found = history.latest_figures(run, runs, missing, ("net_pay", "tax_code"))
+    return {**(known or {}), **{e: (int(net), str(code)) for e, (net, code) in found.items()}}
 
 
 def _share_employed(run: PayRun, spans: Iterable[tuple[int, date, date | None]]) -> dict[int, Decimal]:
@@ -234,6 +260,22 @@ def _weekly_hours_on_pay_date(run: PayRun) -> dict[int, Decimal]:
     ):
         hours[employment_id] = weekly
     return hours
+
+
+def _employed_before_year(
+    run: PayRun,
+    spans: Iterable[tuple[int, date, date | None]],
+    cumulative: Iterable[int],
+    without_figures_to_date: Collection[int],
+) -> set[int]:
+    """What :func:`_without_pay_to_date` finds, from the calculation's knowledge of which
+    employments have nothing to date (it read their earlier payslips, P45 and take-on figures
+    to calculate them): those on a cumulative code, employed since before the tax year began."""
+    if run.period <= 1 or not without_figures_to_date:
+        return set()
+    year_start = tax_year_start(run.tax_year)
+    before_year = {pk for pk, began, _ in spans if began < year_start}
+    return {pk for pk in cumulative if pk in before_year and pk in without_figures_to_date}
 
 
 def _without_pay_to_date(run: PayRun, cumulative: list[int]) -> set[int]:

@@ -20,8 +20,8 @@ from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.recharges import seed_demo_recharges
-from joinedup.bench.demo.vr import seed_demo_vr
 from joinedup.bench.demo.transfers import seed_demo_transfers
+from joinedup.bench.demo.vr import seed_demo_vr
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.services import membership_grant, partner_create, user_create

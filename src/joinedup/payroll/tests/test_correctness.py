@@ -22,8 +22,17 @@ from joinedup.core.money import gbp
 from joinedup.ledger.models import Journal, JournalLine, Period, PeriodStatus
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
+from joinedup.payroll import calculation, variance
 from joinedup.payroll.documents import bacs_file, fps_for_run, payment_record, payslip_pdf_bytes
-from joinedup.payroll.models import FlagKind, PayRun, RunStatus, TakeOnBalance, TakeOnNi, VarianceFlag
+from joinedup.payroll.models import (
+    FlagKind,
+    FlagStatus,
+    PayRun,
+    RunStatus,
+    TakeOnBalance,
+    TakeOnNi,
+    VarianceFlag,
+)
 from joinedup.payroll.payments import post_payment_later
 from joinedup.payroll.services import (
     payment_waits_for,
@@ -469,6 +478,53 @@ class TestTakeOn(PayrollTestCase):
             "no P45 figures and no take-on figures."
         )
         assert starter.pk not in {f.employment_id for f in flags}
+
+
+class TestChecksGivenWhatTheCalculationRead(PayrollTestCase):
+    """The calculation hands the checks before approval what it read already (each payslip's
+    figures, the last payslips, who has nothing to date); ``raise_flags`` called alone reads them
+    itself. Either way the run gets the same flags."""
+
+    def setUp(self) -> None:
+        self.joiner = self.hire(self.council, "Nia", "Brown", "AA333444A", "WCC000060")  # employed since 2022
+
+    def flags(self, run: PayRun) -> list[tuple[int, str, str]]:
+        return sorted(
+            VarianceFlag.objects.for_partner(self.council)
+            .filter(run=run)
+            .values_list("employment_id", "kind", "detail")
+        )
+
+    def raised_alone(self, run: PayRun) -> list[tuple[int, str, str]]:
+        problems = calculation.problems_by_employment(calculation.gather(run))
+        VarianceFlag.objects.for_partner(self.council).filter(run=run).delete()
+        variance.raise_flags(run, problems)
+        return self.flags(run)
+
+    def test_a_first_run_gets_the_same_flags_from_the_checks_alone(self) -> None:
+        run = self.calculated()
+        flags = self.flags(run)
+        assert (self.joiner.pk, FlagKind.NO_PAY_TO_DATE) in {(e, kind) for e, kind, _ in flags}
+        assert self.raised_alone(run) == flags
+
+    def test_a_run_after_an_approved_one_gets_the_same_flags_from_the_checks_alone(self) -> None:
+        october = self.calculated(pay_date=OCTOBER)
+        VarianceFlag.objects.for_partner(self.council).filter(run=october).update(
+            status=FlagStatus.ACCEPTED, note="Checked."
+        )
+        payrun_approve(actor=self.payroll_approver, run=october)
+        employment_change_terms(
+            actor=self.shared_hr,
+            employment=self.council_emp,
+            effective_from=date(2026, 11, 1),
+            reason="New code from HMRC",
+            changes={"tax_code": "1100L"},
+        )
+        run = self.calculated()
+        flags = self.flags(run)
+        # Compared with October's payslip, which the calculation read for pay to date.
+        assert (self.council_emp.pk, FlagKind.TAX_CODE_CHANGED, "Tax code 1100L, was 1257L.") in flags
+        assert self.raised_alone(run) == flags
 
 
 class TestBacsCommand(PayrollTestCase):
