@@ -40,7 +40,7 @@ from joinedup.businesscase.models import (
     OptionLine,
 )
 from joinedup.core import rls
-from joinedup.core.money import ZERO
+from joinedup.core.money import PENNY, ZERO
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 
@@ -209,12 +209,10 @@ def version_rows(access: Access) -> list[VersionRow]:
     ]
 
 
-def deciding_partners(user: Any, access: Access) -> list[Partner]:
+def deciding_partners(user: Any, access: Access) -> QuerySet[Partner]:
     """The involved partners for which the user may record a decision."""
-    if access.published_only:
-        return []
-    ids = set(partner_ids_with(user, "businesscase.decide")) & set(involved_ids(access.case))
-    return list(Partner.objects.filter(pk__in=ids).order_by("name"))
+    ids = set() if access.published_only else set(partner_ids_with(user, "businesscase.decide"))
+    return Partner.objects.filter(pk__in=ids & set(involved_ids(access.case))).order_by("name")
 
 
 def may_manage(user: Any, access: Access) -> bool:
@@ -348,9 +346,9 @@ def baselines_of(access: Access, version: CaseVersion) -> BaselineView:
             FunctionTotal(
                 function=s["function"],
                 label=labels.get(s["function"], s["function"]),
-                staff_cost=s["staff"] or ZERO,
-                fte=s["fte"] or ZERO,
-                non_staff_cost=s["other"] or ZERO,
+                staff_cost=(s["staff"] or ZERO).quantize(PENNY),
+                fte=(s["fte"] or ZERO).quantize(PENNY),
+                non_staff_cost=(s["other"] or ZERO).quantize(PENNY),
             )
             for s in sums
         ),
