@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
+from joinedup.businesscase import services as businesscase
+from joinedup.businesscase.models import BusinessCase
 from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
 from joinedup.change.models import (
@@ -91,6 +93,7 @@ class PartnerObjects:
     consultation: Consultation
     entry: ConsultationEntry
     document: ConsultationDocument
+    businesscase: BusinessCase
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -145,6 +148,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "consultation_id": ParameterKind("consultation", lambda o: o.consultation.pk),
     "entry_id": ParameterKind("consultation log entry", lambda o: o.entry.pk),
     "document_id": ParameterKind("consultation document", lambda o: o.document.pk),
+    # A business case of the shared-services body in which this partner alone is involved.
+    "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -319,4 +324,7 @@ class AttackTestCase(RechargeTestCase):
             consultation=consulting,
             entry=meeting,
             document=document,
+            businesscase=businesscase.case_create(
+                actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
+            ),
         )

@@ -52,12 +52,8 @@ from joinedup.recharges.services import shared_services_body
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def _versions(case: BusinessCase) -> Any:
-    return CaseVersion.objects.for_partner(case.partner_id).filter(case=case)
-
-
 def latest_version(case: BusinessCase) -> CaseVersion:
-    return _versions(case).order_by("-number")[0]
+    return CaseVersion.objects.for_partner(case.partner_id).filter(case=case).order_by("-number")[0]
 
 
 def involved_ids(case: BusinessCase) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 from joinedup.businesscase import selectors
 from joinedup.businesscase.models import Baseline, Decision
@@ -135,10 +136,10 @@ class TestBaselineImport(BusinessCaseTestCase):
             .order_by("partner__code", "function")
         )
         assert [(r.partner.code, r.function, r.staff_cost, r.payslips) for r in rows] == [
-            ("WCC", "hr", 1200000, 0),
-            ("WCC", "payroll", 410000, 61000),
-            ("WPOL", "hr", 800000, 0),
-            ("WPOL", "payroll", 200000, 30000),
+            ("WCC", "hr", Decimal("1200000.00"), 0),
+            ("WCC", "payroll", Decimal("410000.00"), 61000),
+            ("WPOL", "hr", Decimal("800000.00"), 0),
+            ("WPOL", "payroll", Decimal("200000.00"), 30000),
         ]
         # The constabulary had shared its baseline: its new row is shared too.
         assert Baseline.objects.for_partner(self.police).get(partner=self.police, function="hr").shared
