@@ -196,3 +196,17 @@ class TestBaselineImport(BusinessCaseTestCase):
         )
         assert page.status_code == 200
         assert "Nothing was changed: the file has 1 problem" in page.content.decode()
+
+
+class TestChart:
+    def test_it_draws_the_cumulative_discounted_cash_flow_in_whole_pixels(self) -> None:
+        from joinedup.web.businesscase.chart import cumulative_chart
+
+        flows = tuple(Decimal(v) for v in ("-1100.00", "-810.14", "-530.09", "-259.51", "1.92"))
+        chart = cumulative_chart([("Shared service", flows)])
+        assert chart is not None
+        # x: 90 + 132.5 per year (530 pixels over 4 years); y: 20 + (1.92 - value) / 1101.92 x 240,
+        # half up to the pixel, so the line crosses zero (y 20) in year 4, the discounted payback.
+        assert chart.lines[0].points == "90,260 223,197 355,136 488,77 620,20"
+        assert chart.zero_y == 20
+        assert cumulative_chart([]) is None
