@@ -32,7 +32,7 @@ class CaseOut(Schema):
     description: str
 
 
-class DecisionOut(Schema):
+class CaseDecisionOut(Schema):
     id: int
     partner: str
     version: int
@@ -43,27 +43,27 @@ class DecisionOut(Schema):
     conditions: str
 
 
-class VersionOut(Schema):
+class CaseVersionOut(Schema):
     number: int
     published: bool
     reason: str
     approved_by_partnership: bool
-    decisions: list[DecisionOut]
+    decisions: list[CaseDecisionOut]
 
 
-class InvolvedOut(Schema):
+class CaseInvolvedOut(Schema):
     partner: str
     must_approve: bool
 
 
-class ShareOut(Schema):
+class CaseShareOut(Schema):
     partner: str
     costs: str
     savings: str
     net_present_value: str
 
 
-class OptionOut(Schema):
+class CaseOptionOut(Schema):
     name: str
     kind: str
     net_present_value: str
@@ -74,10 +74,10 @@ class OptionOut(Schema):
     switching_value_percent: str | None
     sensitivities: dict[str, str]
     cumulative_discounted: list[str]
-    shares: list[ShareOut]
+    shares: list[CaseShareOut]
 
 
-class BaselineOut(Schema):
+class CaseBaselineOut(Schema):
     partner: str
     function: str
     staff_cost: str
@@ -89,7 +89,7 @@ class BaselineOut(Schema):
     shared: bool
 
 
-class TotalOut(Schema):
+class CaseTotalOut(Schema):
     function: str
     staff_cost: str
     fte: str
@@ -97,18 +97,18 @@ class TotalOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    partners: list[InvolvedOut]
+    partners: list[CaseInvolvedOut]
     approved_version: int | None
     version: int
-    versions: list[VersionOut]
-    options: list[OptionOut]
-    baselines: list[BaselineOut]
-    totals: list[TotalOut]
-    total: TotalOut
+    versions: list[CaseVersionOut]
+    options: list[CaseOptionOut]
+    baselines: list[CaseBaselineOut]
+    totals: list[CaseTotalOut]
+    total: CaseTotalOut
     baseline_not_shared: list[str]
 
 
-class DecisionIn(Schema):
+class CaseDecisionIn(Schema):
     partner_id: IdIn
     outcome: Outcome
     decided_on: DateIn
@@ -231,8 +231,8 @@ def get_case(request: HttpRequest, case_id: int, version: int | None = None) -> 
     }
 
 
-@router.post("/businesscases/{case_id}/decisions", response={201: DecisionOut})
-def record_decision(request: HttpRequest, case_id: int, body: DecisionIn) -> Status[dict[str, Any]]:
+@router.post("/businesscases/{case_id}/decisions", response={201: CaseDecisionOut})
+def record_decision(request: HttpRequest, case_id: int, body: CaseDecisionIn) -> Status[dict[str, Any]]:
     """The partner's decision on the case's latest version (the caller records it for a partner on
     which it may decide business cases)."""
     access = selectors.case_for(request.user, case_id=case_id)
