@@ -125,6 +125,16 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "decision": "accepted",
         "reason": "Attack fixture",
     },
+    ("POST", "/api/v1/change/vr-interests/{interest_id}/facts"): lambda o: {
+        "contractual_notice_weeks": "12",
+    },
+    ("POST", "/api/v1/change/vr-interests/{interest_id}/confirm-leaving"): lambda o: {},
+    ("POST", "/api/v1/change/partners/{partner_id}/vr-delegations"): lambda o: {
+        "username": o.member.username,
+        "title": "Head of HR",
+        "up_to": "50000.00",
+        "source": "Attack fixture",
+    },
     ("POST", "/api/v1/change/programmes/{programme_id}/consultations"): lambda o: {
         "partner_id": o.partner.pk,
         "establishment": "Elsewhere",
@@ -326,6 +336,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
             # Charges to the partner are decided by its HR and finance officers, not administrators.
             "/api/v1/partners/{partner_id}/charge-requests": 403,
+            # The sample expression of interest is undecided: there is no letter yet.
+            "/api/v1/change/vr-interests/{interest_id}/letter": 422,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

@@ -132,6 +132,9 @@ EXPORTS: dict[str, Export] = {
     # Templates carry the import's column names and examples only.
     "web /people/import/templates/{kind}.{fmt}": Export(("csv",)),
     "web /ledger/budgets/template.{fmt}": Export(("csv",)),
+    # The workforce-impact report's groups are pay point, scheme and census labels, none typed by
+    # a partner's user: checked for formulas only.
+    "web /change/programmes/{programme_id}/impact": Export(("csv", "xlsx")),
     # The business case's tables: an option and a baseline's source named like a formula. The format
     # is in the path ({fmt} is csv here); the XLSX is checked by its own test below.
     "web /businesscase/{case_id}/appraisal.{fmt}": Export(("csv",), {"Option": planted(PAYLOAD)}),
@@ -327,6 +330,9 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_recharge_statement_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /recharges/statements/{code}/{month}.csv")
         self.check("api /api/v1/partners/{partner_id}/statements/{month}.csv")
+
+    def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /change/programmes/{programme_id}/impact")
 
     def test_the_import_problems_report_shows_a_formula_cell_as_text(self) -> None:
         self.check("web /people/import/problems.csv")

@@ -598,6 +598,22 @@ class VrInterest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the quote needs that the people records do not hold, as HR records it from the
+    # contract and the pension fund's estimate; empty is "not recorded", and the quote says so.
+    contractual_notice_weeks = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    pension_fund = models.CharField(max_length=100, blank=True, help_text="e.g. Wessex Pension Fund")
+    annual_pension = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The pension a year the fund estimates would come into payment on the leaving date.",
+    )
+    pension_source = models.CharField(max_length=200, blank=True, help_text="The fund's estimate it is from.")
+    # The quote the decision was made on (quote_as_dict and its notes): letters and final pay
+    # use these figures, not a quote worked out again later on pay that has moved since.
+    decided_quote = models.JSONField(null=True, blank=True)
+    leaving_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("window", "employment")
     objects = PartnerScopedManager["VrInterest"]()
@@ -611,10 +627,48 @@ class VrInterest(models.Model):
                 name="change_vr_interest_one_live",
             ),
             models.CheckConstraint(condition=Q(status__in=VrStatus.values), name="change_vr_interest_status"),
+            models.CheckConstraint(
+                condition=Q(contractual_notice_weeks__isnull=True) | Q(contractual_notice_weeks__gte=0),
+                name="change_vr_interest_notice_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_pension__isnull=True) | Q(annual_pension__gte=0),
+                name="change_vr_interest_pension_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.employment_id} interested in {self.window_id}"
+
+
+class VrDelegation(models.Model):
+    """The partner's scheme of delegation for voluntary redundancy: who may accept an exit, up to
+    what cost to the employer (redundancy pay, notice, holiday pay and pension strain together).
+    ``up_to`` empty: no limit (the officer, or the committee acting through them, with the
+    partner's highest authority). An exit above every limit cannot be accepted in joinedup until
+    the partner records who may."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=100, help_text="e.g. Head of HR, Chief Executive")
+    up_to = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    source = models.CharField(max_length=200, help_text="The scheme of delegation's paragraph.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerScopedManager["VrDelegation"]()
+
+    class Meta:
+        ordering = ["partner", "up_to", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "user"], name="change_vr_delegation_once"),
+            models.CheckConstraint(
+                condition=Q(up_to__isnull=True) | Q(up_to__gte=0), name="change_vr_delegation_limit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} up to {self.up_to if self.up_to is not None else 'any cost'}"
 
 
 # Collective consultation and its log (issue 12, "Consultation") live in their own module,

@@ -46,6 +46,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.approve_charges",
             "people.view_history",
             "people.verify_bank_change",
+            # Equality monitoring answers (sex, ethnicity, disability): special-category data,
+            # read and recorded by HR and the DPO alone (people/equality.py).
+            "people.view_special_category",
+            "people.change_special_category",
             # Workforce change: programmes, structures and the people they put at risk; applying
             # a structure to the establishment is HR's alone (it changes posts through people).
             "change.view",
@@ -92,7 +96,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNION_REP: frozenset(
         _EVERY_MEMBER | {"reports.view_aggregate", "change.union", "businesscase.view_published"}
     ),
-    Role.DATA_PROTECTION_OFFICER: frozenset(_EVERY_MEMBER | {"audit.view", "privacy.manage"}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        _EVERY_MEMBER
+        | {"audit.view", "privacy.manage", "people.view_special_category", "people.change_special_category"}
+    ),
     Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view", "businesscase.view"}),
 }
 

@@ -2,16 +2,26 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import consultation, views, vr
+from joinedup.web.change import consultation, impact, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
     path("programmes/<int:programme_id>/", views.programme, name="change_programme"),
+    path("programmes/<int:programme_id>/costing", impact.costing, name="change_costing"),
+    path("programmes/<int:programme_id>/impact", impact.impact, name="change_impact"),
+    path("programmes/<int:programme_id>/impact.pdf", impact.impact_pdf_view, name="change_impact_pdf"),
     path("structures/<int:structure_id>/", views.structure, name="change_structure"),
     path("structures/<int:structure_id>/apply", views.apply, name="change_structure_apply"),
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
     path("vr-windows/<int:window_id>/", vr.vr_window, name="change_vr_window"),
+    path("vr-interests/<int:interest_id>/", vr.vr_interest, name="change_vr_interest"),
     path("vr-interests/<int:interest_id>/decide", vr.vr_decide, name="change_vr_decide"),
+    path(
+        "vr-interests/<int:interest_id>/confirm-leaving",
+        vr.vr_confirm_leaving,
+        name="change_vr_confirm_leaving",
+    ),
+    path("vr-interests/<int:interest_id>/letter.pdf", vr.vr_letter, name="change_vr_letter"),
     # Collective consultation (web/change/consultation.py).
     path("consultations/", consultation.consultations, name="change_consultations"),
     path(
