@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
+from joinedup.businesscase import services as businesscase
+from joinedup.businesscase.models import BusinessCase
 from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
 from joinedup.change import transfer_services
@@ -96,6 +98,7 @@ class PartnerObjects:
     document: ConsultationDocument
     transfer_plan: TransferPlan
     transfer_member: TransferPlanMember
+    businesscase: BusinessCase
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -154,6 +157,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # purpose), with the sample employment on its staff list.
     "plan_id": ParameterKind("transfer plan", lambda o: o.transfer_plan.pk),
     "member_id": ParameterKind("person on a transfer plan", lambda o: o.transfer_member.pk),
+    # A business case of the shared-services body in which this partner alone is involved.
+    "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -342,4 +347,7 @@ class AttackTestCase(RechargeTestCase):
             document=document,
             transfer_plan=transfer_plan,
             transfer_member=transfer_member,
+            businesscase=businesscase.case_create(
+                actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
+            ),
         )

@@ -46,6 +46,7 @@ from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from joinedup.businesscase.services import BASELINE_COLUMNS, baselines_import, case_create
 from joinedup.change.strain import FACTOR_COLUMNS, strain_factors_import
 from joinedup.core.tabular import FILE_ROW, HEADER_ROW, RowError, RowSpec
 from joinedup.ledger.imports import BUDGET_COLUMNS, JOURNAL_COLUMNS, import_budgets, import_journal
@@ -54,6 +55,7 @@ from joinedup.payroll.take_on import TAKE_ON_COLUMNS, take_on_import
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, POST_COLUMNS, import_employments, import_posts
 from joinedup.recharges.services import READING_COLUMNS, readings_import
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.testing.base import FIXTURES
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "joinedup"
 EXAMPLES = int(os.environ.get("JOINEDUP_IMPORT_FUZZ_EXAMPLES", "50"))
@@ -312,6 +314,24 @@ IMPORTS.append(
         typed={"age_years": "whole", "age_months": "whole", "factor": "factor"},
     )
 )
+IMPORTS.append(
+    Import(
+        "business case baselines",
+        BASELINE_COLUMNS,
+        lambda case, data, name: baselines_import(
+            actor=case.shared_finance, case=case.businesscase, source=data, filename=name
+        ),
+        lambda n: {
+            "partner": ("WCC", "WPOL", "WFRS")[n % 3],
+            "function": ("hr", "payroll")[n // 3],
+            "staff_cost": "1250000.00",
+            "fte": "41.5",
+            "non_staff_cost": "310000.00",
+        },
+        most=6,
+        typed={"staff_cost": "amount>=0", "fte": "fte", "non_staff_cost": "amount>=0"},
+    )
+)
 BY_NAME = {target.name: target for target in IMPORTS}
 
 
@@ -476,11 +496,15 @@ def with_cell(target: Import, count: int, row: int, column: str, value: str) -> 
 
 class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
     council_payroll: Any
+    businesscase: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.council_payroll = cls.make_user("council.payroll", [(cls.council, Role.PAYROLL_OFFICER)])
+        cls.businesscase = case_create(
+            actor=FIXTURES, owner=cls.shared, name="Fuzzed", partners=[cls.council, cls.police, cls.fire]
+        )
 
     def check_any_file(self, target: Import, upload: tuple[bytes, str, int]) -> None:
         data, name, last_row = upload
@@ -524,6 +548,14 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
     @given(st.data())
     def test_any_strain_factors_file_is_imported_whole_or_refused_with_reasons(self, data: Any) -> None:
         self.check_any_file(BY_NAME["strain factors"], data.draw(any_file(BY_NAME["strain factors"])))
+
+    @FUZZ
+    @given(st.data())
+    def test_any_business_case_baselines_file_is_imported_whole_or_refused_with_reasons(
+        self, data: Any
+    ) -> None:
+        target = BY_NAME["business case baselines"]
+        self.check_any_file(target, data.draw(any_file(target)))
 
     @FUZZ
     @given(st.data())
@@ -622,6 +654,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
             "READING_COLUMNS",
             "TAKE_ON_COLUMNS",
             "FACTOR_COLUMNS",
+            "BASELINE_COLUMNS",
         }
         # Files read other than through read_rows: the reader itself, and the gross-to-net
         # calculator (fuzzed below through `joinedup payroll calculate`).
@@ -636,6 +669,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
                 READING_COLUMNS,
                 TAKE_ON_COLUMNS,
                 FACTOR_COLUMNS,
+                BASELINE_COLUMNS,
             )
         }
 

@@ -94,6 +94,12 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/journals/{journal_id}/reverse"): lambda o: {},
     ("POST", "/api/v1/employments/{employment_id}/p45"): lambda o: {},
     ("POST", "/api/v1/recharges/runs"): lambda o: {"month": "2026-10"},
+    ("POST", "/api/v1/businesscases/{case_id}/decisions"): lambda o: {
+        "partner_id": o.partner.pk,
+        "outcome": "approved",
+        "decided_on": "2026-11-03",
+        "body": "cabinet",
+    },
     ("POST", "/api/v1/change/programmes"): lambda o: {
         "partner_id": o.partner.pk,
         "name": "Attack programme",

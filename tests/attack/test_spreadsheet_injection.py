@@ -34,6 +34,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
 
+from joinedup.businesscase import services as businesscase
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Partner, Role
@@ -143,6 +144,10 @@ EXPORTS: dict[str, Export] = {
     # The workforce-impact report's groups are pay point, scheme and census labels, none typed by
     # a partner's user: checked for formulas only.
     "web /change/programmes/{programme_id}/impact": Export(("csv", "xlsx")),
+    # The business case's tables: an option and a baseline's source named like a formula. The format
+    # is in the path ({fmt} is csv here); the XLSX is checked by its own test below.
+    "web /businesscase/{case_id}/appraisal.{fmt}": Export(("csv",), {"Option": planted(PAYLOAD)}),
+    "web /businesscase/{case_id}/baseline.{fmt}": Export(("csv",), {"Source": planted(PAYLOAD)}),
 }
 
 
@@ -203,6 +208,20 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         Account.objects.for_partner(council).filter(code="4300").update(name=PAYLOAD)
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
+        case = cls.council_objects.businesscase
+        businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
+        businesscase.baseline_set(
+            actor=FIXTURES,
+            case=case,
+            partner=council,
+            figures=businesscase.BaselineFigures(
+                function="hr",
+                staff_cost=Decimal("1000.00"),
+                fte=Decimal("1.00"),
+                non_staff_cost=Decimal("0.00"),
+                source=PAYLOAD,
+            ),
+        )
         # An invoice over £500, for the Local Government Transparency Code's spend export.
         journal_post(
             actor=cls.attacker,
@@ -343,6 +362,22 @@ class TestSpreadsheetInjection(AttackTestCase):
             response = self.client_for("council").get(path)
             sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
             assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+    def test_the_business_case_tables_show_a_formula_option_and_source_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/appraisal.{fmt}")
+        self.check("web /businesscase/{case_id}/baseline.{fmt}")
+        case = self.council_objects.businesscase.pk
+        for path, column in (
+            (f"/businesscase/{case}/appraisal.xlsx", "Option"),
+            (f"/businesscase/{case}/baseline.xlsx", "Source"),
+        ):
+            response = self.client_for("council").get(path)
+            assert is_spreadsheet(response) == "xlsx"
+            sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+            assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+            header = [cell.value for cell in next(sheet.iter_rows())]
+            planted_cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
+            assert [(c.value, c.data_type) for c in planted_cells if c.value == PAYLOAD] == [(PAYLOAD, "s")]
 
     # --- money stays money -----------------------------------------------------------------------
 

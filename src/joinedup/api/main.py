@@ -8,7 +8,17 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from joinedup.api import audit, change, consultation, ledger, partnership, payroll, people, recharges
+from joinedup.api import (
+    audit,
+    businesscase,
+    change,
+    consultation,
+    ledger,
+    partnership,
+    payroll,
+    people,
+    recharges,
+)
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
@@ -33,6 +43,7 @@ api.add_router("", recharges.router)
 api.add_router("", change.router)
 api.add_router("", consultation.router)
 api.add_router("", change_transfers.router)
+api.add_router("", businesscase.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "change.view",
             "change.manage",
             "change.consult",
+            "businesscase.view",
+            "businesscase.manage",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -56,6 +58,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Collective consultation: the management side of the log (meetings, answers,
             # proposals, the outcome), the HR1 figures, recognising unions and their reps.
             "change.consult",
+            # The business case: HR reads the case its partner is in (the baseline of its own
+            # function, the options' effect on its staff).
+            "businesscase.view",
         }
     ),
     Role.PAYROLL_OFFICER: frozenset(
@@ -75,6 +80,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # count only on a shared-services body (the services check its kind).
             "recharges.view",
             "recharges.manage",
+            # The business case: its baselines, options and versions are managed by finance; the
+            # partner's decision on a version (taken by its cabinet, commissioner, authority or
+            # board) is recorded by its own finance officers, for that partner only.
+            "businesscase.view",
+            "businesscase.manage",
+            "businesscase.decide",
         }
     ),
     Role.MANAGER: frozenset(_EVERY_MEMBER | {"people.view_team"}),
@@ -82,12 +93,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # A union rep reads the consultation log of the programmes their partner is in and writes
     # their union's side of it (questions, counter-proposals, documents); never an individual's
     # data, so no change.view (which opens the people at risk).
-    Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate", "change.union"}),
+    Role.UNION_REP: frozenset(
+        _EVERY_MEMBER | {"reports.view_aggregate", "change.union", "businesscase.view_published"}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         _EVERY_MEMBER
         | {"audit.view", "privacy.manage", "people.view_special_category", "people.change_special_category"}
     ),
-    Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view"}),
+    Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view", "businesscase.view"}),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())

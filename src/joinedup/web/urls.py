@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from joinedup.web import second_factor, views
+from joinedup.web.businesscase import urls as businesscase_urls
 from joinedup.web.change import urls as change_urls
 from joinedup.web.ledger import urls as ledger_urls
 from joinedup.web.partnership import urls as admin_urls
@@ -31,5 +32,6 @@ urlpatterns = [
     path("ledger/", include(ledger_urls)),
     path("recharges/", include(recharge_urls)),
     path("change/", include(change_urls)),
+    path("businesscase/", include(businesscase_urls)),
     path("admin/", include(admin_urls)),
 ]

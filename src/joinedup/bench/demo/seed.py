@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.budgets import seed_demo_budgets
+from joinedup.bench.demo.businesscase import seed_demo_businesscase
 from joinedup.bench.demo.change import seed_demo_change
 from joinedup.bench.demo.consultation import seed_demo_consultation
 from joinedup.bench.demo.impact import seed_demo_impact
@@ -140,4 +141,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_consultation(partners=partners, users=users, say=say)
         seed_demo_impact(partners=partners, say=say)
         seed_demo_transfers(partners=partners, users=users, say=say)
+        seed_demo_businesscase(partners=partners, users=users, say=say)
     return True

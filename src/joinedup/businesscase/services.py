@@ -1,0 +1,680 @@
+"""Every change to a business case. Each function is one transaction: it checks the caller's
+permission, validates what the database cannot, writes, and records one audit event.
+
+Who decides what: the case and its figures are the owner's (the shared-services body,
+``businesscase.manage`` there); whether a partner's baseline detail is shared with the others is
+that partner's (``businesscase.manage`` on it); a partner's decision on a version is recorded by
+that partner (``businesscase.decide`` on it), on the case's latest version.
+
+Versions: every edit of the figures goes through ``version_for_edit``: once any partner has
+decided on the latest version, its figures are copied into a new version first and the edit lands
+there, so every decision stays on the version it was made on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from joinedup.audit.services import record_event
+from joinedup.businesscase import appraisal
+from joinedup.businesscase.models import (
+    AllocationKey,
+    Baseline,
+    BusinessCase,
+    CasePartner,
+    CaseVersion,
+    Decision,
+    DecisionBody,
+    Function,
+    LineKind,
+    Option,
+    OptionKind,
+    OptionLine,
+    Outcome,
+)
+from joinedup.core import tabular
+from joinedup.core.actors import user_of
+from joinedup.core.money import PENNY
+from joinedup.core.tabular import Column, RowError, RowSpec
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise
+from joinedup.people.services import Errors
+from joinedup.recharges.services import shared_services_body
+
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def latest_version(case: BusinessCase) -> CaseVersion:
+    return CaseVersion.objects.for_partner(case.partner_id).filter(case=case).order_by("-number")[0]
+
+
+def involved_ids(case: BusinessCase) -> list[int]:
+    return list(
+        CasePartner.objects.for_partner(case.partner_id)
+        .filter(case=case)
+        .values_list("partner_id", flat=True)
+    )
+
+
+def _has_decisions(version: CaseVersion) -> bool:
+    return Decision.objects.for_partners(involved_ids(version.case)).filter(version=version).exists()
+
+
+def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
+    """The old version's figures, copied onto the new one (row for row, in the same order)."""
+    baselines = Baseline.objects.for_partners(involved_ids(case)).filter(version=old).order_by("pk")
+    Baseline.objects.bulk_create(
+        [
+            Baseline(
+                partner_id=b.partner_id,
+                case=case,
+                version=new,
+                function=b.function,
+                staff_cost=b.staff_cost,
+                fte=b.fte,
+                non_staff_cost=b.non_staff_cost,
+                payslips=b.payslips,
+                invoices=b.invoices,
+                tickets=b.tickets,
+                shared=b.shared,
+                source=b.source,
+            )
+            for b in baselines
+        ]
+    )
+    for option in Option.objects.for_partner(case.partner_id).filter(version=old).order_by("pk"):
+        copy = Option.objects.create(
+            partner_id=case.partner_id,
+            case=case,
+            version=new,
+            kind=option.kind,
+            name=option.name,
+            description=option.description,
+        )
+        OptionLine.objects.bulk_create(
+            [
+                OptionLine(
+                    partner_id=case.partner_id,
+                    case=case,
+                    option=copy,
+                    name=line.name,
+                    kind=line.kind,
+                    amounts=line.amounts,
+                    optimism_bias=line.optimism_bias,
+                    delay_years=line.delay_years,
+                    one_off=line.one_off,
+                    risk=line.risk,
+                )
+                for line in option.lines.order_by("pk")
+            ]
+        )
+    AllocationKey.objects.bulk_create(
+        [
+            AllocationKey(
+                partner_id=case.partner_id, case=case, version=new, allocated_id=k.allocated_id, key=k.key
+            )
+            for k in AllocationKey.objects.for_partner(case.partner_id).filter(version=old).order_by("pk")
+        ]
+    )
+
+
+def version_for_edit(*, actor: Any, case: BusinessCase) -> CaseVersion:
+    """The version an edit lands on: the latest, or, once a partner has decided on that one, a
+    new version holding a copy of its figures. Call it inside the editing service's transaction
+    (after its permission check): the copy commits with the edit or not at all."""
+    latest = latest_version(case)
+    if not _has_decisions(latest):
+        return latest
+    new = CaseVersion.objects.create(
+        partner_id=case.partner_id,
+        case=case,
+        number=latest.number + 1,
+        reason=f"Changed after a decision on version {latest.number}",
+        created_by=user_of(actor),
+    )
+    _copy(case, latest, new)
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.version_created",
+        target=new,
+        after={"case": case.name, "number": new.number, "from": latest.number},
+    )
+    return new
+
+
+# --- The case -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: Any,
+    owner: Partner,
+    name: str,
+    partners: Sequence[Partner],
+    must_approve: Sequence[Partner] | None = None,
+    years: int = 10,
+    description: str = "",
+) -> BusinessCase:
+    """A case owned by the shared-services body ``owner``, involving it and ``partners``; each of
+    ``must_approve`` (every partner given, when None) must approve it for the partnership to have.
+    It starts with version 1, empty."""
+    owner = shared_services_body(owner)
+    authorise(actor, "businesscase.manage", owner)
+    others = list({p.pk: p for p in partners if p.pk != owner.pk}.values())
+    approvers = {p.pk for p in (others if must_approve is None else must_approve)}
+    errors = Errors()
+    if not name.strip():
+        errors.add("name", "Enter the case's name.")
+    elif BusinessCase.objects.for_partner(owner).filter(partner=owner, name=name.strip()).exists():
+        errors.add("name", f"{owner.name} already has a business case called {name.strip()}.")
+    if not others:
+        errors.add("partners", "Name at least one partner the case is for.")
+    if not approvers:
+        errors.add("must_approve", "Name at least one partner that must approve the case.")
+    elif not approvers <= {p.pk for p in (owner, *others)}:
+        errors.add("must_approve", "A partner that must approve the case must be involved in it.")
+    if not 1 <= years <= 100:
+        errors.add("years", "The horizon must be 1 to 100 years.")
+    errors.raise_if_any()
+    case = BusinessCase.objects.create(
+        partner=owner,
+        name=name.strip(),
+        description=description.strip(),
+        years=years,
+        created_by=user_of(actor),
+    )
+    CasePartner.objects.bulk_create(
+        [CasePartner(partner=p, case=case, must_approve=p.pk in approvers) for p in (owner, *others)]
+    )
+    CaseVersion.objects.create(
+        partner=owner, case=case, number=1, reason="First version", created_by=user_of(actor)
+    )
+    record_event(
+        actor=actor,
+        partner=owner,
+        action="businesscase.created",
+        target=case,
+        after={
+            "name": case.name,
+            "years": years,
+            "partners": [p.code for p in (owner, *others)],
+            "must_approve": sorted(p.code for p in (owner, *others) if p.pk in approvers),
+        },
+    )
+    return case
+
+
+def _require_involved(case: BusinessCase, partner: Partner, errors: Errors, name: str) -> None:
+    if partner.pk not in involved_ids(case):
+        errors.add(name, f"{partner.name} is not involved in this business case.")
+
+
+@dataclass(frozen=True)
+class BaselineFigures:
+    function: str
+    staff_cost: Decimal
+    fte: Decimal
+    non_staff_cost: Decimal
+    payslips: int = 0
+    invoices: int = 0
+    tickets: int = 0
+    source: str = ""
+
+
+def _check_figures(figures: BaselineFigures, errors: Errors, prefix: str = "") -> None:
+    if figures.function not in Function.values:
+        errors.add(f"{prefix}function", f"{figures.function!r} is not a function of the case.")
+    for name in ("staff_cost", "non_staff_cost"):
+        amount = getattr(figures, name)
+        if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(PENNY):
+            errors.add(f"{prefix}{name}", "Enter pounds and pence of 0 or more.")
+    if not figures.fte.is_finite() or figures.fte < 0 or figures.fte != figures.fte.quantize(Decimal("0.01")):
+        errors.add(f"{prefix}fte", "Enter the full-time equivalent staff, 0 or more, to two places.")
+    for name in ("payslips", "invoices", "tickets"):
+        if getattr(figures, name) < 0:
+            errors.add(f"{prefix}{name}", "A volume cannot be negative.")
+
+
+def _save_baseline(
+    case: BusinessCase, version: CaseVersion, partner: Partner, figures: BaselineFigures
+) -> Baseline:
+    row, _ = Baseline.objects.for_partner(partner).update_or_create(
+        partner=partner,
+        version=version,
+        function=figures.function,
+        defaults={
+            "case": case,
+            "staff_cost": figures.staff_cost,
+            "fte": figures.fte,
+            "non_staff_cost": figures.non_staff_cost,
+            "payslips": figures.payslips,
+            "invoices": figures.invoices,
+            "tickets": figures.tickets,
+            "source": figures.source[:200],
+            "shared": _is_shared(case, partner),
+        },
+    )
+    return row
+
+
+def _is_shared(case: BusinessCase, partner: Partner) -> bool:
+    """Whether the partner has shared its baseline detail in this case (the flag of its rows)."""
+    return Baseline.objects.for_partner(partner).filter(case=case, partner=partner, shared=True).exists()
+
+
+@transaction.atomic
+def baseline_set(*, actor: Any, case: BusinessCase, partner: Partner, figures: BaselineFigures) -> Baseline:
+    """A partner's baseline for one function, in the version being edited."""
+    authorise(actor, "businesscase.manage", case.partner)
+    errors = Errors()
+    _require_involved(case, partner, errors, "partner")
+    _check_figures(figures, errors)
+    errors.raise_if_any()
+    version = version_for_edit(actor=actor, case=case)
+    row = _save_baseline(case, version, partner, figures)
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.baseline_set",
+        target=row,
+        after={
+            "case": case.name,
+            "version": version.number,
+            "partner": partner.code,
+            "function": figures.function,
+            "staff_cost": figures.staff_cost,
+            "fte": figures.fte,
+            "non_staff_cost": figures.non_staff_cost,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def baseline_share(*, actor: Any, case: BusinessCase, partner: Partner, shared: bool) -> int:
+    """The partner lets the case's other partners read its baseline detail, or stops: its own
+    decision, for every version of the case. Returns the rows changed."""
+    authorise(actor, "businesscase.manage", partner)
+    errors = Errors()
+    _require_involved(case, partner, errors, "partner")
+    errors.raise_if_any()
+    changed = Baseline.objects.for_partner(partner).filter(case=case, partner=partner).update(shared=shared)
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="businesscase.baseline_shared" if shared else "businesscase.baseline_unshared",
+        target=case,
+        after={"case": case.name, "rows": changed},
+    )
+    return changed
+
+
+# --- Options and lines ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def option_add(*, actor: Any, case: BusinessCase, kind: str, name: str, description: str = "") -> Option:
+    authorise(actor, "businesscase.manage", case.partner)
+    errors = Errors()
+    if kind not in OptionKind.values:
+        errors.add("kind", f"{kind!r} is not a kind of option.")
+    if not name.strip():
+        errors.add("name", "Enter the option's name.")
+    errors.raise_if_any()
+    version = version_for_edit(actor=actor, case=case)
+    if Option.objects.for_partner(case.partner_id).filter(version=version, name=name.strip()).exists():
+        raise ValidationError(
+            {"name": f"Version {version.number} already has an option called {name.strip()}."}
+        )
+    option = Option.objects.create(
+        partner_id=case.partner_id,
+        case=case,
+        version=version,
+        kind=kind,
+        name=name.strip(),
+        description=description,
+    )
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.option_added",
+        target=option,
+        after={"case": case.name, "version": version.number, "kind": kind, "name": option.name},
+    )
+    return option
+
+
+@dataclass(frozen=True)
+class LineInput:
+    name: str
+    kind: str
+    amounts: tuple[Decimal, ...]
+    optimism_bias: Decimal = Decimal(0)
+    delay_years: int = 0
+    one_off: bool = False
+    risk: str = ""
+
+
+def _check_line(case: BusinessCase, line: LineInput) -> None:
+    """The appraisal's own checks, in the appraisal's own words, plus what the columns hold."""
+    errors = Errors()
+    if not line.name.strip():
+        errors.add("name", "Enter the line's name.")
+    if line.kind not in LineKind.values:
+        errors.add("kind", "Choose cost or saving.")
+    elif line.kind == LineKind.SAVING and line.one_off and line.optimism_bias:
+        errors.add("optimism_bias", "Optimism bias applies to costs; a saving's is its delay.")
+    if line.optimism_bias > Decimal("1000"):
+        errors.add("optimism_bias", "An uplift of more than 1000% is not an uplift.")
+    if any(a > MAX_AMOUNT for a in line.amounts if a.is_finite()):
+        errors.add("amounts", f"An amount cannot be more than £{MAX_AMOUNT:,}.")
+    errors.raise_if_any()
+    try:
+        appraisal.check_lines([_appraisal_line(line)], case.years)
+    except appraisal.AppraisalError as error:
+        raise ValidationError({"amounts": str(error)}) from None
+
+
+def _appraisal_line(line: LineInput | OptionLine) -> appraisal.Line:
+    amounts = tuple(Decimal(a) for a in line.amounts)
+    return appraisal.Line(
+        name=line.name,
+        kind=line.kind,
+        amounts=amounts,
+        optimism_bias=Decimal(line.optimism_bias),
+        delay_years=line.delay_years,
+        one_off=line.one_off,
+    )
+
+
+def _current(actor: Any, option: Option) -> Option:
+    """The option as it stands in the version being edited (the same name in a new version)."""
+    version = version_for_edit(actor=actor, case=option.case)
+    if option.version_id == version.pk:
+        return option
+    return Option.objects.for_partner(option.partner_id).get(version=version, name=option.name)
+
+
+@transaction.atomic
+def line_add(*, actor: Any, option: Option, line: LineInput) -> OptionLine:
+    case = option.case
+    authorise(actor, "businesscase.manage", case.partner)
+    _check_line(case, line)
+    option = _current(actor, option)
+    row = OptionLine.objects.create(
+        partner_id=case.partner_id,
+        case=case,
+        option=option,
+        name=line.name.strip(),
+        kind=line.kind,
+        amounts=[str(a) for a in line.amounts],
+        optimism_bias=line.optimism_bias,
+        delay_years=line.delay_years,
+        one_off=line.one_off,
+        risk=line.risk,
+    )
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.line_added",
+        target=row,
+        after={
+            "case": case.name,
+            "version": option.version.number,
+            "option": option.name,
+            "name": row.name,
+            "kind": row.kind,
+            "amounts": row.amounts,
+            "optimism_bias": line.optimism_bias,
+            "delay_years": line.delay_years,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def line_change(*, actor: Any, line: OptionLine, to: LineInput) -> OptionLine:
+    """Change a line; after a decision on its version, the change lands on the new version's copy
+    of the line (the same place among its option's lines)."""
+    option = line.option
+    case = option.case
+    authorise(actor, "businesscase.manage", case.partner)
+    _check_line(case, to)
+    position = list(option.lines.order_by("pk").values_list("pk", flat=True)).index(line.pk)
+    current = _current(actor, option)
+    target = current.lines.order_by("pk")[position]
+    before = {"name": target.name, "amounts": target.amounts, "optimism_bias": target.optimism_bias}
+    target.name, target.kind = to.name.strip(), to.kind
+    target.amounts = [str(a) for a in to.amounts]
+    target.optimism_bias, target.delay_years = to.optimism_bias, to.delay_years
+    target.one_off, target.risk = to.one_off, to.risk
+    target.save()
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.line_changed",
+        target=target,
+        before=before,
+        after={
+            "version": current.version.number,
+            "name": target.name,
+            "amounts": target.amounts,
+            "optimism_bias": to.optimism_bias,
+        },
+    )
+    return target
+
+
+@transaction.atomic
+def allocation_set(*, actor: Any, case: BusinessCase, keys: Mapping[Partner, Decimal]) -> list[AllocationKey]:
+    """Each partner's allocation key (replacing the version's keys)."""
+    authorise(actor, "businesscase.manage", case.partner)
+    errors = Errors()
+    for partner, key in keys.items():
+        _require_involved(case, partner, errors, "keys")
+        if not key.is_finite() or key <= 0:
+            errors.add("keys", f"{partner.name}: a key must be more than 0.")
+    if not keys:
+        errors.add("keys", "Give at least one partner's key.")
+    errors.raise_if_any()
+    version = version_for_edit(actor=actor, case=case)
+    AllocationKey.objects.for_partner(case.partner_id).filter(version=version).delete()
+    rows = AllocationKey.objects.bulk_create(
+        [
+            AllocationKey(partner_id=case.partner_id, case=case, version=version, allocated=p, key=k)
+            for p, k in keys.items()
+        ]
+    )
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.allocation_set",
+        target=version,
+        after={"case": case.name, "version": version.number, "keys": {p.code: k for p, k in keys.items()}},
+    )
+    return rows
+
+
+@transaction.atomic
+def version_publish(*, actor: Any, version: CaseVersion, published: bool = True) -> CaseVersion:
+    """Let union representatives read a version (or stop). Publishing changes no figure, so it
+    makes no new version."""
+    case = version.case
+    authorise(actor, "businesscase.manage", case.partner)
+    version.published = published
+    version.save(update_fields=["published"])
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.version_published" if published else "businesscase.version_withdrawn",
+        target=version,
+        after={"case": case.name, "version": version.number},
+    )
+    return version
+
+
+# --- Decisions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Any,
+    version: CaseVersion,
+    partner: Partner,
+    outcome: str,
+    decided_on: date,
+    body: str,
+    minutes_url: str = "",
+    conditions: str = "",
+) -> Decision:
+    """The partner's decision on a version (its latest decision on a version stands). Only the
+    case's latest version can be decided on: an older one has been changed since."""
+    case = version.case
+    authorise(actor, "businesscase.decide", partner)
+    errors = Errors()
+    _require_involved(case, partner, errors, "partner")
+    if outcome not in Outcome.values:
+        errors.add("outcome", f"{outcome!r} is not a decision.")
+    if body not in DecisionBody.values:
+        errors.add("body", f"{body!r} is not a decision-making body.")
+    if outcome == Outcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
+        errors.add("conditions", "Say what the conditions are.")
+    if minutes_url:
+        try:
+            URLValidator(schemes=["http", "https"])(minutes_url)
+        except ValidationError:
+            errors.add("minutes_url", "Enter the minutes' address, starting https://.")
+    latest = latest_version(case)
+    if version.pk != latest.pk:
+        errors.add(
+            "version",
+            f"Version {version.number} has been changed since: decide on version {latest.number}.",
+        )
+    errors.raise_if_any()
+    decision = Decision.objects.create(
+        partner=partner,
+        case=case,
+        version=version,
+        outcome=outcome,
+        decided_on=decided_on,
+        body=body,
+        minutes_url=minutes_url,
+        conditions=conditions.strip(),
+        recorded_by=user_of(actor),
+    )
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="businesscase.decision_recorded",
+        target=decision,
+        after={
+            "case": case.name,
+            "version": version.number,
+            "outcome": outcome,
+            "decided_on": decided_on,
+            "body": body,
+            "minutes_url": minutes_url,
+        },
+    )
+    return decision
+
+
+# --- Baseline import ------------------------------------------------------------------------------
+
+BASELINE_COLUMNS = RowSpec(
+    [
+        Column("partner", tabular.text(max_length=20), example="WCC"),
+        Column("function", tabular.choice(Function.values), example="payroll"),
+        Column("staff_cost", tabular.decimal(places=2, min=0, max=MAX_AMOUNT), example="1250000.00"),
+        Column("fte", tabular.decimal(places=2, min=0, max=Decimal("9999999.99")), example="41.5"),
+        Column("non_staff_cost", tabular.decimal(places=2, min=0, max=MAX_AMOUNT), example="310000.00"),
+        Column("payslips", tabular.integer(min=0, max=2_000_000_000), required=False, default=0),
+        Column("invoices", tabular.integer(min=0, max=2_000_000_000), required=False, default=0),
+        Column("tickets", tabular.integer(min=0, max=2_000_000_000), required=False, default=0),
+        Column("source", tabular.text(max_length=200), required=False, default=""),
+    ]
+)
+
+
+@dataclass
+class BaselineImport:
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    saved: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def baselines_import(*, actor: Any, case: BusinessCase, source: bytes, filename: str = "") -> BaselineImport:
+    """Load a CSV/XLSX of baselines (partner, function, staff_cost, fte, non_staff_cost[, payslips,
+    invoices, tickets, source]) into the version being edited: every row is checked first, and
+    nothing is saved unless every row is good."""
+    authorise(actor, "businesscase.manage", case.partner)
+    parsed = tabular.read_rows(source, BASELINE_COLUMNS, filename=filename, max_rows=10_000)
+    result = BaselineImport(rows=len(parsed.rows))
+    involved = set(involved_ids(case))
+    partners = {p.code.upper(): p for p in Partner.objects.filter(pk__in=involved)}
+    seen: dict[tuple[str, str], int] = {}
+    good: list[tuple[Partner, BaselineFigures]] = []
+    for number, row in parsed.numbered():
+        partner = partners.get(str(row.get("partner", "")).upper())
+        if "partner" in row and partner is None:
+            parsed.add_error(
+                number, "partner", "No partner of this business case has this code", row["partner"]
+            )
+        cell = (str(row.get("partner", "")).upper(), str(row.get("function", "")))
+        if all(cell):
+            if cell in seen:
+                parsed.add_error(
+                    number,
+                    "function",
+                    f"The same partner's function is also on row {seen[cell]}",
+                    row["function"],
+                )
+            else:
+                seen[cell] = number
+        if partner is not None and all(k in row for k in ("function", "staff_cost", "fte", "non_staff_cost")):
+            good.append(
+                (
+                    partner,
+                    BaselineFigures(
+                        function=row["function"],
+                        staff_cost=row["staff_cost"],
+                        fte=row["fte"],
+                        non_staff_cost=row["non_staff_cost"],
+                        payslips=row.get("payslips", 0),
+                        invoices=row.get("invoices", 0),
+                        tickets=row.get("tickets", 0),
+                        source=row.get("source", "") or (filename or "import"),
+                    ),
+                )
+            )
+    if not parsed.ok:
+        result.errors = parsed.errors
+        return result
+    with transaction.atomic():
+        version = version_for_edit(actor=actor, case=case)
+        for partner, figures in good:
+            _save_baseline(case, version, partner, figures)
+        record_event(
+            actor=actor,
+            partner=case.partner,
+            action="businesscase.baselines_imported",
+            target=version,
+            after={"case": case.name, "version": version.number, "file": filename, "rows": len(good)},
+        )
+    result.saved = len(good)
+    return result
