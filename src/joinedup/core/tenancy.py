@@ -15,7 +15,9 @@ model declares so in ``partner_shared_with``: the names of its foreign keys whos
 always belongs to the same partner as the child. Any other reverse manager (``run.lines``,
 whose secondment lines belong to the seconding partner, not to the run's) stays refused until
 scoped. A guarded queryset used as a subquery (``__in=``, ``Exists``, ``Subquery``) is checked
-when it is put into the outer query, as it is never fetched on its own.
+when it is put into the outer query, as it is never fetched on its own; every queryset of a
+``union``/``intersection``/``difference`` is checked; and ``raw`` SQL, which no filter reaches,
+runs only from ``unscoped(reason=...)``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class PartnerScopedQuery(sql.Query):
     query as a subquery."""
 
     partner_scoped: bool = False
+    unscoped_reason: str = ""
 
     def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
         # Called when this query becomes part of another one (``__in=``, ``Exists``,
@@ -100,6 +103,7 @@ class PartnerScopedQuerySet(models.QuerySet[_M]):
             raise ValueError("Say why this query may see every partner.")
         clone: Self = self._chain()  # type: ignore[attr-defined]  # private in the stubs
         clone._scoped = True
+        clone.query.unscoped_reason = reason  # type: ignore[attr-defined]  # a PartnerScopedQuery
         return clone
 
     # Every way a queryset reaches the database passes one of these.
@@ -141,6 +145,25 @@ class PartnerScopedQuerySet(models.QuerySet[_M]):
     def explain(self, *, format: str | None = None, **options: Any) -> str:
         self._require_scope()
         return super().explain(format=format, **options)
+
+    def _combinator_query(self, combinator: str, *other_qs: Any, all: bool = False) -> Self:
+        # union()/intersection()/difference() keep only the first queryset's query as the
+        # outer one; the others ride along in ``combined_queries`` and would run unchecked.
+        for other in (self, *other_qs):
+            if isinstance(other, PartnerScopedQuerySet):
+                other._require_scope()
+        combined: Self = super()._combinator_query(combinator, *other_qs, all=all)  # type: ignore[misc]
+        return combined
+
+    def raw(self, raw_query: Any, params: Any = (), translations: Any = None, using: Any = None) -> Any:
+        # Raw SQL ignores every filter, the scope included: only a query that has said why it
+        # may see every partner (``unscoped``) may run it, and its SQL must scope itself.
+        if not getattr(self.query, "unscoped_reason", ""):
+            raise UnscopedQueryError(
+                f"{self.model.__name__ if self.model else 'This table'} is partner-owned: raw SQL "
+                "ignores .for_partner(); use .unscoped(reason=...).raw(...) and scope the SQL itself."
+            )
+        return super().raw(raw_query, params, translations, using)
 
 
 def shared_parents(model: type[models.Model]) -> tuple[str, ...]:

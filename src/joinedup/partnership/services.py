@@ -81,6 +81,12 @@ def partner_create(
 def user_create(
     *, actor: Any, username: str, password: str | None, email: str = "", full_name: str = ""
 ) -> User:
+    # A user without a role reaches nothing, but creating accounts is still an administrator's
+    # act: someone who administers members somewhere, or the system (seeding, createuser).
+    manage = "partnership.manage_members"
+    administers = is_system(actor) or actor.is_superuser or partner_ids_with(actor, manage)
+    if not administers:
+        raise PermissionDenied("Only an administrator of members can create a user.")
     user_model = User
     username = username.strip()
     if not username:

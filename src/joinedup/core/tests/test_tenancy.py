@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pytest
 from django.apps import apps
@@ -52,6 +52,43 @@ class TestPartnerScope(PartnerTestCase):
             AuditEvent.objects.unscoped(reason=" ")
         everything = AuditEvent.objects.unscoped(reason="test of the escape hatch").count()
         assert everything > AuditEvent.objects.for_partner(self.council).count()
+
+
+class TestCombinedAndRawQueries(PartnerTestCase):
+    def test_it_refuses_a_union_that_carries_an_unscoped_queryset(self) -> None:
+        # Only the first queryset's query is the outer one; the others would run unchecked.
+        scoped = AuditEvent.objects.for_partner(self.council).values_list("id")
+        combinations: dict[str, Callable[[], Iterable[object]]] = {
+            "union": lambda: scoped.union(AuditEvent.objects.values_list("id")),
+            "intersection": lambda: scoped.intersection(AuditEvent.objects.values_list("id")),
+            "difference": lambda: scoped.difference(AuditEvent.objects.values_list("id")),
+            "unscoped first": lambda: AuditEvent.objects.values_list("id").union(scoped),
+        }
+        for name, combine in combinations.items():
+            with self.subTest(name), pytest.raises(UnscopedQueryError, match="partner-owned"):
+                list(combine())
+
+    def test_it_unites_scoped_querysets_of_two_partners(self) -> None:
+        council = AuditEvent.objects.for_partner(self.council).order_by().values_list("partner_id", flat=True)
+        police = AuditEvent.objects.for_partner(self.police).order_by().values_list("partner_id", flat=True)
+        assert set(council.union(police)) == {self.council.pk, self.police.pk}
+
+    def test_it_refuses_raw_sql_from_a_scoped_or_plain_queryset(self) -> None:
+        # Raw SQL ignores .for_partner(), so a scope there would be a false comfort.
+        for name, queryset in {
+            "plain": AuditEvent.objects.all(),
+            "scoped": AuditEvent.objects.for_partner(self.council),
+        }.items():
+            with self.subTest(name), pytest.raises(UnscopedQueryError, match="raw SQL ignores"):
+                queryset.raw("select * from audit_auditevent")
+
+    def test_raw_sql_runs_from_a_query_that_says_why_it_sees_every_partner(self) -> None:
+        table = AuditEvent._meta.db_table
+        rows = AuditEvent.objects.unscoped(reason="test: raw SQL that scopes itself").raw(
+            f"select * from {table} where partner_id = %s",  # noqa: S608  # the table name is ours
+            [self.police.pk],
+        )
+        assert {e.partner_id for e in rows} == {self.police.pk}
 
 
 class TestSubqueries(PartnerTestCase):

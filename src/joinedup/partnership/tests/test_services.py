@@ -81,6 +81,24 @@ class TestUserCreate(PartnerTestCase):
         with pytest.raises(ValidationError, match="taken"):
             user_create(actor=FIXTURES, username="COUNCIL.HR", password=None)
 
+    def test_an_hr_officer_cannot_create_a_user_and_nothing_changes(self) -> None:
+        events = AuditEvent.objects.unscoped(reason="test: every event, platform ones included")
+        users, before = get_user_model().objects.count(), events.count()
+        with pytest.raises(PermissionDenied, match=r"Only an administrator of members can create a user\."):
+            user_create(actor=self.council_hr, username="made.up", password=None)
+        assert (get_user_model().objects.count(), events.count()) == (users, before)
+
+    def test_an_administrator_of_members_can_create_a_user_and_it_is_audited(self) -> None:
+        user = user_create(actor=self.ops_admin, username="made.up", password=None, full_name="Made Up")
+        platform = AuditEvent.objects.unscoped(reason="test: a platform event")
+        event = platform.filter(action="user.created").order_by("-seq").first()
+        assert event is not None
+        assert (event.actor_label, event.after) == (
+            "ops.admin",
+            {"username": "made.up", "email": "", "full_name": "Made Up"},
+        )
+        assert not user.has_usable_password()
+
 
 class TestApiTokens(PartnerTestCase):
     def test_a_token_authenticates_its_user_until_revoked(self) -> None:

@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from joinedup.bench.businesscase import run_businesscase_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
         "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
         "strain) for N generated people. "
+        "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -101,6 +103,12 @@ class Command(BaseCommand):
             "redundancy", help="Quote N generated people in full, as a change programme's costing does."
         )
         redundancy.add_argument("--people", type=int, default=5_000)
+        businesscase = sub.add_parser(
+            "businesscase", help="Appraise a generated business case: NPV, payback, sensitivities, shares."
+        )
+        businesscase.add_argument("--lines", type=int, default=500)
+        businesscase.add_argument("--years", type=int, default=60)
+        businesscase.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -151,6 +159,8 @@ class Command(BaseCommand):
             return
         if target == "redundancy":
             self._redundancy(options["people"])
+        elif target == "businesscase":
+            self._businesscase(options)
         elif target == "ledger":
             self._ledger(options)
         elif target == "people-import":
@@ -177,6 +187,15 @@ class Command(BaseCommand):
             raise CommandError("--people must be at least 1.")
         self.stdout.write(f"Generating {people:,} people and timing their quotes…")
         self.stdout.write(run_redundancy_benchmark(people).report())
+
+    def _businesscase(self, options: dict[str, Any]) -> None:
+        if options["lines"] < 1 or not 1 <= options["years"] <= 1000:
+            raise CommandError("--lines must be at least 1 and --years 1 to 1000.")
+        result = run_businesscase_benchmark(options["lines"], options["years"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
 
     def _console(self) -> Console:
         return Console(file=cast(IO[str], self.stdout), highlight=False)
