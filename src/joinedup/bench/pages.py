@@ -8,6 +8,9 @@ sessions), so a change to the code shows up as a change in its cost, page by pag
 asked ``repeat`` times after one untimed request (which loads templates and warms caches, as a
 server's first requests do), cycling through the plan's payslips, searches and pay runs.
 
+CPU is this process's: on SQLite that includes the queries, on PostgreSQL the server's share is
+not counted, and shows as the gap between the CPU figure and the wall-clock p50.
+
 The pages and their names are the locustfile's tasks (a test holds the two lists together)."""
 
 from __future__ import annotations
