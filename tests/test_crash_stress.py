@@ -65,6 +65,9 @@ def test_work_killed_at_random_points_and_restarted_ends_as_if_never_interrupted
         # trial's work can finish before its kill point: the summary counts those apart).
         assert scenario["kills"] >= 1, (name, scenario)
         assert scenario["failures"] == 0
+        # Where each interruption landed was read from the trial's database, on either vendor.
+        assert sum(scenario["stages"].values()) == 3
+        assert not [stage for stage in scenario["stages"] if stage.startswith("unread")], scenario
 
 
 @pytest.mark.postgres_only

@@ -42,5 +42,5 @@ class TestDemoConsultation(TestCase):
         assert "104 proposed redundant: at least 45 days" in text
         assert "In progress: day 21 of 45, 25 to go" in text
         assert "Second consultation meeting" in text and "Five shared HR advisers" in text
-        names = [f"{given} {family}" for staff in STAFF.values() for given, family, _ in staff]
+        names = [f"{given} {family}" for staff in STAFF.values() for given, family, *_ in staff]
         assert [name for name in names if name in text] == []

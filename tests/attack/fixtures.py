@@ -17,6 +17,7 @@ from typing import Any
 from joinedup.audit.models import AuditEvent
 from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
+from joinedup.change import transfer_services
 from joinedup.change.models import (
     AtRisk,
     ChangeProgramme,
@@ -24,6 +25,8 @@ from joinedup.change.models import (
     ConsultationDocument,
     ConsultationEntry,
     ProposedStructure,
+    TransferPlan,
+    TransferPlanMember,
     VrInterest,
     VrWindow,
 )
@@ -91,6 +94,8 @@ class PartnerObjects:
     consultation: Consultation
     entry: ConsultationEntry
     document: ConsultationDocument
+    transfer_plan: TransferPlan
+    transfer_member: TransferPlanMember
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -145,6 +150,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "consultation_id": ParameterKind("consultation", lambda o: o.consultation.pk),
     "entry_id": ParameterKind("consultation log entry", lambda o: o.entry.pk),
     "document_id": ParameterKind("consultation document", lambda o: o.document.pk),
+    # A TUPE transfer plan of that programme to the shared-services body (involved in it for the
+    # purpose), with the sample employment on its staff list.
+    "plan_id": ParameterKind("transfer plan", lambda o: o.transfer_plan.pk),
+    "member_id": ParameterKind("person on a transfer plan", lambda o: o.transfer_member.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -267,6 +276,18 @@ class AttackTestCase(RechargeTestCase):
             filename="minutes.txt",
             content=b"Minutes of the first meeting",
         )
+        change.programme_involve(actor=cls.shared_hr, programme=programme, partner=cls.shared)
+        transfer_plan = transfer_services.plan_create(
+            actor=cls.shared_hr,
+            programme=programme,
+            name="HR team to the shared service",
+            kind="tupe",
+            receiving_partner=cls.shared,
+            transfer_date=date(2026, 9, 1),
+        )
+        transfer_member = transfer_services.plan_add_member(
+            actor=cls.shared_hr, plan=transfer_plan, employment=employment
+        )
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -319,4 +340,6 @@ class AttackTestCase(RechargeTestCase):
             consultation=consulting,
             entry=meeting,
             document=document,
+            transfer_plan=transfer_plan,
+            transfer_member=transfer_member,
         )

@@ -119,6 +119,27 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "decision": "accepted",
         "reason": "Attack fixture",
     },
+    ("POST", "/api/v1/change/vr-interests/{interest_id}/facts"): lambda o: {
+        "contractual_notice_weeks": "12",
+    },
+    ("POST", "/api/v1/change/vr-interests/{interest_id}/confirm-leaving"): lambda o: {},
+    ("POST", "/api/v1/change/partners/{partner_id}/vr-delegations"): lambda o: {
+        "username": o.member.username,
+        "title": "Head of HR",
+        "up_to": "50000.00",
+        "source": "Attack fixture",
+    },
+    ("POST", "/api/v1/change/programmes/{programme_id}/transfer-plans"): lambda o: {
+        "name": "Payroll team",
+        "kind": "secondment",
+        "receiving_partner_id": o.transfer_plan.receiving_partner_id,
+        "transfer_date": "2026-10-01",
+        "secondment_end": "2027-09-30",
+    },
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/update"): lambda o: {"status": "consulting"},
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/members"): lambda o: {"from_scope": True},
+    ("POST", "/api/v1/change/transfer-plan-members/{member_id}/remove"): lambda o: {},
+    ("POST", "/api/v1/change/transfer-plans/{plan_id}/carry-out"): lambda o: {},
     ("POST", "/api/v1/change/programmes/{programme_id}/consultations"): lambda o: {
         "partner_id": o.partner.pk,
         "establishment": "Elsewhere",
@@ -320,6 +341,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
             # Charges to the partner are decided by its HR and finance officers, not administrators.
             "/api/v1/partners/{partner_id}/charge-requests": 403,
+            # The sample expression of interest is undecided: there is no letter yet.
+            "/api/v1/change/vr-interests/{interest_id}/letter": 422,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

@@ -127,10 +127,22 @@ EXPORTS: dict[str, Export] = {
     # partner types reaches it, so it is checked for formulas only.
     "web /recharges/statements/{code}/{month}.csv": Export(("csv",)),
     "api /api/v1/partners/{partner_id}/statements/{month}.csv": Export(("csv",)),
+    # TUPE employee liability information and the terms side by side of a transfer plan whose
+    # staff list holds the formula-named person.
+    "web /change/transfer-plans/{plan_id}/eli": Export(
+        ("csv", "xlsx"), {"name": planted(NAME), "job_title": planted(PAYLOAD)}
+    ),
+    "api /api/v1/change/transfer-plans/{plan_id}/eli": Export(
+        ("csv", "xlsx"), {"name": planted(NAME), "job_title": planted(PAYLOAD)}
+    ),
+    "web /change/transfer-plans/{plan_id}/terms": Export(("csv", "xlsx"), {"name": planted(NAME)}),
     "web /people/import/problems.csv": Export(("csv",), {"value": planted(PAYLOAD)}, prepare="upload"),
     # Templates carry the import's column names and examples only.
     "web /people/import/templates/{kind}.{fmt}": Export(("csv",)),
     "web /ledger/budgets/template.{fmt}": Export(("csv",)),
+    # The workforce-impact report's groups are pay point, scheme and census labels, none typed by
+    # a partner's user: checked for formulas only.
+    "web /change/programmes/{programme_id}/impact": Export(("csv", "xlsx")),
 }
 
 
@@ -308,6 +320,14 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_recharge_statement_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /recharges/statements/{code}/{month}.csv")
         self.check("api /api/v1/partners/{partner_id}/statements/{month}.csv")
+
+    def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /change/programmes/{programme_id}/impact")
+
+    def test_the_transfer_plan_exports_show_a_formula_name_and_job_title_as_text(self) -> None:
+        self.check("web /change/transfer-plans/{plan_id}/eli")
+        self.check("api /api/v1/change/transfer-plans/{plan_id}/eli")
+        self.check("web /change/transfer-plans/{plan_id}/terms")
 
     def test_the_import_problems_report_shows_a_formula_cell_as_text(self) -> None:
         self.check("web /people/import/problems.csv")

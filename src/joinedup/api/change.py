@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from joinedup.api.schemas import DateIn, DecimalIn, IdIn, ObjectIn
-from joinedup.change import selectors, services
+from joinedup.change import costing_selectors, impact_selectors, selectors, services
+from joinedup.change.impact import ALL_ROW, PEOPLE_TOTAL
 from joinedup.change.models import (
     AtRisk,
     ChangeKind,
@@ -26,7 +27,7 @@ from joinedup.change.models import (
     VrInterest,
 )
 from joinedup.change.oncosts import Cost
-from joinedup.change.redundancy import quote_as_dict
+from joinedup.change.redundancy import money_text, number_text
 from joinedup.partnership.selectors import partner_for
 from joinedup.people.models import OrgUnit, PayPoint, Post, TermsScheme
 from joinedup.people.selectors import posts_for_any
@@ -557,18 +558,247 @@ def list_vr_interests(request: HttpRequest, window_id: int) -> Any:
 
 @router.get("/change/vr-interests/{interest_id}/quote", response=dict[str, Any])
 def vr_quote(request: HttpRequest, interest_id: int) -> Any:
-    """The indicative quote (change.redundancy.quote_as_dict): the employee's own, or any of the
-    employer's for its HR."""
+    """The whole indicative quote (change.redundancy.quote_as_dict, with ``notes`` on what it rests
+    on and what the records do not hold): the employee's own, or any of the employer's for its HR."""
     interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
-    return quote_as_dict(selectors.vr_quote_for(request.user, interest=interest))
+    return selectors.vr_full_quote_for(request.user, interest=interest).as_dict()
+
+
+def _hr_interest(request: HttpRequest, interest_id: int) -> VrInterest:
+    """The interest, for HR of its employer; 404 to anyone else (the employee included)."""
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    if not selectors.may(request.user, "change.view", [interest.partner_id]):
+        raise Http404("No such expression of interest.")
+    return interest
 
 
 @router.post("/change/vr-interests/{interest_id}/decide", response=VrInterestOut)
 def decide_vr_interest(request: HttpRequest, interest_id: int, payload: VrDecisionIn) -> Any:
-    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
-    if not selectors.may(request.user, "change.view", [interest.partner_id]):
-        raise Http404("No such expression of interest.")
+    interest = _hr_interest(request, interest_id)
     decided = services.vr_interest_decide(
         actor=request.user, interest=interest, decision=payload.decision, reason=payload.reason
     )
     return _vr_interest(decided)
+
+
+# --- Costing and the workforce-impact report -------------------------------------------------------
+
+
+class CostingLineOut(Schema):
+    partner: str
+    year: str  # the financial year, "2026/27"; "" for every year
+    leavers: int
+    redundancy: str
+    notice: str
+    holiday: str
+    strain: str
+    protection: str
+    one_off: str
+    savings: str
+    net: str
+
+
+class CostingOut(Schema):
+    programme_id: int
+    people_of: list[str]
+    lines: list[CostingLineOut]
+    by_partner: list[CostingLineOut]
+    by_year: list[CostingLineOut]
+    total: CostingLineOut
+    recurring_savings_a_year: dict[str, str]
+    problems: list[str]
+    assumptions: list[str]
+
+
+def _costing_line(line: Any) -> dict[str, Any]:
+    return {
+        "partner": line.partner,
+        "year": line.label if line.year else "",
+        "leavers": line.leavers,
+        **{
+            name: money_text(getattr(line, name))
+            for name in (
+                "redundancy",
+                "notice",
+                "holiday",
+                "strain",
+                "protection",
+                "one_off",
+                "savings",
+                "net",
+            )
+        },
+    }
+
+
+@router.get("/change/programmes/{programme_id}/costing", response=CostingOut)
+def get_costing(request: HttpRequest, programme_id: int) -> dict[str, Any]:
+    """One-off costs and recurring savings by partner and financial year (change.costing): people's
+    costs of the partners on which the caller views change, every partner's post savings."""
+    view = costing_selectors.programme_costing_for(request.user, programme_id=programme_id)
+    c = view.costing
+    return {
+        "programme_id": view.programme.pk,
+        "people_of": view.partners,
+        "lines": [_costing_line(ln) for ln in c.lines],
+        "by_partner": [_costing_line(ln) for ln in c.by_partner],
+        "by_year": [_costing_line(ln) for ln in c.by_year],
+        "total": _costing_line(c.total),
+        "recurring_savings_a_year": {k: money_text(v) for k, v in c.recurring_by_partner.items()},
+        "problems": c.problems,
+        "assumptions": list(view.assumptions),
+    }
+
+
+class ImpactTableOut(Schema):
+    characteristic: str
+    columns: list[str] = Field(description="The body's columns, then the row total.")
+    rows: list[str] = Field(description="The groups, then 'All' (the column totals).")
+    cells: list[list[int | None]] = Field(description="Counts; null where hidden by suppression.")
+
+
+class PostTableOut(Schema):
+    title: str
+    rows: list[dict[str, Any]]
+
+
+class ImpactOut(Schema):
+    programme_id: int
+    partner: str
+    partners_readable: list[str]
+    on: date
+    structure: str
+    minimum_shown: int
+    people: list[ImpactTableOut]
+    posts: list[PostTableOut]
+    notes: list[str]
+
+
+@router.get("/change/programmes/{programme_id}/impact", response=ImpactOut)
+def get_impact(request: HttpRequest, programme_id: int, partner: str = "") -> dict[str, Any]:
+    """The workforce-impact report at one partner (``partner``: its code; by default the first the
+    caller may read): aggregates only, counts under 5 and any that could be worked out from the
+    totals hidden (null). For HR (change.view) and union reps (reports.view_aggregate)."""
+    report, choices = impact_selectors.impact_report_for(
+        request.user, programme_id=programme_id, partner_code=partner
+    )
+    return {
+        "programme_id": programme_id,
+        "partner": report.partner_code,
+        "partners_readable": [p.code for p in choices],
+        "on": report.on,
+        "structure": report.structure,
+        "minimum_shown": report.minimum,
+        "people": [
+            {
+                "characteristic": title,
+                "columns": [*table.columns, PEOPLE_TOTAL],
+                "rows": [*table.rows, ALL_ROW],
+                "cells": table.published(),
+            }
+            for title, table in report.people
+        ],
+        "posts": [
+            {
+                "title": pt.title,
+                "rows": [
+                    {
+                        "group": group,
+                        "posts_before": before,
+                        "fte_before": number_text(fte_before),
+                        "posts_after": after,
+                        "fte_after": number_text(fte_after),
+                    }
+                    for group, before, fte_before, after, fte_after in pt.rows
+                ],
+            }
+            for pt in report.posts
+        ],
+        "notes": report.notes,
+    }
+
+
+class VrFactsIn(Schema):
+    contractual_notice_weeks: DecimalIn | None = Field(
+        None, description="From the contract; null: not recorded"
+    )
+    pension_fund: str = ""
+    annual_pension: DecimalIn | None = Field(None, description="The fund's estimate, pounds a year")
+    pension_source: str = ""
+
+
+@router.post("/change/vr-interests/{interest_id}/facts", response=dict[str, Any])
+def record_vr_facts(request: HttpRequest, interest_id: int, payload: VrFactsIn) -> Any:
+    """Record contractual notice and the pension fund's estimate; answers the quote they give."""
+    interest = _hr_interest(request, interest_id)
+    services.vr_interest_record_facts(
+        actor=request.user,
+        interest=interest,
+        contractual_notice_weeks=payload.contractual_notice_weeks,
+        pension_fund=payload.pension_fund,
+        annual_pension=payload.annual_pension,
+        pension_source=payload.pension_source,
+    )
+    return selectors.vr_full_quote_for(request.user, interest=interest).as_dict()
+
+
+@router.post("/change/vr-interests/{interest_id}/confirm-leaving", response=VrInterestOut)
+def confirm_vr_leaving(request: HttpRequest, interest_id: int) -> Any:
+    """An accepted voluntary redundancy goes ahead: the employment ends on the leaving date and the
+    final pay gets the redundancy payment, notice pay and holiday pay as pay items."""
+    interest = _hr_interest(request, interest_id)
+    return _vr_interest(services.vr_leaving_confirm(actor=request.user, interest=interest))
+
+
+@router.get("/change/vr-interests/{interest_id}/letter", response={200: None})
+def vr_letter(request: HttpRequest, interest_id: int) -> Any:
+    """The decision letter as PDF: the employee's own, or any of the employer's for its HR."""
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    filename, content = services.vr_letter(actor=request.user, interest=interest)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class VrDelegationOut(Schema):
+    username: str
+    title: str
+    up_to: Decimal | None
+    source: str
+
+
+class VrDelegationIn(Schema):
+    username: str
+    title: str
+    up_to: DecimalIn | None = Field(
+        None, description="The most an exit may cost the employer; null: no limit"
+    )
+    source: str
+
+
+def _delegation(row: Any) -> dict[str, Any]:
+    return {"username": row.user.get_username(), "title": row.title, "up_to": row.up_to, "source": row.source}
+
+
+@router.get("/change/partners/{partner_id}/vr-delegations", response=list[VrDelegationOut])
+def list_vr_delegations(request: HttpRequest, partner_id: int) -> Any:
+    """Who may accept voluntary redundancy at the partner, and up to what cost to the employer."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    return [_delegation(r) for r in selectors.vr_delegations_of(request.user, partner=partner)]
+
+
+@router.post("/change/partners/{partner_id}/vr-delegations", response=VrDelegationOut)
+def set_vr_delegation(request: HttpRequest, partner_id: int, payload: VrDelegationIn) -> Any:
+    partner = partner_for(request.user, partner_id=partner_id)
+    selectors.vr_delegations_of(request.user, partner=partner)  # 404 unless they may see it
+    user = selectors.member_named(partner, username=payload.username)
+    row = services.vr_delegation_set(
+        actor=request.user,
+        partner=partner,
+        user=user,
+        title=payload.title,
+        up_to=payload.up_to,
+        source=payload.source,
+    )
+    return _delegation(row)

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from joinedup.api import audit, change, consultation, ledger, partnership, payroll, people, recharges
+from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
 
@@ -31,6 +32,7 @@ api.add_router("", ledger.router)
 api.add_router("", recharges.router)
 api.add_router("", change.router)
 api.add_router("", consultation.router)
+api.add_router("", change_transfers.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -598,6 +598,22 @@ class VrInterest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the quote needs that the people records do not hold, as HR records it from the
+    # contract and the pension fund's estimate; empty is "not recorded", and the quote says so.
+    contractual_notice_weeks = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    pension_fund = models.CharField(max_length=100, blank=True, help_text="e.g. Wessex Pension Fund")
+    annual_pension = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The pension a year the fund estimates would come into payment on the leaving date.",
+    )
+    pension_source = models.CharField(max_length=200, blank=True, help_text="The fund's estimate it is from.")
+    # The quote the decision was made on (quote_as_dict and its notes): letters and final pay
+    # use these figures, not a quote worked out again later on pay that has moved since.
+    decided_quote = models.JSONField(null=True, blank=True)
+    leaving_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("window", "employment")
     objects = PartnerScopedManager["VrInterest"]()
@@ -611,10 +627,48 @@ class VrInterest(models.Model):
                 name="change_vr_interest_one_live",
             ),
             models.CheckConstraint(condition=Q(status__in=VrStatus.values), name="change_vr_interest_status"),
+            models.CheckConstraint(
+                condition=Q(contractual_notice_weeks__isnull=True) | Q(contractual_notice_weeks__gte=0),
+                name="change_vr_interest_notice_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_pension__isnull=True) | Q(annual_pension__gte=0),
+                name="change_vr_interest_pension_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.employment_id} interested in {self.window_id}"
+
+
+class VrDelegation(models.Model):
+    """The partner's scheme of delegation for voluntary redundancy: who may accept an exit, up to
+    what cost to the employer (redundancy pay, notice, holiday pay and pension strain together).
+    ``up_to`` empty: no limit (the officer, or the committee acting through them, with the
+    partner's highest authority). An exit above every limit cannot be accepted in joinedup until
+    the partner records who may."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=100, help_text="e.g. Head of HR, Chief Executive")
+    up_to = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    source = models.CharField(max_length=200, help_text="The scheme of delegation's paragraph.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerScopedManager["VrDelegation"]()
+
+    class Meta:
+        ordering = ["partner", "up_to", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "user"], name="change_vr_delegation_once"),
+            models.CheckConstraint(
+                condition=Q(up_to__isnull=True) | Q(up_to__gte=0), name="change_vr_delegation_limit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} up to {self.up_to if self.up_to is not None else 'any cost'}"
 
 
 # Collective consultation and its log (issue 12, "Consultation") live in their own module,
@@ -808,3 +862,105 @@ class ConsultationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- TUPE transfer and secondment plans (change/transfer_*.py) ---------------------------------
+# A plan to move a programme's staff to a receiving body, by a TUPE transfer or a secondment. The
+# plan is the programme's (``partner``: the lead; every involved partner reads it); each person on
+# it (``TransferPlanMember``) is their employer's row, seen by the employer and by the receiving
+# partner (who is given the employee liability information), never by the other employers.
+
+
+class TransferKind(models.TextChoices):
+    TUPE = "tupe", "TUPE transfer to a new employer"
+    SECONDMENT = "secondment", "Secondment"
+
+
+class TransferPlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONSULTING = "consulting", "Informing and consulting"
+    READY = "ready", "Ready to transfer"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TransferPlan(models.Model):
+    """A transfer or secondment of staff in a programme to ``receiving_partner`` on
+    ``transfer_date``. ``measures``: the measures the receiving body envisages (TUPE reg. 13(2)(d)),
+    for the measures letter; ``eli_given_on``: when the employee liability information was given
+    (reg. 11); ``recharge_percent`` and ``secondment_end``: a secondment's terms."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(ChangeProgramme, on_delete=models.PROTECT, related_name="transfer_plans")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=TransferKind.choices)
+    receiving_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    transfer_date = models.DateField()
+    secondment_end = models.DateField(null=True, blank=True)
+    recharge_percent = models.DecimalField(max_digits=6, decimal_places=3, default=100)
+    status = models.CharField(
+        max_length=10, choices=TransferPlanStatus.choices, default=TransferPlanStatus.DRAFT
+    )
+    measures = models.TextField(blank=True)
+    eli_given_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)
+    objects = PartnerScopedManager["TransferPlan"](ProgrammeRowQuerySet)
+
+    class Meta:
+        ordering = ["programme", "transfer_date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "programme", "name"], name="change_transfer_plan_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TransferKind.values), name="change_transfer_plan_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TransferPlanStatus.values), name="change_transfer_plan_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(recharge_percent__gte=0) & Q(recharge_percent__lte=100),
+                name="change_transfer_plan_recharge",
+            ),
+            models.CheckConstraint(
+                condition=Q(secondment_end__isnull=True) | Q(secondment_end__gte=models.F("transfer_date")),
+                name="change_transfer_plan_secondment_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class _TransferMemberQuerySet(PartnerScopedQuerySet["TransferPlanMember"]):
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        # The employer and the receiving body, who is given the employee liability information.
+        return Q(partner__in=partner_ids) | Q(receiving_partner__in=partner_ids)
+
+
+class TransferPlanMember(models.Model):
+    """A person on a plan's staff list: their employment at ``partner``. ``receiving_partner`` is
+    the plan's, held here so that the row's own columns say who may see it."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(TransferPlan, on_delete=models.PROTECT, related_name="members")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    receiving_partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
+    objects = PartnerScopedManager["TransferPlanMember"](_TransferMemberQuerySet)
+
+    class Meta:
+        ordering = ["plan", "partner", "employment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "plan", "employment"], name="change_transfer_member_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} on plan {self.plan_id}"

@@ -10,13 +10,13 @@ checks here have decided the user may see the programme.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,31 +30,51 @@ from joinedup.change.models import (
     Redeployment,
     ScopePost,
     StructureChange,
+    VrDelegation,
     VrEligibility,
     VrInterest,
     VrWindow,
 )
 from joinedup.change.oncosts import NO_COST, PENSION_SCHEME_OF_TERMS, Cost, post_cost
-from joinedup.change.redundancy import QuoteRequest, RedundancyQuote, redundancy_quote, scheme_named
+from joinedup.change.redundancy import (
+    SEXES,
+    QuoteRequest,
+    RedundancyQuote,
+    StrainFactorMissing,
+    StrainFactors,
+    age_on,
+    anniversary,
+    number_text,
+    quote_as_dict,
+    redundancy_quote,
+    redundancy_rules,
+    scheme_named,
+)
 from joinedup.change.restructure import PostShape, changed_shape, is_match, new_shape, shape_of
+from joinedup.change.strain import strain_factors_on
 from joinedup.core import rls
 from joinedup.core.calendar import tax_year_label, tax_year_of
 from joinedup.core.money import ZERO, round_nearest_penny_half_up
-from joinedup.partnership.models import Partner
+from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.payroll.engine.ruleset import RulesError, load_rules
 from joinedup.payroll.models import EmployerPensionRate
 from joinedup.payroll.statutory import contractual_weekly_pay
 from joinedup.people.models import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
     Employment,
     EmploymentTerms,
     OrgUnit,
     PayPoint,
+    PensionScheme,
     Post,
     PostHolding,
     TermsScheme,
 )
 from joinedup.people.rules import pay_rate_on
+from joinedup.people.selectors import leave_balance
 
 ONE_DAY = timedelta(days=1)
 SCOPE_READ = "change: a partner involved in a programme reads the posts and rates in its scope"
@@ -555,40 +575,205 @@ def open_vr_windows(user: Any, *, today: date | None = None) -> list[OpenWindow]
     return found
 
 
-def vr_weekly_pay(employment: Employment, on: date) -> Decimal:
-    """The contractual week's pay on ``on``: annual salary x FTE / 52, to the nearest penny (as
-    payroll reads a week's pay from the terms: payroll.statutory.contractual_weekly_pay)."""
+def _terms_on(employment: Employment, on: date) -> EmploymentTerms:
     terms = (
         EmploymentTerms.objects.for_partner(employment.partner_id)
         .filter(employment=employment, effective_from__lte=on)
-        .select_related("pay_point")
+        .select_related("pay_point", "scheme")
         .order_by("-effective_from")
         .first()
     )
     if terms is None:
         raise ValidationError(f"The employment has no terms on {on:%-d %B %Y}.")
+    return terms
+
+
+def vr_weekly_pay(employment: Employment, on: date) -> Decimal:
+    """The contractual week's pay on ``on``: annual salary x FTE / 52, to the nearest penny (as
+    payroll reads a week's pay from the terms: payroll.statutory.contractual_weekly_pay)."""
+    terms = _terms_on(employment, on)
     annual = pay_rate_on(terms.pay_point, on)
     return round_nearest_penny_half_up(contractual_weekly_pay(annual, terms.fte))
 
 
-def vr_quote_for(user: Any, *, interest: VrInterest, today: date | None = None) -> RedundancyQuote:
-    """The indicative quote for an expression of interest: statutory redundancy pay and the
-    window's enhanced scheme, on the person's date of birth, continuous service date, the
-    leaving date they asked for and their current contractual week's pay. The employee sees
-    their own; HR of the employer (change.view) sees all of its partner's; anyone else 404.
-    No pension strain: the quote does not know the fund's factors (see change.strain)."""
-    mine = interest.employment.person.user_id == _user_id(user) and _user_id(user) != 0
-    if not mine and not has_permission(user, "change.view", interest.partner_id):
-        raise Http404("No such expression of interest.")
-    today = timezone.localdate() if today is None else today
+# A full-time week is Monday to Friday, as people.rules counts working days and leave is held in
+# full-time-equivalent days (people.rules.prorate_leave): a definition, not a rate.
+FULL_TIME_DAYS_A_WEEK = Decimal(5)
+HUNDREDTH = Decimal("0.01")
+
+
+def vr_holiday_untaken(employment: Employment, leaving: date) -> tuple[Decimal, str]:
+    """Annual leave accrued and untaken on the leaving date, in days, with a note of how it was
+    found. Working Time Regulations 1998 reg. 14(3)(a): (A x B) - C, A the year's entitlement, B
+    the part of the leave year employed up to the leaving date, C the leave taken (recorded as
+    approved or requested, starting on or before the leaving date). Days to the hundredth, half
+    up (no rule sets one). Bank holidays are not counted (people.rules)."""
+    balance = leave_balance(employment, on=leaving)
+    year_start = balance.year_start
+    year_end = anniversary(year_start, 1) - ONE_DAY
+    first = max(year_start, employment.start_date)
+    part = Decimal((leaving - first).days + 1) / Decimal((year_end - year_start).days + 1)
+    taken = (
+        (
+            Absence.objects.for_partner(employment.partner_id)
+            .filter(
+                employment=employment,
+                kind=AbsenceKind.ANNUAL_LEAVE,
+                status__in=[AbsenceStatus.REQUESTED, AbsenceStatus.APPROVED],
+                start_date__gte=year_start,
+                start_date__lte=leaving,
+            )
+            .aggregate(total=Sum("working_days"))["total"]
+        )
+        or ZERO
+    )
+    accrued = balance.entitlement * part
+    days = (accrued - taken).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    how = (
+        f"Holiday: {number_text(balance.entitlement)} days a leave year from {year_start:%-d %B %Y}, "
+        f"{number_text(accrued.quantize(HUNDREDTH, rounding=ROUND_HALF_UP))} accrued by the leaving date, "
+        f"{number_text(taken)} taken or booked (WTR 1998 reg. 14); bank holidays not included."
+    )
+    if days < 0:
+        return ZERO, how + " More leave is taken than accrued: nothing is owed, and none is recovered here."
+    return days, how
+
+
+@dataclass(frozen=True)
+class VrQuote:
+    """The whole indicative quote for an expression of interest, with notes saying what it is
+    built on and what it leaves out because the records do not hold it."""
+
+    quote: RedundancyQuote
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**quote_as_dict(self.quote), "notes": list(self.notes)}
+
+
+def _strain_inputs(
+    interest: VrInterest, terms: EmploymentTerms, notes: list[str]
+) -> tuple[bool, str, StrainFactors | None]:
+    """Whether the quote can include pension strain, the member's sex and the fund's factors;
+    a note for every reason it cannot."""
+    if terms.pension_scheme == PensionScheme.NONE:
+        notes.append("Not in a pension scheme: no pension strain.")
+        return False, "", None
+    scheme = PensionScheme(terms.pension_scheme).label
+    person = interest.employment.person
+    age = age_on(person.date_of_birth, interest.leaving_date)
+    minimum = redundancy_rules().strain_minimum_age_on(interest.leaving_date)
+    if age < minimum:
+        notes.append(
+            f"A member of the {scheme} aged {age} on the leaving date, under {minimum}: "
+            "no immediate pension, so no pension strain."
+        )
+        return False, "", None
+    missing: list[str] = []
+    if person.gender not in SEXES:
+        missing.append("the member's sex (the fund's factors are by sex)")
+    if not interest.pension_fund or interest.annual_pension is None:
+        missing.append("the fund's estimate of the pension that would come into payment")
+    factors = None
+    if interest.pension_fund:
+        factors = strain_factors_on(
+            partner=interest.partner, fund=interest.pension_fund, on=interest.leaving_date
+        )
+        if factors is None:
+            missing.append(f"a {interest.pension_fund} strain factor table in force on the leaving date")
+    if missing:
+        notes.append(
+            f"A member of the {scheme} aged {age}: pension strain is due but not included, because "
+            f"joinedup does not hold {'; '.join(missing)}."
+        )
+        return False, "", None
+    source = f" ({interest.pension_source})" if interest.pension_source else ""
+    notes.append(f"Pension strain on the {interest.pension_fund}'s estimate{source}.")
+    return True, person.gender, factors
+
+
+def vr_quote_whole(interest: VrInterest, *, today: date) -> VrQuote:
+    """The quote from the people records and what HR recorded on the interest. For services and
+    the selectors below, which decide first who may see it."""
     window = interest.window
+    notes: list[str] = []
     with rls.system_context(VR_OWN_READ):
         employment = interest.employment
+        on = min(today, interest.leaving_date)
+        terms = _terms_on(employment, on)
+        weekly = round_nearest_penny_half_up(
+            contractual_weekly_pay(pay_rate_on(terms.pay_point, on), terms.fte)
+        )
+        if interest.contractual_notice_weeks is None:
+            notes.append(
+                "Contractual notice is not recorded: notice pay is on statutory notice alone "
+                "(ERA 1996 s.86); the contract may give more."
+            )
+        holiday_days, holiday_note = vr_holiday_untaken(employment, interest.leaving_date)
+        notes.append(holiday_note)
+        member, sex, factors = _strain_inputs(interest, terms, notes)
         request = QuoteRequest(
             date_of_birth=employment.person.date_of_birth,
             start=employment.continuous_service_date,
             leaving=interest.leaving_date,
-            weekly_pay=vr_weekly_pay(employment, min(today, interest.leaving_date)),
+            weekly_pay=weekly,
+            contractual_notice_weeks=interest.contractual_notice_weeks or ZERO,
+            holiday_days_untaken=holiday_days,
+            daily_rate=weekly / (FULL_TIME_DAYS_A_WEEK * terms.fte),
+            pension_member=member,
+            sex=sex,
+            annual_pension=(interest.annual_pension or ZERO) if member else ZERO,
         )
     scheme = scheme_named(window.scheme) if window.scheme else None
-    return redundancy_quote(request, scheme=scheme)
+    try:
+        quote = redundancy_quote(request, scheme=scheme, strain_factors=factors)
+    except StrainFactorMissing as missing:
+        notes[-1] = f"Pension strain is due but not included: {missing}."
+        quote = redundancy_quote(replace(request, pension_member=False), scheme=scheme)
+    return VrQuote(quote, tuple(notes))
+
+
+def vr_full_quote_for(user: Any, *, interest: VrInterest, today: date | None = None) -> VrQuote:
+    """The whole indicative quote for an expression of interest: statutory redundancy pay and the
+    window's enhanced scheme, pay in lieu of notice, accrued holiday pay and, for a scheme member
+    of the minimum pension age, the pension strain from the fund's factor table. The employee
+    sees their own; HR of the employer (change.view) sees all of its partner's; anyone else 404."""
+    mine = interest.employment.person.user_id == _user_id(user) and _user_id(user) != 0
+    if not mine and not has_permission(user, "change.view", interest.partner_id):
+        raise Http404("No such expression of interest.")
+    return vr_quote_whole(interest, today=timezone.localdate() if today is None else today)
+
+
+def vr_quote_for(user: Any, *, interest: VrInterest, today: date | None = None) -> RedundancyQuote:
+    """:func:`vr_full_quote_for` without its notes."""
+    return vr_full_quote_for(user, interest=interest, today=today).quote
+
+
+def vr_delegations_of(user: Any, *, partner: Partner) -> QuerySet[VrDelegation]:
+    """The partner's scheme of delegation for voluntary redundancy, for those who manage its
+    change or its members."""
+    if not (
+        has_permission(user, "change.view", partner)
+        or has_permission(user, "partnership.manage_members", partner)
+    ):
+        raise Http404("No such partner.")
+    return (
+        VrDelegation.objects.for_partner(partner)
+        .select_related("user")
+        .order_by(F("up_to").asc(nulls_last=True), "title")
+    )
+
+
+def member_named(partner: Partner, *, username: str) -> Any:
+    """A user holding a role on ``partner``, by username; a ValidationError otherwise (naming
+    someone who is not a member is a mistake in the request, not a secret)."""
+    found = (
+        Membership.objects.filter(partner=partner, user__username=username.strip())
+        .select_related("user")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(
+            {"username": f"No member of {partner.name} has the username {username.strip()}."}
+        )
+    return found.user

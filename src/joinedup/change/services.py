@@ -25,11 +25,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.change import selectors
+from joinedup.change import letters, selectors
 from joinedup.change.models import (
     VR_LIVE,
     VR_UNDECIDED,
@@ -48,6 +48,7 @@ from joinedup.change.models import (
     SelectionPool,
     StructureChange,
     TrialOutcome,
+    VrDelegation,
     VrEligibility,
     VrInterest,
     VrStatus,
@@ -56,10 +57,15 @@ from joinedup.change.models import (
 from joinedup.change.redundancy import UnknownScheme, scheme_named
 from joinedup.change.restructure import changed_shape, material_reasons, shape_of
 from joinedup.core import rls
+from joinedup.core.actors import is_system, user_of
+from joinedup.core.money import PENNY, ZERO
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.payroll.models import PayItemTreatment
+from joinedup.payroll.selectors import approved_pay_end
+from joinedup.payroll.services import pay_item_add_one_off
 from joinedup.people.models import Employment, OrgUnit, PayPoint, Post, PostHolding, TermsScheme
-from joinedup.people.services import Errors, post_change, post_create, post_end
+from joinedup.people.services import Errors, employment_end, post_change, post_create, post_end
 
 ONE_DAY = timedelta(days=1)
 
@@ -1036,8 +1042,9 @@ def vr_interest_submit(
     *, actor: Any, window: VrWindow, employment: Employment, leaving_date: date, today: date | None = None
 ) -> VrInterest:
     """An employee expresses interest in voluntary redundancy, for themselves, while the window
-    is open and if it includes them; one live expression of interest a window."""
-    if not _is_self(actor, employment):
+    is open and if it includes them; one live expression of interest a window. The system may
+    record one made on paper (the demo seeds them so); no user may for someone else."""
+    if not (is_system(actor) or _is_self(actor, employment)):
         raise PermissionDenied("Only the employee may express interest in voluntary redundancy.")
     today = timezone.localdate() if today is None else today
     if not window.opens <= today <= window.closes:
@@ -1091,12 +1098,49 @@ def vr_interest_withdraw(*, actor: Any, interest: VrInterest) -> VrInterest:
 
 
 VR_DECISIONS = (VrStatus.ACCEPTED, VrStatus.DECLINED, VrStatus.DEFERRED)
+NOTICE_WEEKS_LIMIT = Decimal(104)  # a sanity bound on a typed figure, not a rule
+
+
+def _pounds(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def vr_approver(actor: Any, partner_id: int, cost: Decimal) -> VrDelegation | None:
+    """The actor's delegation to accept an exit costing the employer ``cost`` at the partner, or
+    PermissionDenied naming the limit and who may accept it instead. The system (seeding, a
+    command run without a user) is allowed by name, as ``authorise`` allows it."""
+    if is_system(actor):
+        return None
+    rows = VrDelegation.objects.for_partner(partner_id).select_related("partner")
+    mine = rows.filter(user_id=int(actor.pk or 0)).first()
+    if mine is None:
+        raise PermissionDenied(
+            "Your scheme of delegation does not let you accept voluntary redundancy here: "
+            "it names who may, and up to what cost."
+        )
+    if mine.up_to is not None and cost > mine.up_to:
+        higher = (
+            rows.filter(Q(up_to__isnull=True) | Q(up_to__gte=cost))
+            .order_by(F("up_to").asc(nulls_last=True), "title")
+            .first()
+        )
+        who = f"it needs the {higher.title}" if higher else "no one the partner has named may accept it"
+        raise PermissionDenied(
+            f"The exit costs the employer {_pounds(cost)}, over your limit as {mine.title} "
+            f"({_pounds(mine.up_to)}): {who}."
+        )
+    return mine
 
 
 @transaction.atomic
-def vr_interest_decide(*, actor: Any, interest: VrInterest, decision: str, reason: str) -> VrInterest:
+def vr_interest_decide(
+    *, actor: Any, interest: VrInterest, decision: str, reason: str, today: date | None = None
+) -> VrInterest:
     """The employer accepts, declines or defers an expression of interest, with its reason. Four
-    eyes: nobody decides their own."""
+    eyes: nobody decides their own. Accepting needs the partner's scheme of delegation to let the
+    actor accept an exit of its cost to the employer (the whole quote: redundancy pay, notice,
+    holiday pay and pension strain). The quote decided on is kept with the decision: the letter
+    and the final pay use its figures."""
     authorise(actor, "change.manage", interest.partner_id)
     if _is_self(actor, interest.employment):
         raise PermissionDenied("You cannot decide your own expression of interest.")
@@ -1109,18 +1153,212 @@ def vr_interest_decide(*, actor: Any, interest: VrInterest, decision: str, reaso
         shown = interest.get_status_display().lower()
         errors.add("decision", f"The expression of interest is {shown} already.")
     errors.raise_if_any()
+    today = timezone.localdate() if today is None else today
+    approver = None
+    try:
+        quote: selectors.VrQuote | None = selectors.vr_quote_whole(interest, today=today)
+    except (ValueError, ValidationError) as problem:
+        if decision == VrStatus.ACCEPTED:
+            raise ValidationError(
+                f"The quote cannot be worked out, so it cannot be accepted: {problem}"
+            ) from None
+        quote = None  # a decline or a deferral needs no figures
+    if decision == VrStatus.ACCEPTED and quote is not None:
+        approver = vr_approver(actor, interest.partner_id, quote.quote.employer_cost)
     before = interest.status
     interest.status = decision
     interest.reason = reason.strip()
-    interest.decided_by = actor
+    interest.decided_by = user_of(actor)
     interest.decided_at = timezone.now()
-    interest.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    interest.decided_quote = None if quote is None else quote.as_dict()
+    interest.save(update_fields=["status", "reason", "decided_by", "decided_at", "decided_quote"])
     record_event(
         actor=actor,
         partner=interest.partner_id,
         action="change.vr_interest_decided",
         target=interest,
         before={"status": before},
-        after={"status": decision, "reason": interest.reason},
+        after={
+            "status": decision,
+            "reason": interest.reason,
+            "employer_cost": None if quote is None else quote.quote.employer_cost,
+            "approver": "" if approver is None else approver.title,
+        },
     )
     return interest
+
+
+@transaction.atomic
+def vr_interest_record_facts(
+    *,
+    actor: Any,
+    interest: VrInterest,
+    contractual_notice_weeks: Decimal | None,
+    pension_fund: str = "",
+    annual_pension: Decimal | None = None,
+    pension_source: str = "",
+) -> VrInterest:
+    """What the quote needs that the people records do not hold, from the contract and the
+    pension fund's estimate: contractual notice in weeks, and for a scheme member the fund and
+    the pension a year that would come into payment. Empty is "not recorded"; the quote says so.
+    The employer's HR records them while the interest is undecided."""
+    authorise(actor, "change.manage", interest.partner_id)
+    errors = Errors()
+    if interest.status not in VR_UNDECIDED:
+        errors.add("status", f"The expression of interest is {interest.get_status_display().lower()}.")
+    if contractual_notice_weeks is not None and not ZERO <= contractual_notice_weeks <= NOTICE_WEEKS_LIMIT:
+        errors.add("contractual_notice_weeks", f"Notice is between 0 and {NOTICE_WEEKS_LIMIT} weeks.")
+    if annual_pension is not None and (
+        annual_pension < 0 or annual_pension != annual_pension.quantize(PENNY)
+    ):
+        errors.add("annual_pension", "The pension a year is £0 or more, in pounds and pence.")
+    fund = " ".join(pension_fund.split())
+    if (annual_pension is None) != (not fund):
+        errors.add("pension_fund", "Give the fund and the pension a year together, or neither.")
+    errors.raise_if_any()
+    before = {
+        "contractual_notice_weeks": interest.contractual_notice_weeks,
+        "pension_fund": interest.pension_fund,
+        "annual_pension": interest.annual_pension,
+        "pension_source": interest.pension_source,
+    }
+    interest.contractual_notice_weeks = contractual_notice_weeks
+    interest.pension_fund = fund[:100]
+    interest.annual_pension = annual_pension
+    interest.pension_source = pension_source.strip()[:200]
+    after = {name: getattr(interest, name) for name in before}
+    if after == before:
+        return interest
+    interest.save(update_fields=list(before))
+    record_event(
+        actor=actor,
+        partner=interest.partner_id,
+        action="change.vr_facts_recorded",
+        target=interest,
+        before=before,
+        after=after,
+    )
+    return interest
+
+
+@transaction.atomic
+def vr_delegation_set(
+    *, actor: Any, partner: Partner, user: Any, title: str, up_to: Decimal | None, source: str
+) -> VrDelegation:
+    """Record (or change) who may accept voluntary redundancy at ``partner`` and up to what cost
+    to the employer (None: no limit), from the partner's scheme of delegation. Set by those who
+    administer the partner's members: a delegation is a grant, not something HR gives itself."""
+    authorise(actor, "partnership.manage_members", partner)
+    errors = Errors()
+    if not has_permission(user, "change.manage", partner):
+        errors.add("user", "Choose someone who manages workforce change at the partner.")
+    if not title.strip():
+        errors.add("title", "Give the post the delegation is to (e.g. Head of HR).")
+    if not source.strip():
+        errors.add("source", "Say where in the scheme of delegation it is.")
+    if up_to is not None and (up_to < 0 or up_to != up_to.quantize(PENNY)):
+        errors.add("up_to", "The limit is £0 or more, in pounds and pence.")
+    errors.raise_if_any()
+    row = VrDelegation.objects.for_partner(partner).filter(user=user).first()
+    before = None if row is None else {"title": row.title, "up_to": row.up_to, "source": row.source}
+    if row is None:
+        row = VrDelegation(partner=partner, user=user)
+    row.title, row.up_to, row.source = title.strip()[:100], up_to, source.strip()[:200]
+    row.set_by = user_of(actor) or user
+    row.save()
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="change.vr_delegation_set",
+        target=row,
+        before=before,
+        after={"user": user.get_username(), "title": row.title, "up_to": up_to, "source": row.source},
+    )
+    return row
+
+
+def _figure(figures: dict[str, Any], *path: str) -> Decimal:
+    value: Any = figures
+    for key in path:
+        value = value[key]
+    return Decimal(value)
+
+
+@transaction.atomic
+def vr_leaving_confirm(*, actor: Any, interest: VrInterest) -> VrInterest:
+    """An accepted voluntary redundancy goes ahead: the employment ends on the leaving date
+    (through the people module), and the final pay gets the redundancy payment as a termination
+    award (the first £30,000 free of tax, not NI-able: payroll.termination) and pay in lieu of
+    notice and accrued holiday pay as earnings, on the figures decided on. Once."""
+    authorise(actor, "change.manage", interest.partner_id)
+    locked = VrInterest.objects.for_partner(interest.partner_id).select_for_update().get(pk=interest.pk)
+    if locked.status != VrStatus.ACCEPTED or not locked.decided_quote:
+        raise ValidationError("Only an accepted expression of interest, with its figures, leads to leaving.")
+    if locked.leaving_confirmed_at is not None:
+        raise ValidationError(
+            f"The leaving was confirmed on {timezone.localtime(locked.leaving_confirmed_at):%-d %B %Y}."
+        )
+    figures = locked.decided_quote
+    employment = locked.employment
+    why = f"Voluntary redundancy: {locked.window.programme.name}"
+    employment_end(
+        actor=actor,
+        employment=employment,
+        end_date=locked.leaving_date,
+        reason=why,
+        paid_to=approved_pay_end(employment),
+    )
+    payments = [
+        (
+            "redundancy",
+            "Redundancy payment",
+            _figure(figures, "redundancy_payment"),
+            PayItemTreatment.TERMINATION_AWARD,
+        ),
+        ("pilon", "Pay in lieu of notice", _figure(figures, "notice", "pay"), PayItemTreatment.EARNINGS),
+        ("holiday_pay", "Accrued holiday pay", _figure(figures, "holiday", "pay"), PayItemTreatment.EARNINGS),
+    ]
+    added = {}
+    for code, description, amount, treatment in payments:
+        if amount > 0:
+            pay_item_add_one_off(
+                actor=actor,
+                employment=employment,
+                code=code,
+                description=description,
+                amount=amount,
+                paid_on=locked.leaving_date,
+                treatment=treatment,
+                reason=why,
+            )
+            added[code] = amount
+    locked.leaving_confirmed_at = timezone.now()
+    locked.save(update_fields=["leaving_confirmed_at"])
+    record_event(
+        actor=actor,
+        partner=locked.partner_id,
+        action="change.vr_leaving_confirmed",
+        target=locked,
+        after={"leaving_date": locked.leaving_date, "pay_items": added},
+    )
+    return locked
+
+
+@transaction.atomic
+def vr_letter(*, actor: Any, interest: VrInterest) -> tuple[str, bytes]:
+    """The decision letter as a PDF (acceptance, or decline or deferral), with its file name, for
+    the employee or the employer's HR; each copy issued is audited."""
+    if not _is_self(actor, interest.employment):
+        authorise(actor, "change.view", interest.partner_id)
+    if interest.status not in VR_DECISIONS:
+        raise ValidationError("There is no letter until the expression of interest is decided.")
+    with rls.system_context("change: the decision letter of an interest its reader may see"):
+        content = letters.vr_decision_letter(interest)
+    record_event(
+        actor=actor,
+        partner=interest.partner_id,
+        action="change.vr_letter_issued",
+        target=interest,
+        after={"letter": interest.status},
+    )
+    return f"vr-{interest.status}-{interest.employment.payroll_number}.pdf", content

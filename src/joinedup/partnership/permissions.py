@@ -45,6 +45,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.approve_charges",
             "people.view_history",
             "people.verify_bank_change",
+            # Equality monitoring answers (sex, ethnicity, disability): special-category data,
+            # read and recorded by HR and the DPO alone (people/equality.py).
+            "people.view_special_category",
+            "people.change_special_category",
             # Workforce change: programmes, structures and the people they put at risk; applying
             # a structure to the establishment is HR's alone (it changes posts through people).
             "change.view",
@@ -80,7 +84,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # their union's side of it (questions, counter-proposals, documents); never an individual's
     # data, so no change.view (which opens the people at risk).
     Role.UNION_REP: frozenset(_EVERY_MEMBER | {"reports.view_aggregate", "change.union"}),
-    Role.DATA_PROTECTION_OFFICER: frozenset(_EVERY_MEMBER | {"audit.view", "privacy.manage"}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        _EVERY_MEMBER
+        | {"audit.view", "privacy.manage", "people.view_special_category", "people.change_special_category"}
+    ),
     Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view"}),
 }
 

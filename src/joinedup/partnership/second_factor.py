@@ -3,9 +3,11 @@ administrator's reset. Built on django-otp: the authenticator app is its ``TOTPD
 recovery codes are our ``RecoveryCodeDevice`` (hashed, single use).
 
 Holding a role in ``permissions.SECOND_FACTOR_ROLES`` (or being a platform superuser) makes it
-required; anyone else may set one up. Every set-up, wrong code, recovery code used and reset is
-an audit event on the global chain. A wrong code is not an exception: the services return what
-happened, so the device's throttle and the audit event commit even though the code was refused.
+required; anyone else may set one up. A user with one may replace their recovery codes (a
+current app code proves it is them). Every set-up, wrong code, recovery code used, new set of
+recovery codes and reset is an audit event on the global chain. A wrong code is not an
+exception: the services return what happened, so the device's throttle and the audit event
+commit even though the code was refused.
 """
 
 from __future__ import annotations
@@ -177,6 +179,43 @@ def second_factor_verify(*, user: Any, code: str) -> CodeOutcome:
         return CodeOutcome(device=recovery, recovery_code_used=True, recovery_codes_left=left)
     _record_failure(
         user, stage="sign-in", kind="recovery", wait=wait, failures=recovery.throttling_failure_count
+    )
+    return CodeOutcome(device=None, wait_seconds=wait)
+
+
+@transaction.atomic
+def second_factor_new_recovery_codes(*, user: Any, code: str) -> CodeOutcome:
+    """Replace ``user``'s recovery codes with a new set (returned once, kept only as digests):
+    every old code stops working. The user proves it is them again with a current code from
+    their authenticator app — not a recovery code, so a lost phone cannot mint fresh codes from
+    a found one. A wrong code changes no code and is throttled and audited like one at sign-in;
+    the event of a new set holds how many, never the codes."""
+    app = TOTPDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=True).first()
+    if app is None:
+        raise ValidationError({"code": "You have no second factor set up."})
+    text = code.strip().replace(" ", "")
+    wait = _throttled_for(app)
+    if not wait and not _looks_like_app_code(text):
+        app.throttle_increment(commit=True)
+    elif not wait and app.verify_token(text):
+        recovery = (
+            RecoveryCodeDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=True).first()
+        )
+        if recovery is None:
+            recovery = RecoveryCodeDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        left = recovery.codes.count()
+        codes = recovery.issue(settings.RECOVERY_CODE_COUNT)
+        record_event(
+            actor=user,
+            partner=None,
+            action="second_factor.recovery_codes_replaced",
+            target=user,
+            before={"recovery_codes_left": left},
+            after={"recovery_codes_issued": len(codes)},
+        )
+        return CodeOutcome(device=app, recovery_codes_left=len(codes), recovery_codes=codes)
+    _record_failure(
+        user, stage="new recovery codes", kind="app", wait=wait, failures=app.throttling_failure_count
     )
     return CodeOutcome(device=None, wait_seconds=wait)
 

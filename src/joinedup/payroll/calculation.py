@@ -31,7 +31,7 @@ from django.db import connection
 from joinedup.core import rls
 from joinedup.core.calendar import weekdays_between
 from joinedup.core.money import gbp
-from joinedup.payroll import history, statutory
+from joinedup.payroll import history, statutory, termination
 from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
@@ -41,6 +41,7 @@ from joinedup.payroll.models import (
     FlagKind,
     PayItem,
     PayItemKind,
+    PayItemTreatment,
     PayRun,
     Payslip,
     PayslipLine,
@@ -79,6 +80,10 @@ class Line:
     description: str
     pence: int
     pensionable: bool = False
+    # A termination award (payroll/termination.py): the part free of tax, and whether it is
+    # earnings for NI. Every other line is taxed and NI-able in full.
+    tax_free_pence: int = 0
+    ni_able: bool = True
 
 
 @dataclass(slots=True)
@@ -104,6 +109,18 @@ class EmployeeInput:
     @property
     def deductions(self) -> int:
         return sum(line.pence for line in self.lines if line.kind == PayItemKind.DEDUCTION)
+
+    @property
+    def untaxed(self) -> int:
+        """Paid but not pay subject to tax: the tax-free part of termination awards."""
+        return sum(line.tax_free_pence for line in self.lines if line.kind == PayItemKind.ADDITION)
+
+    @property
+    def not_ni_able(self) -> int:
+        """Paid but not earnings for Class 1 NI: termination awards."""
+        return sum(
+            line.pence for line in self.lines if line.kind == PayItemKind.ADDITION and not line.ni_able
+        )
 
     @property
     def pensionable(self) -> int:
@@ -530,12 +547,40 @@ def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
         .filter(start_date__lte=run.period_end)
         .exclude(end_date__lt=run.period_start)
     )
+    awards: list[tuple[PayItem, Line]] = []
     for item in items.order_by("employment_id", "kind", "code"):
-        if item.employment_id in wanted:
-            found[item.employment_id].append(
-                Line(item.kind, item.code, item.description, to_pence_half_up(item.amount), item.pensionable)
-            )
+        if item.employment_id not in wanted:
+            continue
+        line = Line(item.kind, item.code, item.description, to_pence_half_up(item.amount), item.pensionable)
+        if item.treatment == PayItemTreatment.TERMINATION_AWARD:
+            awards.append((item, line))
+        found[item.employment_id].append(line)
+    if awards:
+        _split_awards(run, awards)
     return found
+
+
+def _split_awards(run: PayRun, awards: list[tuple[PayItem, Line]]) -> None:
+    """Set the tax-free part of each termination award in the period: what is left of the
+    threshold after the employment's earlier awards (ITEPA 2003 s.404: payments for the same
+    termination count together, the earlier first), in date then id order."""
+    used: dict[int, int] = defaultdict(int)
+    for employment_id, amount in (
+        PayItem.objects.for_partner(run.partner_id)
+        .filter(employment_id__in={item.employment_id for item, _ in awards})
+        .filter(treatment=PayItemTreatment.TERMINATION_AWARD, start_date__lt=run.period_start)
+        .values_list("employment_id", "amount")
+    ):
+        used[employment_id] += to_pence_half_up(amount)
+    for item, line in sorted(
+        awards, key=lambda pair: (pair[0].employment_id, pair[0].start_date, pair[0].pk)
+    ):
+        split = termination.split_award(
+            line.pence, threshold_used=used[item.employment_id], paid_on=run.pay_date
+        )
+        used[item.employment_id] += line.pence
+        line.tax_free_pence = split.tax_free
+        line.ni_able = split.ni_able == line.pence
 
 
 def _previous_to_date(run: PayRun, wanted: set[int], between: dict[str, int]) -> dict[int, tuple[int, int]]:
@@ -601,6 +646,10 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
     additions = np.fromiter((r.additions for r in inputs), dtype=np.int64, count=n)
     deductions = np.fromiter((r.deductions for r in inputs), dtype=np.int64, count=n)
     gross = basic + additions
+    # A termination award is paid in full but taxed only above the threshold and never NI-able:
+    # the engine sees pay subject to tax and NI-able pay; the tax-free part joins net pay after.
+    untaxed = np.fromiter((r.untaxed for r in inputs), dtype=np.int64, count=n)
+    ni_pay = gross - np.fromiter((r.not_ni_able for r in inputs), dtype=np.int64, count=n)
     batch = Batch(
         rules=rules,
         codes=tuple(code_list),
@@ -608,11 +657,11 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         frequency=np.full(n, FREQUENCIES.index(ENGINE_FREQUENCY[run.frequency]), dtype=np.int64),
         period=np.full(n, run.period, dtype=np.int64),
         week1_month1=np.fromiter((r.week1_month1 for r in inputs), dtype=np.bool_, count=n),
-        gross=gross,
+        gross=gross - untaxed,
         previous_taxable=np.fromiter((r.previous_taxable for r in inputs), dtype=np.int64, count=n),
         previous_tax=np.fromiter((r.previous_tax for r in inputs), dtype=np.int64, count=n),
         ni_category=np.fromiter((letters.index(r.ni_category) for r in inputs), dtype=np.int64, count=n),
-        ni_pay=gross,
+        ni_pay=ni_pay,
         loans=np.fromiter((_loan_mask(r.loans) for r in inputs), dtype=np.int64, count=n),
         scheme=np.fromiter((SCHEMES.index(r.pension_scheme) for r in inputs), dtype=np.int64, count=n),
         pensionable=np.fromiter((r.pensionable for r in inputs), dtype=np.int64, count=n),
@@ -637,9 +686,9 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         "gross_pay": gross_list,
         "pensionable_pay": batch.pensionable.tolist(),
         **{name: getattr(result, name).tolist() for name in _ENGINE_FIGURES},
-        "ni_pay": gross_list,
+        "ni_pay": ni_pay.tolist(),
         "deductions_after_tax": deductions.tolist(),
-        "net_pay": (result.net_pay - deductions).tolist(),
+        "net_pay": (result.net_pay + untaxed - deductions).tolist(),
     }
     lines = {r.employment_id: r.lines for r in inputs if r.lines}
     return CalculatedBatch([r.employment_id for r in inputs], columns, lines)

@@ -19,6 +19,15 @@ class PayItemKind(models.TextChoices):
     DEDUCTION = "deduction", "Deduction after tax"
 
 
+class PayItemTreatment(models.TextChoices):
+    """How an addition is taxed. Earnings (the default: overtime, allowances, pay in lieu of
+    notice, holiday pay) are taxed and NI-able in full; a termination award (a redundancy
+    payment) is free of tax up to the threshold and not NI-able (payroll/termination.py)."""
+
+    EARNINGS = "earnings", "Earnings: taxed and NI-able"
+    TERMINATION_AWARD = "termination_award", "Termination award: ITEPA 2003 s.401"
+
+
 class PayItem(models.Model):
     """A recurring or one-off addition (overtime, an allowance, a bonus) or deduction after
     tax (car parking, union subscriptions, an attachment of earnings order) for an
@@ -35,6 +44,9 @@ class PayItem(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     pensionable = models.BooleanField(default=False)
+    treatment = models.CharField(
+        max_length=20, choices=PayItemTreatment.choices, default=PayItemTreatment.EARNINGS
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
@@ -44,6 +56,12 @@ class PayItem(models.Model):
         ordering = ["employment", "start_date"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="pay_item_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(treatment__in=PayItemTreatment.values), name="pay_item_treatment_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(treatment="earnings") | Q(kind="addition"), name="pay_item_award_is_addition"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="pay_item_dates",

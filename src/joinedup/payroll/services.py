@@ -23,7 +23,17 @@ from joinedup.core.worker import queue_with_transaction
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.payroll.engine.ruleset import available_tax_years
-from joinedup.payroll.models import FlagStatus, PayrollSettings, PayRun, RunKind, RunStatus, VarianceFlag
+from joinedup.payroll.models import (
+    FlagStatus,
+    PayItem,
+    PayItemKind,
+    PayItemTreatment,
+    PayrollSettings,
+    PayRun,
+    RunKind,
+    RunStatus,
+    VarianceFlag,
+)
 from joinedup.payroll.payments import payment_blockers, payment_journal, post_payment
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
@@ -364,3 +374,78 @@ def payroll_bank_account_set(
         after={k: after[k] for k in changed},
     )
     return settings
+
+
+# --- One-off pay items ------------------------------------------------------------------------------
+
+
+ONE_OFF_PERMISSIONS = ("payroll.calculate", "people.change")
+
+
+@transaction.atomic
+def pay_item_add_one_off(
+    *,
+    actor: Any,
+    employment: Any,
+    code: str,
+    description: str,
+    amount: Decimal,
+    paid_on: date,
+    treatment: str = PayItemTreatment.EARNINGS,
+    reason: str,
+) -> PayItem:
+    """A one-off addition for ``employment`` in the pay period containing ``paid_on`` (a bonus, a
+    redundancy payment, pay in lieu of notice), taxed as ``treatment`` says. Payroll or HR of the
+    employer adds it (HR records what people are owed on leaving, payroll pays it); a period
+    already approved cannot take it."""
+    partner_id = employment.partner_id
+    if not any(has_permission(actor, p, partner_id) for p in ONE_OFF_PERMISSIONS):
+        authorise(actor, ONE_OFF_PERMISSIONS[0], partner_id)
+    errors: dict[str, list[str]] = {}
+    if treatment not in PayItemTreatment.values:
+        errors.setdefault("treatment", []).append("Choose how the payment is taxed from the list.")
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        errors.setdefault("amount", []).append("The amount is more than £0, in pounds and pence.")
+    if not code.strip() or not description.strip():
+        errors.setdefault("description", []).append("Give the payment's code and description.")
+    if not reason.strip():
+        errors.setdefault("reason", []).append("Give the reason for the payment.")
+    closed = (
+        PayRun.objects.for_partner(partner_id)
+        .filter(frequency=employment.pay_frequency, period_start__lte=paid_on, period_end__gte=paid_on)
+        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .first()
+    )
+    if closed is not None:
+        errors.setdefault("paid_on", []).append(
+            f"The pay run for {closed.period_start:%-d %B %Y} to {closed.period_end:%-d %B %Y} is already "
+            "approved; pay it in a later period."
+        )
+    if errors:
+        raise ValidationError(errors)
+    item = PayItem.objects.create(
+        partner_id=partner_id,
+        employment=employment,
+        kind=PayItemKind.ADDITION,
+        code=code.strip(),
+        description=description.strip()[:100],
+        amount=amount,
+        start_date=paid_on,
+        end_date=paid_on,
+        treatment=treatment,
+    )
+    record_event(
+        actor=actor,
+        partner=partner_id,
+        action="payroll.pay_item_added",
+        target=item,
+        after={
+            "employment": employment.pk,
+            "code": item.code,
+            "amount": amount,
+            "paid_on": paid_on,
+            "treatment": treatment,
+            "reason": reason.strip(),
+        },
+    )
+    return item

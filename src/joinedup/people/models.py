@@ -664,3 +664,41 @@ class BankDetailsChange(models.Model):
     @property
     def masked_sort_code(self) -> str:
         return f"{self.bank_sort_code[:2]}-**-**" if self.bank_sort_code else ""
+
+
+# --- Protected characteristics (special-category data) -------------------------------------
+
+
+class _ProtectedQuerySet(PartnerScopedQuerySet["ProtectedCharacteristics"]):
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        # Seen by a partner through an employment of the person with it, as the person is; the
+        # selectors (people/equality.py) further narrow it to HR and the DPO.
+        employed = Employment.objects.unscoped(reason="subquery inside a protected characteristics scope")
+        return Q(Exists(employed.filter(person=OuterRef("person"), partner__in=partner_ids)))
+
+    def rls_condition(self, partners: str) -> str:
+        return f"joinedup_person_visible(person_id, {partners})"
+
+
+class ProtectedCharacteristics(models.Model):
+    """A person's answers to equality monitoring (Equality Act 2010 s.4 protected
+    characteristics; ethnicity and health are special-category data, UK GDPR art. 9): optional,
+    each blank until given, "prefer_not_to_say" when the person declines. Kept apart from
+    ``Person`` so that nothing that reads a person reads these: only the selectors and the
+    service of people/equality.py do, for HR and the DPO (``people.view_special_category``).
+    ``sex`` is the person's answer for monitoring, not HMRC's ``Person.gender``. The age band
+    is derived from the date of birth, never stored."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="+")
+    sex = models.CharField(max_length=20, blank=True)
+    ethnicity = models.CharField(max_length=40, blank=True)
+    disability = models.CharField(max_length=20, blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerScopedManager["ProtectedCharacteristics"](_ProtectedQuerySet)
+
+    class Meta:
+        verbose_name_plural = "protected characteristics"
+
+    def __str__(self) -> str:
+        return f"protected characteristics of {self.person_id}"

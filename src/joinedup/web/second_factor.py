@@ -1,5 +1,6 @@
 """The second factor in the browser: the code asked for after the password, setting up an
-authenticator app (with recovery codes shown once), and the middleware that lets a session
+authenticator app (with recovery codes shown once), a new set of recovery codes for a user who
+has one (their current app code asked again), and the middleware that lets a session
 that still owes one reach nothing else. The rules are ``partnership.second_factor``'s.
 
 A wrong code is throttled by the device (django-otp's back-off) and also counts as a failed
@@ -94,6 +95,17 @@ class SetUpForm(GovukForm):
         max_length=10,
         hint="The 6 digits the app shows for joinedup now.",
         what="code from the app",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class NewRecoveryCodesForm(GovukForm):
+    sections = [("", ["code"])]
+    code = text_field(
+        "Code from your authenticator app",
+        max_length=40,
+        hint="The 6 digits the app shows for joinedup now. A recovery code cannot be used here.",
+        what="code from your authenticator app",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
@@ -206,3 +218,33 @@ def account_security(request: HttpRequest) -> HttpResponse:
         "issuer": settings.OTP_TOTP_ISSUER,
     }
     return render(request, "web/second_factor/set_up.html", context)
+
+
+@login_required
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """A new set of recovery codes for a user with an authenticator app, who gives its current
+    code again: the old codes stop working, and the new ones are shown on this response only."""
+    user = request.user
+    if not sf.has_second_factor(user):
+        return redirect("web:account_security")
+    if not _verified(request):
+        return redirect(reverse("web:second_factor_verify") + "?" + urlencode({"next": request.path}))
+    if _locked(request):
+        return _locked_out_page(request)
+    form = NewRecoveryCodesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        outcome = sf.second_factor_new_recovery_codes(user=user, code=form.cleaned_data["code"])
+        if outcome.device is not None:
+            back = reverse("web:account_security")
+            shown = {"codes": outcome.recovery_codes, "next": back, "replaced": True}
+            return render(request, "web/second_factor/recovery_codes.html", shown)
+        if _count_towards_lockout(request):
+            return _locked_out_page(request)
+        form.add_error(
+            "code",
+            _wrong_code_message(outcome)
+            if outcome.wait_seconds
+            else "That code is not right. Enter the 6-digit code your authenticator app shows now.",
+        )
+    context = {"form": form, "recovery_codes_left": sf.recovery_codes_left(user)}
+    return render(request, "web/second_factor/new_recovery_codes.html", context)

@@ -16,6 +16,11 @@ urlpatterns = [
     path("sign-out", views.SignOutView.as_view(), name="logout"),
     path("sign-in/code", second_factor.verify, name="second_factor_verify"),
     path("account/second-factor", second_factor.account_security, name="account_security"),
+    path(
+        "account/second-factor/recovery-codes",
+        second_factor.new_recovery_codes,
+        name="second_factor_new_recovery_codes",
+    ),
     path("partner", views.switch_partner, name="switch_partner"),
     path("audit", views.audit_events, name="audit_events"),
     path("accessibility", views.site_page, {"page": "accessibility"}, name="accessibility"),

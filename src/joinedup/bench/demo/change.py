@@ -37,25 +37,25 @@ TEAM = [
     ("HRA", "HR adviser", Decimal(2), (0.35, 0.45)),
     ("PAY", "Payroll officer", Decimal(1), (0.20, 0.30)),
 ]
-# given name, family name, date of birth — per partner, in the order of TEAM's holders
+# given name, family name, date of birth, sex — per partner, in the order of TEAM's holders
 STAFF = {
     "WCC": [
-        ("Helen", "Marsh", date(1968, 2, 11)),
-        ("Tom", "Ashdown", date(1987, 6, 3)),
-        ("Priya", "Nair", date(1990, 9, 21)),
-        ("Gareth", "Lloyd", date(1975, 12, 1)),
+        ("Helen", "Marsh", date(1968, 2, 11), "F"),
+        ("Tom", "Ashdown", date(1987, 6, 3), "M"),
+        ("Priya", "Nair", date(1990, 9, 21), "F"),
+        ("Gareth", "Lloyd", date(1975, 12, 1), "M"),
     ],
     "WPOL": [
-        ("Sandra", "Keane", date(1970, 4, 30)),
-        ("Owen", "Pryce", date(1984, 1, 17)),
-        ("Leah", "Goldman", date(1995, 3, 8)),
-        ("Rita", "Osei", date(1966, 7, 19)),
+        ("Sandra", "Keane", date(1970, 4, 30), "F"),
+        ("Owen", "Pryce", date(1984, 1, 17), "M"),
+        ("Leah", "Goldman", date(1995, 3, 8), "F"),
+        ("Rita", "Osei", date(1966, 7, 19), "F"),
     ],
     "WFRS": [
-        ("Martin", "Hale", date(1972, 10, 5)),
-        ("Chloe", "Barnes", date(1992, 5, 26)),
-        ("Imran", "Qureshi", date(1981, 8, 14)),
-        ("Joan", "Fletcher", date(1964, 11, 2)),
+        ("Martin", "Hale", date(1972, 10, 5), "M"),
+        ("Chloe", "Barnes", date(1992, 5, 26), "F"),
+        ("Imran", "Qureshi", date(1981, 8, 14), "M"),
+        ("Joan", "Fletcher", date(1964, 11, 2), "F"),
     ],
 }
 
@@ -97,7 +97,7 @@ def _team(partner: Partner) -> tuple[OrgUnit, dict[str, Post]]:
         )
         posts[suffix] = post
         for seat in range(int(fte)):
-            given, family, born = next(people)
+            given, family, born, sex = next(people)
             employment_start(
                 actor=SEEDER,
                 partner=partner,
@@ -105,6 +105,7 @@ def _team(partner: Partner) -> tuple[OrgUnit, dict[str, Post]]:
                     given_name=given,
                     family_name=family,
                     date_of_birth=born,
+                    gender=sex,
                     ni_number=f"JM93{TEAM_PARTNERS.index(partner.code)}{n}{seat}0A",
                     postcode="SO23 8UJ",
                     address_line1="1 High Street",

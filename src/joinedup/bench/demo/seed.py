@@ -15,10 +15,13 @@ from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.budgets import seed_demo_budgets
 from joinedup.bench.demo.change import seed_demo_change
 from joinedup.bench.demo.consultation import seed_demo_consultation
+from joinedup.bench.demo.impact import seed_demo_impact
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.recharges import seed_demo_recharges
+from joinedup.bench.demo.vr import seed_demo_vr
+from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.services import membership_grant, partner_create, user_create
@@ -133,5 +136,8 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_recharges(partners=partners, say=say)
         seed_demo_budgets(partners=partners, users=users, say=say)
         seed_demo_change(partners=partners, users=users, say=say)
+        seed_demo_vr(partners=partners, users=users, say=say)
         seed_demo_consultation(partners=partners, users=users, say=say)
+        seed_demo_impact(partners=partners, say=say)
+        seed_demo_transfers(partners=partners, users=users, say=say)
     return True

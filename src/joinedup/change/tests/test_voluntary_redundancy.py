@@ -48,6 +48,15 @@ class VrTestCase(ChangeTestCase):
         ):
             employment.person.user = user
             employment.person.save()
+        # The council's scheme of delegation: its Head of HR accepts exits costing up to £50,000.
+        services.vr_delegation_set(
+            actor=cls.ops_admin,
+            partner=cls.council,
+            user=cls.council_hr,
+            title="Head of HR",
+            up_to=Decimal("50000.00"),
+            source="Council constitution, Part 3 para 7.4",
+        )
         cls.window = services.vr_window_open(
             actor=cls.council_hr,
             programme=cls.programme,
@@ -240,6 +249,14 @@ class TestPages(ChangeTestCase):
 
     def test_an_employee_expresses_interest_and_hr_accepts_it_from_the_pages(self) -> None:
         today = timezone.localdate()
+        services.vr_delegation_set(
+            actor=self.ops_admin,
+            partner=self.council,
+            user=self.council_hr,
+            title="Head of HR",
+            up_to=None,
+            source="Council constitution, Part 3 para 7.4",
+        )
         self.ada.person.user = self.council_employee
         self.ada.person.save()
         window = services.vr_window_open(

@@ -25,6 +25,7 @@ from joinedup.partnership.second_factor import (
     requires_second_factor,
     second_factor_begin,
     second_factor_enrol,
+    second_factor_new_recovery_codes,
     second_factor_reset,
     second_factor_state,
     second_factor_verify,
@@ -167,6 +168,83 @@ class TestCodesAtSignIn(PartnerTestCase):
         assert recovery_codes_left(self.ops_admin) == 10
 
 
+class TestNewRecoveryCodes(PartnerTestCase):
+    """ASVS 2.6.1: look-up secrets used once; a user replaces them, proving it is them with the
+    authenticator app (re-authentication before a sensitive change, ASVS 3.7.1)."""
+
+    def setUp(self) -> None:
+        self.old = _enrolled(self.ops_admin)
+        self.finance = self.make_user("wcc.finance", [(self.council, Role.FINANCE_OFFICER)])
+        self.finance_codes = _enrolled(self.finance)
+
+    def test_a_current_app_code_replaces_every_code_and_only_the_new_ones_work(self) -> None:
+        outcome = second_factor_new_recovery_codes(user=self.ops_admin, code=code_for(self.ops_admin))
+        assert outcome.device is not None
+        new = outcome.recovery_codes
+        assert len(new) == 10 and len(set(new)) == 10 and not set(new) & set(self.old)
+        assert recovery_codes_left(self.ops_admin) == 10
+        used = second_factor_verify(user=self.ops_admin, code=new[0])
+        assert used.device is not None and used.recovery_code_used and used.recovery_codes_left == 9
+        for old in self.old[:3]:
+            _not_throttled(self.ops_admin)
+            assert second_factor_verify(user=self.ops_admin, code=old).device is None
+        assert recovery_codes_left(self.ops_admin) == 9
+
+    def test_the_event_says_how_many_codes_and_holds_none_of_them(self) -> None:
+        new = second_factor_new_recovery_codes(user=self.ops_admin, code=code_for(self.ops_admin))
+        second_factor_verify(user=self.ops_admin, code=new.recovery_codes[0])
+        new = second_factor_new_recovery_codes(user=self.ops_admin, code=_next_code(self.ops_admin))
+        events = list(_events("second_factor.recovery_codes_replaced").order_by("seq"))
+        assert [(e.before, e.after) for e in events] == [
+            ({"recovery_codes_left": 10}, {"recovery_codes_issued": 10}),
+            ({"recovery_codes_left": 9}, {"recovery_codes_issued": 10}),
+        ]
+        assert {(e.actor_id, e.partner_id) for e in events} == {(self.ops_admin.pk, None)}
+        assert {e.object_id for e in events} == {str(self.ops_admin.pk)}
+        written = " ".join(f"{e.before} {e.after} {e.actor_label} {e.object_id}" for e in events)
+        for code in [*self.old, *new.recovery_codes]:
+            assert code not in written and code.replace("-", "") not in written
+
+    def test_a_wrong_app_code_changes_no_code_and_is_audited_as_a_failure(self) -> None:
+        digests = _digests(self.ops_admin)
+        outcome = second_factor_new_recovery_codes(user=self.ops_admin, code=_wrong(code_for(self.ops_admin)))
+        assert (outcome.device, outcome.recovery_codes) == (None, [])
+        assert _digests(self.ops_admin) == digests
+        assert not _events("second_factor.recovery_codes_replaced").exists()
+        assert _events("second_factor.failed").get().after == {
+            "stage": "new recovery codes",
+            "kind": "app",
+            "throttled": False,
+            "consecutive_failures": 1,
+        }
+        assert second_factor_verify(user=self.ops_admin, code=self.old[0]).device is not None
+
+    def test_a_recovery_code_cannot_stand_in_for_the_app_and_is_not_spent(self) -> None:
+        outcome = second_factor_new_recovery_codes(user=self.ops_admin, code=self.old[0])
+        assert outcome.device is None
+        assert recovery_codes_left(self.ops_admin) == 10
+        assert not _events("second_factor.recovery_codes_replaced").exists()
+        assert _events("second_factor.failed").count() == 1
+
+    def test_straight_after_a_wrong_code_even_the_right_one_waits(self) -> None:
+        second_factor_new_recovery_codes(user=self.ops_admin, code=_wrong(code_for(self.ops_admin)))
+        _failed_just_now(self.ops_admin)
+        held_back = second_factor_new_recovery_codes(user=self.ops_admin, code=code_for(self.ops_admin))
+        assert (held_back.device, held_back.wait_seconds) == (None, 1)
+        assert not _events("second_factor.recovery_codes_replaced").exists()
+
+    def test_another_users_codes_are_untouched(self) -> None:
+        theirs = _digests(self.finance)
+        second_factor_new_recovery_codes(user=self.ops_admin, code=code_for(self.ops_admin))
+        assert _digests(self.finance) == theirs and len(theirs) == 10
+        assert second_factor_verify(user=self.finance, code=self.finance_codes[0]).device is not None
+
+    def test_someone_without_an_authenticator_app_is_refused(self) -> None:
+        with pytest.raises(ValidationError, match="no second factor set up"):
+            second_factor_new_recovery_codes(user=self.council_hr, code="123456")
+        assert not RecoveryCodeDevice.objects.filter(user=self.council_hr).exists()
+
+
 class TestReset(PartnerTestCase):
     def setUp(self) -> None:
         self.finance = self.make_user("wcc.finance", [(self.council, Role.FINANCE_OFFICER)])
@@ -218,6 +296,30 @@ class TestCodeCommand(PartnerTestCase):
             "otp", "code", "--key", "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ", stdout=out, stderr=StringIO()
         )
         assert out.getvalue().strip() in {code_for(self.council_hr), _code_of(device, step=-1)}
+
+
+def _enrolled(user: Any) -> list[str]:
+    """Set ``user``'s authenticator up; their recovery codes. As if a while ago: the set-up
+    spent this time step's code."""
+    device = second_factor_begin(user=user)
+    codes = second_factor_enrol(user=user, code=_code_of(device)).recovery_codes
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return codes
+
+
+def _digests(user: Any) -> set[str]:
+    return set(RecoveryCode.objects.filter(device__user=user).values_list("digest", flat=True))
+
+
+def _next_code(user: Any) -> str:
+    """A code the app will accept again: the last one was spent, so move time's record back."""
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    return code_for(user)
+
+
+def _not_throttled(user: Any) -> None:
+    """As if the last wrong recovery code was long ago (the back-off has its own test)."""
+    RecoveryCodeDevice.objects.filter(user=user).update(throttling_failure_timestamp=None)
 
 
 def _failed_just_now(user: Any) -> None:

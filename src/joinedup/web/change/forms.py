@@ -9,7 +9,15 @@ from django import forms
 
 from joinedup.change.models import VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
-from joinedup.web.forms import GovukForm, ModelChoice, choice_field, date_field, notes_field, text_field
+from joinedup.web.forms import (
+    GovukForm,
+    ModelChoice,
+    choice_field,
+    date_field,
+    notes_field,
+    number_field,
+    text_field,
+)
 
 
 class ProgrammeForm(GovukForm):
@@ -77,3 +85,30 @@ class VrWindowForm(GovukForm):
         schemes = enhanced_schemes()
         field = cast(forms.ChoiceField, self.fields["scheme"])
         field.choices = [("", "Statutory only")] + [(k, s.name) for k, s in schemes.items()]
+
+
+class VrFactsForm(GovukForm):
+    """What the quote needs that the people records do not hold."""
+
+    contractual_notice_weeks = number_field(
+        "Contractual notice in weeks (optional)",
+        max_digits=5,
+        places=2,
+        example="12",
+        required=False,
+        hint="From the contract. Left empty, the quote uses statutory notice and says so.",
+        min_value=0,
+    )
+    pension_fund = text_field(
+        "Pension fund (optional)", max_length=100, required=False, hint="For example, Wessex Pension Fund"
+    )
+    annual_pension = number_field(
+        "Pension a year brought into payment (optional)",
+        max_digits=10,
+        places=2,
+        example="8450.00",
+        required=False,
+        hint="The fund's estimate, for a member aged 55 or over.",
+        min_value=0,
+    )
+    pension_source = text_field("The fund's estimate it is from (optional)", max_length=200, required=False)

@@ -2,16 +2,26 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import consultation, views, vr
+from joinedup.web.change import consultation, impact, transfers, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
     path("programmes/<int:programme_id>/", views.programme, name="change_programme"),
+    path("programmes/<int:programme_id>/costing", impact.costing, name="change_costing"),
+    path("programmes/<int:programme_id>/impact", impact.impact, name="change_impact"),
+    path("programmes/<int:programme_id>/impact.pdf", impact.impact_pdf_view, name="change_impact_pdf"),
     path("structures/<int:structure_id>/", views.structure, name="change_structure"),
     path("structures/<int:structure_id>/apply", views.apply, name="change_structure_apply"),
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
     path("vr-windows/<int:window_id>/", vr.vr_window, name="change_vr_window"),
+    path("vr-interests/<int:interest_id>/", vr.vr_interest, name="change_vr_interest"),
     path("vr-interests/<int:interest_id>/decide", vr.vr_decide, name="change_vr_decide"),
+    path(
+        "vr-interests/<int:interest_id>/confirm-leaving",
+        vr.vr_confirm_leaving,
+        name="change_vr_confirm_leaving",
+    ),
+    path("vr-interests/<int:interest_id>/letter.pdf", vr.vr_letter, name="change_vr_letter"),
     # Collective consultation (web/change/consultation.py).
     path("consultations/", consultation.consultations, name="change_consultations"),
     path(
@@ -29,5 +39,35 @@ urlpatterns: list[URLPattern] = [
         "consultation-documents/<int:document_id>",
         consultation.document,
         name="change_consultation_document",
+    ),
+    # TUPE transfer and secondment plans (web/change/transfers.py).
+    path(
+        "programmes/<int:programme_id>/transfer-plans",
+        transfers.programme_plans,
+        name="change_transfer_plans",
+    ),
+    path("transfer-plans/<int:plan_id>/", transfers.plan, name="change_transfer_plan"),
+    path(
+        "transfer-plans/<int:plan_id>/from-scope",
+        transfers.plan_from_scope,
+        name="change_transfer_from_scope",
+    ),
+    path(
+        "transfer-plans/<int:plan_id>/carry-out",
+        transfers.plan_carry_out,
+        name="change_transfer_carry_out",
+    ),
+    path(
+        "transfer-plan-members/<int:member_id>/remove",
+        transfers.member_remove,
+        name="change_transfer_member_remove",
+    ),
+    path("transfer-plans/<int:plan_id>/eli", transfers.eli, name="change_transfer_eli"),
+    path("transfer-plans/<int:plan_id>/comparison", transfers.comparison, name="change_transfer_comparison"),
+    path("transfer-plans/<int:plan_id>/terms", transfers.terms, name="change_transfer_terms"),
+    path(
+        "transfer-plans/<int:plan_id>/measures-letter.pdf",
+        transfers.measures_letter,
+        name="change_transfer_measures_letter",
     ),
 ]

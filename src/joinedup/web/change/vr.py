@@ -18,14 +18,13 @@ from django.views.decorators.http import require_POST
 
 from joinedup.change import selectors, services
 from joinedup.change.models import VrInterest
-from joinedup.change.redundancy import RedundancyQuote
-from joinedup.web.change.forms import VrDecisionForm, VrInterestForm
+from joinedup.web.change.forms import VrDecisionForm, VrFactsForm, VrInterestForm
 from joinedup.web.forms import attempt
 
 
-def _quote(user: Any, interest: VrInterest) -> RedundancyQuote | None:
+def _quote(user: Any, interest: VrInterest) -> selectors.VrQuote | None:
     try:
-        return selectors.vr_quote_for(user, interest=interest)
+        return selectors.vr_full_quote_for(user, interest=interest)
     except (ValueError, ValidationError):
         # The quote needs terms and a pay rate on the day; a page still lists the interest.
         return None
@@ -83,12 +82,89 @@ def vr_window(request: HttpRequest, window_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def vr_decide(request: HttpRequest, interest_id: int) -> HttpResponse:
+def _hr_interest(request: HttpRequest, interest_id: int) -> VrInterest:
+    """The interest, for HR of its employer; 404 to anyone else (the employee included)."""
     interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
     if not selectors.may(request.user, "change.view", [interest.partner_id]):
         raise Http404("No such expression of interest.")
+    return interest
+
+
+@login_required
+def vr_interest(request: HttpRequest, interest_id: int) -> HttpResponse:
+    """One expression of interest for HR: the whole quote with its notes, the facts it rests on,
+    the decision, the letter, and confirming the leaving once accepted."""
+    interest = _hr_interest(request, interest_id)
+    facts = VrFactsForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "contractual_notice_weeks": interest.contractual_notice_weeks,
+            "pension_fund": interest.pension_fund,
+            "annual_pension": interest.annual_pension,
+            "pension_source": interest.pension_source,
+        },
+    )
+    if request.method == "POST" and facts.is_valid():
+        data = facts.cleaned_data
+        done = attempt(
+            request,
+            lambda: services.vr_interest_record_facts(
+                actor=request.user,
+                interest=interest,
+                contractual_notice_weeks=data["contractual_notice_weeks"],
+                pension_fund=data["pension_fund"],
+                annual_pension=data["annual_pension"],
+                pension_source=data["pension_source"],
+            ),
+            denied=True,
+        )
+        if done is not None:
+            messages.success(request, "The quote's facts are recorded.")
+        return redirect("web:change_vr_interest", interest_id=interest.pk)
+    return render(
+        request,
+        "web/change/vr_interest.html",
+        {
+            "interest": interest,
+            "window": interest.window,
+            "quote": _quote(request.user, interest),
+            "facts": facts,
+            "form": VrDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def vr_confirm_leaving(request: HttpRequest, interest_id: int) -> HttpResponse:
+    interest = _hr_interest(request, interest_id)
+    if attempt(
+        request, lambda: services.vr_leaving_confirm(actor=request.user, interest=interest), denied=True
+    ):
+        messages.success(
+            request, "Leaving confirmed: the employment ends and the final pay has the payments."
+        )
+    return redirect("web:change_vr_interest", interest_id=interest.pk)
+
+
+@login_required
+def vr_letter(request: HttpRequest, interest_id: int) -> HttpResponse:
+    """The decision letter as PDF: the employee's own, or any of the employer's for its HR."""
+    interest = selectors.vr_interest_for(request.user, interest_id=interest_id)
+    try:
+        filename, content = services.vr_letter(actor=request.user, interest=interest)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def vr_decide(request: HttpRequest, interest_id: int) -> HttpResponse:
+    interest = _hr_interest(request, interest_id)
     form = VrDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))

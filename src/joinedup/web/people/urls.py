@@ -6,6 +6,7 @@ from joinedup.web.change import vr
 from joinedup.web.people import (
     changes,
     charges,
+    equality,
     imports,
     my_changes,
     records,
@@ -24,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     path("people/<int:person_id>", views.person_detail, name="person"),
     path("people/<int:person_id>/contact", records.edit_contact, name="edit_contact"),
     path("people/<int:person_id>/bank", records.bank_change, name="bank_change"),
+    path("people/<int:person_id>/equality", equality.person_equality, name="person_equality"),
     path("bank-changes/<int:change_id>/decision", records.decide_bank_change, name="decide_bank_change"),
     path("employments/<int:employment_id>/job", records.change_job, name="change_job"),
     path("staff", records.staff, name="staff"),

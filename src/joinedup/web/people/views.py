@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from joinedup.partnership.audit_trail import person_history
 from joinedup.partnership.permissions import has_permission, partner_ids_with
-from joinedup.people import selectors
+from joinedup.people import equality, selectors
 from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.people.forms import PeopleSearchForm
@@ -120,6 +120,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "events": history,
             "waiting": waiting,
             "can_change_person": any(row["can_change"] for row in rows),
+            "can_see_equality": equality.may_view(request.user, person),
             "can_verify": waiting is not None
             and has_permission(request.user, "people.verify_bank_change", waiting.partner_id)
             and waiting.requested_by_id != request.user.pk,

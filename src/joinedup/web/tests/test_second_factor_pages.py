@@ -11,7 +11,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.audit.models import AuditEvent
-from joinedup.partnership.models import Role
+from joinedup.partnership.models import RecoveryCode, RecoveryCodeDevice, Role
 from joinedup.partnership.second_factor import has_second_factor, recovery_codes_left
 from joinedup.testing.base import PASSWORD, PartnerTestCase
 from joinedup.testing.second_factor import code_for, give_authenticator
@@ -165,6 +165,84 @@ class TestSettingItUp(SecondFactorPagesTestCase):
         assert has_second_factor(self.council_hr)
         client.post("/sign-out")
         assert _password("council.hr").get("/")["Location"] == CODE_PAGE
+
+
+NEW_CODES_PAGE = "/account/second-factor/recovery-codes"
+
+
+class TestNewRecoveryCodes(SecondFactorPagesTestCase):
+    """A user with an app replaces their recovery codes from their account, giving the app's
+    code again (ASVS 2.6.1, 3.7.1); the codes are shown on that one response."""
+
+    def _enrolled(self) -> tuple[Client, list[str]]:
+        client = self.signed_in(self.approver, second_factor=False)
+        client.get("/account/second-factor")
+        response = client.post("/account/second-factor", {"code": code_for(self.approver, confirmed=False)})
+        codes: list[str] = response.context["codes"]
+        return client, codes
+
+    def test_the_account_page_offers_new_codes(self) -> None:
+        client, _ = self._enrolled()
+        page = client.get("/account/second-factor").content.decode()
+        assert f'href="{NEW_CODES_PAGE}">Get new recovery codes</a>' in page
+        form = client.get(NEW_CODES_PAGE).content.decode()
+        assert "You have 10 recovery codes left." in form
+
+    def test_the_apps_code_replaces_them_the_new_ones_are_shown_once_and_the_old_ones_stop_working(
+        self,
+    ) -> None:
+        client, old = self._enrolled()
+        response = client.post(NEW_CODES_PAGE, {"code": code_for(self.approver)})
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store"
+        page = response.content.decode()
+        assert "You have new recovery codes" in page and "Your old recovery codes no longer work" in page
+        new = response.context["codes"]
+        assert len(new) == 10 and not set(new) & set(old)
+        assert all(code in page for code in new)
+        assert not any(code in client.get(NEW_CODES_PAGE).content.decode() for code in new)
+        assert _events("second_factor.recovery_codes_replaced").get().after == {"recovery_codes_issued": 10}
+        client.post("/sign-out")
+        assert (
+            WRONG_CODE
+            in _password("council.approver").post("/sign-in/code", {"code": old[0]}).content.decode()
+        )
+        RecoveryCodeDevice.objects.filter(user=self.approver).update(throttling_failure_timestamp=None)
+        signed = _password("council.approver").post("/sign-in/code", {"code": new[0]}, follow=True)
+        assert "You used a recovery code: 9 left." in signed.content.decode()
+
+    def test_a_wrong_code_is_refused_beside_the_field_and_changes_no_code(self) -> None:
+        client, _ = self._enrolled()
+        digests = set(
+            RecoveryCode.objects.filter(device__user=self.approver).values_list("digest", flat=True)
+        )
+        wrong = f"{(int(code_for(self.approver)) + 7) % 1_000_000:06d}"
+        response = client.post(NEW_CODES_PAGE, {"code": wrong})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "There is a problem" in page
+        assert "That code is not right. Enter the 6-digit code your authenticator app shows now." in page
+        assert "codes" not in response.context
+        after = set(RecoveryCode.objects.filter(device__user=self.approver).values_list("digest", flat=True))
+        assert after == digests
+        assert not _events("second_factor.recovery_codes_replaced").exists()
+        assert _events("second_factor.failed").get().after["stage"] == "new recovery codes"
+
+    def test_a_session_that_gave_only_the_password_is_asked_for_its_code_first(self) -> None:
+        give_authenticator(self.approver)
+        client = _password("council.approver")
+        assert (
+            client.get(NEW_CODES_PAGE)["Location"]
+            == "/sign-in/code?next=%2Faccount%2Fsecond-factor%2Frecovery-codes"
+        )
+        assert client.post(NEW_CODES_PAGE, {"code": code_for(self.approver)})["Location"] == "/sign-in/code"
+        assert not RecoveryCodeDevice.objects.filter(user=self.approver).exists()
+
+    def test_someone_without_an_app_is_sent_to_set_one_up(self) -> None:
+        client = self.signed_in(self.council_hr)
+        assert client.get(NEW_CODES_PAGE)["Location"] == "/account/second-factor"
+        assert client.post(NEW_CODES_PAGE, {"code": "123456"})["Location"] == "/account/second-factor"
+        assert not RecoveryCodeDevice.objects.filter(user=self.council_hr).exists()
 
 
 class TestAdministration(SecondFactorPagesTestCase):

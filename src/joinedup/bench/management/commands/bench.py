@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.bench.businesscase import run_businesscase_benchmark
+from joinedup.bench.change_costing import run_change_costing_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
         "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
         "strain) for N generated people. "
+        "`bench change-costing --people N [--json]`: a change programme's costing with N people in scope. "
         "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
@@ -103,6 +105,14 @@ class Command(BaseCommand):
             "redundancy", help="Quote N generated people in full, as a change programme's costing does."
         )
         redundancy.add_argument("--people", type=int, default=5_000)
+        costing = sub.add_parser(
+            "change-costing",
+            help="Seed a change programme with N people in scope (not timed), then time its costing "
+            "with a full quote for each, stage by stage.",
+        )
+        costing.add_argument("--people", type=int, default=5_000)
+        costing.add_argument("--runs", type=int, default=3)
+        costing.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
         businesscase = sub.add_parser(
             "businesscase", help="Appraise a generated business case: NPV, payback, sensitivities, shares."
         )
@@ -157,7 +167,9 @@ class Command(BaseCommand):
         if target == "pages":
             self._pages(options)
             return
-        if target == "redundancy":
+        if target == "change-costing":
+            self._change_costing(options)
+        elif target == "redundancy":
             self._redundancy(options["people"])
         elif target == "businesscase":
             self._businesscase(options)
@@ -187,6 +199,22 @@ class Command(BaseCommand):
             raise CommandError("--people must be at least 1.")
         self.stdout.write(f"Generating {people:,} people and timing their quotes…")
         self.stdout.write(run_redundancy_benchmark(people).report())
+
+    def _change_costing(self, options: dict[str, Any]) -> None:
+        if options["people"] < 1 or options["runs"] < 1:
+            raise CommandError("--people and --runs must be at least 1.")
+        self._require_migrated()
+        if options["json"]:
+            result = run_change_costing_benchmark(options["people"], runs=options["runs"])
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+            return
+        with self._console().status("Seeding the programme (not timed)…") as status:
+            result = run_change_costing_benchmark(
+                options["people"],
+                runs=options["runs"],
+                progress=lambda what, done, total: status.update(f"{what} {done:,}/{total:,}"),
+            )
+        self.stdout.write(result.report())
 
     def _businesscase(self, options: dict[str, Any]) -> None:
         if options["lines"] < 1 or not 1 <= options["years"] <= 1000:

@@ -4,7 +4,7 @@ and check that nothing is duplicated, lost or half written (see :mod:`joinedup.b
     joinedup stress crash --trials 100 [--scenario payrun|import|recharge|all] [--database-kill]
                           [--seed S] [--trial N] [--json]
 
-``stress step prepare|check`` are the harness's own children, run against one scratch database."""
+``stress step prepare|check|ready`` are the harness's own children, run against one scratch database."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         run.add_argument("--keep-failed", action="store_true", help="Keep failed trials' databases.")
         run.add_argument("--json", action="store_true", help="Print one JSON object on standard output.")
         step = sub.add_parser("step", help="(The harness's own child: one step against one database.)")
-        step.add_argument("step", choices=["prepare", "check"])
+        step.add_argument("step", choices=["prepare", "check", "ready"])
         step.add_argument("--scenario", choices=crash_scenarios.SCENARIOS, required=True)
         step.add_argument("--root", required=True, type=Path)
 
@@ -129,6 +130,8 @@ class Command(BaseCommand):
             "finished first",
             "failures",
             "window",
+            "start-up",
+            "s/trial",
         ):
             table.add_column(heading, justify="left" if heading == "scenario" else "right")
         for name, row in outcome["scenarios"].items():
@@ -140,8 +143,13 @@ class Command(BaseCommand):
                 str(row["finished_before_interruption"]),
                 str(row["failures"]),
                 f"{row['window_seconds']:.2f} s",
+                f"{row['startup_seconds']:.2f} s",
+                f"{row['seconds_per_trial']:.1f}",
             )
         console.print(table)
+        for name, row in outcome["scenarios"].items():
+            landed = ", ".join(f"{stage} {n}" for stage, n in row["stages"].items())
+            console.print(f"{name} interrupted at: {landed}")
         for name, row in outcome["scenarios"].items():
             for failed in row["failed_trials"]:
                 console.print(
@@ -152,6 +160,10 @@ class Command(BaseCommand):
 
     def _step(self, options: dict[str, Any]) -> None:
         scenario, root = options["scenario"], options["root"]
+        if options["step"] == "ready":
+            # Started and connected: what every piece of work costs before it begins.
+            connection.ensure_connection()
+            return
         with rls.session_context(f"stress crash: {options['step']} {scenario}"):
             if options["step"] == "prepare":
                 crash_scenarios.prepare(scenario, root)
