@@ -28,7 +28,7 @@ QUERIES = {
     "employee: my payslips": 11,
     "employee: payslip": 11,
     "HR: people search": 14,
-    "HR: person record": 16,
+    "HR: person record": 22,
     "payroll: pay runs": 7,
     "payroll: pay run": 11,
     "finance: trial balance (month)": 11,
