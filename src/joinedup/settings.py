@@ -198,6 +198,9 @@ def _database() -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "joinedup.sqlite3",
+            # Kept open like PostgreSQL's: opening the file and running the PRAGMAs below for
+            # every request cost about a millisecond of CPU each (bench pages).
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
             "OPTIONS": {
                 # WAL lets readers carry on while a pay run writes; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue instead of failing with "database is locked".

@@ -7,6 +7,7 @@ shared-services administrator holds ``service_admin`` on each partner it serves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -122,29 +123,63 @@ def _partner_id(partner: Partner | int) -> int:
     return partner if isinstance(partner, int) else partner.pk
 
 
-def _roles_by_partner(user: Any) -> dict[int, frozenset[str]]:
-    """Roles per partner id, cached on the user object for the life of the request."""
+@dataclass(frozen=True)
+class _Access:
+    """What a user's memberships say, read in one query and kept on the user object for the
+    life of the request: the roles on each active partner, those partners, and every role held
+    on any partner, active or not (which decides whether a second factor is required)."""
+
+    roles: dict[int, frozenset[str]]
+    partners: dict[int, Partner]
+    any_roles: frozenset[str]
+
+
+_NO_ACCESS = _Access(roles={}, partners={}, any_roles=frozenset())
+
+
+def _access(user: Any) -> _Access:
     if user is None:
         raise TypeError(NO_ACTOR)
     if isinstance(user, SystemActor):
-        return {}  # the system holds no roles; the checks below allow it by name
-    cached: dict[int, frozenset[str]] | None = getattr(user, "_joinedup_roles", None)
+        return _NO_ACCESS  # the system holds no roles; the checks below allow it by name
+    cached: _Access | None = getattr(user, "_joinedup_access", None)
     if cached is not None:
         return cached
+    if not user.is_authenticated:
+        return _NO_ACCESS
     roles: dict[int, set[str]] = {}
-    if user.is_authenticated and user.is_active:
-        for partner_id, role in Membership.objects.filter(user=user, partner__active=True).values_list(
-            "partner_id", "role"
-        ):
-            roles.setdefault(partner_id, set()).add(role)
-    frozen = {pid: frozenset(r) for pid, r in roles.items()}
-    user._joinedup_roles = frozen
-    return frozen
+    partners: dict[int, Partner] = {}
+    every: set[str] = set()
+    for membership in Membership.objects.filter(user_id=user.pk).select_related("partner"):
+        every.add(membership.role)
+        if membership.partner.active and user.is_active:
+            roles.setdefault(membership.partner_id, set()).add(membership.role)
+            partners[membership.partner_id] = membership.partner
+    access = _Access(
+        roles={pid: frozenset(r) for pid, r in roles.items()}, partners=partners, any_roles=frozenset(every)
+    )
+    user._joinedup_access = access
+    return access
+
+
+def _roles_by_partner(user: Any) -> dict[int, frozenset[str]]:
+    """Roles per active partner id, cached on the user object for the life of the request."""
+    return _access(user).roles
+
+
+def member_partners(user: Any) -> list[Partner]:
+    """The active partners on which ``user`` holds any role, by name (from the request's cache)."""
+    return sorted(_access(user).partners.values(), key=lambda p: (p.name, p.pk))
+
+
+def holds_any_role(user: Any, roles: frozenset[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` on any partner, active or not."""
+    return not _access(user).any_roles.isdisjoint(roles)
 
 
 def forget_cached_roles(user: Any) -> None:
-    if hasattr(user, "_joinedup_roles"):
-        del user._joinedup_roles
+    if hasattr(user, "_joinedup_access"):
+        del user._joinedup_access
 
 
 def roles_on(user: Any, partner: Partner | int) -> frozenset[str]:

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from joinedup.audit.services import record_event
 from joinedup.core.actors import is_system
 from joinedup.partnership.models import Membership, Partner, RecoveryCodeDevice
-from joinedup.partnership.permissions import SECOND_FACTOR_ROLES, authorise, partner_ids_with
+from joinedup.partnership.permissions import SECOND_FACTOR_ROLES, authorise, holds_any_role, partner_ids_with
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -40,7 +40,7 @@ def requires_second_factor(user: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user_id=user.pk, role__in=SECOND_FACTOR_ROLES).exists()
+    return holds_any_role(user, SECOND_FACTOR_ROLES)
 
 
 def authenticator_of(user: Any, *, confirmed: bool = True) -> TOTPDevice | None:

@@ -18,10 +18,11 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from joinedup.core import rls
+from joinedup.core.actors import is_system
 from joinedup.core.money import plain_pounds
 from joinedup.ledger.models import AccountType, JournalLine
 from joinedup.partnership.models import Partner, PartnerKind
-from joinedup.partnership.permissions import authorise, has_permission, partner_ids_with
+from joinedup.partnership.permissions import authorise, has_permission, member_partners, partner_ids_with
 from joinedup.recharges.drivers import month_end
 from joinedup.recharges.models import (
     CostPool,
@@ -39,12 +40,19 @@ TREND_MONTHS = 6
 
 def _issuers(user: Any) -> list[int]:
     """The shared-services bodies on which ``user`` manages recharges."""
-    ids = partner_ids_with(user, "recharges.manage")
-    return list(
-        Partner.objects.filter(pk__in=ids, kind=PartnerKind.SHARED_SERVICE, active=True).values_list(
-            "pk", flat=True
+    if is_system(user):
+        ids = partner_ids_with(user, "recharges.manage")
+        return list(
+            Partner.objects.filter(pk__in=ids, kind=PartnerKind.SHARED_SERVICE, active=True).values_list(
+                "pk", flat=True
+            )
         )
-    )
+    # A person's memberships (read once a request) hold their partners already.
+    return [
+        p.pk
+        for p in member_partners(user)
+        if p.kind == PartnerKind.SHARED_SERVICE and has_permission(user, "recharges.manage", p)
+    ]
 
 
 def may_see_statements(user: Any, partner: Partner) -> bool:
@@ -53,10 +61,21 @@ def may_see_statements(user: Any, partner: Partner) -> bool:
 
 def statement_partners(user: Any) -> list[Partner]:
     """Partners whose statements ``user`` may read: every partner for an issuer, else their own."""
-    partners = Partner.objects.filter(active=True).exclude(kind=PartnerKind.SHARED_SERVICE).order_by("name")
     if _issuers(user):
-        return list(partners)
-    return list(partners.filter(pk__in=partner_ids_with(user, "recharges.view")))
+        return list(
+            Partner.objects.filter(active=True).exclude(kind=PartnerKind.SHARED_SERVICE).order_by("name")
+        )
+    if is_system(user):
+        return list(
+            Partner.objects.filter(active=True, pk__in=partner_ids_with(user, "recharges.view"))
+            .exclude(kind=PartnerKind.SHARED_SERVICE)
+            .order_by("name")
+        )
+    return [
+        p
+        for p in member_partners(user)
+        if p.kind != PartnerKind.SHARED_SERVICE and has_permission(user, "recharges.view", p)
+    ]
 
 
 def statement_partner(user: Any, *, partner_id: int | None = None, code: str | None = None) -> Partner:

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, is_member
-from joinedup.partnership.selectors import partners_visible_to
+from joinedup.partnership.permissions import authorise, is_member, member_partners
 
 SESSION_KEY = "joinedup_partner_id"
 
@@ -19,7 +18,7 @@ def current_partner(request: HttpRequest) -> Partner | None:
     cached: Partner | None = getattr(request, "_joinedup_partner", None)
     if cached is not None:
         return cached
-    visible = list(partners_visible_to(request.user))
+    visible = member_partners(request.user)
     chosen = request.session.get(SESSION_KEY)
     partner = next((p for p in visible if p.pk == chosen), visible[0] if visible else None)
     request._joinedup_partner = partner  # type: ignore[attr-defined]

@@ -444,6 +444,31 @@ class TestSearch(PeopleTestCase):
         (mary,) = selectors.people_search(self.council_hr, q="seacole")
         assert [e.payroll_number for e in mary.employments] == ["WCC000002"]
 
+    def test_the_search_pages_ids_are_people_matching_in_its_order_each_way_and_capped(self) -> None:
+        # Issue 18: the search page reads its matches way by way (each walking an index), not
+        # with one query that read every person; it must find the same people in the same order.
+        for n in range(6):
+            self.hire(self.council, f"Al{n}", "Lover", f"LA{n:06d}B", f"WCC8{n:05d}", start=date(2023, 1, 1))
+        for q in (
+            "lov",
+            "ada lov",
+            "CE 65 43 21 A",
+            "WPOL000001",
+            "wcc000002",
+            "finance officer",
+            "officer",
+            "zz",
+        ):
+            for user in (self.ops_admin, self.council_hr):
+                with self.subTest(q=q, user=user.username):
+                    every = list(selectors.people_matching(user, q=q).values_list("pk", flat=True))
+                    assert selectors.people_matching_ids(user, q=q) == every
+                    assert selectors.people_matching_ids(user, q=q, cap=3) == every[:4]
+        found = selectors.people_matching_ids(self.council_hr, q="lov")
+        people = selectors.people_in_order(self.council_hr, found)
+        assert [p.full_name for p in people] == ["Ada Lovelace", *[f"Al{n} Lover" for n in range(6)]]
+        assert selectors.people_in_order(self.council_hr, [self.police_emp.person_id]) == []
+
     def test_the_pay_award_applies_from_its_date(self) -> None:
         from joinedup.people.rules import pay_rate_on
 

@@ -39,20 +39,28 @@ def people_search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your roles do not include viewing people's records.")
     form = PeopleSearchForm(request.GET if "q" in request.GET else None, auto_id="%s")
     q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
-    matching = selectors.people_matching(request.user, q=q) if q else None
-    if matching is not None and request.GET.get("format") in ("csv", "xlsx"):
+    if q and request.GET.get("format") in ("csv", "xlsx"):
+        matching = selectors.people_matching(request.user, q=q)
         header = ["name", "ni_number", "partner", "payroll_number", "start_date", "end_date"]
         return export_response(request.GET["format"], header, _search_rows(request, matching), f"people-{q}")
+    # The page counts up to SEARCH_COUNT_CAP matches and pages through those; past it, it says
+    # "more than" (the download has them all).
+    found = selectors.people_matching_ids(request.user, q=q, cap=selectors.SEARCH_COUNT_CAP) if q else None
+    more = found is not None and len(found) > selectors.SEARCH_COUNT_CAP
     page = (
-        Paginator(matching, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        if matching is not None
+        Paginator(found[: selectors.SEARCH_COUNT_CAP], SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        if found is not None
         else None
     )
     context = {
         "form": form,
         "q": q,
         "page": page,
-        "hits": selectors.search_hits(request.user, page) if page is not None else [],
+        "more": more,
+        "cap": f"{selectors.SEARCH_COUNT_CAP:,}",
+        "hits": selectors.search_hits(request.user, selectors.people_in_order(request.user, list(page)))
+        if page is not None
+        else [],
         "query": urlencode({"q": q}),
         "examples": selectors.search_examples(request.user),
         "can_change": _can_change_here(request),

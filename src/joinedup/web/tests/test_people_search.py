@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from unittest import mock
 
+from joinedup.people import selectors
 from joinedup.testing.people import PeopleTestCase
 
 
@@ -27,6 +29,25 @@ class TestPeopleSearchPage(PeopleTestCase):
         assert "Jo104 Smith" in last
         csv = client.get("/people", {"q": "smith", "format": "csv"}).content.decode("utf-8-sig").splitlines()
         assert len(csv) == 1 + 105
+
+    def test_past_its_cap_it_says_more_than_and_pages_through_the_first_ones(self) -> None:
+        # Issue 18: counting every match of a broad search read the whole population on each
+        # page; the page counts up to SEARCH_COUNT_CAP (1,000) and says "more than" past it.
+        for n in range(32):
+            self.hire(
+                self.council, f"Jo{n:03d}", "Smith", f"SM{n:06d}A", f"WCC9{n:05d}", start=date(2023, 1, 1)
+            )
+        client = self.signed_in(self.council_hr)
+        with mock.patch.object(selectors, "SEARCH_COUNT_CAP", 30):
+            first = client.get("/people", {"q": "smith"}).content.decode()
+            last = client.get("/people", {"q": "smith", "page": "2"}).content.decode()
+            at_the_cap = client.get("/people", {"q": "jo029 smith"}).content.decode()
+            csv = client.get("/people", {"q": "smith", "format": "csv"}).content.decode("utf-8-sig")
+        assert "More than 30 people found, showing 1 to 25" in first
+        assert "Page 1 of 2" in first
+        assert "showing 26 to 30" in last and "Jo029 Smith" in last and "Jo030" not in last
+        assert "1 person found" in at_the_cap
+        assert len(csv.splitlines()) == 1 + 32  # the download has every match
 
     def test_a_one_letter_search_says_why_it_finds_nothing(self) -> None:
         page = self.signed_in(self.council_hr).get("/people", {"q": "a"}).content.decode()

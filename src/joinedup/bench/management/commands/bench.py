@@ -15,8 +15,10 @@ from joinedup.bench.change_costing import run_change_costing_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
+from joinedup.bench.pages import measure_pages
 from joinedup.bench.payroll import run_payrun_benchmark
 from joinedup.bench.people import (
+    analyze,
     reuse_search_population,
     run_import_benchmark,
     run_search_benchmark,
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         "strain) for N generated people. "
         "`bench change-costing --people N [--json]`: a change programme's costing with N people in scope. "
         "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
-        "`bench load --employees N --users U --duration 60s`: the served demo under Locust users."
+        "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
+        "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -143,6 +146,16 @@ class Command(BaseCommand):
         )
         prepare.add_argument("--plan", required=True, help="The JSON file to write.")
         prepare.add_argument("--employee-accounts", type=int, default=200)
+        pages = sub.add_parser(
+            "pages",
+            help="CPU ms and queries per request of each page the load test reads, one request at a "
+            "time through the WSGI application, with the load plan's signed-in users.",
+        )
+        pages.add_argument("--repeat", type=int, default=50, help="Requests per page (default 50).")
+        pages.add_argument(
+            "--plan", help="A plan written by `bench load-prepare` (default: sign in a few users now)."
+        )
+        pages.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
         if target == "load":
@@ -150,6 +163,9 @@ class Command(BaseCommand):
             return
         if target == "load-prepare":
             self._load_prepare(options)
+            return
+        if target == "pages":
+            self._pages(options)
             return
         if target == "change-costing":
             self._change_costing(options)
@@ -328,10 +344,28 @@ class Command(BaseCommand):
         else:
             self.stdout.write(result.report())
 
+    def _pages(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        if options["repeat"] < 1:
+            raise CommandError("--repeat must be at least 1.")
+        if options["plan"]:
+            plan = json.loads(Path(options["plan"]).read_text())
+        else:
+            try:
+                plan = prepare_plan(employee_accounts=2, searches=50)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        result = measure_pages(plan, repeat=options["repeat"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_json(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
     def _load_prepare(self, options: dict[str, Any]) -> None:
         self._require_migrated()
         if options["employee_accounts"] < 1:
             raise CommandError("--employee-accounts must be at least 1.")
+        analyze()  # a demo seeded before `joinedup demo` did it has no planner statistics
         try:
             plan = prepare_plan(employee_accounts=options["employee_accounts"])
         except ValueError as exc:

@@ -15,6 +15,7 @@ from joinedup.bench.demo.seed import (
     needs_second_factor,
     seed_demo,
 )
+from joinedup.bench.people import analyze
 from joinedup.core import rls
 
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with rls.session_context("demo: seed the demonstration partnership"):
             seed_demo(employees=employees, say=self.stdout.write)
+        # The planner's statistics, as a database that has been running a while has them (on
+        # PostgreSQL autovacuum would get there; SQLite never does by itself): without them
+        # SQLite reads every employment of a partner to find a name (bench pages).
+        analyze()
         db = settings.DATABASES["default"]
         self.stdout.write(f"\nDatabase: {str(db['ENGINE']).rsplit('.', 1)[-1]} {db['NAME']}")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
