@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import connection
 
-from joinedup.web.current import SESSION_KEY as PARTNER_SESSION_KEY
+from joinedup.partnership.permissions import CURRENT_PARTNER_SESSION_KEY as PARTNER_SESSION_KEY
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,11 @@ def holds_any_role(user: Any, roles: frozenset[str]) -> bool:
     return not _access(user).any_roles.isdisjoint(roles)
 
 
+# Where a web session keeps the partner its user is working on (web/current.py); named here, below
+# the web, so that the benchmarks that sign users in can set it too.
+CURRENT_PARTNER_SESSION_KEY = "joinedup_partner_id"
+
+
 def forget_cached_roles(user: Any) -> None:
     if hasattr(user, "_joinedup_access"):
         del user._joinedup_access

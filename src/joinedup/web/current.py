@@ -7,9 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, is_member, member_partners
+from joinedup.partnership.permissions import (
+    CURRENT_PARTNER_SESSION_KEY,
+    authorise,
+    is_member,
+    member_partners,
+)
 
-SESSION_KEY = "joinedup_partner_id"
+SESSION_KEY = CURRENT_PARTNER_SESSION_KEY
 
 
 def current_partner(request: HttpRequest) -> Partner | None:
