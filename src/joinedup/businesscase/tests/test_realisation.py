@@ -140,7 +140,11 @@ class TestRealisation(RealisationTestCase):
 class TestMapping(RealisationTestCase):
     def test_it_maps_changes_and_unmaps_with_one_audit_event_each(self) -> None:
         other = CostCentre.objects.for_partner(self.council).get(code="CC-OTHER")
-        before = AuditEvent.objects.for_partner(self.council).filter(action="businesscase.cost_centres_mapped").count()
+        before = (
+            AuditEvent.objects.for_partner(self.council)
+            .filter(action="businesscase.cost_centres_mapped")
+            .count()
+        )
         counts = services.cost_centre_functions_set(
             actor=self.council_finance,
             partner=self.council,
@@ -154,7 +158,12 @@ class TestMapping(RealisationTestCase):
         assert list(
             CostCentreFunction.objects.for_partner(self.council).values_list("cost_centre__code", "function")
         ) == [("CC-C-HR-01", "hr")]
-        assert AuditEvent.objects.for_partner(self.council).filter(action="businesscase.cost_centres_mapped").count() == before + 2
+        assert (
+            AuditEvent.objects.for_partner(self.council)
+            .filter(action="businesscase.cost_centres_mapped")
+            .count()
+            == before + 2
+        )
 
     def test_it_refuses_another_partners_cost_centre_and_saves_nothing(self) -> None:
         theirs = CostCentre.objects.for_partner(self.police).get(code="CC-OTHER")
