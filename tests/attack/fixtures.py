@@ -165,6 +165,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "action": ParameterKind(None, lambda o: "approve"),
     "kind": ParameterKind(None, lambda o: "people"),
     "fmt": ParameterKind(None, lambda o: "csv"),
+    # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
+    "table": ParameterKind(None, lambda o: "functions"),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.

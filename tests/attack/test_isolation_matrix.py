@@ -100,6 +100,10 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "decided_on": "2026-11-03",
         "body": "cabinet",
     },
+    ("PUT", "/api/v1/businesscases/{case_id}/go-live"): lambda o: {"live_from": "2026-04-01"},
+    ("PUT", "/api/v1/partners/{partner_id}/cost-centre-functions"): lambda o: {
+        "mapping": [{"cost_centre_id": o.cost_centre.pk, "function": "hr"}]
+    },
     ("POST", "/api/v1/change/programmes"): lambda o: {
         "partner_id": o.partner.pk,
         "name": "Attack programme",

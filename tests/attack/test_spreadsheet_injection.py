@@ -148,6 +148,10 @@ EXPORTS: dict[str, Export] = {
     # is in the path ({fmt} is csv here); the XLSX is checked by its own test below.
     "web /businesscase/{case_id}/appraisal.{fmt}": Export(("csv",), {"Option": planted(PAYLOAD)}),
     "web /businesscase/{case_id}/baseline.{fmt}": Export(("csv",), {"Source": planted(PAYLOAD)}),
+    # The board pack's tables (the fixture's case is not live: its header, checked for formulas),
+    # and a partner's cost centres mapped to functions, one named like a formula.
+    "web /businesscase/{case_id}/realisation/{table}.{fmt}": Export(("csv",)),
+    "web /businesscase/cost-centres/{code}/mapping.{fmt}": Export(("csv",), {"Name": planted(PAYLOAD)}),
 }
 
 
@@ -378,6 +382,17 @@ class TestSpreadsheetInjection(AttackTestCase):
             header = [cell.value for cell in next(sheet.iter_rows())]
             planted_cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
             assert [(c.value, c.data_type) for c in planted_cells if c.value == PAYLOAD] == [(PAYLOAD, "s")]
+
+    def test_the_board_pack_tables_and_the_mapping_show_a_formula_cost_centre_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/realisation/{table}.{fmt}")
+        self.check("web /businesscase/cost-centres/{code}/mapping.{fmt}")
+        response = self.client_for("council").get(
+            f"/businesscase/cost-centres/{self.council.code}/mapping.xlsx"
+        )
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+        names = [row[1] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in names if c.value == PAYLOAD] == [(PAYLOAD, "s")]
 
     # --- money stays money -----------------------------------------------------------------------
 
