@@ -206,7 +206,7 @@ def formatted(table: BoardTable, rows: list[list[Any]]) -> list[list[str]]:
 
 
 def _table(table: BoardTable, rows: list[list[Any]]) -> Table:
-    data = [[Paragraph(escape(h), SMALL) for h in table.header], *formatted(table, rows)]
+    data: list[list[Any]] = [[Paragraph(escape(h), SMALL) for h in table.header], *formatted(table, rows)]
     widths = [PAGE_WIDTH / len(table.header)] * len(table.header)
     out = Table(data, colWidths=widths, repeatRows=1)
     out.setStyle(

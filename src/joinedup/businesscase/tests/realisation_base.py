@@ -29,6 +29,7 @@ from joinedup.businesscase.tests.base import BusinessCaseTestCase
 from joinedup.ledger.models import CostCentre
 from joinedup.ledger.services import CostCentreInput, LineInput, journal_post, ledger_setup_partner
 from joinedup.payroll.models import PayItem, PayItemTreatment, PayRun, Payslip, RunStatus
+from joinedup.people.models import Employment
 from joinedup.recharges.models import CostPool, RechargeLine, RechargeRun
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.people import PeopleTestCase
@@ -36,7 +37,7 @@ from joinedup.testing.people import PeopleTestCase
 LIVE = date(2026, 4, 1)
 
 
-def _payslip(run: PayRun, employment: object) -> Payslip:
+def _payslip(run: PayRun, employment: Employment) -> Payslip:
     zero = dict.fromkeys(
         [
             "basic_pay",
