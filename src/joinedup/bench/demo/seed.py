@@ -20,6 +20,7 @@ from joinedup.bench.demo.impact import seed_demo_impact
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
+from joinedup.bench.demo.realisation import seed_demo_realisation
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
@@ -142,4 +143,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_impact(partners=partners, say=say)
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
+        seed_demo_realisation(partners=partners, users=users, say=say)
     return True
