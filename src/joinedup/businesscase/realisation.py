@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.http import Http404
 
 from joinedup.businesscase import appraisal
@@ -193,12 +193,16 @@ def actuals(partner_ids: Sequence[int], *, start: date, months: int = MONTHS) ->
             key = (row["partner_id"], function_of[row["cost_centre_id"]], month)
             out.cost[key] = out.cost.get(key, 0) + int(row["debit"] or 0) - int(row["credit"] or 0)
     if periods:
+        # One index probe per partner and month (the ledger's partner-period index), not a pass
+        # over every line: does the partner's ledger have any line in the month?
+        lines_in = JournalLine.objects.for_partners(ids).filter(
+            partner_id=OuterRef("partner_id"), period_id=OuterRef("pk")
+        )
         for pid, period_id in (
-            JournalLine.objects.for_partners(ids)
-            .filter(period_id__in=sorted(periods))
-            .order_by()
-            .values_list("partner_id", "period_id")
-            .distinct()
+            Period.objects.for_partners(ids)
+            .filter(pk__in=sorted(periods))
+            .filter(Exists(lines_in))
+            .values_list("partner_id", "pk")
         ):
             out.reported[pid].add(periods[period_id])
     codes: dict[tuple[int, str], str] = {(m.partner_id, m.code): m.function for m in mapped}

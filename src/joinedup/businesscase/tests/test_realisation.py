@@ -13,7 +13,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from joinedup.audit.models import AuditEvent
-from joinedup.businesscase import realisation, selectors, services
+from joinedup.businesscase import board_pack, realisation, selectors, services
 from joinedup.businesscase.models import CostCentreFunction
 from joinedup.businesscase.tests.realisation_base import LIVE, RealisationTestCase
 from joinedup.ledger.models import CostCentre
@@ -187,3 +187,21 @@ class TestMapping(RealisationTestCase):
             services.case_go_live(actor=self.shared_finance, case=self.case, live_from=date(2026, 4, 2))
         self.case.refresh_from_db()
         assert self.case.live_from == LIVE
+
+
+class TestBoardPackPdf(RealisationTestCase):
+    def test_the_pdf_carries_the_summary_and_every_table(self) -> None:
+        found = realisation.realisation(selectors.case_for(self.council_finance, case_id=self.case.pk))
+        assert found is not None
+        pdf = board_pack.board_pack_pdf(self.case, found, compress=False)
+        assert pdf.startswith(b"%PDF")
+        for text in (
+            b"One back office: benefits realisation",
+            b"The partnership spent \\24335,000.00 on the shared functions in the months reported, against"
+            b" a baseline of \\24337,500.00",
+            b"Baseline, plan and actual by function",
+            b"Savings by month, cumulative against plan",
+            b"One-off costs paid: termination awards in approved pay runs",
+            b"Cost centres mapped: CC-C-HR-01 Council HR \\(Payroll\\)",
+        ):
+            assert text in pdf, text
