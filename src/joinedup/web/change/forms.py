@@ -7,9 +7,11 @@ from typing import Any, cast
 
 from django import forms
 
-from joinedup.change.models import VrEligibility
+from joinedup.change.models import TransferKind, VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
+from joinedup.people.models import Employment
 from joinedup.web.forms import (
+    DATE_EXAMPLE,
     GovukForm,
     ModelChoice,
     choice_field,
@@ -112,3 +114,61 @@ class VrFactsForm(GovukForm):
         min_value=0,
     )
     pension_source = text_field("The fund's estimate it is from (optional)", max_length=200, required=False)
+
+
+class TransferPlanForm(GovukForm):
+    """A transfer or secondment plan (change.models.TransferPlan); ``partners``: those involved in
+    the programme, one of which receives the staff."""
+
+    name = text_field("Plan name", max_length=200, hint="For example, HR team to the shared service")
+    kind = choice_field("Transfer or secondment", TransferKind.choices, what="kind of plan")
+    transfer_date = date_field(
+        "Transfer or secondment date",
+        what="date",
+        hint=f"The first day at the receiving body, like {DATE_EXAMPLE}",
+    )
+    secondment_end = date_field(
+        "Secondment ends (optional)",
+        required=False,
+        what="date the secondment ends",
+        hint="A secondment only: its last day. A TUPE transfer is for good.",
+    )
+    recharge_percent = number_field(
+        "Recharged to the receiving body (optional)",
+        max_digits=6,
+        places=3,
+        example="60",
+        required=False,
+        what="recharge",
+        hint="A secondment only: the percentage of the cost the host pays back. Left empty, 100.",
+        min_value=0,
+        max_value=100,
+    )
+    measures = notes_field(
+        "Measures envisaged (optional)",
+        max_length=5000,
+        hint="What the receiving body plans to change, for the measures letter (TUPE reg. 13(2)(d)).",
+    )
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_partner"] = ModelChoice(
+            partners, label="Receiving body", labeller=lambda p: p.name
+        )
+        self.order_fields(["name", "kind", "receiving_partner"])
+
+
+class TransferMemberForm(GovukForm):
+    """One person in the programme's scope to put on a plan's staff list."""
+
+    def __init__(self, *args: Any, employments: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [e.pk for e in employments]
+        self.fields["employment"] = ModelChoice(
+            Employment.objects.for_partners(sorted({e.partner_id for e in employments}))
+            .filter(pk__in=ids)
+            .select_related("partner", "person")
+            .order_by("partner__name", "person__family_name", "payroll_number"),
+            label="Person in the programme's scope",
+            labeller=lambda e: f"{e.partner.name}: {e.person.full_name} ({e.payroll_number})",
+        )
