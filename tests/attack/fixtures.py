@@ -29,6 +29,7 @@ from joinedup.change.models import (
     ProposedStructure,
     TransferPlan,
     TransferPlanMember,
+    VrDelegation,
     VrInterest,
     VrWindow,
 )
@@ -98,6 +99,7 @@ class PartnerObjects:
     document: ConsultationDocument
     transfer_plan: TransferPlan
     transfer_member: TransferPlanMember
+    vr_delegation: VrDelegation
     businesscase: BusinessCase
 
 
@@ -157,6 +159,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # purpose), with the sample employment on its staff list.
     "plan_id": ParameterKind("transfer plan", lambda o: o.transfer_plan.pk),
     "member_id": ParameterKind("person on a transfer plan", lambda o: o.transfer_member.pk),
+    # A line of the partner's scheme of delegation for voluntary redundancy (its HR officer's).
+    "delegation_id": ParameterKind("voluntary redundancy delegation", lambda o: o.vr_delegation.pk),
     # A business case of the shared-services body in which this partner alone is involved.
     "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
     "month": ParameterKind(None, lambda o: MONTH),
@@ -347,6 +351,14 @@ class AttackTestCase(RechargeTestCase):
             document=document,
             transfer_plan=transfer_plan,
             transfer_member=transfer_member,
+            vr_delegation=change.vr_delegation_set(
+                actor=FIXTURES,
+                partner=partner,
+                user=member,
+                title="Head of HR",
+                up_to=Decimal(50000),
+                source="Attack fixture: scheme of delegation, para 1",
+            ),
             businesscase=businesscase.case_create(
                 actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
             ),

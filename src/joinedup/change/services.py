@@ -1259,6 +1259,7 @@ def vr_delegation_set(
     if up_to is not None and (up_to < 0 or up_to != up_to.quantize(PENNY)):
         errors.add("up_to", "The limit is £0 or more, in pounds and pence.")
     errors.raise_if_any()
+    up_to = None if up_to is None else up_to.quantize(PENNY)  # the audit says what is stored
     row = VrDelegation.objects.for_partner(partner).filter(user=user).first()
     before = None if row is None else {"title": row.title, "up_to": row.up_to, "source": row.source}
     if row is None:
@@ -1275,6 +1276,37 @@ def vr_delegation_set(
         after={"user": user.get_username(), "title": row.title, "up_to": up_to, "source": row.source},
     )
     return row
+
+
+@transaction.atomic
+def vr_delegation_end(*, actor: Any, delegation: VrDelegation) -> None:
+    """End a delegation (the partner's scheme of delegation no longer names the user): from now
+    on they may not accept voluntary redundancy there. Decisions already taken keep the approver
+    recorded with them; the delegation's terms stay on the audit trail."""
+    authorise(actor, "partnership.manage_members", delegation.partner_id)
+    row = (
+        VrDelegation.objects.for_partner(delegation.partner_id)
+        .select_related("user")
+        .filter(pk=delegation.pk)
+    )
+    found = row.first()
+    if found is None:
+        raise ValidationError("The delegation has been ended already.")
+    before = {
+        "user": found.user.get_username(),
+        "title": found.title,
+        "up_to": found.up_to,
+        "source": found.source,
+    }
+    row.delete()
+    record_event(
+        actor=actor,
+        partner=delegation.partner_id,
+        action="change.vr_delegation_ended",
+        object_type="change.vrdelegation",
+        object_id=delegation.pk,
+        before=before,
+    )
 
 
 def _figure(figures: dict[str, Any], *path: str) -> Decimal:

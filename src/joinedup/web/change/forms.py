@@ -172,3 +172,36 @@ class TransferMemberForm(GovukForm):
             label="Person in the programme's scope",
             labeller=lambda e: f"{e.partner.name}: {e.person.full_name} ({e.payroll_number})",
         )
+
+
+class VrDelegationForm(GovukForm):
+    """A line of the partner's scheme of delegation for voluntary redundancy; ``users``: those
+    who manage workforce change at the partner."""
+
+    title = text_field("Post delegated to", max_length=100, hint="For example, Head of HR")
+    up_to = number_field(
+        "Accepts exits costing up to, in pounds (optional)",
+        max_digits=12,
+        places=2,
+        example="50000",
+        required=False,
+        what="limit",
+        hint="The most one exit may cost the employer: redundancy pay, notice, holiday pay and pension "
+        "strain together. Left empty, no limit.",
+        min_value=0,
+    )
+    source = text_field(
+        "Where the scheme of delegation says so",
+        max_length=200,
+        what="paragraph of the scheme of delegation",
+        hint="For example, Constitution part 3, paragraph 4.2",
+    )
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = ModelChoice(
+            users,
+            label="Officer",
+            labeller=lambda u: f"{u.get_full_name() or u.get_username()} ({u.get_username()})",
+        )
+        self.order_fields(["user", "title", "up_to", "source"])
