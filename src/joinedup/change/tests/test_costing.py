@@ -155,4 +155,4 @@ class TestProgrammeCosting(ChangeTestCase):
         page = self.signed_in(self.council_hr).get(f"/change/programmes/{self.programme.pk}/costing")
         text = page.content.decode()
         assert "Savings are shown for the 5 financial years 2026/27 to 2030/31" in text
-        assert "the total is their sum, not a year&#x27;s" in text
+        assert "the total is their sum, not a year's" in text
