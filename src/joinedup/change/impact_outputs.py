@@ -7,6 +7,7 @@ before and after by partner, grade and terms scheme (the establishment, shown wh
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
@@ -85,7 +86,7 @@ def post_charts(post_table: PostTable) -> list[Flowable]:
 def _table(rows: list[list[str]], widths: list[float], *, totals: bool = True) -> Table:
     """A table in the house style; with ``totals``, its last row is the totals row."""
     table = Table(rows, colWidths=widths, repeatRows=1)
-    style = [
+    style: list[Any] = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),

@@ -153,16 +153,18 @@ def programme_update(
     """Move the programme on (draft → consultation → approved → implementing → closed; it may go
     back a step, as a decision is revisited), set its end date or its description."""
     authorise(actor, "change.manage", programme.partner_id)
+    errors = Errors()
+    if status is not None and status not in ProgrammeStatus.values:
+        errors.add("status", "Choose the status from the list.")
+    if end_date is not None and end_date < programme.start_date:
+        errors.add("end_date", "The end date must be the same as or after the start date.")
+    errors.raise_if_any()  # before anything changes, so the caller's programme is as it was
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     if status is not None and status != programme.status:
-        if status not in ProgrammeStatus.values:
-            raise ValidationError({"status": "Choose the status from the list."})
         before["status"], after["status"] = programme.status, status
         programme.status = status
     if end_date is not None and end_date != programme.end_date:
-        if end_date < programme.start_date:
-            raise ValidationError({"end_date": "The end date must be the same as or after the start date."})
         before["end_date"], after["end_date"] = programme.end_date, end_date
         programme.end_date = end_date
     if description is not None and description.strip() != programme.description:

@@ -103,6 +103,13 @@ class Series:
     colour: colors.Color
 
 
+def _box(x: float, y: float, width: float, height: float, colour: colors.Color) -> Rect:
+    """A filled rectangle without an outline (set after: the type stubs mistype Rect's keywords)."""
+    box = Rect(x, y, width, height)
+    box.fillColor, box.strokeColor = colour, None
+    return box
+
+
 def bar_charts(
     groups: Sequence[str],
     series: Sequence[Series],
@@ -128,7 +135,7 @@ def bar_charts(
         drawing = Drawing(width, height)
         x = label_width
         for one in series:
-            drawing.add(Rect(x, height - 9, 8, 8, fillColor=one.colour, strokeColor=None))
+            drawing.add(_box(x, height - 9, 8, 8, one.colour))
             drawing.add(String(x + 11, height - 8, printable(one.label), fontName="Helvetica", fontSize=7.5))
             x += 11 + 4.2 * len(one.label) + 14
         drawing.add(Line(label_width, 0, label_width, height - legend, strokeColor=RULE, strokeWidth=0.5))
@@ -154,9 +161,7 @@ def bar_charts(
                 else:
                     length = bar_room * float(Decimal(value) / largest)  # drawing units
                     if length > 0:
-                        drawing.add(
-                            Rect(label_width, y, length, BAR - 0.6, fillColor=one.colour, strokeColor=None)
-                        )
+                        drawing.add(_box(label_width, y, length, BAR - 0.6, one.colour))
                     text, end = figure(value), label_width + length
                 drawing.add(String(end + 2, y + 1.2, text, fontName="Helvetica", fontSize=6, fillColor=INK))
         drawings.append(drawing)

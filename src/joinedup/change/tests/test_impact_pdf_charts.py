@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.platypus import Paragraph
 
 from joinedup.change.impact import PEOPLE_COLUMNS, ImpactReport, PostTable
 from joinedup.change.impact_outputs import impact_pdf, people_charts, post_charts
@@ -42,7 +43,7 @@ def texts(drawing: Drawing) -> list[str]:
 class TestThePeopleCharts:
     def test_a_hidden_count_draws_no_bar_only_c_and_the_note_says_why(self) -> None:
         chart, note = people_charts(SEX, minimum=5)
-        assert isinstance(chart, Drawing)
+        assert isinstance(chart, Drawing) and isinstance(note, Paragraph)
         # Before: women 40, men 10; leaving: both hidden. Two bars, two [c].
         assert bars(chart) == [round(BAR_ROOM, 3), round(BAR_ROOM * 10 / 40, 3)]
         assert texts(chart).count("[c]") == 2
@@ -67,7 +68,8 @@ class TestThePeopleCharts:
             rows=("Female",), columns=PEOPLE_COLUMNS, values=((6, 34, 40), (6, 34, 40)), hidden=frozenset()
         )
         charts = people_charts(shown, minimum=5)
-        assert len(charts) == 1 and bars(charts[0]) == [round(BAR_ROOM, 3), round(BAR_ROOM * 6 / 40, 3)]
+        assert len(charts) == 1 and isinstance(charts[0], Drawing)
+        assert bars(charts[0]) == [round(BAR_ROOM, 3), round(BAR_ROOM * 6 / 40, 3)]
 
 
 class TestThePostCharts:

@@ -5,6 +5,7 @@ the programme is not theirs to see) with nothing changed."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
@@ -45,7 +46,7 @@ class TestMakingAPlanFromThePage(TransferPlanTestCase):
         assert (made.kind, str(made.secondment_end), made.recharge_percent, made.receiving_partner_id) == (
             "secondment",
             "2027-09-30",
-            60,
+            Decimal("60.000"),
             self.shared.pk,
         )
         event = AuditEvent.objects.for_partner(self.council).filter(action="change.transfer_plan_created")
@@ -123,7 +124,7 @@ class TestTheStaffListFromThePage(TransferPlanTestCase):
         page = client.get(self.url()).content.decode()
         assert "Wessex County Council: Ada Byron (WCC100002)" in page
         assert "WPOL100004" not in page  # the constabulary's adviser is the constabulary's to add
-        response = client.post(self.url(), {"employment": self.ada.pk})
+        response = client.post(self.url(), {"form": "member", "employment": self.ada.pk})
         assert response.status_code == 302
         assert self.on_list(self.council) == ["WCC100002"]
         again = client.get(self.url()).content.decode()
@@ -144,19 +145,81 @@ class TestTheStaffListFromThePage(TransferPlanTestCase):
         events = AuditEvent.objects.for_partner(self.council).count()
         client = self.web(self.police_hr)
         # Offered only its own; a council employment sent anyway is not on the list it is offered.
-        page = client.post(self.url(), {"employment": self.bob.pk}).content.decode()
+        page = client.post(self.url(), {"form": "member", "employment": self.bob.pk}).content.decode()
         assert "Choose the person in the programme&#x27;s scope from the list." in page
         assert client.post(f"/change/transfer-plan-members/{member.pk}/remove").status_code == 404
         assert self.on_list(self.council) == ["WCC100002"]
         assert AuditEvent.objects.for_partner(self.council).count() == events
 
     def test_a_union_rep_or_a_partner_not_involved_changes_nothing(self) -> None:
-        assert self.web(self.fire_hr).post(self.url(), {"employment": self.ada.pk}).status_code == 404
-        assert self.web(self.union_rep).post(self.url(), {"employment": self.ada.pk}).status_code == 404
+        assert (
+            self.web(self.fire_hr).post(self.url(), {"form": "member", "employment": self.ada.pk}).status_code
+            == 404
+        )
+        assert (
+            self.web(self.union_rep)
+            .post(self.url(), {"form": "member", "employment": self.ada.pk})
+            .status_code
+            == 404
+        )
         assert self.on_list(self.council) == []
 
     def test_the_receiving_body_alone_may_not_add_to_the_list(self) -> None:
         shared_only = self.make_user("shared.only.hr", [(self.shared, "hr_officer")])
-        response = self.web(shared_only).post(self.url(), {"employment": self.ada.pk})
+        response = self.web(shared_only).post(self.url(), {"form": "member", "employment": self.ada.pk})
         assert response.status_code == 403
         assert self.on_list(self.council) == []
+
+
+class TestChangingAPlanFromThePage(TransferPlanTestCase):
+    def web(self, user: object) -> Client:
+        return sign_in(Client(), user)
+
+    def url(self) -> str:
+        return f"/change/transfer-plans/{self.plan.pk}/"
+
+    def data(self, **changes: str) -> dict[str, str]:
+        return {
+            "form": "update",
+            "status": "consulting",
+            "transfer_date": "2026-10-01",
+            "eli_given_on": "2026-09-01",
+            "measures": "None beyond a change of payroll date.",
+            **changes,
+        }
+
+    def test_hr_of_the_lead_records_the_eli_given_and_the_status(self) -> None:
+        # TUPE 2006 reg. 11(6): given at least 28 days before the transfer on 1 October 2026.
+        response = self.web(self.council_hr).post(self.url(), self.data())
+        assert response.status_code == 302
+        plan = TransferPlan.objects.for_partner(self.council).get(pk=self.plan.pk)
+        assert (plan.status, str(plan.eli_given_on), plan.measures) == (
+            "consulting",
+            "2026-09-01",
+            "None beyond a change of payroll date.",
+        )
+        page = self.web(self.council_hr).get(self.url()).content.decode()
+        assert "Given on 1 September 2026, by 3 September 2026 as due." in page
+        event = (
+            AuditEvent.objects.for_partner(self.council).filter(action="change.transfer_plan_updated").get()
+        )
+        assert event.after["eli_given_on"] == "2026-09-01"
+
+    def test_the_service_refuses_an_eli_date_after_the_transfer_beside_its_field(self) -> None:
+        page = (
+            self.web(self.council_hr).post(self.url(), self.data(eli_given_on="2026-10-02")).content.decode()
+        )
+        assert (
+            'href="#id_eli_given_on">The information must be given before the transfer, not after it.' in page
+        )
+        assert TransferPlan.objects.for_partner(self.council).get(pk=self.plan.pk).eli_given_on is None
+
+    def test_hr_of_an_employer_that_does_not_lead_may_not_change_it(self) -> None:
+        events = AuditEvent.objects.for_partner(self.council).count()
+        client = self.web(self.police_hr)
+        assert b'data-testid="update-plan"' not in client.get(self.url()).content
+        assert client.post(self.url(), self.data()).status_code == 403
+        assert self.web(self.fire_hr).post(self.url(), self.data()).status_code == 404
+        plan = TransferPlan.objects.for_partner(self.council).get(pk=self.plan.pk)
+        assert (plan.status, plan.eli_given_on) == ("draft", None)
+        assert AuditEvent.objects.for_partner(self.council).count() == events

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from joinedup.change.models import TransferKind, VrEligibility
+from joinedup.change.models import ProgrammeStatus, TransferKind, TransferPlanStatus, VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
 from joinedup.people.models import Employment
 from joinedup.web.forms import (
@@ -205,3 +205,91 @@ class VrDelegationForm(GovukForm):
             labeller=lambda u: f"{u.get_full_name() or u.get_username()} ({u.get_username()})",
         )
         self.order_fields(["user", "title", "up_to", "source"])
+
+
+class ProgrammeStatusForm(GovukForm):
+    """Moving the programme on (or back a step), and its end date."""
+
+    status = choice_field("Status", ProgrammeStatus.choices)
+    end_date = date_field("End date (optional)", required=False)
+
+
+class MilestoneDoneForm(GovukForm):
+    """A milestone reached, and when; ``milestones``: those not yet done."""
+
+    done_on = date_field("Done on")
+
+    def __init__(self, *args: Any, milestones: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"] = ModelChoice(
+            milestones, label="Milestone reached", labeller=lambda m: f"{m.name} (due {m.due:%-d %B %Y})"
+        )
+        self.order_fields(["milestone", "done_on"])
+
+
+class TransferPlanUpdateForm(GovukForm):
+    """A plan's status, date and measures, and the day the employee liability information was
+    given (TUPE 2006 reg. 11)."""
+
+    status = choice_field("Status", TransferPlanStatus.choices)
+    transfer_date = date_field("Transfer or secondment date", what="date")
+    eli_given_on = date_field(
+        "Employee liability information given on (optional)",
+        required=False,
+        what="date the information was given",
+        hint="The day the transferring employers gave it to the receiving body.",
+    )
+    measures = notes_field("Measures envisaged (optional)", max_length=5000)
+
+
+class ScopeForm(GovukForm):
+    """A unit (with its posts and the units beneath) or a single post, by its code, to bring into
+    the scope; ``units`` and ``posts``: those of the involved partners on which the user manages
+    change (a partner has thousands of posts: one is typed, not chosen from a list)."""
+
+    post_code = text_field(
+        "Single post's code (optional)",
+        max_length=30,
+        required=False,
+        what="post's code",
+        hint="For example, C-HRA",
+    )
+
+    def __init__(self, *args: Any, units: Any, posts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posts = posts
+        self.fields["org_unit"] = ModelChoice(
+            units,
+            label="Organisational unit (optional)",
+            required=False,
+            empty="None",
+            labeller=lambda u: f"{u.partner.name}: {u.code} {u.name}",
+        )
+        self.order_fields(["org_unit", "post_code"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["post"] = None
+        code = data.get("post_code", "")
+        if code:
+            found = list(self.posts.filter(code=code)[:2])
+            if not found:
+                self.add_error(
+                    "post_code", f"None of your partners in the programme has a current post {code}."
+                )
+            elif len(found) > 1:
+                self.add_error("post_code", f"More than one partner has a post {code}: add its unit instead.")
+            else:
+                data["post"] = found[0]
+        if not self.errors and not data.get("org_unit") and not data["post"]:
+            self.add_error("org_unit", "Choose a unit or a post to add to the scope.")
+        return data
+
+
+class InvolveForm(GovukForm):
+    """Another partner to bring into the programme; ``partners``: those not involved yet on which
+    the user manages change (each partner agrees for itself)."""
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"] = ModelChoice(partners, label="Partner to involve", labeller=lambda p: p.name)

@@ -25,7 +25,7 @@ from joinedup.change.harmonise import Option
 from joinedup.change.models import TransferPlan, TransferPlanStatus
 from joinedup.change.transfer_letters import measures_letter_pdf
 from joinedup.partnership.models import Partner
-from joinedup.web.change.forms import TransferMemberForm, TransferPlanForm
+from joinedup.web.change.forms import TransferMemberForm, TransferPlanForm, TransferPlanUpdateForm
 from joinedup.web.exports import export_response
 from joinedup.web.forms import attempt, bound, submit
 
@@ -90,8 +90,18 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     found = transfer_selectors.plan_for(request.user, plan_id=plan_id)
     may_manage = selectors.may(request.user, "change.manage", selectors.involved_partner_ids(found.programme))
     addable = transfer_selectors.addable_employments(request.user, plan=found) if _editable(found) else []
-    form = bound(TransferMemberForm, request, employments=addable)
-    if request.method == "POST":
+    sent = request.POST.get("form") if request.method == "POST" else None
+    form = TransferMemberForm(request.POST if sent == "member" else None, employments=addable)
+    update = TransferPlanUpdateForm(
+        request.POST if sent == "update" else None,
+        initial={
+            "status": found.status,
+            "transfer_date": found.transfer_date,
+            "eli_given_on": found.eli_given_on,
+            "measures": found.measures,
+        },
+    )
+    if sent == "member":
         if not [p for p in may_manage if p != found.receiving_partner_id]:
             raise PermissionDenied("You manage workforce change at none of the plan's employers.")
         if form.is_valid():
@@ -105,6 +115,29 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             if added is not None:
                 messages.success(request, f"{employment.payroll_number} added to the staff list.")
                 return redirect("web:change_transfer_plan", found.pk)
+    elif sent == "update":
+        if found.partner_id not in may_manage:
+            raise PermissionDenied(
+                "Only those who manage change at the programme's lead partner change the plan."
+            )
+        if update.is_valid():
+            data = update.cleaned_data
+            changed = submit(
+                update,
+                lambda: transfer_services.plan_update(
+                    actor=request.user,
+                    plan=found,
+                    transfer_date=data["transfer_date"],
+                    measures=data["measures"],
+                    status=data["status"],
+                    eli_given_on=data["eli_given_on"],
+                ),
+            )
+            if changed is not None:
+                messages.success(request, "The plan is saved.")
+                return redirect("web:change_transfer_plan", found.pk)
+    elif request.method == "POST":
+        return redirect("web:change_transfer_plan", found.pk)  # no form of this page: nothing to do
     members = transfer_selectors.members_of(request.user, plan=found)
     return render(
         request,
@@ -118,6 +151,8 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             "editable": _editable(found),
             "form": form,
             "addable": addable,
+            "update": update,
+            "may_update": _editable(found) and found.partner_id in may_manage,
         },
     )
 
