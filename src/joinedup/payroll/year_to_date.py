@@ -139,9 +139,7 @@ def _collect(
         *NI_FIGURES,
     )
     slip_ids: dict[int, int] = {}
-    for pk, employment_id, tax_year, frequency, ni_frequency, letter, *values in rows.iterator(
-        chunk_size=5000
-    ):
+    for pk, employment_id, tax_year, frequency, ni_period, letter, *values in rows.iterator(chunk_size=5000):
         slip_ids[pk] = employment_id
         figures = found[employment_id]
         for name, value in zip(SUMMED_FIGURES, values, strict=False):
