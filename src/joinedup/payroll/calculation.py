@@ -869,7 +869,9 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
             pensionable[i] = record.pensionable
             untaxed[i] = record.untaxed
             not_ni_able[i] = record.not_ni_able
-            class1a[i] = termination.class1a_pence(record.class1a_liable, paid_on=run.pay_date)
+            liable = record.class1a_liable
+            if liable:
+                class1a[i] = termination.class1a_pence(liable, paid_on=run.pay_date)
     # Payments after leaving outside the regular pattern have their own NI earnings period.
     ni_frequencies = [r.ni_frequency for r in inputs]
     ni_frequency = (
