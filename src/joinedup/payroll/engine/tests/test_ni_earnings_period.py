@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from joinedup.payroll.engine import Basis, EmployeePeriod, Frequency, batch_from_records, calculate, gross_to_net
+from joinedup.payroll.engine import (
+    Basis,
+    EmployeePeriod,
+    Frequency,
+    batch_from_records,
+    calculate,
+    gross_to_net,
+)
 from joinedup.payroll.engine.ruleset import load_rules
 
 MONTHLY_BONUS = EmployeePeriod(
