@@ -250,11 +250,7 @@ def _check_figures(figures: BaselineFigures, errors: Errors, prefix: str = "") -
 
 
 def _save_baseline(
-    case: BusinessCase,
-    version: CaseVersion,
-    partner: Partner,
-    figures: BaselineFigures,
-    shared: bool | None = None,
+    case: BusinessCase, version: CaseVersion, partner: Partner, figures: BaselineFigures
 ) -> Baseline:
     row, _ = Baseline.objects.for_partner(partner).update_or_create(
         partner=partner,
@@ -269,10 +265,60 @@ def _save_baseline(
             "invoices": figures.invoices,
             "tickets": figures.tickets,
             "source": figures.source[:200],
-            "shared": _is_shared(case, partner) if shared is None else shared,
+            "shared": _is_shared(case, partner),
         },
     )
     return row
+
+
+BASELINE_FIGURES = (
+    "staff_cost",
+    "fte",
+    "non_staff_cost",
+    "payslips",
+    "invoices",
+    "tickets",
+    "source",
+    "shared",
+)
+
+
+def _save_baselines(
+    case: BusinessCase, version: CaseVersion, rows: Sequence[tuple[Partner, BaselineFigures]]
+) -> None:
+    """Many partners' rows at once (an import), in a fixed number of queries however many rows:
+    the sharing flags and the version's rows for these partners read once, the changed rows
+    written in one bulk update and the new ones in one bulk insert."""
+    ids = sorted({partner.pk for partner, _ in rows})
+    scoped = Baseline.objects.for_partners(ids)
+    shared = set(
+        scoped.filter(case=case, partner__in=ids, shared=True).values_list("partner_id", flat=True).distinct()
+    )
+    existing = {(b.partner_id, b.function): b for b in scoped.filter(version=version, partner__in=ids)}
+    changed, new = [], []
+    for partner, figures in rows:
+        values = {
+            "staff_cost": figures.staff_cost,
+            "fte": figures.fte,
+            "non_staff_cost": figures.non_staff_cost,
+            "payslips": figures.payslips,
+            "invoices": figures.invoices,
+            "tickets": figures.tickets,
+            "source": figures.source[:200],
+            "shared": partner.pk in shared,
+        }
+        row = existing.get((partner.pk, figures.function))
+        if row is None:
+            new.append(
+                Baseline(partner=partner, case=case, version=version, function=figures.function, **values)
+            )
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    if changed:
+        Baseline.objects.for_partners(ids).bulk_update(changed, BASELINE_FIGURES, batch_size=500)
+    Baseline.objects.bulk_create(new, batch_size=500)
 
 
 def _is_shared(case: BusinessCase, partner: Partner) -> bool:
@@ -811,10 +857,7 @@ def baselines_import(*, actor: Any, case: BusinessCase, source: bytes, filename:
         return result
     with transaction.atomic():
         version = version_for_edit(actor=actor, case=case)
-        # Each partner's sharing flag read once for the file, not once a row.
-        shared = {p.pk: _is_shared(case, p) for p in {p.pk: p for p, _ in good}.values()}
-        for partner, figures in good:
-            _save_baseline(case, version, partner, figures, shared[partner.pk])
+        _save_baselines(case, version, good)
         record_event(
             actor=actor,
             partner=case.partner,

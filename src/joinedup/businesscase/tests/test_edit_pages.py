@@ -19,7 +19,6 @@ from joinedup.businesscase.models import (
     AllocationKey,
     Baseline,
     BusinessCase,
-    CasePartner,
     CaseVersion,
     Decision,
     Option,

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from joinedup.audit.models import AuditEvent
 from joinedup.businesscase import selectors, services
-from joinedup.businesscase.models import Baseline, CaseVersion, Decision, Option, OptionLine
+from joinedup.businesscase.models import Baseline, CaseVersion, Decision, Function, Option, OptionLine
 from joinedup.businesscase.services import LineInput
 from joinedup.businesscase.tests.base import BusinessCaseTestCase, pounds
 
@@ -203,3 +205,31 @@ class TestBaselineRows(EditingTestCase):
                 actor=self.council_finance, case=self.case, partner=self.council, function="payroll"
             )
         assert self.state() == before
+
+
+class TestImportQueries(EditingTestCase):
+    def csv(self, rows: int) -> bytes:
+        cells = [(code, function) for function in Function.values for code in ("WCC", "WPOL", "WSS")]
+        cells.sort(key=lambda cell: cell != ("WCC", "payroll"))  # a row to replace in each import
+        lines = ["partner,function,staff_cost,fte,non_staff_cost"]
+        lines += [f"{code},{function},100.00,1,5" for code, function in cells[:rows]]
+        return ("\n".join(lines) + "\n").encode()
+
+    def queries(self, rows: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            result = services.baselines_import(
+                actor=self.shared_finance, case=self.case, source=self.csv(rows)
+            )
+        assert result.ok and result.saved == rows
+        return len(captured.captured_queries)
+
+    def test_an_import_asks_as_many_queries_for_thirty_rows_as_for_three(self) -> None:
+        # Each replaces rows and adds rows: the first 1 and 2, the second 3 and 27.
+        assert self.queries(3) == self.queries(30)
+        rows = Baseline.objects.for_partner(self.shared).filter(case=self.case)
+        assert rows.count() == 30
+        police = rows.filter(partner=self.police)
+        # The constabulary shares its detail: its new rows are shared too; the council's are not.
+        assert set(police.values_list("shared", flat=True)) == {True}
+        assert set(rows.filter(partner=self.council).values_list("shared", flat=True)) == {False}
+        assert rows.get(partner=self.council, function="payroll").staff_cost == Decimal("100.00")
