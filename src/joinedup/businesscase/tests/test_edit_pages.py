@@ -213,9 +213,11 @@ class TestOptionsAndLines(PagesTestCase):
         amounts = OptionLine.objects.for_partner(self.shared).filter(option__version=v2).order_by("pk")
         assert [line.amounts for line in amounts] == [["1000.00"], ["0", "250", "250", "250", "250"]]
         # The page shows the approval where it was given, and no partnership approval.
-        page = client.get(self.url()).content.decode()
-        assert "Not yet approved by the partnership" in page
-        assert "Wessex County Council: <strong>Approved</strong>" in page
+        text = client.get(self.url()).content.decode()
+        assert "Not yet approved by the partnership" in text
+        version_2, version_1 = text.split('data-testid="versions"')[1].split("</tr>")[1:3]
+        assert "Version 2</a> (latest)" in version_2 and "No decision yet." in version_2
+        assert "Wessex County Council: <strong>Approved</strong>" in version_1
 
     def test_the_lines_of_an_older_version_are_not_edited_and_answer_404(self) -> None:
         self.approve(self.council_finance, self.council)
@@ -423,6 +425,23 @@ class TestWhoMayDoWhat(PagesTestCase):
         assert (
             client.post(self.url("sharing"), {"partner": self.council.pk, "shared": "1"}).status_code == 403
         )
+
+    def test_a_union_rep_hears_through_the_api_of_no_approval_of_a_version_not_published(self) -> None:
+        services.version_publish(actor=self.shared_finance, version=services.latest_version(self.case))
+        self.approve(self.council_finance, self.council)
+        services.line_remove(actor=self.shared_finance, line=self.line(0))  # version 2, not published
+        self.approve(self.council_finance, self.council)
+        self.approve(self.police_finance, self.police)
+        assert selectors.partnership_approval(self.case).number == 2  # type: ignore[union-attr]
+        body = self.api(self.union_rep).get(f"/api/v1/businesscases/{self.case.pk}").json()
+        assert (body["version"], body["approved_version"]) == (1, None)
+        assert [v["number"] for v in body["versions"]] == [1]
+        assert body["baselines"] == [] and body["options"][0]["shares"] == []
+        assert (
+            self.api(self.union_rep).get(f"/api/v1/businesscases/{self.case.pk}?version=2").status_code == 404
+        )
+        owner = self.api(self.shared_finance).get(f"/api/v1/businesscases/{self.case.pk}").json()
+        assert (owner["version"], owner["approved_version"]) == (2, 2)
 
     def test_another_partners_unshared_baseline_row_is_not_reachable_by_a_partner(self) -> None:
         # The council's row is not shared: the constabulary reads it in the totals only.
