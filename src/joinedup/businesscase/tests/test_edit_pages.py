@@ -34,7 +34,7 @@ LINE = {
     "timing": "one_off",
     "amounts": "500, 250.50",
     "optimism_bias": "20",
-    "delay_years": "0",
+    "delay_years": "",
     "risk": "Data migration",
 }
 
@@ -281,7 +281,7 @@ class TestKeysBaselinesAndSharing(PagesTestCase):
             "staff_cost": "300000.00",
             "fte": "9.5",
             "non_staff_cost": "20000",
-            "payslips": "0",
+            "payslips": "",
             "invoices": "4000",
             "tickets": "0",
             "source": "",

@@ -148,7 +148,10 @@ class LineForm(GovukForm):
         what="optimism bias uplift",
         hint="HM Treasury Green Book supplementary guidance: the percentage added to this cost",
     )
-    delay_years = whole_number("Delay of a saving, in years", what="delay", most=99)
+    # Blank is none (a 0 would show blank again: the field template leaves out falsy values).
+    delay_years = whole_number(
+        "Delay of a saving, in years (optional)", what="delay", most=99, required=False
+    )
     risk = notes_field("Risks (optional)", max_length=5000)
 
     def clean_amounts(self) -> tuple[Decimal, ...]:
@@ -182,9 +185,9 @@ class BaselineForm(GovukForm):
         min_value=0,
         what="non-staff cost",
     )
-    payslips = whole_number("Payslips a year", what="payslips a year")
-    invoices = whole_number("Invoices a year", what="invoices a year")
-    tickets = whole_number("ICT tickets a year", what="tickets a year")
+    payslips = whole_number("Payslips a year (optional)", what="payslips a year", required=False)
+    invoices = whole_number("Invoices a year (optional)", what="invoices a year", required=False)
+    tickets = whole_number("ICT tickets a year (optional)", what="tickets a year", required=False)
     source = text_field(
         "Source (optional)", max_length=200, required=False, hint="Where the figures come from"
     )

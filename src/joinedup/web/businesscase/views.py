@@ -534,7 +534,7 @@ def _line_input(data: dict[str, Any]) -> services.LineInput:
         kind=data["kind"],
         amounts=data["amounts"],
         optimism_bias=data["optimism_bias"] if data["optimism_bias"] is not None else Decimal(0),
-        delay_years=data["delay_years"],
+        delay_years=data["delay_years"] or 0,
         one_off=data["timing"] == "one_off",
         risk=data["risk"],
     )
@@ -705,9 +705,9 @@ def _figures(data: dict[str, Any], function: str) -> services.BaselineFigures:
         staff_cost=data["staff_cost"],
         fte=data["fte"],
         non_staff_cost=data["non_staff_cost"],
-        payslips=data["payslips"],
-        invoices=data["invoices"],
-        tickets=data["tickets"],
+        payslips=data["payslips"] or 0,
+        invoices=data["invoices"] or 0,
+        tickets=data["tickets"] or 0,
         source=data["source"] or "Entered by hand",
     )
 
