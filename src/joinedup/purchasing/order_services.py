@@ -72,6 +72,16 @@ def totals(lines: Sequence[RequisitionLine | PurchaseOrderLine]) -> tuple[Decima
     return sum((x.net for x in lines), Decimal("0.00")), sum((x.vat for x in lines), Decimal("0.00"))
 
 
+def _places(value: Decimal, places: int, *, below: Decimal) -> bool:
+    """Whether ``value`` is finite, not negative, below ``below`` and has at most ``places``
+    decimal places (the bound first: quantizing a huge number overflows the context)."""
+    return (
+        value.is_finite()
+        and Decimal(0) <= value < below
+        and value == value.quantize(Decimal(1).scaleb(-places))
+    )
+
+
 def _check_lines(partner: Partner, lines: Sequence[LineIn], errors: Errors) -> None:
     if not lines:
         errors.add("lines", "Add at least one line.")
@@ -79,14 +89,15 @@ def _check_lines(partner: Partner, lines: Sequence[LineIn], errors: Errors) -> N
         where = f"lines.{n}"
         if not line.description.strip() or len(line.description.strip()) > 300:
             errors.add(where, f"Line {n}: describe what is wanted, in 300 characters or fewer.")
-        if line.quantity <= 0 or line.quantity != line.quantity.quantize(Decimal("0.001")):
-            errors.add(where, f"Line {n}: the quantity is above zero, to three decimal places at most.")
-        if line.quantity >= Decimal("1000000000"):
-            errors.add(where, f"Line {n}: the quantity is below 1,000,000,000.")
-        if line.unit_price < 0 or line.unit_price != line.unit_price.quantize(Decimal("0.0001")):
-            errors.add(where, f"Line {n}: the unit price is pounds, to four decimal places at most.")
-        if line.unit_price >= Decimal("10000000000"):
-            errors.add(where, f"Line {n}: the unit price is below £10,000,000,000.")
+        if not _places(line.quantity, 3, below=Decimal("1000000000")) or line.quantity <= 0:
+            errors.add(
+                where,
+                f"Line {n}: the quantity is above zero and below 1,000,000,000, to three decimal places.",
+            )
+        if not _places(line.unit_price, 4, below=Decimal("10000000000")):
+            errors.add(
+                where, f"Line {n}: the unit price is pounds below £10,000,000,000, to four decimal places."
+            )
         if line.vat_rate not in VAT_RATES:
             errors.add(where, f"Line {n}: the VAT rate is 20, 5 or 0 per cent.")
         # The rule of the acceptance test: nothing charges another partner's cost centre.
@@ -477,7 +488,7 @@ def receipt_record(
             continue
         seen.add(line.pk)
         label = f"Line {line.line_number}"
-        if quantity <= 0 or quantity != quantity.quantize(Decimal("0.001")):
+        if quantity <= 0 or not _places(quantity, 3, below=Decimal("1000000000")):
             errors.add(
                 f"lines.{line.line_number}", f"{label}: the quantity is above zero, to three decimal places."
             )

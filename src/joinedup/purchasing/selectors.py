@@ -8,10 +8,10 @@ details masked) is read by anyone holding ``purchasing.view`` on some partner.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from joinedup.partnership.models import Partner
@@ -24,6 +24,7 @@ from joinedup.purchasing.models import (
     DelegationLimit,
     PurchaseOrder,
     PurchaseOrderLine,
+    PurchasingSettings,
     Receipt,
     Requisition,
     RequisitionLine,
@@ -32,8 +33,6 @@ from joinedup.purchasing.models import (
     SupplierContact,
     SupplierPartner,
 )
-
-_M = TypeVar("_M", bound=Model)
 
 
 def _member_partner_ids(user: Any) -> list[int]:
@@ -140,6 +139,13 @@ def delegation_scheme(user: Any, *, partner: Partner) -> list[DelegationLimit]:
     authorise(user, "purchasing.view", partner)
     lines = DelegationLimit.objects.for_partner(partner).select_related("user")
     return sorted(lines, key=lambda d: (d.up_to is None, d.up_to or 0, d.title))
+
+
+def settings_of(user: Any, *, partner: Partner) -> PurchasingSettings:
+    """The partner's settings, or (unsaved) the defaults it would start with: reading writes nothing."""
+    authorise(user, "purchasing.view", partner)
+    found = PurchasingSettings.objects.for_partner(partner).first()
+    return found or PurchasingSettings(partner=partner, po_prefix=f"{partner.code}-PO-")
 
 
 # --- requisitions, orders, receipts --------------------------------------------------------------------

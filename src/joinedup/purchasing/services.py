@@ -566,8 +566,12 @@ def delegation_set(
         errors.add("role", "Name a role or a person, not both.")
     if role and role not in Role.values:
         errors.add("role", f"Choose one of: {', '.join(Role.values)}.")
-    if up_to is not None and (up_to < 0 or up_to != up_to.quantize(Decimal("0.01"))):
-        errors.add("up_to", "The limit is pounds and pence, not below zero.")
+    if up_to is not None and not (
+        up_to.is_finite()
+        and Decimal(0) <= up_to < Decimal("1000000000000")
+        and up_to == up_to.quantize(Decimal("0.01"))
+    ):
+        errors.add("up_to", "The limit is pounds and pence, from nothing to below £1,000,000,000,000.")
     errors.raise_if_any()
     lines = DelegationLimit.objects.for_partner(partner)
     row = lines.filter(role=role).first() if role else lines.filter(user=user).first()
