@@ -16,7 +16,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
+from joinedup.api.openapi import Pages
 from joinedup.api.schemas import DateIn, DecimalIn, IdIn, ObjectIn
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.partnership.selectors import partner_for
@@ -213,6 +215,20 @@ class RequisitionOut(Schema):
     vat: Decimal
 
 
+class RequisitionSummaryOut(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    supplier_id: int | None
+    requested_by: str
+    submitted_at: datetime | None
+
+    @staticmethod
+    def resolve_requested_by(obj: Requisition) -> str:
+        return obj.requested_by.get_username()
+
+
 class RequisitionDetailOut(RequisitionOut):
     lines: list[LineOut]
 
@@ -255,6 +271,19 @@ class OrderOut(Schema):
     issued_by: str
     net: Decimal
     vat: Decimal
+
+
+class OrderSummaryOut(Schema):
+    id: int
+    number: str
+    status: str
+    supplier_id: int
+    supplier: str
+    order_date: date
+
+    @staticmethod
+    def resolve_supplier(obj: PurchaseOrder) -> str:
+        return obj.supplier.name
 
 
 class ReceiptLineOut(Schema):
@@ -435,9 +464,10 @@ def _register_supplier(request: HttpRequest, supplier_id: int | None) -> Supplie
 
 
 @router.get("/purchasing/suppliers", response=list[SupplierOut])
+@paginate(Pages, page_size=50)
 def list_suppliers(request: HttpRequest, q: str = "") -> Any:
     """The partnership's supplier register (``q``: part of the name, or a company or VAT number)."""
-    return list(selectors.suppliers(request.user, q=q[:200])[:500])
+    return selectors.suppliers(request.user, q=q[:200])
 
 
 @router.post("/purchasing/partners/{partner_id}/suppliers", response={201: SupplierOut})
@@ -719,10 +749,11 @@ def issue_order(request: HttpRequest, requisition_id: int, body: OrderIn) -> Sta
 # --- orders and receipts --------------------------------------------------------------------------
 
 
-@router.get("/purchasing/partners/{partner_id}/orders", response=list[OrderOut])
+@router.get("/purchasing/partners/{partner_id}/orders", response=list[OrderSummaryOut])
+@paginate(Pages, page_size=50)
 def list_orders(request: HttpRequest, partner_id: int, status: str = "") -> Any:
     partner = partner_for(request.user, partner_id=partner_id)
-    return [_order(o) for o in selectors.orders_of(request.user, partner=partner, status=status[:20])[:500]]
+    return selectors.orders_of(request.user, partner=partner, status=status[:20])
 
 
 @router.get("/purchasing/orders/{order_id}", response=OrderDetailOut)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from joinedup.purchasing.models import ReceiptKind, SupplierStatus
+from joinedup.purchasing.models import ReceiptKind, SupplierContact, SupplierStatus
 from joinedup.web.forms import GovukForm, choice_field, date_field, notes_field, number_field, text_field
 
 VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "0% (zero-rated or exempt)")]
@@ -54,9 +54,9 @@ class BankChangeForm(GovukForm):
 
 
 class VerifyForm(GovukForm):
-    contact = forms.ModelChoiceField(
+    contact: forms.ModelChoiceField[SupplierContact] = forms.ModelChoiceField(
         label="Contact called back",
-        queryset=None,
+        queryset=SupplierContact.objects.none(),
         error_messages={
             "required": "Choose the contact you called.",
             "invalid_choice": "Choose a contact from the list.",

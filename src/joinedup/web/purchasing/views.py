@@ -117,7 +117,7 @@ def supplier(request: HttpRequest, supplier_id: int) -> HttpResponse:
     bank_form = BankChangeForm(_posted(request, "bank"))
     verify_form = VerifyForm(_posted(request, "verify"), contacts=contacts)
     reject_form = RejectForm(_posted(request, "reject"))
-    done = None
+    done: object = None
     if status_form.is_bound and status_form.is_valid():
         done = submit(
             status_form,
