@@ -97,6 +97,8 @@ class TestDemoPartnership(TestCase):
             "police.finance",
             "shared.finance",
             "shared.dpo",
+            "shared.buyer",
+            "shared.buyer2",
         ]
         assert f" *{'payroll.approver':18} Alex Perry" in printed
         for username, _, _ in USERS:
