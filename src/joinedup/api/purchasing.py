@@ -185,7 +185,7 @@ class SettingsIn(ObjectIn):
     po_prefix: str | None = Field(None, max_length=10)
 
 
-class LineOut(Schema):
+class PurchaseLineOut(Schema):
     line_number: int
     description: str
     category: str
@@ -230,10 +230,10 @@ class RequisitionSummaryOut(Schema):
 
 
 class RequisitionDetailOut(RequisitionOut):
-    lines: list[LineOut]
+    lines: list[PurchaseLineOut]
 
 
-class LineIn(Schema):
+class PurchaseLineIn(Schema):
     description: str = Field(min_length=1, max_length=300)
     quantity: DecimalIn
     unit_price: DecimalIn
@@ -247,10 +247,10 @@ class RequisitionIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     supplier_id: IdIn | None = None
     needed_by: DateIn | None = None
-    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    lines: list[PurchaseLineIn] = Field(min_length=1, max_length=200)
 
 
-class DecisionIn(ObjectIn):
+class RequisitionDecisionIn(ObjectIn):
     note: str = Field("", max_length=300)
 
 
@@ -301,7 +301,7 @@ class ReceiptOut(Schema):
 
 
 class OrderDetailOut(OrderOut):
-    lines: list[LineOut]
+    lines: list[PurchaseLineOut]
     received: dict[int, Decimal]
     receipts: list[ReceiptOut]
 
@@ -432,7 +432,7 @@ def _order(order: PurchaseOrder) -> dict[str, Any]:
     }
 
 
-def _line_in(partner: Any, index: int, line: LineIn) -> order_services.LineIn:
+def _line_in(partner: Any, index: int, line: PurchaseLineIn) -> order_services.LineIn:
     centre = CostCentre.objects.for_partner(partner).filter(code=line.cost_centre).first()
     account = Account.objects.for_partner(partner).filter(code=line.account).first()
     category = Category.objects.filter(code=line.category.upper()).first() if line.category else None
@@ -701,7 +701,9 @@ def get_requisition(request: HttpRequest, requisition_id: int) -> dict[str, Any]
 
 
 @router.post("/purchasing/requisitions/{requisition_id}/lines", response={201: RequisitionDetailOut})
-def add_requisition_line(request: HttpRequest, requisition_id: int, body: LineIn) -> Status[dict[str, Any]]:
+def add_requisition_line(
+    request: HttpRequest, requisition_id: int, body: PurchaseLineIn
+) -> Status[dict[str, Any]]:
     requisition = selectors.requisition_for(request.user, requisition_id=requisition_id)
     order_services.requisition_add_line(
         actor=request.user, requisition=requisition, line=_line_in(requisition.partner, 0, body)
@@ -717,7 +719,9 @@ def submit_requisition(request: HttpRequest, requisition_id: int) -> dict[str, A
 
 
 @router.post("/purchasing/requisitions/{requisition_id}/approve", response=RequisitionDetailOut)
-def approve_requisition(request: HttpRequest, requisition_id: int, body: DecisionIn) -> dict[str, Any]:
+def approve_requisition(
+    request: HttpRequest, requisition_id: int, body: RequisitionDecisionIn
+) -> dict[str, Any]:
     """Approve under the scheme of delegation: 403 above the caller's limit, or their own."""
     requisition = selectors.requisition_for(request.user, requisition_id=requisition_id)
     return _requisition(

@@ -26,6 +26,33 @@ def post(client: Any, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
+def test_no_two_routers_name_a_schema_alike() -> None:
+    # The OpenAPI document keys schemas by class name: a second DecisionIn silently replaced the
+    # absence decision's in the document, and the fuzzer's valid requests were refused.
+    import inspect
+    import pkgutil
+    from importlib import import_module
+
+    from ninja import Schema
+
+    import joinedup.api
+
+    shapes: dict[str, dict[str, Any]] = {}
+    for module in pkgutil.iter_modules(joinedup.api.__path__):
+        loaded = import_module(f"joinedup.api.{module.name}")
+        for name, value in inspect.getmembers(loaded, inspect.isclass):
+            if issubclass(value, Schema) and value.__module__ == loaded.__name__:
+                shapes.setdefault(name, {})[module.name] = value.model_json_schema()
+    # The same name twice is harmless only when both mean the same shape (change's and
+    # transfers' CostOut).
+    differing = sorted(
+        name
+        for name, found in shapes.items()
+        if len({json.dumps(v, sort_keys=True) for v in found.values()}) > 1
+    )
+    assert differing == []
+
+
 class TestTheApi(PurchasingTestCase):
     def test_a_requisition_goes_from_raising_to_order_and_receipt(self) -> None:
         manager, approver, buyer = (
