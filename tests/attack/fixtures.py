@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.audit.models import AuditEvent
 from joinedup.businesscase import services as businesscase
-from joinedup.businesscase.models import BusinessCase
+from joinedup.businesscase.models import Baseline, BusinessCase, Option, OptionLine
 from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
 from joinedup.change import transfer_services
@@ -29,6 +29,7 @@ from joinedup.change.models import (
     ProposedStructure,
     TransferPlan,
     TransferPlanMember,
+    VrDelegation,
     VrInterest,
     VrWindow,
 )
@@ -102,11 +103,15 @@ class PartnerObjects:
     document: ConsultationDocument
     transfer_plan: TransferPlan
     transfer_member: TransferPlanMember
+    vr_delegation: VrDelegation
     businesscase: BusinessCase
     supplier: Supplier
     supplier_bank_change: SupplierBankChange
     requisition: Requisition
     order: PurchaseOrder
+    case_option: Option
+    case_line: OptionLine
+    case_baseline: Baseline
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -165,6 +170,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # purpose), with the sample employment on its staff list.
     "plan_id": ParameterKind("transfer plan", lambda o: o.transfer_plan.pk),
     "member_id": ParameterKind("person on a transfer plan", lambda o: o.transfer_member.pk),
+    # A line of the partner's scheme of delegation for voluntary redundancy (its HR officer's).
+    "delegation_id": ParameterKind("voluntary redundancy delegation", lambda o: o.vr_delegation.pk),
     # A business case of the shared-services body in which this partner alone is involved.
     "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
     # Purchasing: a supplier registered by the partner's buyer (the register is the partnership's,
@@ -174,6 +181,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "bank_change_id": ParameterKind(None, lambda o: o.supplier_bank_change.pk),
     "requisition_id": ParameterKind("requisition", lambda o: o.requisition.pk),
     "order_id": ParameterKind("purchase order", lambda o: o.order.pk),
+    # An option of that case with one line, and the partner's own baseline row in it.
+    "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
+    "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
+    "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -308,6 +319,26 @@ class AttackTestCase(RechargeTestCase):
         transfer_member = transfer_services.plan_add_member(
             actor=cls.shared_hr, plan=transfer_plan, employment=employment
         )
+        case = businesscase.case_create(
+            actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
+        )
+        case_option = businesscase.option_add(actor=FIXTURES, case=case, kind="shared_service", name="Shared")
+        case_line = businesscase.line_add(
+            actor=FIXTURES,
+            option=case_option,
+            line=businesscase.LineInput(name="Set-up", kind="cost", amounts=(Decimal("1000.00"),)),
+        )
+        case_baseline = businesscase.baseline_set(
+            actor=FIXTURES,
+            case=case,
+            partner=partner,
+            figures=businesscase.BaselineFigures(
+                function="payroll",
+                staff_cost=Decimal("1000.00"),
+                fte=Decimal("1.00"),
+                non_staff_cost=Decimal(0),
+            ),
+        )
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -364,9 +395,18 @@ class AttackTestCase(RechargeTestCase):
             document=document,
             transfer_plan=transfer_plan,
             transfer_member=transfer_member,
-            businesscase=businesscase.case_create(
-                actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
+            vr_delegation=change.vr_delegation_set(
+                actor=FIXTURES,
+                partner=partner,
+                user=member,
+                title="Head of HR",
+                up_to=Decimal(50000),
+                source="Attack fixture: scheme of delegation, para 1",
             ),
+            businesscase=case,
+            case_option=case_option,
+            case_line=case_line,
+            case_baseline=case_baseline,
         )
 
     @classmethod

@@ -198,6 +198,7 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "up_to": "50000.00",
         "source": "Attack fixture",
     },
+    ("POST", "/api/v1/change/vr-delegations/{delegation_id}/end"): lambda o: {},
     ("POST", "/api/v1/change/programmes/{programme_id}/transfer-plans"): lambda o: {
         "name": "Payroll team",
         "kind": "secondment",
