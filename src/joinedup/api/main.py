@@ -18,6 +18,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    purchasing,
     recharges,
 )
 from joinedup.api import transfers as change_transfers
@@ -46,6 +47,7 @@ api.add_router("", consultation.router)
 api.add_router("", change_transfers.router)
 api.add_router("", businesscase.router)
 api.add_router("", businesscase_realisation.router)
+api.add_router("", purchasing.router)
 
 
 @api.exception_handler(AuthenticationError)
