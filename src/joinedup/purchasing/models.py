@@ -357,7 +357,8 @@ class PurchasingSettings(models.Model):
     po_prefix = models.CharField(max_length=10, help_text="e.g. WCC-PO-")
     next_po_number = models.PositiveIntegerField(default=1)
     next_requisition_number = models.PositiveIntegerField(default=1)
-    # Three-way match: an invoice line within either tolerance of its order and receipt matches.
+    # Three-way match (matching.py): an invoice line over its order or receipt matches when the
+    # variance is within both the percentage and the amount.
     price_tolerance_percent = _vat_rate(default=Decimal("0.00"))
     price_tolerance_amount = _money(default=Decimal("0.00"))
     quantity_tolerance_percent = _vat_rate(default=Decimal("0.00"))
@@ -855,6 +856,9 @@ class PaymentRun(models.Model):
     journal = models.ForeignKey(
         "ledger.Journal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Suppliers with invoices due that the run did not pay, and why (no verified bank details, on
+    # hold, credit notes exceeding invoices): [{"supplier", "name", "reason", "invoices"}].
+    held_back = models.JSONField(default=list, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("journal",)
     objects = PartnerScopedManager["PaymentRun"]()
