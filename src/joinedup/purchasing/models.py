@@ -33,6 +33,7 @@ from joinedup.core.crypto import EncryptedCharField
 from joinedup.core.tenancy import PartnerScopedManager
 
 PENNY = Decimal("0.01")
+SUB_PENNY = Decimal("0.001")
 HUNDRED = Decimal(100)
 
 
@@ -767,7 +768,13 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=InvoiceStatus.values), name="purchasing_invoice_status_known"
             ),
-            models.CheckConstraint(condition=Q(gross=F("net") + F("vat")), name="purchasing_invoice_gross"),
+            # Within a tenth of a penny, not equal: SQLite keeps decimals as binary floats, where
+            # 163.28 + 32.66 is not 195.94. Amounts have two places, so this is exact in effect.
+            models.CheckConstraint(
+                condition=Q(gross__gte=F("net") + F("vat") - SUB_PENNY)
+                & Q(gross__lte=F("net") + F("vat") + SUB_PENNY),
+                name="purchasing_invoice_gross_sums",
+            ),
             models.CheckConstraint(
                 condition=Q(net__gte=0) & Q(vat__gte=0), name="purchasing_invoice_positive"
             ),
