@@ -73,8 +73,8 @@ class TestInvoiceEntry(InvoicingTestCase):
         # 2% and £5: 20.40 is 2% over, £3.20 on 8 units.
         assert self.enter(order=self.order, lines=[paper("8", "20.40")]).status == InvoiceStatus.APPROVED
         over = self.enter(number="INV-2002", order=self.order, lines=[paper("8", "20.41")])
-        # The first invoice took the 8 received: both reasons are given.
-        assert [e["kind"] for e in over.exceptions] == ["price", "quantity_received"]
+        # The first invoice took the 8 received (of 10 ordered): every reason is given.
+        assert [e["kind"] for e in over.exceptions] == ["price", "quantity_received", "quantity_ordered"]
         assert over.exceptions[0]["reason"] == (
             "Line 1: Unit price £20.41 is £0.41 (2.05%) above the order's £20.00, £3.28 over on the line; "
             "the tolerance is 2% and £5.00."
