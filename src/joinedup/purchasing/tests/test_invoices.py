@@ -64,7 +64,8 @@ class TestInvoiceEntry(InvoicingTestCase):
             {
                 "kind": "quantity_received",
                 "line": 1,
-                "reason": "Line 1: Quantity invoiced 9 is 1 more than the 8 received; the tolerance is 0% and 0.",
+                "reason": "Line 1: Quantity invoiced 9 is 1 more than the 8 received; "
+                "the tolerance is 0% and 0.",
             }
         ]
         assert list(exceptions_queue(self.council_buyer, partner=self.council)) == [invoice]
@@ -106,7 +107,8 @@ class TestInvoiceEntry(InvoicingTestCase):
             {
                 "kind": "duplicate_same_number",
                 "line": None,
-                "reason": f"Possible duplicate: same supplier and invoice number as INV-1001 (invoice {first.pk}).",
+                "reason": "Possible duplicate: same supplier and invoice number as "
+                f"INV-1001 (invoice {first.pk}).",
             }
         ]
 
