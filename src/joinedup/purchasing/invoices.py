@@ -69,6 +69,7 @@ OPEN_STATUSES = (
 # The statuses whose invoices count as held, for duplicates and for quantities already invoiced.
 HELD_STATUSES = (*OPEN_STATUSES, InvoiceStatus.IN_PAYMENT, InvoiceStatus.PAID)
 MAX_LINES = 500
+MONEY_MAX = Decimal("999999999999.99")  # what an amount column holds (14 digits, 2 places)
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_UNIT_PRICE = Decimal("9999999999.9999")
 
@@ -292,7 +293,12 @@ def _resolve_lines(
             continue
         net = line_net(entry.quantity, entry.unit_price)
         vat = line_vat(net, entry.vat_rate) if f"{where}.vat_rate" not in errors else Decimal(0)
+        if net + vat > MONEY_MAX:
+            errors[f"{where}.unit_price"] = f"The line comes to more than £{MONEY_MAX:,}."
+            continue
         resolved.append(_Resolved(entry, order_line, centre, account, category, net, vat))
+    if sum((line.net + line.vat for line in resolved), Decimal(0)) > MONEY_MAX:
+        errors[f"lines.{len(entries)}.unit_price"] = f"The invoice comes to more than £{MONEY_MAX:,}."
     return resolved, errors
 
 
@@ -587,7 +593,6 @@ def invoice_cancel(*, actor: Any, invoice: Invoice, reason: str) -> Invoice:
 
 # --- importing ---------------------------------------------------------------------------------------
 
-MONEY_MAX = Decimal("999999999999.99")
 INVOICE_COLUMNS = RowSpec(
     [
         Column(
