@@ -19,6 +19,7 @@ from joinedup.api import (
     people,
     recharges,
 )
+from joinedup.api import payables as purchasing_payables
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
@@ -44,6 +45,7 @@ api.add_router("", change.router)
 api.add_router("", consultation.router)
 api.add_router("", change_transfers.router)
 api.add_router("", businesscase.router)
+api.add_router("", purchasing_payables.router)
 
 
 @api.exception_handler(AuthenticationError)

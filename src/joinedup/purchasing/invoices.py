@@ -38,7 +38,7 @@ from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.models import Account, AccountType, CostCentre
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, roles_on
+from joinedup.partnership.permissions import authorise, member_partners, roles_on
 from joinedup.purchasing.duplicates import DuplicateMatch, InvoiceKey, find_duplicates, normalise_number
 from joinedup.purchasing.matching import EXACT, InvoiceLineFacts, OrderLineFacts, Tolerance, match_line
 from joinedup.purchasing.models import (
@@ -143,6 +143,18 @@ def _check_delegation(actor: Any, invoice: Invoice) -> None:
 def invoices_visible_to(actor: Any, *, partner: Partner) -> QuerySet[Invoice]:
     authorise(actor, "purchasing.view", partner)
     return Invoice.objects.for_partner(partner).select_related("supplier", "order")
+
+
+def invoice_for(actor: Any, *, invoice_id: int) -> Invoice:
+    """An invoice of a partner the actor is a member of (another partner's is missing: 404), if
+    they may read purchasing there (403 otherwise)."""
+    invoice = (
+        Invoice.objects.for_partners(member_partners(actor))
+        .select_related("partner", "supplier", "order")
+        .get(pk=invoice_id)
+    )
+    authorise(actor, "purchasing.view", invoice.partner)
+    return invoice
 
 
 def exceptions_queue(actor: Any, *, partner: Partner) -> QuerySet[Invoice]:

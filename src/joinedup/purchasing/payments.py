@@ -47,7 +47,7 @@ from joinedup.core.tabular import write_csv
 from joinedup.ledger.models import Journal, JournalSource
 from joinedup.ledger.services import LineInput, post_source_journal
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise
+from joinedup.partnership.permissions import authorise, member_partners
 from joinedup.purchasing.models import (
     BankChangeStatus,
     Invoice,
@@ -98,6 +98,23 @@ def payment_key(run: PaymentRun) -> str:
 def payment_runs_visible_to(actor: Any, *, partner: Partner) -> QuerySet[PaymentRun]:
     authorise(actor, "purchasing.view", partner)
     return PaymentRun.objects.for_partner(partner)
+
+
+def payment_run_for(actor: Any, *, payment_run_id: int) -> PaymentRun:
+    """A run of a partner the actor is a member of (another partner's answers 404)."""
+    run = PaymentRun.objects.for_partners(member_partners(actor)).get(pk=payment_run_id)
+    authorise(actor, "purchasing.view", run.partner_id)
+    return run
+
+
+def payment_for(actor: Any, *, payment_id: int) -> Payment:
+    payment = (
+        Payment.objects.for_partners(member_partners(actor))
+        .select_related("supplier", "bank_details")
+        .get(pk=payment_id)
+    )
+    authorise(actor, "purchasing.view", payment.partner_id)
+    return payment
 
 
 def payments_of(actor: Any, run: PaymentRun) -> QuerySet[Payment]:

@@ -86,8 +86,7 @@ class InvoicingTestCase(LedgerTestCase):
         DelegationLimit.objects.create(
             partner=cls.council,
             role=Role.FINANCE_OFFICER,
-            title="Finance",
-            up_to=None,
+            title="Finance",  # no up_to: any value
             source="Scheme of delegation 4.1",
             set_by=cls.council_finance,
         )

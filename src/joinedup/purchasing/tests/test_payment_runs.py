@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +38,7 @@ from joinedup.purchasing.tests.invoicing import DUE_DAY, PAY_DAY, InvoicingTestC
 
 
 class PaymentRunTestCase(InvoicingTestCase):
-    def approved(self, number: str, *, supplier=None, price: str = "50.00", **kwargs) -> Invoice:  # type: ignore[no-untyped-def]
+    def approved(self, number: str, *, supplier: Any = None, price: str = "50.00", **kwargs: Any) -> Invoice:
         invoice = self.enter(
             number=number,
             supplier=supplier,
@@ -50,7 +51,7 @@ class PaymentRunTestCase(InvoicingTestCase):
             invoice = invoice_approve(actor=self.council_finance, invoice=invoice, note="checked")
         return invoice
 
-    def make_run(self, **kwargs) -> PaymentRun:  # type: ignore[no-untyped-def]
+    def make_run(self, **kwargs: Any) -> PaymentRun:
         return payment_run_create(
             actor=kwargs.pop("actor", self.council_finance),
             partner=kwargs.pop("partner", self.council),
@@ -204,7 +205,7 @@ class TestPaymentRun(PaymentRunTestCase):
         invoices, payment = journals_of(run)
         assert run.journal == payment
 
-        def lines(journal):  # type: ignore[no-untyped-def]
+        def lines(journal: Any) -> list[tuple[str, str | None, int, int]]:
             return sorted(
                 JournalLine.objects.for_partner(self.council)
                 .filter(journal=journal)
