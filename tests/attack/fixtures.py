@@ -54,6 +54,7 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -99,6 +100,7 @@ class PartnerObjects:
     transfer_plan: TransferPlan
     transfer_member: TransferPlanMember
     businesscase: BusinessCase
+    payables: SamplePayables
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -159,6 +161,11 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "member_id": ParameterKind("person on a transfer plan", lambda o: o.transfer_member.pk),
     # A business case of the shared-services body in which this partner alone is involved.
     "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
+    # Purchasing's payables: an approved invoice of a supplier of the partner's, and the draft
+    # payment run (and its one payment) that pays it.
+    "purchase_invoice_id": ParameterKind("purchase invoice", lambda o: o.payables.invoice.pk),
+    "payment_run_id": ParameterKind("payment run", lambda o: o.payables.run.pk),
+    "supplier_payment_id": ParameterKind("supplier payment", lambda o: o.payables.payment.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -350,4 +357,5 @@ class AttackTestCase(RechargeTestCase):
             businesscase=businesscase.case_create(
                 actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
             ),
+            payables=sample_payables(partner, enterer=cls.shared_hr, verifier=cls.ops_admin),
         )

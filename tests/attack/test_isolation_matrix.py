@@ -33,6 +33,30 @@ API_PREFIX = "/api/v1/"
 
 # A valid body for each API write, so its 404 is the partner rule's. Keyed by method and path.
 API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = {
+    ("POST", "/api/v1/partners/{partner_id}/purchasing/invoices"): lambda o: {
+        "supplier_id": o.payables.supplier.pk,
+        "number": "ATTACK-1",
+        "invoice_date": "2026-05-11",
+        "lines": [
+            {
+                "description": "Paper",
+                "quantity": "1",
+                "unit_price": "10.00",
+                "vat_rate": "20",
+                "cost_centre": "UNALLOCATED",
+                "account": "4200",
+            }
+        ],
+    },
+    ("POST", "/api/v1/purchasing/invoices/{purchase_invoice_id}/approve"): lambda o: {"note": "Checked"},
+    ("POST", "/api/v1/purchasing/invoices/{purchase_invoice_id}/cancel"): lambda o: {"reason": "Wrong body"},
+    ("POST", "/api/v1/partners/{partner_id}/purchasing/payment-runs"): lambda o: {
+        "due_by": "2026-06-30",
+        "payment_date": "2026-06-05",
+    },
+    ("POST", "/api/v1/purchasing/payment-runs/{payment_run_id}/approve"): lambda o: {},
+    ("POST", "/api/v1/purchasing/payment-runs/{payment_run_id}/paid"): lambda o: {},
+    ("POST", "/api/v1/purchasing/payment-runs/{payment_run_id}/cancel"): lambda o: {"reason": "Wrong date"},
     ("POST", "/api/v1/partners/{partner_id}/employments"): lambda o: {
         "person": {
             "given_name": "A",

@@ -5,6 +5,7 @@ verification), and an order of the council's, partly received."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
@@ -20,6 +21,10 @@ from joinedup.purchasing.models import (
     BankDetailChange,
     DelegationLimit,
     Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentRun,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchasingSettings,
@@ -32,6 +37,8 @@ from joinedup.purchasing.models import (
     SupplierStatus,
     VerificationMethod,
 )
+from joinedup.purchasing.payments import payment_run_create
+from joinedup.testing.base import FIXTURES
 
 INVOICE_DAY = date(2026, 5, 11)  # a Monday in the council's open 2026/27 ledger
 DUE_DAY = date(2026, 6, 10)  # 30 days on
@@ -190,3 +197,76 @@ class InvoicingTestCase(LedgerTestCase):
             ],
             **kwargs,
         )
+
+
+@dataclass
+class SamplePayables:
+    supplier: Supplier
+    invoice: Invoice
+    run: PaymentRun
+    payment: Payment
+
+
+def sample_payables(partner: Partner, *, enterer: Any, verifier: Any) -> SamplePayables:
+    """For the attack tests: a supplier of ``partner`` only with verified bank details, one approved
+    invoice of £120 and a draft payment run that pays it."""
+    settings, _ = PurchasingSettings.objects.for_partner(partner).get_or_create(
+        partner=partner, defaults={"po_prefix": f"{partner.code}-PO-"}
+    )
+    if not settings.bank_account_number:
+        settings.bank_sort_code, settings.bank_account_number = "400000", f"{partner.pk:08d}"
+        settings.bank_account_name, settings.bacs_user_number = (
+            f"{partner.code} payables",
+            f"{partner.pk:06d}",
+        )
+        settings.save()
+    supplier = Supplier.objects.create(name=f"Sample Supplier of {partner.code}")
+    SupplierPartner.objects.create(partner=partner, supplier=supplier, reference=f"S-{partner.code}")
+    change = BankDetailChange.objects.create(
+        supplier=supplier,
+        entered_for=partner,
+        sort_code="309634",
+        account_number="12345678",
+        account_name="Sample Supplier",
+        notified_by="Letter",
+        entered_by=enterer,
+        status=BankChangeStatus.VERIFIED,
+        decided_by=verifier,
+        decided_for=partner,
+        decided_at=timezone.now(),
+        method=VerificationMethod.CALL_BACK,
+        called_number="01632 960002",
+    )
+    SupplierBankDetails.objects.create(
+        supplier=supplier, change=change, sort_code="309634", account_number="12345678", account_name="Sample"
+    )
+    invoice = Invoice.objects.create(
+        partner=partner,
+        supplier=supplier,
+        number=f"S-{partner.code}-1",
+        number_key=f"S{partner.code}1",
+        invoice_date=INVOICE_DAY,
+        received_date=INVOICE_DAY,
+        due_date=INVOICE_DAY,
+        net=D("100.00"),
+        vat=D("20.00"),
+        gross=D("120.00"),
+        status=InvoiceStatus.APPROVED,
+        entered_by=enterer,
+    )
+    InvoiceLine.objects.create(
+        partner=partner,
+        invoice=invoice,
+        line_number=1,
+        description="Sample",
+        quantity=D("1"),
+        unit_price=D("100.00"),
+        vat_rate=D("20"),
+        net=D("100.00"),
+        vat=D("20.00"),
+        cost_centre=CostCentre.objects.for_partner(partner).order_by("code")[0],
+        account=Account.objects.for_partner(partner).get(code="4200"),
+    )
+    run = payment_run_create(actor=FIXTURES, partner=partner, due_by=DUE_DAY, payment_date=PAY_DAY)
+    invoice.refresh_from_db()
+    return SamplePayables(supplier, invoice, run, Payment.objects.for_partner(partner).get(run=run))
