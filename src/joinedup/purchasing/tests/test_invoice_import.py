@@ -16,7 +16,9 @@ from joinedup.purchasing.invoices import invoices_import
 from joinedup.purchasing.models import Invoice, InvoiceStatus
 from joinedup.purchasing.tests.invoicing import InvoicingTestCase
 
-HEADER = "supplier,number,invoice_date,order,order_line,description,quantity,unit_price,vat_rate,cost_centre,account"
+HEADER = "supplier,number,invoice_date,order,order_line,description," + (
+    "quantity,unit_price,vat_rate,cost_centre,account"
+)
 GOOD = [
     "ACME01,INV-500,2026-05-11,,,Toner,2,50.00,20,HR,4200",
     "ACME01,INV-500,2026-05-11,,,Staples,10,1.25,20,HR,4200",
