@@ -22,12 +22,12 @@ BODY: dict[str, Any] = {
 
 
 class TestPayablesApi(InvoicingTestCase):
-    def post(self, user: Any, url: str, body: dict[str, Any]) -> Any:
+    def send(self, user: Any, url: str, body: dict[str, Any]) -> Any:
         return self.api(user).post(url, data=json.dumps(body), content_type="application/json")
 
     def test_an_invoice_entered_over_the_api_lands_in_the_exceptions_queue_with_its_reason(self) -> None:
         url = f"/api/v1/partners/{self.council.pk}/purchasing/invoices"
-        response = self.post(self.council_buyer, url, {**BODY, "supplier_id": self.acme.pk})
+        response = self.send(self.council_buyer, url, {**BODY, "supplier_id": self.acme.pk})
         assert response.status_code == 201, response.content
         body = response.json()
         assert (body["status"], body["gross"], body["order"]) == ("exception", "216.00", "WCC-PO-000001")
@@ -39,14 +39,14 @@ class TestPayablesApi(InvoicingTestCase):
         url = f"/api/v1/partners/{self.council.pk}/purchasing/invoices"
         line = {**BODY["lines"][0], "order_line": None}
         bad = {**BODY, "supplier_id": self.acme.pk, "order_number": "", "lines": [line]}
-        response = self.post(self.council_buyer, url, bad)
+        response = self.send(self.council_buyer, url, bad)
         assert response.status_code == 422
         assert "lines.1.cost_centre" in response.content.decode()
         assert Invoice.objects.for_partner(self.council).count() == 0
 
     def test_a_viewer_may_not_enter_an_invoice_and_nothing_changes(self) -> None:
         url = f"/api/v1/partners/{self.council.pk}/purchasing/invoices"
-        response = self.post(self.council_viewer, url, {**BODY, "supplier_id": self.acme.pk})
+        response = self.send(self.council_viewer, url, {**BODY, "supplier_id": self.acme.pk})
         assert response.status_code == 403
         assert Invoice.objects.for_partner(self.council).count() == 0
 
@@ -62,14 +62,14 @@ class TestPayablesApi(InvoicingTestCase):
 
     def test_a_run_is_made_approved_by_another_and_its_file_and_remittance_downloaded(self) -> None:
         invoice = self.enter()
-        self.post(self.council_manager, f"/api/v1/purchasing/invoices/{invoice.pk}/approve", {})
+        self.send(self.council_manager, f"/api/v1/purchasing/invoices/{invoice.pk}/approve", {})
         runs = f"/api/v1/partners/{self.council.pk}/purchasing/payment-runs"
-        made = self.post(self.council_finance, runs, {"due_by": "2026-06-30", "payment_date": "2026-06-05"})
+        made = self.send(self.council_finance, runs, {"due_by": "2026-06-30", "payment_date": "2026-06-05"})
         assert made.status_code == 201, made.content
         run = made.json()
         assert (run["total"], run["status"], len(run["payments"])) == ("120.00", "draft", 1)
         assert run["held_back"] == []
-        approve = self.post(self.council_payer, f"/api/v1/purchasing/payment-runs/{run['id']}/approve", {})
+        approve = self.send(self.council_payer, f"/api/v1/purchasing/payment-runs/{run['id']}/approve", {})
         assert approve.json()["status"] == "approved"
         bacs = self.api(self.council_finance).get(f"/api/v1/purchasing/payment-runs/{run['id']}/bacs.txt")
         assert parse_bacs18(bacs.content.decode("ascii")).credit_total == 12_000
@@ -80,7 +80,7 @@ class TestPayablesApi(InvoicingTestCase):
         remittance = self.api(self.council_buyer).get(f"/api/v1/purchasing/payments/{payment}/remittance.csv")
         assert remittance.status_code == 200
         assert "INV-1001" in remittance.content.decode("utf-8-sig")
-        paid = self.post(self.council_finance, f"/api/v1/purchasing/payment-runs/{run['id']}/paid", {})
+        paid = self.send(self.council_finance, f"/api/v1/purchasing/payment-runs/{run['id']}/paid", {})
         assert paid.json()["status"] == "paid"
         assert PaymentRun.objects.for_partner(self.council).get().status == "paid"
         police = self.api(self.police_payer).get(f"/api/v1/purchasing/payments/{payment}/remittance.pdf")
