@@ -53,7 +53,7 @@ class TestPayablesApi(InvoicingTestCase):
     def test_another_partners_invoice_and_run_answer_404(self) -> None:
         invoice = self.enter()
         assert self.api(self.police_buyer).get(f"/api/v1/purchasing/invoices/{invoice.pk}").status_code == 404
-        response = self.post(
+        response = self.send(
             self.police_payer, f"/api/v1/purchasing/invoices/{invoice.pk}/approve", {"note": "x"}
         )
         assert response.status_code == 404
