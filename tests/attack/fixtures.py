@@ -357,5 +357,10 @@ class AttackTestCase(RechargeTestCase):
             businesscase=businesscase.case_create(
                 actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
             ),
-            payables=sample_payables(partner, enterer=cls.shared_hr, verifier=cls.ops_admin),
+            payables=sample_payables(
+                partner,
+                enterer=cls.shared_hr,
+                verifier=cls.ops_admin,
+                payer=cls.council_finance if partner == cls.council else cls.police_finance,
+            ),
         )

@@ -231,7 +231,7 @@ def enter_invoice(request: HttpRequest, partner_id: int, body: InvoiceIn) -> Sta
         due_date=body.due_date,
         order=order,
         credits=credits,
-        lines=[invoices.LineEntry(**line.dict()) for line in body.lines],
+        lines=[invoices.LineEntry(**line.model_dump()) for line in body.lines],
     )
     return Status(201, _invoice(invoices.invoice_for(request.user, invoice_id=invoice.pk), lines=True))
 

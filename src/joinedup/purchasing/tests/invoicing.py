@@ -38,7 +38,6 @@ from joinedup.purchasing.models import (
     VerificationMethod,
 )
 from joinedup.purchasing.payments import payment_run_create
-from joinedup.testing.base import FIXTURES
 
 INVOICE_DAY = date(2026, 5, 11)  # a Monday in the council's open 2026/27 ledger
 DUE_DAY = date(2026, 6, 10)  # 30 days on
@@ -207,7 +206,7 @@ class SamplePayables:
     payment: Payment
 
 
-def sample_payables(partner: Partner, *, enterer: Any, verifier: Any) -> SamplePayables:
+def sample_payables(partner: Partner, *, enterer: Any, verifier: Any, payer: Any) -> SamplePayables:
     """For the attack tests: a supplier of ``partner`` only with verified bank details, one approved
     invoice of £120 and a draft payment run that pays it."""
     settings, _ = PurchasingSettings.objects.for_partner(partner).get_or_create(
@@ -267,6 +266,6 @@ def sample_payables(partner: Partner, *, enterer: Any, verifier: Any) -> SampleP
         cost_centre=CostCentre.objects.for_partner(partner).order_by("code")[0],
         account=Account.objects.for_partner(partner).get(code="4200"),
     )
-    run = payment_run_create(actor=FIXTURES, partner=partner, due_by=DUE_DAY, payment_date=PAY_DAY)
+    run = payment_run_create(actor=payer, partner=partner, due_by=DUE_DAY, payment_date=PAY_DAY)
     invoice.refresh_from_db()
     return SamplePayables(supplier, invoice, run, Payment.objects.for_partner(partner).get(run=run))

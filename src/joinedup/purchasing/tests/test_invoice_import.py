@@ -76,8 +76,8 @@ class TestInvoiceImport(InvoicingTestCase):
     def test_codes_the_ledger_lacks_are_reported_by_row_and_column(self) -> None:
         result = self.load(csv_file("ACME01,INV-504,2026-05-11,,,Toner,2,50.00,20,NOPE,9999"))
         assert result.errors == [
-            RowError(2, "account", "WCC has no expense account '9999'", "9999"),
             RowError(2, "cost_centre", "WCC has no cost centre 'NOPE'", "NOPE"),
+            RowError(2, "account", "WCC has no expense account '9999'", "9999"),
         ]
 
     def test_duplicates_against_held_invoices_and_within_the_file_go_to_the_exceptions_queue(self) -> None:
