@@ -539,7 +539,7 @@ def invoice_enter(
 def _locked(invoice: Invoice) -> Invoice:
     return (
         Invoice.objects.for_partner(invoice.partner_id)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("partner")
         .get(pk=invoice.pk)
     )
