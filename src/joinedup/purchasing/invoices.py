@@ -69,6 +69,8 @@ OPEN_STATUSES = (
 # The statuses whose invoices count as held, for duplicates and for quantities already invoiced.
 HELD_STATUSES = (*OPEN_STATUSES, InvoiceStatus.IN_PAYMENT, InvoiceStatus.PAID)
 MAX_LINES = 500
+# Dates a supplier's invoice may carry: a typing slip (0026, 2206) is refused, not paid on.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 MONEY_MAX = Decimal("999999999999.99")  # what an amount column holds (14 digits, 2 places)
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_UNIT_PRICE = Decimal("9999999999.9999")
@@ -238,6 +240,12 @@ class _Lookup:
         self.categories = {c.code: c for c in Category.objects.filter(active=True)}
 
 
+def _places(value: Decimal) -> int:
+    """Decimal places that carry a digit: 1.50 has 1, 2 has 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def _resolve_lines(
     partner: Partner,
     order: PurchaseOrder | None,
@@ -267,12 +275,18 @@ def _resolve_lines(
                 order_line = order_lines[entry.order_line]
         if not entry.description.strip():
             errors[f"{where}.description"] = "Describe the line."
-        if not Decimal(0) < entry.quantity <= MAX_QUANTITY:
-            errors[f"{where}.quantity"] = "The quantity must be more than 0."
-        if not Decimal(0) <= entry.unit_price <= MAX_UNIT_PRICE:
-            errors[f"{where}.unit_price"] = "The unit price cannot be negative."
-        if not Decimal(0) <= entry.vat_rate <= Decimal(100):
+        if not (entry.quantity.is_finite() and Decimal(0) < entry.quantity <= MAX_QUANTITY):
+            errors[f"{where}.quantity"] = f"The quantity must be more than 0 and at most {MAX_QUANTITY:,}."
+        elif _places(entry.quantity) > 3:
+            errors[f"{where}.quantity"] = "A quantity has at most 3 decimal places."
+        if not (entry.unit_price.is_finite() and Decimal(0) <= entry.unit_price <= MAX_UNIT_PRICE):
+            errors[f"{where}.unit_price"] = f"The unit price must be from 0 to {MAX_UNIT_PRICE:,}."
+        elif _places(entry.unit_price) > 4:
+            errors[f"{where}.unit_price"] = "A unit price has at most 4 decimal places."
+        if not (entry.vat_rate.is_finite() and Decimal(0) <= entry.vat_rate <= Decimal(100)):
             errors[f"{where}.vat_rate"] = "The VAT rate is a percentage from 0 to 100."
+        elif _places(entry.vat_rate) > 2:
+            errors[f"{where}.vat_rate"] = "A VAT rate has at most 2 decimal places."
         centre_code = entry.cost_centre or (order_line.cost_centre.code if order_line else "")
         account_code = entry.account or (order_line.account.code if order_line else "")
         centre = lookup.cost_centres.get(centre_code)
@@ -501,6 +515,8 @@ def invoice_enter(
     elif len(lines) > MAX_LINES:
         errors["lines"] = f"An invoice has at most {MAX_LINES} lines."
     received = received_date or timezone.localdate()
+    if not EARLIEST <= invoice_date <= LATEST:
+        raise ValidationError({"invoice_date": f"An invoice date from {EARLIEST:%Y} to {LATEST:%Y}."})
     due = due_date or invoice_date + timedelta(days=standing.payment_terms_days)
     if due < invoice_date:
         errors["due_date"] = "The due date cannot be before the invoice date."
@@ -714,6 +730,14 @@ def invoices_import(*, actor: Any, partner: Partner, source: Any, filename: str 
                     )
         standing = standings.get(str(first["supplier"]).upper())
         if standing is None or standing.status == SupplierStatus.BLOCKED or "invoice_date" not in first:
+            continue
+        if not EARLIEST <= first["invoice_date"] <= LATEST:
+            parsed.add_error(
+                first_number,
+                "invoice_date",
+                f"An invoice date from {EARLIEST:%Y} to {LATEST:%Y}",
+                first["invoice_date"],
+            )
             continue
         order = orders.get(str(first.get("order", "")).upper()) if first.get("order") else None
         if order is not None and order.supplier_id != standing.supplier_id:
