@@ -152,6 +152,7 @@ def bacs_file(*, actor: Any, run: PaymentRun) -> str:
     """The run's BACS Standard 18 file, once it is approved: one credit per supplier, to the bank
     details the run recorded (verified when the run was made)."""
     authorise(actor, "purchasing.pay", run.partner_id)
+    run = PaymentRun.objects.for_partner(run.partner_id).get(pk=run.pk)  # its status now, not as passed
     if run.status not in (PaymentRunStatus.APPROVED, PaymentRunStatus.PAID):
         raise ValidationError({"run": "The BACS file is released when the run is approved."})
     partner = Partner.objects.get(pk=run.partner_id)
