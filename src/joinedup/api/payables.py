@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from joinedup.api.schemas import DateIn
+from joinedup.api.schemas import DateIn, DecimalIn, IdIn
 from joinedup.partnership.selectors import partner_for
 from joinedup.purchasing import invoices, payments
 from joinedup.purchasing.models import Invoice, PaymentRun, PurchaseOrder, Supplier
@@ -24,24 +24,24 @@ router = Router(tags=["payables"])
 
 class InvoiceLineIn(Schema):
     description: str
-    quantity: Decimal
-    unit_price: Decimal
-    vat_rate: Decimal
+    quantity: DecimalIn
+    unit_price: DecimalIn
+    vat_rate: DecimalIn
     cost_centre: str = ""
     account: str = ""
-    order_line: int | None = None
+    order_line: IdIn | None = None
     category: str = ""
     vat_recoverable: bool = True
 
 
 class InvoiceIn(Schema):
-    supplier_id: int
+    supplier_id: IdIn
     kind: str = "invoice"
     number: str
     invoice_date: DateIn
     due_date: DateIn | None = None
     order_number: str = ""
-    credits_invoice_id: int | None = None
+    credits_invoice_id: IdIn | None = None
     lines: list[InvoiceLineIn]
 
 
