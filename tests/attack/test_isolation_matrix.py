@@ -367,6 +367,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             # The service admin views pay runs but does not run payroll: payment files are not theirs.
             "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
             "/api/v1/pay-runs/{run_id}/fps.xml": 403,
+            # Nor does the administrator pay suppliers: the BACS file of a payment run is finance's.
+            "/api/v1/purchasing/payment-runs/{payment_run_id}/bacs.txt": 403,
             # The shared-services body's run, which no council role reads.
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
             # Charges to the partner are decided by its HR and finance officers, not administrators.
