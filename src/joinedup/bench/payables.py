@@ -108,7 +108,7 @@ def _seed(invoices: int, *, say: Say) -> tuple[Partner, Any, Any, int]:
     )
     PurchasingSettings.objects.create(
         partner=partner,
-        po_prefix=f"{code}-",
+        po_prefix="BENCH-PO-",
         bank_sort_code="400000",
         bank_account_number="11112222",
         bank_account_name="Payables",
