@@ -73,6 +73,7 @@ MAX_LINES = 500
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 MONEY_MAX = Decimal("999999999999.99")  # what an amount column holds (14 digits, 2 places)
 MAX_QUANTITY = Decimal("999999999.999")
+QUANTUM = Decimal("0.001")  # quantities have three places
 MAX_UNIT_PRICE = Decimal("9999999999.9999")
 
 
@@ -203,6 +204,7 @@ def order_line_facts(
         held = held.exclude(invoice_id=excluding)
     totals = held.values_list("order_line_id", "invoice__kind").annotate(total=Sum("quantity"))
     for line_id, kind, total in totals:
+        total = total.quantize(QUANTUM)  # SQLite sums decimals as binary floats
         invoiced[line_id] += total if kind == InvoiceKind.INVOICE else -total
     return {
         line.pk: OrderLineFacts(

@@ -65,6 +65,7 @@ from joinedup.purchasing.models import (
 )
 
 RULES = Path(__file__).with_name("rules") / "posting.toml"
+PENNY = Decimal("0.01")
 SERIAL_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -416,12 +417,13 @@ def _invoice_lines(partner: Partner, run: PaymentRun) -> list[LineInput]:
         .annotate(net=Sum("net"), vat=Sum("vat"))
         .order_by()
     )
-    for account, centre, kind, vat_recoverable, net, vat in rows:
+    for account, centre, kind, vat_recoverable, net_sum, vat_sum in rows:
+        # SQLite sums decimals as binary floats (£9365822.59999998): back to the penny they hold.
+        net, vat = pounds_to_pence(net_sum.quantize(PENNY)), pounds_to_pence(vat_sum.quantize(PENNY))
         sign = 1 if kind == InvoiceKind.INVOICE else -1
-        expense = pounds_to_pence(net) + (0 if vat_recoverable else pounds_to_pence(vat))
-        totals[(account, centre)] += sign * expense
+        totals[(account, centre)] += sign * (net + (0 if vat_recoverable else vat))
         if vat_recoverable:
-            recoverable += sign * pounds_to_pence(vat)
+            recoverable += sign * vat
     description = f"Supplier invoices paid by {run.reference}"
     lines = [
         LineInput(

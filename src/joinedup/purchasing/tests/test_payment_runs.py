@@ -259,3 +259,17 @@ class TestPaymentRun(PaymentRunTestCase):
         with pytest.raises(PermissionDenied):
             payment_runs_visible_to(self.police_payer, partner=self.council)
         assert list(payment_runs_visible_to(self.police_payer, partner=self.police)) == []
+
+    def test_posting_sums_to_the_penny_where_the_database_sums_in_floats(self) -> None:
+        # SQLite adds decimals as binary floats: 0.10 + 0.20 is 0.30000000000000004 there.
+        for number, price in (("P-10", "0.10"), ("P-20", "0.20")):
+            invoice = self.enter(
+                number=number,
+                lines=[LineEntry("Pins", D("1"), D(price), D("0"), cost_centre="HR", account="4200")],
+            )
+            invoice_approve(actor=self.council_finance, invoice=invoice)
+        run = self.make_run()
+        run = payment_run_approve(actor=self.council_payer, run=run)
+        invoices, _ = journals_of(payment_run_mark_paid(actor=self.council_finance, run=run))
+        debits = JournalLine.objects.for_partner(self.council).filter(journal=invoices, account__code="4200")
+        assert list(debits.values_list("debit", flat=True)) == [30]
