@@ -38,12 +38,14 @@ class UnscopedQueryError(RuntimeError):
     """A partner-owned table was queried without a partner scope."""
 
 
-def _unscoped_error(model: type[models.Model] | None) -> UnscopedQueryError:
+_SCOPE_ADVICE = (
+    "scope the query with .for_partner(partner) or .for_partners(partners) before reading or writing it."
+)
+
+
+def _unscoped_error(model: type[models.Model] | None, advice: str = _SCOPE_ADVICE) -> UnscopedQueryError:
     name = model.__name__ if model is not None else "This table"
-    return UnscopedQueryError(
-        f"{name} is partner-owned: scope the query with "
-        f".for_partner(partner) or .for_partners(partners) before reading or writing it."
-    )
+    return UnscopedQueryError(f"{name} is partner-owned: {advice}")
 
 
 class PartnerScopedQuery(sql.Query):
@@ -159,9 +161,10 @@ class PartnerScopedQuerySet(models.QuerySet[_M]):
         # Raw SQL ignores every filter, the scope included: only a query that has said why it
         # may see every partner (``unscoped``) may run it, and its SQL must scope itself.
         if not getattr(self.query, "unscoped_reason", ""):
-            raise UnscopedQueryError(
-                f"{self.model.__name__ if self.model else 'This table'} is partner-owned: raw SQL "
-                "ignores .for_partner(); use .unscoped(reason=...).raw(...) and scope the SQL itself."
+            raise _unscoped_error(
+                self.model,
+                "raw SQL ignores .for_partner(); "
+                "use .unscoped(reason=...).raw(...) and scope the SQL itself.",
             )
         return super().raw(raw_query, params, translations, using)
 
