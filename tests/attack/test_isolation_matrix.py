@@ -124,6 +124,69 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "decided_on": "2026-11-03",
         "body": "cabinet",
     },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers"): lambda o: {"name": "Attack Supplies Ltd"},
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/status"): lambda o: {
+        "status": "blocked"
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/contacts"): lambda o: {
+        "name": "Attacker",
+        "phone": "01962 000999",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/bank-changes"): lambda o: {
+        "sort_code": "200000",
+        "account_number": "99887766",
+        "account_name": "ATTACKER",
+        "notified_by": "Attack",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/bank-changes/{bank_change_id}/verify"): lambda o: {
+        "contact_id": o.supplier.contacts.get().pk,
+        "called_number": "01962 000222",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/bank-changes/{bank_change_id}/reject"): lambda o: {
+        "note": "Attack"
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/categories"): lambda o: {
+        "code": "ZZ",
+        "name": "Attack",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/category-accounts"): lambda o: {
+        "category": "ZZ",
+        "account": "4200",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/delegation"): lambda o: {
+        "title": "Attack",
+        "source": "Attack",
+        "role": "manager",
+        "up_to": "1.00",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/settings"): lambda o: {"budget_check": "block"},
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/requisitions"): lambda o: {
+        "title": "Attack",
+        "lines": [
+            {
+                "description": "Paper",
+                "quantity": "1",
+                "unit_price": "1.00",
+                "cost_centre": "UNALLOCATED",
+                "account": "4200",
+            }
+        ],
+    },
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/lines"): lambda o: {
+        "description": "Paper",
+        "quantity": "1",
+        "unit_price": "1.00",
+        "cost_centre": "UNALLOCATED",
+        "account": "4200",
+    },
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/submit"): lambda o: {},
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/approve"): lambda o: {},
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/reject"): lambda o: {"note": "Attack"},
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/order"): lambda o: {},
+    ("POST", "/api/v1/purchasing/orders/{order_id}/receipts"): lambda o: {
+        "received_on": "2026-06-01",
+        "lines": [{"line_number": 1, "quantity": "1"}],
+    },
     ("POST", "/api/v1/change/programmes"): lambda o: {
         "partner_id": o.partner.pk,
         "name": "Attack programme",

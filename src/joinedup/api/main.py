@@ -17,6 +17,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    purchasing,
     recharges,
 )
 from joinedup.api import payables as purchasing_payables
@@ -45,6 +46,7 @@ api.add_router("", change.router)
 api.add_router("", consultation.router)
 api.add_router("", change_transfers.router)
 api.add_router("", businesscase.router)
+api.add_router("", purchasing.router)
 api.add_router("", purchasing_payables.router)
 
 

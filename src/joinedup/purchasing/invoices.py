@@ -38,12 +38,12 @@ from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.models import Account, AccountType, CostCentre
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, member_partners, roles_on
+from joinedup.partnership.permissions import authorise, member_partners
+from joinedup.purchasing import delegation
 from joinedup.purchasing.duplicates import DuplicateMatch, InvoiceKey, find_duplicates, normalise_number
 from joinedup.purchasing.matching import EXACT, InvoiceLineFacts, OrderLineFacts, Tolerance, match_line
 from joinedup.purchasing.models import (
     Category,
-    DelegationLimit,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -107,36 +107,19 @@ class _Resolved:
 # --- delegation ---------------------------------------------------------------------------------------
 
 
-def delegated_limit(actor: Any, partner: Partner) -> tuple[bool, Decimal | None]:
-    """What the partner's scheme of delegation lets ``actor`` approve: (may approve at all, limit),
-    a limit of None meaning any value. A person named in the scheme is held to their own line
-    whatever their roles; otherwise the highest line of any role they hold on the partner."""
-    if is_system(actor):
-        return True, None
-    lines = list(DelegationLimit.objects.for_partner(partner).filter(Q(user=actor) | ~Q(role="")))
-    own = [line for line in lines if line.user_id == actor.pk]
-    if own:
-        return True, own[0].up_to
-    held = roles_on(actor, partner)
-    limits = [line.up_to for line in lines if line.role and line.role in held]
-    if not limits:
-        return False, Decimal(0)
-    if any(limit is None for limit in limits):
-        return True, None
-    return True, max(limit for limit in limits if limit is not None)
-
-
 def _check_delegation(actor: Any, invoice: Invoice) -> None:
+    """The scheme of delegation, as for requisitions (``delegation.py``): the approver did not
+    enter the invoice, and their line covers its net."""
     if not is_system(actor) and invoice.entered_by_id == actor.pk:
         raise ValidationError({"invoice": "You entered this invoice: someone else must approve it."})
-    allowed, limit = delegated_limit(actor, invoice.partner)
-    if not allowed:
+    authority = delegation.authority_of(actor, invoice.partner_id)
+    if authority is None:
         raise ValidationError(
             {"invoice": "The scheme of delegation gives you no limit: you cannot approve invoices."}
         )
-    if limit is not None and invoice.net > limit:
+    if authority.up_to is not None and invoice.net > authority.up_to:
         raise ValidationError(
-            {"invoice": f"The net £{invoice.net:,} is over your delegated limit of £{limit:,}."}
+            {"invoice": f"The net £{invoice.net:,} is over your delegated limit of £{authority.up_to:,}."}
         )
 
 

@@ -21,7 +21,7 @@ does it become the supplier's current ``SupplierBankDetails``, the one payments 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -30,21 +30,21 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from joinedup.core.crypto import EncryptedCharField
+from joinedup.core.money import round_nearest_penny_half_up
 from joinedup.core.tenancy import PartnerScopedManager
 
-PENNY = Decimal("0.01")
 SUB_PENNY = Decimal("0.001")
 HUNDRED = Decimal(100)
 
 
 def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
     """A line's net amount: quantity times unit price, half a penny rounding up."""
-    return (quantity * unit_price).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return round_nearest_penny_half_up(quantity * unit_price)
 
 
 def line_vat(net: Decimal, vat_rate: Decimal) -> Decimal:
     """The VAT on a line's net at ``vat_rate`` per cent, half a penny rounding up."""
-    return (net * vat_rate / HUNDRED).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return round_nearest_penny_half_up(net * vat_rate / HUNDRED)
 
 
 def _money(**kwargs: object) -> models.DecimalField[Decimal, Decimal]:
@@ -404,7 +404,7 @@ class DelegationLimit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     title = models.CharField(max_length=100, help_text="e.g. Budget holder, Director of Finance")
-    up_to = _money(null=True, blank=True)
+    up_to = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=200, help_text="The scheme of delegation's paragraph.")
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
