@@ -84,11 +84,11 @@ class InvoiceDetailOut(InvoiceOut):
     lines: list[InvoiceLineOut]
 
 
-class NoteIn(Schema):
+class InvoiceNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class PayablesReasonIn(Schema):
     reason: str
 
 
@@ -242,7 +242,7 @@ def get_invoice(request: HttpRequest, purchase_invoice_id: int) -> dict[str, Any
 
 
 @router.post("/purchasing/invoices/{purchase_invoice_id}/approve", response=InvoiceOut)
-def approve_invoice(request: HttpRequest, purchase_invoice_id: int, body: NoteIn) -> dict[str, Any]:
+def approve_invoice(request: HttpRequest, purchase_invoice_id: int, body: InvoiceNoteIn) -> dict[str, Any]:
     """Approve an invoice waiting for approval, or release one from the exceptions queue (``note``
     says why), within the approver's delegated limit; never the person who entered it."""
     invoice = invoices.invoice_for(request.user, invoice_id=purchase_invoice_id)
@@ -251,7 +251,7 @@ def approve_invoice(request: HttpRequest, purchase_invoice_id: int, body: NoteIn
 
 
 @router.post("/purchasing/invoices/{purchase_invoice_id}/cancel", response=InvoiceOut)
-def cancel_invoice(request: HttpRequest, purchase_invoice_id: int, body: ReasonIn) -> dict[str, Any]:
+def cancel_invoice(request: HttpRequest, purchase_invoice_id: int, body: PayablesReasonIn) -> dict[str, Any]:
     invoice = invoices.invoice_for(request.user, invoice_id=purchase_invoice_id)
     invoices.invoice_cancel(actor=request.user, invoice=invoice, reason=body.reason)
     return _invoice(invoices.invoice_for(request.user, invoice_id=purchase_invoice_id))
@@ -297,7 +297,7 @@ def mark_payment_run_paid(request: HttpRequest, payment_run_id: int) -> dict[str
 
 
 @router.post("/purchasing/payment-runs/{payment_run_id}/cancel", response=PaymentRunOut)
-def cancel_payment_run(request: HttpRequest, payment_run_id: int, body: ReasonIn) -> dict[str, Any]:
+def cancel_payment_run(request: HttpRequest, payment_run_id: int, body: PayablesReasonIn) -> dict[str, Any]:
     run = payments.payment_run_for(request.user, payment_run_id=payment_run_id)
     payments.payment_run_cancel(actor=request.user, run=run, reason=body.reason)
     return _run(request, payments.payment_run_for(request.user, payment_run_id=payment_run_id))
