@@ -328,3 +328,36 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
             widths[url] = page.evaluate("document.documentElement.scrollWidth")
         page.close()
     assert {url: w for url, w in widths.items() if w > 375} == {}, widths
+
+
+def test_finance_changes_a_line_of_the_approved_case_and_the_approvals_stay_on_their_version(
+    browser: Any, demo: str
+) -> None:
+    # Issue 13: "a change after a partner's approval makes a new version and leaves that approval
+    # on the old one, visibly". The demo case is approved by the partnership on version 2.
+    from joinedup.businesscase.models import BusinessCase, OptionLine
+
+    case = BusinessCase.objects.unscoped(reason="the demo's case").get(
+        name="Wessex shared corporate services"
+    )
+    page = sign_in(browser, demo, "shared.finance")
+    page.goto(f"{demo}/businesscase/{case.pk}/")
+    assert page.get_by_test_id("approval").inner_text() == "Approved by the partnership on version 2"
+    page.get_by_role("link", name="Change Outsourcing its lines").click()
+    page.get_by_role("link", name="Change Procurement").click()
+    assert "A change makes version 3" in page.get_by_test_id("new-version-warning").inner_text()
+    page.get_by_label("Pounds by year, from year 0").fill("650000")
+    page.get_by_role("button", name="Save the line").click()
+    page.get_by_text("Version 3 was made for it").wait_for()
+    page.goto(f"{demo}/businesscase/{case.pk}/")
+    assert page.get_by_test_id("version").inner_text().startswith("Version 3")
+    assert page.get_by_test_id("approval").inner_text() == "Approved by the partnership on version 2"
+    amounts = OptionLine.objects.unscoped(reason="the demo's case").filter(
+        case=case, option__name="Outsourcing", name="Procurement"
+    )
+    assert sorted((line.option.version.number, line.amounts) for line in amounts) == [
+        (1, ["500000"]),
+        (2, ["500000"]),
+        (3, ["650000"]),
+    ]
+    page.close()

@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.audit.models import AuditEvent
 from joinedup.businesscase import services as businesscase
-from joinedup.businesscase.models import BusinessCase
+from joinedup.businesscase.models import Baseline, BusinessCase, Option, OptionLine
 from joinedup.change import consultation_services as consultation
 from joinedup.change import services as change
 from joinedup.change import transfer_services
@@ -29,6 +29,7 @@ from joinedup.change.models import (
     ProposedStructure,
     TransferPlan,
     TransferPlanMember,
+    VrDelegation,
     VrInterest,
     VrWindow,
 )
@@ -103,12 +104,16 @@ class PartnerObjects:
     document: ConsultationDocument
     transfer_plan: TransferPlan
     transfer_member: TransferPlanMember
+    vr_delegation: VrDelegation
     businesscase: BusinessCase
     payables: SamplePayables
     supplier: Supplier
     supplier_bank_change: SupplierBankChange
     requisition: Requisition
     order: PurchaseOrder
+    case_option: Option
+    case_line: OptionLine
+    case_baseline: Baseline
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -167,6 +172,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # purpose), with the sample employment on its staff list.
     "plan_id": ParameterKind("transfer plan", lambda o: o.transfer_plan.pk),
     "member_id": ParameterKind("person on a transfer plan", lambda o: o.transfer_member.pk),
+    # A line of the partner's scheme of delegation for voluntary redundancy (its HR officer's).
+    "delegation_id": ParameterKind("voluntary redundancy delegation", lambda o: o.vr_delegation.pk),
     # A business case of the shared-services body in which this partner alone is involved.
     "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
     # Purchasing's payables: an approved invoice of a supplier of the partner's, and the draft
@@ -181,12 +188,18 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "bank_change_id": ParameterKind(None, lambda o: o.supplier_bank_change.pk),
     "requisition_id": ParameterKind("requisition", lambda o: o.requisition.pk),
     "order_id": ParameterKind("purchase order", lambda o: o.order.pk),
+    # An option of that case with one line, and the partner's own baseline row in it.
+    "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
+    "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
+    "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
     "action": ParameterKind(None, lambda o: "approve"),
     "kind": ParameterKind(None, lambda o: "people"),
     "fmt": ParameterKind(None, lambda o: "csv"),
+    # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
+    "table": ParameterKind(None, lambda o: "functions"),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -315,6 +328,26 @@ class AttackTestCase(RechargeTestCase):
         transfer_member = transfer_services.plan_add_member(
             actor=cls.shared_hr, plan=transfer_plan, employment=employment
         )
+        case = businesscase.case_create(
+            actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
+        )
+        case_option = businesscase.option_add(actor=FIXTURES, case=case, kind="shared_service", name="Shared")
+        case_line = businesscase.line_add(
+            actor=FIXTURES,
+            option=case_option,
+            line=businesscase.LineInput(name="Set-up", kind="cost", amounts=(Decimal("1000.00"),)),
+        )
+        case_baseline = businesscase.baseline_set(
+            actor=FIXTURES,
+            case=case,
+            partner=partner,
+            figures=businesscase.BaselineFigures(
+                function="payroll",
+                staff_cost=Decimal("1000.00"),
+                fte=Decimal("1.00"),
+                non_staff_cost=Decimal(0),
+            ),
+        )
         bank_change = bank_change_request(
             actor=member,
             person=employment.person,
@@ -371,8 +404,13 @@ class AttackTestCase(RechargeTestCase):
             document=document,
             transfer_plan=transfer_plan,
             transfer_member=transfer_member,
-            businesscase=businesscase.case_create(
-                actor=FIXTURES, owner=cls.shared, name=f"Back office of {partner.code}", partners=[partner]
+            vr_delegation=change.vr_delegation_set(
+                actor=FIXTURES,
+                partner=partner,
+                user=member,
+                title="Head of HR",
+                up_to=Decimal(50000),
+                source="Attack fixture: scheme of delegation, para 1",
             ),
             payables=sample_payables(
                 partner,
@@ -380,6 +418,10 @@ class AttackTestCase(RechargeTestCase):
                 verifier=cls.ops_admin,
                 payer=cls.council_finance if partner == cls.council else cls.police_finance,
             ),
+            businesscase=case,
+            case_option=case_option,
+            case_line=case_line,
+            case_baseline=case_baseline,
         )
 
     @classmethod

@@ -187,6 +187,10 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "received_on": "2026-06-01",
         "lines": [{"line_number": 1, "quantity": "1"}],
     },
+    ("PUT", "/api/v1/businesscases/{case_id}/go-live"): lambda o: {"live_from": "2026-04-01"},
+    ("PUT", "/api/v1/partners/{partner_id}/cost-centre-functions"): lambda o: {
+        "mapping": [{"cost_centre_id": o.cost_centre.pk, "function": "hr"}]
+    },
     ("POST", "/api/v1/change/programmes"): lambda o: {
         "partner_id": o.partner.pk,
         "name": "Attack programme",
@@ -222,6 +226,7 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "up_to": "50000.00",
         "source": "Attack fixture",
     },
+    ("POST", "/api/v1/change/vr-delegations/{delegation_id}/end"): lambda o: {},
     ("POST", "/api/v1/change/programmes/{programme_id}/transfer-plans"): lambda o: {
         "name": "Payroll team",
         "kind": "secondment",

@@ -153,6 +153,16 @@ EXPORTS: dict[str, Export] = {
     # is in the path ({fmt} is csv here); the XLSX is checked by its own test below.
     "web /businesscase/{case_id}/appraisal.{fmt}": Export(("csv",), {"Option": planted(PAYLOAD)}),
     "web /businesscase/{case_id}/baseline.{fmt}": Export(("csv",), {"Source": planted(PAYLOAD)}),
+    # An option and its line named like formulas, a risk that is one, and a decision's conditions.
+    "web /businesscase/{case_id}/options.{fmt}": Export(
+        ("csv",), {"Option": planted(PAYLOAD), "Line": planted(PAYLOAD), "Risks": planted(ATTACKER)}
+    ),
+    "web /businesscase/{case_id}/shares.{fmt}": Export(("csv",), {"Option": planted(PAYLOAD)}),
+    "web /businesscase/{case_id}/decisions.{fmt}": Export(("csv",), {"Conditions": planted(PAYLOAD)}),
+    # The board pack's tables (the fixture's case is not live: its header, checked for formulas),
+    # and a partner's cost centres mapped to functions, one named like a formula.
+    "web /businesscase/{case_id}/realisation/{table}.{fmt}": Export(("csv",)),
+    "web /businesscase/cost-centres/{code}/mapping.{fmt}": Export(("csv",), {"Name": planted(PAYLOAD)}),
 }
 
 
@@ -217,7 +227,15 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         case = cls.council_objects.businesscase
-        businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
+        formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
+        businesscase.line_add(
+            actor=FIXTURES,
+            option=formula,
+            line=businesscase.LineInput(
+                name=PAYLOAD, kind="cost", amounts=(Decimal("0.00"), Decimal("5.00")), risk=ATTACKER
+            ),
+        )
+        businesscase.allocation_set(actor=FIXTURES, case=case, keys={council: Decimal(1)})
         businesscase.baseline_set(
             actor=FIXTURES,
             case=case,
@@ -229,6 +247,15 @@ class TestSpreadsheetInjection(AttackTestCase):
                 non_staff_cost=Decimal("0.00"),
                 source=PAYLOAD,
             ),
+        )
+        businesscase.decision_record(
+            actor=FIXTURES,
+            version=businesscase.latest_version(case),
+            partner=council,
+            outcome="approved_with_conditions",
+            decided_on=date(2026, 11, 3),
+            body="cabinet",
+            conditions=PAYLOAD,
         )
         # An invoice over £500, for the Local Government Transparency Code's spend export.
         journal_post(
@@ -377,11 +404,26 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_business_case_tables_show_a_formula_option_and_source_as_text(self) -> None:
         self.check("web /businesscase/{case_id}/appraisal.{fmt}")
         self.check("web /businesscase/{case_id}/baseline.{fmt}")
+        self.business_case_xlsx((("appraisal", "Option"), ("baseline", "Source")))
+
+    def test_the_business_case_options_export_shows_formula_options_lines_and_risks_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/options.{fmt}")
+        self.business_case_xlsx((("options", "Option"), ("options", "Line")))
+
+    def test_the_business_case_shares_export_shows_a_formula_option_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/shares.{fmt}")
+        self.business_case_xlsx((("shares", "Option"),))
+
+    def test_the_business_case_decisions_export_shows_formula_conditions_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/decisions.{fmt}")
+        self.business_case_xlsx((("decisions", "Conditions"),))
+
+    def business_case_xlsx(self, tables: tuple[tuple[str, str], ...]) -> None:
+        """The XLSX of each business-case table (its format is in the path): no formula, and the
+        planted cell stored as text."""
         case = self.council_objects.businesscase.pk
-        for path, column in (
-            (f"/businesscase/{case}/appraisal.xlsx", "Option"),
-            (f"/businesscase/{case}/baseline.xlsx", "Source"),
-        ):
+        for table, column in tables:
+            path = f"/businesscase/{case}/{table}.xlsx"
             response = self.client_for("council").get(path)
             assert is_spreadsheet(response) == "xlsx"
             sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
@@ -389,6 +431,17 @@ class TestSpreadsheetInjection(AttackTestCase):
             header = [cell.value for cell in next(sheet.iter_rows())]
             planted_cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
             assert [(c.value, c.data_type) for c in planted_cells if c.value == PAYLOAD] == [(PAYLOAD, "s")]
+
+    def test_the_board_pack_tables_and_the_mapping_show_a_formula_cost_centre_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/realisation/{table}.{fmt}")
+        self.check("web /businesscase/cost-centres/{code}/mapping.{fmt}")
+        response = self.client_for("council").get(
+            f"/businesscase/cost-centres/{self.council.code}/mapping.xlsx"
+        )
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+        names = [row[1] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in names if c.value == PAYLOAD] == [(PAYLOAD, "s")]
 
     # --- money stays money -----------------------------------------------------------------------
 

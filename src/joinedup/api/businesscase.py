@@ -154,7 +154,10 @@ def get_case(request: HttpRequest, case_id: int, version: int | None = None) -> 
     """The case as the caller may see it, at ``version`` (the latest it may read by default)."""
     access = selectors.case_for(request.user, case_id=case_id)
     shown = selectors.version_for(access, version)
-    approved = selectors.partnership_approval(access.case)
+    rows = selectors.version_rows(access)
+    # From the versions the caller may read: a union representative hears of no approval of a
+    # version not published to them.
+    approved = next((row.version for row in rows if row.approved_by_partnership), None)
     baseline = selectors.baselines_of(access, shown)
 
     def total(t: selectors.FunctionTotal) -> dict[str, str]:
@@ -181,7 +184,7 @@ def get_case(request: HttpRequest, case_id: int, version: int | None = None) -> 
                 "approved_by_partnership": row.approved_by_partnership,
                 "decisions": [_decision(d) for d in row.decisions],
             }
-            for row in selectors.version_rows(access)
+            for row in rows
         ],
         "options": [
             {

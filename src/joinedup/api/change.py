@@ -762,6 +762,7 @@ def vr_letter(request: HttpRequest, interest_id: int) -> Any:
 
 
 class VrDelegationOut(Schema):
+    id: int
     username: str
     title: str
     up_to: Decimal | None
@@ -778,7 +779,13 @@ class VrDelegationIn(Schema):
 
 
 def _delegation(row: Any) -> dict[str, Any]:
-    return {"username": row.user.get_username(), "title": row.title, "up_to": row.up_to, "source": row.source}
+    return {
+        "id": row.pk,
+        "username": row.user.get_username(),
+        "title": row.title,
+        "up_to": row.up_to,
+        "source": row.source,
+    }
 
 
 @router.get("/change/partners/{partner_id}/vr-delegations", response=list[VrDelegationOut])
@@ -802,3 +809,13 @@ def set_vr_delegation(request: HttpRequest, partner_id: int, payload: VrDelegati
         source=payload.source,
     )
     return _delegation(row)
+
+
+@router.post("/change/vr-delegations/{delegation_id}/end", response=list[VrDelegationOut])
+def end_vr_delegation(request: HttpRequest, delegation_id: int) -> Any:
+    """End a delegation (the officer may no longer accept voluntary redundancy at the partner);
+    answers the partner's delegations that remain."""
+    delegation = selectors.vr_delegation_for(request.user, delegation_id=delegation_id)
+    services.vr_delegation_end(actor=request.user, delegation=delegation)
+    partner = delegation.partner
+    return [_delegation(r) for r in selectors.vr_delegations_of(request.user, partner=partner)]

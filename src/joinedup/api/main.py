@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from joinedup.api import (
     audit,
     businesscase,
+    businesscase_realisation,
     change,
     consultation,
     ledger,
@@ -48,6 +49,7 @@ api.add_router("", change_transfers.router)
 api.add_router("", businesscase.router)
 api.add_router("", purchasing.router)
 api.add_router("", purchasing_payables.router)
+api.add_router("", businesscase_realisation.router)
 
 
 @api.exception_handler(AuthenticationError)

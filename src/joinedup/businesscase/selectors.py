@@ -41,7 +41,7 @@ from joinedup.businesscase.models import (
 )
 from joinedup.core import rls
 from joinedup.core.money import PENNY, ZERO
-from joinedup.partnership.models import Partner
+from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import partner_ids_with
 
 VIEW = "businesscase.view"
@@ -110,10 +110,20 @@ def case_for(user: Any, *, case_id: int) -> Access:
     return Access(case=case, partners=frozenset(), published_only=True, owner=False)
 
 
+_INVOLVED = "_joinedup_involved"
+
+
 def involved_of(case: BusinessCase) -> list[CasePartner]:
-    """The partners involved, the owner first."""
-    rows = list(CasePartner.objects.for_partner(case.partner_id).filter(case=case).select_related("partner"))
-    return sorted(rows, key=lambda r: (r.partner_id != case.partner_id, r.partner.name))
+    """The partners involved, the owner first. Read once per case object: a page asks it of
+    several selectors, and no service changes who is involved once the case exists."""
+    cached: list[CasePartner] | None = getattr(case, _INVOLVED, None)
+    if cached is None:
+        rows = list(
+            CasePartner.objects.for_partner(case.partner_id).filter(case=case).select_related("partner")
+        )
+        cached = sorted(rows, key=lambda r: (r.partner_id != case.partner_id, r.partner.name))
+        setattr(case, _INVOLVED, cached)
+    return list(cached)
 
 
 def involved_ids(case: BusinessCase) -> list[int]:
@@ -157,10 +167,13 @@ def decisions_of(case: BusinessCase) -> list[Decision]:
     )
 
 
-def standing_decisions(case: BusinessCase) -> dict[int, dict[int, Decision]]:
-    """Version id -> partner id -> that partner's latest decision on that version."""
+def standing_decisions(
+    case: BusinessCase, every: list[Decision] | None = None
+) -> dict[int, dict[int, Decision]]:
+    """Version id -> partner id -> that partner's latest decision on that version (of ``every``
+    decision, when the caller has read them already)."""
     out: dict[int, dict[int, Decision]] = defaultdict(dict)
-    for decision in decisions_of(case):
+    for decision in decisions_of(case) if every is None else every:
         out[decision.version_id][decision.partner_id] = decision
     return out
 
@@ -169,12 +182,18 @@ def required_ids(case: BusinessCase) -> list[int]:
     return [row.partner_id for row in involved_of(case) if row.must_approve]
 
 
-def partnership_approval(case: BusinessCase) -> CaseVersion | None:
-    """The latest version every partner that must approve has approved, or None."""
+def partnership_approval(
+    case: BusinessCase,
+    *,
+    every: list[Decision] | None = None,
+    versions: list[CaseVersion] | None = None,
+) -> CaseVersion | None:
+    """The latest version every partner that must approve has approved, or None (``every``
+    decision and all the ``versions``, when the caller has read them already)."""
     required = required_ids(case)
-    standing = standing_decisions(case)
+    standing = standing_decisions(case, every)
     approved = None
-    for version in versions_of_case(case):
+    for version in versions_of_case(case) if versions is None else versions:
         decided = standing.get(version.pk, {})
         if required and all(p in decided and decided[p].outcome in APPROVING for p in required):
             approved = version
@@ -191,12 +210,15 @@ class VersionRow:
 
 
 def version_rows(access: Access) -> list[VersionRow]:
+    """Every version the reader may see, the latest first, with its decisions: four queries
+    however many versions and decisions there are."""
     case = access.case
     every = decisions_of(case)
-    standing = standing_decisions(case)
-    approved = partnership_approval(case)
-    versions = versions_of(access)
-    last = versions_of_case(case).last()
+    standing = standing_decisions(case, every)
+    all_versions = list(versions_of_case(case))
+    approved = partnership_approval(case, every=every, versions=all_versions)
+    versions = [v for v in all_versions if v.published or not access.published_only]
+    last = all_versions[-1] if all_versions else None
     return [
         VersionRow(
             version=v,
@@ -257,14 +279,7 @@ def option_appraisals(access: Access, version: CaseVersion) -> list[OptionApprai
     allocation = allocation_of(version)
     codes = set(Partner.objects.filter(pk__in=access.partners).values_list("code", flat=True))
     out = []
-    options = Option.objects.for_partner(case.partner_id).filter(version=version).order_by("pk")
-    lines_by_option: dict[int, list[OptionLine]] = defaultdict(list)
-    for line in (
-        OptionLine.objects.for_partner(case.partner_id).filter(option__version=version).order_by("pk")
-    ):
-        lines_by_option[line.option_id].append(line)
-    for option in options:
-        lines = lines_by_option[option.pk]
+    for option, lines in options_with_lines(case, version):
         result = appraisal.appraise(
             [to_line(line) for line in lines],
             years=case.years,
@@ -364,3 +379,154 @@ def baselines_of(access: Access, version: CaseVersion) -> BaselineView:
     seen = {row.partner.name for row in rows}
     hidden = [] if access.published_only else sorted(with_rows - seen)
     return BaselineView(rows=rows, totals=totals, total=total, hidden_partners=hidden)
+
+
+# --- Editing ------------------------------------------------------------------------------------------
+#
+# The edit pages reach only the latest version's rows: an older version's figures are what a
+# partner decided on, and stay as they were. An object of another version, or of another case,
+# answers 404 as another partner's would.
+
+
+def require_manage(user: Any, access: Access) -> None:
+    """Editing the case's figures is for those who manage business cases at its owner."""
+    if not may_manage(user, access):
+        raise PermissionDenied("Only the case's owner manages its options, baseline and keys.")
+
+
+def latest_of(case: BusinessCase) -> CaseVersion:
+    version = versions_of_case(case).last()
+    if version is None:  # a case is made with version 1: only a broken database lacks one
+        raise Http404("No version of this case.")
+    return version
+
+
+@dataclass(frozen=True)
+class Editing:
+    """The version an edit lands on now, and the partners whose decisions on it mean the edit
+    makes a new version (their decisions staying on this one)."""
+
+    version: CaseVersion
+    decided_by: list[str]
+
+    @property
+    def makes_new_version(self) -> bool:
+        return bool(self.decided_by)
+
+
+def editing(case: BusinessCase) -> Editing:
+    version = latest_of(case)
+    names = (
+        Decision.objects.for_partners(involved_ids(case))
+        .filter(version=version)
+        .order_by("partner__name")
+        .values_list("partner__name", flat=True)
+        .distinct()
+    )
+    return Editing(version=version, decided_by=list(names))
+
+
+def option_for_edit(access: Access, option_id: int) -> Option:
+    case = access.case
+    option = (
+        Option.objects.for_partner(case.partner_id)
+        .filter(case=case, version=latest_of(case), pk=option_id)
+        .select_related("case", "version")
+        .first()
+    )
+    if option is None:
+        raise Http404("No such option in the latest version.")
+    return option
+
+
+def line_for_edit(access: Access, line_id: int) -> OptionLine:
+    case = access.case
+    line = (
+        OptionLine.objects.for_partner(case.partner_id)
+        .filter(case=case, option__version=latest_of(case), pk=line_id)
+        .select_related("option", "option__case", "option__version")
+        .first()
+    )
+    if line is None:
+        raise Http404("No such line in the latest version.")
+    return line
+
+
+def baseline_for_edit(access: Access, baseline_id: int) -> Baseline:
+    """A baseline row of the latest version, found through the reader's partners (so the owner's
+    staff, who manage the case, find every partner's)."""
+    case = access.case
+    row = (
+        Baseline.objects.for_partners(sorted(access.partners))
+        .filter(case=case, version=latest_of(case), pk=baseline_id)
+        .select_related("partner")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such baseline row in the latest version.")
+    return row
+
+
+def options_with_lines(case: BusinessCase, version: CaseVersion) -> list[tuple[Option, list[OptionLine]]]:
+    """A version's options, each with its lines, in two queries."""
+    lines_by_option: dict[int, list[OptionLine]] = defaultdict(list)
+    for line in (
+        OptionLine.objects.for_partner(case.partner_id).filter(option__version=version).order_by("pk")
+    ):
+        lines_by_option[line.option_id].append(line)
+    options = Option.objects.for_partner(case.partner_id).filter(version=version).order_by("pk")
+    return [(option, lines_by_option[option.pk]) for option in options]
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    partner: Partner
+    key: Decimal | None
+
+
+def allocation_rows(case: BusinessCase, version: CaseVersion) -> list[KeyRow]:
+    """Each involved partner with its key in the version (None when it has none)."""
+    keys = {
+        k.allocated_id: k.key
+        for k in AllocationKey.objects.for_partner(case.partner_id).filter(version=version)
+    }
+    return [KeyRow(partner=row.partner, key=keys.get(row.partner_id)) for row in involved_of(case)]
+
+
+@dataclass(frozen=True)
+class Sharing:
+    partner: Partner
+    shared: bool
+
+
+def sharing_of(user: Any, access: Access) -> list[Sharing]:
+    """The involved partners whose baseline sharing the user decides (``businesscase.manage``
+    on the partner itself), each with whether it shares its detail now."""
+    if access.published_only:
+        return []
+    mine = set(partner_ids_with(user, "businesscase.manage")) & set(involved_ids(access.case))
+    if not mine:
+        return []
+    shared = set(
+        Baseline.objects.for_partners(sorted(mine))
+        .filter(case=access.case, partner__in=mine, shared=True)
+        .values_list("partner_id", flat=True)
+    )
+    return [
+        Sharing(partner=row.partner, shared=row.partner_id in shared)
+        for row in involved_of(access.case)
+        if row.partner_id in mine
+    ]
+
+
+def owner_choices(user: Any) -> QuerySet[Partner]:
+    """The shared-services bodies at which the user may start a business case."""
+    return Partner.objects.filter(
+        pk__in=partner_ids_with(user, "businesscase.manage"), kind=PartnerKind.SHARED_SERVICE, active=True
+    ).order_by("name")
+
+
+def decisions_visible(access: Access) -> list[Decision]:
+    """Every decision on a version the reader may see, in order."""
+    visible = {v.pk for v in versions_of(access)}
+    return [d for d in decisions_of(access.case) if d.version_id in visible]

@@ -31,6 +31,7 @@ from joinedup.businesscase.models import (
     BusinessCase,
     CasePartner,
     CaseVersion,
+    CostCentreFunction,
     Decision,
     DecisionBody,
     Function,
@@ -44,6 +45,7 @@ from joinedup.core import tabular
 from joinedup.core.actors import user_of
 from joinedup.core.money import PENNY
 from joinedup.core.tabular import Column, RowError, RowSpec
+from joinedup.ledger.models import CostCentre
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people.services import Errors
@@ -90,6 +92,10 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
             for b in baselines
         ]
     )
+    # Every line of the old version in one query, not one per option.
+    lines_of: dict[int, list[OptionLine]] = {}
+    for line in OptionLine.objects.for_partner(case.partner_id).filter(option__version=old).order_by("pk"):
+        lines_of.setdefault(line.option_id, []).append(line)
     for option in Option.objects.for_partner(case.partner_id).filter(version=old).order_by("pk"):
         copy = Option.objects.create(
             partner_id=case.partner_id,
@@ -113,7 +119,7 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
                     one_off=line.one_off,
                     risk=line.risk,
                 )
-                for line in option.lines.order_by("pk")
+                for line in lines_of.get(option.pk, [])
             ]
         )
     AllocationKey.objects.bulk_create(
@@ -267,6 +273,56 @@ def _save_baseline(
     return row
 
 
+BASELINE_FIGURES = (
+    "staff_cost",
+    "fte",
+    "non_staff_cost",
+    "payslips",
+    "invoices",
+    "tickets",
+    "source",
+    "shared",
+)
+
+
+def _save_baselines(
+    case: BusinessCase, version: CaseVersion, rows: Sequence[tuple[Partner, BaselineFigures]]
+) -> None:
+    """Many partners' rows at once (an import), in a fixed number of queries however many rows:
+    the sharing flags and the version's rows for these partners read once, the changed rows
+    written in one bulk update and the new ones in one bulk insert."""
+    ids = sorted({partner.pk for partner, _ in rows})
+    scoped = Baseline.objects.for_partners(ids)
+    shared = set(
+        scoped.filter(case=case, partner__in=ids, shared=True).values_list("partner_id", flat=True).distinct()
+    )
+    existing = {(b.partner_id, b.function): b for b in scoped.filter(version=version, partner__in=ids)}
+    changed, new = [], []
+    for partner, figures in rows:
+        values = {
+            "staff_cost": figures.staff_cost,
+            "fte": figures.fte,
+            "non_staff_cost": figures.non_staff_cost,
+            "payslips": figures.payslips,
+            "invoices": figures.invoices,
+            "tickets": figures.tickets,
+            "source": figures.source[:200],
+            "shared": partner.pk in shared,
+        }
+        row = existing.get((partner.pk, figures.function))
+        if row is None:
+            new.append(
+                Baseline(partner=partner, case=case, version=version, function=figures.function, **values)
+            )
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    if changed:
+        Baseline.objects.for_partners(ids).bulk_update(changed, BASELINE_FIGURES, batch_size=500)
+    Baseline.objects.bulk_create(new, batch_size=500)
+
+
 def _is_shared(case: BusinessCase, partner: Partner) -> bool:
     """Whether the partner has shared its baseline detail in this case (the flag of its rows)."""
     return Baseline.objects.for_partner(partner).filter(case=case, partner=partner, shared=True).exists()
@@ -298,6 +354,38 @@ def baseline_set(*, actor: Any, case: BusinessCase, partner: Partner, figures: B
         },
     )
     return row
+
+
+@transaction.atomic
+def baseline_remove(*, actor: Any, case: BusinessCase, partner: Partner, function: str) -> CaseVersion:
+    """Remove a partner's baseline for one function from the version being edited."""
+    authorise(actor, "businesscase.manage", case.partner)
+    errors = Errors()
+    _require_involved(case, partner, errors, "partner")
+    if function not in Function.values:
+        errors.add("function", f"{function!r} is not a function of the case.")
+    errors.raise_if_any()
+    version = version_for_edit(actor=actor, case=case)
+    rows = Baseline.objects.for_partner(partner).filter(partner=partner, version=version, function=function)
+    before = list(rows.values("staff_cost", "fte", "non_staff_cost"))
+    if not before:
+        # Inside the transaction: a version made for this edit goes with it.
+        raise ValidationError(
+            {
+                "function": f"{partner.name} has no {Function(function).label} baseline"
+                f" in version {version.number}."
+            }
+        )
+    rows.delete()
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.baseline_removed",
+        target=version,
+        before={"partner": partner.code, "function": function, **before[0]},
+        after={"case": case.name, "version": version.number},
+    )
+    return version
 
 
 @transaction.atomic
@@ -372,7 +460,7 @@ def _check_line(case: BusinessCase, line: LineInput) -> None:
         errors.add("name", "Enter the line's name.")
     if line.kind not in LineKind.values:
         errors.add("kind", "Choose cost or saving.")
-    elif line.kind == LineKind.SAVING and line.one_off and line.optimism_bias:
+    elif line.kind == LineKind.SAVING and line.optimism_bias:
         errors.add("optimism_bias", "Optimism bias applies to costs; a saving's is its delay.")
     if line.optimism_bias > Decimal("1000"):
         errors.add("optimism_bias", "An uplift of more than 1000% is not an uplift.")
@@ -402,7 +490,13 @@ def _current(actor: Any, option: Option) -> Option:
     version = version_for_edit(actor=actor, case=option.case)
     if option.version_id == version.pk:
         return option
-    return Option.objects.for_partner(option.partner_id).get(version=version, name=option.name)
+    current = Option.objects.for_partner(option.partner_id).filter(version=version, name=option.name).first()
+    if current is None:
+        # Renamed or removed in a later version: the edit would land on nothing.
+        raise ValidationError(
+            {"option": f"Version {version.number} has no option called {option.name}: edit that version."}
+        )
+    return current
 
 
 @transaction.atomic
@@ -446,13 +540,10 @@ def line_add(*, actor: Any, option: Option, line: LineInput) -> OptionLine:
 def line_change(*, actor: Any, line: OptionLine, to: LineInput) -> OptionLine:
     """Change a line; after a decision on its version, the change lands on the new version's copy
     of the line (the same place among its option's lines)."""
-    option = line.option
-    case = option.case
+    case = line.option.case
     authorise(actor, "businesscase.manage", case.partner)
     _check_line(case, to)
-    position = list(option.lines.order_by("pk").values_list("pk", flat=True)).index(line.pk)
-    current = _current(actor, option)
-    target = current.lines.order_by("pk")[position]
+    current, target = _line_in_current(actor, line)
     before = {"name": target.name, "amounts": target.amounts, "optimism_bias": target.optimism_bias}
     target.name, target.kind = to.name.strip(), to.kind
     target.amounts = [str(a) for a in to.amounts]
@@ -473,6 +564,107 @@ def line_change(*, actor: Any, line: OptionLine, to: LineInput) -> OptionLine:
         },
     )
     return target
+
+
+def _line_in_current(actor: Any, line: OptionLine) -> tuple[Option, OptionLine]:
+    """The option and the line as they stand in the version being edited: the same place among
+    its option's lines (a new version copies the lines in order)."""
+    option = line.option
+    position = list(option.lines.order_by("pk").values_list("pk", flat=True)).index(line.pk)
+    current = _current(actor, option)
+    lines = list(current.lines.order_by("pk"))
+    if position >= len(lines) or lines[position].name != line.name:
+        raise ValidationError({"line": f"The line {line.name} has changed since: edit the latest version."})
+    return current, lines[position]
+
+
+@transaction.atomic
+def line_remove(*, actor: Any, line: OptionLine) -> Option:
+    """Remove a line from its option (after a decision on its version, from the new version's
+    copy; the decided version keeps it). Returns the option the line was removed from."""
+    case = line.option.case
+    authorise(actor, "businesscase.manage", case.partner)
+    current, target = _line_in_current(actor, line)
+    before = {
+        "name": target.name,
+        "kind": target.kind,
+        "amounts": target.amounts,
+        "optimism_bias": target.optimism_bias,
+        "delay_years": target.delay_years,
+    }
+    target.delete()
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.line_removed",
+        target=current,
+        before=before,
+        after={"case": case.name, "version": current.version.number, "option": current.name},
+    )
+    return current
+
+
+@transaction.atomic
+def option_change(*, actor: Any, option: Option, kind: str, name: str, description: str = "") -> Option:
+    """Rename, re-describe or re-classify an option (in the version being edited)."""
+    case = option.case
+    authorise(actor, "businesscase.manage", case.partner)
+    errors = Errors()
+    if kind not in OptionKind.values:
+        errors.add("kind", f"{kind!r} is not a kind of option.")
+    if not name.strip():
+        errors.add("name", "Enter the option's name.")
+    errors.raise_if_any()
+    current = _current(actor, option)
+    clash = (
+        Option.objects.for_partner(case.partner_id)
+        .filter(version=current.version, name=name.strip())
+        .exclude(pk=current.pk)
+        .exists()
+    )
+    if clash:
+        raise ValidationError(
+            {"name": f"Version {current.version.number} already has an option called {name.strip()}."}
+        )
+    before = {"kind": current.kind, "name": current.name, "description": current.description}
+    current.kind, current.name, current.description = kind, name.strip(), description.strip()
+    current.save(update_fields=["kind", "name", "description"])
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.option_changed",
+        target=current,
+        before=before,
+        after={
+            "case": case.name,
+            "version": current.version.number,
+            "kind": kind,
+            "name": current.name,
+            "description": current.description,
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def option_remove(*, actor: Any, option: Option) -> CaseVersion:
+    """Remove an option and its lines from the version being edited; returns that version."""
+    case = option.case
+    authorise(actor, "businesscase.manage", case.partner)
+    current = _current(actor, option)
+    version = current.version
+    lines = current.lines.count()
+    before = {"kind": current.kind, "name": current.name, "lines": lines}
+    current.delete()
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.option_removed",
+        target=version,
+        before=before,
+        after={"case": case.name, "version": version.number},
+    )
+    return version
 
 
 @transaction.atomic
@@ -667,8 +859,7 @@ def baselines_import(*, actor: Any, case: BusinessCase, source: bytes, filename:
         return result
     with transaction.atomic():
         version = version_for_edit(actor=actor, case=case)
-        for partner, figures in good:
-            _save_baseline(case, version, partner, figures)
+        _save_baselines(case, version, good)
         record_event(
             actor=actor,
             partner=case.partner,
@@ -678,3 +869,80 @@ def baselines_import(*, actor: Any, case: BusinessCase, source: bytes, filename:
         )
     result.saved = len(good)
     return result
+
+
+# --- Benefits realisation -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_go_live(*, actor: Any, case: BusinessCase, live_from: date | None) -> BusinessCase:
+    """Record the month the case went live (its first day; None: not live). Realisation counts
+    from it, and the baseline drawn from the ledger is the twelve months before it."""
+    authorise(actor, "businesscase.manage", case.partner)
+    if live_from is not None and live_from.day != 1:
+        raise ValidationError({"live_from": "Go-live is the first day of a month."})
+    before = case.live_from
+    case.live_from = live_from
+    case.save(update_fields=["live_from"])
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.went_live",
+        target=case,
+        before={"live_from": before},
+        after={"live_from": live_from},
+    )
+    return case
+
+
+@transaction.atomic
+def cost_centre_functions_set(*, actor: Any, partner: Partner, mapping: Mapping[int, str]) -> dict[str, int]:
+    """Set which function each of ``partner``'s cost centres counts in for benefits realisation:
+    ``mapping`` is cost centre id -> function ("" for none). Cost centres not named keep their
+    mapping. Every id must be one of the partner's cost centres; nothing is saved otherwise.
+    Returns how many were mapped, changed and unmapped."""
+    authorise(actor, "businesscase.manage", partner)
+    centres = {c.pk: c for c in CostCentre.objects.for_partner(partner).filter(pk__in=sorted(mapping))}
+    errors = Errors()
+    for pk, function in sorted(mapping.items()):
+        if pk not in centres:
+            errors.add("mapping", f"Cost centre {pk} is not one of {partner.name}'s.")
+        elif function and function not in Function.values:
+            errors.add("mapping", f"{centres[pk].code}: {function!r} is not a function.")
+    errors.raise_if_any()
+    existing = {
+        m.cost_centre_id: m
+        for m in CostCentreFunction.objects.for_partner(partner).filter(cost_centre_id__in=sorted(centres))
+    }
+    counts = {"mapped": 0, "changed": 0, "unmapped": 0}
+    changes: dict[str, list[str]] = {}
+    user = user_of(actor)
+    for pk, function in sorted(mapping.items()):
+        row = existing.get(pk)
+        code = centres[pk].code
+        if not function:
+            if row is not None:
+                row.delete()
+                counts["unmapped"] += 1
+                changes[code] = [row.function, ""]
+        elif row is None:
+            CostCentreFunction.objects.create(
+                partner=partner, cost_centre_id=pk, function=function, mapped_by=user
+            )
+            counts["mapped"] += 1
+            changes[code] = ["", function]
+        elif row.function != function:
+            changes[code] = [row.function, function]
+            row.function = function
+            row.mapped_by = user
+            row.save(update_fields=["function", "mapped_by", "mapped_at"])
+            counts["changed"] += 1
+    if changes:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="businesscase.cost_centres_mapped",
+            target=partner,
+            after={"changes": changes, **counts},
+        )
+    return counts

@@ -154,6 +154,22 @@ class ProgrammeCosting:
     problems: list[str] = field(default_factory=list)
     recurring_by_partner: dict[str, Decimal] = field(default_factory=dict)  # a full year's saving
 
+    @property
+    def savings_years(self) -> list[int]:
+        """The financial years the savings are spread over (``total.savings`` is their sum)."""
+        return [line.year for line in self.by_year if line.savings]
+
+    @property
+    def savings_span(self) -> str:
+        """Those years as words: '2026/27 to 2030/31' ("" when nothing is saved)."""
+        years = self.savings_years
+        return f"{year_label(years[0])} to {year_label(years[-1])}" if years else ""
+
+    @property
+    def recurring(self) -> Decimal:
+        """A full year's saving, every partner's together."""
+        return sum(self.recurring_by_partner.values(), ZERO)
+
 
 def _days(start: date, end: date) -> int:
     return (end - start).days + 1

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
@@ -56,7 +57,7 @@ from joinedup.core import rls
 from joinedup.core.calendar import tax_year_label, tax_year_of
 from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.partnership.models import Membership, Partner
-from joinedup.partnership.permissions import has_permission, partner_ids_with
+from joinedup.partnership.permissions import ROLE_PERMISSIONS, has_permission, partner_ids_with
 from joinedup.payroll.engine.ruleset import RulesError, load_rules
 from joinedup.payroll.models import EmployerPensionRate
 from joinedup.payroll.statutory import contractual_weekly_pay
@@ -761,6 +762,32 @@ def vr_delegations_of(user: Any, *, partner: Partner) -> QuerySet[VrDelegation]:
         VrDelegation.objects.for_partner(partner)
         .select_related("user")
         .order_by(F("up_to").asc(nulls_last=True), "title")
+    )
+
+
+def vr_delegation_for(user: Any, *, delegation_id: int) -> VrDelegation:
+    """One delegation, for those who manage change or the members of its partner; 404 to anyone
+    else (another partner's included)."""
+    partners = sorted(
+        set(partner_ids_with(user, "change.view")) | set(partner_ids_with(user, "partnership.manage_members"))
+    )
+    found = (
+        VrDelegation.objects.for_partners(partners).filter(pk=delegation_id).select_related("user").first()
+    )
+    if found is None:
+        raise Http404("No such delegation.")
+    return found
+
+
+def vr_delegation_candidates(partner: Partner) -> QuerySet[Any]:
+    """The users a delegation may name at ``partner``: those who manage workforce change there
+    (the service's rule), by name."""
+    roles = [role for role, granted in ROLE_PERMISSIONS.items() if "change.manage" in granted]
+    return (
+        get_user_model()
+        .objects.filter(memberships__partner=partner, memberships__role__in=roles, is_active=True)
+        .distinct()
+        .order_by("username")
     )
 
 

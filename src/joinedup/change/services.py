@@ -153,16 +153,18 @@ def programme_update(
     """Move the programme on (draft → consultation → approved → implementing → closed; it may go
     back a step, as a decision is revisited), set its end date or its description."""
     authorise(actor, "change.manage", programme.partner_id)
+    errors = Errors()
+    if status is not None and status not in ProgrammeStatus.values:
+        errors.add("status", "Choose the status from the list.")
+    if end_date is not None and end_date < programme.start_date:
+        errors.add("end_date", "The end date must be the same as or after the start date.")
+    errors.raise_if_any()  # before anything changes, so the caller's programme is as it was
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     if status is not None and status != programme.status:
-        if status not in ProgrammeStatus.values:
-            raise ValidationError({"status": "Choose the status from the list."})
         before["status"], after["status"] = programme.status, status
         programme.status = status
     if end_date is not None and end_date != programme.end_date:
-        if end_date < programme.start_date:
-            raise ValidationError({"end_date": "The end date must be the same as or after the start date."})
         before["end_date"], after["end_date"] = programme.end_date, end_date
         programme.end_date = end_date
     if description is not None and description.strip() != programme.description:
@@ -1259,6 +1261,7 @@ def vr_delegation_set(
     if up_to is not None and (up_to < 0 or up_to != up_to.quantize(PENNY)):
         errors.add("up_to", "The limit is £0 or more, in pounds and pence.")
     errors.raise_if_any()
+    up_to = None if up_to is None else up_to.quantize(PENNY)  # the audit says what is stored
     row = VrDelegation.objects.for_partner(partner).filter(user=user).first()
     before = None if row is None else {"title": row.title, "up_to": row.up_to, "source": row.source}
     if row is None:
@@ -1275,6 +1278,37 @@ def vr_delegation_set(
         after={"user": user.get_username(), "title": row.title, "up_to": up_to, "source": row.source},
     )
     return row
+
+
+@transaction.atomic
+def vr_delegation_end(*, actor: Any, delegation: VrDelegation) -> None:
+    """End a delegation (the partner's scheme of delegation no longer names the user): from now
+    on they may not accept voluntary redundancy there. Decisions already taken keep the approver
+    recorded with them; the delegation's terms stay on the audit trail."""
+    authorise(actor, "partnership.manage_members", delegation.partner_id)
+    row = (
+        VrDelegation.objects.for_partner(delegation.partner_id)
+        .select_related("user")
+        .filter(pk=delegation.pk)
+    )
+    found = row.first()
+    if found is None:
+        raise ValidationError("The delegation has been ended already.")
+    before = {
+        "user": found.user.get_username(),
+        "title": found.title,
+        "up_to": found.up_to,
+        "source": found.source,
+    }
+    row.delete()
+    record_event(
+        actor=actor,
+        partner=delegation.partner_id,
+        action="change.vr_delegation_ended",
+        object_type="change.vrdelegation",
+        object_id=delegation.pk,
+        before=before,
+    )
 
 
 def _figure(figures: dict[str, Any], *path: str) -> Decimal:

@@ -24,16 +24,17 @@ from joinedup.change import harmonise
 from joinedup.change.models import RecognisedUnion, TransferKind, TransferPlan, TransferPlanMember
 from joinedup.change.oncosts import NO_COST, PENSION_SCHEME_OF_TERMS, Cost, employer_ni_a_year, person_cost
 from joinedup.change.redundancy import statutory_notice_weeks
-from joinedup.change.selectors import _pension_rates, viewing_partners
+from joinedup.change.selectors import SCOPE_READ, _pension_rates, involved_partner_ids, viewing_partners
 from joinedup.change.transfer_rules import eli_days, eli_due, tupe_rules
 from joinedup.core import rls
 from joinedup.core.calendar import tax_year_label, tax_year_of
 from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import partner_ids_with
+from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.payroll.engine.ruleset import RulesError, TaxYearRules, load_rules
 from joinedup.payroll.models import PayItem, PayItemKind
 from joinedup.people.models import (
+    Employment,
     EmploymentTerms,
     PayPoint,
     PensionScheme,
@@ -69,6 +70,43 @@ def plan_for(user: Any, *, plan_id: int) -> TransferPlan:
     if found is None:
         raise Http404("No such transfer plan.")
     return found
+
+
+def scope_employments(plan: TransferPlan, employers: list[int]) -> list[Employment]:
+    """The employments at ``employers`` that hold a post in the programme's scope the day before
+    the transfer (and are active then), not on the staff list already, by employer and payroll
+    number: who "everyone in the scope" adds, and whom the page offers to add one by one."""
+    eve = plan.transfer_date - ONE_DAY
+    with rls.system_context(SCOPE_READ):
+        post_ids = list(plan.programme.scope_posts.values_list("post_id", flat=True))
+    holders = (
+        PostHolding.objects.for_partners(employers)
+        .filter(post_id__in=post_ids, start_date__lte=eve)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=eve))
+        .values_list("employment_id", flat=True)
+    )
+    on_list = TransferPlanMember.objects.for_partners(employers).filter(plan=plan)
+    have = on_list.values_list("employment_id", flat=True)
+    return [
+        e
+        for e in Employment.objects.for_partners(employers)
+        .filter(pk__in=holders)
+        .exclude(pk__in=have)
+        .select_related("partner", "person")
+        .order_by("partner_id", "payroll_number")
+        if e.is_active_on(eve)
+    ]
+
+
+def addable_employments(user: Any, *, plan: TransferPlan) -> list[Employment]:
+    """Whom the user may put on the staff list: people in the programme's scope (see
+    :func:`scope_employments`) at the plan's employers on which the user manages change."""
+    employers = [
+        pid
+        for pid in involved_partner_ids(plan.programme)
+        if pid != plan.receiving_partner_id and has_permission(user, "change.manage", pid)
+    ]
+    return scope_employments(plan, employers) if employers else []
 
 
 def members_of(user: Any, *, plan: TransferPlan) -> list[TransferPlanMember]:

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from joinedup.audit.services import record_event
 from joinedup.change import selectors
@@ -32,10 +31,11 @@ from joinedup.change.models import (
     TransferPlanStatus,
 )
 from joinedup.change.services import _open
+from joinedup.change.transfer_selectors import scope_employments
 from joinedup.core import rls
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.people.models import Employment, PostHolding
+from joinedup.people.models import Employment
 from joinedup.people.services import Errors, secondment_create, tupe_transfer
 
 ONE_DAY = timedelta(days=1)
@@ -219,36 +219,14 @@ def plan_add_scope(*, actor: Any, plan: TransferPlan) -> list[TransferPlanMember
     transfer, at the employers on which the caller manages change (other employers add their own).
     People on the list already are kept; nobody is added twice."""
     _editable(plan)
-    eve = plan.transfer_date - ONE_DAY
-    programme = plan.programme
     employers = [
         pid
-        for pid in selectors.involved_partner_ids(programme)
+        for pid in selectors.involved_partner_ids(plan.programme)
         if pid != plan.receiving_partner_id and has_permission(actor, "change.manage", pid)
     ]
     if not employers:
         raise PermissionDenied("You manage workforce change at none of the plan's employers.")
-    with rls.system_context(selectors.SCOPE_READ):
-        post_ids = list(programme.scope_posts.values_list("post_id", flat=True))
-    holders = (
-        PostHolding.objects.for_partners(employers)
-        .filter(post_id__in=post_ids, start_date__lte=eve)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=eve))
-        .values_list("employment_id", flat=True)
-    )
-    have = set(
-        TransferPlanMember.objects.for_partners(employers)
-        .filter(plan=plan)
-        .values_list("employment_id", flat=True)
-    )
-    employments = [
-        e
-        for e in Employment.objects.for_partners(employers)
-        .filter(pk__in=holders)
-        .exclude(pk__in=have)
-        .order_by("partner_id", "payroll_number")
-        if e.is_active_on(eve)
-    ]
+    employments = scope_employments(plan, employers)
     added = [_member(plan, e) for e in employments]
     TransferPlanMember.objects.bulk_create(added)
     by_partner: dict[int, list[str]] = {}

@@ -161,6 +161,9 @@ def bound(form_class: type[forms.Form], request: HttpRequest, **kwargs: Any) -> 
 
 def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """A service's errors beside the fields they name; the rest in the form's error summary."""
+    if not hasattr(exc, "error_dict"):  # a refusal of the whole request, naming no field
+        form.add_error(None, exc.messages)
+        return
     for field_name, errors in exc.message_dict.items():
         form.add_error(field_name if field_name in form.fields else None, errors)
 

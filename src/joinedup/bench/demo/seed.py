@@ -21,6 +21,7 @@ from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.purchasing import seed_demo_purchasing
+from joinedup.bench.demo.realisation import seed_demo_realisation
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
@@ -148,4 +149,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
         seed_demo_purchasing(partners=partners, users=users, say=say)
+        seed_demo_realisation(partners=partners, users=users, say=say)
     return True

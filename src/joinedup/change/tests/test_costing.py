@@ -146,3 +146,13 @@ class TestProgrammeCosting(ChangeTestCase):
         assert body["people_of"] == ["WCC"]
         assert body["by_partner"][0]["redundancy"] == "3299.76"
         assert body["total"]["leavers"] == 2
+
+    def test_the_page_says_which_years_the_savings_total_covers(self) -> None:
+        # rules/costing.toml: five financial years from 2026/27, the structure taking effect on
+        # 1 May 2026; the total sums them, and a full year is shown on its own.
+        costing = programme_costing_for(self.council_hr, programme_id=self.programme.pk).costing
+        assert (costing.savings_span, len(costing.savings_years)) == ("2026/27 to 2030/31", 5)
+        page = self.signed_in(self.council_hr).get(f"/change/programmes/{self.programme.pk}/costing")
+        text = page.content.decode()
+        assert "Savings are shown for the 5 financial years 2026/27 to 2030/31" in text
+        assert "the total is their sum, not a year's" in text

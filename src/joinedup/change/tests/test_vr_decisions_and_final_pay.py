@@ -301,7 +301,9 @@ class TestTheSchemeOfDelegation(VrFinalTestCase):
         }
         assert self.api(self.police_hr).post(url, body, content_type="application/json").status_code == 404
         set_ = self.api(self.ops_admin).post(url, body, content_type="application/json")
+        row = VrDelegation.objects.for_partner(self.council).get(user=self.cara_user)
         assert set_.json() == {
+            "id": row.pk,
             "username": "cara.jones",
             "title": "Deputy Head of HR",
             "up_to": "10000.00",

@@ -7,9 +7,11 @@ from typing import Any, cast
 
 from django import forms
 
-from joinedup.change.models import VrEligibility
+from joinedup.change.models import ProgrammeStatus, TransferKind, TransferPlanStatus, VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
+from joinedup.people.models import Employment
 from joinedup.web.forms import (
+    DATE_EXAMPLE,
     GovukForm,
     ModelChoice,
     choice_field,
@@ -112,3 +114,182 @@ class VrFactsForm(GovukForm):
         min_value=0,
     )
     pension_source = text_field("The fund's estimate it is from (optional)", max_length=200, required=False)
+
+
+class TransferPlanForm(GovukForm):
+    """A transfer or secondment plan (change.models.TransferPlan); ``partners``: those involved in
+    the programme, one of which receives the staff."""
+
+    name = text_field("Plan name", max_length=200, hint="For example, HR team to the shared service")
+    kind = choice_field("Transfer or secondment", TransferKind.choices, what="kind of plan")
+    transfer_date = date_field(
+        "Transfer or secondment date",
+        what="date",
+        hint=f"The first day at the receiving body, like {DATE_EXAMPLE}",
+    )
+    secondment_end = date_field(
+        "Secondment ends (optional)",
+        required=False,
+        what="date the secondment ends",
+        hint="A secondment only: its last day. A TUPE transfer is for good.",
+    )
+    recharge_percent = number_field(
+        "Recharged to the receiving body (optional)",
+        max_digits=6,
+        places=3,
+        example="60",
+        required=False,
+        what="recharge",
+        hint="A secondment only: the percentage of the cost the host pays back. Left empty, 100.",
+        min_value=0,
+        max_value=100,
+    )
+    measures = notes_field(
+        "Measures envisaged (optional)",
+        max_length=5000,
+        hint="What the receiving body plans to change, for the measures letter (TUPE reg. 13(2)(d)).",
+    )
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_partner"] = ModelChoice(
+            partners, label="Receiving body", labeller=lambda p: p.name
+        )
+        self.order_fields(["name", "kind", "receiving_partner"])
+
+
+class TransferMemberForm(GovukForm):
+    """One person in the programme's scope to put on a plan's staff list."""
+
+    def __init__(self, *args: Any, employments: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [e.pk for e in employments]
+        self.fields["employment"] = ModelChoice(
+            Employment.objects.for_partners(sorted({e.partner_id for e in employments}))
+            .filter(pk__in=ids)
+            .select_related("partner", "person")
+            .order_by("partner__name", "person__family_name", "payroll_number"),
+            label="Person in the programme's scope",
+            labeller=lambda e: f"{e.partner.name}: {e.person.full_name} ({e.payroll_number})",
+        )
+
+
+class VrDelegationForm(GovukForm):
+    """A line of the partner's scheme of delegation for voluntary redundancy; ``users``: those
+    who manage workforce change at the partner."""
+
+    title = text_field("Post delegated to", max_length=100, hint="For example, Head of HR")
+    up_to = number_field(
+        "Accepts exits costing up to, in pounds (optional)",
+        max_digits=12,
+        places=2,
+        example="50000",
+        required=False,
+        what="limit",
+        hint="The most one exit may cost the employer: redundancy pay, notice, holiday pay and pension "
+        "strain together. Left empty, no limit.",
+        min_value=0,
+    )
+    source = text_field(
+        "Where the scheme of delegation says so",
+        max_length=200,
+        what="paragraph of the scheme of delegation",
+        hint="For example, Constitution part 3, paragraph 4.2",
+    )
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = ModelChoice(
+            users,
+            label="Officer",
+            labeller=lambda u: f"{u.get_full_name() or u.get_username()} ({u.get_username()})",
+        )
+        self.order_fields(["user", "title", "up_to", "source"])
+
+
+class ProgrammeStatusForm(GovukForm):
+    """Moving the programme on (or back a step), and its end date."""
+
+    status = choice_field("Status", ProgrammeStatus.choices)
+    end_date = date_field("End date (optional)", required=False)
+
+
+class MilestoneDoneForm(GovukForm):
+    """A milestone reached, and when; ``milestones``: those not yet done."""
+
+    done_on = date_field("Done on")
+
+    def __init__(self, *args: Any, milestones: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"] = ModelChoice(
+            milestones, label="Milestone reached", labeller=lambda m: f"{m.name} (due {m.due:%-d %B %Y})"
+        )
+        self.order_fields(["milestone", "done_on"])
+
+
+class TransferPlanUpdateForm(GovukForm):
+    """A plan's status, date and measures, and the day the employee liability information was
+    given (TUPE 2006 reg. 11)."""
+
+    status = choice_field("Status", TransferPlanStatus.choices)
+    transfer_date = date_field("Transfer or secondment date", what="date")
+    eli_given_on = date_field(
+        "Employee liability information given on (optional)",
+        required=False,
+        what="date the information was given",
+        hint="The day the transferring employers gave it to the receiving body.",
+    )
+    measures = notes_field("Measures envisaged (optional)", max_length=5000)
+
+
+class ScopeForm(GovukForm):
+    """A unit (with its posts and the units beneath) or a single post, by its code, to bring into
+    the scope; ``units`` and ``posts``: those of the involved partners on which the user manages
+    change (a partner has thousands of posts: one is typed, not chosen from a list)."""
+
+    post_code = text_field(
+        "Single post's code (optional)",
+        max_length=30,
+        required=False,
+        what="post's code",
+        hint="For example, C-HRA",
+    )
+
+    def __init__(self, *args: Any, units: Any, posts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posts = posts
+        self.fields["org_unit"] = ModelChoice(
+            units,
+            label="Organisational unit (optional)",
+            required=False,
+            empty="None",
+            labeller=lambda u: f"{u.partner.name}: {u.code} {u.name}",
+        )
+        self.order_fields(["org_unit", "post_code"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["post"] = None
+        code = data.get("post_code", "")
+        if code:
+            found = list(self.posts.filter(code=code)[:2])
+            if not found:
+                self.add_error(
+                    "post_code", f"None of your partners in the programme has a current post {code}."
+                )
+            elif len(found) > 1:
+                self.add_error("post_code", f"More than one partner has a post {code}: add its unit instead.")
+            else:
+                data["post"] = found[0]
+        if not self.errors and not data.get("org_unit") and not data["post"]:
+            self.add_error("org_unit", "Choose a unit or a post to add to the scope.")
+        return data
+
+
+class InvolveForm(GovukForm):
+    """Another partner to bring into the programme; ``partners``: those not involved yet on which
+    the user manages change (each partner agrees for itself)."""
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"] = ModelChoice(partners, label="Partner to involve", labeller=lambda p: p.name)

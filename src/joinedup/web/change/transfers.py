@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,27 +22,122 @@ from django.views.decorators.http import require_POST
 
 from joinedup.change import selectors, transfer_selectors, transfer_services
 from joinedup.change.harmonise import Option
+from joinedup.change.models import TransferPlan, TransferPlanStatus
 from joinedup.change.transfer_letters import measures_letter_pdf
+from joinedup.partnership.models import Partner
+from joinedup.web.change.forms import TransferMemberForm, TransferPlanForm, TransferPlanUpdateForm
 from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt
+from joinedup.web.forms import attempt, bound, submit
 
 FORMATS = ("csv", "xlsx")
 CHART_WIDTH = 480  # SVG units of the longest bar
+HUNDRED = Decimal(100)
 
 
 @login_required
 def programme_plans(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """A programme's plans, and a new one for those who manage change at its lead partner (the
+    plan is the programme's: change.manage there, as the service says)."""
     programme = selectors.programme_for(request.user, programme_id=programme_id)
+    may_create = bool(selectors.may(request.user, "change.manage", [programme.partner_id]))
+    involved = Partner.objects.filter(pk__in=selectors.involved_partner_ids(programme)).order_by("name")
+    form = bound(TransferPlanForm, request, partners=involved)
+    if request.method == "POST":
+        if not may_create:
+            raise PermissionDenied(
+                "Only those who manage change at the programme's lead partner plan transfers."
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            made = submit(
+                form,
+                lambda: transfer_services.plan_create(
+                    actor=request.user,
+                    programme=programme,
+                    name=data["name"],
+                    kind=data["kind"],
+                    receiving_partner=data["receiving_partner"],
+                    transfer_date=data["transfer_date"],
+                    secondment_end=data["secondment_end"],
+                    recharge_percent=(
+                        HUNDRED if data["recharge_percent"] is None else data["recharge_percent"]
+                    ),
+                    measures=data["measures"],
+                ),
+            )
+            if made is not None:
+                messages.success(request, f"Plan {made.name} made: add the people it moves.")
+                return redirect("web:change_transfer_plan", made.pk)
     plans = [
         (plan, transfer_selectors.eli_status(plan))
         for plan in transfer_selectors.plans_of(request.user, programme=programme)
     ]
-    return render(request, "web/change/transfer_plans.html", {"programme": programme, "plans": plans})
+    return render(
+        request,
+        "web/change/transfer_plans.html",
+        {"programme": programme, "plans": plans, "form": form, "may_create": may_create},
+    )
+
+
+def _editable(plan: TransferPlan) -> bool:
+    return plan.status not in (TransferPlanStatus.COMPLETED, TransferPlanStatus.WITHDRAWN)
 
 
 @login_required
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan with its staff list; its employers' HR add the people in the programme's scope one
+    at a time (or all at once, plan_from_scope) and take them off (member_remove)."""
     found = transfer_selectors.plan_for(request.user, plan_id=plan_id)
+    may_manage = selectors.may(request.user, "change.manage", selectors.involved_partner_ids(found.programme))
+    addable = transfer_selectors.addable_employments(request.user, plan=found) if _editable(found) else []
+    sent = request.POST.get("form") if request.method == "POST" else None
+    form = TransferMemberForm(request.POST if sent == "member" else None, employments=addable)
+    update = TransferPlanUpdateForm(
+        request.POST if sent == "update" else None,
+        initial={
+            "status": found.status,
+            "transfer_date": found.transfer_date,
+            "eli_given_on": found.eli_given_on,
+            "measures": found.measures,
+        },
+    )
+    if sent == "member":
+        if not [p for p in may_manage if p != found.receiving_partner_id]:
+            raise PermissionDenied("You manage workforce change at none of the plan's employers.")
+        if form.is_valid():
+            employment = form.cleaned_data["employment"]
+            added = submit(
+                form,
+                lambda: transfer_services.plan_add_member(
+                    actor=request.user, plan=found, employment=employment
+                ),
+            )
+            if added is not None:
+                messages.success(request, f"{employment.payroll_number} added to the staff list.")
+                return redirect("web:change_transfer_plan", found.pk)
+    elif sent == "update":
+        if found.partner_id not in may_manage:
+            raise PermissionDenied(
+                "Only those who manage change at the programme's lead partner change the plan."
+            )
+        if update.is_valid():
+            data = update.cleaned_data
+            changed = submit(
+                update,
+                lambda: transfer_services.plan_update(
+                    actor=request.user,
+                    plan=found,
+                    transfer_date=data["transfer_date"],
+                    measures=data["measures"],
+                    status=data["status"],
+                    eli_given_on=data["eli_given_on"],
+                ),
+            )
+            if changed is not None:
+                messages.success(request, "The plan is saved.")
+                return redirect("web:change_transfer_plan", found.pk)
+    elif request.method == "POST":
+        return redirect("web:change_transfer_plan", found.pk)  # no form of this page: nothing to do
     members = transfer_selectors.members_of(request.user, plan=found)
     return render(
         request,
@@ -52,9 +147,12 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             "programme": found.programme,
             "members": members,
             "eli": transfer_selectors.eli_status(found),
-            "may_manage": selectors.may(
-                request.user, "change.manage", selectors.involved_partner_ids(found.programme)
-            ),
+            "may_manage": may_manage,
+            "editable": _editable(found),
+            "form": form,
+            "addable": addable,
+            "update": update,
+            "may_update": _editable(found) and found.partner_id in may_manage,
         },
     )
 

@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern] = [
         name="change_vr_confirm_leaving",
     ),
     path("vr-interests/<int:interest_id>/letter.pdf", vr.vr_letter, name="change_vr_letter"),
+    path("vr-delegations/", vr.vr_delegations, name="change_vr_delegations"),
+    path("vr-delegations/<int:delegation_id>/end", vr.vr_delegation_end, name="change_vr_delegation_end"),
     # Collective consultation (web/change/consultation.py).
     path("consultations/", consultation.consultations, name="change_consultations"),
     path(

@@ -12,18 +12,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from joinedup.change import selectors, services
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
-from joinedup.people.models import Post
+from joinedup.people.models import OrgUnit, Post
 from joinedup.web.change.forms import (
     ApplyForm,
     DeletePostForm,
+    InvolveForm,
+    MilestoneDoneForm,
     MilestoneForm,
     ProgrammeForm,
+    ProgrammeStatusForm,
+    ScopeForm,
     StructureForm,
     VrWindowForm,
 )
@@ -75,6 +80,70 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
     milestone_form = MilestoneForm(request.POST if request.POST.get("form") == "milestone" else None)
     structure_form = StructureForm(request.POST if request.POST.get("form") == "structure" else None)
     vr_form = VrWindowForm(request.POST if request.POST.get("form") == "vr" else None)
+    status_form = ProgrammeStatusForm(
+        request.POST if request.POST.get("form") == "status" else None,
+        initial={"status": found.status, "end_date": found.end_date},
+    )
+    done_form = MilestoneDoneForm(
+        request.POST if request.POST.get("form") == "milestone_done" else None,
+        milestones=selectors.milestones_of(found).filter(done_on__isnull=True),
+    )
+    managed_involved = selectors.may(request.user, "change.manage", selectors.involved_partner_ids(found))
+    scope_form = ScopeForm(
+        request.POST if request.POST.get("form") == "scope" else None,
+        units=OrgUnit.objects.for_partners(managed_involved)
+        .select_related("partner")
+        .order_by("partner__name", "code"),
+        posts=selectors.live_on(Post.objects.for_partners(managed_involved), timezone.localdate()),
+    )
+    involve_form = InvolveForm(
+        request.POST if request.POST.get("form") == "involve" else None,
+        partners=Partner.objects.filter(pk__in=partner_ids_with(request.user, "change.manage"), active=True)
+        .exclude(pk__in=selectors.involved_partner_ids(found))
+        .order_by("name"),
+    )
+    if request.method == "POST" and scope_form.is_bound and scope_form.is_valid():
+        data = scope_form.cleaned_data
+        added = submit(
+            scope_form,
+            lambda: services.scope_add(
+                actor=request.user,
+                programme=found,
+                org_units=[data["org_unit"]] if data["org_unit"] else [],
+                posts=[data["post"]] if data["post"] else [],
+            ),
+        )
+        if added is not None:
+            messages.success(request, f"{len(added)} posts brought into the scope.")
+            return redirect("web:change_programme", programme_id=found.pk)
+    if request.method == "POST" and involve_form.is_bound and involve_form.is_valid():
+        partner = involve_form.cleaned_data["partner"]
+        if submit(
+            involve_form,
+            lambda: services.programme_involve(actor=request.user, programme=found, partner=partner),
+        ):
+            messages.success(request, f"{partner.name} is involved in the programme.")
+            return redirect("web:change_programme", programme_id=found.pk)
+    if request.method == "POST" and status_form.is_bound and status_form.is_valid():
+        data = status_form.cleaned_data
+        if submit(
+            status_form,
+            lambda: services.programme_update(
+                actor=request.user, programme=found, status=data["status"], end_date=data["end_date"]
+            ),
+        ):
+            messages.success(request, f"The programme is {found.get_status_display().lower()}.")
+            return redirect("web:change_programme", programme_id=found.pk)
+    if request.method == "POST" and done_form.is_bound and done_form.is_valid():
+        data = done_form.cleaned_data
+        if submit(
+            done_form,
+            lambda: services.milestone_done(
+                actor=request.user, milestone=data["milestone"], done_on=data["done_on"]
+            ),
+        ):
+            messages.success(request, f"Milestone {data['milestone'].name} done.")
+            return redirect("web:change_programme", programme_id=found.pk)
     here = current_partner(request)
     if request.method == "POST" and vr_form.is_bound and here is not None and vr_form.is_valid():
         data = vr_form.cleaned_data
@@ -125,6 +194,11 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
             "milestone_form": milestone_form,
             "structure_form": structure_form,
             "vr_form": vr_form,
+            "status_form": status_form,
+            "scope_form": scope_form,
+            "involve_form": involve_form,
+            "may_scope": bool(managed_involved),
+            "done_form": done_form,
             "vr_windows": list(selectors.vr_windows_of(request.user, programme=found)),
             "here": here,
             "may_open_vr": here is not None
@@ -168,6 +242,15 @@ def structure(request: HttpRequest, structure_id: int) -> HttpResponse:
         .order_by("partner__name", "code")
     )
     delete_form = DeletePostForm(request.POST if request.POST.get("form") == "delete" else None, posts=posts)
+    if request.method == "POST" and request.POST.get("form") == "withdraw":
+        chosen = next((c for c in context["changes"] if str(c.pk) == request.POST.get("change")), None)
+        if chosen is None:
+            raise Http404("No such change in this structure.")
+        if attempt(
+            request, lambda: services.structure_change_withdraw(actor=request.user, change=chosen) or True
+        ):
+            messages.success(request, "The change is taken out of the structure.")
+        return redirect("web:change_structure", structure_id=found.pk)
     if request.method == "POST" and request.POST.get("form") == "identify":
         made = attempt(request, lambda: services.at_risk_identify(actor=request.user, structure=found))
         if made is not None:
@@ -190,6 +273,7 @@ def structure(request: HttpRequest, structure_id: int) -> HttpResponse:
             **context,
             "delete_form": delete_form,
             "may_manage": bool(managed),
+            "managed": managed,
             "may_apply": found.applied_at is None
             and bool(selectors.may(request.user, "change.apply", [found.partner_id])),
         },

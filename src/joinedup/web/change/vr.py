@@ -11,15 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.change import selectors, services
 from joinedup.change.models import VrInterest
-from joinedup.web.change.forms import VrDecisionForm, VrFactsForm, VrInterestForm
-from joinedup.web.forms import attempt
+from joinedup.partnership.permissions import has_permission
+from joinedup.web.change.forms import VrDecisionForm, VrDelegationForm, VrFactsForm, VrInterestForm
+from joinedup.web.current import partner_page
+from joinedup.web.forms import attempt, bound, submit
 
 
 def _quote(user: Any, interest: VrInterest) -> selectors.VrQuote | None:
@@ -180,3 +182,60 @@ def vr_decide(request: HttpRequest, interest_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, f"Decision recorded: {done.get_status_display().lower()}.")
     return redirect("web:change_vr_window", window_id=interest.window_id)
+
+
+# --- The partner's scheme of delegation for voluntary redundancy ----------------------------------
+
+
+@login_required
+def vr_delegations(request: HttpRequest) -> HttpResponse:
+    """Who may accept voluntary redundancy at the current partner, and up to what cost: read by
+    those who manage its change or its members, set and ended by those who manage its members
+    (a delegation is a grant; the services decide)."""
+    partner = partner_page(request)
+    may_set = has_permission(request.user, "partnership.manage_members", partner)
+    if not (may_set or has_permission(request.user, "change.view", partner)):
+        raise PermissionDenied("Your roles at this partner do not include its scheme of delegation.")
+    form = bound(VrDelegationForm, request, users=selectors.vr_delegation_candidates(partner))
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied("Only those who manage the partner's members set its delegations.")
+        if form.is_valid():
+            data = form.cleaned_data
+            row = submit(
+                form,
+                lambda: services.vr_delegation_set(
+                    actor=request.user,
+                    partner=partner,
+                    user=data["user"],
+                    title=data["title"],
+                    up_to=data["up_to"],
+                    source=data["source"],
+                ),
+            )
+            if row is not None:
+                messages.success(request, f"{row.user.get_username()} may accept exits as {row.title}.")
+                return redirect("web:change_vr_delegations")
+    return render(
+        request,
+        "web/change/vr_delegations.html",
+        {
+            "partner": partner,
+            "delegations": list(selectors.vr_delegations_of(request.user, partner=partner)),
+            "form": form,
+            "may_set": may_set,
+        },
+    )
+
+
+@login_required
+@require_POST
+def vr_delegation_end(request: HttpRequest, delegation_id: int) -> HttpResponse:
+    delegation = selectors.vr_delegation_for(request.user, delegation_id=delegation_id)
+    if attempt(
+        request, lambda: services.vr_delegation_end(actor=request.user, delegation=delegation) or True
+    ):
+        messages.success(
+            request, f"{delegation.user.get_username()} may no longer accept exits as {delegation.title}."
+        )
+    return redirect("web:change_vr_delegations")

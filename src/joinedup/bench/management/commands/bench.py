@@ -25,6 +25,7 @@ from joinedup.bench.people import (
     run_search_benchmark,
     seed_search_population,
 )
+from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
 from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         "strain) for N generated people. "
         "`bench change-costing --people N [--json]`: a change programme's costing with N people in scope. "
         "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
+        "`bench realisation --lines N [--json]`: a business case's benefits realisation for three partners "
+        "over a year of an N-line ledger. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -127,6 +130,13 @@ class Command(BaseCommand):
         businesscase.add_argument("--lines", type=int, default=500)
         businesscase.add_argument("--years", type=int, default=60)
         businesscase.add_argument("--json", action="store_true", help="Print one JSON object.")
+        realised = sub.add_parser(
+            "realisation",
+            help="Seed three partners' ledgers (N lines in all), people and a live business case, then "
+            "time the benefits-realisation dashboard's figures.",
+        )
+        realised.add_argument("--lines", type=int, default=1_000_000)
+        realised.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -185,6 +195,8 @@ class Command(BaseCommand):
             self._ledger(options)
         elif target == "payment-run":
             self._payment_run(options)
+        elif target == "realisation":
+            self._realisation(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -333,6 +345,18 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(result.report())
+
+    def _realisation(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_realisation_benchmark(options["lines"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
 
     def _load(self, options: dict[str, Any]) -> None:
         try:
