@@ -59,6 +59,7 @@ from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
 from joinedup.purchasing.models import BankDetailChange as SupplierBankChange
 from joinedup.purchasing.models import PurchaseOrder, Requisition, Supplier
+from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -105,6 +106,7 @@ class PartnerObjects:
     transfer_member: TransferPlanMember
     vr_delegation: VrDelegation
     businesscase: BusinessCase
+    payables: SamplePayables
     supplier: Supplier
     supplier_bank_change: SupplierBankChange
     requisition: Requisition
@@ -174,6 +176,11 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "delegation_id": ParameterKind("voluntary redundancy delegation", lambda o: o.vr_delegation.pk),
     # A business case of the shared-services body in which this partner alone is involved.
     "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
+    # Purchasing's payables: an approved invoice of a supplier of the partner's, and the draft
+    # payment run (and its one payment) that pays it.
+    "purchase_invoice_id": ParameterKind("purchase invoice", lambda o: o.payables.invoice.pk),
+    "payment_run_id": ParameterKind("payment run", lambda o: o.payables.run.pk),
+    "supplier_payment_id": ParameterKind("supplier payment", lambda o: o.payables.payment.pk),
     # Purchasing: a supplier registered by the partner's buyer (the register is the partnership's,
     # so it names no partner's object: its routes carry the partner too), a change of its bank
     # details waiting, a requisition waiting for approval and an order issued from another.
@@ -404,6 +411,12 @@ class AttackTestCase(RechargeTestCase):
                 title="Head of HR",
                 up_to=Decimal(50000),
                 source="Attack fixture: scheme of delegation, para 1",
+            ),
+            payables=sample_payables(
+                partner,
+                enterer=cls.shared_hr,
+                verifier=cls.ops_admin,
+                payer=cls.council_finance if partner == cls.council else cls.police_finance,
             ),
             businesscase=case,
             case_option=case_option,

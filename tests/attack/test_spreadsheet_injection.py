@@ -43,6 +43,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
+from joinedup.purchasing.models import Invoice
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -128,6 +129,10 @@ EXPORTS: dict[str, Export] = {
     # partner types reaches it, so it is checked for formulas only.
     "web /recharges/statements/{code}/{month}.csv": Export(("csv",)),
     "api /api/v1/partners/{partner_id}/statements/{month}.csv": Export(("csv",)),
+    # A supplier's remittance advice lists the invoice numbers the supplier typed.
+    "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
+        ("csv",), {"Number": planted(PAYLOAD)}
+    ),
     # TUPE employee liability information and the terms side by side of a transfer plan whose
     # staff list holds the formula-named person.
     "web /change/transfer-plans/{plan_id}/eli": Export(
@@ -217,6 +222,9 @@ class TestSpreadsheetInjection(AttackTestCase):
             title=PAYLOAD, cost_centre=PAYLOAD
         )
         Account.objects.for_partner(council).filter(code="4300").update(name=PAYLOAD)
+        Invoice.objects.for_partner(council).filter(pk=cls.council_objects.payables.invoice.pk).update(
+            number=PAYLOAD
+        )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
@@ -366,6 +374,9 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_recharge_statement_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /recharges/statements/{code}/{month}.csv")
         self.check("api /api/v1/partners/{partner_id}/statements/{month}.csv")
+
+    def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
+        self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")

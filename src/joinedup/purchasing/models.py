@@ -33,6 +33,7 @@ from joinedup.core.crypto import EncryptedCharField
 from joinedup.core.money import round_nearest_penny_half_up
 from joinedup.core.tenancy import PartnerScopedManager
 
+SUB_PENNY = Decimal("0.001")
 HUNDRED = Decimal(100)
 
 
@@ -357,7 +358,8 @@ class PurchasingSettings(models.Model):
     po_prefix = models.CharField(max_length=10, help_text="e.g. WCC-PO-")
     next_po_number = models.PositiveIntegerField(default=1)
     next_requisition_number = models.PositiveIntegerField(default=1)
-    # Three-way match: an invoice line within either tolerance of its order and receipt matches.
+    # Three-way match (matching.py): an invoice line over its order or receipt matches when the
+    # variance is within both the percentage and the amount.
     price_tolerance_percent = _vat_rate(default=Decimal("0.00"))
     price_tolerance_amount = _money(default=Decimal("0.00"))
     quantity_tolerance_percent = _vat_rate(default=Decimal("0.00"))
@@ -766,7 +768,13 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=InvoiceStatus.values), name="purchasing_invoice_status_known"
             ),
-            models.CheckConstraint(condition=Q(gross=F("net") + F("vat")), name="purchasing_invoice_gross"),
+            # Within a tenth of a penny, not equal: SQLite keeps decimals as binary floats, where
+            # 163.28 + 32.66 is not 195.94. Amounts have two places, so this is exact in effect.
+            models.CheckConstraint(
+                condition=Q(gross__gte=F("net") + F("vat") - SUB_PENNY)
+                & Q(gross__lte=F("net") + F("vat") + SUB_PENNY),
+                name="purchasing_invoice_gross_sums",
+            ),
             models.CheckConstraint(
                 condition=Q(net__gte=0) & Q(vat__gte=0), name="purchasing_invoice_positive"
             ),
@@ -855,6 +863,9 @@ class PaymentRun(models.Model):
     journal = models.ForeignKey(
         "ledger.Journal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Suppliers with invoices due that the run did not pay, and why (no verified bank details, on
+    # hold, credit notes exceeding invoices): [{"supplier", "name", "reason", "invoices"}].
+    held_back = models.JSONField(default=list, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("journal",)
     objects = PartnerScopedManager["PaymentRun"]()

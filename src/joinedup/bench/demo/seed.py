@@ -148,6 +148,6 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_impact(partners=partners, say=say)
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
-        seed_demo_realisation(partners=partners, users=users, say=say)
         seed_demo_purchasing(partners=partners, users=users, say=say)
+        seed_demo_realisation(partners=partners, users=users, say=say)
     return True

@@ -16,6 +16,7 @@ from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
 from joinedup.bench.pages import measure_pages
+from joinedup.bench.payables import run_payment_run_benchmark
 from joinedup.bench.payroll import run_payrun_benchmark
 from joinedup.bench.people import (
     analyze,
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         "`bench people-search --people N --queries Q`: the employee search. "
         "`bench payrun --employees N`: a whole pay run, stage by stage. "
         "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
+        "`bench payment-run --invoices N`: a purchasing payment run of N approved invoices, made, "
+        "approved, written to BACS, paid and posted. "
         "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
         "strain) for N generated people. "
         "`bench change-costing --people N [--json]`: a change programme's costing with N people in scope. "
@@ -103,6 +106,11 @@ class Command(BaseCommand):
         ledger.add_argument(
             "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
         )
+
+        payment_run = sub.add_parser(
+            "payment-run", help="Seed a new partner with N approved invoices, then time a payment run."
+        )
+        payment_run.add_argument("--invoices", type=int, default=10_000)
 
         redundancy = sub.add_parser(
             "redundancy", help="Quote N generated people in full, as a change programme's costing does."
@@ -185,6 +193,8 @@ class Command(BaseCommand):
             self._businesscase(options)
         elif target == "ledger":
             self._ledger(options)
+        elif target == "payment-run":
+            self._payment_run(options)
         elif target == "realisation":
             self._realisation(options)
         elif target == "people-import":
@@ -323,6 +333,15 @@ class Command(BaseCommand):
                 result = run_ledger_benchmark(
                     options["lines"], partner_code=options["partner_code"], say=status.update
                 )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(result.report())
+
+    def _payment_run(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_payment_run_benchmark(options["invoices"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(result.report())
