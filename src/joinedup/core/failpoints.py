@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def parse_target(text: str) -> tuple[str, int]:
     return name, int(k)
 
 
-def from_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -> Armed | None:
+def from_environment(environ: Mapping[str, str] = os.environ) -> Armed | None:
     directory = environ.get(VARIABLE, "").strip()
     if not directory:
         return None
