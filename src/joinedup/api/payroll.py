@@ -61,6 +61,7 @@ class PayslipOut(Schema):
     tax_paid_to_date: int
     ni_employee: int
     ni_employer: int
+    ni_class1a: int
     student_loan: int
     postgraduate_loan: int
     deductions_after_tax: int

@@ -19,7 +19,7 @@ import bisect
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,13 +32,14 @@ from joinedup.core import rls
 from joinedup.core.calendar import weekdays_between
 from joinedup.core.money import gbp
 from joinedup.payroll import history, statutory, termination
-from joinedup.payroll.engine import Batch, Frequency, TaxCode, calculate, load_rules, parse_tax_code
+from joinedup.payroll.engine import Batch, Frequency, Region, TaxCode, calculate, load_rules, parse_tax_code
 from joinedup.payroll.engine.ruleset import POSTGRADUATE
 from joinedup.payroll.engine.vector import FREQUENCIES, LOAN_BITS, SCHEMES, compile_tables
 from joinedup.payroll.figures import ENGINE_FIGURES
 from joinedup.payroll.models import (
     EmployerPensionRate,
     FlagKind,
+    P45Issue,
     PayItem,
     PayItemKind,
     PayItemTreatment,
@@ -84,6 +85,10 @@ class Line:
     # earnings for NI. Every other line is taxed and NI-able in full.
     tax_free_pence: int = 0
     ni_able: bool = True
+    # The part of a termination award liable to the employer's Class 1A (its taxable part).
+    class1a_pence: int = 0
+    # Paid after leaving as part of the regular pattern of pay (PayItem.regular).
+    regular: bool = False
 
 
 @dataclass(slots=True)
@@ -104,6 +109,10 @@ class EmployeeInput:
     # False when there is nothing to date at all: no earlier payslip this tax year, no P45
     # figures, no take-on figures (the checks before approval flag it on a cumulative code).
     figures_to_date: bool = True
+    # Paid after the leaver's P45 was issued (see ``after_leaving``), and the NI earnings
+    # period when it is not the run's frequency.
+    after_leaving: bool = False
+    ni_frequency: str = ""
 
     @property
     def additions(self) -> int:
@@ -124,6 +133,11 @@ class EmployeeInput:
         return sum(
             line.pence for line in self.lines if line.kind == PayItemKind.ADDITION and not line.ni_able
         )
+
+    @property
+    def class1a_liable(self) -> int:
+        """Pay liable to the employer's Class 1A: the taxable parts of termination awards."""
+        return sum(line.class1a_pence for line in self.lines if line.kind == PayItemKind.ADDITION)
 
     @property
     def pensionable(self) -> int:
@@ -181,7 +195,11 @@ _TERMS_COLUMNS = (
 
 
 def employments_in_run(run: PayRun) -> list[Stint]:
-    return [
+    """Every employment employed during the run's period, and every leaver (an employment ended
+    before it) with an addition dated in it: a payment after leaving (see ``after_leaving``). The
+    leavers come from a second, small query on the pay items, so that the main one stays a plain
+    range on the employments' dates."""
+    employed = [
         Stint(*row)
         for row in Employment.objects.for_partner(run.partner_id)
         .filter(pay_frequency=run.frequency, start_date__lte=run.period_end)
@@ -189,6 +207,22 @@ def employments_in_run(run: PayRun) -> list[Stint]:
         .order_by("pk")
         .values_list("pk", "start_date", "end_date")
     ]
+    paid_late = set(
+        PayItem.objects.for_partner(run.partner_id)
+        .filter(kind=PayItemKind.ADDITION, start_date__gte=run.period_start, start_date__lte=run.period_end)
+        .filter(employment__end_date__lt=run.period_start, employment__pay_frequency=run.frequency)
+        .order_by()
+        .values_list("employment_id", flat=True)
+    )
+    if not paid_late:
+        return employed
+    leavers = [
+        Stint(*row)
+        for row in Employment.objects.for_partner(run.partner_id)
+        .filter(pk__in=paid_late)
+        .values_list("pk", "start_date", "end_date")
+    ]
+    return sorted(employed + leavers, key=lambda stint: stint.pk)
 
 
 def _rates_by_point(point_ids: Iterable[int]) -> dict[int, tuple[list[date], list[Decimal]]]:
@@ -393,7 +427,18 @@ def gather(
         if row[0] in wanted:
             versions[row[0]].append(Terms(*row))
     rates = reads.rates(t.pay_point_id for vs in versions.values() for t in vs)
-    items = _pay_items(run, wanted)
+    ended = {e.pk for e in employments if e.end_date is not None and e.end_date < run.period_start}
+    items = _pay_items(run, wanted, ended)
+    # HMRC: a payment to a leaver after their P45 was given is taxed on 0T week 1/month 1.
+    p45_given = (
+        set(
+            P45Issue.objects.for_partner(run.partner_id)
+            .filter(employment_id__in=sorted(ended))
+            .values_list("employment_id", flat=True)
+        )
+        if ended
+        else set()
+    )
     previous = _previous_to_date(run, reads, wanted, between)
     p45 = {
         e: (taxable, tax)
@@ -481,8 +526,30 @@ def gather(
                 problems=problems,
                 figures_to_date=figures_to_date,
             )
+        if employment.pk in p45_given:
+            after_leaving(record, run.frequency)
         inputs.append(record)
     return inputs
+
+
+_REGION_PREFIX = {Region.SCOTLAND: "S", Region.WALES: "C"}
+
+
+def after_leaving(record: EmployeeInput, frequency: str) -> None:
+    """Make ``record`` a payment after leaving, as HMRC's rule for paying an employee after giving
+    them a P45 says (GOV.UK 'Employees leaving your business: paying an employee after giving them
+    a P45'; Income Tax (PAYE) Regulations 2003 reg. 37): tax on code 0T on a week 1/month 1 basis,
+    keeping the Scottish or Welsh prefix (S0T, C0T); NI and student loans on a week's earnings
+    period for an irregular payment (accrued holiday pay, a bonus: SSCR 2001 reg. 4(b)(ii),
+    NIM08410), or on the usual one when any NI-able addition is part of the regular pattern of pay
+    (overtime paid in arrears: reg. 3(5), NIM08400; regular and irregular together count as one
+    regular payment). The FPS sets the 'payment after leaving' indicator from it."""
+    region = parse_tax_code(record.tax_code).region
+    record.tax_code = f"{_REGION_PREFIX.get(region, '')}0T"
+    record.week1_month1 = True
+    record.after_leaving = True
+    regular = any(line.regular and line.ni_able for line in record.lines if line.kind == PayItemKind.ADDITION)
+    record.ni_frequency = "" if regular or frequency == PayFrequency.WEEKLY else PayFrequency.WEEKLY
 
 
 def _terms_on(history: Sequence[Terms], day: date) -> Terms | None:
@@ -654,7 +721,9 @@ def _contractual_weekly(
     return statutory.contractual_weekly_pay(annual or Decimal(0), version.fte)
 
 
-def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
+def _pay_items(run: PayRun, wanted: set[int], ended: Collection[int] = ()) -> dict[int, list[Line]]:
+    """The pay items of the period by employment. For an employment that ended before the period,
+    only those dated in it: its recurring items stopped when it ended."""
     found: dict[int, list[Line]] = defaultdict(list)
     items = (
         PayItem.objects.for_partner(run.partner_id)
@@ -666,7 +735,10 @@ def _pay_items(run: PayRun, wanted: set[int]) -> dict[int, list[Line]]:
     for item in items.order_by("employment_id", "kind", "code"):
         if item.employment_id not in wanted:
             continue
+        if item.employment_id in ended and item.start_date < run.period_start:
+            continue
         line = Line(item.kind, item.code, item.description, to_pence_half_up(item.amount), item.pensionable)
+        line.regular = item.regular
         if item.treatment == PayItemTreatment.TERMINATION_AWARD:
             awards.append((item, line))
         found[item.employment_id].append(line)
@@ -696,6 +768,7 @@ def _split_awards(run: PayRun, awards: list[tuple[PayItem, Line]]) -> None:
         used[item.employment_id] += line.pence
         line.tax_free_pence = split.tax_free
         line.ni_able = split.ni_able == line.pence
+        line.class1a_pence = split.taxable
 
 
 def _previous_to_date(
@@ -787,6 +860,8 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
     # the engine sees pay subject to tax and NI-able pay; the tax-free part joins net pay after.
     untaxed = np.zeros(n, dtype=np.int64)
     not_ni_able = np.zeros(n, dtype=np.int64)
+    # The employer's Class 1A on termination awards (termination.class1a_pence), per payslip.
+    class1a = [0] * n
     for i, record in enumerate(inputs):
         if record.lines:
             additions[i] = record.additions
@@ -794,6 +869,18 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
             pensionable[i] = record.pensionable
             untaxed[i] = record.untaxed
             not_ni_able[i] = record.not_ni_able
+            liable = record.class1a_liable
+            if liable:
+                class1a[i] = termination.class1a_pence(liable, paid_on=run.pay_date)
+    # Payments after leaving outside the regular pattern have their own NI earnings period.
+    ni_frequencies = [r.ni_frequency for r in inputs]
+    ni_frequency = (
+        np.array(
+            [FREQUENCIES.index(ENGINE_FREQUENCY[f or run.frequency]) for f in ni_frequencies], dtype=np.int64
+        )
+        if any(ni_frequencies)
+        else None
+    )
     gross = basic + additions
     ni_pay = gross - not_ni_able
     batch = Batch(
@@ -812,6 +899,7 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         scheme=np.array([scheme_index[x] for x in schemes_of], dtype=np.int64),
         pensionable=pensionable,
         employer_rate_ppm=np.array([rate_ppm[x] for x in rates_of], dtype=np.int64),
+        ni_frequency=ni_frequency,
     )
     result = calculate(batch)
     # Python ints from whole arrays at once (``tolist``): indexing a NumPy array element by
@@ -831,8 +919,11 @@ def calculate_batch(run: PayRun, inputs: Sequence[EmployeeInput]) -> CalculatedB
         "pensionable_pay": batch.pensionable.tolist(),
         **{name: getattr(result, name).tolist() for name in _ENGINE_FIGURES},
         "ni_pay": ni_pay.tolist(),
+        "ni_class1a": class1a,
         "deductions_after_tax": deductions.tolist(),
         "net_pay": (result.net_pay + untaxed - deductions).tolist(),
+        "after_leaving": [r.after_leaving for r in inputs],
+        "ni_frequency": ni_frequencies,
     }
     lines = {r.employment_id: r.lines for r in inputs if r.lines}
     return CalculatedBatch([r.employment_id for r in inputs], columns, lines)

@@ -107,6 +107,8 @@ def payment_record(
         ni_employer=slip.ni_employer,
         ni_employee_to_date=ytd.ni_employee,
         ni_employer_to_date=ytd.ni_employer,
+        class1a_to_date=ytd.ni_class1a,
+        payment_after_leaving=slip.after_leaving,
         student_loan=slip.student_loan,
         student_loan_to_date=ytd.student_loan,
         postgraduate_loan=slip.postgraduate_loan,
@@ -228,10 +230,11 @@ def _bacs_file(run: PayRun, employer: Employer, processing_date: date) -> tuple[
 _PLAN_TYPES = {"1": "01", "2": "02", "4": "04", "5": "05"}
 
 
-def ni_bands(ni_pay: int, run: PayRun) -> tuple[int, int, int]:
+def ni_bands(ni_pay: int, run: PayRun, ni_frequency: str = "") -> tuple[int, int, int]:
     """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, as
-    RTI reports them (thresholds per pay period from the engine's rule file)."""
-    return ni_bands_for(ni_pay, run.tax_year, run.frequency)
+    RTI reports them (thresholds per pay period from the engine's rule file; the payslip's own
+    NI earnings period when it has one, as a payment after leaving may)."""
+    return ni_bands_for(ni_pay, run.tax_year, ni_frequency or run.frequency)
 
 
 def fps_for_run(run: PayRun) -> bytes:
@@ -281,7 +284,7 @@ def fps_for_run(run: PayRun) -> bytes:
     for slip in slips:
         employment = slip.employment
         record = payment_record(slip, for_hmrc=True, to_date=to_date.get(employment.pk, YearToDate()))
-        period_bands = ni_bands(slip.ni_pay, run)
+        period_bands = ni_bands(slip.ni_pay, run, slip.ni_frequency)
         current = terms.get(employment.pk)
         plans = [p for p in (current.student_loan_plans.split(";") if current else []) if p in _PLAN_TYPES]
         starting = employment.pk in first_payslip and employment.start_date >= tax_year_start(run.tax_year)

@@ -48,6 +48,8 @@ PAYSLIP_FIGURES: tuple[Figure, ...] = (
     Figure("ni_pay", "Pay for National Insurance", "pay", api=False, fps_to_date=True),
     Figure("ni_employee", "National Insurance (employee)", "engine", summary=True, fps_to_date=True),
     Figure("ni_employer", "National Insurance (employer)", "engine", summary=True, fps_to_date=True),
+    # SSCBA 1992 s.10(1ZA): on termination awards over the threshold (payroll/termination.py).
+    Figure("ni_class1a", "Class 1A NI (employer)", "derived", summary=True, fps_to_date=True),
     Figure("pension_employee", "Pension (employee)", "engine", summary=True, fps_to_date=True),
     Figure("pension_employer", "Pension (employer)", "engine", summary=True),
     Figure("student_loan", "Student loan", "engine", summary=True, fps_to_date=True),

@@ -1,6 +1,7 @@
 """The payroll journal of a pay run: what the run cost, and to whom it is owed.
 
-Debits: gross pay, employer's NI and employer's pension, by the cost centre of the post each
+Debits: gross pay, employer's NI, employer's Class 1A NI on termination awards and employer's
+pension, by the cost centre of the post each
 employee fills on the pay date. Credits: PAYE, NI and loan repayments owed to HMRC; employee
 and employer pension contributions owed to the fund; net pay owed to employees; deductions after
 tax owed to third parties. It balances by construction (net pay is what is left of gross pay),
@@ -39,6 +40,7 @@ from joinedup.people.models import ChargeStatus, CostSplit, CostSplitShare, Post
 ACCOUNTS = {
     "salaries": "Employees: salaries and wages",
     "employer_ni": "Employees: employer's National Insurance",
+    "employer_class1a": "Employees: employer's Class 1A National Insurance on termination awards",
     "employer_pension": "Employees: employer's pension contributions",
     "hmrc": "Creditor: HMRC PAYE, NI and student loans",
     "pension_fund": "Creditor: pension fund",
@@ -81,6 +83,7 @@ _SLIP_COLUMNS = (
     "employment_id",
     "gross_pay",
     "ni_employer",
+    "ni_class1a",
     "pension_employer",
     "tax",
     "ni_employee",
@@ -90,7 +93,7 @@ _SLIP_COLUMNS = (
     "net_pay",
     "deductions_after_tax",
 )
-_COSTS = ("salaries", "employer_ni", "employer_pension")
+_COSTS = ("salaries", "employer_ni", "employer_class1a", "employer_pension")
 
 
 def build_journal(run: PayRun) -> list[JournalLine]:
@@ -110,7 +113,7 @@ def build_journal(run: PayRun) -> list[JournalLine]:
         cursor.execute(sql, params)
         flat = np.fromiter(itertools.chain.from_iterable(cursor.fetchall()), dtype=np.int64)
     slips = flat.reshape(len(flat) // len(_SLIP_COLUMNS), len(_SLIP_COLUMNS))
-    employment, gross, er_ni, er_pension, tax, ee_ni, sl, pg, ee_pension, net, deductions = slips.T
+    employment, gross, er_ni, class1a, er_pension, tax, ee_ni, sl, pg, ee_pension, net, deductions = slips.T
     cost_centres = _cost_centres(run)
     splits = _splits(run)
     codes = dict(Partner.objects.values_list("pk", "code"))
@@ -131,7 +134,7 @@ def build_journal(run: PayRun) -> list[JournalLine]:
         count=len(slips),
     )
     own = centre_of >= 0
-    for account, column in zip(_COSTS, (gross, er_ni, er_pension), strict=True):
+    for account, column in zip(_COSTS, (gross, er_ni, class1a, er_pension), strict=True):
         totals = np.zeros(len(centres), dtype=np.int64)
         np.add.at(totals, centre_of[own], column[own])
         for centre, amount in zip(centres, totals.tolist(), strict=True):
@@ -140,7 +143,8 @@ def build_journal(run: PayRun) -> list[JournalLine]:
         employment_id = int(employment[n])
         centre = cost_centres.get(employment_id, UNALLOCATED)
         shares = splits[employment_id]
-        for account, amount in zip(_COSTS, (int(gross[n]), int(er_ni[n]), int(er_pension[n])), strict=True):
+        costs = (int(gross[n]), int(er_ni[n]), int(class1a[n]), int(er_pension[n]))
+        for account, amount in zip(_COSTS, costs, strict=True):
             parts = split_pennies(amount, [pc for _, pc in shares])
             for (charged, _), part in zip(shares, parts, strict=True):
                 if charged == partner.pk:
@@ -150,7 +154,7 @@ def build_journal(run: PayRun) -> list[JournalLine]:
                     debits[(me, "inter_partner_debtor", other)] += part
                     debits[(other, account, SHARED_POSTS)] += part
                     credits[(other, "inter_partner_creditor", me)] += part
-    credits[(me, "hmrc", "")] += int((tax + ee_ni + er_ni + sl + pg).sum())
+    credits[(me, "hmrc", "")] += int((tax + ee_ni + er_ni + class1a + sl + pg).sum())
     credits[(me, "pension_fund", "")] += int((ee_pension + er_pension).sum())
     credits[(me, "net_pay", "")] += int(net.sum())
     credits[(me, "deductions", "")] += int(deductions.sum())

@@ -47,6 +47,10 @@ class PayItem(models.Model):
     treatment = models.CharField(
         max_length=20, choices=PayItemTreatment.choices, default=PayItemTreatment.EARNINGS
     )
+    # Paid after the employment ended, part of the regular pattern of pay (overtime paid a month in
+    # arrears): NI on the usual earnings period (SSCR 2001 reg. 3(5), NIM08400). Otherwise an
+    # irregular payment (accrued holiday pay, a bonus): NI on a week (reg. 4(b)(ii)).
+    regular = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("employment",)
@@ -210,10 +214,17 @@ class Payslip(models.Model):
     ni_pay = models.BigIntegerField()
     ni_employee = models.BigIntegerField()
     ni_employer = models.BigIntegerField()
+    # Employer's Class 1A on termination awards over the threshold (payroll/termination.py).
+    ni_class1a = models.BigIntegerField(default=0)
     student_loan = models.BigIntegerField()
     postgraduate_loan = models.BigIntegerField()
     deductions_after_tax = models.BigIntegerField(default=0)
     net_pay = models.BigIntegerField()
+    # A payment after the leaver's P45 was issued: 0T week 1/month 1, reported as such on the FPS.
+    after_leaving = models.BooleanField(default=False)
+    # The NI earnings period when it is not the run's frequency (a payment after leaving outside
+    # the regular pattern: a week); blank for the run's own.
+    ni_frequency = models.CharField(max_length=12, choices=PayFrequency.choices, blank=True, default="")
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("run", "employment")
     objects = PartnerScopedManager["Payslip"]()

@@ -392,12 +392,15 @@ def pay_item_add_one_off(
     amount: Decimal,
     paid_on: date,
     treatment: str = PayItemTreatment.EARNINGS,
+    regular: bool = False,
     reason: str,
 ) -> PayItem:
     """A one-off addition for ``employment`` in the pay period containing ``paid_on`` (a bonus, a
     redundancy payment, pay in lieu of notice), taxed as ``treatment`` says. Payroll or HR of the
     employer adds it (HR records what people are owed on leaving, payroll pays it); a period
-    already approved cannot take it."""
+    already approved cannot take it. Dated after the employment ended, it is a payment after
+    leaving (``payroll.calculation.after_leaving``); ``regular`` says it is part of the regular
+    pattern of pay (overtime paid in arrears), which keeps the usual NI earnings period."""
     partner_id = employment.partner_id
     if not any(has_permission(actor, p, partner_id) for p in ONE_OFF_PERMISSIONS):
         authorise(actor, ONE_OFF_PERMISSIONS[0], partner_id)
@@ -433,6 +436,7 @@ def pay_item_add_one_off(
         start_date=paid_on,
         end_date=paid_on,
         treatment=treatment,
+        regular=regular,
     )
     record_event(
         actor=actor,
@@ -445,6 +449,7 @@ def pay_item_add_one_off(
             "amount": amount,
             "paid_on": paid_on,
             "treatment": treatment,
+            "regular": regular,
             "reason": reason.strip(),
         },
     )

@@ -24,7 +24,7 @@ from joinedup.payroll.models import PayRun, Payslip, PayslipLine, RunStatus, Tak
 PAID = (RunStatus.APPROVED, RunStatus.PAID)
 # The payslip figures summed over the year as they are, and those summed per NI category letter:
 # together every figure the FPS reports to date (payroll.figures.FPS_TO_DATE_FIGURES) and more.
-SUMMED_FIGURES = ("taxable_pay", "tax", "student_loan", "postgraduate_loan", "pension_employee")
+SUMMED_FIGURES = ("taxable_pay", "tax", "student_loan", "postgraduate_loan", "pension_employee", "ni_class1a")
 NI_FIGURES = ("ni_pay", "ni_employee", "ni_employer")
 
 
@@ -68,6 +68,7 @@ class YearToDate:
     ssp: int = 0
     smp: int = 0
     ni: dict[str, NiToDate] = field(default_factory=dict)
+    ni_class1a: int = 0  # the employer's Class 1A on termination awards (FPS Class1ANICsYTD)
 
     def letter(self, letter: str) -> NiToDate:
         return self.ni.setdefault(letter, NiToDate(letter))
@@ -128,10 +129,17 @@ def _collect(
     found: dict[int, YearToDate] = defaultdict(YearToDate)
     found.update(_take_on(partner_id, balances))
     rows = slips.order_by("run__pay_date", "run_id").values_list(
-        "pk", "employment_id", "run__tax_year", "run__frequency", "ni_category", *SUMMED_FIGURES, *NI_FIGURES
+        "pk",
+        "employment_id",
+        "run__tax_year",
+        "run__frequency",
+        "ni_frequency",
+        "ni_category",
+        *SUMMED_FIGURES,
+        *NI_FIGURES,
     )
     slip_ids: dict[int, int] = {}
-    for pk, employment_id, tax_year, frequency, letter, *values in rows.iterator(chunk_size=5000):
+    for pk, employment_id, tax_year, frequency, ni_period, letter, *values in rows.iterator(chunk_size=5000):
         slip_ids[pk] = employment_id
         figures = found[employment_id]
         for name, value in zip(SUMMED_FIGURES, values, strict=False):
@@ -139,7 +147,8 @@ def _collect(
         ni_pay, ee, er = values[len(SUMMED_FIGURES) :]
         ni = figures.letter(letter)
         ni.ni_pay += ni_pay
-        at_lel, lel_to_pt, pt_to_uel = ni_bands_for(ni_pay, tax_year, frequency)
+        # A payment after leaving may have had its own NI earnings period (a week).
+        at_lel, lel_to_pt, pt_to_uel = ni_bands_for(ni_pay, tax_year, ni_period or frequency)
         ni.earnings_at_lel += at_lel
         ni.earnings_lel_to_pt += lel_to_pt
         ni.earnings_pt_to_uel += pt_to_uel

@@ -37,6 +37,9 @@ class EmployeePeriod:
     pension_scheme: str = NO_SCHEME
     pensionable_pay: Decimal | None = None  # defaults to gross_pay
     employer_pension_rate: Decimal = ZERO  # per cent, set per employer and scheme
+    # The earnings period for NI and student loans when it is not ``frequency``: a payment after
+    # the employment ended outside a regular pattern is NI'd on a week (SSCR 2001 reg. 4(b)(ii)).
+    ni_frequency: Frequency | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +77,9 @@ def gross_to_net(employee: EmployeePeriod, rules: TaxYearRules | None = None) ->
         employee.previous_taxable_pay,
         employee.previous_tax_paid,
     )
-    ni = calculate_ni(rules, employee.ni_category, employee.frequency, ni_pay)
-    loans = calculate_loans(rules, employee.student_loan_plans, employee.frequency, ni_pay)
+    ni_frequency = employee.frequency if employee.ni_frequency is None else employee.ni_frequency
+    ni = calculate_ni(rules, employee.ni_category, ni_frequency, ni_pay)
+    loans = calculate_loans(rules, employee.student_loan_plans, ni_frequency, ni_pay)
     net = (
         employee.gross_pay
         - pension.employee

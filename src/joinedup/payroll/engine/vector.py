@@ -73,6 +73,11 @@ class Batch:
     ``code_index`` points into ``codes``; ``frequency`` into ``FREQUENCIES``; ``ni_category`` into
     ``compile_tables(rules).ni_letters``; ``scheme`` into ``SCHEMES``; ``loans`` is a bit mask of
     ``LOAN_BITS``. Money in pence; ``employer_rate_ppm`` in parts per million.
+
+    ``ni_frequency`` (optional, indexes into ``FREQUENCIES``): the earnings period for NI and
+    student loans where it is not the pay frequency — a payment after the employment has ended
+    that is not part of a regular pattern has a week's earnings period (SSCR 2001 reg. 4(b)(ii),
+    NIM08400-08410), while PAYE stays on the pay frequency. ``None``: the pay frequency for all.
     """
 
     rules: TaxYearRules
@@ -90,6 +95,7 @@ class Batch:
     scheme: I64
     pensionable: I64
     employer_rate_ppm: I64
+    ni_frequency: I64 | None = None
 
     def __len__(self) -> int:
         return int(self.gross.shape[0])
@@ -320,6 +326,7 @@ def batch_from_records(rules: TaxYearRules, records: Sequence[EmployeePeriod]) -
             "scheme",
             "pensionable",
             "employer_rate",
+            "ni_frequency",
         )
     }
     for record in records:
@@ -354,6 +361,7 @@ def batch_from_records(rules: TaxYearRules, records: Sequence[EmployeePeriod]) -
             _pence(record.gross_pay if record.pensionable_pay is None else record.pensionable_pay)
         )
         columns["employer_rate"].append(percent_to_ppm(record.employer_pension_rate))
+        columns["ni_frequency"].append(FREQUENCIES.index(record.ni_frequency or record.frequency))
     batch = Batch(
         rules=rules,
         codes=tuple(code_list),
@@ -370,6 +378,9 @@ def batch_from_records(rules: TaxYearRules, records: Sequence[EmployeePeriod]) -
         scheme=_i64(columns["scheme"]),
         pensionable=_i64(columns["pensionable"]),
         employer_rate_ppm=_i64(columns["employer_rate"]),
+        ni_frequency=(
+            _i64(columns["ni_frequency"]) if any(r.ni_frequency is not None for r in records) else None
+        ),
     )
     check_batch(batch)
     return batch
@@ -397,6 +408,12 @@ def check_batch(batch: Batch) -> None:
         return
     if batch.frequency.min() < 0 or batch.frequency.max() >= len(FREQUENCIES):
         raise ValueError("frequency index out of range")
+    if batch.ni_frequency is not None and (
+        batch.ni_frequency.shape != batch.frequency.shape
+        or batch.ni_frequency.min() < 0
+        or batch.ni_frequency.max() >= len(FREQUENCIES)
+    ):
+        raise ValueError("NI frequency index out of range")
     regular = (batch.period >= 1) & (batch.period <= _LAST_PERIOD[batch.frequency])
     if not np.all(regular | (batch.period == _EXTRA_PERIOD[batch.frequency])):
         raise ValueError("a period out of range for its frequency")
@@ -417,7 +434,7 @@ def calculate(batch: Batch) -> BatchResult:
     check_batch(batch)
     tables = compile_tables(batch.rules)
     codes = code_table(batch.rules, batch.codes)
-    freq = batch.frequency
+    freq = batch.frequency if batch.ni_frequency is None else batch.ni_frequency
 
     pension_employee, pension_employer = pensions(tables, batch)
     taxable = batch.gross - pension_employee

@@ -10,6 +10,8 @@ on receipt that this module can make from the data are made here, before anythin
 * the tax code holds no S/C prefix and no W1/M1/X marker: the prefix becomes ``TaxRegime`` and the
   week 1/month 1 basis ``BasisNonCumulative="yes"``;
 * student loan, postgraduate loan and earnings-at-LEL figures are whole pounds;
+* a payment after leaving (``PmtAfterLeaving``) carries the original leaving date (business rule
+  7847: "The [PAYMENTAFTERLEAVINGDATEINDICATOR] is set. Please complete [LEAVINGDATE]");
 * names, address lines and postcodes are folded into HMRC's character sets (accents dropped).
 
 Not produced here: the GovTalk envelope around this body and its IRmark (the submission layer adds
@@ -208,6 +210,10 @@ def _employee(b: _Builder, submission: ET.Element, e: EmployeePayment, period: P
     ):
         if not is_whole_pounds(amount):
             raise FpsError(f"{who}: {what} must be whole pounds, got {amount} pence")
+    if e.payment_after_leaving and e.leaving_date is None:
+        raise FpsError(f"{who}: a payment after leaving must report the original leaving date")
+    if e.class1a_to_date < 0:
+        raise FpsError(f"{who}: Class 1A NICs to date cannot be negative ({e.class1a_to_date} pence)")
     if e.taxable_pay_to_date < 0:
         raise FpsError(f"{who}: taxable pay to date cannot be negative ({e.taxable_pay_to_date} pence)")
 
@@ -231,10 +237,19 @@ def _employee(b: _Builder, submission: ET.Element, e: EmployeePayment, period: P
             raise FpsError(f"tax week {period.period} is not one HMRC accepts (1 to 54, or 56)")
         sub(payment, "WeekNo", str(period.period))
     sub(payment, "PeriodsCovered", str(period.periods_covered))
+    if e.payment_after_leaving:
+        # GOV.UK 'paying an employee after giving them a P45': set the 'Payment after leaving'
+        # indicator, with the original leaving date and payroll ID.
+        sub(payment, "PmtAfterLeaving", "yes")
     sub(payment, "HoursWorked", e.hours_band)
     code, attributes = _tax_code(e)
     sub(payment, "TaxCode", code, **attributes)
     sub(payment, "TaxablePay", format_pounds(e.taxable_pay))
+    if e.class1a_to_date:
+        # Class 1A on termination awards over GBP 30,000 is reported in real time, year to date
+        # (NIM13203; RTI data item 'Class 1A NICs YTD'), schema order after TaxablePay (and the
+        # NonTaxOrNICPmt ... BenefitsTaxedViaPayroll items this writer does not produce).
+        sub(payment, "Class1ANICsYTD", format_pounds(e.class1a_to_date))
     if has_pension:
         sub(payment, "EmpeePenContribnsPaid", format_pounds(e.pension_under_net_pay))
     if has_student_loan:

@@ -148,6 +148,10 @@ class EmployeePayment:
     ni_employer: int = 0
     ni_employee_to_date: int = 0
     ni_employer_to_date: int = 0
+    # the employer's Class 1A on termination awards over GBP 30,000 this tax year (real time)
+    class1a_to_date: int = 0
+    # paid after the leaver's P45 was issued (0T week 1/month 1); needs leaving_date on the FPS
+    payment_after_leaving: bool = False
 
     # loans, pence (whole pounds by law)
     student_loan: int = 0

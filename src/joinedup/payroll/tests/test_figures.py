@@ -24,6 +24,7 @@ def test_the_totals_and_export_columns_keep_their_published_order() -> None:
         "tax",
         "ni_employee",
         "ni_employer",
+        "ni_class1a",
         "pension_employee",
         "pension_employer",
         "student_loan",
@@ -41,7 +42,7 @@ def test_the_payslip_model_holds_every_declared_figure_in_pence_and_no_other() -
         if isinstance(f, models.BigIntegerField) and not f.is_relation and not f.primary_key
     }
     assert pence == set(FIGURE_NAMES)
-    assert len(FIGURE_NAMES) == len(set(FIGURE_NAMES)) == 17
+    assert len(FIGURE_NAMES) == len(set(FIGURE_NAMES)) == 18
 
 
 def test_the_engine_returns_exactly_the_figures_declared_as_its_own() -> None:
@@ -59,6 +60,7 @@ def test_the_fps_sums_to_date_the_declared_figures() -> None:
         "ni_pay",
         "ni_employee",
         "ni_employer",
+        "ni_class1a",
         "pension_employee",
         "student_loan",
         "postgraduate_loan",

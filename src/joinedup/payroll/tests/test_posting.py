@@ -69,6 +69,7 @@ class TestPayrollChartMapping:
         assert {k: chart.account(code).type for k, code in mapping.items()} == {
             "salaries": "expense",
             "employer_ni": "expense",
+            "employer_class1a": "expense",
             "employer_pension": "expense",
             "hmrc": "liability",
             "pension_fund": "liability",
