@@ -1,6 +1,6 @@
 """`joinedup stress crash` in the suite: a pay run calculated by the worker, a people import and a
-recharge run, each killed at random points and restarted, end with exactly what an uninterrupted
-run leaves — on the suite's database, and on PostgreSQL also when the server itself is stopped
+recharge run, each killed at drawn points inside the work and restarted, end with exactly what an
+uninterrupted run leaves — on the suite's database, and on PostgreSQL also when the server itself is stopped
 with `pg_ctl -m immediate` (a cluster of the test's own, started by tools/with-postgres).
 
 And the fault the stress found: a worker killed in the middle of a task left it RUNNING, so no
@@ -24,9 +24,12 @@ from django.conf import settings
 from joinedup.bench import crash
 
 ROOT = Path(__file__).resolve().parents[1]
-# Kill points between a fifth and three quarters of the way through each scenario's window, so
-# that every trial interrupts its work, and with --database-kill every kind of fault in each.
-SEED = "629"
+# Seed 715 draws failpoints inside each scenario's work for its first three trials (none at a
+# random time, none before the work begins or after it has committed): the pay run marked
+# calculating, its final transaction open, a batch written but not committed; the import with
+# its terms, its new people, its audit event written but not committed; the recharge run with a
+# journal posted, its lines written, its audit event written, none of it committed.
+SEED = "715"
 
 
 def child_environment() -> dict[str, str]:
@@ -61,9 +64,10 @@ def test_work_killed_at_random_points_and_restarted_ends_as_if_never_interrupted
     )
     for name in ("payrun", "import", "recharge"):
         scenario = found["scenarios"][name]
-        # Each scenario's work was really cut off, not just run three times (on a busy machine a
-        # trial's work can finish before its kill point: the summary counts those apart).
-        assert scenario["kills"] >= 1, (name, scenario)
+        # Each trial cut its scenario's work off where it was drawn to, whatever the machine's load.
+        assert (scenario["kills"], scenario["finished_before_interruption"]) == (3, 0), (name, scenario)
+        assert sum(scenario["kill_points"].values()) == 3
+        assert scenario["kill_points"]["time-random"] == 0
         assert scenario["failures"] == 0
         # Where each interruption landed was read from the trial's database, on either vendor.
         assert sum(scenario["stages"].values()) == 3
@@ -71,13 +75,24 @@ def test_work_killed_at_random_points_and_restarted_ends_as_if_never_interrupted
 
 
 @pytest.mark.postgres_only
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Open finding (issue 18): PostgreSQL stopped while the worker lives, at the pay run's last "
+        "batch: the worker reconnects, marks the task FAILED, and no worker runs it again, so the "
+        "run stays 'calculating' (replay: stress crash --database-kill --scenario payrun --seed 89 "
+        "--trials 1 --employees 100 --batch-size 10)."
+    ),
+)
 def test_work_survives_postgresql_stopped_immediately_as_well_as_the_process_killed(tmp_path: Path) -> None:
     if not on_postgresql():
         pytest.skip("stopping the database server exists on PostgreSQL only")
     # A durable cluster of the test's own (the suite's cannot be stopped under it): fsync and
-    # synchronous commit on, as in production, so a commit reported is a commit kept. Seed 256
-    # stops PostgreSQL in each scenario's first trial (in the import's, SIGKILL as well), in the
-    # middle of its window: one trial each keeps the test bounded.
+    # synchronous commit on, as in production, so a commit reported is a commit kept. Seed 89
+    # stops PostgreSQL in each scenario's first trial, inside its work: the pay run with a batch
+    # committed and counted, the import (SIGKILLed as well) with its new people written in its
+    # open transaction, the recharge run with its lines written in its. One trial each keeps the
+    # test bounded.
     command = (sys.executable, str(ROOT / "tools" / "with-postgres"), "--durable", "--")
     found = stress(
         "--database-kill",
@@ -87,14 +102,77 @@ def test_work_survives_postgresql_stopped_immediately_as_well_as_the_process_kil
         "100",
         "--batch-size",
         "10",
-        seed="256",
+        seed="89",
         command=command,
         cwd=tmp_path,  # where the inner tools/with-postgres writes its status file
     )
     assert (found["trials"], found["failures"], found["database"]) == (3, 0, "postgresql")
-    stops = {name: s["database_stops"] for name, s in found["scenarios"].items()}
-    # Each scenario's one trial stopped PostgreSQL, unless its work finished first (a busy machine).
-    assert sum(stops.values()) >= 2, found["scenarios"]
+    stops = {name: (s["database_stops"], s["kills"]) for name, s in found["scenarios"].items()}
+    assert stops == {"payrun": (1, 0), "import": (1, 1), "recharge": (1, 0)}, found["scenarios"]
+    points = {name: [p for p, n in s["kill_points"].items() if n] for name, s in found["scenarios"].items()}
+    assert points == {
+        "payrun": ["payrun.batch_counted"],
+        "import": ["import.people_written"],
+        "recharge": ["recharge.lines_written"],
+    }
+
+
+# Run by the test below in a cluster of its own: a scratch copy, a committed row, the server
+# stopped as in a power cut, and the next row's id.
+SEQUENCE_AFTER_A_CRASH = """
+import os, tempfile
+from pathlib import Path
+import django, psycopg
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.settings")
+django.setup()
+from joinedup.bench import crash
+scratch = crash.PostgresScratch(Path(tempfile.mkdtemp()), os.environ["DATABASE_URL"])
+cluster = crash.Cluster.from_environment()
+
+def run(name, statement):
+    with psycopg.connect(scratch.env(name)["DATABASE_URL"]) as connection:
+        rows = connection.execute(statement)
+        return rows.fetchone()[0] if rows.description else None
+
+try:
+    scratch.create_empty("template")
+    run("template", "CREATE TABLE t (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY)")
+    run("template", "INSERT INTO t DEFAULT VALUES RETURNING id")
+    scratch.copy("template", "copy")
+    ids = [run("copy", "INSERT INTO t DEFAULT VALUES RETURNING id")]
+    cluster.stop_immediately()
+    cluster.start()
+    ids.append(run("copy", "INSERT INTO t DEFAULT VALUES RETURNING id"))
+    print(ids)
+finally:
+    scratch.close()
+"""
+
+
+@pytest.mark.postgres_only
+def test_a_scratch_copy_never_hands_out_a_committed_id_again_after_postgresql_is_stopped(
+    tmp_path: Path,
+) -> None:
+    """The crash stress's PostgreSQL finding: a restarted pay run failed on its audit event's
+    primary key, because the trial's database, copied with PostgreSQL 15's default WAL_LOG
+    strategy, carried its template's pre-logged sequence values and after crash recovery gave
+    an id a committed row held (a PostgreSQL fault, reported upstream as "sequence value may
+    rollback after CREATE DATABASE TEMPLATE with WAL_LOG strategy"). Copies use FILE_COPY."""
+    if not on_postgresql():
+        pytest.skip("stopping the database server exists on PostgreSQL only")
+    cluster = (sys.executable, str(ROOT / "tools" / "with-postgres"), "--durable", "--")
+    result = subprocess.run(
+        [*cluster, sys.executable, "-c", SEQUENCE_AFTER_A_CRASH],
+        env=child_environment(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    first, after_the_crash = json.loads(result.stdout.strip().splitlines()[-1])
+    assert after_the_crash > first
 
 
 def _progress(scratch: crash.Scratch, name: str) -> int:

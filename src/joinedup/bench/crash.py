@@ -3,10 +3,21 @@ nothing is duplicated, lost or half written.
 
 For each scenario (:mod:`joinedup.bench.crash_scenarios`: a pay run calculated by the worker,
 a people import, a recharge run) the work is prepared once in a copy of a small seeded demo
-partnership and run once uninterrupted, which gives the figures every trial must end with and
-the time window the kill points are drawn from. Each trial then copies the prepared database,
-starts the work in a child process, and after a random delay (drawn from ``--seed``, so that a
-failing trial can be replayed with ``--trial``) interrupts it:
+partnership and run once uninterrupted, which gives the figures every trial must end with, how
+often the work passes each of its failpoints, and the time window it takes. Each trial then
+copies the prepared database, starts the work in a child process and interrupts it at a kill
+point drawn from ``--seed`` (so that a failing trial can be replayed with ``--trial``):
+
+- most trials at a failpoint of the work (:data:`crash_scenarios.KILL_POINTS`, armed through
+  :mod:`joinedup.core.failpoints` for this child alone): the trials take the scenario's kill
+  points in turn, in an order shuffled by the seed, so that any run of as many trials as there
+  are points covers every stage of the work, and a point passed many times (a pay run's
+  batches, a recharge run's journals) is interrupted at a hit drawn among them. The child
+  holds at the point while the harness interrupts it from outside;
+- the others (``time-random``) after a random delay in the uninterrupted run's window, as a
+  crash would fall, start-up included.
+
+The interruption itself:
 
 - ``worker``: SIGKILL of the process doing the work;
 - ``database``: PostgreSQL stopped with ``pg_ctl -m immediate`` (every server process killed,
@@ -45,7 +56,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from joinedup.bench.crash_scenarios import work
+from joinedup.bench.crash_scenarios import KILL_POINTS, TIME_RANDOM, work
+from joinedup.core import failpoints
 
 FAULTS = ("worker", "database", "both")
 PG_CTL_VARIABLE = "JOINEDUP_PG_CTL"
@@ -65,8 +77,11 @@ class Trial:
     scenario: str
     number: int
     fault: str
-    fraction: float  # of the window: where the kill point fell
+    fraction: float  # drawn: of the window (time-random), or of the kill point's hits
     delay: float  # seconds after the work started
+    point: str = TIME_RANDOM  # the failpoint the trial interrupts the work at, or TIME_RANDOM
+    hit: int = 0  # at which of the point's hits
+    hits: int = 0  # of how many in an uninterrupted run
     killed: bool = False  # the process was SIGKILLed while it ran
     database_stopped: bool = False  # PostgreSQL was stopped while the work ran
     stage: str = ""  # what the database held just after the interruption (see ``probe``)
@@ -85,7 +100,9 @@ class Trial:
         }
         landed = f" ({self.stage})" if self.interrupted and self.stage else ""
         landed = landed if self.interrupted else " (the work had finished first)"
-        return f"{self.scenario} trial {self.number}: {what[self.fault]} after {self.delay:.3f} s{landed}"
+        where = "" if self.point == TIME_RANDOM else f" at {self.point} (hit {self.hit} of {self.hits})"
+        fault = f"{what[self.fault]}{where} after {self.delay:.3f} s"
+        return f"{self.scenario} trial {self.number}: {fault}{landed}"
 
 
 @dataclass
@@ -96,6 +113,8 @@ class ScenarioResult:
     # Seconds a joinedup command takes to start (interpreter, Django, a database connection):
     # kill points are drawn after it, so that a trial interrupts the work, not the start-up.
     startup: float = 0.0
+    # How many times the uninterrupted run passed each failpoint.
+    hits: dict[str, int] = field(default_factory=dict)
     trials: list[Trial] = field(default_factory=list)
 
     def delay(self, fraction: float) -> float:
@@ -104,8 +123,10 @@ class ScenarioResult:
     def summary(self) -> dict[str, Any]:
         failed = [t for t in self.trials if t.problems]
         stages: dict[str, int] = {}
+        points = dict.fromkeys([*KILL_POINTS.get(self.name, {}), TIME_RANDOM], 0)
         for trial in self.trials:
             stages[trial.stage] = stages.get(trial.stage, 0) + 1
+            points[trial.point] = points.get(trial.point, 0) + trial.interrupted
         seconds = sorted(t.seconds for t in self.trials)
         return {
             "trials": len(self.trials),
@@ -115,8 +136,13 @@ class ScenarioResult:
             "failures": len(failed),
             "window_seconds": round(self.window, 3),
             "startup_seconds": round(self.startup, 3),
-            # Where the interruptions landed: the work's own progress when it was cut off.
+            # Where the interruptions landed: the work's own progress when it was cut off, as
+            # its database showed it just after (an open transaction shows as nothing written).
             "stages": dict(sorted(stages.items())),
+            # How many trials interrupted the work at each of its kill points (in the work's
+            # order), and how often an uninterrupted run passes each failpoint.
+            "kill_points": points,
+            "failpoint_hits": dict(self.hits),
             "seconds_per_trial": round(sum(seconds) / len(seconds), 2) if seconds else 0.0,
             "failed_trials": [
                 {**asdict(t), "delay": round(t.delay, 3), "fraction": round(t.fraction, 4)} for t in failed
@@ -256,7 +282,11 @@ class PostgresScratch(Scratch):
         self.created.add(name)
 
     def copy(self, source: str, target: str) -> None:
-        self._admin("CREATE DATABASE {} TEMPLATE {}", target, source)
+        # FILE_COPY, not PostgreSQL 15's default WAL_LOG: a WAL_LOG copy's sequences carry the
+        # template's pre-logged values (log_cnt), so ids handed out in the copy are not in the
+        # WAL, and after a crash the copy hands out again ids its committed rows hold
+        # (found by the crash stress: a restarted pay run's audit event on an id already used).
+        self._admin("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY", target, source)
         self.created.add(target)
 
     def drop(self, name: str) -> None:
@@ -397,12 +427,33 @@ class Plan:
         return [self.only] if self.only is not None else list(range(1, self.trials + 1))
 
 
-def draw(seed: int, scenario: str, number: int, *, database_kill: bool) -> tuple[float, str]:
-    """Where in the window trial ``number`` interrupts the work, and how: the same for the same
-    seed, whatever else runs (each trial draws from its own generator)."""
+@dataclass(frozen=True)
+class Draw:
+    point: str  # a failpoint of the scenario's work, or TIME_RANDOM
+    fraction: float  # of the point's hits (which one to interrupt), or of the window
+    fault: str
+
+    def hit(self, hits: int) -> int:
+        """Which of ``hits`` passes of the point to interrupt, from 1."""
+        return 1 + int(self.fraction * hits)
+
+
+def kill_points(seed: int, scenario: str) -> list[str]:
+    """The scenario's kill points in the order its trials take them, shuffled by the seed."""
+    order = [*KILL_POINTS[scenario], TIME_RANDOM]
+    random.Random(f"{seed}:{scenario}").shuffle(order)  # noqa: S311 — repeatable, not security
+    return order
+
+
+def draw(seed: int, scenario: str, number: int, *, database_kill: bool) -> Draw:
+    """Where trial ``number`` interrupts the work, and how: the same for the same seed, whatever
+    else runs (each trial draws from its own generator). Trials take the kill points in turn,
+    so any run of as many trials as there are points interrupts every stage of the work."""
+    order = kill_points(seed, scenario)
     rng = random.Random(f"{seed}:{scenario}:{number}")  # noqa: S311 — repeatable, not security
     fraction = rng.random()
-    return fraction, rng.choice(FAULTS) if database_kill else "worker"
+    fault = rng.choice(FAULTS) if database_kill else "worker"
+    return Draw(order[(number - 1) % len(order)], fraction, fault)
 
 
 def seed_database(scratch: Scratch, plan: Plan) -> None:
@@ -427,15 +478,23 @@ def prepare_scenario(scratch: Scratch, scenario: str, plan: Plan) -> ScenarioRes
         str(scratch.root),
         timeout=SETUP_TIMEOUT,
     )
-    # Timed three times (the median: one run on a busy machine can take twice another's).
+    # Timed three times (the median: one run on a busy machine can take twice another's), the
+    # first with its failpoints counting how often the work passes each.
     windows = []
     for attempt in range(CLEAN_RUNS):
         clean = f"{scenario}-clean{attempt}"
         scratch.copy(scenario, clean)
+        env = scratch.env(clean)
+        if attempt == 0:
+            counted = scratch.root / f"{clean}.failpoints"
+            counted.mkdir()
+            env[failpoints.VARIABLE] = str(counted)
         started = time.monotonic()
-        joinedup(scratch.env(clean), *work(scenario, scratch.root), timeout=SETUP_TIMEOUT)
+        joinedup(env, *work(scenario, scratch.root), timeout=SETUP_TIMEOUT)
         windows.append(time.monotonic() - started)
         if attempt == 0:
+            hits = count_hits(counted)
+            shutil.rmtree(counted)
             found = outcome(scratch, clean, scenario)
             startup = startup_time(scratch, clean, scenario)
         scratch.drop(clean)
@@ -443,10 +502,22 @@ def prepare_scenario(scratch: Scratch, scenario: str, plan: Plan) -> ScenarioRes
             raise StressError(
                 f"The uninterrupted {scenario} fails its own checks: {'; '.join(found['problems'])}"
             )
+    missed = [name for name in KILL_POINTS[scenario] if not hits.get(name)]
+    if missed:
+        raise StressError(f"The uninterrupted {scenario} never passed its failpoint(s) {', '.join(missed)}.")
     window = sorted(windows)[CLEAN_RUNS // 2]
     # Never more than half the window: on a busy machine a slow start must not squeeze the
     # kill points into the work's last moments.
-    return ScenarioResult(scenario, window, found["figures"], startup=min(startup, window / 2))
+    return ScenarioResult(scenario, window, found["figures"], startup=min(startup, window / 2), hits=hits)
+
+
+def count_hits(directory: Path) -> dict[str, int]:
+    """How many times a run armed to count (:mod:`joinedup.core.failpoints`) passed each point."""
+    counts: dict[str, int] = {}
+    path = directory / failpoints.HITS
+    for name in path.read_text(encoding="utf-8").split() if path.exists() else []:
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def startup_time(scratch: Scratch, name: str, scenario: str, *, times: int = 3) -> float:
@@ -461,36 +532,74 @@ def startup_time(scratch: Scratch, name: str, scenario: str, *, times: int = 3) 
     return sorted(taken)[times // 2]
 
 
+def interrupt(process: subprocess.Popen[bytes], trial: Trial, cluster: Cluster | None) -> None:
+    """The trial's fault, from outside: the server stopped as in a power cut and started again,
+    the process killed, or both at once."""
+    if trial.fault in ("database", "both") and cluster is not None:
+        cluster.stop_immediately()
+        trial.database_stopped = True
+    if trial.fault in ("worker", "both"):
+        process.send_signal(signal.SIGKILL)
+        trial.killed = True
+    if trial.database_stopped and cluster is not None:
+        cluster.start()
+
+
+def interrupt_at_failpoint(
+    process: subprocess.Popen[bytes], trial: Trial, cluster: Cluster | None, directory: Path, started: float
+) -> None:
+    """Wait for the child to hold at the trial's failpoint, interrupt it there, and release it if
+    it lives on (the database alone stopped: it carries on against the restarted server)."""
+    hit, deadline = directory / failpoints.HIT, time.monotonic() + CHILD_TIMEOUT
+    while process.poll() is None and not hit.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if process.poll() is None and hit.exists():
+        trial.delay = time.monotonic() - started
+        interrupt(process, trial, cluster)
+    (directory / failpoints.RELEASE).touch()
+
+
 def run_trial(
     scratch: Scratch, cluster: Cluster | None, result: ScenarioResult, number: int, plan: Plan
 ) -> Trial:
     scenario = result.name
-    fraction, fault = draw(plan.seed, scenario, number, database_kill=plan.database_kill)
-    trial = Trial(scenario, number, fault, fraction, result.delay(fraction))
+    drawn = draw(plan.seed, scenario, number, database_kill=plan.database_kill)
+    trial = Trial(scenario, number, drawn.fault, drawn.fraction, 0.0, point=drawn.point)
     name = f"{scenario}-{number}"
     started = time.monotonic()
     scratch.copy(scenario, name)
     env = scratch.env(name)
+    child_env = dict(env)
+    held = scratch.root / f"{name}.failpoints"
+    if drawn.point != TIME_RANDOM:
+        trial.hits = result.hits[drawn.point]
+        trial.hit = drawn.hit(trial.hits)
+        held.mkdir()
+        child_env[failpoints.VARIABLE] = str(held)
+        child_env[failpoints.TARGET_VARIABLE] = f"{drawn.point}:{trial.hit}"
+    else:
+        trial.delay = result.delay(drawn.fraction)
+    launched = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 — this interpreter running joinedup
-        _command(work(scenario, scratch.root)), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        _command(work(scenario, scratch.root)),
+        env=child_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    try:
-        process.wait(timeout=trial.delay)
-    except subprocess.TimeoutExpired:
-        if fault in ("database", "both") and cluster is not None:
-            cluster.stop_immediately()
-            trial.database_stopped = True
-        if fault in ("worker", "both"):
-            process.send_signal(signal.SIGKILL)
-            trial.killed = True
-        if trial.database_stopped and cluster is not None:
-            cluster.start()
+    if drawn.point != TIME_RANDOM:
+        interrupt_at_failpoint(process, trial, cluster, held, launched)
+    else:
+        try:
+            process.wait(timeout=trial.delay)
+        except subprocess.TimeoutExpired:
+            interrupt(process, trial, cluster)
     try:
         process.wait(timeout=CHILD_TIMEOUT)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
         trial.problems.append(f"the interrupted work did not end within {CHILD_TIMEOUT:.0f} s")
+    shutil.rmtree(held, ignore_errors=True)
     trial.stage = probe(scratch, name, scenario) if trial.interrupted else "finished before the kill point"
     # Started again as an operator would; its exit status is not judged (an import already in
     # is refused row by row), only what the database holds afterwards.

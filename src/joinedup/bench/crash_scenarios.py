@@ -59,6 +59,38 @@ PAID = ("WCC", "WFRS", "WPOL", "WSS")  # the employers paid in November before i
 ALL = "stress crash: check every partner's rows"
 
 
+# Where a trial may interrupt each scenario's work: the failpoints the work passes
+# (:mod:`joinedup.core.failpoints`), in the order it passes them, each with what the work has
+# done when it gets there. A point reached more than once (one hit a batch or a journal) is
+# interrupted at a hit drawn among those of an uninterrupted run. Besides these, some trials
+# interrupt the work at a random time (TIME_RANDOM), as a crash would, start-up included.
+TIME_RANDOM = "time-random"
+KILL_POINTS: dict[str, dict[str, str]] = {
+    "payrun": {
+        "payrun.task_started": "the worker has claimed the task; nothing calculated",
+        "payrun.calculation_started": "the run is marked calculating; no batch written",
+        "payrun.batch_written": "a batch's payslips written in its open transaction",
+        "payrun.batch_counted": "a batch committed and counted in the run's progress",
+        "payrun.run_recorded": "flags, status and audit event written; not committed",
+        "payrun.task_returning": "the run is calculated; the task is not yet marked done",
+    },
+    "import": {
+        "import.checked": "the file is read and checked; nothing written",
+        "import.people_written": "the new people written in the open transaction",
+        "import.employments_written": "the employments written too",
+        "import.terms_written": "terms and post holdings written too",
+        "import.recorded": "the audit event written; not committed",
+        "import.committed": "the import committed; the command not yet finished",
+    },
+    "recharge": {
+        "recharge.lines_written": "the run and its lines written in the open transaction",
+        "recharge.journal_posted": "a journal posted in the open transaction",
+        "recharge.recorded": "the audit event written; not committed",
+        "recharge.committed": "the run committed; the command not yet finished",
+    },
+}
+
+
 def work(scenario: str, root: Path) -> list[str]:
     """The ``joinedup`` command line that does the scenario's work (and does it again after an
     interruption, as an operator would)."""

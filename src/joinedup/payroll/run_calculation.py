@@ -18,6 +18,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core.actors import user_of
 from joinedup.core.bulk import fewer_collections
+from joinedup.core.failpoints import failpoint
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll import calculation, variance
 from joinedup.payroll.figures import SUMMARY_FIGURES
@@ -67,6 +68,7 @@ def payrun_calculate(
         gone = [e for e in slips.values_list("employment_id", flat=True).iterator() if e not in in_run]
         for start in range(0, len(gone), batch_size):
             slips.filter(employment_id__in=gone[start : start + batch_size]).delete()
+    failpoint("payrun.calculation_started")
     problems: dict[int, list[tuple[str, str]]] = {}
     hours: dict[int, Decimal] = {}
     without_figures_to_date: set[int] = set()
@@ -118,6 +120,7 @@ def payrun_calculate(
                 "totals": run_totals(run),
             },
         )
+        failpoint("payrun.run_recorded")
     return run
 
 

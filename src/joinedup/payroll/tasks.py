@@ -8,6 +8,7 @@ from django_tasks import task
 
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
+from joinedup.core.failpoints import failpoint
 from joinedup.payroll.models import PayRun
 from joinedup.payroll.run_calculation import payrun_calculate
 
@@ -24,6 +25,7 @@ def calculate_pay_run(
     # A worker serves every partner: the task names its work for the database too. The run's
     # own writes still go through the service's authorisation and the writers' partner context.
     with rls.session_context(f"worker: calculate pay run {run_id}"):
+        failpoint("payrun.task_started")
         run = PayRun.objects.unscoped(reason="a worker acts on the run it was given").get(pk=run_id)
         actor = (
             get_user_model().objects.get(pk=actor_id)
@@ -33,4 +35,5 @@ def calculate_pay_run(
             )
         )
         run = payrun_calculate(actor=actor, run=run, batch_size=settings.PAYRUN_BATCH_SIZE)
+        failpoint("payrun.task_returning")
         return run.progress_total

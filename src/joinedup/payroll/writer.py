@@ -31,6 +31,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 
 from joinedup.core import rls
+from joinedup.core.failpoints import failpoint
 from joinedup.payroll import calculation
 from joinedup.payroll.models import PayRun
 
@@ -77,7 +78,9 @@ class BatchWriter:
         if not self.threaded:
             with transaction.atomic():
                 calculation.write_batch(self.run, calculated, ids)
+                failpoint("payrun.batch_written")
                 self._count(len(ids))
+            failpoint("payrun.batch_counted")
             self._report()
             return
         self._raise_if_failed()
@@ -120,8 +123,10 @@ class BatchWriter:
                     # security it writes as the run's partner, and only that partner's rows.
                     with rls.partner_context([self.run.partner_id]):
                         calculation.write_batch(self.run, calculated, ids)
+                        failpoint("payrun.batch_written")
                     with rls.partner_context([self.run.partner_id]):
                         self._count(len(ids))
+                    failpoint("payrun.batch_counted")
                     self._report()
                 except BaseException as exc:  # handed to the caller's thread, raised there
                     with self._lock:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls, tabular, validators
+from joinedup.core.failpoints import failpoint, failpoint_on_commit
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -228,9 +229,12 @@ def import_employments(
     report.created = {"people": new_people, "employments": len(parsed.rows)}
     if dry_run:
         return report
+    failpoint("import.checked")
     say("Writing")
     with transaction.atomic():
         _write_employments(actor, partner, parsed.rows, known, schemes, points, posts, data, filename, say)
+        failpoint("import.recorded")
+        failpoint_on_commit("import.committed")
     return report
 
 
@@ -302,6 +306,7 @@ def _write_employments(
     with rls.system_context(CREATING):
         for created in _bulk(Person, fresh):
             person_ids[created.ni_number] = created.pk
+    failpoint("import.people_written")
     employments = [
         Employment(
             partner_id=partner.pk,
@@ -315,6 +320,7 @@ def _write_employments(
     ]
     say(f"  {len(employments)} employments")
     employments = _bulk(Employment, employments)
+    failpoint("import.employments_written")
     terms: list[EmploymentTerms] = []
     holdings: list[PostHolding] = []
     for row, employment in zip(rows, employments, strict=True):
@@ -352,6 +358,7 @@ def _write_employments(
     say(f"  {len(terms)} sets of terms, {len(holdings)} post holdings")
     _bulk(EmploymentTerms, terms)
     _bulk(PostHolding, holdings)
+    failpoint("import.terms_written")
     say("  the audit event")
     record_event(
         actor=actor,

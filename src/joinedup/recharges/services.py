@@ -29,6 +29,7 @@ from django.db.models import Sum
 from joinedup.audit.services import record_event
 from joinedup.core import rls, tabular
 from joinedup.core.actors import user_of
+from joinedup.core.failpoints import failpoint, failpoint_on_commit
 from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_nearest_penny_half_up
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.ledger.chart import load_chart
@@ -608,6 +609,7 @@ def _post_pair(
             source_ref=str(run.pk),
             audit={"recharge_run": run.pk},
         )
+        failpoint("recharge.journal_posted")
         journals.append(journal)
     return journals
 
@@ -686,6 +688,7 @@ def _recharge_run(*, actor: Any, provider: Partner, start: date) -> RechargeRun:
             for p in planned
         ]
     )
+    failpoint("recharge.lines_written")
     journals = post_run_journals(actor=actor, run=run)
     by_partner: dict[str, int] = defaultdict(int)
     for p in planned:
@@ -703,4 +706,6 @@ def _recharge_run(*, actor: Any, provider: Partner, start: date) -> RechargeRun:
             "charged": dict(sorted(by_partner.items())),
         },
     )
+    failpoint("recharge.recorded")
+    failpoint_on_commit("recharge.committed")
     return run

@@ -1,5 +1,6 @@
-"""The crash stress's own rules: kill points that replay from their seed, and database faults
-only where the command may stop the database (the trials themselves: tests/test_crash_stress.py)."""
+"""The crash stress's own rules: kill points that replay from their seed and cover every stage
+of the work, and database faults only where the command may stop the database (the trials
+themselves: tests/test_crash_stress.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from joinedup.bench import crash
+from joinedup.bench.crash_scenarios import KILL_POINTS, SCENARIOS, TIME_RANDOM
 
 
 def test_a_seed_draws_the_same_kill_point_and_fault_for_a_trial_whatever_runs_before_it() -> None:
@@ -20,13 +22,64 @@ def test_a_seed_draws_the_same_kill_point_and_fault_for_a_trial_whatever_runs_be
         first[0],
     ]
     assert crash.draw(8, "payrun", 1, database_kill=True) != first[0]
-    assert all(0 <= fraction < 1 for fraction, _ in first)
+    assert all(0 <= d.fraction < 1 for d in first)
     # Fifty trials draw every kind of fault.
-    assert {fault for _, fault in first} == {"worker", "database", "both"}
+    assert {d.fault for d in first} == {"worker", "database", "both"}
+
+
+@pytest.mark.parametrize("seed", [20261125, 1, 629, 715, 89])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_run_of_as_many_trials_as_kill_points_interrupts_every_stage_of_the_work(
+    scenario: str, seed: int
+) -> None:
+    points = {*KILL_POINTS[scenario], TIME_RANDOM}
+    drawn = [crash.draw(seed, scenario, n, database_kill=False).point for n in range(1, 101)]
+    for start in range(len(drawn) - len(points) + 1):
+        assert set(drawn[start : start + len(points)]) == points, (start, drawn)
+    # A hundred trials share the points out evenly, a random time (as a crash falls) among them.
+    assert {drawn.count(p) for p in points} <= {100 // len(points), 100 // len(points) + 1}
+
+
+def test_a_point_passed_many_times_is_interrupted_at_a_hit_drawn_among_them() -> None:
+    draws = [crash.draw(20261125, "payrun", n, database_kill=False) for n in range(1, 701)]
+    batches = sorted({d.hit(9) for d in draws if d.point == "payrun.batch_counted"})
+    assert batches == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert {crash.Draw("import.checked", f, "worker").hit(1) for f in (0.0, 0.5, 0.999)} == {1}
+
+
+def test_the_kill_points_are_those_of_the_work_in_the_order_it_passes_them() -> None:
+    assert list(KILL_POINTS["payrun"]) == [
+        "payrun.task_started",
+        "payrun.calculation_started",
+        "payrun.batch_written",
+        "payrun.batch_counted",
+        "payrun.run_recorded",
+        "payrun.task_returning",
+    ]
+    assert list(KILL_POINTS["import"]) == [
+        "import.checked",
+        "import.people_written",
+        "import.employments_written",
+        "import.terms_written",
+        "import.recorded",
+        "import.committed",
+    ]
+    assert list(KILL_POINTS["recharge"]) == [
+        "recharge.lines_written",
+        "recharge.journal_posted",
+        "recharge.recorded",
+        "recharge.committed",
+    ]
+
+
+def test_an_uninterrupted_runs_passes_are_counted_from_its_hits_file(tmp_path: Path) -> None:
+    assert crash.count_hits(tmp_path) == {}
+    (tmp_path / "hits").write_text("payrun.batch_written\npayrun.batch_counted\npayrun.batch_written\n")
+    assert crash.count_hits(tmp_path) == {"payrun.batch_counted": 1, "payrun.batch_written": 2}
 
 
 def test_without_database_kill_every_trial_kills_the_process_only() -> None:
-    assert {crash.draw(7, "import", n, database_kill=False)[1] for n in range(1, 51)} == {"worker"}
+    assert {crash.draw(7, "import", n, database_kill=False).fault for n in range(1, 51)} == {"worker"}
 
 
 def test_database_kill_is_refused_on_sqlite(tmp_path: Path) -> None:
@@ -95,6 +148,48 @@ def test_the_summary_counts_where_the_interruptions_landed_and_the_time_a_trial_
     summary = result.summary()
     assert summary["stages"] == {"240 employments in": 1, "no employment in yet": 2}
     assert (summary["seconds_per_trial"], summary["startup_seconds"]) == (10.0, 2.0)
+
+
+def test_the_summary_counts_the_trials_interrupted_at_each_kill_point() -> None:
+    result = crash.ScenarioResult("recharge", window=6.0, expected={}, hits={"recharge.journal_posted": 8})
+    result.trials = [
+        crash.Trial("recharge", 1, "worker", 0.3, 1.2, killed=True, point="recharge.journal_posted"),
+        crash.Trial("recharge", 2, "worker", 0.6, 1.3, killed=True, point="recharge.journal_posted"),
+        crash.Trial("recharge", 3, "worker", 0.9, 5.9, point=TIME_RANDOM),  # the work finished first
+        crash.Trial("recharge", 4, "database", 0.1, 1.1, database_stopped=True, point="recharge.recorded"),
+    ]
+    summary = result.summary()
+    assert summary["kill_points"] == {
+        "recharge.lines_written": 0,
+        "recharge.journal_posted": 2,
+        "recharge.recorded": 1,
+        "recharge.committed": 0,
+        "time-random": 0,
+    }
+    assert (summary["finished_before_interruption"], summary["failpoint_hits"]) == (
+        1,
+        {"recharge.journal_posted": 8},
+    )
+
+
+def test_a_trial_says_which_pass_of_which_failpoint_it_interrupted() -> None:
+    trial = crash.Trial(
+        "payrun",
+        4,
+        "both",
+        0.4,
+        1.25,
+        killed=True,
+        database_stopped=True,
+        point="payrun.batch_counted",
+        hit=4,
+        hits=9,
+        stage="payslips part written (25-50%)",
+    )
+    assert trial.describe() == (
+        "payrun trial 4: SIGKILL and PostgreSQL stopped at payrun.batch_counted (hit 4 of 9) "
+        "after 1.250 s (payslips part written (25-50%))"
+    )
 
 
 def test_trials_take_turns_across_the_scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
-"""``joinedup stress crash``: interrupt a pay run, an import and a recharge run at random points
-and check that nothing is duplicated, lost or half written (see :mod:`joinedup.bench.crash`).
+"""``joinedup stress crash``: interrupt a pay run, an import and a recharge run at drawn points
+(failpoints inside the work, or a random time) and check that nothing is duplicated, lost or
+half written (see :mod:`joinedup.bench.crash`).
 
     joinedup stress crash --trials 100 [--scenario payrun|import|recharge|all] [--database-kill]
                           [--seed S] [--trial N] [--json]
@@ -28,7 +29,8 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
     help = (
         "Stress tests. `stress crash --trials N [--scenario payrun|import|recharge|all] [--database-kill] "
-        "[--seed S] [--trial N] [--json]`: kill the work at random points, restart it and check that "
+        "[--seed S] [--trial N] [--json]`: kill the work at drawn points (its failpoints, or a random "
+        "time), restart it and check that "
         "nothing is duplicated, lost or half written."
     )
 
@@ -148,8 +150,14 @@ class Command(BaseCommand):
             )
         console.print(table)
         for name, row in outcome["scenarios"].items():
+            hits = row["failpoint_hits"]
+            points = ", ".join(
+                f"{point} {n}" if hits.get(point, 1) == 1 else f"{point} (of {hits[point]} hits) {n}"
+                for point, n in row["kill_points"].items()
+            )
+            console.print(f"{name} kill points: {points}")
             landed = ", ".join(f"{stage} {n}" for stage, n in row["stages"].items())
-            console.print(f"{name} interrupted at: {landed}")
+            console.print(f"{name} database just after: {landed}")
         for name, row in outcome["scenarios"].items():
             for failed in row["failed_trials"]:
                 console.print(
