@@ -75,15 +75,6 @@ def test_work_killed_at_random_points_and_restarted_ends_as_if_never_interrupted
 
 
 @pytest.mark.postgres_only
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Open finding (issue 18): PostgreSQL stopped while the worker lives, at the pay run's last "
-        "batch: the worker reconnects, marks the task FAILED, and no worker runs it again, so the "
-        "run stays 'calculating' (replay: stress crash --database-kill --scenario payrun --seed 89 "
-        "--trials 1 --employees 100 --batch-size 10)."
-    ),
-)
 def test_work_survives_postgresql_stopped_immediately_as_well_as_the_process_killed(tmp_path: Path) -> None:
     if not on_postgresql():
         pytest.skip("stopping the database server exists on PostgreSQL only")
