@@ -293,3 +293,21 @@ class InvolveForm(GovukForm):
     def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"] = ModelChoice(partners, label="Partner to involve", labeller=lambda p: p.name)
+
+
+class PoolForm(GovukForm):
+    name = text_field("Pool name", max_length=200, hint="For example, HR advisers")
+    criteria = notes_field("Selection criteria (optional)", hint="As consulted on", max_length=5000)
+
+
+class PoolAssignForm(GovukForm):
+    """Put a person at risk (``people``: those the user manages) in one of the structure's pools."""
+
+    def __init__(self, *args: Any, people: Any, pools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at_risk"] = ModelChoice(
+            people,
+            label="Person at risk",
+            labeller=lambda r: f"{r.employment.person.full_name} ({r.employment.payroll_number})",
+        )
+        self.fields["pool"] = ModelChoice(pools, label="Selection pool", labeller=lambda p: p.name)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from joinedup.change import selectors, services
+from joinedup.change.models import ProgrammeStatus
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import OrgUnit, Post
@@ -26,6 +27,8 @@ from joinedup.web.change.forms import (
     InvolveForm,
     MilestoneDoneForm,
     MilestoneForm,
+    PoolAssignForm,
+    PoolForm,
     ProgrammeForm,
     ProgrammeStatusForm,
     ScopeForm,
@@ -299,13 +302,52 @@ def apply(request: HttpRequest, structure_id: int) -> HttpResponse:
 
 @login_required
 def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
+    """The people the structure puts at risk, and its selection pools: the lead partner's HR
+    makes a pool, and each employer's HR puts its own people at risk in one."""
     found = selectors.structure_for(request.user, structure_id=structure_id)
+    people = list(selectors.at_risk_of(request.user, structure=found))
+    managed = selectors.may(request.user, "change.manage", sorted({r.partner_id for r in people}))
+    pools = found.pools.order_by("name")
+    pool_form = PoolForm(request.POST if request.POST.get("form") == "pool" else None)
+    assign_form = PoolAssignForm(
+        request.POST if request.POST.get("form") == "assign" else None,
+        people=selectors.at_risk_of(request.user, structure=found).filter(partner__in=managed),
+        pools=pools,
+    )
+    if request.method == "POST" and pool_form.is_bound and pool_form.is_valid():
+        data = pool_form.cleaned_data
+        pool = submit(
+            pool_form,
+            lambda: services.pool_create(
+                actor=request.user, structure=found, name=data["name"], criteria=data["criteria"]
+            ),
+        )
+        if pool is not None:
+            messages.success(request, f"Selection pool {pool.name} made.")
+            return redirect("web:change_at_risk", structure_id=found.pk)
+    if request.method == "POST" and assign_form.is_bound and assign_form.is_valid():
+        data = assign_form.cleaned_data
+        row = submit(
+            assign_form,
+            lambda: services.pool_assign(actor=request.user, pool=data["pool"], at_risk=data["at_risk"]),
+        )
+        if row is not None:
+            messages.success(
+                request, f"{row.employment.person.full_name} is in the selection pool {data['pool'].name}."
+            )
+            return redirect("web:change_at_risk", structure_id=found.pk)
     return render(
         request,
         "web/change/at_risk.html",
         {
             "structure": found,
             "programme": found.programme,
-            "people": list(selectors.at_risk_of(request.user, structure=found)),
+            "people": people,
+            "pools": list(pools),
+            "pool_form": pool_form,
+            "assign_form": assign_form,
+            "may_make_pool": found.programme.status != ProgrammeStatus.CLOSED
+            and bool(selectors.may(request.user, "change.manage", [found.partner_id])),
+            "may_assign": bool(managed),
         },
     )
