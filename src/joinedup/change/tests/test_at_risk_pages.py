@@ -53,7 +53,10 @@ class TestSelectionPools(AtRiskPageTestCase):
         assert "Ada Byron is in the selection pool HR advisers." in put.content.decode()
         assert self.row(self.council, self.ada).pool == pool
         actions = AuditEvent.objects.for_partner(self.council).filter(action__startswith="change.pool_")
-        assert sorted(actions.values_list("action", flat=True)) == ["change.pool_assigned", "change.pool_created"]
+        assert sorted(actions.values_list("action", flat=True)) == [
+            "change.pool_assigned",
+            "change.pool_created",
+        ]
 
     def test_a_second_pool_of_the_same_name_is_refused_beside_the_field(self) -> None:
         services.pool_create(actor=self.council_hr, structure=self.structure, name="HR advisers")
@@ -71,7 +74,9 @@ class TestSelectionPools(AtRiskPageTestCase):
     def test_council_hr_cannot_put_police_staff_in_a_pool(self) -> None:
         pool = services.pool_create(actor=self.council_hr, structure=self.structure, name="Advisers")
         dan = self.row(self.police, self.dan)
-        page = self.web(self.council_hr).post(self.url(), {"form": "assign", "at_risk": dan.pk, "pool": pool.pk})
+        page = self.web(self.council_hr).post(
+            self.url(), {"form": "assign", "at_risk": dan.pk, "pool": pool.pk}
+        )
         # Dan is not among the people council HR may choose: he is not even shown to them.
         assert page.status_code == 200
         assert "Choose the person at risk from the list." in page.content.decode()
