@@ -7,12 +7,15 @@ is not theirs to see) and nothing changes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.test import Client
 
 from joinedup.audit.models import AuditEvent
 from joinedup.change import services
-from joinedup.change.models import AtRisk, SelectionPool
+from joinedup.change.models import AtRisk, ProgrammePartner, Redeployment, SelectionPool
 from joinedup.change.tests.base import ChangeTestCase
+from joinedup.people.models import Post
 from joinedup.testing.second_factor import sign_in
 
 
@@ -87,3 +90,113 @@ class TestSelectionPools(AtRiskPageTestCase):
         assert client.get(self.url()).status_code == 404
         assert client.post(self.url(), {"form": "pool", "name": "Advisers"}).status_code == 404
         assert self.pools() == []
+
+
+class TestRedeploymentPages(AtRiskPageTestCase):
+    vacancy: Post
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # A vacancy at the constabulary that suits Cara (HR manager, top of grade SCP25, in
+        # Winchester): the same scheme and grade, no location of its own.
+        cls.vacancy = cls.njc_post(cls.police, cls.police_hr_unit, "P-HRM", "HR manager", cls.n25, "1")
+
+    def cara_at_risk(self) -> AtRisk:
+        return self.row(self.council, self.cara)
+
+    def person_url(self) -> str:
+        return f"/change/at-risk/{self.cara_at_risk().pk}/"
+
+    def offers(self) -> list[tuple[str, str, date | None, date | None, str]]:
+        return list(
+            Redeployment.objects.for_partner(self.council)
+            .filter(at_risk=self.cara_at_risk())
+            .values_list("vacancy__code", "status", "trial_start", "trial_end", "trial_outcome")
+        )
+
+    def test_the_constabulary_agrees_to_take_redeployment_from_the_programme_page_of_people_at_risk(
+        self,
+    ) -> None:
+        client = self.web(self.police_hr)
+        page = client.post(self.url(), {"form": "agree", "agrees": "yes"}, follow=True)
+        assert "Wessex Constabulary takes redeployment from the programme." in page.content.decode()
+        row = ProgrammePartner.objects.for_partner(self.council).get(
+            programme=self.programme, partner=self.police
+        )
+        assert row.accepts_redeployment is True
+        client.post(self.url(), {"form": "agree", "agrees": "no"})
+        row.refresh_from_db()
+        assert row.accepts_redeployment is False
+
+    def test_council_hr_offers_cara_the_constabularys_vacancy_and_records_a_successful_trial(self) -> None:
+        services.redeployment_agree(
+            actor=self.police_hr, programme=self.programme, partner=self.police, agrees=True
+        )
+        client = self.web(self.council_hr)
+        page = client.get(self.person_url())
+        assert page.status_code == 200
+        assert "P-HRM HR manager" in page.content.decode()
+        offered = client.post(
+            self.person_url(), {"form": "propose", "vacancy": self.vacancy.pk, "note": "Same grade"}
+        )
+        assert offered.status_code == 302
+        assert self.offers() == [("P-HRM", "proposed", None, None, "")]
+        offer = Redeployment.objects.for_partner(self.council).get(at_risk=self.cara_at_risk())
+        # ERA 1996 s.138(3): a trial period of four weeks.
+        trial = client.post(
+            self.person_url(),
+            {"form": "trial", "redeployment": offer.pk, "start": "2026-05-01", "end": "2026-05-28"},
+        )
+        assert trial.status_code == 302
+        assert self.offers() == [("P-HRM", "trial", date(2026, 5, 1), date(2026, 5, 28), "")]
+        done = client.post(
+            self.person_url(),
+            {"form": "outcome", "redeployment": offer.pk, "outcome": "successful", "note": "Settled in"},
+            follow=True,
+        )
+        assert "The trial&#x27;s outcome is recorded." in done.content.decode()
+        assert self.offers() == [("P-HRM", "confirmed", date(2026, 5, 1), date(2026, 5, 28), "successful")]
+        assert self.cara_at_risk().status == "redeployed"
+        actions = AuditEvent.objects.for_partner(self.council).filter(
+            action__in=["change.redeployment_proposed", "change.trial_started"]
+        )
+        assert actions.count() == 2
+
+    def test_a_trial_ending_before_it_starts_is_refused_and_nothing_changes(self) -> None:
+        services.redeployment_agree(
+            actor=self.police_hr, programme=self.programme, partner=self.police, agrees=True
+        )
+        offer = services.redeployment_propose(
+            actor=self.council_hr, at_risk=self.cara_at_risk(), vacancy=self.vacancy
+        )
+        page = self.web(self.council_hr).post(
+            self.person_url(),
+            {"form": "trial", "redeployment": offer.pk, "start": "2026-05-28", "end": "2026-05-01"},
+        )
+        assert page.status_code == 200
+        assert "The trial must end on or after its start." in page.content.decode()
+        assert self.offers() == [("P-HRM", "proposed", None, None, "")]
+
+    def test_a_vacancy_at_a_partner_that_has_not_agreed_is_not_offered(self) -> None:
+        page = self.web(self.council_hr).post(
+            self.person_url(), {"form": "propose", "vacancy": self.vacancy.pk}
+        )
+        assert page.status_code == 200
+        assert "Choose the vacancy from the list." in page.content.decode()
+        assert self.offers() == []
+
+    def test_the_host_and_a_partner_outside_get_404_for_cara_and_change_nothing(self) -> None:
+        # Cara is her employer's to see: the constabulary hosts the offer but does not see her.
+        services.redeployment_agree(
+            actor=self.police_hr, programme=self.programme, partner=self.police, agrees=True
+        )
+        offer = services.redeployment_propose(
+            actor=self.council_hr, at_risk=self.cara_at_risk(), vacancy=self.vacancy
+        )
+        for user in (self.police_hr, self.fire_hr, self.union_rep):
+            client = self.web(user)
+            assert client.get(self.person_url()).status_code == 404
+            trial = {"form": "trial", "redeployment": offer.pk, "start": "2026-05-01", "end": "2026-05-28"}
+            assert client.post(self.person_url(), trial).status_code == 404
+        assert self.offers() == [("P-HRM", "proposed", None, None, "")]

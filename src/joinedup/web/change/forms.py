@@ -311,3 +311,67 @@ class PoolAssignForm(GovukForm):
             labeller=lambda r: f"{r.employment.person.full_name} ({r.employment.payroll_number})",
         )
         self.fields["pool"] = ModelChoice(pools, label="Selection pool", labeller=lambda p: p.name)
+
+
+class RedeploymentProposeForm(GovukForm):
+    """Offer a person at risk one of the vacancies that suit them (``vacancies``:
+    change.selectors.redeployment_matches, whose posts may be another partner's)."""
+
+    note = text_field("Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, vacancies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posts = {str(v.post.pk): v.post for v in vacancies}
+        self.fields = {
+            "vacancy": choice_field(
+                "Vacancy",
+                [("", "Choose the vacancy")]
+                + [(pk, f"{p.partner.code} {p.code} {p.title}") for pk, p in self.posts.items()],
+            ),
+            **self.fields,
+        }
+
+    def clean_vacancy(self) -> Any:
+        return self.posts[self.cleaned_data["vacancy"]]
+
+
+class TrialForm(GovukForm):
+    """Start the trial period of a proposed redeployment (``offers``: those still proposed)."""
+
+    start = date_field("Trial starts on", what="start of the trial")
+    end = date_field(
+        "Trial ends on",
+        what="end of the trial",
+        hint="Four weeks, unless agreed longer in writing for retraining",
+    )
+
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "redeployment": ModelChoice(
+                offers,
+                label="Offer",
+                labeller=lambda r: f"{r.host_partner.code} {r.vacancy.code} {r.vacancy.title}",
+            ),
+            **self.fields,
+        }
+
+
+class TrialOutcomeForm(GovukForm):
+    """Record how a trial went (``trials``: redeployments in their trial period)."""
+
+    outcome = choice_field(
+        "Outcome", [("successful", "Successful: redeployed"), ("unsuccessful", "Unsuccessful")]
+    )
+    note = text_field("Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, trials: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "redeployment": ModelChoice(
+                trials,
+                label="Trial",
+                labeller=lambda r: f"{r.host_partner.code} {r.vacancy.code} {r.vacancy.title}",
+            ),
+            **self.fields,
+        }

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from joinedup.change import selectors, services
-from joinedup.change.models import ProgrammeStatus
+from joinedup.change.models import AtRiskStatus, ProgrammeStatus, RedeploymentStatus
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import OrgUnit, Post
@@ -31,8 +31,11 @@ from joinedup.web.change.forms import (
     PoolForm,
     ProgrammeForm,
     ProgrammeStatusForm,
+    RedeploymentProposeForm,
     ScopeForm,
     StructureForm,
+    TrialForm,
+    TrialOutcomeForm,
     VrWindowForm,
 )
 from joinedup.web.current import current_partner, partner_page
@@ -314,6 +317,24 @@ def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
         people=selectors.at_risk_of(request.user, structure=found).filter(partner__in=managed),
         pools=pools,
     )
+    here = current_partner(request)
+    involved = selectors.involved_of(found.programme)
+    mine = next((row for row in involved if here is not None and row.partner_id == here.pk), None)
+    if request.method == "POST" and request.POST.get("form") == "agree":
+        if here is None or mine is None:
+            raise Http404("Your partner is not involved in the programme.")
+        agrees = request.POST.get("agrees") == "yes"
+        if attempt(
+            request,
+            lambda: services.redeployment_agree(
+                actor=request.user, programme=found.programme, partner=here, agrees=agrees
+            ),
+        ):
+            messages.success(
+                request,
+                f"{here.name} {'takes' if agrees else 'no longer takes'} redeployment from the programme.",
+            )
+        return redirect("web:change_at_risk", structure_id=found.pk)
     if request.method == "POST" and pool_form.is_bound and pool_form.is_valid():
         data = pool_form.cleaned_data
         pool = submit(
@@ -349,5 +370,84 @@ def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
             "may_make_pool": found.programme.status != ProgrammeStatus.CLOSED
             and bool(selectors.may(request.user, "change.manage", [found.partner_id])),
             "may_assign": bool(managed),
+            "involved": involved,
+            "here": here,
+            "may_agree": mine is not None
+            and bool(selectors.may(request.user, "change.manage", [mine.partner_id])),
+            "agrees": mine is not None and mine.accepts_redeployment,
+        },
+    )
+
+
+@login_required
+def at_risk_person(request: HttpRequest, at_risk_id: int) -> HttpResponse:
+    """A person at risk (their employer's to see): the vacancies that suit them at their
+    employer and at the partners that accept redeployment, the offers made to them, and the
+    trial period of each (ERA 1996 s.138(3))."""
+    found = selectors.at_risk_for(request.user, at_risk_id=at_risk_id)
+    may_manage = bool(selectors.may(request.user, "change.manage", [found.partner_id]))
+    vacancies = selectors.redeployment_matches(request.user, at_risk=found)
+    offers = selectors.redeployments_of(found)
+    propose_form = RedeploymentProposeForm(
+        request.POST if request.POST.get("form") == "propose" else None, vacancies=vacancies
+    )
+    trial_form = TrialForm(
+        request.POST if request.POST.get("form") == "trial" else None,
+        offers=offers.filter(status=RedeploymentStatus.PROPOSED),
+    )
+    outcome_form = TrialOutcomeForm(
+        request.POST if request.POST.get("form") == "outcome" else None,
+        trials=offers.filter(status=RedeploymentStatus.TRIAL),
+    )
+    if request.method == "POST" and propose_form.is_bound and propose_form.is_valid():
+        data = propose_form.cleaned_data
+        offer = submit(
+            propose_form,
+            lambda: services.redeployment_propose(
+                actor=request.user, at_risk=found, vacancy=data["vacancy"], note=data["note"]
+            ),
+        )
+        if offer is not None:
+            messages.success(request, f"Post {data['vacancy'].code} offered.")
+            return redirect("web:change_at_risk_person", at_risk_id=found.pk)
+    if request.method == "POST" and trial_form.is_bound and trial_form.is_valid():
+        data = trial_form.cleaned_data
+        if submit(
+            trial_form,
+            lambda: services.redeployment_trial(
+                actor=request.user, redeployment=data["redeployment"], start=data["start"], end=data["end"]
+            ),
+        ):
+            messages.success(request, f"Trial period in post {data['redeployment'].vacancy.code} recorded.")
+            return redirect("web:change_at_risk_person", at_risk_id=found.pk)
+    if request.method == "POST" and outcome_form.is_bound and outcome_form.is_valid():
+        data = outcome_form.cleaned_data
+        if submit(
+            outcome_form,
+            lambda: services.redeployment_outcome(
+                actor=request.user,
+                redeployment=data["redeployment"],
+                successful=data["outcome"] == "successful",
+                note=data["note"],
+            ),
+        ):
+            messages.success(request, "The trial's outcome is recorded.")
+            return redirect("web:change_at_risk_person", at_risk_id=found.pk)
+    return render(
+        request,
+        "web/change/at_risk_person.html",
+        {
+            "at_risk": found,
+            "structure": found.structure,
+            "vacancies": vacancies,
+            "offers": list(selectors.redeployments_of(found)),
+            "propose_form": propose_form,
+            "trial_form": trial_form,
+            "outcome_form": outcome_form,
+            "may_manage": may_manage,
+            # Shown again when refused, so that the refusal is seen beside the field.
+            "may_offer": may_manage
+            and found.status == AtRiskStatus.AT_RISK
+            and (bool(vacancies) or propose_form.is_bound),
         },
     )
