@@ -15,7 +15,8 @@ from joinedup.audit.models import AuditEvent
 from joinedup.change import services
 from joinedup.change.models import AtRisk, ProgrammePartner, Redeployment, SelectionPool
 from joinedup.change.tests.base import ChangeTestCase
-from joinedup.people.models import Post
+from joinedup.partnership.models import Partner
+from joinedup.people.models import Employment, Post
 from joinedup.testing.second_factor import sign_in
 
 
@@ -38,7 +39,7 @@ class AtRiskPageTestCase(ChangeTestCase):
             .values_list("name", "criteria")
         )
 
-    def row(self, partner: object, employment: object) -> AtRisk:
+    def row(self, partner: Partner, employment: Employment) -> AtRisk:
         return AtRisk.objects.for_partner(partner).get(structure=self.structure, employment=employment)
 
 
