@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.http import HttpResponse
 from django.test import Client
 
 from joinedup.audit.models import AuditEvent
 from joinedup.change import services
-from joinedup.change.models import AtRisk, ProgrammePartner, Redeployment, SelectionPool
+from joinedup.change.models import AtRisk, ProgrammePartner, Redeployment, SelectionPool, StructureChange
 from joinedup.change.tests.base import ChangeTestCase
 from joinedup.partnership.models import Partner
-from joinedup.people.models import Employment, Post
+from joinedup.people.models import Employment, OrgUnit, Post
 from joinedup.testing.second_factor import sign_in
 
 
@@ -91,6 +92,46 @@ class TestSelectionPools(AtRiskPageTestCase):
         assert client.get(self.url()).status_code == 404
         assert client.post(self.url(), {"form": "pool", "name": "Advisers"}).status_code == 404
         assert self.pools() == []
+
+    def ring_fence(self, user: object, unit: OrgUnit, pool: SelectionPool) -> HttpResponse:
+        return self.web(user).post(
+            self.url(),
+            {
+                "form": "ring_fence",
+                "pool": pool.pk,
+                "code": "S-HRO",
+                "title": "Shared HR officer",
+                "org_unit": unit.pk,
+                "scheme": self.njc.pk,
+                "grade_min": self.n5.pk,
+                "grade_max": self.n12.pk,
+                "budgeted_fte": "1",
+                "cost_centre": "CC-SHR",
+                "location": "Winchester",
+            },
+        )
+
+    def ring_fenced(self) -> list[tuple[str, str, str]]:
+        return list(
+            StructureChange.objects.for_partner(self.council)
+            .filter(structure=self.structure, pool__isnull=False)
+            .values_list("target_partner__code", "code", "pool__name")
+        )
+
+    def test_hr_proposes_a_new_post_ring_fenced_to_a_pool(self) -> None:
+        pool = services.pool_create(actor=self.council_hr, structure=self.structure, name="HR advisers")
+        made = self.ring_fence(self.council_hr, self.council_hr_unit, pool)
+        assert made.status_code == 302
+        assert self.ring_fenced() == [(self.council.code, "S-HRO", "HR advisers")]
+        page = self.web(self.council_hr).get(self.url()).content.decode()
+        assert f"Ring-fenced to it: {self.council.code} S-HRO Shared HR officer" in page
+
+    def test_police_hr_cannot_ring_fence_a_post_in_a_council_unit(self) -> None:
+        pool = services.pool_create(actor=self.council_hr, structure=self.structure, name="HR advisers")
+        page = self.ring_fence(self.police_hr, self.council_hr_unit, pool)
+        assert page.status_code == 200
+        assert "Choose the unit from the list." in page.content.decode()
+        assert self.ring_fenced() == []
 
 
 class TestRedeploymentPages(AtRiskPageTestCase):

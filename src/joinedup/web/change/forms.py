@@ -9,7 +9,7 @@ from django import forms
 
 from joinedup.change.models import ProgrammeStatus, TransferKind, TransferPlanStatus, VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
-from joinedup.people.models import Employment
+from joinedup.people.models import Employment, PayPoint, TermsScheme
 from joinedup.web.forms import (
     DATE_EXAMPLE,
     GovukForm,
@@ -374,4 +374,33 @@ class TrialOutcomeForm(GovukForm):
                 labeller=lambda r: f"{r.host_partner.code} {r.vacancy.code} {r.vacancy.title}",
             ),
             **self.fields,
+        }
+
+
+class RingFencedPostForm(GovukForm):
+    """A new post proposed in the structure and ring-fenced to one of its pools (``units``: the
+    units of the partners where the user manages change; the post is the unit's partner's)."""
+
+    code = text_field("Post code", max_length=30, hint="For example, S-HRO")
+    title = text_field("Title", max_length=200, what="post's title")
+    budgeted_fte = number_field("Budgeted FTE", max_digits=6, places=4, example="1.0", min_value=0)
+    cost_centre = text_field("Cost centre", max_length=30)
+    location = text_field("Location (optional)", max_length=100, required=False)
+
+    def __init__(self, *args: Any, units: Any, pools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        points = PayPoint.objects.select_related("scheme").order_by("scheme__code", "sort")
+        self.fields = {
+            "pool": ModelChoice(pools, label="Ring-fenced to pool", labeller=lambda p: p.name),
+            **self.fields,
+            "org_unit": ModelChoice(
+                units, label="Unit", labeller=lambda u: f"{u.partner.code} {u.code} {u.name}"
+            ),
+            "scheme": ModelChoice(TermsScheme.objects.order_by("name"), label="Terms scheme"),
+            "grade_min": ModelChoice(
+                points, label="Bottom of the grade", labeller=lambda p: f"{p.scheme.code} {p.code}"
+            ),
+            "grade_max": ModelChoice(
+                points, label="Top of the grade", labeller=lambda p: f"{p.scheme.code} {p.code}"
+            ),
         }

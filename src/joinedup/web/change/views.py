@@ -32,6 +32,7 @@ from joinedup.web.change.forms import (
     ProgrammeForm,
     ProgrammeStatusForm,
     RedeploymentProposeForm,
+    RingFencedPostForm,
     ScopeForm,
     StructureForm,
     TrialForm,
@@ -317,6 +318,44 @@ def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
         people=selectors.at_risk_of(request.user, structure=found).filter(partner__in=managed),
         pools=pools,
     )
+    units = OrgUnit.objects.for_partners(
+        selectors.may(request.user, "change.manage", selectors.involved_partner_ids(found.programme))
+    ).select_related("partner")
+    post_form = RingFencedPostForm(
+        request.POST if request.POST.get("form") == "ring_fence" else None,
+        units=units.order_by("partner__name", "code"),
+        pools=pools,
+    )
+    if request.method == "POST" and post_form.is_bound and post_form.is_valid():
+        data = post_form.cleaned_data
+        unit = data["org_unit"]
+        change = submit(
+            post_form,
+            lambda: services.structure_create_post(
+                actor=request.user,
+                structure=found,
+                partner=unit.partner,
+                proposal=services.PostProposal(
+                    code=data["code"],
+                    title=data["title"],
+                    org_unit=unit,
+                    scheme=data["scheme"],
+                    grade_min=data["grade_min"],
+                    grade_max=data["grade_max"],
+                    budgeted_fte=data["budgeted_fte"],
+                    cost_centre=data["cost_centre"],
+                    location=data["location"],
+                ),
+                pool=data["pool"],
+            ),
+        )
+        if change is not None:
+            messages.success(request, f"New post {change.code} proposed, ring-fenced to {data['pool'].name}.")
+            return redirect("web:change_at_risk", structure_id=found.pk)
+    ring_fenced: dict[int, list[str]] = {}
+    for c in selectors.changes_of(found):
+        if c.pool_id is not None:
+            ring_fenced.setdefault(c.pool_id, []).append(f"{c.target_partner.code} {c.code} {c.title}")
     here = current_partner(request)
     involved = selectors.involved_of(found.programme)
     mine = next((row for row in involved if here is not None and row.partner_id == here.pk), None)
@@ -364,7 +403,9 @@ def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
             "structure": found,
             "programme": found.programme,
             "people": people,
-            "pools": list(pools),
+            "pools": [(p, ring_fenced.get(p.pk, [])) for p in pools],
+            "post_form": post_form,
+            "may_ring_fence": found.applied_at is None and units.exists(),
             "pool_form": pool_form,
             "assign_form": assign_form,
             "may_make_pool": found.programme.status != ProgrammeStatus.CLOSED
