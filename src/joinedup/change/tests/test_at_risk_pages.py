@@ -8,8 +8,8 @@ is not theirs to see) and nothing changes."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.http import HttpResponse
 from django.test import Client
 
 from joinedup.audit.models import AuditEvent
@@ -93,7 +93,7 @@ class TestSelectionPools(AtRiskPageTestCase):
         assert client.post(self.url(), {"form": "pool", "name": "Advisers"}).status_code == 404
         assert self.pools() == []
 
-    def ring_fence(self, user: object, unit: OrgUnit, pool: SelectionPool) -> HttpResponse:
+    def ring_fence(self, user: object, unit: OrgUnit, pool: SelectionPool) -> Any:
         return self.web(user).post(
             self.url(),
             {
