@@ -21,6 +21,7 @@ from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import PayRun, VarianceFlag
 from joinedup.people.models import CostSplit, Employment, Person, Secondment, TupeTransfer
 from joinedup.people.selectors import employments_of
+from joinedup.purchasing.models import BankDetailChange, Requisition, SupplierBankDetails
 from joinedup.recharges.models import RechargeLine, RechargeRun
 from joinedup.recharges.selectors import reconciliation, statement_for
 
@@ -56,6 +57,12 @@ class TestDemoPartnership(TestCase):
         employee = users.get(username="council.employee")
         assert [e.partner.code for e in employments_of(employee, employee.person)] == ["WCC"]
         assert "password for all: wessex-demo-2026" in out.getvalue()
+        # Purchasing: a bank-detail change waiting for its second person, and a requisition above
+        # the council manager's limit waiting for a finance officer.
+        assert BankDetailChange.objects.get(status="pending").supplier.name == "Hampshire Legal LLP"
+        assert SupplierBankDetails.objects.filter(current_until__isnull=True).count() == 4
+        requisition = _all(Requisition).get()  # type: ignore[attr-defined]
+        assert (requisition.status, requisition.requested_by.username) == ("submitted", "council.manager")
         assert [r.broken for r in verify_all()] == [None] * 5
 
     def test_each_demo_user_with_a_record_opens_their_own_under_their_name(self) -> None:
@@ -90,6 +97,8 @@ class TestDemoPartnership(TestCase):
             "police.finance",
             "shared.finance",
             "shared.dpo",
+            "shared.buyer",
+            "shared.buyer2",
         ]
         assert f" *{'payroll.approver':18} Alex Perry" in printed
         for username, _, _ in USERS:

@@ -6,6 +6,7 @@ rep (who sees the published case, no shares)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client, TestCase
 
 from joinedup.bench.demo.businesscase import CASE
-from joinedup.businesscase import selectors
+from joinedup.businesscase import realisation, selectors
 from joinedup.businesscase.models import BusinessCase, OptionLine
 from joinedup.core import rls
 
@@ -64,3 +65,19 @@ class TestDemoBusinessCase(TestCase):
         assert "£67,800,000.00" in text
         assert "Your share" not in text and "Each partner" not in text
         assert "Deferred for more information" in text
+
+        # Benefits realisation from 1 October 2026, read by the police's finance officer: October's
+        # pay run journals on the mapped cost centres and October's recharge, against version 2.
+        found = realisation.realisation(access)
+        assert found is not None
+        assert (found.version.number, found.live_from) == (2, date(2026, 10, 1))
+        assert [m.month for m in found.by_month] == [date(2026, 10, 1)]
+        # The council and the fire service share their baseline detail; the police see their own.
+        positions = {p.partner.code: p for p in found.positions}
+        assert sorted(positions) == ["WCC", "WFRS", "WPOL"]
+        assert positions["WCC"].own_cost > 0 and positions["WCC"].recharges > 0
+        # The fire service keeps no back-office team: what it spends is its recharge.
+        assert positions["WFRS"].own_cost == 0 and positions["WFRS"].recharges > 0
+        assert found.total is not None and found.total.months == 1
+        page = client.get(f"/businesscase/{case.pk}/realisation").content.decode()
+        assert "(1 month reported)" in page

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "joinedup.ledger",
     "joinedup.recharges",
     "joinedup.change",
+    "joinedup.purchasing",
     "joinedup.businesscase",
     "joinedup.bench",
     "joinedup.api",

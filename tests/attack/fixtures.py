@@ -55,6 +55,11 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.purchasing import order_services as purchasing_orders
+from joinedup.purchasing import services as purchasing
+from joinedup.purchasing.models import BankDetailChange as SupplierBankChange
+from joinedup.purchasing.models import PurchaseOrder, Requisition, Supplier
+from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
@@ -101,6 +106,11 @@ class PartnerObjects:
     transfer_member: TransferPlanMember
     vr_delegation: VrDelegation
     businesscase: BusinessCase
+    payables: SamplePayables
+    supplier: Supplier
+    supplier_bank_change: SupplierBankChange
+    requisition: Requisition
+    order: PurchaseOrder
     case_option: Option
     case_line: OptionLine
     case_baseline: Baseline
@@ -166,6 +176,18 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "delegation_id": ParameterKind("voluntary redundancy delegation", lambda o: o.vr_delegation.pk),
     # A business case of the shared-services body in which this partner alone is involved.
     "case_id": ParameterKind("business case", lambda o: o.businesscase.pk),
+    # Purchasing's payables: an approved invoice of a supplier of the partner's, and the draft
+    # payment run (and its one payment) that pays it.
+    "purchase_invoice_id": ParameterKind("purchase invoice", lambda o: o.payables.invoice.pk),
+    "payment_run_id": ParameterKind("payment run", lambda o: o.payables.run.pk),
+    "supplier_payment_id": ParameterKind("supplier payment", lambda o: o.payables.payment.pk),
+    # Purchasing: a supplier registered by the partner's buyer (the register is the partnership's,
+    # so it names no partner's object: its routes carry the partner too), a change of its bank
+    # details waiting, a requisition waiting for approval and an order issued from another.
+    "supplier_id": ParameterKind(None, lambda o: o.supplier.pk),
+    "bank_change_id": ParameterKind(None, lambda o: o.supplier_bank_change.pk),
+    "requisition_id": ParameterKind("requisition", lambda o: o.requisition.pk),
+    "order_id": ParameterKind("purchase order", lambda o: o.order.pk),
     # An option of that case with one line, and the partner's own baseline row in it.
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
@@ -176,6 +198,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "action": ParameterKind(None, lambda o: "approve"),
     "kind": ParameterKind(None, lambda o: "people"),
     "fmt": ParameterKind(None, lambda o: "csv"),
+    # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
+    "table": ParameterKind(None, lambda o: "functions"),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -332,7 +356,9 @@ class AttackTestCase(RechargeTestCase):
             account_number="87654321",
             account_name="ATTACK FIXTURE",
         )
+        buying = cls.purchasing_of(partner)
         return PartnerObjects(
+            **buying,
             partner=partner,
             bank_change=bank_change,
             member=member,
@@ -386,8 +412,65 @@ class AttackTestCase(RechargeTestCase):
                 up_to=Decimal(50000),
                 source="Attack fixture: scheme of delegation, para 1",
             ),
+            payables=sample_payables(
+                partner,
+                enterer=cls.shared_hr,
+                verifier=cls.ops_admin,
+                payer=cls.council_finance if partner == cls.council else cls.police_finance,
+            ),
             businesscase=case,
             case_option=case_option,
             case_line=case_line,
             case_baseline=case_baseline,
         )
+
+    @classmethod
+    def purchasing_of(cls, partner: Partner) -> dict[str, Any]:
+        code = partner.code.lower()
+        buyer = cls.make_user(f"{code}.attack.buyer", [(partner, Role.PURCHASING_OFFICER)])
+        finance = cls.make_user(f"{code}.attack.finance", [(partner, Role.FINANCE_OFFICER)])
+        asker = cls.make_user(f"{code}.attack.manager", [(partner, Role.MANAGER)])
+        supplier = purchasing.supplier_create(
+            actor=buyer, partner=partner, name=f"Supplies for {partner.code} Ltd"
+        )
+        purchasing.supplier_contact_add(
+            actor=buyer, partner=partner, supplier=supplier, name="Accounts", phone="01962 000222"
+        )
+        purchasing.delegation_set(
+            actor=finance,
+            partner=partner,
+            role=Role.FINANCE_OFFICER,
+            title="Finance",
+            up_to=None,
+            source="Attack",
+        )
+        line = purchasing_orders.LineIn(
+            description="Paper",
+            quantity=Decimal(2),
+            unit_price=Decimal("10.00"),
+            vat_rate=Decimal("20.00"),
+            cost_centre=CostCentre.objects.for_partner(partner).get(code="UNALLOCATED"),
+            account=Account.objects.for_partner(partner).get(code="4200"),
+        )
+
+        def submitted() -> Requisition:
+            made = purchasing_orders.requisition_create(
+                actor=asker, partner=partner, title="Paper", supplier=supplier, lines=[line]
+            )
+            return purchasing_orders.requisition_submit(actor=asker, requisition=made)
+
+        ordered = purchasing_orders.requisition_approve(actor=finance, requisition=submitted())
+        return {
+            "supplier": supplier,
+            "supplier_bank_change": purchasing.bank_change_enter(
+                actor=buyer,
+                partner=partner,
+                supplier=supplier,
+                sort_code="309634",
+                account_number="11223344",
+                account_name="ATTACK FIXTURE",
+                notified_by="Attack fixture",
+            ),
+            "requisition": submitted(),
+            "order": purchasing_orders.order_issue(actor=buyer, requisition=ordered),
+        }

@@ -53,6 +53,8 @@ from joinedup.ledger.imports import BUDGET_COLUMNS, JOURNAL_COLUMNS, import_budg
 from joinedup.partnership.models import Role
 from joinedup.payroll.take_on import TAKE_ON_COLUMNS, take_on_import
 from joinedup.people.imports import EMPLOYMENT_COLUMNS, POST_COLUMNS, import_employments, import_posts
+from joinedup.purchasing.invoices import INVOICE_COLUMNS, invoices_import
+from joinedup.purchasing.models import Supplier, SupplierPartner
 from joinedup.recharges.services import READING_COLUMNS, readings_import
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.testing.base import FIXTURES
@@ -332,6 +334,35 @@ IMPORTS.append(
         typed={"staff_cost": "amount>=0", "fte": "fte", "non_staff_cost": "amount>=0"},
     )
 )
+IMPORTS.append(
+    Import(
+        "purchase invoices",
+        INVOICE_COLUMNS,
+        lambda case, data, name: invoices_import(
+            actor=case.council_buyer, partner=case.council, source=data, filename=name
+        ),
+        lambda n: {
+            "supplier": "ACME01",
+            "number": f"F-{n}",
+            "invoice_date": "2026-05-11",
+            "description": "Paper",
+            "quantity": "2",
+            "unit_price": "10.50",
+            "vat_rate": "20",
+            "cost_centre": "HR",
+            "account": "4200",
+        },
+        most=6,
+        # Quantities have three places and unit prices four: "12.345" is a good quantity.
+        typed={
+            "invoice_date": "date",
+            "due_date": "date",
+            "quantity": "fte",
+            "unit_price": "fte",
+            "vat_rate": "amount>=0",
+        },
+    )
+)
 BY_NAME = {target.name: target for target in IMPORTS}
 
 
@@ -496,12 +527,17 @@ def with_cell(target: Import, count: int, row: int, column: str, value: str) -> 
 
 class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
     council_payroll: Any
+    council_buyer: Any
     businesscase: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.council_payroll = cls.make_user("council.payroll", [(cls.council, Role.PAYROLL_OFFICER)])
+        cls.council_buyer = cls.make_user("council.buyer", [(cls.council, Role.PURCHASING_OFFICER)])
+        SupplierPartner.objects.create(
+            partner=cls.council, supplier=Supplier.objects.create(name="Acme Stationery"), reference="ACME01"
+        )
         cls.businesscase = case_create(
             actor=FIXTURES, owner=cls.shared, name="Fuzzed", partners=[cls.council, cls.police, cls.fire]
         )
@@ -556,6 +592,11 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
     ) -> None:
         target = BY_NAME["business case baselines"]
         self.check_any_file(target, data.draw(any_file(target)))
+
+    @FUZZ
+    @given(st.data())
+    def test_any_purchase_invoices_file_is_imported_whole_or_refused_with_reasons(self, data: Any) -> None:
+        self.check_any_file(BY_NAME["purchase invoices"], data.draw(any_file(BY_NAME["purchase invoices"])))
 
     @FUZZ
     @given(st.data())
@@ -655,6 +696,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
             "TAKE_ON_COLUMNS",
             "FACTOR_COLUMNS",
             "BASELINE_COLUMNS",
+            "INVOICE_COLUMNS",
         }
         # Files read other than through read_rows: the reader itself, and the gross-to-net
         # calculator (fuzzed below through `joinedup payroll calculate`).
@@ -670,6 +712,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
                 TAKE_ON_COLUMNS,
                 FACTOR_COLUMNS,
                 BASELINE_COLUMNS,
+                INVOICE_COLUMNS,
             )
         }
 

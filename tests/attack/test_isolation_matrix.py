@@ -33,6 +33,30 @@ API_PREFIX = "/api/v1/"
 
 # A valid body for each API write, so its 404 is the partner rule's. Keyed by method and path.
 API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = {
+    ("POST", "/api/v1/partners/{partner_id}/purchasing/invoices"): lambda o: {
+        "supplier_id": o.payables.supplier.pk,
+        "number": "ATTACK-1",
+        "invoice_date": "2026-05-11",
+        "lines": [
+            {
+                "description": "Paper",
+                "quantity": "1",
+                "unit_price": "10.00",
+                "vat_rate": "20",
+                "cost_centre": "UNALLOCATED",
+                "account": "4200",
+            }
+        ],
+    },
+    ("POST", "/api/v1/purchasing/invoices/{purchase_invoice_id}/approve"): lambda o: {"note": "Checked"},
+    ("POST", "/api/v1/purchasing/invoices/{purchase_invoice_id}/cancel"): lambda o: {"reason": "Wrong body"},
+    ("POST", "/api/v1/partners/{partner_id}/purchasing/payment-runs"): lambda o: {
+        "due_by": "2026-06-30",
+        "payment_date": "2026-06-05",
+    },
+    ("POST", "/api/v1/purchasing/payment-runs/{payment_run_id}/approve"): lambda o: {},
+    ("POST", "/api/v1/purchasing/payment-runs/{payment_run_id}/paid"): lambda o: {},
+    ("POST", "/api/v1/purchasing/payment-runs/{payment_run_id}/cancel"): lambda o: {"reason": "Wrong date"},
     ("POST", "/api/v1/partners/{partner_id}/employments"): lambda o: {
         "person": {
             "given_name": "A",
@@ -99,6 +123,73 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "outcome": "approved",
         "decided_on": "2026-11-03",
         "body": "cabinet",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers"): lambda o: {"name": "Attack Supplies Ltd"},
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/status"): lambda o: {
+        "status": "blocked"
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/contacts"): lambda o: {
+        "name": "Attacker",
+        "phone": "01962 000999",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/bank-changes"): lambda o: {
+        "sort_code": "200000",
+        "account_number": "99887766",
+        "account_name": "ATTACKER",
+        "notified_by": "Attack",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/bank-changes/{bank_change_id}/verify"): lambda o: {
+        "contact_id": o.supplier.contacts.get().pk,
+        "called_number": "01962 000222",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/bank-changes/{bank_change_id}/reject"): lambda o: {
+        "note": "Attack"
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/categories"): lambda o: {
+        "code": "ZZ",
+        "name": "Attack",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/category-accounts"): lambda o: {
+        "category": "ZZ",
+        "account": "4200",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/delegation"): lambda o: {
+        "title": "Attack",
+        "source": "Attack",
+        "role": "manager",
+        "up_to": "1.00",
+    },
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/settings"): lambda o: {"budget_check": "block"},
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/requisitions"): lambda o: {
+        "title": "Attack",
+        "lines": [
+            {
+                "description": "Paper",
+                "quantity": "1",
+                "unit_price": "1.00",
+                "cost_centre": "UNALLOCATED",
+                "account": "4200",
+            }
+        ],
+    },
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/lines"): lambda o: {
+        "description": "Paper",
+        "quantity": "1",
+        "unit_price": "1.00",
+        "cost_centre": "UNALLOCATED",
+        "account": "4200",
+    },
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/submit"): lambda o: {},
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/approve"): lambda o: {},
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/reject"): lambda o: {"note": "Attack"},
+    ("POST", "/api/v1/purchasing/requisitions/{requisition_id}/order"): lambda o: {},
+    ("POST", "/api/v1/purchasing/orders/{order_id}/receipts"): lambda o: {
+        "received_on": "2026-06-01",
+        "lines": [{"line_number": 1, "quantity": "1"}],
+    },
+    ("PUT", "/api/v1/businesscases/{case_id}/go-live"): lambda o: {"live_from": "2026-04-01"},
+    ("PUT", "/api/v1/partners/{partner_id}/cost-centre-functions"): lambda o: {
+        "mapping": [{"cost_centre_id": o.cost_centre.pk, "function": "hr"}]
     },
     ("POST", "/api/v1/change/programmes"): lambda o: {
         "partner_id": o.partner.pk,
@@ -344,6 +435,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             # The service admin views pay runs but does not run payroll: payment files are not theirs.
             "/api/v1/pay-runs/{run_id}/bacs.txt": 403,
             "/api/v1/pay-runs/{run_id}/fps.xml": 403,
+            # Nor does the administrator pay suppliers: the BACS file of a payment run is finance's.
+            "/api/v1/purchasing/payment-runs/{payment_run_id}/bacs.txt": 403,
             # The shared-services body's run, which no council role reads.
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
             # Charges to the partner are decided by its HR and finance officers, not administrators.

@@ -43,6 +43,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
+from joinedup.purchasing.models import Invoice
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -128,6 +129,10 @@ EXPORTS: dict[str, Export] = {
     # partner types reaches it, so it is checked for formulas only.
     "web /recharges/statements/{code}/{month}.csv": Export(("csv",)),
     "api /api/v1/partners/{partner_id}/statements/{month}.csv": Export(("csv",)),
+    # A supplier's remittance advice lists the invoice numbers the supplier typed.
+    "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
+        ("csv",), {"Number": planted(PAYLOAD)}
+    ),
     # TUPE employee liability information and the terms side by side of a transfer plan whose
     # staff list holds the formula-named person.
     "web /change/transfer-plans/{plan_id}/eli": Export(
@@ -154,6 +159,10 @@ EXPORTS: dict[str, Export] = {
     ),
     "web /businesscase/{case_id}/shares.{fmt}": Export(("csv",), {"Option": planted(PAYLOAD)}),
     "web /businesscase/{case_id}/decisions.{fmt}": Export(("csv",), {"Conditions": planted(PAYLOAD)}),
+    # The board pack's tables (the fixture's case is not live: its header, checked for formulas),
+    # and a partner's cost centres mapped to functions, one named like a formula.
+    "web /businesscase/{case_id}/realisation/{table}.{fmt}": Export(("csv",)),
+    "web /businesscase/cost-centres/{code}/mapping.{fmt}": Export(("csv",), {"Name": planted(PAYLOAD)}),
 }
 
 
@@ -213,6 +222,9 @@ class TestSpreadsheetInjection(AttackTestCase):
             title=PAYLOAD, cost_centre=PAYLOAD
         )
         Account.objects.for_partner(council).filter(code="4300").update(name=PAYLOAD)
+        Invoice.objects.for_partner(council).filter(pk=cls.council_objects.payables.invoice.pk).update(
+            number=PAYLOAD
+        )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
@@ -363,6 +375,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         self.check("web /recharges/statements/{code}/{month}.csv")
         self.check("api /api/v1/partners/{partner_id}/statements/{month}.csv")
 
+    def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
+        self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
+
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")
 
@@ -416,6 +431,17 @@ class TestSpreadsheetInjection(AttackTestCase):
             header = [cell.value for cell in next(sheet.iter_rows())]
             planted_cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
             assert [(c.value, c.data_type) for c in planted_cells if c.value == PAYLOAD] == [(PAYLOAD, "s")]
+
+    def test_the_board_pack_tables_and_the_mapping_show_a_formula_cost_centre_as_text(self) -> None:
+        self.check("web /businesscase/{case_id}/realisation/{table}.{fmt}")
+        self.check("web /businesscase/cost-centres/{code}/mapping.{fmt}")
+        response = self.client_for("council").get(
+            f"/businesscase/cost-centres/{self.council.code}/mapping.xlsx"
+        )
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+        names = [row[1] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in names if c.value == PAYLOAD] == [(PAYLOAD, "s")]
 
     # --- money stays money -----------------------------------------------------------------------
 

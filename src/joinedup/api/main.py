@@ -11,14 +11,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 from joinedup.api import (
     audit,
     businesscase,
+    businesscase_realisation,
     change,
     consultation,
     ledger,
     partnership,
     payroll,
     people,
+    purchasing,
     recharges,
 )
+from joinedup.api import payables as purchasing_payables
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
@@ -44,6 +47,9 @@ api.add_router("", change.router)
 api.add_router("", consultation.router)
 api.add_router("", change_transfers.router)
 api.add_router("", businesscase.router)
+api.add_router("", purchasing.router)
+api.add_router("", purchasing_payables.router)
+api.add_router("", businesscase_realisation.router)
 
 
 @api.exception_handler(AuthenticationError)

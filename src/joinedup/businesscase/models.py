@@ -160,6 +160,10 @@ class BusinessCase(models.Model):
     description = models.TextField(blank=True)
     # The appraisal's horizon in years, year 0 included.
     years = models.PositiveSmallIntegerField(default=10)
+    # The first day of the month the approved case went live: benefits realisation counts from
+    # this month (year 1 of the appraisal), and the baseline drawn from the ledger is the twelve
+    # months before it.
+    live_from = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -384,3 +388,38 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.outcome}"
+
+
+# --- Benefits realisation -------------------------------------------------------------------------
+
+
+class CostCentreFunction(models.Model):
+    """Which function of the business cases one of a partner's ledger cost centres counts in, for
+    benefits realisation: its spending (expense accounts) and the FTE of the posts that carry its
+    code are that function's. A cost centre counts in one function at most; unmapped cost centres
+    count in none."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    cost_centre = models.ForeignKey("ledger.CostCentre", on_delete=models.PROTECT, related_name="+")
+    function = models.CharField(max_length=24, choices=Function.choices)
+    mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mapped_at = models.DateTimeField(auto_now=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("cost_centre",)
+    objects = PartnerScopedManager["CostCentreFunction"]()
+
+    class Meta:
+        ordering = ["partner", "function", "cost_centre__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "cost_centre"], name="businesscase_cost_centre_mapped_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(function__in=Function.values), name="businesscase_mapping_function_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cost_centre_id} in {self.function}"

@@ -31,6 +31,7 @@ from joinedup.businesscase.models import (
     BusinessCase,
     CasePartner,
     CaseVersion,
+    CostCentreFunction,
     Decision,
     DecisionBody,
     Function,
@@ -44,6 +45,7 @@ from joinedup.core import tabular
 from joinedup.core.actors import user_of
 from joinedup.core.money import PENNY
 from joinedup.core.tabular import Column, RowError, RowSpec
+from joinedup.ledger.models import CostCentre
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people.services import Errors
@@ -867,3 +869,80 @@ def baselines_import(*, actor: Any, case: BusinessCase, source: bytes, filename:
         )
     result.saved = len(good)
     return result
+
+
+# --- Benefits realisation -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_go_live(*, actor: Any, case: BusinessCase, live_from: date | None) -> BusinessCase:
+    """Record the month the case went live (its first day; None: not live). Realisation counts
+    from it, and the baseline drawn from the ledger is the twelve months before it."""
+    authorise(actor, "businesscase.manage", case.partner)
+    if live_from is not None and live_from.day != 1:
+        raise ValidationError({"live_from": "Go-live is the first day of a month."})
+    before = case.live_from
+    case.live_from = live_from
+    case.save(update_fields=["live_from"])
+    record_event(
+        actor=actor,
+        partner=case.partner,
+        action="businesscase.went_live",
+        target=case,
+        before={"live_from": before},
+        after={"live_from": live_from},
+    )
+    return case
+
+
+@transaction.atomic
+def cost_centre_functions_set(*, actor: Any, partner: Partner, mapping: Mapping[int, str]) -> dict[str, int]:
+    """Set which function each of ``partner``'s cost centres counts in for benefits realisation:
+    ``mapping`` is cost centre id -> function ("" for none). Cost centres not named keep their
+    mapping. Every id must be one of the partner's cost centres; nothing is saved otherwise.
+    Returns how many were mapped, changed and unmapped."""
+    authorise(actor, "businesscase.manage", partner)
+    centres = {c.pk: c for c in CostCentre.objects.for_partner(partner).filter(pk__in=sorted(mapping))}
+    errors = Errors()
+    for pk, function in sorted(mapping.items()):
+        if pk not in centres:
+            errors.add("mapping", f"Cost centre {pk} is not one of {partner.name}'s.")
+        elif function and function not in Function.values:
+            errors.add("mapping", f"{centres[pk].code}: {function!r} is not a function.")
+    errors.raise_if_any()
+    existing = {
+        m.cost_centre_id: m
+        for m in CostCentreFunction.objects.for_partner(partner).filter(cost_centre_id__in=sorted(centres))
+    }
+    counts = {"mapped": 0, "changed": 0, "unmapped": 0}
+    changes: dict[str, list[str]] = {}
+    user = user_of(actor)
+    for pk, function in sorted(mapping.items()):
+        row = existing.get(pk)
+        code = centres[pk].code
+        if not function:
+            if row is not None:
+                row.delete()
+                counts["unmapped"] += 1
+                changes[code] = [row.function, ""]
+        elif row is None:
+            CostCentreFunction.objects.create(
+                partner=partner, cost_centre_id=pk, function=function, mapped_by=user
+            )
+            counts["mapped"] += 1
+            changes[code] = ["", function]
+        elif row.function != function:
+            changes[code] = [row.function, function]
+            row.function = function
+            row.mapped_by = user
+            row.save(update_fields=["function", "mapped_by", "mapped_at"])
+            counts["changed"] += 1
+    if changes:
+        record_event(
+            actor=actor,
+            partner=partner,
+            action="businesscase.cost_centres_mapped",
+            target=partner,
+            after={"changes": changes, **counts},
+        )
+    return counts

@@ -6,6 +6,7 @@ rest. Pure: no Django."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SPELLED_OUT = str.maketrans(
@@ -51,3 +52,21 @@ def fold_to_ascii(text: str) -> str:
     spelled = text.translate(_SPELLED_OUT)
     decomposed = unicodedata.normalize("NFKD", spelled)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_SPACES = re.compile(r" {2,}")
+
+
+def keep_only(text: str, allowed: frozenset[str], *, drop: str = "") -> str:
+    """Fold to ASCII, drop the characters in ``drop``, turn any other character outside ``allowed`` into a
+    space, then collapse runs of spaces and trim the ends."""
+    folded = fold_to_ascii(text)
+    if allowed.issuperset(folded):  # the usual case: nothing to replace
+        return _SPACES.sub(" ", folded).strip()
+    out = []
+    for ch in folded:
+        if ch in allowed:
+            out.append(ch)
+        elif ch not in drop:
+            out.append(" ")
+    return _SPACES.sub(" ", "".join(out)).strip()

@@ -72,6 +72,7 @@ class Role(models.TextChoices):
     PAYROLL_OFFICER = "payroll_officer", "Payroll officer"
     PAYROLL_APPROVER = "payroll_approver", "Payroll approver"
     FINANCE_OFFICER = "finance_officer", "Finance officer"
+    PURCHASING_OFFICER = "purchasing_officer", "Purchasing officer"
     MANAGER = "manager", "Manager"
     EMPLOYEE = "employee", "Employee"
     UNION_REP = "union_rep", "Union representative"

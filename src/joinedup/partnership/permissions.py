@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "change.consult",
             "businesscase.view",
             "businesscase.manage",
+            "purchasing.view",
+            "purchasing.setup",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -87,9 +89,48 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "businesscase.view",
             "businesscase.manage",
             "businesscase.decide",
+            # Purchasing: finance keeps the scheme of delegation, the category accounts and the
+            # settings (purchasing.setup), approves within its delegated limits, verifies a
+            # supplier's bank-detail change that a purchasing officer entered, and pays.
+            "purchasing.view",
+            "purchasing.setup",
+            "purchasing.approve",
+            "purchasing.verify_bank_details",
+            "purchasing.pay",
+            "purchasing.view_spend",
         }
     ),
-    Role.MANAGER: frozenset(_EVERY_MEMBER | {"people.view_team"}),
+    # Purchasing officers (the shared-services body's, holding the role on each partner they buy
+    # for) keep the supplier register and each partner's standing with a supplier, raise
+    # requisitions, issue orders, record receipts, enter and match invoices, and keep the
+    # contracts register. A bank-detail change one of them enters is verified by another, or by
+    # finance (purchasing.verify_bank_details; never the one who entered it).
+    Role.PURCHASING_OFFICER: frozenset(
+        _EVERY_MEMBER
+        | {
+            "purchasing.view",
+            "purchasing.requisition",
+            "purchasing.order",
+            "purchasing.receive",
+            "purchasing.manage_suppliers",
+            "purchasing.verify_bank_details",
+            "purchasing.invoice",
+            "purchasing.contracts",
+            "purchasing.view_spend",
+        }
+    ),
+    # A manager is a budget holder: raises requisitions for their cost centres, approves others'
+    # within the scheme of delegation, and records what arrived.
+    Role.MANAGER: frozenset(
+        _EVERY_MEMBER
+        | {
+            "people.view_team",
+            "purchasing.view",
+            "purchasing.requisition",
+            "purchasing.approve",
+            "purchasing.receive",
+        }
+    ),
     Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view"}),
     # A union rep reads the consultation log of the programmes their partner is in and writes
     # their union's side of it (questions, counter-proposals, documents); never an individual's
@@ -101,7 +142,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _EVERY_MEMBER
         | {"audit.view", "privacy.manage", "people.view_special_category", "people.change_special_category"}
     ),
-    Role.VIEWER: frozenset(_EVERY_MEMBER | {"ledger.view", "recharges.view", "businesscase.view"}),
+    Role.VIEWER: frozenset(
+        _EVERY_MEMBER | {"ledger.view", "recharges.view", "businesscase.view", "purchasing.view"}
+    ),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
@@ -114,6 +157,7 @@ SECOND_FACTOR_ROLES: frozenset[str] = frozenset(
         Role.SERVICE_ADMIN,
         Role.PAYROLL_APPROVER,
         Role.FINANCE_OFFICER,
+        Role.PURCHASING_OFFICER,
         Role.DATA_PROTECTION_OFFICER,
     }
 )

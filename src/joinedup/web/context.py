@@ -29,6 +29,7 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_approve_charges": has_permission(request.user, "people.approve_charges", partner),
         "can_administer": has_permission(request.user, "partnership.manage_members", partner),
         "can_view_change": has_permission(request.user, "change.view", partner),
+        "can_view_purchasing": has_permission(request.user, "purchasing.view", partner),
         "can_view_businesscase": has_permission(request.user, "businesscase.view", partner)
         or has_permission(request.user, "businesscase.view_published", partner),
         "can_consult": has_permission(request.user, "change.consult", partner)

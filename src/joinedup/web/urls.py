@@ -7,6 +7,7 @@ from joinedup.web.ledger import urls as ledger_urls
 from joinedup.web.partnership import urls as admin_urls
 from joinedup.web.payroll import urls as payroll_urls
 from joinedup.web.people import urls as people_urls
+from joinedup.web.purchasing import urls as purchasing_urls
 from joinedup.web.recharges import urls as recharge_urls
 
 app_name = "web"
@@ -33,5 +34,6 @@ urlpatterns = [
     path("recharges/", include(recharge_urls)),
     path("change/", include(change_urls)),
     path("businesscase/", include(businesscase_urls)),
+    path("purchasing/", include(purchasing_urls)),
     path("admin/", include(admin_urls)),
 ]

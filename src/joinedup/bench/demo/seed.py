@@ -20,6 +20,8 @@ from joinedup.bench.demo.impact import seed_demo_impact
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
+from joinedup.bench.demo.purchasing import seed_demo_purchasing
+from joinedup.bench.demo.realisation import seed_demo_realisation
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
@@ -74,6 +76,10 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("council.employee", "Evan Morgan", [("WCC", Role.EMPLOYEE)]),
     ("council.manager", "Mina Shah", [("WCC", Role.MANAGER), ("WCC", Role.EMPLOYEE)]),
     ("shared.hr", "Sam Okoro", [(c, Role.HR_OFFICER) for c in ALL]),
+    # The shared service's purchasing team buys for every partner: one enters a supplier's bank
+    # details, the other verifies them.
+    ("shared.buyer", "Bola Adebayo", [(c, Role.PURCHASING_OFFICER) for c in ALL]),
+    ("shared.buyer2", "Gwen Lloyd", [(c, Role.PURCHASING_OFFICER) for c in ALL]),
 ]
 
 
@@ -142,4 +148,6 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_impact(partners=partners, say=say)
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
+        seed_demo_purchasing(partners=partners, users=users, say=say)
+        seed_demo_realisation(partners=partners, users=users, say=say)
     return True

@@ -50,6 +50,8 @@ class TestWhoMustHaveOne(PartnerTestCase):
             Role.SERVICE_ADMIN,
             Role.PAYROLL_APPROVER,
             Role.FINANCE_OFFICER,
+            # Enters and verifies suppliers' bank details, which payment runs pay to.
+            Role.PURCHASING_OFFICER,
             Role.DATA_PROTECTION_OFFICER,
         } == SECOND_FACTOR_ROLES
         approver = self.make_user("wcc.approver", [(self.council, Role.PAYROLL_APPROVER)])

@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Literal
 
+from joinedup.core.bacs import BacsCredit as BacsCredit  # it lived here; payroll imports it from here
 from joinedup.core.calendar import rti_tax_year, tax_year_label
 
 Frequency = Literal["weekly", "fortnightly", "four_weekly", "monthly"]
@@ -187,18 +188,6 @@ class EmployeePayment:
     def label(self) -> str:
         """How error messages name the employee: payroll id and name, never the NINO."""
         return f"employee {self.payroll_id} ({self.forename} {self.surname})"
-
-
-class BacsCredit(NamedTuple):
-    """One credit in a BACS file: a payee's account and the amount to pay into it. A named tuple,
-    not a frozen dataclass: a BACS file makes one for each of up to a million people, and a
-    frozen dataclass's constructor costs several times as much."""
-
-    sort_code: str  # 6 digits (hyphens and spaces are ignored)
-    account_number: str  # 8 digits
-    name: str  # the payee's account name
-    amount: int  # pence, more than zero
-    reference: str  # shown on the payee's statement
 
 
 def credits_from_payments(payments: Sequence[EmployeePayment], *, reference: str) -> list[BacsCredit]:

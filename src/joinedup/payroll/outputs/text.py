@@ -9,25 +9,7 @@ what happens to the rest.
 
 from __future__ import annotations
 
-import re
-
-from joinedup.core.text import fold_to_ascii
+# Both live in the platform now (core/text.py), where the BACS writer (core/bacs.py) uses them too.
+from joinedup.core.text import fold_to_ascii, keep_only
 
 __all__ = ["fold_to_ascii", "keep_only"]
-
-_SPACES = re.compile(r" {2,}")
-
-
-def keep_only(text: str, allowed: frozenset[str], *, drop: str = "") -> str:
-    """Fold to ASCII, drop the characters in ``drop``, turn any other character outside ``allowed`` into a
-    space, then collapse runs of spaces and trim the ends."""
-    folded = fold_to_ascii(text)
-    if allowed.issuperset(folded):  # the usual case: nothing to replace
-        return _SPACES.sub(" ", folded).strip()
-    out = []
-    for ch in folded:
-        if ch in allowed:
-            out.append(ch)
-        elif ch not in drop:
-            out.append(" ")
-    return _SPACES.sub(" ", "".join(out)).strip()

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.businesscase import views
+from joinedup.web.businesscase import realisation, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.cases, name="businesscase_cases"),
@@ -31,4 +31,17 @@ urlpatterns: list[URLPattern] = [
         name="businesscase_baseline_remove",
     ),
     path("<int:case_id>/sharing", views.sharing, name="businesscase_sharing"),
+    path("<int:case_id>/realisation", realisation.realisation_page, name="businesscase_realisation"),
+    path("<int:case_id>/realisation.pdf", realisation.realisation_pdf, name="businesscase_realisation_pdf"),
+    path(
+        "<int:case_id>/realisation/<str:table>.<str:fmt>",
+        realisation.realisation_export,
+        name="businesscase_realisation_export",
+    ),
+    path("cost-centres/<str:code>", realisation.mapping, name="businesscase_mapping"),
+    path(
+        "cost-centres/<str:code>/mapping.<str:fmt>",
+        realisation.mapping_export,
+        name="businesscase_mapping_export",
+    ),
 ]

@@ -16,6 +16,7 @@ from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
 from joinedup.bench.pages import measure_pages
+from joinedup.bench.payables import run_payment_run_benchmark
 from joinedup.bench.payroll import run_payrun_benchmark
 from joinedup.bench.people import (
     analyze,
@@ -24,6 +25,7 @@ from joinedup.bench.people import (
     run_search_benchmark,
     seed_search_population,
 )
+from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
 from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
@@ -40,10 +42,14 @@ class Command(BaseCommand):
         "`bench people-search --people N --queries Q`: the employee search. "
         "`bench payrun --employees N`: a whole pay run, stage by stage. "
         "`bench ledger --lines N`: trial balance and budget against actual over N journal lines. "
+        "`bench payment-run --invoices N`: a purchasing payment run of N approved invoices, made, "
+        "approved, written to BACS, paid and posted. "
         "`bench redundancy --people N`: full redundancy quotes (statutory, enhanced, notice, holiday, "
         "strain) for N generated people. "
         "`bench change-costing --people N [--json]`: a change programme's costing with N people in scope. "
         "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
+        "`bench realisation --lines N [--json]`: a business case's benefits realisation for three partners "
+        "over a year of an N-line ledger. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -101,6 +107,11 @@ class Command(BaseCommand):
             "--partner-code", metavar="CODE", help="Code of the new partner (default BENCH<timestamp>)."
         )
 
+        payment_run = sub.add_parser(
+            "payment-run", help="Seed a new partner with N approved invoices, then time a payment run."
+        )
+        payment_run.add_argument("--invoices", type=int, default=10_000)
+
         redundancy = sub.add_parser(
             "redundancy", help="Quote N generated people in full, as a change programme's costing does."
         )
@@ -119,6 +130,13 @@ class Command(BaseCommand):
         businesscase.add_argument("--lines", type=int, default=500)
         businesscase.add_argument("--years", type=int, default=60)
         businesscase.add_argument("--json", action="store_true", help="Print one JSON object.")
+        realised = sub.add_parser(
+            "realisation",
+            help="Seed three partners' ledgers (N lines in all), people and a live business case, then "
+            "time the benefits-realisation dashboard's figures.",
+        )
+        realised.add_argument("--lines", type=int, default=1_000_000)
+        realised.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -175,6 +193,10 @@ class Command(BaseCommand):
             self._businesscase(options)
         elif target == "ledger":
             self._ledger(options)
+        elif target == "payment-run":
+            self._payment_run(options)
+        elif target == "realisation":
+            self._realisation(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -314,6 +336,27 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(result.report())
+
+    def _payment_run(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_payment_run_benchmark(options["invoices"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(result.report())
+
+    def _realisation(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_realisation_benchmark(options["lines"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
 
     def _load(self, options: dict[str, Any]) -> None:
         try:

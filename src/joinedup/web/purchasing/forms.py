@@ -1,0 +1,136 @@
+"""The purchasing pages' forms: they parse and say what is missing; the services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from joinedup.purchasing.models import ReceiptKind, SupplierContact, SupplierStatus
+from joinedup.web.forms import GovukForm, choice_field, date_field, notes_field, number_field, text_field
+
+VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "0% (zero-rated or exempt)")]
+
+
+class SupplierForm(GovukForm):
+    name = text_field("Name", max_length=200)
+    companies_house_number = text_field("Companies House number (optional)", max_length=20, required=False)
+    vat_number = text_field("VAT number (optional)", max_length=20, required=False)
+    email = text_field("Email for remittances (optional)", max_length=254, required=False)
+    address_line1 = text_field("Address line 1 (optional)", max_length=200, required=False)
+    address_line2 = text_field("Address line 2 (optional)", max_length=200, required=False)
+    town = text_field("Town (optional)", max_length=100, required=False)
+    postcode = text_field("Postcode (optional)", max_length=10, required=False)
+
+
+class StatusForm(GovukForm):
+    status = choice_field("Status for this partner", SupplierStatus.choices)
+    payment_terms_days = forms.IntegerField(
+        label="Payment terms (days)",
+        min_value=0,
+        max_value=365,
+        error_messages={
+            "required": "Enter the payment terms.",
+            "invalid": "Enter the payment terms in days.",
+        },
+    )
+    notes = notes_field("Notes (only this partner reads them)", max_length=10000)
+
+
+class ContactForm(GovukForm):
+    name = text_field("Contact's name", max_length=200)
+    role = text_field("Role (optional)", max_length=100, required=False)
+    email = text_field("Email (optional)", max_length=254, required=False)
+    phone = text_field("Telephone", max_length=30)
+
+
+class BankChangeForm(GovukForm):
+    sort_code = text_field("Sort code", max_length=20, hint="For example, 30-94-57")
+    account_number = text_field("Account number", max_length=20)
+    account_name = text_field("Name on the account", max_length=100)
+    notified_by = text_field(
+        "How the supplier told you", max_length=200, hint="For example, letter of 2 June 2026"
+    )
+
+
+class VerifyForm(GovukForm):
+    contact: forms.ModelChoiceField[SupplierContact] = forms.ModelChoiceField(
+        label="Contact called back",
+        queryset=SupplierContact.objects.none(),
+        error_messages={
+            "required": "Choose the contact you called.",
+            "invalid_choice": "Choose a contact from the list.",
+        },
+    )
+    called_number = text_field(
+        "Number you called", max_length=30, hint="A number held before the change was entered"
+    )
+
+    def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
+
+
+class RejectForm(GovukForm):
+    note = text_field("Why it is rejected", max_length=300)
+
+
+class LineForm(GovukForm):
+    description = text_field("What is wanted", max_length=300)
+    quantity = number_field("Quantity", max_digits=12, places=3, example="10")
+    unit_price = number_field(
+        "Unit price (£, before VAT)", max_digits=14, places=4, example="12.50", what="unit price"
+    )
+    vat_rate = choice_field("VAT rate", VAT_CHOICES)
+    cost_centre = choice_field("Cost centre", [])
+    account = choice_field("Account", [])
+
+    def __init__(
+        self, *args: Any, centres: list[tuple[str, str]], accounts: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cost_centre"].choices = [("", "Choose"), *centres]  # type: ignore[attr-defined]
+        self.fields["account"].choices = [("", "Choose"), *accounts]  # type: ignore[attr-defined]
+
+
+class RequisitionForm(LineForm):
+    title = text_field("What the requisition is for", max_length=200)
+    supplier = choice_field("Supplier", [])
+    needed_by = date_field("Needed by (optional)", required=False)
+    field_order = [
+        "title",
+        "supplier",
+        "needed_by",
+        "description",
+        "quantity",
+        "unit_price",
+        "vat_rate",
+        "cost_centre",
+        "account",
+    ]
+
+    def __init__(self, *args: Any, suppliers: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].choices = [("", "Choose"), *suppliers]  # type: ignore[attr-defined]
+
+
+class DecisionForm(GovukForm):
+    note = text_field("Note (needed to reject)", max_length=300, required=False)
+
+
+class ReceiptForm(GovukForm):
+    kind = choice_field("Receipt or return", ReceiptKind.choices)
+    received_on = date_field("Date")
+    reference = text_field("Delivery note or returns number (optional)", max_length=60, required=False)
+
+    def __init__(self, *args: Any, lines: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for line in lines:
+            self.fields[f"line_{line.pk}"] = number_field(
+                f"Line {line.line_number}: {line.description[:60]}",
+                max_digits=12,
+                places=3,
+                example="4",
+                required=False,
+                what=f"quantity of line {line.line_number}",
+            )
