@@ -9,7 +9,7 @@ from django import forms
 
 from joinedup.change.models import ProgrammeStatus, TransferKind, TransferPlanStatus, VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
-from joinedup.people.models import Employment
+from joinedup.people.models import Employment, PayPoint, TermsScheme
 from joinedup.web.forms import (
     DATE_EXAMPLE,
     GovukForm,
@@ -293,3 +293,114 @@ class InvolveForm(GovukForm):
     def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"] = ModelChoice(partners, label="Partner to involve", labeller=lambda p: p.name)
+
+
+class PoolForm(GovukForm):
+    name = text_field("Pool name", max_length=200, hint="For example, HR advisers")
+    criteria = notes_field("Selection criteria (optional)", hint="As consulted on", max_length=5000)
+
+
+class PoolAssignForm(GovukForm):
+    """Put a person at risk (``people``: those the user manages) in one of the structure's pools."""
+
+    def __init__(self, *args: Any, people: Any, pools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at_risk"] = ModelChoice(
+            people,
+            label="Person at risk",
+            labeller=lambda r: f"{r.employment.person.full_name} ({r.employment.payroll_number})",
+        )
+        self.fields["pool"] = ModelChoice(pools, label="Selection pool", labeller=lambda p: p.name)
+
+
+class RedeploymentProposeForm(GovukForm):
+    """Offer a person at risk one of the vacancies that suit them (``vacancies``:
+    change.selectors.redeployment_matches, whose posts may be another partner's)."""
+
+    note = text_field("Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, vacancies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posts = {str(v.post.pk): v.post for v in vacancies}
+        self.fields = {
+            "vacancy": choice_field(
+                "Vacancy",
+                [("", "Choose the vacancy")]
+                + [(pk, f"{p.partner.code} {p.code} {p.title}") for pk, p in self.posts.items()],
+            ),
+            **self.fields,
+        }
+
+    def clean_vacancy(self) -> Any:
+        return self.posts[self.cleaned_data["vacancy"]]
+
+
+class TrialForm(GovukForm):
+    """Start the trial period of a proposed redeployment (``offers``: those still proposed)."""
+
+    start = date_field("Trial starts on", what="start of the trial")
+    end = date_field(
+        "Trial ends on",
+        what="end of the trial",
+        hint="Four weeks, unless agreed longer in writing for retraining",
+    )
+
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "redeployment": ModelChoice(
+                offers,
+                label="Offer",
+                labeller=lambda r: f"{r.host_partner.code} {r.vacancy.code} {r.vacancy.title}",
+            ),
+            **self.fields,
+        }
+
+
+class TrialOutcomeForm(GovukForm):
+    """Record how a trial went (``trials``: redeployments in their trial period)."""
+
+    outcome = choice_field(
+        "Outcome", [("successful", "Successful: redeployed"), ("unsuccessful", "Unsuccessful")]
+    )
+    note = text_field("Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, trials: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "redeployment": ModelChoice(
+                trials,
+                label="Trial",
+                labeller=lambda r: f"{r.host_partner.code} {r.vacancy.code} {r.vacancy.title}",
+            ),
+            **self.fields,
+        }
+
+
+class RingFencedPostForm(GovukForm):
+    """A new post proposed in the structure and ring-fenced to one of its pools (``units``: the
+    units of the partners where the user manages change; the post is the unit's partner's)."""
+
+    code = text_field("Post code", max_length=30, hint="For example, S-HRO")
+    title = text_field("Title", max_length=200, what="post's title")
+    budgeted_fte = number_field("Budgeted FTE", max_digits=6, places=4, example="1.0", min_value=0)
+    cost_centre = text_field("Cost centre", max_length=30)
+    location = text_field("Location (optional)", max_length=100, required=False)
+
+    def __init__(self, *args: Any, units: Any, pools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        points = PayPoint.objects.select_related("scheme").order_by("scheme__code", "sort")
+        self.fields = {
+            "pool": ModelChoice(pools, label="Ring-fenced to pool", labeller=lambda p: p.name),
+            **self.fields,
+            "org_unit": ModelChoice(
+                units, label="Unit", labeller=lambda u: f"{u.partner.code} {u.code} {u.name}"
+            ),
+            "scheme": ModelChoice(TermsScheme.objects.order_by("name"), label="Terms scheme"),
+            "grade_min": ModelChoice(
+                points, label="Bottom of the grade", labeller=lambda p: f"{p.scheme.code} {p.code}"
+            ),
+            "grade_max": ModelChoice(
+                points, label="Top of the grade", labeller=lambda p: f"{p.scheme.code} {p.code}"
+            ),
+        }

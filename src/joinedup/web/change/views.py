@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from joinedup.change import selectors, services
+from joinedup.change.models import AtRiskStatus, ProgrammeStatus, RedeploymentStatus
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import OrgUnit, Post
@@ -26,10 +27,16 @@ from joinedup.web.change.forms import (
     InvolveForm,
     MilestoneDoneForm,
     MilestoneForm,
+    PoolAssignForm,
+    PoolForm,
     ProgrammeForm,
     ProgrammeStatusForm,
+    RedeploymentProposeForm,
+    RingFencedPostForm,
     ScopeForm,
     StructureForm,
+    TrialForm,
+    TrialOutcomeForm,
     VrWindowForm,
 )
 from joinedup.web.current import current_partner, partner_page
@@ -299,13 +306,189 @@ def apply(request: HttpRequest, structure_id: int) -> HttpResponse:
 
 @login_required
 def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
+    """The people the structure puts at risk, and its selection pools: the lead partner's HR
+    makes a pool, and each employer's HR puts its own people at risk in one."""
     found = selectors.structure_for(request.user, structure_id=structure_id)
+    people = list(selectors.at_risk_of(request.user, structure=found))
+    managed = selectors.may(request.user, "change.manage", sorted({r.partner_id for r in people}))
+    pools = found.pools.order_by("name")
+    pool_form = PoolForm(request.POST if request.POST.get("form") == "pool" else None)
+    assign_form = PoolAssignForm(
+        request.POST if request.POST.get("form") == "assign" else None,
+        people=selectors.at_risk_of(request.user, structure=found).filter(partner__in=managed),
+        pools=pools,
+    )
+    units = OrgUnit.objects.for_partners(
+        selectors.may(request.user, "change.manage", selectors.involved_partner_ids(found.programme))
+    ).select_related("partner")
+    post_form = RingFencedPostForm(
+        request.POST if request.POST.get("form") == "ring_fence" else None,
+        units=units.order_by("partner__name", "code"),
+        pools=pools,
+    )
+    if request.method == "POST" and post_form.is_bound and post_form.is_valid():
+        data = post_form.cleaned_data
+        unit = data["org_unit"]
+        change = submit(
+            post_form,
+            lambda: services.structure_create_post(
+                actor=request.user,
+                structure=found,
+                partner=unit.partner,
+                proposal=services.PostProposal(
+                    code=data["code"],
+                    title=data["title"],
+                    org_unit=unit,
+                    scheme=data["scheme"],
+                    grade_min=data["grade_min"],
+                    grade_max=data["grade_max"],
+                    budgeted_fte=data["budgeted_fte"],
+                    cost_centre=data["cost_centre"],
+                    location=data["location"],
+                ),
+                pool=data["pool"],
+            ),
+        )
+        if change is not None:
+            messages.success(request, f"New post {change.code} proposed, ring-fenced to {data['pool'].name}.")
+            return redirect("web:change_at_risk", structure_id=found.pk)
+    ring_fenced: dict[int, list[str]] = {}
+    for c in selectors.changes_of(found):
+        if c.pool_id is not None:
+            ring_fenced.setdefault(c.pool_id, []).append(f"{c.target_partner.code} {c.code} {c.title}")
+    here = current_partner(request)
+    involved = selectors.involved_of(found.programme)
+    mine = next((row for row in involved if here is not None and row.partner_id == here.pk), None)
+    if request.method == "POST" and request.POST.get("form") == "agree":
+        if here is None or mine is None:
+            raise Http404("Your partner is not involved in the programme.")
+        agrees = request.POST.get("agrees") == "yes"
+        if attempt(
+            request,
+            lambda: services.redeployment_agree(
+                actor=request.user, programme=found.programme, partner=here, agrees=agrees
+            ),
+        ):
+            messages.success(
+                request,
+                f"{here.name} {'takes' if agrees else 'no longer takes'} redeployment from the programme.",
+            )
+        return redirect("web:change_at_risk", structure_id=found.pk)
+    if request.method == "POST" and pool_form.is_bound and pool_form.is_valid():
+        data = pool_form.cleaned_data
+        pool = submit(
+            pool_form,
+            lambda: services.pool_create(
+                actor=request.user, structure=found, name=data["name"], criteria=data["criteria"]
+            ),
+        )
+        if pool is not None:
+            messages.success(request, f"Selection pool {pool.name} made.")
+            return redirect("web:change_at_risk", structure_id=found.pk)
+    if request.method == "POST" and assign_form.is_bound and assign_form.is_valid():
+        data = assign_form.cleaned_data
+        row = submit(
+            assign_form,
+            lambda: services.pool_assign(actor=request.user, pool=data["pool"], at_risk=data["at_risk"]),
+        )
+        if row is not None:
+            messages.success(
+                request, f"{row.employment.person.full_name} is in the selection pool {data['pool'].name}."
+            )
+            return redirect("web:change_at_risk", structure_id=found.pk)
     return render(
         request,
         "web/change/at_risk.html",
         {
             "structure": found,
             "programme": found.programme,
-            "people": list(selectors.at_risk_of(request.user, structure=found)),
+            "people": people,
+            "pools": [(p, ring_fenced.get(p.pk, [])) for p in pools],
+            "post_form": post_form,
+            "may_ring_fence": found.applied_at is None and units.exists(),
+            "pool_form": pool_form,
+            "assign_form": assign_form,
+            "may_make_pool": found.programme.status != ProgrammeStatus.CLOSED
+            and bool(selectors.may(request.user, "change.manage", [found.partner_id])),
+            "may_assign": bool(managed),
+            "involved": involved,
+            "here": here,
+            "may_agree": mine is not None
+            and bool(selectors.may(request.user, "change.manage", [mine.partner_id])),
+            "agrees": mine is not None and mine.accepts_redeployment,
+        },
+    )
+
+
+@login_required
+def at_risk_person(request: HttpRequest, at_risk_id: int) -> HttpResponse:
+    """A person at risk (their employer's to see): the vacancies that suit them at their
+    employer and at the partners that accept redeployment, the offers made to them, and the
+    trial period of each (ERA 1996 s.138(3))."""
+    found = selectors.at_risk_for(request.user, at_risk_id=at_risk_id)
+    may_manage = bool(selectors.may(request.user, "change.manage", [found.partner_id]))
+    vacancies = selectors.redeployment_matches(request.user, at_risk=found)
+    offers = selectors.redeployments_of(found)
+    propose_form = RedeploymentProposeForm(
+        request.POST if request.POST.get("form") == "propose" else None, vacancies=vacancies
+    )
+    trial_form = TrialForm(
+        request.POST if request.POST.get("form") == "trial" else None,
+        offers=offers.filter(status=RedeploymentStatus.PROPOSED),
+    )
+    outcome_form = TrialOutcomeForm(
+        request.POST if request.POST.get("form") == "outcome" else None,
+        trials=offers.filter(status=RedeploymentStatus.TRIAL),
+    )
+    if request.method == "POST" and propose_form.is_bound and propose_form.is_valid():
+        data = propose_form.cleaned_data
+        offer = submit(
+            propose_form,
+            lambda: services.redeployment_propose(
+                actor=request.user, at_risk=found, vacancy=data["vacancy"], note=data["note"]
+            ),
+        )
+        if offer is not None:
+            messages.success(request, f"Post {data['vacancy'].code} offered.")
+            return redirect("web:change_at_risk_person", at_risk_id=found.pk)
+    if request.method == "POST" and trial_form.is_bound and trial_form.is_valid():
+        data = trial_form.cleaned_data
+        if submit(
+            trial_form,
+            lambda: services.redeployment_trial(
+                actor=request.user, redeployment=data["redeployment"], start=data["start"], end=data["end"]
+            ),
+        ):
+            messages.success(request, f"Trial period in post {data['redeployment'].vacancy.code} recorded.")
+            return redirect("web:change_at_risk_person", at_risk_id=found.pk)
+    if request.method == "POST" and outcome_form.is_bound and outcome_form.is_valid():
+        data = outcome_form.cleaned_data
+        if submit(
+            outcome_form,
+            lambda: services.redeployment_outcome(
+                actor=request.user,
+                redeployment=data["redeployment"],
+                successful=data["outcome"] == "successful",
+                note=data["note"],
+            ),
+        ):
+            messages.success(request, "The trial's outcome is recorded.")
+            return redirect("web:change_at_risk_person", at_risk_id=found.pk)
+    return render(
+        request,
+        "web/change/at_risk_person.html",
+        {
+            "at_risk": found,
+            "structure": found.structure,
+            "vacancies": vacancies,
+            "offers": list(selectors.redeployments_of(found)),
+            "propose_form": propose_form,
+            "trial_form": trial_form,
+            "outcome_form": outcome_form,
+            "may_manage": may_manage,
+            # Shown again when refused, so that the refusal is seen beside the field.
+            "may_offer": may_manage
+            and found.status == AtRiskStatus.AT_RISK
+            and (bool(vacancies) or propose_form.is_bound),
         },
     )
