@@ -433,7 +433,10 @@ def encoded(draw: Any, table: list[list[str]]) -> tuple[bytes, str]:
         return text.encode("cp1252", errors="replace"), "upload.csv"
     if container == "invalid-bytes":
         data = text.encode("utf-8", errors="surrogatepass")
-        at = draw(st.integers(0, len(data)))
+        # Inside the table's rows, never after the last line break or between "\r" and "\n":
+        # there the bytes would be a row of their own, one the file's last row does not count.
+        inside = [i for i in range(len(data) - 1) if i == 0 or data[i - 1 : i] != b"\r"]
+        at = draw(st.sampled_from(inside)) if inside else 0
         return data[:at] + draw(
             st.sampled_from([b"\xff", b"\x81", b"\xc3(", b"\x00", b"\xed\xa0\x80"])
         ) + data[at:], "upload.csv"
