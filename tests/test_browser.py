@@ -125,6 +125,7 @@ def test_hr_finds_the_shared_chief_executive_and_sees_only_the_councils_employme
     results = page.get_by_test_id("people-results")
     assert "Morwenna Trelawney" in results.inner_text()
     page.get_by_role("link", name="Morwenna Trelawney").click()
+    page.get_by_role("heading", name="Morwenna Trelawney").wait_for()  # the page the link opens
     assert page.get_by_role("heading", name="Morwenna Trelawney").count() == 1
     body = page.content()
     assert "Wessex County Council — WCC900001" in body
@@ -185,6 +186,7 @@ def test_the_service_admin_finds_a_users_sign_in_status(browser: Any, demo: str)
     page.get_by_label("Name, username or email").fill("police.hr")
     page.keyboard.press("Enter")
     page.get_by_role("link", name="police.hr").click()
+    page.get_by_role("heading", name="Priya Hale").wait_for()  # the page the link opens
     assert page.get_by_role("heading", name="Priya Hale").count() == 1
     assert "Last signed in" in page.content()
     page.close()
@@ -243,6 +245,8 @@ def test_a_finance_officer_sets_up_an_authenticator_app_from_the_qr_page_and_sig
     app = TOTP(b32decode(key))
     page.get_by_label("Code from the app").fill(f"{app.token():06d}")
     page.get_by_role("button", name="Turn on the second step").click()
+    # count() does not wait for the answer to the form: wait for the page that follows.
+    page.get_by_role("heading", name="Your second step is on").wait_for()
     assert page.get_by_role("heading", name="Your second step is on").count() == 1
     assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
     page.get_by_role("link", name="I have kept my codes: continue").click()

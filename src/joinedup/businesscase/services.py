@@ -41,7 +41,7 @@ from joinedup.businesscase.models import (
     OptionLine,
     Outcome,
 )
-from joinedup.core import tabular
+from joinedup.core import rls, tabular
 from joinedup.core.actors import user_of
 from joinedup.core.money import PENNY
 from joinedup.core.tabular import Column, RowError, RowSpec
@@ -199,9 +199,12 @@ def case_create(
         years=years,
         created_by=user_of(actor),
     )
-    CasePartner.objects.bulk_create(
-        [CasePartner(partner=p, case=case, must_approve=p.pk in approvers) for p in (owner, *others)]
-    )
+    # Each partner's membership row is that partner's: written in a context that shows the
+    # database those partners (row-level security), as the owner names them in the case.
+    with rls.partner_context([owner.pk, *(p.pk for p in others)]):
+        CasePartner.objects.bulk_create(
+            [CasePartner(partner=p, case=case, must_approve=p.pk in approvers) for p in (owner, *others)]
+        )
     CaseVersion.objects.create(
         partner=owner, case=case, number=1, reason="First version", created_by=user_of(actor)
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from joinedup.change import selectors, services
 from joinedup.change.models import AtRiskStatus, ProgrammeStatus, RedeploymentStatus
+from joinedup.core import rls
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import OrgUnit, Post
@@ -426,6 +427,14 @@ def at_risk_person(request: HttpRequest, at_risk_id: int) -> HttpResponse:
     employer and at the partners that accept redeployment, the offers made to them, and the
     trial period of each (ERA 1996 s.138(3))."""
     found = selectors.at_risk_for(request.user, at_risk_id=at_risk_id)
+    # The offers name vacancies at other partners (those that agreed to take redeployment): rows
+    # the database's row-level security hides from the employer's HR. Access to the person is
+    # settled above; each write below still goes through its service's authorisation.
+    with rls.system_context("change: a person at risk's offers of vacancies at other partners"):
+        return _at_risk_person(request, found)
+
+
+def _at_risk_person(request: HttpRequest, found: Any) -> HttpResponse:
     may_manage = bool(selectors.may(request.user, "change.manage", [found.partner_id]))
     vacancies = selectors.redeployment_matches(request.user, at_risk=found)
     offers = selectors.redeployments_of(found)
