@@ -157,6 +157,8 @@ MIDDLEWARE = [
     # A user who must pass (or set up) a second factor reaches nothing else until they have.
     "joinedup.web.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The API's JSON bodies: a NUL character is refused before PostgreSQL sees it.
+    "joinedup.api.parsing.NulRefusingMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -154,9 +154,8 @@ class CategoryAccountOut(Schema):
 
 
 class CategoryAccountIn(Schema):
-    # Looked up as they come: PostgreSQL refuses a NUL character in a query, so refuse it here.
-    category: str = Field(max_length=12, pattern=r"^[^\x00]*$")
-    account: str = Field(max_length=20, pattern=r"^[^\x00]*$")
+    category: str = Field(max_length=12)
+    account: str = Field(max_length=20)
 
 
 class DelegationOut(Schema):

@@ -326,3 +326,28 @@ class TestLedgerAccess(LedgerApiTestCase):
                 assert response.json() == {"detail": "Not found."}
         assert self.state() == state
         assert Journal.objects.for_partner(self.council).filter(reverses=self.may_stationery).count() == 0
+
+
+class TestNulCharacters(LedgerApiTestCase):
+    """PostgreSQL can neither store nor compare text with a NUL character: every API request
+    holding one is refused as invalid input, naming the field, before it reaches the database."""
+
+    def test_a_nul_in_a_journal_line_is_refused_naming_the_field_and_nothing_is_posted(self) -> None:
+        before = self.state()
+        body = {
+            **STATIONERY,
+            "lines": [{**STATIONERY["lines"][0], "account": "42\x0000"}, STATIONERY["lines"][1]],
+        }
+        response = self.send(
+            self.api(self.council_finance), "POST", "/api/v1/partners/{partner}/journals", body
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"lines.0.account": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_nul_in_a_query_string_is_refused_naming_the_parameter(self) -> None:
+        response = self.api(self.council_finance).get(
+            self.url("/api/v1/partners/{partner}/trial-balance?period=2026-0%005")
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"period": ["Text may not contain a NUL character."]}
