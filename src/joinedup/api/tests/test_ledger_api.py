@@ -336,7 +336,10 @@ class TestNulCharacters(LedgerApiTestCase):
         before = self.state()
         body = {
             **STATIONERY,
-            "lines": [{**STATIONERY["lines"][0], "account": "42\x0000"}, STATIONERY["lines"][1]],
+            "lines": [
+                {"account": "42\x0000", "debit": 1_999, "cost_centre": "HR"},
+                {"account": "B100", "credit": 1_999},
+            ],
         }
         response = self.send(
             self.api(self.council_finance), "POST", "/api/v1/partners/{partner}/journals", body
