@@ -25,7 +25,6 @@ from joinedup.api import payables as purchasing_payables
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
-from joinedup.api.parsing import NulRefusingParser
 
 api = JoinedupAPI(
     title="joinedup API",
@@ -34,7 +33,6 @@ api = JoinedupAPI(
     "`Authorization: Bearer <token>` (tokens from `joinedup token create USERNAME [--scope write]`; "
     "a token expires, 90 days by default, and a read-only one is refused any change with 403).",
     auth=BearerToken(),
-    parser=NulRefusingParser(),
     urls_namespace="api",
     docs_url=None,  # the bundled docs page loads scripts from a CDN; the JSON document is enough
     openapi_url=None,
