@@ -280,6 +280,11 @@ def invoice(request: HttpRequest, purchase_invoice_id: int) -> HttpResponse:
     partner = found.partner
     note_form = NoteForm(_posted(request, "approve"))
     reason_form = ReasonForm(_posted(request, "cancel"))
+    # 403 before the form is read, as the service would refuse it.
+    if note_form.is_bound:
+        authorise(request.user, "purchasing.approve", partner)
+    elif reason_form.is_bound:
+        authorise(request.user, "purchasing.invoice", partner)
     done: Any = None
     if note_form.is_bound and note_form.is_valid():
         done = submit(
@@ -392,6 +397,8 @@ def payment_run(request: HttpRequest, payment_run_id: int) -> HttpResponse:
     run = selectors.payment_run_for(request.user, payment_run_id=payment_run_id)
     reason_form = ReasonForm(_posted(request, "cancel"))
     action = request.POST.get("form", "") if request.method == "POST" else ""
+    if action:
+        authorise(request.user, "purchasing.pay", run.partner_id)  # 403 before the form is read
     done: Any = None
     if action == "approve":
         done = attempt(request, lambda: payments.payment_run_approve(actor=request.user, run=run))
