@@ -138,18 +138,18 @@ def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quant
     ):
         out[Driver.PAYSLIPS][codes[employer_id]] += Decimal(count)
 
-    live = live_on_purchasing(provider, month)
+    on_purchasing = live_on_purchasing(provider, month)
     for driver, partner_id, quantity in (
         DriverReading.objects.for_partner(provider)
         .filter(partner=provider, month=month, driver__in=READ_DRIVERS)
         .values_list("driver", "charged_partner_id", "quantity")
     ):
-        if driver in PURCHASING_DRIVERS and partner_id in live:
+        if driver in PURCHASING_DRIVERS and partner_id in on_purchasing:
             continue  # purchasing counts it below
         out[driver][codes[partner_id]] += quantity
-    if live:
+    if on_purchasing:
         for partner_id, count in (
-            Invoice.objects.for_partners(sorted(live))
+            Invoice.objects.for_partners(sorted(on_purchasing))
             .filter(received_date__gte=month, received_date__lte=last)
             .exclude(status=InvoiceStatus.CANCELLED)
             .values_list("partner_id")
@@ -158,7 +158,7 @@ def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quant
         ):
             out[Driver.INVOICES][codes[partner_id]] += Decimal(count)
         for partner_id, paid in (
-            Payment.objects.for_partners(sorted(live))
+            Payment.objects.for_partners(sorted(on_purchasing))
             .filter(
                 run__status=PaymentRunStatus.PAID, run__payment_date__gte=month, run__payment_date__lte=last
             )

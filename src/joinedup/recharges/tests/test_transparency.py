@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal as D
 
 from joinedup.purchasing.invoices import LineEntry, invoice_approve
-from joinedup.purchasing.models import Category, Invoice, SupplierKind
+from joinedup.purchasing.models import Category, Invoice, Supplier, SupplierKind
 from joinedup.purchasing.payments import payment_run_approve, payment_run_create, payment_run_mark_paid
 from joinedup.purchasing.tests.invoicing import DUE_DAY, PAY_DAY, InvoicingTestCase
 from joinedup.recharges.transparency import load_rule, spend_csv, spend_over_threshold
@@ -28,7 +28,7 @@ class TestSpendFromPaidInvoices(InvoicingTestCase):
         self.porter.kind = SupplierKind.SOLE_TRADER
         self.porter.save(update_fields=["kind"])
 
-    def invoice(self, number: str, supplier: object, *lines: LineEntry) -> Invoice:
+    def invoice(self, number: str, supplier: Supplier, *lines: LineEntry) -> Invoice:
         invoice = self.enter(number=number, supplier=supplier, lines=list(lines))
         return invoice_approve(actor=self.council_finance, invoice=invoice)
 
