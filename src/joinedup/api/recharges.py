@@ -49,6 +49,7 @@ class AgreementOut(Schema):
     percentage: Decimal | None
     effective_from: dt.date
     effective_to: dt.date | None
+    live: bool
     note: str
 
     @staticmethod

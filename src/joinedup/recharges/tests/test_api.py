@@ -103,8 +103,8 @@ class TestRechargesApi(RechargeTestCase):
         pools = self.api(self.shared_finance).get("/api/v1/recharges/pools").json()
         assert [(p["service"], p["cost_centres"]) for p in pools] == [("hr", ["SS-HR"]), ("ict", ["SS-ICT"])]
         own = self.api(self.fire_finance).get("/api/v1/recharges/agreements").json()
-        assert [(a["partner"], a["service"], a["driver"], a["percentage"]) for a in own] == [
-            ("WFRS", "hr", "fixed_percentage", "10.000")
+        assert [(a["partner"], a["service"], a["driver"], a["percentage"], a["live"]) for a in own] == [
+            ("WFRS", "hr", "fixed_percentage", "10.000", False)
         ]
 
 
