@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from joinedup.purchasing.models import InvoiceKind, ReceiptKind, SupplierContact, SupplierStatus
+from joinedup.purchasing.models import InvoiceKind, ReceiptKind, SupplierContact, SupplierKind, SupplierStatus
 from joinedup.web.forms import GovukForm, choice_field, date_field, notes_field, number_field, text_field
 
 VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "0% (zero-rated or exempt)")]
@@ -14,6 +14,11 @@ VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "
 
 class SupplierForm(GovukForm):
     name = text_field("Name", max_length=200)
+    kind = choice_field(
+        "Kind of supplier",
+        SupplierKind.choices,
+        hint="A sole trader's name is withheld from the spend over £500 the partners publish.",
+    )
     companies_house_number = text_field("Companies House number (optional)", max_length=20, required=False)
     vat_number = text_field("VAT number (optional)", max_length=20, required=False)
     email = text_field("Email for remittances (optional)", max_length=254, required=False)
@@ -21,6 +26,14 @@ class SupplierForm(GovukForm):
     address_line2 = text_field("Address line 2 (optional)", max_length=200, required=False)
     town = text_field("Town (optional)", max_length=100, required=False)
     postcode = text_field("Postcode (optional)", max_length=10, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+        self.fields["kind"].initial = SupplierKind.COMPANY
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or SupplierKind.COMPANY)
 
 
 class StatusForm(GovukForm):
