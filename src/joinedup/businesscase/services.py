@@ -88,6 +88,9 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
                 tickets=b.tickets,
                 shared=b.shared,
                 source=b.source,
+                drawn_start=b.drawn_start,
+                drawn_end=b.drawn_end,
+                drawn_query=b.drawn_query,
             )
             for b in baselines
         ]
@@ -104,6 +107,8 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
             kind=option.kind,
             name=option.name,
             description=option.description,
+            programme_id=option.programme_id,
+            programme_year0=option.programme_year0,
         )
         OptionLine.objects.bulk_create(
             [
@@ -118,6 +123,10 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
                     delay_years=line.delay_years,
                     one_off=line.one_off,
                     risk=line.risk,
+                    drawn_from_id=line.drawn_from_id,
+                    drawn_key=line.drawn_key,
+                    drawn_on=line.drawn_on,
+                    source=line.source,
                 )
                 for line in lines_of.get(option.pk, [])
             ]
@@ -271,12 +280,19 @@ def _save_baseline(
             "tickets": figures.tickets,
             "source": figures.source[:200],
             "shared": _is_shared(case, partner),
+            **NOT_DRAWN,
         },
     )
     return row
 
 
+# A row entered or imported by hand replaces a drawn one: it is no longer the ledger's.
+NOT_DRAWN: dict[str, Any] = {"drawn_start": None, "drawn_end": None, "drawn_query": ""}
+
 BASELINE_FIGURES = (
+    "drawn_start",
+    "drawn_end",
+    "drawn_query",
     "staff_cost",
     "fte",
     "non_staff_cost",
@@ -311,6 +327,7 @@ def _save_baselines(
             "tickets": figures.tickets,
             "source": figures.source[:200],
             "shared": partner.pk in shared,
+            **NOT_DRAWN,
         }
         row = existing.get((partner.pk, figures.function))
         if row is None:
