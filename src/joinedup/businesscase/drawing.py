@@ -117,7 +117,11 @@ def programme_for_case(case: BusinessCase, programme_id: int) -> ChangeProgramme
 def programmes_for_case(case: BusinessCase) -> list[ChangeProgramme]:
     """The programmes an option of the case may draw from, for the choice on the page."""
     with rls.system_context(PROGRAMME_READ):
-        return list(ChangeProgramme.objects.for_partners(involved_ids(case)).order_by("-start_date", "name"))
+        return list(
+            ChangeProgramme.objects.for_partners(involved_ids(case))
+            .select_related("partner")
+            .order_by("-start_date", "name")
+        )
 
 
 def one_off_lines(

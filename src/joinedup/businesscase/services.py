@@ -564,6 +564,14 @@ def line_change(*, actor: Any, line: OptionLine, to: LineInput) -> OptionLine:
     authorise(actor, "businesscase.manage", case.partner)
     _check_line(case, to)
     current, target = _line_in_current(actor, line)
+    if target.drawn_from_id is not None and [Decimal(a) for a in target.amounts] != list(to.amounts):
+        # Inside the transaction: a version made for this edit goes with it.
+        raise ValidationError(
+            {
+                "amounts": "This line's amounts are drawn from a workforce-change programme's costing: "
+                "draw them again from the programme, or remove the line."
+            }
+        )
     before = {"name": target.name, "amounts": target.amounts, "optimism_bias": target.optimism_bias}
     target.name, target.kind = to.name.strip(), to.kind
     target.amounts = [str(a) for a in to.amounts]

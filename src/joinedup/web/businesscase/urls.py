@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.businesscase import realisation, views
+from joinedup.web.businesscase import drawing, realisation, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.cases, name="businesscase_cases"),
@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern] = [
         "<int:case_id>/options/<int:option_id>/remove", views.option_remove, name="businesscase_option_remove"
     ),
     path("<int:case_id>/options/<int:option_id>/lines/new", views.line_new, name="businesscase_line_new"),
+    path("<int:case_id>/options/<int:option_id>/draw", drawing.option_draw, name="businesscase_option_draw"),
+    path("<int:case_id>/baselines/draw", drawing.baseline_draw, name="businesscase_baseline_draw"),
     path("<int:case_id>/lines/<int:line_id>/", views.line_edit, name="businesscase_line"),
     path("<int:case_id>/lines/<int:line_id>/remove", views.line_remove, name="businesscase_line_remove"),
     path("<int:case_id>/allocation", views.allocation, name="businesscase_allocation"),
