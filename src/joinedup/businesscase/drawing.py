@@ -413,7 +413,7 @@ def baselines_draw(
         )
     description = (
         f"{partner.name}'s ledger and people data from {start:%-d %B %Y} to {end:%-d %B %Y}, "
-        f"{len(functions)} functions."
+        f"{len(functions)} function{'s' if len(functions) != 1 else ''}."
     )
     version = latest_version(case)
     existing = {

@@ -91,7 +91,8 @@ def baseline_draw(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 text = (
                     f"{drawn.partner.name}'s baseline drawn from its ledger and people data, "
-                    f"{drawn.start:%B %Y} to {drawn.end:%B %Y}: {len(drawn.rows)} functions."
+                    f"{drawn.start:%B %Y} to {drawn.end:%B %Y}: {len(drawn.rows)} "
+                    f"function{'s' if len(drawn.rows) != 1 else ''}."
                 )
                 if editing.makes_new_version:
                     text += (
