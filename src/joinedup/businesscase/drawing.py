@@ -353,7 +353,7 @@ def baselines_draw(
             .values_list("pk", flat=True)
         )
         staff: dict[str, int] = defaultdict(int)
-        for row in (
+        for sums in (
             JournalLine.objects.for_partner(partner)
             .filter(
                 date__gte=start,
@@ -367,8 +367,10 @@ def baselines_draw(
             .values("cost_centre_id", "account_id")
             .annotate(debit=Sum("debit"), credit=Sum("credit"))
         ):
-            if row["account_id"] in staff_accounts:
-                staff[function_of[row["cost_centre_id"]]] += int(row["debit"] or 0) - int(row["credit"] or 0)
+            if sums["account_id"] in staff_accounts:
+                staff[function_of[sums["cost_centre_id"]]] += int(sums["debit"] or 0) - int(
+                    sums["credit"] or 0
+                )
         recharged = dict(
             RechargeLine.objects.for_partners([partner.pk])
             .filter(charged_partner=partner, kind=RechargeKind.POOL, month__gte=start, month__lte=end)
@@ -427,8 +429,9 @@ def baselines_draw(
     rows = list(
         Baseline.objects.for_partner(partner).filter(partner=partner, version=version, function__in=functions)
     )
-    for row in rows:
-        row.drawn_start, row.drawn_end, row.drawn_query = start, end, queries[row.function]
+    for baseline in rows:
+        baseline.drawn_start, baseline.drawn_end = start, end
+        baseline.drawn_query = queries[baseline.function]
     Baseline.objects.for_partner(partner).bulk_update(rows, ["drawn_start", "drawn_end", "drawn_query"])
     record_event(
         actor=actor,

@@ -211,6 +211,10 @@ class CaseVersion(models.Model):
     case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     published = models.BooleanField(default=False)
+    # The version's horizon in years, year 0 included; empty: the case's (``years``). Set on every
+    # version when the horizon first changes, so a decided version keeps the horizon it was
+    # decided on.
+    years = models.PositiveSmallIntegerField(null=True, blank=True)
     # Why the version was made: "first draft", "changed after the police's decision on version 1".
     reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -229,6 +233,10 @@ class CaseVersion(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.number}"
+
+    @property
+    def horizon(self) -> int:
+        return self.years if self.years is not None else self.case.years
 
 
 class Baseline(models.Model):

@@ -1,19 +1,19 @@
-"""Pages that draw a case's figures from the rest of joinedup (businesscase/drawing.py): an
-option's one-off costs from a workforce-change programme's costing, and a partner's baseline from
-its ledger and people data. Both find the case (404) and check the reader manages it (403) before
-reading any form."""
+"""The case's horizon and partners; and pages that draw a case's figures from the rest of
+joinedup (businesscase/drawing.py): an option's one-off costs from a workforce-change programme's
+costing, and a partner's baseline from its ledger and people data. Each finds the case (404) and
+checks the reader manages it (403) before reading any form."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
-from joinedup.businesscase import drawing, selectors
+from joinedup.businesscase import drawing, selectors, services
 from joinedup.core.calendar import year_label
 from joinedup.partnership.models import Partner
-from joinedup.web.businesscase.forms import DrawBaselineForm, DrawOneOffsForm
+from joinedup.web.businesscase.forms import CaseChangeForm, DrawBaselineForm, DrawOneOffsForm
 from joinedup.web.businesscase.views import _back, _edit_page, _managed
 from joinedup.web.forms import submit
 
@@ -112,4 +112,59 @@ def baseline_draw(request: HttpRequest, case_id: int) -> HttpResponse:
             "its staff cost, non-staff cost, FTE and volumes over twelve months, with the query shown "
             "beside the figures. Every one of the twelve months must be in its ledger."
         ),
+    )
+
+
+@login_required
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's horizon and partners (and which of them must approve)."""
+    access = _managed(request, case_id)
+    case = access.case
+    involved = selectors.involved_of(case)
+    partners = Partner.objects.filter(active=True).exclude(pk=case.partner_id).order_by("name")
+    form = CaseChangeForm(
+        request.POST if request.method == "POST" else None,
+        partners=Partner.objects.filter(active=True).order_by("name"),
+        initial={
+            "years": selectors.latest_of(case).horizon,
+            "partners": [r.partner_id for r in involved if r.partner_id != case.partner_id],
+            "must_approve": [r.partner_id for r in involved if r.must_approve],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        editing = selectors.editing(case)
+        version = submit(
+            form,
+            lambda: services.case_change(
+                actor=request.user,
+                case=case,
+                years=data["years"],
+                partners=list(data["partners"]),
+                must_approve=list(data["must_approve"]),
+            ),
+        )
+        if version is not None:
+            text = f"{case.name}: horizon {case.years} years, {len(data['partners'])} partners."
+            if editing.makes_new_version and version.pk != editing.version.pk:
+                text += (
+                    f" Version {version.number} was made for it: the decisions of"
+                    f" {', '.join(editing.decided_by)} stay on version {editing.version.number}."
+                )
+            messages.success(request, text)
+            return _back(access)
+    chosen = {str(v) for v in (form["partners"].value() or [])}
+    approving = {str(v) for v in (form["must_approve"].value() or [])}
+    return render(
+        request,
+        "web/businesscase/case_edit.html",
+        {
+            "form": form,
+            "case": case,
+            "partners": partners,
+            "approvers": [case.partner, *partners],
+            "chosen": chosen,
+            "approving": approving,
+            "editing": selectors.editing(case),
+        },
     )

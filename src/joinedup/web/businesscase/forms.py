@@ -266,3 +266,27 @@ class DrawBaselineForm(GovukForm):
         hint="The first of a month, like 2025-10-01. Empty: the twelve months before the case went live.",
         what="first day of the twelve months",
     )
+
+
+class CaseChangeForm(GovukForm):
+    """A case's horizon and the partners it is for (checkboxes, shown by the template)."""
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("partners", "Partners the case is for"),
+            ("must_approve", "Partners that must approve it"),
+        ):
+            self.fields[name] = forms.ModelMultipleChoiceField(
+                partners,
+                required=False,
+                label=label,
+                error_messages={"invalid_choice": "Choose partners from the list."},
+            )
+
+    years = whole_number("Horizon in years (year 0 included)", what="horizon", most=100)
+
+    checkbox_fields = ("partners", "must_approve")
+
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.checkbox_fields]

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.cases, name="businesscase_cases"),
     path("new", views.case_new, name="businesscase_new"),
     path("<int:case_id>/", views.case, name="businesscase_case"),
+    path("<int:case_id>/edit", drawing.case_edit, name="businesscase_edit"),
     path("<int:case_id>/appraisal.<str:fmt>", views.appraisal_export, name="businesscase_appraisal_export"),
     path("<int:case_id>/baseline.<str:fmt>", views.baseline_export, name="businesscase_baseline_export"),
     path("<int:case_id>/options.<str:fmt>", views.options_export, name="businesscase_options_export"),
