@@ -191,6 +191,11 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/businesscases/{case_id}/options/{option_id}/draw-one-offs"): lambda o: {
         "programme_id": o.programme.pk
     },
+    ("PUT", "/api/v1/businesscases/{case_id}"): lambda o: {
+        "years": 5,
+        "partner_ids": [o.partner.pk],
+        "must_approve_ids": [o.partner.pk],
+    },
     ("POST", "/api/v1/businesscases/{case_id}/baselines/draw"): lambda o: {
         "partner_id": o.partner.pk,
         "start": "2025-04-01",

@@ -274,6 +274,9 @@ def case_change(
             errors.add("partners", f"{partner.name} has recorded a decision on the case: it stays in it.")
     errors.raise_if_any()
     latest = latest_version(case)
+    before_partners = sorted(now)
+    before_approvers = sorted(pk for pk, row in now.items() if row.must_approve)
+    before_years = latest.horizon
     flags = {pk: row.must_approve for pk, row in now.items()}
     if years == latest.horizon and set(now) == wanted and all(flags[pk] == (pk in approvers) for pk in now):
         return latest
@@ -300,11 +303,6 @@ def case_change(
     if version.years is not None or years != latest.horizon:
         version.years = years
         version.save(update_fields=["years"])
-    before = {
-        "years": latest.horizon,
-        "partners": sorted(now),
-        "must_approve": sorted(pk for pk, row in now.items() if row.must_approve),
-    }
     with rls.partner_context(sorted(wanted | set(now))):
         CasePartner.objects.for_partners(removed).filter(case=case, partner_id__in=removed).delete()
         CasePartner.objects.bulk_create(
@@ -329,9 +327,9 @@ def case_change(
         action="businesscase.changed",
         target=case,
         before={
-            **before,
-            "partners": [codes[pk] for pk in before["partners"]],
-            "must_approve": [codes[pk] for pk in before["must_approve"]],
+            "years": before_years,
+            "partners": [codes[pk] for pk in before_partners],
+            "must_approve": [codes[pk] for pk in before_approvers],
         },
         after={
             "version": version.number,
