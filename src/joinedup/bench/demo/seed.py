@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.budgets import seed_demo_budgets
-from joinedup.bench.demo.businesscase import seed_demo_businesscase
+from joinedup.bench.demo.businesscase import LIVE_FROM, seed_demo_businesscase
 from joinedup.bench.demo.change import seed_demo_change
 from joinedup.bench.demo.consultation import seed_demo_consultation
 from joinedup.bench.demo.impact import seed_demo_impact
@@ -22,7 +22,7 @@ from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.purchasing import seed_demo_purchasing
 from joinedup.bench.demo.purchasing_year import seed_demo_purchasing_year
-from joinedup.bench.demo.realisation import seed_demo_realisation
+from joinedup.bench.demo.realisation import seed_demo_realisation, seed_demo_realisation_year
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
@@ -153,4 +153,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_purchasing(partners=partners, users=users, say=say)
         seed_demo_purchasing_year(partners=partners, users=users, say=say)
         seed_demo_realisation(partners=partners, users=users, say=say)
+        seed_demo_realisation_year(partners=partners, live_from=LIVE_FROM, say=say)
     return True
