@@ -11,6 +11,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import PageNumberPagination
 
+from joinedup.api.parsing import NUL_FREE
 from joinedup.api.schemas import ErrorOut
 
 # What each error status means here, as the handlers in main.py answer it.
@@ -42,6 +43,7 @@ class JoinedupAPI(NinjaAPI):
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_error_responses(schema)
+        declare_nul_refused(schema)
         return schema
 
 
@@ -61,3 +63,48 @@ def declare_error_responses(schema: dict[str, Any]) -> None:
                 wanted.pop("401")
             for status, description in wanted.items():
                 responses.setdefault(status, {"description": description, "content": error})
+
+
+# The keywords whose values are schemas, or lists or maps of schemas (JSON Schema 2020-12): the
+# walk below follows only these, so a property named "default" or an example is never mistaken
+# for a schema.
+_SUBSCHEMA = ("items", "additionalProperties", "not", "contains", "propertyNames")
+_SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+
+
+def declare_nul_refused(schema: dict[str, Any]) -> None:
+    """Say in the document what ``NulRefusingMiddleware`` enforces: no string holds a NUL.
+
+    Every string schema without a ``pattern``, ``format``, ``enum`` or ``const`` of its own gets
+    the pattern ``^[^\\u0000]*$``. One that has its own keeps it, uncombined: the formats
+    (date, date-time) and enumerations cannot hold a NUL, and the patterns ninja and our schemas
+    write are anchored character classes that exclude it (a test checks each one), so joining two
+    patterns in a lookahead or ``allOf`` would only make generation slower."""
+    for component in schema.get("components", {}).get("schemas", {}).values():
+        _exclude_nul(component)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _exclude_nul(parameter.get("schema"))
+            bodies = [operation.get("requestBody", {}), *operation.get("responses", {}).values()]
+            for body in bodies:
+                for media in body.get("content", {}).values():
+                    _exclude_nul(media.get("schema"))
+
+
+def _exclude_nul(node: Any) -> None:
+    if not isinstance(node, dict):
+        return
+    kind = node.get("type")
+    is_string = kind == "string" or (isinstance(kind, list) and "string" in kind)
+    if is_string and not {"pattern", "format", "enum", "const"} & node.keys():
+        node["pattern"] = NUL_FREE
+    for key in _SUBSCHEMA:
+        _exclude_nul(node.get(key))
+    for key in _SUBSCHEMA_LISTS:
+        for item in node.get(key, []):
+            _exclude_nul(item)
+    for key in _SUBSCHEMA_MAPS:
+        for item in node.get(key, {}).values():
+            _exclude_nul(item)

@@ -2,7 +2,8 @@
 one, so a NUL anywhere in a request would reach the database as a server error; it is refused as
 invalid input (422, naming the field), the same on SQLite, by :class:`NulRefusingMiddleware`
 before django-ninja parses the request (its body parser turns any error into "400: not JSON",
-which would misname the fault). The OpenAPI document does not yet say that strings exclude NUL."""
+which would misname the fault). The OpenAPI document says so: every string schema without a
+format or pattern of its own carries :data:`NUL_FREE` (``openapi.declare_nul_refused``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 NUL = "\x00"
 REFUSAL = "Text may not contain a NUL character."
+# The JSON Schema (ECMA 262) pattern of a string without a NUL; Python's re reads it the same.
+NUL_FREE = r"^[^\u0000]*$"
 
 
 def nul_paths(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:

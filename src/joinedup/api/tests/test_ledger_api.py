@@ -8,6 +8,7 @@ from typing import Any
 
 from django.test import Client
 
+from joinedup.api.main import api
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Account, Journal, JournalSource
 from joinedup.ledger.tests.fixtures import LedgerReportsTestCase
@@ -23,6 +24,8 @@ ROUTES = [
     ("GET", "/api/v1/journals/{journal}"),
     ("POST", "/api/v1/journals/{journal}/reverse"),
 ]
+
+DATE_PATTERN = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 STATIONERY = {
     "date": "2026-07-01",
@@ -347,6 +350,19 @@ class TestNulCharacters(LedgerApiTestCase):
         assert response.status_code == 422
         assert response.json()["errors"] == {"lines.0.account": ["Text may not contain a NUL character."]}
         assert self.state() == before
+
+    def test_the_document_says_a_journal_body_string_may_not_hold_a_nul(self) -> None:
+        components = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
+        assert components["JournalIn"]["properties"]["description"]["pattern"] == "^[^\\u0000]*$"
+        assert components["LineIn"]["properties"]["account"]["pattern"] == "^[^\\u0000]*$"
+        # A date keeps its own pattern, which no NUL can match either.
+        assert components["JournalIn"]["properties"]["date"]["pattern"] == DATE_PATTERN
+
+    def test_the_document_says_a_query_string_may_not_hold_a_nul(self) -> None:
+        document = api.get_openapi_schema(path_prefix="/api/v1/")
+        parameters = document["paths"]["/api/v1/partners/{partner_id}/trial-balance"]["get"]["parameters"]
+        period = next(p for p in parameters if p["name"] == "period")
+        assert period["schema"]["anyOf"] == [{"type": "string", "pattern": "^[^\\u0000]*$"}, {"type": "null"}]
 
     def test_a_nul_in_a_query_string_is_refused_naming_the_parameter(self) -> None:
         response = self.api(self.council_finance).get(
