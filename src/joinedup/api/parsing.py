@@ -47,12 +47,23 @@ class NulRefusingMiddleware:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
         paths = [(key,) for key, values in request.GET.lists() if any(NUL in v for v in (key, *values))]
-        # JSON can carry a NUL only escaped: bodies without the escape are not parsed twice.
-        if request.content_type == "application/json" and b"\\u0000" in request.body:
-            # A body that is not JSON is left to the API, which says so.
-            with contextlib.suppress(ValueError):
+        if _may_hold_nul(request):
+            # A body that is not JSON, or nested too deep to read, is left to the API, which
+            # answers 400 (its parser turns any error into one).
+            with contextlib.suppress(ValueError, RecursionError):
                 paths += nul_paths(json.loads(request.body), ())
         if paths:
             errors = {".".join(str(part) for part in path) or "__all__": [REFUSAL] for path in paths}
             return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
         return self.get_response(request)
+
+
+def _may_hold_nul(request: HttpRequest) -> bool:
+    """Whether the body must be parsed to look for a NUL. django-ninja reads every body as JSON
+    whatever its Content-Type says, and JSON may come in UTF-16 or UTF-32 (``json.loads``
+    detects them), so neither the label nor the bytes of UTF-8 can be trusted. In UTF-8 JSON can
+    carry a NUL only escaped, so a UTF-8 body without the escape is not parsed twice. A multipart
+    upload (the API takes none) is left alone rather than read whole."""
+    if request.content_type.startswith("multipart/") or not request.body:
+        return False
+    return b"\\u0000" in request.body or json.detect_encoding(request.body) not in ("utf-8", "utf-8-sig")

@@ -4,6 +4,7 @@ and 422 naming the field at fault."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.test import Client
@@ -349,6 +350,43 @@ class TestNulCharacters(LedgerApiTestCase):
         )
         assert response.status_code == 422
         assert response.json()["errors"] == {"lines.0.account": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_nul_in_a_body_not_labelled_json_is_refused_too(self) -> None:
+        # django-ninja reads every body as JSON whatever its Content-Type says, so a text/plain
+        # label must not carry a NUL past the check (it reached the database before).
+        before = self.state()
+        body = json.dumps({**STATIONERY, "description": "Envelopes\x00"})
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", ""):
+            response = self.api(self.council_finance).post(
+                self.url("/api/v1/partners/{partner}/journals"), body, content_type=content_type
+            )
+            assert response.status_code == 422, content_type
+            assert response.json()["errors"] == {"description": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_nul_in_a_utf_16_body_is_refused_too(self) -> None:
+        # JSON may be sent in UTF-16 or UTF-32 (RFC 8259 readers detect it; Python's does), where
+        # the escape is not the bytes \u0000 of UTF-8.
+        before = self.state()
+        body = json.dumps({**STATIONERY, "description": "Envelopes\x00"})
+        for encoding in ("utf-16", "utf-16-le", "utf-32"):
+            response = self.api(self.council_finance).post(
+                self.url("/api/v1/partners/{partner}/journals"),
+                body.encode(encoding),
+                content_type="application/json",
+            )
+            assert response.status_code == 422, encoding
+            assert response.json()["errors"] == {"description": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_body_too_deep_to_read_is_not_json_to_the_check_either(self) -> None:
+        before = self.state()
+        body = "[" * 100_000 + '"\\u0000"' + "]" * 100_000
+        response = self.api(self.council_finance).post(
+            self.url("/api/v1/partners/{partner}/journals"), body, content_type="application/json"
+        )
+        assert response.status_code == 400
         assert self.state() == before
 
     def test_the_document_says_a_journal_body_string_may_not_hold_a_nul(self) -> None:
