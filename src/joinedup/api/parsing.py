@@ -64,6 +64,6 @@ def _may_hold_nul(request: HttpRequest) -> bool:
     detects them), so neither the label nor the bytes of UTF-8 can be trusted. In UTF-8 JSON can
     carry a NUL only escaped, so a UTF-8 body without the escape is not parsed twice. A multipart
     upload (the API takes none) is left alone rather than read whole."""
-    if request.content_type.startswith("multipart/") or not request.body:
+    if (request.content_type or "").startswith("multipart/") or not request.body:
         return False
     return b"\\u0000" in request.body or json.detect_encoding(request.body) not in ("utf-8", "utf-8-sig")
