@@ -77,7 +77,8 @@ def declare_nul_refused(schema: dict[str, Any]) -> None:
     """Say in the document what ``NulRefusingMiddleware`` enforces: no string holds a NUL.
 
     Every string schema without a ``pattern``, ``format``, ``enum`` or ``const`` of its own gets
-    the pattern ``^[^\\u0000]*$``. One that has its own keeps it, uncombined: the formats
+    the pattern ``^[^\\u0000]*$``, and every object schema says the same of its keys
+    (``propertyNames``). A string with a pattern of its own keeps it, uncombined: the formats
     (date, date-time) and enumerations cannot hold a NUL, and the patterns ninja and our schemas
     write are anchored character classes that exclude it (a test checks each one), so joining two
     patterns in a lookahead or ``allOf`` would only make generation slower."""
@@ -100,6 +101,9 @@ def _exclude_nul(node: Any) -> None:
     is_string = kind == "string" or (isinstance(kind, list) and "string" in kind)
     if is_string and not {"pattern", "format", "enum", "const"} & node.keys():
         node["pattern"] = NUL_FREE
+    # The check refuses a NUL in a key as well, even one the schema would ignore.
+    if kind == "object" and "propertyNames" not in node:
+        node["propertyNames"] = {"pattern": NUL_FREE}
     for key in _SUBSCHEMA:
         _exclude_nul(node.get(key))
     for key in _SUBSCHEMA_LISTS:

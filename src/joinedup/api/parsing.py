@@ -53,7 +53,7 @@ class NulRefusingMiddleware:
             with contextlib.suppress(ValueError, RecursionError):
                 paths += nul_paths(json.loads(request.body), ())
         if paths:
-            errors = {".".join(str(part) for part in path) or "__all__": [REFUSAL] for path in paths}
+            errors = {_field(path): [REFUSAL] for path in paths}
             return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
         return self.get_response(request)
 
@@ -67,3 +67,9 @@ def _may_hold_nul(request: HttpRequest) -> bool:
     if (request.content_type or "").startswith("multipart/") or not request.body:
         return False
     return b"\\u0000" in request.body or json.detect_encoding(request.body) not in ("utf-8", "utf-8-sig")
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    """The dotted name of the field at ``path``, a NUL in a key written as the escape ``\\u0000``
+    (the names of fields in errors hold no NUL either: the document says so of every key)."""
+    return ".".join(str(part).replace(NUL, "\\u0000") for part in path) or "__all__"

@@ -352,6 +352,17 @@ class TestNulCharacters(LedgerApiTestCase):
         assert response.json()["errors"] == {"lines.0.account": ["Text may not contain a NUL character."]}
         assert self.state() == before
 
+    def test_a_nul_in_a_key_is_refused_naming_the_key_with_the_nul_escaped(self) -> None:
+        # The fuzzing found an unknown key "\x00" answered with a NUL in the error's field name.
+        before = self.state()
+        body = {**STATIONERY, "note\x00": None}
+        response = self.send(
+            self.api(self.council_finance), "POST", "/api/v1/partners/{partner}/journals", body
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"note\\u0000": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
     def test_a_nul_in_a_body_not_labelled_json_is_refused_too(self) -> None:
         # django-ninja reads every body as JSON whatever its Content-Type says, so a text/plain
         # label must not carry a NUL past the check (it reached the database before).
@@ -392,6 +403,7 @@ class TestNulCharacters(LedgerApiTestCase):
     def test_the_document_says_a_journal_body_string_may_not_hold_a_nul(self) -> None:
         components = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
         assert components["JournalIn"]["properties"]["description"]["pattern"] == "^[^\\u0000]*$"
+        assert components["JournalIn"]["propertyNames"] == {"pattern": "^[^\\u0000]*$"}
         assert components["LineIn"]["properties"]["account"]["pattern"] == "^[^\\u0000]*$"
         # A date keeps its own pattern, which no NUL can match either.
         assert components["JournalIn"]["properties"]["date"]["pattern"] == DATE_PATTERN

@@ -15,17 +15,17 @@ from joinedup.api.openapi import declare_nul_refused
 from joinedup.api.parsing import NUL_FREE
 
 
-def strings(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every string schema in ``node``, wherever it sits, with the path to it."""
+def strings(node: Any, where: str, kind: str = "string") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every string (or ``kind``) schema in ``node``, wherever it sits, with the path to it."""
     if isinstance(node, dict):
-        if node.get("type") == "string":
+        if node.get("type") == kind:
             yield where, node
         for key, value in node.items():
             if key not in ("example", "examples", "default"):
-                yield from strings(value, f"{where}/{key}")
+                yield from strings(value, f"{where}/{key}", kind)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from strings(value, f"{where}/{index}")
+            yield from strings(value, f"{where}/{index}", kind)
 
 
 DOCUMENT = api.get_openapi_schema(path_prefix="/api/v1/")
@@ -44,6 +44,12 @@ def test_every_string_in_the_document_excludes_the_nul_character() -> None:
     assert sum(schema.get("pattern") == NUL_FREE for _, schema in strings(DOCUMENT, "")) > 500
 
 
+def test_every_object_in_the_document_says_its_keys_exclude_the_nul_character() -> None:
+    objects = list(strings(DOCUMENT, "", kind="object"))
+    assert [where for where, schema in objects if "propertyNames" not in schema] == []
+    assert {str(schema["propertyNames"]) for _, schema in objects} == {str({"pattern": NUL_FREE})}
+
+
 def test_the_nul_pattern_refuses_a_nul_anywhere_and_allows_any_other_text() -> None:
     for refused in ("\x00", "a\x00", "\x00b", "a\x00b"):
         assert re.search(NUL_FREE, refused) is None
@@ -51,7 +57,7 @@ def test_the_nul_pattern_refuses_a_nul_anywhere_and_allows_any_other_text() -> N
         assert re.search(NUL_FREE, allowed) is not None
 
 
-def test_a_string_keeps_its_own_pattern_or_format() -> None:
+def test_a_string_keeps_its_own_pattern_or_format_and_an_object_says_its_keys_hold_no_nul() -> None:
     document = {
         "components": {
             "schemas": {
@@ -70,6 +76,7 @@ def test_a_string_keeps_its_own_pattern_or_format() -> None:
         }
     }
     declare_nul_refused(document)
+    assert document["components"]["schemas"]["In"]["propertyNames"] == {"pattern": NUL_FREE}
     properties = document["components"]["schemas"]["In"]["properties"]
     assert properties == {
         "code": {"type": "string", "pattern": "^[A-Z]{2}$"},
