@@ -22,6 +22,8 @@ ERROR_RESPONSES: dict[str, str] = {
     "422": "Invalid input: `errors` names the fields at fault.",
 }
 BODY_ERROR = ("400", "The request body is not JSON.")
+# The schema of a value the API ignores (under a key no schema names): any JSON without a NUL.
+NUL_FREE_VALUE = "NulFreeValue"
 ERROR_SCHEMA = "Error"
 
 # Far beyond any real list, and small enough that page times page size stays a 64-bit OFFSET
@@ -77,13 +79,30 @@ def declare_nul_refused(schema: dict[str, Any]) -> None:
     """Say in the document what ``NulRefusingMiddleware`` enforces: no string holds a NUL.
 
     Every string schema without a ``pattern``, ``format``, ``enum`` or ``const`` of its own gets
-    the pattern ``^[^\\u0000]*$``, and every object schema says the same of its keys
-    (``propertyNames``). A string with a pattern of its own keeps it, uncombined: the formats
-    (date, date-time) and enumerations cannot hold a NUL, and the patterns ninja and our schemas
-    write are anchored character classes that exclude it (a test checks each one), so joining two
-    patterns in a lookahead or ``allOf`` would only make generation slower."""
-    for component in schema.get("components", {}).get("schemas", {}).values():
+    the pattern ``^[^\\u0000]*$``; every object schema says the same of its keys
+    (``propertyNames``) and of the values under keys it does not name (``additionalProperties``,
+    the recursive ``NulFreeValue``: the API ignores such keys, the check does not). A string
+    with a pattern of its own keeps it, uncombined: the formats (date, date-time) and
+    enumerations cannot hold a NUL, and the patterns ninja and our schemas write are anchored
+    character classes that exclude it (a test checks each one), so joining two patterns in a
+    lookahead or ``allOf`` would only make generation slower."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for component in components.values():
         _exclude_nul(component)
+    components[NUL_FREE_VALUE] = {
+        "title": NUL_FREE_VALUE,
+        "description": "Any JSON value without a NUL character in a string or key.",
+        "anyOf": [
+            {"type": "string", "pattern": NUL_FREE},
+            {"type": ["number", "boolean", "null"]},
+            {"type": "array", "items": {"$ref": f"#/components/schemas/{NUL_FREE_VALUE}"}},
+            {
+                "type": "object",
+                "propertyNames": {"pattern": NUL_FREE},
+                "additionalProperties": {"$ref": f"#/components/schemas/{NUL_FREE_VALUE}"},
+            },
+        ],
+    }
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
@@ -101,9 +120,12 @@ def _exclude_nul(node: Any) -> None:
     is_string = kind == "string" or (isinstance(kind, list) and "string" in kind)
     if is_string and not {"pattern", "format", "enum", "const"} & node.keys():
         node["pattern"] = NUL_FREE
-    # The check refuses a NUL in a key as well, even one the schema would ignore.
-    if kind == "object" and "propertyNames" not in node:
-        node["propertyNames"] = {"pattern": NUL_FREE}
+    # The check refuses a NUL in a key, and in any value under a key the schema does not name
+    # (which the API would ignore), as well.
+    if kind == "object":
+        node.setdefault("propertyNames", {"pattern": NUL_FREE})
+        if node.get("additionalProperties", True) is True:
+            node["additionalProperties"] = {"$ref": f"#/components/schemas/{NUL_FREE_VALUE}"}
     for key in _SUBSCHEMA:
         _exclude_nul(node.get(key))
     for key in _SUBSCHEMA_LISTS:

@@ -9,6 +9,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema_rs import Draft202012Validator
 
 from joinedup.api.main import api
 from joinedup.api.openapi import declare_nul_refused
@@ -48,6 +49,17 @@ def test_every_object_in_the_document_says_its_keys_exclude_the_nul_character() 
     objects = list(strings(DOCUMENT, "", kind="object"))
     assert [where for where, schema in objects if "propertyNames" not in schema] == []
     assert {str(schema["propertyNames"]) for _, schema in objects} == {str({"pattern": NUL_FREE})}
+    assert [where for where, schema in objects if schema.get("additionalProperties", True) is True] == []
+
+
+def test_a_value_the_api_ignores_is_said_to_hold_no_nul_at_any_depth() -> None:
+    resolver = Draft202012Validator(
+        {"$ref": "#/components/schemas/NulFreeValue", "components": DOCUMENT["components"]}
+    )
+    for allowed in ("", 1, 1.5, True, None, ["a", {"b": [None, "c"]}], {"a": {"b": ["c"]}}):
+        assert resolver.is_valid(allowed), allowed
+    for refused in ("\x00", ["a\x00"], {"a\x00": 1}, {"a": [{"b": "\x00"}]}):
+        assert not resolver.is_valid(refused), refused
 
 
 def test_the_nul_pattern_refuses_a_nul_anywhere_and_allows_any_other_text() -> None:
@@ -77,6 +89,10 @@ def test_a_string_keeps_its_own_pattern_or_format_and_an_object_says_its_keys_ho
     }
     declare_nul_refused(document)
     assert document["components"]["schemas"]["In"]["propertyNames"] == {"pattern": NUL_FREE}
+    # A value under a key no schema names is ignored by the API, but not by the NUL check.
+    assert document["components"]["schemas"]["In"]["additionalProperties"] == {
+        "$ref": "#/components/schemas/NulFreeValue"
+    }
     properties = document["components"]["schemas"]["In"]["properties"]
     assert properties == {
         "code": {"type": "string", "pattern": "^[A-Z]{2}$"},
