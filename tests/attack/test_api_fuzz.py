@@ -99,17 +99,16 @@ def nul_refusals(response: Any) -> list[Any]:
     return [field for field, messages in errors.items() if parsing.REFUSAL in messages]
 
 
-class TestTheApiSurvivesFuzzing(AttackTestCase):
-    @classmethod
-    def tearDownClass(cls) -> None:
-        super().tearDownClass()
-        if SENT:
-            # The figures for the record: requests sent per operation in this run.
-            REPORT.parent.mkdir(parents=True, exist_ok=True)
-            lines = [f"{count}\t{label}" for label, count in sorted(SENT.items())]
-            total = sum(SENT.values())
-            REPORT.write_text(f"{len(SENT)} operations, {total} requests\n" + "\n".join(lines) + "\n")
+def write_report() -> None:
+    """The figures for the record: requests sent per operation in this run, rewritten after each
+    operation so that a long ``make fuzz`` cut short keeps what it did."""
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{count}\t{label}" for label, count in sorted(SENT.items())]
+    total = sum(SENT.values())
+    REPORT.write_text(f"{len(SENT)} operations, {total} requests\n" + "\n".join(lines) + "\n")
 
+
+class TestTheApiSurvivesFuzzing(AttackTestCase):
     def fuzz(self, operation: Any) -> None:
         own = {
             name: PATH_PARAMETERS[name].value(self.council_objects)
@@ -155,6 +154,7 @@ class TestTheApiSurvivesFuzzing(AttackTestCase):
         # Fewer only when Hypothesis has run out of distinct requests (an operation without
         # parameters or body).
         SENT[operation.label] = sent
+        write_report()
 
 
 def _fuzz_test(operation: Any) -> Callable[[TestTheApiSurvivesFuzzing], None]:
