@@ -99,6 +99,8 @@ def seed_demo_realisation_year(
         for month in months:
             on = month_end(month)
             for code, pattern in patterns.items():
+                if not pattern:
+                    continue  # no October spending to copy (a demo seeded without its pay runs)
                 total = sum(pence for _, _, pence in pattern)
                 journal_post(
                     actor=SEEDER,
