@@ -512,7 +512,7 @@ def send_renewal_alerts(*, actor: Any, today: date) -> list[AlertSent]:
     with rls.system_context(REGISTER_READ):
         live = list(
             Contract.objects.unscoped(reason=REGISTER_READ)
-            .filter(status=ContractStatus.LIVE, end_date__lte=renewal.months_after(today, 6))
+            .filter(status=ContractStatus.LIVE, end_date__lte=renewal.latest_end_due(today))
             .order_by("end_date", "pk")
         )
     sent: list[AlertSent] = []
@@ -553,7 +553,7 @@ def contracts_visible_to(
     if status:
         found = found.filter(status=status)
     if due_on is not None:
-        found = found.filter(status=ContractStatus.LIVE, end_date__lte=renewal.months_after(due_on, 6))
+        found = found.filter(status=ContractStatus.LIVE, end_date__lte=renewal.latest_end_due(due_on))
     return found.order_by("end_date", "reference", "pk")
 
 

@@ -36,6 +36,16 @@ def months_after(day: date, months: int) -> date:
     return months_before(day, -months)
 
 
+def latest_end_due(today: date, months: int = THRESHOLDS_MONTHS[0]) -> date:
+    """The latest end date whose ``months`` alert is due by ``today``: the inverse of
+    ``alert_on``, for finding due contracts in the database. On the last day of a month every end
+    later in the target month is due too (31 December's six-month alert falls on 30 June)."""
+    found = months_after(today, months)
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        found = found.replace(day=calendar.monthrange(found.year, found.month)[1])
+    return found
+
+
 def alert_on(end_date: date, threshold_months: int) -> date:
     """The first day on which the ``threshold_months`` alert is due."""
     return months_before(end_date, threshold_months)
