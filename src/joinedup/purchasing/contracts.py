@@ -178,7 +178,8 @@ def contract_create(
     _check_owner(errors, owner, partner)
     _check_extensions(errors, extensions)
     errors.raise_if_any()
-    assert supplier is not None and category is not None  # checked above
+    if supplier is None or category is None:  # reported above; narrows the types
+        raise ValidationError("Choose the supplier and the category.")
     if Contract.objects.for_partner(partner).filter(partner=partner, reference=reference).exists():
         raise ValidationError({"reference": f"{partner.name} already has a contract {reference}."})
     contract = Contract.objects.create(
