@@ -55,10 +55,10 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
 from joinedup.purchasing.models import BankDetailChange as SupplierBankChange
-from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing.models import Category, Contract, PurchaseOrder, Requisition, Supplier
 from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
@@ -483,7 +483,7 @@ class AttackTestCase(RechargeTestCase):
                 reference=f"{partner.code}-C-1",
                 title="Paper",
                 supplier=supplier,
-                category=Category.objects.get_or_create(code="ATTACK", defaults={"name": "Attack fixture"})[0],
+                category=Category.objects.get_or_create(code="ATTACK", defaults={"name": "Attack"})[0],
                 value=Decimal("1000.00"),
                 start_date=date(2026, 4, 1),
                 end_date=date(2027, 3, 31),

@@ -37,8 +37,8 @@ from joinedup.purchasing.tests.invoicing import InvoicingTestCase
 
 class ContractsTestCase(InvoicingTestCase):
     shared_buyer: Any
-    stationery: Category
-    paper: Category
+    stationery_category: Category
+    a4_paper: Category
     fuel: Category
     contract: Contract
 
@@ -51,8 +51,8 @@ class ContractsTestCase(InvoicingTestCase):
         )
         cls.shared_buyer.email = "shared.buyer@wss.example"
         cls.shared_buyer.save()
-        cls.stationery = Category.objects.create(code="ST", name="Stationery")
-        cls.paper = Category.objects.create(code="ST01", name="Paper", parent=cls.stationery)
+        cls.stationery_category = Category.objects.create(code="ST", name="Stationery")
+        cls.a4_paper = Category.objects.create(code="ST01", name="Paper", parent=cls.stationery_category)
         cls.fuel = Category.objects.create(code="FL", name="Fleet fuel")
         cls.contract = cls.let(reference="WSS-C-001", call_off=[cls.council])
 
@@ -73,7 +73,7 @@ class ContractsTestCase(InvoicingTestCase):
             reference=reference,
             title="Office stationery",
             supplier=supplier or cls.acme,
-            category=cls.stationery,
+            category=cls.stationery_category,
             cpv_code="30192000-1",
             value=D("50000.00"),
             start_date=start,
@@ -316,7 +316,7 @@ class SpendTestCase(ContractsTestCase):
             invoice=invoice,
             line_number=1,
             description="Paper",
-            category=category or self.paper,
+            category=category or self.a4_paper,
             quantity=D("1"),
             unit_price=amount,
             vat_rate=D("0"),
@@ -363,8 +363,8 @@ class TestSpend(SpendTestCase):
             partner_ids=[self.council.pk], date_from=date(2024, 4, 1), date_to=date(2027, 3, 31)
         )
         assert [(r.partner_id, r.category_id, r.supplier_id, r.net, r.pence, r.lines) for r in rows] == [
-            (self.council.pk, self.paper.pk, self.beta.pk, D("149.75"), 14975, 2),
-            (self.council.pk, self.paper.pk, self.acme.pk, D("75.00"), 7500, 1),
+            (self.council.pk, self.a4_paper.pk, self.beta.pk, D("149.75"), 14975, 2),
+            (self.council.pk, self.a4_paper.pk, self.acme.pk, D("75.00"), 7500, 1),
         ]
 
     def test_a_partner_that_may_not_call_off_has_no_off_contract_spend(self) -> None:

@@ -148,7 +148,7 @@ class ContractForm(GovukForm):
     )
     value = number_field("Total value (£, excluding VAT)", max_digits=14, places=2, example="50000.00")
     start_date = date_field("Start date")
-    end_date = date_field("End date", hint="Before any extension.")
+    end_date = date_field("End date", hint="Before any extension, year first, like 2028-03-31.")
     owner = forms.TypedChoiceField(label="Owner (told when it is due for renewal)", coerce=int, choices=())
 
     def __init__(
