@@ -200,6 +200,18 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "lines": [{"line_number": 1, "quantity": "1"}],
     },
     ("PUT", "/api/v1/businesscases/{case_id}/go-live"): lambda o: {"live_from": "2026-04-01"},
+    ("POST", "/api/v1/businesscases/{case_id}/options/{option_id}/draw-one-offs"): lambda o: {
+        "programme_id": o.programme.pk
+    },
+    ("PUT", "/api/v1/businesscases/{case_id}"): lambda o: {
+        "years": 5,
+        "partner_ids": [o.partner.pk],
+        "must_approve_ids": [o.partner.pk],
+    },
+    ("POST", "/api/v1/businesscases/{case_id}/baselines/draw"): lambda o: {
+        "partner_id": o.partner.pk,
+        "start": "2025-04-01",
+    },
     ("PUT", "/api/v1/partners/{partner_id}/cost-centre-functions"): lambda o: {
         "mapping": [{"cost_centre_id": o.cost_centre.pk, "function": "hr"}]
     },

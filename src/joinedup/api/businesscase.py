@@ -13,12 +13,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from joinedup.api.schemas import DateIn, IdIn
 from joinedup.businesscase import selectors, services
 from joinedup.businesscase.models import BusinessCase, Decision, DecisionBody, Outcome
+from joinedup.partnership.models import Partner
 from joinedup.partnership.selectors import partner_for
 
 router = Router(tags=["business case"])
@@ -115,6 +117,17 @@ class CaseDecisionIn(Schema):
     body: DecisionBody
     minutes_url: str = Field("", max_length=500)
     conditions: str = Field("", max_length=5000)
+
+
+class CaseChangeIn(Schema):
+    years: int = Field(..., ge=1, le=100)
+    partner_ids: list[IdIn] = Field(..., max_length=100)
+    must_approve_ids: list[IdIn] = Field(..., max_length=100)
+
+
+class CaseChangeOut(CaseOut):
+    version: int
+    partners: list[CaseInvolvedOut]
 
 
 def _case(case: BusinessCase) -> dict[str, Any]:
@@ -251,3 +264,33 @@ def record_decision(request: HttpRequest, case_id: int, body: CaseDecisionIn) ->
         conditions=body.conditions,
     )
     return Status(201, _decision(decision))
+
+
+@router.put("/businesscases/{case_id}", response=CaseChangeOut)
+def change_case(request: HttpRequest, case_id: int, body: CaseChangeIn) -> dict[str, Any]:
+    """The case's horizon and the partners it is for (the owner is always in it); after a partner's
+    decision on the latest version the change makes a new version, and older versions keep their
+    horizon."""
+    access = selectors.case_for(request.user, case_id=case_id)
+    wanted = sorted({*body.partner_ids, *body.must_approve_ids})
+    found = {p.pk: p for p in Partner.objects.filter(pk__in=wanted, active=True)}
+    missing = [pk for pk in wanted if pk not in found and pk != access.case.partner_id]
+    if missing:
+        raise ValidationError({"partner_ids": f"No partner has the id {missing[0]}."})
+    owner = access.case.partner
+    found[owner.pk] = owner
+    version = services.case_change(
+        actor=request.user,
+        case=access.case,
+        years=body.years,
+        partners=[found[pk] for pk in body.partner_ids],
+        must_approve=[found[pk] for pk in body.must_approve_ids],
+    )
+    return {
+        **_case(access.case),
+        "version": version.number,
+        "partners": [
+            {"partner": r.partner.code, "must_approve": r.must_approve}
+            for r in selectors.involved_of(access.case)
+        ],
+    }

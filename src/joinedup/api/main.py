@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from joinedup.api import (
     audit,
     businesscase,
+    businesscase_drawing,
     businesscase_realisation,
     change,
     consultation,
@@ -52,6 +53,7 @@ api.add_router("", purchasing.router)
 api.add_router("", purchasing_payables.router)
 api.add_router("", contracts.router)
 api.add_router("", businesscase_realisation.router)
+api.add_router("", businesscase_drawing.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -2,7 +2,12 @@
 one, so a NUL anywhere in a request would reach the database as a server error; it is refused as
 invalid input (422, naming the field), the same on SQLite, by :class:`NulRefusingMiddleware`
 before django-ninja parses the request (its body parser turns any error into "400: not JSON",
-which would misname the fault). The OpenAPI document does not yet say that strings exclude NUL."""
+which would misname the fault). The OpenAPI document says so: every string schema without a
+format or pattern of its own carries :data:`NUL_FREE` (``openapi.declare_nul_refused``).
+
+The same middleware refuses a JSON body that is not an object: every operation's body is one, and
+django-ninja reads schemas from arbitrary objects by attribute, so an array sent to an operation
+whose fields are all optional would otherwise be taken as an empty form and acted on."""
 
 from __future__ import annotations
 
@@ -15,6 +20,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 NUL = "\x00"
 REFUSAL = "Text may not contain a NUL character."
+NOT_AN_OBJECT = "The body must be a JSON object."
+# The JSON Schema (ECMA 262) pattern of a string without a NUL; Python's re reads it the same.
+NUL_FREE = r"^[^\u0000]*$"
 
 
 def nul_paths(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
@@ -44,12 +52,48 @@ class NulRefusingMiddleware:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
         paths = [(key,) for key, values in request.GET.lists() if any(NUL in v for v in (key, *values))]
-        # JSON can carry a NUL only escaped: bodies without the escape are not parsed twice.
-        if request.content_type == "application/json" and b"\\u0000" in request.body:
-            # A body that is not JSON is left to the API, which says so.
-            with contextlib.suppress(ValueError):
+        if _may_hold_nul(request):
+            # A body that is not JSON, or nested too deep to read, is left to the API, which
+            # answers 400 (its parser turns any error into one).
+            with contextlib.suppress(ValueError, RecursionError):
                 paths += nul_paths(json.loads(request.body), ())
+        if _json_but_not_an_object(request):
+            return JsonResponse(
+                {"detail": "Invalid input.", "errors": {"__all__": [NOT_AN_OBJECT]}}, status=422
+            )
         if paths:
-            errors = {".".join(str(part) for part in path) or "__all__": [REFUSAL] for path in paths}
+            errors = {_field(path): [REFUSAL] for path in paths}
             return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
         return self.get_response(request)
+
+
+def _json_but_not_an_object(request: HttpRequest) -> bool:
+    """Whether the body is JSON other than an object (django-ninja reads any body as JSON, so the
+    label is not asked). A body that opens an object is not parsed a second time here."""
+    body = request.body
+    if (request.content_type or "").startswith("multipart/") or not body.strip():
+        return False
+    if body.lstrip(b" \t\r\n").startswith(b"{"):
+        return False
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the API's parser answers 400
+    return not isinstance(value, dict)
+
+
+def _may_hold_nul(request: HttpRequest) -> bool:
+    """Whether the body must be parsed to look for a NUL. django-ninja reads every body as JSON
+    whatever its Content-Type says, and JSON may come in UTF-16 or UTF-32 (``json.loads``
+    detects them), so neither the label nor the bytes of UTF-8 can be trusted. In UTF-8 JSON can
+    carry a NUL only escaped, so a UTF-8 body without the escape is not parsed twice. A multipart
+    upload (the API takes none) is left alone rather than read whole."""
+    if (request.content_type or "").startswith("multipart/") or not request.body:
+        return False
+    return b"\\u0000" in request.body or json.detect_encoding(request.body) not in ("utf-8", "utf-8-sig")
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    """The dotted name of the field at ``path``, a NUL in a key written as the escape ``\\u0000``
+    (the names of fields in errors hold no NUL either: the document says so of every key)."""
+    return ".".join(str(part).replace(NUL, "\\u0000") for part in path) or "__all__"

@@ -211,6 +211,10 @@ class CaseVersion(models.Model):
     case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     published = models.BooleanField(default=False)
+    # The version's horizon in years, year 0 included; empty: the case's (``years``). Set on every
+    # version when the horizon first changes, so a decided version keeps the horizon it was
+    # decided on.
+    years = models.PositiveSmallIntegerField(null=True, blank=True)
     # Why the version was made: "first draft", "changed after the police's decision on version 1".
     reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -230,6 +234,10 @@ class CaseVersion(models.Model):
     def __str__(self) -> str:
         return f"version {self.number}"
 
+    @property
+    def horizon(self) -> int:
+        return self.years if self.years is not None else self.case.years
+
 
 class Baseline(models.Model):
     """What a partner spends on one function now, in a version of the case: the figures the
@@ -248,6 +256,12 @@ class Baseline(models.Model):
     # The partner lets the other partners of the case read this row's detail.
     shared = models.BooleanField(default=False)
     source = models.CharField(max_length=200, blank=True)
+    # A row drawn from joinedup's own ledger and people data (businesscase/drawing.py): the
+    # twelve months it sums, first and last day, and the query in words, as the page shows it.
+    # Empty on a row entered or imported by hand.
+    drawn_start = models.DateField(null=True, blank=True)
+    drawn_end = models.DateField(null=True, blank=True)
+    drawn_query = models.TextField(blank=True)
 
     objects = PartnerScopedManager["Baseline"](BaselineQuerySet)
 
@@ -273,6 +287,10 @@ class Baseline(models.Model):
     def total_cost(self) -> Any:
         return self.staff_cost + self.non_staff_cost
 
+    @property
+    def drawn(self) -> bool:
+        return self.drawn_start is not None
+
 
 class Option(models.Model):
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
@@ -281,6 +299,13 @@ class Option(models.Model):
     kind = models.CharField(max_length=16, choices=OptionKind.choices)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # The workforce-change programme whose costing gives this option's redundancy and pension
+    # strain lines (businesscase/drawing.py), and the financial year (by its first calendar
+    # year) that is the case's year 0 for them.
+    programme = models.ForeignKey(
+        "change.ChangeProgramme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    programme_year0 = models.PositiveSmallIntegerField(null=True, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("version", "case")
     objects = PartnerScopedManager["Option"](CaseRowQuerySet)
@@ -312,6 +337,16 @@ class OptionLine(models.Model):
     delay_years = models.PositiveSmallIntegerField(default=0)
     one_off = models.BooleanField(default=False)
     risk = models.TextField(blank=True)
+    # A line drawn from a workforce-change programme's costing: the programme, which of its
+    # figures ("WCC:redundancy": a partner's code and a kind of one-off cost), the date it was
+    # last drawn and where from in words. Its amounts follow the programme (a refresh), not a
+    # hand edit.
+    drawn_from = models.ForeignKey(
+        "change.ChangeProgramme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drawn_key = models.CharField(max_length=40, blank=True)
+    drawn_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("option", "case")
     objects = PartnerScopedManager["OptionLine"](CaseRowQuerySet)

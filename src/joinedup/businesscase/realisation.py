@@ -415,8 +415,9 @@ def realisation(access: Access) -> Realisation | None:
         if option
         else []
     )
-    recurring, one_off = _year_flows(lines, case.years)
-    year1 = recurring.net[1] if case.years > 1 else Decimal(0)
+    years = version.horizon
+    recurring, one_off = _year_flows(lines, years)
+    year1 = recurring.net[1] if years > 1 else Decimal(0)
     keys = {
         k.allocated.code: k.key
         for k in AllocationKey.objects.for_partner(case.partner_id)
@@ -430,7 +431,7 @@ def realisation(access: Access) -> Realisation | None:
     estimate_years = one_off.costs[:2]
     estimate = appraisal.to_penny(sum(estimate_years, Decimal(0)))
     plain_one_off = appraisal.flows(
-        [to_line(ln) for ln in lines if ln.one_off and ln.kind == "cost"], case.years, optimism_bias=False
+        [to_line(ln) for ln in lines if ln.one_off and ln.kind == "cost"], years, optimism_bias=False
     )
     estimate_unbiased = appraisal.to_penny(sum(plain_one_off.costs[:2], Decimal(0)))
     estimate_by_partner = _split(

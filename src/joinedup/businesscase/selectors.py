@@ -282,7 +282,7 @@ def option_appraisals(access: Access, version: CaseVersion) -> list[OptionApprai
     for option, lines in options_with_lines(case, version):
         result = appraisal.appraise(
             [to_line(line) for line in lines],
-            years=case.years,
+            years=version.horizon,
             schedule=schedule,
             allocation=allocation or None,
         )

@@ -88,6 +88,9 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
                 tickets=b.tickets,
                 shared=b.shared,
                 source=b.source,
+                drawn_start=b.drawn_start,
+                drawn_end=b.drawn_end,
+                drawn_query=b.drawn_query,
             )
             for b in baselines
         ]
@@ -104,6 +107,8 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
             kind=option.kind,
             name=option.name,
             description=option.description,
+            programme_id=option.programme_id,
+            programme_year0=option.programme_year0,
         )
         OptionLine.objects.bulk_create(
             [
@@ -118,6 +123,10 @@ def _copy(case: BusinessCase, old: CaseVersion, new: CaseVersion) -> None:
                     delay_years=line.delay_years,
                     one_off=line.one_off,
                     risk=line.risk,
+                    drawn_from_id=line.drawn_from_id,
+                    drawn_key=line.drawn_key,
+                    drawn_on=line.drawn_on,
+                    source=line.source,
                 )
                 for line in lines_of.get(option.pk, [])
             ]
@@ -143,6 +152,7 @@ def version_for_edit(*, actor: Any, case: BusinessCase) -> CaseVersion:
         partner_id=case.partner_id,
         case=case,
         number=latest.number + 1,
+        years=latest.years,
         reason=f"Changed after a decision on version {latest.number}",
         created_by=user_of(actor),
     )
@@ -223,6 +233,114 @@ def case_create(
     return case
 
 
+@transaction.atomic
+def case_change(
+    *,
+    actor: Any,
+    case: BusinessCase,
+    years: int,
+    partners: Sequence[Partner],
+    must_approve: Sequence[Partner],
+) -> CaseVersion:
+    """Change the case's horizon and the partners it is for (and which of them must approve).
+
+    The horizon is a version's: a change lands on the version being edited (after a decision on
+    the latest version, a new one), and every older version keeps the horizon it had. A horizon
+    shorter than a line's amounts is refused. Who is involved is the case's: a partner added
+    decides on the latest version; a partner that has recorded a decision cannot be removed (its
+    decision stays on the record); a removed partner's baseline rows and allocation key leave the
+    version being edited. Returns the version the change landed on."""
+    authorise(actor, "businesscase.manage", case.partner)
+    owner = case.partner
+    others = list({p.pk: p for p in partners if p.pk != owner.pk}.values())
+    approvers = {p.pk for p in must_approve}
+    now = {row.partner_id: row for row in CasePartner.objects.for_partner(owner).filter(case=case)}
+    wanted = {owner.pk, *(p.pk for p in others)}
+    removed = sorted(set(now) - wanted)
+    errors = Errors()
+    if not 1 <= years <= 100:
+        errors.add("years", "The horizon must be 1 to 100 years.")
+    if not others:
+        errors.add("partners", "Name at least one partner the case is for.")
+    if not approvers:
+        errors.add("must_approve", "Name at least one partner that must approve the case.")
+    elif not approvers <= wanted:
+        errors.add("must_approve", "A partner that must approve the case must be involved in it.")
+    if removed:
+        deciders = set(
+            Decision.objects.for_partners(removed).filter(case=case).values_list("partner_id", flat=True)
+        )
+        for partner in Partner.objects.filter(pk__in=sorted(deciders)).order_by("name"):
+            errors.add("partners", f"{partner.name} has recorded a decision on the case: it stays in it.")
+    errors.raise_if_any()
+    latest = latest_version(case)
+    before_partners = sorted(now)
+    before_approvers = sorted(pk for pk, row in now.items() if row.must_approve)
+    before_years = latest.horizon
+    flags = {pk: row.must_approve for pk, row in now.items()}
+    if years == latest.horizon and set(now) == wanted and all(flags[pk] == (pk in approvers) for pk in now):
+        return latest
+    if years != latest.horizon:
+        too_long = []
+        for line in OptionLine.objects.for_partner(owner).filter(option__version=latest).order_by("pk"):
+            try:
+                appraisal.check_lines([_appraisal_line(line)], years)
+            except appraisal.AppraisalError:
+                too_long.append(line.name)
+        if too_long:
+            raise ValidationError(
+                {
+                    "years": f"These lines run past year {years - 1}: {', '.join(too_long)}. "
+                    "Shorten them first."
+                }
+            )
+        # Every version before this change keeps the horizon it was made with.
+        CaseVersion.objects.for_partner(owner).filter(case=case, years__isnull=True).update(years=case.years)
+    version = version_for_edit(actor=actor, case=case)
+    if removed:
+        Baseline.objects.for_partners(removed).filter(version=version, partner_id__in=removed).delete()
+        AllocationKey.objects.for_partner(owner).filter(version=version, allocated_id__in=removed).delete()
+    if version.years is not None or years != latest.horizon:
+        version.years = years
+        version.save(update_fields=["years"])
+    with rls.partner_context(sorted(wanted | set(now))):
+        CasePartner.objects.for_partners(removed).filter(case=case, partner_id__in=removed).delete()
+        CasePartner.objects.bulk_create(
+            [
+                CasePartner(partner=p, case=case, must_approve=p.pk in approvers)
+                for p in others
+                if p.pk not in now
+            ]
+        )
+        for pk, row in now.items():
+            if pk in wanted and row.must_approve != (pk in approvers):
+                row.must_approve = pk in approvers
+                row.save(update_fields=["must_approve"])
+    case.years = years
+    case.save(update_fields=["years"])
+    # The selectors keep who is involved on the case object: it has just changed.
+    case.__dict__.pop("_joinedup_involved", None)
+    codes = dict(Partner.objects.filter(pk__in=sorted(wanted | set(now))).values_list("pk", "code"))
+    record_event(
+        actor=actor,
+        partner=owner,
+        action="businesscase.changed",
+        target=case,
+        before={
+            "years": before_years,
+            "partners": [codes[pk] for pk in before_partners],
+            "must_approve": [codes[pk] for pk in before_approvers],
+        },
+        after={
+            "version": version.number,
+            "years": years,
+            "partners": sorted(codes[pk] for pk in wanted),
+            "must_approve": sorted(codes[pk] for pk in approvers),
+        },
+    )
+    return version
+
+
 def _require_involved(case: BusinessCase, partner: Partner, errors: Errors, name: str) -> None:
     if partner.pk not in involved_ids(case):
         errors.add(name, f"{partner.name} is not involved in this business case.")
@@ -271,12 +389,19 @@ def _save_baseline(
             "tickets": figures.tickets,
             "source": figures.source[:200],
             "shared": _is_shared(case, partner),
+            **NOT_DRAWN,
         },
     )
     return row
 
 
+# A row entered or imported by hand replaces a drawn one: it is no longer the ledger's.
+NOT_DRAWN: dict[str, Any] = {"drawn_start": None, "drawn_end": None, "drawn_query": ""}
+
 BASELINE_FIGURES = (
+    "drawn_start",
+    "drawn_end",
+    "drawn_query",
     "staff_cost",
     "fte",
     "non_staff_cost",
@@ -311,6 +436,7 @@ def _save_baselines(
             "tickets": figures.tickets,
             "source": figures.source[:200],
             "shared": partner.pk in shared,
+            **NOT_DRAWN,
         }
         row = existing.get((partner.pk, figures.function))
         if row is None:
@@ -547,6 +673,14 @@ def line_change(*, actor: Any, line: OptionLine, to: LineInput) -> OptionLine:
     authorise(actor, "businesscase.manage", case.partner)
     _check_line(case, to)
     current, target = _line_in_current(actor, line)
+    if target.drawn_from_id is not None and [Decimal(a) for a in target.amounts] != list(to.amounts):
+        # Inside the transaction: a version made for this edit goes with it.
+        raise ValidationError(
+            {
+                "amounts": "This line's amounts are drawn from a workforce-change programme's costing: "
+                "draw them again from the programme, or remove the line."
+            }
+        )
     before = {"name": target.name, "amounts": target.amounts, "optimism_bias": target.optimism_bias}
     target.name, target.kind = to.name.strip(), to.kind
     target.amounts = [str(a) for a in to.amounts]

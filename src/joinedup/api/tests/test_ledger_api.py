@@ -4,10 +4,12 @@ and 422 naming the field at fault."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.test import Client
 
+from joinedup.api.main import api
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Account, Journal, JournalSource
 from joinedup.ledger.tests.fixtures import LedgerReportsTestCase
@@ -23,6 +25,8 @@ ROUTES = [
     ("GET", "/api/v1/journals/{journal}"),
     ("POST", "/api/v1/journals/{journal}/reverse"),
 ]
+
+DATE_PATTERN = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 STATIONERY = {
     "date": "2026-07-01",
@@ -347,6 +351,68 @@ class TestNulCharacters(LedgerApiTestCase):
         assert response.status_code == 422
         assert response.json()["errors"] == {"lines.0.account": ["Text may not contain a NUL character."]}
         assert self.state() == before
+
+    def test_a_nul_in_a_key_is_refused_naming_the_key_with_the_nul_escaped(self) -> None:
+        # The fuzzing found an unknown key "\x00" answered with a NUL in the error's field name.
+        before = self.state()
+        body = {**STATIONERY, "note\x00": None}
+        response = self.send(
+            self.api(self.council_finance), "POST", "/api/v1/partners/{partner}/journals", body
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"note\\u0000": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_nul_in_a_body_not_labelled_json_is_refused_too(self) -> None:
+        # django-ninja reads every body as JSON whatever its Content-Type says, so a text/plain
+        # label must not carry a NUL past the check (it reached the database before).
+        before = self.state()
+        body = json.dumps({**STATIONERY, "description": "Envelopes\x00"})
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", ""):
+            response = self.api(self.council_finance).post(
+                self.url("/api/v1/partners/{partner}/journals"), body, content_type=content_type
+            )
+            assert response.status_code == 422, content_type
+            assert response.json()["errors"] == {"description": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_nul_in_a_utf_16_body_is_refused_too(self) -> None:
+        # JSON may be sent in UTF-16 or UTF-32 (RFC 8259 readers detect it; Python's does), where
+        # the escape is not the bytes \u0000 of UTF-8.
+        before = self.state()
+        body = json.dumps({**STATIONERY, "description": "Envelopes\x00"})
+        for encoding in ("utf-16", "utf-16-le", "utf-32"):
+            response = self.api(self.council_finance).post(
+                self.url("/api/v1/partners/{partner}/journals"),
+                body.encode(encoding),
+                content_type="application/json",
+            )
+            assert response.status_code == 422, encoding
+            assert response.json()["errors"] == {"description": ["Text may not contain a NUL character."]}
+        assert self.state() == before
+
+    def test_a_body_too_deep_to_read_is_not_json_to_the_check_either(self) -> None:
+        before = self.state()
+        body = "[" * 100_000 + '"\\u0000"' + "]" * 100_000
+        response = self.api(self.council_finance).post(
+            self.url("/api/v1/partners/{partner}/journals"), body, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert self.state() == before
+
+    def test_the_document_says_a_journal_body_string_may_not_hold_a_nul(self) -> None:
+        components = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
+        assert components["JournalIn"]["properties"]["description"]["pattern"] == "^[^\\u0000]*$"
+        assert components["JournalIn"]["propertyNames"] == {"pattern": "^[^\\u0000]*$"}
+        assert components["LineIn"]["properties"]["account"]["pattern"] == "^[^\\u0000]*$"
+        # A date keeps its own pattern, which no NUL can match either.
+        assert components["JournalIn"]["properties"]["date"]["pattern"] == DATE_PATTERN
+
+    def test_the_document_says_a_query_string_may_not_hold_a_nul(self) -> None:
+        document = api.get_openapi_schema(path_prefix="/api/v1/")
+        parameters = document["paths"]["/api/v1/partners/{partner_id}/trial-balance"]["get"]["parameters"]
+        period = next(p for p in parameters if p["name"] == "period")
+        assert period["schema"]["anyOf"] == [{"type": "string", "pattern": "^[^\\u0000]*$"}, {"type": "null"}]
 
     def test_a_nul_in_a_query_string_is_refused_naming_the_parameter(self) -> None:
         response = self.api(self.council_finance).get(

@@ -6,13 +6,15 @@ purchasing, ICT) across the council, the constabulary and the fire service: £67
 over ten years at the Green Book rate: a shared service (set-up costs of £3.7m, redundancy and
 pension strain included) and outsourcing ("a saving of at least £1 million" in its first year).
 
-The story of its decisions: version 1 was published; in June 2026 the council's cabinet and the
+The story of its decisions: version 1 was published; in June 2025 the council's cabinet and the
 fire authority approved it, and the police authority "asked for more information and will
 re-consider it". The more information (a fuller risk note on the systems, and a larger
-optimism-bias uplift on them) made version 2, which every partner approved in September: the case
-is approved by the partnership on version 2, and the police's deferral stays on version 1. The
-shared service went live on 1 October 2026, so October's pay run and recharge are the first month
-of its benefits realisation (bench/demo/realisation.py maps the partners' cost centres).
+optimism-bias uplift on them) made version 2, which every partner approved in September 2025: the
+case is approved by the partnership on version 2, and the police's deferral stays on version 1.
+The shared service went live on 1 November 2025, so its first year of benefits realisation runs
+to October 2026: the months to September taken on from the previous ledgers, October from
+joinedup's own pay runs and recharge (bench/demo/realisation.py maps the partners' cost centres
+and takes the months on).
 
 The council and the fire service share their baseline detail with the partnership; the
 constabulary does not (its partners see its figures only in the totals). Seeding twice adds
@@ -32,7 +34,7 @@ from joinedup.businesscase.services import LineInput
 from joinedup.partnership.models import Partner
 
 CASE = "Wessex shared corporate services"
-LIVE_FROM = date(2026, 10, 1)
+LIVE_FROM = date(2025, 11, 1)
 YEARS = 10
 # partner, function, staff cost, FTE, non-staff cost, payslips, invoices, tickets (a year)
 BASELINE = [
@@ -114,7 +116,7 @@ def _baseline_csv() -> bytes:
     for code, function, staff, fte, other, payslips, invoices, tickets in BASELINE:
         rows.append(
             f"{code},{function},{staff},{fte},{other},{payslips},{invoices},{tickets},"
-            "Partners' 2025/26 outturn"
+            "Partners' 2024/25 outturn"
         )
     return ("\n".join(rows) + "\n").encode()
 
@@ -172,9 +174,9 @@ def seed_demo_businesscase(
             minutes_url=f"https://democracy.wessex.example/{partner.code.lower()}/{on.isoformat()}",
         )
 
-    decide(v1, users["council.finance"], council, "approved", date(2026, 6, 16), "cabinet")
-    decide(v1, SEEDER, fire, "approved", date(2026, 6, 23), "fire_authority")
-    decide(v1, users["police.finance"], police, "deferred", date(2026, 6, 25), "police_authority")
+    decide(v1, users["council.finance"], council, "approved", date(2025, 6, 16), "cabinet")
+    decide(v1, SEEDER, fire, "approved", date(2025, 6, 23), "fire_authority")
+    decide(v1, users["police.finance"], police, "deferred", date(2025, 6, 25), "police_authority")
     # The more information the police authority asked for: the systems risk set out, and its
     # optimism bias raised. A change after a decision: version 2.
     systems = case_line(case, v1, "Shared service", "One finance, HR and payroll system")
@@ -195,9 +197,9 @@ def seed_demo_businesscase(
     )
     v2 = services.latest_version(case)
     services.version_publish(actor=finance, version=v2)
-    decide(v2, users["council.finance"], council, "approved", date(2026, 9, 8), "cabinet")
-    decide(v2, SEEDER, fire, "approved", date(2026, 9, 15), "fire_authority")
-    decide(v2, users["police.finance"], police, "approved", date(2026, 9, 17), "police_authority")
+    decide(v2, users["council.finance"], council, "approved", date(2025, 9, 8), "cabinet")
+    decide(v2, SEEDER, fire, "approved", date(2025, 9, 15), "fire_authority")
+    decide(v2, users["police.finance"], police, "approved", date(2025, 9, 17), "police_authority")
     services.case_go_live(actor=finance, case=case, live_from=LIVE_FROM)
     say(
         f"Business case: {CASE}, approved by the partnership on version {v2.number}, "

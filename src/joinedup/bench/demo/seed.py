@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.budgets import seed_demo_budgets
-from joinedup.bench.demo.businesscase import seed_demo_businesscase
+from joinedup.bench.demo.businesscase import LIVE_FROM, seed_demo_businesscase
 from joinedup.bench.demo.change import seed_demo_change
 from joinedup.bench.demo.consultation import seed_demo_consultation
 from joinedup.bench.demo.impact import seed_demo_impact
@@ -21,7 +21,8 @@ from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.purchasing import seed_demo_purchasing
-from joinedup.bench.demo.realisation import seed_demo_realisation
+from joinedup.bench.demo.purchasing_year import seed_demo_purchasing_year
+from joinedup.bench.demo.realisation import seed_demo_realisation, seed_demo_realisation_year
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
@@ -70,6 +71,7 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("payroll.approver", "Alex Perry", [(c, Role.PAYROLL_APPROVER) for c in ALL]),
     ("council.finance", "Fatima Khan", [("WCC", Role.FINANCE_OFFICER)]),
     ("police.finance", "Piotr Nowak", [("WPOL", Role.FINANCE_OFFICER)]),
+    ("fire.finance", "Ffion Rees", [("WFRS", Role.FINANCE_OFFICER)]),
     ("shared.finance", "Shona Reilly", [("WSS", Role.FINANCE_OFFICER)]),
     ("shared.dpo", "Dana Price", [(c, Role.DATA_PROTECTION_OFFICER) for c in ALL]),
     ("union.rep", "Uma Reid", [(c, Role.UNION_REP) for c in ("WCC", "WPOL", "WFRS")]),
@@ -149,5 +151,7 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
         seed_demo_purchasing(partners=partners, users=users, say=say)
+        seed_demo_purchasing_year(partners=partners, users=users, say=say)
         seed_demo_realisation(partners=partners, users=users, say=say)
+        seed_demo_realisation_year(partners=partners, live_from=LIVE_FROM, say=say)
     return True

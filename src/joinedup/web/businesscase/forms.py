@@ -219,3 +219,74 @@ class AllocationForm(GovukForm):
             for name, partner in self.partners.items()
             if self.cleaned_data.get(name) is not None
         }
+
+
+class DrawOneOffsForm(GovukForm):
+    """Which programme an option's redundancy and pension strain lines come from, and which
+    financial year is the case's year 0 for them."""
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A plain choice, not a query: the programmes were read in the service's system context
+        # (the case's owner need not be in a programme of its partners).
+        self.fields["programme"] = choice_field(
+            "Workforce-change programme",
+            [
+                ("", "Choose the programme"),
+                *((str(p.pk), f"{p.name} ({p.partner.name})") for p in programmes),
+            ],
+        )
+        self.order_fields(["programme"])
+
+    year0 = forms.IntegerField(
+        label="Financial year that is year 0 of the case (optional)",
+        required=False,
+        min_value=2000,
+        max_value=2200,
+        help_text="By its first year: 2025 for 2025/26. Empty: the year the programme starts in.",
+        error_messages={
+            "invalid": "Enter the financial year by its first year, like 2025.",
+            "min_value": "Enter the financial year by its first year, like 2025.",
+            "max_value": "Enter the financial year by its first year, like 2025.",
+        },
+    )
+
+
+class DrawBaselineForm(GovukForm):
+    """Whose baseline to draw from the ledger and people data, over which twelve months."""
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"] = ModelChoice(partners, label="Partner", labeller=lambda p: p.name)
+        self.order_fields(["partner"])
+
+    start = date_field(
+        "First day of the twelve months (optional)",
+        required=False,
+        hint="The first of a month, like 2025-10-01. Empty: the twelve months before the case went live.",
+        what="first day of the twelve months",
+    )
+
+
+class CaseChangeForm(GovukForm):
+    """A case's horizon and the partners it is for (checkboxes, shown by the template)."""
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("partners", "Partners the case is for"),
+            ("must_approve", "Partners that must approve it"),
+        ):
+            self.fields[name] = forms.ModelMultipleChoiceField(
+                partners,
+                required=False,
+                label=label,
+                error_messages={"invalid_choice": "Choose partners from the list."},
+            )
+
+    years = whole_number("Horizon in years (year 0 included)", what="horizon", most=100)
+
+    checkbox_fields = ("partners", "must_approve")
+
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.checkbox_fields]

@@ -2,12 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.businesscase import realisation, views
+from joinedup.web.businesscase import drawing, realisation, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.cases, name="businesscase_cases"),
     path("new", views.case_new, name="businesscase_new"),
     path("<int:case_id>/", views.case, name="businesscase_case"),
+    path("<int:case_id>/edit", drawing.case_edit, name="businesscase_edit"),
     path("<int:case_id>/appraisal.<str:fmt>", views.appraisal_export, name="businesscase_appraisal_export"),
     path("<int:case_id>/baseline.<str:fmt>", views.baseline_export, name="businesscase_baseline_export"),
     path("<int:case_id>/options.<str:fmt>", views.options_export, name="businesscase_options_export"),
@@ -20,6 +21,8 @@ urlpatterns: list[URLPattern] = [
         "<int:case_id>/options/<int:option_id>/remove", views.option_remove, name="businesscase_option_remove"
     ),
     path("<int:case_id>/options/<int:option_id>/lines/new", views.line_new, name="businesscase_line_new"),
+    path("<int:case_id>/options/<int:option_id>/draw", drawing.option_draw, name="businesscase_option_draw"),
+    path("<int:case_id>/baselines/draw", drawing.baseline_draw, name="businesscase_baseline_draw"),
     path("<int:case_id>/lines/<int:line_id>/", views.line_edit, name="businesscase_line"),
     path("<int:case_id>/lines/<int:line_id>/remove", views.line_remove, name="businesscase_line_remove"),
     path("<int:case_id>/allocation", views.allocation, name="businesscase_allocation"),

@@ -117,7 +117,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
             "functions": dict(Function.choices),
             "appraisals": appraisals,
             "chart": cumulative_chart([(a.option.name, a.cumulative_discounted) for a in appraisals]),
-            "years": range(access.case.years),
+            "years": range(shown.horizon),
             "version_rows": rows,
             "approved": approved,
             "form": form,
@@ -278,7 +278,7 @@ def options_export(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse
     fmt = _export_format(fmt)
     access = selectors.case_for(request.user, case_id=case_id)
     shown = selectors.version_for(access, _version_number(request))
-    years = access.case.years
+    years = shown.horizon
     rows: list[list[Any]] = []
     for option, lines in selectors.options_with_lines(access.case, shown):
         for line in lines:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.purchasing import contracts, views
+from joinedup.web.purchasing import contracts, payables, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="purchasing_home"),
@@ -16,4 +16,28 @@ urlpatterns: list[URLPattern] = [
     path("contracts/new", contracts.contract_new, name="purchasing_contract_new"),
     path("contracts/<int:contract_id>/", contracts.contract, name="purchasing_contract"),
     path("contracts/<int:contract_id>/edit", contracts.contract_edit, name="purchasing_contract_edit"),
+    path("invoices/", payables.invoices, name="purchasing_invoices"),
+    path("invoices/export.<str:fmt>", payables.invoices_export, name="purchasing_invoices_export"),
+    path("invoices/new", payables.invoice_new, name="purchasing_invoice_new"),
+    path("invoices/import", payables.invoice_import, name="purchasing_invoice_import"),
+    path("invoices/template.<str:fmt>", payables.invoice_template, name="purchasing_invoice_template"),
+    path("invoices/<int:purchase_invoice_id>/", payables.invoice, name="purchasing_invoice"),
+    path("exceptions/", payables.exceptions, name="purchasing_exceptions"),
+    path("payment-runs/", payables.payment_runs, name="purchasing_payment_runs"),
+    path("payment-runs/<int:payment_run_id>/", payables.payment_run, name="purchasing_payment_run"),
+    path(
+        "payment-runs/<int:payment_run_id>/export.<str:fmt>",
+        payables.payment_run_export,
+        name="purchasing_payment_run_export",
+    ),
+    path(
+        "payment-runs/<int:payment_run_id>/bacs.txt",
+        payables.payment_run_bacs,
+        name="purchasing_payment_run_bacs",
+    ),
+    path(
+        "payments/<int:supplier_payment_id>/remittance.<str:fmt>",
+        payables.remittance,
+        name="purchasing_remittance",
+    ),
 ]

@@ -68,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 (c, contracts.due_threshold(c, today))
                 for c in contracts.contracts_visible_to(request.user, partner=partner, due_on=today)[:20]
             ],
+            "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
         },
     )
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0004_purchasing_officer_role'),
-        ('purchasing', '0003_invoice_gross_on_sqlite'),
+        ('purchasing', '0004_supplier_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
