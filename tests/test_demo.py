@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client, TestCase
+from django.utils import timezone
 
 from joinedup.audit.verification import verify_all
 from joinedup.bench.demo import SEEDER
@@ -21,6 +22,7 @@ from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import PayRun, VarianceFlag
 from joinedup.people.models import CostSplit, Employment, Person, Secondment, TupeTransfer
 from joinedup.people.selectors import employments_of
+from joinedup.purchasing.contracts import contracts_visible_to, due_threshold
 from joinedup.purchasing.models import BankDetailChange, Requisition, SupplierBankDetails
 from joinedup.recharges.models import RechargeLine, RechargeRun
 from joinedup.recharges.selectors import reconciliation, statement_for
@@ -60,6 +62,11 @@ class TestDemoPartnership(TestCase):
         # Purchasing: a bank-detail change waiting for its second person, and a requisition above
         # the council manager's limit waiting for a finance officer.
         assert BankDetailChange.objects.get(status="pending").supplier.name == "Hampshire Legal LLP"
+        # The contracts register: the stationery contract is due, three months or less to its end.
+        buyer = users.get(username="shared.buyer")
+        due = contracts_visible_to(buyer, due_on=timezone.localdate())
+        assert [(c.reference, due_threshold(c, timezone.localdate())) for c in due] == [("WSS-C-0001", 3)]
+        assert contracts_visible_to(buyer).count() == 4
         assert SupplierBankDetails.objects.filter(current_until__isnull=True).count() == 10
         requisition = _all(Requisition).get(status="submitted")  # type: ignore[attr-defined]
         assert requisition.requested_by.username == "council.manager"

@@ -55,10 +55,11 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
 from joinedup.purchasing.models import BankDetailChange as SupplierBankChange
-from joinedup.purchasing.models import PurchaseOrder, Requisition, Supplier
+from joinedup.purchasing.models import Category, Contract, PurchaseOrder, Requisition, Supplier
 from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
@@ -111,6 +112,7 @@ class PartnerObjects:
     supplier_bank_change: SupplierBankChange
     requisition: Requisition
     order: PurchaseOrder
+    contract: Contract
     case_option: Option
     case_line: OptionLine
     case_baseline: Baseline
@@ -188,6 +190,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "bank_change_id": ParameterKind(None, lambda o: o.supplier_bank_change.pk),
     "requisition_id": ParameterKind("requisition", lambda o: o.requisition.pk),
     "order_id": ParameterKind("purchase order", lambda o: o.order.pk),
+    # A contract the partner let, which no other partner calls off.
+    "contract_id": ParameterKind("contract", lambda o: o.contract.pk),
     # An option of that case with one line, and the partner's own baseline row in it.
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
@@ -473,4 +477,17 @@ class AttackTestCase(RechargeTestCase):
             ),
             "requisition": submitted(),
             "order": purchasing_orders.order_issue(actor=buyer, requisition=ordered),
+            "contract": purchasing_contracts.contract_create(
+                actor=buyer,
+                partner=partner,
+                reference=f"{partner.code}-C-1",
+                title="Paper",
+                supplier=supplier,
+                category=Category.objects.get_or_create(code="ATTACK", defaults={"name": "Attack"})[0],
+                value=Decimal("1000.00"),
+                start_date=date(2026, 4, 1),
+                end_date=date(2027, 3, 31),
+                owner=buyer,
+                extensions=[purchasing_contracts.ExtensionIn(months=12)],
+            ),
         }

@@ -125,6 +125,18 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "body": "cabinet",
     },
     ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers"): lambda o: {"name": "Attack Supplies Ltd"},
+    ("POST", "/api/v1/purchasing/partners/{partner_id}/contracts"): lambda o: {
+        "reference": "ATTACK-C-2",
+        "title": "Attack",
+        "supplier_id": o.supplier.pk,
+        "category": "ATTACK",
+        "value": "10.00",
+        "start_date": "2026-04-01",
+        "end_date": "2027-03-31",
+        "owner": o.member.username,
+    },
+    ("POST", "/api/v1/purchasing/contracts/{contract_id}"): lambda o: {"title": "Attack edit"},
+    ("POST", "/api/v1/purchasing/contracts/{contract_id}/extension"): lambda o: {},
     ("POST", "/api/v1/purchasing/partners/{partner_id}/suppliers/{supplier_id}/status"): lambda o: {
         "status": "blocked"
     },

@@ -43,7 +43,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
-from joinedup.purchasing.models import Invoice
+from joinedup.purchasing.models import Contract, Invoice
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -133,6 +133,8 @@ EXPORTS: dict[str, Export] = {
     "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
+    # The contracts register: a contract whose title was typed as a formula.
+    "web /purchasing/contracts/": Export(("csv", "xlsx"), {"Title": planted(PAYLOAD)}),
     # The payables pages: the invoice list (all of it, not a search), a payment run's invoices and
     # a supplier's remittance advice list the invoice numbers suppliers typed; the import template
     # carries the import's columns and examples only. The format is in the path ({fmt} is csv
@@ -238,6 +240,7 @@ class TestSpreadsheetInjection(AttackTestCase):
             number=PAYLOAD
         )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
+        Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
         businesscase.line_add(
@@ -389,6 +392,9 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
         self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
+
+    def test_the_contracts_register_shows_a_formula_title_as_text(self) -> None:
+        self.check("web /purchasing/contracts/")
 
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
         self.check("web /purchasing/invoices/export.{fmt}")

@@ -15,6 +15,7 @@ from joinedup.api import (
     businesscase_realisation,
     change,
     consultation,
+    contracts,
     ledger,
     partnership,
     payroll,
@@ -50,6 +51,7 @@ api.add_router("", change_transfers.router)
 api.add_router("", businesscase.router)
 api.add_router("", purchasing.router)
 api.add_router("", purchasing_payables.router)
+api.add_router("", contracts.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
 

@@ -1,8 +1,10 @@
 """Purchasing's records, from the supplier register to the payment.
 
 Two kinds of row. The partnership keeps one **register** that every partner's purchasing staff
-read: suppliers (with their addresses, contacts and bank details), procurement categories and
-the contracts register (published anyway under the transparency code). Everything a partner
+read: suppliers (with their addresses, contacts and bank details) and procurement categories.
+The contracts register sits between the two: a contract is guarded, seen by the partner that let
+it (usually the shared-services body) and by each partner that may call off it, never by the
+others (``ContractRowQuerySet``, and the same rule as row-level security). Everything a partner
 buys is that partner's own, partner-owned and guarded (``PartnerScopedManager``, row-level
 security by declaration): its status and notes on a supplier, its category-to-account mapping,
 its scheme of delegation and settings, requisitions, orders, receipts, invoices and payment
@@ -22,16 +24,16 @@ does it become the supplier's current ``SupplierBankDetails``, the one payments 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from joinedup.core.crypto import EncryptedCharField
 from joinedup.core.money import round_nearest_penny_half_up
-from joinedup.core.tenancy import PartnerScopedManager
+from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
 SUB_PENNY = Decimal("0.001")
 HUNDRED = Decimal(100)
@@ -450,47 +452,6 @@ class DelegationLimit(models.Model):
         return f"{self.title} up to {self.up_to if self.up_to is not None else 'any value'}"
 
 
-# --- Contracts register (the partnership's) ------------------------------------------------------
-
-
-class Contract(models.Model):
-    """A contract in the partnership's register: let by one partner (``let_by``), which others
-    may call off it, its value and dates, and the options to extend it. Published under the
-    transparency code, so every partner's purchasing staff read the register."""
-
-    reference = models.CharField(max_length=40, unique=True)
-    title = models.CharField(max_length=200)
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
-    let_by = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
-    call_off_partners = models.ManyToManyField("partnership.Partner", related_name="+", blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    cpv_code = models.CharField("CPV code", max_length=12, blank=True)
-    value = _money()
-    start_date = models.DateField()
-    end_date = models.DateField()
-    extension_options = models.CharField(
-        max_length=200, blank=True, help_text="e.g. two further years, one at a time"
-    )
-    extension_months = models.PositiveSmallIntegerField(default=0, help_text="All extensions together.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["end_date", "reference"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="purchasing_contract_dates"
-            ),
-            models.CheckConstraint(condition=Q(value__gte=0), name="purchasing_contract_value"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reference} {self.title}"
-
-
 # --- Requisitions ---------------------------------------------------------------------------------
 
 
@@ -508,7 +469,9 @@ class Requisition(models.Model):
     number = models.CharField(max_length=30)
     title = models.CharField(max_length=200)
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    contract = models.ForeignKey(
+        "purchasing.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     needed_by = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=RequisitionStatus.choices, default=RequisitionStatus.DRAFT
@@ -599,7 +562,9 @@ class PurchaseOrder(models.Model):
         Requisition, on_delete=models.PROTECT, null=True, blank=True, related_name="order"
     )
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="+")
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    contract = models.ForeignKey(
+        "purchasing.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=14, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
     order_date = models.DateField()
     delivery_address = models.TextField(blank=True)
@@ -755,6 +720,11 @@ class Invoice(models.Model):
     )
     credits = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    # The contract a non-PO invoice was bought under; an order's invoice counts against its
+    # order's contract without this.
+    contract = models.ForeignKey(
+        "purchasing.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     net = _money()
     vat = _money()
@@ -921,3 +891,197 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.supplier_id}"
+
+
+# --- The contracts register ----------------------------------------------------------------------------
+
+# Seen by a partner that holds the contract or may call off it. It reads the register in a system
+# context of its own (the SET clause), as business case's involvement rule does, so the call-off
+# table's own policy (which calls this function) is not entered again; it answers yes or no only.
+CONTRACT_VISIBLE = """
+CREATE OR REPLACE FUNCTION joinedup_purchasing_contract_visible(contract bigint, partners bigint[])
+RETURNS boolean LANGUAGE sql STABLE
+SET joinedup.system = 'contracts policy: does one of the partners hold or call off the contract'
+AS $$
+    SELECT EXISTS (SELECT 1 FROM purchasing_contract c
+                   WHERE c.id = contract AND c.partner_id = ANY (partners))
+        OR EXISTS (SELECT 1 FROM purchasing_contractcalloff o
+                   WHERE o.contract_id = contract AND o.partner_id = ANY (partners))
+$$
+"""
+
+
+class ContractRowQuerySet(PartnerScopedQuerySet[Any]):
+    """A contract and its rows (extension options, call-off partners, alerts sent): seen by the
+    partner that holds the contract (``partner``: usually the shared-services body, whose
+    purchasing officers therefore see every contract it let) and by each partner that may call
+    off it. ``contract_path`` leads from the row to the contract's id."""
+
+    contract_path: ClassVar[str] = "contract"
+    rls_functions: ClassVar[tuple[str, ...]] = (CONTRACT_VISIBLE,)
+
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        held = Contract.objects.unscoped(reason="subquery inside a contract scope").filter(
+            pk=OuterRef(self.contract_path), partner__in=partner_ids
+        )
+        calls_off = ContractCallOff.objects.unscoped(reason="subquery inside a contract scope").filter(
+            contract=OuterRef(self.contract_path), partner__in=partner_ids
+        )
+        return Q(partner__in=partner_ids) | Q(Exists(held)) | Q(Exists(calls_off))
+
+    def rls_condition(self, partners: str) -> str:
+        column = "id" if self.contract_path == "pk" else f"{self.contract_path}_id"
+        return f"partner_id = ANY ({partners}) OR joinedup_purchasing_contract_visible({column}, {partners})"
+
+
+class ContractQuerySet(ContractRowQuerySet):
+    contract_path = "pk"
+
+    def scope_filter(self, partner_ids: list[int]) -> Q:
+        calls_off = ContractCallOff.objects.unscoped(reason="subquery inside a contract scope").filter(
+            contract=OuterRef("pk"), partner__in=partner_ids
+        )
+        return Q(partner__in=partner_ids) | Q(Exists(calls_off))
+
+
+class ContractStatus(models.TextChoices):
+    LIVE = "live", "Live"
+    ENDED = "ended", "Ended"
+
+
+class Contract(models.Model):
+    """A contract in the partnership's register: let by ``partner`` (the contracting authority,
+    usually the shared-services body) with a supplier of the register, for a category, and
+    called off by the partners listed in ``call_offs``.
+
+    ``end_date`` is the current end: the original end (``original_end_date``) moved on by each
+    extension option taken. Renewal alerts count back from it, so taking an extension moves
+    them; the options not yet taken are the decision the alert asks the owner to make."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="contracts")
+    cpv_code = models.CharField("CPV code", max_length=12, blank=True)
+    value = _money(help_text="Total value over the contract's life, excluding VAT.")
+    start_date = models.DateField()
+    original_end_date = models.DateField()
+    end_date = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=ContractStatus.choices, default=ContractStatus.LIVE)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PartnerScopedManager["Contract"](ContractQuerySet)
+
+    class Meta:
+        ordering = ["end_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "reference"], name="purchasing_contract_reference"),
+            models.CheckConstraint(
+                condition=Q(status__in=ContractStatus.values), name="purchasing_contract_status_known"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="purchasing_contract_value"),
+            models.CheckConstraint(
+                condition=Q(original_end_date__gte=F("start_date")) & Q(end_date__gte=F("original_end_date")),
+                name="purchasing_contract_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="live", ended_on__isnull=True) | Q(status="ended", ended_on__isnull=False),
+                name="purchasing_contract_ended_on",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "status", "end_date"], name="purchasing_contract_due"),
+            models.Index(fields=["category", "status"], name="purchasing_contract_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class ContractExtension(models.Model):
+    """An option to extend a contract by ``months``, taken or not. Options are taken in order."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
+    sequence = models.PositiveSmallIntegerField()
+    months = models.PositiveSmallIntegerField()
+    taken = models.BooleanField(default=False)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("contract",)
+    objects = PartnerScopedManager["ContractExtension"](ContractRowQuerySet)
+
+    class Meta:
+        ordering = ["contract", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "contract", "sequence"], name="purchasing_contract_extension_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(months__gte=1) & Q(months__lte=120), name="purchasing_contract_extension_months"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"option {self.sequence} of {self.contract_id}: {self.months} months"
+
+
+class ContractCallOff(models.Model):
+    """A partner that may call off (buy under) a contract. ``partner`` is the partner calling
+    off, which sees the contract through this row."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="call_offs")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects = PartnerScopedManager["ContractCallOff"](ContractRowQuerySet)
+
+    class Meta:
+        ordering = ["contract", "partner"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "contract"], name="purchasing_contract_call_off_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} calls off {self.contract_id}"
+
+
+class ContractAlert(models.Model):
+    """A renewal alert sent: ``threshold_months`` before the contract's ``end_date`` as it was
+    then. Taking an extension moves the end, and the new end's alerts are new rows."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="alerts")
+    threshold_months = models.PositiveSmallIntegerField()
+    end_date = models.DateField()
+    sent_to = models.EmailField(blank=True)
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("contract",)
+    objects = PartnerScopedManager["ContractAlert"](ContractRowQuerySet)
+
+    class Meta:
+        ordering = ["contract", "-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "contract", "threshold_months", "end_date"],
+                name="purchasing_contract_alert_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.threshold_months}-month alert of {self.contract_id} for {self.end_date}"

@@ -2,7 +2,8 @@
 fire service all buy from (stationery, ICT hardware, fleet fuel, agency staff, legal services),
 categories mapped to each partner's accounts, the council's and the constabulary's schemes of
 delegation, bank details verified by call-back for four suppliers and a change waiting for the
-fifth, and a requisition of the council's waiting for approval.
+fifth, a requisition of the council's waiting for approval, and the shared service's contracts
+register (one contract due for renewal within three months of the day the demo is seeded).
 
 The shared-services body's two purchasing officers keep the register: one enters, the other
 verifies (nobody verifies their own entry). A year of invoices and spend is a later issue's."""
@@ -13,9 +14,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.partnership.models import Partner, Role
-from joinedup.purchasing import order_services, services
+from joinedup.purchasing import contracts, order_services, renewal, services
 from joinedup.purchasing.models import Supplier
 
 BUYERS = ("shared.buyer", "shared.buyer2")
@@ -194,10 +197,68 @@ def seed_demo_purchasing(
             ],
         )
         order_services.requisition_submit(actor=users["council.manager"], requisition=requisition)
+    _seed_contracts(partners=partners, buyer=buyer, suppliers=suppliers, categories=subcategories)
     say(
         f"Purchasing: {len(SUPPLIERS)} suppliers for {len(BUYING_PARTNERS)} partners, "
-        f"{len(CATEGORIES)} categories, a bank-detail change and a requisition waiting"
+        f"{len(CATEGORIES)} categories, a bank-detail change and a requisition waiting, "
+        f"{len(CONTRACTS)} contracts"
     )
+
+
+# reference, title, supplier (index in SUPPLIERS), subcategory, CPV code, value, months from
+# today to its end (so the demo always has one due for renewal), months run so far, extension
+# options (months), partners calling off
+CONTRACTS = [
+    (
+        "WSS-C-0001",
+        "Office stationery and paper",
+        0,
+        "OFF10",
+        "30192000-1",
+        "180000.00",
+        2,
+        34,
+        (12,),
+        BUYING_PARTNERS,
+    ),
+    ("WSS-C-0002", "Fleet fuel cards", 2, "FLT10", "", "2400000.00", 20, 16, (12, 12), ("WPOL", "WFRS")),
+    (
+        "WSS-C-0003",
+        "Agency staff (managed service)",
+        3,
+        "HRS10",
+        "79610000-3",
+        "3600000.00",
+        30,
+        18,
+        (24,),
+        BUYING_PARTNERS,
+    ),
+    ("WSS-C-0004", "External legal advice panel", 4, "LEG10", "", "450000.00", 9, 39, (), ("WCC", "WPOL")),
+]
+
+
+def _seed_contracts(
+    *, partners: dict[str, Partner], buyer: Any, suppliers: list[Supplier], categories: dict[str, Any]
+) -> None:
+    today = timezone.localdate()
+    for reference, title, supplier, category, cpv, value, to_end, run, options, callers in CONTRACTS:
+        end = renewal.months_after(today, to_end)
+        contracts.contract_create(
+            actor=buyer,
+            partner=partners["WSS"],
+            reference=reference,
+            title=title,
+            supplier=suppliers[supplier],
+            category=categories[category],
+            cpv_code=cpv,
+            value=Decimal(value),
+            start_date=renewal.months_before(today, run),
+            end_date=end,
+            owner=buyer,
+            extensions=[contracts.ExtensionIn(months=m) for m in options],
+            call_off_partners=[partners[code] for code in callers],
+        )
 
 
 def _setup_actor(users: dict[str, Any]) -> Any:

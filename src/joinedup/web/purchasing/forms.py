@@ -310,3 +310,68 @@ class UploadForm(forms.Form):
                 f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
             )
         return upload
+
+
+class ContractForm(GovukForm):
+    """A contract's details; the extension options and call-off partners are entered with it on
+    creation, and changed on its page afterwards."""
+
+    title = text_field("What the contract is for", max_length=200)
+    supplier = forms.TypedChoiceField(label="Supplier", coerce=int, choices=())
+    category = forms.TypedChoiceField(label="Category", coerce=int, choices=())
+    cpv_code = text_field(
+        "CPV code (optional)", max_length=12, required=False, hint="For example, 30192000-1"
+    )
+    value = number_field("Total value (£, excluding VAT)", max_digits=14, places=2, example="50000.00")
+    start_date = date_field("Start date")
+    end_date = date_field("End date", hint="Before any extension, year first, like 2028-03-31.")
+    owner = forms.TypedChoiceField(label="Owner (told when it is due for renewal)", coerce=int, choices=())
+
+    def __init__(
+        self,
+        *args: Any,
+        suppliers: list[tuple[int, str]],
+        categories: list[tuple[int, str]],
+        owners: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].choices = suppliers  # type: ignore[attr-defined]
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+        self.fields["owner"].choices = owners  # type: ignore[attr-defined]
+
+
+class NewContractForm(ContractForm):
+    reference = text_field("Contract reference", max_length=40)
+    extension_months = text_field(
+        "Extension options (optional)", max_length=100, required=False, hint="Months of each, e.g. 12, 12"
+    )
+    call_off = forms.TypedMultipleChoiceField(
+        label="Partners that may call off it", coerce=int, choices=(), required=False
+    )
+    field_order = ["reference"]
+
+    def __init__(self, *args: Any, partners: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["call_off"].choices = partners  # type: ignore[attr-defined]
+        self.order_fields(["reference", *[f for f in self.fields if f != "reference"]])
+
+    def clean_extension_months(self) -> list[int]:
+        text = self.cleaned_data.get("extension_months") or ""
+        try:
+            return [int(part) for part in text.replace(" ", "").split(",") if part]
+        except ValueError:
+            raise forms.ValidationError("Enter the months of each option, separated by commas.") from None
+
+
+class EndContractForm(GovukForm):
+    ended_on = date_field("Ended on")
+    reason = text_field("Why it ends", max_length=300)
+
+
+class CallOffForm(GovukForm):
+    partner = forms.TypedChoiceField(label="Partner", coerce=int, choices=())
+
+    def __init__(self, *args: Any, partners: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = partners  # type: ignore[attr-defined]

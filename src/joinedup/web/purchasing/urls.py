@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.purchasing import payables, views
+from joinedup.web.purchasing import contracts, payables, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="purchasing_home"),
@@ -12,6 +12,10 @@ urlpatterns: list[URLPattern] = [
     path("requisitions/<int:requisition_id>/", views.requisition, name="purchasing_requisition"),
     path("orders/<int:order_id>/", views.order, name="purchasing_order"),
     path("orders/<int:order_id>/order.pdf", views.order_pdf, name="purchasing_order_pdf"),
+    path("contracts/", contracts.contract_list, name="purchasing_contracts"),
+    path("contracts/new", contracts.contract_new, name="purchasing_contract_new"),
+    path("contracts/<int:contract_id>/", contracts.contract, name="purchasing_contract"),
+    path("contracts/<int:contract_id>/edit", contracts.contract_edit, name="purchasing_contract_edit"),
     path("invoices/", payables.invoices, name="purchasing_invoices"),
     path("invoices/export.<str:fmt>", payables.invoices_export, name="purchasing_invoices_export"),
     path("invoices/new", payables.invoice_new, name="purchasing_invoice_new"),

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from joinedup.ledger.models import Account, AccountType, CostCentre
 from joinedup.partnership.permissions import has_permission
-from joinedup.purchasing import budget, delegation, documents, order_services, selectors, services
+from joinedup.purchasing import budget, contracts, delegation, documents, order_services, selectors, services
 from joinedup.purchasing.models import RequisitionStatus, Supplier
 from joinedup.web.current import partner_page
 from joinedup.web.forms import attempt, submit
@@ -46,6 +46,7 @@ def _posted(request: HttpRequest, name: str) -> Any:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "purchasing.view")
+    today = timezone.localdate()
     requisitions = list(selectors.requisitions_of(request.user, partner=partner)[:50])
     authority = delegation.authority_of(request.user, partner)
     waiting = [
@@ -63,6 +64,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "authority": authority,
             "may_requisition": has_permission(request.user, "purchasing.requisition", partner),
+            "due_contracts": [
+                (c, contracts.due_threshold(c, today))
+                for c in contracts.contracts_visible_to(request.user, partner=partner, due_on=today)[:20]
+            ],
             "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
         },
     )

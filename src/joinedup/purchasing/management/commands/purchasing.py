@@ -1,0 +1,68 @@
+"""``joinedup purchasing …``: purchasing's scheduled work.
+
+    joinedup purchasing contract-alerts [--today YYYY-MM-DD] [--json] [--as USERNAME]
+
+Sends the renewal alerts due today (6, 3 and 1 months before each live contract's current end)
+to each contract's owner through Django's mail backend, and records each one, so running it twice
+sends once. Run it daily (cron or a systemd timer)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from joinedup.partnership.cli import acting_user
+from joinedup.purchasing.contracts import send_renewal_alerts
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--today: {text!r} is not a date like 2026-12-06", returncode=2) from None
+
+
+class Command(BaseCommand):
+    help = "Purchasing's scheduled work: contract renewal alerts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        alerts = sub.add_parser("contract-alerts", help="Email the renewal alerts due today, once each.")
+        alerts.add_argument("--today", help="The day to act as (YYYY-MM-DD); today unless given.")
+        alerts.add_argument("--json", action="store_true", help="Print one JSON object.")
+        alerts.add_argument("--as", dest="as_user", help="Act as this user (the system otherwise).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = _day(options["today"]) if options.get("today") else timezone.localdate()
+        actor = acting_user(options.get("as_user"), command="purchasing contract-alerts")
+        sent = send_renewal_alerts(actor=actor, today=today)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "today": today.isoformat(),
+                        "sent": [
+                            {
+                                "contract": a.contract_id,
+                                "reference": a.reference,
+                                "threshold_months": a.threshold_months,
+                                "end_date": a.end_date.isoformat(),
+                                "sent_to": a.sent_to,
+                            }
+                            for a in sent
+                        ],
+                    },
+                    indent=2,
+                )
+            )
+            return
+        for a in sent:
+            to = a.sent_to or "no email address: shown in the app only"
+            self.stdout.write(
+                f"{a.reference}: {a.threshold_months}-month alert, ends {a.end_date:%-d %b %Y} → {to}"
+            )
+        self.stdout.write(f"{len(sent)} alert{'s' if len(sent) != 1 else ''} sent for {today:%-d %B %Y}.")
