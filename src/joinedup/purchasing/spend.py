@@ -28,6 +28,7 @@ Bounds: int64 holds the products here while a pair's quantity times a price stay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -257,3 +258,17 @@ def consolidation(rows: SpendRows, *, min_partners: int = 2, min_suppliers: int 
         )
     out.sort(key=lambda c: (-c.saving, c.category))
     return out
+
+
+def pounds(pence: int) -> Decimal:
+    """Pence as Decimal pounds to the penny, for pages, exports and the API."""
+    return (Decimal(pence) / 100).quantize(Decimal("0.01"))
+
+
+def price_pounds(hundredths_of_a_penny: int) -> Decimal:
+    """A unit price in hundredths of a penny as Decimal pounds to four places (as a line's)."""
+    return (Decimal(hundredths_of_a_penny) / 10_000).quantize(Decimal("0.0001"))
+
+
+def units(thousandths: int) -> Decimal:
+    return (Decimal(thousandths) / 1000).quantize(Decimal("0.001"))
