@@ -2,16 +2,17 @@
 month, net of VAT, credit notes taken off) and the consolidation candidates, for one partner
 (``/partners/{id}/purchasing/spend``: its own spend only; 404 to a non-member, 403 without
 ``purchasing.view_spend``) or across every partner the caller holds ``purchasing.view_spend`` on
-(``/purchasing/spend``: the shared-services body's view). Money is Decimal pounds written as
+(``/purchasing/spend``: the shared-services body's view), in whole months of the invoices' dates
+(``from_month`` and ``to_month`` as YYYY-MM, both optional). Money is Decimal pounds written as
 strings ("120.00"); unit prices have four places, quantities three.
 
 How spend, unit prices and savings are defined: :mod:`joinedup.purchasing.spend`."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -62,8 +63,8 @@ class CandidateOut(Schema):
 
 class SpendOut(Schema):
     partners: list[PartnerRef]
-    date_from: dt.date | None
-    date_to: dt.date | None
+    from_month: str | None
+    to_month: str | None
     total: Decimal
     cells: list[CellOut]
     candidates: list[CandidateOut]
@@ -76,6 +77,16 @@ class SpendOut(Schema):
 def _month(key: int) -> str:
     year, month = spend.month_of(key)
     return f"{year:04d}-{month:02d}"
+
+
+def month_in(name: str, value: str | None) -> int | None:
+    """A YYYY-MM month as ``spend.month_key``; None when not given."""
+    if not value:
+        return None
+    year, dash, month = value.partition("-")
+    if dash != "-" or not (year.isdigit() and month.isdigit()) or len(year) != 4 or not 1 <= int(month) <= 12:
+        raise ValidationError({name: "Give a month as YYYY-MM, e.g. 2026-04."})
+    return spend.month_key(int(year), int(month))
 
 
 def spend_payload(view: selectors.SpendView) -> dict[str, Any]:
@@ -122,8 +133,8 @@ def spend_payload(view: selectors.SpendView) -> dict[str, Any]:
     ]
     return {
         "partners": [{"id": p.pk, "code": p.code, "name": p.name} for p in view.partners.values()],
-        "date_from": view.date_from,
-        "date_to": view.date_to,
+        "from_month": None if view.month_from is None else _month(view.month_from),
+        "to_month": None if view.month_to is None else _month(view.month_to),
         "total": spend.pounds(view.total),
         "cells": cells,
         "candidates": candidates,
@@ -134,20 +145,30 @@ def spend_payload(view: selectors.SpendView) -> dict[str, Any]:
 
 @router.get("/purchasing/spend", response=SpendOut)
 def partnership_spend(
-    request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None
+    request: HttpRequest, from_month: str | None = None, to_month: str | None = None
 ) -> dict[str, Any]:
     """The paid spend of every partner the caller holds purchasing.view_spend on, and the
     consolidation candidates across them (categories two or more partners buy from two or more
     suppliers), with the estimated saving at the best unit price paid."""
-    view = selectors.spend_view(request.user, partner=None, date_from=date_from, date_to=date_to)
+    view = selectors.spend_view(
+        request.user,
+        partner=None,
+        month_from=month_in("from_month", from_month),
+        month_to=month_in("to_month", to_month),
+    )
     return spend_payload(view)
 
 
 @router.get("/partners/{partner_id}/purchasing/spend", response=SpendOut)
 def partner_spend(
-    request: HttpRequest, partner_id: int, date_from: dt.date | None = None, date_to: dt.date | None = None
+    request: HttpRequest, partner_id: int, from_month: str | None = None, to_month: str | None = None
 ) -> dict[str, Any]:
     """One partner's own paid spend, and the categories it buys from two or more suppliers."""
     partner = partner_for(request.user, partner_id=partner_id)
-    view = selectors.spend_view(request.user, partner=partner, date_from=date_from, date_to=date_to)
+    view = selectors.spend_view(
+        request.user,
+        partner=partner,
+        month_from=month_in("from_month", from_month),
+        month_to=month_in("to_month", to_month),
+    )
     return spend_payload(view)

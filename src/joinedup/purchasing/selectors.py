@@ -9,11 +9,11 @@ details masked) is read by anyone holding ``purchasing.view`` on some partner.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
-from django.db.models import Aggregate, BigIntegerField, Count, Func, IntegerField, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from joinedup.core import rls
@@ -26,15 +26,13 @@ from joinedup.purchasing.models import (
     Category,
     CategoryAccount,
     DelegationLimit,
-    InvoiceKind,
-    InvoiceLine,
-    InvoiceStatus,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchasingSettings,
     Receipt,
     Requisition,
     RequisitionLine,
+    SpendMonth,
     Supplier,
     SupplierBankDetails,
     SupplierContact,
@@ -207,57 +205,6 @@ SPEND_READ = (
 )
 
 
-class _MonthKey(Func):
-    """The month of a date as one integer (year x 12 + month - 1), in SQL each database runs
-    natively: Django's own Trunc/Extract call a Python function per row on SQLite."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12 "
-            "+ CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1)",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(EXTRACT(YEAR FROM %(expressions)s)::int * 12 "
-            "+ EXTRACT(MONTH FROM %(expressions)s)::int - 1)",
-            **extra,
-        )
-
-
-class _SumScaled(Aggregate):
-    """SUM of a decimal column as an integer of its smallest unit (pence; thousandths of a unit).
-    SQLite keeps decimals as binary floats, so each row is rounded to an integer before adding;
-    PostgreSQL adds exact numerics and converts once."""
-
-    function = "SUM"
-    output_field = BigIntegerField()
-
-    def __init__(self, expression: Any, scale: int) -> None:
-        self.scale = scale
-        super().__init__(expression)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template=f"SUM(CAST(ROUND(%(expressions)s * {self.scale}) AS INTEGER))",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template=f"(SUM(%(expressions)s) * {self.scale})::bigint", **extra
-        )
-
-
 def spend_partner_ids(user: Any, *, partner: Partner | None) -> list[int]:
     """Whose spend ``user`` reads: one partner's (404 to a non-member, 403 without
     ``purchasing.view_spend``), or, with no partner, every partner on which the user holds
@@ -274,35 +221,29 @@ def spend_partner_ids(user: Any, *, partner: Partner | None) -> list[int]:
     return ids
 
 
-def spend_rows(partner_ids: list[int], *, date_from: date | None, date_to: date | None) -> spend.SpendRows:
-    """The paid lines of these partners' invoices and credit notes dated in the range, grouped
-    by partner, category, supplier, kind and month: one query. Callers check access first
+def spend_rows(partner_ids: list[int], *, month_from: int | None, month_to: int | None) -> spend.SpendRows:
+    """These partners' paid spend by category, supplier and month (``spend.month_key``) in the
+    range, from the monthly roll-up (``SpendMonth``): one query. Callers check access first
     (:func:`spend_partner_ids`); across partners the read runs in a named system context, so a
     caller whose request context holds fewer partners (an API token) still sees what its roles
     allow, and nothing more, since the query names the partners."""
-    lines = InvoiceLine.objects.for_partners(partner_ids).filter(invoice__status=InvoiceStatus.PAID)
-    if date_from is not None:
-        lines = lines.filter(invoice__invoice_date__gte=date_from)
-    if date_to is not None:
-        lines = lines.filter(invoice__invoice_date__lte=date_to)
-    grouped = (
-        lines.annotate(month=_MonthKey("invoice__invoice_date"))
-        .values_list("partner_id", "category_id", "invoice__supplier_id", "month", "invoice__kind")
-        .annotate(net=_SumScaled("net", 100), quantity=_SumScaled("quantity", 1000), lines=Count("id"))
-        .order_by()
-    )
-    credit = InvoiceKind.CREDIT_NOTE.value
+    rows = SpendMonth.objects.for_partners(partner_ids)
+    if month_from is not None:
+        rows = rows.filter(month__gte=month_from)
+    if month_to is not None:
+        rows = rows.filter(month__lte=month_to)
+    query = rows.values_list("partner_id", "category_id", "supplier_id", "month", "net", "quantity", "lines")
     if len(partner_ids) > 1:
         with rls.system_context(SPEND_READ):
-            found = list(grouped)
+            found = list(query)
     else:
-        found = list(grouped)
-    return spend.SpendRows.from_groups(
-        [
-            (p, c, s, m, k == credit, int(n or 0), int(q or 0), int(count))
-            for p, c, s, m, k, n, q, count in found
-        ]
+        found = list(query)
+    if not found:
+        return spend.SpendRows.empty()
+    table = np.array(
+        [(p, c or spend.NO_CATEGORY, s, m, n, q, k) for p, c, s, m, n, q, k in found], dtype=np.int64
     )
+    return spend.SpendRows(*(table[:, i].copy() for i in range(7)))
 
 
 @dataclass(frozen=True)
@@ -312,8 +253,8 @@ class SpendView:
     suppliers: dict[int, str]
     rows: spend.SpendRows
     candidates: list[spend.Candidate]
-    date_from: date | None
-    date_to: date | None
+    month_from: int | None
+    month_to: int | None
 
     @property
     def total(self) -> int:
@@ -328,7 +269,7 @@ class SpendView:
 
 
 def spend_view(
-    user: Any, *, partner: Partner | None, date_from: date | None = None, date_to: date | None = None
+    user: Any, *, partner: Partner | None, month_from: int | None = None, month_to: int | None = None
 ) -> SpendView:
     """Spend analysis as ``user`` may see it: one partner's own spend, or (no partner) the
     spend of every partner the user holds ``purchasing.view_spend`` on, with its consolidation
@@ -336,7 +277,7 @@ def spend_view(
     partner's view, that partner buying it from two or more). Four queries whatever the size:
     the grouped lines, and the names of the partners, categories and suppliers in them."""
     ids = spend_partner_ids(user, partner=partner)
-    rows = spend_rows(ids, date_from=date_from, date_to=date_to)
+    rows = spend_rows(ids, month_from=month_from, month_to=month_to)
     candidates = spend.consolidation(rows, min_partners=min(2, len(ids)))
     category_ids = sorted(set(rows.category.tolist()) - {spend.NO_CATEGORY})
     supplier_ids = sorted(set(rows.supplier.tolist()))
@@ -346,6 +287,6 @@ def spend_view(
         suppliers=dict(Supplier.objects.filter(pk__in=supplier_ids).values_list("pk", "name")),
         rows=rows,
         candidates=candidates,
-        date_from=date_from,
-        date_to=date_to,
+        month_from=month_from,
+        month_to=month_to,
     )

@@ -20,26 +20,29 @@ from typing import Any
 
 import numpy as np
 import openpyxl
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from joinedup.core import rls
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.tests.base import LedgerTestCase
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import forget_cached_roles
-from joinedup.purchasing import selectors, spend
+from joinedup.purchasing import payments, selectors, spend, spend_rollup
 from joinedup.purchasing.models import (
     Category,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    SpendMonth,
     Supplier,
     line_net,
     line_vat,
 )
 from joinedup.purchasing.spend import month_key
+from joinedup.purchasing.tests.invoicing import sample_payables
 
 MAY, JUNE = date(2026, 5, 11), date(2026, 6, 10)
 
@@ -76,6 +79,9 @@ class SpendTestCase(LedgerTestCase):
         cls.invoice(council, cls.acme, JUNE, [(cls.paper, "1", "20.00")], kind="credit_note")
         cls.invoice(police, cls.beta, MAY, [(cls.paper, "20", "22.50")])
         cls.invoice(police, cls.fuelco, MAY, [(cls.fuel, "200", "1.40"), (None, "1", "30.00")])
+        # Made here without payment runs, so the roll-up is rebuilt from them, as after a load.
+        with rls.system_context("tests: the roll-up of the hand-built invoices"):
+            spend_rollup.rebuild([council.pk, police.pk])
 
     @classmethod
     def invoice(
@@ -153,8 +159,8 @@ class TestSpendCube(SpendTestCase):
             (self.fuelco.pk,): 46_000,
         }
 
-    def test_it_counts_only_invoices_dated_in_the_range(self) -> None:
-        view = selectors.spend_view(self.shared_buyer, partner=None, date_to=date(2026, 5, 31))
+    def test_it_counts_only_invoices_dated_in_the_months_asked_for(self) -> None:
+        view = selectors.spend_view(self.shared_buyer, partner=None, month_to=month_key(2026, 5))
         assert view.by("partner").as_dict() == {(self.council.pk,): 20_000, (self.police.pk,): 76_000}
 
     def test_a_partner_sees_only_its_own_spend(self) -> None:
@@ -180,15 +186,49 @@ class TestSpendCube(SpendTestCase):
             forget_cached_roles(self.shared_buyer)
             with CaptureQueriesContext(connection) as captured:
                 selectors.spend_view(self.shared_buyer, partner=None)
-            lines = [q for q in captured.captured_queries if "purchasing_invoiceline" in q["sql"]]
-            return len(captured.captured_queries), len(lines)
+            spent = [q for q in captured.captured_queries if "purchasing_spendmonth" in q["sql"]]
+            return len(captured.captured_queries), len(spent)
 
         before = queries()
         extra = Supplier.objects.create(name="Gamma Paper Ltd")
         for day in (MAY, JUNE):
             self.invoice(self.police, extra, day, [(self.paper, "3", "19.00"), (self.fuel, "10", "1.45")])
+        with rls.system_context("tests: the roll-up again"):
+            spend_rollup.rebuild([self.police.pk])
         assert queries() == before
-        assert before[1] == 1  # one query reads the lines
+        assert before[1] == 1  # one query reads the spend
+
+
+class TestRollup(SpendTestCase):
+    def test_a_rebuild_gives_the_same_rows_however_often_it_runs(self) -> None:
+        def rows() -> list[tuple[Any, ...]]:
+            return list(
+                SpendMonth.objects.for_partners([self.council, self.police]).values_list(
+                    "partner_id", "month", "category_id", "supplier_id", "net", "quantity", "lines"
+                )
+            )
+
+        before = rows()
+        with rls.system_context("tests: rebuild twice"):
+            assert spend_rollup.rebuild([self.council.pk, self.police.pk]) == 7
+            assert spend_rollup.rebuild([self.council.pk, self.police.pk]) == 7
+        assert rows() == before
+        assert (self.council.pk, month_key(2026, 6), self.paper.pk, self.acme.pk, -2_000, -1_000, 1) in before
+
+    def test_marking_a_run_paid_adds_its_invoices_to_the_spend_once(self) -> None:
+        approver = self.make_user("council.payer2", [(self.council, Role.FINANCE_OFFICER)])
+        sample = sample_payables(
+            self.council, enterer=self.council_buyer, verifier=approver, payer=self.council_finance
+        )
+        run = payments.payment_run_approve(actor=approver, run=sample.run)
+        payments.payment_run_mark_paid(actor=self.council_finance, run=run)
+        assert selectors.spend_view(self.council_buyer, partner=self.council).total == 45_000 + 10_000
+        with self.assertRaises(ValidationError):
+            payments.payment_run_mark_paid(actor=self.council_finance, run=run)
+        assert SpendMonth.objects.for_partner(self.council).get(supplier=sample.supplier).net == 10_000
+        with rls.system_context("tests: the roll-up agrees with the invoices"):
+            spend_rollup.rebuild([self.council.pk])
+        assert selectors.spend_view(self.council_buyer, partner=self.council).total == 55_000
 
 
 class TestConsolidation(SpendTestCase):
@@ -268,7 +308,7 @@ class TestSpendApiAndPage(SpendTestCase):
 
     def test_the_partner_endpoint_gives_its_own_spend(self) -> None:
         response = self.api(self.council_buyer).get(
-            f"/api/v1/partners/{self.council.pk}/purchasing/spend?date_from=2026-06-01"
+            f"/api/v1/partners/{self.council.pk}/purchasing/spend?from_month=2026-06"
         )
         assert response.status_code == 200
         assert response.json()["total"] == "250.00"

@@ -30,11 +30,19 @@ TOP_CATEGORIES = 10
 TABLES = ("cube", "categories", "suppliers", "prices", "candidates")
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+def _month(value: str) -> int | None:
+    """A YYYY-MM month (an ``<input type=month>``) as ``spend.month_key``; None when empty or not one."""
+    year, dash, month = value.partition("-")
+    if dash != "-" or not (year.isdigit() and month.isdigit()) or len(year) != 4 or not 1 <= int(month) <= 12:
         return None
+    return spend.month_key(int(year), int(month))
+
+
+def _month_value(key: int | None) -> str:
+    if key is None:
+        return ""
+    year, month = spend.month_of(key)
+    return f"{year:04d}-{month:02d}"
 
 
 def _scope(request: HttpRequest) -> Partner | None:
@@ -198,8 +206,8 @@ def _charts(view: selectors.SpendView) -> dict[str, Any]:
 @login_required
 def spend_analysis(request: HttpRequest) -> HttpResponse:
     partner = _scope(request)
-    date_from, date_to = _date(request.GET.get("date_from", "")), _date(request.GET.get("date_to", ""))
-    view = selectors.spend_view(request.user, partner=partner, date_from=date_from, date_to=date_to)
+    month_from, month_to = _month(request.GET.get("from_month", "")), _month(request.GET.get("to_month", ""))
+    view = selectors.spend_view(request.user, partner=partner, month_from=month_from, month_to=month_to)
     tables = _tables(view)
     fmt, table = request.GET.get("format", ""), request.GET.get("table", "cube")
     if fmt in ("csv", "xlsx") and table in TABLES:
@@ -224,12 +232,12 @@ def spend_analysis(request: HttpRequest) -> HttpResponse:
             "charts": _charts(view),
             "readable": readable,
             "chosen": str(partner.pk) if partner is not None else "all",
-            "date_from": date_from,
-            "date_to": date_to,
+            "from_month": _month_value(month_from),
+            "to_month": _month_value(month_to),
             "query": query.urlencode(),
-            # Off-contract spend comes from the contracts register (purchasing.contracts'
-            # ``off_contract_spend(partner_ids=..., date_from=..., date_to=...)``): wired when it
-            # lands; until then the page says it is not yet available.
+            # OFF-CONTRACT SPEND: from the contracts register's ``off_contract_spend(partner_ids=
+            # list(view.partners), date_from=<first day of from_month>, date_to=<last day of
+            # to_month>)``, wired when it lands; until then the page says it is not available.
             "off_contract": None,
             "zero": Decimal("0.00"),
         },
