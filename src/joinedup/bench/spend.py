@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -163,13 +164,8 @@ def _reset_sequences(models: list[type[Any]]) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(_NoStyle(), models):
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
-
-
-class _NoStyle:
-    def __getattr__(self, _name: str) -> Callable[[str], str]:
-        return lambda text: text
 
 
 def _analyse() -> None:

@@ -113,7 +113,7 @@ class SpendTestCase(LedgerTestCase):
             status=status,
             entered_by=cls.council_finance,
         )
-        centre = CostCentre.objects.for_partner(partner).order_by("code").first()
+        centre = CostCentre.objects.for_partner(partner).order_by("code")[0]
         account = Account.objects.for_partner(partner).get(code="4200")
         for n, ((category, quantity, price), amount) in enumerate(zip(lines, amounts, strict=True), start=1):
             InvoiceLine.objects.create(
@@ -336,7 +336,7 @@ class TestSpendApiAndPage(SpendTestCase):
             "/purchasing/spend/?partner=all&table=candidates&format=xlsx"
         )
         assert response.status_code == 200
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[1] == ("SPX-PAPER Paper", 2, 2, 750, 20, 24, 70)
 
