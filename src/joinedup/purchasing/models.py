@@ -932,7 +932,9 @@ class SpendMonth(models.Model):
     objects = PartnerScopedManager["SpendMonth"]()
 
     class Meta:
-        ordering = ["partner", "month", "category", "supplier"]
+        # By the columns, not the related rows: ordering by ``category`` would join categories
+        # (an outer join, which FOR UPDATE refuses) on every read.
+        ordering = ["partner_id", "month", "category_id", "supplier_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "month", "category", "supplier"],

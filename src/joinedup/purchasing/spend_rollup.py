@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Aggregate, BigIntegerField, Count, Func, IntegerField
 
+from joinedup.partnership.models import Partner
 from joinedup.purchasing import spend
 from joinedup.purchasing.models import InvoiceKind, InvoiceLine, InvoiceStatus, PaymentRun, SpendMonth
 
@@ -116,9 +117,14 @@ def add_paid_run(run: PaymentRun) -> int:
     if len(groups) == 0:
         return 0
     months = sorted(set(groups.month.tolist()))
+    # Runs of one partner paid at the same time add to the same cells: one at a time.
+    list(Partner.objects.select_for_update().filter(pk=run.partner_id).values_list("pk", flat=True))
     held = {
         (row.month, row.category_id or 0, row.supplier_id): row
-        for row in SpendMonth.objects.for_partner(run.partner_id).filter(month__in=months).select_for_update()
+        for row in SpendMonth.objects.for_partner(run.partner_id)
+        .filter(month__in=months)
+        .order_by("pk")
+        .select_for_update()
     }
     changed, new = [], []
     for row in _rows(groups):
