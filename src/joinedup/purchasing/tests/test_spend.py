@@ -347,3 +347,8 @@ class TestSpendApiAndPage(SpendTestCase):
         )
         assert response.status_code == 200
         assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+    def test_purchasing_home_links_to_spend_analysis_only_for_those_who_may_read_it(self) -> None:
+        link = 'href="/purchasing/spend/"'
+        assert link in self.signed_in(self.council_buyer).get("/purchasing/").content.decode()
+        assert link not in self.signed_in(self.council_viewer).get("/purchasing/").content.decode()
