@@ -275,7 +275,7 @@ def spend_view(
     spend of every partner the user holds ``purchasing.view_spend`` on, with its consolidation
     candidates (two or more partners buying a category from two or more suppliers; within one
     partner's view, that partner buying it from two or more). Four queries whatever the size:
-    the grouped lines, and the names of the partners, categories and suppliers in them."""
+    the monthly roll-up, and the names of the partners, categories and suppliers in it."""
     ids = spend_partner_ids(user, partner=partner)
     rows = spend_rows(ids, month_from=month_from, month_to=month_to)
     candidates = spend.consolidation(rows, min_partners=min(2, len(ids)))

@@ -1,8 +1,10 @@
 """Spend analysis: the partners' paid spend rolled up, and where buying together would save.
 
 Pure computation (contract "purchasing-pure"): NumPy arrays of integers in, integers out, never
-a float. The selector (``purchasing.selectors.spend_rows``) reads the database once, already
-grouped by partner, category, supplier, invoice kind and month, and hands the groups here.
+a float. The paid lines are grouped in the database by partner, category, supplier, invoice kind
+and month (``purchasing.spend_rollup``, which folds the groups here with
+:meth:`SpendRows.from_groups` and keeps them as the monthly roll-up ``SpendMonth``); the
+selector (``purchasing.selectors.spend_rows``) reads the roll-up in one query into these arrays.
 
 Spend is what was **paid**: the net (VAT excluded) of the lines of paid invoices, less the net
 of paid credit notes, in the month of the invoice's date. Money is integer pence; quantities are
