@@ -133,6 +133,10 @@ EXPORTS: dict[str, Export] = {
     "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
+    # Spend analysis (each table; the partner x category x month cube by default): its text is the
+    # register's category and supplier names; purchasing/tests/test_spend.py downloads a formula
+    # supplier name as text. Here: no cell a spreadsheet would run.
+    "web /purchasing/spend/": Export(("csv", "xlsx")),
     # TUPE employee liability information and the terms side by side of a transfer plan whose
     # staff list holds the formula-named person.
     "web /change/transfer-plans/{plan_id}/eli": Export(
@@ -377,6 +381,9 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
         self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
+
+    def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /purchasing/spend/")
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")
