@@ -461,6 +461,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/pay-runs/{run_id}/fps.xml": 403,
             # Nor does the administrator pay suppliers: the BACS file of a payment run is finance's.
             "/api/v1/purchasing/payment-runs/{payment_run_id}/bacs.txt": 403,
+            # Spend analysis is for purchasing and finance officers (purchasing.view_spend).
+            "/api/v1/partners/{partner_id}/purchasing/spend": 403,
             # The shared-services body's run, which no council role reads.
             "/api/v1/recharges/runs/{recharge_run_id}": 404,
             # Charges to the partner are decided by its HR and finance officers, not administrators.

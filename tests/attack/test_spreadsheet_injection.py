@@ -147,6 +147,10 @@ EXPORTS: dict[str, Export] = {
     "web /purchasing/payments/{supplier_payment_id}/remittance.{fmt}": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
+    # Spend analysis (each table; the partner x category x month cube by default): its text is the
+    # register's category and supplier names; purchasing/tests/test_spend.py downloads a formula
+    # supplier name as text. Here: no cell a spreadsheet would run.
+    "web /purchasing/spend/": Export(("csv", "xlsx")),
     # TUPE employee liability information and the terms side by side of a transfer plan whose
     # staff list holds the formula-named person.
     "web /change/transfer-plans/{plan_id}/eli": Export(
@@ -413,6 +417,9 @@ class TestSpreadsheetInjection(AttackTestCase):
             header = [cell.value for cell in next(sheet.iter_rows())]
             numbers = [row[header.index("Number")] for row in sheet.iter_rows(min_row=2)]
             assert [(c.value, c.data_type) for c in numbers if c.value == PAYLOAD] == [(PAYLOAD, "s")]
+
+    def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /purchasing/spend/")
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")

@@ -24,6 +24,7 @@ from joinedup.api import (
     recharges,
 )
 from joinedup.api import payables as purchasing_payables
+from joinedup.api import spend as purchasing_spend
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
 from joinedup.api.openapi import JoinedupAPI
@@ -52,6 +53,7 @@ api.add_router("", businesscase.router)
 api.add_router("", purchasing.router)
 api.add_router("", purchasing_payables.router)
 api.add_router("", contracts.router)
+api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
 

@@ -1085,3 +1085,47 @@ class ContractAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.threshold_months}-month alert of {self.contract_id} for {self.end_date}"
+
+
+# --- Spend analysis ----------------------------------------------------------------------------------
+
+
+class SpendMonth(models.Model):
+    """Paid spend of a partner in a month (of the invoice's date) by category and supplier: the
+    net of its paid invoice lines less its paid credit notes' (pence), their quantity
+    (thousandths of a unit) and how many lines. Derived from the invoices, never entered: a
+    payment run adds its invoices when it is marked paid (``spend_rollup.add_paid_run``, in the
+    same transaction), and ``spend_rollup.rebuild`` recomputes a partner's rows from the
+    invoices, so the spend analysis reads thousands of rows, not millions of lines.
+
+    ``month`` is year x 12 + month - 1 (``spend.month_key``); ``category`` empty: uncategorised."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    month = models.IntegerField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="+")
+    net = models.BigIntegerField(help_text="Pence.")
+    quantity = models.BigIntegerField(help_text="Thousandths of a unit.")
+    lines = models.IntegerField()
+
+    objects = PartnerScopedManager["SpendMonth"]()
+
+    class Meta:
+        # By the columns, not the related rows: ordering by ``category`` would join categories
+        # (an outer join, which FOR UPDATE refuses) on every read.
+        ordering = ["partner_id", "month", "category_id", "supplier_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "month", "category", "supplier"],
+                condition=Q(category__isnull=False),
+                name="purchasing_spend_month_once",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "month", "supplier"],
+                condition=Q(category__isnull=True),
+                name="purchasing_spend_month_once_uncategorised",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.month} {self.category_id} {self.supplier_id}: {self.net}p"

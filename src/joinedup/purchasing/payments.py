@@ -48,6 +48,7 @@ from joinedup.ledger.models import Journal, JournalSource
 from joinedup.ledger.services import LineInput, post_source_journal
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, member_partners
+from joinedup.purchasing import spend_rollup
 from joinedup.purchasing.models import (
     BankChangeStatus,
     Invoice,
@@ -500,6 +501,8 @@ def payment_run_mark_paid(*, actor: Any, run: PaymentRun) -> PaymentRun:
         .filter(payment__run=run, status=InvoiceStatus.IN_PAYMENT)
         .update(status=InvoiceStatus.PAID)
     )
+    # Spend analysis reads a monthly roll-up of paid lines: this run's go in with it, once.
+    spend_rollup.add_paid_run(run)
     run.status = PaymentRunStatus.PAID
     run.journal = payment
     run.save(update_fields=["status", "journal"])

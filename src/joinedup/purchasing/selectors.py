@@ -9,16 +9,20 @@ details masked) is read by anyone holding ``purchasing.view`` on some partner.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from joinedup.audit.models import AuditEvent
+from joinedup.core import rls
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.partnership.permissions import authorise, is_member, partner_ids_with
+from joinedup.purchasing import contracts, spend
 from joinedup.purchasing import invoices as invoicing
 from joinedup.purchasing.duplicates import normalise_number
 from joinedup.purchasing.matching import Discrepancy, InvoiceLineFacts, OrderLineFacts, Tolerance, match_line
@@ -39,6 +43,7 @@ from joinedup.purchasing.models import (
     Receipt,
     Requisition,
     RequisitionLine,
+    SpendMonth,
     Supplier,
     SupplierBankDetails,
     SupplierContact,
@@ -345,3 +350,116 @@ def invoices_in(run: PaymentRun) -> QuerySet[Invoice]:
 def signed_gross(invoice: Invoice) -> Decimal:
     """What an invoice adds to a payment: a credit note takes its amount off."""
     return invoice.gross if invoice.kind == InvoiceKind.INVOICE else -invoice.gross
+
+
+# --- spend analysis -----------------------------------------------------------------------------------
+
+SPEND_READ = (
+    "purchasing: the partnership's paid spend, for a reader holding purchasing.view_spend on each partner"
+)
+
+
+def spend_partner_ids(user: Any, *, partner: Partner | None) -> list[int]:
+    """Whose spend ``user`` reads: one partner's (404 to a non-member, 403 without
+    ``purchasing.view_spend``), or, with no partner, every partner on which the user holds
+    ``purchasing.view_spend`` (the shared-services body's officers hold it on each partner they
+    buy for); PermissionDenied when there is none."""
+    if partner is not None:
+        if not is_member(user, partner):
+            raise Http404("No such partner.")
+        authorise(user, "purchasing.view_spend", partner)
+        return [partner.pk]
+    ids = partner_ids_with(user, "purchasing.view_spend")
+    if not ids:
+        raise PermissionDenied("Your roles do not include spend analysis.")
+    return ids
+
+
+def spend_rows(partner_ids: list[int], *, month_from: int | None, month_to: int | None) -> spend.SpendRows:
+    """These partners' paid spend by category, supplier and month (``spend.month_key``) in the
+    range, from the monthly roll-up (``SpendMonth``): one query. Callers check access first
+    (:func:`spend_partner_ids`); across partners the read runs in a named system context, so a
+    caller whose request context holds fewer partners (an API token) still sees what its roles
+    allow, and nothing more, since the query names the partners."""
+    rows = SpendMonth.objects.for_partners(partner_ids)
+    if month_from is not None:
+        rows = rows.filter(month__gte=month_from)
+    if month_to is not None:
+        rows = rows.filter(month__lte=month_to)
+    query = rows.values_list("partner_id", "category_id", "supplier_id", "month", "net", "quantity", "lines")
+    if len(partner_ids) > 1:
+        with rls.system_context(SPEND_READ):
+            found = list(query)
+    else:
+        found = list(query)
+    if not found:
+        return spend.SpendRows.empty()
+    table = np.array(
+        [(p, c or spend.NO_CATEGORY, s, m, n, q, k) for p, c, s, m, n, q, k in found], dtype=np.int64
+    )
+    return spend.SpendRows(*(table[:, i].copy() for i in range(7)))
+
+
+@dataclass(frozen=True)
+class SpendView:
+    partners: dict[int, Partner]
+    categories: dict[int, Category]
+    suppliers: dict[int, str]
+    rows: spend.SpendRows
+    candidates: list[spend.Candidate]
+    month_from: int | None
+    month_to: int | None
+
+    @property
+    def total(self) -> int:
+        return int(self.rows.net.sum())
+
+    def by(self, *names: str) -> spend.Rollup:
+        return spend.rollup(self.rows, names)
+
+    def category_label(self, category_id: int) -> str:
+        found = self.categories.get(category_id)
+        return str(found) if found is not None else "Uncategorised"
+
+
+def spend_view(
+    user: Any, *, partner: Partner | None, month_from: int | None = None, month_to: int | None = None
+) -> SpendView:
+    """Spend analysis as ``user`` may see it: one partner's own spend, or (no partner) the
+    spend of every partner the user holds ``purchasing.view_spend`` on, with its consolidation
+    candidates (two or more partners buying a category from two or more suppliers; within one
+    partner's view, that partner buying it from two or more). Four queries whatever the size:
+    the monthly roll-up, and the names of the partners, categories and suppliers in it."""
+    ids = spend_partner_ids(user, partner=partner)
+    rows = spend_rows(ids, month_from=month_from, month_to=month_to)
+    candidates = spend.consolidation(rows, min_partners=min(2, len(ids)))
+    category_ids = sorted(set(rows.category.tolist()) - {spend.NO_CATEGORY})
+    supplier_ids = sorted(set(rows.supplier.tolist()))
+    return SpendView(
+        partners={p.pk: p for p in Partner.objects.filter(pk__in=ids).order_by("name")},
+        categories={c.pk: c for c in Category.objects.filter(pk__in=category_ids)},
+        suppliers=dict(Supplier.objects.filter(pk__in=supplier_ids).values_list("pk", "name")),
+        rows=rows,
+        candidates=candidates,
+        month_from=month_from,
+        month_to=month_to,
+    )
+
+
+def off_contract_pence(view: SpendView) -> int:
+    """Paid spend in the view's partners and months that a live contract of theirs covered but
+    that did not go through it (``contracts.off_contract_spend``), pence. Months without bounds
+    take those of the spend found; no spend, none off contract."""
+    months = view.rows.month
+    if not len(months) or not view.partners:
+        return 0
+    first = view.month_from if view.month_from is not None else int(months.min())
+    last = view.month_to if view.month_to is not None else int(months.max())
+    start_year, start_month = spend.month_of(first)
+    end_year, end_month = spend.month_of(last + 1)
+    rows = contracts.off_contract_spend(
+        partner_ids=list(view.partners),
+        date_from=date(start_year, start_month, 1),
+        date_to=date(end_year, end_month, 1) - timedelta(days=1),
+    )
+    return sum(row.pence for row in rows)

@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.purchasing import contracts, payables, views
+from joinedup.web.purchasing import contracts, payables, spend_views, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="purchasing_home"),
     path("suppliers/", views.suppliers, name="purchasing_suppliers"),
+    path("spend/", spend_views.spend_analysis, name="purchasing_spend"),
     path("suppliers/<int:supplier_id>/", views.supplier, name="purchasing_supplier"),
     path("requisitions/new", views.requisition_new, name="purchasing_requisition_new"),
     path("requisitions/<int:requisition_id>/", views.requisition, name="purchasing_requisition"),

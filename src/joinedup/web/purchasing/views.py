@@ -69,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 for c in contracts.contracts_visible_to(request.user, partner=partner, due_on=today)[:20]
             ],
             "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
+            "may_view_spend": has_permission(request.user, "purchasing.view_spend", partner),
         },
     )
 

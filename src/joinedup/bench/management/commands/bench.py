@@ -27,6 +27,7 @@ from joinedup.bench.people import (
 )
 from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
+from joinedup.bench.spend import run_spend_benchmark
 from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
 from joinedup.payroll.services import BATCH_SIZE
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         "`bench businesscase --lines N --years Y`: a business case's appraisal with its sensitivities. "
         "`bench realisation --lines N [--json]`: a business case's benefits realisation for three partners "
         "over a year of an N-line ledger. "
+        "`bench spend --lines N [--json]`: purchasing's spend cube and consolidation candidates over N "
+        "invoice lines of three partners (seeded once for each N). "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -137,6 +140,13 @@ class Command(BaseCommand):
         )
         realised.add_argument("--lines", type=int, default=1_000_000)
         realised.add_argument("--json", action="store_true", help="Print one JSON object.")
+        spent = sub.add_parser(
+            "spend",
+            help="Seed three partners' invoices (N lines, once for each N), then time the spend cube and "
+            "the consolidation candidates.",
+        )
+        spent.add_argument("--lines", type=int, default=1_000_000)
+        spent.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -197,6 +207,8 @@ class Command(BaseCommand):
             self._payment_run(options)
         elif target == "realisation":
             self._realisation(options)
+        elif target == "spend":
+            self._spend(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -351,6 +363,18 @@ class Command(BaseCommand):
         with self._console().status("Seeding…") as status:
             try:
                 result = run_realisation_benchmark(options["lines"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _spend(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_spend_benchmark(options["lines"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:

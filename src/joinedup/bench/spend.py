@@ -1,0 +1,404 @@
+"""``joinedup bench spend --lines N``: purchasing's spend analysis over N invoice lines.
+
+The issue's target (14, "Speed"): the spend cube (partner x category x month) and the
+consolidation candidates over 5,000,000 invoice lines in at most 2 s on PostgreSQL, 1,000,000 in
+at most 2 s on SQLite.
+
+Seeded once for each N, not timed, and reused when present (partners ``SPN<N>A``…``C``): three
+partners with the template chart and year, one purchasing officer holding the role on all three
+(the shared-services body's reader of the partnership's spend), :data:`SUPPLIERS` suppliers and
+:data:`CATEGORIES` categories, each supplier selling in a few categories at its own price for each.
+Invoices of :data:`LINES_PER_INVOICE` lines over a year (April 2025 to March 2026): nine in ten
+paid, one in fifty of them credit notes, the rest approved and not yet paid (not spend). Rows go
+in by ``COPY`` on PostgreSQL and ``executemany`` on SQLite with ids assigned here, then the tables
+are analysed (and vacuumed on PostgreSQL).
+
+Then the monthly roll-up (``SpendMonth``, which payment runs keep as they are paid) is rebuilt
+from every paid line, once: its time is the cost of the grouped query over the lines, printed.
+
+Timed, as the officer (forgetting cached roles each run, as a request would): the selector's one
+query of the roll-up into arrays, the cube (partner x category x month), and the consolidation
+candidates; best and median of :data:`RUNS`. Figures depend on the machine; nothing here asserts a speed."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from joinedup.bench import BENCH
+from joinedup.bench.machine import conditions, database_label
+from joinedup.core import rls
+from joinedup.ledger.models import Account, CostCentre
+from joinedup.ledger.services import ledger_setup_partner
+from joinedup.partnership.models import Partner, PartnerKind, Role
+from joinedup.partnership.permissions import forget_cached_roles
+from joinedup.partnership.services import membership_grant, partner_create, user_create
+from joinedup.payroll.posting import establishment_cost_centres
+from joinedup.purchasing import selectors, spend, spend_rollup
+from joinedup.purchasing.models import Category, Invoice, InvoiceLine, SpendMonth, Supplier
+
+RUNS = 5
+PARTNERS = "ABC"
+SUPPLIERS = 60
+CATEGORIES = 24
+CATEGORIES_PER_SUPPLIER = 3
+LINES_PER_INVOICE = 5
+FIRST_DAY = date(2025, 4, 1)
+DAYS = 365
+SEED = 1414
+_INVOICES_PER_BATCH = 50_000
+_INSERT_CHUNK = 10_000
+
+Say = Callable[[str], None]
+
+
+def _silent(_message: str) -> None:
+    return None
+
+
+@dataclass
+class SpendBenchResult:
+    lines: int
+    database: str
+    partners: list[str] = field(default_factory=list)
+    seeded: bool = True
+    seed_seconds: float = 0.0
+    rebuild_seconds: float = 0.0
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
+    conditions: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "lines": self.lines,
+            "database": self.database,
+            "partners": self.partners,
+            "seeded_now": self.seeded,
+            "seed_seconds": round(self.seed_seconds, 1),
+            "rollup_rebuild_seconds": round(self.rebuild_seconds, 2),
+            "best_ms": {k: round(min(v) * 1000, 1) for k, v in self.timings.items()},
+            "median_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in self.timings.items()},
+            "runs": RUNS,
+            "checks": self.checks,
+            "conditions": self.conditions,
+        }
+
+    def report(self) -> str:
+        seeded = f"seeded in {self.seed_seconds:.1f} s" if self.seeded else "already seeded"
+        out = [
+            f"spend analysis over {self.lines:,} invoice lines of {len(self.partners)} partners on "
+            f"{self.database} ({', '.join(self.partners)})",
+            f"  ({seeded}: not counted; the monthly roll-up rebuilt from every paid line once in "
+            f"{self.rebuild_seconds:.2f} s, the cost of the grouped query over the lines)",
+            f"  {self.conditions}",
+            "",
+            f"| step | best of {RUNS} (ms) | median (ms) |",
+            "|---|---:|---:|",
+        ]
+        for name, seconds in self.timings.items():
+            out.append(f"| {name} | {min(seconds) * 1000:.1f} | {statistics.median(seconds) * 1000:.1f} |")
+        out.append("")
+        out.append(", ".join(f"{name} {value:,}" for name, value in self.checks.items()))
+        return "\n".join(out)
+
+
+def _codes(lines: int) -> list[str]:
+    return [f"SPN{lines}{letter}" for letter in PARTNERS]
+
+
+def _decimal(pence: int, places: int = 2) -> str:
+    sign = "-" if pence < 0 else ""
+    scale = 10**places
+    whole, part = divmod(abs(pence), scale)
+    return f"{sign}{whole}.{part:0{places}d}"
+
+
+def _write(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """COPY on PostgreSQL (through a staging table that the row-level policy then checks in one
+    INSERT, as :mod:`joinedup.bench.ledger` does), executemany of a plain INSERT on SQLite."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            staging = f"{model._meta.db_table}_spend_staging"
+            target = table
+            if rls.enforced():
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "  # noqa: S608
+                    f"AS SELECT {names} FROM {table} WITH NO DATA"
+                )
+                target = staging
+            with cursor.cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if target != table:
+                cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}")  # noqa: S608
+                cursor.execute(f"TRUNCATE {staging}")
+        else:
+            # Table and column names come from the model's metadata, quoted; values are bound.
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                cursor.executemany(sql, rows[start : start + _INSERT_CHUNK])
+
+
+def _next_id(model: type[Any]) -> int:
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _reset_sequences(models: list[type[Any]]) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def _analyse() -> None:
+    with connection.cursor() as cursor:
+        for model in (Invoice, InvoiceLine):
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+            else:
+                cursor.execute(f"ANALYZE {table}")
+
+
+_INVOICE_COLUMNS = [
+    "id",
+    "partner_id",
+    "supplier_id",
+    "kind",
+    "number",
+    "number_key",
+    "invoice_date",
+    "received_date",
+    "due_date",
+    "net",
+    "vat",
+    "gross",
+    "status",
+    "exceptions",
+    "entered_by_id",
+    "entered_at",
+]
+_LINE_COLUMNS = [
+    "partner_id",
+    "invoice_id",
+    "line_number",
+    "description",
+    "category_id",
+    "quantity",
+    "unit_price",
+    "vat_rate",
+    "net",
+    "vat",
+    "vat_recoverable",
+    "cost_centre_id",
+    "account_id",
+]
+
+
+def seed_spend(lines: int, *, say: Say = _silent) -> tuple[list[Partner], Any, bool]:
+    """The benchmark's partners and reader for ``lines`` lines, seeding them when absent. The
+    third value says whether they were seeded now."""
+    codes = _codes(lines)
+    found = list(Partner.objects.filter(code__in=codes).order_by("code"))
+    username = f"bench.spend.{lines}"
+    if len(found) == len(codes):
+        return found, get_user_model().objects.get(username=username), False
+    if found:
+        raise ValueError(f"Partners {', '.join(p.code for p in found)} are half seeded: remove them first.")
+    rng = np.random.default_rng(SEED)
+    reader = user_create(actor=BENCH, username=username, password=None, full_name="Bench spend")
+    partners: list[Partner] = []
+    centres: dict[int, list[int]] = {}
+    accounts: dict[int, list[int]] = {}
+    for code in codes:
+        say(f"Partner {code}: chart and year")
+        partner = partner_create(
+            actor=BENCH, name=f"Benchmark spend {code}", code=code, kind=PartnerKind.COUNCIL
+        )
+        membership_grant(actor=BENCH, user=reader, partner=partner, role=Role.PURCHASING_OFFICER)
+        ledger_setup_partner(
+            actor=BENCH, partner=partner, year=2026, cost_centres=establishment_cost_centres(partner)
+        )
+        centres[partner.pk] = list(CostCentre.objects.for_partner(partner).values_list("pk", flat=True))
+        accounts[partner.pk] = list(
+            Account.objects.for_partner(partner)
+            .filter(code__in=("4000", "4100", "4200", "4300"))
+            .values_list("pk", flat=True)
+        )
+        partners.append(partner)
+    categories = [
+        Category.objects.get_or_create(code=f"BSP{n:02d}", defaults={"name": f"Benchmark category {n:02d}"})[
+            0
+        ]
+        for n in range(CATEGORIES)
+    ]
+    suppliers = Supplier.objects.bulk_create(
+        [Supplier(name=f"Spend supplier {n:03d} ({lines})") for n in range(SUPPLIERS)]
+    )
+    category_ids = np.array([c.pk for c in categories], dtype=np.int64)
+    supplier_ids = np.array([s.pk for s in suppliers], dtype=np.int64)
+    # Each supplier sells in a few categories, at a price of its own in each (pence per unit):
+    # a category's base price, 80% to 130% of it by supplier.
+    sells = rng.integers(0, CATEGORIES, size=(SUPPLIERS, CATEGORIES_PER_SUPPLIER))
+    base = rng.integers(200, 200_000, size=CATEGORIES)
+    factor = rng.integers(80, 131, size=(SUPPLIERS, CATEGORIES_PER_SUPPLIER))
+    price = base[sells] * factor // 100  # pence per unit
+
+    invoices = lines // LINES_PER_INVOICE
+    partner_ids = np.array([p.pk for p in partners], dtype=np.int64)
+    now = timezone.now()
+    first_invoice = _next_id(Invoice)
+    done = 0
+    for start in range(0, invoices, _INVOICES_PER_BATCH):
+        count = min(_INVOICES_PER_BATCH, invoices - start)
+        say(f"Invoice lines {done:,} of {invoices * LINES_PER_INVOICE:,}")
+        ids = np.arange(first_invoice + start, first_invoice + start + count, dtype=np.int64)
+        who = partner_ids[rng.integers(0, len(partners), size=count)]
+        supplier_pick = rng.integers(0, SUPPLIERS, size=count)
+        day = rng.integers(0, DAYS, size=count)
+        roll = rng.random(count)
+        paid = roll < 0.9
+        credit = roll < 0.018
+        category_pick = rng.integers(0, CATEGORIES_PER_SUPPLIER, size=(count, LINES_PER_INVOICE))
+        quantity = rng.integers(1, 41, size=(count, LINES_PER_INVOICE))  # whole units
+        unit = price[supplier_pick[:, None], category_pick]
+        net = quantity * unit
+        vat = (net * 20 + 50) // 100
+        invoice_net = net.sum(axis=1)
+        invoice_vat = vat.sum(axis=1)
+        invoice_rows: list[tuple[Any, ...]] = []
+        line_rows: list[tuple[Any, ...]] = []
+        for n in range(count):
+            when = FIRST_DAY + timedelta(days=int(day[n]))
+            partner_id = int(who[n])
+            invoice_id = int(ids[n])
+            invoice_rows.append(
+                (
+                    invoice_id,
+                    partner_id,
+                    int(supplier_ids[supplier_pick[n]]),
+                    "credit_note" if credit[n] else "invoice",
+                    f"S{invoice_id}",
+                    f"S{invoice_id}",
+                    when,
+                    when,
+                    when + timedelta(days=30),
+                    _decimal(int(invoice_net[n])),
+                    _decimal(int(invoice_vat[n])),
+                    _decimal(int(invoice_net[n] + invoice_vat[n])),
+                    "paid" if paid[n] else "approved",
+                    "[]",
+                    reader.pk,
+                    now,
+                )
+            )
+            cc, ac = centres[partner_id], accounts[partner_id]
+            for k in range(LINES_PER_INVOICE):
+                line_rows.append(
+                    (
+                        partner_id,
+                        invoice_id,
+                        k + 1,
+                        "Supplies",
+                        int(category_ids[sells[supplier_pick[n], category_pick[n, k]]]),
+                        f"{int(quantity[n, k])}.000",
+                        _decimal(int(unit[n, k])),
+                        "20.00",
+                        _decimal(int(net[n, k])),
+                        _decimal(int(vat[n, k])),
+                        True,
+                        cc[(n + k) % len(cc)],
+                        ac[(n + k) % len(ac)],
+                    )
+                )
+        with transaction.atomic():
+            _write(Invoice, _INVOICE_COLUMNS, invoice_rows)
+            _write(InvoiceLine, _LINE_COLUMNS, line_rows)
+        done += len(line_rows)
+    _reset_sequences([Invoice, InvoiceLine])
+    say("Analysing the tables")
+    _analyse()
+    return partners, reader, True
+
+
+def _time(runs: int, work: Callable[[], Any], user: Any) -> tuple[list[float], Any]:
+    seconds, value = [], None
+    for _ in range(runs):
+        forget_cached_roles(user)
+        began = time.perf_counter()
+        value = work()
+        seconds.append(time.perf_counter() - began)
+    return seconds, value
+
+
+def run_spend_benchmark(lines: int, *, runs: int = RUNS, say: Say = _silent) -> SpendBenchResult:
+    if lines < LINES_PER_INVOICE:
+        raise ValueError(f"lines must be at least {LINES_PER_INVOICE} (one invoice).")
+    began = time.perf_counter()
+    with rls.session_context("joinedup bench spend: seeding"):
+        partners, reader, seeded = seed_spend(lines, say=say)
+    result = SpendBenchResult(
+        lines=(lines // LINES_PER_INVOICE) * LINES_PER_INVOICE,
+        database=database_label(),
+        partners=[p.code for p in partners],
+        seeded=seeded,
+        seed_seconds=time.perf_counter() - began,
+    )
+    ids = [p.pk for p in partners]
+    say("Rebuilding the monthly roll-up from the lines")
+    with rls.system_context("joinedup bench spend: the roll-up from every paid line"):
+        if seeded or not SpendMonth.objects.for_partners(ids).exists():
+            began = time.perf_counter()
+            spend_rollup.rebuild(ids)
+            result.rebuild_seconds = time.perf_counter() - began
+    load = os.getloadavg()[0]
+    say("Timing")
+
+    def cube() -> tuple[spend.SpendRows, spend.Rollup]:
+        forget_cached_roles(reader)
+        read = selectors.spend_partner_ids(reader, partner=None)
+        rows = selectors.spend_rows(read, month_from=None, month_to=None)
+        return rows, spend.rollup(rows, ("partner", "category", "month"))
+
+    with rls.partner_context(ids, user=reader):
+        result.timings["query: the monthly roll-up into arrays"], rows = _time(
+            runs, lambda: selectors.spend_rows(ids, month_from=None, month_to=None), reader
+        )
+        result.timings["cube partner x category x month (query + roll-up)"], (rows, cells) = _time(
+            runs, cube, reader
+        )
+        result.timings["consolidation candidates (from the rows)"], candidates = _time(
+            runs, lambda: spend.consolidation(rows), reader
+        )
+        result.timings["whole spend view (query, cube, candidates, names)"], view = _time(
+            runs, lambda: selectors.spend_view(reader, partner=None), reader
+        )
+    result.conditions = conditions(load)
+    result.checks = {
+        "paid lines counted": int(rows.lines.sum()),
+        "groups read": len(rows),
+        "cube cells": len(cells),
+        "net spend (pence)": int(rows.net.sum()),
+        "candidates": len(candidates),
+        "estimated saving (pence)": sum(c.saving for c in candidates),
+        "partners in the view": len(view.partners),
+    }
+    return result
