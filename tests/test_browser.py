@@ -327,6 +327,14 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
             "/ledger/trial-balance",
             "/ledger/",
             "/recharges/",
+            "/purchasing/payment-runs/",
+        ],
+        "shared.buyer": [
+            "/purchasing/",
+            "/purchasing/invoices/",
+            "/purchasing/invoices/new",
+            "/purchasing/invoices/import",
+            "/purchasing/exceptions/",
         ],
         "payroll.officer": [f"/payroll/runs/{run.pk}", "/payroll"],
     }

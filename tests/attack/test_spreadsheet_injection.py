@@ -133,6 +133,18 @@ EXPORTS: dict[str, Export] = {
     "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
+    # The payables pages: the invoice list (all of it, not a search), a payment run's invoices and
+    # a supplier's remittance advice list the invoice numbers suppliers typed; the import template
+    # carries the import's columns and examples only. The format is in the path ({fmt} is csv
+    # here); the XLSX is checked by its own test below.
+    "web /purchasing/invoices/export.{fmt}": Export(("csv",), {"Number": planted(PAYLOAD)}, query={"q": ""}),
+    "web /purchasing/invoices/template.{fmt}": Export(("csv",)),
+    "web /purchasing/payment-runs/{payment_run_id}/export.{fmt}": Export(
+        ("csv",), {"Number": planted(PAYLOAD)}
+    ),
+    "web /purchasing/payments/{supplier_payment_id}/remittance.{fmt}": Export(
+        ("csv",), {"Number": planted(PAYLOAD)}
+    ),
     # TUPE employee liability information and the terms side by side of a transfer plan whose
     # staff list holds the formula-named person.
     "web /change/transfer-plans/{plan_id}/eli": Export(
@@ -377,6 +389,24 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
         self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
+
+    def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
+        self.check("web /purchasing/invoices/export.{fmt}")
+        self.check("web /purchasing/invoices/template.{fmt}")
+        self.check("web /purchasing/payment-runs/{payment_run_id}/export.{fmt}")
+        self.check("web /purchasing/payments/{supplier_payment_id}/remittance.{fmt}")
+        payables = self.council_objects.payables
+        for path in (
+            "/purchasing/invoices/export.xlsx",
+            f"/purchasing/payment-runs/{payables.run.pk}/export.xlsx",
+        ):
+            response = self.client_for("council").get(path)
+            assert is_spreadsheet(response) == "xlsx"
+            sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+            assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+            header = [cell.value for cell in next(sheet.iter_rows())]
+            numbers = [row[header.index("Number")] for row in sheet.iter_rows(min_row=2)]
+            assert [(c.value, c.data_type) for c in numbers if c.value == PAYLOAD] == [(PAYLOAD, "s")]
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")

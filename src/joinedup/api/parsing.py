@@ -2,7 +2,11 @@
 one, so a NUL anywhere in a request would reach the database as a server error; it is refused as
 invalid input (422, naming the field), the same on SQLite, by :class:`NulRefusingMiddleware`
 before django-ninja parses the request (its body parser turns any error into "400: not JSON",
-which would misname the fault). The OpenAPI document does not yet say that strings exclude NUL."""
+which would misname the fault). The OpenAPI document does not yet say that strings exclude NUL.
+
+The same middleware refuses a JSON body that is not an object: every operation's body is one, and
+django-ninja reads schemas from arbitrary objects by attribute, so an array sent to an operation
+whose fields are all optional would otherwise be taken as an empty form and acted on."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 NUL = "\x00"
 REFUSAL = "Text may not contain a NUL character."
+NOT_AN_OBJECT = "The body must be a JSON object."
 
 
 def nul_paths(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
@@ -49,7 +54,19 @@ class NulRefusingMiddleware:
             # A body that is not JSON is left to the API, which says so.
             with contextlib.suppress(ValueError):
                 paths += nul_paths(json.loads(request.body), ())
+        if request.content_type == "application/json" and not _opens_an_object(request.body):
+            with contextlib.suppress(ValueError):
+                json.loads(request.body)
+                return JsonResponse(
+                    {"detail": "Invalid input.", "errors": {"__all__": [NOT_AN_OBJECT]}}, status=422
+                )
         if paths:
             errors = {".".join(str(part) for part in path) or "__all__": [REFUSAL] for path in paths}
             return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
         return self.get_response(request)
+
+
+def _opens_an_object(body: bytes) -> bool:
+    """Whether a JSON body is empty or starts an object (anything else is refused if it is JSON)."""
+    stripped = body.lstrip(b" \t\r\n")
+    return not stripped or stripped.startswith(b"{")

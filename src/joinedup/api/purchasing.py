@@ -41,6 +41,7 @@ router = Router(tags=["purchasing"])
 class SupplierOut(Schema):
     id: int
     name: str
+    kind: str
     companies_house_number: str
     vat_number: str
     email: str
@@ -95,6 +96,7 @@ class SupplierDetailOut(SupplierOut):
 
 class SupplierIn(Schema):
     name: str = Field(min_length=1, max_length=200)
+    kind: str = Field("company", max_length=20)
     companies_house_number: str = Field("", max_length=20)
     vat_number: str = Field("", max_length=20)
     email: str = Field("", max_length=254)

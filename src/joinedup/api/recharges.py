@@ -49,6 +49,7 @@ class AgreementOut(Schema):
     percentage: Decimal | None
     effective_from: dt.date
     effective_to: dt.date | None
+    live: bool
     note: str
 
     @staticmethod
@@ -71,6 +72,7 @@ class RunLineOut(Schema):
     service: str
     description: str
     driver: str
+    driver_source: str
     quantity: Decimal
     rate: Decimal | None
     pool_amount: int
@@ -88,6 +90,7 @@ class RunIn(Schema):
 class StatementLineOut(Schema):
     service: str
     driver: str
+    source: str
     description: str
     quantity: Decimal
     rate: Decimal | None
@@ -144,6 +147,7 @@ def _run_detail(run: RechargeRun) -> dict[str, Any]:
                 "service": line.service,
                 "description": line.description,
                 "driver": line.driver,
+                "driver_source": line.driver_source,
                 "quantity": line.quantity,
                 "rate": line.rate,
                 "pool_amount": line.pool_amount,
@@ -218,6 +222,7 @@ def get_statement(request: HttpRequest, partner_id: int, month: str) -> dict[str
             {
                 "service": line.service,
                 "driver": line.driver,
+                "source": line.source,
                 "description": line.description,
                 "quantity": line.quantity,
                 "rate": line.rate,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
@@ -278,9 +278,23 @@ def seed_search_population(
 def analyze() -> str:
     """Refresh the query planner's statistics (``ANALYZE``), as a database that has been
     running a while would have them; what was run."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    # PostgreSQL's ANALYZE locks each table in turn, so it can deadlock with autovacuum or a
+    # late writer on another connection; the victim is told, and the statistics are worth a retry
+    # (in a savepoint, so a caller's transaction survives the failed attempt).
+    for attempt in range(1, ANALYZE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        except OperationalError as error:
+            if attempt == ANALYZE_ATTEMPTS or "deadlock" not in str(error):
+                raise
+            time.sleep(0.2 * attempt)
+        else:
+            break
     return f"ANALYZE ({connection.vendor})"
+
+
+ANALYZE_ATTEMPTS = 3
 
 
 def reuse_search_population(stamp: str) -> SearchSeed:

@@ -66,11 +66,23 @@ def _vat_rate(**kwargs: object) -> models.DecimalField[Decimal, Decimal]:
 # --- The supplier register (the partnership's) ---------------------------------------------------
 
 
+class SupplierKind(models.TextChoices):
+    """What sort of body the supplier is. A sole trader trades under a person's own name, which
+    is personal data: the spend-over-£500 export withholds it (recharges/transparency.py)."""
+
+    COMPANY = "company", "Company or limited liability partnership"
+    PARTNERSHIP = "partnership", "Partnership"
+    SOLE_TRADER = "sole_trader", "Sole trader"
+    PUBLIC_BODY = "public_body", "Public body"
+    CHARITY = "charity", "Charity or voluntary organisation"
+
+
 class Supplier(models.Model):
     """A supplier, once for the whole partnership; each partner's status and notes are its own
     (``SupplierPartner``)."""
 
     name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=SupplierKind.choices, default=SupplierKind.COMPANY)
     companies_house_number = models.CharField(max_length=8, blank=True)
     vat_number = models.CharField("VAT registration number", max_length=14, blank=True)
     email = models.EmailField(blank=True, help_text="Where remittance advice goes.")
@@ -88,6 +100,9 @@ class Supplier(models.Model):
                 fields=["companies_house_number"],
                 condition=~Q(companies_house_number=""),
                 name="purchasing_supplier_unique_company",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SupplierKind.values), name="purchasing_supplier_kind_known"
             ),
         ]
         indexes = [models.Index(fields=["name"], name="purchasing_supplier_name")]

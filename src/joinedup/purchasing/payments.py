@@ -85,8 +85,13 @@ def posting_accounts() -> PostingAccounts:
     )
 
 
+# The invoices journal of a run: its key's prefix tells readers of the ledger (the transparency
+# export) that purchasing holds the invoices behind it, line by line.
+INVOICES_KEY_PREFIX = "purchase-invoices:run:"
+
+
 def invoices_key(run: PaymentRun) -> str:
-    return f"purchase-invoices:run:{run.pk}"
+    return f"{INVOICES_KEY_PREFIX}{run.pk}"
 
 
 def payment_key(run: PaymentRun) -> str:

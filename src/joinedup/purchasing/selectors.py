@@ -8,20 +8,31 @@ details masked) is read by anyone holding ``purchasing.view`` on some partner.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.purchasing import invoices as invoicing
+from joinedup.purchasing.duplicates import normalise_number
+from joinedup.purchasing.matching import Discrepancy, InvoiceLineFacts, OrderLineFacts, Tolerance, match_line
 from joinedup.purchasing.models import (
     BankChangeStatus,
     BankDetailChange,
     Category,
     CategoryAccount,
     DelegationLimit,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    Payment,
+    PaymentRun,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchasingSettings,
@@ -191,3 +202,146 @@ def receipts_of(order: PurchaseOrder) -> QuerySet[Receipt]:
         .prefetch_related("lines__order_line")
         .order_by("received_on", "id")
     )
+
+
+# --- invoices and payment runs ---------------------------------------------------------------------------
+
+
+def invoices_of(user: Any, *, partner: Partner, status: str = "", q: str = "") -> QuerySet[Invoice]:
+    """The partner's invoices and credit notes, newest first: of one status when given, and
+    whose supplier's name or whose number holds ``q`` (INV-0012 also finds "inv 12")."""
+    authorise(user, "purchasing.view", partner)
+    found = Invoice.objects.for_partner(partner).select_related("supplier", "order")
+    if status:
+        found = found.filter(status=status)
+    text = q.strip()
+    if text:
+        wanted = Q(supplier__name__icontains=text) | Q(number__icontains=text)
+        key = normalise_number(text)[:60]
+        if key:
+            wanted |= Q(number_key=key)
+        found = found.filter(wanted)
+    return found.order_by("-invoice_date", "-id")
+
+
+def invoice_for(user: Any, *, invoice_id: int) -> Invoice:
+    """An invoice of a partner ``user`` holds a role on (else 404), if they may read purchasing
+    there (else 403)."""
+    found: Invoice = _partner_object(
+        user,
+        Invoice.objects.select_related(
+            "partner", "supplier", "order", "credits", "payment__run", "entered_by", "approved_by"
+        ),
+        invoice_id,
+    )
+    return found
+
+
+def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
+    return (
+        InvoiceLine.objects.for_partner(invoice.partner_id)
+        .filter(invoice=invoice)
+        .select_related("cost_centre", "account", "category", "order_line")
+        .order_by("line_number")
+    )
+
+
+def credit_notes_of(invoice: Invoice) -> QuerySet[Invoice]:
+    return (
+        Invoice.objects.for_partner(invoice.partner_id).filter(credits=invoice).order_by("invoice_date", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """One invoice line against its order line as things stand now: what was ordered, received
+    (less returns) and charged on the partner's other held invoices, and what does not match."""
+
+    line: InvoiceLine
+    order: OrderLineFacts | None
+    discrepancies: list[Discrepancy]
+
+
+@dataclass(frozen=True)
+class InvoiceMatch:
+    tolerance: Tolerance
+    rows: list[MatchRow]
+
+    @property
+    def matches(self) -> bool:
+        return not any(row.discrepancies for row in self.rows)
+
+
+def invoice_match(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceMatch | None:
+    """The three-way match of an invoice against its order, with the partner's tolerance, as it
+    stands today (later receipts and returns count); None for a credit note or a non-PO invoice,
+    which are not matched."""
+    if invoice.kind != InvoiceKind.INVOICE or invoice.order_id is None:
+        return None
+    partner = invoice.partner
+    tolerance = invoicing.tolerance_of(partner)
+    facts = invoicing.order_line_facts(
+        partner, [line.order_line for line in lines if line.order_line is not None], excluding=invoice.pk
+    )
+    rows = []
+    for line in lines:
+        order = facts.get(line.order_line_id) if line.order_line_id is not None else None
+        given = InvoiceLineFacts(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate)
+        rows.append(MatchRow(line, order, match_line(given, order, tolerance)))
+    return InvoiceMatch(tolerance, rows)
+
+
+def history_of(user: Any, target: Invoice | PaymentRun) -> list[AuditEvent]:
+    """The audit events about one invoice or payment run, oldest first, to anyone who may read the
+    partner's purchasing: who entered, approved, cancelled or paid it is part of the record."""
+    authorise(user, "purchasing.view", target.partner_id)
+    return list(
+        AuditEvent.objects.for_partner(target.partner_id)
+        .filter(object_type=target._meta.label_lower, object_id=str(target.pk))
+        .order_by("seq")
+    )
+
+
+def payment_runs_of(user: Any, *, partner: Partner) -> QuerySet[PaymentRun]:
+    authorise(user, "purchasing.view", partner)
+    return PaymentRun.objects.for_partner(partner).select_related("created_by").order_by("-created_at", "-id")
+
+
+def payment_run_for(user: Any, *, payment_run_id: int) -> PaymentRun:
+    found: PaymentRun = _partner_object(
+        user,
+        PaymentRun.objects.select_related("partner", "created_by", "approved_by", "journal"),
+        payment_run_id,
+    )
+    return found
+
+
+def payment_for(user: Any, *, payment_id: int) -> Payment:
+    found: Payment = _partner_object(
+        user, Payment.objects.select_related("supplier", "run", "bank_details"), payment_id
+    )
+    return found
+
+
+def payments_in(run: PaymentRun) -> QuerySet[Payment]:
+    return (
+        Payment.objects.for_partner(run.partner_id)
+        .filter(run=run)
+        .select_related("supplier", "bank_details")
+        .order_by("supplier__name", "id")
+    )
+
+
+def invoices_in(run: PaymentRun) -> QuerySet[Invoice]:
+    """The invoices and credit notes a run pays, by supplier."""
+    return (
+        Invoice.objects.for_partner(run.partner_id)
+        .filter(payment__run=run)
+        .select_related("supplier", "payment")
+        .order_by("supplier__name", "kind", "invoice_date", "id")
+    )
+
+
+def signed_gross(invoice: Invoice) -> Decimal:
+    """What an invoice adds to a payment: a credit note takes its amount off."""
+    return invoice.gross if invoice.kind == InvoiceKind.INVOICE else -invoice.gross

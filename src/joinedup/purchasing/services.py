@@ -40,6 +40,7 @@ from joinedup.purchasing.models import (
     SupplierAddress,
     SupplierBankDetails,
     SupplierContact,
+    SupplierKind,
     SupplierPartner,
     SupplierStatus,
     VerificationMethod,
@@ -105,6 +106,7 @@ def supplier_create(
     actor: Any,
     partner: Partner,
     name: str,
+    kind: str = SupplierKind.COMPANY,
     companies_house_number: str = "",
     vat_number: str = "",
     email: str = "",
@@ -118,6 +120,8 @@ def supplier_create(
     authorise(actor, "purchasing.manage_suppliers", partner)
     errors = Errors()
     name = _text(errors, "name", name, limit=200, required="Enter the supplier's name.")
+    if kind not in SupplierKind.values:
+        errors.add("kind", f"Choose one of: {', '.join(SupplierKind.values)}.")
     company = (
         errors.check("companies_house_number", check_company_number, companies_house_number)
         if companies_house_number.strip()
@@ -138,7 +142,12 @@ def supplier_create(
             {"companies_house_number": "A supplier with this company number is already registered."}
         )
     supplier = Supplier.objects.create(
-        name=name, companies_house_number=company, vat_number=vat, email=email, created_by=user_of(actor)
+        name=name,
+        kind=kind,
+        companies_house_number=company,
+        vat_number=vat,
+        email=email,
+        created_by=user_of(actor),
     )
     if line1:
         SupplierAddress.objects.create(
@@ -157,6 +166,7 @@ def supplier_create(
         target=supplier,
         after={
             "name": name,
+            "kind": kind,
             "companies_house_number": company,
             "vat_number": vat,
             "status": SupplierStatus.APPROVED,

@@ -3,8 +3,16 @@
 Headcount and FTE come from people: employments live on the month's last day, a shared post
 (an employment with a cost split that day) counting to each charged partner in proportion to
 its share. Payslips are those of approved (or paid) pay runs paid in the month, counted to the
-employer. Tickets, invoices and spend come from :class:`~joinedup.recharges.models.DriverReading`
-until the service desk and purchasing modules measure them.
+employer. Tickets come from :class:`~joinedup.recharges.models.DriverReading` until the service
+desk measures them.
+
+Invoices and spend come from purchasing for a partner **live on purchasing** that month — its
+purchasing service agreement in force on the month's last day says so (``live``): an explicit
+decision, since a partner part-way through moving its invoices into joinedup would otherwise be
+charged for half a month's count. For such a partner, *invoices* is the invoices and credit notes
+it received in the month (``received_date``), cancelled ones left out, and *spend* the pounds
+its paid payment runs paid in the month (payment date; net of credit notes). Readings of those
+two drivers are then ignored; a partner not live is measured by readings as before.
 
 Every function reads across the partnership on purpose: a driver is a comparison between
 partners, made by the shared-services body for its recharge; the figures leave only as counts."""
@@ -16,15 +24,26 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import Payslip
 from joinedup.payroll.models import RunStatus as PayRunStatus
 from joinedup.people.models import ChargeStatus, CostSplit, Employment, EmploymentTerms
-from joinedup.recharges.models import READ_DRIVERS, Driver, DriverReading
+from joinedup.purchasing.models import Invoice, InvoiceStatus, Payment, PaymentRunStatus
+from joinedup.recharges.models import (
+    PURCHASING_DRIVERS,
+    READ_DRIVERS,
+    Driver,
+    DriverReading,
+    DriverSource,
+    Service,
+    ServiceAgreement,
+)
 
 Quantities = dict[str, dict[str, Decimal]]  # driver → partner code → quantity
+Sources = dict[str, dict[str, str]]  # driver → partner code → DriverSource
+PENNY = Decimal("0.01")
 
 HUNDRED = Decimal(100)
 PAID_RUNS = (PayRunStatus.APPROVED, PayRunStatus.PAID)
@@ -32,6 +51,44 @@ PAID_RUNS = (PayRunStatus.APPROVED, PayRunStatus.PAID)
 
 def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def live_on_purchasing(provider: Partner, month: date) -> set[int]:
+    """The partners whose purchasing agreement with ``provider`` in force on the month's last day
+    says purchasing is live in joinedup."""
+    last = month_end(month)
+    latest: dict[int, ServiceAgreement] = {}
+    for agreement in (
+        ServiceAgreement.objects.for_partner(provider)
+        .filter(partner=provider, service=Service.PURCHASING, effective_from__lte=last)
+        .order_by("effective_from", "id")
+    ):
+        latest[agreement.charged_partner_id] = agreement
+    return {
+        partner_id
+        for partner_id, agreement in latest.items()
+        if agreement.live and (agreement.effective_to is None or agreement.effective_to >= last)
+    }
+
+
+def sources(*, provider: Partner, month: date, partners: list[Partner]) -> Sources:
+    """Where each driver's quantity of each of ``partners`` comes from in ``month``."""
+    live = live_on_purchasing(provider, month)
+    out: Sources = {}
+    for driver in Driver.values:
+        if driver == Driver.FIXED_PERCENTAGE:
+            source = {p.code: DriverSource.AGREED.value for p in partners}
+        elif driver in PURCHASING_DRIVERS:
+            source = {
+                p.code: (DriverSource.PURCHASING if p.pk in live else DriverSource.READINGS).value
+                for p in partners
+            }
+        elif driver in READ_DRIVERS:
+            source = {p.code: DriverSource.READINGS.value for p in partners}
+        else:
+            source = {p.code: DriverSource.MEASURED.value for p in partners}
+        out[driver] = source
+    return out
 
 
 def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quantities:
@@ -81,10 +138,34 @@ def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quant
     ):
         out[Driver.PAYSLIPS][codes[employer_id]] += Decimal(count)
 
+    on_purchasing = live_on_purchasing(provider, month)
     for driver, partner_id, quantity in (
         DriverReading.objects.for_partner(provider)
         .filter(partner=provider, month=month, driver__in=READ_DRIVERS)
         .values_list("driver", "charged_partner_id", "quantity")
     ):
+        if driver in PURCHASING_DRIVERS and partner_id in on_purchasing:
+            continue  # purchasing counts it below
         out[driver][codes[partner_id]] += quantity
+    if on_purchasing:
+        for partner_id, count in (
+            Invoice.objects.for_partners(sorted(on_purchasing))
+            .filter(received_date__gte=month, received_date__lte=last)
+            .exclude(status=InvoiceStatus.CANCELLED)
+            .values_list("partner_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            out[Driver.INVOICES][codes[partner_id]] += Decimal(count)
+        for partner_id, paid in (
+            Payment.objects.for_partners(sorted(on_purchasing))
+            .filter(
+                run__status=PaymentRunStatus.PAID, run__payment_date__gte=month, run__payment_date__lte=last
+            )
+            .values_list("partner_id")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        ):
+            # SQLite sums decimals as binary floats: back to the penny the payments hold.
+            out[Driver.SPEND][codes[partner_id]] += Decimal(paid).quantize(PENNY)
     return {driver: {c: q for c, q in found.items() if c in wanted} for driver, found in out.items()}

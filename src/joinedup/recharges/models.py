@@ -37,9 +37,21 @@ class Driver(models.TextChoices):
     FIXED_PERCENTAGE = "fixed_percentage", "Fixed percentage"
 
 
-# Drivers whose source module (service desk, purchasing) does not exist yet: measured by
-# readings imported or entered month by month.
+# Drivers that may be measured by readings imported or entered month by month: tickets always
+# (the service desk module does not count them yet); invoices and spend for a partner whose
+# purchasing is not live in joinedup (``ServiceAgreement.live``; drivers.py).
 READ_DRIVERS = (Driver.TICKETS, Driver.INVOICES, Driver.SPEND)
+# The drivers purchasing counts itself once a partner is live on it.
+PURCHASING_DRIVERS = (Driver.INVOICES, Driver.SPEND)
+
+
+class DriverSource(models.TextChoices):
+    """Where a recharge line's driver quantity came from, for the statement."""
+
+    MEASURED = "measured", "joinedup's people and payroll records"
+    PURCHASING = "purchasing", "joinedup purchasing"
+    READINGS = "readings", "Driver readings"
+    AGREED = "agreed", "Agreed percentage"
 
 
 class _ChargedQuerySet(PartnerScopedQuerySet["models.Model"]):
@@ -89,6 +101,13 @@ class ServiceAgreement(models.Model):
     percentage = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
+    # The partner runs this service in joinedup from ``effective_from``: for purchasing, its
+    # invoices and spend drivers are counted from purchasing's own records, not from readings.
+    live = models.BooleanField(
+        "Live in joinedup",
+        default=False,
+        help_text="The partner's work for this service is done in joinedup, which measures its drivers.",
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -210,6 +229,7 @@ class RechargeLine(models.Model):
     service = models.CharField(max_length=30, blank=True)
     description = models.CharField(max_length=200)
     driver = models.CharField(max_length=20, choices=Driver.choices, blank=True)
+    driver_source = models.CharField(max_length=12, choices=DriverSource.choices, blank=True)
     # Shown to six places; the allocation used the exact measure.
     quantity = models.DecimalField(max_digits=20, decimal_places=6)
     rate = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)

@@ -72,7 +72,8 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
         rows.append(
             [
                 printable(line.service),
-                printable(line.driver),
+                # Where the quantity came from, on a line of its own under the driver.
+                printable(f"{line.driver}\n{line.source}" if line.source else line.driver),
                 format_quantity(line.quantity),
                 format_rate(line.rate),
                 gbp(line.amount),

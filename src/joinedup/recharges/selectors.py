@@ -27,6 +27,7 @@ from joinedup.recharges.drivers import month_end
 from joinedup.recharges.models import (
     CostPool,
     Driver,
+    DriverSource,
     LineKind,
     RechargeLine,
     RechargeRun,
@@ -105,6 +106,7 @@ class StatementLine:
     rate: Decimal | None  # pounds per unit
     amount: int  # pence
     issuer: str  # the code of the partner charging
+    source: str = ""  # label: where the driver's quantity came from (readings, purchasing, …)
 
 
 @dataclass
@@ -152,6 +154,7 @@ def statement_for(user: Any, *, partner: Partner, month: date | str) -> Statemen
 def _statement(partner: Partner, start: date) -> Statement:
     charged = RechargeLine.objects.for_partner(partner).filter(charged_partner=partner)
     drivers = dict(Driver.choices)
+    sources = dict(DriverSource.choices)
     lines = [
         StatementLine(
             service=_label(line.kind, line.service),
@@ -161,6 +164,7 @@ def _statement(partner: Partner, start: date) -> Statement:
             rate=line.rate,
             amount=line.amount,
             issuer=line.partner.code,
+            source=sources.get(line.driver_source, ""),
         )
         for line in charged.filter(month=start).select_related("partner").order_by("kind", "service", "id")
     ]
@@ -189,6 +193,7 @@ def statement_rows(statement: Statement) -> list[list[Any]]:
             line.quantity,
             "" if line.rate is None else line.rate,
             plain_pounds(line.amount),
+            line.source,
         ]
         for line in statement.lines
     ]
@@ -205,6 +210,7 @@ STATEMENT_HEADER = [
     "quantity",
     "rate",
     "amount",
+    "source",
 ]
 
 

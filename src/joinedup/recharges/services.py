@@ -48,7 +48,7 @@ from joinedup.partnership.permissions import authorise
 from joinedup.payroll.models import Payslip
 from joinedup.people.models import ChargeStatus, Secondment
 from joinedup.recharges.allocation import FIXED, Agreement, AllocationError, share_pool
-from joinedup.recharges.drivers import PAID_RUNS, measure, month_end
+from joinedup.recharges.drivers import PAID_RUNS, measure, month_end, sources
 from joinedup.recharges.models import (
     READ_DRIVERS,
     CostPool,
@@ -171,9 +171,12 @@ def agreement_add(
     percentage: Decimal | None = None,
     effective_to: date | None = None,
     note: str = "",
+    live: bool = False,
 ) -> ServiceAgreement:
     """Record that ``partner`` takes ``service`` from ``effective_from``, shared by ``driver``.
-    A change is recorded as a new agreement from its date; earlier ones stay as they were."""
+    A change is recorded as a new agreement from its date; earlier ones stay as they were.
+    ``live``: the partner's work for the service is done in joinedup from that date, which then
+    measures the service's drivers itself (for purchasing: invoices and spend; drivers.py)."""
     provider = shared_services_body(provider)
     authorise(actor, "recharges.manage", provider)
     errors: dict[str, list[str]] = {}
@@ -206,6 +209,7 @@ def agreement_add(
         percentage=percentage,
         effective_from=effective_from,
         effective_to=effective_to,
+        live=live,
         note=note.strip()[:200],
         created_by=user_of(actor),
     )
@@ -221,6 +225,7 @@ def agreement_add(
             "percentage": str(percentage) if percentage is not None else None,
             "effective_from": effective_from,
             "effective_to": effective_to,
+            "live": live,
         },
     )
     return agreement
@@ -415,6 +420,7 @@ class PlannedLine:
     description: str
     service: str = ""
     driver: str = ""
+    driver_source: str = ""
     quantity: Decimal = Decimal(0)
     rate: Decimal | None = None
     pool: CostPool | None = None
@@ -431,6 +437,7 @@ def plan_pools(provider: Partner, month: date) -> list[PlannedLine]:
     in_force = agreements_in_force(provider, month)
     charged = {a.charged_partner.code: a.charged_partner for found in in_force.values() for a in found}
     quantities = measure(provider=provider, month=month, partners=list(charged.values()))
+    where = sources(provider=provider, month=month, partners=list(charged.values()))
     planned: list[PlannedLine] = []
     problems: dict[str, list[str]] = {}
     for pool in pools:
@@ -459,6 +466,7 @@ def plan_pools(provider: Partner, month: date) -> list[PlannedLine]:
                     description=f"{label} recharge, {month:%B %Y}",
                     service=pool.service,
                     driver=share.driver,
+                    driver_source=where[share.driver][share.partner],
                     quantity=share.quantity,
                     rate=share.rate,
                     pool=pool,
@@ -680,6 +688,7 @@ def _recharge_run(*, actor: Any, provider: Partner, start: date) -> RechargeRun:
                 service=p.service,
                 description=p.description,
                 driver=p.driver,
+                driver_source=p.driver_source,
                 quantity=p.quantity.quantize(Decimal("0.000001")),
                 rate=p.rate,
                 pool_amount=p.pool_amount,

@@ -1,11 +1,11 @@
 """The demo partnership's budgets for 2026/27, so that budget against actual compares something.
 
-Each partner's finance officer (the demo seeder, for the fire service, which has none among the
-demo users) budgets every cost centre and account that has spending or income in October: pay
-costs per cost centre from the payroll journal, the shared-service recharge, the demo's non-pay
-costs. Each annual budget is October's figure for twelve months, a few per cent above or below
-(a budget set in spring does not match the year exactly), rounded to the nearest £100, and
-profiled evenly over the months as a finance officer would set it on the budgets page."""
+Each partner's finance officer budgets every cost centre and account that has spending or
+income in October: pay costs per cost centre from the payroll journal, the shared-service
+recharge, the demo's non-pay costs. Each annual budget is October's figure for twelve months, a
+few per cent above or below (a budget set in spring does not match the year exactly), rounded to
+the nearest £100, and profiled evenly over the months as a finance officer would set it on the
+budgets page."""
 
 from __future__ import annotations
 
@@ -31,8 +31,13 @@ from joinedup.ledger.services import MONTHS_IN_YEAR, budget_set_year
 from joinedup.partnership.models import Partner
 
 DEMO_BUDGET_SEED = 2627
-# The demo users who keep each partner's budgets; the fire service has no finance officer.
-BUDGET_HOLDERS = {"WCC": "council.finance", "WPOL": "police.finance", "WSS": "shared.finance"}
+# The demo users who keep each partner's budgets.
+BUDGET_HOLDERS = {
+    "WCC": "council.finance",
+    "WPOL": "police.finance",
+    "WFRS": "fire.finance",
+    "WSS": "shared.finance",
+}
 _ROUND_TO = Decimal(10_000)  # pence: budgets are set to the nearest £100
 _VARIATION_PERCENT = range(-4, 7)  # October's run rate, from 4% under to 6% over
 

@@ -21,6 +21,7 @@ from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
 from joinedup.bench.demo.purchasing import seed_demo_purchasing
+from joinedup.bench.demo.purchasing_year import seed_demo_purchasing_year
 from joinedup.bench.demo.realisation import seed_demo_realisation
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.transfers import seed_demo_transfers
@@ -70,6 +71,7 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("payroll.approver", "Alex Perry", [(c, Role.PAYROLL_APPROVER) for c in ALL]),
     ("council.finance", "Fatima Khan", [("WCC", Role.FINANCE_OFFICER)]),
     ("police.finance", "Piotr Nowak", [("WPOL", Role.FINANCE_OFFICER)]),
+    ("fire.finance", "Ffion Rees", [("WFRS", Role.FINANCE_OFFICER)]),
     ("shared.finance", "Shona Reilly", [("WSS", Role.FINANCE_OFFICER)]),
     ("shared.dpo", "Dana Price", [(c, Role.DATA_PROTECTION_OFFICER) for c in ALL]),
     ("union.rep", "Uma Reid", [(c, Role.UNION_REP) for c in ("WCC", "WPOL", "WFRS")]),
@@ -149,5 +151,6 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
         seed_demo_purchasing(partners=partners, users=users, say=say)
+        seed_demo_purchasing_year(partners=partners, users=users, say=say)
         seed_demo_realisation(partners=partners, users=users, say=say)
     return True

@@ -183,6 +183,23 @@ class TestTheWholeQuote(VrFinalTestCase):
             .exists()
         )
 
+    def test_an_array_sent_as_the_facts_is_refused_and_nothing_is_recorded(self) -> None:
+        # Every field of the facts is optional: the array must not be read as an empty form.
+        eve = self.eve_interest(facts=False)
+        response = self.api(self.council_hr).post(
+            f"/api/v1/change/vr-interests/{eve.pk}/facts", "[]", content_type="application/json"
+        )
+        assert response.status_code == 422
+        assert response.json() == {
+            "detail": "Invalid input.",
+            "errors": {"__all__": ["The body must be a JSON object."]},
+        }
+        assert (
+            not AuditEvent.objects.for_partner(self.council)
+            .filter(action="change.vr_facts_recorded")
+            .exists()
+        )
+
     def test_hr_reads_the_whole_quote_and_records_the_facts_on_its_page(self) -> None:
         eve = self.eve_interest(facts=False)
         hr = self.signed_in(self.council_hr)

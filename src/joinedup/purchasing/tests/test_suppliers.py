@@ -16,7 +16,9 @@ from joinedup.purchasing import selectors, services
 from joinedup.purchasing.models import (
     BankChangeStatus,
     BankDetailChange,
+    Supplier,
     SupplierBankDetails,
+    SupplierKind,
     SupplierPartner,
     SupplierStatus,
 )
@@ -50,6 +52,29 @@ class TestTheRegister(PurchasingTestCase):
             ],
             "vat_number": ["Enter the VAT number as GB followed by 9 digits, like GB123456789"],
         }
+
+    def test_it_records_a_sole_trader_and_refuses_a_kind_it_does_not_know(self) -> None:
+        assert self.supplier.kind == SupplierKind.COMPANY
+        sole = services.supplier_create(
+            actor=self.council_buyer, partner=self.council, name="Jane Porter", kind="sole_trader"
+        )
+        assert Supplier.objects.get(pk=sole.pk).kind == SupplierKind.SOLE_TRADER
+        event = (
+            AuditEvent.objects.for_partner(self.council)
+            .filter(action="supplier.created")
+            .order_by("id")
+            .last()
+        )
+        assert event is not None and event.after["kind"] == "sole_trader"
+        count = Supplier.objects.count()
+        with pytest.raises(ValidationError) as caught:
+            services.supplier_create(
+                actor=self.council_buyer, partner=self.council, name="X", kind="freelancer"
+            )
+        assert caught.value.message_dict == {
+            "kind": ["Choose one of: company, partnership, sole_trader, public_body, charity."]
+        }
+        assert Supplier.objects.count() == count
 
     def test_it_refuses_a_second_supplier_with_the_same_company_number(self) -> None:
         with pytest.raises(ValidationError, match="already registered"):

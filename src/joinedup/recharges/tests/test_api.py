@@ -52,9 +52,10 @@ class TestRechargesApi(RechargeTestCase):
         csv = client.get(f"{url}.csv")
         assert csv["Content-Type"] == "text/csv; charset=utf-8"
         assert csv.content.decode("utf-8-sig").splitlines() == [
-            "month,partner,charged_by,service,driver,description,quantity,rate,amount",
-            '2026-10,WCC,WSS,HR,Headcount,"HR recharge, October 2026",2,225.0000,450.00',
-            '2026-10,WCC,WSS,ICT,ICT tickets,"ICT recharge, October 2026",2,111.1133,222.23',
+            "month,partner,charged_by,service,driver,description,quantity,rate,amount,source",
+            '2026-10,WCC,WSS,HR,Headcount,"HR recharge, October 2026",2,225.0000,450.00,'
+            "joinedup's people and payroll records",
+            '2026-10,WCC,WSS,ICT,ICT tickets,"ICT recharge, October 2026",2,111.1133,222.23,Driver readings',
         ]
         pdf = client.get(f"{url}.pdf")
         assert pdf["Content-Type"] == "application/pdf"
@@ -102,8 +103,8 @@ class TestRechargesApi(RechargeTestCase):
         pools = self.api(self.shared_finance).get("/api/v1/recharges/pools").json()
         assert [(p["service"], p["cost_centres"]) for p in pools] == [("hr", ["SS-HR"]), ("ict", ["SS-ICT"])]
         own = self.api(self.fire_finance).get("/api/v1/recharges/agreements").json()
-        assert [(a["partner"], a["service"], a["driver"], a["percentage"]) for a in own] == [
-            ("WFRS", "hr", "fixed_percentage", "10.000")
+        assert [(a["partner"], a["service"], a["driver"], a["percentage"], a["live"]) for a in own] == [
+            ("WFRS", "hr", "fixed_percentage", "10.000", False)
         ]
 
 

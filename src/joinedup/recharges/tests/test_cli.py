@@ -34,7 +34,11 @@ class TestRechargesCommand(RechargeTestCase):
             csv_path, pdf_path = Path(folder, "wcc.csv"), Path(folder, "wcc.pdf")
             _call("statement", "--partner", "WCC", "--month", "2026-10", "-o", str(csv_path))
             _call("statement", "--partner", "WCC", "--month", "2026-10", "-o", str(pdf_path))
-            assert csv_path.read_text(encoding="utf-8-sig").splitlines()[1].endswith(",450.00")
+            assert (
+                csv_path.read_text(encoding="utf-8-sig")
+                .splitlines()[1]
+                .endswith(",450.00,joinedup's people and payroll records")
+            )
             assert pdf_path.read_bytes().startswith(b"%PDF")
         assert "Every balance agrees." in _call("reconcile", "--month", "2026-10")
 

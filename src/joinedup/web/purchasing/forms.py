@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from joinedup.purchasing.models import ReceiptKind, SupplierContact, SupplierStatus
+from joinedup.purchasing.models import InvoiceKind, ReceiptKind, SupplierContact, SupplierKind, SupplierStatus
 from joinedup.web.forms import GovukForm, choice_field, date_field, notes_field, number_field, text_field
 
 VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "0% (zero-rated or exempt)")]
@@ -14,6 +14,11 @@ VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "
 
 class SupplierForm(GovukForm):
     name = text_field("Name", max_length=200)
+    kind = choice_field(
+        "Kind of supplier",
+        SupplierKind.choices,
+        hint="A sole trader's name is withheld from the spend over £500 the partners publish.",
+    )
     companies_house_number = text_field("Companies House number (optional)", max_length=20, required=False)
     vat_number = text_field("VAT number (optional)", max_length=20, required=False)
     email = text_field("Email for remittances (optional)", max_length=254, required=False)
@@ -21,6 +26,14 @@ class SupplierForm(GovukForm):
     address_line2 = text_field("Address line 2 (optional)", max_length=200, required=False)
     town = text_field("Town (optional)", max_length=100, required=False)
     postcode = text_field("Postcode (optional)", max_length=10, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+        self.fields["kind"].initial = SupplierKind.COMPANY
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or SupplierKind.COMPANY)
 
 
 class StatusForm(GovukForm):
@@ -134,3 +147,166 @@ class ReceiptForm(GovukForm):
                 required=False,
                 what=f"quantity of line {line.line_number}",
             )
+
+
+# --- payables -----------------------------------------------------------------------------------------
+
+INVOICE_SLOTS = 5  # line rows on the invoice form; an invoice with more lines comes by import
+LINE_FIELDS = ("order_line", "description", "quantity", "unit_price", "vat_rate", "cost_centre", "account")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def slot_name(slot: int, name: str) -> str:
+    return f"line{slot}_{name}"
+
+
+class InvoiceForm(GovukForm):
+    """An invoice or credit note with up to ``INVOICE_SLOTS`` lines; a row left empty is no line.
+    A line against an order names its line number and may leave the cost centre, account and VAT
+    rate to the order line's."""
+
+    supplier = choice_field("Supplier", [])
+    kind = choice_field("Invoice or credit note", InvoiceKind.choices, what="kind of document")
+    number = text_field("Supplier's invoice number", max_length=60, what="invoice number")
+    invoice_date = date_field("Invoice date")
+    due_date = date_field(
+        "Due date (optional)", required=False, hint="Left empty: the invoice date plus the supplier's terms"
+    )
+    order = text_field(
+        "Purchase order number (optional)", max_length=30, required=False, hint="Empty for a non-PO invoice"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        suppliers: list[tuple[str, str]],
+        centres: list[tuple[str, str]],
+        accounts: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].choices = [("", "Choose"), *suppliers]  # type: ignore[attr-defined]
+        for slot in range(1, INVOICE_SLOTS + 1):
+            here = f"line {slot}"
+            self.fields[slot_name(slot, "order_line")] = forms.IntegerField(
+                label=f"Line {slot}: order line (optional)",
+                required=False,
+                min_value=1,
+                max_value=500,
+                error_messages={
+                    "invalid": f"Enter the order line of {here} as a number, like 1.",
+                    "min_value": f"The order line of {here} must be 1 or more.",
+                    "max_value": f"The order line of {here} must be 500 or less.",
+                },
+            )
+            self.fields[slot_name(slot, "description")] = text_field(
+                f"Line {slot}: description", max_length=300, required=False, what=f"description of {here}"
+            )
+            self.fields[slot_name(slot, "quantity")] = number_field(
+                f"Line {slot}: quantity",
+                max_digits=12,
+                places=3,
+                example="10",
+                required=False,
+                what=f"quantity of {here}",
+            )
+            self.fields[slot_name(slot, "unit_price")] = number_field(
+                f"Line {slot}: unit price (£, before VAT)",
+                max_digits=14,
+                places=4,
+                example="12.50",
+                required=False,
+                what=f"unit price of {here}",
+            )
+            self.fields[slot_name(slot, "vat_rate")] = choice_field(
+                f"Line {slot}: VAT rate", VAT_CHOICES, what=f"VAT rate of {here}"
+            )
+            self.fields[slot_name(slot, "vat_rate")].initial = "20.00"
+            self.fields[slot_name(slot, "vat_rate")].required = False
+            self.fields[slot_name(slot, "cost_centre")] = choice_field(
+                f"Line {slot}: cost centre",
+                [("", "The order line's"), *centres],
+                what=f"cost centre of {here}",
+            )
+            self.fields[slot_name(slot, "cost_centre")].required = False
+            self.fields[slot_name(slot, "account")] = choice_field(
+                f"Line {slot}: account", [("", "The order line's"), *accounts], what=f"account of {here}"
+            )
+            self.fields[slot_name(slot, "account")].required = False
+
+    def header(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("supplier", "kind", "number", "invoice_date", "due_date", "order")]
+
+    def slots(self) -> list[tuple[int, list[forms.BoundField]]]:
+        return [
+            (slot, [self[slot_name(slot, name)] for name in LINE_FIELDS])
+            for slot in range(1, INVOICE_SLOTS + 1)
+        ]
+
+    def used_slots(self) -> list[int]:
+        """The rows with anything typed in them (a VAT rate alone is the default, not a line)."""
+        data = self.cleaned_data
+        return [
+            slot
+            for slot in range(1, INVOICE_SLOTS + 1)
+            if any(
+                data.get(slot_name(slot, name)) not in (None, "")
+                for name in ("order_line", "description", "quantity", "unit_price")
+            )
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used = self.used_slots()
+        if not used and not self.errors:
+            raise forms.ValidationError("Enter at least one line.")
+        for slot in used:
+            for name, what in (
+                ("description", "Enter the description"),
+                ("quantity", "Enter the quantity"),
+                ("unit_price", "Enter the unit price"),
+                ("vat_rate", "Choose the VAT rate"),
+            ):
+                field = slot_name(slot, name)
+                if data.get(field) in (None, "") and field not in self.errors:
+                    self.add_error(field, f"{what} of line {slot}.")
+        return data
+
+
+class NoteForm(GovukForm):
+    note = text_field(
+        "Why the exceptions are accepted (needed to release from the queue)",
+        max_length=300,
+        required=False,
+        what="note",
+    )
+
+
+class ReasonForm(GovukForm):
+    reason = text_field("Why it is cancelled", max_length=300, what="reason")
+
+
+class PaymentRunForm(GovukForm):
+    due_by = date_field("Pay approved invoices due by")
+    payment_date = date_field(
+        "Payment date", hint="A BACS processing day (Monday to Friday), like 2026-06-05"
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Choose a CSV or Excel (XLSX) file to upload.",
+            "empty": "The selected file is empty.",
+            "invalid": "Choose a CSV or Excel (XLSX) file to upload.",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        return upload

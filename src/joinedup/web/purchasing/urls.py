@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.purchasing import views
+from joinedup.web.purchasing import payables, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="purchasing_home"),
@@ -12,4 +12,28 @@ urlpatterns: list[URLPattern] = [
     path("requisitions/<int:requisition_id>/", views.requisition, name="purchasing_requisition"),
     path("orders/<int:order_id>/", views.order, name="purchasing_order"),
     path("orders/<int:order_id>/order.pdf", views.order_pdf, name="purchasing_order_pdf"),
+    path("invoices/", payables.invoices, name="purchasing_invoices"),
+    path("invoices/export.<str:fmt>", payables.invoices_export, name="purchasing_invoices_export"),
+    path("invoices/new", payables.invoice_new, name="purchasing_invoice_new"),
+    path("invoices/import", payables.invoice_import, name="purchasing_invoice_import"),
+    path("invoices/template.<str:fmt>", payables.invoice_template, name="purchasing_invoice_template"),
+    path("invoices/<int:purchase_invoice_id>/", payables.invoice, name="purchasing_invoice"),
+    path("exceptions/", payables.exceptions, name="purchasing_exceptions"),
+    path("payment-runs/", payables.payment_runs, name="purchasing_payment_runs"),
+    path("payment-runs/<int:payment_run_id>/", payables.payment_run, name="purchasing_payment_run"),
+    path(
+        "payment-runs/<int:payment_run_id>/export.<str:fmt>",
+        payables.payment_run_export,
+        name="purchasing_payment_run_export",
+    ),
+    path(
+        "payment-runs/<int:payment_run_id>/bacs.txt",
+        payables.payment_run_bacs,
+        name="purchasing_payment_run_bacs",
+    ),
+    path(
+        "payments/<int:supplier_payment_id>/remittance.<str:fmt>",
+        payables.remittance,
+        name="purchasing_remittance",
+    ),
 ]

@@ -63,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "authority": authority,
             "may_requisition": has_permission(request.user, "purchasing.requisition", partner),
+            "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
         },
     )
 
