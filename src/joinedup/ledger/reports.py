@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,24 +44,37 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # --- periods --------------------------------------------------------------------------------------
 
 
-def period_for_month(user: object, *, partner: Partner, month: str) -> Period:
+def period_for_month(
+    user: object, *, partner: Partner, month: str, among: Sequence[Period] | None = None
+) -> Period:
     """The partner's period for ``month`` written ``YYYY-MM`` (2026-08 is August 2026, period 5
-    of 2026/27), as people name periods in the API, the CLI and the pages."""
+    of 2026/27), as people name periods in the API, the CLI and the pages. ``among``: the
+    partner's periods, already read by a page that lists them, to look in instead of asking."""
     authorise(user, "ledger.view", partner)
     match = _MONTH.match(month.strip())
     if match is None or not 1 <= int(match[2]) <= 12:
         raise ValidationError({"period": f"{month!r} is not a month: write it like 2026-08."})
     start = date(int(match[1]), int(match[2]), 1)
-    found = Period.objects.for_partner(partner).select_related("year").filter(start_date=start).first()
+    if among is not None:
+        found = next((p for p in among if p.partner_id == partner.pk and p.start_date == start), None)
+    else:
+        found = Period.objects.for_partner(partner).select_related("year").filter(start_date=start).first()
     if found is None:
         raise ValidationError({"period": f"{partner.name} has no financial period for {start:%B %Y}."})
     return found
 
 
-def current_period(user: object, *, partner: Partner, today: date) -> Period | None:
+def current_period(
+    user: object, *, partner: Partner, today: date, among: Sequence[Period] | None = None
+) -> Period | None:
     """The period containing ``today``, or else the partner's latest period before it, or else
-    its first: what a report shows when nobody chose a period."""
+    its first: what a report shows when nobody chose a period. ``among``: as for
+    ``period_for_month``."""
     authorise(user, "ledger.view", partner)
+    if among is not None:
+        ordered = sorted((p for p in among if p.partner_id == partner.pk), key=lambda p: p.start_date)
+        started = [p for p in ordered if p.start_date <= today]
+        return started[-1] if started else next(iter(ordered), None)
     periods = Period.objects.for_partner(partner).select_related("year")
     return (
         periods.filter(start_date__lte=today).order_by("-start_date").first()

@@ -125,9 +125,25 @@ def payrun_calculate(
 
 
 def run_totals(run: PayRun) -> dict[str, int]:
+    """The sums of the run's payslips, by ``TOTAL_FIELDS`` name in that order: those kept at
+    approval (``PayRun.approved_totals``) once the run is approved or paid and nothing in it can
+    change, otherwise summed now (and for a run approved before they were kept, or before a
+    figure was added to ``TOTAL_FIELDS``)."""
+    kept = run.approved_totals
+    if (
+        run.status in (RunStatus.APPROVED, RunStatus.PAID)
+        and isinstance(kept, dict)
+        and all(name in kept for name in TOTAL_FIELDS)
+    ):
+        return {name: int(kept[name]) for name in TOTAL_FIELDS}
+    return summed_run_totals(run)
+
+
+def summed_run_totals(run: PayRun) -> dict[str, int]:
+    """The sums of the run's payslips as they stand, read from every one of them."""
     sums = (
         Payslip.objects.for_partner(run.partner_id)
         .filter(run=run)
         .aggregate(**{name: Sum(name) for name in TOTAL_FIELDS})
     )
-    return {name: int(value or 0) for name, value in sums.items()}
+    return {name: int(sums[name] or 0) for name in TOTAL_FIELDS}

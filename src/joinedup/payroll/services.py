@@ -40,7 +40,7 @@ from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
 from joinedup.payroll.run_calculation import BATCH_SIZE as BATCH_SIZE
 from joinedup.payroll.run_calculation import TOTAL_FIELDS as TOTAL_FIELDS
 from joinedup.payroll.run_calculation import payrun_calculate as payrun_calculate
-from joinedup.payroll.run_calculation import run_summary
+from joinedup.payroll.run_calculation import run_summary, summed_run_totals
 from joinedup.payroll.run_calculation import run_totals as run_totals
 from joinedup.payroll.tasks import calculate_pay_run
 from joinedup.people.models import PayFrequency
@@ -168,7 +168,10 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
     run.status = RunStatus.APPROVED
     run.approved_by = user_of(actor)
     run.approved_at = timezone.now()
-    run.save(update_fields=["status", "approved_by", "approved_at"])
+    # Summed while the run is locked: from here on its payslips cannot change.
+    totals = summed_run_totals(run)
+    run.approved_totals = totals
+    run.save(update_fields=["status", "approved_by", "approved_at", "approved_totals"])
     # Approval posts the payroll journal to each charged partner's ledger in the same
     # transaction. Staff are paid whether or not finance has opened the period: when a ledger
     # is not ready the run is approved, says why its journal waits, and a finance officer posts
@@ -182,7 +185,7 @@ def payrun_approve(*, actor: Any, run: PayRun) -> PayRun:
         target=run,
         after={
             **run_summary(run),
-            "totals": run_totals(run),
+            "totals": totals,
             "journals": [j.pk for j in journals],
             "journal_waits_for": blockers,
         },

@@ -79,6 +79,14 @@ def statement_partners(user: Any) -> list[Partner]:
     ]
 
 
+def reads_any_statement(user: Any) -> bool:
+    """Whether ``statement_partners(user)`` holds any partner, without reading them all (the
+    menu asks on every page)."""
+    if _issuers(user):
+        return Partner.objects.filter(active=True).exclude(kind=PartnerKind.SHARED_SERVICE).exists()
+    return bool(statement_partners(user))
+
+
 def statement_partner(user: Any, *, partner_id: int | None = None, code: str | None = None) -> Partner:
     """The partner by id or code, if ``user`` may read its statements; 404 otherwise."""
     found = Partner.objects.filter(active=True)

@@ -3,28 +3,54 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from joinedup.partnership.models import Role
 from joinedup.partnership.permissions import has_permission, roles_on
-from joinedup.recharges.selectors import statement_partners
+from joinedup.people.models import Person
+from joinedup.recharges.selectors import reads_any_statement
 from joinedup.web.current import current_partner as _current_partner
 from joinedup.web.current import switchable_partners
 
 
+def has_own_record(user: Any) -> bool:
+    """Whether the signed-in user is a person on record (the menu's "My payslips" and "My
+    record"): their person if a view has read it already, else whether there is one, without
+    reading it (``user.person`` read and decrypted the whole record on every page)."""
+    if not user.is_authenticated:
+        return False
+    own = Person._meta.get_field("user").remote_field  # the user's side: ``user.person``
+    if own.is_cached(user):
+        return own.get_cached_value(user) is not None
+    return bool(
+        Person.objects.unscoped(reason="the menu asks whether the signed-in user has a record of their own")
+        .filter(user_id=user.pk)
+        .exists()
+    )
+
+
 def current_partner(request: HttpRequest) -> dict[str, Any]:
     partner = _current_partner(request)
+    # Asked only when the menu is drawn, once however often the template asks.
+    own_record = SimpleLazyObject(lambda: has_own_record(request.user))
     if partner is None:
-        return {"current_partner": None, "switchable_partners": [], "current_roles": []}
+        return {
+            "current_partner": None,
+            "switchable_partners": [],
+            "current_roles": [],
+            "has_own_record": own_record,
+        }
     labels = dict(Role.choices)
     return {
         "current_partner": partner,
         "switchable_partners": switchable_partners(request),
         "current_roles": sorted(labels[r] for r in roles_on(request.user, partner)),
+        "has_own_record": own_record,
         "can_view_audit": has_permission(request.user, "audit.view", partner),
         "can_view_people": has_permission(request.user, "people.view", partner),
         "can_view_payroll": has_permission(request.user, "payroll.view", partner),
         "can_view_ledger": has_permission(request.user, "ledger.view", partner),
-        "can_view_recharges": bool(statement_partners(request.user)),
+        "can_view_recharges": reads_any_statement(request.user),
         "can_view_team": has_permission(request.user, "people.view_team", partner),
         "can_approve_charges": has_permission(request.user, "people.approve_charges", partner),
         "can_administer": has_permission(request.user, "partnership.manage_members", partner),

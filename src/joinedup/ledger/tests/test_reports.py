@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from joinedup.ledger import reports
-from joinedup.ledger.models import Account, AccountType, CostCentre
+from joinedup.ledger.models import Account, AccountType, CostCentre, Period
 from joinedup.ledger.selectors import trial_balance
 from joinedup.ledger.services import journal_reverse
 from joinedup.ledger.tests.fixtures import IN_MAY, LATER_IN_MAY, LedgerReportsTestCase
@@ -255,27 +255,62 @@ class TestTrialBalance(LedgerReportsTestCase):
 
 
 class TestPeriodsAndJournals(LedgerReportsTestCase):
+    def ways_to_find(self) -> list[list[Period] | None]:
+        """Asked of the database, or looked for among periods a page already read (every
+        partner's here: only the partner's own count)."""
+        every = list(
+            Period.objects.for_partners([self.police, self.council])
+            .select_related("year")
+            .order_by("-start_date")
+        )
+        return [None, every]
+
     def test_a_month_names_its_period(self) -> None:
-        found = reports.period_for_month(self.council_finance, partner=self.council, month="2026-05")
-        assert found == self.may
+        for among in self.ways_to_find():
+            with self.subTest(among=among is not None), self.assertNumQueries(0 if among else 1):
+                found = reports.period_for_month(
+                    self.council_finance, partner=self.council, month="2026-05", among=among
+                )
+            assert found == self.may
 
     def test_a_month_that_is_not_one_or_has_no_period_is_refused(self) -> None:
-        for month, message in (
-            ("2026-13", "'2026-13' is not a month: write it like 2026-08."),
-            ("May 2026", "'May 2026' is not a month: write it like 2026-08."),
-            ("2027-05", "Wessex County Council has no financial period for May 2027."),
-        ):
-            with pytest.raises(ValidationError) as caught:
-                reports.period_for_month(self.council_finance, partner=self.council, month=month)
-            assert caught.value.message_dict == {"period": [message]}
+        for among in self.ways_to_find():
+            for month, message in (
+                ("2026-13", "'2026-13' is not a month: write it like 2026-08."),
+                ("May 2026", "'May 2026' is not a month: write it like 2026-08."),
+                ("2027-05", "Wessex County Council has no financial period for May 2027."),
+            ):
+                with (
+                    self.subTest(month=month, among=among is not None),
+                    pytest.raises(ValidationError) as caught,
+                ):
+                    reports.period_for_month(
+                        self.council_finance, partner=self.council, month=month, among=among
+                    )
+                assert caught.value.message_dict == {"period": [message]}
 
     def test_the_current_period_is_the_one_containing_today_or_the_nearest(self) -> None:
-        def on(today: date) -> object:
-            return reports.current_period(self.council_finance, partner=self.council, today=today)
+        for among in self.ways_to_find():
 
-        assert on(date(2026, 5, 20)) == self.may
-        assert on(date(2020, 1, 1)) == self.april
-        assert on(date(2030, 1, 1)).number == 12  # type: ignore[attr-defined]
+            def on(today: date, among: list[Period] | None = among) -> object:
+                return reports.current_period(
+                    self.council_finance, partner=self.council, today=today, among=among
+                )
+
+            with self.subTest(among=among is not None):
+                assert on(date(2026, 5, 20)) == self.may
+                assert on(date(2020, 1, 1)) == self.april
+                assert on(date(2030, 1, 1)).number == 12  # type: ignore[attr-defined]
+                assert on(date(2030, 1, 1)).partner_id == self.council.pk  # type: ignore[attr-defined]
+
+    def test_among_no_periods_of_its_own_a_partner_has_no_current_one(self) -> None:
+        police = list(Period.objects.for_partner(self.police).select_related("year"))
+        assert police
+        for among in ([], police):
+            found = reports.current_period(
+                self.council_finance, partner=self.council, today=date(2026, 5, 20), among=among
+            )
+            assert found is None
 
     def test_another_partners_journal_is_not_found(self) -> None:
         assert (

@@ -84,15 +84,30 @@ class _Range:
         return urlencode({"from": f"{self.first.start_date:%Y-%m}", "to": f"{self.last.start_date:%Y-%m}"})
 
 
+def _periods(request: HttpRequest, partner: Partner) -> list[Period]:
+    """The partner's periods by start date, read once for the request: the picker lists them
+    and the range is found among them (four queries of the periods table were one)."""
+    kept: tuple[int, list[Period]] | None = getattr(request, "_joinedup_periods", None)
+    if kept is None or kept[0] != partner.pk:
+        kept = (partner.pk, list(selectors.periods_of(request.user, partner=partner)))
+        request._joinedup_periods = kept  # type: ignore[attr-defined]
+    return kept[1]
+
+
 def _month(request: HttpRequest, partner: Partner, text: str, fallback: Period) -> tuple[Period, str]:
     if not text:
         return fallback, ""
-    found, problem = outcome(lambda: reports.period_for_month(request.user, partner=partner, month=text))
+    periods = _periods(request, partner)
+    found, problem = outcome(
+        lambda: reports.period_for_month(request.user, partner=partner, month=text, among=periods)
+    )
     return found or fallback, problem
 
 
 def _range(request: HttpRequest, partner: Partner) -> _Range:
-    today = reports.current_period(request.user, partner=partner, today=timezone.localdate())
+    today = reports.current_period(
+        request.user, partner=partner, today=timezone.localdate(), among=_periods(request, partner)
+    )
     if today is None:
         raise Http404(f"{partner.name} has no financial periods yet: set up a year first.")
     single = request.GET.get("period", "")
@@ -109,7 +124,7 @@ def _range(request: HttpRequest, partner: Partner) -> _Range:
 def _periods_context(request: HttpRequest, partner: Partner, chosen: _Range) -> dict[str, Any]:
     return {
         "partner": partner,
-        "periods": list(selectors.periods_of(request.user, partner=partner)),
+        "periods": _periods(request, partner),
         "range": chosen,
         "can_post": has_permission(request.user, "ledger.post", partner),
         "can_close": has_permission(request.user, "ledger.close", partner),
