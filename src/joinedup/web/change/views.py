@@ -24,6 +24,7 @@ from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import OrgUnit, Post
 from joinedup.web.change.forms import (
     ApplyForm,
+    ChangePostForm,
     DeletePostForm,
     InvolveForm,
     MilestoneDoneForm,
@@ -250,6 +251,10 @@ def structure(request: HttpRequest, structure_id: int) -> HttpResponse:
         .order_by("partner__name", "code")
     )
     delete_form = DeletePostForm(request.POST if request.POST.get("form") == "delete" else None, posts=posts)
+    units = OrgUnit.objects.for_partners(managed).select_related("partner").order_by("partner__name", "code")
+    change_form = ChangePostForm(
+        request.POST if request.POST.get("form") == "change" else None, posts=posts, units=units
+    )
     if request.method == "POST" and request.POST.get("form") == "withdraw":
         chosen = next((c for c in context["changes"] if str(c.pk) == request.POST.get("change")), None)
         if chosen is None:
@@ -274,12 +279,34 @@ def structure(request: HttpRequest, structure_id: int) -> HttpResponse:
         ):
             messages.success(request, f"Deleting post {data['post'].code} proposed.")
             return redirect("web:change_structure", structure_id=found.pk)
+    if request.method == "POST" and change_form.is_bound and change_form.is_valid():
+        data = change_form.cleaned_data
+        post = data["post"]
+        proposal = services.PostProposal(
+            title=data["title"],
+            org_unit=data["org_unit"],
+            scheme=data["scheme"],
+            grade_min=data["grade_min"],
+            grade_max=data["grade_max"],
+            budgeted_fte=data["budgeted_fte"],
+            cost_centre=data["cost_centre"],
+            location=data["location"] or None,  # left empty: where it is now
+        )
+        if submit(
+            change_form,
+            lambda: services.structure_change_post(
+                actor=request.user, structure=found, post=post, proposal=proposal, note=data["note"]
+            ),
+        ):
+            messages.success(request, f"Changes to post {post.code} proposed.")
+            return redirect("web:change_structure", structure_id=found.pk)
     return render(
         request,
         "web/change/structure.html",
         {
             **context,
             "delete_form": delete_form,
+            "change_form": change_form,
             "may_manage": bool(managed),
             "managed": managed,
             "may_apply": found.applied_at is None
