@@ -443,6 +443,23 @@ class TrialOutcomeForm(GovukForm):
         }
 
 
+class HostOutcomeForm(GovukForm):
+    """How a trial in a post went, recorded on the redeployment's own page by its host or the
+    employer."""
+
+    outcome = choice_field(
+        "Outcome of the trial",
+        [("successful", "Successful: redeployed into the post"), ("unsuccessful", "Unsuccessful")],
+    )
+    note = text_field(
+        "Reason (optional)",
+        max_length=300,
+        required=False,
+        what="reason",
+        hint="For an unsuccessful trial, why: the employer decides what follows (ERA 1996 s.138)",
+    )
+
+
 class RingFencedPostForm(GovukForm):
     """A new post proposed in the structure and ring-fenced to one of its pools (``units``: the
     units of the partners where the user manages change; the post is the unit's partner's)."""

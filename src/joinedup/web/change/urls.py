@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("structures/<int:structure_id>/apply", views.apply, name="change_structure_apply"),
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
     path("at-risk/<int:at_risk_id>/", views.at_risk_person, name="change_at_risk_person"),
+    path("redeployments/<int:redeployment_id>/", views.redeployment, name="change_redeployment"),
     path("vr-windows/<int:window_id>/", vr.vr_window, name="change_vr_window"),
     path("vr-interests/<int:interest_id>/", vr.vr_interest, name="change_vr_interest"),
     path("vr-interests/<int:interest_id>/decide", vr.vr_decide, name="change_vr_decide"),

@@ -26,6 +26,7 @@ from joinedup.web.change.forms import (
     ApplyForm,
     ChangePostForm,
     DeletePostForm,
+    HostOutcomeForm,
     InvolveForm,
     MilestoneDoneForm,
     MilestoneForm,
@@ -444,6 +445,7 @@ def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
             "may_agree": mine is not None
             and bool(selectors.may(request.user, "change.manage", [mine.partner_id])),
             "agrees": mine is not None and mine.accepts_redeployment,
+            "hosted": selectors.hosted_trials(request.user, structure=found),
         },
     )
 
@@ -528,3 +530,46 @@ def _at_risk_person(request: HttpRequest, found: Any) -> HttpResponse:
             and (bool(vacancies) or propose_form.is_bound),
         },
     )
+
+
+@login_required
+def redeployment(request: HttpRequest, redeployment_id: int) -> HttpResponse:
+    """A redeployment into a post, for its host partner as well as the employer: the person, the
+    post, the trial period (ERA 1996 s.138(3)) and its outcome, which the host's manager of
+    change records once the trial has run."""
+    found = selectors.redeployment_for(request.user, redeployment_id=redeployment_id)
+    # An outcome may redeploy the person (the employer's at-risk row): read and written in the
+    # stated context once access is settled above; the service authorises the write.
+    with rls.system_context("change: the host or employer records a trial's outcome"):
+        form = bound(HostOutcomeForm, request)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            done = submit(
+                form,
+                lambda: services.redeployment_outcome(
+                    actor=request.user,
+                    redeployment=found,
+                    successful=data["outcome"] == "successful",
+                    note=data["note"],
+                ),
+            )
+            if done is not None:
+                outcome = done.get_trial_outcome_display().lower()
+                messages.success(request, f"The trial in post {found.vacancy.code} is recorded as {outcome}.")
+                return redirect("web:change_redeployment", redeployment_id=found.pk)
+        may_record = found.status == RedeploymentStatus.TRIAL and bool(
+            selectors.may(request.user, "change.manage", [found.host_partner_id, found.partner_id])
+        )
+        return render(
+            request,
+            "web/change/redeployment.html",
+            {
+                "redeployment": found,
+                "at_risk": found.at_risk,
+                "structure": found.at_risk.structure,
+                "form": form,
+                # Shown again after a refusal, so that its reason is seen.
+                "may_record": may_record or form.is_bound,
+                "is_employer": bool(selectors.may(request.user, "change.view", [found.partner_id])),
+            },
+        )
