@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from joinedup.change.models import (
     ProposedStructure,
     Redeployment,
     ScopePost,
+    StrainFactorTable,
     StructureChange,
     VrDelegation,
     VrEligibility,
@@ -833,3 +834,16 @@ def member_named(partner: Partner, *, username: str) -> Any:
             {"username": f"No member of {partner.name} has the username {username.strip()}."}
         )
     return found.user
+
+
+def strain_tables_of(user: Any, *, partner: Partner) -> QuerySet[StrainFactorTable]:
+    """The partner's pension funds' strain factor tables, newest first within each fund, with
+    their number of rows."""
+    if not has_permission(user, "change.view", partner.pk):
+        raise PermissionDenied("You cannot see this partner's workforce change.")
+    return (
+        StrainFactorTable.objects.for_partner(partner)
+        .annotate(rows=Count("factors"))
+        .select_related("uploaded_by")
+        .order_by("fund", "-effective_from")
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import consultation, impact, transfers, views, vr
+from joinedup.web.change import consultation, impact, strain, transfers, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("vr-interests/<int:interest_id>/letter.pdf", vr.vr_letter, name="change_vr_letter"),
     path("vr-delegations/", vr.vr_delegations, name="change_vr_delegations"),
+    path("strain-factors/", strain.strain_factors, name="change_strain_factors"),
     path("vr-delegations/<int:delegation_id>/end", vr.vr_delegation_end, name="change_vr_delegation_end"),
     # Collective consultation (web/change/consultation.py).
     path("consultations/", consultation.consultations, name="change_consultations"),
