@@ -27,6 +27,7 @@ from joinedup.change.models import (
     ConsultationDocument,
     ConsultationEntry,
     ProposedStructure,
+    Redeployment,
     TransferPlan,
     TransferPlanMember,
     VrDelegation,
@@ -98,6 +99,7 @@ class PartnerObjects:
     programme: ChangeProgramme
     structure: ProposedStructure
     at_risk: AtRisk
+    redeployment: Redeployment
     vr_window: VrWindow
     vr_interest: VrInterest
     consultation: Consultation
@@ -162,6 +164,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "programme_id": ParameterKind("change programme", lambda o: o.programme.pk),
     "structure_id": ParameterKind("proposed structure", lambda o: o.structure.pk),
     "at_risk_id": ParameterKind("person at risk", lambda o: o.at_risk.pk),
+    # An offer to that person of a post at their own employer (host and employer alike).
+    "redeployment_id": ParameterKind("redeployment", lambda o: o.redeployment.pk),
     # A voluntary redundancy window of the programme, and the sample employee's interest in it.
     "window_id": ParameterKind("voluntary redundancy window", lambda o: o.vr_window.pk),
     "interest_id": ParameterKind("voluntary redundancy interest", lambda o: o.vr_interest.pk),
@@ -401,6 +405,11 @@ class AttackTestCase(RechargeTestCase):
             programme=programme,
             structure=structure,
             at_risk=at_risk,
+            # Made directly: the sample structure deletes the only post in scope, so no vacancy
+            # suits; the isolation checks need the row, not a match.
+            redeployment=Redeployment.objects.create(
+                partner=partner, at_risk=at_risk, vacancy=post, host_partner=partner
+            ),
             vr_window=vr_window,
             vr_interest=vr_interest,
             consultation=consulting,

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from joinedup.change.models import (
     ProposedStructure,
     Redeployment,
     ScopePost,
+    StrainFactorTable,
     StructureChange,
     VrDelegation,
     VrEligibility,
@@ -368,16 +369,45 @@ def redeployments_of(at_risk: AtRisk) -> QuerySet[Redeployment]:
     return at_risk.redeployments.select_related("vacancy", "host_partner")
 
 
+REDEPLOYMENT_READ = "change: a redeployment its host or the employer may see, with the person and post"
+
+
 def redeployment_for(user: Any, *, redeployment_id: int) -> Redeployment:
-    found = (
-        Redeployment.objects.for_partners(partner_ids_with(user, "change.view"))
-        .filter(pk=redeployment_id)
-        .select_related("at_risk", "at_risk__employment__person", "vacancy", "host_partner")
-        .first()
-    )
-    if found is None:
+    """A redeployment of the employer's or in a post of the host's (``change.view`` at either);
+    404 otherwise. The person and their at-risk row are the employer's, which row-level security
+    hides from the host: once access is settled on the redeployment itself, they are read with it
+    in a stated system context."""
+    ids = partner_ids_with(user, "change.view")
+    if not Redeployment.objects.for_partners(ids).filter(pk=redeployment_id).exists():
         raise Http404("No such redeployment.")
-    return found
+    with rls.system_context(REDEPLOYMENT_READ):
+        return (
+            Redeployment.objects.for_partners(ids)
+            .select_related(
+                "partner",
+                "host_partner",
+                "vacancy",
+                "at_risk__employment__person",
+                "at_risk__post",
+                "at_risk__structure__programme",
+            )
+            .get(pk=redeployment_id)
+        )
+
+
+def hosted_trials(user: Any, *, structure: ProposedStructure) -> list[Redeployment]:
+    """The structure's redeployments into posts of partners where the user views change (another
+    employer's, or their own): what a host follows and records the outcome of. The query names
+    the host partners, so the system context (to join the employer's at-risk rows, which
+    row-level security hides from the host) shows nothing else."""
+    hosts = partner_ids_with(user, "change.view")
+    with rls.system_context(REDEPLOYMENT_READ):
+        return list(
+            Redeployment.objects.for_partners(hosts)
+            .filter(at_risk__structure=structure, host_partner__in=hosts)
+            .select_related("vacancy", "host_partner")
+            .order_by("vacancy__code", "pk")
+        )
 
 
 @dataclass(frozen=True)
@@ -804,3 +834,16 @@ def member_named(partner: Partner, *, username: str) -> Any:
             {"username": f"No member of {partner.name} has the username {username.strip()}."}
         )
     return found.user
+
+
+def strain_tables_of(user: Any, *, partner: Partner) -> QuerySet[StrainFactorTable]:
+    """The partner's pension funds' strain factor tables, newest first within each fund, with
+    their number of rows."""
+    if not has_permission(user, "change.view", partner.pk):
+        raise PermissionDenied("You cannot see this partner's workforce change.")
+    return (
+        StrainFactorTable.objects.for_partner(partner)
+        .annotate(rows=Count("factors"))
+        .select_related("uploaded_by")
+        .order_by("fund", "-effective_from")
+    )

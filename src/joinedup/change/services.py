@@ -62,7 +62,7 @@ from joinedup.core.money import PENNY, ZERO
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.payroll.models import PayItemTreatment
-from joinedup.payroll.selectors import approved_pay_end
+from joinedup.payroll.selectors import approved_pay_end, first_open_pay_day
 from joinedup.payroll.services import pay_item_add_one_off
 from joinedup.people.models import Employment, OrgUnit, PayPoint, Post, PostHolding, TermsScheme
 from joinedup.people.services import Errors, employment_end, post_change, post_create, post_end
@@ -1352,6 +1352,9 @@ def vr_leaving_confirm(*, actor: Any, interest: VrInterest) -> VrInterest:
         ("pilon", "Pay in lieu of notice", _figure(figures, "notice", "pay"), PayItemTreatment.EARNINGS),
         ("holiday_pay", "Accrued holiday pay", _figure(figures, "holiday", "pay"), PayItemTreatment.EARNINGS),
     ]
+    # Paid on the leaving date, or in the next open period when that period's run is already
+    # approved (a leaver there is paid after leaving: payroll.calculation.after_leaving).
+    paid_on = first_open_pay_day(employment, locked.leaving_date)
     added = {}
     for code, description, amount, treatment in payments:
         if amount > 0:
@@ -1361,7 +1364,7 @@ def vr_leaving_confirm(*, actor: Any, interest: VrInterest) -> VrInterest:
                 code=code,
                 description=description,
                 amount=amount,
-                paid_on=locked.leaving_date,
+                paid_on=paid_on,
                 treatment=treatment,
                 reason=why,
             )
@@ -1373,7 +1376,7 @@ def vr_leaving_confirm(*, actor: Any, interest: VrInterest) -> VrInterest:
         partner=locked.partner_id,
         action="change.vr_leaving_confirmed",
         target=locked,
-        after={"leaving_date": locked.leaving_date, "pay_items": added},
+        after={"leaving_date": locked.leaving_date, "paid_on": paid_on, "pay_items": added},
     )
     return locked
 

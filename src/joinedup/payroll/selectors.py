@@ -4,6 +4,7 @@ only their own payslips, and only once the run is approved."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -132,6 +133,30 @@ def approved_pay_end(employment: Any) -> Any:
         .first()
     )
     return found
+
+
+def first_open_pay_day(employment: Any, on: date) -> date:
+    """``on``, unless the pay run of the period holding it (at the employment's pay frequency) is
+    already approved or paid: then the first day of the next period whose run is not. A payment
+    dated in a closed run would sit on a payslip that is never paid, or rewrite one that was; so a
+    payment decided late (a redundancy award confirmed after the leaving period was approved) goes
+    into the next open period, where a leaver is paid it as a payment after leaving."""
+    day = on
+    closed = (
+        PayRun.objects.for_partner(employment.partner_id)
+        .filter(frequency=employment.pay_frequency, period_end__gte=on)
+        .filter(status__in=[RunStatus.APPROVED, RunStatus.PAID])
+        .order_by("period_start")
+        .values_list("period_start", "period_end")
+    )
+    # In period order, a run that holds ``day`` moves it past its end; later closed runs that
+    # follow on move it again, and a gap (an open or missing run) ends the walk.
+    for start, end in closed:
+        if start > day:
+            break
+        if end >= day:
+            day = end + timedelta(days=1)
+    return day
 
 
 def sent_back_note(run: PayRun) -> str:

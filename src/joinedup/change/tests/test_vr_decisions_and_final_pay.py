@@ -38,10 +38,11 @@ from joinedup.change.models import VrDelegation, VrInterest, VrStatus
 from joinedup.change.redundancy import redundancy_rules
 from joinedup.change.strain import strain_factors_import
 from joinedup.change.tests.test_voluntary_redundancy import LEAVING, TODAY, VrTestCase
-from joinedup.partnership.models import Role
-from joinedup.payroll.models import PayItem, PayItemTreatment, Payslip
-from joinedup.payroll.services import payrun_calculate, payrun_create
+from joinedup.partnership.models import Partner, Role
+from joinedup.payroll.models import PayItem, PayItemTreatment, PayRun, Payslip, RunStatus, VarianceFlag
+from joinedup.payroll.services import flag_accept, payrun_approve, payrun_calculate, payrun_create
 from joinedup.payroll.termination import termination_rules
+from joinedup.payroll.year_end import p45_issue
 from joinedup.people.models import Employment
 
 FUND = "Wessex Pension Fund"
@@ -489,3 +490,100 @@ class TestFinalPay(VrFinalTestCase):
         assert confirmed.status_code == 302
         self.ada.refresh_from_db()
         assert self.ada.end_date == LEAVING
+
+
+class TestAnAwardAfterTheLeavingPeriodWasApproved(VrFinalTestCase):
+    """August's run (paid on 31 August, Ada's leaving date) was approved before her leaving was
+    confirmed. The final pay items cannot go into that run (its payslips are approved: a new item
+    there would never be paid, or would rewrite what was paid), so they are dated in the next open
+    period, September, and paid by September's run to a leaver."""
+
+    officer: Any
+    approver: Any
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.officer = cls.make_user("council.payroll", [(cls.council, Role.PAYROLL_OFFICER)])
+        cls.approver = cls.make_user("council.approver", [(cls.council, Role.PAYROLL_APPROVER)])
+        # A P45 names the employer's references and the leaver's sex and address (RTI).
+        Partner.objects.filter(pk=cls.council.pk).update(
+            employer_paye_reference="961/WC10001", accounts_office_reference="961PA00010001"
+        )
+        person = cls.ada.person
+        person.gender, person.address_line1, person.town = "F", "1 High Street", "Winchester"
+        person.save()
+
+    def pay_run(self, pay_date: date, *, approve: bool) -> PayRun:
+        run = payrun_create(actor=self.officer, partner=self.council, frequency="monthly", pay_date=pay_date)
+        payrun_calculate(actor=self.officer, run=run)
+        if approve:
+            for flag in VarianceFlag.objects.for_partner(self.council).filter(run=run, status="open"):
+                flag_accept(actor=self.approver, flag=flag, note="Checked")
+            run = payrun_approve(actor=self.approver, run=run)
+        return run
+
+    def confirmed_after_august_was_approved(self) -> tuple[PayRun, Payslip]:
+        ada = self.submit(self.ada, self.council_employee)
+        services.vr_interest_decide(
+            actor=self.council_hr,
+            interest=ada,
+            decision=VrStatus.ACCEPTED,
+            reason="Post deleted.",
+            today=TODAY,
+        )
+        august = self.pay_run(LEAVING, approve=True)
+        final = Payslip.objects.for_partner(self.council).get(run=august, employment=self.ada)
+        services.vr_leaving_confirm(actor=self.council_hr, interest=ada)
+        self.ada.refresh_from_db()
+        return august, final
+
+    def test_the_final_pay_items_are_dated_in_the_next_open_period_not_the_approved_one(self) -> None:
+        august, final = self.confirmed_after_august_was_approved()
+        september = date(2026, 9, 1)
+        items = PayItem.objects.for_partner(self.council).filter(employment=self.ada).order_by("code")
+        assert [(i.code, i.amount, i.start_date, i.end_date) for i in items] == [
+            ("holiday_pay", Decimal("1152.72"), september, september),
+            ("pilon", Decimal("2199.84"), september, september),
+            ("redundancy", Decimal("3299.76"), september, september),
+        ]
+        event = AuditEvent.objects.for_partner(self.council).get(action="change.vr_leaving_confirmed")
+        assert event.after["paid_on"] == "2026-09-01"
+        # August's approved payslip is as it was approved.
+        august.refresh_from_db()
+        assert august.status == RunStatus.APPROVED
+        again = Payslip.objects.for_partner(self.council).get(run=august, employment=self.ada)
+        assert (again.gross_pay, again.net_pay) == (final.gross_pay, final.net_pay)
+        # September's run pays them to the leaver: no basic pay (she left on 31 August), the
+        # redundancy payment untaxed (under £30,000: ITEPA 2003 s.403), notice and holiday taxed.
+        run = self.pay_run(date(2026, 9, 25), approve=False)
+        slip = Payslip.objects.for_partner(self.council).get(run=run, employment=self.ada)
+        assert (slip.basic_pay, slip.gross_pay) == (0, 329976 + 219984 + 115272)
+        assert slip.ni_pay == 219984 + 115272
+        # No P45 yet: the usual code, cumulatively, and not a payment after leaving.
+        assert (slip.tax_code, slip.week1_month1, slip.after_leaving) == ("1257L", False, False)
+
+    def test_after_the_p45_the_award_is_a_payment_after_leaving_on_0t_month_1(self) -> None:
+        _, final = self.confirmed_after_august_was_approved()
+        p45_issue(actor=self.officer, employment=self.ada)
+        run = self.pay_run(date(2026, 9, 25), approve=False)
+        slip = Payslip.objects.for_partner(self.council).get(run=run, employment=self.ada)
+        # HMRC 'paying an employee after giving them a P45': 0T on a month 1 basis, NI on a week's
+        # earnings period for irregular payments (SSCR 2001 reg. 4(b)(ii)); FPS PmtAfterLeaving.
+        assert (slip.tax_code, slip.week1_month1, slip.after_leaving, slip.ni_frequency) == (
+            "0T",
+            True,
+            True,
+            "weekly",
+        )
+        assert (slip.basic_pay, slip.gross_pay, slip.pension_employee) == (0, 665_232, 0)
+        # Taxable: notice £2,199.84 + holiday £1,152.72 = £3,352.56; the award is not taxable.
+        assert slip.taxable_pay == 335_256
+        # 0T month 1 on £3,352 (taxable pay down to the pound): 20% of £3,141.6666… (37,700 / 12)
+        # + 40% of £210.3333… = £628.3333… + £84.1333… = £712.46 (down to the penny).
+        assert slip.tax == 71_246
+        # NI on a week (2026-27 category A weekly PT £242, UEL £967, ST £96) on £3,352.56:
+        # 8% x (967 - 242) + 2% x (3,352.56 - 967) = £58.00 + £47.71 = £105.71;
+        # employer 15% x (3,352.56 - 96) = £488.48.
+        assert (slip.ni_employee, slip.ni_employer) == (10_571, 48_848)
+        assert slip.taxable_pay_to_date == final.taxable_pay_to_date + 335_256

@@ -22,6 +22,7 @@ from joinedup.payroll.documents import fps_for_run
 from joinedup.payroll.journal import build_journal
 from joinedup.payroll.models import PayItem, PayItemTreatment, PayRun, Payslip
 from joinedup.payroll.run_calculation import run_totals
+from joinedup.payroll.selectors import first_open_pay_day
 from joinedup.payroll.services import pay_item_add_one_off
 from joinedup.payroll.tests.test_pay_runs import NOVEMBER
 from joinedup.payroll.tests.test_year_end import YearEndTestCase
@@ -194,3 +195,16 @@ class TestReporting(PaymentAfterLeavingCase):
         self.approved(DECEMBER)
         again = p45_issue(actor=self.payroll_officer, employment=self.council_emp)
         assert (again.issued_now, again.figures) == (False, first.figures)
+
+
+class TestTheFirstOpenPayDay(PaymentAfterLeavingCase):
+    def test_a_day_in_a_closed_period_moves_past_every_closed_run_that_follows(self) -> None:
+        assert first_open_pay_day(self.council_emp, LEFT) == LEFT
+        self.calculated(pay_date=NOVEMBER)
+        assert first_open_pay_day(self.council_emp, LEFT) == LEFT  # calculated, not approved
+        PayRun.objects.for_partner(self.council).delete()
+        self.approved(NOVEMBER)
+        assert first_open_pay_day(self.council_emp, LEFT) == date(2026, 12, 1)
+        self.approved(DECEMBER)
+        assert first_open_pay_day(self.council_emp, LEFT) == date(2027, 1, 1)
+        assert first_open_pay_day(self.council_emp, date(2027, 1, 5)) == date(2027, 1, 5)

@@ -55,6 +55,72 @@ class DeletePostForm(GovukForm):
         self.fields["note"] = text_field("Reason (optional)", max_length=300, required=False)
 
 
+class ChangePostForm(GovukForm):
+    """New values for an existing post in the structure (``posts``: those the user may change;
+    ``units``: the units of the partners where they manage change). A field left empty keeps the
+    post as it is; the service refuses a proposal that changes nothing."""
+
+    title = text_field("New title (optional)", max_length=200, required=False, what="post's title")
+    budgeted_fte = number_field(
+        "New budgeted FTE (optional)",
+        max_digits=8,
+        places=4,
+        example="0.8",
+        min_value=0,
+        required=False,
+        what="budgeted FTE",
+        hint="The post's hours as full-time equivalents, for example 0.8 for 30 hours of 37.5",
+    )
+    cost_centre = text_field("New cost centre (optional)", max_length=30, required=False, what="cost centre")
+    location = text_field(
+        "New location (optional)",
+        max_length=100,
+        required=False,
+        what="location",
+        hint="Where the post is worked from, for example Winchester",
+    )
+    note = text_field("Reason (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, posts: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        points = PayPoint.objects.select_related("scheme").order_by("scheme__code", "sort")
+        as_now = "As now"
+        self.fields = {
+            "post": ModelChoice(
+                posts, label="Post to change", labeller=lambda p: f"{p.partner.code} {p.code} {p.title}"
+            ),
+            "title": self.fields["title"],
+            "org_unit": ModelChoice(
+                units,
+                label="New unit (optional)",
+                required=False,
+                empty=as_now,
+                labeller=lambda u: f"{u.partner.code} {u.code} {u.name}",
+            ),
+            "scheme": ModelChoice(
+                TermsScheme.objects.order_by("name"),
+                label="New terms scheme (optional)",
+                required=False,
+                empty=as_now,
+            ),
+            "grade_min": ModelChoice(
+                points,
+                label="New bottom of the grade (optional)",
+                required=False,
+                empty=as_now,
+                labeller=lambda p: f"{p.scheme.code} {p.code}",
+            ),
+            "grade_max": ModelChoice(
+                points,
+                label="New top of the grade (optional)",
+                required=False,
+                empty=as_now,
+                labeller=lambda p: f"{p.scheme.code} {p.code}",
+            ),
+            **{name: self.fields[name] for name in ("budgeted_fte", "cost_centre", "location", "note")},
+        }
+
+
 class ApplyForm(GovukForm):
     confirm = forms.BooleanField(
         label="I have checked the changes and want to make them to the establishment",
@@ -375,6 +441,23 @@ class TrialOutcomeForm(GovukForm):
             ),
             **self.fields,
         }
+
+
+class HostOutcomeForm(GovukForm):
+    """How a trial in a post went, recorded on the redeployment's own page by its host or the
+    employer."""
+
+    outcome = choice_field(
+        "Outcome of the trial",
+        [("successful", "Successful: redeployed into the post"), ("unsuccessful", "Unsuccessful")],
+    )
+    note = text_field(
+        "Reason (optional)",
+        max_length=300,
+        required=False,
+        what="reason",
+        hint="For an unsuccessful trial, why: the employer decides what follows (ERA 1996 s.138)",
+    )
 
 
 class RingFencedPostForm(GovukForm):

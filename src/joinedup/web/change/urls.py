@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.change import consultation, impact, transfers, views, vr
+from joinedup.web.change import consultation, impact, strain, transfers, views, vr
 
 urlpatterns: list[URLPattern] = [
     path("", views.programmes, name="change_programmes"),
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("structures/<int:structure_id>/apply", views.apply, name="change_structure_apply"),
     path("structures/<int:structure_id>/at-risk", views.at_risk, name="change_at_risk"),
     path("at-risk/<int:at_risk_id>/", views.at_risk_person, name="change_at_risk_person"),
+    path("redeployments/<int:redeployment_id>/", views.redeployment, name="change_redeployment"),
     path("vr-windows/<int:window_id>/", vr.vr_window, name="change_vr_window"),
     path("vr-interests/<int:interest_id>/", vr.vr_interest, name="change_vr_interest"),
     path("vr-interests/<int:interest_id>/decide", vr.vr_decide, name="change_vr_decide"),
@@ -24,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("vr-interests/<int:interest_id>/letter.pdf", vr.vr_letter, name="change_vr_letter"),
     path("vr-delegations/", vr.vr_delegations, name="change_vr_delegations"),
+    path("strain-factors/", strain.strain_factors, name="change_strain_factors"),
     path("vr-delegations/<int:delegation_id>/end", vr.vr_delegation_end, name="change_vr_delegation_end"),
     # Collective consultation (web/change/consultation.py).
     path("consultations/", consultation.consultations, name="change_consultations"),

@@ -24,7 +24,9 @@ from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import OrgUnit, Post
 from joinedup.web.change.forms import (
     ApplyForm,
+    ChangePostForm,
     DeletePostForm,
+    HostOutcomeForm,
     InvolveForm,
     MilestoneDoneForm,
     MilestoneForm,
@@ -250,6 +252,10 @@ def structure(request: HttpRequest, structure_id: int) -> HttpResponse:
         .order_by("partner__name", "code")
     )
     delete_form = DeletePostForm(request.POST if request.POST.get("form") == "delete" else None, posts=posts)
+    units = OrgUnit.objects.for_partners(managed).select_related("partner").order_by("partner__name", "code")
+    change_form = ChangePostForm(
+        request.POST if request.POST.get("form") == "change" else None, posts=posts, units=units
+    )
     if request.method == "POST" and request.POST.get("form") == "withdraw":
         chosen = next((c for c in context["changes"] if str(c.pk) == request.POST.get("change")), None)
         if chosen is None:
@@ -274,12 +280,34 @@ def structure(request: HttpRequest, structure_id: int) -> HttpResponse:
         ):
             messages.success(request, f"Deleting post {data['post'].code} proposed.")
             return redirect("web:change_structure", structure_id=found.pk)
+    if request.method == "POST" and change_form.is_bound and change_form.is_valid():
+        data = change_form.cleaned_data
+        post = data["post"]
+        proposal = services.PostProposal(
+            title=data["title"],
+            org_unit=data["org_unit"],
+            scheme=data["scheme"],
+            grade_min=data["grade_min"],
+            grade_max=data["grade_max"],
+            budgeted_fte=data["budgeted_fte"],
+            cost_centre=data["cost_centre"],
+            location=data["location"] or None,  # left empty: where it is now
+        )
+        if submit(
+            change_form,
+            lambda: services.structure_change_post(
+                actor=request.user, structure=found, post=post, proposal=proposal, note=data["note"]
+            ),
+        ):
+            messages.success(request, f"Changes to post {post.code} proposed.")
+            return redirect("web:change_structure", structure_id=found.pk)
     return render(
         request,
         "web/change/structure.html",
         {
             **context,
             "delete_form": delete_form,
+            "change_form": change_form,
             "may_manage": bool(managed),
             "managed": managed,
             "may_apply": found.applied_at is None
@@ -417,6 +445,7 @@ def at_risk(request: HttpRequest, structure_id: int) -> HttpResponse:
             "may_agree": mine is not None
             and bool(selectors.may(request.user, "change.manage", [mine.partner_id])),
             "agrees": mine is not None and mine.accepts_redeployment,
+            "hosted": selectors.hosted_trials(request.user, structure=found),
         },
     )
 
@@ -501,3 +530,46 @@ def _at_risk_person(request: HttpRequest, found: Any) -> HttpResponse:
             and (bool(vacancies) or propose_form.is_bound),
         },
     )
+
+
+@login_required
+def redeployment(request: HttpRequest, redeployment_id: int) -> HttpResponse:
+    """A redeployment into a post, for its host partner as well as the employer: the person, the
+    post, the trial period (ERA 1996 s.138(3)) and its outcome, which the host's manager of
+    change records once the trial has run."""
+    found = selectors.redeployment_for(request.user, redeployment_id=redeployment_id)
+    # An outcome may redeploy the person (the employer's at-risk row): read and written in the
+    # stated context once access is settled above; the service authorises the write.
+    with rls.system_context("change: the host or employer records a trial's outcome"):
+        form = bound(HostOutcomeForm, request)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            done = submit(
+                form,
+                lambda: services.redeployment_outcome(
+                    actor=request.user,
+                    redeployment=found,
+                    successful=data["outcome"] == "successful",
+                    note=data["note"],
+                ),
+            )
+            if done is not None:
+                outcome = done.get_trial_outcome_display().lower()
+                messages.success(request, f"The trial in post {found.vacancy.code} is recorded as {outcome}.")
+                return redirect("web:change_redeployment", redeployment_id=found.pk)
+        may_record = found.status == RedeploymentStatus.TRIAL and bool(
+            selectors.may(request.user, "change.manage", [found.host_partner_id, found.partner_id])
+        )
+        return render(
+            request,
+            "web/change/redeployment.html",
+            {
+                "redeployment": found,
+                "at_risk": found.at_risk,
+                "structure": found.at_risk.structure,
+                "form": form,
+                # Shown again after a refusal, so that its reason is seen.
+                "may_record": may_record or form.is_bound,
+                "is_employer": bool(selectors.may(request.user, "change.view", [found.partner_id])),
+            },
+        )

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.payroll import views, year_end
+from joinedup.web.payroll import pay_items, views, year_end
 
 urlpatterns: list[URLPattern] = [
     path("payroll", views.runs, name="pay_runs"),
@@ -23,6 +23,9 @@ urlpatterns: list[URLPattern] = [
     path("payroll/flags/<int:flag_id>/accept", views.accept_flag, name="accept_flag"),
     path("payroll/year-end", year_end.year_end_page, name="year_end"),
     path("payroll/year-end/<int:tax_year>/p60s/<int:employment_id>.pdf", year_end.p60_pdf, name="p60_pdf"),
+    path(
+        "employments/<int:employment_id>/pay-items/new", pay_items.one_off_pay_item, name="one_off_pay_item"
+    ),
     path("employments/<int:employment_id>/p45.pdf", year_end.p45_pdf, name="p45_pdf"),
     path("payslips/<int:payslip_id>", views.payslip_detail, name="payslip"),
     path("payslips/<int:payslip_id>.pdf", views.payslip_pdf, name="payslip_pdf"),
