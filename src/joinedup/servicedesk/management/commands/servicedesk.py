@@ -29,7 +29,9 @@ def _bad(message: str) -> CommandError:
 def _pause(text: str, index: int) -> tuple[datetime, datetime]:
     start, slash, end = text.partition("/")
     if not slash:
-        raise bt.BusinessTimeError(f"--pause {text!r}: expected FROM/TO, e.g. 2026-12-29T09:00/2026-12-29T12:00")
+        raise bt.BusinessTimeError(
+            f"--pause {text!r}: expected FROM/TO, e.g. 2026-12-29T09:00/2026-12-29T12:00"
+        )
     return bt.parse_local(start, f"pause {index} start"), bt.parse_local(end, f"pause {index} end")
 
 
@@ -47,7 +49,9 @@ class Command(BaseCommand):
         )
         clock.add_argument("--from", dest="start", required=True, help="e.g. 2026-12-24T16:00")
         clock.add_argument("--to", dest="end", required=True, help="e.g. 2027-01-04T10:00")
-        clock.add_argument("--hours", default="08:30-17:00", help="24x7, or e.g. 08:30-17:00 (Monday to Friday)")
+        clock.add_argument(
+            "--hours", default="08:30-17:00", help="24x7, or e.g. 08:30-17:00 (Monday to Friday)"
+        )
         clock.add_argument("--calendar", default="england-and-wales", help=" | ".join(bt.NATIONS))
         clock.add_argument(
             "--pause", action="append", default=[], help="FROM/TO: the clock stops (may be repeated)"
