@@ -33,12 +33,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from importlib.metadata import version
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
 
 LONDON = ZoneInfo("Europe/London")
+# Reported beside every figure so a past report can be reproduced with the same holiday data.
+HOLIDAYS_VERSION = version("holidays")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 MINUTE = 60_000_000  # microseconds

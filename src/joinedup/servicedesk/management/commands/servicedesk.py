@@ -14,7 +14,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-import holidays
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from joinedup.servicedesk import business_time as bt
@@ -82,7 +81,7 @@ class Command(BaseCommand):
                         "hours": str(calendar.hours),
                         "calendar": calendar.nation,
                         "bank_holidays": [{"date": day.isoformat(), "name": name} for day, name in closed],
-                        "holidays_package": holidays.__version__,
+                        "holidays_package": bt.HOLIDAYS_VERSION,
                     },
                     indent=2,
                 )
