@@ -38,6 +38,8 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
+import numpy.typing as npt
 
 LONDON = ZoneInfo("Europe/London")
 # Reported beside every figure so a past report can be reproduced with the same holiday data.
@@ -59,6 +61,8 @@ NATIONS = {
 }
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS = "24x7"
+
+Ints = npt.NDArray[np.int64]
 
 
 class BusinessTimeError(ValueError):
@@ -370,6 +374,67 @@ def due_at(
             remaining -= _span(calendar, cursor, lo)
         cursor = max(cursor, hi)
     return _instant(_advance(calendar, cursor, remaining))
+
+
+# --- many spans at once, for reports ------------------------------------------------------------
+
+
+def microseconds_of(value: datetime) -> int:
+    """An aware datetime as integer microseconds since the Unix epoch: the unit of the bulk path."""
+    _aware(value, "instant")
+    return _micros(value)
+
+
+@lru_cache(maxsize=256)
+def _years_table(calendar: Calendar, first: int, last: int) -> tuple[Ints, Ints, Ints]:
+    """The business intervals of years first to last as arrays, the running total across years."""
+    starts: list[int] = []
+    ends: list[int] = []
+    before: list[int] = []
+    offset = 0
+    for year in range(first, last + 1):
+        table = year_table(calendar, year)
+        starts.extend(table.starts)
+        ends.extend(table.ends)
+        before.extend(offset + b for b in table.before)
+        offset += table.total
+    return (
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+        np.array(before, dtype=np.int64),
+    )
+
+
+def business_microseconds_many(calendar: Calendar, starts: Ints, ends: Ints) -> Ints:
+    """Exact business time of each span ``starts[i]`` to ``ends[i]`` (microseconds since the epoch,
+    as ``microseconds_of`` gives): the same figures as ``business_microseconds`` without pauses, a
+    vectorised bisect per end. A ticket's pauses are spans too: subtract their sums per ticket."""
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    if starts.shape != ends.shape:
+        raise BusinessTimeError(f"{starts.shape[0]} starts but {ends.shape[0]} ends")
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    backwards = np.flatnonzero(ends < starts)
+    if backwards.size:
+        i = int(backwards[0])
+        raise BusinessTimeError(
+            f"span {i + 1}: start {_instant(int(starts[i])).isoformat()} "
+            f"is after end {_instant(int(ends[i])).isoformat()}"
+        )
+    table_starts, table_ends, table_before = _years_table(
+        calendar, _year_of(int(starts.min())), _year_of(int(ends.max()))
+    )
+    if table_starts.size == 0:
+        return np.zeros(starts.shape, dtype=np.int64)
+
+    def position(instants: Ints) -> Ints:
+        index = np.searchsorted(table_starts, instants, side="right") - 1
+        at = np.maximum(index, 0)
+        inside = table_before[at] + np.minimum(instants, table_ends[at]) - table_starts[at]
+        return np.where(index < 0, 0, inside)
+
+    return position(ends) - position(starts)
 
 
 def holidays_between(calendar: Calendar, start: datetime, end: datetime) -> list[tuple[date, str]]:

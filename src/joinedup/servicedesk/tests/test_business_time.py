@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import holidays
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -347,3 +348,31 @@ def test_the_due_time_and_the_clock_agree(
     assert business_minutes(calendar, start, due, stops) == minutes
     if minutes:
         assert business_minutes(calendar, start, due - timedelta(microseconds=1), stops) == minutes - 1
+
+
+@given(
+    calendar=st.sampled_from(CALENDARS),
+    spans=st.lists(
+        st.tuples(instants, st.integers(min_value=0, max_value=400 * 24 * 3600)), min_size=1, max_size=20
+    ),
+)
+def test_the_bulk_path_gives_the_same_figures_as_the_clock(
+    calendar: Calendar, spans: list[tuple[datetime, int]]
+) -> None:
+    """Reports over many tickets use the vectorised bisect: it must agree to the microsecond."""
+    pairs = [(start, start + timedelta(seconds=length)) for start, length in spans]
+    starts = np.array([bt.microseconds_of(start) for start, _ in pairs], dtype=np.int64)
+    ends = np.array([bt.microseconds_of(end) for _, end in pairs], dtype=np.int64)
+    assert bt.business_microseconds_many(calendar, starts, ends).tolist() == [
+        bt.business_microseconds(calendar, start, end) for start, end in pairs
+    ]
+
+
+def test_the_bulk_path_refuses_a_span_that_runs_backwards() -> None:
+    starts = np.array([bt.microseconds_of(at(2026, 11, 9, 10))], dtype=np.int64)
+    ends = np.array([bt.microseconds_of(at(2026, 11, 6, 16))], dtype=np.int64)
+    with pytest.raises(BusinessTimeError) as caught:
+        bt.business_microseconds_many(ENGLAND, starts, ends)
+    assert (
+        str(caught.value) == "span 1: start 2026-11-09T10:00:00+00:00 is after end 2026-11-06T16:00:00+00:00"
+    )
