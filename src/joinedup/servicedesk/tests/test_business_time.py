@@ -376,3 +376,18 @@ def test_the_bulk_path_refuses_a_span_that_runs_backwards() -> None:
     assert (
         str(caught.value) == "span 1: start 2026-11-09T10:00:00+00:00 is after end 2026-11-06T16:00:00+00:00"
     )
+
+
+def test_christmas_on_a_weekend_moves_both_days_to_the_next_weekdays() -> None:
+    """gov.uk, England and Wales 2027: Christmas Day is a Saturday and Boxing Day a Sunday, so
+    Monday 27 and Tuesday 28 December are substitute days; in 2022 Christmas Day was a Sunday,
+    so Tuesday 27 December was its substitute (Boxing Day being on Monday 26th)."""
+    for day in (date(2027, 12, 27), date(2027, 12, 28), date(2022, 12, 26), date(2022, 12, 27)):
+        assert whole_day(ENGLAND, day) == 0, day
+    assert whole_day(ENGLAND, date(2027, 12, 29)) == FULL_DAY
+
+
+def test_a_span_over_whole_years_counts_each_year_once() -> None:
+    """Round the clock from 31 Dec 2025 12:00 to 1 Jan 2028 12:00 is 731 days (2026 and 2027 have
+    365 each; each year's hour lost in March comes back in October): 1,052,640 minutes."""
+    assert business_minutes(ALWAYS, at(2025, 12, 31, 12), at(2028, 1, 1, 12)) == 731 * 1440
