@@ -66,18 +66,20 @@ class TestDemoBusinessCase(TestCase):
         assert "Your share" not in text and "Each partner" not in text
         assert "Deferred for more information" in text
 
-        # Benefits realisation from 1 October 2026, read by the police's finance officer: October's
-        # pay run journals on the mapped cost centres and October's recharge, against version 2.
+        # Benefits realisation from 1 November 2025, read by the police's finance officer: a year of
+        # months (November 2025 to September 2026 taken on from the partners' previous ledgers,
+        # then October's pay run journals and recharge), against version 2.
         found = realisation.realisation(access)
         assert found is not None
-        assert (found.version.number, found.live_from) == (2, date(2026, 10, 1))
-        assert [m.month for m in found.by_month] == [date(2026, 10, 1)]
+        assert (found.version.number, found.live_from) == (2, date(2025, 11, 1))
+        year = [date(2025, 11, 1), date(2025, 12, 1), *(date(2026, m, 1) for m in range(1, 11))]
+        assert [m.month for m in found.by_month] == year
         # The council and the fire service share their baseline detail; the police see their own.
         positions = {p.partner.code: p for p in found.positions}
         assert sorted(positions) == ["WCC", "WFRS", "WPOL"]
         assert positions["WCC"].own_cost > 0 and positions["WCC"].recharges > 0
         # The fire service keeps no back-office team: what it spends is its recharge.
         assert positions["WFRS"].own_cost == 0 and positions["WFRS"].recharges > 0
-        assert found.total is not None and found.total.months == 1
+        assert found.total is not None and found.total.months == 12
         page = client.get(f"/businesscase/{case.pk}/realisation").content.decode()
-        assert "(1 month reported)" in page
+        assert "(12 months reported)" in page

@@ -130,7 +130,7 @@ class TestFuzzingFindingsInTheLedger(LedgerTestCase):
             f"/api/v1/journals/{journal.pk}/reverse", "7.5", content_type="application/json"
         )
         assert response.status_code == 422
-        assert response.json()["errors"] == {"body": ["Value error, Send a JSON object."]}
+        assert response.json()["errors"] == {"__all__": ["The body must be a JSON object."]}
         assert self.written(self.council) == before
         assert Journal.objects.for_partner(self.council).filter(reverses=journal).count() == 0
 

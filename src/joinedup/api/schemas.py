@@ -61,7 +61,9 @@ def _object(value: Any) -> Any:
 
 class ObjectIn(Schema):
     """A request body whose fields all have defaults: without this, ninja's schemas (which read
-    attributes) would take any JSON value, ``7.5`` included, as the empty object."""
+    attributes) would take any JSON value, ``7.5`` included, as the empty object. The API's
+    middleware (``api.parsing``) now refuses a body that is not an object before any schema sees
+    it; this stays for a schema validated outside a request."""
 
     @model_validator(mode="before")
     @classmethod
