@@ -15,8 +15,9 @@ from django.http import Http404
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.partnership.models import Partner, Role
-from joinedup.purchasing import contracts, renewal
+from joinedup.purchasing import contracts, payments, renewal
 from joinedup.purchasing.contracts import ExtensionIn
+from joinedup.purchasing.invoices import LineEntry, invoice_approve
 from joinedup.purchasing.models import (
     Category,
     Contract,
@@ -32,7 +33,7 @@ from joinedup.purchasing.models import (
     Supplier,
     SupplierBankDetails,
 )
-from joinedup.purchasing.tests.invoicing import InvoicingTestCase
+from joinedup.purchasing.tests.invoicing import DUE_DAY, PAY_DAY, InvoicingTestCase
 
 
 class ContractsTestCase(InvoicingTestCase):
@@ -376,3 +377,75 @@ class TestSpend(SpendTestCase):
             partner_ids=[self.council.pk], date_from=date(2026, 4, 1), date_to=date(2027, 3, 31)
         )
         assert rows == []
+
+
+class TestOffContractThroughAPaymentRun(ContractsTestCase):
+    """Off-contract spend on the spend analysis (selectors.off_contract_pence), from invoices
+    entered, approved and paid by a payment run as in production. The council calls off contract
+    WSS-C-001 (Acme, Stationery, which covers its sub-category Paper) and pays, net: £100.00 to
+    Acme under the contract; £250.00 to Acme and £40.50 to Cleanco for paper not under it
+    (off-contract, £290.50); £60.00 to Cleanco for fuel, which no contract covers."""
+
+    def paid(self) -> list[Invoice]:
+        cleanco = self.supplier("Cleanco Ltd", "CLEAN01", verified=True)
+        entered = []
+        for number, supplier, category, price in (
+            ("A-1", self.acme, "ST01", "100.00"),
+            ("A-2", self.acme, "ST01", "250.00"),
+            ("C-1", cleanco, "ST01", "40.50"),
+            ("C-2", cleanco, "FL", "60.00"),
+        ):
+            invoice = self.enter(
+                number=number,
+                supplier=supplier,
+                lines=[
+                    LineEntry(
+                        "Goods",
+                        D("1"),
+                        D(price),
+                        D("20"),
+                        cost_centre="HR",
+                        account="4200",
+                        category=category,
+                    )
+                ],
+            )
+            entered.append(invoice_approve(actor=self.council_finance, invoice=invoice, note="checked"))
+        contracts.invoice_set_contract(actor=self.council_buyer, invoice=entered[0], contract=self.contract)
+        run = payments.payment_run_create(
+            actor=self.council_finance, partner=self.council, due_by=DUE_DAY, payment_date=PAY_DAY
+        )
+        run = payments.payment_run_approve(actor=self.council_payer, run=run)
+        payments.payment_run_mark_paid(actor=self.council_finance, run=run)
+        return [Invoice.objects.for_partner(self.council).get(pk=i.pk) for i in entered]
+
+    def test_the_api_and_the_page_show_the_off_contract_pounds_exactly(self) -> None:
+        self.paid()
+        body = self.api(self.shared_buyer).get("/api/v1/purchasing/spend").json()
+        assert (body["total"], body["off_contract"]) == ("450.50", "290.50")
+        council = self.api(self.council_buyer).get(f"/api/v1/partners/{self.council.pk}/purchasing/spend")
+        assert council.json()["off_contract"] == "290.50"
+        html = self.signed_in(self.shared_buyer).get("/purchasing/spend/?partner=all").content.decode()
+        off = html.split('data-testid="off-contract"', 1)[1].split("</dd>", 1)[0]
+        assert "£290.50" in off
+
+    def test_a_run_marked_paid_makes_the_invoices_paid_and_their_run_paid_alike(self) -> None:
+        # The roll-up counts invoices whose status is paid; off_contract_spend counts invoices in
+        # a paid run. payment_run_mark_paid sets both in one transaction, so the two agree.
+        invoices = self.paid()
+        assert [(i.status, i.payment.run.status) for i in invoices] == [
+            (InvoiceStatus.PAID, PaymentRunStatus.PAID)
+        ] * 4
+        rows = contracts.off_contract_spend(
+            partner_ids=[self.council.pk], date_from=date(2026, 4, 1), date_to=date(2027, 3, 31)
+        )
+        assert sorted((r.supplier_id, r.net) for r in rows) == sorted(
+            [(self.acme.pk, D("250.00")), (invoices[2].supplier_id, D("40.50"))]
+        )
+
+    def test_linking_the_other_paper_to_the_contract_takes_it_off_the_figure(self) -> None:
+        invoices = self.paid()
+        contracts.invoice_set_contract(actor=self.council_buyer, invoice=invoices[1], contract=self.contract)
+        body = self.api(self.shared_buyer).get("/api/v1/purchasing/spend").json()
+        assert (body["total"], body["off_contract"]) == ("450.50", "40.50")
+        assert contracts.contract_spend(self.contract).total == D("350.00")
