@@ -3,10 +3,13 @@ extension), spend against a contract from paid invoices, and off-contract spend.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -449,3 +452,24 @@ class TestOffContractThroughAPaymentRun(ContractsTestCase):
         body = self.api(self.shared_buyer).get("/api/v1/purchasing/spend").json()
         assert (body["total"], body["off_contract"]) == ("450.50", "40.50")
         assert contracts.contract_spend(self.contract).total == D("350.00")
+
+    def test_the_spend_page_lists_the_off_contract_rows_and_downloads_them_as_text(self) -> None:
+        invoices = self.paid()
+        # A supplier named like a formula (OWASP, "CSV Injection"): a text cell in both downloads.
+        Supplier.objects.filter(pk=invoices[2].supplier_id).update(name='=HYPERLINK("http://x","y")')
+        client = self.signed_in(self.shared_buyer)
+        html = client.get("/purchasing/spend/?partner=all").content.decode()
+        table = html.split('data-testid="off_contract"', 1)[1].split("</table>", 1)[0]
+        assert table.count('<tr class="govuk-table__row">') == 3  # the header and two rows
+        assert '>Acme Stationery Ltd</td><td class="govuk-table__cell">250.00<' in table
+        response = client.get("/purchasing/spend/?partner=all&table=off_contract&format=csv")
+        assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
+            ["Partner", "Category", "Supplier", "Net spend (£)", "Lines"],
+            ["WCC", "ST01 Paper", "Acme Stationery Ltd", "250.00", "1"],
+            ["WCC", "ST01 Paper", '\'=HYPERLINK("http://x","y")', "40.50", "1"],
+        ]
+        response = client.get("/purchasing/spend/?partner=all&table=off_contract&format=xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        rows = list(sheet.iter_rows(min_row=2))
+        assert [c.value for c in rows[1]] == ["WCC", "ST01 Paper", '=HYPERLINK("http://x","y")', 40.5, 1]
+        assert rows[1][2].data_type == "s"
