@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "joinedup.change",
     "joinedup.purchasing",
     "joinedup.businesscase",
+    "joinedup.servicedesk",
     "joinedup.bench",
     "joinedup.api",
     "joinedup.web",
