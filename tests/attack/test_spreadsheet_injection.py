@@ -35,6 +35,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from joinedup.businesscase import services as businesscase
+from joinedup.core import rls
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Partner, Role
@@ -43,7 +44,18 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
-from joinedup.purchasing.models import Contract, Invoice
+from joinedup.purchasing import spend_rollup
+from joinedup.purchasing.models import (
+    Contract,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentRun,
+    PaymentRunStatus,
+    Supplier,
+    SupplierBankDetails,
+)
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -245,6 +257,7 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
+        cls.plant_off_contract_spend(council)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
         businesscase.line_add(
@@ -290,6 +303,61 @@ class TestSpreadsheetInjection(AttackTestCase):
             ],
         )
 
+    @classmethod
+    def plant_off_contract_spend(cls, council: Partner) -> None:
+        """A paid invoice of £75.00 in the category of the council's contract, from a supplier
+        named like a formula and not under the contract: the spend page's off-contract table."""
+        contract = cls.council_objects.contract
+        supplier = Supplier.objects.create(name=PAYLOAD)
+        day = date(2026, 5, 11)
+        run = PaymentRun.objects.create(
+            partner=council,
+            reference="PR-OFF",
+            due_by=day,
+            payment_date=day,
+            status=PaymentRunStatus.PAID,
+            created_by=cls.attacker,
+        )
+        payment = Payment.objects.create(
+            partner=council,
+            run=run,
+            supplier=supplier,
+            bank_details=SupplierBankDetails.objects.get(supplier=cls.council_objects.payables.supplier),
+            amount=Decimal("75.00"),
+            reference="OFF",
+        )
+        invoice = Invoice.objects.create(
+            partner=council,
+            supplier=supplier,
+            number="OFF-1",
+            number_key="OFF1",
+            invoice_date=day,
+            received_date=day,
+            due_date=day,
+            net=Decimal("75.00"),
+            vat=Decimal("0.00"),
+            gross=Decimal("75.00"),
+            status=InvoiceStatus.PAID,
+            payment=payment,
+            entered_by=cls.attacker,
+        )
+        InvoiceLine.objects.create(
+            partner=council,
+            invoice=invoice,
+            line_number=1,
+            description="Paper",
+            category_id=contract.category_id,
+            quantity=Decimal("1"),
+            unit_price=Decimal("75.00"),
+            vat_rate=Decimal("0"),
+            net=Decimal("75.00"),
+            vat=Decimal("0.00"),
+            cost_centre=CostCentre.objects.for_partner(council).get(code="HR"),
+            account=Account.objects.for_partner(council).get(code="4200"),
+        )
+        with rls.system_context("tests: the roll-up of the planted off-contract invoice"):
+            spend_rollup.rebuild([council.pk])
+
     def client_for(self, who: str) -> Client:
         return sign_in(Client(), self.everything if who == "council" else self.shared_finance)
 
@@ -301,13 +369,19 @@ class TestSpreadsheetInjection(AttackTestCase):
         return path
 
     def download(
-        self, label: str, fmt: str, *, client: Client | None = None, token: str | None = None
+        self,
+        label: str,
+        fmt: str,
+        *,
+        client: Client | None = None,
+        token: str | None = None,
+        export: Export | None = None,
     ) -> Any:
         """The export in ``fmt``: a web route as a signed-in client (by default a council user in
         every role), an API route with a bearer token (by default the same user's)."""
         if label.startswith("api "):
             client = Client(headers={"Authorization": f"Bearer {token or self.everything_token}"})
-        export = EXPORTS.get(label)
+        export = export or EXPORTS.get(label)
         query = {**QUERY, **(export.query if export else {}), "format": fmt}
         return (client or self.client_for("council")).get(self.url(label), query)
 
@@ -325,15 +399,15 @@ class TestSpreadsheetInjection(AttackTestCase):
             response = client.post("/people/import", {"kind": "employments", "file": upload})
             assert response.status_code == 302
 
-    def check(self, label: str) -> None:
+    def check(self, label: str, export: Export | None = None) -> None:
         """Download the export in each of its formats: the planted cells exact, and no cell a
-        spreadsheet would run."""
-        export = EXPORTS[label]
+        spreadsheet would run. ``export``: another table of the same route (``EXPORTS``'s by default)."""
+        export = export or EXPORTS[label]
         client = self.client_for(export.who)
         if export.prepare:
             self.prepare(export.prepare, client)
         for fmt in export.formats:
-            response = self.download(label, fmt, client=client)
+            response = self.download(label, fmt, client=client, export=export)
             assert response.status_code == 200, (label, fmt, response.status_code, response.content[:300])
             assert is_spreadsheet(response) == fmt
             body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -420,6 +494,12 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")
+
+    def test_the_off_contract_spend_export_shows_a_formula_supplier_as_text(self) -> None:
+        self.check(
+            "web /purchasing/spend/",
+            Export(("csv", "xlsx"), {"Supplier": planted(PAYLOAD)}, query={"table": "off_contract"}),
+        )
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")

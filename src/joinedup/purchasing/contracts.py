@@ -392,6 +392,17 @@ def _may_call_off(contract: Contract, partner_id: int) -> bool:
     )
 
 
+def contracts_to_link(*, partner: Partner | int, supplier_id: int) -> list[Contract]:
+    """The live contracts an invoice or order of ``partner`` with the supplier may be linked to:
+    those with that supplier that the partner let or may call off (the services' own checks)."""
+    pid = partner if isinstance(partner, int) else partner.pk
+    return list(
+        Contract.objects.for_partner(pid)
+        .filter(status=ContractStatus.LIVE, supplier_id=supplier_id)
+        .order_by("reference", "pk")
+    )
+
+
 @transaction.atomic
 def invoice_set_contract(*, actor: Any, invoice: Invoice, contract: Contract | None) -> Invoice:
     """Link a non-PO invoice to the contract it was bought under (None: unlink). An order's

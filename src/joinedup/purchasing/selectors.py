@@ -448,18 +448,22 @@ def spend_view(
 
 def off_contract_pence(view: SpendView) -> int:
     """Paid spend in the view's partners and months that a live contract of theirs covered but
-    that did not go through it (``contracts.off_contract_spend``), pence. Months without bounds
-    take those of the spend found; no spend, none off contract."""
+    that did not go through it (``contracts.off_contract_spend``), pence."""
+    return sum(row.pence for row in off_contract_rows(view))
+
+
+def off_contract_rows(view: SpendView) -> list[contracts.OffContractRow]:
+    """That spend by partner, category and supplier, largest first. Months without bounds take
+    those of the spend found; no spend, none off contract."""
     months = view.rows.month
     if not len(months) or not view.partners:
-        return 0
+        return []
     first = view.month_from if view.month_from is not None else int(months.min())
     last = view.month_to if view.month_to is not None else int(months.max())
     start_year, start_month = spend.month_of(first)
     end_year, end_month = spend.month_of(last + 1)
-    rows = contracts.off_contract_spend(
+    return contracts.off_contract_spend(
         partner_ids=list(view.partners),
         date_from=date(start_year, start_month, 1),
         date_to=date(end_year, end_month, 1) - timedelta(days=1),
     )
-    return sum(row.pence for row in rows)

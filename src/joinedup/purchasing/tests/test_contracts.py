@@ -3,10 +3,13 @@ extension), spend against a contract from paid invoices, and off-contract spend.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +18,9 @@ from django.http import Http404
 from joinedup.audit.models import AuditEvent
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.partnership.models import Partner, Role
-from joinedup.purchasing import contracts, renewal
+from joinedup.purchasing import contracts, payments, renewal
 from joinedup.purchasing.contracts import ExtensionIn
+from joinedup.purchasing.invoices import LineEntry, invoice_approve
 from joinedup.purchasing.models import (
     Category,
     Contract,
@@ -32,7 +36,7 @@ from joinedup.purchasing.models import (
     Supplier,
     SupplierBankDetails,
 )
-from joinedup.purchasing.tests.invoicing import InvoicingTestCase
+from joinedup.purchasing.tests.invoicing import DUE_DAY, PAY_DAY, InvoicingTestCase
 
 
 class ContractsTestCase(InvoicingTestCase):
@@ -376,3 +380,96 @@ class TestSpend(SpendTestCase):
             partner_ids=[self.council.pk], date_from=date(2026, 4, 1), date_to=date(2027, 3, 31)
         )
         assert rows == []
+
+
+class TestOffContractThroughAPaymentRun(ContractsTestCase):
+    """Off-contract spend on the spend analysis (selectors.off_contract_pence), from invoices
+    entered, approved and paid by a payment run as in production. The council calls off contract
+    WSS-C-001 (Acme, Stationery, which covers its sub-category Paper) and pays, net: £100.00 to
+    Acme under the contract; £250.00 to Acme and £40.50 to Cleanco for paper not under it
+    (off-contract, £290.50); £60.00 to Cleanco for fuel, which no contract covers."""
+
+    def paid(self) -> list[Invoice]:
+        cleanco = self.supplier("Cleanco Ltd", "CLEAN01", verified=True)
+        entered = []
+        for number, supplier, category, price in (
+            ("A-1", self.acme, "ST01", "100.00"),
+            ("A-2", self.acme, "ST01", "250.00"),
+            ("C-1", cleanco, "ST01", "40.50"),
+            ("C-2", cleanco, "FL", "60.00"),
+        ):
+            invoice = self.enter(
+                number=number,
+                supplier=supplier,
+                lines=[
+                    LineEntry(
+                        "Goods",
+                        D("1"),
+                        D(price),
+                        D("20"),
+                        cost_centre="HR",
+                        account="4200",
+                        category=category,
+                    )
+                ],
+            )
+            entered.append(invoice_approve(actor=self.council_finance, invoice=invoice, note="checked"))
+        contracts.invoice_set_contract(actor=self.council_buyer, invoice=entered[0], contract=self.contract)
+        run = payments.payment_run_create(
+            actor=self.council_finance, partner=self.council, due_by=DUE_DAY, payment_date=PAY_DAY
+        )
+        run = payments.payment_run_approve(actor=self.council_payer, run=run)
+        payments.payment_run_mark_paid(actor=self.council_finance, run=run)
+        return [Invoice.objects.for_partner(self.council).get(pk=i.pk) for i in entered]
+
+    def test_the_api_and_the_page_show_the_off_contract_pounds_exactly(self) -> None:
+        self.paid()
+        body = self.api(self.shared_buyer).get("/api/v1/purchasing/spend").json()
+        assert (body["total"], body["off_contract"]) == ("450.50", "290.50")
+        council = self.api(self.council_buyer).get(f"/api/v1/partners/{self.council.pk}/purchasing/spend")
+        assert council.json()["off_contract"] == "290.50"
+        html = self.signed_in(self.shared_buyer).get("/purchasing/spend/?partner=all").content.decode()
+        off = html.split('data-testid="off-contract"', 1)[1].split("</dd>", 1)[0]
+        assert "£290.50" in off
+
+    def test_a_run_marked_paid_makes_the_invoices_paid_and_their_run_paid_alike(self) -> None:
+        # The roll-up counts invoices whose status is paid; off_contract_spend counts invoices in
+        # a paid run. payment_run_mark_paid sets both in one transaction, so the two agree.
+        invoices = self.paid()
+        assert [(i.status, i.payment and i.payment.run.status) for i in invoices] == [
+            (InvoiceStatus.PAID, PaymentRunStatus.PAID)
+        ] * 4
+        rows = contracts.off_contract_spend(
+            partner_ids=[self.council.pk], date_from=date(2026, 4, 1), date_to=date(2027, 3, 31)
+        )
+        assert sorted((r.supplier_id, r.net) for r in rows) == sorted(
+            [(self.acme.pk, D("250.00")), (invoices[2].supplier_id, D("40.50"))]
+        )
+
+    def test_linking_the_other_paper_to_the_contract_takes_it_off_the_figure(self) -> None:
+        invoices = self.paid()
+        contracts.invoice_set_contract(actor=self.council_buyer, invoice=invoices[1], contract=self.contract)
+        body = self.api(self.shared_buyer).get("/api/v1/purchasing/spend").json()
+        assert (body["total"], body["off_contract"]) == ("450.50", "40.50")
+        assert contracts.contract_spend(self.contract).total == D("350.00")
+
+    def test_the_spend_page_lists_the_off_contract_rows_and_downloads_them_as_text(self) -> None:
+        invoices = self.paid()
+        # A supplier named like a formula (OWASP, "CSV Injection"): a text cell in both downloads.
+        Supplier.objects.filter(pk=invoices[2].supplier_id).update(name='=HYPERLINK("http://x","y")')
+        client = self.signed_in(self.shared_buyer)
+        html = client.get("/purchasing/spend/?partner=all").content.decode()
+        table = html.split('data-testid="off_contract"', 1)[1].split("</table>", 1)[0]
+        assert table.count('<tr class="govuk-table__row">') == 3  # the header and two rows
+        assert '>Acme Stationery Ltd</td><td class="govuk-table__cell">250.00<' in table
+        response = client.get("/purchasing/spend/?partner=all&table=off_contract&format=csv")
+        assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
+            ["Partner", "Category", "Supplier", "Net spend (£)", "Lines"],
+            ["WCC", "ST01 Paper", "Acme Stationery Ltd", "250.00", "1"],
+            ["WCC", "ST01 Paper", '\'=HYPERLINK("http://x","y")', "40.50", "1"],
+        ]
+        response = client.get("/purchasing/spend/?partner=all&table=off_contract&format=xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        rows = list(sheet.iter_rows(min_row=2))
+        assert [c.value for c in rows[1]] == ["WCC", "ST01 Paper", '=HYPERLINK("http://x","y")', 40.5, 1]
+        assert rows[1][2].data_type == "s"

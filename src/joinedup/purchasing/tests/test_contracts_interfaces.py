@@ -11,10 +11,12 @@ from io import StringIO
 from django.core import mail
 from django.core.management import call_command
 
+from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Role
-from joinedup.purchasing.models import Contract, ContractAlert
+from joinedup.purchasing import contracts
+from joinedup.purchasing.models import Contract, ContractAlert, Invoice, PurchaseOrder
 from joinedup.purchasing.tests.base import on_day
-from joinedup.purchasing.tests.test_contracts import ContractsTestCase
+from joinedup.purchasing.tests.test_contracts import ContractsTestCase, SpendTestCase
 
 
 class TestContractsApi(ContractsTestCase):
@@ -147,6 +149,115 @@ class TestContractPages(ContractsTestCase):
         assert response.status_code == 302, response.content.decode()[:3000]
         made = Contract.objects.for_partner(self.shared).get(reference="WSS-C-020")
         assert (made.value, made.end_date) == (D("25000.00"), date(2028, 3, 31))
+
+
+class TestLinkingOnThePages(SpendTestCase):
+    """An invoice without an order, or an order, is linked on its page to a live contract its
+    partner may call off with the same supplier (contracts.invoice_set_contract and
+    contracts.order_set_contract, which write the audit event)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.let(reference="WSS-C-002", call_off=[cls.police])  # the council may not call it off
+        cls.let(reference="WSS-C-003", call_off=[cls.council], supplier=cls.beta)  # another supplier
+        ended = cls.let(reference="WSS-C-004", call_off=[cls.council])
+        contracts.contract_end(
+            actor=cls.shared_buyer, contract=ended, ended_on=date(2026, 3, 31), reason="Re-procured"
+        )
+
+    def invoice_events(self) -> int:
+        return AuditEvent.objects.for_partner(self.council).filter(action="invoice.contract_set").count()
+
+    def order_events(self) -> int:
+        return AuditEvent.objects.for_partner(self.council).filter(action="order.contract_set").count()
+
+    def options(self, page: str) -> list[str]:
+        form = page.split('data-testid="contract-form"', 1)[1].split("</form>", 1)[0]
+        return [part.split(">", 1)[1].split("</option", 1)[0] for part in form.split("<option")[1:]]
+
+    def test_the_invoice_page_offers_only_live_contracts_of_the_partner_with_its_supplier(self) -> None:
+        invoice = self.invoice("120.00", paid=False)
+        page = self.signed_in(self.council_buyer).get(f"/purchasing/invoices/{invoice.pk}/").content.decode()
+        assert self.options(page) == ["Not under a contract", "WSS-C-001: Office stationery"]
+
+    def test_an_invoice_is_linked_and_unlinked_on_its_page_with_an_audit_event_each(self) -> None:
+        invoice = self.invoice("120.00", paid=False)
+        client = self.signed_in(self.council_buyer)
+        url = f"/purchasing/invoices/{invoice.pk}/"
+        response = client.post(url, {"form": "contract", "contract": self.contract.pk})
+        assert response.status_code == 302
+        invoice.refresh_from_db()
+        assert invoice.contract_id == self.contract.pk
+        page = client.get(url).content.decode()
+        assert f"Invoice {invoice.number} is under contract WSS-C-001." in page
+        assert ">WSS-C-001</a>: Office stationery</dd>" in page
+        assert client.post(url, {"form": "contract", "contract": ""}).status_code == 302
+        invoice.refresh_from_db()
+        assert invoice.contract_id is None
+        assert self.invoice_events() == 2
+
+    def test_a_contract_not_offered_is_refused_on_the_invoice_page_and_nothing_changes(self) -> None:
+        invoice = self.invoice("120.00", paid=False)
+        police_only = Contract.objects.for_partner(self.shared).get(reference="WSS-C-002")
+        response = self.signed_in(self.council_buyer).post(
+            f"/purchasing/invoices/{invoice.pk}/", {"form": "contract", "contract": police_only.pk}
+        )
+        assert response.status_code == 200
+        assert "Choose a live contract with this supplier from the list." in response.content.decode()
+        invoice.refresh_from_db()
+        assert invoice.contract_id is None
+        assert self.invoice_events() == 0
+
+    def test_a_member_who_may_not_enter_invoices_gets_403_and_nothing_changes(self) -> None:
+        invoice = self.invoice("120.00", paid=False)
+        client = self.signed_in(self.council_manager)
+        url = f"/purchasing/invoices/{invoice.pk}/"
+        assert 'data-testid="contract-form"' not in client.get(url).content.decode()
+        assert client.post(url, {"form": "contract", "contract": self.contract.pk}).status_code == 403
+        invoice.refresh_from_db()
+        assert invoice.contract_id is None
+        assert self.invoice_events() == 0
+
+    def test_another_partners_invoice_answers_404_and_nothing_changes(self) -> None:
+        invoice = self.invoice("120.00", paid=False)
+        response = self.signed_in(self.police_buyer).post(
+            f"/purchasing/invoices/{invoice.pk}/", {"form": "contract", "contract": self.contract.pk}
+        )
+        assert response.status_code == 404
+        assert Invoice.objects.for_partner(self.council).get(pk=invoice.pk).contract_id is None
+        assert self.invoice_events() == 0
+
+    def test_an_orders_invoice_follows_its_order_and_offers_no_contract_of_its_own(self) -> None:
+        contracts.order_set_contract(actor=self.council_buyer, order=self.order, contract=self.contract)
+        invoice = self.invoice("120.00", order=self.order, paid=False)
+        page = self.signed_in(self.council_buyer).get(f"/purchasing/invoices/{invoice.pk}/").content.decode()
+        assert 'data-testid="contract-form"' not in page
+        assert ">WSS-C-001</a>: Office stationery (its order's)</dd>" in page
+
+    def test_an_order_is_linked_on_its_page_to_a_contract_it_may_call_off(self) -> None:
+        client = self.signed_in(self.council_buyer)
+        url = f"/purchasing/orders/{self.order.pk}/"
+        assert self.options(client.get(url).content.decode()) == [
+            "Not under a contract",
+            "WSS-C-001: Office stationery",
+        ]
+        assert client.post(url, {"form": "contract", "contract": self.contract.pk}).status_code == 302
+        assert PurchaseOrder.objects.for_partner(self.council).get(pk=self.order.pk).contract_id == (
+            self.contract.pk
+        )
+        page = client.get(url).content.decode()
+        assert "Order WCC-PO-000001 is under contract WSS-C-001." in page
+        assert ">WSS-C-001</a>: Office stationery</dd>" in page
+        assert self.order_events() == 1
+
+    def test_on_the_order_page_permission_denied_and_another_partner_change_nothing(self) -> None:
+        url = f"/purchasing/orders/{self.order.pk}/"
+        posted = {"form": "contract", "contract": self.contract.pk}
+        assert self.signed_in(self.council_manager).post(url, posted).status_code == 403
+        assert self.signed_in(self.police_buyer).post(url, posted).status_code == 404
+        assert PurchaseOrder.objects.for_partner(self.council).get(pk=self.order.pk).contract_id is None
+        assert self.order_events() == 0
 
 
 class TestContractAlertsCommand(ContractsTestCase):

@@ -14,6 +14,7 @@ the council's Beta paper would have cost £100.00 (saving £20.00) and the polic
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
@@ -21,10 +22,12 @@ from typing import Any
 import numpy as np
 import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from joinedup.audit.models import AuditEvent
 from joinedup.core import rls
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.tests.base import LedgerTestCase
@@ -229,6 +232,70 @@ class TestRollup(SpendTestCase):
         with rls.system_context("tests: the roll-up agrees with the invoices"):
             spend_rollup.rebuild([self.council.pk])
         assert selectors.spend_view(self.council_buyer, partner=self.council).total == 55_000
+
+
+class TestRebuildCommand(SpendTestCase):
+    """``joinedup purchasing spend-rebuild``: the roll-up recomputed from the paid invoices, for a
+    database whose invoices were paid before it existed (spend_rollup.spend_rebuild)."""
+
+    def rebuild(self, *args: str) -> dict[str, Any]:
+        out = io.StringIO()
+        call_command("purchasing", "spend-rebuild", "--json", *args, stdout=out)
+        result: dict[str, Any] = json.loads(out.getvalue())
+        return result
+
+    def view(self) -> dict[str, Any]:
+        body: dict[str, Any] = self.api(self.shared_buyer).get("/api/v1/purchasing/spend").json()
+        return body
+
+    def events(self) -> list[AuditEvent]:
+        with rls.system_context("tests: the global chain"):
+            return list(
+                AuditEvent.objects.unscoped(reason="tests: the global chain")
+                .filter(partner__isnull=True, action="purchasing.spend_rebuilt")
+                .order_by("pk")
+            )
+
+    def test_a_rebuild_after_deleting_the_roll_up_gives_the_same_spend_view(self) -> None:
+        before = self.view()
+        with rls.system_context("tests: a database from before the roll-up"):
+            SpendMonth.objects.for_partners([self.council, self.police]).delete()
+        assert self.view()["total"] == "0.00"
+        first = self.rebuild()
+        assert first == {"rows": {"WCC": 4, "WFRS": 0, "WPOL": 3, "WSS": 0}, "total": 7}
+        assert self.view() == before
+        assert before["total"] == "1210.00"
+        # Idempotent: a second run writes the same rows and leaves the view as it was.
+        assert self.rebuild() == first
+        assert self.view() == before
+        events = self.events()
+        assert len(events) == 2  # one per run, however many partners
+        assert events[0].actor_id is None
+        assert "joinedup purchasing spend-rebuild" in events[0].actor_label
+        assert events[0].after == {
+            "partners": ["WCC", "WFRS", "WPOL", "WSS"],
+            "rows": {"WCC": 4, "WFRS": 0, "WPOL": 3, "WSS": 0},
+            "total": 7,
+        }
+
+    def test_it_rebuilds_one_partner_named_by_its_code(self) -> None:
+        with rls.system_context("tests: a database from before the roll-up"):
+            SpendMonth.objects.for_partners([self.council, self.police]).delete()
+        assert self.rebuild("--partner", "wpol") == {"rows": {"WPOL": 3}, "total": 3}
+        assert self.view()["total"] == "760.00"  # the police's only; the council's is not rebuilt
+
+    def test_a_user_without_purchasing_setup_is_refused_and_nothing_changes(self) -> None:
+        with rls.system_context("tests: a database from before the roll-up"):
+            SpendMonth.objects.for_partners([self.council]).delete()
+        with self.assertRaisesMessage(CommandError, "You do not have permission to purchasing.setup"):
+            self.rebuild("--partner", "WCC", "--as", "council.buyer")
+        assert self.view()["total"] == "760.00"
+        assert self.events() == []
+
+    def test_the_text_output_prints_the_rows_written(self) -> None:
+        out = io.StringIO()
+        call_command("purchasing", "spend-rebuild", "--partner", "WCC", stdout=out)
+        assert out.getvalue() == "WCC: 4 rows\n4 rows written for 1 partner.\n"
 
 
 class TestConsolidation(SpendTestCase):

@@ -375,3 +375,21 @@ class CallOffForm(GovukForm):
     def __init__(self, *args: Any, partners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"].choices = partners  # type: ignore[attr-defined]
+
+
+class ContractLinkForm(GovukForm):
+    """The contract an invoice or order was bought under, from the live contracts its partner may
+    call off with its supplier; the empty choice unlinks it."""
+
+    contract = forms.TypedChoiceField(
+        label="Contract",
+        coerce=int,
+        choices=(),
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a live contract with this supplier from the list."},
+    )
+
+    def __init__(self, *args: Any, contracts: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = [("", "Not under a contract"), *contracts]  # type: ignore[attr-defined]

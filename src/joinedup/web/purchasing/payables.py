@@ -27,7 +27,7 @@ from django.utils.cache import patch_cache_control
 
 from joinedup.core import tabular
 from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.purchasing import delegation, payments, selectors
+from joinedup.purchasing import contracts, delegation, payments, selectors
 from joinedup.purchasing import invoices as invoicing
 from joinedup.purchasing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentRunStatus
 from joinedup.web.current import partner_page
@@ -41,7 +41,7 @@ from joinedup.web.purchasing.forms import (
     UploadForm,
     slot_name,
 )
-from joinedup.web.purchasing.views import _choices, _posted
+from joinedup.web.purchasing.views import _choices, _posted, chosen_contract, contract_link_form
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -280,11 +280,32 @@ def invoice(request: HttpRequest, purchase_invoice_id: int) -> HttpResponse:
     partner = found.partner
     note_form = NoteForm(_posted(request, "approve"))
     reason_form = ReasonForm(_posted(request, "cancel"))
+    # An order's invoice follows its order's contract; only one without an order is linked itself.
+    linkable = (
+        contracts.contracts_to_link(partner=partner, supplier_id=found.supplier_id)
+        if found.order_id is None
+        else []
+    )
+    link_form = contract_link_form(request, linkable, found.contract_id)
     # 403 before the form is read, as the service would refuse it.
     if note_form.is_bound:
         authorise(request.user, "purchasing.approve", partner)
-    elif reason_form.is_bound:
+    elif reason_form.is_bound or link_form.is_bound:
         authorise(request.user, "purchasing.invoice", partner)
+    if link_form.is_bound and link_form.is_valid():
+        chosen = chosen_contract(link_form, linkable)
+        linked = submit(
+            link_form,
+            lambda: contracts.invoice_set_contract(actor=request.user, invoice=found, contract=chosen),
+        )
+        if linked is not None:
+            messages.success(
+                request,
+                f"{found.get_kind_display()} {found.number} is under contract {chosen.reference}."
+                if chosen
+                else f"{found.get_kind_display()} {found.number} is not under a contract.",
+            )
+            return redirect("web:purchasing_invoice", purchase_invoice_id=found.pk)
     done: Any = None
     if note_form.is_bound and note_form.is_valid():
         done = submit(
@@ -325,7 +346,10 @@ def invoice(request: HttpRequest, purchase_invoice_id: int) -> HttpResponse:
             "history": selectors.history_of(request.user, found),
             "note_form": note_form,
             "reason_form": reason_form,
-            "failed": note_form if note_form.errors else reason_form if reason_form.errors else None,
+            "link_form": link_form,
+            "failed": next((f for f in (note_form, reason_form, link_form) if f.errors), None),
+            "may_link": found.order_id is None
+            and has_permission(request.user, "purchasing.invoice", partner),
             "authority": delegation.authority_of(request.user, partner) if decidable else None,
             "may_approve": decidable
             and has_permission(request.user, "purchasing.approve", partner)

@@ -1,6 +1,8 @@
 """The spend analysis page: paid spend (net of VAT, credit notes taken off) by partner, category,
 supplier and month; the same category bought from different suppliers at different prices; the
-consolidation candidates with their estimated saving; CSV/XLSX downloads of each table.
+consolidation candidates with their estimated saving; off-contract spend (paid in a category a
+live contract of the partner's covered, not bought through it) by partner, category and supplier;
+CSV/XLSX downloads of each table.
 
 Whose spend: ``?partner=<id>`` one partner's own (404 to a non-member, 403 without
 ``purchasing.view_spend``); ``?partner=all`` every partner the reader holds
@@ -22,12 +24,13 @@ from django.shortcuts import render
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.purchasing import selectors, spend
+from joinedup.purchasing.models import Category, Supplier
 from joinedup.web.businesscase.board_charts import bar_chart, line_chart
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
 
 TOP_CATEGORIES = 10
-TABLES = ("cube", "categories", "suppliers", "prices", "candidates")
+TABLES = ("cube", "categories", "suppliers", "prices", "candidates", "off_contract")
 
 
 def _month(value: str) -> int | None:
@@ -67,7 +70,29 @@ def _month_label(key: int) -> str:
     return date(year, month, 1).strftime("%b %Y")
 
 
-def _tables(view: selectors.SpendView) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def _off_contract(
+    view: selectors.SpendView, rows: list[Any], codes: dict[int, str]
+) -> tuple[list[str], list[list[Any]]]:
+    # The view names the categories and suppliers of its roll-up; these lines are paid lines of
+    # the same partners and months, but a name missing from it is read rather than left blank.
+    categories = dict(view.categories)
+    missing = {r.category_id for r in rows} - set(categories)
+    categories.update(Category.objects.in_bulk(list(missing)))
+    suppliers = dict(view.suppliers)
+    unnamed = {r.supplier_id for r in rows} - set(suppliers)
+    suppliers.update(Supplier.objects.filter(pk__in=unnamed).values_list("pk", "name"))
+    return (
+        ["Partner", "Category", "Supplier", "Net spend (£)", "Lines"],
+        [
+            [codes[r.partner_id], str(categories[r.category_id]), suppliers[r.supplier_id], r.net, r.lines]
+            for r in rows
+        ],
+    )
+
+
+def _tables(
+    view: selectors.SpendView, off_contract: list[Any]
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Each table of the page as a header and rows of plain values (Decimal pounds), the same
     for the page and its downloads."""
     codes = {pk: p.code for pk, p in view.partners.items()}
@@ -163,6 +188,7 @@ def _tables(view: selectors.SpendView) -> dict[str, tuple[list[str], list[list[A
                 for c in view.candidates
             ],
         ),
+        "off_contract": _off_contract(view, off_contract, codes),
     }
     return tables
 
@@ -208,7 +234,8 @@ def spend_analysis(request: HttpRequest) -> HttpResponse:
     partner = _scope(request)
     month_from, month_to = _month(request.GET.get("from_month", "")), _month(request.GET.get("to_month", ""))
     view = selectors.spend_view(request.user, partner=partner, month_from=month_from, month_to=month_to)
-    tables = _tables(view)
+    off_contract = selectors.off_contract_rows(view)
+    tables = _tables(view, off_contract)
     fmt, table = request.GET.get("format", ""), request.GET.get("table", "cube")
     if fmt in ("csv", "xlsx") and table in TABLES:
         header, rows = tables[table]
@@ -235,7 +262,7 @@ def spend_analysis(request: HttpRequest) -> HttpResponse:
             "from_month": _month_value(month_from),
             "to_month": _month_value(month_to),
             "query": query.urlencode(),
-            "off_contract": spend.pounds(selectors.off_contract_pence(view)),
+            "off_contract": spend.pounds(sum(row.pence for row in off_contract)),
             "zero": Decimal("0.00"),
         },
     )

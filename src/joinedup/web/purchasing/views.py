@@ -19,14 +19,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from joinedup.ledger.models import Account, AccountType, CostCentre
-from joinedup.partnership.permissions import has_permission
+from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.purchasing import budget, contracts, delegation, documents, order_services, selectors, services
-from joinedup.purchasing.models import RequisitionStatus, Supplier
+from joinedup.purchasing.models import Contract, RequisitionStatus, Supplier
 from joinedup.web.current import partner_page
 from joinedup.web.forms import attempt, submit
 from joinedup.web.purchasing.forms import (
     BankChangeForm,
     ContactForm,
+    ContractLinkForm,
     DecisionForm,
     LineForm,
     ReceiptForm,
@@ -41,6 +42,22 @@ from joinedup.web.purchasing.forms import (
 def _posted(request: HttpRequest, name: str) -> Any:
     """The POST data when this page's form ``name`` was sent, else None (an unbound form)."""
     return request.POST if request.method == "POST" and request.POST.get("form") == name else None
+
+
+def contract_link_form(
+    request: HttpRequest, linkable: list[Contract], current: int | None
+) -> ContractLinkForm:
+    """The form that links an invoice or order to one of ``linkable`` (sent as form "contract")."""
+    return ContractLinkForm(
+        _posted(request, "contract"),
+        contracts=[(c.pk, f"{c.reference}: {c.title}") for c in linkable],
+        initial={"contract": current},
+    )
+
+
+def chosen_contract(form: ContractLinkForm, linkable: list[Contract]) -> Contract | None:
+    """The contract a valid link form chose (None: unlink); the choices were only ``linkable``."""
+    return {c.pk: c for c in linkable}.get(form.cleaned_data["contract"])
 
 
 @login_required
@@ -314,6 +331,26 @@ def order(request: HttpRequest, order_id: int) -> HttpResponse:
     found = selectors.order_for(request.user, order_id=order_id)
     lines = list(selectors.order_lines(found))
     form = ReceiptForm(_posted(request, "receipt"), lines=lines)
+    may_link = has_permission(request.user, "purchasing.order", found.partner)
+    linkable = contracts.contracts_to_link(partner=found.partner_id, supplier_id=found.supplier_id)
+    link_form = contract_link_form(request, linkable, found.contract_id)
+    if link_form.is_bound:
+        # 403 before the form is read, as the service would refuse it.
+        authorise(request.user, "purchasing.order", found.partner)
+        if link_form.is_valid():
+            chosen = chosen_contract(link_form, linkable)
+            linked = submit(
+                link_form,
+                lambda: contracts.order_set_contract(actor=request.user, order=found, contract=chosen),
+            )
+            if linked is not None:
+                messages.success(
+                    request,
+                    f"Order {found.number} is under contract {chosen.reference}."
+                    if chosen
+                    else f"Order {found.number} is not under a contract.",
+                )
+                return redirect("web:purchasing_order", order_id=found.pk)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         given = [(line, data[f"line_{line.pk}"]) for line in lines if data.get(f"line_{line.pk}")]
@@ -343,6 +380,9 @@ def order(request: HttpRequest, order_id: int) -> HttpResponse:
             "vat": vat,
             "receipts": selectors.receipts_of(found),
             "form": form,
+            "link_form": link_form,
+            "failed": form if form.errors else link_form if link_form.errors else None,
+            "may_link": may_link,
             "may_receive": has_permission(request.user, "purchasing.receive", found.partner),
         },
     )
