@@ -192,10 +192,12 @@ def option_draw_one_offs(
         raise ValidationError({"year0": "Give the financial year that is year 0 by its first year, as 2026."})
     with rls.system_context(PROGRAMME_READ):
         in_programme = set(change_selectors.involved_partner_ids(programme))
-    partners = list(
-        Partner.objects.filter(pk__in=sorted(set(involved_ids(case)) & in_programme)).order_by("code")
-    )
-    costing = programme_costing_figures(programme, partners=partners)
+        partners = list(
+            Partner.objects.filter(pk__in=sorted(set(involved_ids(case)) & in_programme)).order_by("code")
+        )
+        # The costing reads the programme's structure and people, which the case's owner (the
+        # shared-services body) is not always in; only per-partner yearly totals come out.
+        costing = programme_costing_figures(programme, partners=partners)
     names = {p.code: p.name for p in partners}
     wanted, errors = one_off_lines(
         costing, programme=programme.name, year0=year0, years=case.years, names=names
