@@ -195,7 +195,11 @@ class TestBaselineRows(EditingTestCase):
             actor=self.shared_finance, case=self.case, partner=self.police, function="payroll"
         )
         assert version.number == 2
-        rows = Baseline.objects.for_partner(self.shared).filter(case=self.case).order_by("version__number")
+        rows = (
+            Baseline.objects.for_partner(self.shared)
+            .filter(case=self.case)
+            .order_by("version__number", "partner__code")
+        )
         assert [(r.version.number, r.partner.code) for r in rows] == [(1, "WCC"), (1, "WPOL"), (2, "WCC")]
 
     def test_a_partners_finance_officer_may_not_remove_its_own_row_from_the_owners_case(self) -> None:
