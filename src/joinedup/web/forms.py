@@ -216,3 +216,26 @@ def outcome(call: Callable[[], T], *, denied: bool = False) -> tuple[T | None, s
 def refusal(exc: ValidationError | PermissionDenied | ValueError) -> str:
     """A refusal as one sentence or more for a page to show."""
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+# Uploads of CSV or XLSX to an import: refused above this size before any row is read.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Choose a CSV or Excel (XLSX) file to upload.",
+            "empty": "The selected file is empty.",
+            "invalid": "Choose a CSV or Excel (XLSX) file to upload.",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        return upload

@@ -10,7 +10,7 @@ from django import forms
 
 from joinedup.core.money import pounds_to_pence
 from joinedup.ledger import services
-from joinedup.web.forms import GovukForm, choice_field, date_field, number_field, text_field
+from joinedup.web.forms import GovukForm, UploadForm, choice_field, date_field, number_field, text_field
 
 
 class JournalForm(GovukForm):
@@ -76,7 +76,6 @@ MONTH_NAMES = (
     "February",
     "March",
 )  # periods 1 to 12 of a financial year
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def _money(label: str, *, what: str) -> forms.DecimalField:
@@ -125,20 +124,4 @@ class BudgetYearForm(GovukForm):
         return None if annual is None else pounds_to_pence(annual)
 
 
-class BudgetImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a file",
-        error_messages={
-            "required": "Choose a CSV or Excel (XLSX) file to upload.",
-            "empty": "The selected file is empty.",
-            "invalid": "Choose a CSV or Excel (XLSX) file to upload.",
-        },
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-            )
-        return upload
+BudgetImportForm = UploadForm

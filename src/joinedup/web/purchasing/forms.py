@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 
 from joinedup.purchasing.models import InvoiceKind, ReceiptKind, SupplierContact, SupplierKind, SupplierStatus
-from joinedup.web.forms import GovukForm, choice_field, date_field, notes_field, number_field, text_field
+from joinedup.web.forms import (
+    GovukForm,
+    choice_field,
+    date_field,
+    notes_field,
+    number_field,
+    text_field,
+)
 
 VAT_CHOICES = [("20.00", "20% (standard)"), ("5.00", "5% (reduced)"), ("0.00", "0% (zero-rated or exempt)")]
 
@@ -153,7 +160,6 @@ class ReceiptForm(GovukForm):
 
 INVOICE_SLOTS = 5  # line rows on the invoice form; an invoice with more lines comes by import
 LINE_FIELDS = ("order_line", "description", "quantity", "unit_price", "vat_rate", "cost_centre", "account")
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def slot_name(slot: int, name: str) -> str:
@@ -291,25 +297,6 @@ class PaymentRunForm(GovukForm):
     payment_date = date_field(
         "Payment date", hint="A BACS processing day (Monday to Friday), like 2026-06-05"
     )
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a file",
-        error_messages={
-            "required": "Choose a CSV or Excel (XLSX) file to upload.",
-            "empty": "The selected file is empty.",
-            "invalid": "Choose a CSV or Excel (XLSX) file to upload.",
-        },
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-            )
-        return upload
 
 
 class ContractForm(GovukForm):

@@ -32,13 +32,12 @@ from joinedup.purchasing import invoices as invoicing
 from joinedup.purchasing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentRunStatus
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt, refusal, submit
+from joinedup.web.forms import UploadForm, attempt, refusal, submit
 from joinedup.web.purchasing.forms import (
     InvoiceForm,
     NoteForm,
     PaymentRunForm,
     ReasonForm,
-    UploadForm,
     slot_name,
 )
 from joinedup.web.purchasing.views import _choices, _posted, chosen_contract, contract_link_form
