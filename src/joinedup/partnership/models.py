@@ -73,6 +73,7 @@ class Role(models.TextChoices):
     PAYROLL_APPROVER = "payroll_approver", "Payroll approver"
     FINANCE_OFFICER = "finance_officer", "Finance officer"
     PURCHASING_OFFICER = "purchasing_officer", "Purchasing officer"
+    SERVICE_DESK_AGENT = "service_desk_agent", "Service desk agent"
     MANAGER = "manager", "Manager"
     EMPLOYEE = "employee", "Employee"
     UNION_REP = "union_rep", "Union representative"

@@ -35,6 +35,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "businesscase.manage",
             "purchasing.view",
             "purchasing.setup",
+            # The service desk: the partner's service-level agreement (targets, business hours,
+            # pauses), teams, categories; reads every ticket of the partner and its reports.
+            "servicedesk.view",
+            "servicedesk.setup",
+            "servicedesk.reports",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -119,6 +124,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "purchasing.view_spend",
         }
     ),
+    # Service-desk agents (the shared-services body's, holding the role on each partner whose
+    # staff they serve) work the partner's tickets: assign, reply, note internally, resolve; keep
+    # its asset register and licences and the knowledge base's articles.
+    Role.SERVICE_DESK_AGENT: frozenset(
+        _EVERY_MEMBER
+        | {
+            "servicedesk.view",
+            "servicedesk.work",
+            "servicedesk.reports",
+            "servicedesk.assets",
+            "servicedesk.knowledge",
+        }
+    ),
     # A manager is a budget holder: raises requisitions for their cost centres, approves others'
     # within the scheme of delegation, and records what arrived.
     Role.MANAGER: frozenset(
@@ -129,9 +147,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "purchasing.requisition",
             "purchasing.approve",
             "purchasing.receive",
+            # The tickets their team raised (read only; agents work them).
+            "servicedesk.view_team",
         }
     ),
-    Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view"}),
+    # Every employee raises and follows their own tickets (servicedesk.raise) and reads the
+    # knowledge base; what they see is only their own.
+    Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view", "servicedesk.raise"}),
     # A union rep reads the consultation log of the programmes their partner is in and writes
     # their union's side of it (questions, counter-proposals, documents); never an individual's
     # data, so no change.view (which opens the people at risk).

@@ -82,6 +82,8 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     # details, the other verifies them.
     ("shared.buyer", "Bola Adebayo", [(c, Role.PURCHASING_OFFICER) for c in ALL]),
     ("shared.buyer2", "Gwen Lloyd", [(c, Role.PURCHASING_OFFICER) for c in ALL]),
+    # The shared service desk answers every partner's staff.
+    ("shared.desk", "Dev Patel", [(c, Role.SERVICE_DESK_AGENT) for c in ALL]),
 ]
 
 

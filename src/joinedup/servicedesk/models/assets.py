@@ -1,0 +1,3 @@
+"""assets: none yet (issue 15)."""
+
+__all__: list[str] = []

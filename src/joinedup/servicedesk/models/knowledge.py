@@ -1,0 +1,3 @@
+"""knowledge: none yet (issue 15)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""levels: none yet (issue 15)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""tickets: none yet (issue 15)."""
+
+__all__: list[str] = []
