@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from joinedup.api import (
+    assets,
     audit,
     businesscase,
     businesscase_drawing,
@@ -56,6 +57,7 @@ api.add_router("", contracts.router)
 api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
+api.add_router("", assets.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -212,11 +212,8 @@ def _move_allowed(before: str, to: str) -> None:
     if to not in TRANSITIONS[before]:
         allowed = sorted(TRANSITIONS[before])
         then = ", ".join(_status_label(s) for s in allowed) if allowed else "nothing: disposal is final"
-        raise ValidationError(
-            {
-                "status": f"An asset {_status_label(before)} cannot become {_status_label(to)}; it may become {then}."
-            }
-        )
+        was, now = _status_label(before), _status_label(to)
+        raise ValidationError({"status": f"An asset {was} cannot become {now}; it may become {then}."})
 
 
 @transaction.atomic

@@ -188,6 +188,9 @@ class AssetEvent(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.asset_id} {self.kind} {self.to_status}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise ValueError("An asset's history is append-only: record a new event instead.")
@@ -195,9 +198,6 @@ class AssetEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("An asset's history is append-only: its events are never deleted.")
-
-    def __str__(self) -> str:
-        return f"{self.asset_id} {self.kind} {self.to_status}"
 
 
 # --- Software licences ------------------------------------------------------------------------
