@@ -48,7 +48,7 @@ class AssetOut(Schema):
     certificate_number: str
 
 
-class EventOut(Schema):
+class AssetEventOut(Schema):
     kind: str
     from_status: str
     to_status: str
@@ -59,7 +59,7 @@ class EventOut(Schema):
 
 
 class AssetDetailOut(AssetOut):
-    history: list[EventOut]
+    history: list[AssetEventOut]
 
 
 class AssetIn(Schema):
@@ -74,17 +74,17 @@ class AssetIn(Schema):
     status: str = Field(AssetStatus.ORDERED, max_length=10, description="ordered or in_stock")
 
 
-class StatusIn(ObjectIn):
+class AssetStatusIn(ObjectIn):
     status: str = Field(max_length=10, description=", ".join(AssetStatus.values))
     note: str = Field("", max_length=300)
 
 
-class AssignmentIn(ObjectIn):
+class AssetAssignmentIn(ObjectIn):
     employment_id: IdIn | None = Field(None, description="The person's employment; null to return it.")
     note: str = Field("", max_length=300)
 
 
-class ShareOut(Schema):
+class LicenceShareOut(Schema):
     partner_id: int
     partner_code: str
     basis: str
@@ -110,7 +110,7 @@ class LicenceOut(Schema):
 
 
 class LicenceDetailOut(LicenceOut):
-    lines: list[ShareOut]
+    lines: list[LicenceShareOut]
 
 
 def _asset(asset: Asset) -> dict[str, Any]:
@@ -215,7 +215,7 @@ def get_asset(request: HttpRequest, asset_id: int) -> Any:
 
 
 @router.post("/servicedesk/assets/{asset_id}/status", response=AssetDetailOut)
-def change_status(request: HttpRequest, asset_id: int, body: StatusIn) -> Any:
+def change_status(request: HttpRequest, asset_id: int, body: AssetStatusIn) -> Any:
     """Move the asset along its lifecycle (into stock, to repair and back). Deploying is
     assigning it to a person (``/assignment``); disposal needs its certificate (on the page)."""
     asset = selectors.asset_for_change(request.user, asset_id=asset_id)
@@ -224,7 +224,7 @@ def change_status(request: HttpRequest, asset_id: int, body: StatusIn) -> Any:
 
 
 @router.post("/servicedesk/assets/{asset_id}/assignment", response=AssetDetailOut)
-def change_assignment(request: HttpRequest, asset_id: int, body: AssignmentIn) -> Any:
+def change_assignment(request: HttpRequest, asset_id: int, body: AssetAssignmentIn) -> Any:
     """Assign the asset to a person of its partner (it is deployed with them), or, with a null
     ``employment_id``, take it back into stock."""
     asset = selectors.asset_for_change(request.user, asset_id=asset_id)
