@@ -62,34 +62,36 @@ def assets_import_file(*, actor: Any, partner: Partner, source: Any, filename: s
     seen: dict[str, int] = {}
     details: list[AssetDetails] = []
     for number, row in parsed.numbered():
+        if "tag" in row:
+            tag = str(row["tag"]).strip().upper()
+            if tag in taken:
+                parsed.add_error(
+                    number, "tag", f"{partner.code} already has an asset with this tag", row["tag"]
+                )
+            elif tag in seen:
+                parsed.add_error(number, "tag", f"Also on row {seen[tag]}", row["tag"])
+            else:
+                seen[tag] = number
         try:
-            clean = clean_details(
-                AssetDetails(
-                    tag=str(row.get("tag", "")),
-                    kind=str(row.get("kind", AssetKind.OTHER)),
-                    make=str(row.get("make", "-")),
-                    model=str(row.get("model", "-")),
-                    serial=str(row.get("serial", "")),
-                    cost=row.get("cost", Decimal(0)),
-                    purchased_on=row.get("purchased_on"),
-                    warranty_until=row.get("warranty_until"),
-                    status=str(row.get("status", AssetStatus.IN_STOCK)),
+            details.append(
+                clean_details(
+                    AssetDetails(
+                        tag=str(row.get("tag", "")),
+                        kind=str(row.get("kind", AssetKind.OTHER)),
+                        make=str(row.get("make", "-")),
+                        model=str(row.get("model", "-")),
+                        serial=str(row.get("serial", "")),
+                        cost=row.get("cost", Decimal(0)),
+                        purchased_on=row.get("purchased_on"),
+                        warranty_until=row.get("warranty_until"),
+                        status=str(row.get("status", AssetStatus.IN_STOCK)),
+                    )
                 )
             )
         except ValidationError as exc:
             for column, reasons in exc.message_dict.items():
                 if column in row:  # a cell the columns already refused is reported once
                     parsed.add_error(number, column, reasons[0], row.get(column))
-            continue
-        if "tag" not in row:
-            continue
-        if clean.tag in taken:
-            parsed.add_error(number, "tag", f"{partner.code} already has an asset with this tag", row["tag"])
-        elif clean.tag in seen:
-            parsed.add_error(number, "tag", f"Also on row {seen[clean.tag]}", row["tag"])
-        else:
-            seen[clean.tag] = number
-        details.append(clean)
     if not parsed.ok or not parsed.rows:
         errors = parsed.errors or [RowError(0, "", "The file has no rows of assets.")]
         return AssetImportResult(errors=errors)
