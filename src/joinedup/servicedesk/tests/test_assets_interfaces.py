@@ -45,7 +45,7 @@ class TestRegisterPages(AssetTestCase):
         book = openpyxl.load_workbook(
             io.BytesIO(client.get("/servicedesk/assets/", {"format": "xlsx"}).content)
         )
-        assert next(book.active.iter_rows(min_row=2, max_row=2))[0].value == "WCC-LT-0001"
+        assert next(book.worksheets[0].iter_rows(min_row=2, max_row=2))[0].value == "WCC-LT-0001"
 
     def test_an_agent_registers_an_asset_on_the_form(self) -> None:
         client = self.signed_in(self.council_agent)
