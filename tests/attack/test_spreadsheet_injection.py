@@ -481,6 +481,9 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_contracts_register_shows_a_formula_title_as_text(self) -> None:
         self.check("web /purchasing/contracts/")
 
+    def test_the_asset_register_shows_a_formula_make_and_person_as_text(self) -> None:
+        self.check("web /servicedesk/assets/")
+
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
         self.check("web /purchasing/invoices/export.{fmt}")
         self.check("web /purchasing/invoices/template.{fmt}")
