@@ -767,7 +767,7 @@ def off_contract_rows(
         # (partner, category, month) -> covered: "all", "some" or "none"
         decided: dict[tuple[int, int, int], str] = {}
         totals: dict[tuple[int, int, int], list[int]] = {}
-        part_way: dict[tuple[int, int], set[int]] = defaultdict(set)  # (partner, month) -> categories
+        part_way: dict[int, set[tuple[int, int]]] = defaultdict(set)  # partner -> (category, month)
         for i in off.tolist():
             p, c, s, m = (
                 int(rows.partner[i]),
@@ -786,7 +786,7 @@ def off_contract_rows(
                 entry[0] += int(rows.net[i])
                 entry[1] += int(rows.lines[i])
             elif decided[cell] == "some":
-                part_way[(p, m)].add(c)
+                part_way[p].add((c, m))
         if part_way:
             _add_part_way_months(totals, part_way, cover)
     return _largest_first(
@@ -795,43 +795,42 @@ def off_contract_rows(
 
 
 def _add_part_way_months(
-    totals: dict[tuple[int, int, int], list[int]], part_way: dict[tuple[int, int], set[int]], cover: Cover
+    totals: dict[tuple[int, int, int], list[int]], part_way: dict[int, set[tuple[int, int]]], cover: Cover
 ) -> None:
-    """Add the lines of months a contract covers part of, checking each invoice date as
-    :func:`off_contract_spend` does (integer pence, credit notes taken off)."""
-    which = Q()
-    for (p, m), categories in part_way.items():
-        first, last = _month_bounds(m)
-        which |= Q(
-            partner_id=p,
-            category_id__in=sorted(categories),
-            invoice__invoice_date__gte=first,
-            invoice__invoice_date__lte=last,
-        )
-    partners = sorted({p for p, _ in part_way})
-    groups = (
-        InvoiceLine.objects.for_partners(partners)
-        .filter(which, invoice__status=InvoiceStatus.PAID, invoice__contract__isnull=True)
-        .filter(Q(invoice__order__isnull=True) | Q(invoice__order__contract__isnull=True))
-        .values_list(
-            "partner_id",
-            "category_id",
-            "category__parent_id",
-            "invoice__supplier_id",
-            "invoice__invoice_date",
-            "invoice__kind",
-        )
-        .annotate(net=spend_rollup.SumScaled("net", 100), lines=Count("pk"))
-        .order_by()
-    )
+    """Add the lines of the (category, month) cells of each partner that a contract covers part
+    of, checking each invoice date as :func:`off_contract_spend` does (integer pence, credit notes
+    taken off). One query a partner, which reaches the lines by partner and category (an index)
+    and keeps those dated in the cells' months."""
     credit = InvoiceKind.CREDIT_NOTE.value
-    for p, c, parent, s, day, kind, net, lines in groups:
-        for category in (c, parent):
-            if any(start <= day <= end for start, end in cover.get((p, category), [])):
-                entry = totals.setdefault((p, c, s), [0, 0])
-                entry[0] += -int(net or 0) if kind == credit else int(net or 0)
-                entry[1] += int(lines)
-                break
+    for p, cells in sorted(part_way.items()):
+        groups = (
+            InvoiceLine.objects.for_partner(p)
+            .filter(category_id__in=sorted({c for c, _ in cells}))
+            # The month as computed, not a range of dates: so the database starts from the lines'
+            # (partner, category) index, the smaller set, rather than the invoices' dates.
+            .annotate(month=spend_rollup.MonthKey("invoice__invoice_date"))
+            .filter(month__in=sorted({m for _, m in cells}))
+            .filter(invoice__status=InvoiceStatus.PAID, invoice__contract__isnull=True)
+            .filter(Q(invoice__order__isnull=True) | Q(invoice__order__contract__isnull=True))
+            .values_list(
+                "category_id",
+                "category__parent_id",
+                "invoice__supplier_id",
+                "invoice__invoice_date",
+                "invoice__kind",
+            )
+            .annotate(net=spend_rollup.SumScaled("net", 100), lines=Count("pk"))
+            .order_by()
+        )
+        for c, parent, s, day, kind, net, lines in groups:
+            if (c, spend.month_key(day.year, day.month)) not in cells:
+                continue  # a month part-way covered for another of the partner's categories
+            for category in (c, parent):
+                if any(start <= day <= end for start, end in cover.get((p, category), [])):
+                    entry = totals.setdefault((p, c, s), [0, 0])
+                    entry[0] += -int(net or 0) if kind == credit else int(net or 0)
+                    entry[1] += int(lines)
+                    break
 
 
 def off_contract_spend(*, partner_ids: Sequence[int], date_from: date, date_to: date) -> list[OffContractRow]:
