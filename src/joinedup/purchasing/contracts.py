@@ -426,7 +426,7 @@ def invoice_set_contract(*, actor: Any, invoice: Invoice, contract: Contract | N
         if contract.supplier_id != invoice.supplier_id:
             raise ValidationError({"contract": "The contract is with another supplier."})
     before = invoice.contract_id
-    order_linked = invoice.order_id is not None and invoice.order.contract_id is not None
+    order_linked = invoice.order is not None and invoice.order.contract_id is not None
     invoice.contract = contract
     invoice.save(update_fields=["contract"])
     was_on, now_on = before is not None or order_linked, contract is not None or order_linked
