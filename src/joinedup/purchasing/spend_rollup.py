@@ -24,6 +24,7 @@ link can be made or removed after the invoice is paid, so those two services cal
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +50,7 @@ from joinedup.purchasing import spend
 from joinedup.purchasing.models import InvoiceKind, InvoiceLine, InvoiceStatus, PaymentRun, SpendMonth
 
 _BATCH = 5_000
+logger = logging.getLogger(__name__)
 REBUILD_READ = "spend roll-up rebuild: every paid line of the partners named"
 
 
@@ -155,6 +157,10 @@ def _key(row: SpendMonth) -> tuple[int, int, int, bool]:
     return (row.month, row.category_id or 0, row.supplier_id, row.on_contract)
 
 
+class NotHeldError(Exception):
+    """Lines to take off the roll-up that it does not hold (raised before anything changes)."""
+
+
 def _apply(partner_id: int, rows: list[SpendMonth], sign: int) -> int:
     """Add (``sign`` 1) or take off (-1) ``rows`` of one partner to its roll-up, row by row; a
     row left with no lines is deleted, as a rebuild would not write it. The rows touched."""
@@ -174,9 +180,9 @@ def _apply(partner_id: int, rows: list[SpendMonth], sign: int) -> int:
     new: list[SpendMonth] = []
     for row in rows:
         found = held.get(_key(row))
+        if sign < 0 and (found is None or found.lines < row.lines):
+            raise NotHeldError(f"The spend roll-up does not hold {row}.")
         if found is None:
-            if sign < 0:
-                raise ValueError(f"The spend roll-up has no row {row} to take off: run spend-rebuild.")
             new.append(row)
             continue
         found.net += sign * row.net
@@ -225,7 +231,16 @@ def move_invoices(*, partner_id: int, invoice_ids: Sequence[int]) -> int:
         )
         for row in now
     ]
-    return _apply(partner_id, before, -1) + _apply(partner_id, now, 1)
+    try:
+        taken = _apply(partner_id, before, -1)
+    except NotHeldError:
+        # Paid before the roll-up existed and not rebuilt since: it holds none of these lines,
+        # so there is nothing to move; ``spend-rebuild`` adds them on the right side.
+        logger.warning(
+            "spend roll-up: invoices %s of partner %s not held; not moved", list(invoice_ids), partner_id
+        )
+        return 0
+    return taken + _apply(partner_id, now, 1)
 
 
 def rebuild(partner_ids: list[int]) -> int:

@@ -5,9 +5,14 @@ side kept right when a paid invoice or its order is linked or unlinked (``spend_
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal as D
+from types import SimpleNamespace
 from typing import Any
+
+from django.apps import apps as django_apps
+from django.db import connection
 
 from joinedup.core import rls
 from joinedup.purchasing import contracts, selectors, spend_rollup
@@ -157,3 +162,34 @@ class TestLinkingAPaidInvoiceMovesItsLines(OffContractCase):
         assert [(r[3], r[4], r[6]) for r in moved] == [(True, 1000, 1)]
         contracts.order_set_contract(actor=self.council_buyer, order=self.order, contract=None)
         assert [(r[3], r[4], r[6]) for r in self.held()] == [(False, 1000, 1)]
+
+
+class TestInvoicesTheRollupDoesNotHold(OffContractCase):
+    def test_linking_an_invoice_paid_before_the_rollup_held_it_changes_nothing_in_it(self) -> None:
+        # Paid (set directly) and never added: a rebuild would add it; the link does not.
+        self.invoice("10.00", order=self.order)
+        contracts.order_set_contract(actor=self.council_buyer, order=self.order, contract=self.contract)
+        assert self.held() == []
+        self.rebuild()
+        assert [(r[3], r[4]) for r in self.held()] == [(True, 1000)]
+
+
+class TestTheMigration(OffContractCase):
+    """Migration 0007 moves the lines of rows written before the roll-up told contract spend
+    apart to rows on contract, as a rebuild would write them; backwards, it folds them back."""
+
+    def test_forwards_gives_a_rebuilds_rows_and_backwards_folds_them(self) -> None:
+        migration = importlib.import_module("joinedup.purchasing.migrations.0007_spend_month_on_contract")
+        editor = SimpleNamespace(connection=connection)
+        self.spend()
+        self.invoice("10.00", order=self.order)
+        contracts.order_set_contract(actor=self.council_buyer, order=self.order, contract=self.contract)
+        self.rebuild()
+        rebuilt = self.held()
+        assert [r[3] for r in rebuilt].count(True) == 1  # paper from Acme: 300.00 and 10.00
+        migration.fold_contract_spend_back(django_apps, editor)
+        folded = self.held()
+        assert [r[3] for r in folded] == [False] * len(folded)
+        assert sum(r[4] for r in folded) == sum(r[4] for r in rebuilt)
+        migration.move_lines_bought_under_contracts(django_apps, editor)
+        assert self.held() == rebuilt
