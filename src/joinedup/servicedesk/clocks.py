@@ -36,7 +36,7 @@ The rules:
   counted up to ``as_of`` (the due time if it resumed now); a stopped ticket's due time leaves out
   the stop it is in (when it was, or would have been, due).
 - **Warning.** An open clock (response not yet given; resolution running or paused) that has not
-  breached warns once ``elapsed × 100 ≥ target × warning_percent``.
+  breached warns once ``elapsed * 100 >= target * warning_percent``.
 
 Bulk: ``running_spans`` gives the intervals a ticket's resolution clock runs in;
 ``minutes_many`` turns many tickets' spans into whole minutes with one vectorised call per
@@ -147,7 +147,9 @@ def _history(events: Sequence[ClockEvent], as_of: datetime) -> list[ClockEvent]:
 
 
 def _halts(status: str, third_party_pauses: bool) -> bool:
-    return status in STOPPED or status in PAUSED_ALWAYS or (third_party_pauses and status == WAITING_THIRD_PARTY)
+    if status in STOPPED or status in PAUSED_ALWAYS:
+        return True
+    return third_party_pauses and status == WAITING_THIRD_PARTY
 
 
 def running_spans(
@@ -163,7 +165,9 @@ def running_spans(
     return spans
 
 
-def _halted_spans(history: list[ClockEvent], as_of: datetime, third_party_pauses: bool) -> list[tuple[datetime, datetime]]:
+def _halted_spans(
+    history: list[ClockEvent], as_of: datetime, third_party_pauses: bool
+) -> list[tuple[datetime, datetime]]:
     spans: list[tuple[datetime, datetime]] = []
     for event, following in zip(history, [*history[1:], None], strict=True):
         if _halts(event.status, third_party_pauses):
