@@ -179,11 +179,15 @@ def _warns(elapsed: int, target: int, percent: int) -> bool:
     return elapsed <= target and elapsed * 100 >= target * percent
 
 
-def ticket_clocks(events: Sequence[ClockEvent], terms: Terms, as_of: datetime) -> Clocks:
-    """The ticket's response and resolution clocks as at ``as_of`` (see the module's rules)."""
+def ticket_clocks(
+    events: Sequence[ClockEvent], terms: Terms, as_of: datetime, *, priority: str | None = None
+) -> Clocks:
+    """The ticket's response and resolution clocks as at ``as_of`` (see the module's rules).
+    ``priority``: target this priority rather than the history's last (a caller holding the
+    ticket's current priority; the two agree when the history is complete)."""
     history = _history(events, as_of)
     created = history[0].at
-    priority = history[-1].priority
+    priority = priority or history[-1].priority
     target = terms.target(priority)
     calendar = terms.calendar_for(target)
 
