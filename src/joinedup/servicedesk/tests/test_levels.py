@@ -5,6 +5,7 @@ partner agreement"; docs/architecture.md, "Another partner's object answers 404"
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -30,6 +31,10 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
 
 
 class ServiceLevelTestCase(PartnerTestCase):
+    admin: Any
+    agent: Any
+    first: ServiceLevelAgreement
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
