@@ -258,3 +258,31 @@ class PageAndApiTests(ServiceLevelTestCase):
         )
         foreign = api.get(f"/api/v1/servicedesk/partners/{self.council.pk}/service-levels/{police.pk}")
         assert foreign.status_code == 404
+
+
+class DemoTests(ServiceLevelTestCase):
+    def test_the_demo_gives_each_partner_its_agreement_once(self) -> None:
+        """Police P1 counts round the clock: raised Sat 7 Nov 2026 22:00, resolved Sun 01:00 =
+        180 of 240, met; the fire service pauses while waiting on a third party."""
+        from joinedup.bench.demo.servicedesk_levels import seed_demo_service_levels
+
+        admin = self.make_user("demo.admin", [(p, Role.SERVICE_ADMIN) for p in (self.police, self.fire)])
+        partners = {"WCC": self.council, "WPOL": self.police, "WFRS": self.fire}
+        said: list[str] = []
+        seed_demo_service_levels(partners=partners, users={"ops.admin": admin}, say=said.append)
+        seed_demo_service_levels(partners=partners, users={"ops.admin": admin}, say=said.append)
+        # The council already has this test's agreement, so the demo adds the other two, once.
+        assert said == ["Service-level agreements: 2", "Service-level agreements: 0"]
+        police = levels.agreement_in_force(self.police, at(2026, 11, 7, 22))
+        fire = levels.agreement_in_force(self.fire, at(2026, 11, 7, 22))
+        assert police is not None and fire is not None
+        assert (police.business_hours, fire.business_hours) == ("mon-fri 08:00-18:00", "mon-fri 08:30-17:00")
+        assert (police.third_party_pauses, fire.third_party_pauses) == (False, True)
+        events = [
+            ClockEvent(at(2026, 11, 7, 22), "new", "p1", False),
+            ClockEvent(at(2026, 11, 8, 1), "resolved", "p1", True),
+        ]
+        clocks = levels.clocks_for(partner=self.police, service="ict", events=events, as_of=at(2026, 11, 30))
+        assert clocks is not None
+        resolution = clocks.resolution
+        assert (clocks.clock, resolution.elapsed_minutes, resolution.state) == ("24x7", 180, MET)
