@@ -66,7 +66,9 @@ from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk import assets as servicedesk_assets
+from joinedup.servicedesk import levels as service_levels
 from joinedup.servicedesk.models import Asset, SoftwareLicence
+from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -120,6 +122,7 @@ class PartnerObjects:
     case_option: Option
     case_line: OptionLine
     case_baseline: Baseline
+    service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
 
@@ -204,6 +207,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
+    # The service desk: a version of the partner's service-level agreement.
+    "agreement_id": ParameterKind("service-level agreement", lambda o: o.service_level.pk),
     # The service desk's asset register: a laptop of the partner deployed with the sample
     # employee, and a licence the partner holds itself (shared with no one).
     "asset_id": ParameterKind("asset", lambda o: o.asset.pk),
@@ -375,6 +380,15 @@ class AttackTestCase(RechargeTestCase):
         buying = cls.purchasing_of(partner)
         return PartnerObjects(
             **buying,
+            service_level=service_levels.agreement_add(
+                actor=FIXTURES,
+                partner=partner,
+                effective_from=date(2026, 4, 1),
+                nation="england-and-wales",
+                business_hours="08:30-17:00",
+                targets=[service_levels.TargetEntry(p, 60, 480) for p in service_levels.PRIORITIES],
+                note="Attack fixture",
+            ),
             **cls.assets_of(partner, employment),
             partner=partner,
             bank_change=bank_change,
