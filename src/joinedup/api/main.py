@@ -16,6 +16,7 @@ from joinedup.api import (
     change,
     consultation,
     contracts,
+    knowledge,
     ledger,
     partnership,
     payroll,
@@ -56,6 +57,7 @@ api.add_router("", contracts.router)
 api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
+api.add_router("", knowledge.router)
 
 
 @api.exception_handler(AuthenticationError)
