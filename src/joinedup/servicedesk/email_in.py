@@ -98,7 +98,7 @@ class _TextOfHtml(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIPPED:
             self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
+        elif tag in self.BLOCKS and tag != "li":  # the next item, or the list's end, breaks the line
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
