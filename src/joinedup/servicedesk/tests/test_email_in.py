@@ -172,7 +172,9 @@ def test_it_cuts_outlooks_block_without_underscores_and_its_original_message_lin
     assert email_in.strip_quoted(text) == "Done."
     assert email_in.strip_quoted("Done.\n-----Original Message-----\nFrom: x\nOld\n") == "Done."
     # A "From:" line of the reply's own text, with no Sent/Date after it, is kept.
-    assert email_in.strip_quoted("From: my desk phone\nit still fails") == "From: my desk phone\nit still fails"
+    assert (
+        email_in.strip_quoted("From: my desk phone\nit still fails") == "From: my desk phone\nit still fails"
+    )
 
 
 def test_it_keeps_the_new_lines_between_interleaved_quotes() -> None:
