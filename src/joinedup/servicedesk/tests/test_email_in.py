@@ -35,7 +35,7 @@ Content-Type: text/plain; charset=utf-8
 
 Yes, read only is enough.
 
--- 
+--\x20
 A Person
 Team leader
 
@@ -78,7 +78,8 @@ The start date is 4 January.
 --alt
 Content-Type: text/html; charset="utf-8"
 
-<html><body><p>The start date is <b>4 January</b>.</p><blockquote>When does she start?</blockquote></body></html>
+<html><body><p>The start date is <b>4 January</b>.</p>
+<blockquote>When does she start?</blockquote></body></html>
 --alt--
 """
 
