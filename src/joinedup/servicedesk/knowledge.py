@@ -274,6 +274,11 @@ def _state(article: Article, partners: list[Partner]) -> dict[str, Any]:
     }
 
 
+def _person(actor: Any) -> Any:
+    """The user who wrote, or None for the system (which the audit event names)."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
 def _keep(article: Article, actor: Any) -> None:
     ArticleVersion.objects.create(
         article=article,
@@ -283,7 +288,7 @@ def _keep(article: Article, actor: Any) -> None:
         body=article.body,
         keywords=article.keywords,
         published=article.published,
-        edited_by_id=getattr(actor, "pk", None) or article.created_by_id,
+        edited_by=_person(actor),
         edited_at=article.updated_at,
     )
 
@@ -311,7 +316,7 @@ def article_create(
         body=body.strip(),
         keywords=keywords.strip(),
         published=published,
-        created_by=actor,
+        created_by=_person(actor),
     )
     article.partners.set(chosen)
     _keep(article, actor)

@@ -42,7 +42,10 @@ class Article(models.Model):
     # Empty: every partner's staff; otherwise only these partners'.
     partners = models.ManyToManyField("partnership.Partner", blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null: written by the system (seeding), not a person.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -64,7 +67,9 @@ class ArticleVersion(models.Model):
     body = models.TextField()
     keywords = models.CharField(max_length=400, blank=True)
     published = models.BooleanField()
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     edited_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -28,6 +28,16 @@ Rules:
 
 
 class KnowledgeTestCase(PartnerTestCase):
+    agent: Any
+    council_agent: Any
+    police_employee: Any
+    reset: Article
+    vpn: Article
+    payslip: Article
+    printer: Article
+    police_only: Article
+    draft: Article
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

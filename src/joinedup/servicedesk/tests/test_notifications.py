@@ -5,6 +5,7 @@ marks only their own."""
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 from django.core import mail
@@ -21,6 +22,8 @@ REPLY_TO = "desk-replies@shared.example"
 
 @override_settings(SERVICEDESK_REPLY_TO=REPLY_TO, SITE_URL="https://joinedup.example")
 class TestNotify(PartnerTestCase):
+    police_employee: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -90,6 +93,11 @@ class TestNotify(PartnerTestCase):
 
 
 class TestTheNotificationsPage(PartnerTestCase):
+    police_employee: Any
+    first: Notification
+    second: Notification
+    theirs: Notification
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
