@@ -30,6 +30,12 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 NOT_FOUND = "No such notification."
 
 
+def ticket_subject(reference: str, subject: str) -> str:
+    """A ticket notification's subject: "[WCC-000123] Reply to your request". A reply by email
+    keeps it, and email_in.reference_in reads the ticket back from it."""
+    return f"[{reference}] {' '.join(subject.split())}"
+
+
 def email_configured() -> bool:
     """Whether Django's mail is configured: SMTP with EMAIL_HOST set, or another backend."""
     return settings.EMAIL_BACKEND != SMTP_BACKEND or bool(getattr(settings, "EMAIL_CONFIGURED", False))

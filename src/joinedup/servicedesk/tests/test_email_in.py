@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 
 from joinedup.servicedesk import email_in
+from joinedup.servicedesk.notifications import ticket_subject
 
 PLAIN = b"""\
 Return-Path: <mary.seacole@wessex.gov.uk>
@@ -229,3 +230,9 @@ def test_a_subject_without_a_reference_gives_none() -> None:
 def test_an_unknown_charset_is_read_with_replacement_characters_not_refused() -> None:
     raw = b"From: x@example.org\nSubject: s\nContent-Type: text/plain; charset=x-unknown\n\nGood caf\xe9\n"
     assert email_in.parse(raw).new_text == "Good caf\ufffd"
+
+
+def test_the_reference_a_notification_sends_is_the_one_a_reply_gives_back() -> None:
+    subject = ticket_subject("WCC-000123", "Reply to  your request")
+    assert subject == "[WCC-000123] Reply to your request"
+    assert email_in.reference_in(f"RE: {subject}") == "WCC-000123"
