@@ -68,6 +68,8 @@ from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk import knowledge
 from joinedup.servicedesk.models import Article, Notification
 from joinedup.servicedesk.notifications import notify
+from joinedup.servicedesk import levels as service_levels
+from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -123,6 +125,7 @@ class PartnerObjects:
     case_baseline: Baseline
     article: Article
     notification: Notification
+    service_level: ServiceLevelAgreement
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -205,6 +208,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
+    # The service desk: a version of the partner's service-level agreement.
+    "agreement_id": ParameterKind("service-level agreement", lambda o: o.service_level.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -376,6 +381,15 @@ class AttackTestCase(RechargeTestCase):
         buying = cls.purchasing_of(partner)
         return PartnerObjects(
             **buying,
+            service_level=service_levels.agreement_add(
+                actor=FIXTURES,
+                partner=partner,
+                effective_from=date(2026, 4, 1),
+                nation="england-and-wales",
+                business_hours="08:30-17:00",
+                targets=[service_levels.TargetEntry(p, 60, 480) for p in service_levels.PRIORITIES],
+                note="Attack fixture",
+            ),
             partner=partner,
             bank_change=bank_change,
             member=member,

@@ -8,9 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ("servicedesk", "0001_service_levels"),
         ('partnership', '0005_service_desk_agent_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,10 @@
+"""Service-desk pages, included under /servicedesk/ by web/urls.py."""
+
+from django.urls import URLPattern, path
+
+from joinedup.web.servicedesk import levels
+
+urlpatterns: list[URLPattern] = [
+    path("levels/", levels.agreements_page, name="servicedesk_levels"),
+    path("levels/<int:agreement_id>/", levels.agreement_page, name="servicedesk_level"),
+]
