@@ -66,10 +66,10 @@ from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk import knowledge
-from joinedup.servicedesk.models import Article, Notification
-from joinedup.servicedesk.notifications import notify
 from joinedup.servicedesk import levels as service_levels
+from joinedup.servicedesk.models import Article, Notification
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
+from joinedup.servicedesk.notifications import notify
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
