@@ -342,3 +342,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Outgoing mail through Django's backend. SMTP is configured by EMAIL_HOST (with EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); without it the service desk keeps its
+# notifications in the app and sends no email (servicedesk/notifications.py). Another
+# EMAIL_BACKEND (tests use Django's in-memory one) counts as configured.
+EMAIL_CONFIGURED = bool(env_str("EMAIL_HOST", ""))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "joinedup@localhost")
+# The site's address for links in emails ("https://joinedup.example.org"); empty: paths only.
+SITE_URL = env_str("JOINEDUP_SITE_URL", "").rstrip("/")
+# Service desk email: replies to a ticket's notification go to this mailbox (Reply-To), which
+# `joinedup servicedesk poll-mailbox` reads over IMAP (SSL) or from a local Maildir.
+SERVICEDESK_REPLY_TO = env_str("JOINEDUP_SERVICEDESK_REPLY_TO", "")
+SERVICEDESK_IMAP_HOST = env_str("JOINEDUP_SERVICEDESK_IMAP_HOST", "")
+SERVICEDESK_IMAP_PORT = env_int("JOINEDUP_SERVICEDESK_IMAP_PORT", 993, minimum=1)
+SERVICEDESK_IMAP_USER = env_str("JOINEDUP_SERVICEDESK_IMAP_USER", "")
+SERVICEDESK_IMAP_PASSWORD = env_str("JOINEDUP_SERVICEDESK_IMAP_PASSWORD", "")
+SERVICEDESK_IMAP_FOLDER = env_str("JOINEDUP_SERVICEDESK_IMAP_FOLDER", "INBOX")
+SERVICEDESK_MAILDIR = env_str("JOINEDUP_SERVICEDESK_MAILDIR", "")

@@ -66,9 +66,11 @@ from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk import assets as servicedesk_assets
+from joinedup.servicedesk import knowledge
 from joinedup.servicedesk import levels as service_levels
-from joinedup.servicedesk.models import Asset, SoftwareLicence
+from joinedup.servicedesk.models import Article, Asset, Notification, SoftwareLicence
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
+from joinedup.servicedesk.notifications import notify
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -122,6 +124,8 @@ class PartnerObjects:
     case_option: Option
     case_line: OptionLine
     case_baseline: Baseline
+    article: Article
+    notification: Notification
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
@@ -219,6 +223,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "action": ParameterKind(None, lambda o: "approve"),
     "kind": ParameterKind(None, lambda o: "people"),
     "fmt": ParameterKind(None, lambda o: "csv"),
+    # The service desk: a published help article for this partner's staff only, and a
+    # notification to one of its users.
+    "article_id": ParameterKind("help article", lambda o: o.article.pk),
+    "notification_id": ParameterKind("notification", lambda o: o.notification.pk),
     # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
     "table": ParameterKind(None, lambda o: "functions"),
 }
@@ -458,6 +466,22 @@ class AttackTestCase(RechargeTestCase):
             case_option=case_option,
             case_line=case_line,
             case_baseline=case_baseline,
+            article=knowledge.article_create(
+                actor=FIXTURES,
+                service="hr",
+                title=f"Leave rules at {partner.code}",
+                body="Ask your manager.",
+                published=True,
+                partners=[partner],
+            ),
+            notification=notify(
+                user=member,
+                partner=partner,
+                subject="Attack fixture",
+                text="Only theirs.",
+                link="",
+                email=False,
+            ),
         )
 
     @classmethod

@@ -17,6 +17,7 @@ from joinedup.api import (
     change,
     consultation,
     contracts,
+    knowledge,
     ledger,
     partnership,
     payroll,
@@ -58,6 +59,7 @@ api.add_router("", contracts.router)
 api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
+api.add_router("", knowledge.router)
 api.add_router("", servicedesk_levels.router)
 api.add_router("", assets.router)
 

@@ -9,6 +9,7 @@ from joinedup.partnership.models import Role
 from joinedup.partnership.permissions import has_permission, roles_on
 from joinedup.people.models import Person
 from joinedup.recharges.selectors import reads_any_statement
+from joinedup.servicedesk.notifications import unread_count
 from joinedup.web.current import current_partner as _current_partner
 from joinedup.web.current import switchable_partners
 
@@ -33,12 +34,15 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
     partner = _current_partner(request)
     # Asked only when the menu is drawn, once however often the template asks.
     own_record = SimpleLazyObject(lambda: has_own_record(request.user))
+    # The header's count of unread notifications: one indexed count, only when drawn.
+    unread = SimpleLazyObject(lambda: unread_count(request.user))
     if partner is None:
         return {
             "current_partner": None,
             "switchable_partners": [],
             "current_roles": [],
             "has_own_record": own_record,
+            "unread_notifications": unread,
         }
     labels = dict(Role.choices)
     return {
@@ -46,6 +50,7 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "switchable_partners": switchable_partners(request),
         "current_roles": sorted(labels[r] for r in roles_on(request.user, partner)),
         "has_own_record": own_record,
+        "unread_notifications": unread,
         "can_view_audit": has_permission(request.user, "audit.view", partner),
         "can_view_people": has_permission(request.user, "people.view", partner),
         "can_view_payroll": has_permission(request.user, "payroll.view", partner),

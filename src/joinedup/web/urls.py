@@ -9,6 +9,8 @@ from joinedup.web.payroll import urls as payroll_urls
 from joinedup.web.people import urls as people_urls
 from joinedup.web.purchasing import urls as purchasing_urls
 from joinedup.web.recharges import urls as recharge_urls
+from joinedup.web.servicedesk import knowledge as servicedesk_knowledge
+from joinedup.web.servicedesk import notifications as servicedesk_notifications
 from joinedup.web.servicedesk import urls as servicedesk_urls
 
 app_name = "web"
@@ -38,4 +40,6 @@ urlpatterns = [
     path("purchasing/", include(purchasing_urls)),
     path("servicedesk/", include(servicedesk_urls)),
     path("admin/", include(admin_urls)),
+    path("servicedesk/help/", include(servicedesk_knowledge.urlpatterns)),
+    path("servicedesk/notifications/", include(servicedesk_notifications.urlpatterns)),
 ]

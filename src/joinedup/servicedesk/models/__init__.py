@@ -6,4 +6,5 @@ calendars (``levels``), the asset register and licences (``assets``), the knowle
 from joinedup.servicedesk.models.assets import *  # noqa: F403
 from joinedup.servicedesk.models.knowledge import *  # noqa: F403
 from joinedup.servicedesk.models.levels import *  # noqa: F403
+from joinedup.servicedesk.models.notifications import *  # noqa: F403
 from joinedup.servicedesk.models.tickets import *  # noqa: F403

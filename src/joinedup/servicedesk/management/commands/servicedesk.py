@@ -1,4 +1,5 @@
-"""``joinedup servicedesk …``: the service desk's clock, for people and for checking.
+"""``joinedup servicedesk …``: the service desk's clock, for people and for checking, and the
+poller of its mailbox (``poll-mailbox [--maildir PATH]``).
 
     joinedup servicedesk business-time --from 2026-12-24T16:00 --to 2027-01-04T10:00 \\
         --hours 08:30-17:00 --calendar england-and-wales [--pause FROM/TO …] [--json]
@@ -14,9 +15,11 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from joinedup.servicedesk import business_time as bt
+from joinedup.servicedesk import email_in, mailbox
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 
@@ -56,8 +59,15 @@ class Command(BaseCommand):
             "--pause", action="append", default=[], help="FROM/TO: the clock stops (may be repeated)"
         )
         clock.add_argument("--json", action="store_true", help="Print one JSON object.")
+        poll = sub.add_parser(
+            "poll-mailbox", help="Read replies to ticket notifications from the service desk's mailbox."
+        )
+        poll.add_argument("--maildir", default="", help="A local Maildir (default: the settings' mailbox).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "poll-mailbox":
+            self.poll_mailbox(options["maildir"])
+            return
         try:
             start = bt.parse_local(options["start"], "--from")
             end = bt.parse_local(options["end"], "--to")
@@ -94,3 +104,29 @@ class Command(BaseCommand):
         if pauses:
             self.stdout.write(f"Paused: {paused} business minutes")
         self.stdout.write(f"Business minutes: {minutes:,} ({_duration(minutes)})")
+
+    def poll_mailbox(self, maildir: str) -> None:
+        """For now, say what each waiting message would append and mark none processed: the
+        tickets' reply service is wired in here after the tickets part lands."""
+        try:
+            source = mailbox.from_settings(settings, maildir=maildir)
+        except mailbox.MailboxError as error:
+            raise _bad(str(error)) from None
+
+        def report(message: email_in.Inbound) -> bool:
+            if message.automatic:
+                self.stdout.write(f"skip (automatic reply) from {message.sender or '(no sender)'}")
+            else:
+                self.stdout.write(
+                    f"{message.reference or '(no reference)'} from {message.sender or '(no sender)'}: "
+                    f"{len(message.new_text)} characters, {len(message.attachments)} attachment(s)"
+                )
+            return False
+
+        try:
+            read, _ = mailbox.poll(source, report)
+        except mailbox.MailboxError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            source.close()
+        self.stdout.write(f"{read} message(s) read; none appended (not yet wired to tickets).")
