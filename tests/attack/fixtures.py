@@ -65,6 +65,10 @@ from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.servicedesk import assets as servicedesk_assets
+from joinedup.servicedesk import levels as service_levels
+from joinedup.servicedesk.models import Asset, SoftwareLicence
+from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -118,6 +122,9 @@ class PartnerObjects:
     case_option: Option
     case_line: OptionLine
     case_baseline: Baseline
+    service_level: ServiceLevelAgreement
+    asset: Asset
+    licence: SoftwareLicence
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -200,6 +207,12 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
+    # The service desk: a version of the partner's service-level agreement.
+    "agreement_id": ParameterKind("service-level agreement", lambda o: o.service_level.pk),
+    # The service desk's asset register: a laptop of the partner deployed with the sample
+    # employee, and a licence the partner holds itself (shared with no one).
+    "asset_id": ParameterKind("asset", lambda o: o.asset.pk),
+    "licence_id": ParameterKind("software licence", lambda o: o.licence.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -367,6 +380,16 @@ class AttackTestCase(RechargeTestCase):
         buying = cls.purchasing_of(partner)
         return PartnerObjects(
             **buying,
+            service_level=service_levels.agreement_add(
+                actor=FIXTURES,
+                partner=partner,
+                effective_from=date(2026, 4, 1),
+                nation="england-and-wales",
+                business_hours="08:30-17:00",
+                targets=[service_levels.TargetEntry(p, 60, 480) for p in service_levels.PRIORITIES],
+                note="Attack fixture",
+            ),
+            **cls.assets_of(partner, employment),
             partner=partner,
             bank_change=bank_change,
             member=member,
@@ -436,6 +459,38 @@ class AttackTestCase(RechargeTestCase):
             case_line=case_line,
             case_baseline=case_baseline,
         )
+
+    @classmethod
+    def assets_of(cls, partner: Partner, employment: Employment) -> dict[str, Any]:
+        asset = servicedesk_assets.asset_register(
+            actor=FIXTURES,
+            partner=partner,
+            details=servicedesk_assets.AssetDetails(
+                tag=f"{partner.code}-LT-1",
+                kind="laptop",
+                make="Dell",
+                model="Latitude",
+                cost=Decimal("800.00"),
+            ),
+        )
+        asset = servicedesk_assets.asset_change_status(actor=FIXTURES, asset=asset, to="in_stock")
+        licence = servicedesk_assets.licence_add(
+            actor=FIXTURES,
+            partner=partner,
+            details=servicedesk_assets.LicenceDetails(
+                product=f"Mapping for {partner.code}",
+                vendor="Esri",
+                seats=5,
+                annual_cost=Decimal("5000.00"),
+                starts_on=date(2026, 4, 1),
+                ends_on=date(2099, 3, 31),
+            ),
+        )
+        servicedesk_assets.seat_assign(actor=FIXTURES, licence=licence, employment=employment)
+        return {
+            "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
+            "licence": licence,
+        }
 
     @classmethod
     def purchasing_of(cls, partner: Partner) -> dict[str, Any]:

@@ -57,6 +57,7 @@ from joinedup.purchasing.invoices import INVOICE_COLUMNS, invoices_import
 from joinedup.purchasing.models import Supplier, SupplierPartner
 from joinedup.recharges.services import READING_COLUMNS, readings_import
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.servicedesk.asset_imports import ASSET_COLUMNS, assets_import_file
 from joinedup.testing.base import FIXTURES
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "joinedup"
@@ -361,6 +362,25 @@ IMPORTS.append(
             "unit_price": "fte",
             "vat_rate": "amount>=0",
         },
+    )
+)
+IMPORTS.append(
+    Import(
+        "service desk assets",
+        ASSET_COLUMNS,
+        lambda case, data, name: assets_import_file(
+            actor=FIXTURES, partner=case.council, source=data, filename=name
+        ),
+        lambda n: {
+            "tag": f"WCC-LT-{n:04d}",
+            "kind": "laptop",
+            "make": "Dell",
+            "model": "Latitude 5450",
+            "cost": "849.99",
+            "purchased_on": "2026-04-14",
+        },
+        most=6,
+        typed={"cost": "amount>=0", "purchased_on": "date", "warranty_until": "date"},
     )
 )
 BY_NAME = {target.name: target for target in IMPORTS}
@@ -700,6 +720,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
             "FACTOR_COLUMNS",
             "BASELINE_COLUMNS",
             "INVOICE_COLUMNS",
+            "ASSET_COLUMNS",
         }
         # Files read other than through read_rows: the reader itself, and the gross-to-net
         # calculator (fuzzed below through `joinedup payroll calculate`).
@@ -716,6 +737,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
                 FACTOR_COLUMNS,
                 BASELINE_COLUMNS,
                 INVOICE_COLUMNS,
+                ASSET_COLUMNS,
             )
         }
 

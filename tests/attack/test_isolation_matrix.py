@@ -280,6 +280,15 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "filename": "notes.txt",
         "content_base64": "Tm90ZXM=",
     },
+    ("POST", "/api/v1/partners/{partner_id}/servicedesk/assets"): lambda o: {
+        "tag": "ATTACK-1",
+        "kind": "laptop",
+        "make": "Dell",
+        "model": "Latitude",
+        "cost": "800.00",
+    },
+    ("POST", "/api/v1/servicedesk/assets/{asset_id}/status"): lambda o: {"status": "in_repair"},
+    ("POST", "/api/v1/servicedesk/assets/{asset_id}/assignment"): lambda o: {"employment_id": None},
     ("POST", "/api/v1/change/partners/{partner_id}/unions"): lambda o: {"union": "GMB"},
     ("POST", "/api/v1/change/partners/{partner_id}/union-reps"): lambda o: {
         "username": o.member.username,

@@ -56,6 +56,7 @@ from joinedup.purchasing.models import (
     Supplier,
     SupplierBankDetails,
 )
+from joinedup.servicedesk.models import Asset
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
@@ -192,6 +193,11 @@ EXPORTS: dict[str, Export] = {
     # The board pack's tables (the fixture's case is not live: its header, checked for formulas),
     # and a partner's cost centres mapped to functions, one named like a formula.
     "web /businesscase/{case_id}/realisation/{table}.{fmt}": Export(("csv",)),
+    # The asset register: a laptop whose make was typed as a formula, deployed with the person
+    # named like one.
+    "web /servicedesk/assets/": Export(
+        ("csv", "xlsx"), {"Make": planted(PAYLOAD), "Assigned to": planted(NAME)}
+    ),
     "web /businesscase/cost-centres/{code}/mapping.{fmt}": Export(("csv",), {"Name": planted(PAYLOAD)}),
 }
 
@@ -257,6 +263,7 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
+        Asset.objects.for_partner(council).filter(pk=cls.council_objects.asset.pk).update(make=PAYLOAD)
         cls.plant_off_contract_spend(council)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
@@ -473,6 +480,9 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_contracts_register_shows_a_formula_title_as_text(self) -> None:
         self.check("web /purchasing/contracts/")
+
+    def test_the_asset_register_shows_a_formula_make_and_person_as_text(self) -> None:
+        self.check("web /servicedesk/assets/")
 
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
         self.check("web /purchasing/invoices/export.{fmt}")

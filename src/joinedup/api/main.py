@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from joinedup.api import (
+    assets,
     audit,
     businesscase,
     businesscase_drawing,
@@ -24,6 +25,7 @@ from joinedup.api import (
     recharges,
 )
 from joinedup.api import payables as purchasing_payables
+from joinedup.api import service_levels as servicedesk_levels
 from joinedup.api import spend as purchasing_spend
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
@@ -56,6 +58,8 @@ api.add_router("", contracts.router)
 api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
+api.add_router("", servicedesk_levels.router)
+api.add_router("", assets.router)
 
 
 @api.exception_handler(AuthenticationError)

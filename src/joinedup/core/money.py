@@ -42,6 +42,7 @@ __all__ = [
     "round_nearest_penny_half_down",
     "round_nearest_penny_half_up",
     "round_up_to_penny",
+    "share_to_the_penny",
 ]
 
 POUND = Decimal("1")
@@ -150,3 +151,35 @@ def _pence(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"money must be integer pence, got {type(value).__name__} {value!r}")
     return int(value)
+
+
+# --- sharing an amount (Decimal pounds in, Decimal pounds out, adding up exactly) -------------
+
+
+def share_to_the_penny(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``total`` pounds (whole pence) shared in proportion to ``weights`` (percentages, seats,
+    head counts: any non-negative numbers, not all zero), each share a whole number of pence and
+    the shares adding up to ``total`` exactly. Largest remainder (Hamilton's method), as the
+    recharges' pools and a shared post's cost split: every share is first rounded towards zero,
+    then the pennies left go one each to the shares that lost most, ties to the earlier share.
+    Integer arithmetic throughout, so no digit of a weight is lost."""
+    if any(w < 0 for w in weights):
+        raise ValueError("A share cannot be negative.")
+    exponent = min([0, *(int(w.as_tuple().exponent) for w in weights)])
+    scaled = [int(w.scaleb(-exponent)) for w in weights]
+    whole = sum(scaled)
+    if whole == 0:
+        raise ValueError("Every share is zero, so there is nothing to share by.")
+    pence = pounds_to_pence(total)
+    magnitude = abs(pence)
+    shares: list[int] = []
+    rests: list[int] = []
+    for weight in scaled:
+        share, rest = divmod(weight * magnitude, whole)
+        shares.append(share)
+        rests.append(rest if weight else -1)
+    left = magnitude - sum(shares)
+    for i in sorted(range(len(shares)), key=lambda i: (-rests[i], i))[:left]:
+        shares[i] += 1
+    sign = -1 if pence < 0 else 1
+    return [pence_to_pounds(sign * s) for s in shares]
