@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.test import Client
+
 from joinedup.api.main import api
+from joinedup.change.models import TransferPlan
 from joinedup.ledger.models import Journal
 from joinedup.ledger.tests.base import LedgerTestCase
+from joinedup.partnership.models import Role
 from joinedup.people.models import EmploymentTerms
 from joinedup.recharges import transparency
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.testing.people import PeopleTestCase
+from tests.attack.fixtures import AttackTestCase
 
 PAST_64_BITS = 2**64
 
@@ -148,3 +153,40 @@ class TestFuzzingFindingsInRecharges(RechargeTestCase):
         # The default start, 1 April of the financial year before, was year 0: ValueError (a 500).
         assert transparency.year_start(date(1, 1, 1)) == date.min
         assert transparency.year_start(date(2026, 3, 31)) == date(2025, 4, 1)
+
+
+class TestFuzzingFindingsInWorkforceChange(AttackTestCase):
+    def test_a_transfer_plan_moved_before_tupe_2006_is_refused_with_422_and_left_as_it_was(self) -> None:
+        # The plan took 1 January 1900; its page then found no ELI rule in force and answered 500.
+        plan = self.council_objects.transfer_plan
+        client = Client(headers={"Authorization": f"Bearer {self.tokens[Role.HR_OFFICER]}"})
+        response = client.post(
+            f"/api/v1/change/transfer-plans/{plan.pk}/update",
+            {"transfer_date": "1900-01-01"},
+            content_type="application/json",
+        )
+        assert response.status_code == 422, response.content
+        assert response.json()["errors"] == {
+            "transfer_date": [
+                "The transfer date must be on or after 6 April 2006, when TUPE 2006 came into force."
+            ]
+        }
+        assert (
+            TransferPlan.objects.for_partner(self.council).get(pk=plan.pk).transfer_date == plan.transfer_date
+        )
+
+    def test_a_pension_of_16_digits_of_pounds_is_refused_by_the_schema_not_rounded_by_the_quote(self) -> None:
+        # 9.18e33 pounds a year reached the service, whose rounding to the penny raised
+        # InvalidOperation (a 500): a decimal has at most 15 digits before the point.
+        interest = self.council_objects.vr_interest
+        client = Client(headers={"Authorization": f"Bearer {self.tokens[Role.HR_OFFICER]}"})
+        for pension in (9.180430163455319e33, 1e15, "1000000000000000", "-1000000000000000.5"):
+            response = client.post(
+                f"/api/v1/change/vr-interests/{interest.pk}/facts",
+                {"annual_pension": pension, "pension_fund": "Wessex Pension Fund"},
+                content_type="application/json",
+            )
+            assert response.status_code == 422, pension
+            assert list(response.json()["errors"]) == ["payload.annual_pension"], pension
+        interest.refresh_from_db()
+        assert (interest.annual_pension, interest.pension_fund) == (None, "")

@@ -11,21 +11,35 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 # A decimal in a request, as a JSON number or a string of digits ("37.5"), never "", "1e3" or
 # "NaN": the schema states exactly the strings the parser takes, so clients and the fuzzer can
-# rely on it.
-DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+# rely on it. At most 15 digits before the point (below a thousand million million either way):
+# Decimal's 28 significant digits then hold any sum or rounding to the penny the services make
+# of it (9.18e33 pounds of pension made `quantize` raise InvalidOperation, a 500).
+DECIMAL_DIGITS = 15
+DECIMAL_BOUND = 10**DECIMAL_DIGITS
+DECIMAL_PATTERN = rf"^[+-]?([0-9]{{1,{DECIMAL_DIGITS}}}(\.[0-9]*)?|\.[0-9]+)$"
 
 
 def _decimal_text(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(DECIMAL_PATTERN, value):
-        raise ValueError("Write the number with digits and an optional decimal point.")
+        raise ValueError(
+            f"Write the number with digits and an optional decimal point, at most {DECIMAL_DIGITS} "
+            "digits before it."
+        )
     return value
 
 
 DecimalIn = Annotated[
     Decimal,
-    Field(allow_inf_nan=False),
+    Field(allow_inf_nan=False, gt=-DECIMAL_BOUND, lt=DECIMAL_BOUND),
     BeforeValidator(_decimal_text),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": -DECIMAL_BOUND, "exclusiveMaximum": DECIMAL_BOUND},
+                {"type": "string", "pattern": DECIMAL_PATTERN},
+            ]
+        }
+    ),
 ]
 
 # An id in a request body: a positive 64-bit integer, as the database keys are. A larger one

@@ -48,6 +48,12 @@ def tupe_rules() -> TupeRules:
         raise ValueError(f"tupe.toml: {exc}") from exc
 
 
+def first_transfer_date() -> date:
+    """The first transfer date the rules cover: TUPE 2006 in force (6 April 2006). A plan dated
+    before it would be under the 1981 regulations, which the rules file does not hold."""
+    return tupe_rules().eli_days[0].effective_from
+
+
 def eli_days(transfer_date: date) -> Dated:
     """How many days before the transfer the information is due, in force on the transfer date."""
     chosen = [d for d in tupe_rules().eli_days if d.effective_from <= transfer_date]

@@ -31,6 +31,7 @@ from joinedup.change.models import (
     TransferPlanStatus,
 )
 from joinedup.change.services import _open
+from joinedup.change.transfer_rules import first_transfer_date
 from joinedup.change.transfer_selectors import scope_employments
 from joinedup.core import rls
 from joinedup.partnership.models import Partner
@@ -40,6 +41,15 @@ from joinedup.people.services import Errors, secondment_create, tupe_transfer
 
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
+
+
+def _check_transfer_date(errors: Errors, transfer_date: date) -> None:
+    first = first_transfer_date()
+    if transfer_date < first:
+        errors.add(
+            "transfer_date",
+            f"The transfer date must be on or after {first:%-d %B %Y}, when TUPE 2006 came into force.",
+        )
 
 
 def _editable(plan: TransferPlan) -> None:
@@ -71,6 +81,7 @@ def plan_create(
         errors.add("name", f"The programme already has a plan called {name.strip()}.")
     if kind not in TransferKind.values:
         errors.add("kind", "Choose a TUPE transfer or a secondment.")
+    _check_transfer_date(errors, transfer_date)
     if receiving_partner.pk not in selectors.involved_partner_ids(programme):
         errors.add("receiving_partner", "The receiving body must be a partner involved in the programme.")
     if kind == TransferKind.SECONDMENT:
@@ -136,6 +147,7 @@ def plan_update(
     if status is not None and status not in TransferPlanStatus.values:
         errors.add("status", "Choose a status the plan can have.")
     new_date = transfer_date or plan.transfer_date
+    _check_transfer_date(errors, new_date)
     if plan.secondment_end is not None and plan.secondment_end < new_date:
         errors.add("transfer_date", "The secondment would end before it starts.")
     if eli_given_on is not None and eli_given_on > new_date:

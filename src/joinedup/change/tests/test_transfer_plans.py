@@ -154,6 +154,30 @@ class TestThePlanAndItsStaffList(TransferPlanTestCase):
                 transfer_date=TRANSFER,
             )
 
+    def test_it_refuses_a_transfer_date_before_tupe_2006_on_a_new_plan_or_a_change(self) -> None:
+        # TUPE 2006 (SI 2006/246) applies to transfers from 6 April 2006: the rules file holds
+        # nothing earlier, and the plan's page could not say when the ELI was due (API fuzzing
+        # found a plan moved to 1 January 1900 answering 500).
+        message = "The transfer date must be on or after 6 April 2006, when TUPE 2006 came into force."
+        with pytest.raises(ValidationError, match=message):
+            transfer_services.plan_create(
+                actor=self.shared_hr,
+                programme=self.programme,
+                name="Back in time",
+                kind="tupe",
+                receiving_partner=self.shared,
+                transfer_date=date(2006, 4, 5),
+            )
+        events = AuditEvent.objects.for_partner(self.council).count()
+        with pytest.raises(ValidationError, match=message):
+            transfer_services.plan_update(
+                actor=self.shared_hr, plan=self.plan, transfer_date=date(1900, 1, 1)
+            )
+        self.plan.refresh_from_db()
+        assert self.plan.transfer_date == TRANSFER
+        assert AuditEvent.objects.for_partner(self.council).count() == events
+        assert not TransferPlan.objects.for_partner(self.council).filter(name="Back in time").exists()
+
     def test_a_completed_plan_changes_no_more(self) -> None:
         transfer_services.plan_update(actor=self.shared_hr, plan=self.plan, status="completed")
         with pytest.raises(ValidationError, match="The plan is completed"):
