@@ -4,7 +4,7 @@ Impact is how widely the problem reaches (``high``: a whole service, site or tea
 ``medium``: several people or one important function; ``low``: one person, with a
 workaround). Urgency is how soon the harm grows (``high``: work stops now; ``medium``: work is
 slowed; ``low``: it can wait). ITIL 4's incident management practice orders priority by the two
-together; the service desk's four priorities (P1 Critical … P4 Low) sit on the 3 × 3 matrix
+together; the service desk's four priorities (P1 Critical … P4 Low) sit on the 3 by 3 matrix
 below, read row by impact and column by urgency:
 
                 urgency high   urgency medium   urgency low

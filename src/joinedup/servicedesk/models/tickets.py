@@ -110,7 +110,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(service__in=Service.values), name="servicedesk_team_service_known")
+            models.CheckConstraint(
+                condition=Q(service__in=Service.values), name="servicedesk_team_service_known"
+            )
         ]
 
     def __str__(self) -> str:
@@ -195,8 +197,12 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partner", "number"], name="servicedesk_ticket_number"),
             models.UniqueConstraint(fields=["partner", "reference"], name="servicedesk_ticket_reference"),
-            models.CheckConstraint(condition=Q(status__in=TicketStatus.values), name="servicedesk_ticket_status"),
-            models.CheckConstraint(condition=Q(priority__in=Priority.values), name="servicedesk_ticket_priority"),
+            models.CheckConstraint(
+                condition=Q(status__in=TicketStatus.values), name="servicedesk_ticket_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="servicedesk_ticket_priority"
+            ),
             models.CheckConstraint(
                 condition=(Q(ticket_type="complaint") & Q(complaint_stage__in=[1, 2]))
                 | (~Q(ticket_type="complaint") & Q(complaint_stage__isnull=True)),
@@ -241,7 +247,9 @@ class TicketEvent(models.Model):
         indexes = [models.Index(fields=["ticket", "at"], name="servicedesk_event_ticket_at")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="servicedesk_event_kind"),
-            models.CheckConstraint(condition=Q(public=True) | Q(responds=False), name="servicedesk_event_note_silent"),
+            models.CheckConstraint(
+                condition=Q(public=True) | Q(responds=False), name="servicedesk_event_note_silent"
+            ),
         ]
 
     def __str__(self) -> str:
