@@ -65,6 +65,8 @@ from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.servicedesk import services as servicedesk
+from joinedup.servicedesk.models import Ticket
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -118,6 +120,7 @@ class PartnerObjects:
     case_option: Option
     case_line: OptionLine
     case_baseline: Baseline
+    ticket: Ticket
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -200,6 +203,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
+    # A service-desk ticket raised by one of the partner's employees, with an internal note.
+    "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -365,9 +370,18 @@ class AttackTestCase(RechargeTestCase):
             account_name="ATTACK FIXTURE",
         )
         buying = cls.purchasing_of(partner)
+        requester = cls.make_user(f"{partner.code.lower()}.attack.requester", [(partner, Role.EMPLOYEE)])
+        ticket = servicedesk.raise_ticket(
+            actor=requester,
+            details=servicedesk.TicketIn(
+                service="ict", ticket_type="incident", subject="Attack fixture", description="A ticket"
+            ),
+        )
+        servicedesk.add_note(actor=FIXTURES, ticket=ticket, body="Internal")
         return PartnerObjects(
             **buying,
             partner=partner,
+            ticket=ticket,
             bank_change=bank_change,
             member=member,
             membership=Membership.objects.get(user=member, partner=partner),

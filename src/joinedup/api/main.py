@@ -22,6 +22,7 @@ from joinedup.api import (
     people,
     purchasing,
     recharges,
+    servicedesk,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import spend as purchasing_spend
@@ -56,6 +57,7 @@ api.add_router("", contracts.router)
 api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
+api.add_router("", servicedesk.router)
 
 
 @api.exception_handler(AuthenticationError)
