@@ -66,7 +66,7 @@ from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk import services as servicedesk
-from joinedup.servicedesk.models import Ticket
+from joinedup.servicedesk.models import Ticket, TicketAttachment
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -121,6 +121,7 @@ class PartnerObjects:
     case_line: OptionLine
     case_baseline: Baseline
     ticket: Ticket
+    ticket_attachment: TicketAttachment
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -205,6 +206,7 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
     # A service-desk ticket raised by one of the partner's employees, with an internal note.
     "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
+    "attachment_id": ParameterKind("service-desk ticket attachment", lambda o: o.ticket_attachment.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -378,10 +380,14 @@ class AttackTestCase(RechargeTestCase):
             ),
         )
         servicedesk.add_note(actor=FIXTURES, ticket=ticket, body="Internal")
+        ticket_attachment = servicedesk.add_attachment(
+            actor=requester, ticket=ticket, filename="screen.txt", content=b"Error 42"
+        )
         return PartnerObjects(
             **buying,
             partner=partner,
             ticket=ticket,
+            ticket_attachment=ticket_attachment,
             bank_change=bank_change,
             member=member,
             membership=Membership.objects.get(user=member, partner=partner),

@@ -9,6 +9,7 @@ from joinedup.web.payroll import urls as payroll_urls
 from joinedup.web.people import urls as people_urls
 from joinedup.web.purchasing import urls as purchasing_urls
 from joinedup.web.recharges import urls as recharge_urls
+from joinedup.web.servicedesk import urls as servicedesk_urls
 
 app_name = "web"
 
@@ -35,5 +36,6 @@ urlpatterns = [
     path("change/", include(change_urls)),
     path("businesscase/", include(businesscase_urls)),
     path("purchasing/", include(purchasing_urls)),
+    path("servicedesk/", include(servicedesk_urls)),
     path("admin/", include(admin_urls)),
 ]

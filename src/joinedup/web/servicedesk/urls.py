@@ -1,0 +1,18 @@
+"""Service-desk pages, included under /servicedesk/ by web/urls.py."""
+
+from django.urls import URLPattern, path
+
+from joinedup.web.servicedesk import tickets
+
+urlpatterns: list[URLPattern] = [
+    path("", tickets.my_tickets, name="servicedesk_my_tickets"),
+    path("new", tickets.ticket_new, name="servicedesk_ticket_new"),
+    path("queue/", tickets.queue, name="servicedesk_queue"),
+    path("team/", tickets.team_tickets, name="servicedesk_team_tickets"),
+    path("tickets/<int:ticket_id>/", tickets.ticket, name="servicedesk_ticket"),
+    path(
+        "tickets/<int:ticket_id>/attachments/<int:attachment_id>",
+        tickets.attachment,
+        name="servicedesk_ticket_attachment",
+    ),
+]
