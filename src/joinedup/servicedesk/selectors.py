@@ -41,7 +41,7 @@ def visible_tickets(user: Any) -> QuerySet[Ticket]:
             "-raised_at"
         )
     if not user.is_authenticated:
-        return Ticket.objects.for_partners([])
+        return Ticket.objects.for_partners([]).order_by("pk")
     partners = [p.pk for p in member_partners(user)]
     seen = Q(requester_id=user.pk) | Q(partner_id__in=partner_ids_with(user, "servicedesk.view"))
     managed = partner_ids_with(user, "servicedesk.view_team")
@@ -99,7 +99,7 @@ def attachment_for(user: Any, *, ticket: Ticket, attachment_id: int) -> TicketAt
 def my_tickets(user: Any, *, open_only: bool = False) -> QuerySet[Ticket]:
     """The tickets ``user`` raised (or that were raised for them), newest first."""
     if is_system(user) or not user.is_authenticated:
-        return Ticket.objects.for_partners([])
+        return Ticket.objects.for_partners([]).order_by("pk")
     found = Ticket.objects.for_partners([p.pk for p in member_partners(user)]).filter(requester_id=user.pk)
     if open_only:
         found = found.filter(status__in=OPEN_STATUSES)
@@ -111,7 +111,7 @@ def team_tickets(user: Any) -> QuerySet[Ticket]:
     managed = partner_ids_with(user, "servicedesk.view_team")
     team = [e.pk for e in team_of(user) if e.partner_id in managed] if managed else []
     if not team:
-        return Ticket.objects.for_partners([])
+        return Ticket.objects.for_partners([]).order_by("pk")
     found = Ticket.objects.for_partners(managed).filter(requester_employment_id__in=team)
     return _related(found).order_by("-raised_at", "-pk")
 
