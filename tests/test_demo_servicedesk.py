@@ -33,7 +33,11 @@ class TestDemoServiceDesk(TestCase):
         every = Ticket.objects.for_partners(self.partners.values())
         assert every.filter(status="waiting_requester").count() == 6
         complaint = every.get(ticket_type="complaint")
-        assert (complaint.reference, complaint.complaint_stage, complaint.status) == ("WCC-000004", 2, "reopened")
+        assert (complaint.reference, complaint.complaint_stage, complaint.status) == (
+            "WCC-000004",
+            2,
+            "reopened",
+        )
 
     def test_the_agent_sees_every_ticket_and_the_requester_no_internal_note(self) -> None:
         assert selectors.visible_tickets(self.users["shared.desk"]).count() == 36

@@ -65,8 +65,10 @@ from joinedup.purchasing.tests.invoicing import SamplePayables, sample_payables
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.servicedesk import levels as service_levels
 from joinedup.servicedesk import services as servicedesk
 from joinedup.servicedesk.models import Ticket, TicketAttachment
+from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -122,6 +124,7 @@ class PartnerObjects:
     case_baseline: Baseline
     ticket: Ticket
     ticket_attachment: TicketAttachment
+    service_level: ServiceLevelAgreement
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -207,6 +210,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # A service-desk ticket raised by one of the partner's employees, with an internal note.
     "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
     "attachment_id": ParameterKind("service-desk ticket attachment", lambda o: o.ticket_attachment.pk),
+    # The service desk: a version of the partner's service-level agreement.
+    "agreement_id": ParameterKind("service-level agreement", lambda o: o.service_level.pk),
     "month": ParameterKind(None, lambda o: MONTH),
     "tax_year": ParameterKind(None, lambda o: TAX_YEAR),
     # Web: /payroll/runs/<run_id>/<action> and the import templates /people/import/templates/<kind>.<fmt>.
@@ -385,6 +390,15 @@ class AttackTestCase(RechargeTestCase):
         )
         return PartnerObjects(
             **buying,
+            service_level=service_levels.agreement_add(
+                actor=FIXTURES,
+                partner=partner,
+                effective_from=date(2026, 4, 1),
+                nation="england-and-wales",
+                business_hours="08:30-17:00",
+                targets=[service_levels.TargetEntry(p, 60, 480) for p in service_levels.PRIORITIES],
+                note="Attack fixture",
+            ),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,

@@ -25,6 +25,7 @@ from joinedup.api import (
     servicedesk,
 )
 from joinedup.api import payables as purchasing_payables
+from joinedup.api import service_levels as servicedesk_levels
 from joinedup.api import spend as purchasing_spend
 from joinedup.api import transfers as change_transfers
 from joinedup.api.auth import BearerToken
@@ -58,6 +59,7 @@ api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
 api.add_router("", servicedesk.router)
+api.add_router("", servicedesk_levels.router)
 
 
 @api.exception_handler(AuthenticationError)

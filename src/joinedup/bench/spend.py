@@ -13,12 +13,22 @@ paid, one in fifty of them credit notes, the rest approved and not yet paid (not
 in by ``COPY`` on PostgreSQL and ``executemany`` on SQLite with ids assigned here, then the tables
 are analysed (and vacuumed on PostgreSQL).
 
+The contracts register gets :data:`CONTRACTS` contracts (once, seeds made before them included):
+partner A lets one for each of the first categories, with a supplier that sells in it, for 300
+days from a day part-way through a month (so most contracts start and end part-way through one),
+called off by partner B; one in four of A's and B's invoices from that supplier dated in the
+contract is linked to it.
+
 Then the monthly roll-up (``SpendMonth``, which payment runs keep as they are paid) is rebuilt
 from every paid line, once: its time is the cost of the grouped query over the lines, printed.
 
 Timed, as the officer (forgetting cached roles each run, as a request would): the selector's one
-query of the roll-up into arrays, the cube (partner x category x month), and the consolidation
-candidates; best and median of :data:`RUNS`. Figures depend on the machine; nothing here asserts a speed."""
+query of the roll-up into arrays, the cube (partner x category x month), the consolidation
+candidates, the whole spend view, and off-contract spend from the view's roll-up rows (with the
+lines of the months a contract starts or ends part-way); best and median of :data:`RUNS`. For
+comparison the line-level definition of off-contract spend (``contracts.off_contract_spend``,
+what the spend page read before the roll-up held it) runs once, timed, and must give the same
+pence. Figures depend on the machine; nothing here asserts a speed."""
 
 from __future__ import annotations
 
@@ -28,12 +38,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from joinedup.bench import BENCH
@@ -45,8 +57,16 @@ from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
 from joinedup.partnership.services import membership_grant, partner_create, user_create
 from joinedup.payroll.posting import establishment_cost_centres
-from joinedup.purchasing import selectors, spend, spend_rollup
-from joinedup.purchasing.models import Category, Invoice, InvoiceLine, SpendMonth, Supplier
+from joinedup.purchasing import contracts, selectors, spend, spend_rollup
+from joinedup.purchasing.models import (
+    Category,
+    Contract,
+    ContractCallOff,
+    Invoice,
+    InvoiceLine,
+    SpendMonth,
+    Supplier,
+)
 
 RUNS = 5
 PARTNERS = "ABC"
@@ -57,6 +77,8 @@ LINES_PER_INVOICE = 5
 FIRST_DAY = date(2025, 4, 1)
 DAYS = 365
 SEED = 1414
+CONTRACTS = 8
+CONTRACT_DAYS = 300
 _INVOICES_PER_BATCH = 50_000
 _INSERT_CHUNK = 10_000
 
@@ -75,6 +97,7 @@ class SpendBenchResult:
     seeded: bool = True
     seed_seconds: float = 0.0
     rebuild_seconds: float = 0.0
+    off_contract_lines_seconds: float = 0.0
     timings: dict[str, list[float]] = field(default_factory=dict)
     checks: dict[str, Any] = field(default_factory=dict)
     conditions: str = ""
@@ -87,6 +110,7 @@ class SpendBenchResult:
             "seeded_now": self.seeded,
             "seed_seconds": round(self.seed_seconds, 1),
             "rollup_rebuild_seconds": round(self.rebuild_seconds, 2),
+            "off_contract_from_lines_seconds": round(self.off_contract_lines_seconds, 2),
             "best_ms": {k: round(min(v) * 1000, 1) for k, v in self.timings.items()},
             "median_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in self.timings.items()},
             "runs": RUNS,
@@ -101,6 +125,8 @@ class SpendBenchResult:
             f"{self.database} ({', '.join(self.partners)})",
             f"  ({seeded}: not counted; the monthly roll-up rebuilt from every paid line once in "
             f"{self.rebuild_seconds:.2f} s, the cost of the grouped query over the lines)",
+            f"  (off-contract spend read from every line instead, once, for comparison: "
+            f"{self.off_contract_lines_seconds:.2f} s)",
             f"  {self.conditions}",
             "",
             f"| step | best of {RUNS} (ms) | median (ms) |",
@@ -339,6 +365,53 @@ def seed_spend(lines: int, *, say: Say = _silent) -> tuple[list[Partner], Any, b
     return partners, reader, True
 
 
+def seed_contracts(partners: list[Partner], reader: Any, lines: int) -> bool:
+    """The benchmark's contracts and their links (see the module's docstring), when absent;
+    whether they were made now. Rows are written directly, as the invoices are."""
+    let_by, caller = partners[0], partners[1]
+    prefix = f"BSC{lines}-"
+    if Contract.objects.for_partner(let_by).filter(reference__startswith=prefix).exists():
+        return False
+    ids = [let_by.pk, caller.pk]
+    categories = list(Category.objects.filter(code__startswith="BSP").order_by("code")[:CONTRACTS])
+    for n, category in enumerate(categories):
+        supplier_id = (
+            InvoiceLine.objects.for_partners(ids)
+            .filter(category=category)
+            .values_list("invoice__supplier_id", flat=True)
+            .order_by("pk")
+            .first()
+        )
+        if supplier_id is None:
+            continue
+        start = FIRST_DAY + timedelta(days=40 + 23 * n)
+        end = start + timedelta(days=CONTRACT_DAYS)
+        contract = Contract.objects.create(
+            partner=let_by,
+            reference=f"{prefix}{n:02d}",
+            title=f"Benchmark contract {n:02d}",
+            supplier_id=supplier_id,
+            category=category,
+            value=Decimal("1000000.00"),
+            start_date=start,
+            original_end_date=end,
+            end_date=end,
+            owner=reader,
+            created_by=reader,
+        )
+        ContractCallOff.objects.create(partner=caller, contract=contract, added_by=reader)
+        linked = (
+            Invoice.objects.for_partners(ids)
+            .filter(supplier_id=supplier_id, invoice_date__gte=start, invoice_date__lte=end)
+            .annotate(quarter=Mod("id", 4))
+            .filter(quarter=0)
+        )
+        Invoice.objects.for_partners(ids).filter(pk__in=list(linked.values_list("pk", flat=True))).update(
+            contract=contract
+        )
+    return True
+
+
 def _time(runs: int, work: Callable[[], Any], user: Any) -> tuple[list[float], Any]:
     seconds, value = [], None
     for _ in range(runs):
@@ -363,9 +436,12 @@ def run_spend_benchmark(lines: int, *, runs: int = RUNS, say: Say = _silent) -> 
         seed_seconds=time.perf_counter() - began,
     )
     ids = [p.pk for p in partners]
+    say("Contracts")
+    with rls.system_context("joinedup bench spend: the benchmark's contracts register"):
+        contracts_now = seed_contracts(partners, reader, lines)
     say("Rebuilding the monthly roll-up from the lines")
     with rls.system_context("joinedup bench spend: the roll-up from every paid line"):
-        if seeded or not SpendMonth.objects.for_partners(ids).exists():
+        if seeded or contracts_now or not SpendMonth.objects.for_partners(ids).exists():
             began = time.perf_counter()
             spend_rollup.rebuild(ids)
             result.rebuild_seconds = time.perf_counter() - began
@@ -391,6 +467,23 @@ def run_spend_benchmark(lines: int, *, runs: int = RUNS, say: Say = _silent) -> 
         result.timings["whole spend view (query, cube, candidates, names)"], view = _time(
             runs, lambda: selectors.spend_view(reader, partner=None), reader
         )
+        result.timings["off-contract spend (register, view's roll-up rows, part-way months' lines)"], off = (
+            _time(runs, lambda: selectors.off_contract_rows(view), reader)
+        )
+        result.timings["spend page figures (whole view and off-contract spend)"], _ = _time(
+            runs, lambda: selectors.off_contract_pence(selectors.spend_view(reader, partner=None)), reader
+        )
+    say("Off-contract spend from every line, for comparison")
+    first_year, first_month = spend.month_of(int(rows.month.min())) if len(rows) else (2025, 4)
+    last_year, last_month = spend.month_of(int(rows.month.max()) + 1) if len(rows) else (2026, 4)
+    began = time.perf_counter()
+    with rls.system_context("joinedup bench spend: off-contract spend from every line"):
+        from_lines = contracts.off_contract_spend(
+            partner_ids=ids,
+            date_from=date(first_year, first_month, 1),
+            date_to=date(last_year, last_month, 1) - timedelta(days=1),
+        )
+    result.off_contract_lines_seconds = time.perf_counter() - began
     result.conditions = conditions(load)
     result.checks = {
         "paid lines counted": int(rows.lines.sum()),
@@ -400,5 +493,8 @@ def run_spend_benchmark(lines: int, *, runs: int = RUNS, say: Say = _silent) -> 
         "candidates": len(candidates),
         "estimated saving (pence)": sum(c.saving for c in candidates),
         "partners in the view": len(view.partners),
+        "off-contract spend (pence)": sum(r.pence for r in off),
+        "off-contract rows": len(off),
+        "off-contract equals the line-level definition": int(off == from_lines),
     }
     return result

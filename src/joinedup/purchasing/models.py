@@ -1098,12 +1098,17 @@ class SpendMonth(models.Model):
     same transaction), and ``spend_rollup.rebuild`` recomputes a partner's rows from the
     invoices, so the spend analysis reads thousands of rows, not millions of lines.
 
-    ``month`` is year x 12 + month - 1 (``spend.month_key``); ``category`` empty: uncategorised."""
+    ``month`` is year x 12 + month - 1 (``spend.month_key``); ``category`` empty: uncategorised.
+    ``on_contract``: the lines were bought under a contract (their invoice, or the invoice's
+    order, is linked to one; ``spend_rollup.on_contract``), which the off-contract figure needs.
+    Linking or unlinking a paid invoice or its order moves its lines between the two
+    (``spend_rollup.move_invoices``)."""
 
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
     month = models.IntegerField()
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="+")
+    on_contract = models.BooleanField(default=False)
     net = models.BigIntegerField(help_text="Pence.")
     quantity = models.BigIntegerField(help_text="Thousandths of a unit.")
     lines = models.IntegerField()
@@ -1113,19 +1118,20 @@ class SpendMonth(models.Model):
     class Meta:
         # By the columns, not the related rows: ordering by ``category`` would join categories
         # (an outer join, which FOR UPDATE refuses) on every read.
-        ordering = ["partner_id", "month", "category_id", "supplier_id"]
+        ordering = ["partner_id", "month", "category_id", "supplier_id", "on_contract"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "month", "category", "supplier"],
+                fields=["partner", "month", "category", "supplier", "on_contract"],
                 condition=Q(category__isnull=False),
                 name="purchasing_spend_month_once",
             ),
             models.UniqueConstraint(
-                fields=["partner", "month", "supplier"],
+                fields=["partner", "month", "supplier", "on_contract"],
                 condition=Q(category__isnull=True),
                 name="purchasing_spend_month_once_uncategorised",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner_id} {self.month} {self.category_id} {self.supplier_id}: {self.net}p"
+        contract = " on contract" if self.on_contract else ""
+        return f"{self.partner_id} {self.month} {self.category_id} {self.supplier_id}{contract}: {self.net}p"

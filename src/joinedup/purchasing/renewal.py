@@ -7,8 +7,15 @@ moves the end and so every alert after it. A month before 31 August is 31 July; 
 31 March is 28 or 29 February (the day is clamped to the month's last).
 
 A CPV code (Common Procurement Vocabulary, Commission Regulation (EC) No 213/2008) is eight digits
-and a check digit, written ``NNNNNNNN-N``. The regulation does not publish how the check digit is
-computed and we found no authoritative statement of it, so only the form is checked.
+and a check digit, written ``NNNNNNNN-N``. Only that form is checked, not the check digit: the
+regulation does not say how the digit is computed, and the algorithm in the Commission's CPV
+guidance (weights 7-1-3 along the levels of the code) does not give the digits the published
+vocabulary carries (03300000-2, for one). The Commission's own CPV team said so in answer to that
+question, in March 2024: the digits of the 2008 revision were made in error and will not be
+corrected ("CPV control digit", OP-TED/ePO discussion #589,
+https://github.com/OP-TED/ePO/discussions/589). Checking the digit by that algorithm would
+refuse codes the vocabulary publishes; without the vocabulary's own table (not held here), the
+form is as far as a check can go.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ details masked) is read by anyone holding ``purchasing.view`` on some partner.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -386,7 +385,9 @@ def spend_rows(partner_ids: list[int], *, month_from: int | None, month_to: int 
         rows = rows.filter(month__gte=month_from)
     if month_to is not None:
         rows = rows.filter(month__lte=month_to)
-    query = rows.values_list("partner_id", "category_id", "supplier_id", "month", "net", "quantity", "lines")
+    query = rows.values_list(
+        "partner_id", "category_id", "supplier_id", "month", "on_contract", "net", "quantity", "lines"
+    )
     if len(partner_ids) > 1:
         with rls.system_context(SPEND_READ):
             found = list(query)
@@ -395,9 +396,10 @@ def spend_rows(partner_ids: list[int], *, month_from: int | None, month_to: int 
     if not found:
         return spend.SpendRows.empty()
     table = np.array(
-        [(p, c or spend.NO_CATEGORY, s, m, n, q, k) for p, c, s, m, n, q, k in found], dtype=np.int64
+        [(p, c or spend.NO_CATEGORY, s, m, 1 if on else 0, n, q, k) for p, c, s, m, on, n, q, k in found],
+        dtype=np.int64,
     )
-    return spend.SpendRows(*(table[:, i].copy() for i in range(7)))
+    return spend.SpendRows(*(table[:, i].copy() for i in range(8)))
 
 
 @dataclass(frozen=True)
@@ -448,22 +450,14 @@ def spend_view(
 
 def off_contract_pence(view: SpendView) -> int:
     """Paid spend in the view's partners and months that a live contract of theirs covered but
-    that did not go through it (``contracts.off_contract_spend``), pence."""
+    that did not go through it (``contracts.off_contract_rows``), pence."""
     return sum(row.pence for row in off_contract_rows(view))
 
 
 def off_contract_rows(view: SpendView) -> list[contracts.OffContractRow]:
-    """That spend by partner, category and supplier, largest first. Months without bounds take
-    those of the spend found; no spend, none off contract."""
-    months = view.rows.month
-    if not len(months) or not view.partners:
+    """That spend by partner, category and supplier, largest first, from the view's roll-up rows
+    (and the lines of months a contract starts or ends part-way through). Months without bounds
+    take those of the spend found; no spend, none off contract."""
+    if not len(view.rows) or not view.partners:
         return []
-    first = view.month_from if view.month_from is not None else int(months.min())
-    last = view.month_to if view.month_to is not None else int(months.max())
-    start_year, start_month = spend.month_of(first)
-    end_year, end_month = spend.month_of(last + 1)
-    return contracts.off_contract_spend(
-        partner_ids=list(view.partners),
-        date_from=date(start_year, start_month, 1),
-        date_to=date(end_year, end_month, 1) - timedelta(days=1),
-    )
+    return contracts.off_contract_rows(view.rows, month_from=view.month_from, month_to=view.month_to)

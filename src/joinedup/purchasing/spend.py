@@ -1,10 +1,11 @@
 """Spend analysis: the partners' paid spend rolled up, and where buying together would save.
 
 Pure computation (contract "purchasing-pure"): NumPy arrays of integers in, integers out, never
-a float. The paid lines are grouped in the database by partner, category, supplier, invoice kind
-and month (``purchasing.spend_rollup``, which folds the groups here with
-:meth:`SpendRows.from_groups` and keeps them as the monthly roll-up ``SpendMonth``); the
-selector (``purchasing.selectors.spend_rows``) reads the roll-up in one query into these arrays.
+a float. The paid lines are grouped in the database by partner, category, supplier, month,
+whether bought under a contract, and invoice kind (``purchasing.spend_rollup``, which folds the
+groups here with :meth:`SpendRows.from_groups` and keeps them as the monthly roll-up
+``SpendMonth``); the selector (``purchasing.selectors.spend_rows``) reads the roll-up in one
+query into these arrays.
 
 Spend is what was **paid**: the net (VAT excluded) of the lines of paid invoices, less the net
 of paid credit notes, in the month of the invoice's date. Money is integer pence; quantities are
@@ -42,7 +43,7 @@ _PRICE_SCALE = 100_000
 _INT64_MAX = int(np.iinfo(np.int64).max)
 NO_CATEGORY = 0  # lines with no category are grouped under 0
 
-KEYS = ("partner", "category", "supplier", "month")
+KEYS = ("partner", "category", "supplier", "month", "on_contract")
 
 
 def month_key(year: int, month: int) -> int:
@@ -56,13 +57,16 @@ def month_of(key: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class SpendRows:
-    """Groups of paid lines, one row per (partner, category, supplier, month); ``net`` in pence
-    and ``quantity`` in thousandths, credit notes already taken off; ``lines`` counted."""
+    """Groups of paid lines, one row per (partner, category, supplier, month, on contract);
+    ``net`` in pence and ``quantity`` in thousandths, credit notes already taken off; ``lines``
+    counted. ``on_contract`` is 1 for lines bought under a contract (their invoice, or its order,
+    is linked to one: ``spend_rollup.on_contract``), else 0."""
 
     partner: Ints
     category: Ints
     supplier: Ints
     month: Ints
+    on_contract: Ints
     net: Ints
     quantity: Ints
     lines: Ints
@@ -70,31 +74,35 @@ class SpendRows:
     @classmethod
     def empty(cls) -> SpendRows:
         z = np.zeros(0, dtype=np.int64)
-        return cls(z, z, z, z, z, z, z)
+        return cls(z, z, z, z, z, z, z, z)
 
     @classmethod
     def from_groups(
         cls,
-        groups: list[tuple[int, int | None, int, int, bool, int, int, int]],
+        groups: list[tuple[int, int | None, int, int, bool, bool, int, int, int]],
     ) -> SpendRows:
-        """From the selector's groups: (partner, category or None, supplier, month, is credit
-        note, net pence, quantity thousandths, lines). A credit note's net and quantity are
-        taken off; the invoice/credit split is then folded away."""
+        """From the selector's groups: (partner, category or None, supplier, month, on contract,
+        is credit note, net pence, quantity thousandths, lines). A credit note's net and quantity
+        are taken off; the invoice/credit split is then folded away."""
         if not groups:
             return cls.empty()
         table = np.array(
-            [(p, c or NO_CATEGORY, s, m, 1 if cr else 0, n, q, k) for p, c, s, m, cr, n, q, k in groups],
+            [
+                (p, c or NO_CATEGORY, s, m, 1 if on else 0, 1 if cr else 0, n, q, k)
+                for p, c, s, m, on, cr, n, q, k in groups
+            ],
             dtype=np.int64,
         )
-        sign = 1 - 2 * table[:, 4]
+        sign = 1 - 2 * table[:, 5]
         rows = cls(
             partner=table[:, 0].copy(),
             category=table[:, 1].copy(),
             supplier=table[:, 2].copy(),
             month=table[:, 3].copy(),
-            net=table[:, 5] * sign,
-            quantity=table[:, 6] * sign,
-            lines=table[:, 7].copy(),
+            on_contract=table[:, 4].copy(),
+            net=table[:, 6] * sign,
+            quantity=table[:, 7] * sign,
+            lines=table[:, 8].copy(),
         )
         return rollup(rows, KEYS).as_rows()
 
@@ -125,6 +133,7 @@ class Rollup:
             category=self.keys["category"],
             supplier=self.keys["supplier"],
             month=self.keys["month"],
+            on_contract=self.keys["on_contract"],
             net=self.net,
             quantity=self.quantity,
             lines=self.lines,
@@ -140,7 +149,7 @@ class Rollup:
 
 
 def rollup(rows: SpendRows, names: tuple[str, ...]) -> Rollup:
-    """Add the rows up by ``names`` (any of partner, category, supplier, month), exactly: a sort
+    """Add the rows up by ``names`` (any of partner, category, supplier, month, on_contract), exactly: a sort
     by the keys and ``np.add.reduceat`` over the runs, integers throughout."""
     if len(rows) == 0:
         z = np.zeros(0, dtype=np.int64)

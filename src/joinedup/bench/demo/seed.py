@@ -24,6 +24,7 @@ from joinedup.bench.demo.purchasing import seed_demo_purchasing
 from joinedup.bench.demo.purchasing_year import seed_demo_purchasing_year
 from joinedup.bench.demo.realisation import seed_demo_realisation, seed_demo_realisation_year
 from joinedup.bench.demo.recharges import seed_demo_recharges
+from joinedup.bench.demo.servicedesk_levels import seed_demo_service_levels
 from joinedup.bench.demo.servicedesk_tickets import seed_demo_servicedesk_tickets
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
@@ -159,6 +160,7 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_purchasing(partners=partners, users=users, say=say)
         seed_demo_purchasing_year(partners=partners, users=users, say=say)
         seed_demo_servicedesk_tickets(partners=partners, users=users, say=say)
+        seed_demo_service_levels(partners=partners, users=users, say=say)
         seed_demo_realisation(partners=partners, users=users, say=say)
         seed_demo_realisation_year(partners=partners, live_from=LIVE_FROM, say=say)
     return True

@@ -70,6 +70,7 @@ class ContractsTestCase(InvoicingTestCase):
         extensions: tuple[ExtensionIn, ...] = (ExtensionIn(12),),
         supplier: Supplier | None = None,
         start: date = date(2025, 1, 1),
+        category: Category | None = None,
     ) -> Contract:
         return contracts.contract_create(
             actor=cls.shared_buyer,
@@ -77,7 +78,7 @@ class ContractsTestCase(InvoicingTestCase):
             reference=reference,
             title="Office stationery",
             supplier=supplier or cls.acme,
-            category=cls.stationery_category,
+            category=category or cls.stationery_category,
             cpv_code="30192000-1",
             value=D("50000.00"),
             start_date=start,

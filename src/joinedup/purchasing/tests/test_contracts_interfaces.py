@@ -73,6 +73,42 @@ class TestContractsApi(ContractsTestCase):
         )
         assert edited.json()["value"] == "125000.50"
 
+    def test_a_cpv_code_not_in_its_written_form_is_refused_over_the_api_and_nothing_changes(self) -> None:
+        # The form is 8 digits, a hyphen and the check digit (renewal.check_cpv, which says why the
+        # digit itself is not checked).
+        client = self.api(self.shared_buyer)
+        created = client.post(
+            f"/api/v1/purchasing/partners/{self.shared.pk}/contracts",
+            data=json.dumps(
+                {
+                    "reference": "WSS-C-011",
+                    "title": "Fleet fuel cards",
+                    "supplier_id": self.beta.pk,
+                    "category": "fl",
+                    "cpv_code": "0913410-8",
+                    "value": "120000.00",
+                    "start_date": "2026-04-01",
+                    "end_date": "2027-03-31",
+                    "owner": "shared.buyer",
+                }
+            ),
+            content_type="application/json",
+        )
+        assert created.status_code == 422, created.content
+        assert "Enter the CPV code as 8 digits, a hyphen and the check digit, like 30192000-1" in (
+            created.content.decode()
+        )
+        assert not Contract.objects.for_partner(self.shared).filter(reference="WSS-C-011").exists()
+        edited = client.post(
+            f"/api/v1/purchasing/contracts/{self.contract.pk}",
+            data=json.dumps({"cpv_code": "30192000-X", "value": "1.00"}),
+            content_type="application/json",
+        )
+        assert edited.status_code == 422, edited.content
+        self.contract.refresh_from_db()
+        assert (self.contract.cpv_code, self.contract.value) == ("30192000-1", D("50000.00"))
+        assert self.events("contract.edited") == 0
+
     def test_a_partner_that_calls_off_may_not_extend_over_the_api_and_nothing_changes(self) -> None:
         response = self.api(self.council_buyer).post(
             f"/api/v1/purchasing/contracts/{self.contract.pk}/extension"
@@ -149,6 +185,31 @@ class TestContractPages(ContractsTestCase):
         assert response.status_code == 302, response.content.decode()[:3000]
         made = Contract.objects.for_partner(self.shared).get(reference="WSS-C-020")
         assert (made.value, made.end_date) == (D("25000.00"), date(2028, 3, 31))
+
+    def test_the_form_refuses_a_cpv_code_not_in_its_written_form_and_nothing_is_made(self) -> None:
+        buyer = self.make_user("shared.only", [(self.shared, Role.PURCHASING_OFFICER)])
+        response = self.signed_in(buyer).post(
+            "/purchasing/contracts/new",
+            {
+                "form": "contract",
+                "reference": "WSS-C-021",
+                "title": "Legal services",
+                "supplier": self.beta.pk,
+                "category": self.fuel.pk,
+                "cpv_code": "79100000",
+                "value": "25000.00",
+                "start_date": "2026-04-01",
+                "end_date": "2028-03-31",
+                "owner": buyer.pk,
+                "extension_months": "",
+            },
+        )
+        assert response.status_code == 200
+        assert "Enter the CPV code as 8 digits, a hyphen and the check digit, like 30192000-1" in (
+            response.content.decode()
+        )
+        assert not Contract.objects.for_partner(self.shared).filter(reference="WSS-C-021").exists()
+        assert self.events("contract.created") == 1  # WSS-C-001, let in the set-up
 
 
 class TestLinkingOnThePages(SpendTestCase):

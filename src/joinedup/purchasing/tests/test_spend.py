@@ -338,9 +338,9 @@ class TestSpendArithmetic:
     def test_an_only_credited_pair_has_no_price_and_no_saving(self) -> None:
         rows = spend.SpendRows.from_groups(
             [
-                (1, 5, 10, 100, False, 1_000, 1_000, 1),
-                (2, 5, 11, 100, False, 3_000, 1_000, 1),
-                (2, 5, 12, 100, True, 500, 1_000, 1),
+                (1, 5, 10, 100, False, False, 1_000, 1_000, 1),
+                (2, 5, 11, 100, False, False, 3_000, 1_000, 1),
+                (2, 5, 12, 100, False, True, 500, 1_000, 1),
             ]
         )
         (candidate,) = spend.consolidation(rows)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.servicedesk import tickets
+from joinedup.web.servicedesk import levels, tickets
 
 urlpatterns: list[URLPattern] = [
     path("", tickets.my_tickets, name="servicedesk_my_tickets"),
@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
         tickets.attachment,
         name="servicedesk_ticket_attachment",
     ),
+    path("levels/", levels.agreements_page, name="servicedesk_levels"),
+    path("levels/<int:agreement_id>/", levels.agreement_page, name="servicedesk_level"),
 ]

@@ -8,10 +8,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('partnership', '0005_service_desk_agent_role'),
+        ('servicedesk', '0001_service_levels'),
         ('people', '0006_protected_characteristics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
