@@ -48,7 +48,7 @@ class TicketOut(Schema):
     complaint_stage: int | None
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     id: int
     at: datetime
     kind: str
@@ -60,7 +60,7 @@ class EventOut(Schema):
     responds: bool
 
 
-class TicketIn(Schema):
+class TicketRaiseIn(Schema):
     service: str = Field(max_length=20)
     type: str = Field(max_length=20)
     subject: str = Field(min_length=1, max_length=200)
@@ -72,23 +72,23 @@ class TicketIn(Schema):
     requester_id: IdIn | None = Field(None, description="An agent raising the ticket for someone else.")
 
 
-class MessageIn(Schema):
+class TicketMessageIn(Schema):
     body: str = Field(min_length=1, max_length=20000)
 
 
-class AssignIn(Schema):
+class TicketAssignIn(Schema):
     team_id: IdIn | None = None
     assignee_id: IdIn | None = None
 
 
-class StatusIn(Schema):
+class TicketStatusIn(Schema):
     status: str = Field(max_length=20)
     body: str = Field(
         "", max_length=20000, description="A message to the requester; the resolution or the reason."
     )
 
 
-class PriorityIn(Schema):
+class TicketPriorityIn(Schema):
     priority: str = Field(max_length=2)
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -156,7 +156,7 @@ def _found(request: HttpRequest, ticket_id: int) -> Ticket:
 
 
 @router.post("/servicedesk/tickets", response={201: TicketOut})
-def raise_ticket(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]]:
+def raise_ticket(request: HttpRequest, body: TicketRaiseIn) -> Status[dict[str, Any]]:
     """Raise a ticket: your own (``partner_id`` when you work for several partners), or, as an
     agent, one for ``requester_id``. Its priority comes from impact and urgency."""
     partner = partner_for(request.user, partner_id=body.partner_id) if body.partner_id else None
@@ -197,29 +197,29 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     return _ticket(_found(request, ticket_id))
 
 
-@router.get("/servicedesk/tickets/{ticket_id}/history", response=list[EventOut])
+@router.get("/servicedesk/tickets/{ticket_id}/history", response=list[TicketEventOut])
 def ticket_history(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
     """The ticket's events in order; internal notes only for agents and administrators."""
     ticket = _found(request, ticket_id)
     return [_event(e) for e in selectors.history(request.user, ticket=ticket)]
 
 
-@router.post("/servicedesk/tickets/{ticket_id}/replies", response={201: EventOut})
-def reply(request: HttpRequest, ticket_id: int, body: MessageIn) -> Status[dict[str, Any]]:
+@router.post("/servicedesk/tickets/{ticket_id}/replies", response={201: TicketEventOut})
+def reply(request: HttpRequest, ticket_id: int, body: TicketMessageIn) -> Status[dict[str, Any]]:
     """A public reply, by the requester or an agent."""
     event = services.reply(actor=request.user, ticket=_found(request, ticket_id), body=body.body)
     return Status(201, _event(event))
 
 
-@router.post("/servicedesk/tickets/{ticket_id}/notes", response={201: EventOut})
-def add_note(request: HttpRequest, ticket_id: int, body: MessageIn) -> Status[dict[str, Any]]:
+@router.post("/servicedesk/tickets/{ticket_id}/notes", response={201: TicketEventOut})
+def add_note(request: HttpRequest, ticket_id: int, body: TicketMessageIn) -> Status[dict[str, Any]]:
     """An internal note (agents only), never shown to the requester."""
     event = services.add_note(actor=request.user, ticket=_found(request, ticket_id), body=body.body)
     return Status(201, _event(event))
 
 
 @router.post("/servicedesk/tickets/{ticket_id}/assignment", response=TicketOut)
-def assign(request: HttpRequest, ticket_id: int, body: AssignIn) -> dict[str, Any]:
+def assign(request: HttpRequest, ticket_id: int, body: TicketAssignIn) -> dict[str, Any]:
     """Give the ticket to a team, an agent of its partner, or both."""
     ticket = _found(request, ticket_id)
     team = None
@@ -232,7 +232,7 @@ def assign(request: HttpRequest, ticket_id: int, body: AssignIn) -> dict[str, An
 
 
 @router.post("/servicedesk/tickets/{ticket_id}/status", response=TicketOut)
-def set_status(request: HttpRequest, ticket_id: int, body: StatusIn) -> dict[str, Any]:
+def set_status(request: HttpRequest, ticket_id: int, body: TicketStatusIn) -> dict[str, Any]:
     """Move the ticket on: a working status (agents), ``resolved`` with the resolution in
     ``body`` (agents), ``closed`` or ``reopened`` with the reason in ``body`` (the requester or an
     agent). 422 names the statuses the ticket may move to."""
@@ -250,7 +250,7 @@ def set_status(request: HttpRequest, ticket_id: int, body: StatusIn) -> dict[str
 
 
 @router.post("/servicedesk/tickets/{ticket_id}/priority", response=TicketOut)
-def change_priority(request: HttpRequest, ticket_id: int, body: PriorityIn) -> dict[str, Any]:
+def change_priority(request: HttpRequest, ticket_id: int, body: TicketPriorityIn) -> dict[str, Any]:
     """An agent sets the priority (p1 to p4) with a reason, kept internal."""
     ticket = _found(request, ticket_id)
     return _ticket(
