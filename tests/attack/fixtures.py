@@ -68,7 +68,15 @@ from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk import assets as servicedesk_assets
 from joinedup.servicedesk import knowledge
 from joinedup.servicedesk import levels as service_levels
-from joinedup.servicedesk.models import Article, Asset, Notification, SoftwareLicence
+from joinedup.servicedesk import services as servicedesk
+from joinedup.servicedesk.models import (
+    Article,
+    Asset,
+    Notification,
+    SoftwareLicence,
+    Ticket,
+    TicketAttachment,
+)
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
 from joinedup.testing.base import FIXTURES
@@ -126,6 +134,8 @@ class PartnerObjects:
     case_baseline: Baseline
     article: Article
     notification: Notification
+    ticket: Ticket
+    ticket_attachment: TicketAttachment
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
@@ -211,6 +221,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "option_id": ParameterKind("business case option", lambda o: o.case_option.pk),
     "line_id": ParameterKind("business case line", lambda o: o.case_line.pk),
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
+    # A service-desk ticket raised by one of the partner's employees, with an internal note.
+    "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
+    "attachment_id": ParameterKind("service-desk ticket attachment", lambda o: o.ticket_attachment.pk),
     # The service desk: a version of the partner's service-level agreement.
     "agreement_id": ParameterKind("service-level agreement", lambda o: o.service_level.pk),
     # The service desk's asset register: a laptop of the partner deployed with the sample
@@ -386,6 +399,17 @@ class AttackTestCase(RechargeTestCase):
             account_name="ATTACK FIXTURE",
         )
         buying = cls.purchasing_of(partner)
+        requester = cls.make_user(f"{partner.code.lower()}.attack.requester", [(partner, Role.EMPLOYEE)])
+        ticket = servicedesk.raise_ticket(
+            actor=requester,
+            details=servicedesk.TicketIn(
+                service="ict", ticket_type="incident", subject="Attack fixture", description="A ticket"
+            ),
+        )
+        servicedesk.add_note(actor=FIXTURES, ticket=ticket, body="Internal")
+        ticket_attachment = servicedesk.add_attachment(
+            actor=requester, ticket=ticket, filename="screen.txt", content=b"Error 42"
+        )
         return PartnerObjects(
             **buying,
             service_level=service_levels.agreement_add(
@@ -399,6 +423,8 @@ class AttackTestCase(RechargeTestCase):
             ),
             **cls.assets_of(partner, employment),
             partner=partner,
+            ticket=ticket,
+            ticket_attachment=ticket_attachment,
             bank_change=bank_change,
             member=member,
             membership=Membership.objects.get(user=member, partner=partner),

@@ -33,6 +33,19 @@ API_PREFIX = "/api/v1/"
 
 # A valid body for each API write, so its 404 is the partner rule's. Keyed by method and path.
 API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = {
+    # Raising names the partner in the body: the foreign one answers 404 and makes nothing.
+    ("POST", "/api/v1/servicedesk/tickets"): lambda o: {
+        "partner_id": o.partner.pk,
+        "service": "ict",
+        "type": "incident",
+        "subject": "Attack",
+        "description": "Attack",
+    },
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/replies"): lambda o: {"body": "Hello"},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/notes"): lambda o: {"body": "Hello"},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/assignment"): lambda o: {"team_id": None},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/status"): lambda o: {"status": "in_progress"},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/priority"): lambda o: {"priority": "p1", "reason": "x"},
     ("POST", "/api/v1/partners/{partner_id}/purchasing/invoices"): lambda o: {
         "supplier_id": o.payables.supplier.pk,
         "number": "ATTACK-1",

@@ -24,6 +24,7 @@ from joinedup.api import (
     people,
     purchasing,
     recharges,
+    servicedesk,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import service_levels as servicedesk_levels
@@ -60,6 +61,7 @@ api.add_router("", purchasing_spend.router)
 api.add_router("", businesscase_realisation.router)
 api.add_router("", businesscase_drawing.router)
 api.add_router("", knowledge.router)
+api.add_router("", servicedesk.router)
 api.add_router("", servicedesk_levels.router)
 api.add_router("", assets.router)
 

@@ -26,6 +26,7 @@ from joinedup.bench.demo.realisation import seed_demo_realisation, seed_demo_rea
 from joinedup.bench.demo.recharges import seed_demo_recharges
 from joinedup.bench.demo.servicedesk_assets import seed_demo_servicedesk_assets
 from joinedup.bench.demo.servicedesk_levels import seed_demo_service_levels
+from joinedup.bench.demo.servicedesk_tickets import seed_demo_servicedesk_tickets
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
 from joinedup.partnership.models import Partner, PartnerKind, Role
@@ -79,6 +80,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("union.rep", "Uma Reid", [(c, Role.UNION_REP) for c in ("WCC", "WPOL", "WFRS")]),
     ("council.employee", "Evan Morgan", [("WCC", Role.EMPLOYEE)]),
     ("council.manager", "Mina Shah", [("WCC", Role.MANAGER), ("WCC", Role.EMPLOYEE)]),
+    # Staff of the constabulary and the fire service who raise service-desk tickets.
+    ("police.employee", "Paul Stone", [("WPOL", Role.EMPLOYEE)]),
+    ("fire.employee", "Faye Lang", [("WFRS", Role.EMPLOYEE)]),
     ("shared.hr", "Sam Okoro", [(c, Role.HR_OFFICER) for c in ALL]),
     # The shared service's purchasing team buys for every partner: one enters a supplier's bank
     # details, the other verifies them.
@@ -154,6 +158,7 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_impact(partners=partners, say=say)
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
+        seed_demo_servicedesk_tickets(partners=partners, users=users, say=say)
         seed_demo_purchasing(partners=partners, users=users, say=say)
         seed_demo_purchasing_year(partners=partners, users=users, say=say)
         seed_demo_service_levels(partners=partners, users=users, say=say)

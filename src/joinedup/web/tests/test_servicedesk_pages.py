@@ -1,0 +1,152 @@
+"""The service-desk ticket pages: an employee's own tickets, the agents' queue and ticket page, a
+manager's team tickets, and what each may not see."""
+
+from __future__ import annotations
+
+from joinedup.servicedesk import services
+from joinedup.servicedesk.models import Ticket, TicketEvent
+from joinedup.servicedesk.tests.base import ServiceDeskTestCase
+
+FORM = {
+    "form": "ticket",
+    "service": "payroll",
+    "ticket_type": "query",
+    "subject": "Overtime missing",
+    "description": "My October overtime is not on my payslip.",
+    "impact": "low",
+    "urgency": "medium",
+}
+
+
+class TestSelfService(ServiceDeskTestCase):
+    def test_an_employee_raises_a_ticket_and_lands_on_it(self) -> None:
+        client = self.signed_in(self.ada)
+        page = client.get("/").content.decode()
+        assert '<a class="govuk-service-navigation__link" href="/servicedesk/">My tickets</a>' in page
+        response = client.post("/servicedesk/new", FORM)
+        ticket = Ticket.objects.for_partner(self.council).get()
+        assert (response.status_code, response["Location"]) == (302, f"/servicedesk/tickets/{ticket.pk}/")
+        assert (ticket.reference, ticket.priority, ticket.service) == ("WCC-000001", "p4", "payroll")
+        listed = client.get("/servicedesk/").content.decode()
+        assert "WCC-000001" in listed and "Overtime missing" in listed
+
+    def test_a_requester_of_several_partners_chooses_one_on_the_form(self) -> None:
+        client = self.signed_in(self.mary)
+        missing = client.post("/servicedesk/new", FORM)
+        assert missing.status_code == 200
+        assert "Choose the organisation." in missing.content.decode()
+        assert Ticket.objects.for_partners([self.council, self.police]).count() == 0
+        chosen = client.post("/servicedesk/new", {**FORM, "partner": self.police.pk})
+        assert chosen.status_code == 302
+        assert Ticket.objects.for_partner(self.police).get().reference == "WPOL-000001"
+
+    def test_the_requester_never_sees_an_internal_note_on_the_page(self) -> None:
+        ticket = self.raise_for(self.ada)
+        services.add_note(actor=self.agent, ticket=ticket, body="Internal: check the asset register")
+        services.reply(actor=self.agent, ticket=ticket, body="Please restart it")
+        page = self.signed_in(self.ada).get(f"/servicedesk/tickets/{ticket.pk}/").content.decode()
+        assert "Please restart it" in page
+        assert "check the asset register" not in page
+        assert "Add an internal note" not in page
+        agent_page = self.signed_in(self.agent).get(f"/servicedesk/tickets/{ticket.pk}/").content.decode()
+        assert "Internal: check the asset register" in agent_page
+
+    def test_the_requester_replies_and_reopens(self) -> None:
+        ticket = self.raise_for(self.ada)
+        client = self.signed_in(self.ada)
+        url = f"/servicedesk/tickets/{ticket.pk}/"
+        assert client.post(url, {"form": "reply", "reply-body": "It happened again"}).status_code == 302
+        services.resolve(actor=self.agent, ticket=ticket, resolution="Driver updated")
+        assert client.post(url, {"form": "reopen", "reopen-reason": "Still black"}).status_code == 302
+        kinds = list(
+            TicketEvent.objects.for_partner(self.council)
+            .filter(ticket=ticket)
+            .order_by("pk")
+            .values_list("kind", "status")
+        )
+        assert kinds == [("created", "new"), ("reply", "new"), ("status", "resolved"), ("status", "reopened")]
+
+    def test_a_colleagues_ticket_and_another_partners_answer_404(self) -> None:
+        ticket = self.raise_for(self.ada)
+        for user in (self.council_employee, self.police_agent):
+            client = self.signed_in(user)
+            assert client.get(f"/servicedesk/tickets/{ticket.pk}/").status_code == 404
+            sent = client.post(f"/servicedesk/tickets/{ticket.pk}/", {"form": "reply", "reply-body": "Hi"})
+            assert sent.status_code == 404
+        assert TicketEvent.objects.for_partner(self.council).count() == 1
+
+    def test_a_requester_may_not_post_an_internal_note(self) -> None:
+        ticket = self.raise_for(self.ada)
+        response = self.signed_in(self.ada).post(
+            f"/servicedesk/tickets/{ticket.pk}/", {"form": "note", "note-body": "Sneaky"}
+        )
+        assert response.status_code == 403
+        assert TicketEvent.objects.for_partner(self.council).filter(kind="note").count() == 0
+
+
+class TestAgentPages(ServiceDeskTestCase):
+    def test_the_queue_lists_open_tickets_oldest_first_and_filters(self) -> None:
+        first = self.raise_for(self.ada)
+        self.raise_for(self.mary, partner=self.police, impact="high")
+        client = self.signed_in(self.agent)
+        page = client.get("/servicedesk/queue/").content.decode()
+        assert page.index("WCC-000001") < page.index("WPOL-000001")
+        filtered = client.get(f"/servicedesk/queue/?partner={self.police.pk}").content.decode()
+        assert "WPOL-000001" in filtered and "WCC-000001" not in filtered
+        assert (
+            self.signed_in(self.police_agent)
+            .get("/servicedesk/queue/")
+            .content.decode()
+            .count(f"/servicedesk/tickets/{first.pk}/")
+            == 0
+        )
+
+    def test_an_agent_assigns_notes_and_resolves_on_the_ticket_page(self) -> None:
+        ticket = self.raise_for(self.ada)
+        client = self.signed_in(self.agent)
+        url = f"/servicedesk/tickets/{ticket.pk}/"
+        assert (
+            client.post(url, {"form": "assign", "team": self.ict.pk, "assignee": self.agent.pk}).status_code
+            == 302
+        )
+        assert client.post(url, {"form": "note", "note-body": "Dock fault"}).status_code == 302
+        assert client.post(url, {"form": "status", "status-status": "in_progress"}).status_code == 302
+        assert (
+            client.post(
+                url, {"form": "priority", "priority-priority": "p2", "priority-reason": "VIP"}
+            ).status_code
+            == 302
+        )
+        assert client.post(url, {"form": "resolve", "resolve-body": "Dock replaced"}).status_code == 302
+        ticket.refresh_from_db()
+        assert (ticket.status, ticket.priority, ticket.team, ticket.assignee) == (
+            "resolved",
+            "p2",
+            self.ict,
+            self.agent,
+        )
+
+    def test_a_refused_move_shows_the_reason_beside_the_form(self) -> None:
+        ticket = self.raise_for(self.ada)
+        services.resolve(actor=self.agent, ticket=ticket, resolution="Done")
+        services.reopen(actor=self.ada, ticket=ticket, reason="No")
+        services.resolve(actor=self.agent, ticket=ticket, resolution="Done")
+        page = self.signed_in(self.agent).get(f"/servicedesk/tickets/{ticket.pk}/").content.decode()
+        assert "Change the status" not in page  # a resolved ticket only reopens or closes
+
+    def test_an_employee_has_no_queue(self) -> None:
+        assert self.signed_in(self.ada).get("/servicedesk/queue/").status_code == 403
+
+
+class TestManagerPages(ServiceDeskTestCase):
+    def test_a_manager_reads_their_teams_tickets_without_notes_or_forms(self) -> None:
+        ticket = self.raise_for(self.ada)
+        self.raise_for(self.council_employee)
+        services.add_note(actor=self.agent, ticket=ticket, body="Internal only")
+        client = self.signed_in(self.manager)
+        listed = client.get("/servicedesk/team/").content.decode()
+        assert "WCC-000001" in listed and "WCC-000002" not in listed
+        page = client.get(f"/servicedesk/tickets/{ticket.pk}/").content.decode()
+        assert "Internal only" not in page
+        assert "Send the reply" not in page
+        assert client.get(f"/servicedesk/tickets/{ticket.pk + 1}/").status_code == 404
