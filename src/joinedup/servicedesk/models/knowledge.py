@@ -13,19 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from joinedup.servicedesk.models.tickets import Service
+
 __all__ = ["KNOWLEDGE_SERVICES", "Article", "ArticleVersion"]
 
-# The contract's ``Service`` values. The tickets' TextChoices (sdtick, models/tickets.py) are not
-# on this branch yet; this constant holds the same values and labels, and the lead may point it
-# at ``Service.choices`` after the merge.
-KNOWLEDGE_SERVICES: list[tuple[str, str]] = [
-    ("ict", "ICT"),
-    ("hr", "HR"),
-    ("payroll", "Payroll"),
-    ("finance", "Finance"),
-    ("purchasing", "Purchasing"),
-    ("oh_admin", "Occupational-health administration"),
-]
+# The tickets' ``Service`` choices (SERVICEDESK-CONTRACT.md), under the name the knowledge base's
+# code reads them by.
+KNOWLEDGE_SERVICES: list[tuple[str, str]] = Service.choices
 
 
 class Article(models.Model):

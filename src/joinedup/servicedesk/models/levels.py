@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from joinedup.core.tenancy import PartnerScopedManager
+from joinedup.servicedesk.models.tickets import Priority, Service
 
 __all__ = [
     "ServiceLevelAgreement",
@@ -27,17 +28,10 @@ __all__ = [
     "SlaNation",
 ]
 
-# The contract's vocabulary (SERVICEDESK-CONTRACT.md), whose TextChoices tickets.py defines; kept
-# here as plain choices so the two parts do not import each other's modules.
-SERVICE_CHOICES = [
-    ("ict", "ICT"),
-    ("hr", "HR"),
-    ("payroll", "Payroll"),
-    ("finance", "Finance"),
-    ("purchasing", "Purchasing"),
-    ("oh_admin", "Occupational-health administration"),
-]
-PRIORITY_CHOICES = [("p1", "P1 Critical"), ("p2", "P2 High"), ("p3", "P3 Medium"), ("p4", "P4 Low")]
+# The contract's vocabulary is the tickets' (SERVICEDESK-CONTRACT.md): one set of choices, so a
+# target's service and priority can never drift from a ticket's.
+SERVICE_CHOICES = Service.choices
+PRIORITY_CHOICES = Priority.choices
 ALL_SERVICES = ""
 
 

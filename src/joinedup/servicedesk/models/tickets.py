@@ -97,6 +97,10 @@ class EventKind(models.TextChoices):
     PRIORITY = "priority", "Priority changed"
     ATTACHMENT = "attachment", "Attachment"
     RATED = "rated", "Rated"
+    # Service-level notices (``sla_warnings``): internal, about the clocks, never a change of
+    # status or priority (the event carries the ticket's current ones, and the clocks skip it).
+    WARNING = "warning", "Service-level warning"
+    BREACH = "breach", "Service-level breach"
 
 
 class Team(models.Model):
