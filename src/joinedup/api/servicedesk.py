@@ -14,13 +14,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
 from joinedup.api.schemas import IdIn
 from joinedup.partnership.selectors import partner_for
-from joinedup.servicedesk import selectors, services
+from joinedup.servicedesk import clocks, selectors, services, ticket_clocks
 from joinedup.servicedesk.models import Category, Team, Ticket, TicketEvent
 
 router = Router(tags=["servicedesk"])
@@ -46,6 +47,31 @@ class TicketOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     complaint_stage: int | None
+
+
+class TicketClockOut(Schema):
+    target_minutes: int = Field(description="The target, in minutes on the clock (business or 24x7).")
+    elapsed_minutes: int = Field(description="Whole minutes counted so far (pauses left out).")
+    due: datetime = Field(description="When the target falls due, pauses so far allowed for.")
+    state: str = Field(description="met, breached, running or paused.")
+    warning: bool = Field(description="Open, not breached, and past the agreement's warning per cent.")
+    stopped_at: datetime | None = Field(description="The response, or the resolution that stopped it.")
+
+
+class TicketServiceLevelOut(Schema):
+    as_of: datetime = Field(description="The instant the clocks were measured at (the request's).")
+    priority: str = Field(description="The priority whose targets apply (the ticket's now).")
+    clock: str = Field(description="business (the agreement's hours) or 24x7.")
+    resolve_by: datetime | None = Field(description="When the desk aims to resolve it; null once resolved.")
+    response: TicketClockOut | None = Field(description="Agents and administrators only; else null.")
+    resolution: TicketClockOut | None = Field(description="Agents and administrators only; else null.")
+
+
+class TicketDetailOut(TicketOut):
+    service_level: TicketServiceLevelOut | None = Field(
+        description="The ticket's service-level clocks under the agreement in force when it was "
+        "raised; null when its partner had none. The requester and managers see only resolve_by."
+    )
 
 
 class TicketEventOut(Schema):
@@ -192,9 +218,38 @@ def list_tickets(request: HttpRequest, status: str = "", mine: bool = False) -> 
     return _Rendered(found, _ticket)
 
 
-@router.get("/servicedesk/tickets/{ticket_id}", response=TicketOut)
+def _clock(found: clocks.Clock) -> dict[str, Any]:
+    return {
+        "target_minutes": found.target_minutes,
+        "elapsed_minutes": found.elapsed_minutes,
+        "due": found.due,
+        "state": found.state,
+        "warning": found.warning,
+        "stopped_at": found.stopped_at,
+    }
+
+
+def _service_level(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    as_of = timezone.now()
+    found = ticket_clocks.ticket_clocks(ticket, as_of=as_of)
+    if found is None:
+        return None
+    internal = selectors.sees_internal(request.user, ticket)
+    return {
+        "as_of": as_of,
+        "priority": found.priority,
+        "clock": found.clock,
+        "resolve_by": found.resolution.due if ticket.is_open else None,
+        "response": _clock(found.response) if internal else None,
+        "resolution": _clock(found.resolution) if internal else None,
+    }
+
+
+@router.get("/servicedesk/tickets/{ticket_id}", response=TicketDetailOut)
 def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    return _ticket(_found(request, ticket_id))
+    """One ticket, with its service-level clocks (``service_level``)."""
+    ticket = _found(request, ticket_id)
+    return {**_ticket(ticket), "service_level": _service_level(request, ticket)}
 
 
 @router.get("/servicedesk/tickets/{ticket_id}/history", response=list[TicketEventOut])

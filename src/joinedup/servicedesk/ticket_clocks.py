@@ -111,3 +111,32 @@ def clocks_many(
             terms[key] = levels.terms_from(agreement, agreement.targets.all(), ticket.service)
         result[ticket.pk] = clocks.ticket_clocks(history, terms[key], as_of, priority=ticket.priority)
     return result
+
+
+# --- how the pages and the API put a ticket's clocks -----------------------------------------
+
+
+def next_due(found: clocks.Clocks) -> datetime:
+    """The time the ticket must next meet: its response's until it is answered (a breached,
+    unanswered one is due in the past), then its resolution's (the queue's order of breach risk)."""
+    return found.response.due if found.response.stopped_at is None else found.resolution.due
+
+
+def risk(found: clocks.Clocks) -> str:
+    """``breached`` when either clock has breached, ``warning`` when either warns, else ""."""
+    if clocks.BREACHED in (found.response.state, found.resolution.state):
+        return clocks.BREACHED
+    return "warning" if found.response.warning or found.resolution.warning else ""
+
+
+def by_breach_risk(tickets: Sequence[Ticket], found: dict[int, clocks.Clocks | None]) -> list[Ticket]:
+    """The tickets soonest due first (a breached one is due in the past, so it leads); those
+    without an agreement last, oldest first."""
+
+    def key(ticket: Ticket) -> tuple[int, float, float, int]:
+        clock = found.get(ticket.pk)
+        if clock is None:
+            return (1, 0.0, ticket.raised_at.timestamp(), ticket.pk)
+        return (0, next_due(clock).timestamp(), ticket.raised_at.timestamp(), ticket.pk)
+
+    return sorted(tickets, key=key)

@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from joinedup.core import attachments
 from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import partner_ids_with
-from joinedup.servicedesk import selectors, services
+from joinedup.servicedesk import selectors, services, ticket_clocks
 from joinedup.servicedesk.models import Priority, Team, Ticket, TicketStatus
 from joinedup.web.forms import add_errors, attempt, submit
 from joinedup.web.servicedesk.ticket_forms import (
@@ -120,11 +120,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         priority=priority,
         assignee=request.user if mine else None,
     )
+    by_due = request.GET.get("sort") == "due"
+    if by_due:
+        # Breach risk orders the whole queue (its open tickets), not one page of it.
+        rows = list(found)
+        clocks = ticket_clocks.clocks_many(rows)
+        page = _page_of(request, ticket_clocks.by_breach_risk(rows, clocks))
+    else:
+        page = _page_of(request, found)
+        # A list, so the clocks set on the rows below are the rows the template shows.
+        page.object_list = list(page.object_list)
+        clocks = ticket_clocks.clocks_many(page.object_list)
+    for row in page.object_list:
+        row.sla = _queue_sla(clocks.get(row.pk))
     return render(
         request,
         "web/servicedesk/queue.html",
         {
-            "page": _page_of(request, found),
+            "page": page,
+            "by_due": by_due,
             "query": _query_without_page(request),
             "teams": teams,
             "partners": partners,
@@ -139,6 +153,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+def _queue_sla(found: Any) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"due": ticket_clocks.next_due(found), "risk": ticket_clocks.risk(found)}
 
 
 @login_required
@@ -235,6 +255,8 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return done
     found = selectors.ticket_for(request.user, ticket_id=ticket_id)
     is_requester = found.requester_id == request.user.pk
+    internal = selectors.sees_internal(request.user, found)
+    clocks = ticket_clocks.ticket_clocks(found)
     return render(
         request,
         "web/servicedesk/ticket.html",
@@ -244,6 +266,12 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "files": list(selectors.attachments_of(request.user, ticket=found)),
             "works": works,
             "is_requester": is_requester,
+            # Agents and administrators see both clocks; anyone else one plain promise.
+            "sla": clocks if internal else None,
+            "sla_rows": [("Response", clocks.response), ("Resolution", clocks.resolution)]
+            if internal and clocks is not None
+            else [],
+            "resolve_by": clocks.resolution.due if clocks is not None and found.is_open else None,
             "may_converse": (works or is_requester) and found.is_open,
             "may_reopen": (works or is_requester) and found.status == TicketStatus.RESOLVED,
             "may_escalate": (works or is_requester)
