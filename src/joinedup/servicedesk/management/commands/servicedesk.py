@@ -1,5 +1,6 @@
 """``joinedup servicedesk …``: the service desk's clock, for people and for checking, and the
-poller of its mailbox (``poll-mailbox [--maildir PATH]``).
+poller of its mailbox (``poll-mailbox [--maildir PATH]``), and the service-level warnings
+(``sla-warnings [--as-of TIME] [--json]``: see servicedesk/sla_warnings.py).
 
     joinedup servicedesk business-time --from 2026-12-24T16:00 --to 2027-01-04T10:00 \\
         --hours 08:30-17:00 --calendar england-and-wales [--pause FROM/TO …] [--json]
@@ -16,10 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from joinedup.partnership.cli import operator
 from joinedup.servicedesk import business_time as bt
-from joinedup.servicedesk import email_in, mailbox
+from joinedup.servicedesk import email_in, mailbox, sla_warnings
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 
@@ -63,10 +66,21 @@ class Command(BaseCommand):
             "poll-mailbox", help="Read replies to ticket notifications from the service desk's mailbox."
         )
         poll.add_argument("--maildir", default="", help="A local Maildir (default: the settings' mailbox).")
+        warn = sub.add_parser(
+            "sla-warnings",
+            help="Warn the assignee (or team) of open tickets nearing or past a service-level target, once.",
+        )
+        warn.add_argument(
+            "--as-of", default="", help="Measure at this time (default now), e.g. 2026-12-01T10:00"
+        )
+        warn.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "poll-mailbox":
             self.poll_mailbox(options["maildir"])
+            return
+        if options["action"] == "sla-warnings":
+            self.sla_warnings(options["as_of"], as_json=options["json"])
             return
         try:
             start = bt.parse_local(options["start"], "--from")
@@ -104,6 +118,25 @@ class Command(BaseCommand):
         if pauses:
             self.stdout.write(f"Paused: {paused} business minutes")
         self.stdout.write(f"Business minutes: {minutes:,} ({_duration(minutes)})")
+
+    def sla_warnings(self, as_of_text: str, *, as_json: bool) -> None:
+        try:
+            as_of = bt.parse_local(as_of_text, "--as-of") if as_of_text else None
+            run = sla_warnings.sla_warnings(actor=operator("servicedesk sla-warnings"), as_of=as_of)
+        except bt.BusinessTimeError as error:
+            raise _bad(str(error)) from None
+        except ValidationError as error:
+            raise _bad(" ".join(error.messages)) from None
+        if as_json:
+            self.stdout.write(json.dumps(run.as_json(), indent=2))
+            return
+        self.stdout.write(
+            f"Checked {run.checked} open tickets at {run.as_of.isoformat()}: "
+            f"{run.warned} warned, {run.breached} breached."
+        )
+        for notice in run.tickets:
+            told = ", ".join(notice["notified"]) or "nobody (no assignee or team)"
+            self.stdout.write(f"  {notice['reference']} {notice['clock']} {notice['stage']}: told {told}")
 
     def poll_mailbox(self, maildir: str) -> None:
         """For now, say what each waiting message would append and mark none processed: the
