@@ -76,7 +76,8 @@ def _body(name: str, stage: str, clock: clocks.Clock) -> str:
 
 
 def _recipients(ticket: Ticket) -> list[Any]:
-    if ticket.assignee_id is not None:
+    people: list[Any]
+    if ticket.assignee is not None:
         people = [ticket.assignee]
     elif ticket.team_id is not None:
         people = list(get_user_model().objects.filter(servicedesk_teams=ticket.team_id, is_active=True))
