@@ -196,7 +196,7 @@ def _workers(ticket: Ticket) -> list[Any]:
     """Who works the ticket: its assignee, else the agents of its team (none when it has neither)."""
     if ticket.assignee_id is not None:
         return [ticket.assignee]
-    if ticket.team_id is None:
+    if ticket.team is None:
         return []
     members = ticket.team.members.filter(is_active=True).order_by("pk")
     return [m for m in members if is_agent(m, ticket.partner_id)]
