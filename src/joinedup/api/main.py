@@ -19,6 +19,7 @@ from joinedup.api import (
     contracts,
     knowledge,
     ledger,
+    notifications,
     partnership,
     payroll,
     people,
@@ -64,6 +65,7 @@ api.add_router("", knowledge.router)
 api.add_router("", servicedesk.router)
 api.add_router("", servicedesk_levels.router)
 api.add_router("", assets.router)
+api.add_router("", notifications.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,6 +12,13 @@ Who may do what, on the ticket's partner:
   priority with a reason, and escalates a complaint;
 - anyone else is refused (PermissionDenied), and nothing changes.
 
+Who is told (``notifications.notify``, in the app and by email after the commit): the requester
+of an agent's public reply, of a wait on them and of the resolution; the assignee (or, with none,
+the team's agents) of the requester's reply and reopening; a new assignee of the assignment. A
+notification carries only public text: an internal note, an internal attachment or a priority
+reason tells nobody. Its subject starts with the ticket's reference, which a reply by email
+carries back (email_in.py, inbound.py).
+
 ``responds`` on an event (SERVICEDESK-CONTRACT.md) is set here, where the event is written: a
 public reply by someone other than the requester, or an agent moving the ticket to in progress
 or resolved.
@@ -32,7 +39,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import attachments
 from joinedup.core.actors import is_system, user_of
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, has_permission, partner_ids_with
+from joinedup.partnership.permissions import authorise, has_permission, is_member, partner_ids_with
 from joinedup.people.models import Employment, Person
 from joinedup.servicedesk.models import (
     Category,
@@ -48,6 +55,7 @@ from joinedup.servicedesk.models import (
     TicketStatus,
     TicketType,
 )
+from joinedup.servicedesk.notifications import notify, ticket_subject
 from joinedup.servicedesk.priority import priority_of
 
 S = TicketStatus
@@ -127,6 +135,7 @@ def _event(
     public: bool = True,
     responds: bool = False,
     at: Any = None,
+    message_id: str = "",
 ) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
@@ -139,6 +148,7 @@ def _event(
         public=public,
         body=body,
         responds=responds,
+        message_id=message_id,
     )
 
 
@@ -159,6 +169,45 @@ def _text(value: str, field: str, message: str, limit: int) -> str:
     if len(text) > limit:
         raise ValidationError({field: f"Keep it to {limit} characters."})
     return text
+
+
+# --- telling people ---------------------------------------------------------------------------------
+
+
+def ticket_link(ticket: Ticket) -> str:
+    """The ticket's page, as a path in the site (web/servicedesk/urls.py)."""
+    return f"/servicedesk/tickets/{ticket.pk}/"
+
+
+def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: str) -> None:
+    """Notify each of ``users`` (not the actor, not anyone without a role on the partner now)
+    with ``text``, which must be public: the requester may read every word of it."""
+    subject = ticket_subject(ticket.reference, f"{headline}: {ticket.subject}")
+    told: set[int] = set()
+    for user in users:
+        if user is None or user.pk in told or user.pk == getattr(actor, "pk", None):
+            continue
+        told.add(user.pk)
+        if is_member(user, ticket.partner_id):
+            notify(user=user, partner=ticket.partner_id, subject=subject, text=text, link=ticket_link(ticket))
+
+
+def _workers(ticket: Ticket) -> list[Any]:
+    """Who works the ticket: its assignee, else the agents of its team (none when it has neither)."""
+    if ticket.assignee_id is not None:
+        return [ticket.assignee]
+    if ticket.team is None:
+        return []
+    members = ticket.team.members.filter(is_active=True).order_by("pk")
+    return [m for m in members if is_agent(m, ticket.partner_id)]
+
+
+def _tell_requester(ticket: Ticket, *, actor: Any, headline: str, text: str) -> None:
+    _tell(ticket, [ticket.requester], actor=actor, headline=headline, text=text)
+
+
+def _tell_workers(ticket: Ticket, *, actor: Any, headline: str, text: str) -> None:
+    _tell(ticket, _workers(ticket), actor=actor, headline=headline, text=text)
 
 
 # --- raising ----------------------------------------------------------------------------------------
@@ -278,9 +327,12 @@ def raise_ticket(
 
 
 @transaction.atomic
-def reply(*, actor: Any, ticket: Ticket, body: str) -> TicketEvent:
+def reply(*, actor: Any, ticket: Ticket, body: str, message_id: str = "") -> TicketEvent:
     """A public reply. The requester's reply to a ticket waiting on them puts it back in progress
-    (their clock runs again); a resolved or closed ticket takes no reply (reopen it first)."""
+    (their clock runs again); a resolved or closed ticket takes no reply (reopen it first).
+    ``message_id``: the reply came by email (inbound.py), with this Message-ID, which the ticket's
+    partner takes once only. The requester is told of anyone else's reply; the ticket's workers
+    of the requester's."""
     _agent_or_requester(actor, ticket, "reply to")
     ticket = _locked(ticket)
     text = _text(body, "body", "Write your reply.", 20000)
@@ -290,8 +342,22 @@ def reply(*, actor: Any, ticket: Ticket, body: str) -> TicketEvent:
     if from_requester and ticket.status == S.WAITING_REQUESTER:
         ticket.status = S.IN_PROGRESS
         ticket.save(update_fields=["status"])
-    event = _event(ticket, actor=actor, kind=EventKind.REPLY, body=text, responds=not from_requester)
-    _audit(actor, ticket, "replied", event=event.pk)
+    event = _event(
+        ticket,
+        actor=actor,
+        kind=EventKind.REPLY,
+        body=text,
+        responds=not from_requester,
+        message_id=message_id,
+    )
+    if message_id:
+        _audit(actor, ticket, "replied", event=event.pk, by_email=True)
+    else:
+        _audit(actor, ticket, "replied", event=event.pk)
+    if from_requester:
+        _tell_workers(ticket, actor=actor, headline=f"Reply from {name_of(actor)}", text=text)
+    else:
+        _tell_requester(ticket, actor=actor, headline="Reply to your ticket", text=text)
     return event
 
 
@@ -383,6 +449,14 @@ def assign(*, actor: Any, ticket: Ticket, team: Team | None = None, assignee: An
         before=before,
         after={"team": ticket.team_id, "assignee": ticket.assignee_id, "status": ticket.status},
     )
+    if ticket.assignee_id is not None and ticket.assignee_id != before["assignee"]:
+        _tell(
+            ticket,
+            [ticket.assignee],
+            actor=actor,
+            headline="Assigned to you",
+            text=f"{name_of(actor)} assigned {ticket.reference} to you: {ticket.subject}",
+        )
     return ticket
 
 
@@ -411,6 +485,13 @@ def set_status(*, actor: Any, ticket: Ticket, status: str, body: str = "") -> Ti
         before={"status": before},
         after={"reference": ticket.reference, "status": status},
     )
+    if status == S.WAITING_REQUESTER:
+        _tell_requester(
+            ticket,
+            actor=actor,
+            headline="Waiting on you",
+            text=body.strip() or "The service desk is waiting on you: please reply to this ticket.",
+        )
     return ticket
 
 
@@ -428,6 +509,7 @@ def resolve(*, actor: Any, ticket: Ticket, resolution: str) -> Ticket:
     ticket.save(update_fields=["status", "resolved_at"])
     _event(ticket, actor=actor, kind=EventKind.STATUS, body=text, responds=True, at=now)
     _audit(actor, ticket, "resolved", resolved_at=now)
+    _tell_requester(ticket, actor=actor, headline="Resolved", text=text)
     return ticket
 
 
@@ -463,6 +545,8 @@ def reopen(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
     ticket.save(update_fields=["status", "resolved_at"])
     _event(ticket, actor=actor, kind=EventKind.STATUS, body=text)
     _audit(actor, ticket, "reopened", reason=text)
+    if _is_requester(actor, ticket):
+        _tell_workers(ticket, actor=actor, headline=f"Reopened by {name_of(actor)}", text=text)
     return ticket
 
 

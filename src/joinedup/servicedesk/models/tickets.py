@@ -243,6 +243,9 @@ class TicketEvent(models.Model):
     public = models.BooleanField(default=True)
     body = models.TextField(blank=True)
     responds = models.BooleanField(default=False)
+    # A reply that came by email (servicedesk/inbound.py): its Message-ID, taken once per partner,
+    # so a message read again after a crash between appending and confirming is not appended twice.
+    message_id = models.CharField(max_length=255, blank=True, default="")
 
     objects = PartnerScopedManager["TicketEvent"]()
     partner_shared_with: ClassVar[tuple[str, ...]] = ("ticket",)
@@ -253,6 +256,11 @@ class TicketEvent(models.Model):
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="servicedesk_event_kind"),
             models.CheckConstraint(
                 condition=Q(public=True) | Q(responds=False), name="servicedesk_event_note_silent"
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "message_id"],
+                condition=~Q(message_id=""),
+                name="servicedesk_event_message_once",
             ),
         ]
 

@@ -145,13 +145,15 @@ def _poll(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_command_prints_what_it_would_append_and_consumes_nothing(maildir: Path) -> None:
+@pytest.mark.django_db
+def test_the_command_refuses_replies_naming_no_ticket_and_confirms_them(maildir: Path) -> None:
+    refused = "no ticket of that reference takes replies from that address"
     assert _poll("--maildir", str(maildir)).splitlines() == [
-        "WCC-000001 from person1@wessex.gov.uk: 10 characters, 0 attachment(s)",
-        "WPOL-000002 from person2@wessex.gov.uk: 20 characters, 0 attachment(s)",
-        "2 message(s) read; none appended (not yet wired to tickets).",
+        f"refused: WCC-000001 from person1@wessex.gov.uk: {refused}",
+        f"refused: WPOL-000002 from person2@wessex.gov.uk: {refused}",
+        "2 message(s) read: 0 appended, 0 skipped, 2 refused.",
     ]
-    assert _inbox_count(maildir) == 2
+    assert _inbox_count(maildir) == 0 and _processed_count(maildir) == 2
 
 
 @override_settings(SERVICEDESK_MAILDIR="", SERVICEDESK_IMAP_HOST="")

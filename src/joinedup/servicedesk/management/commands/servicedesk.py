@@ -1,6 +1,9 @@
 """``joinedup servicedesk …``: the service desk's clock, for people and for checking, and the
-poller of its mailbox (``poll-mailbox [--maildir PATH]``), and the service-level warnings
-(``sla-warnings [--as-of TIME] [--json]``: see servicedesk/sla_warnings.py).
+poller of its mailbox (``poll-mailbox [--maildir PATH] [--json]``, which appends each reply to
+its ticket as servicedesk/inbound.py says, and prints a line per message and the counts, or with
+``--json`` one object ``{"read": n, "appended": n, "skipped": n, "refused": n}``),
+and the service-level warnings (``sla-warnings [--as-of TIME] [--json]``: see
+servicedesk/sla_warnings.py).
 
     joinedup servicedesk business-time --from 2026-12-24T16:00 --to 2027-01-04T10:00 \\
         --hours 08:30-17:00 --calendar england-and-wales [--pause FROM/TO …] [--json]
@@ -22,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from joinedup.partnership.cli import operator
 from joinedup.servicedesk import business_time as bt
-from joinedup.servicedesk import email_in, mailbox, sla_warnings
+from joinedup.servicedesk import email_in, inbound, mailbox, sla_warnings
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 
@@ -66,6 +69,7 @@ class Command(BaseCommand):
             "poll-mailbox", help="Read replies to ticket notifications from the service desk's mailbox."
         )
         poll.add_argument("--maildir", default="", help="A local Maildir (default: the settings' mailbox).")
+        poll.add_argument("--json", action="store_true", help="Print one JSON object of the counts.")
         warn = sub.add_parser(
             "sla-warnings",
             help="Warn the assignee (or team) of open tickets nearing or past a service-level target, once.",
@@ -77,7 +81,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "poll-mailbox":
-            self.poll_mailbox(options["maildir"])
+            self.poll_mailbox(options["maildir"], as_json=options["json"])
             return
         if options["action"] == "sla-warnings":
             self.sla_warnings(options["as_of"], as_json=options["json"])
@@ -138,28 +142,35 @@ class Command(BaseCommand):
             told = ", ".join(notice["notified"]) or "nobody (no assignee or team)"
             self.stdout.write(f"  {notice['reference']} {notice['clock']} {notice['stage']}: told {told}")
 
-    def poll_mailbox(self, maildir: str) -> None:
-        """For now, say what each waiting message would append and mark none processed: the
-        tickets' reply service is wired in here after the tickets part lands."""
+    def poll_mailbox(self, maildir: str, *, as_json: bool) -> None:
+        """Append each waiting reply to its ticket (inbound.append) and confirm it in the mailbox
+        once its transaction has committed; a crash leaves the rest to be read again."""
         try:
             source = mailbox.from_settings(settings, maildir=maildir)
         except mailbox.MailboxError as error:
             raise _bad(str(error)) from None
+        counts = {inbound.APPENDED: 0, inbound.SKIPPED: 0, inbound.REFUSED: 0}
 
-        def report(message: email_in.Inbound) -> bool:
-            if message.automatic:
-                self.stdout.write(f"skip (automatic reply) from {message.sender or '(no sender)'}")
-            else:
+        def handle(message: email_in.Inbound) -> bool:
+            outcome = inbound.append(message)
+            counts[outcome.kind] += 1
+            if not as_json:
                 self.stdout.write(
-                    f"{message.reference or '(no reference)'} from {message.sender or '(no sender)'}: "
-                    f"{len(message.new_text)} characters, {len(message.attachments)} attachment(s)"
+                    f"{outcome.kind}: {message.reference or '(no reference)'} from "
+                    f"{message.sender or '(no sender)'}: {outcome.why}"
                 )
-            return False
+            return True
 
         try:
-            read, _ = mailbox.poll(source, report)
+            read, _ = mailbox.poll(source, handle)
         except mailbox.MailboxError as error:
             raise CommandError(str(error)) from None
         finally:
             source.close()
-        self.stdout.write(f"{read} message(s) read; none appended (not yet wired to tickets).")
+        if as_json:
+            self.stdout.write(json.dumps({"read": read, **counts}))
+            return
+        self.stdout.write(
+            f"{read} message(s) read: {counts[inbound.APPENDED]} appended, "
+            f"{counts[inbound.SKIPPED]} skipped, {counts[inbound.REFUSED]} refused."
+        )
