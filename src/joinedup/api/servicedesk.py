@@ -5,7 +5,8 @@ its status (resolved, closed and reopened included) or priority.
 Who sees what is the selectors' rule (servicedesk/selectors.py): a requester their own tickets,
 a manager their team's, agents and service administrators every ticket of their partners. A
 ticket you may not see answers 404. A history read by anyone but an agent or administrator
-holds no internal notes."""
+holds no internal notes. A ticket's linked assets (``assets`` on its detail) are listed to those
+who read its partner's asset register; agents link and unlink them."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 from datetime import datetime
@@ -20,8 +21,8 @@ from ninja.pagination import paginate
 from joinedup.api.openapi import Pages
 from joinedup.api.schemas import IdIn
 from joinedup.partnership.selectors import partner_for
-from joinedup.servicedesk import selectors, services
-from joinedup.servicedesk.models import Category, Team, Ticket, TicketEvent
+from joinedup.servicedesk import selectors, services, ticket_assets
+from joinedup.servicedesk.models import Asset, Category, Team, Ticket, TicketEvent
 
 router = Router(tags=["servicedesk"])
 
@@ -46,6 +47,25 @@ class TicketOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     complaint_stage: int | None
+
+
+class TicketAssetOut(Schema):
+    id: int
+    tag: str
+    kind: str
+    make: str
+    model: str
+    status: str
+
+
+class TicketDetailOut(TicketOut):
+    assets: list[TicketAssetOut] = Field(
+        description="The linked assets, for a reader of the partner's asset register (empty for others)."
+    )
+
+
+class TicketAssetIn(Schema):
+    asset_id: IdIn
 
 
 class TicketEventOut(Schema):
@@ -115,6 +135,22 @@ def _ticket(ticket: Ticket) -> dict[str, Any]:
         "closed_at": ticket.closed_at,
         "complaint_stage": ticket.complaint_stage,
     }
+
+
+def _asset(asset: Asset) -> dict[str, Any]:
+    return {
+        "id": asset.pk,
+        "tag": asset.tag,
+        "kind": asset.kind,
+        "make": asset.make,
+        "model": asset.model,
+        "status": asset.status,
+    }
+
+
+def _detail(user: Any, ticket: Ticket) -> dict[str, Any]:
+    assets = ticket_assets.assets_of_ticket(user, ticket=ticket)
+    return {**_ticket(ticket), "assets": [_asset(a) for a in assets]}
 
 
 def _event(event: TicketEvent) -> dict[str, Any]:
@@ -192,9 +228,26 @@ def list_tickets(request: HttpRequest, status: str = "", mine: bool = False) -> 
     return _Rendered(found, _ticket)
 
 
-@router.get("/servicedesk/tickets/{ticket_id}", response=TicketOut)
+@router.get("/servicedesk/tickets/{ticket_id}", response=TicketDetailOut)
 def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    return _ticket(_found(request, ticket_id))
+    return _detail(request.user, _found(request, ticket_id))
+
+
+@router.post("/servicedesk/tickets/{ticket_id}/assets", response={201: TicketDetailOut})
+def link_asset(request: HttpRequest, ticket_id: int, body: TicketAssetIn) -> Status[dict[str, Any]]:
+    """Link an asset of the ticket's partner to the ticket (agents). Another partner's asset
+    answers 404, as one that does not exist."""
+    ticket = _found(request, ticket_id)
+    ticket_assets.link_asset(actor=request.user, ticket=ticket, asset=body.asset_id)
+    return Status(201, _detail(request.user, _found(request, ticket_id)))
+
+
+@router.post("/servicedesk/tickets/{ticket_id}/assets/unlink", response=TicketDetailOut)
+def unlink_asset(request: HttpRequest, ticket_id: int, body: TicketAssetIn) -> dict[str, Any]:
+    """Take an asset's link to the ticket away (agents)."""
+    ticket = _found(request, ticket_id)
+    ticket_assets.unlink_asset(actor=request.user, ticket=ticket, asset=body.asset_id)
+    return _detail(request.user, _found(request, ticket_id))
 
 
 @router.get("/servicedesk/tickets/{ticket_id}/history", response=list[TicketEventOut])
