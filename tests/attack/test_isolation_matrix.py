@@ -48,6 +48,8 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/assignment"): lambda o: {"team_id": None},
     ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/status"): lambda o: {"status": "in_progress"},
     ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/priority"): lambda o: {"priority": "p1", "reason": "x"},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/assets"): lambda o: {"asset_id": o.asset.pk},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/assets/unlink"): lambda o: {"asset_id": o.asset.pk},
     ("POST", "/api/v1/partners/{partner_id}/purchasing/invoices"): lambda o: {
         "supplier_id": o.payables.supplier.pk,
         "number": "ATTACK-1",

@@ -5,7 +5,8 @@ its status (resolved, closed and reopened included) or priority.
 Who sees what is the selectors' rule (servicedesk/selectors.py): a requester their own tickets,
 a manager their team's, agents and service administrators every ticket of their partners. A
 ticket you may not see answers 404. A history read by anyone but an agent or administrator
-holds no internal notes."""
+holds no internal notes. A ticket's linked assets (``assets`` on its detail) are listed to those
+who read its partner's asset register; agents link and unlink them."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 from datetime import datetime
@@ -21,8 +22,8 @@ from ninja.pagination import paginate
 from joinedup.api.openapi import Pages
 from joinedup.api.schemas import IdIn
 from joinedup.partnership.selectors import partner_for
-from joinedup.servicedesk import clocks, selectors, services, ticket_clocks
-from joinedup.servicedesk.models import Category, Team, Ticket, TicketEvent
+from joinedup.servicedesk import clocks, selectors, services, ticket_assets, ticket_clocks
+from joinedup.servicedesk.models import Asset, Category, Team, Ticket, TicketEvent
 
 router = Router(tags=["servicedesk"])
 
@@ -67,11 +68,27 @@ class TicketServiceLevelOut(Schema):
     resolution: TicketClockOut | None = Field(description="Agents and administrators only; else null.")
 
 
+class TicketAssetOut(Schema):
+    id: int
+    tag: str
+    kind: str
+    make: str
+    model: str
+    status: str
+
+
 class TicketDetailOut(TicketOut):
+    assets: list[TicketAssetOut] = Field(
+        description="The linked assets, for a reader of the partner's asset register (empty for others)."
+    )
     service_level: TicketServiceLevelOut | None = Field(
         description="The ticket's service-level clocks under the agreement in force when it was "
         "raised; null when its partner had none. The requester and managers see only resolve_by."
     )
+
+
+class TicketAssetIn(Schema):
+    asset_id: IdIn
 
 
 class TicketEventOut(Schema):
@@ -140,6 +157,26 @@ def _ticket(ticket: Ticket) -> dict[str, Any]:
         "resolved_at": ticket.resolved_at,
         "closed_at": ticket.closed_at,
         "complaint_stage": ticket.complaint_stage,
+    }
+
+
+def _asset(asset: Asset) -> dict[str, Any]:
+    return {
+        "id": asset.pk,
+        "tag": asset.tag,
+        "kind": asset.kind,
+        "make": asset.make,
+        "model": asset.model,
+        "status": asset.status,
+    }
+
+
+def _detail(user: Any, ticket: Ticket) -> dict[str, Any]:
+    assets = ticket_assets.assets_of_ticket(user, ticket=ticket)
+    return {
+        **_ticket(ticket),
+        "assets": [_asset(a) for a in assets],
+        "service_level": _service_level(user, ticket),
     }
 
 
@@ -229,12 +266,12 @@ def _clock(found: clocks.Clock) -> dict[str, Any]:
     }
 
 
-def _service_level(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+def _service_level(user: Any, ticket: Ticket) -> dict[str, Any] | None:
     as_of = timezone.now()
     found = ticket_clocks.ticket_clocks(ticket, as_of=as_of)
     if found is None:
         return None
-    internal = selectors.sees_internal(request.user, ticket)
+    internal = selectors.sees_internal(user, ticket)
     return {
         "as_of": as_of,
         "priority": found.priority,
@@ -247,9 +284,25 @@ def _service_level(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | Non
 
 @router.get("/servicedesk/tickets/{ticket_id}", response=TicketDetailOut)
 def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    """One ticket, with its service-level clocks (``service_level``)."""
+    """One ticket, with its linked assets and its service-level clocks (``service_level``)."""
+    return _detail(request.user, _found(request, ticket_id))
+
+
+@router.post("/servicedesk/tickets/{ticket_id}/assets", response={201: TicketDetailOut})
+def link_asset(request: HttpRequest, ticket_id: int, body: TicketAssetIn) -> Status[dict[str, Any]]:
+    """Link an asset of the ticket's partner to the ticket (agents). Another partner's asset
+    answers 404, as one that does not exist."""
     ticket = _found(request, ticket_id)
-    return {**_ticket(ticket), "service_level": _service_level(request, ticket)}
+    ticket_assets.link_asset(actor=request.user, ticket=ticket, asset=body.asset_id)
+    return Status(201, _detail(request.user, _found(request, ticket_id)))
+
+
+@router.post("/servicedesk/tickets/{ticket_id}/assets/unlink", response=TicketDetailOut)
+def unlink_asset(request: HttpRequest, ticket_id: int, body: TicketAssetIn) -> dict[str, Any]:
+    """Take an asset's link to the ticket away (agents)."""
+    ticket = _found(request, ticket_id)
+    ticket_assets.unlink_asset(actor=request.user, ticket=ticket, asset=body.asset_id)
+    return _detail(request.user, _found(request, ticket_id))
 
 
 @router.get("/servicedesk/tickets/{ticket_id}/history", response=list[TicketEventOut])

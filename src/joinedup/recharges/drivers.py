@@ -3,16 +3,27 @@
 Headcount and FTE come from people: employments live on the month's last day, a shared post
 (an employment with a cost split that day) counting to each charged partner in proportion to
 its share. Payslips are those of approved (or paid) pay runs paid in the month, counted to the
-employer. Tickets come from :class:`~joinedup.recharges.models.DriverReading` until the service
-desk measures them.
+employer.
 
-Invoices and spend come from purchasing for a partner **live on purchasing** that month — its
-purchasing service agreement in force on the month's last day says so (``live``): an explicit
-decision, since a partner part-way through moving its invoices into joinedup would otherwise be
-charged for half a month's count. For such a partner, *invoices* is the invoices and credit notes
-it received in the month (``received_date``), cancelled ones left out, and *spend* the pounds
-its paid payment runs paid in the month (payment date; net of credit notes). Readings of those
-two drivers are then ignored; a partner not live is measured by readings as before.
+A service's own drivers come from its module for a partner **live** on it that month — its
+service agreement for that service in force on the month's last day says so (``live``): an
+explicit decision, since a partner part-way through moving its work into joinedup would
+otherwise be charged for half a month's count. Readings of those drivers are then ignored for
+it; a partner not live is measured by :class:`~joinedup.recharges.models.DriverReading` as
+before. ``sources`` says which for each partner, and the statement shows it.
+
+- **Invoices and spend** (purchasing agreement live): *invoices* is the invoices and credit
+  notes the partner received in the month (``received_date``), cancelled ones left out, and
+  *spend* the pounds its paid payment runs paid in the month (payment date; net of credit notes).
+- **Tickets** ("ICT tickets"; ICT agreement live): the partner's tickets of the ICT service
+  raised in the month, the month's bounds taken in Europe/London (a ticket raised at 00:30 BST
+  on 1 April is April's, though it is 23:30 UTC on 31 March). It is the ICT agreement's flag
+  that governs, not that of whichever agreement is shared by tickets: the driver counts ICT
+  tickets, so it is the partner's ICT desk work that must be done in joinedup for the count to
+  be whole, and one partner has one figure per driver a month whichever pools use it. Every
+  ticket raised counts once, in the month it was raised, whatever became of it: a reopened
+  ticket is the same ticket (reopening raises nothing), a ticket resolved as raised in error
+  was still work, and the desk has no cancelled status.
 
 Every function reads across the partnership on purpose: a driver is a comparison between
 partners, made by the shared-services body for its recharge; the figures leave only as counts."""
@@ -21,8 +32,9 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 
@@ -34,12 +46,15 @@ from joinedup.purchasing.models import Invoice, InvoiceStatus, Payment, PaymentR
 from joinedup.recharges.models import (
     PURCHASING_DRIVERS,
     READ_DRIVERS,
+    SERVICE_DESK_DRIVERS,
     Driver,
     DriverReading,
     DriverSource,
     Service,
     ServiceAgreement,
 )
+from joinedup.servicedesk.models import Service as DeskService
+from joinedup.servicedesk.models import Ticket
 
 Quantities = dict[str, dict[str, Decimal]]  # driver → partner code → quantity
 Sources = dict[str, dict[str, str]]  # driver → partner code → DriverSource
@@ -47,20 +62,42 @@ PENNY = Decimal("0.01")
 
 HUNDRED = Decimal(100)
 PAID_RUNS = (PayRunStatus.APPROVED, PayRunStatus.PAID)
+LONDON = ZoneInfo("Europe/London")
 
 
 def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def local_month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The instants the month starts and the next one starts, at local (Europe/London) midnight."""
+    following = month_end(month).toordinal() + 1
+    return (
+        datetime.combine(month.replace(day=1), time(0), tzinfo=LONDON),
+        datetime.combine(date.fromordinal(following), time(0), tzinfo=LONDON),
+    )
+
+
 def live_on_purchasing(provider: Partner, month: date) -> set[int]:
     """The partners whose purchasing agreement with ``provider`` in force on the month's last day
     says purchasing is live in joinedup."""
+    return live_on(provider, month, Service.PURCHASING)
+
+
+def live_on_service_desk(provider: Partner, month: date) -> set[int]:
+    """The partners whose ICT agreement with ``provider`` in force on the month's last day says
+    their ICT tickets are raised in joinedup's service desk."""
+    return live_on(provider, month, Service.ICT)
+
+
+def live_on(provider: Partner, month: date, service: str) -> set[int]:
+    """The partners whose ``service`` agreement with ``provider`` in force on the month's last
+    day says the service is live in joinedup."""
     last = month_end(month)
     latest: dict[int, ServiceAgreement] = {}
     for agreement in (
         ServiceAgreement.objects.for_partner(provider)
-        .filter(partner=provider, service=Service.PURCHASING, effective_from__lte=last)
+        .filter(partner=provider, service=service, effective_from__lte=last)
         .order_by("effective_from", "id")
     ):
         latest[agreement.charged_partner_id] = agreement
@@ -74,6 +111,7 @@ def live_on_purchasing(provider: Partner, month: date) -> set[int]:
 def sources(*, provider: Partner, month: date, partners: list[Partner]) -> Sources:
     """Where each driver's quantity of each of ``partners`` comes from in ``month``."""
     live = live_on_purchasing(provider, month)
+    on_desk = live_on_service_desk(provider, month)
     out: Sources = {}
     for driver in Driver.values:
         if driver == Driver.FIXED_PERCENTAGE:
@@ -81,6 +119,11 @@ def sources(*, provider: Partner, month: date, partners: list[Partner]) -> Sourc
         elif driver in PURCHASING_DRIVERS:
             source = {
                 p.code: (DriverSource.PURCHASING if p.pk in live else DriverSource.READINGS).value
+                for p in partners
+            }
+        elif driver in SERVICE_DESK_DRIVERS:
+            source = {
+                p.code: (DriverSource.SERVICE_DESK if p.pk in on_desk else DriverSource.READINGS).value
                 for p in partners
             }
         elif driver in READ_DRIVERS:
@@ -139,6 +182,7 @@ def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quant
         out[Driver.PAYSLIPS][codes[employer_id]] += Decimal(count)
 
     on_purchasing = live_on_purchasing(provider, month)
+    on_desk = live_on_service_desk(provider, month)
     for driver, partner_id, quantity in (
         DriverReading.objects.for_partner(provider)
         .filter(partner=provider, month=month, driver__in=READ_DRIVERS)
@@ -146,7 +190,19 @@ def measure(*, provider: Partner, month: date, partners: list[Partner]) -> Quant
     ):
         if driver in PURCHASING_DRIVERS and partner_id in on_purchasing:
             continue  # purchasing counts it below
+        if driver in SERVICE_DESK_DRIVERS and partner_id in on_desk:
+            continue  # the service desk counts it below
         out[driver][codes[partner_id]] += quantity
+    if on_desk:
+        start, end = local_month_bounds(month)
+        for partner_id, count in (
+            Ticket.objects.for_partners(sorted(on_desk))
+            .filter(service=DeskService.ICT, raised_at__gte=start, raised_at__lt=end)
+            .values_list("partner_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            out[Driver.TICKETS][codes[partner_id]] += Decimal(count)
     if on_purchasing:
         for partner_id, count in (
             Invoice.objects.for_partners(sorted(on_purchasing))

@@ -37,12 +37,14 @@ class Driver(models.TextChoices):
     FIXED_PERCENTAGE = "fixed_percentage", "Fixed percentage"
 
 
-# Drivers that may be measured by readings imported or entered month by month: tickets always
-# (the service desk module does not count them yet); invoices and spend for a partner whose
-# purchasing is not live in joinedup (``ServiceAgreement.live``; drivers.py).
+# Drivers that may be measured by readings imported or entered month by month: tickets for a
+# partner whose ICT service is not live in joinedup's service desk, invoices and spend for one
+# whose purchasing is not live in joinedup (``ServiceAgreement.live``; drivers.py).
 READ_DRIVERS = (Driver.TICKETS, Driver.INVOICES, Driver.SPEND)
 # The drivers purchasing counts itself once a partner is live on it.
 PURCHASING_DRIVERS = (Driver.INVOICES, Driver.SPEND)
+# The drivers the service desk counts itself once a partner's ICT service is live on it.
+SERVICE_DESK_DRIVERS = (Driver.TICKETS,)
 
 
 class DriverSource(models.TextChoices):
@@ -50,6 +52,7 @@ class DriverSource(models.TextChoices):
 
     MEASURED = "measured", "joinedup's people and payroll records"
     PURCHASING = "purchasing", "joinedup purchasing"
+    SERVICE_DESK = "servicedesk", "joinedup service desk"
     READINGS = "readings", "Driver readings"
     AGREED = "agreed", "Agreed percentage"
 
@@ -102,7 +105,8 @@ class ServiceAgreement(models.Model):
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
     # The partner runs this service in joinedup from ``effective_from``: for purchasing, its
-    # invoices and spend drivers are counted from purchasing's own records, not from readings.
+    # invoices and spend drivers are counted from purchasing's own records, for ICT its tickets
+    # from the service desk's, not from readings.
     live = models.BooleanField(
         "Live in joinedup",
         default=False,

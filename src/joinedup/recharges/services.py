@@ -176,7 +176,8 @@ def agreement_add(
     """Record that ``partner`` takes ``service`` from ``effective_from``, shared by ``driver``.
     A change is recorded as a new agreement from its date; earlier ones stay as they were.
     ``live``: the partner's work for the service is done in joinedup from that date, which then
-    measures the service's drivers itself (for purchasing: invoices and spend; drivers.py)."""
+    measures the service's drivers itself (for purchasing: invoices and spend; for ICT: tickets;
+    drivers.py)."""
     provider = shared_services_body(provider)
     authorise(actor, "recharges.manage", provider)
     errors: dict[str, list[str]] = {}

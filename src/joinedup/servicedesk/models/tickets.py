@@ -38,6 +38,7 @@ __all__: list[str] = [
     "Service",
     "Team",
     "Ticket",
+    "TicketAsset",
     "TicketAttachment",
     "TicketEvent",
     "TicketSequence",
@@ -289,3 +290,29 @@ class TicketAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class TicketAsset(models.Model):
+    """An asset of the register a ticket is about (the laptop that will not start, the printer
+    on the second floor). Both are the same partner's, and so is the link: an agent links only an
+    asset of the ticket's own partner (servicedesk/ticket_assets.py), the link's ``partner`` is
+    theirs, and the row-level security policy reads it like any other partner-owned row."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="asset_links")
+    asset = models.ForeignKey("servicedesk.Asset", on_delete=models.PROTECT, related_name="ticket_links")
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    objects = PartnerScopedManager["TicketAsset"]()
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("ticket", "asset")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "asset"], name="servicedesk_ticket_asset_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"asset {self.asset_id} on ticket {self.ticket_id}"

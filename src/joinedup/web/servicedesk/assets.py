@@ -23,7 +23,7 @@ from django.urls import URLPattern, path
 from joinedup.core import attachments
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise, has_permission
-from joinedup.servicedesk import asset_imports, assets
+from joinedup.servicedesk import asset_imports, assets, ticket_assets
 from joinedup.servicedesk import asset_selectors as selectors
 from joinedup.servicedesk.models import (
     Asset,
@@ -319,6 +319,7 @@ def asset_page(request: HttpRequest, asset_id: int) -> HttpResponse:
             "partner": asset.partner,
             "asset": asset,
             "history": selectors.asset_history(asset),
+            "tickets": list(ticket_assets.tickets_of_asset(request.user, asset=asset)[:100]),
             "may_manage": has_permission(request.user, MANAGE, asset.partner_id),
             "final": asset.status == AssetStatus.DISPOSED,
             **forms_,

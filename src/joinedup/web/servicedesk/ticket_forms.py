@@ -76,3 +76,7 @@ class AttachmentForm(forms.Form):
         help_text=f"PDF, Word, Excel, OpenDocument, text, CSV, PNG or JPEG, up to {MAX_BYTES // 1048576} MB.",
         error_messages={"required": "Choose a document to attach."},
     )
+
+
+class AssetLinkForm(forms.Form):
+    asset = text_field("Asset tag", max_length=40, hint="As on its label, like WCC-LT-0001.")

@@ -20,16 +20,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.core import attachments
 from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import partner_ids_with
-from joinedup.servicedesk import selectors, services, ticket_clocks
+from joinedup.servicedesk import selectors, services, ticket_assets, ticket_clocks
 from joinedup.servicedesk.models import Priority, Team, Ticket, TicketStatus
 from joinedup.web.forms import add_errors, attempt, submit
 from joinedup.web.servicedesk.ticket_forms import (
+    AssetLinkForm,
     AssignForm,
     AttachmentForm,
     MessageForm,
@@ -202,11 +203,22 @@ def _ticket_action(
         "attachment_form": AttachmentForm(
             _posted(request, "attachment"), request.FILES if _posted(request, "attachment") else None
         ),
+        "link_asset_form": AssetLinkForm(_posted(request, "link_asset"), prefix="link"),
     }
     sent = request.POST.get("form", "") if request.method == "POST" else ""
     if sent == "close":
         if attempt(request, lambda: services.close(actor=user, ticket=ticket)) is not None:
             messages.success(request, f"Ticket {ticket.reference} closed.")
+        return redirect("web:servicedesk_ticket", ticket_id=ticket.pk), forms
+    if sent == "unlink_asset":
+        asset_id = request.POST.get("asset", "")
+        if not asset_id.isdigit():
+            raise Http404(ticket_assets.NO_SUCH_ASSET)
+        done = attempt(
+            request, lambda: ticket_assets.unlink_asset(actor=user, ticket=ticket, asset=int(asset_id))
+        )
+        if done is not None:
+            messages.success(request, f"{done.tag} is no longer linked to this ticket.")
         return redirect("web:servicedesk_ticket", ticket_id=ticket.pk), forms
     calls: dict[str, Callable[[dict[str, Any]], object]] = {
         "reply": lambda d: services.reply(actor=user, ticket=ticket, body=d["body"]),
@@ -225,6 +237,11 @@ def _ticket_action(
         ),
         "priority": lambda d: services.change_priority(
             actor=user, ticket=ticket, priority=d["priority"], reason=d["reason"]
+        ),
+        "link_asset": lambda d: ticket_assets.link_asset(
+            actor=user,
+            ticket=ticket,
+            asset=ticket_assets.asset_by_tag(user, ticket=ticket, tag=d["asset"]),
         ),
         "attachment": lambda d: services.add_attachment(
             actor=user, ticket=ticket, filename=d["file"].name or "document", content=d["file"].read()
@@ -264,6 +281,8 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "ticket": found,
             "events": list(selectors.history(request.user, ticket=found)),
             "files": list(selectors.attachments_of(request.user, ticket=found)),
+            "sees_assets": ticket_assets.sees_assets(request.user, found),
+            "assets": list(ticket_assets.assets_of_ticket(request.user, ticket=found)),
             "works": works,
             "is_requester": is_requester,
             # Agents and administrators see both clocks; anyone else one plain promise.
