@@ -94,10 +94,26 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
     return Notification.objects.for_partners(partners).filter(user_id=user.pk).order_by("-created_at", "-pk")
 
 
+# The header shows up to this many unread notifications, and "99+" beyond.
+UNREAD_SHOWN = 99
+
+
 def unread_count(user: Any) -> int:
+    """The user's unread notifications, counted only up to ``UNREAD_SHOWN + 1``: every page's
+    header asks, so it reads at most that many ids through the (user, read) index rather than
+    COUNT every notification a busy agent ever had."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return notifications_of(user).filter(read_at__isnull=True).count()
+    unread = notifications_of(user).filter(read_at__isnull=True).order_by().values_list("pk", flat=True)
+    return len(unread[: UNREAD_SHOWN + 1])
+
+
+def unread_label(user: Any) -> str:
+    """The header's figure: empty with none unread, ``99+`` past ``UNREAD_SHOWN``."""
+    count = unread_count(user)
+    if count == 0:
+        return ""
+    return f"{UNREAD_SHOWN}+" if count > UNREAD_SHOWN else str(count)
 
 
 def notification_for(user: Any, *, notification_id: int) -> Notification:

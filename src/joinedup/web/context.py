@@ -9,7 +9,7 @@ from joinedup.partnership.models import Role
 from joinedup.partnership.permissions import has_permission, roles_on
 from joinedup.people.models import Person
 from joinedup.recharges.selectors import reads_any_statement
-from joinedup.servicedesk.notifications import unread_count
+from joinedup.servicedesk.notifications import unread_label
 from joinedup.web.current import current_partner as _current_partner
 from joinedup.web.current import switchable_partners
 
@@ -34,8 +34,8 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
     partner = _current_partner(request)
     # Asked only when the menu is drawn, once however often the template asks.
     own_record = SimpleLazyObject(lambda: has_own_record(request.user))
-    # The header's count of unread notifications: one indexed count, only when drawn.
-    unread = SimpleLazyObject(lambda: unread_count(request.user))
+    # The header's count of unread notifications: one bounded indexed read, only when drawn.
+    unread = SimpleLazyObject(lambda: unread_label(request.user))
     if partner is None:
         return {
             "current_partner": None,

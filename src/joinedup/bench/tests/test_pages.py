@@ -23,22 +23,23 @@ LOCUSTFILE = Path(__file__).resolve().parents[1] / "load" / "locustfile.py"
 
 # Queries of one request to each page, after one request to it (as a worker's later requests):
 # the session, the user, the second-factor device, the memberships (with their partners), the
-# user's own person record for the menu, and what the page itself reads.
+# user's own person record for the menu, the header's unread notifications (a bounded read of at
+# most 100 ids, not a COUNT), and what the page itself reads.
 QUERIES = {
-    "employee: my payslips": 11,
-    "employee: payslip": 11,
-    "HR: people search": 14,
-    "HR: person record": 22,
-    "payroll: pay runs": 7,
-    "payroll: pay run": 10,  # an approved run's totals are kept on it, not summed from its payslips
+    "employee: my payslips": 12,
+    "employee: payslip": 12,
+    "HR: people search": 15,
+    "HR: person record": 23,
+    "payroll: pay runs": 8,
+    "payroll: pay run": 11,  # an approved run's totals are kept on it, not summed from its payslips
     # The partner's periods read once, for the picker, the current period and the range.
-    "finance: trial balance (month)": 8,
-    "finance: trial balance (year)": 8,
+    "finance: trial balance (month)": 9,
+    "finance: trial balance (year)": 9,
 }
 
 # A search asks one query per way it reads the text (an NI number, a lower-case payroll number
-# and a name of two words add one each): the figure is the most (12-14 seen); a person's
-# record asks one more for a person holding a post (15-16).
+# and a name of two words add one each): the figure is the most (13-15 seen); a person's
+# record asks one more for a person holding a post (16-17).
 VARIES = {"HR: people search", "HR: person record"}
 
 

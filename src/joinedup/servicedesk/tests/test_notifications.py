@@ -144,3 +144,12 @@ class TestTheNotificationsPage(PartnerTestCase):
         assert council.filter(read_at__isnull=True).count() == 0
         assert Notification.objects.for_partner(self.police).get(pk=self.theirs.pk).read_at is None
         assert "unread</span>" not in client.get("/servicedesk/notifications/").content.decode()
+
+    def test_the_header_shows_99_plus_past_ninety_nine_unread(self) -> None:
+        for n in range(98):
+            notify(user=self.council_employee, partner=self.council, subject=f"N{n}", text="", link="")
+        page = self.signed_in(self.council_employee).get("/servicedesk/help/").content.decode()
+        assert '2<span class="govuk-visually-hidden"> unread</span>' not in page
+        assert '100<span class="govuk-visually-hidden"> unread</span>' not in page
+        # 2 + 98 = 100 unread: past the 99 the header shows.
+        assert '99+<span class="govuk-visually-hidden"> unread</span>' in page
