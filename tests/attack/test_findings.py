@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.test import Client
 
 from joinedup.api.main import api
@@ -49,6 +50,25 @@ class TestFuzzingFindings(PeopleTestCase):
         assert response.status_code == 201, response.content
         assert response.json()["ni_category"] == "A"
         assert response.json()["weekly_hours"] == "30"
+
+    def test_a_body_larger_than_the_api_takes_is_refused_with_400_in_the_error_shape(self) -> None:
+        # Fuzzing sent a 20 MB body; reading it raised RequestDataTooBig, which Django answers
+        # with an HTML 400 page, not the error shape the API's document describes.
+        before = EmploymentTerms.objects.for_partner(self.council).count()
+        reason = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+        response = self.api(self.shared_hr).post(
+            f"/api/v1/employments/{self.council_emp.pk}/terms",
+            {"effective_from": "2026-04-01", "reason": reason, "weekly_hours": "30"},
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        message = "The body is larger than the 2,621,440 bytes the API takes."
+        assert response.json() == {"detail": message, "errors": {"__all__": [message]}}
+        assert EmploymentTerms.objects.for_partner(self.council).count() == before
+        operation = api.get_openapi_schema()["paths"]["/api/v1/employments/{employment_id}/terms"]["post"]
+        assert operation["responses"]["400"]["description"] == (
+            "The request body is not JSON, or is larger than the API takes (2.5 MB)."
+        )
 
     def test_a_decimal_written_as_an_empty_string_is_refused_by_the_schema(self) -> None:
         # The document said any string would do for a decimal; the parser refused "" — so the

@@ -21,7 +21,7 @@ ERROR_RESPONSES: dict[str, str] = {
     "404": "No such object, or it belongs to a partner the caller cannot see.",
     "422": "Invalid input: `errors` names the fields at fault.",
 }
-BODY_ERROR = ("400", "The request body is not JSON.")
+BODY_ERROR = ("400", "The request body is not JSON, or is larger than the API takes (2.5 MB).")
 # The schema of a value the API ignores (under a key no schema names): any JSON without a NUL.
 NUL_FREE_VALUE = "NulFreeValue"
 ERROR_SCHEMA = "Error"
