@@ -22,6 +22,7 @@ forms of these rules that the vectorised engine uses).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SubPennyAmount",
     "gbp",
     "is_whole_pounds",
+    "largest_remainder_pence",
     "pence_to_pounds",
     "plain_pounds",
     "pounds_to_pence",
@@ -156,21 +158,20 @@ def _pence(value: object) -> int:
 # --- sharing an amount (Decimal pounds in, Decimal pounds out, adding up exactly) -------------
 
 
-def share_to_the_penny(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    """``total`` pounds (whole pence) shared in proportion to ``weights`` (percentages, seats,
-    head counts: any non-negative numbers, not all zero), each share a whole number of pence and
-    the shares adding up to ``total`` exactly. Largest remainder (Hamilton's method), as the
-    recharges' pools and a shared post's cost split: every share is first rounded towards zero,
-    then the pennies left go one each to the shares that lost most, ties to the earlier share.
-    Integer arithmetic throughout, so no digit of a weight is lost."""
+def largest_remainder_pence(pence: int, weights: Sequence[Decimal]) -> list[int]:
+    """``pence`` shared in proportion to ``weights`` (any non-negative numbers, not all zero),
+    each share whole pence and the shares adding up to ``pence`` exactly. Largest remainder
+    (Hamilton's method): every share is first rounded towards zero, then the pennies left go one
+    each to the shares that lost most, ties to the earlier share; a negative total is shared the
+    same way with every share negative. Integer arithmetic throughout (the weights scaled to
+    whole numbers exactly), so no digit of a weight is lost."""
     if any(w < 0 for w in weights):
         raise ValueError("A share cannot be negative.")
     exponent = min([0, *(int(w.as_tuple().exponent) for w in weights)])
-    scaled = [int(w.scaleb(-exponent)) for w in weights]
+    scaled = [_scaled(w, exponent) for w in weights]
     whole = sum(scaled)
     if whole == 0:
         raise ValueError("Every share is zero, so there is nothing to share by.")
-    pence = pounds_to_pence(total)
     magnitude = abs(pence)
     shares: list[int] = []
     rests: list[int] = []
@@ -182,4 +183,17 @@ def share_to_the_penny(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     for i in sorted(range(len(shares)), key=lambda i: (-rests[i], i))[:left]:
         shares[i] += 1
     sign = -1 if pence < 0 else 1
-    return [pence_to_pounds(sign * s) for s in shares]
+    return [sign * s for s in shares]
+
+
+def _scaled(weight: Decimal, exponent: int) -> int:
+    """``weight x 10^-exponent`` exactly, as an integer (``exponent`` is at most the weight's)."""
+    sign, digits, own = weight.as_tuple()
+    value: int = int("".join(map(str, digits)) or "0") * 10 ** (int(own) - exponent)
+    return -value if sign else value
+
+
+def share_to_the_penny(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``total`` pounds (whole pence) shared by ``weights`` with :func:`largest_remainder_pence`:
+    a shared licence's cost split by percentages or seats."""
+    return [pence_to_pounds(p) for p in largest_remainder_pence(pounds_to_pence(total), weights)]

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from joinedup.core.money import pence_to_pounds
+from joinedup.core.money import largest_remainder_pence, pence_to_pounds
 
 HUNDRED = Decimal(100)
 
@@ -23,38 +23,18 @@ class AllocationError(ValueError):
 
 
 def largest_remainder(total: int, weights: Mapping[str, Decimal]) -> dict[str, int]:
-    """Share ``total`` pence in proportion to ``weights`` (keyed by partner code).
+    """Share ``total`` pence in proportion to ``weights`` (keyed by partner code), by
+    :func:`joinedup.core.money.largest_remainder_pence` with ties to the earlier partner code.
 
     Keys with zero weight get nothing; a negative total (a pool in credit) is shared the same
-    way with every share negative. The shares sum to ``total`` exactly. The arithmetic is on
-    integers (the weights scaled to whole numbers), so no rounding creeps in however many
-    digits the weights have."""
+    way with every share negative. The shares sum to ``total`` exactly."""
     if any(w < 0 for w in weights.values()):
         raise AllocationError("A driver quantity cannot be negative.")
-    exponent = min([0, *(int(w.as_tuple().exponent) for w in weights.values())])
-    scaled = {key: _scaled(w, exponent) for key, w in weights.items()}
-    whole = sum(scaled.values())
-    if whole == 0:
+    if not any(weights.values()):
         raise AllocationError("Every quantity is zero, so there is nothing to share the pool by.")
-    sign = -1 if total < 0 else 1
-    magnitude = abs(total)
-    shares: dict[str, int] = {}
-    remainders: list[tuple[int, str]] = []
-    for key, weight in scaled.items():
-        shares[key], rest = divmod(weight * magnitude, whole)
-        if weight > 0:
-            remainders.append((rest, key))
-    left = magnitude - sum(shares.values())
-    for _, key in sorted(remainders, key=lambda r: (-r[0], r[1]))[:left]:
-        shares[key] += 1
-    return {key: sign * pence for key, pence in shares.items()}
-
-
-def _scaled(weight: Decimal, exponent: int) -> int:
-    """``weight x 10^-exponent`` exactly, as an integer (``exponent`` is at most the weight's)."""
-    sign, digits, own = weight.as_tuple()
-    value: int = int("".join(map(str, digits)) or "0") * 10 ** (int(own) - exponent)
-    return -value if sign else value
+    codes = sorted(weights)
+    pence = dict(zip(codes, largest_remainder_pence(total, [weights[c] for c in codes]), strict=True))
+    return {key: pence[key] for key in weights}
 
 
 @dataclass(frozen=True)
