@@ -85,6 +85,11 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return start, end
 
 
+def last_whole_month(today: date) -> tuple[int, int]:
+    """The month before ``today``'s: a report's default."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
 def nearest_rank(values: Sequence[int], percent: int) -> int | None:
     """The ``percent``-th percentile by nearest rank: the sorted value at rank ceil(p * n / 100)
     (at least 1); None for no values."""

@@ -7,15 +7,17 @@ holiday; the whole month is GMT)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.test import SimpleTestCase
+from django.test import Client, SimpleTestCase
 
 from joinedup.servicedesk import services
 from joinedup.servicedesk.reports import service_level_report
 from joinedup.servicedesk.service_levels import BUCKETS, Row, bucket, business_days, nearest_rank
 from joinedup.servicedesk.tests.clockbase import ClockTestCase, at, frozen
 from joinedup.servicedesk.ticket_clocks import ticket_clocks
+from joinedup.web.current import SESSION_KEY
 
 
 class NearestRankTests(SimpleTestCase):
@@ -49,7 +51,9 @@ class NearestRankTests(SimpleTestCase):
         assert BUCKETS == ("0-2", "3-5", "6-10", "over 10")
 
 
-class MonthlyReportTests(ClockTestCase):
+class NovemberTestCase(ClockTestCase):
+    """The council's November 2026 tickets, T1 to T8, and one of the constabulary's."""
+
     def setUp(self) -> None:
         super().setUp()
         # T1: answered after 60 minutes, resolved after 180: both met.
@@ -117,6 +121,8 @@ class MonthlyReportTests(ClockTestCase):
             backlog={"0-2": 1, "3-5": 0, "6-10": 0, "over 10": 1},
         )
 
+
+class MonthlyReportTests(NovemberTestCase):
     def test_it_counts_one_partners_month_per_service_and_priority(self) -> None:
         found = service_level_report(actor=self.agent, partner=self.council, year=2026, month=11)
         p2 = Row(
@@ -169,3 +175,60 @@ class MonthlyReportTests(ClockTestCase):
             service_level_report(actor=self.police_agent, partner=self.council, year=2026, month=11)
         with self.assertRaises(PermissionDenied):
             service_level_report(actor=self.ada, partner=self.council, year=2026, month=11)
+
+
+class ReportPageAndApiTests(NovemberTestCase):
+    """The page, its downloads and the API read the same selector (the figures above)."""
+
+    def signed_in_on_council(self, user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = self.council.pk
+        session.save()
+        return client
+
+    def test_the_page_shows_the_month_and_downloads_the_table(self) -> None:
+        client = self.signed_in_on_council(self.agent)
+        page = client.get("/servicedesk/reports/", {"month": "2026-11"})
+        assert page.status_code == 200
+        assert "Service levels, November 2026" in page.content.decode()
+        assert page.context["report"].rows[1] == self.expected_p3()
+        download = client.get("/servicedesk/reports/", {"month": "2026-11", "format": "csv"})
+        lines = download.content.decode("utf-8-sig").splitlines()
+        assert download["Content-Disposition"] == 'attachment; filename="service-levels-WCC-2026-11.csv"'
+        assert lines[1:] == [
+            "ICT,P2,1,1,0,1,0,1,0,30,30,30,30,0,0,0,0,0",
+            "ICT,P3,6,5,2,3,2,4,1,120,1200,510,1560,1,0,0,1,0",
+        ]
+        across = client.get("/servicedesk/reports/", {"month": "2026-11", "across": "all"})
+        assert across.context["report"].rows[1].no_agreement == 1
+
+    def test_the_page_refuses_a_requester(self) -> None:
+        assert self.signed_in_on_council(self.ada).get("/servicedesk/reports/").status_code == 403
+
+    def test_the_api_gives_the_months_rows_and_hides_another_partners(self) -> None:
+        url = f"/api/v1/servicedesk/partners/{self.council.pk}/reports/service-levels"
+        body = self.api(self.agent).get(url, {"month": "2026-11"}).json()
+        assert (body["month"], body["percentile_method"]) == ("2026-11", "nearest rank")
+        assert body["rows"][1] | {"backlog_business_days": None} == {
+            "service": "ict",
+            "priority": "p3",
+            "raised": 6,
+            "resolved": 5,
+            "open_at_end": 2,
+            "no_agreement": 0,
+            "response_met": 3,
+            "response_breached": 2,
+            "resolution_met": 4,
+            "resolution_breached": 1,
+            "response_median_minutes": 120,
+            "response_p90_minutes": 1200,
+            "resolution_median_minutes": 510,
+            "resolution_p90_minutes": 1560,
+            "backlog_business_days": None,
+        }
+        assert body["rows"][1]["backlog_business_days"] == {"0-2": 1, "3-5": 0, "6-10": 0, "over 10": 1}
+        assert self.api(self.police_agent).get(url, {"month": "2026-11"}).status_code == 404
+        assert self.api(self.ada).get(url, {"month": "2026-11"}).status_code == 403
+        assert self.api(self.agent).get(url, {"month": "2026-13"}).status_code == 422
