@@ -199,6 +199,9 @@ EXPORTS: dict[str, Export] = {
         ("csv", "xlsx"), {"Make": planted(PAYLOAD), "Assigned to": planted(NAME)}
     ),
     "web /businesscase/cost-centres/{code}/mapping.{fmt}": Export(("csv",), {"Name": planted(PAYLOAD)}),
+    # The monthly service-level report: services, priorities and counts, none typed by a user:
+    # checked for formulas only.
+    "web /servicedesk/reports/": Export(("csv", "xlsx")),
 }
 
 
@@ -607,6 +610,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         assert types == {"n"}
 
     # --- the registry is the site's exports --------------------------------------------------------
+
+    def test_the_service_level_report_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /servicedesk/reports/")
 
     def test_every_export_of_the_site_and_the_api_has_an_injection_test(self) -> None:
         clients = {who: self.client_for(who) for who in ("council", "shared")}

@@ -28,6 +28,7 @@ from joinedup.api import (
     servicedesk,
 )
 from joinedup.api import payables as purchasing_payables
+from joinedup.api import service_level_reports as servicedesk_reports
 from joinedup.api import service_levels as servicedesk_levels
 from joinedup.api import spend as purchasing_spend
 from joinedup.api import transfers as change_transfers
@@ -64,6 +65,7 @@ api.add_router("", businesscase_drawing.router)
 api.add_router("", knowledge.router)
 api.add_router("", servicedesk.router)
 api.add_router("", servicedesk_levels.router)
+api.add_router("", servicedesk_reports.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
 

@@ -27,6 +27,7 @@ from joinedup.bench.people import (
 )
 from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
+from joinedup.bench.servicedesk import run_servicedesk_benchmark
 from joinedup.bench.spend import run_spend_benchmark
 from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         "over a year of an N-line ledger. "
         "`bench spend --lines N [--json]`: purchasing's spend cube and consolidation candidates over N "
         "invoice lines of three partners (seeded once for each N). "
+        "`bench servicedesk --tickets N [--json]`: the monthly service-level report for one partner from N "
+        "tickets with their histories (seeded once for each N), and tickets raised through the API. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -147,6 +150,13 @@ class Command(BaseCommand):
         )
         spent.add_argument("--lines", type=int, default=1_000_000)
         spent.add_argument("--json", action="store_true", help="Print one JSON object.")
+        desk = sub.add_parser(
+            "servicedesk",
+            help="Seed three partners' tickets with their histories (N, once for each N), then time the "
+            "monthly service-level report for one partner and raising tickets through the API.",
+        )
+        desk.add_argument("--tickets", type=int, default=1_000_000)
+        desk.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -209,6 +219,8 @@ class Command(BaseCommand):
             self._realisation(options)
         elif target == "spend":
             self._spend(options)
+        elif target == "servicedesk":
+            self._servicedesk(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -375,6 +387,18 @@ class Command(BaseCommand):
         with self._console().status("Seeding…") as status:
             try:
                 result = run_spend_benchmark(options["lines"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _servicedesk(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result, _ = run_servicedesk_benchmark(options["tickets"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:

@@ -1,0 +1,135 @@
+"""The monthly service-level report page (issue 15, "Reports"): per service and priority for the
+current partner, or, with ``across=all``, summed over every partner the reader reports on (the
+shared-services body's view); a month picker (the last whole month by default), a bar chart of
+resolutions met and breached, and CSV/XLSX downloads of the table. ``servicedesk.reports``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from joinedup.partnership.permissions import partner_ids_with
+from joinedup.servicedesk.levels import SERVICE_LABELS
+from joinedup.servicedesk.reports import PERMISSION, ServiceLevelReport, service_level_report
+from joinedup.servicedesk.service_levels import BUCKETS, Row, last_whole_month
+from joinedup.web.current import partner_page
+from joinedup.web.exports import export_response
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+EXPORT_HEADER = [
+    "Service",
+    "Priority",
+    "Raised",
+    "Resolved",
+    "Open at month end",
+    "Response met",
+    "Response breached",
+    "Resolution met",
+    "Resolution breached",
+    "Response median (business minutes)",
+    "Response 90th percentile",
+    "Resolution median (business minutes)",
+    "Resolution 90th percentile",
+    *(f"Backlog {b} business days" for b in BUCKETS),
+    "Raised before any agreement",
+]
+BAR_WIDTH = 400
+
+
+def chosen_month(text: str, today: date) -> tuple[int, int]:
+    """``YYYY-MM`` when it reads as a month, else the last whole month before ``today``."""
+    found = MONTH.fullmatch(text or "")
+    if found and 1 <= int(found[2]) <= 12 and 2000 <= int(found[1]) <= 2100:
+        return int(found[1]), int(found[2])
+    return last_whole_month(today)
+
+
+def export_rows(report: ServiceLevelReport) -> list[list[Any]]:
+    return [
+        [
+            SERVICE_LABELS.get(r.service, r.service),
+            r.priority.upper(),
+            r.raised,
+            r.resolved,
+            r.open_at_end,
+            r.response_met,
+            r.response_breached,
+            r.resolution_met,
+            r.resolution_breached,
+            r.response_median,
+            r.response_p90,
+            r.resolution_median,
+            r.resolution_p90,
+            *(r.backlog[b] for b in BUCKETS),
+            r.no_agreement,
+        ]
+        for r in report.rows
+    ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    met: int
+    breached: int
+    met_width: int
+    breached_width: int
+    y: int
+
+
+def bars(rows: list[Row]) -> list[Bar]:
+    """One bar a row: resolutions met then breached, scaled to the largest row's total."""
+    most = max((r.resolution_met + r.resolution_breached for r in rows), default=0) or 1
+    return [
+        Bar(
+            label=f"{SERVICE_LABELS.get(r.service, r.service)} {r.priority.upper()}",
+            met=r.resolution_met,
+            breached=r.resolution_breached,
+            met_width=r.resolution_met * BAR_WIDTH // most,
+            breached_width=r.resolution_breached * BAR_WIDTH // most,
+            y=n * 28,
+        )
+        for n, r in enumerate(rows)
+    ]
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    partner = partner_page(request, PERMISSION)
+    year, month = chosen_month(request.GET.get("month", ""), timezone.localdate())
+    readable = partner_ids_with(request.user, PERMISSION)
+    across = request.GET.get("across") == "all" and len(readable) > 1
+    report = service_level_report(
+        actor=request.user, partner=None if across else partner, year=year, month=month
+    )
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        scope = "all-partners" if across else partner.code
+        return export_response(
+            fmt, EXPORT_HEADER, export_rows(report), f"service-levels-{scope}-{year}-{month:02d}"
+        )
+    chart = bars(report.rows)
+    return render(
+        request,
+        "web/servicedesk/reports.html",
+        {
+            "partner": partner,
+            "report": report,
+            "month": f"{year}-{month:02d}",
+            "month_label": date(year, month, 1).strftime("%B %Y"),
+            "across": across,
+            "may_go_across": len(readable) > 1,
+            "buckets": BUCKETS,
+            "table": [(SERVICE_LABELS.get(r.service, r.service), r) for r in report.rows],
+            "bars": chart,
+            "chart_height": max(len(chart), 1) * 28,
+            "bar_width": BAR_WIDTH,
+        },
+    )
