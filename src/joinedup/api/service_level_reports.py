@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from ninja import Router, Schema
 
 from joinedup.partnership.selectors import partner_for

@@ -1,6 +1,6 @@
 """The monthly service-level report as a PDF for the partnership board, in the house style
 (core/pdf.py): a title, the partner(s), the month and the instant the figures stand at, then a
-table per partner of the rows ``reports.service_level_report`` gives (service × priority: tickets,
+table per partner of the rows ``reports.service_level_report`` gives (a row per service and priority: tickets,
 met and breached, median and 90th percentile response and resolution in business minutes shown as
 h:mm, backlog ages in business days) and a bar chart of each table's resolutions met and breached.
 
