@@ -12,6 +12,7 @@ from django.test import Client, SimpleTestCase
 from joinedup.audit.models import AuditEvent
 from joinedup.servicedesk.models import TicketEvent
 from joinedup.servicedesk.report_pdf import hours_minutes
+from joinedup.servicedesk.tests.base import ServiceDeskTestCase
 from joinedup.servicedesk.tests.clockbase import at, frozen
 from joinedup.servicedesk.tests.test_reports import NovemberTestCase
 from joinedup.testing.pdf_text import pdf_strings
@@ -150,3 +151,26 @@ class ReportPdfTests(NovemberTestCase):
         assert self.api(self.agent).get(url, {"month": "2026-13"}).status_code == 422
         assert TicketEvent.objects.for_partner(self.council).count() == events
         assert AuditEvent.objects.for_partner(self.council).count() == audit
+
+
+class ReportNavigationTests(ServiceDeskTestCase):
+    """The header offers the report to whoever holds ``servicedesk.reports`` on the partner they
+    are working on, and to nobody else."""
+
+    LINK = '<a class="govuk-service-navigation__link" href="/servicedesk/reports/">Service-level report</a>'
+
+    def page_for(self, user: Any) -> str:
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = self.council.pk
+        session.save()
+        return client.get("/").content.decode()
+
+    def test_an_agent_is_offered_the_report(self) -> None:
+        assert self.LINK in self.page_for(self.agent)
+
+    def test_an_employee_is_not(self) -> None:
+        page = self.page_for(self.ada)
+        assert "Sign out (ada.lovelace)" in page  # the menu is drawn, without the report
+        assert self.LINK not in page
