@@ -148,7 +148,7 @@ class SurveyFlowTests(SurveyTestCase):
     def test_opening_the_emailed_link_records_nothing_and_one_click_on_its_page_records_the_answer(
         self,
     ) -> None:
-        found = re.search(rf"{re.escape(SITE)}(/servicedesk/satisfaction/\S+/)", mail.outbox[0].body)
+        found = re.search(rf"{re.escape(SITE)}(/servicedesk/satisfaction/\S+/)", str(mail.outbox[0].body))
         assert found is not None
         path = found[1]
         client = self.on_council(self.ada)
