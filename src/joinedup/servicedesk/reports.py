@@ -14,6 +14,10 @@ shared-services body's view, summed per service and priority):
    was raised choosing its terms.
 
 Everything else is arithmetic on those values, one vectorised clock call per calendar.
+
+Satisfaction (``satisfaction_figures``, one more query): the requesters' answers about
+resolutions made in the month (``SatisfactionResponse.resolved_at`` in it, whenever answered),
+per partner and service, through ``service_levels.satisfaction``.
 """
 
 from __future__ import annotations
