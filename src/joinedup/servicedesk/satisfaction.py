@@ -121,7 +121,8 @@ class Survey:
     refused: str
 
 
-def _requesters_ticket(user: Any, ticket_id: int) -> Ticket:
+def requesters_ticket(user: Any, *, ticket_id: int) -> Ticket:
+    """The ticket, for its requester only: 404 for anyone else (who may see it or not)."""
     ticket = selectors.ticket_for(user, ticket_id=ticket_id)
     # An agent or manager who may see the ticket is still not its requester: 404 as for anyone's.
     if ticket.requester_id != getattr(user, "pk", None):
@@ -142,7 +143,7 @@ def survey_for(user: Any, *, token: str) -> Survey:
     """The survey a token names, for its requester only: SurveyLinkError for a bad or expired
     token, 404 for anyone but the ticket's requester (another partner's ticket included)."""
     ticket_id, resolution_id = read_token(token)
-    ticket = _requesters_ticket(user, ticket_id)
+    ticket = requesters_ticket(user, ticket_id=ticket_id)
     resolution = (
         TicketEvent.objects.for_partner(ticket.partner_id)
         .filter(pk=resolution_id, ticket=ticket, kind=EventKind.STATUS, status=TicketStatus.RESOLVED)

@@ -284,6 +284,23 @@ class SurveyFlowTests(SurveyTestCase):
         )
         assert self.answers() == [] and self.audits() == [] and self.rated() == []
 
+    def test_the_api_answers_for_the_requester_only_and_404s_anyone_else(self) -> None:
+        url = f"/api/v1/servicedesk/tickets/{self.ticket.pk}/satisfaction"
+        for user in (self.agent, self.mary, self.police_agent):
+            assert self.api(user).post(url, {"score": 1}, content_type="application/json").status_code == 404
+        assert self.answers() == []
+        response = self.api(self.ada).post(
+            url, {"score": 4, "comment": "Quick."}, content_type="application/json"
+        )
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["score"], body["answer"], body["comment"]) == (4, "Satisfied", "Quick.")
+        again = self.api(self.ada).post(url, {"score": 5}, content_type="application/json")
+        assert (again.json()["score"], again.json()["comment"]) == (5, "Quick.")
+        assert self.answers() == [(5, "Quick.")]
+        off = self.api(self.ada).post(url, {"score": 6}, content_type="application/json")
+        assert off.status_code == 422 and self.answers() == [(5, "Quick.")]
+
     def test_the_service_refuses_a_score_off_the_scale(self) -> None:
         resolution = satisfaction.latest_resolution(self.fresh())
         assert resolution is not None
