@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,6 +79,13 @@ def survey_token(*, ticket_id: int, resolution_id: int) -> str:
 def survey_link(*, ticket_id: int, resolution_id: int) -> str:
     """The survey page of one resolution, as a path in the site (a notification's link)."""
     return f"{LINK_PREFIX}{survey_token(ticket_id=ticket_id, resolution_id=resolution_id)}/"
+
+
+def email_choices(link: str) -> str:
+    """The email's answers, one line each: the label and the survey page's full address with that
+    answer pre-chosen (``?score=``). Opening one records nothing; its page's button does."""
+    site = settings.SITE_URL
+    return "\n".join(f"{label}: {site}{link}?score={value}" for value, label in SatisfactionScore.choices)
 
 
 def read_token(token: str) -> tuple[int, int]:

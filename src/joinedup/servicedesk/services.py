@@ -180,7 +180,16 @@ def ticket_link(ticket: Ticket) -> str:
     return f"/servicedesk/tickets/{ticket.pk}/"
 
 
-def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: str, link: str = "") -> None:
+def _tell(
+    ticket: Ticket,
+    users: list[Any],
+    *,
+    actor: Any,
+    headline: str,
+    text: str,
+    link: str = "",
+    email_text: str | None = None,
+) -> None:
     """Notify each of ``users`` (not the actor, not anyone without a role on the partner now)
     with ``text``, which must be public: the requester may read every word of it. ``link``: a
     path in the site other than the ticket's page."""
@@ -197,6 +206,7 @@ def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: 
                 subject=subject,
                 text=text,
                 link=link or ticket_link(ticket),
+                email_text=email_text,
             )
 
 
@@ -519,13 +529,16 @@ def resolve(*, actor: Any, ticket: Ticket, resolution: str) -> Ticket:
     _audit(actor, ticket, "resolved", resolved_at=now)
     # The resolution's notification asks the satisfaction question (satisfaction.py): its link,
     # in the app and in the email, opens the one-click answer page of this resolution.
+    link = satisfaction.survey_link(ticket_id=ticket.pk, resolution_id=resolution_event.pk)
+    asked = f"{text}\n\n{satisfaction.QUESTION} Answer with one click:"
     _tell(
         ticket,
         [ticket.requester],
         actor=actor,
         headline="Resolved",
-        text=f"{text}\n\n{satisfaction.QUESTION} Answer with one click:",
-        link=satisfaction.survey_link(ticket_id=ticket.pk, resolution_id=resolution_event.pk),
+        text=asked,
+        link=link,
+        email_text=f"{asked}\n\n{satisfaction.email_choices(link)}",
     )
     return ticket
 
