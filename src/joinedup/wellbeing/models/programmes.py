@@ -87,7 +87,10 @@ class ProgrammeUsage(models.Model):
     measure = models.CharField(max_length=20, choices=UsageMeasure.choices)
     reason = models.CharField(max_length=20, choices=UsageReason.choices)
     count = models.PositiveIntegerField()
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_by_label = models.CharField(max_length=200)
     entered_at = models.DateTimeField(default=timezone.now)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("programme",)

@@ -31,6 +31,7 @@ from joinedup.core.tenancy import PartnerScopedManager
 
 __all__ = [
     "CheckOutcome",
+    "RecordedAs",
     "SurveillanceCheck",
     "SurveillanceEnrolment",
     "SurveillanceKind",
@@ -132,6 +133,12 @@ class CheckOutcome(models.TextChoices):
     NOT_FIT = "not_fit", "Not fit"
 
 
+class RecordedAs(models.TextChoices):
+    CLINICIAN = "oh_clinician", "OH clinician"
+    ADMIN = "oh_admin", "OH administrator"
+    SYSTEM = "system", "The system"
+
+
 class SurveillanceCheck(models.Model):
     """One check done, as recorded: never changed or deleted afterwards."""
 
@@ -140,8 +147,12 @@ class SurveillanceCheck(models.Model):
     done_on = models.DateField()
     outcome = models.CharField(max_length=20, choices=CheckOutcome.choices)
     next_due_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     recorded_by_label = models.CharField(max_length=200)
+    # In which capacity: an OH clinician, or an OH administrator entering the provider's result.
+    recorded_as = models.CharField(max_length=20, choices=RecordedAs.choices)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     partner_shared_with: ClassVar[tuple[str, ...]] = ("enrolment",)
@@ -157,7 +168,9 @@ class SurveillanceCheck(models.Model):
                 condition=Q(next_due_on__gt=models.F("done_on")), name="wellbeing_survcheck_next_after"
             ),
         ]
-        indexes = [models.Index(fields=["partner", "enrolment", "done_on"], name="wellbeing_survcheck_by_date")]
+        indexes = [
+            models.Index(fields=["partner", "enrolment", "done_on"], name="wellbeing_survcheck_by_date")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} checked {self.done_on}"
