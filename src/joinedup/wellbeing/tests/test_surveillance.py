@@ -147,7 +147,7 @@ class TestChecks(SurveillanceTestCase):
             actor=self.oh_admin, enrolment=enrolment, done_on=date(2026, 1, 30), outcome="fit"
         )
         third = check_record(
-            actor=self.oh_admin, enrolment=enrolment, done_on=date(2026, 12, 1), outcome="referred"
+            actor=self.oh_admin, enrolment=enrolment, done_on=date(2026, 6, 1), outcome="referred"
         )
         # HSE: a year apart for the first two years, then three-yearly.
         assert (second.next_due_on, second.recorded_as) == (date(2027, 1, 30), "oh_admin")
