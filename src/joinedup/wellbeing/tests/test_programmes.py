@@ -218,13 +218,13 @@ class TestImport(ProgrammeTestCase):
             actor=self.oh_admin, programme=self.eap, month=OCT, measure="referrals", counts={"stress": 5}
         )
         csv = (
-            "programme,month,measure,reason,count\n"
-            "Employee assistance,2026-10-01,referrals,stress,9\n"
-            "Massage,2026-10-01,referrals,stress,1\n"
-            "Physiotherapy,2026-10-15,referrals,musculoskeletal,4\n"
-            "Physiotherapy,2026-10-01,referrals,musculoskeletal,5\n"
-            "Physiotherapy,2026-10-01,sessions,work,-3\n"
-        ).encode()
+            b"programme,month,measure,reason,count\n"
+            b"Employee assistance,2026-10-01,referrals,stress,9\n"
+            b"Massage,2026-10-01,referrals,stress,1\n"
+            b"Physiotherapy,2026-10-15,referrals,musculoskeletal,4\n"
+            b"Physiotherapy,2026-10-01,referrals,musculoskeletal,5\n"
+            b"Physiotherapy,2026-10-01,sessions,work,-3\n"
+        )
         result = usage_import_file(
             actor=self.oh_admin, partner=self.council, source=csv, filename="usage.csv"
         )
@@ -239,10 +239,10 @@ class TestImport(ProgrammeTestCase):
 
     def test_a_good_file_stores_every_count_with_one_audit_event(self) -> None:
         csv = (
-            "programme,month,measure,reason,count\n"
-            "employee assistance,2026-10-31,referrals,stress,9\n"
-            "Physiotherapy,2026-11-01,sessions,musculoskeletal,12\n"
-        ).encode()
+            b"programme,month,measure,reason,count\n"
+            b"employee assistance,2026-10-31,referrals,stress,9\n"
+            b"Physiotherapy,2026-11-01,sessions,musculoskeletal,12\n"
+        )
         result = usage_import_file(
             actor=self.oh_admin, partner=self.council, source=csv, filename="usage.csv"
         )

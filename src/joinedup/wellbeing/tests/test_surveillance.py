@@ -319,6 +319,9 @@ class TestLists(SurveillanceTestCase):
     """Ada (Maggie's team) checked on 1 February 2025, next due 1 February 2026; Mary (not in the
     team) never checked, first due 15 March 2025; both enrolled on 6 January 2025."""
 
+    ada: SurveillanceEnrolment
+    mary: SurveillanceEnrolment
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
