@@ -107,6 +107,9 @@ def _store(
     actor: Any, programme: WellbeingProgramme, month: date, measure: str, counts: Mapping[str, int]
 ) -> dict[str, tuple[int | None, int]]:
     """Set the counts; (before, after) for each reason given."""
+    # Lock the programme: two entries of the same month at once take turns, so the second finds
+    # the first's rows instead of both inserting one (a row that does not exist cannot be locked).
+    WellbeingProgramme.objects.for_partner(programme.partner_id).select_for_update().get(pk=programme.pk)
     existing = {
         u.reason: u
         for u in ProgrammeUsage.objects.for_partner(programme.partner_id)

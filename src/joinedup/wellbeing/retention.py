@@ -21,7 +21,10 @@ RULES = Path(__file__).with_name("rules") / "retention.toml"
 LAST_ENTRY = "last_entry"
 EMPLOYMENT_END = "employment_end"
 
-__all__ = ["RULES", "RetentionRule", "kinds", "retention_ends", "rule_on"]
+__all__ = ["RULES", "RetentionRule", "kinds", "retention_ends", "rule_on", "surveillance_record_kind"]
+
+# A surveillance programme's basis (rules/surveillance.toml) -> the kind of record its checks are.
+_SURVEILLANCE_RECORDS = {"coshh": "health_surveillance_coshh"}
 
 
 @dataclass(frozen=True)
@@ -89,3 +92,9 @@ def retention_ends(
     if rule.until_age is not None and born_on is not None:
         ends = max(min(ends, birthday(born_on, rule.until_age)), closed_on)
     return ends
+
+
+def surveillance_record_kind(basis: str) -> str:
+    """The retention kind of a surveillance programme's records: COSHH's 40 years for a COSHH
+    programme, the partner's policy for the rest."""
+    return _SURVEILLANCE_RECORDS.get(basis, "health_surveillance")

@@ -167,6 +167,50 @@ def status_counts(rows: list[TeamStatus] | list[SurveillanceRow]) -> dict[str, i
     return counts
 
 
+@dataclass(frozen=True)
+class CheckDone:
+    """A check done, as OH lists them for a period."""
+
+    check_id: int
+    enrolment_id: int
+    name: str
+    payroll_number: str
+    programme: str
+    done_on: date
+    outcome: str
+    recorded_by: str
+    next_due_on: date
+
+
+def checks_done(
+    user: Any, *, partner: Partner | int, since: date, until: date, programme_id: int | None = None
+) -> list[CheckDone]:
+    """The checks done at the partner from ``since`` to ``until`` (both included), oldest first."""
+    authorise(user, MANAGE, partner)
+    found = (
+        SurveillanceCheck.objects.for_partner(partner)
+        .filter(done_on__gte=since, done_on__lte=until)
+        .select_related("enrolment__programme", "enrolment__employment__person")
+        .order_by("done_on", "pk")
+    )
+    if programme_id is not None:
+        found = found.filter(enrolment__programme_id=programme_id)
+    return [
+        CheckDone(
+            check_id=c.pk,
+            enrolment_id=c.enrolment_id,
+            name=c.enrolment.employment.person.full_name,
+            payroll_number=c.enrolment.employment.payroll_number,
+            programme=c.enrolment.programme.name,
+            done_on=c.done_on,
+            outcome=c.outcome,
+            recorded_by=c.recorded_by_label,
+            next_due_on=c.next_due_on,
+        )
+        for c in found
+    ]
+
+
 def programmes_for(
     user: Any, *, partner: Partner | int, active_only: bool = False
 ) -> QuerySet[SurveillanceProgramme]:

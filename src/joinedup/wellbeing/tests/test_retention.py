@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from joinedup.wellbeing.retention import kinds, retention_ends, rule_on
+from joinedup.wellbeing.retention import kinds, retention_ends, rule_on, surveillance_record_kind
 from joinedup.wellbeing.surveillance_rules import basis_keys, basis_on, load
 
 
@@ -76,3 +76,11 @@ def test_the_surveillance_bases_cite_their_law_and_set_an_interval_only_where_a_
     assert basis_on("driver_group2", date(2026, 1, 1)).sets_interval is True
     with pytest.raises(KeyError, match="in force on 2005-01-01"):
         basis_on("noise", date(2005, 1, 1))  # before the 2005 Regulations came into force
+
+
+def test_a_coshh_programmes_checks_are_kept_as_coshh_records_and_the_rest_by_the_partners_policy() -> None:
+    assert surveillance_record_kind("coshh") == "health_surveillance_coshh"
+    assert [surveillance_record_kind(b) for b in ("noise", "night_worker", "driver_group2")] == [
+        "health_surveillance"
+    ] * 3
+    assert set(map(surveillance_record_kind, basis_keys())) <= set(kinds())

@@ -412,3 +412,26 @@ class TestLists(SurveillanceTestCase):
         assert [
             (c.done_on, c.outcome) for c in selectors.checks_of(self.oh_clinician, enrolment_id=self.ada.pk)
         ] == [(date(2025, 2, 1), "fit_restricted")]
+
+    def test_oh_lists_one_team_and_the_checks_done_in_a_period(self) -> None:
+        # Ada holds a post in Council HR; Mary is recorded in no unit.
+        team = selectors.surveillance_list(
+            self.oh_admin, partner=self.council, as_of=date(2025, 4, 1), org_unit_id=self.council_unit.pk
+        )
+        assert [r.name for r in team] == ["Ada Lovelace"]
+        done = selectors.checks_done(
+            self.oh_admin, partner=self.council, since=date(2025, 2, 1), until=date(2025, 2, 28)
+        )
+        assert [(c.name, c.done_on, c.outcome, c.recorded_by, c.next_due_on) for c in done] == [
+            ("Ada Lovelace", date(2025, 2, 1), "fit_restricted", "oh.clinician", date(2026, 2, 1))
+        ]
+        assert (
+            selectors.checks_done(
+                self.oh_admin, partner=self.council, since=date(2025, 2, 2), until=date(2025, 3, 1)
+            )
+            == []
+        )
+        with pytest.raises(PermissionDenied):
+            selectors.checks_done(
+                self.manager, partner=self.council, since=date(2025, 1, 1), until=date(2025, 12, 31)
+            )
