@@ -159,6 +159,40 @@ def team_surveillance(
     ]
 
 
+def surveillance_of_employment(
+    user: Any, *, employment_id: int, as_of: date, due_within_days: int = DUE_WITHIN_DAYS
+) -> list[SurveillanceRow]:
+    """One person's programmes at one partner (for the OH case page), with outcome categories:
+    OH of that partner only, 404 otherwise."""
+    found = Employment.objects.for_partners(partner_ids_with(user, MANAGE)).filter(pk=employment_id).first()
+    if found is None:
+        raise Http404("No such employment.")
+    enrolments = SurveillanceEnrolment.objects.for_partner(found.partner_id).filter(employment=found)
+    return _rows(enrolments, as_of=as_of, due_within_days=due_within_days)
+
+
+def own_surveillance(
+    user: Any, *, as_of: date, due_within_days: int = DUE_WITHIN_DAYS
+) -> list[SurveillanceRow]:
+    """The signed-in person's own programmes, every employment, with the outcome categories: their
+    own health record, which they are entitled to see (UK GDPR Art. 15; Noise 2005 reg 9(3)).
+    No permission beyond being the person; empty for a user with no person record."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None or not getattr(user, "is_authenticated", False):
+        return []
+    mine = list(
+        Employment.objects.unscoped(reason="the user's own employments")
+        .filter(person__user_id=user_id)
+        .values_list("pk", "partner_id")
+    )
+    if not mine:
+        return []
+    enrolments = SurveillanceEnrolment.objects.for_partners(sorted({p for _, p in mine})).filter(
+        employment_id__in=[pk for pk, _ in mine]
+    )
+    return _rows(enrolments, as_of=as_of, due_within_days=due_within_days)
+
+
 def status_counts(rows: list[TeamStatus] | list[SurveillanceRow]) -> dict[str, int]:
     """How many rows in each status, every status named (0 where none)."""
     counts = {s.value: 0 for s in Status}

@@ -435,3 +435,33 @@ class TestLists(SurveillanceTestCase):
             selectors.checks_done(
                 self.manager, partner=self.council, since=date(2025, 1, 1), until=date(2025, 12, 31)
             )
+
+    def test_oh_reads_one_persons_programmes_and_oh_of_another_partner_finds_no_such_person(self) -> None:
+        rows = selectors.surveillance_of_employment(
+            self.oh_clinician, employment_id=self.council_emp.pk, as_of=date(2025, 4, 1)
+        )
+        assert [(r.programme, r.status, r.last_outcome) for r in rows] == [
+            ("Hearing checks", Status.DONE, "fit_restricted")
+        ]
+        police_oh = self.make_user("police.oh", [(self.police, Role.OH_CLINICIAN)])
+        with pytest.raises(Http404):
+            selectors.surveillance_of_employment(
+                police_oh, employment_id=self.council_emp.pk, as_of=date(2025, 4, 1)
+            )
+        with pytest.raises(Http404):
+            selectors.surveillance_of_employment(
+                self.manager, employment_id=self.council_emp.pk, as_of=date(2025, 4, 1)
+            )
+
+    def test_a_person_sees_their_own_surveillance_with_its_outcomes_and_nobody_elses(self) -> None:
+        # Their own health record (UK GDPR Art. 15; Noise 2005 reg 9(3)).
+        ada = self.make_user("ada.lovelace", [(self.council, Role.EMPLOYEE)])
+        person = self.council_emp.person
+        person.user = ada
+        person.save()
+        rows = selectors.own_surveillance(ada, as_of=date(2025, 4, 1))
+        assert [(r.name, r.programme, r.last_outcome) for r in rows] == [
+            ("Ada Lovelace", "Hearing checks", "fit_restricted")
+        ]
+        assert selectors.own_surveillance(self.manager, as_of=date(2025, 4, 1)) == []
+        assert selectors.own_surveillance(self.oh_admin, as_of=date(2025, 4, 1)) == []
