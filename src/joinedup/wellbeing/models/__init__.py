@@ -1,1 +1,3 @@
 """The wellbeing app's models, one module per part (cases, surveillance, programmes)."""
+
+from joinedup.wellbeing.models.cases import *  # noqa: F403
