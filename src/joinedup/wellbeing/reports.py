@@ -115,17 +115,18 @@ def report_write(
     adjustments = adjustments.strip()
     if outcome == Outcome.FIT_WITH_ADJUSTMENTS and not adjustments:
         raise ValidationError({"adjustments": "Say which adjustments would make them fit for work."})
+    case = Case.objects.for_partner(case.partner_id).select_for_update().get(pk=case.pk)
+    report = OutcomeReport.objects.for_partner(case.partner_id).select_for_update().filter(case=case).first()
+    if report is not None and report.status != ReportStatus.DRAFT:
+        raise ValidationError(
+            {"outcome": "This report has been issued: it is changed only when the employee asks."}
+        )
     if case.status not in (CaseStatus.ASSESSED, CaseStatus.REPORT_WRITTEN):
         raise ValidationError(
             {"outcome": "The outcome report is written once the employee has been assessed."}
         )
-    report = OutcomeReport.objects.for_partner(case.partner_id).select_for_update().filter(case=case).first()
     if report is None:
         report = OutcomeReport(case=case, partner_id=case.partner_id)
-    elif report.status != ReportStatus.DRAFT:
-        raise ValidationError(
-            {"outcome": "This report has been issued: it is changed only when the employee asks."}
-        )
     report.clinician = actor
     report.outcome, report.adjustments = outcome, adjustments
     report.expected_return, report.review_date = expected_return, review_date
