@@ -293,7 +293,7 @@ def case_sickness_absence(user: Any, *, case_id: int) -> QuerySet[Absence]:
     reader = SystemActor(
         reason=f"an occupational-health clinician reads the sickness absence on case {case.pk}"
     )
-    found = absences_for(reader, partner=case.partner_id)
+    found = absences_for(reader, partner=case.partner)
     return found.filter(employment_id=case.employment_id, kind=AbsenceKind.SICKNESS).order_by(
         "-start_date", "-pk"
     )

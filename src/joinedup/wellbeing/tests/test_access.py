@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from joinedup.core import rls
 from joinedup.people.services import absence_request, sickness_record
 from joinedup.wellbeing import cases, notes, reports, selectors
 from joinedup.wellbeing.models import Case, CaseAccessEvent
-from joinedup.wellbeing.tests.casebase import NOTE, CaseTestCase
+from joinedup.wellbeing.tests.casebase import APPOINTMENT_AT, NOTE, CaseTestCase
 
 COLUMNS = (
     "case",
@@ -117,8 +118,6 @@ class TestTheMatrix(ReleasedCase):
         referral = self.referral(by=self.council_hr, employment=self.shared_person_council)
         case = cases.case_open(actor=self.oh_admin, referral=referral)
         case = cases.case_triage(actor=self.oh_admin, case=case, priority="soon", clinician=self.oh_clinician)
-        from joinedup.wellbeing.tests.casebase import APPOINTMENT_AT
-
         appointment = cases.appointment_book(
             actor=self.oh_admin, case=case, starts_at=APPOINTMENT_AT, mode="video"
         )
@@ -127,7 +126,7 @@ class TestTheMatrix(ReleasedCase):
         reports.report_issue(actor=self.oh_clinician, report=report)
         assert selectors.referral_outcome(self.council_hr, referral_id=referral.pk) == report
         for other in (self.shared_hr, self.manager):
-            assert outcome_of(lambda u=other: selectors.referral_outcome(u, referral_id=referral.pk)) == "404"
+            assert outcome_of(partial(selectors.referral_outcome, other, referral_id=referral.pk)) == "404"
 
 
 class TestAccessEvents(ReleasedCase):
@@ -151,8 +150,8 @@ class TestAccessEvents(ReleasedCase):
 
     def test_denied_attempts_change_nothing(self) -> None:
         for user in (self.oh_admin, self.police_clinician, self.ada, self.council_hr, self.shared_dpo):
-            outcome_of(lambda u=user: selectors.case_notes(u, case_id=self.case.pk))
-            outcome_of(lambda u=user: selectors.clinician_report(u, case_id=self.case.pk))
+            outcome_of(partial(selectors.case_notes, user, case_id=self.case.pk))
+            outcome_of(partial(selectors.clinician_report, user, case_id=self.case.pk))
         assert events(self.case) == []
 
     def test_the_employee_sees_who_has_read_their_case_and_a_colleague_cannot(self) -> None:
@@ -186,7 +185,7 @@ class TestAccessEvents(ReleasedCase):
 class TestAnotherPartner(ReleasedCase):
     def test_another_partners_case_is_not_found_and_its_services_are_refused(self) -> None:
         for user in (self.police_clinician, self.police_hr):
-            assert outcome_of(lambda u=user: selectors.case_for(u, case_id=self.case.pk)) == "404"
+            assert outcome_of(partial(selectors.case_for, user, case_id=self.case.pk)) == "404"
             assert self.case not in list(selectors.cases_for(user))
         assert (
             outcome_of(lambda: notes.note_add(actor=self.police_clinician, case=self.case, text="x")) == "403"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from joinedup.wellbeing import cases
+from joinedup.wellbeing import cases, selectors
 from joinedup.wellbeing.models import AdjustmentRecord, Case
 from joinedup.wellbeing.tests.casebase import APPOINTMENT_AT, CaseTestCase
 
@@ -62,7 +62,10 @@ class TestWorkflow(CaseTestCase):
         )
         with pytest.raises(ValidationError) as caught:
             cases.appointment_book(
-                actor=self.oh_admin, case=case, starts_at=datetime(2026, 3, 2, 10, 30), mode="video"
+                actor=self.oh_admin,
+                case=case,
+                starts_at=datetime(2026, 3, 2, 10, 30),  # noqa: DTZ001 — the naive time it refuses
+                mode="video",
             )
         assert caught.value.message_dict == {"starts_at": ["Give the appointment's time with its time zone."]}
         assert self.appointments(case) == []
@@ -164,8 +167,6 @@ class TestAdjustmentRecords(CaseTestCase):
             self.council_emp,
             date(2026, 4, 13),
         )
-        from joinedup.wellbeing import selectors
-
         assert list(selectors.adjustment_records_for(self.council_hr, partner=self.council)) == [record]
         for user in (self.manager, self.finance, self.union_rep, self.ada, self.police_hr):
             with pytest.raises(PermissionDenied):
