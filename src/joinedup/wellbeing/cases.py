@@ -312,15 +312,37 @@ def case_open(*, actor: Any, referral: Referral) -> Case:
     return case
 
 
-def _check_clinician(clinician: Any, partner_id: int) -> None:
+def is_subject(user: Any, case: Case) -> bool:
+    """Whether ``user`` is the employee the case is about."""
+    if is_system(user):
+        return False
+    subject = Employment.objects.for_partner(case.partner_id).filter(pk=case.employment_id)
+    return bool(subject.values_list("person__user_id", flat=True).first() == user.pk)
+
+
+OWN_CASE = (
+    "A clinician does not work on or read the clinical content of their own case: "
+    "another clinician does, and the employee asks for their records by a subject-access request."
+)
+
+
+def refuse_own_case(user: Any, case: Case) -> None:
+    """A clinician who is also the employee a case is about stays out of its clinical content."""
+    if is_subject(user, case):
+        raise PermissionDenied(OWN_CASE)
+
+
+def _check_clinician(clinician: Any, case: Case) -> None:
     if (
         clinician is None
         or is_system(clinician)
-        or not has_permission(clinician, "wellbeing.clinical", partner_id)
+        or not has_permission(clinician, "wellbeing.clinical", case.partner_id)
     ):
         raise ValidationError(
             {"clinician": "Choose an occupational-health clinician of this case's partner."}
         )
+    if is_subject(clinician, case):
+        raise ValidationError({"clinician": "Choose a clinician other than the employee the case is about."})
 
 
 @transaction.atomic
@@ -330,7 +352,7 @@ def case_triage(*, actor: Any, case: Case, priority: str, clinician: Any) -> Cas
     case = _locked_case(case)
     if priority not in CasePriority.values:
         raise ValidationError({"priority": f"Choose a priority: {', '.join(CasePriority.values)}."})
-    _check_clinician(clinician, case.partner_id)
+    _check_clinician(clinician, case)
     move(case, S.TRIAGED)
     case.priority, case.clinician, case.triaged_at = priority, clinician, timezone.now()
     case.save(update_fields=["status", "priority", "clinician", "triaged_at"])
@@ -346,7 +368,7 @@ def appointment_book(
     authorise(actor, "wellbeing.manage_cases", case.partner_id)
     case = _locked_case(case)
     clinician = clinician if clinician is not None else case.clinician
-    _check_clinician(clinician, case.partner_id)
+    _check_clinician(clinician, case)
     if mode not in AppointmentMode.values:
         raise ValidationError({"mode": f"Choose how it is held: {', '.join(AppointmentMode.values)}."})
     if timezone.is_naive(starts_at):

@@ -19,6 +19,7 @@ from joinedup.core import rls
 from joinedup.core.actors import is_system
 from joinedup.partnership.permissions import authorise
 from joinedup.wellbeing import crypto
+from joinedup.wellbeing.cases import refuse_own_case
 from joinedup.wellbeing.models import Case, CaseStatus, ClinicalNote
 
 NOTE_LIMIT = 20000
@@ -44,6 +45,7 @@ def note_add(*, actor: Any, case: Case, text: str) -> ClinicalNote:
     authorise(actor, "wellbeing.clinical", case.partner_id)
     if is_system(actor):
         raise ValidationError({"text": "A clinical note is written by a clinician."})
+    refuse_own_case(actor, case)
     body = text.strip()
     if not body:
         raise ValidationError({"text": "Write the note."})

@@ -34,7 +34,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import is_system
 from joinedup.partnership.permissions import authorise, partner_ids_with
-from joinedup.wellbeing.cases import move
+from joinedup.wellbeing.cases import move, refuse_own_case
 from joinedup.wellbeing.models import (
     Case,
     CaseStatus,
@@ -110,6 +110,7 @@ def report_write(
     authorise(actor, "wellbeing.clinical", case.partner_id)
     if is_system(actor):
         raise ValidationError({"outcome": "An outcome report is written by a clinician."})
+    refuse_own_case(actor, case)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": f"Choose an outcome: {', '.join(Outcome.values)}."})
     adjustments = adjustments.strip()
@@ -158,6 +159,7 @@ def report_issue(*, actor: Any, report: OutcomeReport) -> OutcomeReport:
         .select_related("referral")
         .get(pk=report.case_id)
     )
+    refuse_own_case(actor, case)
     if case.status == CaseStatus.ASSESSED:
         move(case, CaseStatus.REPORT_WRITTEN)
         case.save(update_fields=["status"])

@@ -37,7 +37,7 @@ from joinedup.partnership.permissions import authorise, has_permission, member_p
 from joinedup.people.models import Absence, AbsenceKind
 from joinedup.people.selectors import absences_for
 from joinedup.wellbeing import crypto
-from joinedup.wellbeing.cases import is_hr_of
+from joinedup.wellbeing.cases import is_hr_of, refuse_own_case
 from joinedup.wellbeing.models import (
     AccessPart,
     AdjustmentRecord,
@@ -74,8 +74,10 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     own = Q(employment__person__user_id=_user_id(user))
     if not staff:
         return _related(Case.objects.unscoped(reason=_OWN).filter(own))
-    partners = [p.pk for p in member_partners(user)]
-    return _related(Case.objects.for_partners(partners).filter(Q(partner_id__in=staff) | own))
+    # The partner filter is the scope: the staff's partners, plus the user's own cases wherever
+    # they are employed (as ``my_cases``), even where they hold no role.
+    reason = "occupational health reads its partners' cases, and everyone their own"
+    return _related(Case.objects.unscoped(reason=reason).filter(Q(partner_id__in=staff) | own))
 
 
 def case_for(user: Any, *, case_id: int) -> Case:
@@ -170,6 +172,7 @@ def _log(user: Any, case: Case, part: str) -> CaseAccessEvent:
 def _clinical_case(user: Any, case_id: int) -> Case:
     case = case_for(user, case_id=case_id)
     authorise(user, "wellbeing.clinical", case.partner_id)
+    refuse_own_case(user, case)
     return case
 
 

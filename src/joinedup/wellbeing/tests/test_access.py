@@ -8,7 +8,8 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from joinedup.core import rls
@@ -229,3 +230,30 @@ class TestSicknessAbsence(ReleasedCase):
             end_date=date(2026, 1, 6),
         )
         assert list(selectors.case_sickness_absence(self.oh_clinician, case_id=self.case.pk)) == [sick]
+
+
+class TestACliniciansOwnCase(CaseTestCase):
+    def test_a_clinician_stays_out_of_the_clinical_content_of_their_own_case(self) -> None:
+        nurse = self.make_user(
+            "nurse.nightingale", [(self.council, "oh_clinician"), (self.council, "employee")]
+        )
+        employment = self.hire(self.council, "Florence", "Nightingale", "AB777777C", "WCC000777")
+        self.link(employment, nurse)
+        case = cases.case_open(
+            actor=self.oh_admin, referral=self.referral(by=self.council_hr, employment=employment)
+        )
+        with pytest.raises(ValidationError) as caught:
+            cases.case_triage(actor=self.oh_admin, case=case, priority="soon", clinician=nurse)
+        assert caught.value.message_dict == {
+            "clinician": ["Choose a clinician other than the employee the case is about."]
+        }
+        case = cases.case_triage(actor=self.oh_admin, case=case, priority="soon", clinician=self.oh_clinician)
+        notes.note_add(actor=self.oh_clinician, case=case, text=NOTE)
+        assert selectors.case_for(nurse, case_id=case.pk) == case
+        for read in (selectors.case_notes, selectors.clinician_report):
+            with pytest.raises(PermissionDenied) as refused:
+                read(nurse, case_id=case.pk)
+            assert str(refused.value) == cases.OWN_CASE
+        with pytest.raises(PermissionDenied):
+            notes.note_add(actor=nurse, case=case, text="My own note.")
+        assert events(case) == []
