@@ -24,7 +24,7 @@ Who sees what, on the case's partner (the employment's):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -251,6 +251,31 @@ def my_report(user: Any, *, case_id: int) -> OutcomeReport | None:
         .exclude(status=ReportStatus.DRAFT)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ReportProgress:
+    """Where a case's outcome report is, without a word of it: for pages that run the case."""
+
+    status: str
+    issued_at: datetime | None
+    release_due: date | None
+    released_at: datetime | None
+    release_reason: str
+
+
+def report_progress(user: Any, *, case_id: int) -> ReportProgress | None:
+    """The report's status and dates (None before one is written), for whoever sees the case
+    (occupational health's administrators and clinicians, the employee); no access event, as it
+    holds no content."""
+    case = case_for(user, case_id=case_id)
+    found = (
+        OutcomeReport.objects.for_partner(case.partner_id)
+        .filter(case=case)
+        .values("status", "issued_at", "release_due", "released_at", "release_reason")
+        .first()
+    )
+    return ReportProgress(**found) if found is not None else None
 
 
 # --- who has read a case -----------------------------------------------------------------------

@@ -149,6 +149,18 @@ class TestAccessEvents(ReleasedCase):
         list(selectors.appointments_of(self.oh_admin, case_id=self.case.pk))
         assert events(self.case) == []
 
+    def test_administrators_and_the_employee_follow_the_report_without_reading_it(self) -> None:
+        progress = selectors.report_progress(self.oh_admin, case_id=self.case.pk)
+        assert progress is not None
+        assert (progress.status, progress.release_reason, progress.release_due) == (
+            "released",
+            "on_issue",
+            None,
+        )
+        assert selectors.report_progress(self.ada, case_id=self.case.pk) == progress
+        assert outcome_of(partial(selectors.report_progress, self.manager, case_id=self.case.pk)) == "404"
+        assert events(self.case) == []
+
     def test_denied_attempts_change_nothing(self) -> None:
         for user in (self.oh_admin, self.police_clinician, self.ada, self.council_hr, self.shared_dpo):
             outcome_of(partial(selectors.case_notes, user, case_id=self.case.pk))
