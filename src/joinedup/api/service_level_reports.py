@@ -4,16 +4,18 @@ priority, as at the month's end (servicedesk/service_levels.py gives the rules).
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from ninja import Router, Schema
 
 from joinedup.partnership.selectors import partner_for
+from joinedup.servicedesk.report_pdf import Section, service_level_pdf
 from joinedup.servicedesk.reports import service_level_report
 from joinedup.servicedesk.service_levels import BUCKETS, SATISFACTION_MIN_ANSWERS, last_whole_month
 
@@ -111,3 +113,24 @@ def service_levels_report(request: HttpRequest, partner_id: int, month: str = ""
             for r in report.satisfaction
         ],
     }
+
+
+@router.get("/servicedesk/partners/{partner_id}/reports/service-levels.pdf", response={200: None})
+def service_levels_report_pdf(request: HttpRequest, partner_id: int, month: str = "") -> HttpResponse:
+    """The same month's report as the partnership board's PDF (the figures above, laid out)."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    if month and not re.fullmatch(MONTH_PATTERN, month):
+        raise ValidationError({"month": "Give the month as YYYY-MM, e.g. 2026-11."})
+    year, number = (int(month[:4]), int(month[5:])) if month else last_whole_month(timezone.localdate())
+    report = service_level_report(actor=request.user, partner=partner, year=year, month=number)
+    content = service_level_pdf(
+        partners=partner.name,
+        month_label=date(year, number, 1).strftime("%B %Y"),
+        sections=[Section(partner.name, report)],
+        now=timezone.now(),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"service-levels-{partner.code}-{year}-{number:02d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    patch_cache_control(response, no_store=True)
+    return response

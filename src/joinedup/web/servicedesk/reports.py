@@ -1,9 +1,10 @@
 """The monthly service-level report page (issue 15, "Reports"): per service and priority for the
 current partner, or, with ``across=all``, summed over every partner the reader reports on (the
 shared-services body's view); a month picker (the last whole month by default), a bar chart of
-resolutions met and breached, and CSV/XLSX downloads of the table; the requesters' satisfaction
-per partner and service (share and mean left out under five answers), downloadable with its
-comments (``?table=satisfaction`` / ``comments``). ``servicedesk.reports``."""
+resolutions met and breached, CSV/XLSX downloads of the table and a PDF for the partnership board
+(report_pdf.py); the requesters' satisfaction per partner and service (share and mean left out
+under five answers), downloadable with its comments (``?table=satisfaction`` / ``comments``).
+``servicedesk.reports``."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from joinedup.servicedesk.service_levels import (
 )
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
+from joinedup.web.servicedesk.report_pdf import pdf_response
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 EXPORT_HEADER = [
@@ -191,6 +193,14 @@ def report_page(request: HttpRequest) -> HttpResponse:
             )
         return export_response(
             fmt, EXPORT_HEADER, export_rows(report), f"service-levels-{scope}-{year}-{month:02d}"
+        )
+    if fmt == "pdf":
+        return pdf_response(
+            request,
+            report=report,
+            partner=partner,
+            across=across,
+            month_label=date(year, month, 1).strftime("%B %Y"),
         )
     chart = bars(report.rows)
     return render(
