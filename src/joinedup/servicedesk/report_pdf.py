@@ -2,7 +2,8 @@
 (core/pdf.py): a title, the partner(s), the month and the instant the figures stand at, then a
 table per partner of the rows ``reports.service_level_report`` gives (a row per service and priority: tickets,
 met and breached, median and 90th percentile response and resolution in business minutes shown as
-h:mm, backlog ages in business days) and a bar chart of each table's resolutions met and breached.
+h:mm, backlog ages in business days), a bar chart of each table's resolutions met and breached,
+and the partner's satisfaction answers per service.
 
 It lays out figures it is given and computes none: the page, its downloads, the API and this PDF
 read the one selector. The columns are one table (:data:`COLUMNS`), so a column added to the
@@ -39,7 +40,7 @@ from joinedup.core.pdf import (
 from joinedup.servicedesk.business_time import LONDON
 from joinedup.servicedesk.levels import SERVICE_LABELS
 from joinedup.servicedesk.reports import ServiceLevelReport
-from joinedup.servicedesk.service_levels import BUCKETS, Row
+from joinedup.servicedesk.service_levels import BUCKETS, SATISFACTION_MIN_ANSWERS, Row, SatisfactionRow
 
 MET = colors.HexColor("#00703c")  # GOV.UK green, as on the page's chart
 BREACHED = colors.HexColor("#d4351c")  # GOV.UK red
@@ -132,6 +133,48 @@ def _chart(rows: Sequence[Row]) -> list[Flowable]:
     )
 
 
+SATISFACTION_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Service", 0.2),
+    ("Answers", 0.12),
+    ("Satisfied or very satisfied", 0.2),
+    ("Mean score (5 best)", 0.16),
+)
+
+
+def _satisfaction(rows: Sequence[SatisfactionRow]) -> list[Flowable]:
+    """The requesters' answers about the month's resolutions: one line per service, the share and
+    mean left blank under the report's minimum (it gives the count alone there)."""
+    data: list[list[Any]] = [[Paragraph(escape(h), HEADER) for h, _ in SATISFACTION_COLUMNS]]
+    for r in rows:
+        data.append(
+            [
+                printable(SERVICE_LABELS.get(r.service, r.service)),
+                str(r.answers),
+                NONE if r.share_satisfied is None else f"{r.share_satisfied}%",
+                NONE if r.mean_score is None else str(r.mean_score),
+            ]
+        )
+    table = Table(data, colWidths=[PAGE_WIDTH * share for _, share in SATISFACTION_COLUMNS], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("BACKGROUND", (0, 0), (-1, 0), BAND),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.75, RULE),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    note = (
+        f"Satisfaction: the requesters' one-click answers about the month's resolutions. With fewer "
+        f"than {SATISFACTION_MIN_ANSWERS} answers only the count is shown."
+    )
+    return [Spacer(1, 3 * mm), Paragraph(escape(note), SMALL), Spacer(1, 1 * mm), table]
+
+
 def as_at(report: ServiceLevelReport, now: datetime) -> datetime:
     """The instant the figures stand at: the month's end, or ``now`` in a month not yet over."""
     return min(report.end, now).astimezone(LONDON)
@@ -170,4 +213,9 @@ def service_level_pdf(
             story.append(Paragraph(escape(f"No tickets in {month_label}."), BASE))
             continue
         story += [_table(rows), Spacer(1, 3 * mm), *_chart(rows)]
+        # Satisfaction is per partner and service: a section of one partner shows its lines; the
+        # sum over every partner is not a partner's figure, so its lines are in the sections above.
+        answered = section.report.satisfaction
+        if answered and len({r.partner for r in answered}) == 1:
+            story += _satisfaction(answered)
     return render_pdf(story, title=title, author="joinedup", compress=compress)

@@ -5,13 +5,17 @@ API's partner scope."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client, SimpleTestCase
 
 from joinedup.audit.models import AuditEvent
 from joinedup.servicedesk.models import TicketEvent
-from joinedup.servicedesk.report_pdf import hours_minutes
+from joinedup.servicedesk.report_pdf import Section, hours_minutes, service_level_pdf
+from joinedup.servicedesk.reports import ServiceLevelReport
+from joinedup.servicedesk.service_levels import Row, SatisfactionRow
 from joinedup.servicedesk.tests.base import ServiceDeskTestCase
 from joinedup.servicedesk.tests.clockbase import at, frozen
 from joinedup.servicedesk.tests.test_reports import NovemberTestCase
@@ -174,3 +178,50 @@ class ReportNavigationTests(ServiceDeskTestCase):
         page = self.page_for(self.ada)
         assert "Sign out (ada.lovelace)" in page  # the menu is drawn, without the report
         assert self.LINK not in page
+
+
+class SatisfactionInThePdfTests(SimpleTestCase):
+    """Issue 15: satisfaction from the one-click survey is one of the board's figures."""
+
+    def report(self, satisfaction: list[SatisfactionRow]) -> ServiceLevelReport:
+        start = datetime(2026, 11, 1, tzinfo=UTC)
+        return ServiceLevelReport(
+            partner_ids=[1, 2],
+            year=2026,
+            month=11,
+            start=start,
+            end=datetime(2026, 12, 1, tzinfo=UTC),
+            tickets_read=1,
+            rows=[Row(service="ict", priority="p3", raised=1)],
+            satisfaction=satisfaction,
+        )
+
+    def test_a_partners_section_gives_its_answers_per_service_and_only_the_count_under_five(self) -> None:
+        rows = [
+            SatisfactionRow(1, "hr", answers=2, satisfied=1, score_total=6),
+            SatisfactionRow(1, "ict", 6, 4, 22, Decimal("66.7"), Decimal("3.67")),
+        ]
+        strings = pdf_strings(
+            service_level_pdf(
+                partners="Wessex County Council",
+                month_label="November 2026",
+                sections=[Section("Wessex County Council", self.report(rows))],
+                now=datetime(2026, 12, 5, tzinfo=UTC),
+            )
+        )
+        assert holds(strings, ["HR", "2", "-", "-", "ICT", "6", "66.7%", "3.67"])
+
+    def test_the_sum_over_every_partner_leaves_satisfaction_to_the_partners_sections(self) -> None:
+        rows = [
+            SatisfactionRow(1, "ict", 6, 4, 22, Decimal("66.7"), Decimal("3.67")),
+            SatisfactionRow(2, "ict", 1, 1, 5),
+        ]
+        strings = pdf_strings(
+            service_level_pdf(
+                partners="every partner",
+                month_label="November 2026",
+                sections=[Section("Every partner", self.report(rows))],
+                now=datetime(2026, 12, 5, tzinfo=UTC),
+            )
+        )
+        assert "66.7%" not in strings and "Mean score (5 best)" not in strings
