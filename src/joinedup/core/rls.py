@@ -271,7 +271,7 @@ def _set(settings_and_values: dict[str, str], using: str) -> dict[str, str]:
     pairs = ", ".join(["coalesce(current_setting(%s, true), ''), set_config(%s, %s, true)"] * len(names))
     params = [part for name in names for part in (name, name, settings_and_values[name])]
     with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {pairs}", params)  # noqa: S608 — a fixed fragment repeated; values bound
+        cursor.execute(f"SELECT {pairs}", params)
         row = cursor.fetchone()
     return {name: row[2 * i] for i, name in enumerate(names)}
 
