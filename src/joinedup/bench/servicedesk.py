@@ -23,12 +23,19 @@ this process: no network or server). Figures depend on the machine; nothing here
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +44,7 @@ from django.db import connection
 from django.test import Client
 
 from joinedup.bench import BENCH
+from joinedup.bench.load.driver import LoadError, _stop, _wait_until_serving, free_port
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.spend import _next_id, _reset_sequences, _write
 from joinedup.core import rls
@@ -50,6 +58,14 @@ from joinedup.servicedesk.reports import ServiceLevelReport, service_level_figur
 
 RUNS = 5
 API_TICKETS = 500
+# The served measurement: `joinedup serve` (gunicorn's sync workers, as production runs it) on
+# loopback, SERVED_CLIENTS client threads posting SERVED_TICKETS tickets between them after a
+# warm-up of WARM_UP_PER_WORKER each worker (its first request imports and connects).
+SERVED_TICKETS = 2000
+SERVED_WORKERS = 4
+SERVED_CLIENTS = 8
+WARM_UP_PER_WORKER = 5
+SERVER_READY_SECONDS = 120
 PARTNERS = "ABC"
 SEED = 1515
 FIRST = datetime(2025, 12, 1, tzinfo=UTC)
@@ -90,6 +106,45 @@ def _silent(_message: str) -> None:
 
 
 @dataclass
+class ServedFigures:
+    """Tickets raised through the API of ``joinedup serve`` by concurrent clients."""
+
+    tickets: int = 0
+    seconds: float = 0.0
+    workers: int = 0
+    clients: int = 0
+    milliseconds: list[float] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.tickets / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        return float(np.percentile(self.milliseconds, q)) if self.milliseconds else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "served_tickets": self.tickets,
+            "served_seconds": round(self.seconds, 2),
+            "served_tickets_per_second": round(self.per_second, 1),
+            "served_p50_ms": round(self.percentile(50), 1),
+            "served_p95_ms": round(self.percentile(95), 1),
+            "served_p99_ms": round(self.percentile(99), 1),
+            "served_server": f"joinedup serve (gunicorn), {self.workers} sync workers, on loopback",
+            "served_clients": self.clients,
+        }
+
+    def line(self) -> str:
+        return (
+            f"API served: {self.tickets:,} tickets by POST /api/v1/servicedesk/tickets from "
+            f"{self.clients} client threads to joinedup serve (gunicorn, {self.workers} sync workers, "
+            f"loopback) in {self.seconds:.2f} s = {self.per_second:.0f} a second; each request p50 "
+            f"{self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, p99 "
+            f"{self.percentile(99):.1f} ms"
+        )
+
+
+@dataclass
 class ServiceDeskBenchResult:
     tickets: int
     database: str
@@ -102,6 +157,8 @@ class ServiceDeskBenchResult:
     api_tickets: int = 0
     checks: dict[str, int] = field(default_factory=dict)
     conditions: str = ""
+    durability: dict[str, str] = field(default_factory=dict)
+    served: ServedFigures | None = None
 
     @property
     def api_per_second(self) -> float:
@@ -125,6 +182,8 @@ class ServiceDeskBenchResult:
             "api_client": "django.test.Client in process (whole request stack, no network)",
             "checks": self.checks,
             "conditions": self.conditions,
+            "database_settings": self.durability,
+            **(self.served.as_dict() if self.served is not None else {"served_tickets": 0}),
         }
 
     def report(self) -> str:
@@ -142,9 +201,11 @@ class ServiceDeskBenchResult:
                 f"{REPORT_YEAR}-{REPORT_MONTH:02d} | {min(self.report_seconds) * 1000:.1f} | "
                 f"{statistics.median(self.report_seconds) * 1000:.1f} |",
                 "",
-                f"API: {self.api_tickets} tickets raised one after another by POST "
+                self.served.line() if self.served is not None else "API served: not measured",
+                f"API in process: {self.api_tickets} tickets raised one after another by POST "
                 f"/api/v1/servicedesk/tickets in {self.api_seconds:.2f} s = "
-                f"{self.api_per_second:.0f} a second (Django's test client in process)",
+                f"{self.api_per_second:.0f} a second (Django's test client, no server or network)",
+                "database: " + ", ".join(f"{name} {value}" for name, value in self.durability.items()),
                 ", ".join(f"{name} {value:,}" for name, value in self.checks.items()),
             ]
         )
@@ -340,31 +401,147 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
     return partners, agent, requester, True
 
 
+_BODY = {
+    "service": "ict",
+    "type": "incident",
+    "subject": "Printer jammed",
+    "description": "The second-floor printer shows a paper jam.",
+    "impact": "low",
+    "urgency": "medium",
+}
+_RAISE = "/api/v1/servicedesk/tickets"
+
+
+def durability() -> dict[str, str]:
+    """The settings that decide whether a commit survives a crash, as the figure was taken."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            found = {}
+            for name in ("fsync", "synchronous_commit", "full_page_writes"):
+                cursor.execute(f"SHOW {name}")
+                found[name] = str(cursor.fetchone()[0])
+            return found
+        cursor.execute("PRAGMA journal_mode")
+        journal = str(cursor.fetchone()[0])
+        cursor.execute("PRAGMA synchronous")
+        level = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(int(cursor.fetchone()[0]), "?")
+        return {"journal_mode": journal, "synchronous": level}
+
+
 def _api_rate(requester: Any, count: int) -> float:
     """Seconds to raise ``count`` tickets one after another through the API."""
     _, raw = api_token_create(actor=BENCH, user=requester, scope=TokenScope.WRITE)
     client = Client(headers={"Authorization": f"Bearer {raw}"}, HTTP_HOST="127.0.0.1")
-    body = {
-        "service": "ict",
-        "type": "incident",
-        "subject": "Printer jammed",
-        "description": "The second-floor printer shows a paper jam.",
-        "impact": "low",
-        "urgency": "medium",
-    }
+    body = _BODY
     began = time.perf_counter()
     for _ in range(count):
-        response = client.post("/api/v1/servicedesk/tickets", body, content_type="application/json")
+        response = client.post(_RAISE, body, content_type="application/json")
         if response.status_code != 201:
             raise ValueError(f"The API answered {response.status_code}: {response.content[:200]!r}")
     return time.perf_counter() - began
 
 
+def _post_many(port: int, token: str, count: int, clients: int) -> tuple[list[float], list[str]]:
+    """Post ``count`` tickets from ``clients`` threads, each on its own HTTP connection (reopened
+    when the server closes it, as gunicorn's sync workers do after each response); each
+    request's milliseconds and the errors."""
+    payload = json.dumps(_BODY).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    lock = threading.Lock()
+    left = [count]
+    timings: list[float] = []
+    errors: list[str] = []
+
+    def client() -> None:
+        link = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            while True:
+                with lock:
+                    if left[0] == 0:
+                        return
+                    left[0] -= 1
+                began = time.perf_counter()
+                try:
+                    link.request("POST", _RAISE, body=payload, headers=headers)
+                    response = link.getresponse()
+                    answer = response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    link.close()
+                    errors.append(repr(exc))
+                    continue
+                took = (time.perf_counter() - began) * 1000
+                if response.status != 201:
+                    errors.append(f"{response.status}: {answer[:200]!r}")
+                else:
+                    timings.append(took)
+        finally:
+            link.close()
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, errors
+
+
+def served_rate(
+    requester: Any, count: int, *, workers: int, clients: int, say: Say = _silent
+) -> ServedFigures:
+    """Tickets raised through ``joinedup serve`` (a gunicorn started here on a free loopback port,
+    against this process's database, stopped after) by ``clients`` threads at once."""
+    _, raw = api_token_create(actor=BENCH, user=requester, scope=TokenScope.WRITE)
+    port = free_port()
+    timings: list[float] = []
+    seconds = 0.0
+    with tempfile.TemporaryDirectory(prefix="joinedup-bench-serve-") as folder:
+        log_path = Path(folder) / "server.log"
+        with log_path.open("wb") as log:
+            say(f"Serving with {workers} gunicorn workers on 127.0.0.1:{port}")
+            server = subprocess.Popen(  # noqa: S603 — our own command, no shell
+                [
+                    sys.executable,
+                    "-m",
+                    "joinedup.cli",
+                    "serve",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                _wait_until_serving(server, f"http://127.0.0.1:{port}", log_path)
+                _, errors = _post_many(port, raw, workers * WARM_UP_PER_WORKER, clients)
+                if not errors:
+                    say(f"Raising {count:,} tickets through the server")
+                    began = time.perf_counter()
+                    timings, errors = _post_many(port, raw, count, clients)
+                    seconds = time.perf_counter() - began
+            finally:
+                _stop(server)
+    if errors:
+        raise LoadError(f"{len(errors)} requests to the server failed; the first: {errors[0]}")
+    return ServedFigures(
+        tickets=count, seconds=seconds, workers=workers, clients=clients, milliseconds=timings
+    )
+
+
 def run_servicedesk_benchmark(
-    tickets: int, *, runs: int = RUNS, api_tickets: int = API_TICKETS, say: Say = _silent
+    tickets: int,
+    *,
+    runs: int = RUNS,
+    api_tickets: int = API_TICKETS,
+    served_tickets: int = 0,
+    workers: int = SERVED_WORKERS,
+    clients: int = SERVED_CLIENTS,
+    say: Say = _silent,
 ) -> tuple[ServiceDeskBenchResult, ServiceLevelReport]:
     if tickets < 1:
         raise ValueError("tickets must be at least 1.")
+    if served_tickets < 0 or workers < 1 or clients < 1:
+        raise ValueError("--served-tickets must be 0 or more, --workers and --clients at least 1.")
     began = time.perf_counter()
     with rls.session_context("joinedup bench servicedesk: seeding"):
         partners, agent, requester, seeded = seed_servicedesk(tickets, say=say)
@@ -392,6 +569,9 @@ def run_servicedesk_benchmark(
     say("Raising tickets through the API")
     result.api_seconds = _api_rate(requester, api_tickets)
     result.api_tickets = api_tickets
+    if served_tickets:
+        result.served = served_rate(requester, served_tickets, workers=workers, clients=clients, say=say)
+    result.durability = durability()
     result.conditions = conditions(load)
     result.checks = {
         "tickets read": found.tickets_read,
