@@ -52,7 +52,8 @@ class TestServiceDeskBenchmark(TestCase):
         out = StringIO()
         # The served measurement starts gunicorn on the database the command's process uses,
         # which the test's transaction hides from it: it is left out here.
-        call_command("bench", "servicedesk", "--tickets", "200", "--served-tickets", "0", "--json", stdout=out)
+        command = ["servicedesk", "--tickets", "200", "--served-tickets", "0", "--json"]
+        call_command("bench", *command, stdout=out)
         first = json.loads(out.getvalue())
         assert (first["seeded_now"], first["runs"], first["api_tickets"]) == (True, 5, 500)
         assert first["served_tickets"] == 0

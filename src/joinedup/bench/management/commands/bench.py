@@ -170,7 +170,7 @@ class Command(BaseCommand):
             f"(default {SERVED_TICKETS}; 0 leaves the server out).",
         )
         desk.add_argument(
-            "--workers", type=int, default=SERVED_WORKERS, help=f"gunicorn workers (default {SERVED_WORKERS})."
+            "--workers", type=int, default=SERVED_WORKERS, help=f"gunicorn workers ({SERVED_WORKERS})."
         )
         desk.add_argument(
             "--clients", type=int, default=SERVED_CLIENTS, help=f"Client threads (default {SERVED_CLIENTS})."
