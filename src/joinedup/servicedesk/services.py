@@ -321,6 +321,10 @@ def raise_ticket(
         raise ValidationError({"category": "That category belongs to another service."})
     subject = _text(details.subject, "subject", "Say in a few words what this is about.", 200)
     description = _text(details.description, "description", "Describe the problem or what you need.", 20000)
+    employment = _employment_of(requester, partner_id)
+    # From the number on, the partner's series is locked until the commit (and the audit chain's
+    # head from the audit event on): every raiser of the partner waits that long, so only the
+    # writes come after it.
     number = _next_number(partner_id)
     # The requester's partners were read with their memberships (permissions' per-request
     # cache), so the partner's code costs no query.
@@ -336,7 +340,7 @@ def raise_ticket(
         urgency=urgency,
         priority=priority_of(impact, urgency),
         requester=requester,
-        requester_employment=_employment_of(requester, partner_id),
+        requester_employment=employment,
         raised_by=user_of(actor) or requester,
         about_person=details.about_person,
         subject=subject,

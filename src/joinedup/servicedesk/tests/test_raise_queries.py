@@ -24,8 +24,8 @@ class RaiseTicketQueriesTests(ServiceDeskTestCase):
         # without row-level security runs it as the transaction itself, with neither); then
         #  1. the requester's memberships with their partners (permissions' cache: who may raise
         #     where, and the partner's code for the reference),
-        #  2. UPDATE … RETURNING the partner's ticket number,
-        #  3. the requester's employment on the partner,
+        #  2. the requester's employment on the partner,
+        #  3. UPDATE … RETURNING the partner's ticket number (its row locked until the commit),
         #  4. INSERT the ticket, 5. INSERT its "created" event,
         #  6. the audit chain's head FOR UPDATE (SQLite takes no row lock: the write lock is held),
         #  7. INSERT the audit event, 8. UPDATE the head.
