@@ -8,17 +8,22 @@ Seeded once for each N into the current database (not timed; the seed time is re
 partners (``SDK<N>A``, ``B``, ``C``), each with a service-level agreement from 1 January 2025
 (England and Wales, 08:30-17:00, the targets below), a requester and an agent on all three, and
 N tickets spread over the twelve months from 1 December 2025, raised at random minutes in
-working hours, a fifth of them ICT, with histories drawn at random: raised, assigned, answered
-(in progress), a third wait on the requester and are answered, resolved, one in twenty reopened
-and resolved again, seven in ten closed five days later. Events after 1 December 2026 are left
-out, so the last weeks' tickets are open. Rows go in by COPY on PostgreSQL and executemany on
+working hours and written in the order raised (ids rise with time, as in service), a fifth of
+them ICT, with histories drawn at random: raised, assigned, answered (in progress), a third
+wait on the requester and are answered, resolved, one in twenty reopened and resolved again,
+seven in ten closed five days later. Events after 1 December 2026 are left out, so the last
+weeks' tickets are open. Rows go in by COPY on PostgreSQL and executemany on
 SQLite (``bench.spend``'s writer), in batches of 100,000 tickets.
 
 Timed: ``reports.service_level_figures`` for partner A and November 2026 (as the agent reads it
 under the partner's row-level context), best and median of :data:`RUNS`; then
 :data:`API_TICKETS` tickets raised one after another by ``POST /api/v1/servicedesk/tickets``
 with the requester's bearer token, through Django's test client (the whole request stack, in
-this process: no network or server). Figures depend on the machine; nothing here asserts a speed.
+this process: no network or server); and, unless ``served_tickets`` is 0, :data:`SERVED_TICKETS`
+more through ``joinedup serve`` (gunicorn's sync workers, as production runs it) on a loopback
+port, posted by :data:`SERVED_CLIENTS` client threads at once. The output names the database's
+durability settings (PostgreSQL's fsync, synchronous_commit, full_page_writes; SQLite's journal
+mode and synchronous level). Figures depend on the machine; nothing here asserts a speed.
 """
 
 from __future__ import annotations
@@ -257,10 +262,13 @@ _EVENT_COLUMNS = [
 ]
 
 
-def _histories(rng: np.random.Generator, count: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Each ticket's slot times (seconds since the epoch) and which slots happened (before END)."""
-    first, span_days = int(FIRST.timestamp()), (END - FIRST).days
-    day = rng.integers(0, span_days, size=count)
+def _histories(
+    rng: np.random.Generator, count: int, days: tuple[int, int]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each ticket's slot times (seconds since the epoch) and which slots happened (before END),
+    raised on the days ``days`` (from, to: days after FIRST), in the order raised."""
+    first = int(FIRST.timestamp())
+    day = np.sort(rng.integers(days[0], days[1], size=count))
     raised = first + day * 86_400 + rng.integers(8 * 60 + 30, 17 * 60, size=count) * MINUTE
     gaps = np.stack(
         [
@@ -285,7 +293,8 @@ def _histories(rng: np.random.Generator, count: int) -> tuple[np.ndarray[Any, An
     gaps = np.where(happens, gaps, 0)
     times = raised[:, None] + np.cumsum(gaps, axis=1) * MINUTE
     happens &= times < int(END.timestamp())
-    return times, happens
+    order = np.argsort(times[:, 0], kind="stable")
+    return times[order], happens[order]
 
 
 def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner], Any, Any, bool]:
@@ -323,13 +332,18 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
     rng = np.random.default_rng(SEED)
     numbers = dict.fromkeys((p.pk for p in partners), 0)
     next_ticket = _next_id(Ticket)
+    # Batch by batch through the year, each batch's tickets in the order raised, so that ids rise
+    # with time and a ticket's events follow its creation in the tables, as a desk in service
+    # writes them (seeded in random order, a month's tickets lay scattered over the whole table).
+    span_days = (END - FIRST).days
     for begin in range(0, tickets, BATCH):
         count = min(BATCH, tickets - begin)
         say(f"Tickets {begin:,} of {tickets:,}")
         owner = rng.integers(0, len(partners), size=count)
         services = rng.choice(SERVICES, size=count, p=SERVICE_WEIGHTS)
         priorities = rng.choice(PRIORITIES, size=count, p=PRIORITY_WEIGHTS)
-        times, happens = _histories(rng, count)
+        low = begin * span_days // tickets
+        times, happens = _histories(rng, count, (low, max(low + 1, (begin + count) * span_days // tickets)))
         ids = np.arange(next_ticket, next_ticket + count, dtype=np.int64)
         next_ticket += count
         last = len(SLOTS) - 1 - np.argmax(happens[:, ::-1], axis=1)
@@ -395,9 +409,13 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
             partner=partner, defaults={"last": numbers[partner.pk]}
         )
     _reset_sequences([Ticket, TicketEvent])
+    # VACUUM as autovacuum would soon after (it marks the pages all-visible, which index-only
+    # scans need); inside a transaction (the tests) ANALYZE alone.
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
         for model in (Ticket, TicketEvent):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
     return partners, agent, requester, True
 
 
