@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "joinedup.purchasing",
     "joinedup.businesscase",
     "joinedup.servicedesk",
+    "joinedup.wellbeing",
     "joinedup.bench",
     "joinedup.api",
     "joinedup.web",

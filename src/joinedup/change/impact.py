@@ -1,7 +1,7 @@
 """The workforce-impact report of a programme at one partner: its posts before and after (the
 establishment, not personal data, shown whole) and its people before, leaving or at risk, and
 staying, by grade, terms scheme, hours, sex, age band, ethnic group and disability, every people
-table suppressed (change/suppression.py) so that no count under 5 is shown and none can be worked
+table suppressed (core/suppression.py) so that no count under 5 is shown and none can be worked
 out from the totals. Union representatives read this and nothing about any one person.
 
 People are reported per partner only, never for the programme as a whole: a reader of both a
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from joinedup.change.suppression import HIDDEN, MINIMUM, Table, suppress_together
+from joinedup.core.suppression import HIDDEN, MINIMUM, Table, suppress_together
 
 PEOPLE_COLUMNS = ("Leaving or at risk", "Staying")
 PEOPLE_TOTAL = "Before"

@@ -21,8 +21,6 @@ from joinedup.change.impact import (
     PostTable,
 )
 from joinedup.change.redundancy import number_text
-from joinedup.change.suppression import HIDDEN
-from joinedup.change.suppression import Table as PeopleTable
 from joinedup.core.pdf import (
     ACCENT,
     BAND,
@@ -39,6 +37,8 @@ from joinedup.core.pdf import (
     printable,
     render_pdf,
 )
+from joinedup.core.suppression import HIDDEN
+from joinedup.core.suppression import Table as PeopleTable
 
 IMPACT_HEADER = ["table", "group", "measure", "value"]
 HIDDEN_NOTE = (

@@ -74,6 +74,8 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", "Finance officer"
     PURCHASING_OFFICER = "purchasing_officer", "Purchasing officer"
     SERVICE_DESK_AGENT = "service_desk_agent", "Service desk agent"
+    OH_CLINICIAN = "oh_clinician", "Occupational health clinician"
+    OH_ADMIN = "oh_admin", "Occupational health administrator"
     MANAGER = "manager", "Manager"
     EMPLOYEE = "employee", "Employee"
     UNION_REP = "union_rep", "Union representative"

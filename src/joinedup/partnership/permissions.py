@@ -69,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # The business case: HR reads the case its partner is in (the baseline of its own
             # function, the options' effect on its staff).
             "businesscase.view",
+            # Refer an employee to occupational health and read the outcome of its own
+            # referrals (never clinical content).
+            "wellbeing.refer",
         }
     ),
     Role.PAYROLL_OFFICER: frozenset(
@@ -137,6 +140,29 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "servicedesk.knowledge",
         }
     ),
+    # Occupational health (issue 16) holds special-category health data. Its clinicians (the
+    # shared service's, holding the role on each partner they serve) read and write the clinical
+    # content of that partner's cases and write the outcome reports; every read of clinical
+    # content leaves an access event. Its administrators run referrals, triage and appointments,
+    # surveillance lists and programmes without ever seeing clinical content.
+    Role.OH_CLINICIAN: frozenset(
+        _EVERY_MEMBER
+        | {
+            "wellbeing.view_cases",
+            "wellbeing.clinical",
+            "wellbeing.manage_cases",
+            "wellbeing.surveillance",
+        }
+    ),
+    Role.OH_ADMIN: frozenset(
+        _EVERY_MEMBER
+        | {
+            "wellbeing.view_cases",
+            "wellbeing.manage_cases",
+            "wellbeing.surveillance",
+            "wellbeing.programmes",
+        }
+    ),
     # A manager is a budget holder: raises requisitions for their cost centres, approves others'
     # within the scheme of delegation, and records what arrived.
     Role.MANAGER: frozenset(
@@ -149,11 +175,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "purchasing.receive",
             # The tickets their team raised (read only; agents work them).
             "servicedesk.view_team",
+            # Occupational health: refer a member of their team (with the employee's consent),
+            # read the fitness-for-work outcomes of their own referrals and their team's health
+            # surveillance status (due, overdue, done; never results).
+            "wellbeing.refer",
+            "wellbeing.surveillance_team",
         }
     ),
     # Every employee raises and follows their own tickets (servicedesk.raise) and reads the
     # knowledge base; what they see is only their own.
-    Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view", "servicedesk.raise"}),
+    # Employees also refer themselves to occupational health and read their own case, its
+    # reports and who has read it (wellbeing.self_refer).
+    Role.EMPLOYEE: frozenset(_EVERY_MEMBER | {"self.view", "servicedesk.raise", "wellbeing.self_refer"}),
     # A union rep reads the consultation log of the programmes their partner is in and writes
     # their union's side of it (questions, counter-proposals, documents); never an individual's
     # data, so no change.view (which opens the people at risk).
@@ -162,7 +195,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         _EVERY_MEMBER
-        | {"audit.view", "privacy.manage", "people.view_special_category", "people.change_special_category"}
+        | {
+            "audit.view",
+            "privacy.manage",
+            "people.view_special_category",
+            "people.change_special_category",
+            # Who read which occupational-health case, and when: never the clinical content.
+            "wellbeing.access_log",
+        }
     ),
     Role.VIEWER: frozenset(
         _EVERY_MEMBER | {"ledger.view", "recharges.view", "businesscase.view", "purchasing.view"}
@@ -181,6 +221,8 @@ SECOND_FACTOR_ROLES: frozenset[str] = frozenset(
         Role.FINANCE_OFFICER,
         Role.PURCHASING_OFFICER,
         Role.DATA_PROTECTION_OFFICER,
+        # Clinical records of every partner's staff (issue 18: a second factor for OH clinicians).
+        Role.OH_CLINICIAN,
     }
 )
 

@@ -30,6 +30,8 @@ class PartnerTestCase(TestCase):
     shared_dpo: Any
     shared_hr: Any
     council_employee: Any
+    oh_clinician: Any
+    oh_admin: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -56,6 +58,9 @@ class PartnerTestCase(TestCase):
         # The shared service's HR team works for every partner.
         cls.shared_hr = cls.make_user("shared.hr", [(p, Role.HR_OFFICER) for p in everyone])
         cls.council_employee = cls.make_user("council.employee", [(cls.council, Role.EMPLOYEE)])
+        # The shared occupational-health service: a clinician and an administrator on every partner.
+        cls.oh_clinician = cls.make_user("oh.clinician", [(p, Role.OH_CLINICIAN) for p in everyone])
+        cls.oh_admin = cls.make_user("oh.admin", [(p, Role.OH_ADMIN) for p in everyone])
 
     @classmethod
     def make_user(cls, username: str, grants: list[tuple[Partner, str]]) -> Any:

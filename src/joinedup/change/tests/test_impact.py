@@ -13,7 +13,7 @@ from joinedup.change.impact import PersonFacts, people_tables
 from joinedup.change.impact_selectors import impact_report_for
 from joinedup.change.models import AtRisk
 from joinedup.change.tests.base import ChangeTestCase
-from joinedup.change.tests.test_suppression import determinable
+from joinedup.core.tests.test_suppression import determinable
 from joinedup.partnership.models import Role
 from joinedup.people.equality import protected_characteristics_set
 

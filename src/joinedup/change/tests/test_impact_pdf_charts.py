@@ -14,8 +14,8 @@ from reportlab.platypus import Paragraph
 
 from joinedup.change.impact import PEOPLE_COLUMNS, ImpactReport, PostTable
 from joinedup.change.impact_outputs import impact_pdf, people_charts, post_charts
-from joinedup.change.suppression import Table
 from joinedup.core.pdf import ACCENT, BAR, LABEL_SHARE, PAGE_WIDTH, VALUE_ROOM, Series, bar_charts
+from joinedup.core.suppression import Table
 
 D = Decimal
 BAR_ROOM = PAGE_WIDTH - PAGE_WIDTH * LABEL_SHARE - VALUE_ROOM

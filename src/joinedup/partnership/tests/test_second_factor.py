@@ -53,12 +53,14 @@ class TestWhoMustHaveOne(PartnerTestCase):
             # Enters and verifies suppliers' bank details, which payment runs pay to.
             Role.PURCHASING_OFFICER,
             Role.DATA_PROTECTION_OFFICER,
+            # Reads clinical records (issue 18's list names OH clinicians).
+            Role.OH_CLINICIAN,
         } == SECOND_FACTOR_ROLES
         approver = self.make_user("wcc.approver", [(self.council, Role.PAYROLL_APPROVER)])
         finance = self.make_user("wcc.finance", [(self.council, Role.FINANCE_OFFICER)])
-        for user in (self.ops_admin, self.shared_dpo, approver, finance):
+        for user in (self.ops_admin, self.shared_dpo, approver, finance, self.oh_clinician):
             assert requires_second_factor(user), user
-        for user in (self.council_hr, self.union_rep, self.council_employee, self.shared_hr):
+        for user in (self.council_hr, self.union_rep, self.council_employee, self.shared_hr, self.oh_admin):
             assert not requires_second_factor(user), user
 
     def test_a_role_held_on_only_one_partner_requires_it_everywhere(self) -> None:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from joinedup.change import costing_selectors, impact_selectors
 from joinedup.change.impact import PEOPLE_TOTAL, chart_bars
 from joinedup.change.impact_outputs import IMPACT_HEADER, impact_pdf
-from joinedup.change.suppression import Table
+from joinedup.core.suppression import Table
 from joinedup.web.current import current_partner
 from joinedup.web.exports import export_response
 

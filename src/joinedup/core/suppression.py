@@ -1,5 +1,5 @@
-"""Small-number suppression for the workforce-impact report's tables. Pure: counts in, a table
-of shown and hidden cells out.
+"""Small-number suppression for published tables (the workforce-impact report; occupational
+health's programme usage). Pure: counts in, a table of shown and hidden cells out.
 
 A table is rows x columns of counts of people with its row totals, column totals and grand
 total, all published. Two rules, as the Government Statistical Service's guidance on disclosure

@@ -1,4 +1,4 @@
-"""Small-number suppression (change/suppression.py): no count under 5 shown, and no hidden count
+"""Small-number suppression (core/suppression.py): no count under 5 shown, and no hidden count
 that a reader can work out from the totals (the differencing attack)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import random
 
 import numpy as np
 
-from joinedup.change.suppression import HIDDEN, bridges, suppress, suppress_together
+from joinedup.core.suppression import HIDDEN, bridges, suppress, suppress_together
 
 COLUMNS = ("Leaving or at risk", "Staying")
 

@@ -1,0 +1,1 @@
+"""The wellbeing app's models, one module per part (cases, surveillance, programmes)."""
