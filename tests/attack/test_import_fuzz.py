@@ -59,6 +59,8 @@ from joinedup.recharges.services import READING_COLUMNS, readings_import
 from joinedup.recharges.tests.base import RechargeTestCase
 from joinedup.servicedesk.asset_imports import ASSET_COLUMNS, assets_import_file
 from joinedup.testing.base import FIXTURES
+from joinedup.wellbeing.programmes import USAGE_COLUMNS, usage_import_file
+from joinedup.wellbeing.programmes import programme_create as wellbeing_programme_create
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "joinedup"
 EXAMPLES = int(os.environ.get("JOINEDUP_IMPORT_FUZZ_EXAMPLES", "50"))
@@ -383,6 +385,24 @@ IMPORTS.append(
         typed={"cost": "amount>=0", "purchased_on": "date", "warranty_until": "date"},
     )
 )
+IMPORTS.append(
+    Import(
+        "wellbeing programme usage",
+        USAGE_COLUMNS,
+        lambda case, data, name: usage_import_file(
+            actor=case.oh_admin, partner=case.council, source=data, filename=name
+        ),
+        lambda n: {
+            "programme": "Employee assistance",
+            "month": "2026-10-01",
+            "measure": "referrals",
+            "reason": ("stress", "low_mood", "bereavement", "work", "trauma", "other")[n % 6],
+            "count": str(5 + n),
+        },
+        most=6,
+        typed={"month": "date"},
+    )
+)
 BY_NAME = {target.name: target for target in IMPORTS}
 
 
@@ -564,6 +584,9 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
         cls.businesscase = case_create(
             actor=FIXTURES, owner=cls.shared, name="Fuzzed", partners=[cls.council, cls.police, cls.fire]
         )
+        wellbeing_programme_create(
+            actor=FIXTURES, partner=cls.council, name="Employee assistance", service="eap"
+        )
 
     def check_any_file(self, target: Import, upload: tuple[bytes, str, int]) -> None:
         data, name, last_row = upload
@@ -620,6 +643,12 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
     @given(st.data())
     def test_any_purchase_invoices_file_is_imported_whole_or_refused_with_reasons(self, data: Any) -> None:
         self.check_any_file(BY_NAME["purchase invoices"], data.draw(any_file(BY_NAME["purchase invoices"])))
+
+    @FUZZ
+    @given(st.data())
+    def test_any_wellbeing_usage_file_is_imported_whole_or_refused_with_reasons(self, data: Any) -> None:
+        target = BY_NAME["wellbeing programme usage"]
+        self.check_any_file(target, data.draw(any_file(target)))
 
     @FUZZ
     @given(st.data())
@@ -721,6 +750,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
             "BASELINE_COLUMNS",
             "INVOICE_COLUMNS",
             "ASSET_COLUMNS",
+            "USAGE_COLUMNS",
         }
         # Files read other than through read_rows: the reader itself, and the gross-to-net
         # calculator (fuzzed below through `joinedup payroll calculate`).
@@ -738,6 +768,7 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
                 BASELINE_COLUMNS,
                 INVOICE_COLUMNS,
                 ASSET_COLUMNS,
+                USAGE_COLUMNS,
             )
         }
 

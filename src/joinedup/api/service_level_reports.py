@@ -5,6 +5,7 @@ priority, as at the month's end (servicedesk/service_levels.py gives the rules).
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from ninja import Router, Schema
 
 from joinedup.partnership.selectors import partner_for
 from joinedup.servicedesk.reports import service_level_report
-from joinedup.servicedesk.service_levels import BUCKETS, last_whole_month
+from joinedup.servicedesk.service_levels import BUCKETS, SATISFACTION_MIN_ANSWERS, last_whole_month
 
 router = Router(tags=["service desk"])
 MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
@@ -38,6 +39,15 @@ class ServiceLevelRowOut(Schema):
     backlog_business_days: dict[str, int]
 
 
+class SatisfactionRowOut(Schema):
+    service: str
+    answers: int
+    satisfied: int
+    # Percent to one place and the mean of 1-5 to two; null under satisfaction_minimum_answers.
+    satisfied_percent: Decimal | None
+    mean_score: Decimal | None
+
+
 class ServiceLevelReportOut(Schema):
     partner_id: int
     month: str
@@ -46,6 +56,8 @@ class ServiceLevelReportOut(Schema):
     percentile_method: str
     backlog_buckets: list[str]
     rows: list[ServiceLevelRowOut]
+    satisfaction_minimum_answers: int
+    satisfaction: list[SatisfactionRowOut]
 
 
 @router.get("/servicedesk/partners/{partner_id}/reports/service-levels", response=ServiceLevelReportOut)
@@ -85,5 +97,17 @@ def service_levels_report(request: HttpRequest, partner_id: int, month: str = ""
                 "backlog_business_days": r.backlog,
             }
             for r in report.rows
+        ],
+        "satisfaction_minimum_answers": SATISFACTION_MIN_ANSWERS,
+        # Per service: the requesters' answers about the month's resolutions.
+        "satisfaction": [
+            {
+                "service": r.service,
+                "answers": r.answers,
+                "satisfied": r.satisfied,
+                "satisfied_percent": r.share_satisfied,
+                "mean_score": r.mean_score,
+            }
+            for r in report.satisfaction
         ],
     }

@@ -40,6 +40,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "servicedesk.view",
             "servicedesk.setup",
             "servicedesk.reports",
+            # Wellbeing programmes' usage, aggregate and suppressed: what the partner's money buys.
+            "wellbeing.usage_reports",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -152,6 +154,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "wellbeing.clinical",
             "wellbeing.manage_cases",
             "wellbeing.surveillance",
+            # Wellbeing programmes' usage in aggregate, suppressed (wellbeing/programme_selectors.py).
+            # Union reps read the same report through reports.view_aggregate: it is theirs already,
+            # "aggregated, anonymised reports only", so no new permission for them.
+            "wellbeing.usage_reports",
         }
     ),
     Role.OH_ADMIN: frozenset(
@@ -161,6 +167,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "wellbeing.manage_cases",
             "wellbeing.surveillance",
             "wellbeing.programmes",
+            "wellbeing.usage_reports",
         }
     ),
     # A manager is a budget holder: raises requisitions for their cost centres, approves others'
