@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('partnership', '0005_service_desk_agent_role'),
         ('people', '0006_protected_characteristics'),
-        ('servicedesk', '0007_ticket_assets'),
+        ('servicedesk', '0008_satisfaction_responses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
