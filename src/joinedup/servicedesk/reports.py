@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q
+import psycopg
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
@@ -63,6 +65,23 @@ def report_partner_ids(actor: Any, partner: Partner | None) -> list[int]:
     return sorted(partner_ids_with(actor, PERMISSION))
 
 
+def _fetched(rows: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """A ``values_list`` query's rows, read through one cursor. On PostgreSQL its timestamps are
+    parsed by psycopg's own (C) loader: Django's (a Python subclass that puts the connection's
+    time zone on each value) took 0.6-1 s for the 160,000 event times of a month of a million
+    tickets. Django sets the session's time zone to UTC, so the instants are the same."""
+    if connection.vendor != "postgresql":
+        return list(rows)  # SQLite's times are text: Django's converters make them aware
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        timestamptz = psycopg.postgres.types["timestamptz"].oid
+        loader = psycopg.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT)
+        if loader is not None:
+            cursor.cursor.adapters.register_loader(timestamptz, loader)
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def service_level_figures(partner_ids: list[int], *, year: int, month: int) -> ServiceLevelReport:
     """The report for partners already authorised (``service_levels`` and the benchmark call it)."""
     start, end = service_levels.month_bounds(year, month)
@@ -81,7 +100,7 @@ def service_level_figures(partner_ids: list[int], *, year: int, month: int) -> S
         .order_by("ticket_id", "at", "pk")
         .values_list("ticket_id", "at", "status", "priority", "responds")
     )
-    for ticket_id, at, status, priority, responds in rows:
+    for ticket_id, at, status, priority, responds in _fetched(rows):
         events[ticket_id].append((at, status, priority, responds))
 
     agreements: dict[int, list[ServiceLevelAgreement]] = defaultdict(list)

@@ -42,8 +42,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from joinedup.servicedesk.business_time import LONDON, Calendar, bank_holidays, microseconds_of
-from joinedup.servicedesk.clocks import PAUSED_ALWAYS, STOPPED, WAITING_THIRD_PARTY, Terms, minutes_many
+from joinedup.servicedesk.business_time import (
+    EPOCH,
+    LONDON,
+    ONE_MICROSECOND,
+    Calendar,
+    bank_holidays,
+    microseconds_of,
+)
+from joinedup.servicedesk.clocks import (
+    PAUSED_ALWAYS,
+    STOPPED,
+    WAITING_THIRD_PARTY,
+    Target,
+    Terms,
+    minutes_many,
+)
 
 BUCKETS = ("0-2", "3-5", "6-10", "over 10")
 DEFAULT_NATION = "england-and-wales"
@@ -142,6 +156,15 @@ class _Spans:
     count: int = 0
 
 
+@dataclass
+class _Group:
+    target: Target
+    halting: frozenset[str]
+    response: _Spans
+    resolution: _Spans
+    judged: list[tuple[Row, int, int, bool]]
+
+
 def _minutes(spans: _Spans, calendar: Calendar) -> list[int]:
     found = minutes_many(
         calendar,
@@ -164,13 +187,21 @@ def report(histories: Sequence[History], start: datetime, end: datetime) -> list
     resolutions: dict[Calendar, _Spans] = {}
     judged: dict[Calendar, list[tuple[Row, int, int, bool]]] = {}
     backlog: dict[str, list[tuple[Row, date]]] = {}
+    # Each (terms, priority)'s target, halting statuses and the lists its tickets go to, found
+    # once: hashing a calendar (a frozen dataclass) for each of a million tickets' months showed.
+    groups: dict[tuple[int, str], _Group] = {}
 
     for history in histories:
+        if not history.events:
+            continue
+        microseconds_of(history.events[0][0])  # refuses a naive time (BusinessTimeError)
+        # Inline, as microseconds_of counts: a month of a million tickets has 160,000 events, and
+        # a naive time among them fails the subtraction (TypeError).
         events = [
-            (microseconds_of(at), status, priority, responds)
+            (when, status, priority, responds)
             for at, status, priority, responds in history.events
+            if (when := (at - EPOCH) // ONE_MICROSECOND) < end_us
         ]
-        events = [e for e in events if e[0] < end_us]
         if not events:
             continue
         created, last_status, priority = events[0][0], events[-1][1], events[-1][2]
@@ -197,24 +228,35 @@ def report(histories: Sequence[History], start: datetime, end: datetime) -> list
         if terms is None:
             row.no_agreement += 1
             continue
-        target = terms.target(priority)
-        calendar = terms.calendar_for(target)
+        group = groups.get((id(terms), priority))
+        if group is None:
+            target = terms.target(priority)
+            calendar = terms.calendar_for(target)
+            group = groups[(id(terms), priority)] = _Group(
+                target=target,
+                halting=frozenset(
+                    s for s in {*STOPPED, *PAUSED_ALWAYS, WAITING_THIRD_PARTY} if _halts(s, terms)
+                ),
+                response=responses.setdefault(calendar, _Spans()),
+                resolution=resolutions.setdefault(calendar, _Spans()),
+                judged=judged.setdefault(calendar, []),
+            )
         answered = next((at for at, _, _, responds in events if responds), None)
-        response = responses.setdefault(calendar, _Spans())
+        response = group.response
         response.owner.append(response.count)
         response.starts.append(created)
         response.ends.append(answered if answered is not None else end_us)
         response.count += 1
-        resolution = resolutions.setdefault(calendar, _Spans())
+        resolution = group.resolution
         for (at, status, _, _), following in zip(events, [*events[1:], None], strict=True):
             until = following[0] if following is not None else end_us
-            if not _halts(status, terms) and until > at:
+            if status not in group.halting and until > at:
                 resolution.owner.append(resolution.count)
                 resolution.starts.append(at)
                 resolution.ends.append(until)
         resolution.count += 1
-        judged.setdefault(calendar, []).append(
-            (row, target.response_minutes, target.resolution_minutes, answered is not None)
+        group.judged.append(
+            (row, group.target.response_minutes, group.target.resolution_minutes, answered is not None)
         )
 
     response_minutes: dict[tuple[str, str], list[int]] = {}
