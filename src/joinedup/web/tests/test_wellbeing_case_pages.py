@@ -89,9 +89,14 @@ class TestReferring(WellbeingPageTestCase):
     def test_an_hr_officer_finds_a_member_of_staff_by_payroll_number(self) -> None:
         client = self.signed_in(self.shared_hr)
         response = client.get("/wellbeing/referrals/", {"payroll": "WCC000001"})
-        assert (response.status_code, response["Location"]) == (302, f"/wellbeing/refer/{self.council_emp.pk}")
+        assert (response.status_code, response["Location"]) == (
+            302,
+            f"/wellbeing/refer/{self.council_emp.pk}",
+        )
         missing = body(client.get("/wellbeing/referrals/", {"payroll": "NOPE1"}))
-        assert "No one with payroll number NOPE1 works for an organisation you are an HR officer of." in missing
+        assert (
+            "No one with payroll number NOPE1 works for an organisation you are an HR officer of." in missing
+        )
         assert client.post(f"/wellbeing/refer/{self.police_emp.pk}", REFER).status_code == 302
         assert Referral.objects.for_partner(self.police).get().source == "hr"
 
@@ -151,18 +156,25 @@ class TestRunningACase(WellbeingPageTestCase):
         assert appointment.starts_at.isoformat() == "2026-03-02T10:30:00+00:00"
         record = {"form": "record", "record-appointment": appointment.pk, "record-status": "did_not_attend"}
         assert client.post(url, record).status_code == 302
-        assert (self.fresh(case).status, self.appointments(case)) == ("triaged", [("video", "did_not_attend")])
-        adjust = {"form": "adjustment", "adjustment-what": "A desk near the door.", "adjustment-starts_on": "2026-03-09"}
+        assert (self.fresh(case).status, self.appointments(case)) == (
+            "triaged",
+            [("video", "did_not_attend")],
+        )
+        adjust = {
+            "form": "adjustment",
+            "adjustment-what": "A desk near the door.",
+            "adjustment-starts_on": "2026-03-09",
+        }
         assert client.post(url, adjust).status_code == 302
         page = body(client.get(url))
         assert "A desk near the door." in page and "Did not attend" in page
         assert 'data-testid="clinical"' not in page
 
-    def test_the_workflow_refuses_an_appointment_on_an_untriaged_case_beside_the_form(self) -> None:
+    def test_an_appointment_on_a_case_with_no_clinician_yet_is_refused_in_the_error_summary(self) -> None:
         case = self.opened()
         book = {"form": "book", "book-day": "2026-03-02", "book-at": "10:30", "book-mode": "video"}
         page = body(self.signed_in(self.oh_admin).post(self.case_url(case), book))
-        assert "Appointments are booked on a triaged or assessed case, not one that is referred." in page
+        assert "Choose an occupational-health clinician of this case&#x27;s partner." in page
         assert Appointment.objects.for_partner(self.council).count() == 0
 
     def test_the_clinician_adds_a_note_and_each_view_of_the_case_page_is_one_access_event(self) -> None:
@@ -175,11 +187,16 @@ class TestRunningACase(WellbeingPageTestCase):
         assert NOTE in page
         assert self.events(case) == [(self.label(self.oh_clinician), "notes")]
         client.get(url)
-        assert self.events(case) == [(self.label(self.oh_clinician), "notes"), (self.label(self.oh_clinician), "notes")]
+        assert self.events(case) == [
+            (self.label(self.oh_clinician), "notes"),
+            (self.label(self.oh_clinician), "notes"),
+        ]
 
     def test_the_administrator_may_not_add_a_note_and_nothing_changes(self) -> None:
         case = self.assessed()
-        response = self.signed_in(self.oh_admin).post(self.case_url(case), {"form": "note", "note-text": NOTE})
+        response = self.signed_in(self.oh_admin).post(
+            self.case_url(case), {"form": "note", "note-text": NOTE}
+        )
         assert response.status_code == 403
         assert ClinicalNote.objects.for_partner(self.council).count() == 0
 
@@ -211,7 +228,10 @@ class TestRunningACase(WellbeingPageTestCase):
         url = f"/wellbeing/cases/{case.pk}/report"
         for user in (self.oh_admin, self.ada):
             assert self.signed_in(user).get(url).status_code in (403, 404)
-            assert self.signed_in(user).post(url, {"form": "write", "outcome": "fit"}).status_code in (403, 404)
+            assert self.signed_in(user).post(url, {"form": "write", "outcome": "fit"}).status_code in (
+                403,
+                404,
+            )
         assert OutcomeReport.objects.for_partner(self.council).count() == 0
         client = self.signed_in(self.oh_clinician)
         written = {"form": "write", "outcome": "fit_with_adjustments", "adjustments": ADJUSTMENTS}
@@ -296,8 +316,12 @@ class TestTheEmployeeAndTheReferrer(WellbeingPageTestCase):
         case = self.assessed()
         notes.note_add(actor=self.oh_clinician, case=case, text=NOTE)
         self.signed_in(self.oh_clinician).get(self.case_url(case))
-        page = body(self.signed_in(self.shared_dpo).get("/wellbeing/access-log/", {"partner": self.council.pk}))
-        assert f"Case {case.pk}" in page and self.label(self.oh_clinician) in page and "Clinical notes" in page
+        page = body(
+            self.signed_in(self.shared_dpo).get("/wellbeing/access-log/", {"partner": self.council.pk})
+        )
+        assert (
+            f"Case {case.pk}" in page and self.label(self.oh_clinician) in page and "Clinical notes" in page
+        )
         assert "sertraline" not in page
 
 
@@ -305,7 +329,12 @@ class TestEveryPage(WellbeingPageTestCase):
     def test_every_wellbeing_page_is_not_stored_by_the_browser(self) -> None:
         case = self.assessed()
         client = self.signed_in(self.oh_clinician)
-        for url in ("/wellbeing/", "/wellbeing/cases/", self.case_url(case), f"/wellbeing/cases/{case.pk}/report"):
+        for url in (
+            "/wellbeing/",
+            "/wellbeing/cases/",
+            self.case_url(case),
+            f"/wellbeing/cases/{case.pk}/report",
+        ):
             response = client.get(url)
             assert (url, response.status_code, response["Cache-Control"]) == (url, 200, "no-store")
 

@@ -75,7 +75,8 @@ class TriageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["clinician"] = choice_field(
             "Clinician",
-            [("", "Choose the clinician")] + [(str(c.pk), c.get_full_name() or c.username) for c in clinicians],
+            [("", "Choose the clinician")]
+            + [(str(c.pk), c.get_full_name() or c.username) for c in clinicians],
         )
 
 

@@ -61,7 +61,9 @@ def _clinicians(partner_ids: list[int]) -> list[Any]:
     ids = Membership.objects.filter(partner_id__in=partner_ids, role=Role.OH_CLINICIAN).values_list(
         "user_id", flat=True
     )
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username"))
+    return list(
+        get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
+    )
 
 
 def _staff_case(request: HttpRequest, oh_case_id: int) -> Case:
@@ -141,7 +143,9 @@ def _case_action(
         return next((c for c in clinicians if str(c.pk) == str(d["clinician"])), None)
 
     def appointment(d: dict[str, Any]) -> Appointment:
-        found = Appointment.objects.for_partner(case.partner_id).filter(case=case, pk=d["appointment"]).first()
+        found = (
+            Appointment.objects.for_partner(case.partner_id).filter(case=case, pk=d["appointment"]).first()
+        )
         if found is None:
             raise Http404("No such appointment.")
         return found
@@ -162,10 +166,15 @@ def _case_action(
         "note": lambda d: notes.note_add(actor=user, case=case, text=d["text"]),
     }
     form = forms.get(f"{sent}_form")
-    if sent in calls and form is not None and form.is_valid():
-        if submit(form, lambda: calls[sent](dict(form.cleaned_data))) is not None:
-            messages.success(request, "Note added." if sent == "note" else "Saved.")
-            return here, forms
+    done = (
+        sent in calls
+        and form is not None
+        and form.is_valid()
+        and submit(form, lambda: calls[sent](dict(form.cleaned_data))) is not None
+    )
+    if done:
+        messages.success(request, "Note added." if sent == "note" else "Saved.")
+        return here, forms
     return None, forms
 
 
@@ -178,7 +187,9 @@ def case_page(request: HttpRequest, oh_case_id: int) -> HttpResponse:
     if done is not None:
         return done
     found = _staff_case(request, oh_case_id)
-    clinical = has_permission(user, "wellbeing.clinical", found.partner_id) and not cases.is_subject(user, found)
+    clinical = has_permission(user, "wellbeing.clinical", found.partner_id) and not cases.is_subject(
+        user, found
+    )
     progress = selectors.report_progress(user, case_id=found.pk)
     return render(
         request,
@@ -296,10 +307,10 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
         raise Http404("No such case.")
     if request.method == "POST" and request.POST.get("form") == "respond":
         response = request.POST.get("response", "")
-        report = selectors.my_report(user, case_id=found.pk)
-        if report is None:
+        answering = selectors.my_report(user, case_id=found.pk)
+        if answering is None:
             raise Http404("No report.")
-        if attempt(request, lambda: reports.report_respond(actor=user, report=report, response=response)):
+        if attempt(request, lambda: reports.report_respond(actor=user, report=answering, response=response)):
             messages.success(request, RESPONSES.get(response, "Saved."))
         return redirect("web:wellbeing_my_case", oh_case_id=found.pk)
     report = selectors.my_report(user, case_id=found.pk)

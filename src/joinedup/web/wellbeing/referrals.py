@@ -13,6 +13,7 @@ partner's, or a colleague's, answers 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -62,7 +63,9 @@ def referrals(request: HttpRequest) -> HttpResponse:
     payroll = request.GET.get("payroll", "").strip()
     not_found = False
     if hr and payroll:
-        found = Employment.objects.for_partners(hr).filter(payroll_number=payroll).order_by("-start_date").first()
+        found = (
+            Employment.objects.for_partners(hr).filter(payroll_number=payroll).order_by("-start_date").first()
+        )
         if found is not None:
             return redirect("web:wellbeing_refer", employment_id=found.pk)
         not_found = True
@@ -137,17 +140,17 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             messages.success(request, "Consent recorded.")
             return redirect("web:wellbeing_referral", referral_id=found.pk)
     elif sent in ("send", "withdraw", "open"):
-        calls = {
+        calls: dict[str, tuple[Callable[[], object], str]] = {
             "send": (lambda: cases.referral_send(actor=user, referral=found), "Referral sent."),
             "withdraw": (lambda: cases.referral_withdraw(actor=user, referral=found), "Referral withdrawn."),
             "open": (lambda: cases.case_open(actor=user, referral=found), "Case opened."),
         }
         call, said = calls[sent]
-        done = attempt(request, call)
-        if done is not None:
+        acted = attempt(request, call)
+        if acted is not None:
             messages.success(request, said)
-            if isinstance(done, Case):
-                return redirect("web:wellbeing_case", oh_case_id=done.pk)
+            if isinstance(acted, Case):
+                return redirect("web:wellbeing_case", oh_case_id=acted.pk)
         return redirect("web:wellbeing_referral", referral_id=found.pk)
     found = selectors.referral_for(user, referral_id=referral_id)
     opened = Case.objects.for_partner(found.partner_id).filter(referral=found).first()
