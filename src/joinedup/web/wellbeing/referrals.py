@@ -156,6 +156,8 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     opened = Case.objects.for_partner(found.partner_id).filter(referral=found).first()
     runs_cases = has_permission(user, "wellbeing.manage_cases", found.partner_id)
     draft = found.status == ReferralStatus.DRAFT
+    # A self-referral's outcome is the employee's report, on their own page.
+    shows_outcome = is_referrer and not is_employee
     return render(
         request,
         "web/wellbeing/referral.html",
@@ -163,9 +165,8 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             "referral": found,
             "is_referrer": is_referrer,
             # Read (and logged) only by the referrer, and only once released.
-            "outcome": selectors.referral_outcome(user, referral_id=found.pk)
-            if is_referrer and not is_employee
-            else None,
+            "outcome": selectors.referral_outcome(user, referral_id=found.pk) if shows_outcome else None,
+            "shows_outcome": shows_outcome,
             "case_status": opened.get_status_display() if opened is not None else "",
             "consent_form": consent_form,
             "may_consent": is_referrer and draft,
