@@ -301,6 +301,28 @@ class TestTheEmployeeAndTheReferrer(WellbeingPageTestCase):
         reads = body(ada.get(f"/wellbeing/my/{case.pk}/"))
         assert self.label(self.manager) in reads and "The released outcome report" in reads
 
+    def test_the_employee_withholds_the_report_and_the_referrer_never_reads_it(self) -> None:
+        report = self.written(see_first=True)
+        reports.report_issue(actor=self.oh_clinician, report=report)
+        case = report.case
+        ada = self.signed_in(self.ada)
+        answer = {"form": "respond", "response": "withheld"}
+        assert ada.post(f"/wellbeing/my/{case.pk}/", answer).status_code == 302
+        report.refresh_from_db()
+        assert report.status == "withheld"
+        referrer = body(self.signed_in(self.manager).get(f"/wellbeing/referrals/{case.referral_id}/"))
+        assert "Occupational health has not released the report yet." in referrer
+        assert ADJUSTMENTS not in referrer
+        assert self.events(case) == []
+
+    def test_asking_for_a_correction_sends_the_report_back_to_the_clinicians_draft(self) -> None:
+        report = self.written(see_first=True)
+        reports.report_issue(actor=self.oh_clinician, report=report)
+        answer = {"form": "respond", "response": "correction"}
+        assert self.signed_in(self.ada).post(f"/wellbeing/my/{report.case_id}/", answer).status_code == 302
+        report.refresh_from_db()
+        assert (report.status, report.employee_response) == ("draft", "correction")
+
     def test_only_the_employee_may_answer_their_report_and_nothing_changes(self) -> None:
         report = self.written(see_first=True)
         reports.report_issue(actor=self.oh_clinician, report=report)
