@@ -41,6 +41,7 @@ from joinedup.core.actors import is_system, user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission, is_member, partner_ids_with
 from joinedup.people.models import Employment, Person
+from joinedup.servicedesk import satisfaction
 from joinedup.servicedesk.models import (
     Category,
     EventKind,
@@ -179,9 +180,19 @@ def ticket_link(ticket: Ticket) -> str:
     return f"/servicedesk/tickets/{ticket.pk}/"
 
 
-def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: str) -> None:
+def _tell(
+    ticket: Ticket,
+    users: list[Any],
+    *,
+    actor: Any,
+    headline: str,
+    text: str,
+    link: str = "",
+    email_text: str | None = None,
+) -> None:
     """Notify each of ``users`` (not the actor, not anyone without a role on the partner now)
-    with ``text``, which must be public: the requester may read every word of it."""
+    with ``text``, which must be public: the requester may read every word of it. ``link``: a
+    path in the site other than the ticket's page."""
     subject = ticket_subject(ticket.reference, f"{headline}: {ticket.subject}")
     told: set[int] = set()
     for user in users:
@@ -189,7 +200,14 @@ def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: 
             continue
         told.add(user.pk)
         if is_member(user, ticket.partner_id):
-            notify(user=user, partner=ticket.partner_id, subject=subject, text=text, link=ticket_link(ticket))
+            notify(
+                user=user,
+                partner=ticket.partner_id,
+                subject=subject,
+                text=text,
+                link=link or ticket_link(ticket),
+                email_text=email_text,
+            )
 
 
 def _workers(ticket: Ticket) -> list[Any]:
@@ -507,9 +525,21 @@ def resolve(*, actor: Any, ticket: Ticket, resolution: str) -> Ticket:
     ticket.status = S.RESOLVED
     ticket.resolved_at = now
     ticket.save(update_fields=["status", "resolved_at"])
-    _event(ticket, actor=actor, kind=EventKind.STATUS, body=text, responds=True, at=now)
+    resolution_event = _event(ticket, actor=actor, kind=EventKind.STATUS, body=text, responds=True, at=now)
     _audit(actor, ticket, "resolved", resolved_at=now)
-    _tell_requester(ticket, actor=actor, headline="Resolved", text=text)
+    # The resolution's notification asks the satisfaction question (satisfaction.py): its link,
+    # in the app and in the email, opens the one-click answer page of this resolution.
+    link = satisfaction.survey_link(ticket_id=ticket.pk, resolution_id=resolution_event.pk)
+    asked = f"{text}\n\n{satisfaction.QUESTION} Answer with one click:"
+    _tell(
+        ticket,
+        [ticket.requester],
+        actor=actor,
+        headline="Resolved",
+        text=asked,
+        link=link,
+        email_text=f"{asked}\n\n{satisfaction.email_choices(link)}",
+    )
     return ticket
 
 
