@@ -35,6 +35,8 @@ def test_the_production_settings_pass_djangos_deployment_checks(tmp_path: Path) 
             "JOINEDUP_VAR_DIR": str(tmp_path),
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "AUDIT_CHECKPOINT_KEY": "z" * 64,
+            # Occupational health's clinical notes have keys of their own (wellbeing.E001).
+            "JOINEDUP_OH_KEYS": Fernet.generate_key().decode(),
         },
         "--deploy",
         "--fail-level",
