@@ -79,6 +79,10 @@ from joinedup.servicedesk.models import (
 )
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
+from joinedup.wellbeing import cases as wellbeing_cases
+from joinedup.wellbeing import notes as wellbeing_notes
+from joinedup.wellbeing.models import Case as OhCase
+from joinedup.wellbeing.models import Referral
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -139,6 +143,9 @@ class PartnerObjects:
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
+    # Occupational health (wellbeing API): a sent referral by an HR officer, its open case, a note.
+    oh_referral: Referral
+    oh_case: OhCase
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -242,6 +249,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "notification_id": ParameterKind("notification", lambda o: o.notification.pk),
     # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
     "table": ParameterKind(None, lambda o: "functions"),
+    # Occupational health (the wellbeing API): an HR officer's referral of the sample employee,
+    # sent, and the case opened from it, with one clinical note.
+    "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
+    "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -422,6 +433,7 @@ class AttackTestCase(RechargeTestCase):
                 note="Attack fixture",
             ),
             **cls.assets_of(partner, employment),
+            **cls.wellbeing_of(partner, employment),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
@@ -541,6 +553,22 @@ class AttackTestCase(RechargeTestCase):
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
         }
+
+    @classmethod
+    def wellbeing_of(cls, partner: Partner, employment: Employment) -> dict[str, Any]:
+        referrer = cls.make_user(f"{partner.code.lower()}.attack.ohreferrer", [(partner, Role.HR_OFFICER)])
+        referral = wellbeing_cases.referral_send(
+            actor=referrer,
+            referral=wellbeing_cases.referral_create(
+                actor=referrer,
+                employment=employment,
+                reason="Attack fixture referral",
+                consent_date=date(2026, 2, 2),
+            ),
+        )
+        case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
+        wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
+        return {"oh_referral": referral, "oh_case": case}
 
     @classmethod
     def purchasing_of(cls, partner: Partner) -> dict[str, Any]:

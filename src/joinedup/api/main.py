@@ -26,6 +26,7 @@ from joinedup.api import (
     purchasing,
     recharges,
     servicedesk,
+    wellbeing,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import service_level_reports as servicedesk_reports
@@ -68,6 +69,7 @@ api.add_router("", servicedesk_levels.router)
 api.add_router("", servicedesk_reports.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
+api.add_router("", wellbeing.router)
 
 
 @api.exception_handler(AuthenticationError)
