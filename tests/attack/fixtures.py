@@ -79,11 +79,11 @@ from joinedup.servicedesk.models import (
 )
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
+from joinedup.testing.base import FIXTURES
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import Referral
-from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
 MONTH = "2026-10"

@@ -54,7 +54,7 @@ def _name(user: Any) -> str:
 
 
 def _employee(employment: Employment) -> str:
-    return f"{employment.person.first_name} {employment.person.last_name}".strip()
+    return str(employment.person.full_name)
 
 
 # --- schemas ------------------------------------------------------------------------------------
