@@ -92,24 +92,23 @@ class Command(BaseCommand):
     def release_due(self, as_of_text: str, *, as_json: bool) -> None:
         as_of = _as_of(as_of_text)
         released = reports.release_due_reports(actor=operator("wellbeing release-due"), as_of=as_of)
-        rows = [
-            {"report": r.pk, "case": r.case_id, "partner": r.partner_id, "release_due": r.release_due}
+        rows: list[dict[str, Any]] = [
+            {
+                "report": r.pk,
+                "case": r.case_id,
+                "partner": r.partner_id,
+                "release_due": r.release_due.isoformat() if r.release_due is not None else None,
+            }
             for r in released
         ]
         if as_json:
             self.stdout.write(
-                json.dumps(
-                    {
-                        "as_of": as_of.isoformat(),
-                        "released": len(rows),
-                        "reports": [{**row, "release_due": row["release_due"].isoformat()} for row in rows],
-                    }
-                )
+                json.dumps({"as_of": as_of.isoformat(), "released": len(rows), "reports": rows})
             )
             return
         self.stdout.write(f"Released {len(rows)} outcome reports due on or before {as_of.isoformat()}.")
         for row in rows:
             self.stdout.write(
                 f"  report {row['report']} (case {row['case']}, partner {row['partner']}), "
-                f"due {row['release_due'].isoformat()}"
+                f"due {row['release_due']}"
             )
