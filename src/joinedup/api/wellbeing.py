@@ -60,7 +60,7 @@ def _employee(employment: Employment) -> str:
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class ReferralOut(Schema):
+class OhReferralOut(Schema):
     id: int
     partner: str
     employee: str
@@ -74,7 +74,7 @@ class ReferralOut(Schema):
     sent_at: datetime | None
 
 
-class ReferralIn(Schema):
+class OhReferralIn(Schema):
     employment_id: IdIn
     reason: str = Field(min_length=1, max_length=10000)
     questions: str = Field("", max_length=10000)
@@ -82,18 +82,18 @@ class ReferralIn(Schema):
     see_report_first: bool = Field(False, description="The employee sees the report before you do.")
 
 
-class SelfReferralIn(Schema):
+class OhSelfReferralIn(Schema):
     reason: str = Field(min_length=1, max_length=10000)
     questions: str = Field("", max_length=10000)
     see_report_first: bool = False
     partner_id: IdIn | None = Field(None, description="Needed when you work for several partners.")
 
 
-class EmptyIn(Schema):
+class OhEmptyIn(Schema):
     pass
 
 
-class CaseOut(Schema):
+class OhCaseOut(Schema):
     id: int
     partner: str
     employee: str
@@ -107,7 +107,7 @@ class CaseOut(Schema):
     closed_at: datetime | None
 
 
-class AppointmentOut(Schema):
+class OhAppointmentOut(Schema):
     id: int
     starts_at: datetime
     mode: str
@@ -115,7 +115,7 @@ class AppointmentOut(Schema):
     clinician: str
 
 
-class ReportProgressOut(Schema):
+class OhReportProgressOut(Schema):
     status: str
     issued_at: datetime | None
     release_due: date | None
@@ -123,29 +123,29 @@ class ReportProgressOut(Schema):
     release_reason: str
 
 
-class CaseDetailOut(CaseOut):
-    appointments: list[AppointmentOut]
-    report: ReportProgressOut | None = Field(description="Where the outcome report is; never its words.")
+class OhCaseDetailOut(OhCaseOut):
+    appointments: list[OhAppointmentOut]
+    report: OhReportProgressOut | None = Field(description="Where the outcome report is; never its words.")
 
 
-class NoteOut(Schema):
+class OhNoteOut(Schema):
     id: int
     author: str
     written_at: datetime
     text: str
 
 
-class NoteAddedOut(Schema):
+class OhNoteAddedOut(Schema):
     id: int
     author: str
     written_at: datetime
 
 
-class NoteIn(Schema):
+class OhNoteIn(Schema):
     text: str = Field(min_length=1, max_length=notes.NOTE_LIMIT)
 
 
-class OutcomeOut(Schema):
+class OhOutcomeOut(Schema):
     case_id: int
     outcome: str
     adjustments: str
@@ -159,28 +159,28 @@ class OutcomeOut(Schema):
     employee_response: str
 
 
-class ReferralOutcomeOut(Schema):
+class OhReferralOutcomeOut(Schema):
     referral_id: int
     released: bool = Field(description="False until the report is released to you; then `report` is set.")
-    report: OutcomeOut | None
+    report: OhOutcomeOut | None
 
 
-class MyReportOut(Schema):
+class OhMyReportOut(Schema):
     case_id: int
-    report: OutcomeOut | None = Field(description="Null until the report is issued to you.")
+    report: OhOutcomeOut | None = Field(description="Null until the report is issued to you.")
 
 
-class ResponseIn(Schema):
+class OhResponseIn(Schema):
     response: str = Field(max_length=12, description="agreed, correction or withheld.")
 
 
-class AccessOut(Schema):
+class OhAccessOut(Schema):
     at: datetime
     who: str
     part: str
 
 
-class AccessEventOut(Schema):
+class OhAccessEventOut(Schema):
     id: int
     case_id: int
     at: datetime
@@ -188,7 +188,7 @@ class AccessEventOut(Schema):
     part: str
 
 
-class TeamStatusOut(Schema):
+class OhTeamStatusOut(Schema):
     enrolment_id: int
     partner_id: int
     employment_id: int
@@ -201,22 +201,22 @@ class TeamStatusOut(Schema):
     last_done_on: date | None
 
 
-class SurveillanceRowOut(TeamStatusOut):
+class OhSurveillanceRowOut(OhTeamStatusOut):
     last_outcome: str
 
 
-class UsageCellOut(Schema):
+class OhUsageCellOut(Schema):
     value: int | None = Field(description="Null when the cell is hidden (never its number).")
     hidden: bool
 
 
-class UsageRowOut(Schema):
+class OhUsageRowOut(Schema):
     label: str
-    cells: list[UsageCellOut]
-    total: UsageCellOut
+    cells: list[OhUsageCellOut]
+    total: OhUsageCellOut
 
 
-class UsageReportOut(Schema):
+class OhUsageReportOut(Schema):
     partner_id: int
     first_month: str
     last_month: str
@@ -225,8 +225,8 @@ class UsageReportOut(Schema):
         description="The smallest count shown; smaller ones, and cells that would give them away, are hidden."
     )
     columns: list[str]
-    rows: list[UsageRowOut]
-    totals: UsageRowOut
+    rows: list[OhUsageRowOut]
+    totals: OhUsageRowOut
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -311,8 +311,8 @@ def _surveillance_status(status: str) -> str:
 # --- referrals ----------------------------------------------------------------------------------
 
 
-@router.post("/wellbeing/referrals", response={201: ReferralOut})
-def create_referral(request: HttpRequest, body: ReferralIn) -> Status[dict[str, Any]]:
+@router.post("/wellbeing/referrals", response={201: OhReferralOut})
+def create_referral(request: HttpRequest, body: OhReferralIn) -> Status[dict[str, Any]]:
     """A draft referral of a member of your team (managers) or of anyone the partner employs (HR
     officers), with the employee's informed consent and its date when they have given it. Send it
     with ``…/send``."""
@@ -335,15 +335,15 @@ def create_referral(request: HttpRequest, body: ReferralIn) -> Status[dict[str, 
     return Status(201, _referral(referral))
 
 
-@router.post("/wellbeing/referrals/{referral_id}/send", response=ReferralOut)
-def send_referral(request: HttpRequest, referral_id: int, body: EmptyIn) -> dict[str, Any]:
+@router.post("/wellbeing/referrals/{referral_id}/send", response=OhReferralOut)
+def send_referral(request: HttpRequest, referral_id: int, body: OhEmptyIn) -> dict[str, Any]:
     """Send your draft referral to occupational health; refused (422) without the consent."""
     referral = selectors.referral_for(request.user, referral_id=referral_id)
     return _referral(cases.referral_send(actor=request.user, referral=referral))
 
 
-@router.post("/wellbeing/self-referrals", response={201: ReferralOut})
-def self_refer(request: HttpRequest, body: SelfReferralIn) -> Status[dict[str, Any]]:
+@router.post("/wellbeing/self-referrals", response={201: OhReferralOut})
+def self_refer(request: HttpRequest, body: OhSelfReferralIn) -> Status[dict[str, Any]]:
     """Refer yourself: the referral is your consent, dated today, and is sent at once."""
     partner = partner_for(request.user, partner_id=body.partner_id) if body.partner_id else None
     referral = cases.self_refer(
@@ -356,14 +356,14 @@ def self_refer(request: HttpRequest, body: SelfReferralIn) -> Status[dict[str, A
     return Status(201, _referral(referral))
 
 
-@router.get("/wellbeing/referrals/mine", response=list[ReferralOut])
+@router.get("/wellbeing/referrals/mine", response=list[OhReferralOut])
 @paginate(Pages, page_size=50)
 def my_referrals(request: HttpRequest) -> Any:
     """The referrals you made (of your team, as HR, or of yourself), newest first."""
     return _Rendered(selectors.my_referrals(request.user), _referral)
 
 
-@router.get("/wellbeing/referrals/{referral_id}/outcome", response=ReferralOutcomeOut)
+@router.get("/wellbeing/referrals/{referral_id}/outcome", response=OhReferralOutcomeOut)
 def referral_outcome(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     """The outcome of a referral you made, once it is released to you (each read is logged, so
     the employee sees it); ``released`` is false before. Anyone but the referrer: 404."""
@@ -378,7 +378,7 @@ def referral_outcome(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 # --- cases, for occupational health ------------------------------------------------------------
 
 
-@router.get("/wellbeing/partners/{partner_id}/cases", response=list[CaseOut])
+@router.get("/wellbeing/partners/{partner_id}/cases", response=list[OhCaseOut])
 @paginate(Pages, page_size=50)
 def partner_cases(
     request: HttpRequest, partner_id: int, status: str = "", clinician_id: int | None = None
@@ -413,14 +413,14 @@ def _detail(user: Any, case: Case) -> dict[str, Any]:
     }
 
 
-@router.get("/wellbeing/cases/{oh_case_id}", response=CaseDetailOut)
+@router.get("/wellbeing/cases/{oh_case_id}", response=OhCaseDetailOut)
 def get_case(request: HttpRequest, oh_case_id: int) -> dict[str, Any]:
     """One case, for occupational health of its partner or the employee it is about: status,
     priority, clinician, appointments and where its report is; no clinical content."""
     return _detail(request.user, selectors.case_for(request.user, case_id=oh_case_id))
 
 
-@router.get("/wellbeing/cases/{oh_case_id}/notes", response=list[NoteOut])
+@router.get("/wellbeing/cases/{oh_case_id}/notes", response=list[OhNoteOut])
 def case_notes(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
     """The case's clinical notes, oldest first: clinicians of its partner only (others who see the
     case: 403). Each read writes one access event the employee and the DPO see."""
@@ -430,8 +430,8 @@ def case_notes(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/wellbeing/cases/{oh_case_id}/notes", response={201: NoteAddedOut})
-def add_note(request: HttpRequest, oh_case_id: int, body: NoteIn) -> Status[dict[str, Any]]:
+@router.post("/wellbeing/cases/{oh_case_id}/notes", response={201: OhNoteAddedOut})
+def add_note(request: HttpRequest, oh_case_id: int, body: OhNoteIn) -> Status[dict[str, Any]]:
     """A clinician's note, stored encrypted; the answer does not repeat its words."""
     case = selectors.case_for(request.user, case_id=oh_case_id)
     note = notes.note_add(actor=request.user, case=case, text=body.text)
@@ -441,7 +441,7 @@ def add_note(request: HttpRequest, oh_case_id: int, body: NoteIn) -> Status[dict
 # --- the employee's own -------------------------------------------------------------------------
 
 
-@router.get("/wellbeing/my-cases", response=list[CaseOut])
+@router.get("/wellbeing/my-cases", response=list[OhCaseOut])
 def my_cases(request: HttpRequest) -> list[dict[str, Any]]:
     """The cases about you, whichever partner employs you, newest first."""
     return [_case(c) for c in selectors.my_cases(request.user)]
@@ -454,21 +454,21 @@ def _own(user: Any, case_id: int) -> Case:
     return found
 
 
-@router.get("/wellbeing/my-cases/{oh_case_id}", response=CaseDetailOut)
+@router.get("/wellbeing/my-cases/{oh_case_id}", response=OhCaseDetailOut)
 def my_case(request: HttpRequest, oh_case_id: int) -> dict[str, Any]:
     """One of your own cases."""
     return _detail(request.user, _own(request.user, oh_case_id))
 
 
-@router.get("/wellbeing/my-cases/{oh_case_id}/report", response=MyReportOut)
+@router.get("/wellbeing/my-cases/{oh_case_id}/report", response=OhMyReportOut)
 def my_report(request: HttpRequest, oh_case_id: int) -> dict[str, Any]:
     """Your outcome report, once the clinician has issued it (``report`` is null before)."""
     report = selectors.my_report(request.user, case_id=oh_case_id)
     return {"case_id": oh_case_id, "report": _outcome(report) if report is not None else None}
 
 
-@router.post("/wellbeing/my-cases/{oh_case_id}/report/response", response=MyReportOut)
-def respond_to_report(request: HttpRequest, oh_case_id: int, body: ResponseIn) -> dict[str, Any]:
+@router.post("/wellbeing/my-cases/{oh_case_id}/report/response", response=OhMyReportOut)
+def respond_to_report(request: HttpRequest, oh_case_id: int, body: OhResponseIn) -> dict[str, Any]:
     """Your answer to a report you asked to see first: ``agreed`` (it goes to your referrer now),
     ``correction`` (back to the clinician) or ``withheld`` (never released)."""
     report = selectors.my_report(request.user, case_id=oh_case_id)
@@ -478,7 +478,7 @@ def respond_to_report(request: HttpRequest, oh_case_id: int, body: ResponseIn) -
     return {"case_id": oh_case_id, "report": _outcome(report)}
 
 
-@router.get("/wellbeing/my-cases/{oh_case_id}/access", response=list[AccessOut])
+@router.get("/wellbeing/my-cases/{oh_case_id}/access", response=list[OhAccessOut])
 def who_read_my_case(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
     """Who has read your case's clinical content or its outcome, and which part, newest first."""
     return [
@@ -500,7 +500,7 @@ def _access_event(event: CaseAccessEvent) -> dict[str, Any]:
     }
 
 
-@router.get("/wellbeing/partners/{partner_id}/access-events", response=list[AccessEventOut])
+@router.get("/wellbeing/partners/{partner_id}/access-events", response=list[OhAccessEventOut])
 @paginate(Pages, page_size=100)
 def access_events(request: HttpRequest, partner_id: int, oh_case_id: int | None = None) -> Any:
     """Every read of the partner's cases' clinical content, newest first, for its data-protection
@@ -529,7 +529,7 @@ def _team_row(row: surveillance_selectors.TeamStatus) -> dict[str, Any]:
     }
 
 
-@router.get("/wellbeing/partners/{partner_id}/surveillance", response=list[SurveillanceRowOut])
+@router.get("/wellbeing/partners/{partner_id}/surveillance", response=list[OhSurveillanceRowOut])
 def surveillance(
     request: HttpRequest,
     partner_id: int,
@@ -550,7 +550,7 @@ def surveillance(
     return [{**_team_row(r), "last_outcome": r.last_outcome} for r in rows]
 
 
-@router.get("/wellbeing/surveillance/team", response=list[TeamStatusOut])
+@router.get("/wellbeing/surveillance/team", response=list[OhTeamStatusOut])
 def team_surveillance(
     request: HttpRequest, as_of: DateIn | None = None, status: str = ""
 ) -> list[dict[str, Any]]:
@@ -567,7 +567,7 @@ def team_surveillance(
 # --- wellbeing programmes -----------------------------------------------------------------------
 
 
-@router.get("/wellbeing/partners/{partner_id}/programme-usage", response=UsageReportOut)
+@router.get("/wellbeing/partners/{partner_id}/programme-usage", response=OhUsageReportOut)
 def programme_usage(
     request: HttpRequest,
     partner_id: int,
