@@ -82,6 +82,7 @@ from joinedup.servicedesk.notifications import notify
 from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
 from joinedup.wellbeing import cases as wellbeing_cases
+from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import Referral
 
@@ -145,6 +146,7 @@ class PartnerObjects:
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
+    # Occupational health: a sent referral by an HR officer, its open case, a note.
     oh_referral: Referral
     oh_case: OhCase
 
@@ -231,10 +233,6 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
     # A service-desk ticket raised by one of the partner's employees, with an internal note.
     "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
-    # Occupational health: a referral of the sample employee by the partner's HR officer, sent
-    # with consent, and the case opened from it.
-    "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
-    "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
     "attachment_id": ParameterKind("service-desk ticket attachment", lambda o: o.ticket_attachment.pk),
     # The signed link to a ticket's satisfaction question (servicedesk/satisfaction.py).
     "token": ParameterKind("service-desk satisfaction question", lambda o: o.survey_token),
@@ -256,6 +254,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "notification_id": ParameterKind("notification", lambda o: o.notification.pk),
     # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
     "table": ParameterKind(None, lambda o: "functions"),
+    # Occupational health (the wellbeing API): an HR officer's referral of the sample employee,
+    # sent, and the case opened from it, with one clinical note.
+    "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
+    "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -424,19 +426,8 @@ class AttackTestCase(RechargeTestCase):
         ticket_attachment = servicedesk.add_attachment(
             actor=requester, ticket=ticket, filename="screen.txt", content=b"Error 42"
         )
-        oh_referral = wellbeing_cases.referral_send(
-            actor=member,
-            referral=wellbeing_cases.referral_create(
-                actor=member,
-                employment=employment,
-                reason="Attack fixture",
-                consent_date=date(2026, 2, 2),
-            ),
-        )
         return PartnerObjects(
             **buying,
-            oh_referral=oh_referral,
-            oh_case=wellbeing_cases.case_open(actor=FIXTURES, referral=oh_referral),
             service_level=service_levels.agreement_add(
                 actor=FIXTURES,
                 partner=partner,
@@ -447,6 +438,7 @@ class AttackTestCase(RechargeTestCase):
                 note="Attack fixture",
             ),
             **cls.assets_of(partner, employment),
+            **cls.wellbeing_of(partner, employment),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
@@ -567,6 +559,22 @@ class AttackTestCase(RechargeTestCase):
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
         }
+
+    @classmethod
+    def wellbeing_of(cls, partner: Partner, employment: Employment) -> dict[str, Any]:
+        referrer = cls.make_user(f"{partner.code.lower()}.attack.ohreferrer", [(partner, Role.HR_OFFICER)])
+        referral = wellbeing_cases.referral_send(
+            actor=referrer,
+            referral=wellbeing_cases.referral_create(
+                actor=referrer,
+                employment=employment,
+                reason="Attack fixture referral",
+                consent_date=date(2026, 2, 2),
+            ),
+        )
+        case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
+        wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
+        return {"oh_referral": referral, "oh_case": case}
 
     @classmethod
     def purchasing_of(cls, partner: Partner) -> dict[str, Any]:

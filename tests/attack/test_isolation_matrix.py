@@ -312,6 +312,16 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "username": o.member.username,
         "union": "UNISON",
     },
+    # Occupational health (the wellbeing API).
+    ("POST", "/api/v1/wellbeing/referrals"): lambda o: {
+        "employment_id": o.employment.pk,
+        "reason": "Attack referral",
+        "consent_date": "2026-02-02",
+    },
+    ("POST", "/api/v1/wellbeing/referrals/{referral_id}/send"): lambda o: {},
+    ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
+    ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
@@ -496,6 +506,18 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/partners/{partner_id}/charge-requests": 403,
             # The sample expression of interest is undecided: there is no letter yet.
             "/api/v1/change/vr-interests/{interest_id}/letter": 422,
+            # Occupational health keeps its cases from the administrator: the outcome is the
+            # referrer's, the case occupational health's and the employee's, the access log the
+            # DPO's, the surveillance list occupational health's.
+            "/api/v1/wellbeing/referrals/{referral_id}/outcome": 404,
+            "/api/v1/wellbeing/partners/{partner_id}/cases": 403,
+            "/api/v1/wellbeing/cases/{oh_case_id}": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/notes": 404,
+            "/api/v1/wellbeing/my-cases/{oh_case_id}": 404,
+            "/api/v1/wellbeing/my-cases/{oh_case_id}/report": 404,
+            "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,
+            "/api/v1/wellbeing/partners/{partner_id}/access-events": 403,
+            "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

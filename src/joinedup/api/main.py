@@ -26,6 +26,7 @@ from joinedup.api import (
     purchasing,
     recharges,
     servicedesk,
+    wellbeing,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import satisfaction as servicedesk_satisfaction
@@ -70,6 +71,7 @@ api.add_router("", servicedesk_reports.router)
 api.add_router("", servicedesk_satisfaction.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
+api.add_router("", wellbeing.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -8,6 +8,7 @@ the trail can show that a case was worked on without holding a word of it. Readi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,10 +73,13 @@ class Rotation:
     rewritten: int
 
 
-def rotate_notes(*, actor: Any, batch_size: int = ROTATION_BATCH) -> Rotation:
+def rotate_notes(
+    *, actor: Any, batch_size: int = ROTATION_BATCH, progress: Callable[[Rotation], None] | None = None
+) -> Rotation:
     """Re-encrypt every note not yet under the current (first) key, in batches that each commit.
     Idempotent: a second run rewrites nothing. An operator's job (``SystemActor``); after it, the
-    old key can be dropped. Not one transaction on purpose: a large table would be locked
+    old key can be dropped. ``progress`` is told the running counts after each committed batch.
+    Not one transaction on purpose: a large table would be locked
     for the whole run; one audit event in the global chain records the counts at the end."""
     if not is_system(actor):
         raise PermissionDenied("Re-encrypting the clinical notes is an operator's job: run it as the system.")
@@ -101,6 +105,8 @@ def rotate_notes(*, actor: Any, batch_size: int = ROTATION_BATCH) -> Rotation:
         examined += len(batch)
         rewritten += len(stale)
         last = batch[-1].pk
+        if progress is not None:
+            progress(Rotation(examined=examined, rewritten=rewritten))
     with transaction.atomic():
         record_event(
             actor=actor,
