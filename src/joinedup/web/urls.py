@@ -12,6 +12,7 @@ from joinedup.web.recharges import urls as recharge_urls
 from joinedup.web.servicedesk import knowledge as servicedesk_knowledge
 from joinedup.web.servicedesk import notifications as servicedesk_notifications
 from joinedup.web.servicedesk import urls as servicedesk_urls
+from joinedup.web.wellbeing import urls as wellbeing_urls
 
 app_name = "web"
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("businesscase/", include(businesscase_urls)),
     path("purchasing/", include(purchasing_urls)),
     path("servicedesk/", include(servicedesk_urls)),
+    path("wellbeing/", include(wellbeing_urls)),
     path("admin/", include(admin_urls)),
     path("servicedesk/help/", include(servicedesk_knowledge.urlpatterns)),
     path("servicedesk/notifications/", include(servicedesk_notifications.urlpatterns)),
