@@ -80,6 +80,9 @@ from joinedup.servicedesk.models import (
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
 from joinedup.testing.base import FIXTURES
+from joinedup.wellbeing import programmes as wellbeing_programmes
+from joinedup.wellbeing import surveillance
+from joinedup.wellbeing.models import SurveillanceEnrolment, SurveillanceProgramme, WellbeingProgramme
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
 MONTH = "2026-10"
@@ -139,6 +142,10 @@ class PartnerObjects:
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
+    # Occupational health's surveillance and wellbeing programmes (ohsurvweb).
+    surveillance_programme: SurveillanceProgramme
+    surveillance_enrolment: SurveillanceEnrolment
+    wellbeing_programme: WellbeingProgramme
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -242,6 +249,13 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "notification_id": ParameterKind("notification", lambda o: o.notification.pk),
     # Web: a table of a business case's board pack, /businesscase/<case_id>/realisation/<table>.<fmt>.
     "table": ParameterKind(None, lambda o: "functions"),
+    # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
+    # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
+    "surveillance_programme_id": ParameterKind(
+        "health-surveillance programme", lambda o: o.surveillance_programme.pk
+    ),
+    "enrolment_id": ParameterKind("health-surveillance enrolment", lambda o: o.surveillance_enrolment.pk),
+    "wellbeing_programme_id": ParameterKind("wellbeing programme", lambda o: o.wellbeing_programme.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -422,6 +436,7 @@ class AttackTestCase(RechargeTestCase):
                 note="Attack fixture",
             ),
             **cls.assets_of(partner, employment),
+            **cls.wellbeing_of(partner, employment),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
@@ -540,6 +555,39 @@ class AttackTestCase(RechargeTestCase):
         return {
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
+        }
+
+    @classmethod
+    def wellbeing_of(cls, partner: Partner, employment: Employment) -> dict[str, Any]:
+        """Occupational health's objects of the partner (ohsurvweb): a hearing programme with the
+        sample employee enrolled and checked once, and a wellbeing programme with a month's counts."""
+        programme = surveillance.programme_create(
+            actor=FIXTURES,
+            partner=partner,
+            details=surveillance.ProgrammeDetails(
+                code="NOISE", name=f"Hearing checks at {partner.code}", kind="audiometry", basis="noise"
+            ),
+        )
+        enrolment = surveillance.enrol(
+            actor=FIXTURES,
+            programme=programme,
+            employment=employment,
+            enrolled_on=date(2026, 1, 5),
+            first_due_on=date(2026, 2, 2),
+        )
+        surveillance.check_record(
+            actor=FIXTURES, enrolment=enrolment, done_on=date(2026, 2, 2), outcome="fit"
+        )
+        eap = wellbeing_programmes.programme_create(
+            actor=FIXTURES, partner=partner, name=f"Employee assistance at {partner.code}", service="eap"
+        )
+        wellbeing_programmes.usage_record(
+            actor=FIXTURES, programme=eap, month=date(2026, 10, 1), measure="referrals", counts={"stress": 12}
+        )
+        return {
+            "surveillance_programme": programme,
+            "surveillance_enrolment": enrolment,
+            "wellbeing_programme": eap,
         }
 
     @classmethod
