@@ -81,9 +81,16 @@ from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
 from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
+from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import programmes as wellbeing_programmes
 from joinedup.wellbeing import surveillance
-from joinedup.wellbeing.models import SurveillanceEnrolment, SurveillanceProgramme, WellbeingProgramme
+from joinedup.wellbeing.models import Case as OhCase
+from joinedup.wellbeing.models import (
+    Referral,
+    SurveillanceEnrolment,
+    SurveillanceProgramme,
+    WellbeingProgramme,
+)
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
 MONTH = "2026-10"
@@ -149,6 +156,8 @@ class PartnerObjects:
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
+    oh_referral: Referral
+    oh_case: OhCase
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -233,6 +242,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "baseline_id": ParameterKind("business case baseline", lambda o: o.case_baseline.pk),
     # A service-desk ticket raised by one of the partner's employees, with an internal note.
     "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
+    # Occupational health: a referral of the sample employee by the partner's HR officer, sent
+    # with consent, and the case opened from it.
+    "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
+    "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
     "attachment_id": ParameterKind("service-desk ticket attachment", lambda o: o.ticket_attachment.pk),
     # The signed link to a ticket's satisfaction question (servicedesk/satisfaction.py).
     "token": ParameterKind("service-desk satisfaction question", lambda o: o.survey_token),
@@ -429,8 +442,19 @@ class AttackTestCase(RechargeTestCase):
         ticket_attachment = servicedesk.add_attachment(
             actor=requester, ticket=ticket, filename="screen.txt", content=b"Error 42"
         )
+        oh_referral = wellbeing_cases.referral_send(
+            actor=member,
+            referral=wellbeing_cases.referral_create(
+                actor=member,
+                employment=employment,
+                reason="Attack fixture",
+                consent_date=date(2026, 2, 2),
+            ),
+        )
         return PartnerObjects(
             **buying,
+            oh_referral=oh_referral,
+            oh_case=wellbeing_cases.case_open(actor=FIXTURES, referral=oh_referral),
             service_level=service_levels.agreement_add(
                 actor=FIXTURES,
                 partner=partner,

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from joinedup.partnership.models import Role
-from joinedup.partnership.permissions import has_permission, roles_on
+from joinedup.partnership.permissions import ROLE_PERMISSIONS, has_permission, roles_on
 from joinedup.people.models import Person
 from joinedup.recharges.selectors import reads_any_statement
 from joinedup.servicedesk.notifications import unread_label
@@ -67,6 +67,10 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_report_service_levels": has_permission(request.user, "servicedesk.reports", partner),
         "can_view_businesscase": has_permission(request.user, "businesscase.view", partner)
         or has_permission(request.user, "businesscase.view_published", partner),
+        # Occupational health: anyone holding any wellbeing permission here (an employee's own).
+        "can_use_wellbeing": any(
+            p.startswith("wellbeing.") for r in roles_on(request.user, partner) for p in ROLE_PERMISSIONS[r]
+        ),
         "can_consult": has_permission(request.user, "change.consult", partner)
         or has_permission(request.user, "change.union", partner),
     }
