@@ -83,8 +83,15 @@ from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
+from joinedup.wellbeing import programmes as wellbeing_programmes
+from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
-from joinedup.wellbeing.models import Referral
+from joinedup.wellbeing.models import (
+    Referral,
+    SurveillanceEnrolment,
+    SurveillanceProgramme,
+    WellbeingProgramme,
+)
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
 MONTH = "2026-10"
@@ -146,9 +153,13 @@ class PartnerObjects:
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
-    # Occupational health: a sent referral by an HR officer, its open case, a note.
+    # Occupational health: a sent referral by an HR officer, its open case, a note; a
+    # surveillance programme with an enrolment, and a wellbeing programme.
     oh_referral: Referral
     oh_case: OhCase
+    surveillance_programme: SurveillanceProgramme
+    surveillance_enrolment: SurveillanceEnrolment
+    wellbeing_programme: WellbeingProgramme
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -258,6 +269,13 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # sent, and the case opened from it, with one clinical note.
     "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
+    # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
+    # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
+    "surveillance_programme_id": ParameterKind(
+        "health-surveillance programme", lambda o: o.surveillance_programme.pk
+    ),
+    "enrolment_id": ParameterKind("health-surveillance enrolment", lambda o: o.surveillance_enrolment.pk),
+    "wellbeing_programme_id": ParameterKind("wellbeing programme", lambda o: o.wellbeing_programme.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -562,6 +580,9 @@ class AttackTestCase(RechargeTestCase):
 
     @classmethod
     def wellbeing_of(cls, partner: Partner, employment: Employment) -> dict[str, Any]:
+        """Occupational health's objects of the partner: an HR officer's referral of the sample
+        employee, sent, and the case opened from it with one clinical note; a hearing programme with
+        the employee enrolled and checked once; a wellbeing programme with a month's counts."""
         referrer = cls.make_user(f"{partner.code.lower()}.attack.ohreferrer", [(partner, Role.HR_OFFICER)])
         referral = wellbeing_cases.referral_send(
             actor=referrer,
@@ -574,7 +595,36 @@ class AttackTestCase(RechargeTestCase):
         )
         case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
-        return {"oh_referral": referral, "oh_case": case}
+        programme = surveillance.programme_create(
+            actor=FIXTURES,
+            partner=partner,
+            details=surveillance.ProgrammeDetails(
+                code="NOISE", name=f"Hearing checks at {partner.code}", kind="audiometry", basis="noise"
+            ),
+        )
+        enrolment = surveillance.enrol(
+            actor=FIXTURES,
+            programme=programme,
+            employment=employment,
+            enrolled_on=date(2026, 1, 5),
+            first_due_on=date(2026, 2, 2),
+        )
+        surveillance.check_record(
+            actor=FIXTURES, enrolment=enrolment, done_on=date(2026, 2, 2), outcome="fit"
+        )
+        eap = wellbeing_programmes.programme_create(
+            actor=FIXTURES, partner=partner, name=f"Employee assistance at {partner.code}", service="eap"
+        )
+        wellbeing_programmes.usage_record(
+            actor=FIXTURES, programme=eap, month=date(2026, 10, 1), measure="referrals", counts={"stress": 12}
+        )
+        return {
+            "oh_referral": referral,
+            "oh_case": case,
+            "surveillance_programme": programme,
+            "surveillance_enrolment": enrolment,
+            "wellbeing_programme": eap,
+        }
 
     @classmethod
     def purchasing_of(cls, partner: Partner) -> dict[str, Any]:

@@ -62,6 +62,7 @@ from joinedup.servicedesk import services as servicedesk
 from joinedup.servicedesk.models import Asset
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
+from joinedup.wellbeing.models import WellbeingProgramme
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
 from tests.attack.test_isolation_matrix import every_route
 
@@ -205,6 +206,12 @@ EXPORTS: dict[str, Export] = {
     # The monthly service-level report: services, priorities and counts, none typed by a user:
     # checked for formulas only.
     "web /servicedesk/reports/": Export(("csv", "xlsx")),
+    # Occupational health (ohsurvweb): the due / overdue / done list names the person enrolled; a
+    # manager's team list (the everything user manages nobody: checked for formulas only); the
+    # suppressed usage table, whose columns are the programmes, one named like a formula.
+    "web /wellbeing/surveillance/": Export(("csv", "xlsx"), {"Name": planted(NAME)}),
+    "web /wellbeing/surveillance/team/": Export(("csv", "xlsx")),
+    "web /wellbeing/programmes/usage/": Export(("csv", "xlsx"), query={"from": "2026-10", "to": "2026-10"}),
 }
 
 
@@ -507,6 +514,18 @@ class TestSpreadsheetInjection(AttackTestCase):
             header = [cell.value for cell in next(sheet.iter_rows())]
             numbers = [row[header.index("Number")] for row in sheet.iter_rows(min_row=2)]
             assert [(c.value, c.data_type) for c in numbers if c.value == PAYLOAD] == [(PAYLOAD, "s")]
+
+    def test_the_health_surveillance_exports_show_a_formula_name_as_text(self) -> None:
+        self.check("web /wellbeing/surveillance/")
+        self.check("web /wellbeing/surveillance/team/")
+
+    def test_the_wellbeing_usage_export_shows_a_formula_programme_name_as_text(self) -> None:
+        WellbeingProgramme.objects.for_partner(self.council).filter(
+            pk=self.council_objects.wellbeing_programme.pk
+        ).update(name=PAYLOAD)
+        self.check("web /wellbeing/programmes/usage/")
+        response = self.download("web /wellbeing/programmes/usage/", "csv")
+        assert csv_table(response.content)[0][1] == "'" + PAYLOAD
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")
