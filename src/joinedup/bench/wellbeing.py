@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 
 from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
@@ -435,7 +435,9 @@ def run_wellbeing_benchmark(cases: int, *, runs: int = RUNS, say: Say = _silent)
     if runs < 1:
         raise ValueError("runs must be at least 1.")
     began = time.perf_counter()
-    with rls.session_context("joinedup bench wellbeing: seeding"):
+    # One transaction: on SQLite each row of an executemany would otherwise commit (and sync)
+    # by itself.
+    with rls.session_context("joinedup bench wellbeing: seeding"), transaction.atomic():
         partners, clinician, seeded = seed_wellbeing(cases, say=say)
     result = WellbeingBenchResult(
         cases=cases,
