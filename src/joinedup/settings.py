@@ -337,6 +337,17 @@ TASKS = {
     }
 }
 
+# What `joinedup worker` also runs every so many minutes, beside the queued tasks (core/worker.py):
+# (name, a function of no arguments by its dotted path, minutes between runs; 0 turns it off).
+SLA_WARNINGS_EVERY_MINUTES = env_int("JOINEDUP_SLA_WARNINGS_EVERY_MINUTES", 5)
+WORKER_PERIODIC = [
+    (
+        "servicedesk sla-warnings",
+        "joinedup.servicedesk.sla_warnings.scheduled_run",
+        SLA_WARNINGS_EVERY_MINUTES,
+    ),
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -79,6 +79,7 @@ from joinedup.servicedesk.models import (
 )
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
+from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
 
 # The statement month: the recharge fixtures hold October 2026's pools and readings.
@@ -136,6 +137,8 @@ class PartnerObjects:
     notification: Notification
     ticket: Ticket
     ticket_attachment: TicketAttachment
+    # A signed link to the ticket's satisfaction question (naming one of its events).
+    survey_token: str
     service_level: ServiceLevelAgreement
     asset: Asset
     licence: SoftwareLicence
@@ -224,6 +227,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # A service-desk ticket raised by one of the partner's employees, with an internal note.
     "ticket_id": ParameterKind("service-desk ticket", lambda o: o.ticket.pk),
     "attachment_id": ParameterKind("service-desk ticket attachment", lambda o: o.ticket_attachment.pk),
+    # The signed link to a ticket's satisfaction question (servicedesk/satisfaction.py).
+    "token": ParameterKind("service-desk satisfaction question", lambda o: o.survey_token),
     # The service desk: a version of the partner's service-level agreement.
     "agreement_id": ParameterKind("service-level agreement", lambda o: o.service_level.pk),
     # The service desk's asset register: a laptop of the partner deployed with the sample
@@ -425,6 +430,7 @@ class AttackTestCase(RechargeTestCase):
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
+            survey_token=survey_token(ticket_id=ticket.pk, resolution_id=ticket_attachment.event_id),
             bank_change=bank_change,
             member=member,
             membership=Membership.objects.get(user=member, partner=partner),

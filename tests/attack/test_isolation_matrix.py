@@ -43,6 +43,7 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     },
     ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/replies"): lambda o: {"body": "Hello"},
     ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/notes"): lambda o: {"body": "Hello"},
+    ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/satisfaction"): lambda o: {"score": 4},
     ("POST", "/api/v1/servicedesk/notifications/{notification_id}/read"): lambda o: {},
     ("POST", "/api/v1/servicedesk/notifications/read"): lambda o: {},
     ("POST", "/api/v1/servicedesk/tickets/{ticket_id}/assignment"): lambda o: {"team_id": None},

@@ -32,6 +32,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from joinedup.businesscase import services as businesscase
@@ -56,6 +57,8 @@ from joinedup.purchasing.models import (
     Supplier,
     SupplierBankDetails,
 )
+from joinedup.servicedesk import satisfaction
+from joinedup.servicedesk import services as servicedesk
 from joinedup.servicedesk.models import Asset
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
@@ -613,6 +616,25 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_service_level_report_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /servicedesk/reports/")
+
+    def test_the_satisfaction_tables_show_a_formula_comment_as_text(self) -> None:
+        # A requester answers the satisfaction question about their resolved ticket with a
+        # comment typed as a formula: the comments table of the month carries it as text.
+        ticket = servicedesk.resolve(actor=FIXTURES, ticket=self.council_objects.ticket, resolution="Done")
+        resolution = satisfaction.latest_resolution(ticket)
+        assert resolution is not None
+        satisfaction.answer_satisfaction(
+            actor=ticket.requester, ticket=ticket, resolution=resolution, score=1, comment=PAYLOAD
+        )
+        month = timezone.localtime(resolution.at).strftime("%Y-%m")
+        label = "web /servicedesk/reports/"
+        self.check(
+            label,
+            Export(
+                ("csv", "xlsx"), {"Comment": planted(PAYLOAD)}, query={"table": "comments", "month": month}
+            ),
+        )
+        self.check(label, Export(("csv", "xlsx"), query={"table": "satisfaction", "month": month}))
 
     def test_every_export_of_the_site_and_the_api_has_an_injection_test(self) -> None:
         clients = {who: self.client_for(who) for who in ("council", "shared")}

@@ -28,6 +28,7 @@ from joinedup.api import (
     servicedesk,
 )
 from joinedup.api import payables as purchasing_payables
+from joinedup.api import satisfaction as servicedesk_satisfaction
 from joinedup.api import service_level_reports as servicedesk_reports
 from joinedup.api import service_levels as servicedesk_levels
 from joinedup.api import spend as purchasing_spend
@@ -66,6 +67,7 @@ api.add_router("", knowledge.router)
 api.add_router("", servicedesk.router)
 api.add_router("", servicedesk_levels.router)
 api.add_router("", servicedesk_reports.router)
+api.add_router("", servicedesk_satisfaction.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
 

@@ -4,17 +4,20 @@ priority, as at the month's end (servicedesk/service_levels.py gives the rules).
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 import re
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from ninja import Router, Schema
 
 from joinedup.partnership.selectors import partner_for
+from joinedup.servicedesk.report_pdf import Section, service_level_pdf
 from joinedup.servicedesk.reports import service_level_report
-from joinedup.servicedesk.service_levels import BUCKETS, last_whole_month
+from joinedup.servicedesk.service_levels import BUCKETS, SATISFACTION_MIN_ANSWERS, last_whole_month
 
 router = Router(tags=["service desk"])
 MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
@@ -38,6 +41,15 @@ class ServiceLevelRowOut(Schema):
     backlog_business_days: dict[str, int]
 
 
+class SatisfactionRowOut(Schema):
+    service: str
+    answers: int
+    satisfied: int
+    # Percent to one place and the mean of 1-5 to two; null under satisfaction_minimum_answers.
+    satisfied_percent: Decimal | None
+    mean_score: Decimal | None
+
+
 class ServiceLevelReportOut(Schema):
     partner_id: int
     month: str
@@ -46,6 +58,8 @@ class ServiceLevelReportOut(Schema):
     percentile_method: str
     backlog_buckets: list[str]
     rows: list[ServiceLevelRowOut]
+    satisfaction_minimum_answers: int
+    satisfaction: list[SatisfactionRowOut]
 
 
 @router.get("/servicedesk/partners/{partner_id}/reports/service-levels", response=ServiceLevelReportOut)
@@ -86,4 +100,37 @@ def service_levels_report(request: HttpRequest, partner_id: int, month: str = ""
             }
             for r in report.rows
         ],
+        "satisfaction_minimum_answers": SATISFACTION_MIN_ANSWERS,
+        # Per service: the requesters' answers about the month's resolutions.
+        "satisfaction": [
+            {
+                "service": r.service,
+                "answers": r.answers,
+                "satisfied": r.satisfied,
+                "satisfied_percent": r.share_satisfied,
+                "mean_score": r.mean_score,
+            }
+            for r in report.satisfaction
+        ],
     }
+
+
+@router.get("/servicedesk/partners/{partner_id}/reports/service-levels.pdf", response={200: None})
+def service_levels_report_pdf(request: HttpRequest, partner_id: int, month: str = "") -> HttpResponse:
+    """The same month's report as the partnership board's PDF (the figures above, laid out)."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    if month and not re.fullmatch(MONTH_PATTERN, month):
+        raise ValidationError({"month": "Give the month as YYYY-MM, e.g. 2026-11."})
+    year, number = (int(month[:4]), int(month[5:])) if month else last_whole_month(timezone.localdate())
+    report = service_level_report(actor=request.user, partner=partner, year=year, month=number)
+    content = service_level_pdf(
+        partners=partner.name,
+        month_label=date(year, number, 1).strftime("%B %Y"),
+        sections=[Section(partner.name, report)],
+        now=timezone.now(),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"service-levels-{partner.code}-{year}-{number:02d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    patch_cache_control(response, no_store=True)
+    return response

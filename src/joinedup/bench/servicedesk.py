@@ -8,27 +8,39 @@ Seeded once for each N into the current database (not timed; the seed time is re
 partners (``SDK<N>A``, ``B``, ``C``), each with a service-level agreement from 1 January 2025
 (England and Wales, 08:30-17:00, the targets below), a requester and an agent on all three, and
 N tickets spread over the twelve months from 1 December 2025, raised at random minutes in
-working hours, a fifth of them ICT, with histories drawn at random: raised, assigned, answered
-(in progress), a third wait on the requester and are answered, resolved, one in twenty reopened
-and resolved again, seven in ten closed five days later. Events after 1 December 2026 are left
-out, so the last weeks' tickets are open. Rows go in by COPY on PostgreSQL and executemany on
+working hours and written in the order raised (ids rise with time, as in service), a fifth of
+them ICT, with histories drawn at random: raised, assigned, answered (in progress), a third
+wait on the requester and are answered, resolved, one in twenty reopened and resolved again,
+seven in ten closed five days later. Events after 1 December 2026 are left out, so the last
+weeks' tickets are open. Rows go in by COPY on PostgreSQL and executemany on
 SQLite (``bench.spend``'s writer), in batches of 100,000 tickets.
 
 Timed: ``reports.service_level_figures`` for partner A and November 2026 (as the agent reads it
 under the partner's row-level context), best and median of :data:`RUNS`; then
 :data:`API_TICKETS` tickets raised one after another by ``POST /api/v1/servicedesk/tickets``
 with the requester's bearer token, through Django's test client (the whole request stack, in
-this process: no network or server). Figures depend on the machine; nothing here asserts a speed.
+this process: no network or server); and, unless ``served_tickets`` is 0, :data:`SERVED_TICKETS`
+more through ``joinedup serve`` (gunicorn's sync workers, as production runs it) on a loopback
+port, posted by :data:`SERVED_CLIENTS` client threads at once. The output names the database's
+durability settings (PostgreSQL's fsync, synchronous_commit, full_page_writes; SQLite's journal
+mode and synchronous level). Figures depend on the machine; nothing here asserts a speed.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +49,7 @@ from django.db import connection
 from django.test import Client
 
 from joinedup.bench import BENCH
+from joinedup.bench.load.driver import LoadError, _stop, _wait_until_serving, free_port
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.spend import _next_id, _reset_sequences, _write
 from joinedup.core import rls
@@ -50,6 +63,14 @@ from joinedup.servicedesk.reports import ServiceLevelReport, service_level_figur
 
 RUNS = 5
 API_TICKETS = 500
+# The served measurement: `joinedup serve` (gunicorn's sync workers, as production runs it) on
+# loopback, SERVED_CLIENTS client threads posting SERVED_TICKETS tickets between them after a
+# warm-up of WARM_UP_PER_WORKER each worker (its first request imports and connects).
+SERVED_TICKETS = 2000
+SERVED_WORKERS = 4
+SERVED_CLIENTS = 8
+WARM_UP_PER_WORKER = 5
+SERVER_READY_SECONDS = 120
 PARTNERS = "ABC"
 SEED = 1515
 FIRST = datetime(2025, 12, 1, tzinfo=UTC)
@@ -90,6 +111,45 @@ def _silent(_message: str) -> None:
 
 
 @dataclass
+class ServedFigures:
+    """Tickets raised through the API of ``joinedup serve`` by concurrent clients."""
+
+    tickets: int = 0
+    seconds: float = 0.0
+    workers: int = 0
+    clients: int = 0
+    milliseconds: list[float] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.tickets / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        return float(np.percentile(self.milliseconds, q)) if self.milliseconds else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "served_tickets": self.tickets,
+            "served_seconds": round(self.seconds, 2),
+            "served_tickets_per_second": round(self.per_second, 1),
+            "served_p50_ms": round(self.percentile(50), 1),
+            "served_p95_ms": round(self.percentile(95), 1),
+            "served_p99_ms": round(self.percentile(99), 1),
+            "served_server": f"joinedup serve (gunicorn), {self.workers} sync workers, on loopback",
+            "served_clients": self.clients,
+        }
+
+    def line(self) -> str:
+        return (
+            f"API served: {self.tickets:,} tickets by POST /api/v1/servicedesk/tickets from "
+            f"{self.clients} client threads to joinedup serve (gunicorn, {self.workers} sync workers, "
+            f"loopback) in {self.seconds:.2f} s = {self.per_second:.0f} a second; each request p50 "
+            f"{self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, p99 "
+            f"{self.percentile(99):.1f} ms"
+        )
+
+
+@dataclass
 class ServiceDeskBenchResult:
     tickets: int
     database: str
@@ -102,6 +162,8 @@ class ServiceDeskBenchResult:
     api_tickets: int = 0
     checks: dict[str, int] = field(default_factory=dict)
     conditions: str = ""
+    durability: dict[str, str] = field(default_factory=dict)
+    served: ServedFigures | None = None
 
     @property
     def api_per_second(self) -> float:
@@ -125,6 +187,8 @@ class ServiceDeskBenchResult:
             "api_client": "django.test.Client in process (whole request stack, no network)",
             "checks": self.checks,
             "conditions": self.conditions,
+            "database_settings": self.durability,
+            **(self.served.as_dict() if self.served is not None else {"served_tickets": 0}),
         }
 
     def report(self) -> str:
@@ -142,9 +206,11 @@ class ServiceDeskBenchResult:
                 f"{REPORT_YEAR}-{REPORT_MONTH:02d} | {min(self.report_seconds) * 1000:.1f} | "
                 f"{statistics.median(self.report_seconds) * 1000:.1f} |",
                 "",
-                f"API: {self.api_tickets} tickets raised one after another by POST "
+                self.served.line() if self.served is not None else "API served: not measured",
+                f"API in process: {self.api_tickets} tickets raised one after another by POST "
                 f"/api/v1/servicedesk/tickets in {self.api_seconds:.2f} s = "
-                f"{self.api_per_second:.0f} a second (Django's test client in process)",
+                f"{self.api_per_second:.0f} a second (Django's test client, no server or network)",
+                "database: " + ", ".join(f"{name} {value}" for name, value in self.durability.items()),
                 ", ".join(f"{name} {value:,}" for name, value in self.checks.items()),
             ]
         )
@@ -196,10 +262,13 @@ _EVENT_COLUMNS = [
 ]
 
 
-def _histories(rng: np.random.Generator, count: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Each ticket's slot times (seconds since the epoch) and which slots happened (before END)."""
-    first, span_days = int(FIRST.timestamp()), (END - FIRST).days
-    day = rng.integers(0, span_days, size=count)
+def _histories(
+    rng: np.random.Generator, count: int, days: tuple[int, int]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each ticket's slot times (seconds since the epoch) and which slots happened (before END),
+    raised on the days ``days`` (from, to: days after FIRST), in the order raised."""
+    first = int(FIRST.timestamp())
+    day = np.sort(rng.integers(days[0], days[1], size=count))
     raised = first + day * 86_400 + rng.integers(8 * 60 + 30, 17 * 60, size=count) * MINUTE
     gaps = np.stack(
         [
@@ -224,7 +293,8 @@ def _histories(rng: np.random.Generator, count: int) -> tuple[np.ndarray[Any, An
     gaps = np.where(happens, gaps, 0)
     times = raised[:, None] + np.cumsum(gaps, axis=1) * MINUTE
     happens &= times < int(END.timestamp())
-    return times, happens
+    order = np.argsort(times[:, 0], kind="stable")
+    return times[order], happens[order]
 
 
 def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner], Any, Any, bool]:
@@ -262,13 +332,18 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
     rng = np.random.default_rng(SEED)
     numbers = dict.fromkeys((p.pk for p in partners), 0)
     next_ticket = _next_id(Ticket)
+    # Batch by batch through the year, each batch's tickets in the order raised, so that ids rise
+    # with time and a ticket's events follow its creation in the tables, as a desk in service
+    # writes them (seeded in random order, a month's tickets lay scattered over the whole table).
+    span_days = (END - FIRST).days
     for begin in range(0, tickets, BATCH):
         count = min(BATCH, tickets - begin)
         say(f"Tickets {begin:,} of {tickets:,}")
         owner = rng.integers(0, len(partners), size=count)
         services = rng.choice(SERVICES, size=count, p=SERVICE_WEIGHTS)
         priorities = rng.choice(PRIORITIES, size=count, p=PRIORITY_WEIGHTS)
-        times, happens = _histories(rng, count)
+        low = begin * span_days // tickets
+        times, happens = _histories(rng, count, (low, max(low + 1, (begin + count) * span_days // tickets)))
         ids = np.arange(next_ticket, next_ticket + count, dtype=np.int64)
         next_ticket += count
         last = len(SLOTS) - 1 - np.argmax(happens[:, ::-1], axis=1)
@@ -334,37 +409,160 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
             partner=partner, defaults={"last": numbers[partner.pk]}
         )
     _reset_sequences([Ticket, TicketEvent])
+    # VACUUM as autovacuum would soon after (it marks the pages all-visible, which index-only
+    # scans need); inside a transaction (the tests) ANALYZE alone.
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
         for model in (Ticket, TicketEvent):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
+        if vacuum:
+            # The seed's gigabytes written to disk now, not while the API's commits are timed.
+            cursor.execute("CHECKPOINT")
     return partners, agent, requester, True
+
+
+_BODY = {
+    "service": "ict",
+    "type": "incident",
+    "subject": "Printer jammed",
+    "description": "The second-floor printer shows a paper jam.",
+    "impact": "low",
+    "urgency": "medium",
+}
+_RAISE = "/api/v1/servicedesk/tickets"
+
+
+def durability() -> dict[str, str]:
+    """The settings that decide whether a commit survives a crash, as the figure was taken."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            found = {}
+            for name in ("fsync", "synchronous_commit", "full_page_writes"):
+                cursor.execute(f"SHOW {name}")
+                found[name] = str(cursor.fetchone()[0])
+            return found
+        cursor.execute("PRAGMA journal_mode")
+        journal = str(cursor.fetchone()[0])
+        cursor.execute("PRAGMA synchronous")
+        level = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(int(cursor.fetchone()[0]), "?")
+        return {"journal_mode": journal, "synchronous": level}
 
 
 def _api_rate(requester: Any, count: int) -> float:
     """Seconds to raise ``count`` tickets one after another through the API."""
     _, raw = api_token_create(actor=BENCH, user=requester, scope=TokenScope.WRITE)
     client = Client(headers={"Authorization": f"Bearer {raw}"}, HTTP_HOST="127.0.0.1")
-    body = {
-        "service": "ict",
-        "type": "incident",
-        "subject": "Printer jammed",
-        "description": "The second-floor printer shows a paper jam.",
-        "impact": "low",
-        "urgency": "medium",
-    }
+    body = _BODY
     began = time.perf_counter()
     for _ in range(count):
-        response = client.post("/api/v1/servicedesk/tickets", body, content_type="application/json")
+        response = client.post(_RAISE, body, content_type="application/json")
         if response.status_code != 201:
             raise ValueError(f"The API answered {response.status_code}: {response.content[:200]!r}")
     return time.perf_counter() - began
 
 
+def _post_many(port: int, token: str, count: int, clients: int) -> tuple[list[float], list[str]]:
+    """Post ``count`` tickets from ``clients`` threads, each on its own HTTP connection (reopened
+    when the server closes it, as gunicorn's sync workers do after each response); each
+    request's milliseconds and the errors."""
+    payload = json.dumps(_BODY).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    lock = threading.Lock()
+    left = [count]
+    timings: list[float] = []
+    errors: list[str] = []
+
+    def client() -> None:
+        link = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            while True:
+                with lock:
+                    if left[0] == 0:
+                        return
+                    left[0] -= 1
+                began = time.perf_counter()
+                try:
+                    link.request("POST", _RAISE, body=payload, headers=headers)
+                    response = link.getresponse()
+                    answer = response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    link.close()
+                    errors.append(repr(exc))
+                    continue
+                took = (time.perf_counter() - began) * 1000
+                if response.status != 201:
+                    errors.append(f"{response.status}: {answer[:200]!r}")
+                else:
+                    timings.append(took)
+        finally:
+            link.close()
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, errors
+
+
+def served_rate(
+    requester: Any, count: int, *, workers: int, clients: int, say: Say = _silent
+) -> ServedFigures:
+    """Tickets raised through ``joinedup serve`` (a gunicorn started here on a free loopback port,
+    against this process's database, stopped after) by ``clients`` threads at once."""
+    _, raw = api_token_create(actor=BENCH, user=requester, scope=TokenScope.WRITE)
+    port = free_port()
+    timings: list[float] = []
+    seconds = 0.0
+    with tempfile.TemporaryDirectory(prefix="joinedup-bench-serve-") as folder:
+        log_path = Path(folder) / "server.log"
+        with log_path.open("wb") as log:
+            say(f"Serving with {workers} gunicorn workers on 127.0.0.1:{port}")
+            server = subprocess.Popen(  # noqa: S603 — our own command, no shell
+                [
+                    sys.executable,
+                    "-m",
+                    "joinedup.cli",
+                    "serve",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                _wait_until_serving(server, f"http://127.0.0.1:{port}", log_path)
+                _, errors = _post_many(port, raw, workers * WARM_UP_PER_WORKER, clients)
+                if not errors:
+                    say(f"Raising {count:,} tickets through the server")
+                    began = time.perf_counter()
+                    timings, errors = _post_many(port, raw, count, clients)
+                    seconds = time.perf_counter() - began
+            finally:
+                _stop(server)
+    if errors:
+        raise LoadError(f"{len(errors)} requests to the server failed; the first: {errors[0]}")
+    return ServedFigures(
+        tickets=count, seconds=seconds, workers=workers, clients=clients, milliseconds=timings
+    )
+
+
 def run_servicedesk_benchmark(
-    tickets: int, *, runs: int = RUNS, api_tickets: int = API_TICKETS, say: Say = _silent
+    tickets: int,
+    *,
+    runs: int = RUNS,
+    api_tickets: int = API_TICKETS,
+    served_tickets: int = 0,
+    workers: int = SERVED_WORKERS,
+    clients: int = SERVED_CLIENTS,
+    say: Say = _silent,
 ) -> tuple[ServiceDeskBenchResult, ServiceLevelReport]:
     if tickets < 1:
         raise ValueError("tickets must be at least 1.")
+    if served_tickets < 0 or workers < 1 or clients < 1:
+        raise ValueError("--served-tickets must be 0 or more, --workers and --clients at least 1.")
     began = time.perf_counter()
     with rls.session_context("joinedup bench servicedesk: seeding"):
         partners, agent, requester, seeded = seed_servicedesk(tickets, say=say)
@@ -392,6 +590,9 @@ def run_servicedesk_benchmark(
     say("Raising tickets through the API")
     result.api_seconds = _api_rate(requester, api_tickets)
     result.api_tickets = api_tickets
+    if served_tickets:
+        result.served = served_rate(requester, served_tickets, workers=workers, clients=clients, say=say)
+    result.durability = durability()
     result.conditions = conditions(load)
     result.checks = {
         "tickets read": found.tickets_read,

@@ -263,16 +263,17 @@ def post_migrate(using: str = DEFAULT_DB_ALIAS, app_config: Any = None, **kwargs
 
 
 def _set(settings_and_values: dict[str, str], using: str) -> dict[str, str]:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        before: dict[str, str] = {}
-        for name, value in settings_and_values.items():
-            cursor.execute(
-                "SELECT coalesce(current_setting(%s, true), ''), set_config(%s, %s, true)",
-                [name, name, value],
-            )
-            before[name] = cursor.fetchone()[0]
-    return before
+    # One statement for all the settings (each request sets three, and sets them back): each
+    # pair reads its own setting's old value before setting it, and the names are distinct.
+    names = list(settings_and_values)
+    if not names:
+        return {}
+    pairs = ", ".join(["coalesce(current_setting(%s, true), ''), set_config(%s, %s, true)"] * len(names))
+    params = [part for name in names for part in (name, name, settings_and_values[name])]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {pairs}", params)
+        row = cursor.fetchone()
+    return {name: row[2 * i] for i, name in enumerate(names)}
 
 
 @contextmanager

@@ -16,21 +16,33 @@ worker cannot do so for ever.
 A worker can only see processes on its own machine: a task left by a machine where no worker
 starts again stays RUNNING until one does (``joinedup worker`` there, or by hand).
 
+Beside the queue, a worker runs the periodic jobs that settings.WORKER_PERIODIC lists (the service
+desk's service-level warnings every ``JOINEDUP_SLA_WARNINGS_EVERY_MINUTES``), on a thread of its
+own so that a long run never holds up a task: the first at start, then whenever the job's
+interval has passed since its last run. Each job must be safe to run again and from several
+workers at once (sla_warnings notices each ticket's stage once, under the ticket's row lock); a
+job that fails is logged and tried again an interval later.
+
 Work is queued with :func:`queue_with_transaction`: in the same transaction as the change that
 asks for it, so that a process that dies just after committing cannot leave (say) a pay run
 "calculating" with no task queued to calculate it."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -39,6 +51,10 @@ from django_tasks_db.models import DBTaskResult
 MAX_ATTEMPTS = 5
 # Worker ids are at most 64 characters (django-tasks-db); the rest is ":pid:start".
 _HOST_CHARS = 36
+# Seconds between the periodic thread's looks at its jobs.
+PERIODIC_POLL = 5.0
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -142,3 +158,65 @@ def queue_with_transaction(task: Any, *args: Any, **kwargs: Any) -> None:
         task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+
+
+# --- Periodic jobs ------------------------------------------------------------------------------
+
+
+@dataclass
+class Periodic:
+    name: str
+    run: Callable[[], object]
+    every: float  # seconds
+    last: float | None = None  # the clock's reading at its last run
+
+
+class Schedule:
+    """Jobs run at the first :meth:`tick`, then at the first tick at least their interval after
+    their last run. ``clock`` (seconds, monotonic by default) is injectable for tests."""
+
+    def __init__(self, jobs: Sequence[Periodic], *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.jobs = list(jobs)
+        self.clock = clock
+
+    def tick(self) -> list[str]:
+        """Run the jobs that are due; the names of those run (failed ones too: logged)."""
+        ran = []
+        for job in self.jobs:
+            now = self.clock()
+            if job.last is not None and now - job.last < job.every:
+                continue
+            job.last = now  # before running: a failing job waits its interval like any other
+            try:
+                job.run()
+            except Exception:
+                logger.exception("Periodic job %s failed; it runs again in %s seconds.", job.name, job.every)
+            ran.append(job.name)
+        return ran
+
+
+def periodic_jobs(spec: Sequence[tuple[str, str, int]] | None = None) -> list[Periodic]:
+    """The jobs of ``spec`` (settings.WORKER_PERIODIC by default): (name, dotted path, minutes);
+    0 minutes leaves a job out."""
+    spec = settings.WORKER_PERIODIC if spec is None else spec
+    return [
+        Periodic(name, import_string(path), minutes * 60.0) for name, path, minutes in spec if minutes > 0
+    ]
+
+
+def run_periodic(schedule: Schedule, stop: threading.Event, *, poll: float = PERIODIC_POLL) -> None:
+    """Tick ``schedule`` every ``poll`` seconds until ``stop`` is set (the periodic thread)."""
+    while not stop.is_set():
+        close_old_connections()
+        schedule.tick()
+        close_old_connections()
+        stop.wait(poll)
+
+
+def start_periodic(schedule: Schedule) -> threading.Event:
+    """Run ``schedule`` on a daemon thread (it dies with the worker); set the event to stop it."""
+    stop = threading.Event()
+    threading.Thread(
+        target=run_periodic, args=(schedule, stop), name="joinedup-periodic", daemon=True
+    ).start()
+    return stop

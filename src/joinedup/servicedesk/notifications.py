@@ -60,7 +60,14 @@ def _send(message: EmailMessage) -> None:
 
 @transaction.atomic
 def notify(
-    *, user: Any, partner: Partner | int, subject: str, text: str, link: str, email: bool = True
+    *,
+    user: Any,
+    partner: Partner | int,
+    subject: str,
+    text: str,
+    link: str,
+    email: bool = True,
+    email_text: str | None = None,
 ) -> Notification:
     """Tell ``user`` about something of ``partner``'s: a notification in the app and, with
     ``email`` and when mail is configured and the user has an address, an email after commit.
@@ -69,7 +76,8 @@ def notify(
     read. For a ticket that is its public replies, never an internal note. A ticket's subject
     starts with its reference in brackets ("[WCC-000123] Reply to your request"), which a reply
     by email carries back (email_in.py); its Reply-To is ``JOINEDUP_SERVICEDESK_REPLY_TO``.
-    ``link`` is a path in the site ("/servicedesk/…")."""
+    ``link`` is a path in the site ("/servicedesk/…"). ``email_text``: the email's words when
+    they differ from the app's (full addresses the app shows as buttons), as public as ``text``."""
     partner_id = partner if isinstance(partner, int) else partner.pk
     if not is_member(user, partner_id):
         raise ValueError("A notification goes only to a user who holds a role on the partner.")
@@ -83,7 +91,7 @@ def notify(
     )
     address = getattr(user, "email", "") or ""
     if email and address and email_configured():
-        message = _email(address, subject, text, link)
+        message = _email(address, subject, text if email_text is None else email_text, link)
         transaction.on_commit(lambda: _send(message))
     return made
 

@@ -38,11 +38,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from joinedup.servicedesk.business_time import LONDON, Calendar, bank_holidays, microseconds_of
-from joinedup.servicedesk.clocks import PAUSED_ALWAYS, STOPPED, WAITING_THIRD_PARTY, Terms, minutes_many
+from joinedup.servicedesk.business_time import (
+    EPOCH,
+    LONDON,
+    ONE_MICROSECOND,
+    Calendar,
+    bank_holidays,
+    microseconds_of,
+)
+from joinedup.servicedesk.clocks import (
+    PAUSED_ALWAYS,
+    STOPPED,
+    WAITING_THIRD_PARTY,
+    Target,
+    Terms,
+    minutes_many,
+)
 
 BUCKETS = ("0-2", "3-5", "6-10", "over 10")
 DEFAULT_NATION = "england-and-wales"
@@ -141,6 +156,15 @@ class _Spans:
     count: int = 0
 
 
+@dataclass
+class _Group:
+    target: Target
+    halting: frozenset[str]
+    response: _Spans
+    resolution: _Spans
+    judged: list[tuple[Row, int, int, bool]]
+
+
 def _minutes(spans: _Spans, calendar: Calendar) -> list[int]:
     found = minutes_many(
         calendar,
@@ -163,13 +187,21 @@ def report(histories: Sequence[History], start: datetime, end: datetime) -> list
     resolutions: dict[Calendar, _Spans] = {}
     judged: dict[Calendar, list[tuple[Row, int, int, bool]]] = {}
     backlog: dict[str, list[tuple[Row, date]]] = {}
+    # Each (terms, priority)'s target, halting statuses and the lists its tickets go to, found
+    # once: hashing a calendar (a frozen dataclass) for each of a million tickets' months showed.
+    groups: dict[tuple[int, str], _Group] = {}
 
     for history in histories:
+        if not history.events:
+            continue
+        microseconds_of(history.events[0][0])  # refuses a naive time (BusinessTimeError)
+        # Inline, as microseconds_of counts: a month of a million tickets has 160,000 events, and
+        # a naive time among them fails the subtraction (TypeError).
         events = [
-            (microseconds_of(at), status, priority, responds)
+            (when, status, priority, responds)
             for at, status, priority, responds in history.events
+            if (when := (at - EPOCH) // ONE_MICROSECOND) < end_us
         ]
-        events = [e for e in events if e[0] < end_us]
         if not events:
             continue
         created, last_status, priority = events[0][0], events[-1][1], events[-1][2]
@@ -196,24 +228,35 @@ def report(histories: Sequence[History], start: datetime, end: datetime) -> list
         if terms is None:
             row.no_agreement += 1
             continue
-        target = terms.target(priority)
-        calendar = terms.calendar_for(target)
+        group = groups.get((id(terms), priority))
+        if group is None:
+            target = terms.target(priority)
+            calendar = terms.calendar_for(target)
+            group = groups[(id(terms), priority)] = _Group(
+                target=target,
+                halting=frozenset(
+                    s for s in {*STOPPED, *PAUSED_ALWAYS, WAITING_THIRD_PARTY} if _halts(s, terms)
+                ),
+                response=responses.setdefault(calendar, _Spans()),
+                resolution=resolutions.setdefault(calendar, _Spans()),
+                judged=judged.setdefault(calendar, []),
+            )
         answered = next((at for at, _, _, responds in events if responds), None)
-        response = responses.setdefault(calendar, _Spans())
+        response = group.response
         response.owner.append(response.count)
         response.starts.append(created)
         response.ends.append(answered if answered is not None else end_us)
         response.count += 1
-        resolution = resolutions.setdefault(calendar, _Spans())
+        resolution = group.resolution
         for (at, status, _, _), following in zip(events, [*events[1:], None], strict=True):
             until = following[0] if following is not None else end_us
-            if not _halts(status, terms) and until > at:
+            if status not in group.halting and until > at:
                 resolution.owner.append(resolution.count)
                 resolution.starts.append(at)
                 resolution.ends.append(until)
         resolution.count += 1
-        judged.setdefault(calendar, []).append(
-            (row, target.response_minutes, target.resolution_minutes, answered is not None)
+        group.judged.append(
+            (row, group.target.response_minutes, group.target.resolution_minutes, answered is not None)
         )
 
     response_minutes: dict[tuple[str, str], list[int]] = {}
@@ -246,4 +289,77 @@ def report(histories: Sequence[History], start: datetime, end: datetime) -> list
         row.response_p90 = nearest_rank(response_minutes.get(key, []), 90)
         row.resolution_median = nearest_rank(resolution_minutes.get(key, []), 50)
         row.resolution_p90 = nearest_rank(resolution_minutes.get(key, []), 90)
+    return [rows[key] for key in sorted(rows)]
+
+
+# --- satisfaction (the one-question survey on resolution; satisfaction.py) ----------------------
+
+# A cell of fewer answers shows its count but neither the share satisfied nor the mean: with one
+# to four answers they would tell a reader how the few requesters answered.
+SATISFACTION_MIN_ANSWERS = 5
+SATISFIED_SCORES = frozenset({4, 5})  # satisfied, very satisfied (5 is the best of five)
+ONE_PLACE = Decimal("0.1")
+TWO_PLACES = Decimal("0.01")
+
+# (partner id, service, score 1-5): one requester's answer about one resolution in the month.
+Answer = tuple[int, str, int]
+
+
+@dataclass
+class SatisfactionRow:
+    """One partner's answers about one service's resolutions in the month. ``share_satisfied``
+    (percent, one place) and ``mean_score`` (two places) are None with fewer than
+    ``SATISFACTION_MIN_ANSWERS`` answers."""
+
+    partner: int
+    service: str
+    answers: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+    share_satisfied: Decimal | None = None
+    mean_score: Decimal | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.answers < SATISFACTION_MIN_ANSWERS
+
+
+def percent_one_place(part: int, whole: int) -> Decimal:
+    """``part`` of ``whole`` as a percentage to one decimal place, a half rounding up (77.75 ->
+    77.8), the way a reader rounds by hand. core.money's helpers round money to the penny or pound
+    and this module may not import core (contract servicedesk-pure), so the one rule lives here.
+    Exact: tenths of a percent rounded half up are floor((2000 * part + whole) / (2 * whole)),
+    in integers, then one Decimal division by ten."""
+    if whole <= 0:
+        raise ValueError("a share of nothing")
+    tenths = (2000 * part + whole) // (2 * whole)
+    return (Decimal(tenths) / 10).quantize(ONE_PLACE)
+
+
+def mean_two_places(total: int, count: int) -> Decimal:
+    """``total / count`` to two decimal places, a half rounding up (3.125 -> 3.13)."""
+    if count <= 0:
+        raise ValueError("a mean of nothing")
+    return (Decimal(total) / Decimal(count)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def satisfaction(answers: Sequence[Answer]) -> list[SatisfactionRow]:
+    """The month's satisfaction rows, by partner then service: the answers about resolutions in
+    the month (the caller selects them), how many were satisfied or very satisfied, their share
+    and the mean score, both left out under ``SATISFACTION_MIN_ANSWERS``."""
+    rows: dict[tuple[int, str], SatisfactionRow] = {}
+    for partner, service, score in answers:
+        if not 1 <= score <= 5:
+            raise ValueError(f"a satisfaction score is 1 to 5, not {score}")
+        row = rows.get((partner, service))
+        if row is None:
+            row = rows[(partner, service)] = SatisfactionRow(partner, service)
+        row.answers += 1
+        row.score_total += score
+        if score in SATISFIED_SCORES:
+            row.satisfied += 1
+    for row in rows.values():
+        if not row.suppressed:
+            row.share_satisfied = percent_one_place(row.satisfied, row.answers)
+            row.mean_score = mean_two_places(row.score_total, row.answers)
     return [rows[key] for key in sorted(rows)]

@@ -31,16 +31,22 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import attachments
 from joinedup.core.actors import is_system, user_of
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise, has_permission, is_member, partner_ids_with
+from joinedup.partnership.permissions import (
+    authorise,
+    has_permission,
+    is_member,
+    member_partners,
+    partner_ids_with,
+)
 from joinedup.people.models import Employment, Person
+from joinedup.servicedesk import satisfaction
 from joinedup.servicedesk.models import (
     Category,
     EventKind,
@@ -179,9 +185,19 @@ def ticket_link(ticket: Ticket) -> str:
     return f"/servicedesk/tickets/{ticket.pk}/"
 
 
-def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: str) -> None:
+def _tell(
+    ticket: Ticket,
+    users: list[Any],
+    *,
+    actor: Any,
+    headline: str,
+    text: str,
+    link: str = "",
+    email_text: str | None = None,
+) -> None:
     """Notify each of ``users`` (not the actor, not anyone without a role on the partner now)
-    with ``text``, which must be public: the requester may read every word of it."""
+    with ``text``, which must be public: the requester may read every word of it. ``link``: a
+    path in the site other than the ticket's page."""
     subject = ticket_subject(ticket.reference, f"{headline}: {ticket.subject}")
     told: set[int] = set()
     for user in users:
@@ -189,7 +205,14 @@ def _tell(ticket: Ticket, users: list[Any], *, actor: Any, headline: str, text: 
             continue
         told.add(user.pk)
         if is_member(user, ticket.partner_id):
-            notify(user=user, partner=ticket.partner_id, subject=subject, text=text, link=ticket_link(ticket))
+            notify(
+                user=user,
+                partner=ticket.partner_id,
+                subject=subject,
+                text=text,
+                link=link or ticket_link(ticket),
+                email_text=email_text,
+            )
 
 
 def _workers(ticket: Ticket) -> list[Any]:
@@ -246,16 +269,34 @@ def _employment_of(requester: Any, partner_id: int) -> Employment | None:
 
 def _next_number(partner_id: int) -> int:
     """The next number of the partner's series. The UPDATE takes the write lock before the
-    number is read (PostgreSQL locks the row, SQLite the database), so concurrent raisers queue."""
-    sequences = TicketSequence.objects.for_partner(partner_id)
-    if not sequences.update(last=F("last") + 1):
+    number is read (PostgreSQL locks the row, SQLite the database), so concurrent raisers queue;
+    RETURNING hands back the number it wrote in the same statement (SQLite 3.35 and later)."""
+    number = _bump_sequence(partner_id)
+    if number is None:
         try:
             with transaction.atomic():
                 TicketSequence.objects.create(partner_id=partner_id, last=0)
         except IntegrityError:
             pass  # another raiser made it first
-        sequences.update(last=F("last") + 1)
-    return int(sequences.values_list("last", flat=True).get())
+        number = _bump_sequence(partner_id)
+    if number is None:
+        raise TicketSequence.DoesNotExist(f"No ticket series for partner {partner_id}.")
+    return number
+
+
+def _bump_sequence(partner_id: int) -> int | None:
+    # The ORM's update() returns only a row count, so this one statement is written out; the
+    # table and column names come from the model, the partner id is bound. Row-level security
+    # still applies to it on PostgreSQL, as to the guarded manager's own queries.
+    table = connection.ops.quote_name(TicketSequence._meta.db_table)
+    last = connection.ops.quote_name("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE partner_id = %s RETURNING {last}",  # noqa: S608
+            [partner_id],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 @dataclass(frozen=True)
@@ -298,12 +339,18 @@ def raise_ticket(
         raise ValidationError({"category": "That category belongs to another service."})
     subject = _text(details.subject, "subject", "Say in a few words what this is about.", 200)
     description = _text(details.description, "description", "Describe the problem or what you need.", 20000)
+    employment = _employment_of(requester, partner_id)
+    # From the number on, the partner's series is locked until the commit (and the audit chain's
+    # head from the audit event on): every raiser of the partner waits that long, so only the
+    # writes come after it.
     number = _next_number(partner_id)
-    code = Partner.objects.values_list("code", flat=True).get(pk=partner_id)
+    # The requester's partners were read with their memberships (permissions' per-request
+    # cache), so the partner's code costs no query.
+    owner = next(p for p in member_partners(requester) if p.pk == partner_id)
     ticket = Ticket.objects.create(
-        partner_id=partner_id,
+        partner=owner,
         number=number,
-        reference=f"{code}-{number:06d}",
+        reference=f"{owner.code}-{number:06d}",
         service=service,
         ticket_type=ticket_type,
         category=details.category,
@@ -311,7 +358,7 @@ def raise_ticket(
         urgency=urgency,
         priority=priority_of(impact, urgency),
         requester=requester,
-        requester_employment=_employment_of(requester, partner_id),
+        requester_employment=employment,
         raised_by=user_of(actor) or requester,
         about_person=details.about_person,
         subject=subject,
@@ -507,9 +554,21 @@ def resolve(*, actor: Any, ticket: Ticket, resolution: str) -> Ticket:
     ticket.status = S.RESOLVED
     ticket.resolved_at = now
     ticket.save(update_fields=["status", "resolved_at"])
-    _event(ticket, actor=actor, kind=EventKind.STATUS, body=text, responds=True, at=now)
+    resolution_event = _event(ticket, actor=actor, kind=EventKind.STATUS, body=text, responds=True, at=now)
     _audit(actor, ticket, "resolved", resolved_at=now)
-    _tell_requester(ticket, actor=actor, headline="Resolved", text=text)
+    # The resolution's notification asks the satisfaction question (satisfaction.py): its link,
+    # in the app and in the email, opens the one-click answer page of this resolution.
+    link = satisfaction.survey_link(ticket_id=ticket.pk, resolution_id=resolution_event.pk)
+    asked = f"{text}\n\n{satisfaction.QUESTION} Answer with one click:"
+    _tell(
+        ticket,
+        [ticket.requester],
+        actor=actor,
+        headline="Resolved",
+        text=asked,
+        link=link,
+        email_text=f"{asked}\n\n{satisfaction.email_choices(link)}",
+    )
     return ticket
 
 

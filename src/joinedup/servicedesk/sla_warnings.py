@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls
+from joinedup.partnership.cli import operator
 from joinedup.partnership.permissions import authorise, is_member
 from joinedup.servicedesk import clocks, notifications, ticket_clocks
 from joinedup.servicedesk.business_time import LONDON
@@ -137,6 +138,11 @@ def sla_warnings(*, actor: Any, as_of: datetime | None = None) -> Run:
             | {"notices": [[t["reference"], t["clock"], t["stage"]] for t in run.tickets]},
         )
     return run
+
+
+def scheduled_run() -> Run:
+    """The run ``joinedup worker`` makes every JOINEDUP_SLA_WARNINGS_EVERY_MINUTES (core/worker.py)."""
+    return sla_warnings(actor=operator("worker: servicedesk sla-warnings"))
 
 
 def _notice(

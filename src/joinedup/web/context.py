@@ -64,6 +64,7 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         # The service desk: an employee's own tickets; an agent's or administrator's queue.
         "can_raise_tickets": has_permission(request.user, "servicedesk.raise", partner),
         "can_view_ticket_queue": has_permission(request.user, "servicedesk.view", partner),
+        "can_report_service_levels": has_permission(request.user, "servicedesk.reports", partner),
         "can_view_businesscase": has_permission(request.user, "businesscase.view", partner)
         or has_permission(request.user, "businesscase.view_published", partner),
         "can_consult": has_permission(request.user, "change.consult", partner)

@@ -155,6 +155,8 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_payroll_settings(partners=partners)
         seed_demo_psc_rates()
         seed_demo_month(partners=partners, users=users, say=say)
+        # Before the recharge: the council's October ICT tickets are its ICT driver (live).
+        seed_demo_servicedesk_tickets(partners=partners, users=users, say=say)
         seed_demo_recharges(partners=partners, say=say)
         seed_demo_budgets(partners=partners, users=users, say=say)
         seed_demo_change(partners=partners, users=users, say=say)
@@ -163,7 +165,6 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_impact(partners=partners, say=say)
         seed_demo_transfers(partners=partners, users=users, say=say)
         seed_demo_businesscase(partners=partners, users=users, say=say)
-        seed_demo_servicedesk_tickets(partners=partners, users=users, say=say)
         seed_demo_purchasing(partners=partners, users=users, say=say)
         seed_demo_purchasing_year(partners=partners, users=users, say=say)
         seed_demo_service_levels(partners=partners, users=users, say=say)

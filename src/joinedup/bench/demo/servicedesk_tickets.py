@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from joinedup.bench.demo.servicedesk_history import seed_demo_servicedesk_history
 from joinedup.partnership.models import Partner
 from joinedup.servicedesk import services
 from joinedup.servicedesk.models import Category, Team
@@ -146,6 +147,12 @@ def seed_demo_servicedesk_tickets(
         for service, names in CATEGORIES.items()
         for name in names
     }
+    # Their past first (numbered first, as it was raised first): September to November 2026.
+    history = seed_demo_servicedesk_history(
+        users=users,
+        teams={"ict": teams[TEAM_OF["ict"]], "payroll": teams[TEAM_OF["payroll"]]},
+        categories=categories,
+    )
     for username, service, kind, category, impact, urgency, subject, outcome in TICKETS:
         requester = users[username]
         ticket = services.raise_ticket(
@@ -161,4 +168,7 @@ def seed_demo_servicedesk_tickets(
             ),
         )
         _work(agent, requester, ticket, teams[TEAM_OF[service]], outcome)
-    say(f"Service desk: {len(TICKETS)} tickets from three partners' staff, worked by {agent.username}")
+    say(
+        f"Service desk: {len(TICKETS)} tickets from three partners' staff, worked by {agent.username}, "
+        f"after {history} in September to November 2026"
+    )

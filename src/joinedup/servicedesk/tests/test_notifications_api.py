@@ -11,6 +11,8 @@ from joinedup.servicedesk import services
 from joinedup.servicedesk.models import Notification
 from joinedup.servicedesk.tests.base import ServiceDeskTestCase
 
+# The resolution asks the satisfaction question (satisfaction.py).
+RESOLVED_TEXT = "Restarted.\n\nHow satisfied are you with how this was handled? Answer with one click:"
 URL = "/api/v1/servicedesk/notifications"
 
 
@@ -32,7 +34,7 @@ class TestNotificationsApi(ServiceDeskTestCase):
 
     def test_the_requester_lists_their_own_newest_first_without_the_internal_note(self) -> None:
         assert self.listed(self.ada) == [
-            ("[WCC-000001] Resolved: Laptop will not start", "Restarted.", True),
+            ("[WCC-000001] Resolved: Laptop will not start", RESOLVED_TEXT, True),
             ("[WCC-000001] Reply to your ticket: Laptop will not start", "Please restart it.", True),
         ]
         assert self.listed(self.agent) == []
@@ -41,7 +43,7 @@ class TestNotificationsApi(ServiceDeskTestCase):
         response = self.api(self.ada).post(f"{URL}/{self.first.pk}/read")
         assert response.status_code == 200 and response.json()["read_at"] is not None
         assert self.listed(self.ada, "?unread=true") == [
-            ("[WCC-000001] Resolved: Laptop will not start", "Restarted.", True)
+            ("[WCC-000001] Resolved: Laptop will not start", RESOLVED_TEXT, True)
         ]
 
     def test_anyone_elses_notification_answers_404_and_stays_unread(self) -> None:

@@ -84,7 +84,11 @@ class TestTicketNotifications(ServiceDeskTestCase):
         services.resolve(actor=self.agent, ticket=self.ticket, resolution="Battery replaced.")
         assert [n[:2] for n in self.notes_of(self.ada)] == [
             ("[WCC-000001] Waiting on you: Laptop will not start", "Which model?"),
-            ("[WCC-000001] Resolved: Laptop will not start", "Battery replaced."),
+            (
+                "[WCC-000001] Resolved: Laptop will not start",
+                "Battery replaced.\n\nHow satisfied are you with how this was handled? "
+                "Answer with one click:",
+            ),
         ]
 
     def test_the_requesters_reply_and_reopening_tell_the_assignee_and_not_the_requester(self) -> None:

@@ -12,7 +12,8 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from joinedup.servicedesk import notifications
+from joinedup.servicedesk import notifications, satisfaction
+from joinedup.servicedesk.models import SatisfactionScore
 
 PAGE_SIZE = 50
 
@@ -25,7 +26,17 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications.notifications_of(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "web/servicedesk/notifications.html", {"page": page})
+    return render(
+        request,
+        "web/servicedesk/notifications.html",
+        {
+            "page": page,
+            # A resolution's notification asks the satisfaction question: its answers are POST
+            # buttons to the question's page (never a GET that records; satisfaction.py).
+            "surveys": {n.pk for n in page if n.link.startswith(satisfaction.LINK_PREFIX)},
+            "choices": SatisfactionScore.choices,
+        },
+    )
 
 
 @login_required

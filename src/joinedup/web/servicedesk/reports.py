@@ -1,7 +1,10 @@
 """The monthly service-level report page (issue 15, "Reports"): per service and priority for the
 current partner, or, with ``across=all``, summed over every partner the reader reports on (the
 shared-services body's view); a month picker (the last whole month by default), a bar chart of
-resolutions met and breached, and CSV/XLSX downloads of the table. ``servicedesk.reports``."""
+resolutions met and breached, CSV/XLSX downloads of the table and a PDF for the partnership board
+(report_pdf.py); the requesters' satisfaction per partner and service (share and mean left out
+under five answers), downloadable with its comments (``?table=satisfaction`` / ``comments``).
+``servicedesk.reports``."""
 
 from __future__ import annotations
 
@@ -15,12 +18,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
+from joinedup.servicedesk.business_time import LONDON
 from joinedup.servicedesk.levels import SERVICE_LABELS
-from joinedup.servicedesk.reports import PERMISSION, ServiceLevelReport, service_level_report
-from joinedup.servicedesk.service_levels import BUCKETS, Row, last_whole_month
+from joinedup.servicedesk.reports import (
+    PERMISSION,
+    ServiceLevelReport,
+    satisfaction_comments,
+    service_level_report,
+)
+from joinedup.servicedesk.service_levels import (
+    BUCKETS,
+    SATISFACTION_MIN_ANSWERS,
+    Row,
+    SatisfactionRow,
+    last_whole_month,
+)
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
+from joinedup.web.servicedesk.report_pdf import pdf_response
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 EXPORT_HEADER = [
@@ -41,6 +58,17 @@ EXPORT_HEADER = [
     "Raised before any agreement",
 ]
 BAR_WIDTH = 400
+# The satisfaction tables' exports (``?table=satisfaction`` or ``comments`` with the format).
+SATISFACTION_HEADER = [
+    "Partner",
+    "Service",
+    "Answers",
+    "Satisfied or very satisfied (%)",
+    "Mean score (5 very satisfied, 1 very dissatisfied)",
+    "Note",
+]
+COMMENTS_HEADER = ["Partner", "Ticket", "Service", "Resolved", "Answer", "Comment"]
+FEWER = f"fewer than {SATISFACTION_MIN_ANSWERS} answers"
 
 
 def chosen_month(text: str, today: date) -> tuple[int, int]:
@@ -71,6 +99,42 @@ def export_rows(report: ServiceLevelReport) -> list[list[Any]]:
             r.no_agreement,
         ]
         for r in report.rows
+    ]
+
+
+def _partner_codes(ids: list[int]) -> dict[int, str]:
+    return dict(Partner.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+
+def satisfaction_table(report: ServiceLevelReport) -> list[tuple[str, str, SatisfactionRow]]:
+    """(partner code, service label, row) for the page and the export."""
+    codes = _partner_codes(report.partner_ids)
+    return [
+        (codes.get(r.partner, str(r.partner)), SERVICE_LABELS.get(r.service, r.service), r)
+        for r in report.satisfaction
+    ]
+
+
+def satisfaction_export_rows(report: ServiceLevelReport) -> list[list[Any]]:
+    return [
+        [code, label, r.answers, r.share_satisfied, r.mean_score, FEWER if r.suppressed else ""]
+        for code, label, r in satisfaction_table(report)
+    ]
+
+
+def comments_export_rows(actor: Any, partner: Partner | None, year: int, month: int) -> list[list[Any]]:
+    found = satisfaction_comments(actor=actor, partner=partner, year=year, month=month)
+    codes = _partner_codes(sorted({c.partner_id for c in found}))
+    return [
+        [
+            codes.get(c.partner_id, ""),
+            c.reference,
+            SERVICE_LABELS.get(c.service, c.service),
+            c.resolved_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
+            c.answer,
+            c.comment,
+        ]
+        for c in found
     ]
 
 
@@ -112,8 +176,31 @@ def report_page(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         scope = "all-partners" if across else partner.code
+        table = request.GET.get("table", "")
+        if table == "satisfaction":
+            return export_response(
+                fmt,
+                SATISFACTION_HEADER,
+                satisfaction_export_rows(report),
+                f"satisfaction-{scope}-{year}-{month:02d}",
+            )
+        if table == "comments":
+            return export_response(
+                fmt,
+                COMMENTS_HEADER,
+                comments_export_rows(request.user, None if across else partner, year, month),
+                f"satisfaction-comments-{scope}-{year}-{month:02d}",
+            )
         return export_response(
             fmt, EXPORT_HEADER, export_rows(report), f"service-levels-{scope}-{year}-{month:02d}"
+        )
+    if fmt == "pdf":
+        return pdf_response(
+            request,
+            report=report,
+            partner=partner,
+            across=across,
+            month_label=date(year, month, 1).strftime("%B %Y"),
         )
     chart = bars(report.rows)
     return render(
@@ -131,5 +218,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "bars": chart,
             "chart_height": max(len(chart), 1) * 28,
             "bar_width": BAR_WIDTH,
+            "satisfaction": satisfaction_table(report),
+            "fewer": FEWER,
         },
     )

@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from joinedup.core import attachments
 from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import partner_ids_with
-from joinedup.servicedesk import selectors, services, ticket_assets, ticket_clocks
+from joinedup.servicedesk import satisfaction, selectors, services, ticket_assets, ticket_clocks
 from joinedup.servicedesk.models import Priority, Team, Ticket, TicketStatus
 from joinedup.web.forms import add_errors, attempt, submit
 from joinedup.web.servicedesk.ticket_forms import (
@@ -293,6 +293,7 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "resolve_by": clocks.resolution.due if clocks is not None and found.is_open else None,
             "may_converse": (works or is_requester) and found.is_open,
             "may_reopen": (works or is_requester) and found.status == TicketStatus.RESOLVED,
+            "survey_link": satisfaction.current_survey_link(request.user, found),
             "may_escalate": (works or is_requester)
             and found.ticket_type == "complaint"
             and found.complaint_stage == 1

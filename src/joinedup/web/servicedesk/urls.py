@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from joinedup.web.servicedesk import assets, levels, reports, tickets
+from joinedup.web.servicedesk import assets, levels, reports, satisfaction, tickets
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", tickets.my_tickets, name="servicedesk_my_tickets"),
@@ -18,5 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("levels/", levels.agreements_page, name="servicedesk_levels"),
     path("levels/<int:agreement_id>/", levels.agreement_page, name="servicedesk_level"),
     path("reports/", reports.report_page, name="servicedesk_reports"),
+    path("satisfaction/<str:token>/", satisfaction.survey_page, name="servicedesk_satisfaction"),
     path("", include(assets)),
 ]

@@ -27,7 +27,12 @@ from joinedup.bench.people import (
 )
 from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
-from joinedup.bench.servicedesk import run_servicedesk_benchmark
+from joinedup.bench.servicedesk import (
+    SERVED_CLIENTS,
+    SERVED_TICKETS,
+    SERVED_WORKERS,
+    run_servicedesk_benchmark,
+)
 from joinedup.bench.spend import run_spend_benchmark
 from joinedup.bench.wellbeing import run_wellbeing_benchmark
 from joinedup.core.server import default_workers
@@ -160,6 +165,19 @@ class Command(BaseCommand):
         )
         desk.add_argument("--tickets", type=int, default=1_000_000)
         desk.add_argument("--json", action="store_true", help="Print one JSON object.")
+        desk.add_argument(
+            "--served-tickets",
+            type=int,
+            default=SERVED_TICKETS,
+            help=f"Tickets raised through `joinedup serve` on loopback by concurrent clients "
+            f"(default {SERVED_TICKETS}; 0 leaves the server out).",
+        )
+        desk.add_argument(
+            "--workers", type=int, default=SERVED_WORKERS, help=f"gunicorn workers ({SERVED_WORKERS})."
+        )
+        desk.add_argument(
+            "--clients", type=int, default=SERVED_CLIENTS, help=f"Client threads (default {SERVED_CLIENTS})."
+        )
         oh = sub.add_parser(
             "wellbeing",
             help="Seed three partners' occupational-health cases with notes, appointments and access "
@@ -410,8 +428,14 @@ class Command(BaseCommand):
         self._require_migrated()
         with self._console().status("Seeding…") as status:
             try:
-                result, _ = run_servicedesk_benchmark(options["tickets"], say=status.update)
-            except ValueError as exc:
+                result, _ = run_servicedesk_benchmark(
+                    options["tickets"],
+                    served_tickets=options["served_tickets"],
+                    workers=options["workers"],
+                    clients=options["clients"],
+                    say=status.update,
+                )
+            except (ValueError, LoadError) as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))

@@ -5,14 +5,20 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from joinedup.core.worker import requeue_orphans, worker_id
+from joinedup.core.worker import Schedule, periodic_jobs, requeue_orphans, start_periodic, worker_id
 
 
 class Command(BaseCommand):
     help = (
         "Run a background worker: it takes queued jobs (pay runs, imports, exports) from the "
         "database. Start as many as you like, on any machine that reaches the database. On "
-        "starting it queues again the jobs that a dead worker of this machine left running."
+        "starting it queues again the jobs that a dead worker of this machine left running. "
+        "Unless --batch, it also runs the service desk's service-level warnings every "
+        "JOINEDUP_SLA_WARNINGS_EVERY_MINUTES (default 5; 0 turns them off), on a thread of their "
+        "own, safe to run from several workers. Without a worker (or with 0), run them from cron, "
+        "e.g. '*/5 * * * * joinedup servicedesk sla-warnings', or a systemd timer "
+        "(OnCalendar=*:0/5) starting a oneshot service whose ExecStart is "
+        "'joinedup servicedesk sla-warnings'."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +29,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, queue: str, batch: bool, interval: float, **options: Any) -> None:
         for recovered in requeue_orphans():
             self.stdout.write(f"Recovered {recovered}.")
+        jobs = [] if batch else periodic_jobs()
+        if jobs:
+            start_periodic(Schedule(jobs))
+            for job in jobs:
+                self.stdout.write(f"Running {job.name} every {job.every / 60:g} minutes.")
         # Named after this machine and process, so that a worker starting after this one dies
         # knows its jobs are orphans (core/worker.py). No reloader: a code change must not kill
         # a job half way, and a killed reloader would leave its child working unseen.

@@ -72,7 +72,12 @@ class Command(BaseCommand):
         poll.add_argument("--json", action="store_true", help="Print one JSON object of the counts.")
         warn = sub.add_parser(
             "sla-warnings",
-            help="Warn the assignee (or team) of open tickets nearing or past a service-level target, once.",
+            help=(
+                "Warn the assignee (or team) of open tickets nearing or past a service-level target, "
+                "once. `joinedup worker` runs it every JOINEDUP_SLA_WARNINGS_EVERY_MINUTES (default 5); "
+                "without a worker, run it from cron ('*/5 * * * * joinedup servicedesk sla-warnings') "
+                "or a systemd timer (OnCalendar=*:0/5) starting a oneshot service that runs it."
+            ),
         )
         warn.add_argument(
             "--as-of", default="", help="Measure at this time (default now), e.g. 2026-12-01T10:00"
