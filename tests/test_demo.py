@@ -107,6 +107,7 @@ class TestDemoPartnership(TestCase):
             "shared.dpo",
             "shared.buyer",
             "shared.buyer2",
+            "oh.clinician",
         ]
         assert f" *{'payroll.approver':18} Alex Perry" in printed
         for username, _, _ in USERS:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.bench.demo import SEEDER
@@ -29,6 +30,7 @@ from joinedup.bench.demo.servicedesk_levels import seed_demo_service_levels
 from joinedup.bench.demo.servicedesk_tickets import seed_demo_servicedesk_tickets
 from joinedup.bench.demo.transfers import seed_demo_transfers
 from joinedup.bench.demo.vr import seed_demo_vr
+from joinedup.bench.demo.wellbeing import seed_demo_wellbeing
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import SECOND_FACTOR_ROLES
 from joinedup.partnership.services import membership_grant, partner_create, user_create
@@ -90,6 +92,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("shared.buyer2", "Gwen Lloyd", [(c, Role.PURCHASING_OFFICER) for c in ALL]),
     # The shared service desk answers every partner's staff.
     ("shared.desk", "Dev Patel", [(c, Role.SERVICE_DESK_AGENT) for c in ALL]),
+    # The shared occupational-health service: a clinician and an administrator for every partner.
+    ("oh.clinician", "Nia Evans", [(c, Role.OH_CLINICIAN) for c in ALL]),
+    ("oh.admin", "Owen Blake", [(c, Role.OH_ADMIN) for c in ALL]),
 ]
 
 
@@ -166,4 +171,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_servicedesk_assets(partners=partners, users=users, say=say)
         seed_demo_realisation(partners=partners, users=users, say=say)
         seed_demo_realisation_year(partners=partners, live_from=LIVE_FROM, say=say)
+        seed_demo_wellbeing(partners=partners, users=users, say=say, today=timezone.localdate())
     return True

@@ -208,6 +208,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["partner", "status", "opened_at"], name="wellbeing_case_queue"),
             models.Index(fields=["clinician", "status"], name="wellbeing_case_clinician"),
+            # The case lists, newest first (selectors.cases_for): every case of the clinician's
+            # partners, read backwards until a page is full, and a clinician's own. Without them
+            # the database sorts every matching case for the first page (bench/wellbeing.py).
+            models.Index(fields=["opened_at", "id"], name="wellbeing_case_newest"),
+            models.Index(fields=["clinician", "opened_at", "id"], name="wellbeing_case_mine_newest"),
         ]
 
     def __str__(self) -> str:

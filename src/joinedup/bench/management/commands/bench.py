@@ -34,6 +34,7 @@ from joinedup.bench.servicedesk import (
     run_servicedesk_benchmark,
 )
 from joinedup.bench.spend import run_spend_benchmark
+from joinedup.bench.wellbeing import run_wellbeing_benchmark
 from joinedup.core.server import default_workers
 from joinedup.payroll.engine.bench import run_benchmark
 from joinedup.payroll.services import BATCH_SIZE
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         "invoice lines of three partners (seeded once for each N). "
         "`bench servicedesk --tickets N [--json]`: the monthly service-level report for one partner from N "
         "tickets with their histories (seeded once for each N), and tickets raised through the API. "
+        "`bench wellbeing --cases N [--json]`: a clinician's case list and a case page over N "
+        "occupational-health cases of three partners (seeded once for each N). "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -175,6 +178,13 @@ class Command(BaseCommand):
         desk.add_argument(
             "--clients", type=int, default=SERVED_CLIENTS, help=f"Client threads (default {SERVED_CLIENTS})."
         )
+        oh = sub.add_parser(
+            "wellbeing",
+            help="Seed three partners' occupational-health cases with notes, appointments and access "
+            "events (N, once for each N), then time a clinician's case list and a case page.",
+        )
+        oh.add_argument("--cases", type=int, default=100_000)
+        oh.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -239,6 +249,8 @@ class Command(BaseCommand):
             self._spend(options)
         elif target == "servicedesk":
             self._servicedesk(options)
+        elif target == "wellbeing":
+            self._wellbeing(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -424,6 +436,18 @@ class Command(BaseCommand):
                     say=status.update,
                 )
             except (ValueError, LoadError) as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _wellbeing(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_wellbeing_benchmark(options["cases"], say=status.update)
+            except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
