@@ -372,3 +372,10 @@ class TestEveryPage(WellbeingPageTestCase):
         assert "Refer yourself to occupational health" in employee and "Cases" not in employee
         admin = body(self.signed_in(self.oh_admin).get("/wellbeing/"))
         assert "Referrals waiting" in admin and "Cases" in admin
+        # Surveillance and programmes: OH runs them; everyone has their own surveillance; the
+        # suppressed usage report is for OH and union reps, never an employee's to read.
+        assert "Health surveillance: due, overdue and done" in admin and "Wellbeing programmes" in admin
+        assert "My health surveillance" in employee
+        assert "Health surveillance: due" not in employee and "programmes' usage" not in employee
+        rep = body(self.signed_in(self.union_rep).get("/wellbeing/"))
+        assert "Wellbeing programmes' usage" in rep and "Cases" not in rep

@@ -86,6 +86,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "self_refers": bool(partner_ids_with(user, "wellbeing.self_refer")),
             "views_cases": bool(partner_ids_with(user, "wellbeing.view_cases")),
             "reads_log": bool(partner_ids_with(user, "wellbeing.access_log")),
+            "surveys": bool(partner_ids_with(user, "wellbeing.surveillance")),
+            "surveys_team": bool(partner_ids_with(user, "wellbeing.surveillance_team")),
+            "runs_programmes": bool(partner_ids_with(user, "wellbeing.programmes")),
+            # Programme usage is aggregate and suppressed: OH and service admins, and union reps.
+            "reads_usage": bool(
+                partner_ids_with(user, "wellbeing.usage_reports")
+                or partner_ids_with(user, "reports.view_aggregate")
+            ),
         },
     )
 
