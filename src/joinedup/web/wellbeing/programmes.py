@@ -9,7 +9,7 @@
   totals that are shown, and CSV/XLSX of that same suppressed table: no download carries a
   number the page hides.
 
-Pages are ``Cache-Control: no-store`` like the surveillance pages."""
+Pages are ``Cache-Control: no-store`` (core.middleware.SecurityHeadersMiddleware, every signed-in page)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from joinedup.partnership.permissions import authorise
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, UploadForm, choice_field, submit, text_field
-from joinedup.web.wellbeing.surveillance import no_store
 from joinedup.wellbeing import programme_selectors as selectors
 from joinedup.wellbeing import programmes as services
 from joinedup.wellbeing.models import ProgrammeService, UsageMeasure, UsageReason, WellbeingProgramme
@@ -99,7 +98,6 @@ class CountsForm(GovukForm):
 
 
 @login_required
-@no_store
 def programme_list(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, MANAGE)
     form = ProgrammeForm(_posted(request, "programme"))
@@ -166,7 +164,6 @@ def _programme_post(
 
 
 @login_required
-@no_store
 def programme_page(request: HttpRequest, wellbeing_programme_id: int) -> HttpResponse:
     programme = selectors.programme_for(request.user, programme_id=wellbeing_programme_id)
     form = CountsForm(_posted(request, "counts"))
@@ -199,7 +196,6 @@ def programme_page(request: HttpRequest, wellbeing_programme_id: int) -> HttpRes
 
 
 @login_required
-@no_store
 def usage_import(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, MANAGE)
     sent = request.method == "POST"
@@ -258,7 +254,6 @@ def published_rows(table: Table) -> list[list[Any]]:
 
 
 @login_required
-@no_store
 def usage_report(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request)
     this_month = timezone.localdate().replace(day=1)

@@ -11,14 +11,14 @@
 - Everyone: their own surveillance, with their own outcome categories (their own health record).
 
 A programme or enrolment of a partner the reader does not serve in OH answers 404. Every page
-and download is ``Cache-Control: no-store``: it names people and their health surveillance."""
+and download is ``Cache-Control: no-store`` (core.middleware.SecurityHeadersMiddleware): it names
+people and their health surveillance."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django import forms
@@ -28,7 +28,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.people.models import Employment, OrgUnit
@@ -62,18 +61,6 @@ TEAM_HEADER = ["Name", "Payroll number", "Programme", "Status", "Next due", "Las
 OH_HEADER = [*TEAM_HEADER, "Last outcome"]
 BAR_WIDTH = 300
 MAX_WITHIN = 366
-
-
-def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Not kept by a browser or a proxy: health surveillance of named people."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        patch_cache_control(response, no_store=True)
-        return response
-
-    return wrapped
 
 
 def _day(text: str, default: date) -> date:
@@ -205,7 +192,6 @@ def _bases(on: date) -> list[Basis]:
 
 
 @login_required
-@no_store
 def surveillance_list(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, MANAGE)
     today = timezone.localdate()
@@ -254,7 +240,6 @@ def surveillance_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@no_store
 def programme_list(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, MANAGE)
     form = ProgrammeForm(_posted(request, "programme"))
@@ -377,7 +362,6 @@ def _programme_post(
 
 
 @login_required
-@no_store
 def programme_page(request: HttpRequest, surveillance_programme_id: int) -> HttpResponse:
     programme = selectors.programme_for(request.user, programme_id=surveillance_programme_id)
     response, forms_ = _programme_post(request, programme)
@@ -405,7 +389,6 @@ def programme_page(request: HttpRequest, surveillance_programme_id: int) -> Http
 
 
 @login_required
-@no_store
 def enrolment_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = selectors.enrolment_for(request.user, enrolment_id=enrolment_id)
     form = CheckForm(_posted(request, "check"))
@@ -441,7 +424,6 @@ def enrolment_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
-@no_store
 def team_page(request: HttpRequest) -> HttpResponse:
     if not partner_ids_with(request.user, TEAM):
         raise PermissionDenied("You do not manage anyone's health surveillance.")
@@ -463,7 +445,6 @@ def team_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@no_store
 def my_surveillance(request: HttpRequest) -> HttpResponse:
     rows = selectors.own_surveillance(request.user, as_of=timezone.localdate())
     return render(
