@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "joinedup.businesscase",
     "joinedup.servicedesk",
     "joinedup.wellbeing",
+    "joinedup.privacy",
     "joinedup.bench",
     "joinedup.api",
     "joinedup.web",

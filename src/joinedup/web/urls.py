@@ -7,6 +7,7 @@ from joinedup.web.ledger import urls as ledger_urls
 from joinedup.web.partnership import urls as admin_urls
 from joinedup.web.payroll import urls as payroll_urls
 from joinedup.web.people import urls as people_urls
+from joinedup.web.privacy import urls as privacy_urls
 from joinedup.web.purchasing import urls as purchasing_urls
 from joinedup.web.recharges import urls as recharge_urls
 from joinedup.web.servicedesk import knowledge as servicedesk_knowledge
@@ -41,6 +42,7 @@ urlpatterns = [
     path("purchasing/", include(purchasing_urls)),
     path("servicedesk/", include(servicedesk_urls)),
     path("wellbeing/", include(wellbeing_urls)),
+    path("data-protection/", include(privacy_urls)),
     path("admin/", include(admin_urls)),
     path("servicedesk/help/", include(servicedesk_knowledge.urlpatterns)),
     path("servicedesk/notifications/", include(servicedesk_notifications.urlpatterns)),
