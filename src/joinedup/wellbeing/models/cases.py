@@ -39,6 +39,7 @@ __all__: list[str] = [
     "AppointmentStatus",
     "Case",
     "CaseAccessEvent",
+    "CaseAttachment",
     "CasePriority",
     "CaseStatus",
     "ClinicalNote",
@@ -272,6 +273,36 @@ class ClinicalNote(models.Model):
 
     def __str__(self) -> str:
         return f"clinical note {self.pk} on case {self.case_id}"
+
+    __repr__ = __str__
+
+
+class CaseAttachment(models.Model):
+    """A document a clinician attached to a case (a GP's letter, a specialist's report, a scan).
+    Its name and its bytes are clinical, so both are Fernet tokens under the occupational-health
+    keys, like a note's text (wellbeing/attachments.py); ``content_type`` (the sniffed kind) and
+    ``size`` are what the audit trail and the lists may say. Kept in the database rather than the
+    file store (core/attachments.py) on purpose: the row and its content commit or roll back
+    together, a backup holds both or neither, and erasing the row erases the document, with no
+    orphan file named by a hash for anyone to find."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    name_ciphertext = models.TextField()
+    content_ciphertext = models.BinaryField()
+
+    objects = PartnerScopedManager["CaseAttachment"]()
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("case",)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "uploaded_at"], name="wellbeing_attachment_case")]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} on case {self.case_id}"
 
     __repr__ = __str__
 
