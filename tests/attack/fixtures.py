@@ -81,12 +81,14 @@ from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
 from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
+from joinedup.wellbeing import attachments as wellbeing_attachments
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing import programmes as wellbeing_programmes
 from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import (
+    CaseAttachment,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
@@ -157,6 +159,7 @@ class PartnerObjects:
     # surveillance programme with an enrolment, and a wellbeing programme.
     oh_referral: Referral
     oh_case: OhCase
+    oh_attachment: CaseAttachment
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
@@ -269,6 +272,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # sent, and the case opened from it, with one clinical note.
     "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
+    # A PDF a clinician attached to that case (web and API downloads name the case and it).
+    "oh_attachment_id": ParameterKind("occupational-health case attachment", lambda o: o.oh_attachment.pk),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
     "surveillance_programme_id": ParameterKind(
@@ -595,6 +600,9 @@ class AttackTestCase(RechargeTestCase):
         )
         case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
+        attachment = wellbeing_attachments.attachment_add(
+            actor=cls.oh_clinician, case=case, filename="fixture.pdf", content=b"%PDF-1.4 attack fixture"
+        )
         programme = surveillance.programme_create(
             actor=FIXTURES,
             partner=partner,
@@ -621,6 +629,7 @@ class AttackTestCase(RechargeTestCase):
         return {
             "oh_referral": referral,
             "oh_case": case,
+            "oh_attachment": attachment,
             "surveillance_programme": programme,
             "surveillance_enrolment": enrolment,
             "wellbeing_programme": eap,

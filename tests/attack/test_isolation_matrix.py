@@ -321,6 +321,9 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/wellbeing/referrals/{referral_id}/send"): lambda o: {},
     ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
+    # A multipart upload: the matrix sends no file, and the case is looked up before the file is
+    # read, so the 404 is the partner rule's (a file-less request to one's own case answers 422).
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/attachments"): lambda o: {},
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
 }
 
@@ -513,6 +516,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/partners/{partner_id}/cases": 403,
             "/api/v1/wellbeing/cases/{oh_case_id}": 404,
             "/api/v1/wellbeing/cases/{oh_case_id}/notes": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/attachments": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}/report": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,

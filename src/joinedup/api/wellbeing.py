@@ -5,7 +5,9 @@ Who sees what is the selectors' rule (wellbeing/selectors.py and its neighbours)
 parses, calls and renders, and its schemas decide what words leave the building:
 
 - **clinical text** (a note's words) is in one response only, ``GET …/cases/{id}/notes``, to a
-  clinician of the case's partner; the selector writes one access event per read;
+  clinician of the case's partner; the selector writes one access event per read; so are the
+  names of a case's attachments (``GET …/cases/{id}/attachments``) and each attached document
+  (``GET …/attachments/{id}``), each read one access event;
 - **the outcome report** (outcome, adjustments, dates) goes to the referrer once released, and to
   the employee it is about once issued; nobody else gets it here;
 - **everything else** (case lists and details, referrals, access events, surveillance status)
@@ -18,12 +20,12 @@ that may not do a thing on its own partner answers 403 and nothing changes."""
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
@@ -32,7 +34,15 @@ from joinedup.core.suppression import MINIMUM
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.partnership.selectors import partner_for
 from joinedup.people.models import Employment
-from joinedup.wellbeing import cases, notes, programme_selectors, reports, selectors, surveillance_selectors
+from joinedup.wellbeing import (
+    attachments,
+    cases,
+    notes,
+    programme_selectors,
+    reports,
+    selectors,
+    surveillance_selectors,
+)
 from joinedup.wellbeing.models import (
     Case,
     CaseAccessEvent,
@@ -139,6 +149,23 @@ class OhNoteAddedOut(Schema):
     id: int
     author: str
     written_at: datetime
+
+
+class OhAttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class OhAttachmentAddedOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
 
 
 class OhNoteIn(Schema):
@@ -436,6 +463,58 @@ def add_note(request: HttpRequest, oh_case_id: int, body: OhNoteIn) -> Status[di
     case = selectors.case_for(request.user, case_id=oh_case_id)
     note = notes.note_add(actor=request.user, case=case, text=body.text)
     return Status(201, {"id": note.pk, "author": _name(request.user), "written_at": note.written_at})
+
+
+@router.get("/wellbeing/cases/{oh_case_id}/attachments", response=list[OhAttachmentOut])
+def case_attachments(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
+    """The documents attached to the case, oldest first, with their names (clinical too):
+    clinicians of its partner only (others who see the case: 403); one access event per read."""
+    return [
+        {
+            "id": a.id,
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+            "uploaded_by": a.uploaded_by,
+            "uploaded_at": a.uploaded_at,
+        }
+        for a in attachments.case_attachments(request.user, case_id=oh_case_id)
+    ]
+
+
+@router.post("/wellbeing/cases/{oh_case_id}/attachments", response={201: OhAttachmentAddedOut})
+def add_attachment(
+    request: HttpRequest, oh_case_id: int, file: Annotated[UploadedFile | None, File()] = None
+) -> Status[dict[str, Any]]:
+    """A clinician attaches a document to an open case of their partner, as multipart/form-data
+    with the file in ``file``: a PDF, PNG or JPEG by its contents (not its name), up to the size
+    limit (422 otherwise, with nothing stored). Stored encrypted; the answer repeats no name."""
+    case = attachments.clinical_case(request.user, case_id=oh_case_id)
+    filename, content = attachments.read_upload(file)
+    added = attachments.attachment_add(actor=request.user, case=case, filename=filename, content=content)
+    return Status(
+        201,
+        {
+            "id": added.pk,
+            "content_type": added.content_type,
+            "size": added.size,
+            "uploaded_by": _name(request.user),
+            "uploaded_at": added.uploaded_at,
+        },
+    )
+
+
+@router.get("/wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}", response={200: None})
+def download_attachment(request: HttpRequest, oh_case_id: int, oh_attachment_id: int) -> HttpResponse:
+    """One attached document, as a download in the type its contents were recognised as, for a
+    clinician of the case's partner; one access event per download. Never cached (no-store)."""
+    document = attachments.attachment_download(
+        request.user, case_id=oh_case_id, attachment_id=oh_attachment_id
+    )
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the employee's own -------------------------------------------------------------------------

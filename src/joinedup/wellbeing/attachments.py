@@ -77,13 +77,15 @@ def max_bytes() -> int:
     return int(getattr(settings, "OH_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def _limit_text(limit: int) -> str:
+def limit_text(limit: int | None = None) -> str:
+    """The size limit as people read it: "10 MB"."""
+    limit = max_bytes() if limit is None else limit
     mb = 1024 * 1024
     return f"{limit // mb} MB" if limit % mb == 0 else f"{limit:,} bytes"
 
 
 def _too_large() -> ValidationError:
-    return ValidationError({"file": f"Attach a file of at most {_limit_text(max_bytes())}."})
+    return ValidationError({"file": f"Attach a file of at most {limit_text()}."})
 
 
 def read_upload(upload: UploadedFile | None) -> tuple[str, bytes]:
@@ -143,6 +145,12 @@ def attachment_add(*, actor: Any, case: Case, filename: str, content: bytes) -> 
 
 
 # --- reads: clinicians of the partner, each one access event -------------------------------------
+
+
+def clinical_case(user: Any, *, case_id: int) -> Case:
+    """The case, if ``user`` may read its clinical content: 404 if they do not see it, 403 if they
+    see it without ``wellbeing.clinical`` (or it is their own). Writes no access event."""
+    return _clinical_case(user, case_id)
 
 
 @dataclass(frozen=True, repr=False)
@@ -242,11 +250,7 @@ def rotate_attachments(
             )
             if not batch:
                 break
-            stale = [
-                a
-                for a in batch
-                if not (crypto.is_current(a.name_ciphertext) and crypto.is_current_bytes(a.content_ciphertext))
-            ]
+            stale = [a for a in batch if not _current(a)]
             for attachment in stale:
                 attachment.name_ciphertext = crypto.rotate(attachment.name_ciphertext)
                 attachment.content_ciphertext = crypto.rotate_bytes(attachment.content_ciphertext)
@@ -268,6 +272,12 @@ def rotate_attachments(
             after={"examined": examined, "rewritten": rewritten},
         )
     return Rotation(examined=examined, rewritten=rewritten)
+
+
+def _current(attachment: CaseAttachment) -> bool:
+    return crypto.is_current(attachment.name_ciphertext) and crypto.is_current_bytes(
+        attachment.content_ciphertext
+    )
 
 
 def erase_case_attachments(case: Case) -> int:

@@ -82,7 +82,9 @@ class Command(BaseCommand):
 
         def attachment_progress(done: notes.Rotation) -> None:
             if not as_json:
-                self.stdout.write(f"  {done.examined:,} attachments examined, {done.rewritten:,} re-encrypted")
+                self.stdout.write(
+                    f"  {done.examined:,} attachments examined, {done.rewritten:,} re-encrypted"
+                )
 
         actor = operator("wellbeing rotate-keys")
         done = notes.rotate_notes(actor=actor, batch_size=batch_size, progress=progress)
@@ -105,7 +107,8 @@ class Command(BaseCommand):
             f"Rotated: {done.rewritten:,} of {done.examined:,} notes re-encrypted under the current key."
         )
         self.stdout.write(
-            f"Rotated: {files.rewritten:,} of {files.examined:,} attachments re-encrypted under the current key."
+            f"Rotated: {files.rewritten:,} of {files.examined:,} attachments re-encrypted "
+            "under the current key."
         )
 
     def release_due(self, as_of_text: str, *, as_json: bool) -> None:
