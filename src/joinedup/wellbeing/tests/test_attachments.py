@@ -225,7 +225,6 @@ class TestRotationAndErasure(AttachmentTestCase):
         with override_settings(JOINEDUP_OH_KEYS=f"{NEW_KEY},{OLD_KEY}"):
             call_command("wellbeing", "rotate-keys", stdout=out)
             assert out.getvalue() == (
-                "  0 notes examined, 0 re-encrypted\n"
                 "Rotated: 0 of 0 notes re-encrypted under the current key.\n"
                 "  2 attachments examined, 2 re-encrypted\n"
                 "Rotated: 2 of 2 attachments re-encrypted under the current key.\n"

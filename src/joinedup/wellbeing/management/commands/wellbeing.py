@@ -88,6 +88,10 @@ class Command(BaseCommand):
 
         actor = operator("wellbeing rotate-keys")
         done = notes.rotate_notes(actor=actor, batch_size=batch_size, progress=progress)
+        if not as_json:
+            self.stdout.write(
+                f"Rotated: {done.rewritten:,} of {done.examined:,} notes re-encrypted under the current key."
+            )
         # Attachments are up to 10 MB each: never more of them in a batch than their own default.
         files = attachments.rotate_attachments(
             actor=actor, batch_size=min(batch_size, attachments.ROTATION_BATCH), progress=attachment_progress
@@ -103,9 +107,6 @@ class Command(BaseCommand):
                 )
             )
             return
-        self.stdout.write(
-            f"Rotated: {done.rewritten:,} of {done.examined:,} notes re-encrypted under the current key."
-        )
         self.stdout.write(
             f"Rotated: {files.rewritten:,} of {files.examined:,} attachments re-encrypted "
             "under the current key."
