@@ -120,14 +120,15 @@ def encrypt_bytes(data: bytes) -> bytes:
     return _keys()[0].encrypt(data)
 
 
-def decrypt_bytes(token: bytes) -> bytes:
+# PostgreSQL hands a bytea column back as a memoryview, SQLite as bytes.
+def decrypt_bytes(token: bytes | memoryview) -> bytes:
     try:
         return _keys()[0].decrypt(bytes(token))
     except InvalidToken:
         raise NoteKeyError("This note cannot be read with the configured keys.") from None
 
 
-def is_current_bytes(token: bytes) -> bool:
+def is_current_bytes(token: bytes | memoryview) -> bool:
     try:
         _keys()[1].decrypt(bytes(token))
     except InvalidToken:
@@ -135,7 +136,7 @@ def is_current_bytes(token: bytes) -> bool:
     return True
 
 
-def rotate_bytes(token: bytes) -> bytes:
+def rotate_bytes(token: bytes | memoryview) -> bytes:
     try:
         return _keys()[0].rotate(bytes(token))
     except InvalidToken:

@@ -41,12 +41,12 @@ def attachment_list(request: HttpRequest, oh_case_id: int) -> HttpResponse:
         # Permission first (403/404 as for a read), then the file: a refused file stores nothing.
         attachments.clinical_case(user, case_id=case.pk)
         if form.is_valid():
-            added = submit(
-                form,
-                lambda: attachments.attachment_add(
-                    actor=user, case=case, **_named(attachments.read_upload(form.cleaned_data["file"]))
-                ),
-            )
+
+            def attach() -> object:
+                filename, content = attachments.read_upload(form.cleaned_data["file"])
+                return attachments.attachment_add(actor=user, case=case, filename=filename, content=content)
+
+            added = submit(form, attach)
             if added is not None:
                 messages.success(request, "Document attached.")
                 return redirect("web:wellbeing_attachments", oh_case_id=case.pk)
@@ -62,10 +62,6 @@ def attachment_list(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             "limit": attachments.limit_text(),
         },
     )
-
-
-def _named(upload: tuple[str, bytes]) -> dict[str, object]:
-    return {"filename": upload[0], "content": upload[1]}
 
 
 @require_GET
