@@ -85,10 +85,12 @@ from joinedup.wellbeing import attachments as wellbeing_attachments
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing import programmes as wellbeing_programmes
+from joinedup.wellbeing import questionnaires as wellbeing_questionnaires
 from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import (
     CaseAttachment,
+    CaseQuestionnaire,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
@@ -160,6 +162,7 @@ class PartnerObjects:
     oh_referral: Referral
     oh_case: OhCase
     oh_attachment: CaseAttachment
+    oh_questionnaire: CaseQuestionnaire
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
@@ -274,6 +277,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
     # A PDF a clinician attached to that case (web and API downloads name the case and it).
     "oh_attachment_id": ParameterKind("occupational-health case attachment", lambda o: o.oh_attachment.pk),
+    # A PHQ-9 sent to the employee on that case, unanswered (the employee's answer route names it).
+    "oh_questionnaire_id": ParameterKind(
+        "occupational-health questionnaire", lambda o: o.oh_questionnaire.pk
+    ),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
     "surveillance_programme_id": ParameterKind(
@@ -630,6 +637,9 @@ class AttackTestCase(RechargeTestCase):
             "oh_referral": referral,
             "oh_case": case,
             "oh_attachment": attachment,
+            "oh_questionnaire": wellbeing_questionnaires.questionnaire_send(
+                actor=cls.oh_clinician, case=case, key="phq9"
+            ),
             "surveillance_programme": programme,
             "surveillance_enrolment": enrolment,
             "wellbeing_programme": eap,

@@ -39,6 +39,7 @@ from joinedup.wellbeing import (
     cases,
     notes,
     programme_selectors,
+    questionnaires,
     reports,
     selectors,
     surveillance_selectors,
@@ -166,6 +167,54 @@ class OhAttachmentAddedOut(Schema):
     size: int
     uploaded_by: str
     uploaded_at: datetime
+
+
+class OhQuestionnaireSendIn(Schema):
+    key: str = Field(
+        min_length=1,
+        max_length=30,
+        description="A key of rules/questionnaires.toml: phq9, gad7, night_worker.",
+    )
+
+
+class OhQuestionnaireSentOut(Schema):
+    id: int
+    key: str
+    title: str
+    sent_by: str
+    sent_at: datetime
+
+
+class OhMyQuestionnaireOut(Schema):
+    id: int
+    key: str
+    title: str
+    stem: str
+    questions: list[str]
+    options: list[str]
+    option_values: list[int]
+    sent_at: datetime
+    answered_at: datetime | None
+    answers: list[int]
+
+
+class OhQuestionnaireOut(Schema):
+    id: int
+    key: str
+    title: str
+    sent_by: str
+    sent_at: datetime
+    answered_at: datetime | None
+    questions: list[str]
+    answers: list[int]
+    answer_labels: list[str]
+    total: int | None
+    band: str
+    alerts: list[int]
+
+
+class OhAnswersIn(Schema):
+    answers: list[int] = Field(max_length=50, description="One option value per question, in order.")
 
 
 class OhNoteIn(Schema):
@@ -515,6 +564,87 @@ def download_attachment(request: HttpRequest, oh_case_id: int, oh_attachment_id:
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _sent(sent: Any) -> dict[str, Any]:
+    return {
+        "id": sent.pk,
+        "key": sent.key,
+        "title": questionnaires.definition(sent).title,
+        "sent_by": _name(sent.sent_by),
+        "sent_at": sent.sent_at,
+    }
+
+
+@router.post("/wellbeing/cases/{oh_case_id}/questionnaires", response={201: OhQuestionnaireSentOut})
+def send_questionnaire(
+    request: HttpRequest, oh_case_id: int, body: OhQuestionnaireSendIn
+) -> Status[dict[str, Any]]:
+    """A clinician of the case's partner sends the employee a questionnaire (PHQ-9, GAD-7, the
+    night-worker health assessment); the employee answers it from their own case."""
+    case = selectors.case_for(request.user, case_id=oh_case_id)
+    return Status(201, _sent(questionnaires.questionnaire_send(actor=request.user, case=case, key=body.key)))
+
+
+@router.get("/wellbeing/cases/{oh_case_id}/questionnaires", response=list[OhQuestionnaireOut])
+def case_questionnaires(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
+    """The questionnaires sent on the case with the answers, totals, bands and alert questions:
+    clinicians of its partner only (others who see the case: 403); one access event per read."""
+    return [
+        {
+            "id": q.id,
+            "key": q.key,
+            "title": q.title,
+            "sent_by": q.sent_by,
+            "sent_at": q.sent_at,
+            "answered_at": q.answered_at,
+            "questions": list(q.questions),
+            "answers": list(q.answers),
+            "answer_labels": list(q.answer_labels),
+            "total": q.total,
+            "band": q.band,
+            "alerts": list(q.alerts),
+        }
+        for q in questionnaires.case_questionnaires(request.user, case_id=oh_case_id)
+    ]
+
+
+def _mine(q: questionnaires.QuestionnaireRead) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "key": q.key,
+        "title": q.title,
+        "stem": q.stem,
+        "questions": list(q.questions),
+        "options": [label for label, _ in q.options],
+        "option_values": [value for _, value in q.options],
+        "sent_at": q.sent_at,
+        "answered_at": q.answered_at,
+        "answers": list(q.answers),
+    }
+
+
+@router.get("/wellbeing/my-cases/{oh_case_id}/questionnaires", response=list[OhMyQuestionnaireOut])
+def my_questionnaires(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
+    """The questionnaires sent to the signed-in employee on their own case, with their questions,
+    the options and the employee's own answers (empty until answered)."""
+    return [_mine(q) for q in questionnaires.my_questionnaires(request.user, case_id=oh_case_id)]
+
+
+@router.post("/wellbeing/my-questionnaires/{oh_questionnaire_id}/answers", response=OhMyQuestionnaireOut)
+def answer_questionnaire(request: HttpRequest, oh_questionnaire_id: int, body: OhAnswersIn) -> dict[str, Any]:
+    """The employee answers a questionnaire sent to them, once: one option value per question,
+    in order (422 otherwise). Stored encrypted with its score, which the clinician reads."""
+    sent = questionnaires.my_questionnaire(request.user, questionnaire_id=oh_questionnaire_id)
+    answered = questionnaires.questionnaire_answer(
+        actor=request.user, questionnaire=sent, answers=body.answers
+    )
+    [read] = [
+        q
+        for q in questionnaires.my_questionnaires(request.user, case_id=answered.case_id)
+        if q.id == answered.pk
+    ]
+    return _mine(read)
 
 
 # --- the employee's own -------------------------------------------------------------------------

@@ -228,6 +228,7 @@ class TestRotationAndErasure(AttachmentTestCase):
                 "Rotated: 0 of 0 notes re-encrypted under the current key.\n"
                 "  2 attachments examined, 2 re-encrypted\n"
                 "Rotated: 2 of 2 attachments re-encrypted under the current key.\n"
+                "Rotated: 0 of 0 questionnaires re-encrypted under the current key.\n"
             )
             again = StringIO()
             call_command("wellbeing", "rotate-keys", "--json", stdout=again)
@@ -235,6 +236,7 @@ class TestRotationAndErasure(AttachmentTestCase):
                 "examined": 0,
                 "rewritten": 0,
                 "attachments": {"examined": 2, "rewritten": 0},
+                "questionnaires": {"examined": 0, "rewritten": 0},
             }
         name, content = raw_row(first.pk)
         new = Fernet(NEW_KEY.encode())
