@@ -134,6 +134,12 @@ class QuestionnaireRead:
     band: str = ""
     alerts: tuple[int, ...] = ()
 
+    @property
+    def rows(self) -> list[tuple[int, str, str]]:
+        """(number, question, the answer's label, or "" before it is answered), for pages."""
+        labels = self.answer_labels or ("",) * len(self.questions)
+        return [(n, text, labels[n - 1]) for n, text in enumerate(self.questions, start=1)]
+
     def __repr__(self) -> str:
         return f"QuestionnaireRead(id={self.id}, key={self.key!r}, answered={self.answered_at is not None})"
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.wellbeing import attachments, cases, programmes, referrals, surveillance
+from joinedup.web.wellbeing import attachments, cases, programmes, questionnaires, referrals, surveillance
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Referrals and cases (web/wellbeing/referrals.py, cases.py).
@@ -20,6 +20,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "cases/<int:oh_case_id>/attachments/<int:oh_attachment_id>",
         attachments.attachment_download,
         name="wellbeing_attachment",
+    ),
+    path(
+        "cases/<int:oh_case_id>/questionnaires/",
+        questionnaires.questionnaire_list,
+        name="wellbeing_questionnaires",
+    ),
+    path(
+        "my/questionnaires/<int:oh_questionnaire_id>",
+        questionnaires.my_questionnaire,
+        name="wellbeing_my_questionnaire",
     ),
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
