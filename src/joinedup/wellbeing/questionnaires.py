@@ -56,7 +56,7 @@ def questionnaire_send(*, actor: Any, case: Case, key: str) -> CaseQuestionnaire
     try:
         chosen = scoring.questionnaire_on(key, timezone.localdate())
     except KeyError:
-        raise ValidationError({"key": f"Choose one of: {', '.join(scoring.keys())}."}) from None
+        raise ValidationError({"key": f"Choose one of: {', '.join(scoring.questionnaire_keys())}."}) from None
     sent = CaseQuestionnaire.objects.create(
         case=case, partner_id=case.partner_id, key=chosen.key, version=chosen.effective_from, sent_by=actor
     )

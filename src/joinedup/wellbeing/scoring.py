@@ -15,7 +15,16 @@ from pathlib import Path
 
 RULES = Path(__file__).with_name("rules") / "questionnaires.toml"
 
-__all__ = ["RULES", "Band", "Questionnaire", "Score", "keys", "load", "questionnaire_on", "score"]
+__all__ = [
+    "RULES",
+    "Band",
+    "Questionnaire",
+    "Score",
+    "load",
+    "questionnaire_keys",
+    "questionnaire_on",
+    "score",
+]
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def load(path: Path = RULES) -> tuple[Questionnaire, ...]:
     )
 
 
-def keys() -> list[str]:
+def questionnaire_keys() -> list[str]:
     return sorted({q.key for q in load()})
 
 

@@ -24,7 +24,7 @@ from joinedup.wellbeing.models import CaseStatus
 
 def _choices() -> list[tuple[str, str]]:
     today = timezone.localdate()
-    return [(key, scoring.questionnaire_on(key, today).title) for key in scoring.keys()]
+    return [(key, scoring.questionnaire_on(key, today).title) for key in scoring.questionnaire_keys()]
 
 
 class SendForm(forms.Form):
