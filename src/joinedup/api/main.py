@@ -29,6 +29,7 @@ from joinedup.api import (
     wellbeing,
 )
 from joinedup.api import payables as purchasing_payables
+from joinedup.api import privacy_sar
 from joinedup.api import satisfaction as servicedesk_satisfaction
 from joinedup.api import service_level_reports as servicedesk_reports
 from joinedup.api import service_levels as servicedesk_levels
@@ -72,6 +73,7 @@ api.add_router("", servicedesk_satisfaction.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
 api.add_router("", wellbeing.router)
+api.add_router("", privacy_sar.router)
 
 
 @api.exception_handler(AuthenticationError)
