@@ -23,13 +23,13 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    privacy_sar,
     purchasing,
     recharges,
     servicedesk,
     wellbeing,
 )
 from joinedup.api import payables as purchasing_payables
-from joinedup.api import privacy_sar
 from joinedup.api import satisfaction as servicedesk_satisfaction
 from joinedup.api import service_level_reports as servicedesk_reports
 from joinedup.api import service_levels as servicedesk_levels

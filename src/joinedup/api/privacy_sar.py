@@ -181,7 +181,9 @@ def sar_release(request: HttpRequest, sar_id: int, body: SarEmptyIn) -> dict[str
 def sar_refusal(request: HttpRequest, sar_id: int, body: SarRefusalIn) -> dict[str, Any]:
     """Refuse a manifestly unfounded or excessive request, with the reason."""
     sar = sar_for(request.user, sar_id=sar_id)
-    return _out(services.sar_refuse(actor=request.user, sar=sar, refused_on=body.refused_on, reason=body.reason))
+    return _out(
+        services.sar_refuse(actor=request.user, sar=sar, refused_on=body.refused_on, reason=body.reason)
+    )
 
 
 @router.post("/privacy/subject-access-requests/{sar_id}/withdrawal", response=SarOut)

@@ -104,7 +104,9 @@ def sar_log(*, actor: Any, partner: Partner, person_id: int, received_on: date) 
     if person is None:
         raise ValidationError({"person": "No such person works, or worked, for this partner."})
     _not_future(received_on, "received_on")
-    sar = SubjectAccessRequest(partner=partner, person=person, received_on=received_on, logged_by=user_of(actor))
+    sar = SubjectAccessRequest(
+        partner=partner, person=person, received_on=received_on, logged_by=user_of(actor)
+    )
     sar.due_on = _deadline(sar)
     sar.save()
     _event(actor, sar, "logged", received_on=received_on)
@@ -112,14 +114,18 @@ def sar_log(*, actor: Any, partner: Partner, person_id: int, received_on: date) 
 
 
 @transaction.atomic
-def sar_request_identity(*, actor: Any, sar: SubjectAccessRequest, requested_on: date) -> SubjectAccessRequest:
+def sar_request_identity(
+    *, actor: Any, sar: SubjectAccessRequest, requested_on: date
+) -> SubjectAccessRequest:
     """The DPO asked the requester to confirm who they are: the clock stops until they do."""
     authorise(actor, PERMISSION, sar.partner_id)
     sar = _locked(sar)
     _require(sar, (SarStatus.RECEIVED,), "sent for identity")
     _not_future(requested_on, "identity_requested_on")
     if requested_on < sar.received_on:
-        raise ValidationError({"identity_requested_on": "Identity is asked for on or after the request's receipt."})
+        raise ValidationError(
+            {"identity_requested_on": "Identity is asked for on or after the request's receipt."}
+        )
     sar.identity_requested_on = requested_on
     sar.status = SarStatus.AWAITING_IDENTITY
     sar.due_on = _deadline(sar)
@@ -147,7 +153,9 @@ def sar_verify_identity(*, actor: Any, sar: SubjectAccessRequest, verified_on: d
 
 
 @transaction.atomic
-def sar_extend(*, actor: Any, sar: SubjectAccessRequest, extended_on: date, reason: str) -> SubjectAccessRequest:
+def sar_extend(
+    *, actor: Any, sar: SubjectAccessRequest, extended_on: date, reason: str
+) -> SubjectAccessRequest:
     """A complex request: two further months (Article 12(3)), decided and told to the requester
     within the first month, with the reason (kept on the request, not in the audit trail)."""
     authorise(actor, PERMISSION, sar.partner_id)
@@ -226,7 +234,9 @@ def _drop_export(sar: SubjectAccessRequest) -> bool:
 
 
 @transaction.atomic
-def sar_refuse(*, actor: Any, sar: SubjectAccessRequest, refused_on: date, reason: str) -> SubjectAccessRequest:
+def sar_refuse(
+    *, actor: Any, sar: SubjectAccessRequest, refused_on: date, reason: str
+) -> SubjectAccessRequest:
     """Refuse a manifestly unfounded or excessive request (Article 12(5)), with the reason."""
     authorise(actor, PERMISSION, sar.partner_id)
     sar = _locked(sar)

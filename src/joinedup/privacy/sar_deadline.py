@@ -68,7 +68,9 @@ class Deadline:
     due_on: date | None
 
 
-def clock_start(*, received_on: date, identity_requested_on: date | None, identity_verified_on: date | None) -> date | None:
+def clock_start(
+    *, received_on: date, identity_requested_on: date | None, identity_verified_on: date | None
+) -> date | None:
     """The day the month starts: receipt, or receipt of the identity asked for; None while the
     controller waits for it."""
     if identity_requested_on is None:

@@ -44,7 +44,14 @@ from joinedup.payroll.models import P45Issue, Payslip, RunStatus
 from joinedup.people.models import Absence, Employment, Person
 from joinedup.people.selectors import terms_history
 from joinedup.servicedesk.models import Ticket, TicketEvent
-from joinedup.wellbeing.models import AdjustmentRecord, Appointment, Case, OutcomeReport, Referral, ReferralSource
+from joinedup.wellbeing.models import (
+    AdjustmentRecord,
+    Appointment,
+    Case,
+    OutcomeReport,
+    Referral,
+    ReferralSource,
+)
 from joinedup.wellbeing.selectors import case_notes_for_subject_access
 
 FORMAT = "joinedup subject-access export"
@@ -110,7 +117,7 @@ def _tax_year_end(tax_year: int) -> date:
     return date(tax_year + 1, 4, 5)
 
 
-def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:  # noqa: PLR0915 — one flat walk over the domains
+def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:
     """The export of ``person`` for ``partner``. ``actor`` holds ``privacy.sar`` on the partner;
     reading the clinical notes writes one access event per case in the actor's name."""
     authorise(actor, "privacy.sar", partner)
@@ -198,11 +205,26 @@ def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:
         .select_related("run")
         .order_by("run__pay_date", "pk")
     )
-    money = (
-        "basic_pay additions gross_pay pensionable_pay pension_employee pension_employer taxable_pay "
-        "taxable_pay_to_date tax tax_paid_to_date ni_pay ni_employee ni_employer ni_class1a "
-        "student_loan postgraduate_loan deductions_after_tax net_pay"
-    ).split()
+    money = [
+        "basic_pay",
+        "additions",
+        "gross_pay",
+        "pensionable_pay",
+        "pension_employee",
+        "pension_employer",
+        "taxable_pay",
+        "taxable_pay_to_date",
+        "tax",
+        "tax_paid_to_date",
+        "ni_pay",
+        "ni_employee",
+        "ni_employer",
+        "ni_class1a",
+        "student_loan",
+        "postgraduate_loan",
+        "deductions_after_tax",
+        "net_pay",
+    ]
     out["payslips"] = [
         {
             "id": p.pk,
@@ -229,7 +251,9 @@ def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:
             "payslip": p.payslip_id,
             "issued_at": _d(p.issued_at),
         }
-        for p in P45Issue.objects.for_partner(pid).filter(employment_id__in=emp_ids).order_by("tax_year", "pk")
+        for p in P45Issue.objects.for_partner(pid)
+        .filter(employment_id__in=emp_ids)
+        .order_by("tax_year", "pk")
     ]
     targets["payroll.p45issue"].update(str(p["id"]) for p in out["p45s"])
 
@@ -285,10 +309,14 @@ def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:
             "actor": who(ev.actor_id, "service-desk agent") if ev.actor_id else "the system",
             "body": ev.body,
         }
-        for ev in TicketEvent.objects.for_partner(pid).filter(ticket__in=[t.pk for t in tickets]).order_by("at", "pk")
+        for ev in TicketEvent.objects.for_partner(pid)
+        .filter(ticket__in=[t.pk for t in tickets])
+        .order_by("at", "pk")
     ]
 
-    referrals = list(Referral.objects.for_partner(pid).filter(employment_id__in=emp_ids).order_by("created_at", "pk"))
+    referrals = list(
+        Referral.objects.for_partner(pid).filter(employment_id__in=emp_ids).order_by("created_at", "pk")
+    )
     out["oh_referrals"] = [
         {
             "id": r.pk,
@@ -393,9 +421,13 @@ def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:
             "trial_start": _d(r.trial_start),
             "trial_end": _d(r.trial_end),
         }
-        for r in Redeployment.objects.for_partner(pid).filter(at_risk_id__in=[a.pk for a in at_risk]).order_by("pk")
+        for r in Redeployment.objects.for_partner(pid)
+        .filter(at_risk_id__in=[a.pk for a in at_risk])
+        .order_by("pk")
     ]
-    vr = list(VrInterest.objects.for_partner(pid).filter(employment_id__in=emp_ids).order_by("submitted_at", "pk"))
+    vr = list(
+        VrInterest.objects.for_partner(pid).filter(employment_id__in=emp_ids).order_by("submitted_at", "pk")
+    )
     out["vr_interests"] = [
         {
             "id": v.pk,

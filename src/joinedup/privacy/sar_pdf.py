@@ -41,7 +41,11 @@ def _value(value: Any) -> str:
 
 
 def _line(row: dict[str, Any]) -> Paragraph:
-    parts = [f"<b>{escape(key)}</b>: {escape(_value(value))}" for key, value in row.items() if value not in (None, "")]
+    parts = [
+        f"<b>{escape(key)}</b>: {escape(_value(value))}"
+        for key, value in row.items()
+        if value not in (None, "")
+    ]
     return Paragraph("; ".join(parts), BASE)
 
 
@@ -61,4 +65,6 @@ def render(export: dict[str, Any], *, compress: bool = True) -> bytes:
         rows = export.get(section) or []
         story += [Spacer(0, 6), Paragraph(escape(f"{TITLES[section]} ({len(rows)})"), HEADING)]
         story += [_line(row) for row in rows] or [Paragraph("None held.", SMALL)]
-    return render_pdf(story, title=f"Subject-access export {partner['code']}", author=partner["name"], compress=compress)
+    return render_pdf(
+        story, title=f"Subject-access export {partner['code']}", author=partner["name"], compress=compress
+    )

@@ -32,7 +32,9 @@ class SarFilters:
     person_id: int | None = None
 
 
-def sar_log_for(user: Any, *, partner: Partner, filters: SarFilters, today: date) -> QuerySet[SubjectAccessRequest]:
+def sar_log_for(
+    user: Any, *, partner: Partner, filters: SarFilters, today: date
+) -> QuerySet[SubjectAccessRequest]:
     """The partner's requests, soonest due first (stopped clocks last), filtered."""
     authorise(user, PERMISSION, partner)
     found = SubjectAccessRequest.objects.for_partner(partner).select_related("person")

@@ -35,8 +35,23 @@ def payslip(employment: Any, *, tax_year: int, period: int, pay_date: date, stat
         status=status,
     )
     figures = dict.fromkeys(
-        "basic_pay gross_pay pensionable_pay pension_employee pension_employer taxable_pay taxable_pay_to_date "
-        "tax tax_paid_to_date ni_pay ni_employee ni_employer student_loan postgraduate_loan net_pay".split(),
+        [
+            "basic_pay",
+            "gross_pay",
+            "pensionable_pay",
+            "pension_employee",
+            "pension_employer",
+            "taxable_pay",
+            "taxable_pay_to_date",
+            "tax",
+            "tax_paid_to_date",
+            "ni_pay",
+            "ni_employee",
+            "ni_employer",
+            "student_loan",
+            "postgraduate_loan",
+            "net_pay",
+        ],
         100000,
     )
     return Payslip.objects.create(
@@ -67,12 +82,17 @@ class SarTestCase(CaseTestCase):
                 end_date=date(2026, 8, 7),
             )
             payslip(employment, tax_year=2025, period=12, pay_date=date(2026, 3, 27), status=RunStatus.PAID)
-            payslip(employment, tax_year=2026, period=1, pay_date=date(2026, 4, 28), status=RunStatus.APPROVED)
+            payslip(
+                employment, tax_year=2026, period=1, pay_date=date(2026, 4, 28), status=RunStatus.APPROVED
+            )
             raise_ticket(
                 actor=cls.mary,
                 partner=employment.partner,
                 details=TicketIn(
-                    service="payroll", ticket_type="query", subject="My payslip", description="Is my tax code right?"
+                    service="payroll",
+                    ticket_type="query",
+                    subject="My payslip",
+                    description="Is my tax code right?",
                 ),
             )
         referral = cases.referral_create(
@@ -83,7 +103,9 @@ class SarTestCase(CaseTestCase):
         )
         referral = cases.referral_send(actor=cls.shared_hr, referral=referral)
         case = cases.case_open(actor=cls.oh_admin, referral=referral)
-        cls.mary_case = cases.case_triage(actor=cls.oh_admin, case=case, priority="soon", clinician=cls.oh_clinician)
+        cls.mary_case = cases.case_triage(
+            actor=cls.oh_admin, case=case, priority="soon", clinician=cls.oh_clinician
+        )
         notes.note_add(actor=cls.oh_clinician, case=cls.mary_case, text=CLINICAL)
 
     # --- helpers --------------------------------------------------------------------------------

@@ -57,7 +57,9 @@ class TestTheLog(SarTestCase):
         }
 
     def test_the_clock_stops_while_identity_is_awaited_and_starts_on_its_receipt(self) -> None:
-        sar = services.sar_request_identity(actor=self.shared_dpo, sar=self.logged(), requested_on=date(2029, 2, 1))
+        sar = services.sar_request_identity(
+            actor=self.shared_dpo, sar=self.logged(), requested_on=date(2029, 2, 1)
+        )
         assert (sar.status, sar.due_on) == (SarStatus.AWAITING_IDENTITY, None)
         sar = services.sar_verify_identity(actor=self.shared_dpo, sar=sar, verified_on=date(2029, 2, 12))
         # ICO: the month runs from receipt of the identity: 12 February → 12 March 2029 (Monday).
@@ -65,7 +67,10 @@ class TestTheLog(SarTestCase):
 
     def test_a_complex_request_is_extended_by_two_further_months(self) -> None:
         sar = services.sar_extend(
-            actor=self.shared_dpo, sar=self.logged(), extended_on=date(2029, 2, 20), reason="Four years of tickets"
+            actor=self.shared_dpo,
+            sar=self.logged(),
+            extended_on=date(2029, 2, 20),
+            reason="Four years of tickets",
         )
         # Art. 12(3): 31 January + three months → 30 April 2029.
         assert (sar.due_on, sar.extension_reason) == (date(2029, 4, 30), "Four years of tickets")
@@ -74,11 +79,15 @@ class TestTheLog(SarTestCase):
 
     def test_it_refuses_an_extension_decided_after_the_first_month(self) -> None:
         with self.assertRaisesMessage(ValidationError, "within the first month, by 28 February 2029"):
-            services.sar_extend(actor=self.shared_dpo, sar=self.logged(), extended_on=date(2029, 3, 1), reason="x")
+            services.sar_extend(
+                actor=self.shared_dpo, sar=self.logged(), extended_on=date(2029, 3, 1), reason="x"
+            )
 
     def test_it_refuses_an_extension_without_a_reason(self) -> None:
         with self.assertRaisesMessage(ValidationError, "Give the reason the request is complex."):
-            services.sar_extend(actor=self.shared_dpo, sar=self.logged(), extended_on=date(2029, 2, 1), reason=" ")
+            services.sar_extend(
+                actor=self.shared_dpo, sar=self.logged(), extended_on=date(2029, 2, 1), reason=" "
+            )
 
     def test_it_refuses_to_log_a_person_the_partner_never_employed(self) -> None:
         with self.assertRaisesMessage(ValidationError, "No such person works, or worked, for this partner."):
@@ -95,12 +104,19 @@ class TestTheLog(SarTestCase):
 
     def test_a_refusal_and_a_withdrawal_close_the_request(self) -> None:
         refused = services.sar_refuse(
-            actor=self.shared_dpo, sar=self.logged(), refused_on=date(2029, 2, 2), reason="Manifestly excessive"
+            actor=self.shared_dpo,
+            sar=self.logged(),
+            refused_on=date(2029, 2, 2),
+            reason="Manifestly excessive",
         )
         assert (refused.status, refused.closed_on) == (SarStatus.REFUSED, date(2029, 2, 2))
-        withdrawn = services.sar_withdraw(actor=self.shared_dpo, sar=self.logged(), withdrawn_on=date(2029, 2, 3))
+        withdrawn = services.sar_withdraw(
+            actor=self.shared_dpo, sar=self.logged(), withdrawn_on=date(2029, 2, 3)
+        )
         assert withdrawn.status == SarStatus.WITHDRAWN
-        with self.assertRaisesMessage(ValidationError, "This request is withdrawn: it cannot be released now."):
+        with self.assertRaisesMessage(
+            ValidationError, "This request is withdrawn: it cannot be released now."
+        ):
             services.sar_release(actor=self.shared_dpo, sar=withdrawn)
 
     def test_a_request_past_its_due_date_is_overdue_until_answered(self) -> None:
@@ -172,21 +188,44 @@ class TestTheExport(SarTestCase):
             "oh_cases": (1, 0),
             "oh_notes": (1, 0),
         }
-        # The P60 of 2025/26, the one tax year that has ended, from its paid payslip.
-        assert [(p["employment"], p["tax_year"]) for p in council["p60s"]] == [(self.shared_person_council.pk, 2025)]
+        # On 1 March 2029 the tax years 2025/26 and 2026/27 have ended: a P60 each, from the year's
+        # last approved or paid payslip.
+        assert [(p["employment"], p["tax_year"], p["payslip"]) for p in council["p60s"]] == [
+            (self.shared_person_council.pk, year, payslip)
+            for year, payslip in sorted((row["tax_year"], row["id"]) for row in council["payslips"])
+        ]
         # Audit events about their records: each partner's own chain, none of the other's.
         council_events = {e["id"] for e in council["audit_events"]}
         police_events = {e["id"] for e in police["audit_events"]}
         assert council_events and police_events
-        assert set(AuditEvent.objects.for_partner(self.council).filter(pk__in=council_events).values_list("pk", flat=True)) == council_events
-        assert set(AuditEvent.objects.for_partner(self.police).filter(pk__in=police_events).values_list("pk", flat=True)) == police_events
-        assert {e["object_type"] for e in police["audit_events"]} >= {"people.employment", "servicedesk.ticket"}
+        assert (
+            set(
+                AuditEvent.objects.for_partner(self.council)
+                .filter(pk__in=council_events)
+                .values_list("pk", flat=True)
+            )
+            == council_events
+        )
+        assert (
+            set(
+                AuditEvent.objects.for_partner(self.police)
+                .filter(pk__in=police_events)
+                .values_list("pk", flat=True)
+            )
+            == police_events
+        )
+        assert {e["object_type"] for e in police["audit_events"]} >= {
+            "people.employment",
+            "servicedesk.ticket",
+        }
 
     def test_the_subject_gets_their_clinical_notes_and_the_read_is_logged(self) -> None:
         person = self.shared_person_council.person
         export = sar_export.assemble(actor=self.shared_dpo, partner=self.council, person=person)
         assert [n["text"] for n in export["oh_notes"]] == [CLINICAL]
-        logged = CaseAccessEvent.objects.for_partner(self.council).filter(case=self.mary_case, actor=self.shared_dpo)
+        logged = CaseAccessEvent.objects.for_partner(self.council).filter(
+            case=self.mary_case, actor=self.shared_dpo
+        )
         assert list(logged.values_list("part", flat=True)) == [AccessPart.NOTES]
 
     def test_third_parties_are_shown_by_their_role(self) -> None:
@@ -219,7 +258,9 @@ class TestTheExport(SarTestCase):
         assert gone.gone is True
         stored = SubjectAccessRequest.objects.for_partner(self.police).get(pk=sar.pk)
         assert (stored.export_ciphertext, stored.export_deleted_at) == ("", sar.expires_at)
-        actions = AuditEvent.objects.for_partner(self.police).filter(object_id=str(sar.pk), action__startswith="privacy.")
+        actions = AuditEvent.objects.for_partner(self.police).filter(
+            object_id=str(sar.pk), action__startswith="privacy."
+        )
         assert list(actions.order_by("seq").values_list("action", flat=True)) == [
             "privacy.sar_logged",
             "privacy.sar_assembled",

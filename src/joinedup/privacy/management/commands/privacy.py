@@ -62,4 +62,6 @@ class Command(BaseCommand):
         else:
             target.write_text(json.dumps(export, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n")
         counts = ", ".join(f"{name} {count}" for name, count in export["counts"].items() if count)
-        self.stdout.write(f"Wrote the subject-access export of person {person} for {partner.code} to {target}: {counts}.")
+        self.stdout.write(
+            f"Wrote the subject-access export of person {person} for {partner.code} to {target}: {counts}."
+        )
