@@ -347,6 +347,7 @@ WORKER_PERIODIC = [
         "joinedup.servicedesk.sla_warnings.scheduled_run",
         SLA_WARNINGS_EVERY_MINUTES,
     ),
+    ("privacy sar-expiry", "joinedup.privacy.sar.scheduled_expiry", 60),
 ]
 
 LOGGING = {

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -38,10 +39,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.core import crypto
-from joinedup.core.actors import user_of
+from joinedup.core import crypto, rls
+from joinedup.core.actors import SystemActor, is_system, user_of
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise
+from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.people.models import Person
 from joinedup.privacy import sar_deadline, sar_export
 from joinedup.privacy.models import SarStatus, SubjectAccessRequest
@@ -310,3 +311,33 @@ def export_person(*, actor: Any, partner: Partner, person_id: int) -> dict[str, 
         after={"person": person.pk, "counts": export["counts"]},
     )
     return export
+
+
+def expire_exports(*, actor: Any) -> int:
+    """Delete every released export past its expiry, on the partners where the actor holds
+    ``privacy.sar`` (every partner for the system, as the worker runs it hourly): an export nobody
+    downloads is deleted all the same. One transaction, one audit event per request. Idempotent."""
+    partners = partner_ids_with(actor, PERMISSION)
+    expired = 0
+    with (
+        transaction.atomic(),
+        rls.system_context("delete expired subject-access exports") if is_system(actor) else nullcontext(),
+    ):
+        due = (
+            SubjectAccessRequest.objects.for_partners(partners)
+            .select_for_update()
+            .filter(status=SarStatus.RELEASED, expires_at__lte=timezone.now())
+            .exclude(export_ciphertext="")
+            .order_by("partner_id", "pk")
+        )
+        for sar in due:
+            _drop_export(sar)
+            sar.save(update_fields=["export_ciphertext", "export_deleted_at"])
+            _event(actor, sar, "export_expired", expires_at=sar.expires_at)
+            expired += 1
+    return expired
+
+
+def scheduled_expiry() -> int:
+    """The worker's periodic job (settings.WORKER_PERIODIC)."""
+    return expire_exports(actor=SystemActor(reason="delete expired subject-access exports"))

@@ -18,6 +18,7 @@ from joinedup.people.services import absence_request
 from joinedup.privacy.models import SubjectAccessRequest
 from joinedup.servicedesk.services import TicketIn, raise_ticket
 from joinedup.wellbeing import cases, notes
+from joinedup.wellbeing.models import Case
 from joinedup.wellbeing.tests.casebase import CaseTestCase
 
 CLINICAL = "Low mood since March; sertraline 50 mg started by GP."
@@ -67,6 +68,7 @@ def payslip(employment: Any, *, tax_year: int, period: int, pay_date: date, stat
 
 class SarTestCase(CaseTestCase):
     police_dpo: Any
+    mary_case: Case
 
     @classmethod
     def setUpTestData(cls) -> None:

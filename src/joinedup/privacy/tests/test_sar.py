@@ -30,7 +30,7 @@ def at(when: datetime) -> Any:
     return mock.patch("django.utils.timezone.now", new=lambda: when)
 
 
-def ids(export: dict, section: str) -> set:
+def ids(export: dict[str, Any], section: str) -> set[Any]:
     return {row["id"] for row in export[section]}
 
 
@@ -250,6 +250,7 @@ class TestTheExport(SarTestCase):
         reviewed = services.export_of(self.shared_dpo, sar)
         assert ids(reviewed, "employments") == {self.shared_person_police.pk}
         sar = services.sar_release(actor=self.shared_dpo, sar=sar)
+        assert sar.expires_at is not None and sar.released_at is not None
         assert sar.expires_at - sar.released_at == timedelta(days=30)
         download = services.sar_download(actor=self.shared_dpo, sar=sar)
         assert json.loads(download.content) == reviewed
@@ -278,3 +279,20 @@ class TestTheExport(SarTestCase):
         )
         sar = services.sar_assemble(actor=self.shared_dpo, sar=sar)
         assert "Seacole" not in sar.export_ciphertext and CLINICAL not in sar.export_ciphertext
+
+    def test_the_hourly_job_deletes_an_export_nobody_downloaded(self) -> None:
+        sar = services.sar_log(
+            actor=self.shared_dpo,
+            partner=self.council,
+            person_id=self.shared_person_council.person_id,
+            received_on=date(2029, 2, 1),
+        )
+        sar = services.sar_release(
+            actor=self.shared_dpo, sar=services.sar_assemble(actor=self.shared_dpo, sar=sar)
+        )
+        assert services.scheduled_expiry() == 0
+        assert sar.expires_at is not None
+        with at(sar.expires_at):
+            assert (services.scheduled_expiry(), services.scheduled_expiry()) == (1, 0)
+        stored = SubjectAccessRequest.objects.for_partner(self.council).get(pk=sar.pk)
+        assert (stored.export_ciphertext, stored.status) == ("", SarStatus.RELEASED)
