@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -75,6 +75,10 @@ class SarWithdrawalIn(Schema):
 
 class SarEmptyIn(Schema):
     pass
+
+
+class SarGoneOut(Schema):
+    detail: str
 
 
 def _out(sar: SubjectAccessRequest) -> dict[str, Any]:
@@ -193,18 +197,15 @@ def sar_withdrawal(request: HttpRequest, sar_id: int, body: SarWithdrawalIn) -> 
     return _out(services.sar_withdraw(actor=request.user, sar=sar, withdrawn_on=body.withdrawn_on))
 
 
-@router.get("/privacy/subject-access-requests/{sar_id}/export")
-def sar_export_download(request: HttpRequest, sar_id: int) -> HttpResponse:
+@router.get("/privacy/subject-access-requests/{sar_id}/export", response={200: None, 410: SarGoneOut})
+def sar_export_download(request: HttpRequest, sar_id: int) -> HttpResponse | Status[dict[str, str]]:
     """The released export as JSON, exactly as reviewed (never cached); 410 once it has expired,
     when it is deleted."""
     sar = sar_for(request.user, sar_id=sar_id)
     download = services.sar_download(actor=request.user, sar=sar)
     if download.gone:
-        response: HttpResponse = JsonResponse(
-            {"detail": "This export has expired and has been deleted."}, status=410
-        )
-    else:
-        response = HttpResponse(download.content, content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.json"'
+        return Status(410, {"detail": "This export has expired and has been deleted."})
+    response = HttpResponse(download.content, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.json"'
     response["Cache-Control"] = "no-store"
     return response
