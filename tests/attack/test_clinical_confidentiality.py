@@ -37,7 +37,7 @@ from django.test import Client
 
 from joinedup.audit.models import AuditEvent
 from joinedup.core import rls
-from joinedup.partnership.models import Partner, Role
+from joinedup.partnership.models import Partner, Role, TokenScope
 from joinedup.partnership.services import api_token_create
 from joinedup.people.models import Employment
 from joinedup.testing.base import FIXTURES
@@ -124,7 +124,10 @@ SHOWN: dict[tuple[str, str, str], tuple[frozenset[str], str | None]] = {
     ("clinician_b", REPORT_PAGE, "B"): (words("ADJUSTMENTS_B"), DRAFT),
     # The referral page: its words for the referrer, occupational health and the employee; the
     # released outcome for the referrer only (one "outcome" event).
-    ("referring_manager", REFERRAL_PAGE, "A1"): (words("REASON_A1", "QUESTIONS_A1", "ADJUSTMENTS_A1"), OUTCOME),
+    ("referring_manager", REFERRAL_PAGE, "A1"): (
+        words("REASON_A1", "QUESTIONS_A1", "ADJUSTMENTS_A1"),
+        OUTCOME,
+    ),
     ("subject", REFERRAL_PAGE, "A1"): (words("REASON_A1", "QUESTIONS_A1"), None),
     (ADMIN_A, REFERRAL_PAGE, "A1"): (words("REASON_A1", "QUESTIONS_A1"), None),
     (CLINICIAN_A, REFERRAL_PAGE, "A1"): (words("REASON_A1", "QUESTIONS_A1"), None),
@@ -252,7 +255,10 @@ class ConfidentialityTestCase(CaseTestCase):
             clinician_b=cls.police_clinician,
         )
         cls.principals = principals
-        cls.tokens = {name: api_token_create(actor=FIXTURES, user=u)[1] for name, u in principals.items()}
+        cls.tokens = {
+            name: api_token_create(actor=FIXTURES, user=u, scope=TokenScope.WRITE)[1]
+            for name, u in principals.items()
+        }
         clinician_a, admin_a = principals[CLINICIAN_A], principals[ADMIN_A]
         hr_a = principals[Role.HR_OFFICER.value]
 
@@ -262,7 +268,9 @@ class ConfidentialityTestCase(CaseTestCase):
         cases.adjustment_record_create(
             actor=admin_a, case=case_a1, what=C["RECORD_A1"], starts_on=date(2026, 3, 16)
         )
-        reports.report_issue(actor=clinician_a, report=cls.report_of(case_a1, clinician_a, C["ADJUSTMENTS_A1"]))
+        reports.report_issue(
+            actor=clinician_a, report=cls.report_of(case_a1, clinician_a, C["ADJUSTMENTS_A1"])
+        )
         case_a2 = cls.seed_case(
             referrer=hr_a, employment=cls.council_emp, admin=admin_a, clinician=clinician_a, tag="A2"
         )
@@ -292,7 +300,9 @@ class ConfidentialityTestCase(CaseTestCase):
         }
 
     @classmethod
-    def seed_case(cls, *, referrer: Any, employment: Employment, admin: Any, clinician: Any, tag: str) -> Case:
+    def seed_case(
+        cls, *, referrer: Any, employment: Employment, admin: Any, clinician: Any, tag: str
+    ) -> Case:
         referral = cases.referral_send(
             actor=referrer,
             referral=cases.referral_create(
@@ -341,7 +351,9 @@ class ConfidentialityTestCase(CaseTestCase):
             enrolled_on=date(2026, 1, 5),
             first_due_on=date(2026, 2, 2),
         )
-        surveillance.check_record(actor=FIXTURES, enrolment=enrolment, done_on=date(2026, 2, 2), outcome="fit")
+        surveillance.check_record(
+            actor=FIXTURES, enrolment=enrolment, done_on=date(2026, 2, 2), outcome="fit"
+        )
         eap = wellbeing_programmes.programme_create(
             actor=FIXTURES, partner=partner, name=f"Employee assistance at {partner.code}", service="eap"
         )
@@ -358,7 +370,9 @@ class ConfidentialityTestCase(CaseTestCase):
         return {
             name: (
                 sign_in(Client(raise_request_exception=False), user),
-                Client(raise_request_exception=False, headers={"Authorization": f"Bearer {self.tokens[name]}"}),
+                Client(
+                    raise_request_exception=False, headers={"Authorization": f"Bearer {self.tokens[name]}"}
+                ),
             )
             for name, user in self.principals.items()
         }
@@ -396,8 +410,8 @@ class TestClinicalConfidentiality(ConfidentialityTestCase):
         assert sum(r.interface == "web" for r in routes) >= 20
         assert sum(r.interface == "api" for r in routes) >= 15
         unfilled = [f"{r.label}: {p}" for r in routes for p in r.params if p not in PARAMETERS]
-        assert not unfilled, "Routes naming an object the matrix has not seeded (add it to Filling):\n" + "\n".join(
-            unfilled
+        assert not unfilled, (
+            "Routes naming an object the matrix has not seeded (add it to Filling):\n" + "\n".join(unfilled)
         )
         clients = self.clients()
         failures: list[str] = []
@@ -422,7 +436,9 @@ class TestClinicalConfidentiality(ConfidentialityTestCase):
                         asked += 1
                         key = (name, f"{route.interface} {route.path}", column)
                         statuses[key] = response.status_code
-                        where = f"{route.label} [{column}] as {name}: GET {url} answered {response.status_code}"
+                        where = (
+                            f"{route.label} [{column}] as {name}: GET {url} answered {response.status_code}"
+                        )
                         shown, part = SHOWN.get(key, (frozenset(), None))
                         if key in SHOWN:
                             seen.add(key)
