@@ -19,14 +19,14 @@ import io
 import json
 import statistics
 import time
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.handlers.wsgi import WSGIHandler
 from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 

@@ -70,7 +70,8 @@ class TestServiceDeskBenchmark(TestCase):
 
     def test_profile_create_prints_the_cpu_and_queries_a_ticket_raised_through_the_api_costs(self) -> None:
         out = StringIO()
-        call_command("bench", "servicedesk", "--tickets", "200", "--profile-create", "5", "--json", stdout=out)
+        command = ["servicedesk", "--tickets", "200", "--profile-create", "5", "--json"]
+        call_command("bench", *command, stdout=out)
         found = json.loads(out.getvalue())
         assert (found["requests"], found["row_level_security"]) == (5, rls.enforced())
         assert found["cpu_ms_per_request"] > 0
