@@ -33,6 +33,7 @@ from joinedup.bench.servicedesk import (
     SERVED_WORKERS,
     run_servicedesk_benchmark,
 )
+from joinedup.bench.servicedesk_cost import run_create_cost
 from joinedup.bench.spend import run_spend_benchmark
 from joinedup.bench.wellbeing import run_wellbeing_benchmark
 from joinedup.core.server import default_workers
@@ -177,6 +178,21 @@ class Command(BaseCommand):
         )
         desk.add_argument(
             "--clients", type=int, default=SERVED_CLIENTS, help=f"Client threads (default {SERVED_CLIENTS})."
+        )
+        desk.add_argument(
+            "--profile-create",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Instead: the CPU milliseconds and queries one ticket raised through the API costs "
+            "this process (N tickets through Django's WSGI handler, each timed by process_time).",
+        )
+        desk.add_argument(
+            "--cprofile",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="With --profile-create: write a cProfile of N more tickets to FILE (python -m pstats FILE).",
         )
         oh = sub.add_parser(
             "wellbeing",
@@ -426,6 +442,15 @@ class Command(BaseCommand):
 
     def _servicedesk(self, options: dict[str, Any]) -> None:
         self._require_migrated()
+        if options["profile_create"]:
+            try:
+                cost = run_create_cost(
+                    options["tickets"], options["profile_create"], cprofile=options["cprofile"]
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(json.dumps(cost.as_dict(), indent=2) if options["json"] else cost.line())
+            return
         with self._console().status("Seeding…") as status:
             try:
                 result, _ = run_servicedesk_benchmark(
