@@ -160,10 +160,13 @@ def _foreign_keys(model: type[models.Model]) -> list[tuple[int, type[models.Mode
     ]
 
 
-def _render_row(model: type[models.Model], kinds: list[str], names: list[str], row: tuple[Any, ...]) -> list[str]:
+def _render_row(
+    model: type[models.Model], kinds: list[str], names: list[str], row: tuple[Any, ...]
+) -> list[str]:
     redacted = REDACTED.get(model._meta.label, {})
     return [
-        "" if name in redacted else render(kind, value) for kind, name, value in zip(kinds, names, row, strict=True)
+        "" if name in redacted else render(kind, value)
+        for kind, name, value in zip(kinds, names, row, strict=True)
     ]
 
 
@@ -275,7 +278,9 @@ def _write_table(
     path = directory / relative
     count = 0
     values = (
-        rows.values_list(*names).iterator(chunk_size=chunk_size) if isinstance(rows, models.QuerySet) else rows
+        rows.values_list(*names).iterator(chunk_size=chunk_size)
+        if isinstance(rows, models.QuerySet)
+        else rows
     )
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -350,7 +355,8 @@ def _read(directory: Path, entry: TableEntry) -> Iterator[dict[str, Any]]:
         next(reader)
         for cells in reader:
             yield {
-                column: parse(kind, cell) for column, kind, cell in zip(entry.columns, entry.types, cells, strict=True)
+                column: parse(kind, cell)
+                for column, kind, cell in zip(entry.columns, entry.types, cells, strict=True)
             }
 
 
@@ -431,7 +437,9 @@ def _verify_chain(directory: Path, manifest: Manifest) -> tuple[int, list[str]]:
             return len(events), [f"{where}: its content does not match its hash"]
         expected_prev, expected_seq = event["hash"], expected_seq + 1
     head_seq, head_hash = _read_head(directory, manifest)
-    if (head_seq, head_hash) != (expected_seq - 1, expected_prev) or head_seq != manifest.audit.get("head_seq"):
+    if (head_seq, head_hash) != (expected_seq - 1, expected_prev) or head_seq != manifest.audit.get(
+        "head_seq"
+    ):
         return len(events), [f"the chain head records {head_seq} events; the export holds {len(events)}"]
     return len(events), []
 
@@ -452,7 +460,9 @@ def import_export(*, actor: Any, directory: Path, batch: int = 1000) -> dict[str
     missing = sorted(f"{app}.{name}" for app, names in manifest.migrations.items() for name in names
                      if name not in here.get(app, []))  # fmt: skip
     if missing:
-        raise ExitError(f"This database lacks migrations the export was written at: {', '.join(missing[:5])}.")
+        raise ExitError(
+            f"This database lacks migrations the export was written at: {', '.join(missing[:5])}."
+        )
     order = [e for e in manifest.tables if e.section == "shared"] + [
         e for e in manifest.tables if e.section != "shared"
     ]
@@ -480,7 +490,11 @@ def import_export(*, actor: Any, directory: Path, batch: int = 1000) -> dict[str
 
 
 def _import_table(
-    model: type[models.Model], directory: Path, entry: TableEntry, fields: list[models.Field[Any, Any]], batch: int
+    model: type[models.Model],
+    directory: Path,
+    entry: TableEntry,
+    fields: list[models.Field[Any, Any]],
+    batch: int,
 ) -> int:
     names = [f.attname for f in fields]
     redacted = REDACTED.get(model._meta.label, {})
@@ -503,7 +517,11 @@ def _import_table(
             for name, placeholder in redacted.items():
                 row[name] = placeholder
             fresh.append(model(**row))
-        model._base_manager.bulk_create(fresh)
+        # ``raw``: the stored values as they are; bulk_create would give ``auto_now`` fields
+        # the time of the import.
+        size = max(1, connection.ops.bulk_batch_size(fields, fresh) or len(fresh))
+        for start in range(0, len(fresh), size):
+            model._base_manager._insert(fresh[start : start + size], fields=fields, raw=True)  # type: ignore[attr-defined]
         pending.clear()
         return len(fresh)
 
@@ -553,7 +571,9 @@ def erase_partner(*, actor: Any, partner: Partner, receipt: str, dry_run: bool =
     erasure whole. People no partner employs any more go too, with their equality answers.
     Recorded in the global audit chain; ``dry_run`` counts and changes nothing."""
     if not receipt.strip():
-        raise ExitError("Give the partner's receipt reference for its export (--receipt): erasure follows receipt.")
+        raise ExitError(
+            "Give the partner's receipt reference for its export (--receipt): erasure follows receipt."
+        )
     authorise(actor, PERMISSION, partner)
     check_registry()
     keep = {rule.model for rule in retained_rules()}
@@ -570,7 +590,7 @@ def erase_partner(*, actor: Any, partner: Partner, receipt: str, dry_run: bool =
                 retained[label] = rows.count()
                 continue
             erased[label] = rows.count() if dry_run else rows._raw_delete(rows.db)
-        persons_erased = _erase_unemployed(person_ids, dry_run=dry_run)
+        persons_erased = _erase_unemployed(person_ids, partner.pk, dry_run=dry_run)
         try:
             connection.check_constraints()
         except Exception as exc:
@@ -598,11 +618,7 @@ def _dependency_order(models_: Iterable[type[models.Model]]) -> list[type[models
     remaining = list(models_)
     done: list[type[models.Model]] = []
     while remaining:
-        ready = [
-            m
-            for m in remaining
-            if all(t is m or t not in remaining for _, t in _foreign_keys(m))
-        ]
+        ready = [m for m in remaining if all(t is m or t not in remaining for _, t in _foreign_keys(m))]
         if not ready:
             ready = remaining[:1]
         for m in ready:
@@ -621,8 +637,13 @@ def _persons_of(partner_id: int) -> set[int]:
     return found
 
 
-def _erase_unemployed(person_ids: set[int], *, dry_run: bool) -> int:
-    employed = Employment.objects.unscoped(reason=ERASE_REASON).filter(person_id=OuterRef("pk"))
+def _erase_unemployed(person_ids: set[int], partner_id: int, *, dry_run: bool) -> int:
+    """Erase the people employed by no partner but this one (a dry run counts them)."""
+    employed = (
+        Employment.objects.unscoped(reason=ERASE_REASON)
+        .filter(person_id=OuterRef("pk"))
+        .exclude(partner_id=partner_id)
+    )
     ordered = sorted(person_ids)
     count = 0
     for start in range(0, len(ordered), ID_CHUNK):

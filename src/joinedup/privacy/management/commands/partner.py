@@ -27,12 +27,16 @@ class Command(BaseCommand):
         export.add_argument("--partner", required=True, help="The exiting partner's code, e.g. WCC.")
         export.add_argument("-o", "--output", required=True, type=Path, help="A new (or empty) directory.")
         export.add_argument("--as", dest="as_user", help="Act as this user (a service admin of the partner).")
-        verify = sub.add_parser("verify-export", help="Check an export's checksums, row counts and audit chain.")
+        verify = sub.add_parser(
+            "verify-export", help="Check an export's checksums, row counts and audit chain."
+        )
         verify.add_argument("directory", type=Path)
         load = sub.add_parser("import", help="Load an export into this (migrated) database.")
         load.add_argument("directory", type=Path)
         load.add_argument("--as", dest="as_user")
-        erase = sub.add_parser("erase", help="Erase the partner's data after it confirmed receipt of its export.")
+        erase = sub.add_parser(
+            "erase", help="Erase the partner's data after it confirmed receipt of its export."
+        )
         erase.add_argument("--partner", required=True)
         erase.add_argument("--receipt", default="", help="The partner's reference confirming receipt.")
         erase.add_argument("--dry-run", action="store_true", help="Count what would go; change nothing.")
@@ -59,7 +63,11 @@ class Command(BaseCommand):
         actor = acting_user(options.get("as_user"), command="partner export")
         errors = Console(file=sys.stderr, highlight=False)
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=errors,
+            transient=True,
         ) as bar:
             task = bar.add_task("tables", total=None)
 
@@ -85,7 +93,9 @@ class Command(BaseCommand):
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"The export in {directory} does not verify ({len(report.problems)} problem(s)).")
+            raise CommandError(
+                f"The export in {directory} does not verify ({len(report.problems)} problem(s))."
+            )
         console.print(
             f"Export verified: {report.tables} tables, {report.rows} rows, checksums match; "
             f"audit chain of {report.audit_events} events intact."
