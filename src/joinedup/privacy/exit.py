@@ -154,7 +154,7 @@ def _kind(f: models.Field[Any, Any]) -> str:
 def _foreign_keys(model: type[models.Model]) -> list[tuple[int, type[models.Model]]]:
     """(column position, target model) of each foreign key to a row of another table."""
     return [
-        (i, f.related_model)  # type: ignore[misc]
+        (i, f.related_model)
         for i, f in enumerate(_columns(model))
         if isinstance(f, models.ForeignKey) and isinstance(f.related_model, type)
     ]
@@ -502,14 +502,14 @@ def _import_table(
     pending: list[dict[str, Any]] = []
 
     def flush() -> int:
-        pks = [row[model._meta.pk.attname] for row in pending]  # type: ignore[union-attr]
+        pks = [row[model._meta.pk.attname] for row in pending]
         existing = {
             row[0]: _render_row(model, entry.types, names, row)
             for row in _rows(model, IMPORT_REASON).filter(pk__in=pks).values_list(*names)
         }
         fresh = []
         for row in pending:
-            pk = row[model._meta.pk.attname]  # type: ignore[union-attr]
+            pk = row[model._meta.pk.attname]
             if pk in existing:
                 if existing[pk] != _render_row(model, entry.types, names, tuple(row[n] for n in names)):
                     raise ExitError(f"{entry.model} {pk} exists here and differs from the export.")

@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from joinedup.audit.models import AuditEvent
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
-from joinedup.partnership.models import Membership
+from joinedup.partnership.models import Membership, Partner
 from joinedup.people.models import Employment, Person
 from joinedup.privacy import exit as partner_exit
 from joinedup.privacy.exit_manifest import MANIFEST, Manifest, parse, render, sha256_of
@@ -28,7 +28,7 @@ from joinedup.testing.people import PeopleTestCase
 OPERATOR = SystemActor(reason="joinedup partner export", operator="tester")
 
 
-def employments(partner: object) -> list[str]:
+def employments(partner: Partner) -> list[str]:
     with rls.system_context("test: count a partner's employments"):
         return sorted(Employment.objects.for_partner(partner).values_list("payroll_number", flat=True))
 
@@ -40,8 +40,8 @@ class ExitTestCase(PeopleTestCase):
         self.addCleanup(self.tmp.cleanup)
         self.root = Path(self.tmp.name)
 
-    def export(self, partner: object, name: str) -> Manifest:
-        return partner_exit.export_partner(actor=OPERATOR, partner=partner, directory=self.root / name)  # type: ignore[arg-type]
+    def export(self, partner: Partner, name: str) -> Manifest:
+        return partner_exit.export_partner(actor=OPERATOR, partner=partner, directory=self.root / name)
 
 
 class RegistryTests(ExitTestCase):
