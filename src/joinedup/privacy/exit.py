@@ -37,6 +37,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Exists, OuterRef
@@ -478,6 +479,14 @@ def import_export(*, actor: Any, directory: Path, batch: int = 1000) -> dict[str
             connection.check_constraints()
         except Exception as exc:
             raise ExitError(f"The export refers to rows it does not hold: {exc}") from exc
+        # Rows went in with their own keys: PostgreSQL's sequences must move past them, or the
+        # next row made here would be given a key the import already used.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(
+                    no_style(), [apps.get_model(e.model) for e in order]
+                ):
+                    cursor.execute(sql)
         record_event(
             actor=actor,
             partner=None,
