@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -20,7 +20,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Membership, Partner
-from joinedup.people.models import Employment, Person
+from joinedup.people.models import Absence, AbsenceKind, AbsenceStatus, Employment, Person
 from joinedup.privacy import exit as partner_exit
 from joinedup.privacy.exit_manifest import MANIFEST, Manifest, parse, render, sha256_of
 from joinedup.testing.people import PeopleTestCase
@@ -236,6 +236,25 @@ class EraseAndImportTests(ExitTestCase):
         self.assertEqual(employments(self.council), ["WCC000001", "WCC000002"])
         with rls.system_context("test: count people"):
             self.assertEqual(Person.objects.unscoped(reason="test").count(), 3)
+
+    def test_it_refuses_the_whole_erasure_while_another_partners_row_refers_to_one_of_its_rows(self) -> None:
+        # Forged past the services (the police's absence on the council's employment): the
+        # database's own foreign-key check, not a list of known references, stops the erasure.
+        with rls.system_context("test: forge a cross-partner reference"):
+            Absence.objects.create(
+                partner=self.police,
+                employment=self.council_emp,
+                kind=AbsenceKind.SICKNESS,
+                start_date=date(2026, 3, 2),
+                end_date=date(2026, 3, 3),
+                working_days=Decimal("2.00"),
+                status=AbsenceStatus.APPROVED,
+            )
+        with self.assertRaisesMessage(
+            partner_exit.ExitError, "Other rows still refer to the partner's: nothing"
+        ):
+            partner_exit.erase_partner(actor=OPERATOR, partner=self.council, receipt="R1")
+        self.assertEqual(employments(self.council), ["WCC000001", "WCC000002"])
 
     def test_it_refuses_erasure_to_a_user_without_the_exit_permission(self) -> None:
         with self.assertRaises(PermissionDenied):
