@@ -476,7 +476,10 @@ def import_export(*, actor: Any, directory: Path, batch: int = 1000) -> dict[str
                 raise ExitError(f"{entry.model}: the export's columns differ from this database's.")
             inserted[entry.model] = _import_table(model, directory, entry, fields, batch)
         try:
-            connection.check_constraints()
+            # In a savepoint of its own: a violation aborts only it, so the context can be
+            # set back and the whole erasure or import rolled back cleanly.
+            with transaction.atomic():
+                connection.check_constraints()
         except Exception as exc:
             raise ExitError(f"The export refers to rows it does not hold: {exc}") from exc
         # Rows went in with their own keys: PostgreSQL's sequences must move past them, or the
@@ -601,7 +604,10 @@ def erase_partner(*, actor: Any, partner: Partner, receipt: str, dry_run: bool =
             erased[label] = rows.count() if dry_run else rows._raw_delete(rows.db)
         persons_erased = _erase_unemployed(person_ids, partner.pk, dry_run=dry_run)
         try:
-            connection.check_constraints()
+            # In a savepoint of its own: a violation aborts only it, so the context can be
+            # set back and the whole erasure or import rolled back cleanly.
+            with transaction.atomic():
+                connection.check_constraints()
         except Exception as exc:
             raise ExitError(f"Other rows still refer to the partner's: nothing was erased ({exc}).") from exc
         if not dry_run:
