@@ -1,3 +1,4 @@
-from joinedup.privacy.models.exit import ExitExport, ExitExportStatus
+"""The privacy app's models, one module per part."""
 
-__all__ = ["ExitExport", "ExitExportStatus"]
+from joinedup.privacy.models.exit import *  # noqa: F403
+from joinedup.privacy.models.sar import *  # noqa: F403

@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
+        ('privacy', '0001_subject_access'),
     ]
 
     operations = [
