@@ -42,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "servicedesk.reports",
             # Wellbeing programmes' usage, aggregate and suppressed: what the partner's money buys.
             "wellbeing.usage_reports",
+            # A partner's exit: its export, and its erasure once it has confirmed receipt
+            # (privacy/exit.py). Also run by the operator at the command line.
+            "privacy.partner_exit",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
