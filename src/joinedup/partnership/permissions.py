@@ -205,6 +205,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             "audit.view",
             "privacy.manage",
+            # Records of processing (Article 30) and the partner's processors and their approval.
+            "privacy.records",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.
