@@ -15,7 +15,10 @@ DECLARATIONS = (
         lawful_basis="6(1)(c)",
         recipients=("the partner's auditors",),
         retention=Retention(
-            period="As long as the records it describes; content redacted when they are erased (the chain keeps its hashes)",
+            period=(
+                "As long as the records it describes; content redacted when they are erased (the "
+                "chain keeps its hashes)"
+            ),
             source="UK GDPR Article 5(2) and Article 32 (accountability, security of processing)",
         ),
         security_measures=("Hash-chained per partner, verifiable", "Append only"),

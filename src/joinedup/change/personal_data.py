@@ -11,7 +11,9 @@ _SECURITY = (
 DECLARATIONS = (
     Declaration(
         key="change.workforce_change",
-        record_type="Workforce change: people at risk, selection, redeployment, voluntary redundancy, transfers",
+        record_type=(
+            "Workforce change: people at risk, selection, redeployment, voluntary redundancy, transfers"
+        ),
         models=(
             "change.AtRisk",
             "change.Redeployment",
@@ -56,6 +58,8 @@ DECLARATIONS = (
         security_measures=_SECURITY,
         special_categories=("trade union membership",),
         article_9_condition="9(2)(b)",
-        schedule_1_condition="DPA 2018 Schedule 1 Part 1 paragraph 1 (employment, social security and social protection)",
+        schedule_1_condition=(
+            "DPA 2018 Schedule 1 Part 1 paragraph 1 (employment, social security and social protection)"
+        ),
     ),
 )

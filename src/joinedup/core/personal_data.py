@@ -97,7 +97,8 @@ class Declaration:
             raise ValueError(f"{self.key}: an Article 9 condition without special-category data.")
         if self.article_9_condition in NEEDS_SCHEDULE_1 and not self.schedule_1_condition:
             raise ValueError(
-                f"{self.key}: Article {self.article_9_condition} needs a DPA 2018 Schedule 1 condition (s.10)."
+                f"{self.key}: Article {self.article_9_condition} needs a DPA 2018 Schedule 1 "
+                "condition (s.10)."
             )
         if not (self.models and self.data_categories and self.data_subjects and self.purpose):
             raise ValueError(

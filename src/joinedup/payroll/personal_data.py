@@ -33,7 +33,10 @@ DECLARATIONS = (
             source="Income Tax (PAYE) Regulations 2003 (SI 2003/2682) reg 97",
         ),
         security_measures=(
-            "Partner-scoped access by role, enforced twice (guarded queries and PostgreSQL row-level security)",
+            (
+                "Partner-scoped access by role, enforced twice (guarded queries and PostgreSQL "
+                "row-level security)"
+            ),
             "Pay runs approved by a second person with a second factor",
             "Every change in the partner's hash-chained audit log",
         ),

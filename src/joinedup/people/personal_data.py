@@ -10,7 +10,9 @@ _SECURITY = (
 )
 _EMPLOYMENT_RECORD = Retention(
     period="6 years after the employment ends",
-    source="Limitation Act 1980 s.5 (claims in contract: six years); CIPD guidance on retention of HR records",
+    source=(
+        "Limitation Act 1980 s.5 (claims in contract: six years); CIPD guidance on retention of HR records"
+    ),
 )
 
 DECLARATIONS = (
@@ -73,13 +75,18 @@ DECLARATIONS = (
         lawful_basis="6(1)(c)",
         recipients=("HM Revenue & Customs (statutory payments)",),
         retention=Retention(
-            period="3 years after the end of the tax year (statutory payments); 6 years after the employment ends",
+            period=(
+                "3 years after the end of the tax year (statutory payments); 6 years after the "
+                "employment ends"
+            ),
             source="Statutory Sick Pay (General) Regulations 1982 reg 13A; Limitation Act 1980 s.5",
         ),
         security_measures=_SECURITY,
         special_categories=("health",),
         article_9_condition="9(2)(b)",
-        schedule_1_condition="DPA 2018 Schedule 1 Part 1 paragraph 1 (employment, social security and social protection)",
+        schedule_1_condition=(
+            "DPA 2018 Schedule 1 Part 1 paragraph 1 (employment, social security and social protection)"
+        ),
     ),
     Declaration(
         key="people.equality_monitoring",

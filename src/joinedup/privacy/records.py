@@ -174,8 +174,10 @@ ICO_CONTROLLER_COLUMNS = (
     "Categories of personal data",
     "Categories of recipients",
     "Link to contract with processor",
-    "Names of third countries or international organisations that personal data are transferred to (if applicable)",
-    "Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)",
+    "Names of third countries or international organisations that personal data are transferred to "
+    "(if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or international "
+    "organisations (if applicable)",
     "Retention schedule (if possible)",
     "General description of technical and organisational security measures (if possible)",
     "Article 6 lawful basis for processing personal data",

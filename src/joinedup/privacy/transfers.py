@@ -60,7 +60,8 @@ def transfer_errors(*, country: str, mechanism: str, assessed_on: date | None) -
             {}
             if cover
             else {
-                "transfer_mechanism": f"No UK adequacy regulations cover {country}: use an IDTA or the Addendum."
+                "transfer_mechanism": f"No UK adequacy regulations cover {country}: "
+                "use an IDTA or the Addendum."
             }
         )
     if mechanism in ("idta", "addendum"):
@@ -68,7 +69,8 @@ def transfer_errors(*, country: str, mechanism: str, assessed_on: date | None) -
             {}
             if assessed_on
             else {
-                "transfer_risk_assessed_on": "An IDTA or the Addendum needs the transfer risk assessment's date."
+                "transfer_risk_assessed_on": "An IDTA or the Addendum needs the transfer risk "
+                "assessment's date."
             }
         )
     return {"transfer_mechanism": "Not a transfer mechanism."}

@@ -49,7 +49,9 @@ DECLARATIONS = (
         recipients=("the partner's internal and external auditors",),
         retention=Retention(
             period="6 years after the delegation ends",
-            source="Accounts and Audit Regulations 2015 (the audit trail of approvals); Limitation Act 1980 s.5",
+            source=(
+                "Accounts and Audit Regulations 2015 (the audit trail of approvals); Limitation Act 1980 s.5"
+            ),
         ),
         security_measures=("Access by role; every change in the audit log",),
     ),

@@ -14,7 +14,9 @@ _SECURITY = (
 DECLARATIONS = (
     Declaration(
         key="wellbeing.occupational_health",
-        record_type="Occupational-health cases: referrals, appointments, clinical notes, outcome reports, adjustments",
+        record_type=(
+            "Occupational-health cases: referrals, appointments, clinical notes, outcome reports, adjustments"
+        ),
         models=(
             "wellbeing.Referral",
             "wellbeing.Case",
@@ -38,7 +40,10 @@ DECLARATIONS = (
         recipients=("the referring manager and HR (outcome reports only, as released)",),
         retention=Retention(
             period="6 years after the employment ends, or to age 75 if sooner",
-            source="NHS England Records Management Code of Practice 2021 (August 2023), 'Occupational health reports'",
+            source=(
+                "NHS England Records Management Code of Practice 2021 (August 2023), 'Occupational "
+                "health reports'"
+            ),
             rule_file="wellbeing/rules/retention.toml (occupational_health)",
         ),
         security_measures=_SECURITY,
@@ -57,13 +62,20 @@ DECLARATIONS = (
         lawful_basis="6(1)(c)",
         recipients=("Health and Safety Executive (on request)",),
         retention=Retention(
-            period="40 years from the last entry (COSHH, asbestos); otherwise 6 years after the employment ends",
+            period=(
+                "40 years from the last entry (COSHH, asbestos); otherwise 6 years after the employment ends"
+            ),
             source="COSHH Regulations 2002 reg 11(3); Control of Asbestos Regulations 2012 reg 22(1)(a)",
-            rule_file="wellbeing/rules/retention.toml (health_surveillance_coshh, health_surveillance_asbestos, health_surveillance)",
+            rule_file=(
+                "wellbeing/rules/retention.toml (health_surveillance_coshh, "
+                "health_surveillance_asbestos, health_surveillance)"
+            ),
         ),
         security_measures=_SECURITY,
         special_categories=("health",),
         article_9_condition="9(2)(b)",
-        schedule_1_condition="DPA 2018 Schedule 1 Part 1 paragraph 1 (employment, social security and social protection)",
+        schedule_1_condition=(
+            "DPA 2018 Schedule 1 Part 1 paragraph 1 (employment, social security and social protection)"
+        ),
     ),
 )
