@@ -113,7 +113,8 @@ class TestRecordsOfProcessing(PeopleTestCase):
         )
         event = AuditEvent.objects.for_partner(self.council).get(action="privacy.record_edited")
         assert event.before == {
-            "retention": "While the user holds a role, then 1 year. Source: The partner's policy (no statutory period)"
+            "retention": "While the user holds a role, then 1 year. "
+            "Source: The partner's policy (no statutory period)"
         }
         assert event.after == {"retention": "2 years after the last sign-in"}
         assert event.object_id == str(users.pk)
