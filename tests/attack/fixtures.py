@@ -15,6 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
+from joinedup.privacy import processors as privacy_processors
+from joinedup.privacy import records as privacy_records
+from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement
 from joinedup.businesscase import services as businesscase
 from joinedup.businesscase.models import Baseline, BusinessCase, Option, OptionLine
 from joinedup.change import consultation_services as consultation
@@ -160,6 +163,10 @@ class PartnerObjects:
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
+    # Data protection: the partner's record of processing of its users, and a processor engaged
+    # (and approved) for it.
+    privacy_record: ProcessingRecord
+    processor_engagement: ProcessorEngagement
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -276,6 +283,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     ),
     "enrolment_id": ParameterKind("health-surveillance enrolment", lambda o: o.surveillance_enrolment.pk),
     "wellbeing_programme_id": ParameterKind("wellbeing programme", lambda o: o.wellbeing_programme.pk),
+    # Data protection: a record of processing of the partner's, and its engagement of a processor.
+    "record_id": ParameterKind("record of processing", lambda o: o.privacy_record.pk),
+    "engagement_id": ParameterKind("processor engagement", lambda o: o.processor_engagement.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -457,6 +467,7 @@ class AttackTestCase(RechargeTestCase):
             ),
             **cls.assets_of(partner, employment),
             **cls.wellbeing_of(partner, employment),
+            **cls.privacy_of(partner),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
@@ -576,6 +587,33 @@ class AttackTestCase(RechargeTestCase):
         return {
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
+        }
+
+    @classmethod
+    def privacy_of(cls, partner: Partner) -> dict[str, Any]:
+        """The partner's records of processing, and a UK processor engaged and approved for its
+        users' record."""
+        privacy_records.records_generate(actor=FIXTURES, partner=partner)
+        processor = privacy_processors.processor_register(
+            actor=FIXTURES,
+            partner=partner,
+            details=privacy_processors.ProcessorDetails(
+                name=f"Payroll bureau for {partner.code}", kind="contractor", country="GB"
+            ),
+        )
+        engagement = privacy_processors.engagement_propose(
+            actor=FIXTURES,
+            partner=partner,
+            processor=processor,
+            details=privacy_processors.EngagementDetails(
+                record_keys=("partnership.users",), review_due=date(2027, 3, 31)
+            ),
+        )
+        return {
+            "privacy_record": ProcessingRecord.objects.for_partner(partner).get(key="partnership.users"),
+            "processor_engagement": privacy_processors.engagement_approve(
+                actor=FIXTURES, engagement=engagement, record_keys=("partnership.users",)
+            ),
         }
 
     @classmethod

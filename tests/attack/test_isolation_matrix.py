@@ -322,6 +322,22 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
+    # Data protection (api/privacy_records.py).
+    ("POST", "/api/v1/privacy/partners/{partner_id}/records/generate"): lambda o: {},
+    ("PATCH", "/api/v1/privacy/partners/{partner_id}/records/{record_id}"): lambda o: {"purpose": "Attack"},
+    ("POST", "/api/v1/privacy/partners/{partner_id}/processors"): lambda o: {
+        "name": f"Attack processor {o.partner.code}",
+        "kind": "contractor",
+        "country": "GB",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements"): lambda o: {
+        "processor_id": o.processor_engagement.processor_id,
+        "record_keys": ["partnership.users"],
+        "review_due": "2027-03-31",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/approval"): lambda o: {
+        "record_keys": ["partnership.users"]
+    },
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
