@@ -15,9 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
-from joinedup.privacy import processors as privacy_processors
-from joinedup.privacy import records as privacy_records
-from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement
 from joinedup.businesscase import services as businesscase
 from joinedup.businesscase.models import Baseline, BusinessCase, Option, OptionLine
 from joinedup.change import consultation_services as consultation
@@ -59,6 +56,9 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.privacy import processors as privacy_processors
+from joinedup.privacy import records as privacy_records
+from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement
 from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
