@@ -120,15 +120,18 @@ def record_edit(*, actor: Any, record: ProcessingRecord, changes: dict[str, str]
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ValidationError({name: "Not a field of a record of processing." for name in unknown})
+    changes = {name: value.strip() for name, value in changes.items()}
     required = ("record_type", "purpose", "data_categories", "data_subjects", "lawful_basis", "retention")
     errors = {name: "Required." for name in required if name in changes and not changes[name].strip()}
     if errors:
         raise ValidationError(errors)
     record = ProcessingRecord.objects.for_partner(record.partner_id).select_for_update().get(pk=record.pk)
-    before = {name: getattr(record, name) for name in changes if getattr(record, name) != changes[name]}
-    after = {name: changes[name] for name in before}
+    before: dict[str, Any] = {
+        name: getattr(record, name) for name in changes if getattr(record, name) != changes[name]
+    }
+    after: dict[str, Any] = {name: changes[name] for name in before}
     for name, value in changes.items():
-        setattr(record, name, value.strip())
+        setattr(record, name, value)
     if record.declaration_changed:
         current = {d.key: d for d in all_declarations()}.get(record.key)
         if current is not None:

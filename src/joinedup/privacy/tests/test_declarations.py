@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -35,7 +36,8 @@ def personal_fields(model: type[models.Model]) -> list[str]:
     for field in model._meta.get_fields():
         if not getattr(field, "concrete", False):
             continue
-        target = field.related_model._meta.label_lower if field.is_relation and field.related_model else ""
+        related: Any = field.related_model
+        target = related._meta.label_lower if field.is_relation and related else ""
         if (
             target in PERSON_MODELS
             or (field.name == "user" and target == settings.AUTH_USER_MODEL.lower())

@@ -6,15 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from joinedup.audit.models import AuditEvent
-from joinedup.partnership.models import Role
+from joinedup.partnership.models import Partner, Role
 from joinedup.privacy import records
 from joinedup.privacy.models import ProcessingRecord, Processor, ProcessorEngagement
 from joinedup.testing.base import PartnerTestCase
 
 
 class TestPrivacyInterfaces(PartnerTestCase):
+    council_dpo: Any
+    council_users: ProcessingRecord
+    police_users: ProcessingRecord
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -24,10 +29,10 @@ class TestPrivacyInterfaces(PartnerTestCase):
         cls.police_users = ProcessingRecord.objects.for_partner(cls.police).get(key="partnership.users")
         cls.council_users = ProcessingRecord.objects.for_partner(cls.council).get(key="partnership.users")
 
-    def url(self, partner: object, rest: str = "") -> str:
-        return f"/api/v1/privacy/partners/{partner.pk}/{rest}"  # type: ignore[attr-defined]
+    def url(self, partner: Partner, rest: str = "") -> str:
+        return f"/api/v1/privacy/partners/{partner.pk}/{rest}"
 
-    def patch(self, user: object, url: str, body: dict[str, object]) -> object:
+    def patch(self, user: Any, url: str, body: dict[str, object]) -> Any:
         return self.api(user).patch(url, data=json.dumps(body), content_type="application/json")
 
     def test_the_dpo_lists_and_edits_the_partners_records(self) -> None:
@@ -39,9 +44,9 @@ class TestPrivacyInterfaces(PartnerTestCase):
             self.url(self.council, f"records/{self.council_users.pk}"),
             {"recipients": ["Wessex Shared Services", " "]},
         )
-        assert edited.status_code == 200  # type: ignore[attr-defined]
-        assert edited.json()["recipients"] == ["Wessex Shared Services"]  # type: ignore[attr-defined]
-        assert edited.json()["edited"] is True  # type: ignore[attr-defined]
+        assert edited.status_code == 200
+        assert edited.json()["recipients"] == ["Wessex Shared Services"]
+        assert edited.json()["edited"] is True
         event = AuditEvent.objects.for_partner(self.council).get(action="privacy.record_edited")
         assert event.after == {"recipients": "Wessex Shared Services"}
 
@@ -51,7 +56,7 @@ class TestPrivacyInterfaces(PartnerTestCase):
         through_council = self.patch(
             self.council_dpo, self.url(self.council, f"records/{self.police_users.pk}"), {"purpose": "Taken"}
         )
-        assert through_council.status_code == 404  # type: ignore[attr-defined]
+        assert through_council.status_code == 404
         assert self.api(self.council_dpo).get(self.url(self.police, "records")).status_code == 404
         self.police_users.refresh_from_db()
         assert (
@@ -63,7 +68,7 @@ class TestPrivacyInterfaces(PartnerTestCase):
         refused = self.patch(
             self.council_hr, self.url(self.council, f"records/{self.council_users.pk}"), {"purpose": "Mine"}
         )
-        assert refused.status_code == 403  # type: ignore[attr-defined]
+        assert refused.status_code == 403
         generate = self.api(self.council_hr).post(
             self.url(self.council, "records/generate"), data="{}", content_type="application/json"
         )

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from joinedup.audit.models import AuditEvent
 from joinedup.privacy import processors, records
-from joinedup.privacy.models import ProcessorEngagement
+from joinedup.privacy.models import Processor, ProcessorEngagement
 from joinedup.privacy.processors import EngagementDetails, ProcessorDetails
 from joinedup.privacy.transfers import adequacy
 from joinedup.testing.base import PartnerTestCase
@@ -20,6 +20,8 @@ USERS = ("partnership.users",)
 
 
 class TestProcessors(PartnerTestCase):
+    contractor: Processor
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -31,7 +33,7 @@ class TestProcessors(PartnerTestCase):
             details=ProcessorDetails(name="Offshore Payroll Ltd", kind="contractor", country="in"),
         )
 
-    def engage(self, processor: object = None, **overrides: object) -> ProcessorEngagement:
+    def engage(self, processor: Processor | None = None, **overrides: object) -> ProcessorEngagement:
         values: dict[str, object] = {
             "record_keys": ("audit.events", "partnership.users"),
             "review_due": date(2027, 3, 31),
@@ -42,7 +44,7 @@ class TestProcessors(PartnerTestCase):
         return processors.engagement_propose(
             actor=self.shared_dpo,
             partner=self.council,
-            processor=processor or self.contractor,  # type: ignore[arg-type]
+            processor=processor or self.contractor,
             details=EngagementDetails(**values),  # type: ignore[arg-type]
         )
 

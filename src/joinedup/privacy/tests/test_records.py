@@ -10,13 +10,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from joinedup.audit.models import AuditEvent
+from joinedup.partnership.models import Partner
 from joinedup.people.models import Absence
 from joinedup.privacy import records
 from joinedup.privacy.models import ProcessingRecord
 from joinedup.testing.people import PeopleTestCase
 
 
-def keys(partner: object) -> list[tuple[str, str]]:
+def keys(partner: Partner) -> list[tuple[str, str]]:
     return list(ProcessingRecord.objects.for_partner(partner).order_by("key").values_list("key", "status"))
 
 
