@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.privacy.models import (
@@ -185,7 +186,8 @@ def engagement_approve(
     engagement.status = EngagementStatus.APPROVED
     engagement.approved_keys = sorted(set(record_keys))
     engagement.approved_countries = sorted({engagement.processor.country, *(c.upper() for c in countries)})
-    engagement.approved_by = actor
+    # A system actor (seeding, a command without --as) is named by the audit event, not here.
+    engagement.approved_by = None if isinstance(actor, SystemActor) else actor
     engagement.approved_at = timezone.now()
     engagement.save()
     record_event(

@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
+from joinedup.core.actors import SystemActor
 from joinedup.core.personal_data import Declaration
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -141,7 +142,7 @@ def record_edit(*, actor: Any, record: ProcessingRecord, changes: dict[str, str]
         record.declaration_changed = False
     record.edited = True
     record.updated_at = timezone.now()
-    record.updated_by = actor
+    record.updated_by = None if isinstance(actor, SystemActor) else actor
     record.save()
     record_event(
         actor=actor,
