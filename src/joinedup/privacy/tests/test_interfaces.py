@@ -144,6 +144,11 @@ class TestPrivacyInterfaces(PartnerTestCase):
         self.council_users.refresh_from_db()
         assert self.council_users.purpose == "Access"
         assert self.signed_in(self.council_hr).get("/data-protection/records/").status_code == 403
+        refreshed = browser.post("/data-protection/records/", {"form": "refresh"}, follow=True)
+        assert (
+            "Records refreshed: 0 added, 0 refreshed, 0 edited with a changed declaration, 0 withdrawn."
+            in (refreshed.content.decode())
+        )
 
     def test_the_processors_page_highlights_an_overdue_review(self) -> None:
         processor = Processor.objects.create(name="Old Bureau", kind="contractor", country="GB")

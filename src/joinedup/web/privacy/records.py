@@ -55,7 +55,8 @@ class RecordForm(GovukForm):
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, PERMISSION)
-    if request.method == "POST":
+    # The refresh button names itself: a POST without it (a stray or forged one) changes nothing.
+    if request.method == "POST" and request.POST.get("form") == "refresh":
         result = attempt(request, lambda: records.records_generate(actor=request.user, partner=partner))
         if result is not None:
             messages.success(
@@ -64,6 +65,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
                 f"{len(result.changed_under_edit)} edited with a changed declaration, "
                 f"{len(result.withdrawn)} withdrawn.",
             )
+        return redirect("web:privacy_records")
+    if request.method == "POST":
         return redirect("web:privacy_records")
     return render(
         request,
