@@ -45,6 +45,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
+from joinedup.privacy.models import ProcessingRecord, Processor
 from joinedup.purchasing import spend_rollup
 from joinedup.purchasing.models import (
     Contract,
@@ -62,7 +63,6 @@ from joinedup.servicedesk import services as servicedesk
 from joinedup.servicedesk.models import Asset
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
-from joinedup.privacy.models import ProcessingRecord, Processor
 from joinedup.wellbeing.models import WellbeingProgramme
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
 from tests.attack.test_isolation_matrix import every_route
