@@ -1,19 +1,4 @@
-from joinedup.privacy.models.processing import (
-    EngagementStatus,
-    ProcessingRecord,
-    Processor,
-    ProcessorEngagement,
-    ProcessorKind,
-    RecordStatus,
-    TransferMechanism,
-)
+"""The privacy app's models, one module per part."""
 
-__all__ = [
-    "EngagementStatus",
-    "ProcessingRecord",
-    "Processor",
-    "ProcessorEngagement",
-    "ProcessorKind",
-    "RecordStatus",
-    "TransferMechanism",
-]
+from joinedup.privacy.models.processing import *  # noqa: F403
+from joinedup.privacy.models.sar import *  # noqa: F403

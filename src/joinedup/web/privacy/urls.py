@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import records
+from joinedup.web.privacy import records, sar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Records of processing and processors (web/privacy/records.py).
@@ -14,4 +14,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("processors/", records.processor_list, name="privacy_processors"),
     path("processors.csv", records.processor_export, name="privacy_processors_export"),
     path("processors/<int:engagement_id>/", records.engagement_page, name="privacy_engagement"),
+]
+
+# Subject-access requests (privsar).
+urlpatterns += [
+    path("subject-access/", sar.sar_log, name="privacy_sars"),
+    path("subject-access/<int:sar_id>/", sar.sar_page, name="privacy_sar"),
+    path("subject-access/<int:sar_id>/review", sar.sar_review, name="privacy_sar_review"),
+    path("subject-access/<int:sar_id>/export.json", sar.sar_download, name="privacy_sar_download"),
 ]

@@ -8,10 +8,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
+        ('privacy', '0001_subject_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
