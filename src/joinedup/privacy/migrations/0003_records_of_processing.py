@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
-        ('privacy', '0001_subject_access'),
+        ('privacy', '0002_exit_export'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
