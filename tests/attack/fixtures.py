@@ -56,8 +56,10 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.privacy import processors as privacy_processors
+from joinedup.privacy import records as privacy_records
 from joinedup.privacy import sar as privacy_sar
-from joinedup.privacy.models import SubjectAccessRequest
+from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement, SubjectAccessRequest
 from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
@@ -168,6 +170,10 @@ class PartnerObjects:
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
+    # Data protection: the partner's record of processing of its users, and a processor engaged
+    # (and approved) for it.
+    privacy_record: ProcessingRecord
+    processor_engagement: ProcessorEngagement
     # A subject-access request from the sample employee, just logged.
     subject_access_request: SubjectAccessRequest
 
@@ -293,6 +299,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     ),
     "enrolment_id": ParameterKind("health-surveillance enrolment", lambda o: o.surveillance_enrolment.pk),
     "wellbeing_programme_id": ParameterKind("wellbeing programme", lambda o: o.wellbeing_programme.pk),
+    # Data protection: a record of processing of the partner's, and its engagement of a processor.
+    "record_id": ParameterKind("record of processing", lambda o: o.privacy_record.pk),
+    "engagement_id": ParameterKind("processor engagement", lambda o: o.processor_engagement.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -474,6 +483,7 @@ class AttackTestCase(RechargeTestCase):
             ),
             **cls.assets_of(partner, employment),
             **cls.wellbeing_of(partner, employment),
+            **cls.privacy_of(partner),
             subject_access_request=privacy_sar.sar_log(
                 actor=FIXTURES, partner=partner, person_id=employment.person_id, received_on=date(2026, 11, 2)
             ),
@@ -596,6 +606,33 @@ class AttackTestCase(RechargeTestCase):
         return {
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
+        }
+
+    @classmethod
+    def privacy_of(cls, partner: Partner) -> dict[str, Any]:
+        """The partner's records of processing, and a UK processor engaged and approved for its
+        users' record."""
+        privacy_records.records_generate(actor=FIXTURES, partner=partner)
+        processor = privacy_processors.processor_register(
+            actor=FIXTURES,
+            partner=partner,
+            details=privacy_processors.ProcessorDetails(
+                name=f"Payroll bureau for {partner.code}", kind="contractor", country="GB"
+            ),
+        )
+        engagement = privacy_processors.engagement_propose(
+            actor=FIXTURES,
+            partner=partner,
+            processor=processor,
+            details=privacy_processors.EngagementDetails(
+                record_keys=("partnership.users",), review_due=date(2027, 3, 31)
+            ),
+        )
+        return {
+            "privacy_record": ProcessingRecord.objects.for_partner(partner).get(key="partnership.users"),
+            "processor_engagement": privacy_processors.engagement_approve(
+                actor=FIXTURES, engagement=engagement, record_keys=("partnership.users",)
+            ),
         }
 
     @classmethod

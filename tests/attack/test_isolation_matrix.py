@@ -329,6 +329,22 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "answers": [0] * 9
     },
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
+    # Data protection (api/privacy_records.py).
+    ("POST", "/api/v1/privacy/partners/{partner_id}/records/generate"): lambda o: {},
+    ("PATCH", "/api/v1/privacy/partners/{partner_id}/records/{record_id}"): lambda o: {"purpose": "Attack"},
+    ("POST", "/api/v1/privacy/partners/{partner_id}/processors"): lambda o: {
+        "name": f"Attack processor {o.partner.code}",
+        "kind": "contractor",
+        "country": "GB",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements"): lambda o: {
+        "processor_id": o.processor_engagement.processor_id,
+        "record_keys": ["partnership.users"],
+        "review_due": "2027-03-31",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/approval"): lambda o: {
+        "record_keys": ["partnership.users"]
+    },
     ("POST", "/api/v1/privacy/partners/{partner_id}/subject-access-requests"): lambda o: {
         "person_id": o.employment.person_id,
         "received_on": "2026-11-02",
@@ -552,6 +568,10 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,
             "/api/v1/wellbeing/partners/{partner_id}/access-events": 403,
             "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
+            # Records of processing and processors are the DPO's (privacy.records).
+            "/api/v1/privacy/partners/{partner_id}/records": 403,
+            "/api/v1/privacy/partners/{partner_id}/records/{record_id}": 403,
+            "/api/v1/privacy/partners/{partner_id}/processors": 403,
             # Subject-access requests are the data-protection officer's (privacy.sar).
             "/api/v1/privacy/partners/{partner_id}/subject-access-requests": 403,
             "/api/v1/privacy/subject-access-requests/{sar_id}": 403,
