@@ -341,11 +341,19 @@ TASKS = {
 # What `joinedup worker` also runs every so many minutes, beside the queued tasks (core/worker.py):
 # (name, a function of no arguments by its dotted path, minutes between runs; 0 turns it off).
 SLA_WARNINGS_EVERY_MINUTES = env_int("JOINEDUP_SLA_WARNINGS_EVERY_MINUTES", 5)
+OH_RETENTION_EVERY_MINUTES = env_int("JOINEDUP_OH_RETENTION_EVERY_MINUTES", 24 * 60)
 WORKER_PERIODIC = [
     (
         "servicedesk sla-warnings",
         "joinedup.servicedesk.sla_warnings.scheduled_run",
         SLA_WARNINGS_EVERY_MINUTES,
+    ),
+    # Occupational-health cases whose retention has ended lose their content, once a day
+    # (wellbeing/retention_runs.py); a run finds nothing left to do the second time.
+    (
+        "wellbeing retention-run",
+        "joinedup.wellbeing.retention_runs.scheduled_run",
+        OH_RETENTION_EVERY_MINUTES,
     ),
 ]
 
