@@ -116,14 +116,20 @@ def _referral_texts(case: Case) -> int:
 
 
 def _report_texts(case: Case) -> int:
-    return OutcomeReport.objects.for_partner(case.partner_id).filter(case=case).exclude(adjustments="").update(
-        adjustments=""
+    return (
+        OutcomeReport.objects.for_partner(case.partner_id)
+        .filter(case=case)
+        .exclude(adjustments="")
+        .update(adjustments="")
     )
 
 
 def _adjustment_records(case: Case) -> int:
-    return AdjustmentRecord.objects.for_partner(case.partner_id).filter(case=case).exclude(what="").update(
-        what=""
+    return (
+        AdjustmentRecord.objects.for_partner(case.partner_id)
+        .filter(case=case)
+        .exclude(what="")
+        .update(what="")
     )
 
 
@@ -155,7 +161,8 @@ class Assessment:
 
 
 def _closed_on(case: Case) -> date:
-    assert case.closed_at is not None
+    if case.closed_at is None:
+        raise ValidationError({"case": f"Case {case.pk} is open: only a closed case's content is erased."})
     return timezone.localtime(case.closed_at).date()
 
 
@@ -216,7 +223,11 @@ def holds_for(user: Any, *, partner: Partner | int, in_force_only: bool = False)
     found = CaseLegalHold.objects.for_partner(partner).select_related("case__employment__person")
     if in_force_only:
         found = found.filter(lifted_at__isnull=True)
-    return found.order_by("-lifted_at", "-placed_at", "-pk") if not in_force_only else found.order_by("-placed_at")
+    return (
+        found.order_by("-lifted_at", "-placed_at", "-pk")
+        if not in_force_only
+        else found.order_by("-placed_at")
+    )
 
 
 def retention_overview(user: Any, *, partner: Partner, as_of: date) -> Overview:
@@ -270,7 +281,10 @@ def place_legal_hold(*, actor: Any, case: Case, reason: str, reference: str) -> 
     erased = CaseErasure.objects.for_partner(locked.partner_id).filter(case=locked).first()
     if erased is not None:
         raise ValidationError(
-            {"case": f"Case {locked.pk}'s content was erased on {erased.erased_at:%d %B %Y}: there is nothing to hold."}
+            {
+                "case": f"Case {locked.pk}'s content was erased on {erased.erased_at:%d %B %Y}: "
+                "there is nothing to hold."
+            }
         )
     in_force = CaseLegalHold.objects.for_partner(locked.partner_id).filter(
         case=locked, reference=reference, lifted_at__isnull=True
@@ -331,7 +345,9 @@ def lift_legal_hold(*, actor: Any, hold: CaseLegalHold, reason: str) -> CaseLega
 
 def _check_day(today: date) -> None:
     if today > timezone.localdate():
-        raise ValidationError({"today": f"{today.isoformat()} is in the future: content is erased on or after its day."})
+        raise ValidationError(
+            {"today": f"{today.isoformat()} is in the future: content is erased on or after its day."}
+        )
 
 
 @transaction.atomic
@@ -343,13 +359,19 @@ def erase_case_content(*, actor: Any, case: Case, today: date) -> CaseErasure:
     locked = _locked_case(case)
     done = CaseErasure.objects.for_partner(locked.partner_id).filter(case=locked).first()
     if done is not None:
-        raise ValidationError({"case": f"Case {locked.pk}'s content was erased on {done.erased_at:%d %B %Y}."})
+        raise ValidationError(
+            {"case": f"Case {locked.pk}'s content was erased on {done.erased_at:%d %B %Y}."}
+        )
     if locked.status != CaseStatus.CLOSED or locked.closed_at is None:
         raise ValidationError({"case": f"Case {locked.pk} is open: only a closed case's content is erased."})
-    judged = Case.objects.for_partner(locked.partner_id).select_related("employment__person").get(pk=locked.pk)
+    judged = (
+        Case.objects.for_partner(locked.partner_id).select_related("employment__person").get(pk=locked.pk)
+    )
     rule, ends = _judge(judged)
     if ends is None:
-        raise ValidationError({"case": f"Case {locked.pk} is kept while the employment lasts ({rule.title})."})
+        raise ValidationError(
+            {"case": f"Case {locked.pk} is kept while the employment lasts ({rule.title})."}
+        )
     if ends > today:
         raise ValidationError({"case": f"Case {locked.pk} is kept until {ends.isoformat()} ({rule.title})."})
     held = _holds_in_force([locked.partner_id], [locked.pk]).get(locked.pk)

@@ -62,15 +62,15 @@ class CaseLegalHold(models.Model):
         ]
         indexes = [models.Index(fields=["partner", "lifted_at", "placed_at"], name="wellbeing_hold_list")]
 
-    @property
-    def in_force(self) -> bool:
-        return self.lifted_at is None
-
     def __str__(self) -> str:
         state = "in force" if self.lifted_at is None else "lifted"
         return f"legal hold {self.pk} on case {self.case_id} ({state})"
 
     __repr__ = __str__
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None
 
 
 class CaseErasure(models.Model):

@@ -144,7 +144,11 @@ class TestRetentionRun(RetentionTestCase):
             date(2026, 2, 2),
         )
         report = OutcomeReport.objects.for_partner(self.council).get(case=self.expired)
-        assert (report.adjustments, report.outcome, report.review_date) == ("", "fit_with_adjustments", date(2026, 6, 1))
+        assert (report.adjustments, report.outcome, report.review_date) == (
+            "",
+            "fit_with_adjustments",
+            date(2026, 6, 1),
+        )
         assert AdjustmentRecord.objects.for_partner(self.council).get(case=self.expired).what == ""
         case = self.fresh(self.expired)
         assert (case.status, case.closed_at, case.employment_id) == ("closed", CLOSED_AT, self.council_emp.pk)
@@ -156,9 +160,13 @@ class TestRetentionRun(RetentionTestCase):
                 "SELECT reason, questions FROM wellbeing_referral WHERE id = %s", [self.expired.referral_id]
             )
             assert cursor.fetchall() == [("", "")]
-            cursor.execute("SELECT count(*) FROM wellbeing_clinicalnote WHERE case_id = %s", [self.expired.pk])
+            cursor.execute(
+                "SELECT count(*) FROM wellbeing_clinicalnote WHERE case_id = %s", [self.expired.pk]
+            )
             assert cursor.fetchone() == (0,)
-            cursor.execute("SELECT adjustments FROM wellbeing_outcomereport WHERE case_id = %s", [self.expired.pk])
+            cursor.execute(
+                "SELECT adjustments FROM wellbeing_outcomereport WHERE case_id = %s", [self.expired.pk]
+            )
             assert cursor.fetchall() == [("",)]
         assert ADJUSTMENTS not in str(list(OutcomeReport.objects.for_partner(self.council).values()))
 
@@ -259,7 +267,11 @@ class TestLegalHolds(RetentionTestCase):
     def test_lifting_keeps_the_hold_with_who_when_and_why(self) -> None:
         lifted = lift_legal_hold(actor=self.oh_admin, hold=self.hold, reason="Claim settled")
         kept = CaseLegalHold.objects.for_partner(self.council).get(pk=self.hold.pk)
-        assert (kept.lifted_by, kept.lift_reason, kept.lifted_at) == (self.oh_admin, "Claim settled", lifted.lifted_at)
+        assert (kept.lifted_by, kept.lift_reason, kept.lifted_at) == (
+            self.oh_admin,
+            "Claim settled",
+            lifted.lifted_at,
+        )
         event = AuditEvent.objects.for_partner(self.council).get(action="wellbeing.legal_hold_lifted")
         assert "Claim settled" not in str(event.after)
         with pytest.raises(ValidationError, match="was lifted on"):

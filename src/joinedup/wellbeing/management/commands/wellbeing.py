@@ -17,8 +17,8 @@ erases nothing. Its ``--json`` keys: ``as_of`` (the day), ``dry_run``, ``due`` (
 retention has ended and no hold stops), ``erased`` (of those, erased by this run: 0 on a dry
 run), ``held`` (retention ended, kept by a hold in force), ``skipped_within_minimum`` (closed
 cases still within their retention, or of someone still employed), ``due_cases`` and
-``erased_cases`` (their ids). All act as the system for the OS user who runs them, and print ids, counts and dates,
-never a word of a note or a report. Bad input exits 2 with the reason."""
+``erased_cases`` (their ids). All act as the system for the OS user who runs them, and print ids,
+counts and dates, never a word of a note or a report. Bad input exits 2 with the reason."""
 
 from __future__ import annotations
 
