@@ -84,9 +84,11 @@ from joinedup.testing.base import FIXTURES
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing import programmes as wellbeing_programmes
+from joinedup.wellbeing import retention_runs as wellbeing_retention
 from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import (
+    CaseLegalHold,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
@@ -157,6 +159,8 @@ class PartnerObjects:
     # surveillance programme with an enrolment, and a wellbeing programme.
     oh_referral: Referral
     oh_case: OhCase
+    # A legal hold on that case (wellbeing/retention_runs.py).
+    oh_legal_hold: CaseLegalHold
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
@@ -269,6 +273,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # sent, and the case opened from it, with one clinical note.
     "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
+    "oh_legal_hold_id": ParameterKind(
+        "legal hold on an occupational-health case", lambda o: o.oh_legal_hold.pk
+    ),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
     "surveillance_programme_id": ParameterKind(
@@ -594,6 +601,9 @@ class AttackTestCase(RechargeTestCase):
             ),
         )
         case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
+        hold = wellbeing_retention.place_legal_hold(
+            actor=FIXTURES, case=case, reason="Attack fixture hold", reference=f"ATTACK/{partner.code}"
+        )
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
         programme = surveillance.programme_create(
             actor=FIXTURES,
@@ -621,6 +631,7 @@ class AttackTestCase(RechargeTestCase):
         return {
             "oh_referral": referral,
             "oh_case": case,
+            "oh_legal_hold": hold,
             "surveillance_programme": programme,
             "surveillance_enrolment": enrolment,
             "wellbeing_programme": eap,

@@ -321,6 +321,11 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/wellbeing/referrals/{referral_id}/send"): lambda o: {},
     ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/legal-holds"): lambda o: {
+        "reference": "ATTACK/2",
+        "reason": "Attack hold",
+    },
+    ("POST", "/api/v1/wellbeing/legal-holds/{oh_legal_hold_id}/lift"): lambda o: {"reason": "Attack lift"},
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
 }
 
@@ -518,6 +523,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,
             "/api/v1/wellbeing/partners/{partner_id}/access-events": 403,
             "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
+            # Retention and legal holds are occupational health's administrators' and the DPO's.
+            "/api/v1/wellbeing/partners/{partner_id}/retention": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

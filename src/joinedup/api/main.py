@@ -27,6 +27,7 @@ from joinedup.api import (
     recharges,
     servicedesk,
     wellbeing,
+    wellbeing_retention,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import satisfaction as servicedesk_satisfaction
@@ -72,6 +73,7 @@ api.add_router("", servicedesk_satisfaction.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
 api.add_router("", wellbeing.router)
+api.add_router("", wellbeing_retention.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -72,6 +72,7 @@ __all__ = [
     "DueCase",
     "RunResult",
     "assess",
+    "case_retention",
     "erase_case_content",
     "hold_for",
     "holds_for",
@@ -218,16 +219,12 @@ class Overview:
 
 
 def holds_for(user: Any, *, partner: Partner | int, in_force_only: bool = False) -> QuerySet[CaseLegalHold]:
-    """The partner's legal holds on cases, those in force first, newest first."""
+    """The partner's legal holds on cases, newest first."""
     authorise(user, PERMISSION, partner)
     found = CaseLegalHold.objects.for_partner(partner).select_related("case__employment__person")
     if in_force_only:
         found = found.filter(lifted_at__isnull=True)
-    return (
-        found.order_by("-lifted_at", "-placed_at", "-pk")
-        if not in_force_only
-        else found.order_by("-placed_at")
-    )
+    return found.order_by("-placed_at", "-pk")
 
 
 def retention_overview(user: Any, *, partner: Partner, as_of: date) -> Overview:
@@ -235,10 +232,24 @@ def retention_overview(user: Any, *, partner: Partner, as_of: date) -> Overview:
     lifted): ids, names and dates, no clinical text."""
     authorise(user, PERMISSION, partner)
     found = assess([partner.pk], as_of=as_of)
-    holds = list(holds_for(user, partner=partner).order_by("lifted_at", "-placed_at", "-pk"))
+    holds = list(holds_for(user, partner=partner))
     # In force first (no lifted_at), then the lifted ones, latest lifted first.
     holds.sort(key=lambda h: (h.lifted_at is not None, -(h.lifted_at or h.placed_at).timestamp()))
     return Overview(partner, as_of, found.due, found.held, found.within_minimum, holds)
+
+
+@dataclass(frozen=True)
+class CaseRetention:
+    erasure: CaseErasure | None
+    holds: tuple[str, ...]  # the references of the holds in force
+
+
+def case_retention(case: Case) -> CaseRetention:
+    """Whether a case the caller already sees (``selectors.case_for``) is under legal hold, or had
+    its content erased: references and dates only, for its page."""
+    erasure = CaseErasure.objects.for_partner(case.partner_id).filter(case=case).first()
+    holds = _holds_in_force([case.partner_id], [case.pk]).get(case.pk, [])
+    return CaseRetention(erasure, tuple(holds))
 
 
 def retention_case(user: Any, *, case_id: int) -> Case:
@@ -256,7 +267,12 @@ def retention_case(user: Any, *, case_id: int) -> Case:
 
 def hold_for(user: Any, *, hold_id: int) -> CaseLegalHold:
     """A legal hold ``user`` may lift; 404 for another partner's, or without the permission."""
-    found = CaseLegalHold.objects.for_partners(partner_ids_with(user, PERMISSION)).filter(pk=hold_id).first()
+    found = (
+        CaseLegalHold.objects.for_partners(partner_ids_with(user, PERMISSION))
+        .select_related("case__employment__person")
+        .filter(pk=hold_id)
+        .first()
+    )
     if found is None:
         raise Http404("No such legal hold.")
     return found

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.wellbeing import cases, programmes, referrals, surveillance
+from joinedup.web.wellbeing import cases, programmes, referrals, retention, surveillance
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Referrals and cases (web/wellbeing/referrals.py, cases.py).
@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
     path("access-log/", cases.access_log, name="wellbeing_access_log"),
+    # Retention and legal holds (web/wellbeing/retention.py).
+    path("retention/", retention.retention_page, name="wellbeing_retention"),
 ]
 
 # Health surveillance and wellbeing programmes (ohsurvweb).
