@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from joinedup.core.worker import Schedule, periodic_jobs
 from joinedup.wellbeing.models import CaseErasure, CaseLegalHold, ClinicalNote
-from joinedup.wellbeing.retention_runs import place_legal_hold
+from joinedup.wellbeing.retention_runs import place_legal_hold, scheduled_run
 from joinedup.wellbeing.tests.test_retention_runs import AS_OF, SYSTEM, RetentionTestCase
 
 URL = "/wellbeing/retention/"
@@ -216,4 +217,17 @@ class TestRetentionRunCommand(RetentionTestCase):
         assert (
             str(refused.value)
             == "--as-of 2032-04-02 is in the future: content is erased on or after its day."
+        )
+
+    def test_the_worker_runs_it_once_a_day_as_the_system(self) -> None:
+        jobs = [j for j in periodic_jobs() if j.name.startswith("wellbeing")]
+        assert [(j.name, j.run, j.every) for j in jobs] == [
+            ("wellbeing retention-run", scheduled_run, 86400.0)
+        ]
+        with frozen():
+            assert Schedule(jobs, clock=lambda: 0.0).tick() == ["wellbeing retention-run"]
+        erasure = CaseErasure.objects.for_partner(self.council).get()
+        assert (erasure.case_id, erasure.erased_by_label.rsplit("): ", 1)[-1]) == (
+            self.expired.pk,
+            "joinedup worker: wellbeing retention-run",
         )
