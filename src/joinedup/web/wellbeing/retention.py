@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import partner_ids_with
+from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.web.current import current_partner
 from joinedup.web.forms import submit, text_field
 from joinedup.wellbeing import retention_runs
@@ -126,6 +126,8 @@ def retention_page(request: HttpRequest) -> HttpResponse:
             "overview": found,
             "hold_form": hold_form,
             "lift_form": lift_form,
+            # A DPO places holds but does not open cases (no wellbeing.view_cases): no dead links.
+            "sees_cases": has_permission(request.user, "wellbeing.view_cases", chosen),
             "lifting": lift_form.data.get("lift-hold", "") if lift_form.is_bound else "",
         },
     )

@@ -47,6 +47,8 @@ class TestRetentionPage(RetentionTestCase):
         text = page.content.decode()
         assert "Ada Lovelace" in text and "ET/1234/26" in text and "31 Mar 2032" in text
         assert REASON not in text and "sertraline" not in text
+        # The DPO opens no case pages, so the holds name their cases without a link.
+        assert f'/wellbeing/cases/{self.held.pk}/"' not in text
 
     def test_a_clinician_is_refused_the_page(self) -> None:
         assert self.signed_in(self.oh_clinician).get(URL).status_code == 403
