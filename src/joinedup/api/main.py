@@ -23,6 +23,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    privacy_sar,
     purchasing,
     recharges,
     servicedesk,
@@ -74,6 +75,7 @@ api.add_router("", assets.router)
 api.add_router("", notifications.router)
 api.add_router("", wellbeing.router)
 api.add_router("", wellbeing_retention.router)
+api.add_router("", privacy_sar.router)
 
 
 @api.exception_handler(AuthenticationError)
