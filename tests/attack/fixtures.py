@@ -83,14 +83,18 @@ from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
 from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
+from joinedup.wellbeing import attachments as wellbeing_attachments
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing import programmes as wellbeing_programmes
+from joinedup.wellbeing import questionnaires as wellbeing_questionnaires
 from joinedup.wellbeing import retention_runs as wellbeing_retention
 from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import (
+    CaseAttachment,
     CaseLegalHold,
+    CaseQuestionnaire,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
@@ -163,6 +167,8 @@ class PartnerObjects:
     oh_case: OhCase
     # A legal hold on that case (wellbeing/retention_runs.py).
     oh_legal_hold: CaseLegalHold
+    oh_attachment: CaseAttachment
+    oh_questionnaire: CaseQuestionnaire
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
@@ -279,6 +285,12 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
     "oh_legal_hold_id": ParameterKind(
         "legal hold on an occupational-health case", lambda o: o.oh_legal_hold.pk
+    ),
+    # A PDF a clinician attached to that case (web and API downloads name the case and it).
+    "oh_attachment_id": ParameterKind("occupational-health case attachment", lambda o: o.oh_attachment.pk),
+    # A PHQ-9 sent to the employee on that case, unanswered (the employee's answer route names it).
+    "oh_questionnaire_id": ParameterKind(
+        "occupational-health questionnaire", lambda o: o.oh_questionnaire.pk
     ),
     "sar_id": ParameterKind("subject-access request", lambda o: o.subject_access_request.pk),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
@@ -613,6 +625,9 @@ class AttackTestCase(RechargeTestCase):
             actor=FIXTURES, case=case, reason="Attack fixture hold", reference=f"ATTACK/{partner.code}"
         )
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
+        attachment = wellbeing_attachments.attachment_add(
+            actor=cls.oh_clinician, case=case, filename="fixture.pdf", content=b"%PDF-1.4 attack fixture"
+        )
         programme = surveillance.programme_create(
             actor=FIXTURES,
             partner=partner,
@@ -640,6 +655,10 @@ class AttackTestCase(RechargeTestCase):
             "oh_referral": referral,
             "oh_case": case,
             "oh_legal_hold": hold,
+            "oh_attachment": attachment,
+            "oh_questionnaire": wellbeing_questionnaires.questionnaire_send(
+                actor=cls.oh_clinician, case=case, key="phq9"
+            ),
             "surveillance_programme": programme,
             "surveillance_enrolment": enrolment,
             "wellbeing_programme": eap,

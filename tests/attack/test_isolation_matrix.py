@@ -326,6 +326,13 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "reason": "Attack hold",
     },
     ("POST", "/api/v1/wellbeing/legal-holds/{oh_legal_hold_id}/lift"): lambda o: {"reason": "Attack lift"},
+    # A multipart upload: the matrix sends no file, and the case is looked up before the file is
+    # read, so the 404 is the partner rule's (a file-less request to one's own case answers 422).
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/attachments"): lambda o: {},
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/questionnaires"): lambda o: {"key": "phq9"},
+    ("POST", "/api/v1/wellbeing/my-questionnaires/{oh_questionnaire_id}/answers"): lambda o: {
+        "answers": [0] * 9
+    },
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
     ("POST", "/api/v1/privacy/partners/{partner_id}/subject-access-requests"): lambda o: {
         "person_id": o.employment.person_id,
@@ -541,6 +548,10 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/partners/{partner_id}/cases": 403,
             "/api/v1/wellbeing/cases/{oh_case_id}": 404,
             "/api/v1/wellbeing/cases/{oh_case_id}/notes": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/attachments": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/questionnaires": 404,
+            "/api/v1/wellbeing/my-cases/{oh_case_id}/questionnaires": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}/report": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,

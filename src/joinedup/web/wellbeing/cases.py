@@ -42,7 +42,7 @@ from joinedup.web.wellbeing.case_forms import (
     ReportForm,
     TriageForm,
 )
-from joinedup.wellbeing import cases, notes, reports, retention_runs, selectors
+from joinedup.wellbeing import cases, notes, questionnaires, reports, retention_runs, selectors
 from joinedup.wellbeing.models import (
     Appointment,
     Case,
@@ -340,6 +340,7 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             "may_respond": report is not None and report.status == ReportStatus.WITH_EMPLOYEE,
             "responses": EmployeeResponse.choices,
             "reads": list(selectors.my_case_access(user, case_id=found.pk)[:200]),
+            "questionnaires": questionnaires.my_questionnaires(user, case_id=found.pk),
         },
     )
 

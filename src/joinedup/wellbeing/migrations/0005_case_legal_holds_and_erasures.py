@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
-        ('wellbeing', '0002_case_list_indexes'),
+        ('wellbeing', '0004_questionnaires'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
