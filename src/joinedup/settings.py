@@ -345,6 +345,7 @@ TASKS = {
 # What `joinedup worker` also runs every so many minutes, beside the queued tasks (core/worker.py):
 # (name, a function of no arguments by its dotted path, minutes between runs; 0 turns it off).
 SLA_WARNINGS_EVERY_MINUTES = env_int("JOINEDUP_SLA_WARNINGS_EVERY_MINUTES", 5)
+OH_RETENTION_EVERY_MINUTES = env_int("JOINEDUP_OH_RETENTION_EVERY_MINUTES", 24 * 60)
 WORKER_PERIODIC = [
     (
         "servicedesk sla-warnings",
@@ -352,6 +353,13 @@ WORKER_PERIODIC = [
         SLA_WARNINGS_EVERY_MINUTES,
     ),
     ("privacy sar-expiry", "joinedup.privacy.sar.scheduled_expiry", 60),
+    # Occupational-health cases whose retention has ended lose their content, once a day
+    # (wellbeing/retention_runs.py); a run finds nothing left to do the second time.
+    (
+        "wellbeing retention-run",
+        "joinedup.wellbeing.retention_runs.scheduled_run",
+        OH_RETENTION_EVERY_MINUTES,
+    ),
 ]
 
 LOGGING = {

@@ -90,10 +90,12 @@ from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing import programmes as wellbeing_programmes
 from joinedup.wellbeing import questionnaires as wellbeing_questionnaires
+from joinedup.wellbeing import retention_runs as wellbeing_retention
 from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import (
     CaseAttachment,
+    CaseLegalHold,
     CaseQuestionnaire,
     Referral,
     SurveillanceEnrolment,
@@ -165,6 +167,8 @@ class PartnerObjects:
     # surveillance programme with an enrolment, and a wellbeing programme.
     oh_referral: Referral
     oh_case: OhCase
+    # A legal hold on that case (wellbeing/retention_runs.py).
+    oh_legal_hold: CaseLegalHold
     oh_attachment: CaseAttachment
     oh_questionnaire: CaseQuestionnaire
     surveillance_programme: SurveillanceProgramme
@@ -285,6 +289,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # sent, and the case opened from it, with one clinical note.
     "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
+    "oh_legal_hold_id": ParameterKind(
+        "legal hold on an occupational-health case", lambda o: o.oh_legal_hold.pk
+    ),
     # A PDF a clinician attached to that case (web and API downloads name the case and it).
     "oh_attachment_id": ParameterKind("occupational-health case attachment", lambda o: o.oh_attachment.pk),
     # A PHQ-9 sent to the employee on that case, unanswered (the employee's answer route names it).
@@ -651,6 +658,9 @@ class AttackTestCase(RechargeTestCase):
             ),
         )
         case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
+        hold = wellbeing_retention.place_legal_hold(
+            actor=FIXTURES, case=case, reason="Attack fixture hold", reference=f"ATTACK/{partner.code}"
+        )
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
         attachment = wellbeing_attachments.attachment_add(
             actor=cls.oh_clinician, case=case, filename="fixture.pdf", content=b"%PDF-1.4 attack fixture"
@@ -681,6 +691,7 @@ class AttackTestCase(RechargeTestCase):
         return {
             "oh_referral": referral,
             "oh_case": case,
+            "oh_legal_hold": hold,
             "oh_attachment": attachment,
             "oh_questionnaire": wellbeing_questionnaires.questionnaire_send(
                 actor=cls.oh_clinician, case=case, key="phq9"

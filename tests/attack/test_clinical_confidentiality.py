@@ -26,7 +26,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from unittest import mock
@@ -48,11 +48,13 @@ from joinedup.wellbeing.models import (
     AccessPart,
     Case,
     CaseAccessEvent,
+    CaseLegalHold,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
     WellbeingProgramme,
 )
+from joinedup.wellbeing.retention_runs import place_legal_hold
 from joinedup.wellbeing.tests.casebase import CaseTestCase
 from tests.attack import test_isolation_matrix as isolation
 
@@ -160,6 +162,8 @@ class Filling:
     surveillance_programme: SurveillanceProgramme
     enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
+    # A legal hold on the case (wellbeing/retention_runs.py), seeded after the case.
+    legal_hold: CaseLegalHold | None = None
 
     def value(self, parameter: str) -> Any:
         return getattr(self, PARAMETERS[parameter]).pk
@@ -174,6 +178,7 @@ PARAMETERS = {
     "surveillance_programme_id": "surveillance_programme",
     "enrolment_id": "enrolment",
     "wellbeing_programme_id": "wellbeing_programme",
+    "oh_legal_hold_id": "legal_hold",
 }
 
 
@@ -297,6 +302,15 @@ class ConfidentialityTestCase(CaseTestCase):
                 cls.police_emp,
                 *cls.programmes_of(cls.police, cls.police_emp),
             ),
+        }
+        cls.fillings = {
+            name: replace(
+                f,
+                legal_hold=place_legal_hold(
+                    actor=FIXTURES, case=f.case, reason="Matrix hold", reference=f"MATRIX/{name}"
+                ),
+            )
+            for name, f in cls.fillings.items()
         }
 
     @classmethod

@@ -321,6 +321,11 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/wellbeing/referrals/{referral_id}/send"): lambda o: {},
     ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/legal-holds"): lambda o: {
+        "reference": "ATTACK/2",
+        "reason": "Attack hold",
+    },
+    ("POST", "/api/v1/wellbeing/legal-holds/{oh_legal_hold_id}/lift"): lambda o: {"reason": "Attack lift"},
     # A multipart upload: the matrix sends no file, and the case is looked up before the file is
     # read, so the 404 is the partner rule's (a file-less request to one's own case answers 422).
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/attachments"): lambda o: {},
@@ -572,6 +577,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/privacy/partners/{partner_id}/records": 403,
             "/api/v1/privacy/partners/{partner_id}/records/{record_id}": 403,
             "/api/v1/privacy/partners/{partner_id}/processors": 403,
+            # Retention and legal holds are occupational health's administrators' and the DPO's.
+            "/api/v1/wellbeing/partners/{partner_id}/retention": 403,
             # Subject-access requests are the data-protection officer's (privacy.sar).
             "/api/v1/privacy/partners/{partner_id}/subject-access-requests": 403,
             "/api/v1/privacy/subject-access-requests/{sar_id}": 403,

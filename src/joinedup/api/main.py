@@ -29,6 +29,7 @@ from joinedup.api import (
     recharges,
     servicedesk,
     wellbeing,
+    wellbeing_retention,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import satisfaction as servicedesk_satisfaction
@@ -75,6 +76,7 @@ api.add_router("", assets.router)
 api.add_router("", notifications.router)
 api.add_router("", wellbeing.router)
 api.add_router("", privacy_records.router)
+api.add_router("", wellbeing_retention.router)
 api.add_router("", privacy_sar.router)
 
 

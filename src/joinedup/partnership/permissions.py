@@ -171,6 +171,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "wellbeing.surveillance",
             "wellbeing.programmes",
             "wellbeing.usage_reports",
+            # Legal holds on cases, and the retention list (wellbeing/retention_runs.py).
+            "wellbeing.retention",
         }
     ),
     # A manager is a budget holder: raises requisitions for their cost centres, approves others'
@@ -217,6 +219,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.
             "wellbeing.access_log",
+            # Legal holds on occupational-health cases, and what is due for deletion (ids and
+            # dates, no clinical text): the DPO answers for retention.
+            "wellbeing.retention",
         }
     ),
     Role.VIEWER: frozenset(

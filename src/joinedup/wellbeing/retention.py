@@ -1,6 +1,6 @@
 """When an occupational-health record's retention ends (rules/retention.toml): the day from which
-it may be deleted, unless a legal hold stops it. Pure (standard library): the cases' services
-flag records whose day has come and do the deleting; this only says when.
+it may be deleted, unless a legal hold stops it. Pure (standard library): retention_runs.py finds
+the cases whose day has come, honours legal holds and erases their content; this only says when.
 
 A period runs from the record's last entry (COSHH's 40 years) or from the end of the person's
 employment (six years after leaving): a record of someone still employed is kept, ``None``. An

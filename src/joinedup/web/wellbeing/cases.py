@@ -42,7 +42,7 @@ from joinedup.web.wellbeing.case_forms import (
     ReportForm,
     TriageForm,
 )
-from joinedup.wellbeing import cases, notes, questionnaires, reports, selectors
+from joinedup.wellbeing import cases, notes, questionnaires, reports, retention_runs, selectors
 from joinedup.wellbeing.models import (
     Appointment,
     Case,
@@ -86,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "self_refers": bool(partner_ids_with(user, "wellbeing.self_refer")),
             "views_cases": bool(partner_ids_with(user, "wellbeing.view_cases")),
             "reads_log": bool(partner_ids_with(user, "wellbeing.access_log")),
+            "retains": bool(partner_ids_with(user, "wellbeing.retention")),
             "surveys": bool(partner_ids_with(user, "wellbeing.surveillance")),
             "surveys_team": bool(partner_ids_with(user, "wellbeing.surveillance_team")),
             "runs_programmes": bool(partner_ids_with(user, "wellbeing.programmes")),
@@ -217,6 +218,8 @@ def case_page(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             # The clinical section: each view of it is one access event (case_notes writes it).
             "notes": selectors.case_notes(user, case_id=found.pk) if clinical else [],
             "absences": list(selectors.case_sickness_absence(user, case_id=found.pk)) if clinical else [],
+            # "Under legal hold" / "Content erased on …" (wellbeing/retention_runs.py).
+            "retention": retention_runs.case_retention(found),
             **forms,
         },
     )

@@ -2,7 +2,15 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.wellbeing import attachments, cases, programmes, questionnaires, referrals, surveillance
+from joinedup.web.wellbeing import (
+    attachments,
+    cases,
+    programmes,
+    questionnaires,
+    referrals,
+    retention,
+    surveillance,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Referrals and cases (web/wellbeing/referrals.py, cases.py).
@@ -34,6 +42,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
     path("access-log/", cases.access_log, name="wellbeing_access_log"),
+    # Retention and legal holds (web/wellbeing/retention.py).
+    path("retention/", retention.retention_page, name="wellbeing_retention"),
 ]
 
 # Health surveillance and wellbeing programmes (ohsurvweb).

@@ -2,6 +2,7 @@
 
     joinedup wellbeing rotate-keys [--batch-size N] [--json]
     joinedup wellbeing release-due [--as-of YYYY-MM-DD] [--json]
+    joinedup wellbeing retention-run [--as-of YYYY-MM-DD] [--dry-run] [--json]
 
 ``rotate-keys`` re-encrypts every clinical note, then every case attachment (its name and
 content), then every questionnaire's answers, not yet under the current (first) key of
@@ -11,8 +12,15 @@ commits batch by batch, printing the running counts, so a run stopped half way k
 and the next carries on. ``release-due`` releases to their referrers the outcome reports whose
 employee asked to see them first and has not answered by the release date
 (reports.release_due_reports), as the daily job does; ``--as-of`` (default today) may not be in
-the future. Both act as the system for the OS user who runs them, and print ids, counts and dates,
-never a word of a note or a report. Bad input exits 2 with the reason."""
+the future. ``retention-run`` erases the content of every closed case whose retention has ended
+on ``--as-of`` (default today, not in the future) and is under no legal hold
+(retention_runs.retention_run), committing case by case, as the daily job does; ``--dry-run``
+erases nothing. Its ``--json`` keys: ``as_of`` (the day), ``dry_run``, ``due`` (cases whose
+retention has ended and no hold stops), ``erased`` (of those, erased by this run: 0 on a dry
+run), ``held`` (retention ended, kept by a hold in force), ``skipped_within_minimum`` (closed
+cases still within their retention, or of someone still employed), ``due_cases`` and
+``erased_cases`` (their ids). All act as the system for the OS user who runs them, and print ids,
+counts and dates, never a word of a note or a report. Bad input exits 2 with the reason."""
 
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from joinedup.partnership.cli import operator
-from joinedup.wellbeing import attachments, notes, questionnaires, reports
+from joinedup.wellbeing import attachments, notes, questionnaires, reports, retention_runs
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -35,7 +43,7 @@ def _bad(message: str) -> CommandError:
     return CommandError(message, returncode=BAD_INPUT)
 
 
-def _as_of(text: str) -> date:
+def _as_of(text: str, *, why: str = "reports are released on or after their day") -> date:
     if not text:
         return timezone.localdate()
     try:
@@ -45,7 +53,7 @@ def _as_of(text: str) -> date:
     except ValueError:
         raise _bad(f"--as-of {text!r}: give the date as YYYY-MM-DD, e.g. 2026-12-01.") from None
     if day > timezone.localdate():
-        raise _bad(f"--as-of {day.isoformat()} is in the future: reports are released on or after their day.")
+        raise _bad(f"--as-of {day.isoformat()} is in the future: {why}.")
     return day
 
 
@@ -66,12 +74,21 @@ class Command(BaseCommand):
         )
         release.add_argument("--as-of", default="", help="Release those due on or before (default today).")
         release.add_argument("--json", action="store_true", help="Print one JSON object.")
+        erase = sub.add_parser(
+            "retention-run",
+            help="Erase the content of the closed cases whose retention has ended (not under legal hold).",
+        )
+        erase.add_argument("--as-of", default="", help="Erase those due on or before (default today).")
+        erase.add_argument("--dry-run", action="store_true", help="Say what is due; erase nothing.")
+        erase.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rotate-keys":
             self.rotate_keys(options["batch_size"], as_json=options["json"])
-        else:
+        elif options["action"] == "release-due":
             self.release_due(options["as_of"], as_json=options["json"])
+        else:
+            self.retention_run(options["as_of"], dry_run=options["dry_run"], as_json=options["json"])
 
     def rotate_keys(self, batch_size: int, *, as_json: bool) -> None:
         if batch_size < 1:
@@ -152,3 +169,20 @@ class Command(BaseCommand):
                 f"  report {row['report']} (case {row['case']}, partner {row['partner']}), "
                 f"due {row['release_due']}"
             )
+
+    def retention_run(self, as_of_text: str, *, dry_run: bool, as_json: bool) -> None:
+        as_of = _as_of(as_of_text, why="content is erased on or after its day")
+        done = retention_runs.retention_run(
+            actor=operator("wellbeing retention-run"), today=as_of, dry_run=dry_run
+        )
+        if as_json:
+            self.stdout.write(json.dumps(done.as_json()))
+            return
+        verb = "Would erase" if dry_run else "Erased"
+        count = done.due if dry_run else done.erased
+        self.stdout.write(
+            f"{verb} the content of {count} of {done.due} cases due on {as_of.isoformat()}; "
+            f"{done.held} kept by a legal hold, {done.skipped_within_minimum} still within retention."
+        )
+        for case_id in done.due_cases if dry_run else done.erased_cases:
+            self.stdout.write(f"  case {case_id}")
