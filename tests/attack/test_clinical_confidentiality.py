@@ -42,13 +42,15 @@ from joinedup.partnership.services import api_token_create
 from joinedup.people.models import Employment
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
-from joinedup.wellbeing import cases, notes, reports, surveillance
+from joinedup.wellbeing import attachments, cases, notes, questionnaires, reports, surveillance
 from joinedup.wellbeing import programmes as wellbeing_programmes
 from joinedup.wellbeing.models import (
     AccessPart,
     Case,
     CaseAccessEvent,
+    CaseAttachment,
     CaseLegalHold,
+    CaseQuestionnaire,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
@@ -75,6 +77,13 @@ CANARIES = {
         "QUESTIONS_B",
         "NOTE_B",
         "ADJUSTMENTS_B",
+        # An attachment per case: its name and its content are clinical (wellbeing/attachments.py).
+        "ATTACHNAME_A1",
+        "ATTACHBODY_A1",
+        "ATTACHNAME_A2",
+        "ATTACHBODY_A2",
+        "ATTACHNAME_B",
+        "ATTACHBODY_B",
         # Written during the scenario by the writes test.
         "NOTE_WRITTEN",
         "NOTE_API",
@@ -96,6 +105,13 @@ CLINICIAN_A = Role.OH_CLINICIAN.value
 ADMIN_A = Role.OH_ADMIN.value
 
 NOTES, DRAFT, OUTCOME = AccessPart.NOTES.value, AccessPart.DRAFT_REPORT.value, AccessPart.OUTCOME.value
+ATTACHED, ANSWERS = AccessPart.ATTACHMENTS.value, AccessPart.QUESTIONNAIRES.value
+ATTACHMENTS_PAGE = "web /wellbeing/cases/{oh_case_id}/attachments/"
+ATTACHMENT_PAGE = "web /wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}"
+ATTACHMENTS_API = "api /api/v1/wellbeing/cases/{oh_case_id}/attachments"
+ATTACHMENT_API = "api /api/v1/wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}"
+QUESTIONNAIRES_PAGE = "web /wellbeing/cases/{oh_case_id}/questionnaires/"
+QUESTIONNAIRES_API = "api /api/v1/wellbeing/cases/{oh_case_id}/questionnaires"
 CASE_PAGE = "web /wellbeing/cases/{oh_case_id}/"
 REPORT_PAGE = "web /wellbeing/cases/{oh_case_id}/report"
 REFERRAL_PAGE = "web /wellbeing/referrals/{referral_id}/"
@@ -147,6 +163,25 @@ SHOWN: dict[tuple[str, str, str], tuple[frozenset[str], str | None]] = {
     ("clinician_b", NOTES_API, "B"): (words("NOTE_B"), NOTES),
     ("referring_manager", OUTCOME_API, "A1"): (words("ADJUSTMENTS_A1"), OUTCOME),
     ("subject", MY_REPORT_API, "A1"): (words("ADJUSTMENTS_A1"), None),
+    # Attachments (their names on the list, their content on download) and questionnaires' answers
+    # and scores: the partner's clinicians only, one event per read.
+    **{
+        (clinician, route, tag): (words(f"ATTACH{what}_{tag}"), ATTACHED)
+        for clinician, tags in ((CLINICIAN_A, ("A1", "A2")), ("clinician_b", ("B",)))
+        for tag in tags
+        for route, what in (
+            (ATTACHMENTS_PAGE, "NAME"),
+            (ATTACHMENTS_API, "NAME"),
+            (ATTACHMENT_PAGE, "BODY"),
+            (ATTACHMENT_API, "BODY"),
+        )
+    },
+    **{
+        (clinician, route, tag): (frozenset(), ANSWERS)
+        for clinician, tags in ((CLINICIAN_A, ("A1", "A2")), ("clinician_b", ("B",)))
+        for tag in tags
+        for route in (QUESTIONNAIRES_PAGE, QUESTIONNAIRES_API)
+    },
 }
 
 
@@ -164,6 +199,9 @@ class Filling:
     wellbeing_programme: WellbeingProgramme
     # A legal hold on the case (wellbeing/retention_runs.py), seeded after the case.
     legal_hold: CaseLegalHold | None = None
+    # An attachment and a questionnaire (answered on A1) on the case, seeded with it.
+    attachment: CaseAttachment | None = None
+    questionnaire: CaseQuestionnaire | None = None
 
     def value(self, parameter: str) -> Any:
         return getattr(self, PARAMETERS[parameter]).pk
@@ -179,6 +217,8 @@ PARAMETERS = {
     "enrolment_id": "enrolment",
     "wellbeing_programme_id": "wellbeing_programme",
     "oh_legal_hold_id": "legal_hold",
+    "oh_attachment_id": "attachment",
+    "oh_questionnaire_id": "questionnaire",
 }
 
 
@@ -309,9 +349,21 @@ class ConfidentialityTestCase(CaseTestCase):
                 legal_hold=place_legal_hold(
                     actor=FIXTURES, case=f.case, reason="Matrix hold", reference=f"MATRIX/{name}"
                 ),
+                attachment=attachments.attachment_add(
+                    actor=cls.police_clinician if name == "B" else clinician_a,
+                    case=f.case,
+                    filename=f"{C[f'ATTACHNAME_{name}']}.pdf",
+                    content=b"%PDF-1.7\n% " + C[f"ATTACHBODY_{name}"].encode() + b"\n%%EOF\n",
+                ),
+                questionnaire=questionnaires.questionnaire_send(
+                    actor=cls.police_clinician if name == "B" else clinician_a, case=f.case, key="phq9"
+                ),
             )
             for name, f in cls.fillings.items()
         }
+        answered = cls.fillings["A1"].questionnaire
+        assert answered is not None
+        questionnaires.questionnaire_answer(actor=cls.ada, questionnaire=answered, answers=[1] * 9)
 
     @classmethod
     def seed_case(
@@ -443,7 +495,11 @@ class TestClinicalConfidentiality(ConfidentialityTestCase):
                 for column in columns:
                     filling = self.fillings[column]
                     url = self.url(route, filling)
-                    exports: bool | None = None if route.interface == "web" else False
+                    # An attachment's download is the clinical file itself (SHOWN above), not an
+                    # export of the page.
+                    exports: bool | None = (
+                        None if route.interface == "web" and "oh_attachment_id" not in route.params else False
+                    )
                     for name in self.principals:
                         web, api_client = clients[name]
                         response = (web if route.interface == "web" else api_client).get(url)

@@ -49,6 +49,7 @@ from joinedup.core.actors import SystemActor, is_system, user_of
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.wellbeing.attachments import erase_case_attachments
 from joinedup.wellbeing.models import (
     AdjustmentRecord,
     Case,
@@ -59,6 +60,7 @@ from joinedup.wellbeing.models import (
     OutcomeReport,
     Referral,
 )
+from joinedup.wellbeing.questionnaires import erase_case_questionnaires
 from joinedup.wellbeing.retention import RetentionRule, retention_ends, rule_on
 
 KIND = "occupational_health"
@@ -139,6 +141,8 @@ CONTENT_ERASERS: tuple[tuple[str, Callable[[Case], int]], ...] = (
     ("referral_texts", _referral_texts),
     ("report_adjustments", _report_texts),
     ("adjustment_records", _adjustment_records),
+    ("attachments", erase_case_attachments),
+    ("questionnaires", erase_case_questionnaires),
 )
 
 

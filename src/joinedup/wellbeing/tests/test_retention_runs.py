@@ -21,13 +21,15 @@ from joinedup.audit.verification import verify_all
 from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Role
 from joinedup.people.models import Employment
-from joinedup.wellbeing import cases, notes, retention_runs, selectors
+from joinedup.wellbeing import attachments, cases, notes, questionnaires, retention_runs, selectors
 from joinedup.wellbeing.models import (
     AdjustmentRecord,
     Case,
     CaseAccessEvent,
+    CaseAttachment,
     CaseErasure,
     CaseLegalHold,
+    CaseQuestionnaire,
     ClinicalNote,
     OutcomeReport,
     Referral,
@@ -77,6 +79,10 @@ class RetentionTestCase(CaseTestCase):
             actor=self.oh_admin, case=case, what="Phased return", starts_on=date(2026, 3, 2), review_on=None
         )
         selectors.case_notes(self.oh_clinician, case_id=case.pk)
+        attachments.attachment_add(
+            actor=self.oh_clinician, case=case, filename="audiogram.pdf", content=b"%PDF-1.7\n%%EOF\n"
+        )
+        questionnaires.questionnaire_send(actor=self.oh_clinician, case=case, key="phq9")
         return case
 
     def closed_case(self, case: Case) -> Case:
@@ -115,7 +121,12 @@ class TestRetentionRun(RetentionTestCase):
             "referral_texts": 2,
             "report_adjustments": 1,
             "adjustment_records": 1,
+            "attachments": 1,
+            "questionnaires": 1,
         }
+        # Attachments and questionnaires go with their rows (issue 16: attachments, questionnaires).
+        assert not CaseAttachment.objects.for_partner(self.council).filter(case=self.expired).exists()
+        assert not CaseQuestionnaire.objects.for_partner(self.council).filter(case=self.expired).exists()
         # The held case and the ones within their retention keep everything.
         kept = Referral.objects.for_partner(self.council).filter(
             pk__in=[self.held.referral_id, self.within.referral_id]
