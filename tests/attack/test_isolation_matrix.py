@@ -518,6 +518,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,
             "/api/v1/wellbeing/partners/{partner_id}/access-events": 403,
             "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
+            # The register of workplace adjustments is HR's and occupational health's.
+            "/api/v1/wellbeing/partners/{partner_id}/adjustments": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

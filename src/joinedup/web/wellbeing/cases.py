@@ -78,16 +78,19 @@ def _staff_case(request: HttpRequest, oh_case_id: int) -> Case:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    views_cases = bool(partner_ids_with(user, "wellbeing.view_cases"))
     return render(
         request,
         "web/wellbeing/home.html",
         {
             "refers": bool(partner_ids_with(user, "wellbeing.refer")),
             "self_refers": bool(partner_ids_with(user, "wellbeing.self_refer")),
-            "views_cases": bool(partner_ids_with(user, "wellbeing.view_cases")),
+            "views_cases": views_cases,
             "reads_log": bool(partner_ids_with(user, "wellbeing.access_log")),
             "surveys": bool(partner_ids_with(user, "wellbeing.surveillance")),
             "surveys_team": bool(partner_ids_with(user, "wellbeing.surveillance_team")),
+            "adjusts": bool(partner_ids_with(user, "wellbeing.adjustments")) or views_cases,
+            "adjusts_team": bool(partner_ids_with(user, "wellbeing.adjustments_team")),
             "runs_programmes": bool(partner_ids_with(user, "wellbeing.programmes")),
             # Programme usage is aggregate and suppressed: OH and service admins, and union reps.
             "reads_usage": bool(

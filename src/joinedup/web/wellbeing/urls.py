@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.wellbeing import cases, programmes, referrals, surveillance
+from joinedup.web.wellbeing import adjustments, cases, programmes, referrals, surveillance
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Referrals and cases (web/wellbeing/referrals.py, cases.py).
@@ -18,6 +18,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
     path("access-log/", cases.access_log, name="wellbeing_access_log"),
+    # The register of workplace adjustments (web/wellbeing/adjustments.py).
+    path("adjustments/", adjustments.register, name="wellbeing_adjustments"),
+    path("adjustments/team/", adjustments.team_register, name="wellbeing_team_adjustments"),
 ]
 
 # Health surveillance and wellbeing programmes (ohsurvweb).
