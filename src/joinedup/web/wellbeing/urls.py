@@ -38,6 +38,12 @@ urlpatterns += [
         name="wellbeing_surveillance_enrolment",
     ),
     path("surveillance/team/", surveillance.team_page, name="wellbeing_surveillance_team"),
+    path("surveillance/checks/", surveillance.checks_download, name="wellbeing_surveillance_checks"),
+    path(
+        "surveillance/team/checks/",
+        surveillance.team_checks_download,
+        name="wellbeing_surveillance_team_checks",
+    ),
     path("my-surveillance/", surveillance.my_surveillance, name="wellbeing_my_surveillance"),
     path("programmes/", programmes.programme_list, name="wellbeing_programmes"),
     path("programmes/import/", programmes.usage_import, name="wellbeing_programmes_import"),
