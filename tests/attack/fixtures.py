@@ -595,6 +595,9 @@ class AttackTestCase(RechargeTestCase):
         )
         case = wellbeing_cases.case_open(actor=FIXTURES, referral=referral)
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
+        wellbeing_cases.adjustment_record_create(
+            actor=FIXTURES, case=case, what="Attack fixture adjustment", starts_on=date(2026, 2, 2)
+        )
         programme = surveillance.programme_create(
             actor=FIXTURES,
             partner=partner,

@@ -292,6 +292,23 @@ def my_case_access(user: Any, *, case_id: int) -> QuerySet[CaseAccessEvent]:
     return CaseAccessEvent.objects.for_partner(case.partner_id).filter(case=case).order_by("-at", "-pk")
 
 
+# Who reads each part: only a clinician of the partner reads clinical content (``_clinical_case``),
+# only the referrer a released outcome (``referral_outcome``); a read with no user is the system's.
+_READERS = {
+    AccessPart.NOTES: "Occupational health clinician",
+    AccessPart.DRAFT_REPORT: "Occupational health clinician",
+    AccessPart.ATTACHMENTS: "Occupational health clinician",
+    AccessPart.OUTCOME: "The person who referred you",
+}
+
+
+def reader_role(event: CaseAccessEvent) -> str:
+    """The capacity in which the reader read the part, for the employee's "who has read my case"."""
+    if event.actor_id is None:
+        return "joinedup itself (a system task)"
+    return _READERS.get(AccessPart(event.part), "")
+
+
 def access_events_for(
     user: Any, *, partner: Partner | int, case_id: int | None = None
 ) -> QuerySet[CaseAccessEvent]:

@@ -325,6 +325,7 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             messages.success(request, RESPONSES.get(response, "Saved."))
         return redirect("web:wellbeing_my_case", oh_case_id=found.pk)
     report = selectors.my_report(user, case_id=found.pk)
+    reads = selectors.my_case_access(user, case_id=found.pk)
     return render(
         request,
         "web/wellbeing/my_case.html",
@@ -339,7 +340,28 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             "report": report,
             "may_respond": report is not None and report.status == ReportStatus.WITH_EMPLOYEE,
             "responses": EmployeeResponse.choices,
-            "reads": list(selectors.my_case_access(user, case_id=found.pk)[:200]),
+            "reads": [(e, selectors.reader_role(e)) for e in reads[:RECENT_READS]],
+            "reads_count": reads.count(),
+        },
+    )
+
+
+RECENT_READS = 20  # on the case page; every read is on its own page, 100 a page
+
+
+@login_required
+def my_case_reads(request: HttpRequest, oh_case_id: int) -> HttpResponse:
+    """Every read of the signed-in employee's own case, newest first: who, in what capacity, when,
+    which part (issue 16: "the employee sees who has read their case"). 404 for anyone else's."""
+    found = selectors.my_case_access(request.user, case_id=oh_case_id)
+    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/wellbeing/my_case_reads.html",
+        {
+            "case_id": oh_case_id,
+            "page": page,
+            "reads": [(e, selectors.reader_role(e)) for e in page],
         },
     )
 

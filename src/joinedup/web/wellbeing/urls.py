@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:oh_case_id>/report", cases.report_page, name="wellbeing_report"),
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
+    path("my/<int:oh_case_id>/reads/", cases.my_case_reads, name="wellbeing_my_case_reads"),
     path("access-log/", cases.access_log, name="wellbeing_access_log"),
     # The register of workplace adjustments (web/wellbeing/adjustments.py).
     path("adjustments/", adjustments.register, name="wellbeing_adjustments"),
