@@ -347,6 +347,7 @@ WORKER_PERIODIC = [
         "joinedup.servicedesk.sla_warnings.scheduled_run",
         SLA_WARNINGS_EVERY_MINUTES,
     ),
+    ("privacy sar-expiry", "joinedup.privacy.sar.scheduled_expiry", 60),
 ]
 
 LOGGING = {
@@ -378,3 +379,6 @@ SERVICEDESK_IMAP_USER = env_str("JOINEDUP_SERVICEDESK_IMAP_USER", "")
 SERVICEDESK_IMAP_PASSWORD = env_str("JOINEDUP_SERVICEDESK_IMAP_PASSWORD", "")
 SERVICEDESK_IMAP_FOLDER = env_str("JOINEDUP_SERVICEDESK_IMAP_FOLDER", "INBOX")
 SERVICEDESK_MAILDIR = env_str("JOINEDUP_SERVICEDESK_MAILDIR", "")
+# Subject-access exports (privacy/sar.py): a released export can be downloaded for this many days,
+# then it is deleted and its download answers 410 Gone.
+SAR_EXPORT_DAYS = env_int("JOINEDUP_SAR_EXPORT_DAYS", 30, minimum=1)

@@ -56,6 +56,8 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.privacy import sar as privacy_sar
+from joinedup.privacy.models import SubjectAccessRequest
 from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
@@ -160,6 +162,8 @@ class PartnerObjects:
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
+    # A subject-access request from the sample employee, just logged.
+    subject_access_request: SubjectAccessRequest
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -269,6 +273,7 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # sent, and the case opened from it, with one clinical note.
     "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
+    "sar_id": ParameterKind("subject-access request", lambda o: o.subject_access_request.pk),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
     "surveillance_programme_id": ParameterKind(
@@ -457,6 +462,9 @@ class AttackTestCase(RechargeTestCase):
             ),
             **cls.assets_of(partner, employment),
             **cls.wellbeing_of(partner, employment),
+            subject_access_request=privacy_sar.sar_log(
+                actor=FIXTURES, partner=partner, person_id=employment.person_id, received_on=date(2026, 11, 2)
+            ),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,

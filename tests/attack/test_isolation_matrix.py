@@ -322,6 +322,29 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
+    ("POST", "/api/v1/privacy/partners/{partner_id}/subject-access-requests"): lambda o: {
+        "person_id": o.employment.person_id,
+        "received_on": "2026-11-02",
+    },
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/identity-request"): lambda o: {
+        "requested_on": "2026-11-03"
+    },
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/identity-verified"): lambda o: {
+        "verified_on": "2026-11-04"
+    },
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/extension"): lambda o: {
+        "extended_on": "2026-11-03",
+        "reason": "Attack",
+    },
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/assemble"): lambda o: {},
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/release"): lambda o: {},
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/refusal"): lambda o: {
+        "refused_on": "2026-11-03",
+        "reason": "Attack",
+    },
+    ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/withdrawal"): lambda o: {
+        "withdrawn_on": "2026-11-03"
+    },
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
@@ -520,6 +543,10 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
             # The register of workplace adjustments is HR's and occupational health's.
             "/api/v1/wellbeing/partners/{partner_id}/adjustments": 403,
+            # Subject-access requests are the data-protection officer's (privacy.sar).
+            "/api/v1/privacy/partners/{partner_id}/subject-access-requests": 403,
+            "/api/v1/privacy/subject-access-requests/{sar_id}": 403,
+            "/api/v1/privacy/subject-access-requests/{sar_id}/export": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

@@ -23,6 +23,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    privacy_sar,
     purchasing,
     recharges,
     servicedesk,
@@ -72,6 +73,7 @@ api.add_router("", servicedesk_satisfaction.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
 api.add_router("", wellbeing.router)
+api.add_router("", privacy_sar.router)
 
 
 @api.exception_handler(AuthenticationError)

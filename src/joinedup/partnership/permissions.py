@@ -210,6 +210,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             "audit.view",
             "privacy.manage",
+            # Subject-access requests: the log, the export (with the subject's own clinical
+            # notes) and its release.
+            "privacy.sar",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.

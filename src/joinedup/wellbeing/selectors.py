@@ -438,3 +438,23 @@ def case_sickness_absence(user: Any, *, case_id: int) -> QuerySet[Absence]:
     return found.filter(employment_id=case.employment_id, kind=AbsenceKind.SICKNESS).order_by(
         "-start_date", "-pk"
     )
+
+
+def case_notes_for_subject_access(user: Any, *, partner: Partner | int, case_id: int) -> list[NoteText]:
+    """A case's clinical notes, oldest first, for the partner's data-protection officer answering
+    the employee's own subject-access request (privacy/sar_export.py): UK GDPR Article 15 gives the
+    subject their own health data, so this is the one export that holds clinical text. Authorised
+    by ``privacy.sar`` (the DPO holds no ``wellbeing.clinical``), and logged like every other read
+    of clinical content: one access event. Another partner's case answers 404."""
+    authorise(user, "privacy.sar", partner)
+    partner_id = partner if isinstance(partner, int) else partner.pk
+    case = Case.objects.for_partner(partner_id).filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case.")
+    notes = ClinicalNote.objects.for_partner(partner_id).filter(case=case).order_by("written_at", "pk")
+    read = [
+        NoteText(id=note.pk, author="", written_at=note.written_at, text=crypto.decrypt(note.ciphertext))
+        for note in notes
+    ]
+    _log(user, case, AccessPart.NOTES)
+    return read

@@ -51,7 +51,7 @@ class ScheduleTests(SimpleTestCase):
 
     def test_the_warnings_run_every_five_minutes_by_default_and_zero_turns_them_off(self) -> None:
         jobs = periodic_jobs()
-        assert [(j.name, j.run, j.every) for j in jobs] == [
+        assert [(j.name, j.run, j.every) for j in jobs][:1] == [
             ("servicedesk sla-warnings", scheduled_run, 300.0)
         ]
         with override_settings(
@@ -70,7 +70,9 @@ class ScheduledWarningsTests(ClockTestCase):
         with frozen(at(11, 30, 9, 5)):
             services.assign(actor=self.agent, ticket=ticket, team=self.ict, assignee=self.agent)
         clock = Clock()
-        schedule = Schedule(periodic_jobs(), clock=clock)
+        # The service desk's job alone (the worker runs others too, e.g. privacy sar-expiry).
+        jobs = [j for j in periodic_jobs() if j.name == "servicedesk sla-warnings"]
+        schedule = Schedule(jobs, clock=clock)
         with frozen(at(12, 1, 9, 45)):
             assert schedule.tick() == ["servicedesk sla-warnings"]
         clock.now += 300
