@@ -25,6 +25,7 @@ Who sees what, on the case's partner (the employment's):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -289,24 +290,37 @@ def my_case_access(user: Any, *, case_id: int) -> QuerySet[CaseAccessEvent]:
     case = my_cases(user).filter(pk=case_id).first()
     if case is None:
         raise Http404("No such case.")
-    return CaseAccessEvent.objects.for_partner(case.partner_id).filter(case=case).order_by("-at", "-pk")
+    found = CaseAccessEvent.objects.for_partner(case.partner_id).filter(case=case).select_related("actor")
+    return found.order_by("-at", "-pk")
 
 
-# Who reads each part: only a clinician of the partner reads clinical content (``_clinical_case``),
-# only the referrer a released outcome (``referral_outcome``); a read with no user is the system's.
-_READERS = {
-    AccessPart.NOTES: "Occupational health clinician",
-    AccessPart.DRAFT_REPORT: "Occupational health clinician",
-    AccessPart.ATTACHMENTS: "Occupational health clinician",
-    AccessPart.OUTCOME: "The person who referred you",
-}
+def reader_roles(events: Iterable[CaseAccessEvent]) -> list[tuple[CaseAccessEvent, str]]:
+    """Each event with ``reader_role``, each reader's roles looked up once."""
+    seen: dict[tuple[int | None, int, str], str] = {}
+    found = []
+    for event in events:
+        key = (event.actor_id, event.partner_id, event.part)
+        if key not in seen:
+            seen[key] = reader_role(event)
+        found.append((event, seen[key]))
+    return found
 
 
 def reader_role(event: CaseAccessEvent) -> str:
-    """The capacity in which the reader read the part, for the employee's "who has read my case"."""
+    """The capacity in which the reader read the part, for the employee's "who has read my case".
+    Only the referrer reads a released outcome (``referral_outcome``); clinical content is read by
+    a clinician of the partner (``_clinical_case``) or by its data-protection officer answering the
+    employee's own subject-access request (``case_notes_for_subject_access``), told apart by the
+    roles the reader holds there now (the event records the read, not the role)."""
     if event.actor_id is None:
         return "joinedup itself (a system task)"
-    return _READERS.get(AccessPart(event.part), "")
+    if event.part == AccessPart.OUTCOME:
+        return "The person who referred you"
+    if has_permission(event.actor, "wellbeing.clinical", event.partner_id):
+        return "Occupational health clinician"
+    if has_permission(event.actor, "privacy.sar", event.partner_id):
+        return "Data-protection officer, answering your subject-access request"
+    return "No longer holds that role"
 
 
 def access_events_for(

@@ -422,6 +422,14 @@ class TestWhoHasReadMyCase(WellbeingPageTestCase):
         assert self.rows(page) == [expected[part] for _, part in reversed(logged)]
         assert len(logged) == 3
         assert f"{len(logged)} reads." in page
+        # The data-protection officer answering Ada's own subject-access request reads the notes too.
+        selectors.case_notes_for_subject_access(self.shared_dpo, partner=self.council, case_id=case.pk)
+        again = body(self.signed_in(self.ada).get(f"/wellbeing/my/{case.pk}/reads/"))
+        assert self.rows(again)[0] == [
+            self.label(self.shared_dpo),
+            "Data-protection officer, answering your subject-access request",
+            "Clinical notes",
+        ]
         assert NOTE not in page and ADJUSTMENTS not in page
 
     def test_every_read_is_listed_a_hundred_a_page_and_the_case_page_links_them(self) -> None:

@@ -340,7 +340,7 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             "report": report,
             "may_respond": report is not None and report.status == ReportStatus.WITH_EMPLOYEE,
             "responses": EmployeeResponse.choices,
-            "reads": [(e, selectors.reader_role(e)) for e in reads[:RECENT_READS]],
+            "reads": selectors.reader_roles(reads[:RECENT_READS]),
             "reads_count": reads.count(),
         },
     )
@@ -361,7 +361,7 @@ def my_case_reads(request: HttpRequest, oh_case_id: int) -> HttpResponse:
         {
             "case_id": oh_case_id,
             "page": page,
-            "reads": [(e, selectors.reader_role(e)) for e in page],
+            "reads": selectors.reader_roles(page),
         },
     )
 
