@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 
 from joinedup.core.rls import set_caller
 from joinedup.partnership.models import TokenScope
+from joinedup.partnership.permissions import member_partner_ids
 from joinedup.partnership.services import api_token_check
 
 # What a read-only token may do: nothing that changes anything.
@@ -28,5 +29,6 @@ class BearerToken(HttpBearer):
                 "This token can only read: create a token with the write scope to change things."
             )
         request.user = found.user
-        set_caller(found.user)
+        # The partners from the memberships the endpoint's permission checks read anyway.
+        set_caller(found.user, partners_of=member_partner_ids)
         return found.user

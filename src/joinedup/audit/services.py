@@ -62,8 +62,9 @@ def record_event(
         )
         # A change may concern a partner beyond the caller's (a secondment's host, a transfer's
         # receiving partner) or none (the global chain); the service has authorised the change,
-        # and this is the only writer of the chain, so the append itself names its own context.
-        with rls.system_context(APPENDING) if rls.enforced() else nullcontext():
+        # and this is the only writer of the chain, so the append itself names its own context,
+        # in no savepoint of its own for the reason above.
+        with rls.system_context(APPENDING, savepoint=False) if rls.enforced() else nullcontext():
             event = AuditEvent.objects.create(
                 partner_id=partner_id,
                 seq=seq,
@@ -102,7 +103,8 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
 def _locked_head(partner_id: int | None) -> AuditChainHead:
     heads = AuditChainHead.objects.select_for_update()
     chain = heads.filter(partner__isnull=True) if partner_id is None else heads.filter(partner_id=partner_id)
-    head = chain.first()
+    # A chain has one head (unique on its partner): no ORDER BY for the ORM to build (first()'s).
+    head = next(iter(chain[:1]), None)
     if head is None:
         # The chain's first event: writers that found no head all try to create it. The unique
         # constraint lets one through; the others wait for it to commit, fail in their own

@@ -276,6 +276,15 @@ def _set(settings_and_values: dict[str, str], using: str) -> dict[str, str]:
     return {name: row[2 * i] for i, name in enumerate(names)}
 
 
+def _outermost(using: str) -> bool:
+    """Whether an atomic block opened now begins the transaction (and its end ends it). A context
+    set there is not set back when the block ends: the settings are the transaction's own
+    (``set_config(..., true)``), and the commit or rollback that comes next discards them, which
+    saves each request a statement. A nested context sets back the one around it."""
+    connection = connections[using]
+    return not connection.in_atomic_block and connection.get_autocommit()
+
+
 @contextmanager
 def partner_context(
     partners: Iterable[models.Model | int], *, user: Any = None, using: str = DEFAULT_DB_ALIAS
@@ -284,6 +293,7 @@ def partner_context(
     ``user``'s own records (and leaves any system context). The previous context comes back
     when it ends."""
     ids = ",".join(str(p if isinstance(p, int) else p.pk) for p in partners)
+    outermost = _outermost(using)
     with transaction.atomic(using=using):
         if connections[using].vendor != "postgresql":
             yield
@@ -292,18 +302,21 @@ def partner_context(
         try:
             yield
         finally:
-            if not connections[using].needs_rollback:
+            if not outermost and not connections[using].needs_rollback:
                 _set(before, using)
 
 
 @contextmanager
-def system_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+def system_context(reason: str, *, savepoint: bool = True, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """One transaction that sees every partner's rows, for work that is not done for one
     caller: the CLI, background tasks, audit verification, demo seeding, bulk loaders. The
-    reason is required and greppable (``system_context(``), like ``unscoped(reason=...)``."""
+    reason is required and greppable (``system_context(``), like ``unscoped(reason=...)``.
+    ``savepoint=False``: inside a transaction, no savepoint of its own (transaction.atomic's
+    meaning), for a writer whose failure fails the caller's transaction anyway."""
     if not reason.strip():
         raise ValueError("Say why this work may see every partner.")
-    with transaction.atomic(using=using):
+    outermost = _outermost(using)
+    with transaction.atomic(using=using, savepoint=savepoint):
         if connections[using].vendor != "postgresql":
             yield
             return
@@ -311,7 +324,7 @@ def system_context(reason: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[No
         try:
             yield
         finally:
-            if not connections[using].needs_rollback:
+            if not outermost and not connections[using].needs_rollback:
                 _set(before, using)
 
 
@@ -372,12 +385,20 @@ def caller_partners(user: Any) -> list[int]:
     return sorted(set(memberships.values_list("partner_id", flat=True)))
 
 
-def set_caller(user: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
+def set_caller(
+    user: Any,
+    *,
+    partners_of: Callable[[Any], Iterable[int]] = caller_partners,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
     """Make ``user``'s partners the context of the current request's transaction, for callers
-    authenticated inside the view (the API's bearer tokens) rather than by the middleware."""
+    authenticated inside the view (the API's bearer tokens) rather than by the middleware.
+    ``partners_of`` reads them, when the context is needed at all: the API passes the
+    permissions' per-request read of the memberships, which its permission checks then reuse,
+    rather than read them twice (the same partners: active ones, of an active user)."""
     connection = connections[using]
     if enforced() and connection.vendor == "postgresql" and connection.in_atomic_block:
-        ids = ",".join(str(p) for p in caller_partners(user))
+        ids = ",".join(str(p) for p in partners_of(user))
         _set({PARTNERS_SETTING: ids, SYSTEM_SETTING: "", USER_SETTING: _user_id(user)}, using)
 
 

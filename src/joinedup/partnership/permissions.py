@@ -42,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "servicedesk.reports",
             # Wellbeing programmes' usage, aggregate and suppressed: what the partner's money buys.
             "wellbeing.usage_reports",
+            # A partner's exit: its export, and its erasure once it has confirmed receipt
+            # (privacy/exit.py). Also run by the operator at the command line.
+            "privacy.partner_exit",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split
@@ -273,7 +276,8 @@ def _access(user: Any) -> _Access:
     roles: dict[int, set[str]] = {}
     partners: dict[int, Partner] = {}
     every: set[str] = set()
-    for membership in Membership.objects.filter(user_id=user.pk).select_related("partner"):
+    # Unordered (the model's ordering by partner name would only sort what goes into dicts).
+    for membership in Membership.objects.filter(user_id=user.pk).select_related("partner").order_by():
         every.add(membership.role)
         if membership.partner.active and user.is_active:
             roles.setdefault(membership.partner_id, set()).add(membership.role)
@@ -293,6 +297,12 @@ def _roles_by_partner(user: Any) -> dict[int, frozenset[str]]:
 def member_partners(user: Any) -> list[Partner]:
     """The active partners on which ``user`` holds any role, by name (from the request's cache)."""
     return sorted(_access(user).partners.values(), key=lambda p: (p.name, p.pk))
+
+
+def member_partner_ids(user: Any) -> list[int]:
+    """The ids of the active partners on which ``user`` holds any role (none for an inactive
+    user), ascending: ``rls.caller_partners``'s answer, from the request's cache."""
+    return sorted(_access(user).partners)
 
 
 def holds_any_role(user: Any, roles: frozenset[str]) -> bool:

@@ -249,12 +249,12 @@ def api_token_check(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    # get(), not first(): the digest is unique, and first() would order by the model's ordering.
+    try:
+        token = ApiToken.objects.select_related("user").get(
+            digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

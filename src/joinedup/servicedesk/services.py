@@ -257,14 +257,18 @@ def _requester_partner(requester: Any, partner: Partner | None) -> int:
     return mine[0]
 
 
-def _employment_of(requester: Any, partner_id: int) -> Employment | None:
+def _employment_of(requester: Any, partner_id: int) -> int | None:
+    """The id of the requester's employment on the partner today (the latest begun), or None.
+    Only the id is stored on the ticket, so only the columns that choose it are read
+    (``Employment.is_active_on``: begun by today, which the filter asks, and not ended before)."""
     today = timezone.localdate()
     found = (
         Employment.objects.for_partner(partner_id)
         .filter(person__user_id=requester.pk, start_date__lte=today)
         .order_by("-start_date", "pk")
+        .values_list("pk", "end_date")
     )
-    return next((e for e in found if e.is_active_on(today)), None)
+    return next((pk for pk, end_date in found if end_date is None or today <= end_date), None)
 
 
 def _next_number(partner_id: int) -> int:
@@ -358,7 +362,7 @@ def raise_ticket(
         urgency=urgency,
         priority=priority_of(impact, urgency),
         requester=requester,
-        requester_employment=employment,
+        requester_employment_id=employment,
         raised_by=user_of(actor) or requester,
         about_person=details.about_person,
         subject=subject,

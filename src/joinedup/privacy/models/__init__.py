@@ -1,3 +1,4 @@
 """The privacy app's models, one module per part."""
 
+from joinedup.privacy.models.exit import *  # noqa: F403
 from joinedup.privacy.models.sar import *  # noqa: F403

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from joinedup.bench.businesscase import run_businesscase_benchmark
 from joinedup.bench.change_costing import run_change_costing_benchmark
+from joinedup.bench.exit import run_exit_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
@@ -33,6 +34,7 @@ from joinedup.bench.servicedesk import (
     SERVED_WORKERS,
     run_servicedesk_benchmark,
 )
+from joinedup.bench.servicedesk_cost import run_create_cost
 from joinedup.bench.spend import run_spend_benchmark
 from joinedup.bench.wellbeing import run_wellbeing_benchmark
 from joinedup.core.server import default_workers
@@ -64,6 +66,8 @@ class Command(BaseCommand):
         "tickets with their histories (seeded once for each N), and tickets raised through the API. "
         "`bench wellbeing --cases N [--json]`: a clinician's case list and a case page over N "
         "occupational-health cases of three partners (seeded once for each N). "
+        "`bench exit --employees N [--json]`: a partner's exit export and its verification at N employees "
+        "(seeded once for each N). "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -178,6 +182,21 @@ class Command(BaseCommand):
         desk.add_argument(
             "--clients", type=int, default=SERVED_CLIENTS, help=f"Client threads (default {SERVED_CLIENTS})."
         )
+        desk.add_argument(
+            "--profile-create",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Instead: the CPU milliseconds and queries one ticket raised through the API costs "
+            "this process (N tickets through Django's WSGI handler, each timed by process_time).",
+        )
+        desk.add_argument(
+            "--cprofile",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="With --profile-create: write a cProfile of N more tickets to FILE (python -m pstats FILE).",
+        )
         oh = sub.add_parser(
             "wellbeing",
             help="Seed three partners' occupational-health cases with notes, appointments and access "
@@ -185,6 +204,13 @@ class Command(BaseCommand):
         )
         oh.add_argument("--cases", type=int, default=100_000)
         oh.add_argument("--json", action="store_true", help="Print one JSON object.")
+        leaving = sub.add_parser(
+            "exit",
+            help="Seed a partner with N employees (once for each N), then time its exit export "
+            "(`joinedup partner export`) and the export's verification.",
+        )
+        leaving.add_argument("--employees", type=int, default=100_000)
+        leaving.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -251,6 +277,8 @@ class Command(BaseCommand):
             self._servicedesk(options)
         elif target == "wellbeing":
             self._wellbeing(options)
+        elif target == "exit":
+            self._exit(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -426,6 +454,15 @@ class Command(BaseCommand):
 
     def _servicedesk(self, options: dict[str, Any]) -> None:
         self._require_migrated()
+        if options["profile_create"]:
+            try:
+                cost = run_create_cost(
+                    options["tickets"], options["profile_create"], cprofile=options["cprofile"]
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(json.dumps(cost.as_dict(), indent=2) if options["json"] else cost.line())
+            return
         with self._console().status("Seeding…") as status:
             try:
                 result, _ = run_servicedesk_benchmark(
@@ -447,6 +484,18 @@ class Command(BaseCommand):
         with self._console().status("Seeding…") as status:
             try:
                 result = run_wellbeing_benchmark(options["cases"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _exit(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_exit_benchmark(options["employees"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
