@@ -325,6 +325,10 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The largest document a clinician may attach to an occupational-health case (wellbeing/attachments.py).
+# It is held encrypted in the database, a third larger again as a Fernet token.
+OH_ATTACHMENT_MAX_BYTES = env_int("JOINEDUP_OH_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+
 # Employees per batch of a pay-run calculation run by the worker: each batch is one transaction,
 # so a worker that dies loses at most one batch's work (and recalculates the run on restart).
 PAYRUN_BATCH_SIZE = env_int("JOINEDUP_PAYRUN_BATCH_SIZE", 5000, minimum=1)

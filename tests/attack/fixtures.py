@@ -56,8 +56,10 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.privacy import processors as privacy_processors
+from joinedup.privacy import records as privacy_records
 from joinedup.privacy import sar as privacy_sar
-from joinedup.privacy.models import SubjectAccessRequest
+from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement, SubjectAccessRequest
 from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
@@ -83,12 +85,16 @@ from joinedup.servicedesk.models.levels import ServiceLevelAgreement
 from joinedup.servicedesk.notifications import notify
 from joinedup.servicedesk.satisfaction import survey_token
 from joinedup.testing.base import FIXTURES
+from joinedup.wellbeing import attachments as wellbeing_attachments
 from joinedup.wellbeing import cases as wellbeing_cases
 from joinedup.wellbeing import notes as wellbeing_notes
 from joinedup.wellbeing import programmes as wellbeing_programmes
+from joinedup.wellbeing import questionnaires as wellbeing_questionnaires
 from joinedup.wellbeing import surveillance
 from joinedup.wellbeing.models import Case as OhCase
 from joinedup.wellbeing.models import (
+    CaseAttachment,
+    CaseQuestionnaire,
     Referral,
     SurveillanceEnrolment,
     SurveillanceProgramme,
@@ -159,9 +165,15 @@ class PartnerObjects:
     # surveillance programme with an enrolment, and a wellbeing programme.
     oh_referral: Referral
     oh_case: OhCase
+    oh_attachment: CaseAttachment
+    oh_questionnaire: CaseQuestionnaire
     surveillance_programme: SurveillanceProgramme
     surveillance_enrolment: SurveillanceEnrolment
     wellbeing_programme: WellbeingProgramme
+    # Data protection: the partner's record of processing of its users, and a processor engaged
+    # (and approved) for it.
+    privacy_record: ProcessingRecord
+    processor_engagement: ProcessorEngagement
     # A subject-access request from the sample employee, just logged.
     subject_access_request: SubjectAccessRequest
 
@@ -273,6 +285,12 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # sent, and the case opened from it, with one clinical note.
     "referral_id": ParameterKind("occupational-health referral", lambda o: o.oh_referral.pk),
     "oh_case_id": ParameterKind("occupational-health case", lambda o: o.oh_case.pk),
+    # A PDF a clinician attached to that case (web and API downloads name the case and it).
+    "oh_attachment_id": ParameterKind("occupational-health case attachment", lambda o: o.oh_attachment.pk),
+    # A PHQ-9 sent to the employee on that case, unanswered (the employee's answer route names it).
+    "oh_questionnaire_id": ParameterKind(
+        "occupational-health questionnaire", lambda o: o.oh_questionnaire.pk
+    ),
     "sar_id": ParameterKind("subject-access request", lambda o: o.subject_access_request.pk),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
@@ -281,6 +299,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     ),
     "enrolment_id": ParameterKind("health-surveillance enrolment", lambda o: o.surveillance_enrolment.pk),
     "wellbeing_programme_id": ParameterKind("wellbeing programme", lambda o: o.wellbeing_programme.pk),
+    # Data protection: a record of processing of the partner's, and its engagement of a processor.
+    "record_id": ParameterKind("record of processing", lambda o: o.privacy_record.pk),
+    "engagement_id": ParameterKind("processor engagement", lambda o: o.processor_engagement.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -462,6 +483,7 @@ class AttackTestCase(RechargeTestCase):
             ),
             **cls.assets_of(partner, employment),
             **cls.wellbeing_of(partner, employment),
+            **cls.privacy_of(partner),
             subject_access_request=privacy_sar.sar_log(
                 actor=FIXTURES, partner=partner, person_id=employment.person_id, received_on=date(2026, 11, 2)
             ),
@@ -587,6 +609,33 @@ class AttackTestCase(RechargeTestCase):
         }
 
     @classmethod
+    def privacy_of(cls, partner: Partner) -> dict[str, Any]:
+        """The partner's records of processing, and a UK processor engaged and approved for its
+        users' record."""
+        privacy_records.records_generate(actor=FIXTURES, partner=partner)
+        processor = privacy_processors.processor_register(
+            actor=FIXTURES,
+            partner=partner,
+            details=privacy_processors.ProcessorDetails(
+                name=f"Payroll bureau for {partner.code}", kind="contractor", country="GB"
+            ),
+        )
+        engagement = privacy_processors.engagement_propose(
+            actor=FIXTURES,
+            partner=partner,
+            processor=processor,
+            details=privacy_processors.EngagementDetails(
+                record_keys=("partnership.users",), review_due=date(2027, 3, 31)
+            ),
+        )
+        return {
+            "privacy_record": ProcessingRecord.objects.for_partner(partner).get(key="partnership.users"),
+            "processor_engagement": privacy_processors.engagement_approve(
+                actor=FIXTURES, engagement=engagement, record_keys=("partnership.users",)
+            ),
+        }
+
+    @classmethod
     def wellbeing_of(cls, partner: Partner, employment: Employment) -> dict[str, Any]:
         """Occupational health's objects of the partner: an HR officer's referral of the sample
         employee, sent, and the case opened from it with one clinical note; a hearing programme with
@@ -605,6 +654,9 @@ class AttackTestCase(RechargeTestCase):
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
         wellbeing_cases.adjustment_record_create(
             actor=FIXTURES, case=case, what="Attack fixture adjustment", starts_on=date(2026, 2, 2)
+        )
+        attachment = wellbeing_attachments.attachment_add(
+            actor=cls.oh_clinician, case=case, filename="fixture.pdf", content=b"%PDF-1.4 attack fixture"
         )
         programme = surveillance.programme_create(
             actor=FIXTURES,
@@ -632,6 +684,10 @@ class AttackTestCase(RechargeTestCase):
         return {
             "oh_referral": referral,
             "oh_case": case,
+            "oh_attachment": attachment,
+            "oh_questionnaire": wellbeing_questionnaires.questionnaire_send(
+                actor=cls.oh_clinician, case=case, key="phq9"
+            ),
             "surveillance_programme": programme,
             "surveillance_enrolment": enrolment,
             "wellbeing_programme": eap,

@@ -321,7 +321,30 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/wellbeing/referrals/{referral_id}/send"): lambda o: {},
     ("POST", "/api/v1/wellbeing/self-referrals"): lambda o: {"reason": "Attack", "partner_id": o.partner.pk},
     ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/notes"): lambda o: {"text": "Attack note"},
+    # A multipart upload: the matrix sends no file, and the case is looked up before the file is
+    # read, so the 404 is the partner rule's (a file-less request to one's own case answers 422).
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/attachments"): lambda o: {},
+    ("POST", "/api/v1/wellbeing/cases/{oh_case_id}/questionnaires"): lambda o: {"key": "phq9"},
+    ("POST", "/api/v1/wellbeing/my-questionnaires/{oh_questionnaire_id}/answers"): lambda o: {
+        "answers": [0] * 9
+    },
     ("POST", "/api/v1/wellbeing/my-cases/{oh_case_id}/report/response"): lambda o: {"response": "agreed"},
+    # Data protection (api/privacy_records.py).
+    ("POST", "/api/v1/privacy/partners/{partner_id}/records/generate"): lambda o: {},
+    ("PATCH", "/api/v1/privacy/partners/{partner_id}/records/{record_id}"): lambda o: {"purpose": "Attack"},
+    ("POST", "/api/v1/privacy/partners/{partner_id}/processors"): lambda o: {
+        "name": f"Attack processor {o.partner.code}",
+        "kind": "contractor",
+        "country": "GB",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements"): lambda o: {
+        "processor_id": o.processor_engagement.processor_id,
+        "record_keys": ["partnership.users"],
+        "review_due": "2027-03-31",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/approval"): lambda o: {
+        "record_keys": ["partnership.users"]
+    },
     ("POST", "/api/v1/privacy/partners/{partner_id}/subject-access-requests"): lambda o: {
         "person_id": o.employment.person_id,
         "received_on": "2026-11-02",
@@ -536,6 +559,10 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/partners/{partner_id}/cases": 403,
             "/api/v1/wellbeing/cases/{oh_case_id}": 404,
             "/api/v1/wellbeing/cases/{oh_case_id}/notes": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/attachments": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}": 404,
+            "/api/v1/wellbeing/cases/{oh_case_id}/questionnaires": 404,
+            "/api/v1/wellbeing/my-cases/{oh_case_id}/questionnaires": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}/report": 404,
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,
@@ -543,6 +570,10 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
             # The register of workplace adjustments is HR's and occupational health's.
             "/api/v1/wellbeing/partners/{partner_id}/adjustments": 403,
+            # Records of processing and processors are the DPO's (privacy.records).
+            "/api/v1/privacy/partners/{partner_id}/records": 403,
+            "/api/v1/privacy/partners/{partner_id}/records/{record_id}": 403,
+            "/api/v1/privacy/partners/{partner_id}/processors": 403,
             # Subject-access requests are the data-protection officer's (privacy.sar).
             "/api/v1/privacy/partners/{partner_id}/subject-access-requests": 403,
             "/api/v1/privacy/subject-access-requests/{sar_id}": 403,

@@ -45,6 +45,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
+from joinedup.privacy.models import ProcessingRecord, Processor
 from joinedup.purchasing import spend_rollup
 from joinedup.purchasing.models import (
     Contract,
@@ -218,6 +219,11 @@ EXPORTS: dict[str, Export] = {
     "web /wellbeing/surveillance/team/checks/": Export(("csv", "xlsx")),
     "web /wellbeing/adjustments/": Export(("csv", "xlsx"), {"Name": planted(NAME), "Post": planted(PAYLOAD)}),
     "web /wellbeing/adjustments/team/": Export(("csv", "xlsx")),
+    # Data protection: the records of processing in the ICO's columns, one purpose typed as a
+    # formula ({fmt} is csv here; the page test checks the XLSX downloads), and the processors,
+    # one named like a formula.
+    "web /data-protection/records.{fmt}": Export(("csv",), {"Purpose of processing": planted(PAYLOAD)}),
+    "web /data-protection/processors.csv": Export(("csv",), {"Processor": planted(PAYLOAD)}),
 }
 
 
@@ -538,6 +544,15 @@ class TestSpreadsheetInjection(AttackTestCase):
         self.check("web /wellbeing/programmes/usage/")
         response = self.download("web /wellbeing/programmes/usage/", "csv")
         assert csv_table(response.content)[0][1] == "'" + PAYLOAD
+
+    def test_the_records_of_processing_and_processors_show_a_formula_purpose_and_name_as_text(self) -> None:
+        record = self.council_objects.privacy_record
+        ProcessingRecord.objects.for_partner(self.council).filter(pk=record.pk).update(purpose=PAYLOAD)
+        Processor.objects.filter(pk=self.council_objects.processor_engagement.processor_id).update(
+            name=PAYLOAD
+        )
+        self.check("web /data-protection/records.{fmt}")
+        self.check("web /data-protection/processors.csv")
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")

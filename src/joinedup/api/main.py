@@ -23,6 +23,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    privacy_records,
     privacy_sar,
     purchasing,
     recharges,
@@ -73,6 +74,7 @@ api.add_router("", servicedesk_satisfaction.router)
 api.add_router("", assets.router)
 api.add_router("", notifications.router)
 api.add_router("", wellbeing.router)
+api.add_router("", privacy_records.router)
 api.add_router("", privacy_sar.router)
 
 

@@ -58,6 +58,15 @@ class NulRefusingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
+        if _multipart(request):
+            # An upload (occupational health's attachments) is not read whole into memory here:
+            # Django's parser streams its files and limits its other fields itself. Only the
+            # query string can carry a NUL to look for.
+            paths = [(key,) for key, values in request.GET.lists() if any(NUL in v for v in (key, *values))]
+            if paths:
+                errors = {_field(path): [REFUSAL] for path in paths}
+                return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
+            return self.get_response(request)
         try:
             request.body  # noqa: B018 — read once here, where a body too large can be answered
         except RequestDataTooBig:
@@ -77,6 +86,10 @@ class NulRefusingMiddleware:
             errors = {_field(path): [REFUSAL] for path in paths}
             return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
         return self.get_response(request)
+
+
+def _multipart(request: HttpRequest) -> bool:
+    return (request.content_type or "").startswith("multipart/")
 
 
 def _json_but_not_an_object(request: HttpRequest) -> bool:
@@ -99,7 +112,7 @@ def _may_hold_nul(request: HttpRequest) -> bool:
     whatever its Content-Type says, and JSON may come in UTF-16 or UTF-32 (``json.loads``
     detects them), so neither the label nor the bytes of UTF-8 can be trusted. In UTF-8 JSON can
     carry a NUL only escaped, so a UTF-8 body without the escape is not parsed twice. A multipart
-    upload (the API takes none) is left alone rather than read whole."""
+    upload is never read here (``__call__`` passes it on first)."""
     if (request.content_type or "").startswith("multipart/") or not request.body:
         return False
     return b"\\u0000" in request.body or json.detect_encoding(request.body) not in ("utf-8", "utf-8-sig")

@@ -5,7 +5,9 @@ Who sees what is the selectors' rule (wellbeing/selectors.py and its neighbours)
 parses, calls and renders, and its schemas decide what words leave the building:
 
 - **clinical text** (a note's words) is in one response only, ``GET …/cases/{id}/notes``, to a
-  clinician of the case's partner; the selector writes one access event per read;
+  clinician of the case's partner; the selector writes one access event per read; so are the
+  names of a case's attachments (``GET …/cases/{id}/attachments``) and each attached document
+  (``GET …/attachments/{id}``), each read one access event;
 - **the outcome report** (outcome, adjustments, dates) goes to the referrer once released, and to
   the employee it is about once issued; nobody else gets it here;
 - **everything else** (case lists and details, referrals, access events, surveillance status)
@@ -18,12 +20,12 @@ that may not do a thing on its own partner answers 403 and nothing changes."""
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from joinedup.api.openapi import Pages
@@ -32,7 +34,16 @@ from joinedup.core.suppression import MINIMUM
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.partnership.selectors import partner_for
 from joinedup.people.models import Employment
-from joinedup.wellbeing import cases, notes, programme_selectors, reports, selectors, surveillance_selectors
+from joinedup.wellbeing import (
+    attachments,
+    cases,
+    notes,
+    programme_selectors,
+    questionnaires,
+    reports,
+    selectors,
+    surveillance_selectors,
+)
 from joinedup.wellbeing.models import (
     AdjustmentRecord,
     Case,
@@ -140,6 +151,71 @@ class OhNoteAddedOut(Schema):
     id: int
     author: str
     written_at: datetime
+
+
+class OhAttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class OhAttachmentAddedOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class OhQuestionnaireSendIn(Schema):
+    key: str = Field(
+        min_length=1,
+        max_length=30,
+        description="A key of rules/questionnaires.toml: phq9, gad7, night_worker.",
+    )
+
+
+class OhQuestionnaireSentOut(Schema):
+    id: int
+    key: str
+    title: str
+    sent_by: str
+    sent_at: datetime
+
+
+class OhMyQuestionnaireOut(Schema):
+    id: int
+    key: str
+    title: str
+    stem: str
+    questions: list[str]
+    options: list[str]
+    option_values: list[int]
+    sent_at: datetime
+    answered_at: datetime | None
+    answers: list[int]
+
+
+class OhQuestionnaireOut(Schema):
+    id: int
+    key: str
+    title: str
+    sent_by: str
+    sent_at: datetime
+    answered_at: datetime | None
+    questions: list[str]
+    answers: list[int]
+    answer_labels: list[str]
+    total: int | None
+    band: str
+    alerts: list[int]
+
+
+class OhAnswersIn(Schema):
+    answers: list[int] = Field(max_length=50, description="One option value per question, in order.")
 
 
 class OhNoteIn(Schema):
@@ -453,6 +529,139 @@ def add_note(request: HttpRequest, oh_case_id: int, body: OhNoteIn) -> Status[di
     case = selectors.case_for(request.user, case_id=oh_case_id)
     note = notes.note_add(actor=request.user, case=case, text=body.text)
     return Status(201, {"id": note.pk, "author": _name(request.user), "written_at": note.written_at})
+
+
+@router.get("/wellbeing/cases/{oh_case_id}/attachments", response=list[OhAttachmentOut])
+def case_attachments(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
+    """The documents attached to the case, oldest first, with their names (clinical too):
+    clinicians of its partner only (others who see the case: 403); one access event per read."""
+    return [
+        {
+            "id": a.id,
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+            "uploaded_by": a.uploaded_by,
+            "uploaded_at": a.uploaded_at,
+        }
+        for a in attachments.case_attachments(request.user, case_id=oh_case_id)
+    ]
+
+
+@router.post("/wellbeing/cases/{oh_case_id}/attachments", response={201: OhAttachmentAddedOut})
+def add_attachment(
+    request: HttpRequest, oh_case_id: int, file: Annotated[UploadedFile | None, File()] = None
+) -> Status[dict[str, Any]]:
+    """A clinician attaches a document to an open case of their partner, as multipart/form-data
+    with the file in ``file``: a PDF, PNG or JPEG by its contents (not its name), up to the size
+    limit (422 otherwise, with nothing stored). Stored encrypted; the answer repeats no name."""
+    case = attachments.clinical_case(request.user, case_id=oh_case_id)
+    filename, content = attachments.read_upload(file)
+    added = attachments.attachment_add(actor=request.user, case=case, filename=filename, content=content)
+    return Status(
+        201,
+        {
+            "id": added.pk,
+            "content_type": added.content_type,
+            "size": added.size,
+            "uploaded_by": _name(request.user),
+            "uploaded_at": added.uploaded_at,
+        },
+    )
+
+
+@router.get("/wellbeing/cases/{oh_case_id}/attachments/{oh_attachment_id}", response={200: None})
+def download_attachment(request: HttpRequest, oh_case_id: int, oh_attachment_id: int) -> HttpResponse:
+    """One attached document, as a download in the type its contents were recognised as, for a
+    clinician of the case's partner; one access event per download. Never cached (no-store)."""
+    document = attachments.attachment_download(
+        request.user, case_id=oh_case_id, attachment_id=oh_attachment_id
+    )
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _sent(sent: Any) -> dict[str, Any]:
+    return {
+        "id": sent.pk,
+        "key": sent.key,
+        "title": questionnaires.definition(sent).title,
+        "sent_by": _name(sent.sent_by),
+        "sent_at": sent.sent_at,
+    }
+
+
+@router.post("/wellbeing/cases/{oh_case_id}/questionnaires", response={201: OhQuestionnaireSentOut})
+def send_questionnaire(
+    request: HttpRequest, oh_case_id: int, body: OhQuestionnaireSendIn
+) -> Status[dict[str, Any]]:
+    """A clinician of the case's partner sends the employee a questionnaire (PHQ-9, GAD-7, the
+    night-worker health assessment); the employee answers it from their own case."""
+    case = selectors.case_for(request.user, case_id=oh_case_id)
+    return Status(201, _sent(questionnaires.questionnaire_send(actor=request.user, case=case, key=body.key)))
+
+
+@router.get("/wellbeing/cases/{oh_case_id}/questionnaires", response=list[OhQuestionnaireOut])
+def case_questionnaires(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
+    """The questionnaires sent on the case with the answers, totals, bands and alert questions:
+    clinicians of its partner only (others who see the case: 403); one access event per read."""
+    return [
+        {
+            "id": q.id,
+            "key": q.key,
+            "title": q.title,
+            "sent_by": q.sent_by,
+            "sent_at": q.sent_at,
+            "answered_at": q.answered_at,
+            "questions": list(q.questions),
+            "answers": list(q.answers),
+            "answer_labels": list(q.answer_labels),
+            "total": q.total,
+            "band": q.band,
+            "alerts": list(q.alerts),
+        }
+        for q in questionnaires.case_questionnaires(request.user, case_id=oh_case_id)
+    ]
+
+
+def _mine(q: questionnaires.QuestionnaireRead) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "key": q.key,
+        "title": q.title,
+        "stem": q.stem,
+        "questions": list(q.questions),
+        "options": [label for label, _ in q.options],
+        "option_values": [value for _, value in q.options],
+        "sent_at": q.sent_at,
+        "answered_at": q.answered_at,
+        "answers": list(q.answers),
+    }
+
+
+@router.get("/wellbeing/my-cases/{oh_case_id}/questionnaires", response=list[OhMyQuestionnaireOut])
+def my_questionnaires(request: HttpRequest, oh_case_id: int) -> list[dict[str, Any]]:
+    """The questionnaires sent to the signed-in employee on their own case, with their questions,
+    the options and the employee's own answers (empty until answered)."""
+    return [_mine(q) for q in questionnaires.my_questionnaires(request.user, case_id=oh_case_id)]
+
+
+@router.post("/wellbeing/my-questionnaires/{oh_questionnaire_id}/answers", response=OhMyQuestionnaireOut)
+def answer_questionnaire(request: HttpRequest, oh_questionnaire_id: int, body: OhAnswersIn) -> dict[str, Any]:
+    """The employee answers a questionnaire sent to them, once: one option value per question,
+    in order (422 otherwise). Stored encrypted with its score, which the clinician reads."""
+    sent = questionnaires.my_questionnaire(request.user, questionnaire_id=oh_questionnaire_id)
+    answered = questionnaires.questionnaire_answer(
+        actor=request.user, questionnaire=sent, answers=body.answers
+    )
+    [read] = [
+        q
+        for q in questionnaires.my_questionnaires(request.user, case_id=answered.case_id)
+        if q.id == answered.pk
+    ]
+    return _mine(read)
 
 
 # --- the employee's own -------------------------------------------------------------------------

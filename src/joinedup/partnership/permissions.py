@@ -213,6 +213,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             "audit.view",
             "privacy.manage",
+            # Records of processing (Article 30) and the partner's processors and their approval.
+            "privacy.records",
             # Subject-access requests: the log, the export (with the subject's own clinical
             # notes) and its release.
             "privacy.sar",

@@ -16,5 +16,5 @@ class WellbeingConfig(AppConfig):
         # Clinical notes' keys: in production a missing or shared key stops the start (Error).
         checks.register(check_keys, checks.Tags.security)
         # Who read a case is the employee's and the DPO's evidence: on PostgreSQL no role but
-        # the owner may rewrite it (the trigger of migration 0003 refuses even the owner).
+        # the owner may rewrite it (the trigger of migration 0005 refuses even the owner).
         append_only.protect(CaseAccessEvent._meta.db_table)

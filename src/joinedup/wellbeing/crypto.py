@@ -96,29 +96,49 @@ def _keys() -> tuple[MultiFernet, Fernet]:
 
 
 def encrypt(text: str) -> str:
-    return _keys()[0].encrypt(text.encode()).decode("ascii")
+    return encrypt_bytes(text.encode()).decode("ascii")
 
 
 def decrypt(token: str) -> str:
-    try:
-        return _keys()[0].decrypt(token.encode("ascii")).decode()
-    except InvalidToken:
-        raise NoteKeyError("This note cannot be read with the configured keys.") from None
+    return decrypt_bytes(token.encode("ascii")).decode()
 
 
 def is_current(token: str) -> bool:
     """Whether ``token`` is sealed under the first (current) key: rotation leaves it alone."""
+    return is_current_bytes(token.encode("ascii"))
+
+
+def rotate(token: str) -> str:
+    """``token`` sealed again under the current key (its time kept, as MultiFernet does)."""
+    return rotate_bytes(token.encode("ascii")).decode("ascii")
+
+
+# The same for bytes (an attachment's content): the token is Fernet's URL-safe base64, as bytes.
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return _keys()[0].encrypt(data)
+
+
+# PostgreSQL hands a bytea column back as a memoryview, SQLite as bytes.
+def decrypt_bytes(token: bytes | memoryview) -> bytes:
     try:
-        _keys()[1].decrypt(token.encode("ascii"))
+        return _keys()[0].decrypt(bytes(token))
+    except InvalidToken:
+        raise NoteKeyError("This note cannot be read with the configured keys.") from None
+
+
+def is_current_bytes(token: bytes | memoryview) -> bool:
+    try:
+        _keys()[1].decrypt(bytes(token))
     except InvalidToken:
         return False
     return True
 
 
-def rotate(token: str) -> str:
-    """``token`` sealed again under the current key (its time kept, as MultiFernet does)."""
+def rotate_bytes(token: bytes | memoryview) -> bytes:
     try:
-        return _keys()[0].rotate(token.encode("ascii")).decode("ascii")
+        return _keys()[0].rotate(bytes(token))
     except InvalidToken:
         raise NoteKeyError("This note cannot be read with the configured keys.") from None
 

@@ -4,9 +4,17 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import sar
+from joinedup.web.privacy import records, sar
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Records of processing and processors (web/privacy/records.py).
+    path("records/", records.record_list, name="privacy_records"),
+    path("records.<str:fmt>", records.record_export, name="privacy_records_export"),
+    path("records/<int:record_id>/", records.record_page, name="privacy_record"),
+    path("processors/", records.processor_list, name="privacy_processors"),
+    path("processors.csv", records.processor_export, name="privacy_processors_export"),
+    path("processors/<int:engagement_id>/", records.engagement_page, name="privacy_engagement"),
+]
 
 # Subject-access requests (privsar).
 urlpatterns += [

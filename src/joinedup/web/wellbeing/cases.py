@@ -42,7 +42,7 @@ from joinedup.web.wellbeing.case_forms import (
     ReportForm,
     TriageForm,
 )
-from joinedup.wellbeing import cases, notes, reports, selectors
+from joinedup.wellbeing import cases, notes, questionnaires, reports, selectors
 from joinedup.wellbeing.models import (
     Appointment,
     Case,
@@ -342,6 +342,7 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             "responses": EmployeeResponse.choices,
             "reads": selectors.reader_roles(reads[:RECENT_READS]),
             "reads_count": reads.count(),
+            "questionnaires": questionnaires.my_questionnaires(user, case_id=found.pk),
         },
     )
 

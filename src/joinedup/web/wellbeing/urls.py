@@ -2,7 +2,15 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.wellbeing import adjustments, cases, programmes, referrals, surveillance
+from joinedup.web.wellbeing import (
+    adjustments,
+    attachments,
+    cases,
+    programmes,
+    questionnaires,
+    referrals,
+    surveillance,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Referrals and cases (web/wellbeing/referrals.py, cases.py).
@@ -15,6 +23,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/", cases.case_list, name="wellbeing_cases"),
     path("cases/<int:oh_case_id>/", cases.case_page, name="wellbeing_case"),
     path("cases/<int:oh_case_id>/report", cases.report_page, name="wellbeing_report"),
+    path("cases/<int:oh_case_id>/attachments/", attachments.attachment_list, name="wellbeing_attachments"),
+    path(
+        "cases/<int:oh_case_id>/attachments/<int:oh_attachment_id>",
+        attachments.attachment_download,
+        name="wellbeing_attachment",
+    ),
+    path(
+        "cases/<int:oh_case_id>/questionnaires/",
+        questionnaires.questionnaire_list,
+        name="wellbeing_questionnaires",
+    ),
+    path(
+        "my/questionnaires/<int:oh_questionnaire_id>",
+        questionnaires.my_questionnaire,
+        name="wellbeing_my_questionnaire",
+    ),
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
     path("my/<int:oh_case_id>/reads/", cases.my_case_reads, name="wellbeing_my_case_reads"),

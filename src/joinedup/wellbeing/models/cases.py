@@ -40,7 +40,9 @@ __all__: list[str] = [
     "AppointmentStatus",
     "Case",
     "CaseAccessEvent",
+    "CaseAttachment",
     "CasePriority",
+    "CaseQuestionnaire",
     "CaseStatus",
     "ClinicalNote",
     "EmployeeResponse",
@@ -126,6 +128,7 @@ class AccessPart(models.TextChoices):
     DRAFT_REPORT = "draft_report", "The clinician's draft report"
     OUTCOME = "outcome", "The released outcome report"
     ATTACHMENTS = "attachments", "Attachments"
+    QUESTIONNAIRES = "questionnaires", "Questionnaire answers"
 
 
 class Referral(models.Model):
@@ -273,6 +276,71 @@ class ClinicalNote(models.Model):
 
     def __str__(self) -> str:
         return f"clinical note {self.pk} on case {self.case_id}"
+
+    __repr__ = __str__
+
+
+class CaseAttachment(models.Model):
+    """A document a clinician attached to a case (a GP's letter, a specialist's report, a scan).
+    Its name and its bytes are clinical, so both are Fernet tokens under the occupational-health
+    keys, like a note's text (wellbeing/attachments.py); ``content_type`` (the sniffed kind) and
+    ``size`` are what the audit trail and the lists may say. Kept in the database rather than the
+    file store (core/attachments.py) on purpose: the row and its content commit or roll back
+    together, a backup holds both or neither, and erasing the row erases the document, with no
+    orphan file named by a hash for anyone to find."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    name_ciphertext = models.TextField()
+    content_ciphertext = models.BinaryField()
+
+    objects = PartnerScopedManager["CaseAttachment"]()
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("case",)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "uploaded_at"], name="wellbeing_attachment_case")]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} on case {self.case_id}"
+
+    __repr__ = __str__
+
+
+class CaseQuestionnaire(models.Model):
+    """A questionnaire (rules/questionnaires.toml: ``key`` as in force on ``version``) a clinician
+    sent the employee from their case, and, once answered, the answers with their score and band:
+    clinical content, so one Fernet token under the occupational-health keys (``answers_ciphertext``,
+    empty until answered), like a note (wellbeing/questionnaires.py)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="questionnaires")
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=30)
+    version = models.DateField(help_text="The effective_from of the rule-file entry it was sent as.")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answers_ciphertext = models.TextField(blank=True)
+
+    objects = PartnerScopedManager["CaseQuestionnaire"]()
+    partner_shared_with: ClassVar[tuple[str, ...]] = ("case",)
+
+    class Meta:
+        constraints = [
+            # Answered means answers are held, and only then.
+            models.CheckConstraint(
+                condition=(Q(answered_at__isnull=True) & Q(answers_ciphertext=""))
+                | (Q(answered_at__isnull=False) & ~Q(answers_ciphertext="")),
+                name="wellbeing_questionnaire_answered_holds_answers",
+            )
+        ]
+        indexes = [models.Index(fields=["case", "sent_at"], name="wellbeing_questionnaire_case")]
+
+    def __str__(self) -> str:
+        return f"questionnaire {self.pk} on case {self.case_id}"
 
     __repr__ = __str__
 

@@ -2,7 +2,7 @@
 content writes an access event … the employee sees who has read their case"). On both databases
 the model refuses a save of an existing event and every delete; on PostgreSQL the application's
 role holds no UPDATE, DELETE or TRUNCATE on the table (audit/append_only.py, registered by
-wellbeing/apps.py) and migration 0003's trigger refuses even the owner. Retention's erasure of a
+wellbeing/apps.py) and migration 0005's trigger refuses even the owner. Retention's erasure of a
 case's content still runs, and leaves the events in place."""
 
 from __future__ import annotations

@@ -42,9 +42,16 @@ class TestRotateKeys(CaseTestCase):
                 "  2 notes examined, 2 re-encrypted\n"
                 "  3 notes examined, 3 re-encrypted\n"
                 "Rotated: 3 of 3 notes re-encrypted under the current key.\n"
+                "Rotated: 0 of 0 attachments re-encrypted under the current key.\n"
+                "Rotated: 0 of 0 questionnaires re-encrypted under the current key.\n"
             )
             # A second run finds nothing to do.
-            assert json.loads(run("rotate-keys", "--json")) == {"examined": 3, "rewritten": 0}
+            assert json.loads(run("rotate-keys", "--json")) == {
+                "examined": 3,
+                "rewritten": 0,
+                "attachments": {"examined": 0, "rewritten": 0},
+                "questionnaires": {"examined": 0, "rewritten": 0},
+            }
         assert Fernet(NEW_KEY.encode()).decrypt(raw_ciphertext(first.pk).encode()).decode() == NOTE
         rotated = AuditEvent.objects.unscoped(reason="the test reads the global chain").filter(
             action="wellbeing.notes_rotated"
@@ -66,7 +73,11 @@ class TestRotateKeys(CaseTestCase):
         with mock.patch.object(crypto, "is_current", return_value=False):
             printed = run("rotate-keys")
         assert "sertraline" not in printed
-        assert printed.endswith("Rotated: 1 of 1 notes re-encrypted under the current key.\n")
+        assert printed.endswith(
+            "Rotated: 1 of 1 notes re-encrypted under the current key.\n"
+            "Rotated: 0 of 0 attachments re-encrypted under the current key.\n"
+            "Rotated: 0 of 0 questionnaires re-encrypted under the current key.\n"
+        )
 
 
 class TestReleaseDue(CaseTestCase):

@@ -3,8 +3,10 @@
     joinedup wellbeing rotate-keys [--batch-size N] [--json]
     joinedup wellbeing release-due [--as-of YYYY-MM-DD] [--json]
 
-``rotate-keys`` re-encrypts every clinical note not yet under the current (first) key of
-``JOINEDUP_OH_KEYS`` (notes.rotate_notes): put a new key first, run it, then drop the old key. It
+``rotate-keys`` re-encrypts every clinical note, then every case attachment (its name and
+content), then every questionnaire's answers, not yet under the current (first) key of
+``JOINEDUP_OH_KEYS`` (notes.rotate_notes, attachments.rotate_attachments,
+questionnaires.rotate_questionnaires): put a new key first, run it, then drop the old key. It
 commits batch by batch, printing the running counts, so a run stopped half way keeps what it did
 and the next carries on. ``release-due`` releases to their referrers the outcome reports whose
 employee asked to see them first and has not answered by the release date
@@ -23,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from joinedup.partnership.cli import operator
-from joinedup.wellbeing import notes, reports
+from joinedup.wellbeing import attachments, notes, questionnaires, reports
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -79,14 +81,52 @@ class Command(BaseCommand):
             if not as_json:
                 self.stdout.write(f"  {done.examined:,} notes examined, {done.rewritten:,} re-encrypted")
 
-        done = notes.rotate_notes(
-            actor=operator("wellbeing rotate-keys"), batch_size=batch_size, progress=progress
+        def attachment_progress(done: notes.Rotation) -> None:
+            if not as_json:
+                self.stdout.write(
+                    f"  {done.examined:,} attachments examined, {done.rewritten:,} re-encrypted"
+                )
+
+        actor = operator("wellbeing rotate-keys")
+        done = notes.rotate_notes(actor=actor, batch_size=batch_size, progress=progress)
+        if not as_json:
+            self.stdout.write(
+                f"Rotated: {done.rewritten:,} of {done.examined:,} notes re-encrypted under the current key."
+            )
+        # Attachments are up to 10 MB each: never more of them in a batch than their own default.
+        files = attachments.rotate_attachments(
+            actor=actor, batch_size=min(batch_size, attachments.ROTATION_BATCH), progress=attachment_progress
+        )
+        if not as_json:
+            self.stdout.write(
+                f"Rotated: {files.rewritten:,} of {files.examined:,} attachments re-encrypted "
+                "under the current key."
+            )
+
+        def answers_progress(done: notes.Rotation) -> None:
+            if not as_json:
+                self.stdout.write(
+                    f"  {done.examined:,} questionnaires examined, {done.rewritten:,} re-encrypted"
+                )
+
+        answers = questionnaires.rotate_questionnaires(
+            actor=actor, batch_size=batch_size, progress=answers_progress
         )
         if as_json:
-            self.stdout.write(json.dumps({"examined": done.examined, "rewritten": done.rewritten}))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "examined": done.examined,
+                        "rewritten": done.rewritten,
+                        "attachments": {"examined": files.examined, "rewritten": files.rewritten},
+                        "questionnaires": {"examined": answers.examined, "rewritten": answers.rewritten},
+                    }
+                )
+            )
             return
         self.stdout.write(
-            f"Rotated: {done.rewritten:,} of {done.examined:,} notes re-encrypted under the current key."
+            f"Rotated: {answers.rewritten:,} of {answers.examined:,} questionnaires re-encrypted "
+            "under the current key."
         )
 
     def release_due(self, as_of_text: str, *, as_json: bool) -> None:

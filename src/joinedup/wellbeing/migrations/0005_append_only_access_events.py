@@ -37,5 +37,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("wellbeing", "0002_case_list_indexes")]
+    dependencies = [("wellbeing", "0004_questionnaires")]
     operations = [migrations.RunPython(create, drop)]

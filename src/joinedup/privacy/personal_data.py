@@ -1,0 +1,30 @@
+"""The personal data the privacy app itself holds (issue 17: read by its own records of processing)."""
+
+from joinedup.core.personal_data import Declaration, Retention
+
+DECLARATIONS = (
+    Declaration(
+        key="privacy.subject_access",
+        record_type="Subject-access requests and the exports that answer them",
+        models=("privacy.SubjectAccessRequest",),
+        evidence="privacy.SubjectAccessRequest",
+        data_categories=(
+            "the requester and the dates of the request, identity check and extension",
+            "the export: everything the partner holds about them (encrypted, deleted at expiry)",
+        ),
+        data_subjects=("people who make a subject-access request",),
+        purpose="Answering subject-access requests (UK GDPR Article 15)",
+        lawful_basis="6(1)(c)",
+        recipients=("the requester",),
+        retention=Retention(
+            period="The export until it expires after release; the log 2 years after the request closes",
+            source=(
+                "The partner's policy (no statutory period); the export's expiry is privacy's SAR_EXPORT_DAYS"
+            ),
+        ),
+        security_measures=(
+            "Exports encrypted at rest and reviewed by the DPO before release",
+            "Access by the DPO only (privacy.sar); every step in the audit log",
+        ),
+    ),
+)
