@@ -662,6 +662,9 @@ class AttackTestCase(RechargeTestCase):
             actor=FIXTURES, case=case, reason="Attack fixture hold", reference=f"ATTACK/{partner.code}"
         )
         wellbeing_notes.note_add(actor=cls.oh_clinician, case=case, text="Attack fixture note")
+        wellbeing_cases.adjustment_record_create(
+            actor=FIXTURES, case=case, what="Attack fixture adjustment", starts_on=date(2026, 2, 2)
+        )
         attachment = wellbeing_attachments.attachment_add(
             actor=cls.oh_clinician, case=case, filename="fixture.pdf", content=b"%PDF-1.4 attack fixture"
         )

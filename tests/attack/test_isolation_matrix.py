@@ -573,6 +573,8 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/wellbeing/my-cases/{oh_case_id}/access": 404,
             "/api/v1/wellbeing/partners/{partner_id}/access-events": 403,
             "/api/v1/wellbeing/partners/{partner_id}/surveillance": 403,
+            # The register of workplace adjustments is HR's and occupational health's.
+            "/api/v1/wellbeing/partners/{partner_id}/adjustments": 403,
             # Records of processing and processors are the DPO's (privacy.records).
             "/api/v1/privacy/partners/{partner_id}/records": 403,
             "/api/v1/privacy/partners/{partner_id}/records/{record_id}": 403,

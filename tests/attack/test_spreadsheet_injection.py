@@ -213,6 +213,12 @@ EXPORTS: dict[str, Export] = {
     "web /wellbeing/surveillance/": Export(("csv", "xlsx"), {"Name": planted(NAME)}),
     "web /wellbeing/surveillance/team/": Export(("csv", "xlsx")),
     "web /wellbeing/programmes/usage/": Export(("csv", "xlsx"), query={"from": "2026-10", "to": "2026-10"}),
+    # The checks done in the last year (OH's, with outcomes; a manager's team's, formulas only) and
+    # the register of workplace adjustments (HR's, naming the person; a manager's team's).
+    "web /wellbeing/surveillance/checks/": Export(("csv", "xlsx"), {"Name": planted(NAME)}),
+    "web /wellbeing/surveillance/team/checks/": Export(("csv", "xlsx")),
+    "web /wellbeing/adjustments/": Export(("csv", "xlsx"), {"Name": planted(NAME), "Post": planted(PAYLOAD)}),
+    "web /wellbeing/adjustments/team/": Export(("csv", "xlsx")),
     # Data protection: the records of processing in the ICO's columns, one purpose typed as a
     # formula ({fmt} is csv here; the page test checks the XLSX downloads), and the processors,
     # one named like a formula.
@@ -524,6 +530,12 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_health_surveillance_exports_show_a_formula_name_as_text(self) -> None:
         self.check("web /wellbeing/surveillance/")
         self.check("web /wellbeing/surveillance/team/")
+
+    def test_the_checks_done_and_adjustment_exports_show_a_formula_name_as_text(self) -> None:
+        self.check("web /wellbeing/surveillance/checks/")
+        self.check("web /wellbeing/surveillance/team/checks/")
+        self.check("web /wellbeing/adjustments/")
+        self.check("web /wellbeing/adjustments/team/")
 
     def test_the_wellbeing_usage_export_shows_a_formula_programme_name_as_text(self) -> None:
         WellbeingProgramme.objects.for_partner(self.council).filter(

@@ -45,6 +45,7 @@ from joinedup.wellbeing import (
     surveillance_selectors,
 )
 from joinedup.wellbeing.models import (
+    AdjustmentRecord,
     Case,
     CaseAccessEvent,
     CaseStatus,
@@ -262,6 +263,22 @@ class OhAccessEventOut(Schema):
     at: datetime
     who: str
     part: str
+
+
+class OhAdjustmentOut(Schema):
+    """A workplace adjustment as HR sees it: the adjustment's own words and dates, never the case."""
+
+    id: int
+    partner_id: int
+    employment_id: int
+    name: str
+    payroll_number: str
+    post: str
+    team: str
+    what: str
+    starts_on: date
+    review_on: date | None
+    status: str
 
 
 class OhTeamStatusOut(Schema):
@@ -718,6 +735,44 @@ def access_events(request: HttpRequest, partner_id: int, oh_case_id: int | None 
     return _Rendered(
         selectors.access_events_for(request.user, partner=partner, case_id=oh_case_id), _access_event
     )
+
+
+# --- HR's register of workplace adjustments ------------------------------------------------------
+
+
+def _adjustment(record: AdjustmentRecord, as_of: date) -> dict[str, Any]:
+    employment = record.employment
+    return {
+        "id": record.pk,
+        "partner_id": record.partner_id,
+        "employment_id": record.employment_id,
+        "name": _employee(employment),
+        "payroll_number": employment.payroll_number,
+        "post": employment.job_title,
+        "team": employment.org_unit.name if employment.org_unit else "",
+        "what": record.what,
+        "starts_on": record.starts_on,
+        "review_on": record.review_on,
+        "status": selectors.adjustment_status(record.starts_on, record.review_on, as_of=as_of).value,
+    }
+
+
+@router.get("/wellbeing/partners/{partner_id}/adjustments", response=list[OhAdjustmentOut])
+@paginate(Pages, page_size=100)
+def adjustments(request: HttpRequest, partner_id: int, status: str = "", q: str = "") -> Any:
+    """The partner's register of workplace adjustments, soonest review first, for its HR officers
+    (``wellbeing.adjustments``) and occupational health: the adjustment's words, start, review and
+    ``status`` today (upcoming, in_place, review_due, review_overdue), which also narrows the list,
+    as ``q`` does to a name or payroll number. No clinical content."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    if status and status not in {s.value for s in selectors.AdjustmentStatus}:
+        choices = ", ".join(s.value for s in selectors.AdjustmentStatus)
+        raise ValidationError({"status": f"Choose a status: {choices}."})
+    as_of = timezone.localdate()
+    found = selectors.adjustment_register(
+        request.user, partner=partner, as_of=as_of, status=status, search=q[:100]
+    )
+    return _Rendered(found, lambda record: _adjustment(record, as_of))
 
 
 # --- health surveillance -----------------------------------------------------------------------

@@ -24,11 +24,19 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from joinedup.audit.models import AuditChainHead, AuditEvent
 
-# What no role but the owner keeps, per table.
+# What no role but the owner keeps, per table. Other apps add their own append-only tables
+# with ``protect`` from their ``ready()`` (wellbeing's case access events), since audit imports
+# no domain.
 REVOKED = {
     AuditEvent._meta.db_table: ("UPDATE", "DELETE", "TRUNCATE"),
     AuditChainHead._meta.db_table: ("DELETE", "TRUNCATE"),
 }
+
+
+def protect(table: str, privileges: tuple[str, ...] = ("UPDATE", "DELETE", "TRUNCATE")) -> None:
+    """Take ``privileges`` on ``table`` back from every role but the owner, with the audit
+    tables, after every migrate (and whenever ``install`` runs)."""
+    REVOKED[table] = privileges
 
 
 def install(connection: BaseDatabaseWrapper) -> dict[str, list[str]]:
@@ -47,6 +55,9 @@ def install(connection: BaseDatabaseWrapper) -> dict[str, list[str]]:
         if not cursor.fetchone()[0]:
             return {}
         for table, privileges in REVOKED.items():
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0] is None:
+                continue  # a migrate that stopped before the app's tables exist
             cursor.execute(
                 "SELECT DISTINCT r.rolname FROM pg_class c, aclexplode(c.relacl) a "
                 "JOIN pg_roles r ON r.oid = a.grantee "

@@ -77,6 +77,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Refer an employee to occupational health and read the outcome of its own
             # referrals (never clinical content).
             "wellbeing.refer",
+            # The register of workplace adjustments occupational health's cases opened (what,
+            # from when, when to review): HR puts them in place; no clinical content.
+            "wellbeing.adjustments",
         }
     ),
     Role.PAYROLL_OFFICER: frozenset(
@@ -192,6 +195,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # surveillance status (due, overdue, done; never results).
             "wellbeing.refer",
             "wellbeing.surveillance_team",
+            # Their team's workplace adjustments (what, from when, review): the manager makes them.
+            "wellbeing.adjustments_team",
         }
     ),
     # Every employee raises and follows their own tickets (servicedesk.raise) and reads the

@@ -71,6 +71,10 @@ def current_partner(request: HttpRequest) -> dict[str, Any]:
         "can_use_wellbeing": any(
             p.startswith("wellbeing.") for r in roles_on(request.user, partner) for p in ROLE_PERMISSIONS[r]
         ),
+        # The register of workplace adjustments (web/wellbeing/adjustments.py), linked from Staff
+        # for HR and from My team for managers.
+        "can_see_adjustments": has_permission(request.user, "wellbeing.adjustments", partner),
+        "can_see_team_adjustments": has_permission(request.user, "wellbeing.adjustments_team", partner),
         "can_consult": has_permission(request.user, "change.consult", partner)
         or has_permission(request.user, "change.union", partner),
     }

@@ -9,7 +9,12 @@ class WellbeingConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from joinedup.audit import append_only
         from joinedup.wellbeing.crypto import check_keys
+        from joinedup.wellbeing.models import CaseAccessEvent
 
         # Clinical notes' keys: in production a missing or shared key stops the start (Error).
         checks.register(check_keys, checks.Tags.security)
+        # Who read a case is the employee's and the DPO's evidence: on PostgreSQL no role but
+        # the owner may rewrite it (the trigger of migration 0005 refuses even the owner).
+        append_only.protect(CaseAccessEvent._meta.db_table)

@@ -15,29 +15,33 @@ Who sees what, on the case's partner (the employment's):
 - **who has read a case** (``my_case_access``): the employee, of their own case; the partner's
   data-protection officer (``wellbeing.access_log``), every case of the partner
   (``access_events_for``), without content;
-- **adjustment records** (``adjustment_records_for``): the partner's HR officers and occupational
-  health, without clinical content;
+- **adjustment records** (``adjustment_records_for``, the register ``adjustment_register``): the
+  partner's HR officers (``wellbeing.adjustments``) and occupational health; a line manager, their
+  team's (``team_adjustments``, ``wellbeing.adjustments_team``); the adjustment's own words, its
+  dates and where its review stands, never the case's clinical content or its report;
 - **sickness absence on the case** (``case_sickness_absence``): the case's partner's clinicians,
   read through people's own absence selector.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from joinedup.core.actors import SystemActor, is_system, user_of
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission, member_partners, partner_ids_with
 from joinedup.people.models import Absence, AbsenceKind
-from joinedup.people.selectors import absences_for
+from joinedup.people.selectors import absences_for, team_of
 from joinedup.wellbeing import crypto
-from joinedup.wellbeing.cases import is_hr_of, refuse_own_case
+from joinedup.wellbeing.cases import refuse_own_case
 from joinedup.wellbeing.models import (
     AccessPart,
     AdjustmentRecord,
@@ -286,7 +290,37 @@ def my_case_access(user: Any, *, case_id: int) -> QuerySet[CaseAccessEvent]:
     case = my_cases(user).filter(pk=case_id).first()
     if case is None:
         raise Http404("No such case.")
-    return CaseAccessEvent.objects.for_partner(case.partner_id).filter(case=case).order_by("-at", "-pk")
+    found = CaseAccessEvent.objects.for_partner(case.partner_id).filter(case=case).select_related("actor")
+    return found.order_by("-at", "-pk")
+
+
+def reader_roles(events: Iterable[CaseAccessEvent]) -> list[tuple[CaseAccessEvent, str]]:
+    """Each event with ``reader_role``, each reader's roles looked up once."""
+    seen: dict[tuple[int | None, int, str], str] = {}
+    found = []
+    for event in events:
+        key = (event.actor_id, event.partner_id, event.part)
+        if key not in seen:
+            seen[key] = reader_role(event)
+        found.append((event, seen[key]))
+    return found
+
+
+def reader_role(event: CaseAccessEvent) -> str:
+    """The capacity in which the reader read the part, for the employee's "who has read my case".
+    Only the referrer reads a released outcome (``referral_outcome``); clinical content is read by
+    a clinician of the partner (``_clinical_case``) or by its data-protection officer answering the
+    employee's own subject-access request (``case_notes_for_subject_access``), told apart by the
+    roles the reader holds there now (the event records the read, not the role)."""
+    if event.actor_id is None:
+        return "joinedup itself (a system task)"
+    if event.part == AccessPart.OUTCOME:
+        return "The person who referred you"
+    if has_permission(event.actor, "wellbeing.clinical", event.partner_id):
+        return "Occupational health clinician"
+    if has_permission(event.actor, "privacy.sar", event.partner_id):
+        return "Data-protection officer, answering your subject-access request"
+    return "No longer holds that role"
 
 
 def access_events_for(
@@ -304,13 +338,106 @@ def access_events_for(
 # --- what HR and the clinician see beside the case ----------------------------------------------
 
 
+ADJUSTMENTS = "wellbeing.adjustments"
+ADJUSTMENTS_TEAM = "wellbeing.adjustments_team"
+_SOONEST_REVIEW = F("review_on").asc(nulls_last=True)
+REVIEW_DUE_DAYS = 30  # a review "due" falls within the next 30 days: time to arrange it
+
+
+class AdjustmentStatus(StrEnum):
+    UPCOMING = "upcoming"
+    IN_PLACE = "in_place"
+    REVIEW_DUE = "review_due"
+    REVIEW_OVERDUE = "review_overdue"
+
+
+ADJUSTMENT_STATUS_LABELS = {
+    AdjustmentStatus.UPCOMING: "Not started yet",
+    AdjustmentStatus.IN_PLACE: "In place",
+    AdjustmentStatus.REVIEW_DUE: "Review due",
+    AdjustmentStatus.REVIEW_OVERDUE: "Review overdue",
+}
+
+
+def adjustment_status(starts_on: date, review_on: date | None, *, as_of: date) -> AdjustmentStatus:
+    """Where an adjustment stands on ``as_of``: not started, in place, its review due within
+    ``REVIEW_DUE_DAYS`` days, or its review day passed."""
+    if starts_on > as_of:
+        return AdjustmentStatus.UPCOMING
+    if review_on is not None and review_on < as_of:
+        return AdjustmentStatus.REVIEW_OVERDUE
+    if review_on is not None and review_on <= as_of + timedelta(days=REVIEW_DUE_DAYS):
+        return AdjustmentStatus.REVIEW_DUE
+    return AdjustmentStatus.IN_PLACE
+
+
+def _status_filter(status: str, as_of: date) -> Q:
+    """``adjustment_status`` as a filter, so a register pages in the database."""
+    started = Q(starts_on__lte=as_of)
+    due_by = as_of + timedelta(days=REVIEW_DUE_DAYS)
+    return {
+        AdjustmentStatus.UPCOMING: Q(starts_on__gt=as_of),
+        AdjustmentStatus.REVIEW_OVERDUE: started & Q(review_on__lt=as_of),
+        AdjustmentStatus.REVIEW_DUE: started & Q(review_on__gte=as_of, review_on__lte=due_by),
+        AdjustmentStatus.IN_PLACE: started & (Q(review_on__isnull=True) | Q(review_on__gt=due_by)),
+    }[AdjustmentStatus(status)]
+
+
 def adjustment_records_for(user: Any, *, partner: Partner | int) -> QuerySet[AdjustmentRecord]:
     """The partner's adjustment records (what, from, review), for its HR officers and occupational
-    health; no clinical content is on them."""
-    if not (is_hr_of(user, partner) or has_permission(user, "wellbeing.view_cases", partner)):
+    health, soonest review first; no clinical content is on them."""
+    if not (
+        has_permission(user, ADJUSTMENTS, partner) or has_permission(user, "wellbeing.view_cases", partner)
+    ):
         raise PermissionDenied("Adjustment records are for HR and occupational health.")
-    found = AdjustmentRecord.objects.for_partner(partner).select_related("employment__person")
-    return found.order_by("review_on", "pk")
+    found = AdjustmentRecord.objects.for_partner(partner).select_related(
+        "employment__person", "employment__org_unit"
+    )
+    return found.order_by(_SOONEST_REVIEW, "pk")
+
+
+def _narrowed(
+    found: QuerySet[AdjustmentRecord], *, as_of: date, status: str, search: str
+) -> QuerySet[AdjustmentRecord]:
+    if status:
+        found = found.filter(_status_filter(status, as_of))
+    words = search.strip()
+    if words:
+        found = found.filter(
+            Q(employment__payroll_number__iexact=words)
+            | Q(employment__person__search_name__contains=words.casefold())
+            | Q(employment__person__given_name__icontains=words)
+            | Q(employment__person__family_name__icontains=words)
+        )
+    return found
+
+
+def adjustment_register(
+    user: Any, *, partner: Partner | int, as_of: date, status: str = "", search: str = ""
+) -> QuerySet[AdjustmentRecord]:
+    """HR's register of the partner's workplace adjustments, soonest review first (those with no
+    review last), narrowed to a status on ``as_of`` (``AdjustmentStatus``) and to a name or
+    payroll number. 403 for anyone but its HR officers and occupational health."""
+    found = adjustment_records_for(user, partner=partner)
+    return _narrowed(found, as_of=as_of, status=status, search=search)
+
+
+def team_adjustments(
+    user: Any, *, as_of: date, status: str = "", search: str = ""
+) -> QuerySet[AdjustmentRecord]:
+    """The adjustments of the manager's team on ``as_of`` (people.selectors.team_of), at partners
+    where they hold ``wellbeing.adjustments_team``; 403 for anyone else."""
+    managed = partner_ids_with(user, ADJUSTMENTS_TEAM)
+    if not managed:
+        raise PermissionDenied("Your team's adjustments are for its line managers.")
+    team = [e for e in team_of(user, on=as_of) if e.partner_id in managed]
+    found = (
+        AdjustmentRecord.objects.for_partners(sorted({e.partner_id for e in team}))
+        .filter(employment_id__in=[e.pk for e in team])
+        .select_related("employment__person", "employment__org_unit")
+        .order_by(_SOONEST_REVIEW, "pk")
+    )
+    return _narrowed(found, as_of=as_of, status=status, search=search)
 
 
 def case_sickness_absence(user: Any, *, case_id: int) -> QuerySet[Absence]:

@@ -245,6 +245,48 @@ def checks_done(
     ]
 
 
+@dataclass(frozen=True)
+class TeamCheckDone:
+    """A check done, as a manager may know of it: who, which programme, when, and when the next
+    is due; no outcome field, as ``TeamStatus`` has none."""
+
+    check_id: int
+    partner_id: int
+    name: str
+    payroll_number: str
+    programme: str
+    done_on: date
+    next_due_on: date
+
+
+def team_checks_done(user: Any, *, since: date, until: date) -> list[TeamCheckDone]:
+    """The checks done from ``since`` to ``until`` (both included) for the manager's team today,
+    at partners where they hold ``wellbeing.surveillance_team``, oldest first; empty for a manager
+    of no one. Status only: the outcome is never read."""
+    managed = partner_ids_with(user, TEAM)
+    team = [e for e in team_of(user) if e.partner_id in managed] if managed else []
+    if not team:
+        return []
+    found = (
+        SurveillanceCheck.objects.for_partners(sorted({e.partner_id for e in team}))
+        .filter(enrolment__employment_id__in=[e.pk for e in team], done_on__gte=since, done_on__lte=until)
+        .select_related("enrolment__programme", "enrolment__employment__person")
+        .order_by("done_on", "pk")
+    )
+    return [
+        TeamCheckDone(
+            check_id=c.pk,
+            partner_id=c.partner_id,
+            name=c.enrolment.employment.person.full_name,
+            payroll_number=c.enrolment.employment.payroll_number,
+            programme=c.enrolment.programme.name,
+            done_on=c.done_on,
+            next_due_on=c.next_due_on,
+        )
+        for c in found
+    ]
+
+
 def programmes_for(
     user: Any, *, partner: Partner | int, active_only: bool = False
 ) -> QuerySet[SurveillanceProgramme]:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from joinedup.partnership.models import Role
-from joinedup.wellbeing import notes, reports
+from joinedup.wellbeing import notes, reports, selectors
 from joinedup.wellbeing.models import (
     Appointment,
     Case,
@@ -379,3 +379,83 @@ class TestEveryPage(WellbeingPageTestCase):
         assert "Health surveillance: due" not in employee and "programmes' usage" not in employee
         rep = body(self.signed_in(self.union_rep).get("/wellbeing/"))
         assert "Wellbeing programmes' usage" in rep and "Cases" not in rep
+
+
+class TestWhoHasReadMyCase(WellbeingPageTestCase):
+    """Issue 16, Acceptance: "every clinical read leaves one access event; the employee's 'who has
+    read my case' page lists them" — every one, with who, in what capacity, when and which part."""
+
+    def read_by_clinician_and_referrer(self) -> Case:
+        report = self.written()
+        case = self.fresh(report.case)
+        notes.note_add(actor=self.oh_clinician, case=case, text=NOTE)
+        reports.report_issue(actor=self.oh_clinician, report=report)
+        clinician = self.signed_in(self.oh_clinician)
+        clinician.get(self.case_url(case))
+        clinician.get(f"{self.case_url(case)}report")
+        self.signed_in(self.manager).get(f"/wellbeing/referrals/{case.referral_id}/")
+        return case
+
+    def rows(self, page: str) -> list[list[str]]:
+        table = page.split('data-testid="reads"', 1)[1].split("</table>", 1)[0]
+        found = []
+        for row in table.split('<tr class="govuk-table__row">')[2:]:
+            cells = [c.split("</td>", 1)[0] for c in row.split('<td class="govuk-table__cell">')[1:]]
+            found.append([cells[1], cells[2], cells[3]])
+        return found
+
+    def test_my_occupational_health_links_each_cases_reads(self) -> None:
+        case = self.read_by_clinician_and_referrer()
+        mine = body(self.signed_in(self.ada).get("/wellbeing/my/"))
+        assert f'href="/wellbeing/my/{case.pk}/reads/">Who has read case {case.pk}</a>' in mine
+
+    def test_the_page_lists_every_read_newest_first_with_who_as_what_and_which_part(self) -> None:
+        case = self.read_by_clinician_and_referrer()
+        logged = self.events(case)
+        page = body(self.signed_in(self.ada).get(f"/wellbeing/my/{case.pk}/reads/"))
+        clinician, manager = self.label(self.oh_clinician), self.label(self.manager)
+        expected = {
+            "notes": [clinician, "Occupational health clinician", "Clinical notes"],
+            "draft_report": [clinician, "Occupational health clinician", "The clinician&#x27;s draft report"],
+            "outcome": [manager, "The person who referred you", "The released outcome report"],
+        }
+        assert self.rows(page) == [expected[part] for _, part in reversed(logged)]
+        assert len(logged) == 3
+        assert f"{len(logged)} reads." in page
+        # The data-protection officer answering Ada's own subject-access request reads the notes too.
+        selectors.case_notes_for_subject_access(self.shared_dpo, partner=self.council, case_id=case.pk)
+        again = body(self.signed_in(self.ada).get(f"/wellbeing/my/{case.pk}/reads/"))
+        assert self.rows(again)[0] == [
+            self.label(self.shared_dpo),
+            "Data-protection officer, answering your subject-access request",
+            "Clinical notes",
+        ]
+        assert NOTE not in page and ADJUSTMENTS not in page
+
+    def test_every_read_is_listed_a_hundred_a_page_and_the_case_page_links_them(self) -> None:
+        case = self.read_by_clinician_and_referrer()
+        for _ in range(100):
+            selectors.case_notes(self.oh_clinician, case_id=case.pk)
+        total = len(self.events(case))
+        ada = self.signed_in(self.ada)
+        first = body(ada.get(f"/wellbeing/my/{case.pk}/reads/"))
+        second = body(ada.get(f"/wellbeing/my/{case.pk}/reads/", {"page": 2}))
+        assert total == 103
+        assert "103 reads." in first and "Page 1 of 2" in first
+        assert len(self.rows(first)) == 100
+        assert self.rows(second)[-1] == [
+            self.label(self.oh_clinician),
+            "Occupational health clinician",
+            "Clinical notes",
+        ]
+        assert len(self.rows(second)) == 3
+        on_case = body(ada.get(f"/wellbeing/my/{case.pk}/"))
+        assert "The latest 20 of 103 reads." in on_case
+        assert f'href="/wellbeing/my/{case.pk}/reads/">See every read of your case</a>' in on_case
+
+    def test_nobody_else_sees_the_page_of_someone_elses_case(self) -> None:
+        case = self.read_by_clinician_and_referrer()
+        before = self.events(case)
+        for user in (self.mary, self.manager, self.oh_clinician, self.council_hr, self.shared_dpo):
+            assert self.signed_in(user).get(f"/wellbeing/my/{case.pk}/reads/").status_code == 404, user
+        assert self.events(case) == before

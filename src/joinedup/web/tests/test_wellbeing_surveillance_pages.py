@@ -15,6 +15,7 @@ from typing import Any
 from django.test import Client
 from openpyxl import load_workbook
 
+from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Role
 from joinedup.testing.second_factor import sign_in
 from joinedup.wellbeing.models import (
@@ -329,3 +330,109 @@ class TestTheManagersAndTheEmployeesPages(SurveillancePagesTestCase):
         maggie = self.client_for(self.manager).get(MINE)
         assert maggie.context["rows"] == []
         assert "You are not enrolled in any health surveillance." in maggie.content.decode()
+
+
+def ended_events(partner: Any) -> int:
+    found = AuditEvent.objects.for_partner(partner).filter(action="wellbeing.surveillance_enrolment_ended")
+    return found.count()
+
+
+class TestEndingAnEnrolment(SurveillancePagesTestCase):
+    def page(self, enrolment: SurveillanceEnrolment) -> str:
+        return f"/wellbeing/surveillance/enrolments/{enrolment.pk}/"
+
+    def test_oh_ends_an_enrolment_with_its_reason_and_the_audit_trail_records_it(self) -> None:
+        client = self.client_for(self.council_oh)
+        response = client.post(
+            self.page(self.mary),
+            {"form": "end", "ended_on": "2025-04-30", "reason": "Moved to an office role."},
+        )
+        assert response.status_code == 302
+        ended = SurveillanceEnrolment.objects.for_partner(self.council).get(pk=self.mary.pk)
+        assert (ended.ended_on, ended.ended_reason) == (date(2025, 4, 30), "Moved to an office role.")
+        assert ended_events(self.council) == 1
+        shown = client.get(self.page(self.mary)).content.decode()
+        assert "ended 30 April 2025" in shown and "Moved to an office role." in shown
+        assert 'data-testid="end-enrolment"' not in shown
+
+    def test_an_end_before_the_enrolment_began_is_shown_again_with_the_services_message(self) -> None:
+        before = self.state()
+        response = self.client_for(self.council_oh).post(
+            self.page(self.mary), {"form": "end", "ended_on": "2024-12-31", "reason": "Left."}
+        )
+        assert response.status_code == 200
+        assert response.context["end_form"].errors == {
+            "ended_on": ["An enrolment cannot end before it started."]
+        }
+        assert "<title>Error: " in response.content.decode()
+        assert "govuk-error-summary" in response.content.decode()
+        assert SurveillanceEnrolment.objects.for_partner(self.council).get(pk=self.mary.pk).ended_on is None
+        assert self.state() == before
+
+    def test_a_missing_reason_is_refused_beside_its_field(self) -> None:
+        response = self.client_for(self.council_oh).post(
+            self.page(self.mary), {"form": "end", "ended_on": "2025-04-30", "reason": ""}
+        )
+        assert response.status_code == 200
+        assert list(response.context["end_form"].errors) == ["reason"]
+        assert SurveillanceEnrolment.objects.for_partner(self.council).get(pk=self.mary.pk).ended_on is None
+
+    def test_a_manager_or_another_partners_oh_may_not_end_it_and_nothing_changes(self) -> None:
+        police_oh = self.make_user("police.oh", [(self.police, Role.OH_ADMIN)])
+        for user in (self.manager, police_oh):
+            response = self.client_for(user).post(
+                self.page(self.mary), {"form": "end", "ended_on": "2025-04-30", "reason": "Left."}
+            )
+            assert response.status_code == 404, user
+        assert SurveillanceEnrolment.objects.for_partner(self.council).get(pk=self.mary.pk).ended_on is None
+        assert ended_events(self.council) == 0
+
+
+CHECKS = "/wellbeing/surveillance/checks/"
+TEAM_CHECKS = "/wellbeing/surveillance/team/checks/"
+PERIOD = {"since": "2025-01-01", "until": "2025-12-31"}
+
+
+class TestTheChecksDoneDownloads(SurveillancePagesTestCase):
+    def test_oh_downloads_the_checks_done_in_a_period_with_their_outcomes(self) -> None:
+        client = self.client_for(self.council_oh)
+        response = client.get(CHECKS, {**PERIOD, "format": "csv"})
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="surveillance-checks-{self.council.code}-2025-01-01-to-2025-12-31.csv"'
+        )
+        assert csv_rows(response.content) == [
+            ["Name", "Payroll number", "Programme", "Done on", "Outcome", "Recorded by", "Next due"],
+            [
+                "Ada Lovelace",
+                "WCC000001",
+                "Hearing checks",
+                "2025-02-01",
+                "Not fit",
+                "oh.admin",
+                "2026-02-01",
+            ],
+        ]
+        workbook = client.get(CHECKS, {**PERIOD, "format": "xlsx"})
+        assert "Not fit" in xlsx_text(workbook.content)
+        outside = client.get(CHECKS, {"since": "2025-03-01", "until": "2025-12-31"})
+        assert len(csv_rows(outside.content)) == 1
+
+    def test_a_manager_downloads_their_teams_checks_done_without_any_outcome(self) -> None:
+        client = self.client_for(self.manager)
+        response = client.get(TEAM_CHECKS, {**PERIOD, "format": "csv"})
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        assert csv_rows(response.content) == [
+            ["Name", "Payroll number", "Programme", "Done on", "Next due"],
+            ["Ada Lovelace", "WCC000001", "Hearing checks", "2025-02-01", "2026-02-01"],
+        ]
+        assert OUTCOME_WORDS.search(response.content.decode()) is None
+        workbook = client.get(TEAM_CHECKS, {**PERIOD, "format": "xlsx"})
+        assert "Ada Lovelace" in xlsx_text(workbook.content)
+        assert OUTCOME_WORDS.search(xlsx_text(workbook.content)) is None
+
+    def test_only_oh_downloads_the_partners_checks_and_only_managers_their_teams(self) -> None:
+        for user in (self.manager, self.ada_user, self.union_rep):
+            assert self.client_for(user).get(CHECKS, PERIOD).status_code == 403, user
+        for user in (self.ada_user, self.union_rep, self.council_oh):
+            assert self.client_for(user).get(TEAM_CHECKS, PERIOD).status_code == 403, user

@@ -78,17 +78,20 @@ def _staff_case(request: HttpRequest, oh_case_id: int) -> Case:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    views_cases = bool(partner_ids_with(user, "wellbeing.view_cases"))
     return render(
         request,
         "web/wellbeing/home.html",
         {
             "refers": bool(partner_ids_with(user, "wellbeing.refer")),
             "self_refers": bool(partner_ids_with(user, "wellbeing.self_refer")),
-            "views_cases": bool(partner_ids_with(user, "wellbeing.view_cases")),
+            "views_cases": views_cases,
             "reads_log": bool(partner_ids_with(user, "wellbeing.access_log")),
             "retains": bool(partner_ids_with(user, "wellbeing.retention")),
             "surveys": bool(partner_ids_with(user, "wellbeing.surveillance")),
             "surveys_team": bool(partner_ids_with(user, "wellbeing.surveillance_team")),
+            "adjusts": bool(partner_ids_with(user, "wellbeing.adjustments")) or views_cases,
+            "adjusts_team": bool(partner_ids_with(user, "wellbeing.adjustments_team")),
             "runs_programmes": bool(partner_ids_with(user, "wellbeing.programmes")),
             # Programme usage is aggregate and suppressed: OH and service admins, and union reps.
             "reads_usage": bool(
@@ -325,6 +328,7 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             messages.success(request, RESPONSES.get(response, "Saved."))
         return redirect("web:wellbeing_my_case", oh_case_id=found.pk)
     report = selectors.my_report(user, case_id=found.pk)
+    reads = selectors.my_case_access(user, case_id=found.pk)
     return render(
         request,
         "web/wellbeing/my_case.html",
@@ -339,8 +343,29 @@ def my_case(request: HttpRequest, oh_case_id: int) -> HttpResponse:
             "report": report,
             "may_respond": report is not None and report.status == ReportStatus.WITH_EMPLOYEE,
             "responses": EmployeeResponse.choices,
-            "reads": list(selectors.my_case_access(user, case_id=found.pk)[:200]),
+            "reads": selectors.reader_roles(reads[:RECENT_READS]),
+            "reads_count": reads.count(),
             "questionnaires": questionnaires.my_questionnaires(user, case_id=found.pk),
+        },
+    )
+
+
+RECENT_READS = 20  # on the case page; every read is on its own page, 100 a page
+
+
+@login_required
+def my_case_reads(request: HttpRequest, oh_case_id: int) -> HttpResponse:
+    """Every read of the signed-in employee's own case, newest first: who, in what capacity, when,
+    which part (issue 16: "the employee sees who has read their case"). 404 for anyone else's."""
+    found = selectors.my_case_access(request.user, case_id=oh_case_id)
+    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/wellbeing/my_case_reads.html",
+        {
+            "case_id": oh_case_id,
+            "page": page,
+            "reads": selectors.reader_roles(page),
         },
     )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -162,6 +162,13 @@ class EnrolForm(GovukForm):
 class EnrolTitleForm(GovukForm):
     job_title = text_field("Job title", max_length=200, hint="Everyone employed with this title today.")
     first_due_on = date_field("First check due", what="date the first check is due")
+
+
+class EndForm(GovukForm):
+    ended_on = date_field("Ended on", what="date the enrolment ends")
+    reason = text_field(
+        "Why it ends", max_length=200, hint="For example: moved to a role without noise exposure; left."
+    )
 
 
 class CheckForm(GovukForm):
@@ -392,9 +399,23 @@ def programme_page(request: HttpRequest, surveillance_programme_id: int) -> Http
 def enrolment_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = selectors.enrolment_for(request.user, enrolment_id=enrolment_id)
     form = CheckForm(_posted(request, "check"))
+    end_form = EndForm(_posted(request, "end"))
     if request.method == "POST":
         authorise(request.user, MANAGE, enrolment.partner_id)
-        if form.is_bound and form.is_valid():
+        if end_form.is_bound and end_form.is_valid():
+            ended = submit(
+                end_form,
+                lambda: services.enrolment_end(
+                    actor=request.user,
+                    enrolment=enrolment,
+                    ended_on=end_form.cleaned_data["ended_on"],
+                    reason=end_form.cleaned_data["reason"],
+                ),
+            )
+            if ended is not None:
+                messages.success(request, f"Enrolment ended on {ended.ended_on:%-d %B %Y}.")
+                return redirect("web:wellbeing_surveillance_enrolment", enrolment_id=enrolment.pk)
+        elif form.is_bound and form.is_valid():
             made = submit(
                 form,
                 lambda: services.check_record(
@@ -416,7 +437,71 @@ def enrolment_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "enrolment": enrolment,
             "checks": [(c, OUTCOME_LABELS.get(c.outcome, c.outcome)) for c in checks],
             "form": form,
+            "end_form": end_form,
+            "errors_shown": form.errors or end_form.errors,
         },
+    )
+
+
+# --- checks done: downloads ----------------------------------------------------------------------
+
+CHECKS_HEADER = ["Name", "Payroll number", "Programme", "Done on", "Outcome", "Recorded by", "Next due"]
+# A manager's: when each check was done, never what it found.
+TEAM_CHECKS_HEADER = ["Name", "Payroll number", "Programme", "Done on", "Next due"]
+CHECKS_PERIOD_DAYS = 365  # the download's default: the last year of checks
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    today = timezone.localdate()
+    until = _day(request.GET.get("until", ""), today)
+    since = _day(request.GET.get("since", ""), until - timedelta(days=CHECKS_PERIOD_DAYS))
+    return (since, until) if since <= until else (until, since)
+
+
+def _format(request: HttpRequest) -> str:
+    return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+
+
+@login_required
+def checks_download(request: HttpRequest) -> HttpResponse:
+    """The partner's checks done in a period (``since``, ``until``; the last year by default),
+    with each check's outcome category: occupational health only."""
+    partner = partner_page(request, MANAGE)
+    since, until = _period(request)
+    rows = selectors.checks_done(
+        request.user,
+        partner=partner,
+        since=since,
+        until=until,
+        programme_id=_number(request.GET.get("programme", "")),
+    )
+    table = [
+        [
+            r.name,
+            r.payroll_number,
+            r.programme,
+            r.done_on,
+            OUTCOME_LABELS.get(r.outcome, r.outcome),
+            r.recorded_by,
+            r.next_due_on,
+        ]
+        for r in rows
+    ]
+    return export_response(
+        _format(request), CHECKS_HEADER, table, f"surveillance-checks-{partner.code}-{since}-to-{until}"
+    )
+
+
+@login_required
+def team_checks_download(request: HttpRequest) -> HttpResponse:
+    """The checks done for the manager's team in a period: when, never what they found."""
+    if not partner_ids_with(request.user, TEAM):
+        raise PermissionDenied("You do not manage anyone's health surveillance.")
+    since, until = _period(request)
+    rows = selectors.team_checks_done(request.user, since=since, until=until)
+    table = [[r.name, r.payroll_number, r.programme, r.done_on, r.next_due_on] for r in rows]
+    return export_response(
+        _format(request), TEAM_CHECKS_HEADER, table, f"team-surveillance-checks-{since}-to-{until}"
     )
 
 

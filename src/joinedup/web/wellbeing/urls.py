@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from joinedup.web.wellbeing import (
+    adjustments,
     attachments,
     cases,
     programmes,
@@ -41,9 +42,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("my/", cases.my_oh, name="wellbeing_my"),
     path("my/<int:oh_case_id>/", cases.my_case, name="wellbeing_my_case"),
+    path("my/<int:oh_case_id>/reads/", cases.my_case_reads, name="wellbeing_my_case_reads"),
     path("access-log/", cases.access_log, name="wellbeing_access_log"),
     # Retention and legal holds (web/wellbeing/retention.py).
     path("retention/", retention.retention_page, name="wellbeing_retention"),
+    # The register of workplace adjustments (web/wellbeing/adjustments.py).
+    path("adjustments/", adjustments.register, name="wellbeing_adjustments"),
+    path("adjustments/team/", adjustments.team_register, name="wellbeing_team_adjustments"),
 ]
 
 # Health surveillance and wellbeing programmes (ohsurvweb).
@@ -61,6 +66,12 @@ urlpatterns += [
         name="wellbeing_surveillance_enrolment",
     ),
     path("surveillance/team/", surveillance.team_page, name="wellbeing_surveillance_team"),
+    path("surveillance/checks/", surveillance.checks_download, name="wellbeing_surveillance_checks"),
+    path(
+        "surveillance/team/checks/",
+        surveillance.team_checks_download,
+        name="wellbeing_surveillance_team_checks",
+    ),
     path("my-surveillance/", surveillance.my_surveillance, name="wellbeing_my_surveillance"),
     path("programmes/", programmes.programme_list, name="wellbeing_programmes"),
     path("programmes/import/", programmes.usage_import, name="wellbeing_programmes_import"),

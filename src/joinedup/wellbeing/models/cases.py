@@ -22,16 +22,17 @@ updated, read by the employee (their own case) and by the partner's data-protect
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from joinedup.core.tenancy import PartnerScopedManager
+from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
 __all__: list[str] = [
+    "APPEND_ONLY",
     "AccessPart",
     "AdjustmentRecord",
     "Appointment",
@@ -420,9 +421,32 @@ class AdjustmentRecord(models.Model):
     __repr__ = __str__
 
 
+APPEND_ONLY = "A case's access events are append-only: a read is recorded once and never changed or removed."
+
+
+class _AccessEventQuerySet(PartnerScopedQuerySet["CaseAccessEvent"]):
+    """The bulk ways round ``save`` and ``delete`` (``update``, ``bulk_update``, a queryset's
+    ``delete``) are refused too; on PostgreSQL the database refuses them as well (migration
+    ``append_only_access_events`` and audit/append_only.py)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError(APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError(APPEND_ONLY)
+
+    def _raw_delete(self, using: str | None) -> int:
+        raise ValueError(APPEND_ONLY)
+
+
 class CaseAccessEvent(models.Model):
     """One read of a case's clinical content (or of its released outcome by someone other than
-    the employee): who, when, which case, which part. Append-only; never holds content."""
+    the employee): who, when, which case, which part. Append-only; never holds content.
+
+    The employee and the data-protection officer rely on this log, so nothing rewrites it: the
+    model refuses a save of an existing row and any delete, and on PostgreSQL the application's
+    role holds no UPDATE, DELETE or TRUNCATE on the table and a trigger refuses UPDATE and DELETE
+    even to the owner. Retention erasure removes a case's content and leaves its events."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="access_events")
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
@@ -433,7 +457,7 @@ class CaseAccessEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     part = models.CharField(max_length=15, choices=AccessPart.choices)
 
-    objects = PartnerScopedManager["CaseAccessEvent"]()
+    objects = PartnerScopedManager["CaseAccessEvent"](_AccessEventQuerySet)
     partner_shared_with: ClassVar[tuple[str, ...]] = ("case",)
 
     class Meta:
@@ -449,3 +473,11 @@ class CaseAccessEvent(models.Model):
         return f"{self.part} of case {self.case_id} read by {self.actor_label} at {self.at:%Y-%m-%d %H:%M}"
 
     __repr__ = __str__
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(APPEND_ONLY)
