@@ -601,7 +601,14 @@ def erase_partner(*, actor: Any, partner: Partner, receipt: str, dry_run: bool =
             if label in keep:
                 retained[label] = rows.count()
                 continue
-            erased[label] = rows.count() if dry_run else rows._raw_delete(rows.db)
+            # An append-only table (a case's access events) offers the one delete it allows.
+            special = getattr(model, "erase_for_partner_exit", None)
+            if dry_run:
+                erased[label] = rows.count()
+            elif special is not None:
+                erased[label] = special(partner.pk, rows.db)
+            else:
+                erased[label] = rows._raw_delete(rows.db)
         persons_erased = _erase_unemployed(person_ids, partner.pk, dry_run=dry_run)
         try:
             # In a savepoint of its own: a violation aborts only it, so the context can be

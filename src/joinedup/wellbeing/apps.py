@@ -16,5 +16,6 @@ class WellbeingConfig(AppConfig):
         # Clinical notes' keys: in production a missing or shared key stops the start (Error).
         checks.register(check_keys, checks.Tags.security)
         # Who read a case is the employee's and the DPO's evidence: on PostgreSQL no role but
-        # the owner may rewrite it (the trigger of migration 0005 refuses even the owner).
-        append_only.protect(CaseAccessEvent._meta.db_table)
+        # the owner may rewrite it (the trigger of migration 0006 refuses even the owner). DELETE
+        # stays with the application for a partner's exit erasure alone, which the trigger checks.
+        append_only.protect(CaseAccessEvent._meta.db_table, ("UPDATE", "TRUNCATE"))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -445,8 +445,9 @@ class CaseAccessEvent(models.Model):
 
     The employee and the data-protection officer rely on this log, so nothing rewrites it: the
     model refuses a save of an existing row and any delete, and on PostgreSQL the application's
-    role holds no UPDATE, DELETE or TRUNCATE on the table and a trigger refuses UPDATE and DELETE
-    even to the owner. Retention erasure removes a case's content and leaves its events."""
+    role holds no UPDATE or TRUNCATE on the table and a trigger refuses UPDATE and DELETE even to
+    the owner. Retention erasure removes a case's content and leaves its events; only a partner's
+    exit erasure removes them (``erase_for_partner_exit``)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="access_events")
     partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
@@ -481,3 +482,18 @@ class CaseAccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError(APPEND_ONLY)
+
+    @classmethod
+    def erase_for_partner_exit(cls, partner_id: int, using: str) -> int:
+        """Delete every event of a partner that is leaving, for its exit erasure alone (privacy/exit.py,
+        after the partner confirmed receipt of the export that holds them): the one delete the
+        trigger of migration 0006 lets through, for the partner named in the transaction."""
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('joinedup.partner_exit', %s, true)", [str(partner_id)])
+            cursor.execute(f"DELETE FROM {cls._meta.db_table} WHERE partner_id = %s", [partner_id])  # noqa: S608
+            erased = int(cursor.rowcount)
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('joinedup.partner_exit', '', true)")
+        return erased

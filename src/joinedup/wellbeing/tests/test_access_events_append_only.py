@@ -1,9 +1,10 @@
 """A case's access events cannot be rewritten (issue 16, Access: "every read of a case's clinical
 content writes an access event … the employee sees who has read their case"). On both databases
 the model refuses a save of an existing event and every delete; on PostgreSQL the application's
-role holds no UPDATE, DELETE or TRUNCATE on the table (audit/append_only.py, registered by
-wellbeing/apps.py) and migration 0005's trigger refuses even the owner. Retention's erasure of a
-case's content still runs, and leaves the events in place."""
+role holds no UPDATE or TRUNCATE on the table (audit/append_only.py, registered by
+wellbeing/apps.py) and migration 0006's trigger refuses UPDATE and DELETE even to the owner, but
+for a partner's exit erasure of its own events (issue 17). Retention's erasure of a case's
+content still runs, and leaves the events in place."""
 
 from __future__ import annotations
 
@@ -106,11 +107,12 @@ class TestTheDatabaseRefusesChangesOnPostgreSQL(WithAnEvent):
         with as_application():
             delete = self.refused("DELETE FROM wellbeing_caseaccessevent WHERE id = %s", [self.event.pk])
             truncate = self.refused("TRUNCATE wellbeing_caseaccessevent")
-        assert delete == f"permission denied for table {TABLE}"
+        # DELETE is the trigger's to refuse (a partner's exit erasure is its one exception).
+        assert delete == "case access events are append-only: DELETE refused"
         assert truncate == f"permission denied for table {TABLE}"
         assert raw_stored(self.event.pk) == self.raw
 
-    def test_the_application_role_holds_only_select_and_insert_on_the_table(self) -> None:
+    def test_the_application_role_holds_no_update_or_truncate_on_the_table(self) -> None:
         with as_application() as role:
             pass
         found = rows(
@@ -118,7 +120,7 @@ class TestTheDatabaseRefusesChangesOnPostgreSQL(WithAnEvent):
             [role, TABLE, ["DELETE", "INSERT", "SELECT", "TRUNCATE", "UPDATE"]],
         )
         assert found == [
-            ("DELETE", False),
+            ("DELETE", True),
             ("INSERT", True),
             ("SELECT", True),
             ("TRUNCATE", False),
@@ -157,3 +159,17 @@ class TestTheDatabaseRefusesChangesOnPostgreSQL(WithAnEvent):
         assert OutcomeReport.objects.for_partner(self.council).get(case=self.case).adjustments == ""
         assert raw_stored(self.event.pk) == self.raw
         assert self.stored() == self.before
+
+    def test_a_partners_exit_erasure_deletes_its_events_and_no_other_partners(self) -> None:
+        # issue 17, Exit: "erasure of its data from the platform"; the trigger lets through only
+        # the DELETE of the partner the transaction names (migration 0006).
+        with as_application(), transaction.atomic():
+            erased = CaseAccessEvent.erase_for_partner_exit(self.police.pk, connection.alias)
+            after = rows("SELECT current_setting('joinedup.partner_exit', true)")
+        assert erased == 0
+        assert raw_stored(self.event.pk) == self.raw
+        assert after == [("",)]
+        with as_application(), transaction.atomic():
+            erased = CaseAccessEvent.erase_for_partner_exit(self.council.pk, connection.alias)
+        assert erased == 1
+        assert raw_stored(self.event.pk) == []
