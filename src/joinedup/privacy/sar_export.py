@@ -29,6 +29,7 @@ Money is in pence (integers), as payroll stores it. Dates and datetimes are ISO 
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -44,6 +45,7 @@ from joinedup.payroll.models import P45Issue, Payslip, RunStatus
 from joinedup.people.models import Absence, Employment, Person
 from joinedup.people.selectors import terms_history
 from joinedup.servicedesk.models import Ticket, TicketEvent
+from joinedup.wellbeing.attachments import attachments_for_subject_access
 from joinedup.wellbeing.models import (
     AdjustmentRecord,
     Appointment,
@@ -52,6 +54,7 @@ from joinedup.wellbeing.models import (
     Referral,
     ReferralSource,
 )
+from joinedup.wellbeing.questionnaires import questionnaires_for_subject_access
 from joinedup.wellbeing.selectors import case_notes_for_subject_access
 
 FORMAT = "joinedup subject-access export"
@@ -72,6 +75,8 @@ SECTIONS = (
     "oh_cases",
     "oh_appointments",
     "oh_notes",
+    "oh_attachments",
+    "oh_questionnaires",
     "oh_reports",
     "oh_adjustments",
     "at_risk",
@@ -372,6 +377,33 @@ def assemble(*, actor: Any, partner: Partner, person: Person) -> dict[str, Any]:
         }
         for c in cases
         for n in case_notes_for_subject_access(actor, partner=pid, case_id=c.pk)
+    ]
+    out["oh_attachments"] = [
+        {
+            "id": f.id,
+            "case": c.pk,
+            "filename": f.filename,
+            "content_type": f.content_type,
+            "size": len(f.content),
+            "content_base64": base64.b64encode(f.content).decode("ascii"),
+        }
+        for c in cases
+        for f in attachments_for_subject_access(actor, partner_id=pid, case_id=c.pk)
+    ]
+    out["oh_questionnaires"] = [
+        {
+            "id": q.id,
+            "case": c.pk,
+            "title": q.title,
+            "sent_by": "occupational-health clinician",
+            "sent_at": _d(q.sent_at),
+            "answered_at": _d(q.answered_at),
+            "answers": [{"question": text, "answer": label} for _, text, label in q.rows],
+            "total": q.total,
+            "band": q.band,
+        }
+        for c in cases
+        for q in questionnaires_for_subject_access(actor, partner_id=pid, case_id=c.pk)
     ]
     out["oh_reports"] = [
         {

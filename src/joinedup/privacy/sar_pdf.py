@@ -25,6 +25,8 @@ TITLES = {
     "oh_cases": "Occupational-health cases",
     "oh_appointments": "Occupational-health appointments",
     "oh_notes": "Clinical notes",
+    "oh_attachments": "Occupational-health documents (their content is in the JSON export)",
+    "oh_questionnaires": "Occupational-health questionnaires and their answers",
     "oh_reports": "Occupational-health outcome reports",
     "oh_adjustments": "Workplace adjustments",
     "at_risk": "Workforce change: at risk",
@@ -44,7 +46,8 @@ def _line(row: dict[str, Any]) -> Paragraph:
     parts = [
         f"<b>{escape(key)}</b>: {escape(_value(value))}"
         for key, value in row.items()
-        if value not in (None, "")
+        # A document's bytes stay in the JSON export: base64 on paper helps nobody.
+        if value not in (None, "") and not key.endswith("_base64")
     ]
     return Paragraph("; ".join(parts), BASE)
 

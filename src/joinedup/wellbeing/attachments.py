@@ -226,6 +226,30 @@ def attachment_download(user: Any, *, case_id: int, attachment_id: int) -> Attac
     return document
 
 
+def attachments_for_subject_access(user: Any, *, partner_id: int, case_id: int) -> list[AttachmentFile]:
+    """A case's attachments (names and bytes), oldest first, for the partner's data-protection
+    officer answering the employee's own subject-access request (privacy/sar_export.py), like
+    ``selectors.case_notes_for_subject_access``: authorised by ``privacy.sar``, one access event
+    when there is any (a read of nothing would only clutter the employee's "who has read")."""
+    authorise(user, "privacy.sar", partner_id)
+    case = Case.objects.for_partner(partner_id).filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case.")
+    found = CaseAttachment.objects.for_partner(partner_id).filter(case=case).order_by("uploaded_at", "pk")
+    files = [
+        AttachmentFile(
+            id=a.pk,
+            filename=crypto.decrypt(a.name_ciphertext),
+            content_type=a.content_type,
+            content=crypto.decrypt_bytes(a.content_ciphertext),
+        )
+        for a in found
+    ]
+    if files:
+        _log(user, case, AccessPart.ATTACHMENTS)
+    return files
+
+
 # --- operators and retention -------------------------------------------------------------------
 
 

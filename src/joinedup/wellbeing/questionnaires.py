@@ -186,6 +186,20 @@ def case_questionnaires(user: Any, *, case_id: int) -> list[QuestionnaireRead]:
     return read
 
 
+def questionnaires_for_subject_access(user: Any, *, partner_id: int, case_id: int) -> list[QuestionnaireRead]:
+    """A case's questionnaires with answers and scores, for the partner's data-protection officer
+    answering the employee's own subject-access request (the score is the subject's data too);
+    authorised by ``privacy.sar``, one access event when there is any, like the attachments'."""
+    authorise(user, "privacy.sar", partner_id)
+    case = Case.objects.for_partner(partner_id).filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case.")
+    read = [_read(q, with_score=True) for q in _of_case(case)]
+    if read:
+        _log(user, case, AccessPart.QUESTIONNAIRES)
+    return read
+
+
 def my_questionnaires(user: Any, *, case_id: int) -> list[QuestionnaireRead]:
     """The questionnaires sent to the signed-in employee on their own case, with their answers."""
     case = my_cases(user).filter(pk=case_id).first()

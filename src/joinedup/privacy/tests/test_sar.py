@@ -3,6 +3,7 @@ partner, its review, release and expiry, and who may do each (privacy/sar.py).""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from joinedup.privacy.models import SarStatus, SubjectAccessRequest
 from joinedup.privacy.sar_selectors import sar_for
 from joinedup.privacy.tests.sarbase import CLINICAL, SarTestCase
 from joinedup.servicedesk.models import Ticket, TicketEvent
+from joinedup.wellbeing import attachments, questionnaires
 from joinedup.wellbeing.models import AccessPart, Case, CaseAccessEvent, ClinicalNote, Referral
 
 NOW = datetime(2029, 3, 1, 12, tzinfo=UTC)
@@ -32,6 +34,9 @@ def at(when: datetime) -> Any:
 
 def ids(export: dict[str, Any], section: str) -> set[Any]:
     return {row["id"] for row in export[section]}
+
+
+PDF = b"%PDF-1.7\n% audiogram\n%%EOF\n"
 
 
 @at(NOW)
@@ -227,6 +232,32 @@ class TestTheExport(SarTestCase):
             case=self.mary_case, actor=self.shared_dpo
         )
         assert list(logged.values_list("part", flat=True)) == [AccessPart.NOTES]
+
+    def test_the_subject_gets_their_attachments_and_questionnaire_answers_each_read_logged_once(self) -> None:
+        # issue 17: "occupational-health case — clinical content included for the subject".
+        attachments.attachment_add(
+            actor=self.oh_clinician, case=self.mary_case, filename="audiogram.pdf", content=PDF
+        )
+        sent = questionnaires.questionnaire_send(actor=self.oh_clinician, case=self.mary_case, key="phq9")
+        questionnaires.questionnaire_answer(actor=self.mary, questionnaire=sent, answers=[1] * 9)
+        person = self.shared_person_council.person
+        export = sar_export.assemble(actor=self.shared_dpo, partner=self.council, person=person)
+        assert [(a["filename"], a["content_type"], a["size"]) for a in export["oh_attachments"]] == [
+            ("audiogram.pdf", "application/pdf", len(PDF))
+        ]
+        assert base64.b64decode(export["oh_attachments"][0]["content_base64"]) == PDF
+        # PHQ-9: nine answers of "Several days" (1 each) total 9, "Mild" (Kroenke 2001: 5-9).
+        (answered,) = export["oh_questionnaires"]
+        assert (answered["total"], answered["band"], len(answered["answers"])) == (9, "Mild", 9)
+        assert answered["sent_by"] == "occupational-health clinician"
+        logged = CaseAccessEvent.objects.for_partner(self.council).filter(
+            case=self.mary_case, actor=self.shared_dpo
+        )
+        assert sorted(logged.values_list("part", flat=True)) == sorted(
+            [AccessPart.NOTES, AccessPart.ATTACHMENTS, AccessPart.QUESTIONNAIRES]
+        )
+        police = sar_export.assemble(actor=self.shared_dpo, partner=self.police, person=person)
+        assert (police["oh_attachments"], police["oh_questionnaires"]) == ([], [])
 
     def test_third_parties_are_shown_by_their_role(self) -> None:
         person = self.shared_person_council.person
