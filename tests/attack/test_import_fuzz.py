@@ -752,9 +752,16 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
             "ASSET_COLUMNS",
             "USAGE_COLUMNS",
         }
-        # Files read other than through read_rows: the reader itself, and the gross-to-net
-        # calculator (fuzzed below through `joinedup payroll calculate`).
-        assert own_readers == {"core/tabular/reading.py", "payroll/engine/calculator.py"}
+        # Files read other than through read_rows: the reader itself, the gross-to-net
+        # calculator (fuzzed below through `joinedup payroll calculate`), and a partner's exit
+        # export read back by `joinedup partner import`, which first checks every file against its
+        # manifest's SHA-256 and refuses a changed one before reading a row (privacy/tests/
+        # test_exit.py); fuzzing that reader with a manifest rewritten to match is still to do.
+        assert own_readers == {
+            "core/tabular/reading.py",
+            "payroll/engine/calculator.py",
+            "privacy/exit.py",
+        }
         assert {id(target.spec) for target in IMPORTS} == {
             id(spec)
             for spec in (

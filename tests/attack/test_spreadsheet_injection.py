@@ -224,6 +224,7 @@ EXPORTS: dict[str, Export] = {
     # one named like a formula.
     "web /data-protection/records.{fmt}": Export(("csv",), {"Purpose of processing": planted(PAYLOAD)}),
     "web /data-protection/processors.csv": Export(("csv",), {"Processor": planted(PAYLOAD)}),
+    "web /data-protection/subject-access/": Export(("csv", "xlsx"), {"Person": planted(NAME)}),
 }
 
 
@@ -553,6 +554,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         self.check("web /data-protection/records.{fmt}")
         self.check("web /data-protection/processors.csv")
+
+    def test_the_subject_access_log_shows_a_formula_name_as_text(self) -> None:
+        self.check("web /data-protection/subject-access/")
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")
