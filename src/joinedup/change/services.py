@@ -1101,6 +1101,7 @@ def vr_interest_withdraw(*, actor: Any, interest: VrInterest) -> VrInterest:
 
 VR_DECISIONS = (VrStatus.ACCEPTED, VrStatus.DECLINED, VrStatus.DEFERRED)
 NOTICE_WEEKS_LIMIT = Decimal(104)  # a sanity bound on a typed figure, not a rule
+PENSION_LIMIT = Decimal(100_000_000)  # VrInterest.annual_pension: max_digits=10, decimal_places=2
 
 
 def _pounds(amount: Decimal) -> str:
@@ -1208,12 +1209,21 @@ def vr_interest_record_facts(
     errors = Errors()
     if interest.status not in VR_UNDECIDED:
         errors.add("status", f"The expression of interest is {interest.get_status_display().lower()}.")
-    if contractual_notice_weeks is not None and not ZERO <= contractual_notice_weeks <= NOTICE_WEEKS_LIMIT:
-        errors.add("contractual_notice_weeks", f"Notice is between 0 and {NOTICE_WEEKS_LIMIT} weeks.")
-    if annual_pension is not None and (
-        annual_pension < 0 or annual_pension != annual_pension.quantize(PENNY)
+    if contractual_notice_weeks is not None and (
+        not ZERO <= contractual_notice_weeks <= NOTICE_WEEKS_LIMIT
+        or contractual_notice_weeks != contractual_notice_weeks.quantize(PENNY)
     ):
-        errors.add("annual_pension", "The pension a year is £0 or more, in pounds and pence.")
+        errors.add(
+            "contractual_notice_weeks",
+            f"Notice is between 0 and {NOTICE_WEEKS_LIMIT} weeks, to two decimal places.",
+        )
+    # The column holds up to £99,999,999.99 (SQLite would store more and fail to read it back).
+    if annual_pension is not None and (
+        not ZERO <= annual_pension < PENSION_LIMIT or annual_pension != annual_pension.quantize(PENNY)
+    ):
+        errors.add(
+            "annual_pension", "The pension a year is £0 or more, below £100,000,000, in pounds and pence."
+        )
     fund = " ".join(pension_fund.split())
     if (annual_pension is None) != (not fund):
         errors.add("pension_fund", "Give the fund and the pension a year together, or neither.")

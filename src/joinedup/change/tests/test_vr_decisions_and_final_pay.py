@@ -184,6 +184,28 @@ class TestTheWholeQuote(VrFinalTestCase):
             .exists()
         )
 
+    def test_a_pension_or_notice_the_columns_cannot_hold_is_refused_and_nothing_is_recorded(self) -> None:
+        # Found by API fuzzing: SQLite stored an 11-digit pension and the next read of the
+        # interest failed; the columns hold 10 digits (2 after the point) and 5 (2 after).
+        eve = self.eve_interest(facts=False)
+        response = self.api(self.council_hr).post(
+            f"/api/v1/change/vr-interests/{eve.pk}/facts",
+            {
+                "annual_pension": "12345678901",
+                "pension_fund": FUND,
+                "contractual_notice_weeks": "1.234",
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {
+            "annual_pension": ["The pension a year is £0 or more, below £100,000,000, in pounds and pence."],
+            "contractual_notice_weeks": ["Notice is between 0 and 104 weeks, to two decimal places."],
+        }
+        eve.refresh_from_db()
+        assert (eve.contractual_notice_weeks, eve.pension_fund, eve.annual_pension) == (None, "", None)
+        assert self.api(self.council_hr).get(f"/api/v1/change/vr-interests/{eve.pk}/quote").status_code == 200
+
     def test_an_array_sent_as_the_facts_is_refused_and_nothing_is_recorded(self) -> None:
         # Every field of the facts is optional: the array must not be read as an empty form.
         eve = self.eve_interest(facts=False)
