@@ -38,14 +38,13 @@ from django.db import transaction
 from django.http import Http404
 
 from joinedup.audit.services import record_event
-from joinedup.core import rls
 from joinedup.core.actors import is_system
 from joinedup.core.attachments import clean_filename
 from joinedup.partnership.permissions import authorise
 from joinedup.wellbeing import crypto
 from joinedup.wellbeing.cases import refuse_own_case
 from joinedup.wellbeing.models import AccessPart, Case, CaseAttachment, CaseStatus
-from joinedup.wellbeing.notes import Rotation
+from joinedup.wellbeing.notes import Rotation, rotate_rows
 from joinedup.wellbeing.selectors import _clinical_case, _log
 
 # Attachments re-encrypted per committed batch: each may be 10 MB, so far fewer than notes.
@@ -261,41 +260,16 @@ def rotate_attachments(
     if not is_system(actor):
         raise PermissionDenied("Re-encrypting the attachments is an operator's job: run it as the system.")
     reason = "re-encrypt every occupational-health attachment under the current key"
-    examined = rewritten = 0
-    last = 0
-    while True:
-        with rls.system_context(reason):
-            batch = list(
-                CaseAttachment.objects.unscoped(reason=reason)
-                .select_for_update()
-                .filter(pk__gt=last)
-                .order_by("pk")
-                .only("pk", "name_ciphertext", "content_ciphertext")[:batch_size]
-            )
-            if not batch:
-                break
-            stale = [a for a in batch if not _current(a)]
-            for attachment in stale:
-                attachment.name_ciphertext = crypto.rotate(attachment.name_ciphertext)
-                attachment.content_ciphertext = crypto.rotate_bytes(attachment.content_ciphertext)
-            if stale:
-                CaseAttachment.objects.unscoped(reason=reason).bulk_update(
-                    stale, ["name_ciphertext", "content_ciphertext"]
-                )
-        examined += len(batch)
-        rewritten += len(stale)
-        last = batch[-1].pk
-        if progress is not None:
-            progress(Rotation(examined=examined, rewritten=rewritten))
-    with transaction.atomic():
-        record_event(
-            actor=actor,
-            partner=None,
-            action="wellbeing.attachments_rotated",
-            object_type="wellbeing.caseattachment",
-            after={"examined": examined, "rewritten": rewritten},
-        )
-    return Rotation(examined=examined, rewritten=rewritten)
+    return rotate_rows(
+        actor=actor,
+        rows=CaseAttachment.objects.unscoped(reason=reason),
+        fields=("name_ciphertext", "content_ciphertext"),
+        stale=lambda attachment: not _current(attachment),
+        reason=reason,
+        action="wellbeing.attachments_rotated",
+        batch_size=batch_size,
+        progress=progress,
+    )
 
 
 def _current(attachment: CaseAttachment) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls
@@ -83,27 +84,59 @@ def rotate_notes(
     for the whole run; one audit event in the global chain records the counts at the end."""
     if not is_system(actor):
         raise PermissionDenied("Re-encrypting the clinical notes is an operator's job: run it as the system.")
-    reason = "re-encrypt every clinical note under the current key"
+    return rotate_rows(
+        actor=actor,
+        rows=ClinicalNote.objects.unscoped(reason=ROTATE_NOTES),
+        fields=("ciphertext",),
+        stale=lambda note: not crypto.is_current(note.ciphertext),
+        reason=ROTATE_NOTES,
+        action="wellbeing.notes_rotated",
+        batch_size=batch_size,
+        progress=progress,
+    )
+
+
+ROTATE_NOTES = "re-encrypt every clinical note under the current key"
+
+
+def rotate_rows(
+    *,
+    actor: Any,
+    rows: QuerySet[Any],
+    fields: tuple[str, ...],
+    stale: Callable[[Any], bool],
+    reason: str,
+    action: str,
+    batch_size: int,
+    progress: Callable[[Rotation], None] | None,
+) -> Rotation:
+    """The one re-encryption loop for notes, attachments and answers: ``rows`` in primary-key
+    batches that each commit under their row locks, every stale field of a stale row rotated
+    (``crypto.rotate`` for text, ``rotate_bytes`` for bytes), then one audit event with the counts."""
     examined = rewritten = 0
     last = 0
     while True:
         with rls.system_context(reason):
             batch = list(
-                ClinicalNote.objects.unscoped(reason=reason)
-                .select_for_update()
-                .filter(pk__gt=last)
-                .order_by("pk")
-                .only("pk", "ciphertext")[:batch_size]
+                rows.select_for_update().filter(pk__gt=last).order_by("pk").only("pk", *fields)[:batch_size]
             )
             if not batch:
                 break
-            stale = [note for note in batch if not crypto.is_current(note.ciphertext)]
-            for note in stale:
-                note.ciphertext = crypto.rotate(note.ciphertext)
-            if stale:
-                ClinicalNote.objects.unscoped(reason=reason).bulk_update(stale, ["ciphertext"])
+            old = [row for row in batch if stale(row)]
+            for row in old:
+                for name in fields:
+                    value = getattr(row, name)
+                    setattr(
+                        row,
+                        name,
+                        crypto.rotate_bytes(value)
+                        if isinstance(value, bytes | memoryview)
+                        else crypto.rotate(value),
+                    )
+            if old:
+                rows.bulk_update(old, list(fields))
         examined += len(batch)
-        rewritten += len(stale)
+        rewritten += len(old)
         last = batch[-1].pk
         if progress is not None:
             progress(Rotation(examined=examined, rewritten=rewritten))
@@ -111,8 +144,8 @@ def rotate_notes(
         record_event(
             actor=actor,
             partner=None,
-            action="wellbeing.notes_rotated",
-            object_type="wellbeing.clinicalnote",
+            action=action,
+            object_type=rows.model._meta.label_lower,
             after={"examined": examined, "rewritten": rewritten},
         )
     return Rotation(examined=examined, rewritten=rewritten)

@@ -29,13 +29,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.core import rls
 from joinedup.core.actors import is_system
 from joinedup.partnership.permissions import authorise
 from joinedup.wellbeing import crypto, scoring
 from joinedup.wellbeing.cases import is_subject, refuse_own_case
 from joinedup.wellbeing.models import AccessPart, Case, CaseQuestionnaire, CaseStatus
-from joinedup.wellbeing.notes import ROTATION_BATCH, Rotation
+from joinedup.wellbeing.notes import ROTATION_BATCH, Rotation, rotate_rows
 from joinedup.wellbeing.selectors import _clinical_case, _log, my_cases
 
 
@@ -232,39 +231,16 @@ def rotate_questionnaires(
     if not is_system(actor):
         raise PermissionDenied("Re-encrypting the questionnaires is an operator's job: run it as the system.")
     reason = "re-encrypt every occupational-health questionnaire's answers under the current key"
-    examined = rewritten = 0
-    last = 0
-    while True:
-        with rls.system_context(reason):
-            batch = list(
-                CaseQuestionnaire.objects.unscoped(reason=reason)
-                .select_for_update()
-                .filter(pk__gt=last)
-                .exclude(answers_ciphertext="")
-                .order_by("pk")
-                .only("pk", "answers_ciphertext")[:batch_size]
-            )
-            if not batch:
-                break
-            stale = [q for q in batch if not crypto.is_current(q.answers_ciphertext)]
-            for sent in stale:
-                sent.answers_ciphertext = crypto.rotate(sent.answers_ciphertext)
-            if stale:
-                CaseQuestionnaire.objects.unscoped(reason=reason).bulk_update(stale, ["answers_ciphertext"])
-        examined += len(batch)
-        rewritten += len(stale)
-        last = batch[-1].pk
-        if progress is not None:
-            progress(Rotation(examined=examined, rewritten=rewritten))
-    with transaction.atomic():
-        record_event(
-            actor=actor,
-            partner=None,
-            action="wellbeing.questionnaires_rotated",
-            object_type="wellbeing.casequestionnaire",
-            after={"examined": examined, "rewritten": rewritten},
-        )
-    return Rotation(examined=examined, rewritten=rewritten)
+    return rotate_rows(
+        actor=actor,
+        rows=CaseQuestionnaire.objects.unscoped(reason=reason).exclude(answers_ciphertext=""),
+        fields=("answers_ciphertext",),
+        stale=lambda sent: not crypto.is_current(sent.answers_ciphertext),
+        reason=reason,
+        action="wellbeing.questionnaires_rotated",
+        batch_size=batch_size,
+        progress=progress,
+    )
 
 
 def erase_case_questionnaires(case: Case) -> int:
