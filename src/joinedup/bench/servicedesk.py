@@ -118,6 +118,7 @@ class ServedFigures:
     seconds: float = 0.0
     workers: int = 0
     clients: int = 0
+    partners: int = 1
     milliseconds: list[float] = field(default_factory=list)
 
     @property
@@ -137,12 +138,14 @@ class ServedFigures:
             "served_p99_ms": round(self.percentile(99), 1),
             "served_server": f"joinedup serve (gunicorn), {self.workers} sync workers, on loopback",
             "served_clients": self.clients,
+            "served_partners": self.partners,
         }
 
     def line(self) -> str:
         return (
             f"API served: {self.tickets:,} tickets by POST /api/v1/servicedesk/tickets from "
-            f"{self.clients} client threads to joinedup serve (gunicorn, {self.workers} sync workers, "
+            f"{self.clients} client threads (requesters of {self.partners} partner"
+            f"{'s' if self.partners != 1 else ''}) to joinedup serve (gunicorn, {self.workers} sync workers, "
             f"loopback) in {self.seconds:.2f} s = {self.per_second:.0f} a second; each request p50 "
             f"{self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, p99 "
             f"{self.percentile(99):.1f} ms"
@@ -462,18 +465,19 @@ def _api_rate(requester: Any, count: int) -> float:
     return time.perf_counter() - began
 
 
-def _post_many(port: int, token: str, count: int, clients: int) -> tuple[list[float], list[str]]:
+def _post_many(port: int, tokens: list[str], count: int, clients: int) -> tuple[list[float], list[str]]:
     """Post ``count`` tickets from ``clients`` threads, each on its own HTTP connection (reopened
-    when the server closes it, as gunicorn's sync workers do after each response); each
-    request's milliseconds and the errors."""
+    when the server closes it, as gunicorn's sync workers do after each response) and with the
+    token of ``tokens`` its turn gives (thread i the i-th, round and round); each request's
+    milliseconds and the errors."""
     payload = json.dumps(_BODY).encode()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     lock = threading.Lock()
     left = [count]
     timings: list[float] = []
     errors: list[str] = []
 
-    def client() -> None:
+    def client(token: str) -> None:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         link = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             while True:
@@ -498,7 +502,9 @@ def _post_many(port: int, token: str, count: int, clients: int) -> tuple[list[fl
         finally:
             link.close()
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(tokens[i % len(tokens)],), daemon=True) for i in range(clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -506,12 +512,29 @@ def _post_many(port: int, token: str, count: int, clients: int) -> tuple[list[fl
     return timings, errors
 
 
+def served_requesters(partners: list[Partner], tickets: int, first: Any) -> list[Any]:
+    """A requester for each of ``partners``: the seeded one for the first, an employee of each
+    other made on first use (``bench.servicedesk.N.requester.CODE``)."""
+    found = [first]
+    users = get_user_model().objects
+    for partner in partners[1:]:
+        name = f"bench.servicedesk.{tickets}.requester.{partner.code}"
+        user = users.filter(username=name).first()
+        if user is None:
+            user = user_create(actor=BENCH, username=name, password=None, full_name="Bench requester")
+            membership_grant(actor=BENCH, user=user, partner=partner, role=Role.EMPLOYEE)
+        found.append(user)
+    return found
+
+
 def served_rate(
-    requester: Any, count: int, *, workers: int, clients: int, say: Say = _silent
+    requesters: list[Any], count: int, *, workers: int, clients: int, say: Say = _silent
 ) -> ServedFigures:
     """Tickets raised through ``joinedup serve`` (a gunicorn started here on a free loopback port,
-    against this process's database, stopped after) by ``clients`` threads at once."""
-    _, raw = api_token_create(actor=BENCH, user=requester, scope=TokenScope.WRITE)
+    against this process's database, stopped after) by ``clients`` threads at once, the threads
+    taking the ``requesters`` in turn. One partner's raises queue on its ticket series and audit
+    chain until each commits; several partners' raises do not wait for each other."""
+    raw = [api_token_create(actor=BENCH, user=r, scope=TokenScope.WRITE)[1] for r in requesters]
     port = free_port()
     timings: list[float] = []
     seconds = 0.0
@@ -545,7 +568,12 @@ def served_rate(
     if errors:
         raise LoadError(f"{len(errors)} requests to the server failed; the first: {errors[0]}")
     return ServedFigures(
-        tickets=count, seconds=seconds, workers=workers, clients=clients, milliseconds=timings
+        tickets=count,
+        seconds=seconds,
+        workers=workers,
+        clients=clients,
+        partners=len(requesters),
+        milliseconds=timings,
     )
 
 
@@ -557,12 +585,15 @@ def run_servicedesk_benchmark(
     served_tickets: int = 0,
     workers: int = SERVED_WORKERS,
     clients: int = SERVED_CLIENTS,
+    served_partners: int = 1,
     say: Say = _silent,
 ) -> tuple[ServiceDeskBenchResult, ServiceLevelReport]:
     if tickets < 1:
         raise ValueError("tickets must be at least 1.")
     if served_tickets < 0 or workers < 1 or clients < 1:
         raise ValueError("--served-tickets must be 0 or more, --workers and --clients at least 1.")
+    if not 1 <= served_partners <= len(PARTNERS):
+        raise ValueError(f"--served-partners must be 1 to {len(PARTNERS)}.")
     began = time.perf_counter()
     with rls.session_context("joinedup bench servicedesk: seeding"):
         partners, agent, requester, seeded = seed_servicedesk(tickets, say=say)
@@ -591,7 +622,9 @@ def run_servicedesk_benchmark(
     result.api_seconds = _api_rate(requester, api_tickets)
     result.api_tickets = api_tickets
     if served_tickets:
-        result.served = served_rate(requester, served_tickets, workers=workers, clients=clients, say=say)
+        with rls.session_context("joinedup bench servicedesk: the served tickets' requesters"):
+            requesters = served_requesters(partners[:served_partners], tickets, requester)
+        result.served = served_rate(requesters, served_tickets, workers=workers, clients=clients, say=say)
     result.durability = durability()
     result.conditions = conditions(load)
     result.checks = {

@@ -12,8 +12,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 
-from joinedup.bench.servicedesk import REPORT_MONTH, REPORT_YEAR, run_servicedesk_benchmark
+from joinedup.bench.servicedesk import (
+    REPORT_MONTH,
+    REPORT_YEAR,
+    run_servicedesk_benchmark,
+    seed_servicedesk,
+    served_requesters,
+)
 from joinedup.core import rls
+from joinedup.partnership.permissions import member_partners
 from joinedup.servicedesk.clocks import MET
 from joinedup.servicedesk.models import Ticket
 from joinedup.servicedesk.service_levels import month_bounds
@@ -67,6 +74,19 @@ class TestServiceDeskBenchmark(TestCase):
         second, _ = run_servicedesk_benchmark(200, runs=1, api_tickets=1)
         assert second.seeded is False
         assert second.checks == first["checks"]
+
+    def test_the_served_requesters_work_one_for_each_partner_and_are_made_once(self) -> None:
+        with rls.session_context("test: seeding"):
+            partners, _, requester, _ = seed_servicedesk(200)
+            found = served_requesters(partners, 200, requester)
+            again = served_requesters(partners, 200, requester)
+        assert [u.pk for u in again] == [u.pk for u in found]
+        assert found[0] == requester
+        assert [[p.code for p in member_partners(u)] for u in found] == [[p.code] for p in partners]
+
+    def test_served_partners_beyond_the_benchmarks_own_are_refused(self) -> None:
+        with self.assertRaisesMessage(ValueError, "--served-partners must be 1 to 3."):
+            run_servicedesk_benchmark(200, runs=1, api_tickets=1, served_partners=4)
 
     def test_profile_create_prints_the_cpu_and_queries_a_ticket_raised_through_the_api_costs(self) -> None:
         out = StringIO()

@@ -183,6 +183,13 @@ class Command(BaseCommand):
             "--clients", type=int, default=SERVED_CLIENTS, help=f"Client threads (default {SERVED_CLIENTS})."
         )
         desk.add_argument(
+            "--served-partners",
+            type=int,
+            default=1,
+            help="The served tickets' requesters work for this many of the benchmark's partners "
+            "(1 to 3; default 1), the client threads taking them in turn.",
+        )
+        desk.add_argument(
             "--profile-create",
             type=int,
             default=0,
@@ -470,6 +477,7 @@ class Command(BaseCommand):
                     served_tickets=options["served_tickets"],
                     workers=options["workers"],
                     clients=options["clients"],
+                    served_partners=options["served_partners"],
                     say=status.update,
                 )
             except (ValueError, LoadError) as exc:
