@@ -754,9 +754,9 @@ class TestFuzzedImports(HypothesisDjangoTestCase, RechargeTestCase):
         }
         # Files read other than through read_rows: the reader itself, the gross-to-net
         # calculator (fuzzed below through `joinedup payroll calculate`), and a partner's exit
-        # export read back by `joinedup partner import`, which first checks every file against its
-        # manifest's SHA-256 and refuses a changed one before reading a row (privacy/tests/
-        # test_exit.py); fuzzing that reader with a manifest rewritten to match is still to do.
+        # export read back by `joinedup partner import`, which checks every file against its
+        # manifest's SHA-256 and every cell against its column's type before importing a row;
+        # fuzzed with the manifest rewritten to match in test_exit_import_fuzz.py.
         assert own_readers == {
             "core/tabular/reading.py",
             "payroll/engine/calculator.py",

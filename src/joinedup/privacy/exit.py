@@ -37,8 +37,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -395,10 +396,14 @@ def verify_export(directory: Path) -> VerifyReport:
             continue
         if sha256_of(path) != entry.sha256:
             report.problems.append(f"{entry.file}: SHA-256 differs from the manifest")
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            rows = sum(1 for _ in reader)
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                header = next(reader, [])
+                rows = sum(1 for _ in reader)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            report.problems.append(f"{entry.file}: not a CSV file in UTF-8 ({exc})")
+            continue
         if header != entry.columns:
             report.problems.append(f"{entry.file}: columns differ from the manifest")
         if rows != entry.rows:
@@ -406,9 +411,42 @@ def verify_export(directory: Path) -> VerifyReport:
         report.tables += 1
         report.rows += rows
     if not report.problems:
-        report.audit_events, broken = _verify_chain(directory, manifest)
+        for entry in manifest.tables:
+            report.problems.extend(_cell_problems(directory, entry))
+    if not report.problems:
+        try:
+            report.audit_events, broken = _verify_chain(directory, manifest)
+        except (ExitError, TypeError, ValueError, KeyError) as exc:
+            broken = [f"the audit chain cannot be checked: {exc}"]
         report.problems.extend(broken)
     return report
+
+
+def _cell_problems(directory: Path, entry: TableEntry) -> list[str]:
+    """Every data row whose cells do not read back as the manifest's types: the file, the row
+    (1 the header) and the column, with the reason. A file whose checksum matches was written
+    by an export, but a checksum can be rewritten with the file; the import must refuse such a
+    file whole, with its rows named, rather than fail half-way through reading it."""
+    problems: list[str] = []
+    if len(entry.types) != len(entry.columns):
+        return [f"{entry.file}: the manifest names {len(entry.columns)} columns and {len(entry.types)} types"]
+    with (directory / entry.file).open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for number, cells in enumerate(reader, start=2):
+            if len(cells) != len(entry.columns):
+                problems.append(
+                    f"{entry.file} row {number}: {len(cells)} cells, "
+                    f"the manifest names {len(entry.columns)} columns"
+                )
+                continue
+            for column, kind, cell in zip(entry.columns, entry.types, cells, strict=True):
+                try:
+                    parse(kind, cell)
+                except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
+                    reason = "not a value of its type" if isinstance(exc, KeyError) else str(exc)
+                    problems.append(f"{entry.file} row {number}, column {column}: {reason} ({kind})")
+    return problems
 
 
 def _verify_chain(directory: Path, manifest: Manifest) -> tuple[int, list[str]]:
@@ -474,7 +512,14 @@ def import_export(*, actor: Any, directory: Path, batch: int = 1000) -> dict[str
             fields = _columns(model)
             if [f.column for f in fields] != entry.columns:
                 raise ExitError(f"{entry.model}: the export's columns differ from this database's.")
-            inserted[entry.model] = _import_table(model, directory, entry, fields, batch)
+            try:
+                # A savepoint a table: a row the database refuses (a duplicate key, a value too
+                # long for its column) aborts only it, so the error is reported, not a
+                # transaction PostgreSQL has already aborted.
+                with transaction.atomic():
+                    inserted[entry.model] = _import_table(model, directory, entry, fields, batch)
+            except (DatabaseError, DjangoValidationError, ValueError, TypeError) as exc:
+                raise ExitError(f"{entry.model}: this database refuses the export's rows: {exc}") from exc
         try:
             # In a savepoint of its own: a violation aborts only it, so the context can be
             # set back and the whole erasure or import rolled back cleanly.

@@ -23,7 +23,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -141,11 +141,50 @@ class Manifest:
             raise ValueError(
                 f"Export format version {data.get('format_version')!r}; this joinedup reads {FORMAT_VERSION}."
             )
-        tables = [TableEntry(**entry) for entry in data.pop("tables")]
-        return cls(tables=tables, **data)
+        if not isinstance(data, dict) or not isinstance(data.get("tables"), list):
+            raise ValueError("The manifest is not an export's manifest: it names no tables.")
+        try:
+            tables = [_table_entry(entry) for entry in data.pop("tables")]
+            manifest = cls(tables=tables, **data)
+        except TypeError as exc:
+            raise ValueError(f"The manifest is malformed: {exc}") from exc
+        if not isinstance(manifest.partner, dict) or not isinstance(manifest.migrations, dict):
+            raise ValueError("The manifest is malformed: its partner and migrations must be objects.")
+        return manifest
 
     def checksums(self) -> dict[str, str]:
         return {entry.model: entry.sha256 for entry in self.tables}
+
+
+_ENTRY_TYPES = {
+    "model": str,
+    "table": str,
+    "section": str,
+    "file": str,
+    "columns": list,
+    "types": list,
+    "rows": int,
+    "sha256": str,
+}
+
+
+def _table_entry(entry: Any) -> TableEntry:
+    """A manifest's table entry, its fields of the types an export writes, and its file inside
+    the export's folder: a manifest that names ``../../etc/passwd`` is refused, not read."""
+    if not isinstance(entry, dict) or set(entry) != set(_ENTRY_TYPES):
+        raise ValueError(
+            f"The manifest is malformed: a table entry must have exactly {', '.join(_ENTRY_TYPES)}."
+        )
+    for name, kind in _ENTRY_TYPES.items():
+        value = entry[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ValueError(f"The manifest is malformed: a table's {name} must be a {kind.__name__}.")
+    if not all(isinstance(item, str) for item in entry["columns"] + entry["types"]):
+        raise ValueError("The manifest is malformed: a table's columns and types must be text.")
+    file = PurePosixPath(entry["file"])
+    if file.is_absolute() or ".." in file.parts or "\\" in entry["file"] or not file.parts:
+        raise ValueError(f"The manifest names a file outside the export: {entry['file']!r}.")
+    return TableEntry(**entry)
 
 
 def sha256_of(path: Path) -> str:
