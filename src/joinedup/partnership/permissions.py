@@ -45,6 +45,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # A partner's exit: its export, and its erasure once it has confirmed receipt
             # (privacy/exit.py). Also run by the operator at the command line.
             "privacy.partner_exit",
+            # Onboarding a new partner (privacy/onboarding.py): held on the shared-services body
+            # to create one; held on a partner to read its import checklist.
+            "privacy.onboard",
         }
     ),
     # Agreeing that the partner bears part of another partner's employee's cost (a cost split

@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import records, sar
+from joinedup.web.privacy import onboarding, records, sar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Records of processing and processors (web/privacy/records.py).
@@ -22,4 +22,10 @@ urlpatterns += [
     path("subject-access/<int:sar_id>/", sar.sar_page, name="privacy_sar"),
     path("subject-access/<int:sar_id>/review", sar.sar_review, name="privacy_sar_review"),
     path("subject-access/<int:sar_id>/export.json", sar.sar_download, name="privacy_sar_download"),
+]
+
+# Onboarding partners (web/privacy/onboarding.py).
+urlpatterns += [
+    path("onboarding/", onboarding.onboarding_list, name="privacy_onboarding"),
+    path("onboarding/<int:partner_id>/", onboarding.onboarding_partner, name="privacy_onboarding_partner"),
 ]
