@@ -353,3 +353,10 @@ class TestSchedulesAndHolds(RetentionTestCase):
         assert refused.value.messages == [
             "'emails' is not a record type here (payslips, tickets, recruitment)."
         ]
+
+
+def test_the_daily_job_is_in_the_worker_list() -> None:
+    from django.conf import settings
+
+    jobs = {name: path for name, path, _minutes in settings.WORKER_PERIODIC}
+    assert jobs["privacy retention-run"] == "joinedup.privacy.retention.scheduled_run"
