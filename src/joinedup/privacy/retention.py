@@ -384,7 +384,8 @@ def _remove_batch(
     still = kind.expired(partner_id, rule, months, as_of).filter(pk__in=ids)
     if holds.people:
         still = still.exclude(kind.held(holds.people))
-    ids = list(still.select_for_update().order_by("pk").values_list("pk", flat=True))
+    # ``of=self``: lock the batch's rows, not the pay runs or people the test for expiry joins.
+    ids = list(still.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     if not ids:
         return 0
     removed = kind.remove(partner_id, ids)

@@ -12,7 +12,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.http import Http404
 
 from joinedup.audit.models import AuditEvent
@@ -287,6 +287,24 @@ class TestRetentionRun(RetentionTestCase):
         council = {t["record_type"]: t for t in report["types"] if t["partner"] == self.council.code}
         assert (council["payslips"]["expired"], council["payslips"]["removed"]) == (2, 2)
         assert self.slip(self.mary_2019) == ("", "", "", 100000)
+
+    def test_the_command_says_what_a_dry_run_would_remove_and_changes_nothing(self) -> None:
+        self.hold_mary()
+        before = self.snapshot()
+        out = StringIO()
+        with frozen():
+            call_command("privacy", "retention-run", "--as-of", "2026-12-01", "--dry-run", stdout=out)
+        lines = out.getvalue().splitlines()
+        assert lines[0] == "Retention run as of 2026-12-01 (dry run):"
+        assert f"  {self.council.code} payslips: 2 expired, 1 held, would remove 1" in lines
+        assert f"  {self.council.code} tickets: 1 expired, 0 held, would remove 1" in lines
+        assert self.snapshot() == before
+
+    def test_the_command_refuses_a_date_it_cannot_read(self) -> None:
+        with pytest.raises(CommandError) as refused:
+            call_command("privacy", "retention-run", "--as-of", "1/12/2026")
+        assert str(refused.value) == "--as-of '1/12/2026': give a date as YYYY-MM-DD."
+        assert refused.value.returncode == 2
 
 
 class TestSchedulesAndHolds(RetentionTestCase):
