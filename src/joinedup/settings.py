@@ -346,6 +346,7 @@ TASKS = {
 # (name, a function of no arguments by its dotted path, minutes between runs; 0 turns it off).
 SLA_WARNINGS_EVERY_MINUTES = env_int("JOINEDUP_SLA_WARNINGS_EVERY_MINUTES", 5)
 OH_RETENTION_EVERY_MINUTES = env_int("JOINEDUP_OH_RETENTION_EVERY_MINUTES", 24 * 60)
+PRIVACY_RETENTION_EVERY_MINUTES = env_int("JOINEDUP_PRIVACY_RETENTION_EVERY_MINUTES", 24 * 60)
 WORKER_PERIODIC = [
     (
         "servicedesk sla-warnings",
@@ -359,6 +360,13 @@ WORKER_PERIODIC = [
         "wellbeing retention-run",
         "joinedup.wellbeing.retention_runs.scheduled_run",
         OH_RETENTION_EVERY_MINUTES,
+    ),
+    # Payslips and tickets past their retention are anonymised, once a day (privacy/retention.py);
+    # it calls occupational health's run too, which then finds nothing left to do.
+    (
+        "privacy retention-run",
+        "joinedup.privacy.retention.scheduled_run",
+        PRIVACY_RETENTION_EVERY_MINUTES,
     ),
 ]
 

@@ -223,6 +223,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Subject-access requests: the log, the export (with the subject's own clinical
             # notes) and its release.
             "privacy.sar",
+            # Retention schedules, legal holds and the retention run (privacy/retention.py).
+            "privacy.retention",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.

@@ -27,4 +27,26 @@ DECLARATIONS = (
             "Access by the DPO only (privacy.sar); every step in the audit log",
         ),
     ),
+    Declaration(
+        key="privacy.retention_holds",
+        record_type="Legal holds that stop records being removed at the end of their retention",
+        models=("privacy.RetentionHold",),
+        evidence="privacy.RetentionHold",
+        data_categories=(
+            "the person whose records are held (when the hold is not on every record of a type)",
+            "the matter's reference and why it is held; who placed and lifted it, and when",
+        ),
+        data_subjects=("employees whose records are under a legal hold",),
+        purpose="Keeping records a claim, tribunal or investigation needs beyond their retention",
+        lawful_basis="6(1)(c)",
+        recipients=("the partner's data-protection officer",),
+        retention=Retention(
+            period="While the hold is in force, and 6 years after it is lifted",
+            source="Limitation Act 1980 s.5 (the matter's claims); the partner's policy",
+        ),
+        security_measures=(
+            "Placed and lifted by the DPO only (privacy.retention); each in the audit log, "
+            "without the reason's words",
+        ),
+    ),
 )

@@ -2,4 +2,5 @@
 
 from joinedup.privacy.models.exit import *  # noqa: F403
 from joinedup.privacy.models.processing import *  # noqa: F403
+from joinedup.privacy.models.retention import *  # noqa: F403
 from joinedup.privacy.models.sar import *  # noqa: F403

@@ -1,27 +1,36 @@
 """``joinedup privacy …``: data protection from the command line.
 
     joinedup privacy sar --partner WCC --person PERSON_ID -o export.json [--pdf]
+    joinedup privacy retention-run [--as-of DATE] [--dry-run] [--json]
 
 ``sar`` writes the subject-access export of one person for one partner (privacy/sar_export.py):
 JSON, or with ``--pdf`` the same content as a PDF for the person. It acts as the system for the
 OS user who runs it; the export is audited (``privacy.sar_exported``, ids and counts only) and
 reading occupational-health notes for it writes their access event. Third parties are shown by
 their role. Bad input (an unknown partner, a person the partner never employed, an unwritable
-file) exits 2 with the reason."""
+file) exits 2 with the reason.
+
+``retention-run`` anonymises the payslips and tickets whose retention ended on or before
+``--as-of`` (today by default) in every partner, except what a legal hold keeps, then runs
+occupational health's own retention (privacy/retention.py); it prints the report per partner and
+type (expired, held, removed), or with ``--json`` the report as JSON. ``--dry-run`` changes
+nothing. A second run finds nothing left."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
-from joinedup.privacy import sar, sar_pdf
+from joinedup.privacy import retention, sar, sar_pdf
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 
@@ -31,7 +40,7 @@ def _bad(message: str) -> CommandError:
 
 
 class Command(BaseCommand):
-    help = "Data protection: write a person's subject-access export for one partner."
+    help = "Data protection: subject-access exports and the retention run."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -40,9 +49,46 @@ class Command(BaseCommand):
         export.add_argument("--person", required=True, help="The person's id.")
         export.add_argument("-o", "--output", required=True, help="The file to write.")
         export.add_argument("--pdf", action="store_true", help="Write a PDF for the person instead of JSON.")
+        run = sub.add_parser("retention-run", help="Anonymise or delete what has passed its retention.")
+        run.add_argument("--as-of", help="The day to judge retention on, YYYY-MM-DD (default today).")
+        run.add_argument("--dry-run", action="store_true", help="Report what would go; change nothing.")
+        run.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "retention-run":
+            self.retention_run(options["as_of"], dry_run=options["dry_run"], as_json=options["json"])
+            return
         self.write_sar(options["partner"], options["person"], options["output"], as_pdf=options["pdf"])
+
+    def retention_run(self, as_of: str | None, *, dry_run: bool, as_json: bool) -> None:
+        try:
+            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+        except ValueError:
+            raise _bad(f"--as-of {as_of!r}: give a date as YYYY-MM-DD.") from None
+        try:
+            report = retention.retention_run(
+                actor=operator("privacy retention-run"), as_of=day, dry_run=dry_run
+            )
+        except ValidationError as error:
+            raise _bad(" ".join(error.messages)) from None
+        if as_json:
+            self.stdout.write(json.dumps(report.as_json(), indent=2))
+            return
+        verb = "would remove" if dry_run else "removed"
+        self.stdout.write(f"Retention run as of {day.isoformat()}{' (dry run)' if dry_run else ''}:")
+        for row in report.types:
+            note = f" ({row.note})" if row.note else ""
+            self.stdout.write(
+                f"  {row.partner} {row.record_type}: {row.expired} expired, {row.held} held, "
+                f"{verb} {row.removed if not dry_run else row.expired - row.held}{note}"
+            )
+        oh = report.occupational_health
+        if "note" in oh:
+            self.stdout.write(f"  occupational health: {oh['note']}")
+        else:
+            self.stdout.write(
+                f"  occupational health: {oh['due']} due, {oh['held']} held, {oh['erased']} erased"
+            )
 
     def write_sar(self, code: str, person: str, output: str, *, as_pdf: bool) -> None:
         partner = Partner.objects.filter(code__iexact=code.strip()).first()

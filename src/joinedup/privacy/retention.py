@@ -1,0 +1,489 @@
+"""Retention schedules, legal holds and the retention run (issue 17), for the record types of
+rules/retention.toml other than occupational health, whose own run (wellbeing/retention_runs.py,
+with its case holds) this run calls and reports.
+
+- **Schedules** (``set_retention_schedule``): a partner may lengthen a type's period; below the
+  statutory minimum is refused, naming the minimum and its source.
+- **Legal holds** (``place_retention_hold``, ``lift_retention_hold``): on a type for the whole
+  partner, or for one person. A hold in force keeps the records; a lifted hold stays. The audit
+  events carry ids, the type and the reference, never the reason's words.
+- **The run** (``retention_run``): per partner and type, the records whose period (the partner's
+  schedule or the default, never below the minimum) ended on or before ``as_of``, less those
+  under hold, are removed in batches of ``BATCH``, one transaction and one audit event (counts
+  and the first and last id) per batch. What was removed is marked in the row itself, so a second
+  run finds nothing and writes nothing. ``--dry-run`` counts and changes nothing.
+
+**Payslips are anonymised, not deleted.** A payslip's pence figures are what the run's approved
+totals, its payroll journal in the ledger, the FPS already sent to HMRC and the year's P60 and
+P45 (``P45Issue`` holds its payslip, PROTECT) add up to; deleting the rows would leave those
+unreconcilable and the run's page summing to something else. What describes the person beyond
+their pay goes: the tax code (a K code tells of benefits or debts), the NI category letter (age,
+a married woman's reduced rate), the pension scheme (an opt-out), and every ``PayslipLine``
+(whose descriptions name attachment-of-earnings orders and union subscriptions — special
+category). The figures stay tied to the employment; when the HR record itself is anonymised
+they stop being anyone's. A blank tax code marks an anonymised payslip.
+
+**Tickets are anonymised**: after the period from closing, the requester's words go — the
+subject becomes ``REDACTED_SUBJECT``, the description (and its raising event) and the
+requester's own replies are blanked — and the ticket's skeleton (number, dates, statuses, SLA
+clock events) stays for the service-level reports. Agents' replies stay: they are the service's
+record of what it did.
+Attachments are not yet removed (their blobs are content-addressed and may be shared).
+
+**Recruitment**: joinedup holds no recruitment records yet; the type is reported as not held."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from joinedup.audit.services import record_event
+from joinedup.core import rls
+from joinedup.core.actors import SystemActor, is_system, user_of
+from joinedup.partnership.cli import operator
+from joinedup.partnership.models import Partner
+from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.payroll.models import Payslip, PayslipLine
+from joinedup.people.models import Person
+from joinedup.privacy.models import RetentionHold, RetentionRecordType, RetentionSchedule
+from joinedup.privacy.retention_rules import (
+    RetentionType,
+    effective_months,
+    last_expired_day,
+    last_expired_tax_year,
+    rule_on,
+)
+from joinedup.servicedesk.models import EventKind, Ticket, TicketEvent, TicketStatus
+from joinedup.wellbeing import retention_runs
+
+PERMISSION = "privacy.retention"
+BATCH = 5000
+REDACTED_SUBJECT = "[removed under the retention schedule]"
+REFERENCE_LIMIT = 100
+REASON_LIMIT = 2000
+
+__all__ = [
+    "BATCH",
+    "PERMISSION",
+    "REDACTED_SUBJECT",
+    "RunReport",
+    "TypeReport",
+    "hold_for",
+    "lift_retention_hold",
+    "place_retention_hold",
+    "retention_run",
+    "scheduled_run",
+    "set_retention_schedule",
+]
+
+
+def _label(actor: Any) -> str:
+    label = actor.label if isinstance(actor, SystemActor) else str(actor.get_full_name() or actor.username)
+    return label[:150]
+
+
+def _text(value: str, name: str, what: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({name: f"Enter {what}."})
+    if len(text) > limit:
+        raise ValidationError({name: f"Keep {what} to {limit} characters."})
+    return text
+
+
+def _record_type(value: str) -> str:
+    if value not in RetentionRecordType.values:
+        known = ", ".join(RetentionRecordType.values)
+        raise ValidationError({"record_type": f"{value!r} is not a record type here ({known})."})
+    return value
+
+
+# --- schedules ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_retention_schedule(
+    *, actor: Any, partner: Partner | int, record_type: str, months: int, reason: str
+) -> RetentionSchedule:
+    """Set the partner's period for ``record_type``. Longer than the default is the point; below
+    the statutory minimum is refused."""
+    partner_id = partner if isinstance(partner, int) else partner.pk
+    authorise(actor, PERMISSION, partner_id)
+    record_type = _record_type(record_type)
+    reason = _text(reason, "reason", "why the period is set", 500)
+    rule = rule_on(record_type, timezone.localdate())
+    if months < rule.minimum_months:
+        raise ValidationError(
+            {
+                "months": f"{months} months is below the statutory minimum for {rule.title.lower()}: "
+                f"{rule.minimum_months} months ({rule.source})."
+            }
+        )
+    found = (
+        RetentionSchedule.objects.for_partner(partner_id).select_for_update().filter(record_type=record_type)
+    )
+    schedule = found.first()
+    before = {"months": schedule.months} if schedule is not None else {}
+    if schedule is None:
+        schedule = RetentionSchedule(partner_id=partner_id, record_type=record_type)
+    schedule.months = months
+    schedule.reason = reason
+    schedule.set_by = user_of(actor)
+    schedule.set_by_label = _label(actor)
+    schedule.set_at = timezone.now()
+    schedule.save()
+    record_event(
+        actor=actor,
+        partner=partner_id,
+        action="privacy.retention_schedule_set",
+        target=schedule,
+        before=before,
+        after={
+            "record_type": record_type,
+            "months": months,
+            "minimum_months": rule.minimum_months,
+            "default_months": rule.default_months,
+        },
+    )
+    return schedule
+
+
+# --- legal holds --------------------------------------------------------------------------------
+
+
+def hold_for(user: Any, *, hold_id: int) -> RetentionHold:
+    """A hold ``user`` may lift; 404 for another partner's, or without the permission."""
+    found = RetentionHold.objects.for_partners(partner_ids_with(user, PERMISSION)).filter(pk=hold_id).first()
+    if found is None:
+        raise Http404("No such legal hold.")
+    return found
+
+
+@transaction.atomic
+def place_retention_hold(
+    *,
+    actor: Any,
+    partner: Partner | int,
+    record_type: str,
+    reference: str,
+    reason: str,
+    person: Person | None = None,
+) -> RetentionHold:
+    """Keep the partner's ``record_type`` records (one ``person``'s, or all) until lifted."""
+    partner_id = partner if isinstance(partner, int) else partner.pk
+    authorise(actor, PERMISSION, partner_id)
+    record_type = _record_type(record_type)
+    reference = _text(reference, "reference", "the hold's reference", REFERENCE_LIMIT)
+    reason = _text(reason, "reason", "why the records are held", REASON_LIMIT)
+    in_force = RetentionHold.objects.for_partner(partner_id).filter(
+        record_type=record_type, reference=reference, person=person, lifted_at__isnull=True
+    )
+    if in_force.exists():
+        raise ValidationError({"reference": f"These records are already held under {reference}."})
+    hold = RetentionHold.objects.create(
+        partner_id=partner_id,
+        record_type=record_type,
+        person=person,
+        reference=reference,
+        reason=reason,
+        placed_by=user_of(actor),
+        placed_by_label=_label(actor),
+    )
+    record_event(
+        actor=actor,
+        partner=partner_id,
+        action="privacy.retention_hold_placed",
+        target=hold,
+        after={
+            "record_type": record_type,
+            "person": person.pk if person is not None else None,
+            "reference": reference,
+            "placed_at": hold.placed_at.isoformat(),
+        },
+    )
+    return hold
+
+
+@transaction.atomic
+def lift_retention_hold(*, actor: Any, hold: RetentionHold, reason: str) -> RetentionHold:
+    """Lift a hold in force, keeping it with who lifted it, when and why."""
+    authorise(actor, PERMISSION, hold.partner_id)
+    reason = _text(reason, "reason", "why the hold is lifted", REASON_LIMIT)
+    locked = RetentionHold.objects.for_partner(hold.partner_id).select_for_update().get(pk=hold.pk)
+    if locked.lifted_at is not None:
+        raise ValidationError(
+            {"hold": f"The hold {locked.reference} was lifted on {locked.lifted_at:%d %B %Y} already."}
+        )
+    locked.lifted_at = timezone.now()
+    locked.lifted_by = user_of(actor)
+    locked.lifted_by_label = _label(actor)
+    locked.lift_reason = reason
+    locked.save(update_fields=["lifted_at", "lifted_by", "lifted_by_label", "lift_reason"])
+    record_event(
+        actor=actor,
+        partner=locked.partner_id,
+        action="privacy.retention_hold_lifted",
+        target=locked,
+        after={
+            "record_type": locked.record_type,
+            "person": locked.person_id,
+            "reference": locked.reference,
+            "lifted_at": locked.lifted_at.isoformat(),
+        },
+    )
+    return locked
+
+
+# --- what has expired ---------------------------------------------------------------------------
+
+
+@dataclass
+class TypeReport:
+    partner: str
+    record_type: str
+    months: int
+    source: str
+    expired: int = 0  # past their period and not yet removed, held ones included
+    held: int = 0
+    removed: int = 0
+    note: str = ""
+
+
+@dataclass
+class RunReport:
+    as_of: date
+    dry_run: bool
+    types: list[TypeReport] = field(default_factory=list)
+    occupational_health: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "types": [asdict(t) for t in self.types],
+            "occupational_health": self.occupational_health,
+        }
+
+
+@dataclass(frozen=True)
+class _Holds:
+    whole: tuple[str, ...]  # references of holds on every record of the type
+    people: frozenset[int]
+
+
+def _holds(partner_id: int, record_type: str) -> _Holds:
+    found = RetentionHold.objects.for_partner(partner_id).filter(
+        record_type=record_type, lifted_at__isnull=True
+    )
+    whole: list[str] = []
+    people: set[int] = set()
+    for reference, person_id in found.order_by("placed_at", "pk").values_list("reference", "person_id"):
+        if person_id is None:
+            whole.append(reference)
+        else:
+            people.add(person_id)
+    return _Holds(tuple(whole), frozenset(people))
+
+
+def _expired_payslips(partner_id: int, rule: RetentionType, months: int, as_of: date) -> QuerySet[Payslip]:
+    last_year = last_expired_tax_year(rule, months, as_of)
+    return Payslip.objects.for_partner(partner_id).filter(run__tax_year__lte=last_year).exclude(tax_code="")
+
+
+def _held_payslips(people: frozenset[int]) -> Q:
+    return Q(employment__person_id__in=list(people))
+
+
+def _anonymise_payslips(partner_id: int, ids: list[int]) -> int:
+    PayslipLine.objects.for_partner(partner_id).filter(payslip_id__in=ids).delete()
+    return (
+        Payslip.objects.for_partner(partner_id)
+        .filter(pk__in=ids)
+        .update(tax_code="", ni_category="", pension_scheme="")
+    )
+
+
+def _expired_tickets(partner_id: int, rule: RetentionType, months: int, as_of: date) -> QuerySet[Ticket]:
+    last_day = last_expired_day(rule, months, as_of)
+    return (
+        Ticket.objects.for_partner(partner_id)
+        .filter(status=TicketStatus.CLOSED, closed_at__date__lte=last_day)
+        .exclude(subject=REDACTED_SUBJECT)
+    )
+
+
+def _held_tickets(people: frozenset[int]) -> Q:
+    return Q(requester_employment__person_id__in=list(people)) | Q(about_person_id__in=list(people))
+
+
+def _anonymise_tickets(partner_id: int, ids: list[int]) -> int:
+    # The raising event's body is the description, whoever raised it (an agent on the
+    # requester's behalf too); the requester's later replies are their words.
+    theirs = Q(kind=EventKind.CREATED) | Q(actor_id=F("ticket__requester_id"))
+    TicketEvent.objects.for_partner(partner_id).filter(theirs, ticket_id__in=ids).exclude(body="").update(
+        body=""
+    )
+    return (
+        Ticket.objects.for_partner(partner_id)
+        .filter(pk__in=ids)
+        .update(subject=REDACTED_SUBJECT, description="")
+    )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    expired: Callable[[int, RetentionType, int, date], QuerySet[Any]]
+    held: Callable[[frozenset[int]], Q]
+    remove: Callable[[int, list[int]], int]
+
+
+KINDS: dict[str, _Kind] = {
+    RetentionRecordType.PAYSLIPS: _Kind(_expired_payslips, _held_payslips, _anonymise_payslips),
+    RetentionRecordType.TICKETS: _Kind(_expired_tickets, _held_tickets, _anonymise_tickets),
+}
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def _check_day(as_of: date) -> None:
+    if as_of > timezone.localdate():
+        raise ValidationError(
+            {"as_of": f"{as_of.isoformat()} is in the future: records go on or after their day."}
+        )
+
+
+@transaction.atomic
+def _remove_batch(
+    *,
+    actor: Any,
+    partner_id: int,
+    record_type: str,
+    rule: RetentionType,
+    months: int,
+    as_of: date,
+    ids: list[int],
+) -> int:
+    """One batch: the records removed and one audit event naming the rule, counts and id range.
+    The batch is judged again in its transaction, so a hold placed (or another run's removal)
+    since the list was read is honoured."""
+    authorise(actor, PERMISSION, partner_id)
+    kind = KINDS[record_type]
+    holds = _holds(partner_id, record_type)
+    if holds.whole:
+        return 0
+    still = kind.expired(partner_id, rule, months, as_of).filter(pk__in=ids)
+    if holds.people:
+        still = still.exclude(kind.held(holds.people))
+    # ``of=self``: lock the batch's rows, not the pay runs or people the test for expiry joins.
+    ids = list(still.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    removed = kind.remove(partner_id, ids)
+    record_event(
+        actor=actor,
+        partner=partner_id,
+        action=f"privacy.retention_{rule.action}d",
+        object_type=record_type,
+        object_id=f"{ids[0]}-{ids[-1]}",
+        after={
+            "as_of": as_of.isoformat(),
+            "record_type": record_type,
+            "rule_effective_from": rule.effective_from.isoformat(),
+            "months": months,
+            "source": rule.source,
+            "count": removed,
+            "first_id": ids[0],
+            "last_id": ids[-1],
+        },
+    )
+    return removed
+
+
+def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dry_run: bool) -> TypeReport:
+    rule = rule_on(record_type, as_of)
+    scheduled = (
+        RetentionSchedule.objects.for_partner(partner.pk)
+        .filter(record_type=record_type)
+        .values_list("months", flat=True)
+        .first()
+    )
+    months = effective_months(rule, scheduled)
+    report = TypeReport(partner=partner.code, record_type=record_type, months=months, source=rule.source)
+    kind = KINDS.get(record_type)
+    if kind is None or not rule.held:
+        report.note = "joinedup holds no such records"
+        return report
+    expired = kind.expired(partner.pk, rule, months, as_of)
+    holds = _holds(partner.pk, record_type)
+    report.expired = expired.count()
+    if holds.whole:
+        report.held = report.expired
+        report.note = f"held under {', '.join(holds.whole)}"
+        return report
+    removable = expired.exclude(kind.held(holds.people)) if holds.people else expired
+    report.held = report.expired - removable.count() if holds.people else 0
+    if dry_run:
+        return report
+    after = 0
+    while True:
+        # Keyset batches: each batch's rows drop out of ``removable`` once removed, and the
+        # id bound keeps a row the removal skipped from being picked up forever.
+        ids = list(removable.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        report.removed += _remove_batch(
+            actor=actor,
+            partner_id=partner.pk,
+            record_type=record_type,
+            rule=rule,
+            months=months,
+            as_of=as_of,
+            ids=ids,
+        )
+        after = ids[-1]
+    return report
+
+
+def retention_run(*, actor: Any, as_of: date, dry_run: bool = False) -> RunReport:
+    """Remove or anonymise what has expired on ``as_of`` in every partner the actor holds
+    ``privacy.retention`` on (every partner for the system), then run occupational health's own
+    retention. Idempotent: what was removed is never expired again."""
+    partner_ids = partner_ids_with(actor, PERMISSION)
+    if not partner_ids:
+        raise PermissionDenied("The retention run is for the partners' data-protection officers.")
+    _check_day(as_of)
+    report = RunReport(as_of=as_of, dry_run=dry_run)
+    scope = rls.session_context("privacy retention run") if is_system(actor) else nullcontext()
+    with scope:
+        for partner in Partner.objects.filter(pk__in=partner_ids).order_by("code"):
+            for record_type in RetentionRecordType.values:
+                report.types.append(
+                    _run_type(
+                        actor=actor, partner=partner, record_type=record_type, as_of=as_of, dry_run=dry_run
+                    )
+                )
+    report.occupational_health = _occupational_health(actor, as_of, dry_run)
+    return report
+
+
+def _occupational_health(actor: Any, as_of: date, dry_run: bool) -> dict[str, Any]:
+    """Occupational health's own run (its rule, its case holds), when the actor may run it."""
+    try:
+        return retention_runs.retention_run(actor=actor, today=as_of, dry_run=dry_run).as_json()
+    except PermissionDenied:
+        return {"note": "not run: the actor holds wellbeing.retention on no partner"}
+
+
+def scheduled_run() -> RunReport:
+    """The run ``joinedup worker`` makes once a day (settings.WORKER_PERIODIC)."""
+    return retention_run(actor=operator("worker: privacy retention-run"), as_of=timezone.localdate())
