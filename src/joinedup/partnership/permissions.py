@@ -220,6 +220,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Subject-access requests: the log, the export (with the subject's own clinical
             # notes) and its release.
             "privacy.sar",
+            # The access review: who holds which role on the partner, the sensitive reads, and
+            # the re-certification of roles by a nominated manager (privacy/access_review.py).
+            "privacy.access_review",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.
