@@ -60,7 +60,11 @@ def _bounds(since: date | None, until: date | None) -> tuple[datetime | None, da
     """``since`` and ``until`` as whole days in the site's timezone, ``until`` included."""
     zone = timezone.get_current_timezone()
     start = datetime.combine(since, time.min, tzinfo=zone) if since else None
-    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone) if until else None
+    end = (
+        datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
+        if until and until < date.max
+        else None
+    )
     return start, end
 
 
