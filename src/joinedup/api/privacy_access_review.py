@@ -119,7 +119,7 @@ def sensitive_reads(
     """Reads of occupational-health case content and audited exports of personal data, newest
     first, from ``since`` to ``until`` (both days included)."""
     partner = partner_for(request.user, partner_id=partner_id)
-    return list(sensitive_reads_for(request.user, partner=partner, since=since, until=until))
+    return sensitive_reads_for(request.user, partner=partner, since=since, until=until)
 
 
 @router.get("/privacy/partners/{partner_id}/access-reviews", response=list[AccessReviewOut])
@@ -150,19 +150,23 @@ def review_get(request: HttpRequest, review_id: int) -> dict[str, Any]:
     return _out(request, review_for(request.user, review_id=review_id))
 
 
-@router.post("/privacy/access-reviews/{review_id}/lines/{line_id}/certify", response=AccessReviewLineOut)
+@router.post(
+    "/privacy/access-reviews/{review_id}/lines/{review_line_id}/certify", response=AccessReviewLineOut
+)
 def line_certify(
-    request: HttpRequest, review_id: int, line_id: int, body: AccessReviewEmptyIn
+    request: HttpRequest, review_id: int, review_line_id: int, body: AccessReviewEmptyIn
 ) -> dict[str, Any]:
     """The nominated manager certifies that the user still needs the role."""
-    line = line_of(request.user, review=review_for(request.user, review_id=review_id), line_id=line_id)
+    line = line_of(request.user, review=review_for(request.user, review_id=review_id), line_id=review_line_id)
     return _line(services.line_certify(actor=request.user, line=line))
 
 
-@router.post("/privacy/access-reviews/{review_id}/lines/{line_id}/revoke", response=AccessReviewLineOut)
+@router.post(
+    "/privacy/access-reviews/{review_id}/lines/{review_line_id}/revoke", response=AccessReviewLineOut
+)
 def line_revoke(
-    request: HttpRequest, review_id: int, line_id: int, body: AccessReviewEmptyIn
+    request: HttpRequest, review_id: int, review_line_id: int, body: AccessReviewEmptyIn
 ) -> dict[str, Any]:
     """The nominated manager revokes the role: it is removed now."""
-    line = line_of(request.user, review=review_for(request.user, review_id=review_id), line_id=line_id)
+    line = line_of(request.user, review=review_for(request.user, review_id=review_id), line_id=review_line_id)
     return _line(services.line_revoke(actor=request.user, line=line))

@@ -10,6 +10,7 @@ partner, a viewer who is neither the DPO nor the nominee is refused with Permiss
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -68,53 +69,81 @@ def _bounds(since: date | None, until: date | None) -> tuple[datetime | None, da
     return start, end
 
 
-def _case_reads(partner: Partner, start: datetime | None, end: datetime | None) -> Iterator[SensitiveRead]:
+def _case_rows(partner: Partner, start: datetime | None, end: datetime | None) -> QuerySet[CaseAccessEvent]:
     found = CaseAccessEvent.objects.for_partner(partner)
     if start:
         found = found.filter(at__gte=start)
     if end:
         found = found.filter(at__lt=end)
-    for event in found.order_by("-at", "-pk").iterator(chunk_size=2000):
-        yield SensitiveRead(
-            at=event.at,
-            reader_id=event.actor_id,
-            reader=event.actor_label,
-            what=f"Occupational-health case: {AccessPart(event.part).label.lower()}",
-            subject=f"case {event.case_id}",
-        )
+    return found.order_by("-at", "-pk")
 
 
-def _audited_reads(partner: Partner, start: datetime | None, end: datetime | None) -> Iterator[SensitiveRead]:
+def _audit_rows(partner: Partner, start: datetime | None, end: datetime | None) -> QuerySet[AuditEvent]:
     found = AuditEvent.objects.for_partner(partner).filter(action__in=list(SENSITIVE_AUDIT_ACTIONS))
     if start:
         found = found.filter(occurred_at__gte=start)
     if end:
         found = found.filter(occurred_at__lt=end)
-    for event in found.order_by("-occurred_at", "-seq").iterator(chunk_size=2000):
-        kind = event.object_type.rsplit(".", 1)[-1]
-        yield SensitiveRead(
-            at=event.occurred_at,
-            reader_id=event.actor_id,
-            reader=event.actor_label,
-            what=SENSITIVE_AUDIT_ACTIONS[event.action],
-            subject=f"{kind} {event.object_id}".strip(),
+    return found.order_by("-occurred_at", "-seq")
+
+
+def _case_read(event: CaseAccessEvent) -> SensitiveRead:
+    return SensitiveRead(
+        at=event.at,
+        reader_id=event.actor_id,
+        reader=event.actor_label,
+        what=f"Occupational-health case: {AccessPart(event.part).label.lower()}",
+        subject=f"case {event.case_id}",
+    )
+
+
+def _audited_read(event: AuditEvent) -> SensitiveRead:
+    kind = event.object_type.rsplit(".", 1)[-1]
+    return SensitiveRead(
+        at=event.occurred_at,
+        reader_id=event.actor_id,
+        reader=event.actor_label,
+        what=SENSITIVE_AUDIT_ACTIONS[event.action],
+        subject=f"{kind} {event.object_id}".strip(),
+    )
+
+
+class SensitiveReads:
+    """The two sources merged newest first, read lazily: iterated (an export streams every row),
+    counted, or sliced (a page reads no more than ``stop`` rows of each source)."""
+
+    def __init__(self, cases: QuerySet[CaseAccessEvent], audited: QuerySet[AuditEvent]) -> None:
+        self.cases, self.audited = cases, audited
+
+    def _merged(self, cases: Any, audited: Any) -> Iterator[SensitiveRead]:
+        return heapq.merge(
+            (_case_read(e) for e in cases),
+            (_audited_read(e) for e in audited),
+            key=lambda r: r.at,
+            reverse=True,
         )
+
+    def __iter__(self) -> Iterator[SensitiveRead]:
+        return self._merged(self.cases.iterator(chunk_size=2000), self.audited.iterator(chunk_size=2000))
+
+    def __len__(self) -> int:
+        return int(self.cases.count()) + int(self.audited.count())
+
+    def __getitem__(self, window: slice) -> list[SensitiveRead]:
+        start, stop = window.start or 0, window.stop
+        if stop is None:
+            return list(itertools.islice(iter(self), start, None))
+        return list(itertools.islice(self._merged(self.cases[:stop], self.audited[:stop]), start, stop))
 
 
 def sensitive_reads_for(
     user: Any, *, partner: Partner, since: date | None = None, until: date | None = None
-) -> Iterator[SensitiveRead]:
+) -> SensitiveReads:
     """The partner's sensitive reads between ``since`` and ``until`` (both days included), newest
-    first: occupational-health case reads and audited exports of personal data. Lazy: the two
-    sources are merged as they stream."""
+    first: occupational-health case reads and audited exports of personal data."""
     authorise(user, PERMISSION, partner)
     start, end = _bounds(since, until)
-    return heapq.merge(
-        _case_reads(partner, start, end),
-        _audited_reads(partner, start, end),
-        key=lambda r: r.at,
-        reverse=True,
-    )
+    return SensitiveReads(_case_rows(partner, start, end), _audit_rows(partner, start, end))
 
 
 def reviews_for(user: Any, *, partner: Partner) -> QuerySet[AccessReview]:

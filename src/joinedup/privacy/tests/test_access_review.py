@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -253,3 +254,9 @@ class TestLapsing(ReviewTestCase):
         with pytest.raises(CommandError) as error:
             call_command("access-review", "lapse", "--as-of", "1 April")
         assert str(error.value) == "--as-of '1 April': give the date as YYYY-MM-DD."
+
+
+def test_the_worker_lapses_roles_every_hour() -> None:
+    assert ("privacy access-review-lapse", "joinedup.privacy.access_review.scheduled_lapse", 60) in (
+        settings.WORKER_PERIODIC
+    )

@@ -96,11 +96,7 @@ def access_review(request: HttpRequest) -> HttpResponse:
             return redirect("web:privacy_access_review_page", review_id=made.pk)
     since, until, errors = _period(request)
     holders = list(role_holders_for(request.user, partner=partner))
-    reads = []
-    for read in sensitive_reads_for(request.user, partner=partner, since=since, until=until):
-        reads.append(read)
-        if len(reads) == PAGE_ROWS:
-            break
+    reads = sensitive_reads_for(request.user, partner=partner, since=since, until=until)[:PAGE_ROWS]
     members = sorted({(m.user_id, m.user.username) for m in holders}, key=lambda u: u[1])
     return render(
         request,
