@@ -354,6 +354,9 @@ WORKER_PERIODIC = [
         SLA_WARNINGS_EVERY_MINUTES,
     ),
     ("privacy sar-expiry", "joinedup.privacy.sar.scheduled_expiry", 60),
+    # Roles an access review's nominated manager did not re-certify by its due date are removed
+    # (privacy/access_review.py); a closed review is not touched again.
+    ("privacy access-review-lapse", "joinedup.privacy.access_review.scheduled_lapse", 60),
     # Occupational-health cases whose retention has ended lose their content, once a day
     # (wellbeing/retention_runs.py); a run finds nothing left to do the second time.
     (

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from joinedup.audit.models import AuditEvent
 from joinedup.businesscase import services as businesscase
@@ -56,10 +58,17 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.privacy import access_review as privacy_access_review
 from joinedup.privacy import processors as privacy_processors
 from joinedup.privacy import records as privacy_records
 from joinedup.privacy import sar as privacy_sar
-from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement, SubjectAccessRequest
+from joinedup.privacy.models import (
+    AccessReview,
+    AccessReviewLine,
+    ProcessingRecord,
+    ProcessorEngagement,
+    SubjectAccessRequest,
+)
 from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
@@ -180,6 +189,10 @@ class PartnerObjects:
     processor_engagement: ProcessorEngagement
     # A subject-access request from the sample employee, just logged.
     subject_access_request: SubjectAccessRequest
+    # An open access review of the partner's roles, its nominee the partner's HR member, and the
+    # line of that member's role.
+    access_review: AccessReview
+    access_review_line: AccessReviewLine
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -309,6 +322,8 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # Data protection: a record of processing of the partner's, and its engagement of a processor.
     "record_id": ParameterKind("record of processing", lambda o: o.privacy_record.pk),
     "engagement_id": ParameterKind("processor engagement", lambda o: o.processor_engagement.pk),
+    "review_id": ParameterKind("access review", lambda o: o.access_review.pk),
+    "review_line_id": ParameterKind("access review line", lambda o: o.access_review_line.pk),
 }
 
 # Every role of partnership.permissions.ROLE_PERMISSIONS, held by one council user each.
@@ -491,6 +506,7 @@ class AttackTestCase(RechargeTestCase):
             **cls.assets_of(partner, employment),
             **cls.wellbeing_of(partner, employment),
             **cls.privacy_of(partner),
+            **cls.access_review_of(partner, member),
             subject_access_request=privacy_sar.sar_log(
                 actor=FIXTURES, partner=partner, person_id=employment.person_id, received_on=date(2026, 11, 2)
             ),
@@ -614,6 +630,16 @@ class AttackTestCase(RechargeTestCase):
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
         }
+
+    @classmethod
+    def access_review_of(cls, partner: Partner, nominee: Any) -> dict[str, Any]:
+        """An open access review of the partner's roles, due in a month, decided by ``nominee``."""
+        due_on = timezone.localdate() + timedelta(days=30)
+        review = privacy_access_review.review_open(
+            actor=FIXTURES, partner=partner, nominee_id=nominee.pk, due_on=due_on
+        )
+        line = AccessReviewLine.objects.for_partner(partner).get(review=review, user=nominee)
+        return {"access_review": review, "access_review_line": line}
 
     @classmethod
     def privacy_of(cls, partner: Partner) -> dict[str, Any]:

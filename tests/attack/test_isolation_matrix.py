@@ -373,6 +373,13 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/privacy/subject-access-requests/{sar_id}/withdrawal"): lambda o: {
         "withdrawn_on": "2026-11-03"
     },
+    # The access review (api/privacy_access_review.py).
+    ("POST", "/api/v1/privacy/partners/{partner_id}/access-reviews"): lambda o: {
+        "nominee_id": o.member.pk,
+        "due_on": "2099-01-31",
+    },
+    ("POST", "/api/v1/privacy/access-reviews/{review_id}/lines/{review_line_id}/certify"): lambda o: {},
+    ("POST", "/api/v1/privacy/access-reviews/{review_id}/lines/{review_line_id}/revoke"): lambda o: {},
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
@@ -585,6 +592,11 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/privacy/partners/{partner_id}/subject-access-requests": 403,
             "/api/v1/privacy/subject-access-requests/{sar_id}": 403,
             "/api/v1/privacy/subject-access-requests/{sar_id}/export": 403,
+            # The access review is the DPO's (privacy.access_review) and its nominee's.
+            "/api/v1/privacy/partners/{partner_id}/roles": 403,
+            "/api/v1/privacy/partners/{partner_id}/sensitive-reads": 403,
+            "/api/v1/privacy/partners/{partner_id}/access-reviews": 403,
+            "/api/v1/privacy/access-reviews/{review_id}": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

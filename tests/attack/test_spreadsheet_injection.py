@@ -63,7 +63,7 @@ from joinedup.servicedesk import services as servicedesk
 from joinedup.servicedesk.models import Asset
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
-from joinedup.wellbeing.models import WellbeingProgramme
+from joinedup.wellbeing.models import CaseAccessEvent, WellbeingProgramme
 from tests.attack.fixtures import PATH_PARAMETERS, ROLES, AttackTestCase
 from tests.attack.test_isolation_matrix import every_route
 
@@ -225,6 +225,10 @@ EXPORTS: dict[str, Export] = {
     "web /data-protection/records.{fmt}": Export(("csv",), {"Purpose of processing": planted(PAYLOAD)}),
     "web /data-protection/processors.csv": Export(("csv",), {"Processor": planted(PAYLOAD)}),
     "web /data-protection/subject-access/": Export(("csv", "xlsx"), {"Person": planted(NAME)}),
+    # The access review: who holds which role (a user signed in as a formula) and the sensitive
+    # reads (read by that user); {fmt} is csv here, the page tests check the XLSX downloads.
+    "web /data-protection/access-review/roles.{fmt}": Export(("csv",), {"Username": planted(ATTACKER)}),
+    "web /data-protection/access-review/reads.{fmt}": Export(("csv",), {"Reader": planted(ATTACKER)}),
 }
 
 
@@ -557,6 +561,17 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_subject_access_log_shows_a_formula_name_as_text(self) -> None:
         self.check("web /data-protection/subject-access/")
+
+    def test_the_access_review_roles_and_reads_show_a_formula_username_and_reader_as_text(self) -> None:
+        CaseAccessEvent.objects.create(
+            case=self.council_objects.oh_case,
+            partner_id=self.council.pk,
+            actor=self.attacker,
+            actor_label=ATTACKER,
+            part="notes",
+        )
+        self.check("web /data-protection/access-review/roles.{fmt}")
+        self.check("web /data-protection/access-review/reads.{fmt}")
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")

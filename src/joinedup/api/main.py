@@ -23,6 +23,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    privacy_access_review,
     privacy_onboarding,
     privacy_records,
     privacy_sar,
@@ -80,6 +81,7 @@ api.add_router("", privacy_records.router)
 api.add_router("", wellbeing_retention.router)
 api.add_router("", privacy_sar.router)
 api.add_router("", privacy_onboarding.router)
+api.add_router("", privacy_access_review.router)
 
 
 @api.exception_handler(AuthenticationError)

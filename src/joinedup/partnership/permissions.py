@@ -225,6 +225,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "privacy.sar",
             # Retention schedules, legal holds and the retention run (privacy/retention.py).
             "privacy.retention",
+            # The access review: who holds which role on the partner, the sensitive reads, and
+            # the re-certification of roles by a nominated manager (privacy/access_review.py).
+            "privacy.access_review",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.

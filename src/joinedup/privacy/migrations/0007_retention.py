@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
         ('people', '0006_protected_characteristics'),
-        ('privacy', '0003_records_of_processing'),
+        ('privacy', '0005_access_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

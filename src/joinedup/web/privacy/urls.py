@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import onboarding, records, sar
+from joinedup.web.privacy import access_review, onboarding, records, sar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Records of processing and processors (web/privacy/records.py).
@@ -28,4 +28,13 @@ urlpatterns += [
 urlpatterns += [
     path("onboarding/", onboarding.onboarding_list, name="privacy_onboarding"),
     path("onboarding/<int:partner_id>/", onboarding.onboarding_partner, name="privacy_onboarding_partner"),
+]
+
+# The access review (privacy/access_review.py).
+urlpatterns += [
+    path("access-review/", access_review.access_review, name="privacy_access_review"),
+    path("access-review/roles.<str:fmt>", access_review.roles_export, name="privacy_access_review_roles"),
+    path("access-review/reads.<str:fmt>", access_review.reads_export, name="privacy_access_review_reads"),
+    path("access-review/mine/", access_review.nominated, name="privacy_access_reviews_mine"),
+    path("access-review/<int:review_id>/", access_review.review_page, name="privacy_access_review_page"),
 ]
