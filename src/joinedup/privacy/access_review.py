@@ -123,6 +123,10 @@ def line_certify(*, actor: Any, line: AccessReviewLine) -> AccessReviewLine:
     _decidable(review, line)
     if _membership(line) is None:
         raise ValidationError({"decision": "This role has been removed since the review opened."})
+    # Nobody vouches for their own access: the nominee's own roles are for the DPO to judge
+    # (revoke, or leave to lapse and grant again); revoking one's own role is allowed.
+    if line.user_id == getattr(user_of(actor), "pk", None):
+        raise ValidationError({"decision": "You cannot certify your own role: the DPO decides it."})
     _decide(line, LineDecision.CERTIFIED, actor)
     _event(actor, review, "certified", **_line_after(line))
     return line

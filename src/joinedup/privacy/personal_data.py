@@ -49,4 +49,26 @@ DECLARATIONS = (
             "without the reason's words",
         ),
     ),
+    Declaration(
+        key="privacy.access_review",
+        record_type="Re-certifications of who holds which role on the partner",
+        models=("privacy.AccessReview", "privacy.AccessReviewLine"),
+        evidence="privacy.AccessReviewLine",
+        data_categories=(
+            "the users holding each role when the review opened, and the nominated manager",
+            "each role's decision (certified, revoked, lapsed), who made it and when",
+        ),
+        data_subjects=("staff and contractors holding roles on the partner",),
+        purpose="Keeping access to the partner's data to those who still need it (UK GDPR Art. 32)",
+        lawful_basis="6(1)(c)",
+        recipients=("the partner's data-protection officer", "the nominated manager"),
+        retention=Retention(
+            period="6 years after the review closes",
+            source="The partner's policy (no statutory period); evidence of Art. 32 measures",
+        ),
+        security_measures=(
+            "Opened by the DPO only (privacy.access_review); decided by the nominee only; each "
+            "decision and lapse in the audit log",
+        ),
+    ),
 )

@@ -147,6 +147,15 @@ class TestTheNomineesDecisions(ReviewTestCase):
         assert error.value.messages == ["The review was due by 31 March 2029: what was not certified lapses."]
         assert self.state(self.council) == before
 
+    def test_the_nominee_cannot_certify_their_own_role_and_nothing_changes(self) -> None:
+        review = self.opened()
+        line = self.line(review, self.council_manager, Role.MANAGER)
+        before = self.state(self.council)
+        with at(NOW), pytest.raises(ValidationError) as error:
+            services.line_certify(actor=self.council_manager, line=line)
+        assert error.value.messages == ["You cannot certify your own role: the DPO decides it."]
+        assert self.state(self.council) == before
+
     def test_nobody_but_the_nominee_decides_and_a_refusal_changes_nothing(self) -> None:
         review = self.opened()
         line = self.line(review, self.council_hr, Role.HR_OFFICER)
@@ -176,9 +185,6 @@ class TestLapsing(ReviewTestCase):
             services.line_certify(
                 actor=self.council_manager, line=self.line(review, self.council_hr, Role.HR_OFFICER)
             )
-            services.line_certify(
-                actor=self.council_manager, line=self.line(review, self.council_manager, Role.MANAGER)
-            )
             services.line_revoke(
                 actor=self.council_manager, line=self.line(review, self.union_rep, Role.UNION_REP)
             )
@@ -195,25 +201,23 @@ class TestLapsing(ReviewTestCase):
     def test_the_day_after_every_pending_line_lapses_and_its_role_is_removed(self) -> None:
         review, _ = self.decided()
         with at(AFTER_DUE):
-            assert services.scheduled_lapse() == 6
+            assert services.scheduled_lapse() == 7
         decisions = {
             (line.user.username, line.role): line.decision for line in review.lines.select_related("user")
         }
         assert decisions == {
             **{key: "lapsed" for key in COUNCIL_ROLES},
             ("council.hr", Role.HR_OFFICER): "certified",
-            ("council.manager", Role.MANAGER): "certified",
+            # The nominee cannot vouch for their own role: left pending, it lapses.
+            ("council.manager", Role.MANAGER): "lapsed",
             ("union.rep", Role.UNION_REP): "revoked",
         }
-        assert sorted(self.state(self.council)[2]) == [
-            ("council.hr", "hr_officer"),
-            ("council.manager", "manager"),
-        ]
+        assert sorted(self.state(self.council)[2]) == [("council.hr", "hr_officer")]
         # The shared DPO keeps its roles on the other partners.
         assert self.holds(self.shared_dpo, self.police, Role.DATA_PROTECTION_OFFICER)
         chain = AuditEvent.objects.for_partner(self.council)
-        assert chain.filter(action="privacy.access_review_line_lapsed").count() == 6
-        assert chain.filter(action="membership.revoked").count() == 7
+        assert chain.filter(action="privacy.access_review_line_lapsed").count() == 7
+        assert chain.filter(action="membership.revoked").count() == 8
         closed = chain.filter(action="privacy.access_review_closed").get()
         assert (closed.actor_label, closed.after["status"], closed.after["as_of"]) == (
             f"system: {services.LAPSE_REASON}",
@@ -230,7 +234,7 @@ class TestLapsing(ReviewTestCase):
             again = io.StringIO()
             call_command("access-review", "lapse", "--as-of", "2029-04-02", "--json", stdout=again)
         first = json.loads(out.getvalue())
-        assert (first["as_of"], first["lapsed"], first["roles_removed"]) == ("2029-04-01", 6, 6)
+        assert (first["as_of"], first["lapsed"], first["roles_removed"]) == ("2029-04-01", 7, 7)
         assert json.loads(again.getvalue()) == {
             "as_of": "2029-04-02",
             "reviews_closed": [],
