@@ -24,7 +24,8 @@ Timed: ``privacy.sar.export_person`` (what ``joinedup privacy sar --partner SAR<
 calls) for the subject at the council and the JSON written as the command writes it, 5 times
 (best and median; queries and bytes of the last); then once the ``--pdf`` variant (the export and
 ``sar_pdf.render``). Each export writes its audit events (the export itself and the reading of the
-clinical notes), as the command does. Figures depend on the machine and its load (reported);
+clinical notes), as the command does, so each later export of the subject holds a few more audit
+events (and bytes) than the one before. Figures depend on the machine and its load (reported);
 nothing here asserts a speed.
 """
 
