@@ -28,6 +28,7 @@ from joinedup.bench.people import (
 )
 from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
+from joinedup.bench.sar import run_sar_benchmark
 from joinedup.bench.servicedesk import (
     SERVED_CLIENTS,
     SERVED_TICKETS,
@@ -68,6 +69,8 @@ class Command(BaseCommand):
         "occupational-health cases of three partners (seeded once for each N). "
         "`bench exit --employees N [--json]`: a partner's exit export and its verification at N employees "
         "(seeded once for each N). "
+        "`bench sar --employees N [--json]`: one person's subject-access export (JSON, and once PDF) at N "
+        "employees (seeded once for each N). "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -218,6 +221,13 @@ class Command(BaseCommand):
         )
         leaving.add_argument("--employees", type=int, default=100_000)
         leaving.add_argument("--json", action="store_true", help="Print one JSON object.")
+        access = sub.add_parser(
+            "sar",
+            help="Seed a council with N employees and one subject with a history at it and at a fire "
+            "service (once for each N), then time the subject's export (`joinedup privacy sar`).",
+        )
+        access.add_argument("--employees", type=int, default=100_000)
+        access.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -286,6 +296,8 @@ class Command(BaseCommand):
             self._wellbeing(options)
         elif target == "exit":
             self._exit(options)
+        elif target == "sar":
+            self._sar(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -504,6 +516,18 @@ class Command(BaseCommand):
         with self._console().status("Seeding…") as status:
             try:
                 result = run_exit_benchmark(options["employees"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _sar(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_sar_benchmark(options["employees"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
