@@ -8,6 +8,8 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from joinedup.partnership.permissions import (
 )
 from joinedup.people.models import Employment, Person
 from joinedup.privacy import processors, records
+from joinedup.privacy.access_country import country_of_address
 from joinedup.privacy.models import Processor, ProcessorEngagement, ProcessorUser
 from joinedup.privacy.processor_access import ACTION
 from joinedup.privacy.processors import EngagementDetails, ProcessorDetails
@@ -267,3 +270,40 @@ class TestProcessorAccess(PeopleTestCase):
         assert len(refusals(self.police)) == 1
         forget_cached_roles(user)
         assert has_permission(self.police_hr, "people.view", self.police) is True
+
+    # --- linking a user to a processor -----------------------------------------------------------
+
+    def test_the_dpo_links_a_user_to_one_processor_at_a_time_and_ends_it_audited(self) -> None:
+        user = self.make_user("agency.temp", [(self.council, Role.HR_OFFICER)])
+        link = processors.processor_user_link(
+            actor=self.shared_dpo, partner=self.council, processor=self.contractor, user=user
+        )
+        with pytest.raises(ValidationError) as twice:
+            processors.processor_user_link(
+                actor=self.shared_dpo, partner=self.council, processor=self.contractor, user=user
+            )
+        assert twice.value.message_dict == {
+            "user": ["This user works for a processor already: end that first."]
+        }
+        with pytest.raises(PermissionDenied):
+            processors.processor_user_end(actor=self.council_hr, partner=self.council, link=link)
+        processors.processor_user_end(actor=self.shared_dpo, partner=self.council, link=link)
+        actions = list(
+            AuditEvent.objects.for_partner(self.council)
+            .filter(action__startswith="privacy.processor_user")
+            .values_list("action", flat=True)
+            .order_by("seq")
+        )
+        assert actions == ["privacy.processor_user_linked", "privacy.processor_user_ended"]
+        assert ProcessorUser.objects.get(pk=link.pk).until is not None
+
+
+def test_the_address_table_is_read_from_a_toml_file_most_specific_range_first(tmp_path: Any) -> None:
+    table = tmp_path / "ranges.toml"
+    table.write_text('[ranges]\n"10.0.0.0/8" = "GB"\n"10.9.0.0/16" = "in"\n"2001:db8::/32" = "FR"\n')
+    with override_settings(JOINEDUP_COUNTRY_IP_RANGES=str(table)):
+        assert country_of_address("10.1.2.3") == "GB"
+        assert country_of_address("10.9.2.3") == "IN"
+        assert country_of_address("2001:db8::1") == "FR"
+        assert country_of_address("172.16.0.1") is None
+        assert country_of_address("not an address") is None
