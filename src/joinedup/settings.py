@@ -149,6 +149,9 @@ MIDDLEWARE = [
     "joinedup.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "joinedup.core.middleware.RequestIdMiddleware",
+    # The country a request comes from, and the processor access gate's refusals, audited
+    # outside the request's transaction (privacy/processor_access.py).
+    "joinedup.privacy.middleware.ProcessorAccessMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -404,4 +407,10 @@ SERVICEDESK_IMAP_FOLDER = env_str("JOINEDUP_SERVICEDESK_IMAP_FOLDER", "INBOX")
 SERVICEDESK_MAILDIR = env_str("JOINEDUP_SERVICEDESK_MAILDIR", "")
 # Subject-access exports (privacy/sar.py): a released export can be downloaded for this many days,
 # then it is deleted and its download answers 410 Gone.
+# The processor access gate's country of a request (privacy/access_country.py): the header the
+# front proxy sets (e.g. CF-IPCountry; the proxy must set or strip it), or else the table of
+# address ranges, CIDR -> ISO 3166-1 alpha-2, in a TOML file's [ranges] (its path here).
+JOINEDUP_COUNTRY_HEADER = env_str("JOINEDUP_COUNTRY_HEADER", "")
+JOINEDUP_COUNTRY_IP_RANGES = env_str("JOINEDUP_COUNTRY_IP_RANGES", "")
+
 SAR_EXPORT_DAYS = env_int("JOINEDUP_SAR_EXPORT_DAYS", 30, minimum=1)

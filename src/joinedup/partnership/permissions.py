@@ -7,10 +7,12 @@ shared-services administrator holds ``service_admin`` on each partner it serves.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from joinedup.core.actors import NO_ACTOR, SystemActor
 from joinedup.partnership.models import Membership, Partner, Role
@@ -264,18 +266,67 @@ def _partner_id(partner: Partner | int) -> int:
     return partner if isinstance(partner, int) else partner.pk
 
 
+class AccessGate(Protocol):
+    """A domain above this layer that narrows what a user's roles open (privacy's processor
+    gate: a contractor's user holds a role on a partner only for the data the partner approved
+    its processor for, and only from a country it approved). Built once per user per request."""
+
+    def allows(self, partner_id: int, permission: str) -> bool: ...
+
+    def refused(self, partner_id: int, permissions: Iterable[str], *, certain: bool = True) -> None:
+        """Record that the user reached for ``permissions`` on the partner and was refused.
+        ``certain=False``: a selector left the partner out of what it may show, which is a
+        refusal only if the request then finds nothing (answers 404)."""
+
+
+@dataclass(frozen=True)
+class GateHook:
+    """``annotations``: extra columns on the user's membership rows (so the gate costs no query
+    of its own for the many users it does not touch); ``gate_for``: the user's gate from those
+    rows, or None when nothing narrows their roles."""
+
+    annotations: Callable[[], dict[str, Any]]
+    gate_for: Callable[[Any, Sequence[Membership]], AccessGate | None]
+
+
+# Registered by the apps above (privacy's AppConfig.ready()), by name: registering twice replaces.
+_GATE_HOOKS: dict[str, GateHook] = {}
+
+
+def register_access_gate(name: str, hook: GateHook) -> None:
+    _GATE_HOOKS[name] = hook
+
+
 @dataclass(frozen=True)
 class _Access:
     """What a user's memberships say, read in one query and kept on the user object for the
     life of the request: the roles on each active partner, those partners, and every role held
-    on any partner, active or not (which decides whether a second factor is required)."""
+    on any partner, active or not (which decides whether a second factor is required).
+    ``withheld``: the roles on partners a gate closes entirely (they are not the user's partners
+    for this request); ``gates``: the gates that narrow the rest, permission by permission."""
 
     roles: dict[int, frozenset[str]]
     partners: dict[int, Partner]
     any_roles: frozenset[str]
+    withheld: dict[int, frozenset[str]]
+    gates: tuple[AccessGate, ...] = ()
+
+    def allows(self, partner_id: int, permission: str) -> bool:
+        return all(gate.allows(partner_id, permission) for gate in self.gates)
+
+    def refuse(self, partner_id: int, permissions: Iterable[str], *, certain: bool = True) -> None:
+        wanted = sorted(set(permissions))
+        for gate in self.gates:
+            closed = [p for p in wanted if not gate.allows(partner_id, p)]
+            if closed:
+                gate.refused(partner_id, closed, certain=certain)
 
 
-_NO_ACCESS = _Access(roles={}, partners={}, any_roles=frozenset())
+_NO_ACCESS = _Access(roles={}, partners={}, any_roles=frozenset(), withheld={})
+
+
+def _grants(roles: Iterable[str]) -> set[str]:
+    return set().union(*(ROLE_PERMISSIONS[role] for role in roles))
 
 
 def _access(user: Any) -> _Access:
@@ -291,14 +342,28 @@ def _access(user: Any) -> _Access:
     roles: dict[int, set[str]] = {}
     partners: dict[int, Partner] = {}
     every: set[str] = set()
+    memberships = Membership.objects.filter(user_id=user.pk).select_related("partner")
+    for hook in _GATE_HOOKS.values():
+        memberships = memberships.annotate(**hook.annotations())
     # Unordered (the model's ordering by partner name would only sort what goes into dicts).
-    for membership in Membership.objects.filter(user_id=user.pk).select_related("partner").order_by():
+    rows = list(memberships.order_by())
+    for membership in rows:
         every.add(membership.role)
         if membership.partner.active and user.is_active:
             roles.setdefault(membership.partner_id, set()).add(membership.role)
             partners[membership.partner_id] = membership.partner
+    gates = tuple(gate for hook in _GATE_HOOKS.values() if (gate := hook.gate_for(user, rows)) is not None)
+    withheld: dict[int, frozenset[str]] = {}
+    for pid in list(roles):
+        if gates and not any(all(g.allows(pid, p) for g in gates) for p in _grants(roles[pid])):
+            withheld[pid] = frozenset(roles.pop(pid))
+            del partners[pid]
     access = _Access(
-        roles={pid: frozenset(r) for pid, r in roles.items()}, partners=partners, any_roles=frozenset(every)
+        roles={pid: frozenset(r) for pid, r in roles.items()},
+        partners=partners,
+        any_roles=frozenset(every),
+        withheld=withheld,
+        gates=gates,
     )
     user._joinedup_access = access
     return access
@@ -344,13 +409,24 @@ def has_permission(user: Any, permission: str, partner: Partner | int) -> bool:
         raise ValueError(f"Unknown permission {permission!r}.")
     if isinstance(user, SystemActor):
         return True
-    return any(permission in ROLE_PERMISSIONS[role] for role in roles_on(user, partner))
+    if not any(permission in ROLE_PERMISSIONS[role] for role in roles_on(user, partner)):
+        return False
+    return _access(user).allows(_partner_id(partner), permission)
 
 
 def is_member(user: Any, partner: Partner | int) -> bool:
+    """Whether ``user`` holds a role on ``partner`` that a gate leaves open. A membership a gate
+    closes is refused here as an object by id is looked up (its caller answers 404), and the
+    gate records the refusal."""
     if isinstance(user, SystemActor):
         return True  # the system may read every partner, as authorise allows it
-    return bool(roles_on(user, partner))
+    if roles_on(user, partner):
+        return True
+    access = _access(user)
+    pid = _partner_id(partner)
+    if pid in access.withheld:
+        access.refuse(pid, _grants(access.withheld[pid]))
+    return False
 
 
 def partner_ids_with(user: Any, permission: str) -> list[int]:
@@ -358,11 +434,22 @@ def partner_ids_with(user: Any, permission: str) -> list[int]:
         raise ValueError(f"Unknown permission {permission!r}.")
     if isinstance(user, SystemActor):
         return list(Partner.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
-    return sorted(
-        pid
-        for pid, roles in _roles_by_partner(user).items()
-        if any(permission in ROLE_PERMISSIONS[role] for role in roles)
-    )
+    access = _access(user)
+    granted = [
+        pid for pid, roles in access.roles.items() if any(permission in ROLE_PERMISSIONS[r] for r in roles)
+    ]
+    # The partners a gate closes for this permission are left out; whether that refused the user
+    # anything shows only when the request finds nothing, so the gate records them as uncertain.
+    for pid, roles in access.withheld.items():
+        if any(permission in ROLE_PERMISSIONS[r] for r in roles):
+            access.refuse(pid, [permission], certain=False)
+    allowed = []
+    for pid in granted:
+        if access.allows(pid, permission):
+            allowed.append(pid)
+        else:
+            access.refuse(pid, [permission], certain=False)
+    return sorted(allowed)
 
 
 def authorise(user: Any, permission: str, partner: Partner | int) -> None:
@@ -378,5 +465,15 @@ def authorise(user: Any, permission: str, partner: Partner | int) -> None:
         raise TypeError(NO_ACTOR)
     if isinstance(user, SystemActor):
         return
-    if not has_permission(user, permission, partner):
-        raise PermissionDenied(f"You do not have permission to {permission} for this partner.")
+    if has_permission(user, permission, partner):
+        return
+    # A role that grants it, closed by a gate (a processor not approved for this data, or a
+    # request from a country the partner has not approved): 404, as for another partner's data,
+    # and the gate records the refusal.
+    access = _access(user)
+    pid = _partner_id(partner)
+    held = access.roles.get(pid) or access.withheld.get(pid, frozenset())
+    if any(permission in ROLE_PERMISSIONS[role] for role in held):
+        access.refuse(pid, [permission])
+        raise Http404("No such partner's data.")
+    raise PermissionDenied(f"You do not have permission to {permission} for this partner.")

@@ -11,12 +11,12 @@ sub-processor without the controller's prior authorisation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from joinedup.privacy.models import (
     Processor,
     ProcessorEngagement,
     ProcessorKind,
+    ProcessorUser,
     RecordStatus,
     TransferMechanism,
 )
@@ -290,3 +291,54 @@ def export_rows(user: Any, *, partner: Partner, today: date) -> list[list[str]]:
             ]
         )
     return rows
+
+
+@transaction.atomic
+def processor_user_link(
+    *, actor: Any, partner: Partner, processor: Processor, user: Any, since: datetime | None = None
+) -> ProcessorUser:
+    """Record that ``user`` works for ``processor`` from ``since`` (now): from then on the roles
+    they hold open each partner's data only as far as that partner approved the processor
+    (privacy/processor_access.py). On the account of the partner whose DPO records it, as a
+    processor's registration is. One processor at a time: end the current link first."""
+    authorise(actor, PERMISSION, partner)
+    since = since or timezone.now()
+    current = (
+        ProcessorUser.objects.select_for_update()
+        .filter(user=user)
+        .filter(Q(until__isnull=True) | Q(until__gt=since))
+    )
+    if current.exists():
+        raise ValidationError({"user": "This user works for a processor already: end that first."})
+    link = ProcessorUser.objects.create(user=user, processor=processor, since=since)
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="privacy.processor_user_linked",
+        target=link,
+        after={"user": user.pk, "processor": processor.name, "since": since},
+    )
+    return link
+
+
+@transaction.atomic
+def processor_user_end(
+    *, actor: Any, partner: Partner, link: ProcessorUser, until: datetime | None = None
+) -> ProcessorUser:
+    authorise(actor, PERMISSION, partner)
+    link = ProcessorUser.objects.select_for_update().get(pk=link.pk)
+    until = until or timezone.now()
+    if link.until is not None and link.until <= until:
+        raise ValidationError({"until": "This link has ended already."})
+    before = {"until": link.until}
+    link.until = until
+    link.save(update_fields=["until"])
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="privacy.processor_user_ended",
+        target=link,
+        before=before,
+        after={"until": until},
+    )
+    return link

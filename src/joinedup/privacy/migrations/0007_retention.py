@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
         ('people', '0006_protected_characteristics'),
-        ('privacy', '0005_access_review'),
+        ('privacy', '0006_processor_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -30,6 +30,7 @@ __all__ = [
     "Processor",
     "ProcessorEngagement",
     "ProcessorKind",
+    "ProcessorUser",
     "RecordStatus",
     "TransferMechanism",
 ]
@@ -152,3 +153,22 @@ class ProcessorEngagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.processor} for {self.partner_id}"
+
+
+class ProcessorUser(models.Model):
+    """A user who works for a processor (a contractor's staff): the roles they are given on a
+    partner open that partner's data only as far as the partner has approved the processor
+    (privacy/processor_access.py). One processor at a time; ``until`` ends it (never deleted:
+    who worked for whom, when, is part of the record)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    processor = models.ForeignKey(Processor, on_delete=models.PROTECT, related_name="users")
+    since = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["processor__name", "user_id", "since"]
+        indexes = [models.Index(fields=["user", "since"], name="privacy_procuser_user_since")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} for {self.processor}"
