@@ -220,6 +220,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Subject-access requests: the log, the export (with the subject's own clinical
             # notes) and its release.
             "privacy.sar",
+            # The breach log: the partner's part in each personal data breach, its decision on
+            # telling the ICO (72 hours, Article 33) and the people affected (Article 34).
+            "privacy.breach",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.
