@@ -23,6 +23,7 @@ from joinedup.api import (
     partnership,
     payroll,
     people,
+    privacy_breach,
     privacy_records,
     privacy_sar,
     purchasing,
@@ -78,6 +79,7 @@ api.add_router("", wellbeing.router)
 api.add_router("", privacy_records.router)
 api.add_router("", wellbeing_retention.router)
 api.add_router("", privacy_sar.router)
+api.add_router("", privacy_breach.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import records, sar
+from joinedup.web.privacy import breach, records, sar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Records of processing and processors (web/privacy/records.py).
@@ -22,4 +22,11 @@ urlpatterns += [
     path("subject-access/<int:sar_id>/", sar.sar_page, name="privacy_sar"),
     path("subject-access/<int:sar_id>/review", sar.sar_review, name="privacy_sar_review"),
     path("subject-access/<int:sar_id>/export.json", sar.sar_download, name="privacy_sar_download"),
+]
+
+# The breach log (web/privacy/breach.py).
+urlpatterns += [
+    path("breaches/", breach.breach_log, name="privacy_breaches"),
+    path("breaches/new", breach.breach_new, name="privacy_breach_new"),
+    path("breaches/<int:breach_id>/", breach.breach_page, name="privacy_breach"),
 ]
