@@ -18,7 +18,7 @@ NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 AWARE = NOW - timedelta(hours=10)
 
 
-def at(when: datetime) -> Any:
+def at(when: datetime) -> mock._patch[Any]:
     return mock.patch("django.utils.timezone.now", new=lambda: when)
 
 
