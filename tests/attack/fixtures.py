@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -56,10 +56,16 @@ from joinedup.people.services import (
     secondment_create,
     tupe_transfer,
 )
+from joinedup.privacy import breach as privacy_breach
 from joinedup.privacy import processors as privacy_processors
 from joinedup.privacy import records as privacy_records
 from joinedup.privacy import sar as privacy_sar
-from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement, SubjectAccessRequest
+from joinedup.privacy.models import (
+    AffectedPartner,
+    ProcessingRecord,
+    ProcessorEngagement,
+    SubjectAccessRequest,
+)
 from joinedup.purchasing import contracts as purchasing_contracts
 from joinedup.purchasing import order_services as purchasing_orders
 from joinedup.purchasing import services as purchasing
@@ -180,6 +186,8 @@ class PartnerObjects:
     processor_engagement: ProcessorEngagement
     # A subject-access request from the sample employee, just logged.
     subject_access_request: SubjectAccessRequest
+    # A breach recorded by the partner (its row in the breach log), undecided.
+    breach: AffectedPartner
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -299,6 +307,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
         "occupational-health questionnaire", lambda o: o.oh_questionnaire.pk
     ),
     "sar_id": ParameterKind("subject-access request", lambda o: o.subject_access_request.pk),
+    # A breach the partner recorded (the breach log names the breach; the partner's row is found
+    # through it).
+    "breach_id": ParameterKind("personal data breach", lambda o: o.breach.breach_id),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
     "surveillance_programme_id": ParameterKind(
@@ -494,6 +505,7 @@ class AttackTestCase(RechargeTestCase):
             subject_access_request=privacy_sar.sar_log(
                 actor=FIXTURES, partner=partner, person_id=employment.person_id, received_on=date(2026, 11, 2)
             ),
+            breach=cls.breach_of(partner),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
@@ -614,6 +626,22 @@ class AttackTestCase(RechargeTestCase):
             "asset": servicedesk_assets.asset_assign(actor=FIXTURES, asset=asset, employment=employment),
             "licence": licence,
         }
+
+    @classmethod
+    def breach_of(cls, partner: Partner) -> AffectedPartner:
+        """A breach the partner recorded, its people counted, nothing decided yet."""
+        return privacy_breach.breach_record(
+            actor=FIXTURES,
+            partner=partner,
+            facts=privacy_breach.BreachFacts(
+                summary=f"Payslips of {partner.code} e-mailed to the wrong list",
+                occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+                aware_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+                data_categories="Names, pay",
+                cause="Autocomplete",
+            ),
+            impact=privacy_breach.Impact(people_affected=12, people_categories="Employees"),
+        )
 
     @classmethod
     def privacy_of(cls, partner: Partner) -> dict[str, Any]:

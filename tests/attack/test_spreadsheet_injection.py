@@ -45,7 +45,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
-from joinedup.privacy.models import ProcessingRecord, Processor
+from joinedup.privacy.models import Breach, ProcessingRecord, Processor
 from joinedup.purchasing import spend_rollup
 from joinedup.purchasing.models import (
     Contract,
@@ -225,6 +225,8 @@ EXPORTS: dict[str, Export] = {
     "web /data-protection/records.{fmt}": Export(("csv",), {"Purpose of processing": planted(PAYLOAD)}),
     "web /data-protection/processors.csv": Export(("csv",), {"Processor": planted(PAYLOAD)}),
     "web /data-protection/subject-access/": Export(("csv", "xlsx"), {"Person": planted(NAME)}),
+    # The breach log: a breach whose summary was typed as a formula.
+    "web /data-protection/breaches/": Export(("csv", "xlsx"), {"Summary": planted(PAYLOAD)}),
 }
 
 
@@ -557,6 +559,10 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_subject_access_log_shows_a_formula_name_as_text(self) -> None:
         self.check("web /data-protection/subject-access/")
+
+    def test_the_breach_log_shows_a_formula_summary_as_text(self) -> None:
+        Breach.objects.filter(pk=self.council_objects.breach.breach_id).update(summary=PAYLOAD)
+        self.check("web /data-protection/breaches/")
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")
