@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -59,12 +59,14 @@ from joinedup.people.services import (
     tupe_transfer,
 )
 from joinedup.privacy import access_review as privacy_access_review
+from joinedup.privacy import breach as privacy_breach
 from joinedup.privacy import processors as privacy_processors
 from joinedup.privacy import records as privacy_records
 from joinedup.privacy import sar as privacy_sar
 from joinedup.privacy.models import (
     AccessReview,
     AccessReviewLine,
+    AffectedPartner,
     ProcessingRecord,
     ProcessorEngagement,
     SubjectAccessRequest,
@@ -193,6 +195,8 @@ class PartnerObjects:
     # line of that member's role.
     access_review: AccessReview
     access_review_line: AccessReviewLine
+    # A breach recorded by the partner (its row in the breach log), undecided.
+    breach: AffectedPartner
 
 
 # A path parameter's name -> the value naming an object of the partner whose objects are given.
@@ -312,6 +316,9 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
         "occupational-health questionnaire", lambda o: o.oh_questionnaire.pk
     ),
     "sar_id": ParameterKind("subject-access request", lambda o: o.subject_access_request.pk),
+    # A breach the partner recorded (the breach log names the breach; the partner's row is found
+    # through it).
+    "breach_id": ParameterKind("personal data breach", lambda o: o.breach.breach_id),
     # Occupational health (ohsurvweb): a health-surveillance programme of the partner's, the
     # sample employee's enrolment in it (checked once), and a wellbeing programme with counts.
     "surveillance_programme_id": ParameterKind(
@@ -510,6 +517,7 @@ class AttackTestCase(RechargeTestCase):
             subject_access_request=privacy_sar.sar_log(
                 actor=FIXTURES, partner=partner, person_id=employment.person_id, received_on=date(2026, 11, 2)
             ),
+            breach=cls.breach_of(partner),
             partner=partner,
             ticket=ticket,
             ticket_attachment=ticket_attachment,
@@ -640,6 +648,22 @@ class AttackTestCase(RechargeTestCase):
         )
         line = AccessReviewLine.objects.for_partner(partner).get(review=review, user=nominee)
         return {"access_review": review, "access_review_line": line}
+
+    @classmethod
+    def breach_of(cls, partner: Partner) -> AffectedPartner:
+        """A breach the partner recorded, its people counted, nothing decided yet."""
+        return privacy_breach.breach_record(
+            actor=FIXTURES,
+            partner=partner,
+            facts=privacy_breach.BreachFacts(
+                summary=f"Payslips of {partner.code} e-mailed to the wrong list",
+                occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+                aware_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+                data_categories="Names, pay",
+                cause="Autocomplete",
+            ),
+            impact=privacy_breach.Impact(people_affected=12, people_categories="Employees"),
+        )
 
     @classmethod
     def privacy_of(cls, partner: Partner) -> dict[str, Any]:

@@ -380,6 +380,30 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     },
     ("POST", "/api/v1/privacy/access-reviews/{review_id}/lines/{review_line_id}/certify"): lambda o: {},
     ("POST", "/api/v1/privacy/access-reviews/{review_id}/lines/{review_line_id}/revoke"): lambda o: {},
+    # The breach log (api/privacy_breach.py).
+    ("POST", "/api/v1/privacy/partners/{partner_id}/breaches"): lambda o: {
+        "summary": "Attack",
+        "occurred_at": "2026-11-02T09:00:00Z",
+        "aware_at": "2026-11-02T10:00:00Z",
+        "data_categories": "Attack",
+        "cause": "Attack",
+        "people_affected": 1,
+        "people_categories": "Attack",
+    },
+    ("POST", "/api/v1/privacy/breaches/{breach_id}/partners"): lambda o: {
+        "partner_id": o.partner.pk,
+        "people_affected": 1,
+        "people_categories": "Attack",
+    },
+    ("POST", "/api/v1/privacy/breaches/{breach_id}/partners/{partner_id}/decision"): lambda o: {
+        "ico_decision": "notify",
+        "ico_reason": "Attack",
+    },
+    ("POST", "/api/v1/privacy/breaches/{breach_id}/partners/{partner_id}/ico-notification"): lambda o: {
+        "notified_at": "2026-11-02T12:00:00Z",
+        "reference": "Attack",
+    },
+    ("POST", "/api/v1/privacy/breaches/{breach_id}/closure"): lambda o: {"remedial_action": "Attack"},
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
@@ -597,6 +621,9 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/privacy/partners/{partner_id}/sensitive-reads": 403,
             "/api/v1/privacy/partners/{partner_id}/access-reviews": 403,
             "/api/v1/privacy/access-reviews/{review_id}": 403,
+            # The breach log is the data-protection officer's (privacy.breach).
+            "/api/v1/privacy/partners/{partner_id}/breaches": 403,
+            "/api/v1/privacy/breaches/{breach_id}": 403,
         }
         admin = Role.SERVICE_ADMIN
         clients = self.clients()

@@ -45,7 +45,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
-from joinedup.privacy.models import ProcessingRecord, Processor
+from joinedup.privacy.models import Breach, ProcessingRecord, Processor
 from joinedup.purchasing import spend_rollup
 from joinedup.purchasing.models import (
     Contract,
@@ -229,6 +229,8 @@ EXPORTS: dict[str, Export] = {
     # reads (read by that user); {fmt} is csv here, the page tests check the XLSX downloads.
     "web /data-protection/access-review/roles.{fmt}": Export(("csv",), {"Username": planted(ATTACKER)}),
     "web /data-protection/access-review/reads.{fmt}": Export(("csv",), {"Reader": planted(ATTACKER)}),
+    # The breach log: a breach whose summary was typed as a formula.
+    "web /data-protection/breaches/": Export(("csv", "xlsx"), {"Summary": planted(PAYLOAD)}),
 }
 
 
@@ -572,6 +574,10 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         self.check("web /data-protection/access-review/roles.{fmt}")
         self.check("web /data-protection/access-review/reads.{fmt}")
+
+    def test_the_breach_log_shows_a_formula_summary_as_text(self) -> None:
+        Breach.objects.filter(pk=self.council_objects.breach.breach_id).update(summary=PAYLOAD)
+        self.check("web /data-protection/breaches/")
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")

@@ -24,6 +24,7 @@ from joinedup.api import (
     payroll,
     people,
     privacy_access_review,
+    privacy_breach,
     privacy_onboarding,
     privacy_records,
     privacy_sar,
@@ -82,6 +83,7 @@ api.add_router("", wellbeing_retention.router)
 api.add_router("", privacy_sar.router)
 api.add_router("", privacy_onboarding.router)
 api.add_router("", privacy_access_review.router)
+api.add_router("", privacy_breach.router)
 
 
 @api.exception_handler(AuthenticationError)

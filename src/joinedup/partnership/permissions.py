@@ -230,6 +230,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # The access review: who holds which role on the partner, the sensitive reads, and
             # the re-certification of roles by a nominated manager (privacy/access_review.py).
             "privacy.access_review",
+            # The breach log: the partner's part in each personal data breach, its decision on
+            # telling the ICO (72 hours, Article 33) and the people affected (Article 34).
+            "privacy.breach",
             "people.view_special_category",
             "people.change_special_category",
             # Who read which occupational-health case, and when: never the clinical content.

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0006_occupational_health_roles'),
-        ('privacy', '0003_records_of_processing'),
+        ('privacy', '0004_breach_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

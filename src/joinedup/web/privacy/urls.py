@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import access_review, onboarding, records, sar
+from joinedup.web.privacy import access_review, breach, onboarding, records, sar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Records of processing and processors (web/privacy/records.py).
@@ -37,4 +37,11 @@ urlpatterns += [
     path("access-review/reads.<str:fmt>", access_review.reads_export, name="privacy_access_review_reads"),
     path("access-review/mine/", access_review.nominated, name="privacy_access_reviews_mine"),
     path("access-review/<int:review_id>/", access_review.review_page, name="privacy_access_review_page"),
+]
+
+# The breach log (web/privacy/breach.py).
+urlpatterns += [
+    path("breaches/", breach.breach_log, name="privacy_breaches"),
+    path("breaches/new", breach.breach_new, name="privacy_breach_new"),
+    path("breaches/<int:breach_id>/", breach.breach_page, name="privacy_breach"),
 ]
