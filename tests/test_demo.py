@@ -41,14 +41,15 @@ class TestDemoPartnership(TestCase):
         assert len(partner_ids_with(users.get(username="ops.admin"), "partnership.view")) == 4
         council_hr_partners = partner_ids_with(users.get(username="council.hr"), "partnership.view")
         assert council_hr_partners == [Partner.objects.get(code="WCC").pk]
-        # 200 staff, the shared chief executive, the two council staff who sign in and the twelve
-        # of the HR teams the workforce-change programme restructures; transferred staff keep one
-        # person record.
-        assert _all(Person).count() == 215  # type: ignore[attr-defined]
+        # 200 staff, the shared chief executive, the two council staff who sign in, the five
+        # council officers who are also on-call firefighters and the twelve of the HR teams the
+        # workforce-change programme restructures; transferred staff keep one person record, and
+        # so do the five with an employment at the council and another at the fire service.
+        assert _all(Person).count() == 220  # type: ignore[attr-defined]
         transfer = _all(TupeTransfer).get()  # type: ignore[attr-defined]
         moved = transfer.items.count()
         assert moved > 0
-        assert _all(Employment).count() == 215 + moved  # type: ignore[attr-defined]
+        assert _all(Employment).count() == 220 + 5 + moved  # type: ignore[attr-defined]
         split = _all(CostSplit).get()  # type: ignore[attr-defined]
         assert {s.charged_partner.code: s.percent for s in split.shares.all()} == {
             "WCC": Decimal(50),
@@ -75,7 +76,7 @@ class TestDemoPartnership(TestCase):
     def test_each_demo_user_with_a_record_opens_their_own_under_their_name(self) -> None:
         call_command("demo", "--no-serve", "--employees", "60", stdout=StringIO())
         linked = get_user_model().objects.filter(person__isnull=False).order_by("username")
-        assert [u.username for u in linked] == ["council.employee", "council.manager"]
+        assert [u.username for u in linked] == ["council.employee", "council.manager", "fire.retained"]
         for user in linked:
             with self.subTest(user.username):
                 person = _all(Person).get(user=user)  # type: ignore[attr-defined]

@@ -17,10 +17,12 @@ from joinedup.bench.demo.budgets import seed_demo_budgets
 from joinedup.bench.demo.businesscase import LIVE_FROM, seed_demo_businesscase
 from joinedup.bench.demo.change import seed_demo_change
 from joinedup.bench.demo.consultation import seed_demo_consultation
+from joinedup.bench.demo.dual import seed_demo_dual
 from joinedup.bench.demo.impact import seed_demo_impact
 from joinedup.bench.demo.month import seed_demo_month, seed_demo_psc_rates
 from joinedup.bench.demo.payroll import seed_payroll_settings
 from joinedup.bench.demo.people import link_demo_users, seed_people
+from joinedup.bench.demo.privacy import seed_demo_privacy
 from joinedup.bench.demo.purchasing import seed_demo_purchasing
 from joinedup.bench.demo.purchasing_year import seed_demo_purchasing_year
 from joinedup.bench.demo.realisation import seed_demo_realisation, seed_demo_realisation_year
@@ -85,6 +87,8 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     # Staff of the constabulary and the fire service who raise service-desk tickets.
     ("police.employee", "Paul Stone", [("WPOL", Role.EMPLOYEE)]),
     ("fire.employee", "Faye Lang", [("WFRS", Role.EMPLOYEE)]),
+    # A council officer who is also an on-call firefighter: an employee of both (demo/dual.py).
+    ("fire.retained", "Rhys Powell", [("WCC", Role.EMPLOYEE), ("WFRS", Role.EMPLOYEE)]),
     ("shared.hr", "Sam Okoro", [(c, Role.HR_OFFICER) for c in ALL]),
     # The shared service's purchasing team buys for every partner: one enters a supplier's bank
     # details, the other verifies them.
@@ -152,6 +156,9 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
             actor=SEEDER,
         )
         link_demo_users(partners=partners, users=users, actor=SEEDER)
+        # Before the pay run: each of their employments is paid by its own employer's payroll.
+        dual = seed_demo_dual(partners=partners, users=users, actor=SEEDER)
+        say(f"  Council officers who are also on-call firefighters: {len(dual) // 2}, at WCC and WFRS")
         seed_payroll_settings(partners=partners)
         seed_demo_psc_rates()
         seed_demo_month(partners=partners, users=users, say=say)
@@ -172,4 +179,5 @@ def seed_demo(*, employees: int = 3000, say: Callable[[str], None] = print) -> b
         seed_demo_realisation(partners=partners, users=users, say=say)
         seed_demo_realisation_year(partners=partners, live_from=LIVE_FROM, say=say)
         seed_demo_wellbeing(partners=partners, users=users, say=say, today=timezone.localdate())
+        seed_demo_privacy(partners=partners, users=users, dual=dual, say=say, today=timezone.localdate())
     return True
