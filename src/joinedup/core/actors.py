@@ -52,3 +52,15 @@ def is_system(actor: Any) -> bool:
 def user_of(actor: Any) -> Any:
     """The user to store in a ``…_by`` column: the acting user, or None when the system acts."""
     return None if is_system(actor) else actor
+
+
+def actor_label(actor: Any) -> str:
+    """How a record names who acted: the system's label, or the user's username."""
+    return str(actor.label) if is_system(actor) else str(actor.get_username())
+
+
+def actor_name(actor: Any, *, limit: int = 150) -> str:
+    """The system's label, or the user's full name (their username when they have none), cut to
+    ``limit`` characters to fit the column that keeps it."""
+    label = actor.label if is_system(actor) else str(actor.get_full_name() or actor.username)
+    return str(label)[:limit]

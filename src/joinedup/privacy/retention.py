@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls
-from joinedup.core.actors import SystemActor, is_system, user_of
+from joinedup.core.actors import actor_name, is_system, user_of
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
@@ -84,11 +84,6 @@ __all__ = [
     "scheduled_run",
     "set_retention_schedule",
 ]
-
-
-def _label(actor: Any) -> str:
-    label = actor.label if isinstance(actor, SystemActor) else str(actor.get_full_name() or actor.username)
-    return label[:150]
 
 
 def _text(value: str, name: str, what: str, limit: int) -> str:
@@ -138,7 +133,7 @@ def set_retention_schedule(
     schedule.months = months
     schedule.reason = reason
     schedule.set_by = user_of(actor)
-    schedule.set_by_label = _label(actor)
+    schedule.set_by_label = actor_name(actor)
     schedule.set_at = timezone.now()
     schedule.save()
     record_event(
@@ -196,7 +191,7 @@ def place_retention_hold(
         reference=reference,
         reason=reason,
         placed_by=user_of(actor),
-        placed_by_label=_label(actor),
+        placed_by_label=actor_name(actor),
     )
     record_event(
         actor=actor,
@@ -225,7 +220,7 @@ def lift_retention_hold(*, actor: Any, hold: RetentionHold, reason: str) -> Rete
         )
     locked.lifted_at = timezone.now()
     locked.lifted_by = user_of(actor)
-    locked.lifted_by_label = _label(actor)
+    locked.lifted_by_label = actor_name(actor)
     locked.lift_reason = reason
     locked.save(update_fields=["lifted_at", "lifted_by", "lifted_by_label", "lift_reason"])
     record_event(

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import attachments
-from joinedup.core.actors import is_system
+from joinedup.core.actors import actor_label, is_system
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.permissions import authorise
 from joinedup.people.models import Employment
@@ -48,11 +48,7 @@ PENNY_PLACES = -2
 PERCENT_PLACES = -4
 
 
-def _label(actor: Any) -> str:
-    return str(actor.label) if is_system(actor) else str(actor.get_username())
-
-
-def _status_label(status: str) -> str:
+def _statusactor_label(status: str) -> str:
     return str(AssetStatus(status).label).lower()
 
 
@@ -75,7 +71,7 @@ def _event(
         employment=employment,
         note=note[:300],
         actor=None if is_system(actor) else actor,
-        actor_label=_label(actor),
+        actor_label=actor_label(actor),
     )
 
 
@@ -208,11 +204,11 @@ def _move_allowed(before: str, to: str) -> None:
     if to not in AssetStatus.values:
         raise ValidationError({"status": "Choose the status from the list."})
     if to == before:
-        raise ValidationError({"status": f"The asset is already {_status_label(to)}."})
+        raise ValidationError({"status": f"The asset is already {_statusactor_label(to)}."})
     if to not in TRANSITIONS[before]:
         allowed = sorted(TRANSITIONS[before])
-        then = ", ".join(_status_label(s) for s in allowed) if allowed else "nothing: disposal is final"
-        was, now = _status_label(before), _status_label(to)
+        then = ", ".join(_statusactor_label(s) for s in allowed) if allowed else "nothing: disposal is final"
+        was, now = _statusactor_label(before), _statusactor_label(to)
         raise ValidationError({"status": f"An asset {was} cannot become {now}; it may become {then}."})
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from joinedup.audit.services import record_event
 from joinedup.core import tabular
-from joinedup.core.actors import is_system
+from joinedup.core.actors import actor_label, is_system
 from joinedup.core.tabular import Column, RowError, RowSpec
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -31,10 +31,6 @@ from joinedup.wellbeing.models import (
 PERMISSION = "wellbeing.programmes"
 MAX_COUNT = 1_000_000
 MAX_ROWS = 20_000
-
-
-def _label(actor: Any) -> str:
-    return str(actor.label) if is_system(actor) else str(actor.get_username())
 
 
 def month_start(day: date) -> date:
@@ -128,13 +124,15 @@ def _store(
                 reason=reason,
                 count=count,
                 entered_by=None if is_system(actor) else actor,
-                entered_by_label=_label(actor),
+                entered_by_label=actor_label(actor),
             )
             changed[reason] = (None, count)
         elif row.count != count:
             changed[reason] = (row.count, count)
             ProgrammeUsage.objects.for_partner(programme.partner_id).filter(pk=row.pk).update(
-                count=count, entered_by=None if is_system(actor) else actor, entered_by_label=_label(actor)
+                count=count,
+                entered_by=None if is_system(actor) else actor,
+                entered_by_label=actor_label(actor),
             )
     return changed
 

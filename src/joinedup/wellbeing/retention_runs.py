@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls
-from joinedup.core.actors import SystemActor, is_system, user_of
+from joinedup.core.actors import actor_name, is_system, user_of
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
@@ -85,11 +85,6 @@ __all__ = [
     "retention_run",
     "scheduled_run",
 ]
-
-
-def _label(actor: Any) -> str:
-    label = actor.label if isinstance(actor, SystemActor) else str(actor.get_full_name() or actor.username)
-    return label[:150]
 
 
 def _text(value: str, name: str, what: str, limit: int) -> str:
@@ -317,7 +312,7 @@ def place_legal_hold(*, actor: Any, case: Case, reason: str, reference: str) -> 
         reference=reference,
         reason=reason,
         placed_by=user_of(actor),
-        placed_by_label=_label(actor),
+        placed_by_label=actor_name(actor),
     )
     record_event(
         actor=actor,
@@ -342,7 +337,7 @@ def lift_legal_hold(*, actor: Any, hold: CaseLegalHold, reason: str) -> CaseLega
         )
     locked.lifted_at = timezone.now()
     locked.lifted_by = user_of(actor)
-    locked.lifted_by_label = _label(actor)
+    locked.lifted_by_label = actor_name(actor)
     locked.lift_reason = reason
     locked.save(update_fields=["lifted_at", "lifted_by", "lifted_by_label", "lift_reason"])
     record_event(
@@ -402,7 +397,7 @@ def erase_case_content(*, actor: Any, case: Case, today: date) -> CaseErasure:
         case=locked,
         partner_id=locked.partner_id,
         erased_by=user_of(actor),
-        erased_by_label=_label(actor),
+        erased_by_label=actor_name(actor),
         rule=rule.key,
         rule_effective_from=rule.effective_from,
         retention_ended_on=ends,

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
-from joinedup.core.actors import is_system
+from joinedup.core.actors import actor_label, is_system
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import authorise, roles_on
 from joinedup.people.models import Employment
@@ -39,10 +39,6 @@ from joinedup.wellbeing.surveillance_rules import Basis, basis_keys, basis_on
 PERMISSION = "wellbeing.surveillance"
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,29}")
 LONGEST_INTERVAL = 120  # ten years: anything longer is a typing error, not a programme
-
-
-def _label(actor: Any) -> str:
-    return str(actor.label) if is_system(actor) else str(actor.get_username())
 
 
 def _day(value: date) -> str:
@@ -385,7 +381,7 @@ def check_record(
         outcome=outcome,
         next_due_on=due,
         recorded_by=None if is_system(actor) else actor,
-        recorded_by_label=_label(actor),
+        recorded_by_label=actor_label(actor),
         recorded_as=_recorded_as(actor, locked.partner_id),
     )
     locked.next_due_on = due
