@@ -71,4 +71,23 @@ DECLARATIONS = (
             "decision and lapse in the audit log",
         ),
     ),
+    Declaration(
+        key="privacy.processor_users",
+        record_type="Which processor (contractor) each of its users works for",
+        models=("privacy.ProcessorUser",),
+        # A partner whose data processors reach: it has engaged one.
+        evidence="privacy.ProcessorEngagement",
+        data_categories=("the user", "the processor they work for, from when and until when"),
+        data_subjects=("staff of the partner's processors and sub-processors who use joinedup",),
+        purpose="Limiting a processor's staff to the data the partner has approved it for (Art. 28)",
+        lawful_basis="6(1)(c)",
+        recipients=("the partner's data-protection officer",),
+        retention=Retention(
+            period="While the user works for the processor, then 6 years",
+            source="The partner's policy (no statutory period); evidence of Art. 28 and 32 measures",
+        ),
+        security_measures=(
+            "Linked and ended by the service (privacy.records); refusals each in the audit log",
+        ),
+    ),
 )

@@ -95,7 +95,7 @@ def test_the_apps_holding_personal_data_each_declare_it() -> None:
         "servicedesk",
         "wellbeing",
     ]
-    assert len(all_declarations()) == 18
+    assert len(all_declarations()) == 19
 
 
 def test_special_category_data_carries_its_article_9_and_schedule_1_conditions() -> None:
