@@ -389,6 +389,9 @@ def verify_export(directory: Path) -> VerifyReport:
     except (OSError, ValueError) as exc:
         report.problems.append(f"manifest: {exc}")
         return report
+    # Cells are read in the same pass as the rows are counted, but reported only for files whose
+    # checksum, columns and row count hold: otherwise those say what is wrong.
+    bad_cells: list[str] = []
     for entry in manifest.tables:
         path = directory / entry.file
         if not path.is_file():
@@ -397,10 +400,7 @@ def verify_export(directory: Path) -> VerifyReport:
         if sha256_of(path) != entry.sha256:
             report.problems.append(f"{entry.file}: SHA-256 differs from the manifest")
         try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.reader(handle)
-                header = next(reader, [])
-                rows = sum(1 for _ in reader)
+            header, rows, cells = _scan(path, entry)
         except (UnicodeDecodeError, csv.Error) as exc:
             report.problems.append(f"{entry.file}: not a CSV file in UTF-8 ({exc})")
             continue
@@ -408,11 +408,11 @@ def verify_export(directory: Path) -> VerifyReport:
             report.problems.append(f"{entry.file}: columns differ from the manifest")
         if rows != entry.rows:
             report.problems.append(f"{entry.file}: {rows} rows, the manifest says {entry.rows}")
+        bad_cells.extend(cells)
         report.tables += 1
         report.rows += rows
     if not report.problems:
-        for entry in manifest.tables:
-            report.problems.extend(_cell_problems(directory, entry))
+        report.problems.extend(bad_cells)
     if not report.problems:
         try:
             report.audit_events, broken = _verify_chain(directory, manifest)
@@ -422,18 +422,26 @@ def verify_export(directory: Path) -> VerifyReport:
     return report
 
 
-def _cell_problems(directory: Path, entry: TableEntry) -> list[str]:
-    """Every data row whose cells do not read back as the manifest's types: the file, the row
-    (1 the header) and the column, with the reason. A file whose checksum matches was written
-    by an export, but a checksum can be rewritten with the file; the import must refuse such a
-    file whole, with its rows named, rather than fail half-way through reading it."""
+def _scan(path: Path, entry: TableEntry) -> tuple[list[str], int, list[str]]:
+    """A file's header, its number of data rows, and every data row whose cells do not read back
+    as the manifest's types: the file, the row (1 the header) and the column, with the reason.
+    A file whose checksum matches was written by an export, but a checksum can be rewritten with
+    the file; the import must refuse such a file whole, with its rows named, rather than fail
+    half-way through reading it."""
     problems: list[str] = []
-    if len(entry.types) != len(entry.columns):
-        return [f"{entry.file}: the manifest names {len(entry.columns)} columns and {len(entry.types)} types"]
-    with (directory / entry.file).open(encoding="utf-8", newline="") as handle:
+    typed = len(entry.types) == len(entry.columns)
+    if not typed:
+        problems.append(
+            f"{entry.file}: the manifest names {len(entry.columns)} columns and {len(entry.types)} types"
+        )
+    rows = 0
+    with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        next(reader, None)
+        header = next(reader, [])
         for number, cells in enumerate(reader, start=2):
+            rows += 1
+            if not typed:
+                continue
             if len(cells) != len(entry.columns):
                 problems.append(
                     f"{entry.file} row {number}: {len(cells)} cells, "
@@ -446,7 +454,7 @@ def _cell_problems(directory: Path, entry: TableEntry) -> list[str]:
                 except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
                     reason = "not a value of its type" if isinstance(exc, KeyError) else str(exc)
                     problems.append(f"{entry.file} row {number}, column {column}: {reason} ({kind})")
-    return problems
+    return header, rows, problems
 
 
 def _verify_chain(directory: Path, manifest: Manifest) -> tuple[int, list[str]]:
