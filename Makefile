@@ -52,13 +52,18 @@ typecheck: venv
 migrations-check: venv
 	JOINEDUP_ENV=test $(BIN)/joinedup makemigrations --check --dry-run
 
+# The suite runs in one process per core, up to 4 (PYTEST_WORKERS=0 for one process). Tests marked
+# with the same xdist_group share a process, so a class that seeds the whole demo seeds it once.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
+PYTEST = $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 pytest-sqlite: venv static
-	JOINEDUP_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+	JOINEDUP_ENV=test $(PYTEST) $(PYTEST_ARGS)
 
 # A throwaway PostgreSQL cluster on loopback, started and removed by tools/with-postgres. The
 # suite acts as a role that owns no table, with row-level security enforced (conftest.py).
 pytest-postgres: venv static
-	JOINEDUP_ENV=test JOINEDUP_ROW_LEVEL_SECURITY=1 $(BIN)/python tools/with-postgres -- $(BIN)/pytest $(PYTEST_ARGS)
+	JOINEDUP_ENV=test JOINEDUP_ROW_LEVEL_SECURITY=1 $(BIN)/python tools/with-postgres -- $(PYTEST) $(PYTEST_ARGS)
 
 # The API and import fuzzing of `make test` (tests/attack/) with more examples: 1,000 requests per
 # API operation (fewer only where an operation's distinct requests run out first: one without

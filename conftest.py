@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _RESULTS.mkdir(parents=True, exist_ok=True)
     ran = all(outcome == "passed" for outcome in _browser_outcomes)
     (_RESULTS / "browser.status").write_text("ran\n" if ran else "skipped\n")
+
+
+@pytest.fixture(autouse=True)
+def _restore_signal_handlers() -> Iterator[None]:
+    """django-tasks' worker, run in-process by a test, installs SIGTERM and SIGINT handlers that
+    turn a signal into SystemExit and outlive the test: CI's own stop would then surface as a
+    failure inside whichever test was running, hiding the real cause."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
 
 
 # The role the suite acts as on PostgreSQL when row-level security is enforced: it owns no

@@ -8,16 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
-from django.core.management import call_command
 from django.db.models import Sum
-from django.test import TestCase
 
 from joinedup.bench.demo import SEEDER
 from joinedup.core import rls
 from joinedup.ledger.models import JournalLine
-from joinedup.partnership.models import Partner
 from joinedup.purchasing.models import (
     BankDetailChange,
     Invoice,
@@ -27,14 +23,10 @@ from joinedup.purchasing.models import (
     SupplierKind,
 )
 from joinedup.recharges.transparency import spend_csv, spend_over_threshold
+from tests.demo_checks.base import DemoChecks
 
 
-class TestDemoPurchasingYear(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
-        cls.partners = {p.code: p for p in Partner.objects.all()}
-
+class DemoPurchasingYearChecks(DemoChecks):
     def test_each_partner_has_twelve_months_paid_and_posted_to_its_ledger(self) -> None:
         # Net of the year's invoices, worked out from the demo's quantities and prices; the
         # ledger's expense lines hold the same pence (every demo VAT is recoverable).

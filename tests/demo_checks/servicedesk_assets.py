@@ -4,25 +4,15 @@ count whose shares add up to its cost to the penny; the fire service's own licen
 
 from __future__ import annotations
 
-from io import StringIO
-
-from django.core.management import call_command
-from django.test import TestCase
-
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.servicedesk_assets import ASSETS, OFFICE_COST_PER_SEAT
-from joinedup.partnership.models import Partner
 from joinedup.people.models import Employment
 from joinedup.servicedesk import asset_selectors as selectors
 from joinedup.servicedesk.models import Asset, SoftwareLicence
+from tests.demo_checks.base import DemoChecks
 
 
-class TestDemoAssetRegister(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        call_command("demo", "--no-serve", "--employees", "60", stdout=StringIO())
-        cls.partners = {p.code: p for p in Partner.objects.all()}
-
+class DemoAssetRegisterChecks(DemoChecks):
     def test_each_partner_has_its_register_with_one_asset_in_repair_and_one_disposed(self) -> None:
         for code, count in ASSETS.items():
             assert Asset.objects.for_partner(self.partners[code]).count() == count

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import Client, TestCase
+from django.test import Client
 
-from joinedup.partnership.models import Partner
 from joinedup.recharges.models import RechargeLine, RechargeRun
 from joinedup.servicedesk import selectors
 from joinedup.servicedesk.models import Ticket
@@ -22,15 +18,10 @@ from joinedup.servicedesk.reports import service_level_report
 from joinedup.servicedesk.service_levels import Row
 from joinedup.testing.pdf_text import pdf_strings
 from joinedup.web.current import SESSION_KEY
+from tests.demo_checks.base import DemoChecks
 
 
-class TestDemoServiceDesk(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
-        cls.partners = {p.code: p for p in Partner.objects.all()}
-        cls.users = {u.username: u for u in get_user_model().objects.all()}
-
+class DemoServiceDeskChecks(DemoChecks):
     def test_each_of_three_partners_has_its_history_and_a_dozen_tickets_numbered_in_its_own_series(
         self,
     ) -> None:

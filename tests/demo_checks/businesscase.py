@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import Client, TestCase
+from django.test import Client
 
 from joinedup.bench.demo.businesscase import CASE
 from joinedup.businesscase import realisation, selectors
 from joinedup.businesscase.models import BusinessCase, OptionLine
 from joinedup.core import rls
+from tests.demo_checks.base import DemoChecks
 
 DEMO_PASSWORD = "wessex-demo-2026"
 SET_UP = (
@@ -28,9 +27,8 @@ SET_UP = (
 )
 
 
-class TestDemoBusinessCase(TestCase):
+class DemoBusinessCaseChecks(DemoChecks):
     def test_the_case_is_approved_on_version_two_with_the_police_deferral_on_version_one(self) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
         with rls.system_context("the demo test reads the demo's business case"):
             case = BusinessCase.objects.unscoped(reason="the demo test reads the demo's case").get(name=CASE)
             approved = selectors.partnership_approval(case)

@@ -5,19 +5,16 @@ team's terms side by side (the Green Book and the police staff scale)."""
 
 from __future__ import annotations
 
-from io import StringIO
-
-from django.core.management import call_command
-from django.test import Client, TestCase
+from django.test import Client
 
 from joinedup.change.models import TransferPlan, TransferPlanMember
+from tests.demo_checks.base import DemoChecks
 
 DEMO_PASSWORD = "wessex-demo-2026"
 
 
-class TestDemoTransfers(TestCase):
+class DemoTransfersChecks(DemoChecks):
     def test_the_shared_hr_officer_reads_the_comparison_and_the_terms_side_by_side(self) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
         plan = TransferPlan.objects.unscoped(reason="the demo test reads the demo's plan").get()
         members = TransferPlanMember.objects.unscoped(reason="the demo test counts the staff list")
         assert sorted(members.filter(plan=plan).values_list("partner__code", flat=True)) == (

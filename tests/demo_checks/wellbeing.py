@@ -5,26 +5,17 @@ usage with small cells hidden."""
 from __future__ import annotations
 
 from datetime import timedelta
-from io import StringIO
 
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import TestCase
 from django.utils import timezone
 
-from joinedup.partnership.models import Membership, Partner
+from joinedup.partnership.models import Membership
 from joinedup.wellbeing import programme_selectors, selectors, surveillance_selectors
 from joinedup.wellbeing.models import CaseAccessEvent, ClinicalNote
 from joinedup.wellbeing.programmes import month_start
+from tests.demo_checks.base import DemoChecks
 
 
-class TestDemoWellbeing(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
-        cls.partners = {p.code: p for p in Partner.objects.all()}
-        cls.users = {u.username: u for u in get_user_model().objects.all()}
-
+class DemoWellbeingChecks(DemoChecks):
     def test_the_clinician_and_the_administrator_hold_their_roles_on_all_four_partners(self) -> None:
         for username, role in (("oh.clinician", "oh_clinician"), ("oh.admin", "oh_admin")):
             held = Membership.objects.filter(user=self.users[username]).order_by("partner__code")

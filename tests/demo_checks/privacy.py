@@ -5,13 +5,9 @@ the shared DPO's records of processing, processors and subject-access requests â
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Q
-from django.test import TestCase
 
 from joinedup.audit.models import AuditEvent
 from joinedup.bench.demo.dual import DUAL_PEOPLE
@@ -22,6 +18,7 @@ from joinedup.payroll.models import Payslip
 from joinedup.people.models import Absence, Employment, EmploymentTerms, Person
 from joinedup.privacy import sar
 from joinedup.privacy.models import ProcessingRecord, ProcessorEngagement, SubjectAccessRequest
+from tests.demo_checks.base import DemoChecks
 
 REASON = "test: every row about one demo person, across partners"
 
@@ -34,17 +31,10 @@ def ids(export: dict[str, Any], section: str) -> set[int]:
     return {row["id"] for row in export[section]}
 
 
-class TestDemoPeopleOfTwoPartners(TestCase):
+class DemoPeopleOfTwoPartnersChecks(DemoChecks):
     partners: dict[str, Partner]
     users: dict[str, Any]
     rhys: Person
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
-        cls.partners = {p.code: p for p in Partner.objects.all()}
-        cls.users = {u.username: u for u in get_user_model().objects.all()}
-        cls.rhys = _all(Person).get(ni_number=DUAL_PEOPLE[0].ni_number)
 
     def everything(self, model: type, **lookup: Any) -> dict[str, set[int]]:
         """Every row of ``model`` matching ``lookup`` across every partner, by partner code."""

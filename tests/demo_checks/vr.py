@@ -5,20 +5,16 @@ strain from the fund's uploaded factor table, and three decided, one accepted in
 from __future__ import annotations
 
 from datetime import date
-from io import StringIO
-
-from django.core.management import call_command
-from django.test import TestCase
 
 from joinedup.change import selectors
 from joinedup.change.models import VrInterest, VrStatus, VrWindow
 from joinedup.core import rls
 from joinedup.payroll.models import PayItem
+from tests.demo_checks.base import DemoChecks
 
 
-class TestDemoVoluntaryRedundancy(TestCase):
+class DemoVoluntaryRedundancyChecks(DemoChecks):
     def test_the_council_window_has_a_dozen_interests_with_strain_for_its_older_members(self) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
         window = VrWindow.objects.unscoped(reason="the demo test reads the demo's window").get()
         assert window.programme.name == "One HR and payroll service for Wessex"
         interests = list(

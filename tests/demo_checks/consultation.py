@@ -4,20 +4,17 @@ in with the demo password and sees no one's name from the HR teams at risk."""
 
 from __future__ import annotations
 
-from io import StringIO
-
-from django.core.management import call_command
-from django.test import Client, TestCase
+from django.test import Client
 
 from joinedup.bench.demo.change import STAFF
 from joinedup.change.models import Consultation, ConsultationEntry
+from tests.demo_checks.base import DemoChecks
 
 DEMO_PASSWORD = "wessex-demo-2026"
 
 
-class TestDemoConsultation(TestCase):
+class DemoConsultationChecks(DemoChecks):
     def test_the_union_rep_signs_in_and_reads_a_45_day_consultation_in_progress(self) -> None:
-        call_command("demo", "--no-serve", "--employees", "50", stdout=StringIO())
         consultation = Consultation.objects.unscoped(
             reason="the demo test reads the demo's consultation"
         ).get()
