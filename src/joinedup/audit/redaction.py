@@ -3,8 +3,9 @@ events keep their place, their hashes and who did what when; their ``before`` an
 become ``{"redacted": true}``. The chain still verifies because a version 2 hash covers the
 content's digest, not the content (chain.py).
 
-The redaction is audited first: one ``audit.events_redacted`` event lists the seqs redacted and
-why, and each redacted event names it (``redacted_by_seq``), which verification checks.
+The redaction is audited first: an ``audit.events_redacted`` event lists the seqs redacted (up to
+``CHUNK`` of them; one event per chunk) and why, and each redacted event names it
+(``redacted_by_seq``), which verification checks.
 
 Version 1 events (written before migration 0004) are hashed over their content, so redacting
 one would break the chain: naming one by id is refused (``ValidationError``, nothing changed);
@@ -33,11 +34,15 @@ from joinedup.core import rls
 
 REDACTING = "audit: redact the content of a partner's events whose records were erased"
 REASON_LIMIT = 200
+# Seqs per audit.events_redacted event. On PostgreSQL the trigger looks each redacted row up in
+# its redaction event's list, so one event listing a whole retention batch's events would make
+# that check quadratic in the batch.
+CHUNK = 1000
 
 
 @dataclass
 class Redaction:
-    event: AuditEvent | None  # the audit.events_redacted event; None when nothing was redacted
+    events: list[AuditEvent]  # the audit.events_redacted events, one per CHUNK seqs; none if nothing
     seqs: list[int] = field(default_factory=list)
     version_1_kept: list[int] = field(default_factory=list)
 
@@ -85,20 +90,22 @@ def redact_events(
             )
         seqs = sorted(seq for _, seq, version, at in rows if version != 1 and at is None)
         kept = sorted(seq for _, seq, version, at in rows if version == 1)
-        if not seqs:
-            return Redaction(None, [], kept)
-        event = record_event(
-            actor=actor,
-            partner=partner_id,
-            action=REDACTION_ACTION,
-            object_type=object_type,
-            after={"seqs": seqs, "reason": reason, "version_1_kept": kept},
-        )
-        changed = _replace_content(partner_id, seqs, event.seq)
-        if changed != len(seqs):
-            # Another transaction redacted some first; this one's event would list too many.
-            raise RuntimeError(f"Redacted {changed} of {len(seqs)} audit events: nothing is changed.")
-    return Redaction(event, seqs, kept)
+        events = []
+        for start in range(0, len(seqs), CHUNK):
+            chunk = seqs[start : start + CHUNK]
+            event = record_event(
+                actor=actor,
+                partner=partner_id,
+                action=REDACTION_ACTION,
+                object_type=object_type,
+                after={"seqs": chunk, "reason": reason, "version_1_kept": kept if start == 0 else []},
+            )
+            changed = _replace_content(partner_id, chunk, event.seq)
+            if changed != len(chunk):
+                # Another transaction redacted some first; this one's event would list too many.
+                raise RuntimeError(f"Redacted {changed} of {len(chunk)} audit events: nothing is changed.")
+            events.append(event)
+    return Redaction(events, seqs, kept)
 
 
 def _replace_content(partner_id: int, seqs: list[int], by_seq: int) -> int:

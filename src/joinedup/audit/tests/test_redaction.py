@@ -5,12 +5,14 @@ redaction is itself an event, and every redacted event names it."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import ProgrammingError, connection, transaction
 from django.http import Http404
 
+from joinedup.audit import redaction
 from joinedup.audit.chain import CHANGED, REDACTED, content_digest, event_hash
 from joinedup.audit.models import AuditEvent
 from joinedup.audit.redaction import redact_events
@@ -132,9 +134,9 @@ class TestRedaction(RedactionTestCase):
         )
         assert done.seqs == [first.seq, second.seq]
         assert done.version_1_kept == []
-        assert done.event is not None
         [event] = redactions()
-        assert (event.pk, event.partner_id, event.seq) == (done.event.pk, self.police.pk, second.seq + 2)
+        assert done.events == [event]
+        assert (event.partner_id, event.seq) == (self.police.pk, second.seq + 2)
         assert event.after == {"seqs": [first.seq, second.seq], "reason": REASON, "version_1_kept": []}
         for redacted in (stored(first), stored(second)):
             assert (redacted.before, redacted.after) == (REDACTED, REDACTED)
@@ -147,6 +149,24 @@ class TestRedaction(RedactionTestCase):
                 original.action,
             )
         assert stored(other).after == {"tax_code": "BR"}
+        assert broken() == []
+
+    def test_a_redaction_of_more_events_than_a_chunk_writes_one_redaction_event_per_chunk(self) -> None:
+        first, second, other = self.pay_events()
+        with mock.patch.object(redaction, "CHUNK", 2):
+            done = redact_events(
+                actor=FIXTURES,
+                partner_id=self.police.pk,
+                object_type="payroll.payslip",
+                object_ids=[7, 8],
+                reason=REASON,
+            )
+        assert [e.after["seqs"] for e in done.events] == [[first.seq, second.seq], [other.seq]]
+        assert [stored(e).redacted_by_seq for e in (first, second, other)] == [
+            done.events[0].seq,
+            done.events[0].seq,
+            done.events[1].seq,
+        ]
         assert broken() == []
 
     def test_a_second_redaction_of_the_same_events_changes_nothing(self) -> None:
@@ -166,7 +186,7 @@ class TestRedaction(RedactionTestCase):
             object_ids=[7],
             reason=REASON,
         )
-        assert (again.event, again.seqs) == (None, [])
+        assert (again.events, again.seqs) == ([], [])
         assert AuditEvent.objects.for_partner(self.police).count() == count
         assert len(redactions()) == 1
 
@@ -197,7 +217,7 @@ class TestRedaction(RedactionTestCase):
             reason=REASON,
         )
         assert done.version_1_kept == [other.seq]
-        assert done.event is not None and done.event.after["version_1_kept"] == [other.seq]
+        assert [e.after["version_1_kept"] for e in done.events] == [[other.seq]]
         assert stored(other).after == {"tax_code": "BR"}
         assert broken() == []
 
@@ -219,7 +239,7 @@ class TestRedaction(RedactionTestCase):
             object_ids=[7],
             reason=REASON,
         )
-        assert (done.event, done.seqs) == (None, [])
+        assert (done.events, done.seqs) == ([], [])
         assert stored(first).after == {"tax_code": "K475", "union": "UNISON"}
         assert redactions() == []
 
