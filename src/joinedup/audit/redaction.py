@@ -34,10 +34,8 @@ from joinedup.core import rls
 
 REDACTING = "audit: redact the content of a partner's events whose records were erased"
 REASON_LIMIT = 200
-# Seqs per audit.events_redacted event. On PostgreSQL the trigger looks each redacted row up in
-# its redaction event's list, so one event listing a whole retention batch's events would make
-# that check quadratic in the batch.
-CHUNK = 1000
+# Seqs per audit.events_redacted event, so that one event stays a readable size.
+CHUNK = 10000
 
 
 @dataclass
@@ -112,11 +110,10 @@ def _replace_content(partner_id: int, seqs: list[int], by_seq: int) -> int:
     now = timezone.now()
     if connection.vendor == "postgresql":
         # The application's role holds no UPDATE on the events: this function (migration 0004)
-        # runs as their owner, and the trigger lets through only this change.
+        # runs as their owner, redacts what the event ``by_seq`` lists, and the trigger lets
+        # through only that change.
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT audit_redact_events(%s, %s::bigint[], %s, %s)", [partner_id, seqs, by_seq, now]
-            )
+            cursor.execute("SELECT audit_redact_events(%s, %s, %s)", [partner_id, by_seq, now])
             return int(cursor.fetchone()[0])
     return (
         AuditEvent.objects.for_partner(partner_id)

@@ -3,12 +3,15 @@ the digest of their content rather than the content, so the content can be redac
 records it describes are erased. Existing events stay version 1 and verify as before.
 
 On PostgreSQL the append-only trigger of 0002 now lets exactly one UPDATE through: the one
-``audit_redact_events`` makes (a SECURITY DEFINER function, so the application's role, which
-holds no UPDATE on the table, can call it; it sets ``joinedup.audit_redaction`` for its own
-length only). The trigger checks the row itself too: a version 2 event not yet redacted, its
-content replaced by the redaction mark and nothing else changed but ``redacted_at`` and
-``redacted_by_seq``, which must name an ``audit.events_redacted`` event of the same chain that
-lists it. Setting the flag by hand therefore allows no more than a redaction the chain records."""
+``audit_redact_events(chain, by_seq, at)`` makes. It is a SECURITY DEFINER function, so the
+application's role, which holds no UPDATE on the table, can call it; it redacts exactly the
+events that the ``audit.events_redacted`` event ``by_seq`` lists, reading that list once, and
+sets ``joinedup.audit_redaction`` to ``by_seq`` for its own length only. The trigger checks each
+row too: a version 2 event, not yet redacted and not itself a redaction event, its content
+replaced by the redaction mark and nothing else changed but ``redacted_at`` and
+``redacted_by_seq``, which must equal the setting and name a later ``audit.events_redacted`` event
+of the same chain. An owner who sets the flag by hand gets no more than a redaction mark pointing
+at a redaction event; whether that event lists the row, ``joinedup audit verify`` checks."""
 
 from django.db import migrations, models
 
@@ -18,16 +21,15 @@ DECLARE
     redactable CONSTANT text[] := ARRAY['before', 'after', 'redacted_at', 'redacted_by_seq'];
 BEGIN
     IF TG_OP = 'UPDATE'
-       AND coalesce(current_setting('joinedup.audit_redaction', true), '') = 'on'
+       AND NEW.redacted_by_seq::text = coalesce(current_setting('joinedup.audit_redaction', true), '')
        AND OLD.hash_version = 2 AND OLD.redacted_at IS NULL AND OLD.action <> 'audit.events_redacted'
-       AND NEW.redacted_at IS NOT NULL
+       AND NEW.redacted_at IS NOT NULL AND NEW.redacted_by_seq > OLD.seq
        AND NEW.before = '{"redacted": true}'::jsonb AND NEW.after = '{"redacted": true}'::jsonb
        AND to_jsonb(NEW) - redactable = to_jsonb(OLD) - redactable
        AND EXISTS (
            SELECT 1 FROM audit_auditevent r
            WHERE r.partner_id IS NOT DISTINCT FROM OLD.partner_id AND r.seq = NEW.redacted_by_seq
-             AND r.seq > OLD.seq AND r.action = 'audit.events_redacted'
-             AND r.after -> 'seqs' @> to_jsonb(OLD.seq))
+             AND r.action = 'audit.events_redacted')
     THEN
         RETURN NEW;
     END IF;
@@ -36,19 +38,28 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE FUNCTION audit_redact_events(chain bigint, seqs bigint[], by_seq bigint, at timestamptz)
-RETURNS integer
+CREATE FUNCTION audit_redact_events(chain bigint, by_seq bigint, at timestamptz) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public
-SET joinedup.audit_redaction = 'on'
+SET joinedup.audit_redaction = ''
 AS $$
 DECLARE
+    listed bigint[];
     changed integer;
 BEGIN
+    SELECT array_agg(value::bigint) INTO listed
+      FROM audit_auditevent r, jsonb_array_elements_text(r.after -> 'seqs') value
+     WHERE r.partner_id = chain AND r.seq = by_seq AND r.action = 'audit.events_redacted'
+       AND r.redacted_at IS NULL;
+    IF listed IS NULL THEN
+        RAISE EXCEPTION 'no audit.events_redacted event seq % lists events of chain %', by_seq, chain;
+    END IF;
+    -- SET LOCAL's kind, undone when this function returns (its SET clause).
+    PERFORM set_config('joinedup.audit_redaction', by_seq::text, true);
     UPDATE audit_auditevent
        SET before = '{"redacted": true}'::jsonb, after = '{"redacted": true}'::jsonb,
            redacted_at = at, redacted_by_seq = by_seq
-     WHERE partner_id = chain AND seq = ANY (seqs) AND redacted_at IS NULL;
+     WHERE partner_id = chain AND seq = ANY (listed) AND seq < by_seq AND redacted_at IS NULL;
     GET DIAGNOSTICS changed = ROW_COUNT;
     RETURN changed;
 END;
@@ -56,7 +67,7 @@ $$;
 """
 
 DROP = """
-DROP FUNCTION IF EXISTS audit_redact_events(bigint, bigint[], bigint, timestamptz);
+DROP FUNCTION IF EXISTS audit_redact_events(bigint, bigint, timestamptz);
 CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP

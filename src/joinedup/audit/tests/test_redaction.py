@@ -303,9 +303,9 @@ class TestRedactionOnPostgreSQL(RedactionTestCase):
 
     def test_the_trigger_lets_the_owner_with_the_flag_make_no_change_but_a_recorded_redaction(self) -> None:
         with as_owner():
-            rows("SELECT set_config('joinedup.audit_redaction', 'on', true)")
+            rows("SELECT set_config('joinedup.audit_redaction', %s, true)", [str(self.other.seq)])
             action = self.refused("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [self.first.pk])
-            # A redaction no audit.events_redacted event lists (seq of an ordinary later event).
+            # A redaction mark naming an ordinary later event, not an audit.events_redacted one.
             unlisted = self.refused(
                 "UPDATE audit_auditevent SET before = %s, after = %s, redacted_at = now(), "
                 "redacted_by_seq = %s "
@@ -319,6 +319,17 @@ class TestRedactionOnPostgreSQL(RedactionTestCase):
             "audit events are append-only: UPDATE refused",
             "audit events are append-only: DELETE refused",
         ]
+        assert stored(self.first).after == {"tax_code": "K475", "union": "UNISON"}
+        assert broken() == []
+
+    def test_the_redaction_function_refuses_a_seq_that_is_no_redaction_event_and_changes_nothing(
+        self,
+    ) -> None:
+        with as_application(), pytest.raises(Exception) as refused, transaction.atomic():
+            rows("SELECT audit_redact_events(%s, %s, now())", [self.police.pk, self.other.seq])
+        assert str(refused.value).splitlines()[0] == (
+            f"no audit.events_redacted event seq {self.other.seq} lists events of chain {self.police.pk}"
+        )
         assert stored(self.first).after == {"tax_code": "K475", "union": "UNISON"}
         assert broken() == []
 
