@@ -32,7 +32,7 @@ Attachments are not yet removed (their blobs are content-addressed and may be sh
 
 **Audit events about a removed record are redacted** (audit/redaction.py): each batch redacts the
 content of the events about its payslips and tickets (a reopened ticket's reason, an attachment's
-file name), after one ``audit.events_redacted`` event listing them; the events keep their place
+file name), after an ``audit.events_redacted`` event listing them; the events keep their place
 and hashes, so ``joinedup audit verify`` still passes. Events written before redaction existed
 (hash version 1) cannot lose their content without breaking the chain and are kept, listed in
 the redaction event. Occupational health's events hold ids, dates and statuses, never clinical
