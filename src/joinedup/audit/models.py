@@ -30,6 +30,14 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Version 1 hashes cover before/after; version 2 (every event since migration 0004) covers
+    # content_digest instead, so the content can be redacted with the chain intact (chain.py).
+    hash_version = models.PositiveSmallIntegerField(default=1)
+    content_digest = models.CharField(max_length=64, blank=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by_seq = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The seq of the audit.events_redacted event in this chain."
+    )
 
     objects = PartnerScopedManager["AuditEvent"]()
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from joinedup.audit.chain import GENESIS_HASH, event_hash, json_safe
+from joinedup.audit.chain import CURRENT_VERSION, GENESIS_HASH, content_digest, event_hash, json_safe
 from joinedup.audit.models import AuditChainHead, AuditEvent
 from joinedup.core import rls
 from joinedup.core.actors import is_system
@@ -46,6 +46,7 @@ def record_event(
         seq = head.seq + 1
         occurred_at = timezone.now()
         request_id = current_request_id()
+        content = content_digest(before_safe, after_safe)
         digest = event_hash(
             partner_id=partner_id,
             seq=seq,
@@ -59,6 +60,8 @@ def record_event(
             after=after_safe,
             request_id=request_id,
             prev_hash=head.hash,
+            hash_version=CURRENT_VERSION,
+            digest=content,
         )
         # A change may concern a partner beyond the caller's (a secondment's host, a transfer's
         # receiving partner) or none (the global chain); the service has authorised the change,
@@ -79,6 +82,8 @@ def record_event(
                 request_id=request_id,
                 prev_hash=head.hash,
                 hash=digest,
+                hash_version=CURRENT_VERSION,
+                content_digest=content,
             )
         head.seq = seq
         head.hash = digest

@@ -44,7 +44,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from joinedup.audit.chain import GENESIS_HASH, event_hash
+from joinedup.audit.chain import CHANGED, GENESIS_HASH, Redactions, check_event
 from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.tenancy import PartnerScopedManager
@@ -341,6 +341,11 @@ def _audit_summary(directory: Path, manifest: Manifest) -> dict[str, Any]:
         "head_seq": head[0],
         "head_hash": head[1],
         "verify": "joinedup partner verify-export DIR (recomputes every event's SHA-256 from audit/chain.py)",
+        "redaction": (
+            "an event with hash_version 2 is hashed over content_digest, the SHA-256 of its before and "
+            'after; a redacted one (redacted_at set) holds {"redacted": true} and is listed by the '
+            "audit.events_redacted event at its redacted_by_seq"
+        ),
     }
 
 
@@ -460,29 +465,26 @@ def _scan(path: Path, entry: TableEntry) -> tuple[list[str], int, list[str]]:
 def _verify_chain(directory: Path, manifest: Manifest) -> tuple[int, list[str]]:
     events = sorted(_read(directory, _entry(manifest, "audit.AuditEvent")), key=lambda e: e["seq"])
     expected_prev, expected_seq = GENESIS_HASH, 1
+    redactions = Redactions()
     for event in events:
         where = f"audit event seq {event['seq']} (id {event['id']})"
         if event["seq"] != expected_seq:
             return len(events), [f"audit event seq {expected_seq} is missing"]
         if event["prev_hash"] != expected_prev:
             return len(events), [f"{where} does not link to the event before it"]
-        recomputed = event_hash(
-            partner_id=event["partner_id"],
-            seq=event["seq"],
-            occurred_at=event["occurred_at"],
-            actor_id=event["actor_id"],
-            actor_label=event["actor_label"],
-            action=event["action"],
-            object_type=event["object_type"],
-            object_id=event["object_id"],
-            before=event["before"],
-            after=event["after"],
-            request_id=event["request_id"],
-            prev_hash=event["prev_hash"],
-        )
-        if recomputed != event["hash"]:
-            return len(events), [f"{where}: its content does not match its hash"]
+        problem = check_event(event)
+        if problem == CHANGED:
+            problem = "its content does not match its hash"
+        problem = problem or redactions.see(event)
+        if problem is not None:
+            return len(events), [f"{where}: {problem}"]
         expected_prev, expected_seq = event["hash"], expected_seq + 1
+    unaccounted = redactions.unaccounted()
+    if unaccounted is not None:
+        seq, by = unaccounted
+        return len(events), [
+            f"audit event seq {seq}: it is marked redacted by seq {by}, which does not list it"
+        ]
     head_seq, head_hash = _read_head(directory, manifest)
     if (head_seq, head_hash) != (expected_seq - 1, expected_prev) or head_seq != manifest.audit.get(
         "head_seq"

@@ -30,6 +30,14 @@ clock events) stays for the service-level reports. Agents' replies stay: they ar
 record of what it did.
 Attachments are not yet removed (their blobs are content-addressed and may be shared).
 
+**Audit events about a removed record are redacted** (audit/redaction.py): each batch redacts the
+content of the events about its payslips and tickets (a reopened ticket's reason, an attachment's
+file name), after an ``audit.events_redacted`` event listing them; the events keep their place
+and hashes, so ``joinedup audit verify`` still passes. Events written before redaction existed
+(hash version 1) cannot lose their content without breaking the chain and are kept, listed in
+the redaction event. Occupational health's events hold ids, dates and statuses, never clinical
+words (wellbeing/retention_runs.py), so its run redacts nothing.
+
 **Recruitment**: joinedup holds no recruitment records yet; the type is reported as not held."""
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from joinedup.audit.redaction import redact_events
 from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import actor_name, is_system, user_of
@@ -339,11 +348,16 @@ class _Kind:
     expired: Callable[[int, RetentionType, int, date], QuerySet[Any]]
     held: Callable[[frozenset[int]], Q]
     remove: Callable[[int, list[int]], int]
+    audited_as: str  # the object_type of the audit events about one such record
 
 
 KINDS: dict[str, _Kind] = {
-    RetentionRecordType.PAYSLIPS: _Kind(_expired_payslips, _held_payslips, _anonymise_payslips),
-    RetentionRecordType.TICKETS: _Kind(_expired_tickets, _held_tickets, _anonymise_tickets),
+    RetentionRecordType.PAYSLIPS: _Kind(
+        _expired_payslips, _held_payslips, _anonymise_payslips, Payslip._meta.label_lower
+    ),
+    RetentionRecordType.TICKETS: _Kind(
+        _expired_tickets, _held_tickets, _anonymise_tickets, Ticket._meta.label_lower
+    ),
 }
 
 
@@ -384,6 +398,15 @@ def _remove_batch(
     if not ids:
         return 0
     removed = kind.remove(partner_id, ids)
+    # What the audit events about these records said of them (a reopened ticket's reason, an
+    # attachment's file name) goes too; the events stay, their chain verifying (audit/redaction.py).
+    redaction = redact_events(
+        actor=actor,
+        partner_id=partner_id,
+        object_type=kind.audited_as,
+        object_ids=ids,
+        reason=f"retention: {record_type} {rule.action}d",
+    )
     record_event(
         actor=actor,
         partner=partner_id,
@@ -399,6 +422,7 @@ def _remove_batch(
             "count": removed,
             "first_id": ids[0],
             "last_id": ids[-1],
+            "audit_events_redacted": len(redaction.seqs),
         },
     )
     return removed

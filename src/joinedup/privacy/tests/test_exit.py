@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from joinedup.audit.models import AuditEvent
+from joinedup.audit.redaction import redact_events
+from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Membership, Partner
@@ -172,6 +174,57 @@ class ExportTests(ExitTestCase):
         report = partner_exit.verify_export(self.root / "wcc")
         self.assertEqual(
             report.problems, [f"audit event seq 1 (id {rows[1][0]}): its content does not match its hash"]
+        )
+
+    def redacted_council_event(self) -> AuditEvent:
+        with rls.system_context("test: an audit event about a payslip, then redacted"):
+            event = record_event(
+                actor=OPERATOR,
+                partner=self.council,
+                action="payroll.payslip_corrected",
+                object_type="payroll.payslip",
+                object_id=7,
+                after={"tax_code": "K475"},
+            )
+            redact_events(
+                actor=OPERATOR, partner_id=self.council.pk, event_ids=[event.pk], reason="test: erased"
+            )
+        return event
+
+    def test_an_export_with_redacted_audit_events_verifies(self) -> None:
+        self.redacted_council_event()
+        manifest = self.export(self.council, "wcc")
+        report = partner_exit.verify_export(self.root / "wcc")
+        self.assertEqual(report.problems, [])
+        self.assertEqual(report.audit_events, manifest.audit["head_seq"])
+        entry = next(t for t in manifest.tables if t.model == "audit.AuditEvent")
+        kinds = dict(zip(entry.columns, entry.types, strict=True))
+        with (self.root / "wcc" / entry.file).open(newline="") as handle:
+            rows = [{c: parse(kinds[c], v) for c, v in r.items()} for r in csv.DictReader(handle)]
+        redacted = [(r["before"], r["after"]) for r in rows if r["redacted_at"] is not None]
+        self.assertEqual(redacted, [({"redacted": True}, {"redacted": True})])
+
+    def test_verification_finds_content_put_back_into_a_redacted_audit_event(self) -> None:
+        event = self.redacted_council_event()
+        manifest = self.export(self.council, "wcc")
+        entry = next(t for t in manifest.tables if t.model == "audit.AuditEvent")
+        path = self.root / "wcc" / entry.file
+        with path.open(newline="") as handle:
+            rows = list(csv.reader(handle))
+        after = entry.columns.index("after")
+        row = next(r for r in rows[1:] if r[0] == str(event.pk))
+        row[after] = '{"tax_code": "0T"}'
+        with path.open("w", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        data = json.loads((self.root / "wcc" / MANIFEST).read_text())
+        for table in data["tables"]:
+            if table["model"] == "audit.AuditEvent":
+                table["sha256"] = sha256_of(path)
+        (self.root / "wcc" / MANIFEST).write_text(json.dumps(data))
+        report = partner_exit.verify_export(self.root / "wcc")
+        self.assertEqual(
+            report.problems,
+            [f"audit event seq {event.seq} (id {event.pk}): it is marked redacted, but holds content"],
         )
 
     def test_it_refuses_a_user_without_the_exit_permission_and_writes_nothing(self) -> None:

@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.http import Http404
 
+from joinedup.audit.chain import REDACTED
 from joinedup.audit.models import AuditEvent
+from joinedup.audit.services import record_event
 from joinedup.audit.verification import verify_all
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
@@ -238,6 +240,57 @@ class TestRetentionRun(RetentionTestCase):
         assert payslips.after["count"] == 1
         assert payslips.after["first_id"] == self.ada_2019.pk
         assert "reg. 97" in payslips.after["source"]
+
+    def test_the_audit_events_about_what_it_anonymised_are_redacted_and_verify_passes(self) -> None:
+        with frozen():
+            # What a reopened ticket's and a payslip's events say of the person.
+            record_event(
+                actor=self.ada,
+                partner=self.council,
+                action="servicedesk.ticket_reopened",
+                target=self.old_ticket,
+                after={"reason": "It still jams and my back hurts from bending over it"},
+            )
+            record_event(
+                actor=SYSTEM,
+                partner=self.council,
+                action="payroll.payslip_corrected",
+                target=self.ada_2019,
+                after={"tax_code": "K475"},
+            )
+        council = AuditEvent.objects.for_partner(self.council)
+        old = council.filter(object_type="servicedesk.ticket", object_id=str(self.old_ticket.pk)).order_by(
+            "seq"
+        )
+        recent = council.filter(object_type="servicedesk.ticket", object_id=str(self.recent_ticket.pk))
+        slip = council.filter(object_type="payroll.payslip", object_id=str(self.ada_2019.pk))
+        old_seqs = list(old.values_list("seq", flat=True))
+        recent_content = list(recent.order_by("seq").values_list("before", "after"))
+        assert len(old_seqs) == 3
+        self.run_retention()
+        redactions = {e.object_type: e for e in council.filter(action="audit.events_redacted")}
+        assert sorted(redactions) == ["payroll.payslip", "servicedesk.ticket"]
+        tickets = redactions["servicedesk.ticket"]
+        assert tickets.after == {
+            "seqs": old_seqs,
+            "reason": "retention: tickets anonymised",
+            "version_1_kept": [],
+        }
+        assert [(e.before, e.after, e.redacted_by_seq) for e in old] == [
+            (REDACTED, REDACTED, tickets.seq)
+        ] * 3
+        assert [(e.before, e.after) for e in slip] == [(REDACTED, REDACTED)]
+        assert list(recent.order_by("seq").values_list("before", "after")) == recent_content
+        words = json.dumps([[e.before, e.after] for e in council])
+        assert ("back hurts" in words, "K475" in words) == (False, False)
+        batches = council.filter(action="privacy.retention_anonymised")
+        assert {e.object_type: e.after["audit_events_redacted"] for e in batches} == {
+            "payslips": 1,
+            "tickets": 3,
+        }
+        out = StringIO()
+        call_command("audit", "verify", stdout=out)
+        assert "All 5 chains intact" in out.getvalue()
 
     def test_a_lifted_hold_lets_the_next_run_remove_what_it_kept(self) -> None:
         hold = self.hold_mary()
