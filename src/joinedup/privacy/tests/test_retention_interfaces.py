@@ -120,9 +120,7 @@ class TestTheRetentionPage(RetentionInterfaceTestCase):
             text = client.get(PAGE).content.decode()
             assert f"(person {mary.pk})" in text
             assert "In force" in text
-            lifted = client.post(
-                PAGE, {"form": "lift", "lift-hold": str(hold.pk), "lift-reason": "Claim settled"}
-            )
+            lifted = client.post(f"{PAGE}holds/{hold.pk}/lift", {"reason": "Claim settled"})
         assert lifted.status_code == 302
         hold.refresh_from_db()
         assert (hold.lift_reason, hold.lifted_by) == ("Claim settled", self.council_dpo)
@@ -191,13 +189,21 @@ class TestTheRetentionPage(RetentionInterfaceTestCase):
         client = self.client_on(self.police_dpo, self.police)
         before = self.state()
         with frozen():
-            response = client.post(
-                PAGE, {"form": "lift", "lift-hold": str(hold.pk), "lift-reason": "Not theirs"}
-            )
+            response = client.post(f"{PAGE}holds/{hold.pk}/lift", {"reason": "Not theirs"})
         assert response.status_code == 404
         assert self.state() == before
 
+    def test_lifting_without_a_reason_says_so_and_the_hold_stays(self) -> None:
+        hold = self.hold_mary()
+        client = self.client_on(self.council_dpo, self.council)
+        before = self.state()
+        with frozen():
+            response = client.post(f"{PAGE}holds/{hold.pk}/lift", {"reason": "  "}, follow=True)
+        assert "Enter why the hold is lifted." in response.content.decode()
+        assert self.state() == before
+
     def test_an_hr_officer_is_refused_the_page_and_its_forms_and_nothing_changes(self) -> None:
+        hold = self.hold_mary()
         client = self.client_on(self.council_hr, self.council)
         before = self.state()
         with frozen():
@@ -212,7 +218,8 @@ class TestTheRetentionPage(RetentionInterfaceTestCase):
                     "schedule-reason": "X",
                 },
             )
-        assert posted.status_code == 403
+            lifted = client.post(f"{PAGE}holds/{hold.pk}/lift", {"reason": "X"})
+        assert (posted.status_code, lifted.status_code) == (403, 403)
         assert self.state() == before
 
 

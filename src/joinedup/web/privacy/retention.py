@@ -7,8 +7,8 @@ lifted with who, when and why) and the audit events of past runs (the run keeps 
 own: each batch is one event); what a run today would remove is counted when asked for (a dry
 run of the partner's types). The DPO lengthens a period (below the statutory minimum is refused,
 beside the field, and nothing changes), places a hold on a type (for one person, by their id, or
-for everyone) and lifts one. The schedule downloads as CSV or XLSX. Every rule is
-privacy/retention.py's."""
+for everyone) and lifts one (its own route, naming the hold). The schedule downloads as CSV or
+XLSX. Every rule is privacy/retention.py's."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from joinedup.partnership.models import Partner
 from joinedup.privacy import retention, retention_selectors
@@ -27,7 +28,7 @@ from joinedup.privacy.models import RetentionRecordType
 from joinedup.privacy.retention import REASON_LIMIT, REFERENCE_LIMIT
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
-from joinedup.web.forms import choice_field, submit, text_field
+from joinedup.web.forms import attempt, choice_field, submit, text_field
 
 PERMISSION = retention.PERMISSION
 BIG = 2**63 - 1
@@ -73,13 +74,6 @@ class HoldForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].help_text = "Leave empty to hold every record of the type."
-
-
-class LiftForm(forms.Form):
-    hold = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=BIG)
-    reason = text_field(
-        "Why the hold is lifted", max_length=REASON_LIMIT, what="reason for lifting it", widget=forms.Textarea
-    )
 
 
 def _posted(request: HttpRequest, name: str) -> Any:
@@ -134,22 +128,6 @@ def _place(request: HttpRequest, partner: Partner, form: HoldForm) -> bool:
     return True
 
 
-def _lift(request: HttpRequest, partner: Partner, form: LiftForm) -> bool:
-    if not form.is_valid():
-        return False
-    d = form.cleaned_data
-    hold = retention_selectors.holds_for(request.user, partner=partner).filter(pk=d["hold"]).first()
-    if hold is None:
-        raise Http404("No such legal hold.")
-    lifted = submit(
-        form, lambda: retention.lift_retention_hold(actor=request.user, hold=hold, reason=d["reason"])
-    )
-    if lifted is None:
-        return False
-    messages.success(request, f"Legal hold {lifted.reference} lifted.")
-    return True
-
-
 def _preview(request: HttpRequest, partner: Partner) -> list[tuple[retention.TypeReport, int]]:
     found = retention_selectors.preview(request.user, partner=partner, as_of=timezone.localdate())
     return [(t, t.expired - t.held) for t in found]
@@ -160,12 +138,9 @@ def retention_page(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, PERMISSION)
     schedule_form = ScheduleForm(_posted(request, "schedule"), prefix="schedule")
     hold_form = HoldForm(_posted(request, "place"), prefix="place")
-    lift_form = LiftForm(_posted(request, "lift"), prefix="lift")
     if schedule_form.is_bound and _schedule(request, partner, schedule_form):
         return redirect("web:privacy_retention")
     if hold_form.is_bound and _place(request, partner, hold_form):
-        return redirect("web:privacy_retention")
-    if lift_form.is_bound and _lift(request, partner, lift_form):
         return redirect("web:privacy_retention")
     today = timezone.localdate()
     return render(
@@ -181,10 +156,26 @@ def retention_page(request: HttpRequest) -> HttpResponse:
             "runs": list(retention_selectors.run_events_for(request.user, partner=partner)),
             "schedule_form": schedule_form,
             "hold_form": hold_form,
-            "lift_form": lift_form,
-            "lifting": lift_form.data.get("lift-hold", "") if lift_form.is_bound else "",
         },
     )
+
+
+@login_required
+@require_POST
+def hold_lift(request: HttpRequest, retention_hold_id: int) -> HttpResponse:
+    """Lift a hold of the current partner's; another partner's answers 404. A refusal (no
+    reason, lifted already) is shown on the page and the hold stays as it was."""
+    partner = partner_page(request, PERMISSION)
+    hold = retention_selectors.holds_for(request.user, partner=partner).filter(pk=retention_hold_id).first()
+    if hold is None:
+        raise Http404("No such legal hold.")
+    reason = request.POST.get("reason", "")[:REASON_LIMIT]
+    lifted = attempt(
+        request, lambda: retention.lift_retention_hold(actor=request.user, hold=hold, reason=reason)
+    )
+    if lifted is not None:
+        messages.success(request, f"Legal hold {lifted.reference} lifted.")
+    return redirect("web:privacy_retention")
 
 
 @login_required

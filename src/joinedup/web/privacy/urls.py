@@ -50,6 +50,11 @@ urlpatterns += [
 urlpatterns += [
     path("retention/", retention.retention_page, name="privacy_retention"),
     path("retention/schedule.<str:fmt>", retention.schedule_export, name="privacy_retention_export"),
+    path(
+        "retention/holds/<int:retention_hold_id>/lift",
+        retention.hold_lift,
+        name="privacy_retention_hold_lift",
+    ),
 ]
 
 # A processor's users, on its engagement's page (web/privacy/records.py).
