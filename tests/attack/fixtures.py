@@ -62,6 +62,7 @@ from joinedup.privacy import access_review as privacy_access_review
 from joinedup.privacy import breach as privacy_breach
 from joinedup.privacy import processors as privacy_processors
 from joinedup.privacy import records as privacy_records
+from joinedup.privacy import retention as privacy_retention
 from joinedup.privacy import sar as privacy_sar
 from joinedup.privacy.models import (
     AccessReview,
@@ -69,6 +70,8 @@ from joinedup.privacy.models import (
     AffectedPartner,
     ProcessingRecord,
     ProcessorEngagement,
+    ProcessorUser,
+    RetentionHold,
     SubjectAccessRequest,
 )
 from joinedup.purchasing import contracts as purchasing_contracts
@@ -189,6 +192,10 @@ class PartnerObjects:
     # (and approved) for it.
     privacy_record: ProcessingRecord
     processor_engagement: ProcessorEngagement
+    # A user of the partner (a viewer) who works for that processor, and a legal hold on the
+    # partner's tickets (privacy/retention.py).
+    processor_user: ProcessorUser
+    retention_hold: RetentionHold
     # A subject-access request from the sample employee, just logged.
     subject_access_request: SubjectAccessRequest
     # An open access review of the partner's roles, its nominee the partner's HR member, and the
@@ -329,6 +336,10 @@ PATH_PARAMETERS: dict[str, ParameterKind] = {
     # Data protection: a record of processing of the partner's, and its engagement of a processor.
     "record_id": ParameterKind("record of processing", lambda o: o.privacy_record.pk),
     "engagement_id": ParameterKind("processor engagement", lambda o: o.processor_engagement.pk),
+    "processor_user_id": ParameterKind("processor's user", lambda o: o.processor_user.pk),
+    "retention_hold_id": ParameterKind("legal hold on a record type", lambda o: o.retention_hold.pk),
+    # A retention schedule is named by its record type (rules/retention.toml), with the partner.
+    "record_type": ParameterKind(None, lambda o: "tickets"),
     "review_id": ParameterKind("access review", lambda o: o.access_review.pk),
     "review_line_id": ParameterKind("access review line", lambda o: o.access_review_line.pk),
 }
@@ -667,8 +678,9 @@ class AttackTestCase(RechargeTestCase):
 
     @classmethod
     def privacy_of(cls, partner: Partner) -> dict[str, Any]:
-        """The partner's records of processing, and a UK processor engaged and approved for its
-        users' record."""
+        """The partner's records of processing, a UK processor engaged and approved for its
+        users' record with one of the partner's viewers working for it, and a legal hold on the
+        partner's tickets."""
         privacy_records.records_generate(actor=FIXTURES, partner=partner)
         processor = privacy_processors.processor_register(
             actor=FIXTURES,
@@ -685,10 +697,21 @@ class AttackTestCase(RechargeTestCase):
                 record_keys=("partnership.users",), review_due=date(2027, 3, 31)
             ),
         )
+        contractor = cls.make_user(f"{partner.code.lower()}.attack.contractor", [(partner, Role.VIEWER)])
         return {
             "privacy_record": ProcessingRecord.objects.for_partner(partner).get(key="partnership.users"),
             "processor_engagement": privacy_processors.engagement_approve(
                 actor=FIXTURES, engagement=engagement, record_keys=("partnership.users",)
+            ),
+            "processor_user": privacy_processors.processor_user_link(
+                actor=FIXTURES, partner=partner, processor=processor, user=contractor
+            ),
+            "retention_hold": privacy_retention.place_retention_hold(
+                actor=FIXTURES,
+                partner=partner,
+                record_type="tickets",
+                reference=f"ATTACK/{partner.code}",
+                reason="Attack fixture hold",
             ),
         }
 

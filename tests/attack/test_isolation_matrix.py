@@ -404,6 +404,25 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "reference": "Attack",
     },
     ("POST", "/api/v1/privacy/breaches/{breach_id}/closure"): lambda o: {"remedial_action": "Attack"},
+    # Retention and legal holds (api/privacy_retention.py), a processor's users (privacy_records).
+    ("PUT", "/api/v1/privacy/partners/{partner_id}/retention/schedules/{record_type}"): lambda o: {
+        "months": 36,
+        "reason": "Attack",
+    },
+    ("POST", "/api/v1/privacy/partners/{partner_id}/retention/holds"): lambda o: {
+        "record_type": "payslips",
+        "person_id": o.employment.person_id,
+        "reference": "Attack",
+        "reason": "Attack",
+    },
+    ("POST", "/api/v1/privacy/retention-holds/{retention_hold_id}/lift"): lambda o: {"reason": "Attack"},
+    ("POST", "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/users"): lambda o: {
+        "username": o.member.username
+    },
+    (
+        "POST",
+        "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/users/{processor_user_id}/end",
+    ): lambda o: {},
 }
 
 # Web forms whose fields, not their path, name the object: the foreign object goes in the form.
@@ -610,6 +629,12 @@ class TestTheIsolationMatrix(AttackTestCase):
             "/api/v1/privacy/partners/{partner_id}/records": 403,
             "/api/v1/privacy/partners/{partner_id}/records/{record_id}": 403,
             "/api/v1/privacy/partners/{partner_id}/processors": 403,
+            "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/users": 403,
+            # Retention schedules and legal holds are the DPO's (privacy.retention).
+            "/api/v1/privacy/partners/{partner_id}/retention/schedules": 403,
+            "/api/v1/privacy/partners/{partner_id}/retention/holds": 403,
+            "/api/v1/privacy/partners/{partner_id}/retention/runs": 403,
+            "/api/v1/privacy/partners/{partner_id}/retention/preview": 403,
             # Retention and legal holds are occupational health's administrators' and the DPO's.
             "/api/v1/wellbeing/partners/{partner_id}/retention": 403,
             # Subject-access requests are the data-protection officer's (privacy.sar).

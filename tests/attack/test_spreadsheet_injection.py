@@ -37,6 +37,7 @@ from openpyxl import load_workbook
 
 from joinedup.businesscase import services as businesscase
 from joinedup.core import rls
+from joinedup.core.actors import SystemActor
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Partner, Role
@@ -45,6 +46,7 @@ from joinedup.payroll.models import FlagStatus, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
+from joinedup.privacy import retention as privacy_retention
 from joinedup.privacy.models import Breach, ProcessingRecord, Processor
 from joinedup.purchasing import spend_rollup
 from joinedup.purchasing.models import (
@@ -231,6 +233,9 @@ EXPORTS: dict[str, Export] = {
     "web /data-protection/access-review/reads.{fmt}": Export(("csv",), {"Reader": planted(ATTACKER)}),
     # The breach log: a breach whose summary was typed as a formula.
     "web /data-protection/breaches/": Export(("csv", "xlsx"), {"Summary": planted(PAYLOAD)}),
+    # The retention schedule: a partner's period whose reason was typed as a formula.
+    # (``{fmt}`` is asked as csv here; the test asks for its XLSX by name.)
+    "web /data-protection/retention/schedule.{fmt}": Export(("csv",), {"Why": planted(PAYLOAD)}),
 }
 
 
@@ -578,6 +583,23 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_breach_log_shows_a_formula_summary_as_text(self) -> None:
         Breach.objects.filter(pk=self.council_objects.breach.breach_id).update(summary=PAYLOAD)
         self.check("web /data-protection/breaches/")
+
+    def test_the_retention_schedule_shows_a_formula_reason_as_text(self) -> None:
+        privacy_retention.set_retention_schedule(
+            actor=SystemActor(reason="test: a formula typed as the reason"),
+            partner=self.council,
+            record_type="tickets",
+            months=36,
+            reason=PAYLOAD,
+        )
+        self.check("web /data-protection/retention/schedule.{fmt}")
+        response = self.client_for("council").get("/data-protection/retention/schedule.xlsx")
+        assert is_spreadsheet(response) == "xlsx"
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+        header = [cell.value for cell in next(sheet.iter_rows())]
+        why = [row[header.index("Why")] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in why if c.value] == [(PAYLOAD, "s")]
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")

@@ -27,6 +27,7 @@ from joinedup.api import (
     privacy_breach,
     privacy_onboarding,
     privacy_records,
+    privacy_retention,
     privacy_sar,
     purchasing,
     recharges,
@@ -84,6 +85,7 @@ api.add_router("", privacy_sar.router)
 api.add_router("", privacy_onboarding.router)
 api.add_router("", privacy_access_review.router)
 api.add_router("", privacy_breach.router)
+api.add_router("", privacy_retention.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -2,7 +2,8 @@
 
 Everything is read through a partner: ``/privacy/partners/{partner_id}/…``. A partner the caller
 is not a member of, or a record or engagement of another partner, answers 404; a member without
-``privacy.records`` gets 403."""
+``privacy.records`` gets 403. A processor's users are those of the engaged processor who hold a
+role on the partner: another partner's staff are not listed, linked or ended through it."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 from datetime import date, datetime
@@ -11,11 +12,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from joinedup.partnership.selectors import partner_for
 from joinedup.privacy import processors, records
-from joinedup.privacy.models import ProcessingRecord, Processor, ProcessorEngagement
+from joinedup.privacy.models import ProcessingRecord, Processor, ProcessorEngagement, ProcessorUser
 from joinedup.privacy.transfers import country_name
 
 router = Router(tags=["privacy"])
@@ -279,3 +280,79 @@ def approve_engagement(
             countries=tuple(body.countries),
         )
     )
+
+
+# --- a processor's users ------------------------------------------------------------------------
+
+
+class PrivacyProcessorUserOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    processor_id: int
+    since: datetime
+    until: datetime | None
+    current: bool
+
+
+class PrivacyProcessorUserIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+
+
+def _processor_user(link: ProcessorUser) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "user_id": link.user_id,
+        "username": link.user.username,
+        "processor_id": link.processor_id,
+        "since": link.since,
+        "until": link.until,
+        "current": link.until is None or link.until > timezone.now(),
+    }
+
+
+@router.get(
+    "/privacy/partners/{partner_id}/engagements/{engagement_id}/users", response=list[PrivacyProcessorUserOut]
+)
+def list_processor_users(request: HttpRequest, partner_id: int, engagement_id: int) -> list[dict[str, Any]]:
+    """The users with a role on the partner who work for the engaged processor, current first:
+    their roles open the partner's data only as far as the engagement is approved."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    engagement = processors.engagement_for(request.user, partner=partner, engagement_id=engagement_id)
+    found = processors.processor_users_for(request.user, partner=partner, engagement=engagement)
+    return [_processor_user(link) for link in found]
+
+
+@router.post(
+    "/privacy/partners/{partner_id}/engagements/{engagement_id}/users",
+    response={201: PrivacyProcessorUserOut},
+)
+def link_processor_user(
+    request: HttpRequest, partner_id: int, engagement_id: int, body: PrivacyProcessorUserIn
+) -> Status[dict[str, Any]]:
+    """Record that a user with a role on the partner works for the processor, from now. One
+    processor at a time. Audited."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    engagement = processors.engagement_for(request.user, partner=partner, engagement_id=engagement_id)
+    user = processors.linkable_user(request.user, partner=partner, username=body.username)
+    link = processors.processor_user_link(
+        actor=request.user, partner=partner, processor=engagement.processor, user=user
+    )
+    return Status(201, _processor_user(link))
+
+
+@router.post(
+    "/privacy/partners/{partner_id}/engagements/{engagement_id}/users/{processor_user_id}/end",
+    response=PrivacyProcessorUserOut,
+)
+def end_processor_user(
+    request: HttpRequest, partner_id: int, engagement_id: int, processor_user_id: int, body: PrivacyEmptyIn
+) -> dict[str, Any]:
+    """End the link from now: the user's roles are no longer narrowed by the processor's approvals.
+    Refused while the user holds roles on a partner whose DPO the caller is not. Audited."""
+    partner = partner_for(request.user, partner_id=partner_id)
+    engagement = processors.engagement_for(request.user, partner=partner, engagement_id=engagement_id)
+    link = processors.processor_user_for(
+        request.user, partner=partner, engagement=engagement, link_id=processor_user_id
+    )
+    return _processor_user(processors.processor_user_end(actor=request.user, partner=partner, link=link))

@@ -16,14 +16,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.actors import SystemActor
-from joinedup.partnership.models import Partner
-from joinedup.partnership.permissions import authorise
+from joinedup.partnership.models import Membership, Partner
+from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.privacy.models import (
     EngagementStatus,
     ProcessingRecord,
@@ -302,6 +303,12 @@ def processor_user_link(
     (privacy/processor_access.py). On the account of the partner whose DPO records it, as a
     processor's registration is. One processor at a time: end the current link first."""
     authorise(actor, PERMISSION, partner)
+    if not ProcessorEngagement.objects.for_partner(partner).filter(processor=processor).exists():
+        raise ValidationError({"processor": f"{partner.name} has not engaged {processor.name}."})
+    if not Membership.objects.filter(user=user, partner=partner).exists():
+        # A link narrows what the user reaches on every partner: it is recorded only for a user
+        # of the DPO's own partner, never for another partner's staff.
+        raise ValidationError({"user": f"{user.username} holds no role on {partner.name}."})
     since = since or timezone.now()
     current = (
         ProcessorUser.objects.select_for_update()
@@ -326,7 +333,22 @@ def processor_user_end(
     *, actor: Any, partner: Partner, link: ProcessorUser, until: datetime | None = None
 ) -> ProcessorUser:
     authorise(actor, PERMISSION, partner)
-    link = ProcessorUser.objects.select_for_update().get(pk=link.pk)
+    link = ProcessorUser.objects.select_for_update().select_related("user", "processor").get(pk=link.pk)
+    if not _of_partner(partner, link):
+        raise ValidationError({"link": "This link is not one of the partner's processor users."})
+    # Ending a link opens the user's roles on every partner they hold one on, unchecked by the
+    # approvals: that is for a DPO of each of those partners, not of one.
+    others = set(Membership.objects.filter(user=link.user_id).values_list("partner_id", flat=True))
+    others -= set(partner_ids_with(actor, PERMISSION))
+    if others:
+        raise ValidationError(
+            {
+                "link": f"{link.user.username} also holds roles on {len(others)} partner"
+                f"{'s' if len(others) > 1 else ''} you are not the data-protection officer of: "
+                "ending the link would open their data too, so it is for a DPO of every partner "
+                "the user works on."
+            }
+        )
     until = until or timezone.now()
     if link.until is not None and link.until <= until:
         raise ValidationError({"until": "This link has ended already."})
@@ -342,3 +364,46 @@ def processor_user_end(
         after={"until": until},
     )
     return link
+
+
+def _of_partner(partner: Partner, link: ProcessorUser) -> bool:
+    engaged = ProcessorEngagement.objects.for_partner(partner).filter(processor_id=link.processor_id)
+    return engaged.exists() and Membership.objects.filter(user=link.user_id, partner=partner).exists()
+
+
+def processor_users_for(
+    user: Any, *, partner: Partner, engagement: ProcessorEngagement
+) -> QuerySet[ProcessorUser]:
+    """The engaged processor's users who hold a role on the partner, current first: the
+    processor's staff on other partners are not this partner's to see."""
+    authorise(user, PERMISSION, partner)
+    members = Membership.objects.filter(partner=partner).values("user_id")
+    return (
+        ProcessorUser.objects.filter(processor_id=engagement.processor_id, user_id__in=members)
+        .select_related("user")
+        .order_by(F("until").desc(nulls_first=True), "user__username", "-since")
+    )
+
+
+def processor_user_for(
+    user: Any, *, partner: Partner, engagement: ProcessorEngagement, link_id: int
+) -> ProcessorUser:
+    found = processor_users_for(user, partner=partner, engagement=engagement).filter(pk=link_id).first()
+    if found is None:
+        raise Http404("No such processor user.")
+    return found
+
+
+def linkable_user(actor: Any, *, partner: Partner, username: str) -> Any:
+    """The user of ``username`` holding a role on the partner; otherwise a form error (never
+    whether such a user exists elsewhere)."""
+    authorise(actor, PERMISSION, partner)
+    name = username.strip()
+    found = (
+        Membership.objects.filter(partner=partner, user__username__iexact=name).select_related("user").first()
+        if name
+        else None
+    )
+    if found is None:
+        raise ValidationError({"username": f"Nobody of that username holds a role on {partner.name}."})
+    return found.user

@@ -89,6 +89,7 @@ __all__ = [
     "hold_for",
     "lift_retention_hold",
     "place_retention_hold",
+    "retention_preview",
     "retention_run",
     "scheduled_run",
     "set_retention_schedule",
@@ -506,3 +507,14 @@ def _occupational_health(actor: Any, as_of: date, dry_run: bool) -> dict[str, An
 def scheduled_run() -> RunReport:
     """The run ``joinedup worker`` makes once a day (settings.WORKER_PERIODIC)."""
     return retention_run(actor=operator("worker: privacy retention-run"), as_of=timezone.localdate())
+
+
+def retention_preview(*, actor: Any, partner: Partner, as_of: date) -> list[TypeReport]:
+    """What a run on ``as_of`` would remove from one partner, per type, changing nothing (the
+    DPO's page: the run itself covers every partner and occupational health)."""
+    authorise(actor, PERMISSION, partner.pk)
+    _check_day(as_of)
+    return [
+        _run_type(actor=actor, partner=partner, record_type=record_type, as_of=as_of, dry_run=True)
+        for record_type in RetentionRecordType.values
+    ]

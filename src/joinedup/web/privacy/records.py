@@ -6,6 +6,8 @@ partner's DPO (``privacy.records``).
   downloads as CSV or XLSX in the ICO's controller columns.
 - Processors: who processes the partner's data, where, on what transfer mechanism, approved for
   what; an overdue review is highlighted; approval is on the engagement's page; CSV download.
+- A processor's users, on the engagement's page: the users of the partner who work for the
+  processor (current, then ended), linking one by username and ending a link.
 
 Downloads go through web/exports.py (core.tabular), which neutralises spreadsheet formulas."""
 
@@ -19,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from joinedup.privacy import processors, records
 from joinedup.privacy.models import ProcessingRecord
@@ -145,5 +148,43 @@ def engagement_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "engagement": engagement,
             "country": country_name(engagement.processor.country) or engagement.processor.country,
             "overdue": processors.review_overdue(engagement, today=timezone.localdate()),
+            "users": list(
+                processors.processor_users_for(request.user, partner=partner, engagement=engagement)
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def processor_user_add(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    partner = partner_page(request, PERMISSION)
+    engagement = processors.engagement_for(request.user, partner=partner, engagement_id=engagement_id)
+    username = request.POST.get("username", "")[:150]
+
+    def link() -> Any:
+        user = processors.linkable_user(request.user, partner=partner, username=username)
+        return processors.processor_user_link(
+            actor=request.user, partner=partner, processor=engagement.processor, user=user
+        )
+
+    linked = attempt(request, link)
+    if linked is not None:
+        messages.success(request, f"{linked.user.username} now works for {engagement.processor.name}.")
+    return redirect("web:privacy_engagement", engagement_id=engagement.pk)
+
+
+@login_required
+@require_POST
+def processor_user_remove(request: HttpRequest, engagement_id: int, processor_user_id: int) -> HttpResponse:
+    partner = partner_page(request, PERMISSION)
+    engagement = processors.engagement_for(request.user, partner=partner, engagement_id=engagement_id)
+    link = processors.processor_user_for(
+        request.user, partner=partner, engagement=engagement, link_id=processor_user_id
+    )
+    ended = attempt(
+        request, lambda: processors.processor_user_end(actor=request.user, partner=partner, link=link)
+    )
+    if ended is not None:
+        messages.success(request, f"{link.user.username} no longer works for {engagement.processor.name}.")
+    return redirect("web:privacy_engagement", engagement_id=engagement.pk)

@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from joinedup.web.privacy import access_review, breach, onboarding, records, sar
+from joinedup.web.privacy import access_review, breach, onboarding, records, retention, sar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Records of processing and processors (web/privacy/records.py).
@@ -44,4 +44,27 @@ urlpatterns += [
     path("breaches/", breach.breach_log, name="privacy_breaches"),
     path("breaches/new", breach.breach_new, name="privacy_breach_new"),
     path("breaches/<int:breach_id>/", breach.breach_page, name="privacy_breach"),
+]
+
+# Retention schedules, legal holds and past runs (web/privacy/retention.py).
+urlpatterns += [
+    path("retention/", retention.retention_page, name="privacy_retention"),
+    path("retention/schedule.<str:fmt>", retention.schedule_export, name="privacy_retention_export"),
+    path(
+        "retention/holds/<int:retention_hold_id>/lift",
+        retention.hold_lift,
+        name="privacy_retention_hold_lift",
+    ),
+]
+
+# A processor's users, on its engagement's page (web/privacy/records.py).
+urlpatterns += [
+    path(
+        "processors/<int:engagement_id>/users", records.processor_user_add, name="privacy_processor_user_add"
+    ),
+    path(
+        "processors/<int:engagement_id>/users/<int:processor_user_id>/end",
+        records.processor_user_remove,
+        name="privacy_processor_user_end",
+    ),
 ]

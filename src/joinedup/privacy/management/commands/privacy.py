@@ -2,6 +2,7 @@
 
     joinedup privacy sar --partner WCC --person PERSON_ID -o export.json [--pdf]
     joinedup privacy retention-run [--as-of DATE] [--dry-run] [--json]
+    joinedup privacy breaches --partner WCC [--open] [--json]
 
 ``sar`` writes the subject-access export of one person for one partner (privacy/sar_export.py):
 JSON, or with ``--pdf`` the same content as a PDF for the person. It acts as the system for the
@@ -14,7 +15,11 @@ file) exits 2 with the reason.
 ``--as-of`` (today by default) in every partner, except what a legal hold keeps, then runs
 occupational health's own retention (privacy/retention.py); it prints the report per partner and
 type (expired, held, removed), or with ``--json`` the report as JSON. ``--dry-run`` changes
-nothing. A second run finds nothing left."""
+nothing. A second run finds nothing left.
+
+``breaches`` lists the partner's part in each personal data breach, most recent first, with its
+72-hour ICO clock (due, due within a day, overdue, notified in time or late, not notifiable), the
+deadline and the hours left; ``--open`` leaves out closed breaches, ``--json`` prints JSON."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from django.utils import timezone
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.privacy import retention, sar, sar_pdf
+from joinedup.privacy.breach_selectors import breach_log_for, clocks
 
 BAD_INPUT = 2  # as argparse uses for a bad argument
 
@@ -40,7 +46,7 @@ def _bad(message: str) -> CommandError:
 
 
 class Command(BaseCommand):
-    help = "Data protection: subject-access exports and the retention run."
+    help = "Data protection: subject-access exports, the retention run and the breach log."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -53,10 +59,17 @@ class Command(BaseCommand):
         run.add_argument("--as-of", help="The day to judge retention on, YYYY-MM-DD (default today).")
         run.add_argument("--dry-run", action="store_true", help="Report what would go; change nothing.")
         run.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        log = sub.add_parser("breaches", help="The partner's breach log with each breach's 72-hour clock.")
+        log.add_argument("--partner", required=True, help="The partner's code, e.g. WCC.")
+        log.add_argument("--open", action="store_true", help="Only breaches not yet closed.")
+        log.add_argument("--json", action="store_true", help="Print the log as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "retention-run":
             self.retention_run(options["as_of"], dry_run=options["dry_run"], as_json=options["json"])
+            return
+        if options["action"] == "breaches":
+            self.breaches(options["partner"], open_only=options["open"], as_json=options["json"])
             return
         self.write_sar(options["partner"], options["person"], options["output"], as_pdf=options["pdf"])
 
@@ -88,6 +101,46 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"  occupational health: {oh['due']} due, {oh['held']} held, {oh['erased']} erased"
+            )
+
+    def breaches(self, code: str, *, open_only: bool, as_json: bool) -> None:
+        partner = Partner.objects.filter(code__iexact=code.strip()).first()
+        if partner is None:
+            raise _bad(f"--partner {code!r}: no partner has that code.")
+        now = timezone.now()
+        rows = breach_log_for(operator("privacy breaches"), partner=partner, open_only=open_only)
+        found = clocks(list(rows), now=now)
+        if as_json:
+            payload = {
+                "partner": partner.code,
+                "at": now,
+                "breaches": [
+                    {
+                        "breach": row.breach_id,
+                        "summary": row.breach.summary,
+                        "aware_at": row.breach.aware_at,
+                        "ico_deadline": clock.deadline,
+                        "clock": clock.state.value,
+                        "clock_label": clock.label,
+                        "hours_left": clock.hours_left,
+                        "people_affected": row.people_affected,
+                        "ico_decision": row.ico_decision,
+                        "ico_notified_at": row.ico_notified_at,
+                        "closed_at": row.breach.closed_at,
+                    }
+                    for row, clock in found
+                ],
+            }
+            self.stdout.write(json.dumps(payload, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
+            return
+        self.stdout.write(f"Breach log of {partner.code}{' (open only)' if open_only else ''}: {len(found)}")
+        for row, clock in found:
+            deadline = timezone.localtime(clock.deadline).strftime("%Y-%m-%d %H:%M")
+            left = f", {clock.hours_left} hours left" if clock.hours_left is not None else ""
+            closed = ", closed" if row.breach.closed_at else ""
+            self.stdout.write(
+                f"  {row.breach_id}: {clock.label}{left} (ICO deadline {deadline}); "
+                f"{row.people_affected} people{closed}: {row.breach.summary}"
             )
 
     def write_sar(self, code: str, person: str, output: str, *, as_pdf: bool) -> None:
