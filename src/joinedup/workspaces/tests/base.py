@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from joinedup.change.consultation_services import consultation_open
+from joinedup.change.services import programme_create
 from joinedup.ledger.models import Journal, JournalSource, Period
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.ledger.tests.base import LedgerTestCase
@@ -23,6 +25,8 @@ from joinedup.people.models import (
 )
 from joinedup.people.services import employment_change_terms
 from joinedup.privacy.sar import sar_log
+from joinedup.servicedesk.services import TicketIn, raise_ticket
+from joinedup.wellbeing import cases
 
 TODAY = date(2026, 11, 20)
 
@@ -100,6 +104,7 @@ class WorkWaitingTestCase(LedgerTestCase):
     police_payroll: Any
     council_manager: Any
     council_everything: Any
+    police_employee: Any
     council_leaver: Employment
     police_leaver: Employment
     calculated: PayRun
@@ -114,6 +119,7 @@ class WorkWaitingTestCase(LedgerTestCase):
         )
         cls.council_manager = cls.make_user("council.manager", [(cls.council, Role.MANAGER)])
         cls.council_everything = cls.make_user("council.everything", [(cls.council, r) for r in EVERY_ROLE])
+        cls.police_employee = cls.make_user("police.employee", [(cls.police, Role.EMPLOYEE)])
         for partner in (cls.council, cls.police):
             cls.make_work(partner)
         cls.council_leaver = Employment.objects.for_partner(cls.council).get(payroll_number="WCC-LEAVER")
@@ -254,6 +260,44 @@ class WorkWaitingTestCase(LedgerTestCase):
                 LineInput(account="B100", credit=1234),
             ],
             description="Paper",
+        )
+        # Two tickets nobody has picked up; a referral sent to occupational health; a consultation.
+        requester = cls.council_everything if council else cls.police_employee
+        for subject in ("Laptop will not start", "Password reset"):
+            raise_ticket(
+                actor=requester,
+                partner=partner,
+                details=TicketIn(
+                    service="ict",
+                    ticket_type="incident",
+                    subject=subject,
+                    description="Since this morning.",
+                    impact="low",
+                    urgency="high",
+                ),
+            )
+        made = cases.referral_create(
+            actor=cls.shared_hr,
+            employment=emp,
+            reason="Three periods of sickness absence this year.",
+            questions="Is she fit for her role?",
+            consent_date=date(2026, 11, 2),
+            see_report_first=False,
+        )
+        cases.referral_send(actor=cls.shared_hr, referral=made)
+        programme = programme_create(
+            actor=cls.shared_hr,
+            partner=partner,
+            name="Back-office restructure",
+            owner=cls.shared_hr,
+            start_date=date(2026, 9, 1),
+        )
+        consultation_open(
+            actor=cls.shared_hr,
+            programme=programme,
+            partner=partner,
+            start_date=date(2026, 10, 1),
+            reasons="Merging the HR teams of the partners.",
         )
         # A subject-access request received long ago (overdue) and one received this week.
         sar_log(actor=cls.shared_dpo, partner=partner, person_id=emp.person_id, received_on=date(2026, 8, 3))

@@ -137,6 +137,33 @@ class TestFinanceAndOversightTiles(WorkWaitingTestCase):
         assert events != AuditEvent.objects.unscoped(reason="test: every chain").count()
         assert tiles["audit_chain"].detail == "Chain head matches the last event"
 
+    def test_a_union_representative_sees_the_consultations_under_way_at_the_partner(self) -> None:
+        assert counts(self.union_rep, self.council) == {"union_rep": {"consultations_open": 1}}
+
+    def test_a_consultation_completed_is_no_longer_under_way(self) -> None:
+        from joinedup.change.models import Consultation
+
+        Consultation.objects.for_partner(self.council).update(completed_on=TODAY)
+        assert counts(self.union_rep, self.council) == {"union_rep": {"consultations_open": 0}}
+        assert counts(self.union_rep, self.police) == {"union_rep": {"consultations_open": 1}}
+
+    def test_a_service_desk_agent_sees_the_partners_open_new_and_own_tickets(self) -> None:
+        found = counts(self.council_everything, self.council)["service_desk_agent"]
+        assert found == {"queue_open": 2, "queue_new": 2, "queue_mine": 0}
+
+    def test_occupational_health_sees_referrals_waiting_for_a_case(self) -> None:
+        assert counts(self.oh_admin, self.council) == {"oh_admin": {"referrals_waiting": 1}}
+        assert counts(self.oh_clinician, self.council) == {"oh_clinician": {"referrals_waiting": 1}}
+
+    def test_a_referral_opened_as_a_case_no_longer_waits(self) -> None:
+        from joinedup.wellbeing import cases
+        from joinedup.wellbeing.models import Referral
+
+        referral = Referral.objects.for_partner(self.council).get()
+        cases.case_open(actor=self.oh_admin, referral=referral)
+        assert counts(self.oh_admin, self.council) == {"oh_admin": {"referrals_waiting": 0}}
+        assert counts(self.oh_admin, self.police) == {"oh_admin": {"referrals_waiting": 1}}
+
     def test_a_role_with_no_tiles_yet_has_a_section_that_says_so(self) -> None:
         found = worklist(self.council_everything, partner=self.council, today=TODAY)
         roles = [s.role for s in found.sections]
