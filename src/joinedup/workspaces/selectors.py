@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import roles_on
 from joinedup.workspaces import finance, oversight, payroll, people
+from joinedup.workspaces.charts import PayMonth, pay_by_month
 from joinedup.workspaces.tiles import Section, Tile
 
 TileSource = Callable[..., list[Tile]]
@@ -40,10 +41,16 @@ def today() -> date:
     return timezone.localdate()
 
 
+# The roles whose section carries the chart of gross pay and headcount by month.
+PAY_CHART_ROLES = frozenset({Role.PAYROLL_OFFICER, Role.PAYROLL_APPROVER})
+
+
 @dataclass(frozen=True)
 class Worklist:
     partner: Partner
     sections: list[Section]
+    # Gross pay and headcount by month (charts.pay_by_month), for payroll roles; else empty.
+    pay_months: list[PayMonth] = field(default_factory=list)
 
 
 def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
@@ -61,4 +68,10 @@ def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
             # the user still holds it on: the section shows nothing rather than the page failing.
             tiles = []
         sections.append(Section(role=role, label=Role(role).label, tiles=tiles))
-    return Worklist(partner=partner, sections=sections)
+    pay_months: list[PayMonth] = []
+    if held & PAY_CHART_ROLES:
+        try:
+            pay_months = pay_by_month(user, partner=partner, today=today)
+        except PermissionDenied:
+            pay_months = []
+    return Worklist(partner=partner, sections=sections, pay_months=pay_months)

@@ -4,9 +4,11 @@ queries whatever the data."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -16,13 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from joinedup.core import rls
 from joinedup.payroll.models import PayRun
 from joinedup.people.models import Employment
+from joinedup.testing.required import missing
 from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 
 # The home page of a user holding every role on the council, with every section's tiles: the
 # figure is fixed, so a tile that starts reading row by row fails here. 4 to sign the request in
-# (session, user, second factor, roles), 21 for the tiles, 2 for the layout (the menu's "me" link,
-# unread notifications).
-HOME_QUERIES_EVERY_ROLE = 27
+# (session, user, second factor, roles), 21 for the tiles, 1 for the pay chart, 2 for the layout
+# (the menu's "me" link, unread notifications).
+HOME_QUERIES_EVERY_ROLE = 28
 # Row-level security wraps the request in its transaction: the caller's partners, a savepoint,
 # the context set and cleared, the savepoint released.
 RLS_BOOKKEEPING = 5
@@ -159,6 +162,58 @@ class TestHomePage(WorkWaitingTestCase):
             response = client.get("/")
         assert tiles(response.content.decode())["hr_officer-starters"] == 6
         assert len(after) == len(before)
+
+
+class TestPayChart(WorkWaitingTestCase):
+    def test_a_payroll_officer_sees_gross_pay_and_headcount_by_month_beside_its_table(self) -> None:
+        with on_today():
+            html = self.signed_in(self.council_payroll).get("/").content.decode()
+        table = html[html.index('data-testid="pay-by-month-table"') :]
+        table = table[: table.index("</table>")]
+        rows = re.findall(
+            r'<th scope="row"[^>]*>([^<]+)</th>\s*<td[^>]*data-value="([^"]+)">([^<]+)</td>\s*'
+            r'<td[^>]*data-value="(\d+)">',
+            table,
+        )
+        assert len(rows) == 13
+        assert rows[0][0] == "November 2025"
+        assert rows[-1][0] == "November 2026"
+        assert ("September 2026", "2500.00", "£2,500.00", "1") in rows
+        assert ("October 2026", "5000.00", "£5,000.00", "2") in rows
+        assert [r for r in rows if r[1] != "0.00"] == [
+            ("September 2026", "2500.00", "£2,500.00", "1"),
+            ("October 2026", "5000.00", "£5,000.00", "2"),
+        ]
+
+    def test_the_chart_is_drawn_by_the_services_own_scripts_with_no_inline_script(self) -> None:
+        with on_today():
+            response = self.signed_in(self.council_payroll).get("/")
+        html = response.content.decode()
+        assert '<script src="/static/js/chart.umd.min.js" defer></script>' in html
+        assert '<script src="/static/js/chart-table.js" defer></script>' in html
+        # Every inline script carries the response's nonce; the chart adds none.
+        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+        assert all("nonce=" in attributes for attributes in inline)
+        assert len(inline) == 2
+        assert "cdn" not in response["Content-Security-Policy"].lower()
+
+    def test_chart_js_is_pinned_exactly_and_served_from_the_build(self) -> None:
+        from django.contrib.staticfiles import finders
+
+        root = Path(__file__).resolve().parents[4]
+        package = json.loads((root / "package.json").read_text())
+        assert package["dependencies"]["chart.js"] == "4.6.2"
+        assert finders.find("js/chart-table.js") is not None
+        built = root / "build" / "static" / "js" / "chart.umd.min.js"
+        if not built.exists():
+            missing(f"{built} (run make static)")
+        assert finders.find("js/chart.umd.min.js") == str(built)
+
+    def test_roles_outside_payroll_see_no_pay_chart(self) -> None:
+        with on_today():
+            html = self.signed_in(self.council_hr).get("/").content.decode()
+        assert "pay-by-month" not in html
+        assert "chart.umd.min.js" not in html
 
 
 class TestWorklistApi(WorkWaitingTestCase):

@@ -190,3 +190,18 @@ class TestFinanceAndOversightTiles(WorkWaitingTestCase):
 
     def test_the_statuses_counted_are_the_runs_own(self) -> None:
         assert sorted(RunStatus.values) == ["approved", "calculated", "calculating", "draft", "paid"]
+
+
+class TestPayByMonth(WorkWaitingTestCase):
+    def test_it_sums_gross_pay_and_counts_people_paid_by_month_for_thirteen_months(self) -> None:
+        from joinedup.workspaces.charts import pay_by_month
+
+        months = pay_by_month(self.council_payroll, partner=self.council, today=TODAY)
+        assert [m.month for m in months][:2] == [date(2025, 11, 1), date(2025, 12, 1)]
+        assert len(months) == 13
+        # The police's runs, the same again, are not counted; the calculated run is not yet pay.
+        assert [(m.month, m.gross_pence, m.headcount) for m in months if m.headcount] == [
+            (date(2026, 9, 1), 250_000, 1),
+            (date(2026, 10, 1), 500_000, 2),
+        ]
+        assert sum(m.gross_pence for m in months) == 750_000
