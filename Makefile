@@ -27,7 +27,8 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 
 static: $(STATIC)/.built
 
-# GOV.UK Frontend compiled from Sass without the GDS Transport font, plus htmx: served by the app.
+# GOV.UK Frontend compiled from Sass without the GDS Transport font, plus htmx and Chart.js:
+# served by the app.
 $(STATIC)/.built: package.json package-lock.json $(SASS_SRC)
 	@command -v npm >/dev/null || tools/ensure-apt-package npm
 	npm ci --no-audit --no-fund --loglevel=error
@@ -36,6 +37,8 @@ $(STATIC)/.built: package.json package-lock.json $(SASS_SRC)
 	  src/joinedup/web/scss/app.scss $(STATIC)/css/app.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/js/
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC)/js/
+	# Chart.js for the home page's charts (each beside a table of the same figures).
+	cp node_modules/chart.js/dist/chart.umd.min.js $(STATIC)/js/
 	touch $@
 
 lint: venv

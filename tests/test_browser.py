@@ -219,6 +219,34 @@ def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks
     page.close()
 
 
+def test_the_payroll_home_page_draws_its_chart_from_the_table_and_the_policy_blocks_nothing(
+    browser: Any, demo: str
+) -> None:
+    page = browser.new_page()
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    sign_in(browser, demo, "payroll.officer", page=page)
+    page.wait_for_load_state("load")
+    rows = page.locator("[data-testid='pay-by-month-table'] tbody tr")
+    assert rows.count() == 13
+    # Chart.js (served by the app) drew one chart on the canvas, with the table's 13 months.
+    assert page.evaluate("typeof window.Chart") == "function"
+    labels = page.evaluate(
+        "window.Chart.getChart(document.querySelector('canvas[data-chart-for]')).data.labels.length"
+    )
+    assert labels == 13
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("window.cspViolations") == []
+    # The tiles a payroll officer relies on are there, each a link to its list.
+    assert page.locator("[data-testid='tile-payroll_officer-flags_to_review'] a").get_attribute("href") == (
+        "/payroll?waiting=flags"
+    )
+    page.close()
+
+
 def test_a_finance_officer_sets_up_an_authenticator_app_from_the_qr_page_and_signs_in_with_it(
     browser: Any, demo: str
 ) -> None:
@@ -336,7 +364,7 @@ def test_pages_fit_a_375_pixel_wide_phone_without_sideways_scrolling(browser: An
             "/purchasing/invoices/import",
             "/purchasing/exceptions/",
         ],
-        "payroll.officer": [f"/payroll/runs/{run.pk}", "/payroll"],
+        "payroll.officer": [f"/payroll/runs/{run.pk}", "/payroll", "/"],
     }
     widths: dict[str, int] = {}
     for username, urls in pages.items():

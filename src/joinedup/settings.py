@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "joinedup.servicedesk",
     "joinedup.wellbeing",
     "joinedup.privacy",
+    "joinedup.workspaces",
     "joinedup.bench",
     "joinedup.api",
     "joinedup.web",

@@ -34,6 +34,7 @@ from joinedup.api import (
     servicedesk,
     wellbeing,
     wellbeing_retention,
+    workspaces,
 )
 from joinedup.api import payables as purchasing_payables
 from joinedup.api import satisfaction as servicedesk_satisfaction
@@ -86,6 +87,7 @@ api.add_router("", privacy_onboarding.router)
 api.add_router("", privacy_access_review.router)
 api.add_router("", privacy_breach.router)
 api.add_router("", privacy_retention.router)
+api.add_router("", workspaces.router)
 
 
 @api.exception_handler(AuthenticationError)

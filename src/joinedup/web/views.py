@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from joinedup.core import tabular
 from joinedup.partnership.audit_trail import audit_events_for
 from joinedup.web.current import choose_partner, current_partner, partner_page
+from joinedup.workspaces import selectors as workspaces
 
 
 class SignInView(LoginView):
@@ -35,7 +36,13 @@ def site_page(request: HttpRequest, page: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"partner": current_partner(request)})
+    partner = current_partner(request)
+    work = (
+        workspaces.worklist(request.user, partner=partner, today=workspaces.today())
+        if partner is not None
+        else None
+    )
+    return render(request, "web/home.html", {"partner": partner, "worklist": work})
 
 
 @login_required

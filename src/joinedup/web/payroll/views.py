@@ -4,6 +4,7 @@ payslip, and an employee's own payslips."""
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +27,8 @@ from joinedup.people.models import PayFrequency
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, attempt, bound, choice_field, date_field, submit, text_field
+from joinedup.workspaces import selectors as workspaces
+from joinedup.workspaces.payroll import runs_filtered
 
 
 class NewRunForm(GovukForm):
@@ -44,12 +47,21 @@ def runs(request: HttpRequest) -> HttpResponse:
         if run is not None:
             messages.success(request, f"Pay run for {run.pay_date:%d %B %Y} created.")
             return redirect("web:pay_run", run_id=run.pk)
-    page = Paginator(selectors.runs_for(request.user, partner=partner), 25).get_page(request.GET.get("page"))
+    # The home page's tiles link here with their filter (workspaces.payroll.runs_filtered).
+    status = request.GET.get("status", "")
+    waiting = request.GET.get("waiting", "")
+    found = runs_filtered(
+        request.user, partner=partner, status=status, waiting=waiting, today=workspaces.today()
+    )
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    filtered = {k: v for k, v in (("status", status), ("waiting", waiting)) if v}
     return render(
         request,
         "web/payroll/runs.html",
         {
             "page": page,
+            "query": urlencode(filtered),
+            "filtered": bool(filtered),
             "form": form,
             "can_calculate": has_permission(request.user, "payroll.calculate", partner),
         },

@@ -29,6 +29,8 @@ from joinedup.web.people.record_forms import (
     RejectBankChangeForm,
     StaffFilterForm,
 )
+from joinedup.workspaces import selectors as workspaces
+from joinedup.workspaces.people import staff_filtered
 
 
 def _changeable_employment(request: HttpRequest, person: Person) -> Employment:
@@ -157,6 +159,9 @@ def staff(request: HttpRequest) -> HttpResponse:
             status=data["status"],
         )
     rows = selectors.staff_list(request.user, partner=partner, filters=chosen, on=on)
+    # The home page's HR tiles link here with their filter (workspaces.people.staff_filtered).
+    worklist = request.GET.get("worklist", "")
+    rows = staff_filtered(rows, partner_id=partner.pk, worklist=worklist, today=workspaces.today())
     if request.GET.get("format") in ("csv", "xlsx"):
         table = [
             [
@@ -174,7 +179,11 @@ def staff(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     waiting = selectors.people_with_pending_bank_change(partner, [e.person_id for e in page])
     query = urlencode(
-        {k: str(v) for k, v in request.GET.items() if k in ("unit", "post", "scheme", "status") and v}
+        {
+            k: str(v)
+            for k, v in request.GET.items()
+            if k in ("unit", "post", "scheme", "status", "worklist") and v
+        }
     )
     context = {
         "filters": filters,

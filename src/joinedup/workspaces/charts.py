@@ -1,0 +1,61 @@
+"""Figures the home page draws as charts, each also shown as a table of the same figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from joinedup.core.money import gbp, plain_pounds
+from joinedup.payroll.models import Payslip
+from joinedup.payroll.selectors import VISIBLE_TO_EMPLOYEES, runs_for
+
+# A year and the same month of the year before: the trend and its comparison.
+MONTHS = 13
+
+
+@dataclass(frozen=True)
+class PayMonth:
+    month: date
+    gross_pence: int
+    headcount: int
+
+    @property
+    def gross(self) -> str:
+        """For the chart to read: "2500.00"."""
+        return plain_pounds(self.gross_pence)
+
+    @property
+    def gross_shown(self) -> str:
+        return gbp(self.gross_pence)
+
+
+def _months_back(today: date, n: int) -> date:
+    index = today.year * 12 + today.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def pay_by_month(user: Any, *, partner: Any, today: date) -> list[PayMonth]:
+    """Gross pay and headcount (people paid) of approved and paid runs, by month of pay date, for
+    the ``MONTHS`` months to ``today``'s, oldest first; a month with no run shows zero. One query."""
+    runs_for(user, partner=partner)  # authorises payroll.view
+    first = _months_back(today, MONTHS - 1)
+    rows = (
+        Payslip.objects.for_partner(partner.pk)
+        .filter(run__status__in=VISIBLE_TO_EMPLOYEES, run__pay_date__gte=first, run__pay_date__lte=today)
+        .annotate(month=TruncMonth("run__pay_date"))
+        .values("month")
+        .annotate(gross=Sum("gross_pay"), headcount=Count("employment_id", distinct=True))
+        .order_by("month")
+    )
+    found = {_as_date(r["month"]): (int(r["gross"]), r["headcount"]) for r in rows}
+    months = [_months_back(today, n) for n in range(MONTHS - 1, -1, -1)]
+    return [PayMonth(m, *found.get(m, (0, 0))) for m in months]
+
+
+def _as_date(value: Any) -> date:
+    # TruncMonth of a date is a date on SQLite and PostgreSQL alike; a datetime would be a bug.
+    return value if type(value) is date else value.date()

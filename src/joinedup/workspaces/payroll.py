@@ -1,0 +1,146 @@
+"""Payroll's tiles, and the filters of the pay-run list behind them: a tile's count and the list it
+links to come from the same ``Q``, so the two cannot disagree."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+
+from joinedup.ledger.models import Journal, JournalSource
+from joinedup.payroll.models import FlagStatus, P45Issue, PayRun, Payslip, RunStatus, VarianceFlag
+from joinedup.payroll.selectors import runs_for
+from joinedup.workspaces.tiles import Tile, link, long_date
+
+# Unpaid runs paying within this many days are "due".
+DUE_WITHIN_DAYS = 14
+
+WAITING = ("flags", "approval", "journal", "p45", "due")
+UNFINISHED = (RunStatus.DRAFT, RunStatus.CALCULATING, RunStatus.CALCULATED, RunStatus.APPROVED)
+FINISHED = (RunStatus.APPROVED, RunStatus.PAID)
+
+
+def _waiting(partner_id: int, what: str, *, user_id: int | None, today: date) -> Q:
+    if what == "flags":
+        open_flags = VarianceFlag.objects.for_partner(partner_id).filter(
+            run=OuterRef("pk"), status=FlagStatus.OPEN
+        )
+        return Q(status__in=UNFINISHED) & Q(Exists(open_flags))
+    if what == "approval":
+        # Four eyes: the one who calculated a run may not approve it (payroll.services.payrun_approve).
+        return Q(status=RunStatus.CALCULATED) & ~Q(calculated_by_id=user_id)
+    if what == "journal":
+        key = Concat(Value("payroll-run:"), Cast(OuterRef("pk"), CharField()))
+        posted = Journal.objects.for_partner(partner_id).filter(
+            source=JournalSource.PAYROLL_RUN, idempotency_key=key
+        )
+        return Q(status__in=FINISHED) & ~Q(Exists(posted))
+    if what == "p45":
+        issued = P45Issue.objects.for_partner(partner_id).filter(employment_id=OuterRef("employment_id"))
+        leavers = (
+            Payslip.objects.for_partner(partner_id)
+            .filter(
+                Q(employment__end_date__lte=today),
+                Q(employment__end_date__lte=OuterRef("period_end")),
+                run=OuterRef("pk"),
+                employment__end_date__isnull=False,
+                employment__end_date__gte=OuterRef("period_start"),
+            )
+            .exclude(Exists(issued))
+        )
+        return Q(status__in=FINISHED) & Q(Exists(leavers))
+    if what == "due":
+        return Q(
+            status__in=UNFINISHED, pay_date__gte=today, pay_date__lte=today + timedelta(days=DUE_WITHIN_DAYS)
+        )
+    raise ValueError(what)
+
+
+def runs_filtered(
+    user: Any, *, partner: Any, status: str = "", waiting: str = "", today: date
+) -> QuerySet[PayRun]:
+    """The pay-run list as a tile filters it: by status, or by what the runs are waiting for."""
+    runs = runs_for(user, partner=partner)
+    if status in RunStatus.values:
+        runs = runs.filter(status=status)
+    if waiting in WAITING:
+        runs = runs.filter(_waiting(partner.pk, waiting, user_id=user.pk, today=today))
+    return runs
+
+
+def officer_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
+    runs_for(user, partner=partner)  # authorises payroll.view
+    pid = partner.pk
+    counts = PayRun.objects.for_partner(pid).aggregate(
+        draft=Count("pk", filter=Q(status=RunStatus.DRAFT)),
+        calculating=Count("pk", filter=Q(status=RunStatus.CALCULATING)),
+        calculated=Count("pk", filter=Q(status=RunStatus.CALCULATED)),
+        approved=Count("pk", filter=Q(status=RunStatus.APPROVED)),
+        due=Count("pk", filter=_waiting(pid, "due", user_id=user.pk, today=today)),
+        next_pay=Min("pay_date", filter=_waiting(pid, "due", user_id=user.pk, today=today)),
+        flags=Count("pk", filter=_waiting(pid, "flags", user_id=user.pk, today=today)),
+        journal=Count("pk", filter=_waiting(pid, "journal", user_id=user.pk, today=today)),
+        p45=Count("pk", filter=_waiting(pid, "p45", user_id=user.pk, today=today)),
+    )
+    by_status = [
+        Tile(
+            f"runs_{status}",
+            f"{RunStatus(status).label} runs",
+            counts[status],
+            link("pay_runs", status=status),
+            f"{RunStatus(status).label} pay runs of {partner.name} appear here.",
+        )
+        for status in ("draft", "calculating", "calculated", "approved")
+    ]
+    return [
+        *by_status,
+        Tile(
+            "runs_due",
+            f"Runs paying in the next {DUE_WITHIN_DAYS} days",
+            counts["due"],
+            link("pay_runs", waiting="due"),
+            f"Unpaid runs whose pay date falls in the next {DUE_WITHIN_DAYS} days appear here.",
+            detail=f"Next pay date {long_date(counts['next_pay'])}" if counts["next_pay"] else "",
+        ),
+        Tile(
+            "flags_to_review",
+            "Runs with flags to review",
+            counts["flags"],
+            link("pay_runs", waiting="flags"),
+            "Runs with a flagged payslip (net pay change, no bank details…) not yet accepted appear here.",
+        ),
+        Tile(
+            "journals_to_post",
+            "Approved runs whose journal is not posted",
+            counts["journal"],
+            link("pay_runs", waiting="journal"),
+            "Approved and paid runs whose journal has not reached the ledger appear here.",
+        ),
+        Tile(
+            "p45s_to_issue",
+            "Runs with leavers whose P45 is not issued",
+            counts["p45"],
+            link("pay_runs", waiting="p45"),
+            "Approved runs that paid a leaver whose P45 is still to issue appear here.",
+        ),
+    ]
+
+
+def approver_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
+    runs_for(user, partner=partner)
+    count = (
+        PayRun.objects.for_partner(partner.pk)
+        .filter(_waiting(partner.pk, "approval", user_id=user.pk, today=today))
+        .count()
+    )
+    return [
+        Tile(
+            "runs_to_approve",
+            "Runs waiting for your approval",
+            count,
+            link("pay_runs", waiting="approval"),
+            "Calculated runs that someone else calculated appear here for you to approve.",
+        )
+    ]
