@@ -1,4 +1,5 @@
-"""A finance officer's tiles: the ledger's periods, and this month's journals by source."""
+"""A finance officer's tiles: the ledger's periods, this month's journals by source, budget
+against actual for the year so far, and (the shared-services body) recharges."""
 
 from __future__ import annotations
 
@@ -9,10 +10,21 @@ from django.db.models import Count, Q
 
 from joinedup.ledger.models import Journal, JournalSource, Period, PeriodStatus
 from joinedup.ledger.selectors import periods_of
+from joinedup.workspaces import budget
 from joinedup.workspaces.tiles import Tile, link
 
 
 def finance_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
+    """The ledger's periods and this month's journals, then (the shared-services body only)
+    recharges. Budget against actual is added by ``selectors.worklist``, which reads the year so
+    far once for both its tiles and the home page's table of the largest variances."""
+    return [
+        *ledger_tiles(user, partner=partner, today=today),
+        *budget.recharge_tiles(user, partner=partner, today=today),
+    ]
+
+
+def ledger_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
     periods_of(user, partner=partner)  # authorises ledger.view
     pid = partner.pk
     periods = Period.objects.for_partner(pid).aggregate(

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import roles_on
-from joinedup.workspaces import finance, oversight, payroll, people
+from joinedup.workspaces import budget, finance, oversight, payroll, people
+from joinedup.workspaces.budget import YearSoFar
 from joinedup.workspaces.charts import PayMonth, pay_by_month
 from joinedup.workspaces.tiles import Section, Tile
 
@@ -51,6 +52,8 @@ class Worklist:
     sections: list[Section]
     # Gross pay and headcount by month (charts.pay_by_month), for payroll roles; else empty.
     pay_months: list[PayMonth] = field(default_factory=list)
+    # Budget against actual for the financial year so far, for finance officers; else None.
+    budget: YearSoFar | None = None
 
 
 def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
@@ -59,10 +62,14 @@ def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
     held = roles_on(user, partner)
     ordered = [r for r in SOURCES if r in held] + sorted(r for r in held if r not in SOURCES)
     sections = []
+    year: YearSoFar | None = None
     for role in ordered:
         source = SOURCES.get(role)
         try:
             tiles = source(user, partner=partner, today=today) if source is not None else []
+            if role == Role.FINANCE_OFFICER:
+                year = budget.year_so_far(user, partner=partner, today=today)
+                tiles = [*tiles, *budget.budget_tiles(year)]
         except PermissionDenied:
             # A gate (privacy's processor access) can close a role's permissions on a partner
             # the user still holds it on: the section shows nothing rather than the page failing.
@@ -74,4 +81,4 @@ def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
             pay_months = pay_by_month(user, partner=partner, today=today)
         except PermissionDenied:
             pay_months = []
-    return Worklist(partner=partner, sections=sections, pay_months=pay_months)
+    return Worklist(partner=partner, sections=sections, pay_months=pay_months, budget=year)

@@ -117,6 +117,9 @@ class TestFinanceAndOversightTiles(WorkWaitingTestCase):
             "journals_recharge_run": 0,
             "journals_purchase_invoice": 0,
             "journals_reversal": 0,
+            # The paper posted in November has no budget: one line over, none under.
+            "budget_lines_over": 1,
+            "budget_lines_under": 0,
         }
 
     def test_the_data_protection_officer_sees_requests_open_and_overdue(self) -> None:
