@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -12,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from joinedup.core.money import gbp, plain_pounds
 from joinedup.payroll.models import Payslip
 from joinedup.payroll.selectors import VISIBLE_TO_EMPLOYEES, runs_for
+from joinedup.people.selectors import establishment
 
 # A year and the same month of the year before: the trend and its comparison.
 MONTHS = 13
@@ -59,3 +62,39 @@ def pay_by_month(user: Any, *, partner: Any, today: date) -> list[PayMonth]:
 def _as_date(value: Any) -> date:
     # TruncMonth of a date is a date on SQLite and PostgreSQL alike; a datetime would be a bug.
     return value if type(value) is date else value.date()
+
+
+@dataclass(frozen=True)
+class UnitFte:
+    """One organisation unit's establishment on a day: the FTE its posts are budgeted for and
+    the FTE of the people holding them."""
+
+    unit: str
+    budgeted: Decimal
+    in_post: Decimal
+
+    @property
+    def budgeted_shown(self) -> str:
+        return _fte(self.budgeted)
+
+    @property
+    def in_post_shown(self) -> str:
+        return _fte(self.in_post)
+
+
+def _fte(value: Decimal) -> str:
+    # As the establishment page writes FTE: 2.5, 1, 0.6 (no trailing zeros).
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def fte_by_unit(user: Any, *, partner: Any, today: date) -> list[UnitFte]:
+    """FTE in post against budgeted establishment on ``today``, unit by unit in name order, from
+    ``people.selectors.establishment`` (what ``/establishment`` lists): two queries, whatever the
+    number of posts."""
+    budgeted: dict[str, Decimal] = defaultdict(Decimal)
+    in_post: dict[str, Decimal] = defaultdict(Decimal)
+    for line in establishment(user, partner=partner, on=today):
+        budgeted[line.post.org_unit.name] += line.post.budgeted_fte
+        in_post[line.post.org_unit.name] += line.filled_fte
+    return [UnitFte(unit, budgeted[unit], in_post[unit]) for unit in sorted(budgeted)]

@@ -14,7 +14,7 @@ from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import roles_on
 from joinedup.workspaces import budget, finance, oversight, payroll, people
 from joinedup.workspaces.budget import YearSoFar
-from joinedup.workspaces.charts import PayMonth, pay_by_month
+from joinedup.workspaces.charts import PayMonth, UnitFte, fte_by_unit, pay_by_month
 from joinedup.workspaces.tiles import Section, Tile
 
 TileSource = Callable[..., list[Tile]]
@@ -54,6 +54,8 @@ class Worklist:
     pay_months: list[PayMonth] = field(default_factory=list)
     # Budget against actual for the financial year so far, for finance officers; else None.
     budget: YearSoFar | None = None
+    # FTE in post against budgeted establishment by unit (charts.fte_by_unit), for HR officers.
+    fte_units: list[UnitFte] = field(default_factory=list)
 
 
 def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
@@ -81,4 +83,12 @@ def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:
             pay_months = pay_by_month(user, partner=partner, today=today)
         except PermissionDenied:
             pay_months = []
-    return Worklist(partner=partner, sections=sections, pay_months=pay_months, budget=year)
+    fte_units: list[UnitFte] = []
+    if Role.HR_OFFICER in held:
+        try:
+            fte_units = fte_by_unit(user, partner=partner, today=today)
+        except PermissionDenied:
+            fte_units = []
+    return Worklist(
+        partner=partner, sections=sections, pay_months=pay_months, budget=year, fte_units=fte_units
+    )

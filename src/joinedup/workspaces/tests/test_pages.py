@@ -26,8 +26,9 @@ from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 # (session, user, second factor, roles), 21 for the tiles, 6 for budget against actual for the
 # year so far (the partner's periods, then ledger.reports.budget_vs_actual's five: the periods in
 # range, the cost-centre tree, the accounts, the lines and the budgets, each grouped), 1 for the
-# pay chart, 2 for the layout (the menu's "me" link, unread notifications).
-HOME_QUERIES_EVERY_ROLE = 34
+# pay chart, 2 for HR's chart of FTE by unit (people.selectors.establishment: the posts, the
+# holdings summed by post), 2 for the layout (the menu's "me" link, unread notifications).
+HOME_QUERIES_EVERY_ROLE = 36
 # Row-level security wraps the request in its transaction: the caller's partners, a savepoint,
 # the context set and cleared, the savepoint released.
 RLS_BOOKKEEPING = 5
@@ -215,7 +216,12 @@ class TestPayChart(WorkWaitingTestCase):
         with on_today():
             html = self.signed_in(self.council_hr).get("/").content.decode()
         assert "pay-by-month" not in html
+
+    def test_a_role_with_no_chart_loads_no_chart_script(self) -> None:
+        with on_today():
+            html = self.signed_in(self.council_finance).get("/").content.decode()
         assert "chart.umd.min.js" not in html
+        assert "data-chart-for" not in html
 
 
 class TestWorklistApi(WorkWaitingTestCase):
