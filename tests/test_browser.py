@@ -460,3 +460,27 @@ def test_finance_changes_a_line_of_the_approved_case_and_the_approvals_stay_on_t
         (3, ["650000"]),
     ]
     page.close()
+
+
+def test_the_hr_home_page_draws_a_chart_of_fte_against_establishment_as_bars_from_its_table(
+    browser: Any, demo: str
+) -> None:
+    page = browser.new_page()
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    sign_in(browser, demo, "council.hr", page=page)
+    page.wait_for_load_state("load")
+    rows = page.locator("[data-testid='fte-by-unit-table'] tbody tr").count()
+    assert rows > 0
+    # The same component draws it: one chart, the table's units as labels, two sets of bars.
+    drawn = page.evaluate(
+        "(() => { const c = window.Chart.getChart("
+        "document.querySelector(\"canvas[data-chart-for='fte-by-unit-table']\"));"
+        " return [c.data.labels.length, c.data.datasets.map(d => d.type + ':' + d.label)]; })()"
+    )
+    assert drawn == [rows, ["bar:Budgeted FTE", "bar:FTE in post"]]
+    assert page.evaluate("window.cspViolations") == []
+    page.close()
