@@ -159,7 +159,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session passed the second factor.
     "django_otp.middleware.OTPMiddleware",
-    "joinedup.core.rls.PartnerContextMiddleware",
+    "joinedup.partnership.middleware.PartnerContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A user who must pass (or set up) a second factor reaches nothing else until they have.
     "joinedup.web.second_factor.SecondFactorMiddleware",

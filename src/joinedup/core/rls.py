@@ -406,6 +406,10 @@ class PartnerContextMiddleware:
     """With ROW_LEVEL_SECURITY on, each request runs in one transaction whose partner context
     is the signed-in user's partners; anonymous requests see no partner's rows."""
 
+    # Which partners a user's context holds; a layer above (partnership.middleware) answers
+    # with the permissions' gated, per-request read instead.
+    partners_of: Callable[[Any], Iterable[int]] = staticmethod(caller_partners)
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -413,5 +417,5 @@ class PartnerContextMiddleware:
         if not enforced():
             return self.get_response(request)
         user = getattr(request, "user", None)
-        with partner_context(caller_partners(user), user=user):
+        with partner_context(self.partners_of(user), user=user):
             return self.get_response(request)

@@ -34,9 +34,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import BigIntegerField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from joinedup.audit.services import record_event
@@ -147,12 +150,32 @@ def flush_refusals(pending: dict[int, Refusal], *, status_code: int) -> None:
             write_refusal(partner_id, refusal)
 
 
-def _annotations() -> dict[str, Any]:
-    now = timezone.now()
-    current = ProcessorUser.objects.filter(user_id=OuterRef("user_id"), since__lte=now).filter(
-        Q(until__isnull=True) | Q(until__gt=now)
+@cache
+def _current_processor_sql() -> str:
+    q = connection.ops.quote_name
+    user = ProcessorUser._meta.get_field("user").column
+    since = ProcessorUser._meta.get_field("since").column
+    until = ProcessorUser._meta.get_field("until").column
+    processor = ProcessorUser._meta.get_field("processor").column
+    outer = f"{q(Membership._meta.db_table)}.{q(Membership._meta.get_field('user').column)}"
+    # Names only from the models' metadata; the one value (now) is a parameter.
+    return (
+        f"SELECT pu.{q(processor)} FROM {q(ProcessorUser._meta.db_table)} pu"  # noqa: S608
+        f" WHERE pu.{q(user)} = {outer} AND pu.{q(since)} <= %s"
+        f" AND (pu.{q(until)} IS NULL OR pu.{q(until)} > %s) ORDER BY pu.{q(since)} DESC LIMIT 1"
     )
-    return {ANNOTATION: Subquery(current.order_by("-since").values("processor_id")[:1])}
+
+
+def _annotations() -> dict[str, Any]:
+    # Every signed-in request reads its memberships with this column. The same subquery built from
+    # OuterRef and Q cost about 1 ms a request to compile (a fifth of raising a ticket through the
+    # API); as fixed SQL it costs almost nothing. Its meaning is pinned by the gate's tests.
+    now = timezone.now()
+    return {
+        ANNOTATION: RawSQL(  # noqa: S611
+            _current_processor_sql(), (now, now), output_field=BigIntegerField()
+        )
+    }
 
 
 def _approved(partner_ids: list[int], processor_id: int | None) -> list[ProcessorEngagement]:

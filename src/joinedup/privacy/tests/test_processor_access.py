@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import override_settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from joinedup.audit.models import AuditEvent
+from joinedup.core import rls
+from joinedup.partnership.middleware import PartnerContextMiddleware
 from joinedup.partnership.models import Role
 from joinedup.partnership.permissions import (
     ROLE_PERMISSIONS,
@@ -26,6 +30,7 @@ from joinedup.partnership.permissions import (
 from joinedup.people.models import Employment, Person
 from joinedup.privacy import processors, records
 from joinedup.privacy.access_country import country_of_address
+from joinedup.privacy.middleware import ProcessorAccessMiddleware
 from joinedup.privacy.models import Processor, ProcessorEngagement, ProcessorUser
 from joinedup.privacy.processor_access import ACTION
 from joinedup.privacy.processors import EngagementDetails, ProcessorDetails
@@ -183,6 +188,29 @@ class TestProcessorAccess(PeopleTestCase):
         assert len(refusals(self.police)) == 1
         assert client.get(f"/people/{self.council_emp.person_id}", headers={HEADER: "IN"}).status_code == 200
         assert refusal_count() == 1
+
+    def test_a_web_requests_database_context_leaves_out_a_partner_the_gate_has_closed(self) -> None:
+        # The permission checks refuse the police's data either way; row-level security must not
+        # hold it open underneath them.
+        assert rls.caller_partners(self.contractor_user) == sorted([self.council.pk, self.police.pk])
+        assert PartnerContextMiddleware.partners_of(self.contractor_user) == [self.council.pk]
+        forget_cached_roles(self.contractor_user)
+        seen: list[str] = []
+
+        def page(request: HttpRequest) -> HttpResponse:
+            if connection.vendor == "postgresql":  # the context is a PostgreSQL setting
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT current_setting(%s, true)", [rls.PARTNERS_SETTING])
+                    seen.append(str(cursor.fetchone()[0]))
+            return HttpResponse()
+
+        request = RequestFactory().get("/", headers={HEADER: "IN"})
+        request.user = self.contractor_user
+        response = ProcessorAccessMiddleware(PartnerContextMiddleware(page))(request)
+        assert response.status_code == 200
+        if rls.enforced():
+            assert seen == [str(self.council.pk)]
+        assert refusal_count() == 0
 
     def test_a_user_whose_time_with_the_processor_ended_is_not_gated(self) -> None:
         ProcessorUser.objects.filter(user=self.contractor_user).update(
