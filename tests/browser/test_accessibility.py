@@ -13,9 +13,11 @@ import pytest
 
 from tests.browser.support import axe_source, axe_violations, crawl, sign_in
 
+# A group of its own: under pytest-xdist this module (its own demo, its own database) runs in
+# parallel with tests/browser/test_browser.py instead of after it.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
+    pytest.mark.xdist_group("accessibility"),
     pytest.mark.django_db(transaction=True),
 ]
 
