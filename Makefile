@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STATIC := build/static
 SASS_SRC := $(shell find src/joinedup/web/scss -name '*.scss')
 
-.PHONY: demo test fuzz load lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean
+.PHONY: demo test fuzz load lint layers typecheck migrations-check pytest-sqlite pytest-postgres static venv serve worker clean screenshots
 
 demo: venv static
 	$(BIN)/joinedup demo $(if $(EMPLOYEES),--employees $(EMPLOYEES),)
@@ -104,3 +104,9 @@ worker: venv
 
 clean:
 	rm -rf $(VENV) build node_modules .mypy_cache .pytest_cache .ruff_cache .import_linter_cache .grimp_cache
+
+# Each demo role's home page at 1280 and 375 px, for the README (docs/screenshots/), from a demo
+# of its own in build/screenshots; Debian's chromium, as the browser tests use.
+screenshots: venv static
+	@command -v chromium >/dev/null || tools/ensure-apt-package chromium
+	$(BIN)/python tools/screenshots.py $(if $(FRESH),--fresh,)

@@ -3,15 +3,13 @@ checks what each sees. Skipped, and recorded as skipped for .ci/run, when chromi
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from joinedup.bench.demo.seed import DEMO_PASSWORD
+from tests.browser.support import sign_in
 
 # One process runs the module, so the demo below is seeded once per database. The django_db
 # mark makes pytest-django build the test database even when this module runs alone.
@@ -20,112 +18,6 @@ pytestmark = [
     pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _django_db_marker() -> None:
-    """Stands in for pytest-django's fixture of this name (pytest-django 4.14, pinned), which
-    would empty the database after each test marked as above: here the demo is committed once
-    for the whole module (see ``demo``) and the live server's threads read it."""
-
-
-@pytest.fixture(autouse=True)
-def _close_connections_after_each_test() -> Iterator[None]:
-    """As a transactional test does: a connection a test opened must not outlive the module, or
-    PostgreSQL refuses to drop the test database at the end."""
-    from django.db import connections
-
-    yield
-    connections.close_all()
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser(demo: str) -> Iterator[Any]:
-    # After the demo's server starts, and closed before it stops: a page still open would keep
-    # a server thread, and its database session, alive past the module.
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the Django test database is
-    # still used synchronously, from the live server's own thread.
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield instance
-        instance.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """The demo, seeded once for the module and committed, since the server's thread reads it,
-    and a live server in front of it. Seeding it for each test cost a minute or more apiece on
-    each database. The tests change it as its users would, each through people of its own (a
-    leave request, a bank change, an authenticator), so one seeding serves them all; the module
-    ends by emptying the database, as a transactional test does."""
-    from django.core.management import call_command
-    from django.db import connection, connections
-    from pytest_django.live_server_helper import LiveServer
-
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or connection.is_in_memory_db(), f"not a test database: {name}"
-        call_command("demo", "--no-serve", "--employees", "40", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield str(server.url)
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            # The tests' own queries ran inside Playwright's event loop, on connections of its
-            # context: close them, or PostgreSQL refuses to drop the test database at the end.
-            connections.close_all()
-
-
-def sign_in(browser: Any, base: str, username: str, page: Any = None) -> Any:
-    """Sign in through the pages as a person does: the password, then — for a user whose roles
-    need it — the code their authenticator app (set up with the demo key) shows now."""
-    from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from joinedup.testing.second_factor import code_for
-
-    page = page or browser.new_page()
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(rf"^{re.escape(base)}/(sign-in/code\?.*)?$"))
-    if "/sign-in/code" in page.url:
-        user = get_user_model().objects.get(username=username)
-        # Each test arrives as the person would on a new day: the module's one demo still holds
-        # the codes an earlier test spent, and a second sign-in within the same 30 seconds would
-        # be refused as a replay (which partnership's second-factor tests prove).
-        TOTPDevice.objects.filter(user=user).update(last_t=-1, drift=0)
-        page.get_by_label("Code").fill(code_for(user))
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def test_the_council_hr_officer_sees_only_the_council(browser: Any, demo: str) -> None:
