@@ -334,7 +334,9 @@ def _write_table(
         if count is not None and referenced is not None:
             for i, target in keys:
                 found = rows.exclude(**{names[i]: None}).order_by().values_list(names[i], flat=True)
-                referenced[target].update(found.distinct())
+                # Only a table with a row to write is in the shared section, as row by row.
+                if ids := set(found.distinct()):
+                    referenced[target].update(ids)
     if count is None:
         count = _write_rows(
             model, rows, fields, path, referenced, keys, chunk_size, progress, tables_done, tables_total
