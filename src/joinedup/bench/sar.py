@@ -13,12 +13,13 @@ Seeded once for each N into the current database (not timed; the seed time is re
   employed by the fire service (a retained firefighter), signed in as a user with an employee's
   role at both (``bench.sar<N>.subject``).
 - At the council: 36 approved monthly pay runs (2023/24 to 2025/26) with a payslip each for the
-  subject and for up to 2,000 other employees (written directly, as the pay-run engine's output
-  is not what is measured); 6 annual-leave requests of the subject (approved) and 3 sickness
-  records; 3 service-desk tickets the subject raised, each with an agent's reply and resolved,
-  and 10 tickets of another employee; an occupational-health case of the subject (referral,
-  case, clinician, one clinical note). At the fire service: 12 payslips (2025/26), one leave
-  request and one ticket of the subject. Every service writes its audit events, as in use.
+  subject and for up to 2,000 other employees (written directly by ``bench.payhistory``, as the
+  pay-run engine's output is not what is measured); 6 annual-leave requests of the subject
+  (approved) and 3 sickness records; 3 service-desk tickets the subject raised, each with an
+  agent's reply and resolved, and 10 tickets of another employee; an occupational-health case of
+  the subject (referral, case, clinician, one clinical note). At the fire service: 12 payslips
+  (2025/26), one leave request and one ticket of the subject. Every service writes its audit
+  events, as in use.
 
 Timed: ``privacy.sar.export_person`` (what ``joinedup privacy sar --partner SAR<N> --person ID``
 calls) for the subject at the council and the JSON written as the command writes it, 5 times
@@ -48,6 +49,7 @@ from django.test.utils import CaptureQueriesContext
 
 from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
+from joinedup.bench.payhistory import pay_history
 from joinedup.bench.population import (
     COUNCIL,
     FIRE,
@@ -62,7 +64,6 @@ from joinedup.bench.population import (
 )
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.services import membership_grant, partner_create, user_create
-from joinedup.payroll.models import PayRun, Payslip, RunStatus
 from joinedup.people.imports import import_employments
 from joinedup.people.models import Employment, Person
 from joinedup.people.schemes_sync import schemes_sync
@@ -154,59 +155,10 @@ def _codes(employees: int) -> tuple[str, str, str]:
     return f"SAR{employees}", f"SAR{employees}F", f"bench.sar{employees}"
 
 
-def _run(partner: Partner, tax_year: int, period: int) -> PayRun:
-    # Tax month 1 is paid in April: period p of tax year y is paid in month (p + 3) of y.
-    month = (period + 2) % 12 + 1
-    year = tax_year + (period + 2) // 12
-    return PayRun(
-        partner=partner,
-        frequency="monthly",
-        tax_year=tax_year,
-        period=period,
-        pay_date=date(year, month, 25),
-        period_start=date(year, month, 1),
-        period_end=date(year, month, 28),
-        status=RunStatus.APPROVED,
-    )
-
-
-def _payslip(run: PayRun, employment_id: int, period: int, monthly: int) -> Payslip:
-    tax = monthly * 14 // 100
-    ni = monthly * 6 // 100
-    pension = monthly * 65 // 1000
-    return Payslip(
-        partner_id=run.partner_id,
-        run=run,
-        employment_id=employment_id,
-        tax_code="1257L",
-        ni_category="A",
-        pension_scheme="lgps_main",
-        basic_pay=monthly,
-        gross_pay=monthly,
-        pensionable_pay=monthly,
-        pension_employee=pension,
-        pension_employer=monthly * 19 // 100,
-        taxable_pay=monthly - pension,
-        taxable_pay_to_date=(monthly - pension) * period,
-        tax=tax,
-        tax_paid_to_date=tax * period,
-        ni_pay=monthly,
-        ni_employee=ni,
-        ni_employer=monthly * 13 // 100,
-        student_loan=0,
-        postgraduate_loan=0,
-        net_pay=monthly - pension - tax - ni,
-    )
-
-
 def _pay(partner: Partner, employment_ids: list[int], tax_years: tuple[int, ...]) -> None:
     """An approved monthly run for each period of ``tax_years``, a payslip in each for each id."""
-    rng = random.Random(SEED)  # noqa: S311 — repeatable benchmark data, not security
-    monthly = {pk: rng.randrange(150_000, 450_000) for pk in employment_ids}
-    for tax_year in tax_years:
-        runs = PayRun.objects.bulk_create([_run(partner, tax_year, p) for p in range(1, 13)])
-        slips = [_payslip(run, pk, run.period, monthly[pk]) for run in runs for pk in employment_ids]
-        Payslip.objects.bulk_create(slips, batch_size=5_000)
+    periods = [(tax_year, period) for tax_year in tax_years for period in range(1, 13)]
+    pay_history(partner, employment_ids, periods, seed=SEED)
 
 
 def _employ_at_fire(fire: Partner, subject: Person, rng: random.Random) -> Employment:

@@ -27,11 +27,13 @@ is enough; the manifest's row counts and checksums say exactly what was written.
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from joinedup.audit.chain import CHANGED, GENESIS_HASH, Redactions, check_event
@@ -52,8 +55,11 @@ from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people.models import Employment, Person, ProtectedCharacteristics
 from joinedup.privacy.exit_manifest import (
+    BOOLEAN,
     FORMAT_VERSION,
+    INTEGER,
     MANIFEST,
+    NULL,
     Manifest,
     TableEntry,
     parse,
@@ -172,6 +178,50 @@ def _render_row(
     ]
 
 
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        return render("CharField", value)
+    return "\\" + value if value.startswith("\\") else value
+
+
+def _integer(value: Any) -> str:
+    return str(value) if type(value) is int else render("IntegerField", value)
+
+
+def _boolean(value: Any) -> str:
+    return NULL if value is None else ("true" if value else "false")
+
+
+def _redacted(_value: Any) -> str:
+    return ""
+
+
+# Renderers of the commonest kinds, each what ``render`` gives for the values a column of that
+# kind holds, without its chain of type tests: at a million payslips a cell's Python is most of
+# the export's time. Every other kind goes through ``render``.
+_FAST = {
+    **dict.fromkeys(INTEGER, _integer),
+    **dict.fromkeys(("CharField", "TextField", "SlugField", "EmailField"), _text),
+    **dict.fromkeys(BOOLEAN, _boolean),
+}
+
+
+def _row_renderer(
+    model: type[models.Model], kinds: list[str], names: list[str]
+) -> Callable[[tuple[Any, ...]], list[str]]:
+    """A function giving what ``_render_row`` gives for a row of ``model``."""
+    redacted = REDACTED.get(model._meta.label, {})
+    cells: list[Callable[[Any], str]] = [
+        _redacted if name in redacted else _FAST.get(kind) or partial(render, kind)
+        for kind, name in zip(kinds, names, strict=True)
+    ]
+
+    def row_text(row: tuple[Any, ...]) -> list[str]:
+        return [cell(value) for cell, value in zip(cells, row, strict=True)]
+
+    return row_text
+
+
 # --- Export -----------------------------------------------------------------------------------
 
 
@@ -278,24 +328,19 @@ def _write_table(
     folder = "shared" if section == "shared" else "owned"
     relative = f"{folder}/{model._meta.label_lower}.csv"
     path = directory / relative
-    count = 0
-    values = (
-        rows.values_list(*names).iterator(chunk_size=chunk_size)
-        if isinstance(rows, models.QuerySet)
-        else rows
-    )
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([f.column for f in fields])
-        for row in values:
-            writer.writerow(_render_row(model, kinds, names, row))
-            if referenced is not None:
-                for i, target in keys:
-                    if row[i] is not None:
-                        referenced[target].add(row[i])
-            count += 1
-            if progress is not None and count % 10000 == 0:
-                progress(Progress(model._meta.label, count, tables_done, tables_total))
+    count = None
+    if isinstance(rows, models.QuerySet):
+        count = _copy_table(model, rows, fields, path)
+        if count is not None and referenced is not None:
+            for i, target in keys:
+                found = rows.exclude(**{names[i]: None}).order_by().values_list(names[i], flat=True)
+                # Only a table with a row to write is in the shared section, as row by row.
+                if ids := set(found.distinct()):
+                    referenced[target].update(ids)
+    if count is None:
+        count = _write_rows(
+            model, rows, fields, path, referenced, keys, chunk_size, progress, tables_done, tables_total
+        )
     if progress is not None:
         progress(Progress(model._meta.label, count, tables_done + 1, tables_total))
     return TableEntry(
@@ -308,6 +353,111 @@ def _write_table(
         rows=count,
         sha256=sha256_of(path),
     )
+
+
+def _write_rows(
+    model: type[models.Model],
+    rows: models.QuerySet[Any] | Iterator[tuple[Any, ...]],
+    fields: list[models.Field[Any, Any]],
+    path: Path,
+    referenced: dict[type[models.Model], set[Any]] | None,
+    keys: list[tuple[int, type[models.Model]]],
+    chunk_size: int,
+    progress: ProgressFn | None,
+    tables_done: int,
+    tables_total: int,
+) -> int:
+    names = [f.attname for f in fields]
+    count = 0
+    values = (
+        rows.values_list(*names).iterator(chunk_size=chunk_size)
+        if isinstance(rows, models.QuerySet)
+        else rows
+    )
+    row_text = _row_renderer(model, [_kind(f) for f in fields], names)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([f.column for f in fields])
+        for row in values:
+            writer.writerow(row_text(row))
+            if referenced is not None:
+                for i, target in keys:
+                    if row[i] is not None:
+                        referenced[target].add(row[i])
+            count += 1
+            if progress is not None and count % 10000 == 0:
+                progress(Progress(model._meta.label, count, tables_done, tables_total))
+    return count
+
+
+# Column types PostgreSQL can write as ``render`` would, by the expression that does it ({c}: the
+# column). Exact classes only: a subclass may convert its values in Python (``from_db_value``).
+_TO_TEXT = "{c}::text"
+_STARTING_BACKSLASH = "CASE WHEN starts_with({c}, chr(92)) THEN chr(92) || {c} ELSE {c} END"
+_SQL_TEXT: dict[type[models.Field[Any, Any]], str] = {
+    **dict.fromkeys(
+        (
+            models.AutoField,
+            models.BigAutoField,
+            models.SmallAutoField,
+            models.IntegerField,
+            models.BigIntegerField,
+            models.SmallIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveBigIntegerField,
+            models.PositiveSmallIntegerField,
+            models.DecimalField,
+        ),
+        _TO_TEXT,
+    ),
+    **dict.fromkeys(
+        (models.CharField, models.TextField, models.SlugField, models.EmailField), _STARTING_BACKSLASH
+    ),
+    models.BooleanField: "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END",
+    models.DateTimeField: """to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+    models.DateField: "to_char({c}, 'YYYY-MM-DD')",
+}
+
+
+def _sql_text(f: models.Field[Any, Any]) -> str | None:
+    if isinstance(f, models.ForeignKey) and type(f) in (models.ForeignKey, models.OneToOneField):
+        target = f.target_field
+        return _SQL_TEXT.get(type(target)) if not isinstance(target, models.ForeignKey) else None
+    return _SQL_TEXT.get(type(f))
+
+
+def _copy_table(
+    model: type[models.Model], rows: models.QuerySet[Any], fields: list[models.Field[Any, Any]], path: Path
+) -> int | None:
+    """On PostgreSQL, write the table's file with ``COPY … TO STDOUT`` — the same bytes as the
+    rows written one by one in Python (``_write_rows``), in a tenth of the time or less — and
+    return its rows; None (nothing written) where it cannot: another database, a column type
+    PostgreSQL does not write as ``render`` does, or a value with a carriage return (which
+    PostgreSQL quotes and Python 3.11's csv module does not)."""
+    templates = [_sql_text(f) for f in fields]
+    if connection.vendor != "postgresql" or None in templates:
+        return None
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    texts = {
+        # Names from the model's metadata, quoted, in the fixed templates above: no value is in it.
+        f"exit_c{i}": RawSQL(str(template).format(c=f"{table}.{quote(f.column)}"), ())  # noqa: S611
+        for i, (f, template) in enumerate(zip(fields, templates, strict=True))
+    }
+    sql, params = rows.annotate(**texts).values_list(*texts).query.sql_with_params()
+    query = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
+    statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '\\N')"
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([f.column for f in fields])
+    carriage_return = False
+    with path.open("wb") as handle, connection.cursor() as cursor:
+        handle.write(header.getvalue().encode("utf-8"))
+        with cursor.cursor.copy(statement) as copy:
+            for block in copy:
+                carriage_return = carriage_return or b"\r" in block
+                handle.write(block)
+        count = cursor.cursor.rowcount
+    return None if carriage_return else count
 
 
 def _close_references(referenced: dict[type[models.Model], set[Any]], owned_labels: set[str]) -> None:

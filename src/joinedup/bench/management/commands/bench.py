@@ -220,6 +220,13 @@ class Command(BaseCommand):
             "(`joinedup partner export`) and the export's verification.",
         )
         leaving.add_argument("--employees", type=int, default=100_000)
+        leaving.add_argument(
+            "--payslip-months",
+            type=int,
+            default=12,
+            help="Approved monthly runs seeded before the export, a payslip with two lines for every "
+            "employee in each (0: people tables only). Default 12.",
+        )
         leaving.add_argument("--json", action="store_true", help="Print one JSON object.")
         access = sub.add_parser(
             "sar",
@@ -515,7 +522,9 @@ class Command(BaseCommand):
         self._require_migrated()
         with self._console().status("Seeding…") as status:
             try:
-                result = run_exit_benchmark(options["employees"], say=status.update)
+                result = run_exit_benchmark(
+                    options["employees"], payslip_months=options["payslip_months"], say=status.update
+                )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
