@@ -154,7 +154,7 @@ def _codes(employees: int) -> tuple[str, str, str]:
     return f"SAR{employees}", f"SAR{employees}F", f"bench.sar{employees}"
 
 
-def _run(partner: Partner, tax_year: int, period: int) -> PayRun:
+def approved_run(partner: Partner, tax_year: int, period: int) -> PayRun:
     # Tax month 1 is paid in April: period p of tax year y is paid in month (p + 3) of y.
     month = (period + 2) % 12 + 1
     year = tax_year + (period + 2) // 12
@@ -170,7 +170,7 @@ def _run(partner: Partner, tax_year: int, period: int) -> PayRun:
     )
 
 
-def _payslip(run: PayRun, employment_id: int, period: int, monthly: int) -> Payslip:
+def bench_payslip(run: PayRun, employment_id: int, period: int, monthly: int) -> Payslip:
     tax = monthly * 14 // 100
     ni = monthly * 6 // 100
     pension = monthly * 65 // 1000
@@ -204,8 +204,8 @@ def _pay(partner: Partner, employment_ids: list[int], tax_years: tuple[int, ...]
     rng = random.Random(SEED)  # noqa: S311 — repeatable benchmark data, not security
     monthly = {pk: rng.randrange(150_000, 450_000) for pk in employment_ids}
     for tax_year in tax_years:
-        runs = PayRun.objects.bulk_create([_run(partner, tax_year, p) for p in range(1, 13)])
-        slips = [_payslip(run, pk, run.period, monthly[pk]) for run in runs for pk in employment_ids]
+        runs = PayRun.objects.bulk_create([approved_run(partner, tax_year, p) for p in range(1, 13)])
+        slips = [bench_payslip(run, pk, run.period, monthly[pk]) for run in runs for pk in employment_ids]
         Payslip.objects.bulk_create(slips, batch_size=5_000)
 
 
