@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,10 +54,12 @@ def redact_events(
     reason: str,
     event_ids: Iterable[int] | None = None,
     object_type: str = "",
-    object_ids: Iterable[str | int] | None = None,
+    object_ids: Iterable[str | int] | QuerySet[Any] | None = None,
 ) -> Redaction:
     """Redact the content of the partner's events named by ``event_ids``, or of every event
-    about ``object_type`` with an id in ``object_ids``. Events already redacted, and redaction
+    about ``object_type`` with an id in ``object_ids`` (a list, or a queryset of the ids as text,
+    which the database answers as a subquery: a caller erasing records by the hundred thousand
+    sends no list). Events already redacted, and redaction
     events themselves, are left alone, so a second call changes nothing. An id that is not an
     event of this partner's chain answers 404 with nothing changed."""
     reason = (reason or "").strip()
@@ -80,7 +83,9 @@ def redact_events(
                     }
                 )
         else:
-            keys = sorted({str(i) for i in object_ids or ()})
+            keys: Any = (
+                object_ids if isinstance(object_ids, QuerySet) else sorted({str(i) for i in object_ids or ()})
+            )
             rows = list(
                 found.filter(object_type=object_type, object_id__in=keys).values_list(
                     "pk", "seq", "hash_version", "redacted_at"

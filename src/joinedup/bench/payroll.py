@@ -194,7 +194,7 @@ class PayrunBenchResult:
 
 
 @contextmanager
-def _timed(owner: Any, name: str, add: Callable[[float], None]) -> Iterator[None]:
+def timed_calls(owner: Any, name: str, add: Callable[[float], None]) -> Iterator[None]:
     """Replace ``owner.name`` for the duration with a wrapper adding its time to ``add``."""
     original = getattr(owner, name)
 
@@ -340,13 +340,13 @@ def run_payrun_benchmark(
     result.write_threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
     began = time.perf_counter()
     with (
-        _timed(calculation, "gather", adder("gather")),
-        _timed(calculation, "calculate_batch", adder("engine")),
-        _timed(calculation, "calculate", add_engine_call),
-        _timed(writer.BatchWriter, "submit", adder("write")),
-        _timed(writer.BatchWriter, "close", adder("write")),
-        _timed(calculation, "write_batch", add_write_busy),
-        _timed(variance, "raise_flags", adder("flags")),
+        timed_calls(calculation, "gather", adder("gather")),
+        timed_calls(calculation, "calculate_batch", adder("engine")),
+        timed_calls(calculation, "calculate", add_engine_call),
+        timed_calls(writer.BatchWriter, "submit", adder("write")),
+        timed_calls(writer.BatchWriter, "close", adder("write")),
+        timed_calls(calculation, "write_batch", add_write_busy),
+        timed_calls(variance, "raise_flags", adder("flags")),
     ):
         run = payrun_calculate(
             actor=BENCH, run=run, batch_size=batch_size, progress=lambda d, t: progress("Calculating", d, t)

@@ -51,7 +51,7 @@ from django.test import Client
 from joinedup.bench import BENCH
 from joinedup.bench.load.driver import LoadError, _stop, _wait_until_serving, free_port
 from joinedup.bench.machine import conditions, database_label
-from joinedup.bench.spend import _next_id, _reset_sequences, _write
+from joinedup.bench.spend import copy_rows, next_id, reset_sequences
 from joinedup.core import rls
 from joinedup.partnership.models import Partner, PartnerKind, Role, TokenScope
 from joinedup.partnership.permissions import forget_cached_roles
@@ -334,7 +334,7 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
 
     rng = np.random.default_rng(SEED)
     numbers = dict.fromkeys((p.pk for p in partners), 0)
-    next_ticket = _next_id(Ticket)
+    next_ticket = next_id(Ticket)
     # Batch by batch through the year, each batch's tickets in the order raised, so that ids rise
     # with time and a ticket's events follow its creation in the tables, as a desk in service
     # writes them (seeded in random order, a month's tickets lay scattered over the whole table).
@@ -386,7 +386,7 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
                     closed_text[i] if status[i] == "closed" else None,
                 )
             )
-        _write(Ticket, _TICKET_COLUMNS, ticket_rows)
+        copy_rows(Ticket, _TICKET_COLUMNS, ticket_rows)
         which, slot = np.nonzero(happens)
         at_text = _stamps(times[which, slot])
         partner_of = np.array([p.pk for p in partners], dtype=np.int64)[owner]
@@ -406,12 +406,12 @@ def seed_servicedesk(tickets: int, *, say: Say = _silent) -> tuple[list[Partner]
             )
             for n, (t, s) in enumerate(zip(which.tolist(), slot.tolist(), strict=True))
         ]
-        _write(TicketEvent, _EVENT_COLUMNS, event_rows)
+        copy_rows(TicketEvent, _EVENT_COLUMNS, event_rows)
     for partner in partners:
         TicketSequence.objects.for_partner(partner).update_or_create(
             partner=partner, defaults={"last": numbers[partner.pk]}
         )
-    _reset_sequences([Ticket, TicketEvent])
+    reset_sequences([Ticket, TicketEvent])
     # VACUUM as autovacuum would soon after (it marks the pages all-visible, which index-only
     # scans need); inside a transaction (the tests) ANALYZE alone.
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block

@@ -150,7 +150,7 @@ def _decimal(pence: int, places: int = 2) -> str:
     return f"{sign}{whole}.{part:0{places}d}"
 
 
-def _write(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+def copy_rows(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     """COPY on PostgreSQL (through a staging table that the row-level policy then checks in one
     INSERT, as :mod:`joinedup.bench.ledger` does), executemany of a plain INSERT on SQLite."""
     quote = connection.ops.quote_name
@@ -179,14 +179,14 @@ def _write(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) ->
                 cursor.executemany(sql, rows[start : start + _INSERT_CHUNK])
 
 
-def _next_id(model: type[Any]) -> int:
+def next_id(model: type[Any]) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
         return int(cursor.fetchone()[0])
 
 
-def _reset_sequences(models: list[type[Any]]) -> None:
+def reset_sequences(models: list[type[Any]]) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -291,7 +291,7 @@ def seed_spend(lines: int, *, say: Say = _silent) -> tuple[list[Partner], Any, b
     invoices = lines // LINES_PER_INVOICE
     partner_ids = np.array([p.pk for p in partners], dtype=np.int64)
     now = timezone.now()
-    first_invoice = _next_id(Invoice)
+    first_invoice = next_id(Invoice)
     done = 0
     for start in range(0, invoices, _INVOICES_PER_BATCH):
         count = min(_INVOICES_PER_BATCH, invoices - start)
@@ -356,10 +356,10 @@ def seed_spend(lines: int, *, say: Say = _silent) -> tuple[list[Partner], Any, b
                     )
                 )
         with transaction.atomic():
-            _write(Invoice, _INVOICE_COLUMNS, invoice_rows)
-            _write(InvoiceLine, _LINE_COLUMNS, line_rows)
+            copy_rows(Invoice, _INVOICE_COLUMNS, invoice_rows)
+            copy_rows(InvoiceLine, _LINE_COLUMNS, line_rows)
         done += len(line_rows)
-    _reset_sequences([Invoice, InvoiceLine])
+    reset_sequences([Invoice, InvoiceLine])
     say("Analysing the tables")
     _analyse()
     return partners, reader, True

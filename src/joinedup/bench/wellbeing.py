@@ -53,7 +53,7 @@ from joinedup.bench.population import (
     standard_hours,
 )
 from joinedup.bench.servicedesk import _stamps
-from joinedup.bench.spend import _next_id, _reset_sequences, _write
+from joinedup.bench.spend import copy_rows, next_id, reset_sequences
 from joinedup.core import rls
 from joinedup.partnership.models import Partner, PartnerKind, Role
 from joinedup.partnership.permissions import forget_cached_roles
@@ -317,7 +317,7 @@ def seed_wellbeing(cases: int, *, say: Say = _silent) -> tuple[list[Partner], An
     opened_text, consent_text = _stamps(opened), _day_text(consent)
     triaged_text, appointment_text = _stamps(triaged_at), _stamps(appointment_at)
     written_text, closed_text = _stamps(written_at), _stamps(closed_at)
-    first_referral, first_case = _next_id(Referral), _next_id(Case)
+    first_referral, first_case = next_id(Referral), next_id(Case)
     referral_rows, case_rows = [], []
     for i in range(cases):
         partner_id, employment_id = int(partner_ids[i]), int(employment[i])
@@ -353,8 +353,8 @@ def seed_wellbeing(cases: int, *, say: Say = _silent) -> tuple[list[Partner], An
                 closed_text[i] if status[i] == "closed" else None,
             )
         )
-    _write(Referral, _REFERRAL_COLUMNS, referral_rows)
-    _write(Case, _CASE_COLUMNS, case_rows)
+    copy_rows(Referral, _REFERRAL_COLUMNS, referral_rows)
+    copy_rows(Case, _CASE_COLUMNS, case_rows)
     del referral_rows, case_rows
     say("Appointments, notes, access events and reports")
     ciphertexts = [
@@ -404,12 +404,12 @@ def seed_wellbeing(cases: int, *, say: Say = _silent) -> tuple[list[Partner], An
                     "on_issue" if released else "",
                 )
             )
-    _write(Appointment, _APPOINTMENT_COLUMNS, appointments)
-    _write(ClinicalNote, _NOTE_COLUMNS, notes)
-    _write(CaseAccessEvent, _EVENT_COLUMNS, events)
-    _write(OutcomeReport, _REPORT_COLUMNS, outcome_reports)
+    copy_rows(Appointment, _APPOINTMENT_COLUMNS, appointments)
+    copy_rows(ClinicalNote, _NOTE_COLUMNS, notes)
+    copy_rows(CaseAccessEvent, _EVENT_COLUMNS, events)
+    copy_rows(OutcomeReport, _REPORT_COLUMNS, outcome_reports)
     seeded = [Referral, Case, Appointment, ClinicalNote, CaseAccessEvent, OutcomeReport]
-    _reset_sequences(seeded)
+    reset_sequences(seeded)
     with connection.cursor() as cursor:
         for model in seeded:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

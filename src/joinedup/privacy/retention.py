@@ -9,9 +9,12 @@ with its case holds) this run calls and reports.
   events carry ids, the type and the reference, never the reason's words.
 - **The run** (``retention_run``): per partner and type, the records whose period (the partner's
   schedule or the default, never below the minimum) ended on or before ``as_of``, less those
-  under hold, are removed in batches of ``BATCH``, one transaction and one audit event (counts
-  and the first and last id) per batch. What was removed is marked in the row itself, so a second
-  run finds nothing and writes nothing. ``--dry-run`` counts and changes nothing.
+  under hold, are removed in batches: ranges of ``BATCH`` primary keys, walked from the first
+  expired id to the last, each one transaction of set-based statements (no list of ids goes
+  through Python or into the SQL) and one audit event (counts and the first and last id) per
+  batch. What was removed is marked in the row itself, so a second run finds nothing and writes
+  nothing, and a run killed between batches is finished by the next. ``--dry-run`` counts and
+  changes nothing.
 
 **Payslips are anonymised, not deleted.** A payslip's pence figures are what the run's approved
 totals, its payroll journal in the ledger, the FPS already sent to HMRC and the year's P60 and
@@ -49,8 +52,9 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -75,7 +79,9 @@ from joinedup.servicedesk.models import EventKind, Ticket, TicketEvent, TicketSt
 from joinedup.wellbeing import retention_runs
 
 PERMISSION = "privacy.retention"
-BATCH = 5000
+# Primary keys per batch: a range, not a count, so a batch is found by the primary key's index
+# and never by a list of ids; its transaction stays short (a few seconds at most).
+BATCH = 50_000
 REDACTED_SUBJECT = "[removed under the retention schedule]"
 REFERENCE_LIMIT = 100
 REASON_LIMIT = 2000
@@ -308,11 +314,16 @@ def _held_payslips(people: frozenset[int]) -> Q:
     return Q(employment__person_id__in=list(people))
 
 
-def _anonymise_payslips(partner_id: int, ids: list[int]) -> int:
-    PayslipLine.objects.for_partner(partner_id).filter(payslip_id__in=ids).delete()
+def _anonymise_payslips(partner_id: int, chosen: QuerySet[Payslip], low: int, high: int) -> int:
+    # The id range again on the lines lets the planner walk the lines' payslip index for the
+    # range alone; a raw delete, as the pay run's writer does, as lines have nothing below them.
+    lines = PayslipLine.objects.for_partner(partner_id).filter(
+        payslip_id__gte=low, payslip_id__lte=high, payslip_id__in=chosen.values("pk")
+    )
+    lines._raw_delete(connection.alias)
     return (
         Payslip.objects.for_partner(partner_id)
-        .filter(pk__in=ids)
+        .filter(pk__gte=low, pk__lte=high, pk__in=chosen.values("pk"))
         .update(tax_code="", ni_category="", pension_scheme="")
     )
 
@@ -330,16 +341,16 @@ def _held_tickets(people: frozenset[int]) -> Q:
     return Q(requester_employment__person_id__in=list(people)) | Q(about_person_id__in=list(people))
 
 
-def _anonymise_tickets(partner_id: int, ids: list[int]) -> int:
+def _anonymise_tickets(partner_id: int, chosen: QuerySet[Ticket], low: int, high: int) -> int:
     # The raising event's body is the description, whoever raised it (an agent on the
     # requester's behalf too); the requester's later replies are their words.
     theirs = Q(kind=EventKind.CREATED) | Q(actor_id=F("ticket__requester_id"))
-    TicketEvent.objects.for_partner(partner_id).filter(theirs, ticket_id__in=ids).exclude(body="").update(
-        body=""
-    )
+    TicketEvent.objects.for_partner(partner_id).filter(
+        theirs, ticket_id__gte=low, ticket_id__lte=high, ticket_id__in=chosen.values("pk")
+    ).exclude(body="").update(body="")
     return (
         Ticket.objects.for_partner(partner_id)
-        .filter(pk__in=ids)
+        .filter(pk__gte=low, pk__lte=high, pk__in=chosen.values("pk"))
         .update(subject=REDACTED_SUBJECT, description="")
     )
 
@@ -348,7 +359,7 @@ def _anonymise_tickets(partner_id: int, ids: list[int]) -> int:
 class _Kind:
     expired: Callable[[int, RetentionType, int, date], QuerySet[Any]]
     held: Callable[[frozenset[int]], Q]
-    remove: Callable[[int, list[int]], int]
+    remove: Callable[[int, QuerySet[Any], int, int], int]  # partner, the batch's records, id range
     audited_as: str  # the object_type of the audit events about one such record
 
 
@@ -372,6 +383,15 @@ def _check_day(as_of: date) -> None:
         )
 
 
+def _lock_type(partner_id: int, record_type: str) -> None:
+    """One batch at a time per partner and type: a second run waits, then finds the batch done
+    (what the row locks of a list of ids did, without a list)."""
+    if connection.vendor == "postgresql":
+        key = RetentionRecordType.values.index(record_type) + 1700
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, partner_id])
+
+
 @transaction.atomic
 def _remove_batch(
     *,
@@ -381,39 +401,41 @@ def _remove_batch(
     rule: RetentionType,
     months: int,
     as_of: date,
-    ids: list[int],
+    low: int,
+    high: int,
 ) -> int:
-    """One batch: the records removed and one audit event naming the rule, counts and id range.
-    The batch is judged again in its transaction, so a hold placed (or another run's removal)
-    since the list was read is honoured."""
+    """One batch, the ids ``low`` to ``high``: the records there removed and one audit event
+    naming the rule, counts and the first and last id removed. The batch is judged in its own
+    transaction, so a hold placed (or another run's removal) since the run began is honoured."""
     authorise(actor, PERMISSION, partner_id)
+    _lock_type(partner_id, record_type)
     kind = KINDS[record_type]
     holds = _holds(partner_id, record_type)
     if holds.whole:
         return 0
-    still = kind.expired(partner_id, rule, months, as_of).filter(pk__in=ids)
+    still = kind.expired(partner_id, rule, months, as_of).filter(pk__gte=low, pk__lte=high)
     if holds.people:
         still = still.exclude(kind.held(holds.people))
-    # ``of=self``: lock the batch's rows, not the pay runs or people the test for expiry joins.
-    ids = list(still.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-    if not ids:
+    found = still.aggregate(first=Min("pk"), last=Max("pk"))
+    if found["first"] is None:
         return 0
-    removed = kind.remove(partner_id, ids)
     # What the audit events about these records said of them (a reopened ticket's reason, an
     # attachment's file name) goes too; the events stay, their chain verifying (audit/redaction.py).
+    # Read before the removal, which takes the records out of ``still``.
     redaction = redact_events(
         actor=actor,
         partner_id=partner_id,
         object_type=kind.audited_as,
-        object_ids=ids,
+        object_ids=still.annotate(key=Cast("pk", CharField())).values("key"),
         reason=f"retention: {record_type} {rule.action}d",
     )
+    removed = kind.remove(partner_id, still, low, high)
     record_event(
         actor=actor,
         partner=partner_id,
         action=f"privacy.retention_{rule.action}d",
         object_type=record_type,
-        object_id=f"{ids[0]}-{ids[-1]}",
+        object_id=f"{found['first']}-{found['last']}",
         after={
             "as_of": as_of.isoformat(),
             "record_type": record_type,
@@ -421,8 +443,8 @@ def _remove_batch(
             "months": months,
             "source": rule.source,
             "count": removed,
-            "first_id": ids[0],
-            "last_id": ids[-1],
+            "first_id": found["first"],
+            "last_id": found["last"],
             "audit_events_redacted": len(redaction.seqs),
         },
     )
@@ -451,16 +473,12 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
         report.note = f"held under {', '.join(holds.whole)}"
         return report
     removable = expired.exclude(kind.held(holds.people)) if holds.people else expired
-    report.held = report.expired - removable.count() if holds.people else 0
-    if dry_run:
+    span = removable.aggregate(count=Count("pk"), first=Min("pk"), last=Max("pk"))
+    report.held = report.expired - span["count"]
+    if dry_run or span["first"] is None:
         return report
-    after = 0
-    while True:
-        # Keyset batches: each batch's rows drop out of ``removable`` once removed, and the
-        # id bound keeps a row the removal skipped from being picked up forever.
-        ids = list(removable.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:BATCH])
-        if not ids:
-            break
+    # The range is fixed when the run begins: a record expiring during the run waits for the next.
+    for low in range(span["first"], span["last"] + 1, BATCH):
         report.removed += _remove_batch(
             actor=actor,
             partner_id=partner.pk,
@@ -468,9 +486,9 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
             rule=rule,
             months=months,
             as_of=as_of,
-            ids=ids,
+            low=low,
+            high=min(low + BATCH - 1, span["last"]),
         )
-        after = ids[-1]
     return report
 
 

@@ -431,3 +431,93 @@ def test_the_daily_job_is_in_the_worker_list() -> None:
 
     jobs = {name: path for name, path, _minutes in settings.WORKER_PERIODIC}
     assert jobs["privacy retention-run"] == "joinedup.privacy.retention.scheduled_run"
+
+
+class TestRetentionRunInIdRanges(RetentionTestCase):
+    """Batches are ranges of ids (``BATCH`` of them, one here so that every payslip is its own
+    batch): between and around the expired payslips lie ones within the default period, within
+    the statutory minimum and held, which no batch touches."""
+
+    ada_2019_later: list[Payslip]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        paid = RunStatus.PAID
+        cls.ada_2019_later = [
+            payslip(cls.council_emp, tax_year=2019, period=p, pay_date=date(2019, p + 3, 26), status=paid)
+            for p in (3, 4)
+        ]
+        for slip in cls.ada_2019_later:
+            PayslipLine.objects.create(
+                partner_id=slip.partner_id,
+                payslip=slip,
+                kind="deduction",
+                code="AEO",
+                description="Attachment of earnings order",
+                amount=4000,
+            )
+
+    def expired(self) -> list[int]:
+        return sorted([self.ada_2019.pk, *(s.pk for s in self.ada_2019_later)])
+
+    def anonymised(self) -> list[int]:
+        with rls.system_context("test: which payslips were anonymised"):
+            found = Payslip.objects.unscoped(reason="test").filter(tax_code="")
+            return sorted(found.values_list("pk", flat=True))
+
+    def batch_events(self) -> list[tuple[str, int]]:
+        events = AuditEvent.objects.for_partner(self.council).filter(
+            action="privacy.retention_anonymised", object_type="payslips"
+        )
+        return sorted((e.object_id, e.after["count"]) for e in events)
+
+    def test_it_anonymises_exactly_the_expired_payslips_nothing_held_or_within_the_minimum(self) -> None:
+        self.hold_mary()
+        self.police_eight_years()
+        with mock.patch.object(retention, "BATCH", 1):
+            report = self.run_retention()
+        assert self.anonymised() == self.expired()
+        council = {t.record_type: (t.expired, t.held, t.removed) for t in report.types if t.partner == "WCC"}
+        assert council["payslips"] == (4, 1, 3)
+        assert self.slip(self.ada_2023) == ("1257L", "A", "lgps_main", 100000)
+        assert self.slip(self.mary_2019) == ("1257L", "A", "lgps_main", 100000)
+        lines = PayslipLine.objects.for_partner(self.council)
+        assert sorted(lines.values_list("payslip_id", flat=True)) == sorted(
+            [self.ada_2020.pk, self.mary_2019.pk]
+        )
+        assert self.batch_events() == sorted((f"{pk}-{pk}", 1) for pk in self.expired())
+
+    def test_a_run_killed_after_its_first_batch_is_finished_by_the_next_with_the_same_end_state(self) -> None:
+        self.hold_mary()
+        self.police_eight_years()
+        real = retention._remove_batch
+        done: list[int] = []
+
+        def killed_after_one(**kwargs: Any) -> int:
+            if done:
+                raise RuntimeError("killed")
+            done.append(real(**kwargs))
+            return done[-1]
+
+        with mock.patch.object(retention, "BATCH", 1):
+            with mock.patch.object(retention, "_remove_batch", killed_after_one), pytest.raises(RuntimeError):
+                self.run_retention()
+            assert self.anonymised() == self.expired()[:1]
+            report = self.run_retention()
+            council = {t.record_type: (t.expired, t.removed) for t in report.types if t.partner == "WCC"}
+            assert council["payslips"] == (3, 2)
+            after = self.snapshot()
+            third = self.run_retention()
+        assert sum(t.removed for t in third.types) == 0
+        assert self.anonymised() == self.expired()
+        lines = PayslipLine.objects.for_partner(self.council)
+        assert sorted(lines.values_list("payslip_id", flat=True)) == sorted(
+            [self.ada_2020.pk, self.mary_2019.pk]
+        )
+        # One event for each payslip's batch, none twice; nothing more on a third run.
+        assert self.batch_events() == sorted((f"{pk}-{pk}", 1) for pk in self.expired())
+        assert self.snapshot() == after
+        with frozen():
+            reports = verify_all(checkpoint=None)
+        assert [r.chain for r in reports if r.broken is not None] == []

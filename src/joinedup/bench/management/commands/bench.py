@@ -28,6 +28,7 @@ from joinedup.bench.people import (
 )
 from joinedup.bench.realisation import run_realisation_benchmark
 from joinedup.bench.redundancy import run_redundancy_benchmark
+from joinedup.bench.retention import run_retention_benchmark
 from joinedup.bench.sar import run_sar_benchmark
 from joinedup.bench.servicedesk import (
     SERVED_CLIENTS,
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         "(seeded once for each N). "
         "`bench sar --employees N [--json]`: one person's subject-access export (JSON, and once PDF) at N "
         "employees (seeded once for each N). "
+        "`bench retention --payslips N [--expired-share 0.5] [--json]`: the retention run over N payslips "
+        "(seeded once for each N), stage by stage, then again and the audit chains verified. "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -235,6 +238,16 @@ class Command(BaseCommand):
         )
         access.add_argument("--employees", type=int, default=100_000)
         access.add_argument("--json", action="store_true", help="Print one JSON object.")
+        keeping = sub.add_parser(
+            "retention",
+            help="Seed a council with N payslips over 12 tax years, a share past retention and some "
+            "people under a legal hold (once for each N), then time `joinedup privacy retention-run`.",
+        )
+        keeping.add_argument("--payslips", type=int, default=100_000)
+        keeping.add_argument(
+            "--expired-share", type=float, default=0.5, help="Share of the tax years past retention."
+        )
+        keeping.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -305,6 +318,8 @@ class Command(BaseCommand):
             self._exit(options)
         elif target == "sar":
             self._sar(options)
+        elif target == "retention":
+            self._retention(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -537,6 +552,20 @@ class Command(BaseCommand):
         with self._console().status("Seeding…") as status:
             try:
                 result = run_sar_benchmark(options["employees"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _retention(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_retention_benchmark(
+                    options["payslips"], expired_share=options["expired_share"], say=status.update
+                )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
