@@ -16,6 +16,63 @@ from joinedup.payroll.models import Payslip
 from joinedup.payroll.selectors import VISIBLE_TO_EMPLOYEES, runs_for
 from joinedup.people.selectors import establishment
 
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    # Each numeric column's (figure the chart reads, figure as people read it).
+    cells: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart and the table it is drawn from (web/_chart_table.html; static/js/chart-table.js)."""
+
+    id: str  # the section's; its table's is ``<id>-table``
+    kind: str  # chart-table.js's data-chart-kind: "bar-line" or "bars"
+    heading: str
+    label: str  # what the canvas says to a screen reader
+    caption: str
+    columns: tuple[str, ...]  # the label column's heading first
+    rows: list[ChartRow]
+    axis: str = ""
+    link_text: str = ""
+    link_href: str = ""
+
+
+def pay_chart(months: list[PayMonth], partner_name: str) -> Chart:
+    return Chart(
+        id="pay-by-month",
+        kind="bar-line",
+        heading="Gross pay and headcount by month",
+        label="Chart of gross pay and people paid by month: the same figures as the table beside it.",
+        caption=f"Approved and paid runs of {partner_name}, by month of pay date",
+        columns=("Month", "Gross pay (£)", "People paid"),
+        rows=[
+            ChartRow(f"{m.month:%B %Y}", ((m.gross, m.gross_shown), (str(m.headcount), str(m.headcount))))
+            for m in months
+        ],
+    )
+
+
+def fte_chart(units: list[UnitFte], partner_name: str, establishment_href: str) -> Chart:
+    return Chart(
+        id="fte-by-unit",
+        kind="bars",
+        axis="FTE",
+        heading="FTE in post against budgeted establishment",
+        label="Chart of budgeted FTE and FTE in post by unit: the same figures as the table beside it.",
+        caption=f"Posts of {partner_name} in the establishment today, by unit",
+        columns=("Unit", "Budgeted FTE", "FTE in post"),
+        rows=[
+            ChartRow(u.unit, ((u.budgeted_shown, u.budgeted_shown), (u.in_post_shown, u.in_post_shown)))
+            for u in units
+        ],
+        link_text="the establishment",
+        link_href=establishment_href,
+    )
+
+
 # A year and the same month of the year before: the trend and its comparison.
 MONTHS = 13
 

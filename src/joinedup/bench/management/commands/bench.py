@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from joinedup.bench.businesscase import run_businesscase_benchmark
 from joinedup.bench.change_costing import run_change_costing_benchmark
 from joinedup.bench.exit import run_exit_benchmark
+from joinedup.bench.home import run_home_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         "(seeded once for each N). "
         "`bench sar --employees N [--json]`: one person's subject-access export (JSON, and once PDF) at N "
         "employees (seeded once for each N). "
+        "`bench home --employees N [--json]`: each role's home page at N employees (seeded once for each N). "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -228,6 +230,13 @@ class Command(BaseCommand):
         )
         access.add_argument("--employees", type=int, default=100_000)
         access.add_argument("--json", action="store_true", help="Print one JSON object.")
+        home = sub.add_parser(
+            "home",
+            help="Seed a council with N employees, 13 months of pay, leave, budgets and a user of each "
+            "role (once for each N), then time each role's home page through the WSGI application.",
+        )
+        home.add_argument("--employees", type=int, default=100_000)
+        home.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -298,6 +307,8 @@ class Command(BaseCommand):
             self._exit(options)
         elif target == "sar":
             self._sar(options)
+        elif target == "home":
+            self._home(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -528,6 +539,18 @@ class Command(BaseCommand):
         with self._console().status("Seeding…") as status:
             try:
                 result = run_sar_benchmark(options["employees"], say=status.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _home(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_home_benchmark(options["employees"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
