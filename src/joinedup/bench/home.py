@@ -230,6 +230,7 @@ def _pay_history(partner: Partner, employment_ids: list[int], today: date, say: 
     for n, first in enumerate(months, start=1):
         status = RunStatus.CALCULATED if first == months[-1] else RunStatus.APPROVED
         run = _run(partner, first, status)
+        # As calculation leaves it: progress_total is the number of payslips written.
         run.progress_done = run.progress_total = len(employment_ids)
         run.save()
         slips = [_payslip(run, pk, monthly[pk]) for pk in employment_ids]

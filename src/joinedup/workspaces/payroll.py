@@ -10,7 +10,6 @@ from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Cast, Concat
 
 from joinedup.ledger.models import Journal, JournalSource
-from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import FlagStatus, P45Issue, PayRun, Payslip, RunStatus, VarianceFlag
 from joinedup.payroll.selectors import runs_for
@@ -139,13 +138,11 @@ def next_pay_dates(user: Any, *, today: date) -> list[tuple[str, date]]:
         PayRun.objects.for_partners(served)
         .filter(status__in=UNFINISHED, pay_date__gte=today)
         .order_by()
-        .values("partner_id")
+        .values("partner_id", "partner__name")
         .annotate(next_pay=Min("pay_date"))
-        .values_list("partner_id", "next_pay")
+        .values_list("partner__name", "next_pay")
     )
-    found = dict(rows)
-    names = dict(Partner.objects.filter(pk__in=found).values_list("pk", "name")) if found else {}
-    return sorted(((names[pk], day) for pk, day in found.items()), key=lambda pair: (pair[1], pair[0]))
+    return sorted(rows, key=lambda pair: (pair[1], pair[0]))
 
 
 def pay_dates_tile(user: Any, *, today: date) -> Tile:
