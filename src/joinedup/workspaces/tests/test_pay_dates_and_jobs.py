@@ -126,3 +126,22 @@ class TestBackgroundJobs(WorkWaitingTestCase):
             html = self.signed_in(self.council_everything).get("/").content.decode()
         assert "background_jobs" not in html
         assert SECRET_ARGUMENT not in html
+
+
+class TestPayChartFromKeptTotals(WorkWaitingTestCase):
+    def test_a_run_that_kept_its_totals_at_approval_is_charted_from_them_in_one_query(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from joinedup.workspaces.charts import pay_by_month
+
+        PayRun.objects.for_partner(self.council).filter(
+            status__in=[RunStatus.APPROVED, RunStatus.PAID]
+        ).update(approved_totals={"gross_pay": 123_456}, progress_total=7)
+        with CaptureQueriesContext(connection) as queries:
+            months = pay_by_month(self.council_payroll, partner=self.council, today=TODAY)
+        assert [(m.month.month, m.gross_pence, m.headcount) for m in months if m.headcount] == [
+            (9, 123_456, 7),
+            (10, 123_456, 7),
+        ]
+        assert not [q for q in queries if "payroll_payslip" in q["sql"]]
