@@ -8,8 +8,9 @@ Seeded once for each N into the current database (not timed; the seed time is re
 
 - ``HOME<N>``, a council, with N employees through the employments import
   (``population.import_staff``, as ``bench sar`` and ``bench exit`` seed), its ledger set up
-  for the year with a budget for each cost centre's pay, and ``HOME<N>S``, a shared-services
-  body with a ledger of its own, whose finance officer issues recharges.
+  for the year with a budget for each cost centre's pay; and the database's shared-services body
+  (the demo's, if there is one: recharges know exactly one), else ``HOME<N>S``, whose finance
+  officer issues recharges.
 - Pay history: an approved monthly run for each of the 13 months before this one, with a
   payslip for every employee (written directly with its totals kept, as approval keeps them:
   the engine's output is not what is measured), and this month's run calculated and waiting
@@ -292,12 +293,13 @@ def _user(username: str, grants: list[tuple[Partner, str]]) -> Any:
 
 
 def find_seed(employees: int) -> tuple[Partner, Partner] | None:
-    council_code, shared_code, username = _codes(employees)
-    found = {p.code: p for p in Partner.objects.filter(code__in=[council_code, shared_code])}
-    done = get_user_model().objects.filter(username=f"{username}.shared-finance").exists()
-    if len(found) < 2 or not done:
+    council_code, _, username = _codes(employees)
+    council = Partner.objects.filter(code=council_code).first()
+    finance = get_user_model().objects.filter(username=f"{username}.shared-finance").first()
+    if council is None or finance is None:
         return None
-    return found[council_code], found[shared_code]
+    shared = Partner.objects.filter(memberships__user=finance).first()
+    return (council, shared) if shared is not None else None
 
 
 def seed_home(employees: int, *, today: date, say: Say = _silent) -> tuple[Partner, Partner, bool]:
@@ -308,14 +310,15 @@ def seed_home(employees: int, *, today: date, say: Say = _silent) -> tuple[Partn
     if found is not None:
         return found[0], found[1], False
     council_code, shared_code, username = _codes(employees)
-    if Partner.objects.filter(code__in=[council_code, shared_code]).exists():
+    if Partner.objects.filter(code=council_code).exists():
         raise ValueError(f"{council_code} exists without its users (an interrupted seed): use another N.")
     schemes_sync(actor=BENCH)
     rng = random.Random(SEED)  # noqa: S311 — repeatable benchmark data, not security
     council = partner_create(
         actor=BENCH, name=f"Benchmark home {employees}", code=council_code, kind=COUNCIL.kind
     )
-    shared = partner_create(
+    # Recharges know one shared-services body: a database that has one (the demo's) keeps it.
+    shared = Partner.objects.filter(kind=SHARED_SERVICE.kind).order_by("pk").first() or partner_create(
         actor=BENCH,
         name=f"Benchmark home {employees} shared services",
         code=shared_code,
@@ -336,7 +339,8 @@ def seed_home(employees: int, *, today: date, say: Say = _silent) -> tuple[Partn
     )
     say("Ledgers and budgets")
     _ledger(council, today)
-    _ledger(shared, today)
+    if shared.code == shared_code:  # made here: another's ledger and budgets are left as they are
+        _ledger(shared, today)
     ids = list(Employment.objects.for_partner(council).order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
         _pay_history(council, ids, today, say)
