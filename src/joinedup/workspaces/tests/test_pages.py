@@ -96,7 +96,7 @@ class TestHomePage(WorkWaitingTestCase):
             assert response.status_code == 200, href
             assert response.context["page"].paginator.count == shown[key], (key, href)
             checked += 1
-        assert checked == 15
+        assert checked == 16
 
     def test_an_hr_officer_follows_a_tile_to_the_staff_it_counts(self) -> None:
         with on_today():

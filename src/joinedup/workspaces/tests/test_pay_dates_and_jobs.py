@@ -68,7 +68,7 @@ class TestBackgroundJobs(WorkWaitingTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         every = list(Partner.objects.order_by("pk"))
-        cls.operator = cls.make_user("ops.admin", [(p, Role.SERVICE_ADMIN) for p in every])
+        cls.operator = cls.make_user("every.admin", [(p, Role.SERVICE_ADMIN) for p in every])
         cls.council_admin = cls.make_user("council.admin", [(cls.council, Role.SERVICE_ADMIN)])
         now = timezone.now()
         for status, finished in (
