@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import TestCase
 
 from joinedup.bench.home import HISTORY_MONTHS, ROLES, find_seed, run_home_benchmark
@@ -16,6 +18,13 @@ TODAY = date(2026, 11, 20)
 
 
 class TestHomeBenchmark(TestCase):
+    def setUp(self) -> None:
+        # The benchmark asks the WSGI application itself, whose end of request closes the
+        # connection (as a server's does); the test's transaction lives on it, so it stays open,
+        # as django.test.Client keeps it.
+        request_finished.disconnect(close_old_connections)
+        self.addCleanup(request_finished.connect, close_old_connections)
+
     def test_every_roles_home_page_asks_as_many_queries_at_500_employees_as_at_50(self) -> None:
         small = run_home_benchmark(50, runs=1, today=TODAY)
         large = run_home_benchmark(500, runs=1, today=TODAY)
