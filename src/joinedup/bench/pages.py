@@ -185,7 +185,20 @@ def _ask(application: Callable[..., Any], path: str, cookie: str) -> int:
     return int(status[0].split()[0])
 
 
-def measure_pages(plan: dict[str, Any], *, repeat: int = 50) -> PagesReport:
+@dataclass(frozen=True)
+class Timed:
+    """Requests to one page, one at a time: each one's wall-clock ms, and in all the process's CPU
+    ms and the queries asked."""
+
+    walls_ms: list[float]
+    cpu_ms: float
+    queries: int
+    statuses: list[int]
+
+
+def time_requests(paths: Iterator[str], cookie: str, *, repeat: int) -> Timed:
+    """``repeat`` requests through the WSGI application ``joinedup serve`` runs, after one untimed
+    request (templates, caches, the connection), each to the next of ``paths`` with ``cookie``."""
     from joinedup.wsgi import application
 
     queries = [0]
@@ -194,28 +207,32 @@ def measure_pages(plan: dict[str, Any], *, repeat: int = 50) -> PagesReport:
         queries[0] += 1
         return execute(sql, params, many, context)
 
-    costs = []
     with connection.execute_wrapper(count):
-        for name, (identity, paths) in _paths(plan).items():
-            _choose_partner(identity)
-            cookie = f"{plan['cookie_name']}={identity['session']}"
-            _ask(application, next(paths), cookie)  # untimed: templates, caches, connection
-            statuses, walls = [], []
-            queries[0] = 0
-            cpu_started = time.process_time()
-            for _ in range(repeat):
-                started = time.perf_counter()
-                statuses.append(_ask(application, next(paths), cookie))
-                walls.append((time.perf_counter() - started) * 1000)
-            cpu = (time.process_time() - cpu_started) * 1000
-            costs.append(
-                PageCost(
-                    name=name,
-                    requests=repeat,
-                    cpu_ms=cpu / repeat,
-                    wall_ms_p50=statistics.median(walls),
-                    queries=queries[0] / repeat,
-                    statuses=tuple(statuses),
-                )
+        _ask(application, next(paths), cookie)
+        statuses, walls = [], []
+        queries[0] = 0
+        cpu_started = time.process_time()
+        for _ in range(repeat):
+            started = time.perf_counter()
+            statuses.append(_ask(application, next(paths), cookie))
+            walls.append((time.perf_counter() - started) * 1000)
+        cpu = (time.process_time() - cpu_started) * 1000
+    return Timed(walls_ms=walls, cpu_ms=cpu, queries=queries[0], statuses=statuses)
+
+
+def measure_pages(plan: dict[str, Any], *, repeat: int = 50) -> PagesReport:
+    costs = []
+    for name, (identity, paths) in _paths(plan).items():
+        _choose_partner(identity)
+        timed = time_requests(paths, f"{plan['cookie_name']}={identity['session']}", repeat=repeat)
+        costs.append(
+            PageCost(
+                name=name,
+                requests=repeat,
+                cpu_ms=timed.cpu_ms / repeat,
+                wall_ms_p50=statistics.median(timed.walls_ms),
+                queries=timed.queries / repeat,
+                statuses=tuple(timed.statuses),
             )
+        )
     return PagesReport(database=plan["database"], repeat=repeat, pages=costs)

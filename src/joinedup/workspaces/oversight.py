@@ -4,16 +4,20 @@ and occupational health."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from joinedup.audit.models import AuditChainHead
 from joinedup.change.consultation_selectors import consultations_visible_to
 from joinedup.partnership.audit_trail import audit_events_for
-from joinedup.partnership.models import Membership
+from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
+from joinedup.payroll.models import PayRun, RunStatus
 from joinedup.privacy.access_review_selectors import reviews_for
 from joinedup.privacy.breach_selectors import breach_log_for
 from joinedup.privacy.models.access_review import LineDecision, ReviewStatus
@@ -61,6 +65,50 @@ def service_admin_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
             if intact
             else "Chain head does not match the last event: run the audit check",
         ),
+        *jobs_tiles(administered),
+    ]
+
+
+# Failed background jobs are counted for this many days after they failed.
+FAILED_WITHIN_DAYS = 7
+
+
+def jobs_tiles(administered: list[int]) -> list[Tile]:
+    """The background queue (pay runs, imports, exports) for whoever administers every partner:
+    the queue is the service's, not a partner's, so a service administrator of some partners
+    sees nothing of it. Counts only: a job's arguments name another partner's records and are
+    never shown; progress is that of the pay runs being calculated."""
+    if not administered or Partner.objects.exclude(pk__in=administered).exists():
+        return []
+    since = timezone.now() - timedelta(days=FAILED_WITHIN_DAYS)
+    jobs = DBTaskResult.objects.aggregate(
+        queued=Count("pk", filter=Q(status=TaskResultStatus.READY)),
+        running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
+        failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=since)),
+    )
+    progress = (
+        PayRun.objects.for_partners(administered)
+        .filter(status=RunStatus.CALCULATING)
+        .aggregate(runs=Count("pk"), done=Sum("progress_done"), total=Sum("progress_total"))
+    )
+    detail = (
+        f"{jobs['queued']} queued, {jobs['running']} running, "
+        f"{jobs['failed']} failed in the last {FAILED_WITHIN_DAYS} days"
+    )
+    if progress["runs"]:
+        detail += (
+            f"; {progress['runs']} pay run{'s' if progress['runs'] != 1 else ''} calculating, "
+            f"{progress['done'] or 0:,} of {progress['total'] or 0:,} payslips written"
+        )
+    return [
+        Tile(
+            "background_jobs",
+            "Background jobs queued or running",
+            jobs["queued"] + jobs["running"],
+            link("admin_partner"),
+            "Pay runs, imports and exports waiting for a worker or being worked on appear here.",
+            detail=detail,
+        )
     ]
 
 

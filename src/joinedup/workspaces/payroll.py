@@ -10,6 +10,7 @@ from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Cast, Concat
 
 from joinedup.ledger.models import Journal, JournalSource
+from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import FlagStatus, P45Issue, PayRun, Payslip, RunStatus, VarianceFlag
 from joinedup.payroll.selectors import runs_for
 from joinedup.workspaces.tiles import Tile, link, long_date
@@ -96,6 +97,7 @@ def officer_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
     ]
     return [
         *by_status,
+        pay_dates_tile(user, today=today),
         Tile(
             "runs_due",
             f"Runs paying in the next {DUE_WITHIN_DAYS} days",
@@ -126,6 +128,34 @@ def officer_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
             "Approved runs that paid a leaver whose P45 is still to issue appear here.",
         ),
     ]
+
+
+def next_pay_dates(user: Any, *, today: date) -> list[tuple[str, date]]:
+    """Each employer the user runs payroll for with a run still to pay, and its next pay date
+    (today or later), soonest first: one query, whatever the number of employers."""
+    served = partner_ids_with(user, "payroll.view")
+    rows = (
+        PayRun.objects.for_partners(served)
+        .filter(status__in=UNFINISHED, pay_date__gte=today)
+        .order_by()
+        .values("partner_id", "partner__name")
+        .annotate(next_pay=Min("pay_date"))
+        .values_list("partner__name", "next_pay")
+    )
+    return sorted(rows, key=lambda pair: (pair[1], pair[0]))
+
+
+def pay_dates_tile(user: Any, *, today: date) -> Tile:
+    found = next_pay_dates(user, today=today)
+    return Tile(
+        "next_pay_dates",
+        "Employers you serve with a pay date ahead",
+        len(found),
+        link("pay_runs", waiting="due"),
+        "Each employer you run payroll for appears here with the pay date of its next run. "
+        "Cut-off dates for changes are not held yet.",
+        detail="; ".join(f"{name}: {long_date(day)}" for name, day in found),
+    )
 
 
 def approver_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:

@@ -87,12 +87,42 @@ def _vacant_posts(partner_id: int, today: date) -> int:
     )
 
 
+# HR's tiles counted from the rows that make an employment count (a terms change, a request,
+# a secondment), not by testing every employment of the partner against each: the same
+# employments the staff list's ``_staff_q`` filter finds.
+_COUNTED_FROM_ROWS = ("changes", "absences", "seconded_ending")
+
+
+def _employments_counted(partner_id: int, what: str, *, today: date) -> int:
+    first, last = month_bounds(today)
+    soon = today + timedelta(days=ENDING_WITHIN_DAYS)
+    rows: QuerySet[Any]
+    if what == "changes":
+        rows = (
+            EmploymentTerms.objects.for_partner(partner_id)
+            .filter(effective_from__gte=first, effective_from__lte=last)
+            .exclude(effective_from=F("employment__start_date"))
+        )
+    elif what == "absences":
+        rows = Absence.objects.for_partner(partner_id).filter(status=AbsenceStatus.REQUESTED)
+    else:
+        rows = Secondment.objects.for_partner(partner_id).filter(
+            status=ChargeStatus.APPROVED, end_date__gte=today, end_date__lte=soon
+        )
+    return rows.filter(employment__partner_id=partner_id).values("employment_id").distinct().count()
+
+
 def hr_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
     authorise(user, "people.view", partner)
     pid = partner.pk
     counts = Employment.objects.for_partner(pid).aggregate(
-        **{what: Count("pk", filter=_staff_q(pid, what, today=today)) for what in STAFF_WORKLISTS}
+        **{
+            what: Count("pk", filter=_staff_q(pid, what, today=today))
+            for what in STAFF_WORKLISTS
+            if what not in _COUNTED_FROM_ROWS
+        }
     )
+    counts.update({what: _employments_counted(pid, what, today=today) for what in _COUNTED_FROM_ROWS})
     month = f"{today:%B %Y}"
     words = {
         "starters": ("Starters this month", f"People starting in {month} appear here."),
@@ -132,7 +162,13 @@ def hr_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
 
 def _team(user: Any, partner_id: int, today: date) -> QuerySet[Employment]:
     """The partner's current employments whose terms in force name one of the user's own
-    employments as line manager (people.selectors.team_of, as one query)."""
+    employments as line manager (people.selectors.team_of, as one query). Only employments
+    whose terms have ever named the user are looked at: the terms in force are read for those,
+    not for every employment of the partner."""
+    own = Employment.objects.for_partner(partner_id).filter(person__user_id=user.pk).values("pk")
+    ever_managed = (
+        EmploymentTerms.objects.for_partner(partner_id).filter(line_manager__in=own).values("employment_id")
+    )
     in_force = (
         EmploymentTerms.objects.for_partner(partner_id)
         .filter(employment=OuterRef("pk"), effective_from__lte=today)
@@ -141,6 +177,7 @@ def _team(user: Any, partner_id: int, today: date) -> QuerySet[Employment]:
     )
     return (
         Employment.objects.for_partner(partner_id)
+        .filter(pk__in=ever_managed)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today)
         .annotate(manager_user=Subquery(in_force))
         .filter(manager_user=user.pk)

@@ -14,8 +14,16 @@ from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import roles_on
 from joinedup.workspaces import budget, finance, oversight, payroll, people
 from joinedup.workspaces.budget import YearSoFar
-from joinedup.workspaces.charts import PayMonth, UnitFte, fte_by_unit, pay_by_month
-from joinedup.workspaces.tiles import Section, Tile
+from joinedup.workspaces.charts import (
+    Chart,
+    PayMonth,
+    UnitFte,
+    fte_by_unit,
+    fte_chart,
+    pay_by_month,
+    pay_chart,
+)
+from joinedup.workspaces.tiles import Section, Tile, link
 
 TileSource = Callable[..., list[Tile]]
 
@@ -56,6 +64,16 @@ class Worklist:
     budget: YearSoFar | None = None
     # FTE in post against budgeted establishment by unit (charts.fte_by_unit), for HR officers.
     fte_units: list[UnitFte] = field(default_factory=list)
+
+    @property
+    def charts(self) -> list[Chart]:
+        """The home page's charts, each beside the table of its figures, in the page's order."""
+        charts = []
+        if self.pay_months:
+            charts.append(pay_chart(self.pay_months, self.partner.name))
+        if self.fte_units:
+            charts.append(fte_chart(self.fte_units, self.partner.name, link("establishment")))
+        return charts
 
 
 def worklist(user: Any, *, partner: Partner, today: date) -> Worklist:

@@ -25,6 +25,7 @@ class TestPayrollTiles(WorkWaitingTestCase):
             "runs_calculating": 0,
             "runs_calculated": 1,
             "runs_approved": 1,
+            "next_pay_dates": 1,
             "runs_due": 1,
             "flags_to_review": 1,
             "journals_to_post": 1,

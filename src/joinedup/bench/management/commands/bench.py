@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from joinedup.bench.businesscase import run_businesscase_benchmark
 from joinedup.bench.change_costing import run_change_costing_benchmark
 from joinedup.bench.exit import run_exit_benchmark
+from joinedup.bench.home import run_home_benchmark
 from joinedup.bench.ledger import run_ledger_benchmark
 from joinedup.bench.load.driver import LoadError, LoadSettings, parse_seconds, run_load
 from joinedup.bench.load.plan import prepare_plan
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         "employees (seeded once for each N). "
         "`bench retention --payslips N [--expired-share 0.5] [--json]`: the retention run over N payslips "
         "(seeded once for each N), stage by stage, then again and the audit chains verified. "
+        "`bench home --employees N [--json]`: each role's home page at N employees (seeded once for each N). "
         "`bench load --employees N --users U --duration 60s`: the served demo under Locust users. "
         "`bench pages --repeat N`: CPU ms and queries per request of each page the load test reads."
     )
@@ -248,6 +250,13 @@ class Command(BaseCommand):
             "--expired-share", type=float, default=0.5, help="Share of the tax years past retention."
         )
         keeping.add_argument("--json", action="store_true", help="Print one JSON object.")
+        home = sub.add_parser(
+            "home",
+            help="Seed a council with N employees, 13 months of pay, leave, budgets and a user of each "
+            "role (once for each N), then time each role's home page through the WSGI application.",
+        )
+        home.add_argument("--employees", type=int, default=100_000)
+        home.add_argument("--json", action="store_true", help="Print one JSON object.")
         load = sub.add_parser(
             "load",
             help="Serve the demo at N employees with gunicorn on loopback and read it with Locust users "
@@ -320,6 +329,8 @@ class Command(BaseCommand):
             self._sar(options)
         elif target == "retention":
             self._retention(options)
+        elif target == "home":
+            self._home(options)
         elif target == "people-import":
             self._people_import(options["rows"], options["fmt"])
         elif target == "people-search":
@@ -566,6 +577,18 @@ class Command(BaseCommand):
                 result = run_retention_benchmark(
                     options["payslips"], expired_share=options["expired_share"], say=status.update
                 )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            self.stdout.write(result.report())
+
+    def _home(self, options: dict[str, Any]) -> None:
+        self._require_migrated()
+        with self._console().status("Seeding…") as status:
+            try:
+                result = run_home_benchmark(options["employees"], say=status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
