@@ -378,6 +378,39 @@ def establishment(user: Any, *, partner: Partner, on: date | None = None) -> lis
     ]
 
 
+def establishment_by_unit(
+    user: Any, *, partner: Partner, on: date | None = None
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Budgeted FTE and FTE in post on ``on`` per organisation unit's name: the sums of
+    ``establishment``'s lines, added up by the database (two grouped queries), so a chart of
+    thousands of posts reads a row a unit."""
+    on = on or timezone.localdate()
+    posts = (
+        posts_for(user, partner=partner)
+        .filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by()
+    )
+    budgeted = posts.values("org_unit__name").annotate(total=Sum("budgeted_fte"))
+    filled = dict(
+        PostHolding.objects.for_partner(partner)
+        .filter(post__in=posts.values("pk"), start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by()
+        .values("post__org_unit__name")
+        .annotate(total=Sum("fte"))
+        .values_list("post__org_unit__name", "total")
+    )
+    fte_places = Decimal("0.0001")
+    return {
+        row["org_unit__name"]: (
+            (row["total"] or Decimal(0)).quantize(fte_places),
+            (filled.get(row["org_unit__name"]) or Decimal(0)).quantize(fte_places),
+        )
+        for row in budgeted
+    }
+
+
 @dataclass(frozen=True)
 class EstablishmentTotals:
     budgeted: Decimal
