@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from joinedup.web.current import partner_page
 from joinedup.web.sorting import Sort
@@ -37,8 +38,8 @@ class SampleRow:
 
 SAMPLE_ROWS = (
     SampleRow("Alex Example", date(2019, 4, 1), Decimal("31250.00"), "active"),
-    SampleRow("Sam Sample", date(2023, 11, 25), Decimal("28704.50"), "pending"),
     SampleRow("Jo Placeholder", date(2021, 1, 4), Decimal("41999.99"), "closed"),
+    SampleRow("Sam Sample", date(2023, 11, 25), Decimal("28704.50"), "pending"),
 )
 
 
@@ -51,6 +52,7 @@ def _sample_timeline() -> list[TimelineItem]:
 
 
 @login_required
+@require_GET
 def library(request: HttpRequest) -> HttpResponse:
     # Staff only: a signed-in user with a role on some partner (the partner is not used).
     partner_page(request)
