@@ -198,11 +198,12 @@ def pence_cell(pence: int | None, testid: str = "") -> SafeString:
 
 
 @register.simple_tag
-def badge(text: Any, colour: str = "", label: str = "") -> SafeString:
-    """An MOJ badge: a count or a short word; label, when given, is read instead of the text."""
+def badge(text: Any, colour: str = "", hidden: str = "") -> SafeString:
+    """An MOJ badge: a count or a short word; ``hidden`` is read after it by a screen reader
+    (" unread"), since a count alone says nothing."""
     if colour not in BADGE_COLOURS:
         raise ValueError(f"MOJ badges come in {sorted(BADGE_COLOURS)}, not {colour!r}")
-    return render_to_string("web/components/_badge.html", {"text": text, "colour": colour, "label": label})
+    return render_to_string("web/components/_badge.html", {"text": text, "colour": colour, "hidden": hidden})
 
 
 @register.simple_tag

@@ -44,7 +44,10 @@ class TestTheComponentsPage(PartnerTestCase):
             '<a class="moj-sub-navigation__link" aria-current="page" href="/components/">This section</a>'
             in page
         )
-        assert '<span class="moj-badge moj-badge--red" aria-label="3 unread">3</span>' in page
+        assert (
+            '<span class="moj-badge moj-badge--red">3<span class="govuk-visually-hidden"> unread</span>'
+            "</span>" in page
+        )
         assert '<span data-testid="sample-date">25 November 2026</span>' in page
         assert (
             '<td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value="123456" '
