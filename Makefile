@@ -27,16 +27,21 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 
 static: $(STATIC)/.built
 
-# GOV.UK Frontend compiled from Sass without the GDS Transport font, plus htmx and Chart.js:
-# served by the app.
+# GOV.UK Frontend and MOJ Frontend compiled from Sass without the GDS Transport font, plus htmx
+# and Chart.js: served by the app. MOJ Frontend's Sass names GOV.UK Frontend by its path under
+# node_modules, hence the second load path.
 $(STATIC)/.built: package.json package-lock.json $(SASS_SRC)
 	@command -v npm >/dev/null || tools/ensure-apt-package npm
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(STATIC)/css $(STATIC)/js $(STATIC)/govuk/assets
-	npx sass --quiet --load-path=node_modules --style=compressed --no-source-map \
+	mkdir -p $(STATIC)/css $(STATIC)/js $(STATIC)/govuk/assets $(STATIC)/images
+	npx sass --quiet --load-path=node_modules --load-path=. --style=compressed --no-source-map \
 	  src/joinedup/web/scss/app.scss $(STATIC)/css/app.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/js/
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC)/js/
+	# MOJ Frontend's components (an ES module with GOV.UK Frontend's helpers inside it) and the
+	# icons its stylesheet names.
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(STATIC)/js/
+	cp node_modules/@ministryofjustice/frontend/moj/assets/images/icon-*.svg $(STATIC)/images/
 	# Chart.js for the home page's charts (each beside a table of the same figures).
 	cp node_modules/chart.js/dist/chart.umd.min.js $(STATIC)/js/
 	touch $@

@@ -163,6 +163,31 @@ def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks
     page.close()
 
 
+def test_moj_frontend_sorts_the_component_pages_table_in_the_browser_and_the_policy_blocks_nothing(
+    browser: Any, demo: str
+) -> None:
+    page = browser.new_page()
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    sign_in(browser, demo, "council.hr", page=page)
+    page.get_by_role("link", name="Components", exact=True).click()
+    page.wait_for_load_state()
+    table = page.locator("[data-module='moj-sortable-table'][data-moj-sortable-table-init]")
+    table.wait_for(state="attached", timeout=5000)
+    names = table.locator("tbody tr td:first-child")
+    assert names.all_inner_texts() == ["Alex Example", "Jo Placeholder", "Sam Sample"]
+    # MOJ's script turned each sortable heading into a button; salary sorts by its pence.
+    table.get_by_role("button", name="Salary").click()
+    assert names.all_inner_texts() == ["Sam Sample", "Alex Example", "Jo Placeholder"]
+    assert table.locator("th", has_text="Salary").get_attribute("aria-sort") == "ascending"
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("window.cspViolations") == []
+    page.close()
+
+
 def test_the_payroll_home_page_draws_its_chart_from_the_table_and_the_policy_blocks_nothing(
     browser: Any, demo: str
 ) -> None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from joinedup.web import second_factor, views
+from joinedup.web import components, second_factor, views
 from joinedup.web.businesscase import urls as businesscase_urls
 from joinedup.web.change import urls as change_urls
 from joinedup.web.ledger import urls as ledger_urls
@@ -33,6 +33,7 @@ urlpatterns = [
     path("accessibility", views.site_page, {"page": "accessibility"}, name="accessibility"),
     path("privacy", views.site_page, {"page": "privacy"}, name="privacy"),
     path("help", views.site_page, {"page": "help"}, name="help"),
+    path("components/", components.library, name="components"),
     path("", include(people_urls)),
     path("", include(payroll_urls)),
     path("ledger/", include(ledger_urls)),

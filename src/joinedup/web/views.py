@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from joinedup.core import tabular
 from joinedup.partnership.audit_trail import audit_events_for
+from joinedup.web.components import TimelineItem
 from joinedup.web.current import choose_partner, current_partner, partner_page
 from joinedup.workspaces import selectors as workspaces
 
@@ -89,7 +90,17 @@ def audit_events(request: HttpRequest) -> HttpResponseBase:
         response["Content-Disposition"] = f'attachment; filename="audit-{partner.code.lower()}.csv"'
         return response
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    context: dict[str, Any] = {"page": page, "action": action, "partner": partner}
+    # The audit trail as a timeline (web/components/_timeline.html), newest first.
+    timeline = [
+        TimelineItem(
+            title=e.action,
+            when=e.occurred_at,
+            byline=e.actor_label,
+            description=f"{e.object_type} {e.object_id} · event {e.seq}",
+        )
+        for e in page
+    ]
+    context: dict[str, Any] = {"page": page, "timeline": timeline, "action": action, "partner": partner}
     template = "web/_audit_table.html" if request.headers.get("HX-Request") else "web/audit_events.html"
     return render(request, template, context)
 

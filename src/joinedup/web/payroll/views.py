@@ -27,6 +27,7 @@ from joinedup.people.models import PayFrequency
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, attempt, bound, choice_field, date_field, submit, text_field
+from joinedup.web.sorting import sort_from
 from joinedup.workspaces import selectors as workspaces
 from joinedup.workspaces.payroll import runs_filtered
 
@@ -34,6 +35,13 @@ from joinedup.workspaces.payroll import runs_filtered
 class NewRunForm(GovukForm):
     frequency = choice_field("Frequency", PayFrequency.choices, what="pay frequency")
     pay_date = date_field("Pay date", hint="For example, 2026-11-25")
+
+
+RUN_SORTS = {
+    "pay_date": ("pay_date", "pk"),
+    "status": ("status", "-pay_date", "-pk"),
+    "payslips": ("progress_total", "-pay_date", "-pk"),
+}
 
 
 @login_required
@@ -53,14 +61,17 @@ def runs(request: HttpRequest) -> HttpResponse:
     found = runs_filtered(
         request.user, partner=partner, status=status, waiting=waiting, today=workspaces.today()
     )
-    page = Paginator(found, 25).get_page(request.GET.get("page"))
     filtered = {k: v for k, v in (("status", status), ("waiting", waiting)) if v}
+    # Paged, so sorted by the server (web/sorting.py): newest pay date first unless asked.
+    sort = sort_from(request, RUN_SORTS, default="pay_date", descending=True, query=urlencode(filtered))
+    page = Paginator(found.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "web/payroll/runs.html",
         {
             "page": page,
-            "query": urlencode(filtered),
+            "sort": sort,
+            "query": f"{urlencode(filtered)}&{sort.params}" if filtered else sort.params,
             "filtered": bool(filtered),
             "form": form,
             "can_calculate": has_permission(request.user, "payroll.calculate", partner),

@@ -29,6 +29,7 @@ from joinedup.web.people.record_forms import (
     RejectBankChangeForm,
     StaffFilterForm,
 )
+from joinedup.web.sorting import sort_from
 from joinedup.workspaces import selectors as workspaces
 from joinedup.workspaces.people import staff_filtered
 
@@ -139,6 +140,16 @@ def change_job(request: HttpRequest, employment_id: int) -> HttpResponse:
     return render(request, "web/people/job.html", context)
 
 
+STAFF_SORTS = {
+    "name": ("person__family_name", "person__given_name", "payroll_number"),
+    "payroll_number": ("payroll_number",),
+    "job_title": ("job_title", "payroll_number"),
+    "unit": ("org_unit__name", "payroll_number"),
+    "started": ("start_date", "payroll_number"),
+    "left": ("end_date", "payroll_number"),
+}
+
+
 @login_required
 def staff(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "people.view")
@@ -176,19 +187,23 @@ def staff(request: HttpRequest) -> HttpResponse:
         ]
         header = ["name", "payroll_number", "job_title", "unit", "start_date", "end_date"]
         return export_response(request.GET["format"], header, table, f"staff-{partner.code.lower()}-{on}")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    waiting = selectors.people_with_pending_bank_change(partner, [e.person_id for e in page])
-    query = urlencode(
+    filter_query = urlencode(
         {
             k: str(v)
             for k, v in request.GET.items()
             if k in ("unit", "post", "scheme", "status", "worklist") and v
         }
     )
+    # Paged, so sorted by the server (web/sorting.py); the payroll number breaks ties.
+    sort = sort_from(request, STAFF_SORTS, default="name", query=filter_query)
+    page = Paginator(rows.order_by(*sort.order_by), 50).get_page(request.GET.get("page"))
+    waiting = selectors.people_with_pending_bank_change(partner, [e.person_id for e in page])
     context = {
         "filters": filters,
         "page": page,
-        "query": query,
+        "sort": sort,
+        "query": f"{filter_query}&{sort.params}" if filter_query else sort.params,
+        "filter_query": filter_query,
         "partner": partner,
         "on": on,
         "waiting": waiting,

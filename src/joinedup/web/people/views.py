@@ -117,6 +117,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "rows": rows,
             "as_at": as_at,
+            "payroll_numbers": [e.payroll_number for e in employments],
             "events": history,
             "waiting": waiting,
             "can_change_person": any(row["can_change"] for row in rows),

@@ -99,10 +99,10 @@ class TestAuditPage(PartnerTestCase):
         (row,) = list(csv.reader(io.StringIO(body)))[1:]
         assert (row[2], row[3], row[4]) == ("'@SUM", "test.named", '\'=HYPERLINK("http://x","y")')
 
-    def test_a_filter_request_from_htmx_returns_only_the_table(self) -> None:
+    def test_a_filter_request_from_htmx_returns_only_the_timeline_of_events(self) -> None:
         client = self.signed_in(self.ops_admin)
         page = client.get(
             "/audit", {"action": "membership."}, headers={"HX-Request": "true"}
         ).content.decode()
-        assert page.lstrip().startswith('<div class="app-table-wrapper">')
+        assert page.lstrip().startswith('<div data-testid="audit-table">')
         assert "partner.created" not in page
