@@ -33,9 +33,10 @@ from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 # FTE by unit (people.selectors.establishment: the posts, the holdings summed by post), 2 for the
 # layout (the menu's "me" link, unread notifications).
 HOME_QUERIES_EVERY_ROLE = 42
-# Row-level security wraps the request in its transaction: the caller's partners, a savepoint,
-# the context set and cleared, the savepoint released.
-RLS_BOOKKEEPING = 5
+# Row-level security wraps the request in its transaction: a savepoint, the context set and
+# cleared, the savepoint released (the caller's partners come from the memberships the
+# permissions read anyway).
+RLS_BOOKKEEPING = 4
 
 
 @contextmanager
