@@ -297,7 +297,12 @@ class Employment(models.Model):
                 name="employment_service_not_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["partner", "person"], name="employment_partner_person")]
+        indexes = [
+            models.Index(fields=["partner", "person"], name="employment_partner_person"),
+            # Leavers by date (the payroll officer's "P45s to issue", starters and leavers this
+            # month): a range of end dates, not every employment of the partner.
+            models.Index(fields=["partner", "end_date"], name="employment_partner_end"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.payroll_number} ({self.partner_id})"

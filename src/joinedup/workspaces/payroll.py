@@ -13,6 +13,7 @@ from joinedup.ledger.models import Journal, JournalSource
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import FlagStatus, P45Issue, PayRun, Payslip, RunStatus, VarianceFlag
 from joinedup.payroll.selectors import runs_for
+from joinedup.people.models import Employment
 from joinedup.workspaces.tiles import Tile, link, long_date
 
 # Unpaid runs paying within this many days are "due".
@@ -39,16 +40,21 @@ def _waiting(partner_id: int, what: str, *, user_id: int | None, today: date) ->
         )
         return Q(status__in=FINISHED) & ~Q(Exists(posted))
     if what == "p45":
-        issued = P45Issue.objects.for_partner(partner_id).filter(employment_id=OuterRef("employment_id"))
+        # From the partner's leavers in the run's period (an index range of end dates) to their
+        # payslip in the run (the one-per-run key), not from every payslip of every run.
+        issued = P45Issue.objects.for_partner(partner_id).filter(employment_id=OuterRef("pk"))
+        paid = Payslip.objects.for_partner(partner_id).filter(
+            run=OuterRef(OuterRef("pk")), employment_id=OuterRef("pk")
+        )
         leavers = (
-            Payslip.objects.for_partner(partner_id)
+            Employment.objects.for_partner(partner_id)
             .filter(
-                Q(employment__end_date__lte=today),
-                Q(employment__end_date__lte=OuterRef("period_end")),
-                run=OuterRef("pk"),
-                employment__end_date__isnull=False,
-                employment__end_date__gte=OuterRef("period_start"),
+                end_date__isnull=False,
+                end_date__lte=today,
+                end_date__gte=OuterRef("period_start"),
             )
+            .filter(end_date__lte=OuterRef("period_end"))
+            .filter(Exists(paid))
             .exclude(Exists(issued))
         )
         return Q(status__in=FINISHED) & Q(Exists(leavers))
