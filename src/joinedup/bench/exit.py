@@ -31,14 +31,7 @@ from pathlib import Path
 from joinedup.bench import BENCH
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.payhistory import pay_history, tax_periods
-from joinedup.bench.population import (
-    COUNCIL,
-    PeopleFactory,
-    import_staff,
-    make_posts,
-    payable_points,
-    standard_hours,
-)
+from joinedup.bench.population import council_staff
 from joinedup.partnership.models import Partner, PartnerKind
 from joinedup.partnership.services import partner_create
 from joinedup.people.models import Employment
@@ -165,19 +158,7 @@ def seed_exit(
     schemes_sync(actor=BENCH)
     rng = random.Random(SEED)  # noqa: S311 — repeatable benchmark data, not security
     say(f"{employees:,} employees")
-    posts = make_posts(partner, COUNCIL, max(10, employees // 20), rng, actor=BENCH)
-    import_staff(
-        partner=partner,
-        force=COUNCIL,
-        factory=PeopleFactory(employees, SEED),
-        count=employees,
-        points=payable_points(COUNCIL.scheme),
-        posts=posts,
-        hours=standard_hours(COUNCIL.scheme),
-        payroll_number="X{:07d}".format,
-        actor=BENCH,
-        progress=lambda _what, done, total: say(f"Importing employments {done:,}/{total:,}"),
-    )
+    council_staff(partner, employees, rng, seed=SEED, payroll_prefix="X", say=say)
     if payslip_months:
         ids = list(Employment.objects.for_partner(partner).order_by("pk").values_list("pk", flat=True))
         pay_history(

@@ -51,11 +51,7 @@ from joinedup.bench.pages import time_requests
 from joinedup.bench.population import (
     COUNCIL,
     SHARED_SERVICE,
-    PeopleFactory,
-    import_staff,
-    make_posts,
-    payable_points,
-    standard_hours,
+    council_staff,
 )
 from joinedup.ledger.models import Account, AccountType, CostCentre, FinancialYear
 from joinedup.ledger.services import budget_set_year, ledger_setup_partner
@@ -324,19 +320,7 @@ def seed_home(employees: int, *, today: date, say: Say = _silent) -> tuple[Partn
         code=shared_code,
         kind=SHARED_SERVICE.kind,
     )
-    posts = make_posts(council, COUNCIL, max(10, employees // 20), rng, actor=BENCH)
-    import_staff(
-        partner=council,
-        force=COUNCIL,
-        factory=PeopleFactory(employees, SEED),
-        count=employees,
-        points=payable_points(COUNCIL.scheme),
-        posts=posts,
-        hours=standard_hours(COUNCIL.scheme),
-        payroll_number="H{:07d}".format,
-        actor=BENCH,
-        progress=lambda _what, done, total: say(f"Importing employments {done:,}/{total:,}"),
-    )
+    council_staff(council, employees, rng, seed=SEED, payroll_prefix="H", say=say)
     say("Ledgers and budgets")
     _ledger(council, today)
     if shared.code == shared_code:  # made here: another's ledger and budgets are left as they are

@@ -488,6 +488,33 @@ def import_staff(
     return done
 
 
+def council_staff(
+    partner: Partner,
+    employees: int,
+    rng: random.Random,
+    *,
+    seed: int,
+    payroll_prefix: str,
+    say: Callable[[str], None],
+) -> None:
+    """A council's ``employees`` on its national terms, paid monthly, in a post each of
+    ``employees // 20`` (at least 10), through the posts and employments imports by the benchmark
+    actor: the staff most benchmarks of one partner start from."""
+    posts = make_posts(partner, COUNCIL, max(10, employees // 20), rng, actor=BENCH)
+    import_staff(
+        partner=partner,
+        force=COUNCIL,
+        factory=PeopleFactory(employees, seed),
+        count=employees,
+        points=payable_points(COUNCIL.scheme),
+        posts=posts,
+        hours=standard_hours(COUNCIL.scheme),
+        payroll_number=(payroll_prefix + "{:07d}").format,
+        actor=BENCH,
+        progress=lambda _what, done, total: say(f"Importing employments {done:,}/{total:,}"),
+    )
+
+
 def _fitting_category(drawn: str, born: date, on: date) -> str:
     """The drawn letter when the person's age on ``on`` (the population's date, after every start)
     allows it, else A: HR refuses M and Z from 21 and H from 25

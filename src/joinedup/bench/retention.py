@@ -39,11 +39,7 @@ from joinedup.bench.payhistory import pay_history
 from joinedup.bench.payroll import timed_calls
 from joinedup.bench.population import (
     COUNCIL,
-    PeopleFactory,
-    import_staff,
-    make_posts,
-    payable_points,
-    standard_hours,
+    council_staff,
 )
 from joinedup.bench.servicedesk import durability
 from joinedup.core import rls
@@ -205,19 +201,7 @@ def seed_retention(payslips: int, expired_share: float, *, say: Say = _silent) -
     council = partner_create(
         actor=BENCH, name=f"Benchmark retention {payslips}", code=code, kind=COUNCIL.kind
     )
-    posts = make_posts(council, COUNCIL, max(10, employees // 20), rng, actor=BENCH)
-    import_staff(
-        partner=council,
-        force=COUNCIL,
-        factory=PeopleFactory(employees, SEED),
-        count=employees,
-        points=payable_points(COUNCIL.scheme),
-        posts=posts,
-        hours=standard_hours(COUNCIL.scheme),
-        payroll_number="R{:07d}".format,
-        actor=BENCH,
-        progress=lambda _what, done, total: say(f"Importing employments {done:,}/{total:,}"),
-    )
+    council_staff(council, employees, rng, seed=SEED, payroll_prefix="R", say=say)
     stints = list(Employment.objects.for_partner(council).order_by("pk").values_list("pk", flat=True))
     _pay(council, stints, years, say)
     held = (

@@ -56,8 +56,8 @@ from joinedup.bench.population import (
     Human,
     PeopleFactory,
     check_import,
+    council_staff,
     encode,
-    import_staff,
     make_posts,
     payable_points,
     standard_hours,
@@ -280,19 +280,7 @@ def seed_sar(employees: int, *, say: Say = _silent) -> tuple[Partner, Person, bo
     )
     fire = partner_create(actor=BENCH, name=f"Benchmark SAR {employees} fire", code=fire_code, kind=FIRE.kind)
     say(f"{employees:,} employees")
-    posts = make_posts(council, COUNCIL, max(10, employees // 20), rng, actor=BENCH)
-    import_staff(
-        partner=council,
-        force=COUNCIL,
-        factory=PeopleFactory(employees, SEED),
-        count=employees,
-        points=payable_points(COUNCIL.scheme),
-        posts=posts,
-        hours=standard_hours(COUNCIL.scheme),
-        payroll_number="S{:07d}".format,
-        actor=BENCH,
-        progress=lambda _what, done, total: say(f"Importing employments {done:,}/{total:,}"),
-    )
+    council_staff(council, employees, rng, seed=SEED, payroll_prefix="S", say=say)
     say("The subject's history")
     with transaction.atomic():
         early = Employment.objects.for_partner(council).filter(start_date__lte=PAID_FROM).order_by("pk")

@@ -42,7 +42,9 @@ def breach_log_for(user: Any, *, partner: Partner, open_only: bool = False) -> Q
 
 def breach_for(user: Any, *, breach_id: int) -> BreachView:
     """One breach: 404 unless one of its partners is the user's; 403 there without the permission."""
-    member = AffectedPartner.objects.for_partners(member_partner_ids(user)).filter(breach_id=breach_id)
+    # breach__id, not breach_id: the breach's own id field takes an id past 64 bits as matching
+    # nothing, where the foreign key's column sent it to SQLite (OverflowError; found by fuzzing).
+    member = AffectedPartner.objects.for_partners(member_partner_ids(user)).filter(breach__id=breach_id)
     partners = list(member.values_list("partner_id", flat=True))
     if not partners:
         raise Http404("No such breach.")
@@ -51,7 +53,7 @@ def breach_for(user: Any, *, breach_id: int) -> BreachView:
         authorise(user, PERMISSION, partners[0])  # raises: a member without the permission
     rows = list(
         AffectedPartner.objects.for_partners(sorted(allowed.intersection(partners)))
-        .filter(breach_id=breach_id)
+        .filter(breach__id=breach_id)
         .select_related("breach", "partner")
         .order_by("partner__name", "pk")
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -481,28 +482,10 @@ class Command(BaseCommand):
         self.stdout.write(result.report())
 
     def _realisation(self, options: dict[str, Any]) -> None:
-        self._require_migrated()
-        with self._console().status("Seeding…") as status:
-            try:
-                result = run_realisation_benchmark(options["lines"], say=status.update)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), indent=2))
-        else:
-            self.stdout.write(result.report())
+        self._seeded(options, lambda say: run_realisation_benchmark(options["lines"], say=say))
 
     def _spend(self, options: dict[str, Any]) -> None:
-        self._require_migrated()
-        with self._console().status("Seeding…") as status:
-            try:
-                result = run_spend_benchmark(options["lines"], say=status.update)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), indent=2))
-        else:
-            self.stdout.write(result.report())
+        self._seeded(options, lambda say: run_spend_benchmark(options["lines"], say=say))
 
     def _servicedesk(self, options: dict[str, Any]) -> None:
         self._require_migrated()
@@ -532,69 +515,44 @@ class Command(BaseCommand):
         else:
             self.stdout.write(result.report())
 
-    def _wellbeing(self, options: dict[str, Any]) -> None:
+    def _seeded(self, options: dict[str, Any], run: Callable[[Callable[[str], None]], Any]) -> None:
+        """A benchmark that seeds what it times once for each size: ``run`` is given the status
+        line to report its seeding on, and its result is printed as a report or one JSON object."""
         self._require_migrated()
         with self._console().status("Seeding…") as status:
             try:
-                result = run_wellbeing_benchmark(options["cases"], say=status.update)
+                result = run(status.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
         else:
             self.stdout.write(result.report())
+
+    def _wellbeing(self, options: dict[str, Any]) -> None:
+        self._seeded(options, lambda say: run_wellbeing_benchmark(options["cases"], say=say))
 
     def _exit(self, options: dict[str, Any]) -> None:
-        self._require_migrated()
-        with self._console().status("Seeding…") as status:
-            try:
-                result = run_exit_benchmark(
-                    options["employees"], payslip_months=options["payslip_months"], say=status.update
-                )
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), indent=2))
-        else:
-            self.stdout.write(result.report())
+        self._seeded(
+            options,
+            lambda say: run_exit_benchmark(
+                options["employees"], payslip_months=options["payslip_months"], say=say
+            ),
+        )
 
     def _sar(self, options: dict[str, Any]) -> None:
-        self._require_migrated()
-        with self._console().status("Seeding…") as status:
-            try:
-                result = run_sar_benchmark(options["employees"], say=status.update)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), indent=2))
-        else:
-            self.stdout.write(result.report())
+        self._seeded(options, lambda say: run_sar_benchmark(options["employees"], say=say))
 
     def _retention(self, options: dict[str, Any]) -> None:
-        self._require_migrated()
-        with self._console().status("Seeding…") as status:
-            try:
-                result = run_retention_benchmark(
-                    options["payslips"], expired_share=options["expired_share"], say=status.update
-                )
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), indent=2))
-        else:
-            self.stdout.write(result.report())
+        self._seeded(
+            options,
+            lambda say: run_retention_benchmark(
+                options["payslips"], expired_share=options["expired_share"], say=say
+            ),
+        )
 
     def _home(self, options: dict[str, Any]) -> None:
-        self._require_migrated()
-        with self._console().status("Seeding…") as status:
-            try:
-                result = run_home_benchmark(options["employees"], say=status.update)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), indent=2))
-        else:
-            self.stdout.write(result.report())
+        self._seeded(options, lambda say: run_home_benchmark(options["employees"], say=say))
 
     def _load(self, options: dict[str, Any]) -> None:
         try:
