@@ -57,6 +57,20 @@ NOT_PAGES = re.compile(
 VARIABLE_PART = re.compile(r"(?<=/)(\d+|[0-9a-f]{8}-[0-9a-f-]{27}|\d{4}-\d{2}(-\d{2})?|[A-Z]{2,}\d+)(?=/|$)")
 
 
+def watch_csp(page: Any) -> None:
+    """Have the browser itself record, before any page of ``page`` loads, every resource or
+    inline script the Content-Security-Policy refuses (read with ``csp_violations``)."""
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+
+
+def csp_violations(page: Any) -> list[str]:
+    return list(page.evaluate("window.cspViolations"))
+
+
 def axe_source() -> str:
     assert AXE_JS.is_file(), f"axe-core is not installed at {AXE_JS}: run `make static` (npm ci)"
     return AXE_JS.read_text()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from joinedup.bench.demo.seed import DEMO_PASSWORD
-from tests.browser.support import sign_in
+from tests.browser.support import csp_violations, sign_in, watch_csp
 
 # One process runs the module, so the demo below is seeded once per database. The django_db
 # mark makes pytest-django build the test database even when this module runs alone.
@@ -140,12 +140,7 @@ def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks
     browser: Any, demo: str
 ) -> None:
     page = browser.new_page()
-    # Recorded by the browser itself: every resource or inline script the policy refused.
-    page.add_init_script(
-        "window.cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    watch_csp(page)
     # Through the password and the code pages.
     sign_in(browser, demo, "ops.admin", page=page)
     page.get_by_role("link", name="Audit trail", exact=True).click()
@@ -159,7 +154,7 @@ def test_the_content_security_policy_lets_govuk_frontend_and_htmx_run_and_blocks
     initialised.wait_for(state="attached", timeout=5000)
     assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
     assert page.evaluate("document.querySelectorAll('style').length") == 0
-    assert page.evaluate("window.cspViolations") == []
+    assert csp_violations(page) == []
     page.close()
 
 
@@ -167,11 +162,7 @@ def test_moj_frontend_sorts_the_component_pages_table_in_the_browser_and_the_pol
     browser: Any, demo: str
 ) -> None:
     page = browser.new_page()
-    page.add_init_script(
-        "window.cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    watch_csp(page)
     sign_in(browser, demo, "council.hr", page=page)
     page.get_by_role("link", name="Components", exact=True).click()
     page.wait_for_load_state()
@@ -184,7 +175,7 @@ def test_moj_frontend_sorts_the_component_pages_table_in_the_browser_and_the_pol
     assert names.all_inner_texts() == ["Sam Sample", "Alex Example", "Jo Placeholder"]
     assert table.locator("th", has_text="Salary").get_attribute("aria-sort") == "ascending"
     assert page.evaluate("document.querySelectorAll('style').length") == 0
-    assert page.evaluate("window.cspViolations") == []
+    assert csp_violations(page) == []
     page.close()
 
 
@@ -192,11 +183,7 @@ def test_the_payroll_home_page_draws_its_chart_from_the_table_and_the_policy_blo
     browser: Any, demo: str
 ) -> None:
     page = browser.new_page()
-    page.add_init_script(
-        "window.cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    watch_csp(page)
     sign_in(browser, demo, "payroll.officer", page=page)
     page.wait_for_load_state("load")
     rows = page.locator("[data-testid='pay-by-month-table'] tbody tr")
@@ -208,7 +195,7 @@ def test_the_payroll_home_page_draws_its_chart_from_the_table_and_the_policy_blo
     )
     assert labels == 13
     assert page.evaluate("document.querySelectorAll('style').length") == 0
-    assert page.evaluate("window.cspViolations") == []
+    assert csp_violations(page) == []
     # The tiles a payroll officer relies on are there, each a link to its list.
     assert page.locator("[data-testid='tile-payroll_officer-flags_to_review'] a").get_attribute("href") == (
         "/payroll?waiting=flags"
@@ -226,11 +213,7 @@ def test_a_finance_officer_sets_up_an_authenticator_app_from_the_qr_page_and_sig
 
     TOTPDevice.objects.filter(user__username="police.finance").delete()  # as after a reset
     page = browser.new_page()
-    page.add_init_script(
-        "window.cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    watch_csp(page)
     page.goto(f"{demo}/sign-in")
     page.get_by_label("Username").fill("police.finance")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -249,7 +232,7 @@ def test_a_finance_officer_sets_up_an_authenticator_app_from_the_qr_page_and_sig
     page.get_by_role("link", name="I have kept my codes: continue").click()
     page.wait_for_url(f"{demo}/")
     assert page.get_by_test_id("current-partner").inner_text() == "Wessex Constabulary"
-    assert page.evaluate("window.cspViolations") == []
+    assert csp_violations(page) == []
     page.close()
 
 
@@ -383,11 +366,7 @@ def test_the_hr_home_page_draws_a_chart_of_fte_against_establishment_as_bars_fro
     browser: Any, demo: str
 ) -> None:
     page = browser.new_page()
-    page.add_init_script(
-        "window.cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    watch_csp(page)
     sign_in(browser, demo, "council.hr", page=page)
     page.wait_for_load_state("load")
     rows = page.locator("[data-testid='fte-by-unit-table'] tbody tr").count()
@@ -399,5 +378,5 @@ def test_the_hr_home_page_draws_a_chart_of_fte_against_establishment_as_bars_fro
         " return [c.data.labels.length, c.data.datasets.map(d => d.type + ':' + d.label)]; })()"
     )
     assert drawn == [rows, ["bar:Budgeted FTE", "bar:FTE in post"]]
-    assert page.evaluate("window.cspViolations") == []
+    assert csp_violations(page) == []
     page.close()
