@@ -344,6 +344,14 @@ class TestTheLog(ConsultationTestCase):
             (PERIOD_ENDS, "Minimum period", "The 45-day minimum period ends"),
         ]
 
+    def test_the_timeline_page_shows_each_moment_as_an_moj_timeline_item_with_its_date(self) -> None:
+        response = self.signed_in(self.council_hr).get(f"/change/consultations/{self.consultation.pk}/timeline")
+        page = response.content.decode()
+        moments = cs.timeline(self.consultation, cs.figures(self.consultation))
+        assert page.count('<div class="moj-timeline__item">') == len(moments) == 5
+        assert '<time datetime="2026-10-21">21 October 2026</time>' in page
+        assert "Question: Will voluntary redundancy be offered first?" in page
+
 
 class TestDocuments(ConsultationTestCase):
     def test_a_document_is_kept_outside_the_database_under_its_checksum(self) -> None:
