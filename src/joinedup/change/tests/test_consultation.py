@@ -345,7 +345,8 @@ class TestTheLog(ConsultationTestCase):
         ]
 
     def test_the_timeline_page_shows_each_moment_as_an_moj_timeline_item_with_its_date(self) -> None:
-        response = self.signed_in(self.council_hr).get(f"/change/consultations/{self.consultation.pk}/timeline")
+        client = self.signed_in(self.council_hr)
+        response = client.get(f"/change/consultations/{self.consultation.pk}/timeline")
         page = response.content.decode()
         moments = cs.timeline(self.consultation, cs.figures(self.consultation))
         assert page.count('<div class="moj-timeline__item">') == len(moments) == 5
