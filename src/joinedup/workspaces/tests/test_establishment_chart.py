@@ -81,6 +81,15 @@ class TestFteChartOnTheHomePage(EstablishmentSet):
         assert "fte-by-unit" not in html
         assert "pay-by-month-table" in html
 
+    def test_the_api_gives_the_charts_figures_by_unit(self) -> None:
+        with on_today():
+            body = self.api(self.council_hr).get("/api/v1/me/worklist").json()
+        assert body["fte_by_unit"] == [
+            {"unit": "Council HR", "budgeted_fte": "3.0000", "in_post_fte": "1.0000"},
+            {"unit": "Council Payroll", "budgeted_fte": "1.5000", "in_post_fte": "0.6000"},
+        ]
+        assert (body["pay_by_month"], body["budget_year_so_far"]) == ([], None)
+
     def test_the_police_hr_officer_cannot_read_the_councils_worklist_and_nothing_changes(self) -> None:
         holdings = list(PostHolding.objects.for_partner(self.council).values_list("pk", "fte", "end_date"))
         with on_today():

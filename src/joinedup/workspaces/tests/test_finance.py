@@ -147,6 +147,22 @@ class TestFinanceOnTheHomePageAndApi(BudgetsSet):
         assert (found["budget_lines_over"]["count"], found["budget_lines_under"]["count"]) == (1, 1)
         assert found["budget_lines_over"]["href"] == "/ledger/budget?from=2026-04&to=2026-11"
 
+    def test_the_api_gives_the_largest_variances_in_pence_as_the_page_lists_them(self) -> None:
+        with mock.patch("joinedup.workspaces.selectors.today", return_value=TODAY):
+            body = self.api(self.council_finance).get("/api/v1/me/worklist").json()
+        year = body["budget_year_so_far"]
+        assert (year["period_from"], year["period_to"], year["lines_over"], year["lines_under"]) == (
+            "2026-04",
+            "2026-11",
+            1,
+            1,
+        )
+        assert [
+            (v["cost_centre"], v["account"].split()[0], v["budget"], v["actual"], v["variance"])
+            for v in year["largest_variances"]
+        ] == [("HR", "4100", 5_000, 0, -5_000), ("HR", "4200", 1_000, 1_234, 234)]
+        assert (body["pay_by_month"], body["fte_by_unit"]) == ([], [])
+
     def test_the_police_finance_officer_cannot_read_the_councils_worklist_and_nothing_changes(self) -> None:
         budgets = list(Budget.objects.for_partner(self.council).values_list("pk", "amount"))
         with mock.patch("joinedup.workspaces.selectors.today", return_value=TODAY):

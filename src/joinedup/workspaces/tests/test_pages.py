@@ -194,6 +194,17 @@ class TestPayChart(WorkWaitingTestCase):
             ("October 2026", "5000.00", "£5,000.00", "2"),
         ]
 
+    def test_the_api_gives_the_same_months_in_pence(self) -> None:
+        with on_today():
+            body = self.api(self.council_payroll).get("/api/v1/me/worklist").json()
+        months = body["pay_by_month"]
+        assert (len(months), months[0]["month"], months[-1]["month"]) == (13, "2025-11", "2026-11")
+        assert [m for m in months if m["payslips"]] == [
+            {"month": "2026-09", "gross_pay": 250_000, "payslips": 1},
+            {"month": "2026-10", "gross_pay": 500_000, "payslips": 2},
+        ]
+        assert (body["fte_by_unit"], body["budget_year_so_far"]) == ([], None)
+
     def test_the_chart_is_drawn_by_the_services_own_scripts_with_no_inline_script(self) -> None:
         with on_today():
             response = self.signed_in(self.council_payroll).get("/")
@@ -280,4 +291,10 @@ class TestWorklistApi(WorkWaitingTestCase):
         assert set(operation["responses"]) >= {"200", "401", "404"}
         schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/WorklistOut"}
-        assert document["components"]["schemas"]["WorklistOut"]["required"] == ["partner", "roles"]
+        assert document["components"]["schemas"]["WorklistOut"]["required"] == [
+            "partner",
+            "roles",
+            "pay_by_month",
+            "fte_by_unit",
+            "budget_year_so_far",
+        ]
