@@ -380,3 +380,48 @@ def test_the_hr_home_page_draws_a_chart_of_fte_against_establishment_as_bars_fro
     assert drawn == [rows, ["bar:Budgeted FTE", "bar:FTE in post"]]
     assert csp_violations(page) == []
     page.close()
+
+
+def test_an_approver_selects_every_open_flag_with_one_box_and_accepts_them_for_one_reason(
+    browser: Any, demo: str
+) -> None:
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from joinedup.partnership.models import Partner
+    from joinedup.payroll.models import FlagStatus, PayRun, VarianceFlag
+    from joinedup.payroll.services import payrun_create, payrun_request_calculation
+
+    officer = get_user_model().objects.get(username="payroll.officer")
+    council = Partner.objects.get(name="Wessex County Council")
+    run = payrun_create(actor=officer, partner=council, frequency="monthly", pay_date=date(2026, 12, 23))
+    payrun_request_calculation(actor=officer, run=run)  # calculated at once: the test's task backend
+    run = PayRun.objects.for_partner(council).get(pk=run.pk)
+    # Three more flags than the calculation raised (if it raised any), on people it did not flag.
+    flagged = VarianceFlag.objects.for_partner(council).filter(run=run).values("employment")
+    unflagged = run.payslips.exclude(employment__in=flagged).order_by("pk")
+    for employment in unflagged.values_list("employment", flat=True)[:3]:
+        VarianceFlag.objects.create(
+            partner=council, run=run, employment_id=employment, kind="net_change", detail="Net pay up 40%"
+        )
+    open_flags = VarianceFlag.objects.for_partner(council).filter(run=run, status=FlagStatus.OPEN)
+    count = open_flags.count()
+
+    page = browser.new_page()
+    watch_csp(page)
+    sign_in(browser, demo, "payroll.approver", page=page)
+    page.goto(f"{demo}/payroll/runs/{run.pk}")
+    table = page.get_by_test_id("open-flags")
+    boxes = table.locator("tbody input[type='checkbox']")
+    assert boxes.count() == count
+    # MOJ's multi-select put a "Select all" box in the table's first header cell.
+    table.get_by_label("Select all").check()
+    assert [boxes.nth(i).is_checked() for i in range(count)] == [True] * count
+    page.get_by_label("Why the chosen flags are right").fill("Back pay for the pay award.")
+    page.get_by_role("button", name="Accept the chosen flags").click()
+    page.wait_for_load_state()
+    assert f"{count} flags accepted." in page.content()
+    assert open_flags.count() == 0
+    assert csp_violations(page) == []
+    page.close()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from unittest import mock
 
@@ -188,6 +189,26 @@ class TestPayRunPages(PayrollTestCase):
         ]
         after = AuditEvent.objects.for_partner(self.council).filter(action="payrun.flag_accepted").count()
         assert after - before == 2
+
+    def test_the_open_flags_are_a_table_with_a_box_a_row_for_the_multi_select(self) -> None:
+        run = self.make_run()
+        flags = [
+            VarianceFlag.objects.create(
+                partner=self.council, run=run, employment_id=e, kind="net_change", detail="Net pay up 40%"
+            )
+            for e in run.payslips.values_list("employment", flat=True)
+        ]
+        page = self.signed_in(self.payroll_approver).get(f"/payroll/runs/{run.pk}").content.decode()
+        table = page[page.index('data-testid="open-flags"') :]
+        table = table[: table.index("</table>")]
+        assert (
+            'data-module="moj-multi-select"'
+            in page[page.index('<table class="govuk-table" data-module') :][:60]
+        )
+        # The script puts "Select all" in the header cell with this id.
+        assert '<th scope="col" class="govuk-table__header" id="select-all">' in table
+        assert re.findall(r'name="flag" type="checkbox" value="(\d+)"', table) == [str(f.pk) for f in flags]
+        assert table.count('<td class="govuk-table__cell">Net pay up 40%</td>') == len(flags) == 2
 
     def test_accepting_flags_without_a_reason_accepts_none_and_says_why(self) -> None:
         run = self.make_run()
