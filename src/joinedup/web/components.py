@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from joinedup.web.current import partner_page
+from joinedup.web.filtering import Chosen, Filters
 from joinedup.web.sorting import Sort
 from joinedup.web.templatetags.components import STATUS_COLOURS
 
@@ -68,5 +70,8 @@ def library(request: HttpRequest) -> HttpResponse:
         "sample_day": date(2026, 11, 25),
         "sample_amount": Decimal("1234.56"),
         "sample_pence": 123456,
+        "sample_filters": Filters(
+            chosen=[Chosen("Status", "Active", reverse("web:components"))], clear=reverse("web:components")
+        ),
     }
     return render(request, "web/components/library.html", context)

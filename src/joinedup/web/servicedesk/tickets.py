@@ -28,6 +28,7 @@ from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.servicedesk import satisfaction, selectors, services, ticket_assets, ticket_clocks
 from joinedup.servicedesk.models import Priority, Team, Ticket, TicketStatus
+from joinedup.web import filtering
 from joinedup.web.forms import add_errors, attempt, submit
 from joinedup.web.servicedesk.ticket_forms import (
     AssetLinkForm,
@@ -145,6 +146,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             "partners": partners,
             "statuses": TicketStatus.choices,
             "priorities": Priority.choices,
+            "filters": filtering.filters(
+                request,
+                [
+                    ("team", "Team", chosen_team.name if chosen_team else ""),
+                    ("partner", "Organisation", chosen_partner.name if chosen_partner else ""),
+                    ("status", "Status", TicketStatus(status).label if status else ""),
+                    ("priority", "Priority", Priority(priority).label if priority else ""),
+                    ("mine", "Assigned", "To me" if mine else ""),
+                ],
+            ),
             "chosen": {
                 "team": chosen_team.pk if chosen_team else "",
                 "partner": chosen_partner.pk if chosen_partner else "",

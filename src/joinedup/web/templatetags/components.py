@@ -14,6 +14,8 @@ links. Each renders a template in web/components/, and /components/ shows every 
   {% end_sub_navigation %}``: MOJ sub-navigation, the link whose key is ``here`` marked current.
 - ``{% sort_header sort "name" "Name" %}``: a sortable column heading of a table sorted by the
   server (web/sorting.py), in MOJ sortable table's markup.
+- ``{% filter_layout filters %}<form>…</form>{% filter_results %}…{% end_filter_layout %}``: MOJ's
+  filter panel beside a list, the filters in force as tags that remove them (web/filtering.py).
 """
 
 from __future__ import annotations
@@ -254,3 +256,36 @@ def sub_navigation(parser: template.base.Parser, token: template.base.Token) -> 
     nodelist = parser.parse(("end_sub_navigation",))
     parser.delete_first_token()
     return SubNavigationNode(parser.compile_filter(bits[1]), nodelist)
+
+
+class FilterLayoutNode(template.Node):
+    def __init__(
+        self, filters: template.base.FilterExpression, options: template.NodeList, results: template.NodeList
+    ) -> None:
+        self.filters = filters
+        self.options = options
+        self.results = results
+
+    def render(self, context: template.Context) -> str:
+        return render_to_string(
+            "web/components/_filter_layout.html",
+            {
+                "filters": self.filters.resolve(context),
+                "options": SafeString(self.options.render(context)),
+                "results": SafeString(self.results.render(context)),
+            },
+        )
+
+
+@register.tag
+def filter_layout(parser: template.base.Parser, token: template.base.Token) -> FilterLayoutNode:
+    """``{% filter_layout filters %}<form>…</form>{% filter_results %}…list…{% end_filter_layout %}``:
+    MOJ's filter panel (``filters`` from ``web.filtering.filters``) beside the list."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("filter_layout takes one argument: the list's filters")
+    options = parser.parse(("filter_results",))
+    parser.delete_first_token()
+    results = parser.parse(("end_filter_layout",))
+    parser.delete_first_token()
+    return FilterLayoutNode(parser.compile_filter(bits[1]), options, results)

@@ -33,12 +33,14 @@ class TestTheComponentsPage(PartnerTestCase):
             "sub-navigation",
             "status-tag",
             "badge",
+            "filter-layout",
             "dates-and-money",
             "sortable-table",
             "timeline",
         ):
             assert f'data-testid="component-{section}"' in page, section
         assert '<div class="moj-identity-bar" data-testid="identity-bar">' in page
+        assert '<a class="moj-filter__tag" href="/components/"><span class="govuk-visually-hidden">' in page
         assert '<nav class="moj-sub-navigation" aria-label="Example sections">' in page
         assert (
             '<a class="moj-sub-navigation__link" aria-current="page" href="/components/">This section</a>'

@@ -3,6 +3,8 @@ manager's team tickets, and what each may not see."""
 
 from __future__ import annotations
 
+import re
+
 from joinedup.servicedesk import services
 from joinedup.servicedesk.models import Ticket, TicketEvent
 from joinedup.servicedesk.tests.base import ServiceDeskTestCase
@@ -100,6 +102,32 @@ class TestAgentPages(ServiceDeskTestCase):
             .count(f"/servicedesk/tickets/{first.pk}/")
             == 0
         )
+
+    def test_the_queues_filters_in_force_show_as_tags_that_each_remove_one(self) -> None:
+        self.raise_for(self.mary, partner=self.police, impact="high")
+        client = self.signed_in(self.agent)
+        page = client.get(f"/servicedesk/queue/?partner={self.police.pk}&status=new&sort=due&page=1")
+        html = page.content.decode()
+        panel = html[html.index('data-testid="selected-filters"') :]
+        panel = panel[: panel.index('<div class="moj-filter__options">')]
+        tags = re.findall(
+            r'<h3 class="govuk-heading-s govuk-!-margin-bottom-0">([^<]+)</h3>\s*'
+            r'<ul class="moj-filter-tags">\s*'
+            r'<li><a class="moj-filter__tag" href="([^"]+)"><span class="govuk-visually-hidden">Remove this '
+            r"filter</span> ([^<]+)</a>",
+            panel,
+        )
+        # Removing one keeps the other and the order, and starts again at page one.
+        assert tags == [
+            ("Organisation", "/servicedesk/queue/?status=new&amp;sort=due", "Wessex Constabulary"),
+            ("Status", f"/servicedesk/queue/?partner={self.police.pk}&amp;sort=due", "New"),
+        ]
+        assert 'href="/servicedesk/queue/?sort=due">Clear filters</a>' in panel
+        assert "WPOL-000001" in html
+
+    def test_the_queue_without_filters_shows_no_selected_filters(self) -> None:
+        html = self.signed_in(self.agent).get("/servicedesk/queue/").content.decode()
+        assert 'data-testid="filter-panel"' in html and 'data-testid="selected-filters"' not in html
 
     def test_an_agent_assigns_notes_and_resolves_on_the_ticket_page(self) -> None:
         ticket = self.raise_for(self.ada)
