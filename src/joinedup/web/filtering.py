@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.http import HttpRequest
 
 
@@ -40,3 +42,32 @@ def filters(request: HttpRequest, given: Iterable[tuple[str, str, str]]) -> Filt
     keys = {key for key, _, _ in given}
     chosen = [Chosen(heading, label, _address(request, {key})) for key, heading, label in given if label]
     return Filters(chosen=chosen, clear=_address(request, keys))
+
+
+def chosen_in_form(form: forms.Form) -> list[tuple[str, str, str]]:
+    """A valid filter form's fields as ``filters`` takes them: each choice field's key, label and
+    the label of the choice in force ("" when none)."""
+    found = []
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if value in (None, "", [], False):
+            label = ""
+        elif isinstance(field, forms.ModelChoiceField):
+            label = str(field.label_from_instance(value))
+        elif isinstance(field, forms.ChoiceField):
+            label = _choice_labels(field.choices).get(str(value), str(value))
+        else:
+            label = str(value)
+        found.append((name, str(field.label or name), label))
+    return found
+
+
+def _choice_labels(choices: Any) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for key, label in choices:
+        if isinstance(label, list | tuple):  # a named group of choices
+            labels.update({str(k): str(v) for k, v in label})
+        else:
+            labels[str(key)] = str(label)
+    return labels

@@ -112,19 +112,11 @@ def _employments_counted(partner_id: int, what: str, *, today: date) -> int:
     return rows.filter(employment__partner_id=partner_id).values("employment_id").distinct().count()
 
 
-def hr_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
-    authorise(user, "people.view", partner)
-    pid = partner.pk
-    counts = Employment.objects.for_partner(pid).aggregate(
-        **{
-            what: Count("pk", filter=_staff_q(pid, what, today=today))
-            for what in STAFF_WORKLISTS
-            if what not in _COUNTED_FROM_ROWS
-        }
-    )
-    counts.update({what: _employments_counted(pid, what, today=today) for what in _COUNTED_FROM_ROWS})
+def staff_worklist_words(today: date) -> dict[str, tuple[str, str]]:
+    """Each of HR's staff-list tiles: its label (which the staff list's filter panel also shows)
+    and what its empty state says."""
     month = f"{today:%B %Y}"
-    words = {
+    return {
         "starters": ("Starters this month", f"People starting in {month} appear here."),
         "leavers": ("Leavers this month", f"People leaving in {month} appear here."),
         "changes": (
@@ -144,6 +136,20 @@ def hr_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
             "Approved secondments appear here as their end date comes near.",
         ),
     }
+
+
+def hr_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
+    authorise(user, "people.view", partner)
+    pid = partner.pk
+    counts = Employment.objects.for_partner(pid).aggregate(
+        **{
+            what: Count("pk", filter=_staff_q(pid, what, today=today))
+            for what in STAFF_WORKLISTS
+            if what not in _COUNTED_FROM_ROWS
+        }
+    )
+    counts.update({what: _employments_counted(pid, what, today=today) for what in _COUNTED_FROM_ROWS})
+    words = staff_worklist_words(today)
     tiles = [
         Tile(what, words[what][0], counts[what], link("staff", worklist=what), words[what][1])
         for what in STAFF_WORKLISTS

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from joinedup.partnership.permissions import has_permission
 from joinedup.people import selectors, services
 from joinedup.people.models import Employment, Person
+from joinedup.web import filtering
 from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import attempt, bound, submit
@@ -31,7 +32,7 @@ from joinedup.web.people.record_forms import (
 )
 from joinedup.web.sorting import sort_from
 from joinedup.workspaces import selectors as workspaces
-from joinedup.workspaces.people import staff_filtered
+from joinedup.workspaces.people import staff_filtered, staff_worklist_words
 
 
 def _changeable_employment(request: HttpRequest, person: Person) -> Employment:
@@ -198,8 +199,12 @@ def staff(request: HttpRequest) -> HttpResponse:
     sort = sort_from(request, STAFF_SORTS, default="name", query=filter_query)
     page = Paginator(rows.order_by(*sort.order_by), 50).get_page(request.GET.get("page"))
     waiting = selectors.people_with_pending_bank_change(partner, [e.person_id for e in page])
+    tile = staff_worklist_words(workspaces.today()).get(worklist, ("", ""))[0]
     context = {
         "filters": filters,
+        "filter_panel": filtering.filters(
+            request, [*filtering.chosen_in_form(filters), ("worklist", "From the home page", tile)]
+        ),
         "page": page,
         "sort": sort,
         "query": f"{filter_query}&{sort.params}" if filter_query else sort.params,

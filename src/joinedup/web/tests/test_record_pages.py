@@ -5,6 +5,7 @@ when refused, and answers 404 for another partner's record."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -234,6 +235,11 @@ class TestStaffList(RecordPagesTestCase):
         assert "1 employment on" in by_post and "Mary Seacole" not in by_post
         by_unit = client.get(f"/staff?unit={self.council_unit.pk}&status=current").content.decode()
         assert "1 employment on" in by_unit and "Ada Lovelace" in by_unit
+        # Each filter in force is a tag in the panel; removing the unit keeps the status.
+        assert re.findall(r'<a class="moj-filter__tag" href="([^"]+)">.*?</span> ([^<]+)</a>', by_unit) == [
+            ("/staff?status=current", self.council_unit.name),
+            (f"/staff?unit={self.council_unit.pk}", "In post"),
+        ]
         assert "0 employments on" in client.get("/staff?status=left").content.decode()
 
     def test_it_exports_the_filtered_list(self) -> None:

@@ -103,6 +103,12 @@ class TestHomePage(WorkWaitingTestCase):
         with on_today():
             response = self.signed_in(self.council_hr).get("/staff?worklist=starters")
         assert [e.payroll_number for e in response.context["page"]] == ["WCC-STARTER"]
+        # The filter panel names the tile's filter, and its tag goes back to every member of staff.
+        html = response.content.decode()
+        assert (
+            '<a class="moj-filter__tag" href="/staff"><span class="govuk-visually-hidden">Remove this filter'
+            "</span> Starters this month</a>"
+        ) in html
 
     def test_a_user_with_several_roles_sees_a_section_for_each(self) -> None:
         html = self.home(self.council_everything)
