@@ -114,6 +114,32 @@ class TestThePages(SarTestCase):
         client = self.signed_in(self.council_hr)
         assert client.get("/data-protection/subject-access/").status_code == 403
 
+    def test_the_log_pages_sorts_and_shows_its_filters_as_tags(self) -> None:
+        made = [
+            services.sar_log(
+                actor=self.shared_dpo,
+                partner=self.council,
+                person_id=self.shared_person_council.person_id,
+                received_on=date(2029, 1, day),
+            )
+            for day in (10, 20, 31)
+        ]
+        client = self.signed_in(self.shared_dpo)
+        session = client.session
+        session[SESSION_KEY] = self.council.pk
+        session.save()
+        asked = {"open": "1", "sort": "received", "order": "desc"}
+        page = client.get("/data-protection/subject-access/", asked)
+        html = page.content.decode()
+        assert [s.pk for s, _ in page.context["rows"]] == [m.pk for m in reversed(made)]
+        assert page.context["page"].paginator.count == 3
+        # Removing "Open only" keeps the sort; the CSV link keeps the filter.
+        assert (
+            '<a class="moj-filter__tag" href="/data-protection/subject-access/?sort=received&amp;order=desc">'
+            in html
+        )
+        assert 'href="?open=1&amp;format=csv">CSV</a>' in html
+
 
 @at(NOW)
 class TestTheCommand(SarTestCase):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,8 +24,10 @@ from joinedup.privacy import sar as services
 from joinedup.privacy.models import SarStatus, SubjectAccessRequest
 from joinedup.privacy.sar_export import SECTIONS
 from joinedup.privacy.sar_selectors import SarFilters, sar_for, sar_log_for, sar_timeline
+from joinedup.web import filtering
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
+from joinedup.web.sorting import sort_from
 
 PERMISSION = "privacy.sar"
 HEADER = ["Request", "Person id", "Person", "Status", "Received", "Identity asked", "Identity received",
@@ -48,6 +52,13 @@ def _day(text: str, field: str) -> date:
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+SAR_SORTS = {
+    "due": ("due_on", "received_on", "pk"),
+    "received": ("received_on", "pk"),
+    "status": ("status", "due_on", "pk"),
+}
 
 
 @login_required
@@ -83,18 +94,33 @@ def sar_log(request: HttpRequest) -> HttpResponse:
         return export_response(
             fmt, HEADER, (_row(s, today) for s in found), f"subject-access-{partner.code}-{today}"
         )
-    rows = [(s, s.is_overdue(today)) for s in found[:500]]
+    kept = ("status", "open", "overdue")
+    filter_query = urlencode({k: v for k, v in request.GET.items() if k in kept and v})
+    # Paged, so sorted by the server (web/sorting.py): soonest due first unless asked.
+    sort = sort_from(request, SAR_SORTS, default="due", query=filter_query)
+    page = Paginator(found.order_by(*sort.order_by), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/privacy/sar/log.html",
         {
             "partner": partner,
-            "rows": rows,
+            "page": page,
+            "rows": [(s, s.is_overdue(today)) for s in page],
+            "sort": sort,
+            "query": f"{filter_query}&{sort.params}" if filter_query else sort.params,
+            "filter_query": filter_query,
+            "filters": filtering.filters(
+                request,
+                [
+                    ("status", "Status", SarStatus(status).label if status else ""),
+                    ("open", "Open", "Open only" if filters.open_only else ""),
+                    ("overdue", "Overdue", "Overdue only" if filters.overdue_only else ""),
+                ],
+            ),
             "statuses": SarStatus.choices,
             "status": status,
             "open": filters.open_only,
             "overdue": filters.overdue_only,
-            "query": request.GET.urlencode(),
             "today": today,
         },
     )
