@@ -416,6 +416,7 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
         "reason": "Attack",
     },
     ("POST", "/api/v1/privacy/retention-holds/{retention_hold_id}/lift"): lambda o: {"reason": "Attack"},
+    ("PUT", "/api/v1/privacy/retention-holds/{retention_hold_id}/ends-on"): lambda o: {"ends_on": None},
     ("POST", "/api/v1/privacy/partners/{partner_id}/engagements/{engagement_id}/users"): lambda o: {
         "username": o.member.username
     },

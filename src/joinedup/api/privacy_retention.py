@@ -3,8 +3,8 @@ partner's data-protection officer (``privacy.retention``; privacy/retention.py).
 
 A partner you are not a member of, or another partner's hold, answers 404; on your own partner
 without the permission, 403; nothing changes either way. A period below the statutory minimum is
-refused (422) naming the minimum and its source. Holds carry ids and references; the only
-personal data is the held person's id."""
+refused (422) naming the minimum and its source; so is a hold's end date before today. Holds
+carry ids and references; the only personal data is the held person's id."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at import.
 from datetime import date, datetime
@@ -53,7 +53,8 @@ class PrivacyRetentionHoldOut(Schema):
     reason: str
     placed_by: str
     placed_at: datetime
-    in_force: bool
+    ends_on: date | None = Field(description="The last day the hold keeps the records; empty: until lifted.")
+    in_force: bool = Field(description="Not lifted, and today is on or before its end date.")
     lifted_by: str
     lifted_at: datetime | None
     lift_reason: str
@@ -64,6 +65,11 @@ class PrivacyRetentionHoldIn(Schema):
     person_id: IdIn | None = None
     reference: str = Field(min_length=1, max_length=REFERENCE_LIMIT)
     reason: str = Field(min_length=1, max_length=REASON_LIMIT)
+    ends_on: DateIn | None = None
+
+
+class PrivacyRetentionHoldEndIn(Schema):
+    ends_on: DateIn | None = Field(description="The hold's new last day (inclusive); null: until lifted.")
 
 
 class PrivacyRetentionLiftIn(Schema):
@@ -120,7 +126,8 @@ def _hold(hold: RetentionHold) -> dict[str, Any]:
         "reason": hold.reason,
         "placed_by": hold.placed_by_label,
         "placed_at": hold.placed_at,
-        "in_force": hold.lifted_at is None,
+        "ends_on": hold.ends_on,
+        "in_force": hold.in_force_on(timezone.localdate()),
         "lifted_by": hold.lifted_by_label,
         "lifted_at": hold.lifted_at,
         "lift_reason": hold.lift_reason,
@@ -179,6 +186,7 @@ def place_hold(request: HttpRequest, partner_id: int, body: PrivacyRetentionHold
         reference=body.reference,
         reason=body.reason,
         person=person,
+        ends_on=body.ends_on,
     )
     return Status(201, _hold(hold))
 
@@ -188,6 +196,16 @@ def lift_hold(request: HttpRequest, retention_hold_id: int, body: PrivacyRetenti
     """Lift a hold in force; it is kept, with who lifted it, when and why."""
     hold = retention.hold_for(request.user, hold_id=retention_hold_id)
     return _hold(retention.lift_retention_hold(actor=request.user, hold=hold, reason=body.reason))
+
+
+@router.put("/privacy/retention-holds/{retention_hold_id}/ends-on", response=PrivacyRetentionHoldOut)
+def set_hold_end(
+    request: HttpRequest, retention_hold_id: int, body: PrivacyRetentionHoldEndIn
+) -> dict[str, Any]:
+    """Change a hold's end date, or clear it (null: until lifted); not a day before today, nor on
+    a lifted or ended hold. Audited with the date before and after."""
+    hold = retention.hold_for(request.user, hold_id=retention_hold_id)
+    return _hold(retention.set_retention_hold_end(actor=request.user, hold=hold, ends_on=body.ends_on))
 
 
 @router.get("/privacy/partners/{partner_id}/retention/runs", response=list[PrivacyRetentionRunEventOut])

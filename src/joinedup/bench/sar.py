@@ -8,7 +8,9 @@ Seeded once for each N into the current database (not timed; the seed time is re
 - ``SAR<N>``, a council, with N employees through the employments import in 20,000-row files
   (``population.import_staff``, as ``bench exit`` seeds: it streams file by file, where
   ``people.seed_search_population`` holds every row in memory first; the import per row is the
-  same), and ``SAR<N>F``, a fire and rescue service, with 20 employees of its own and the subject.
+  same) — above 100,000 on PostgreSQL, the first 20,000 so and the rest copies of them made in
+  SQL (``bench.cloning``: the import's 13,000 a minute would take over an hour for 1,000,000) —
+  and ``SAR<N>F``, a fire and rescue service, with 20 employees of its own and the subject.
 - The subject: the middle one (by id) of the council's employees who started by April 2023, also
   employed by the fire service (a retained firefighter), signed in as a user with an employee's
   role at both (``bench.sar<N>.subject``).
@@ -48,6 +50,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from joinedup.bench import BENCH
+from joinedup.bench.cloning import staff_at_scale
 from joinedup.bench.machine import conditions, database_label
 from joinedup.bench.payhistory import pay_history
 from joinedup.bench.population import (
@@ -56,7 +59,6 @@ from joinedup.bench.population import (
     Human,
     PeopleFactory,
     check_import,
-    council_staff,
     encode,
     make_posts,
     payable_points,
@@ -280,7 +282,7 @@ def seed_sar(employees: int, *, say: Say = _silent) -> tuple[Partner, Person, bo
     )
     fire = partner_create(actor=BENCH, name=f"Benchmark SAR {employees} fire", code=fire_code, kind=FIRE.kind)
     say(f"{employees:,} employees")
-    council_staff(council, employees, rng, seed=SEED, payroll_prefix="S", say=say)
+    staff_at_scale(council, employees, rng, seed=SEED, payroll_prefix="S", say=say)
     say("The subject's history")
     with transaction.atomic():
         early = Employment.objects.for_partner(council).filter(start_date__lte=PAID_FROM).order_by("pk")

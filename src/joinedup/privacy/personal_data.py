@@ -34,19 +34,20 @@ DECLARATIONS = (
         evidence="privacy.RetentionHold",
         data_categories=(
             "the person whose records are held (when the hold is not on every record of a type)",
-            "the matter's reference and why it is held; who placed and lifted it, and when",
+            "the matter's reference and why it is held; who placed and lifted it, and when; the day it "
+            "ends, if set",
         ),
         data_subjects=("employees whose records are under a legal hold",),
         purpose="Keeping records a claim, tribunal or investigation needs beyond their retention",
         lawful_basis="6(1)(c)",
         recipients=("the partner's data-protection officer",),
         retention=Retention(
-            period="While the hold is in force, and 6 years after it is lifted",
+            period="While the hold is in force, and 6 years after it is lifted or ends",
             source="Limitation Act 1980 s.5 (the matter's claims); the partner's policy",
         ),
         security_measures=(
-            "Placed and lifted by the DPO only (privacy.retention); each in the audit log, "
-            "without the reason's words",
+            "Placed, lifted and its end date changed by the DPO only (privacy.retention); each in the "
+            "audit log, without the reason's words",
         ),
     ),
     Declaration(

@@ -166,11 +166,15 @@ def record_for(user: Any, *, partner: Partner, record_id: int) -> ProcessingReco
 
 
 # The ICO's "Documentation template for controllers" (the record-of-processing-activities
-# spreadsheet linked from the ICO's guide "Documentation", accountability and governance), its
-# controller sheet's columns in its order, as far as joinedup holds them: the columns that link
-# to documents joinedup does not hold (consent records, DPIAs, legitimate-interests assessments,
-# breach records) are left out, and "Safeguards…" holds each processor's transfer mechanism.
-ICO_CONTROLLER_COLUMNS = (
+# spreadsheet linked from the ICO's guide "Documentation", accountability and governance:
+# https://ico.org.uk/media2/migrated/2172937/gdpr-documentation-controller-template.xlsx), sheet
+# "Template", row 9, columns A to AD: every heading, verbatim and in its order, so the rows paste
+# into the ICO's own sheet. Checked on 7 December 2026 against a verbatim transcription of that
+# row (made from the file on 28 August 2026) and, for the columns it covers, the same headings in
+# ethyca/fides's ICO-shaped data map; the .xlsx itself could not be opened from here. The columns
+# that link to documents joinedup does not hold (consent, DPIAs, legitimate-interests
+# assessments, breach records, the retention policy document) are left empty for the DPO.
+ICO_TEMPLATE_COLUMNS = (
     "Business function",
     "Purpose of processing",
     "Name and contact details of joint controller (if applicable)",
@@ -185,10 +189,28 @@ ICO_CONTROLLER_COLUMNS = (
     "Retention schedule (if possible)",
     "General description of technical and organisational security measures (if possible)",
     "Article 6 lawful basis for processing personal data",
-    "Article 9 basis for processing special category personal data",
-    "Schedule 1 condition for processing",
-    "Record status",
+    "Article 9 condition for processing special category data",
+    "Legitimate interests for the processing (if applicable)",
+    "Link to record of legitimate interests assessment (if applicable)",
+    "Rights available to individuals",
+    "Existence of automated decision-making, including profiling (if applicable)",
+    "The source of the personal data (if applicable)",
+    "Link to record of consent",
+    "Location of personal data",
+    "Data Protection Impact Assessment required?",
+    "Data Protection Impact Assessment progress",
+    "Link to Data Protection Impact Assessment",
+    "Has a personal data breach occurred?",
+    "Link to record of personal data breach",
+    "Data Protection Act 2018 Schedule 1 Condition for processing",
+    "GDPR Article 6 lawful basis for processing",
+    "Link to retention and erasure policy document",
+    "Is personal data retained and erased in accordance with the policy document?",
+    "Reasons for not adhering to policy document (if applicable)",
 )
+# joinedup's own column, after the ICO's (column AE), so theirs keep their places: whether the
+# DPO has approved the record yet.
+ICO_CONTROLLER_COLUMNS = (*ICO_TEMPLATE_COLUMNS, "Record status")
 
 
 def _lines(text: str) -> str:
@@ -232,7 +254,13 @@ def export_rows(user: Any, *, partner: Partner) -> list[list[str]]:
                 _lines(record.security_measures),
                 record.lawful_basis,
                 record.article_9_condition,
+                *[""] * 6,  # legitimate interests to the record of consent: not held here
+                "joinedup",  # where the record's personal data are held
+                *[""] * 5,  # DPIA and breach links: not held
                 record.schedule_1_condition,
+                # The template's Schedule 1 section asks the Article 6 basis of that processing.
+                record.lawful_basis if record.schedule_1_condition else "",
+                *[""] * 3,  # the retention policy document and adherence: the DPO's
                 record.get_status_display(),
             ]
         )

@@ -4,8 +4,10 @@ with its case holds) this run calls and reports.
 
 - **Schedules** (``set_retention_schedule``): a partner may lengthen a type's period; below the
   statutory minimum is refused, naming the minimum and its source.
-- **Legal holds** (``place_retention_hold``, ``lift_retention_hold``): on a type for the whole
-  partner, or for one person. A hold in force keeps the records; a lifted hold stays. The audit
+- **Legal holds** (``place_retention_hold``, ``lift_retention_hold``, ``set_retention_hold_end``):
+  on a type for the whole partner, or for one person, until lifted or to an end date (inclusive)
+  the DPO may set and change. A hold keeps the records on the days it is in force (not lifted,
+  and on or before its end date: the run's ``as_of`` decides); a lifted or ended hold stays. The audit
   events carry ids, the type and the reference, never the reason's words.
 - **The run** (``retention_run``): per partner and type, the records whose period (the partner's
   schedule or the default, never below the minimum) ended on or before ``as_of``, less those
@@ -98,6 +100,7 @@ __all__ = [
     "retention_preview",
     "retention_run",
     "scheduled_run",
+    "set_retention_hold_end",
     "set_retention_schedule",
 ]
 
@@ -179,6 +182,18 @@ def hold_for(user: Any, *, hold_id: int) -> RetentionHold:
     return found
 
 
+def _end(ends_on: date | None, today: date) -> date | None:
+    # A hold placed today starts today: an end before it would hold nothing, and is a mistake.
+    if ends_on is not None and ends_on < today:
+        raise ValidationError(
+            {
+                "ends_on": f"The end date {ends_on:%d %B %Y} is before today ({today:%d %B %Y}): "
+                "a hold ends today or later, or leave it empty to hold until lifted."
+            }
+        )
+    return ends_on
+
+
 @transaction.atomic
 def place_retention_hold(
     *,
@@ -188,15 +203,19 @@ def place_retention_hold(
     reference: str,
     reason: str,
     person: Person | None = None,
+    ends_on: date | None = None,
 ) -> RetentionHold:
-    """Keep the partner's ``record_type`` records (one ``person``'s, or all) until lifted."""
+    """Keep the partner's ``record_type`` records (one ``person``'s, or all) until lifted, or to
+    the end of ``ends_on`` if given."""
     partner_id = partner if isinstance(partner, int) else partner.pk
     authorise(actor, PERMISSION, partner_id)
     record_type = _record_type(record_type)
     reference = _text(reference, "reference", "the hold's reference", REFERENCE_LIMIT)
     reason = _text(reason, "reason", "why the records are held", REASON_LIMIT)
+    today = timezone.localdate()
+    ends_on = _end(ends_on, today)
     in_force = RetentionHold.objects.for_partner(partner_id).filter(
-        record_type=record_type, reference=reference, person=person, lifted_at__isnull=True
+        RetentionHold.in_force_q(today), record_type=record_type, reference=reference, person=person
     )
     if in_force.exists():
         raise ValidationError({"reference": f"These records are already held under {reference}."})
@@ -208,6 +227,7 @@ def place_retention_hold(
         reason=reason,
         placed_by=user_of(actor),
         placed_by_label=actor_name(actor),
+        ends_on=ends_on,
     )
     record_event(
         actor=actor,
@@ -219,9 +239,47 @@ def place_retention_hold(
             "person": person.pk if person is not None else None,
             "reference": reference,
             "placed_at": hold.placed_at.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None,
         },
     )
     return hold
+
+
+@transaction.atomic
+def set_retention_hold_end(*, actor: Any, hold: RetentionHold, ends_on: date | None) -> RetentionHold:
+    """Change a hold's end date (``None``: until lifted). Only a hold in force today; not before
+    today, so a hold cannot be ended in the past to release what a run already kept."""
+    authorise(actor, PERMISSION, hold.partner_id)
+    locked = RetentionHold.objects.for_partner(hold.partner_id).select_for_update().get(pk=hold.pk)
+    today = timezone.localdate()
+    if locked.lifted_at is not None:
+        raise ValidationError(
+            {"hold": f"The hold {locked.reference} was lifted on {locked.lifted_at:%d %B %Y}."}
+        )
+    if not locked.in_force_on(today):
+        raise ValidationError(
+            {"hold": f"The hold {locked.reference} ended on {locked.ends_on:%d %B %Y}: place a new one."}
+        )
+    ends_on = _end(ends_on, today)
+    before = locked.ends_on
+    if before == ends_on:
+        return locked
+    locked.ends_on = ends_on
+    locked.save(update_fields=["ends_on"])
+    record_event(
+        actor=actor,
+        partner=locked.partner_id,
+        action="privacy.retention_hold_end_set",
+        target=locked,
+        before={"ends_on": before.isoformat() if before else None},
+        after={
+            "record_type": locked.record_type,
+            "person": locked.person_id,
+            "reference": locked.reference,
+            "ends_on": ends_on.isoformat() if ends_on else None,
+        },
+    )
+    return locked
 
 
 @transaction.atomic
@@ -291,9 +349,9 @@ class _Holds:
     people: frozenset[int]
 
 
-def _holds(partner_id: int, record_type: str) -> _Holds:
+def _holds(partner_id: int, record_type: str, as_of: date) -> _Holds:
     found = RetentionHold.objects.for_partner(partner_id).filter(
-        record_type=record_type, lifted_at__isnull=True
+        RetentionHold.in_force_q(as_of), record_type=record_type
     )
     whole: list[str] = []
     people: set[int] = set()
@@ -410,7 +468,7 @@ def _remove_batch(
     authorise(actor, PERMISSION, partner_id)
     _lock_type(partner_id, record_type)
     kind = KINDS[record_type]
-    holds = _holds(partner_id, record_type)
+    holds = _holds(partner_id, record_type, as_of)
     if holds.whole:
         return 0
     still = kind.expired(partner_id, rule, months, as_of).filter(pk__gte=low, pk__lte=high)
@@ -466,7 +524,7 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
         report.note = "joinedup holds no such records"
         return report
     expired = kind.expired(partner.pk, rule, months, as_of)
-    holds = _holds(partner.pk, record_type)
+    holds = _holds(partner.pk, record_type, as_of)
     report.expired = expired.count()
     if holds.whole:
         report.held = report.expired

@@ -3,10 +3,14 @@
 The periods and their statutory minimums are in rules/retention.toml; a ``RetentionSchedule``
 row is one partner's longer (never shorter than the minimum) period for one type. A
 ``RetentionHold`` stops the retention run removing a type's records of the partner — all of
-them, or one person's. A lifted hold stays, with who lifted it, when and why. Nothing here
+them, or one person's — until it is lifted, or until the end of its ``ends_on`` day if it has one
+(a claim's limitation date, a tribunal's hearing). A lifted hold stays, with who lifted it, when
+and why; so does one past its end date. Nothing here
 shows personal data in ``__str__``: ids, types and references."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -65,6 +69,8 @@ class RetentionHold(models.Model):
     )
     placed_by_label = models.CharField(max_length=150)
     placed_at = models.DateTimeField(default=timezone.now)
+    # Inclusive; empty: until lifted.
+    ends_on = models.DateField(null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -85,3 +91,11 @@ class RetentionHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold {self.reference} on {self.record_type} of {self.partner_id}"
+
+    def in_force_on(self, day: date) -> bool:
+        return self.lifted_at is None and (self.ends_on is None or day <= self.ends_on)
+
+    @staticmethod
+    def in_force_q(day: date) -> Q:
+        """The holds in force on ``day`` (lifted ones never are, whatever the day)."""
+        return Q(lifted_at__isnull=True) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))

@@ -147,13 +147,82 @@ class TestRecordsOfProcessing(PeopleTestCase):
     def test_each_record_is_a_row_in_the_ico_controller_columns(self) -> None:
         records.records_generate(actor=self.shared_dpo, partner=self.council)
         rows = records.export_rows(self.shared_dpo, partner=self.council)
-        assert len(records.ICO_CONTROLLER_COLUMNS) == 15
-        assert [len(r) for r in rows] == [15, 15, 15, 15]
+        assert [len(r) for r in rows] == [31, 31, 31, 31]
         by_function = {r[0]: r for r in rows if r[0] == "people" and "bank" in r[4]}
-        bank = by_function["people"]
-        assert bank[1] == "Paying salaries; a change is verified by a second person before it is used"
-        assert bank[3] == "employees"
-        assert bank[4] == "bank sort code; bank account number; account name"
-        assert bank[5] == "the partner's bank (BACS)"
-        assert bank[11] == "Article 6(1)(b) contract"
-        assert bank[14] == "Active"
+        bank = dict(zip(records.ICO_CONTROLLER_COLUMNS, by_function["people"], strict=True))
+        assert bank["Purpose of processing"] == (
+            "Paying salaries; a change is verified by a second person before it is used"
+        )
+        assert bank["Categories of individuals"] == "employees"
+        assert bank["Categories of personal data"] == "bank sort code; bank account number; account name"
+        assert bank["Categories of recipients"] == "the partner's bank (BACS)"
+        assert bank["Article 6 lawful basis for processing personal data"] == "Article 6(1)(b) contract"
+        assert bank["Location of personal data"] == "joinedup"
+        assert bank["Link to record of consent"] == ""
+        assert bank["Record status"] == "Active"
+
+    def test_the_export_headings_are_the_ico_templates_verbatim_then_the_record_status(self) -> None:
+        # The ICO's "Documentation template for controllers", sheet "Template", row 9, A to AD
+        # (https://ico.org.uk/media2/migrated/2172937/gdpr-documentation-controller-template.xlsx).
+        assert records.ICO_CONTROLLER_COLUMNS == (
+            "Business function",
+            "Purpose of processing",
+            "Name and contact details of joint controller (if applicable)",
+            "Categories of individuals",
+            "Categories of personal data",
+            "Categories of recipients",
+            "Link to contract with processor",
+            "Names of third countries or international organisations that personal data are transferred "
+            "to (if applicable)",
+            "Safeguards for exceptional transfers of personal data to third countries or international "
+            "organisations (if applicable)",
+            "Retention schedule (if possible)",
+            "General description of technical and organisational security measures (if possible)",
+            "Article 6 lawful basis for processing personal data",
+            "Article 9 condition for processing special category data",
+            "Legitimate interests for the processing (if applicable)",
+            "Link to record of legitimate interests assessment (if applicable)",
+            "Rights available to individuals",
+            "Existence of automated decision-making, including profiling (if applicable)",
+            "The source of the personal data (if applicable)",
+            "Link to record of consent",
+            "Location of personal data",
+            "Data Protection Impact Assessment required?",
+            "Data Protection Impact Assessment progress",
+            "Link to Data Protection Impact Assessment",
+            "Has a personal data breach occurred?",
+            "Link to record of personal data breach",
+            "Data Protection Act 2018 Schedule 1 Condition for processing",
+            "GDPR Article 6 lawful basis for processing",
+            "Link to retention and erasure policy document",
+            "Is personal data retained and erased in accordance with the policy document?",
+            "Reasons for not adhering to policy document (if applicable)",
+            "Record status",
+        )
+
+    def test_a_special_category_record_fills_the_templates_schedule_1_section(self) -> None:
+        records.records_generate(actor=self.shared_dpo, partner=self.council)
+        hr = ProcessingRecord.objects.for_partner(self.council).get(key="people.hr_record")
+        records.record_edit(
+            actor=self.shared_dpo,
+            record=hr,
+            changes={
+                "article_9_condition": "Article 9(2)(b) employment",
+                "schedule_1_condition": "Schedule 1 Part 1 paragraph 1 (employment)",
+            },
+        )
+        rows = records.export_rows(self.shared_dpo, partner=self.council)
+        named = [dict(zip(records.ICO_CONTROLLER_COLUMNS, r, strict=True)) for r in rows]
+        schedule_1 = "Data Protection Act 2018 Schedule 1 Condition for processing"
+        special = [r for r in named if r[schedule_1]]
+        assert [(r[schedule_1], r["GDPR Article 6 lawful basis for processing"]) for r in special] == [
+            ("Schedule 1 Part 1 paragraph 1 (employment)", hr.lawful_basis)
+        ]
+        assert special[0]["Article 9 condition for processing special category data"] == (
+            "Article 9(2)(b) employment"
+        )
+        assert [r["GDPR Article 6 lawful basis for processing"] for r in named if not r[schedule_1]] == [
+            "",
+            "",
+            "",
+        ]

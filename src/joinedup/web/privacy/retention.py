@@ -7,7 +7,8 @@ lifted with who, when and why) and the audit events of past runs (the run keeps 
 own: each batch is one event); what a run today would remove is counted when asked for (a dry
 run of the partner's types). The DPO lengthens a period (below the statutory minimum is refused,
 beside the field, and nothing changes), places a hold on a type (for one person, by their id, or
-for everyone) and lifts one (its own route, naming the hold). The schedule downloads as CSV or
+for everyone, until lifted or to an end date) and lifts one or changes its end date (their own
+routes, naming the hold). The schedule downloads as CSV or
 XLSX. Every rule is privacy/retention.py's."""
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from joinedup.privacy.models import RetentionRecordType
 from joinedup.privacy.retention import REASON_LIMIT, REFERENCE_LIMIT
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt, choice_field, submit, text_field
+from joinedup.web.forms import attempt, choice_field, date_field, submit, text_field
 
 PERMISSION = retention.PERMISSION
 BIG = 2**63 - 1
@@ -70,6 +71,12 @@ class HoldForm(forms.Form):
     )
     reason = text_field("Why the records are held", max_length=REASON_LIMIT, what="reason for the hold",
                         widget=forms.Textarea)  # fmt: skip
+    ends_on = date_field(
+        "Held until (optional)",
+        required=False,
+        what="last day of the hold",
+        hint="The last day the records are held, like 2027-03-31. Leave empty to hold until lifted.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +127,7 @@ def _place(request: HttpRequest, partner: Partner, form: HoldForm) -> bool:
             reference=d["reference"],
             reason=d["reason"],
             person=person,
+            ends_on=d["ends_on"],
         ),
     )
     if hold is None:
@@ -175,6 +183,34 @@ def hold_lift(request: HttpRequest, retention_hold_id: int) -> HttpResponse:
     )
     if lifted is not None:
         messages.success(request, f"Legal hold {lifted.reference} lifted.")
+    return redirect("web:privacy_retention")
+
+
+class HoldEndForm(forms.Form):
+    ends_on = date_field("Held until", required=False, what="last day of the hold")
+
+
+@login_required
+@require_POST
+def hold_end(request: HttpRequest, retention_hold_id: int) -> HttpResponse:
+    """Change (or clear) the end date of a hold of the current partner's; another partner's
+    answers 404. A refusal (a day before today, a lifted hold) is shown on the page and the hold
+    stays as it was."""
+    partner = partner_page(request, PERMISSION)
+    hold = retention_selectors.holds_for(request.user, partner=partner).filter(pk=retention_hold_id).first()
+    if hold is None:
+        raise Http404("No such legal hold.")
+    form = HoldEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["ends_on"]))
+        return redirect("web:privacy_retention")
+    ends_on = form.cleaned_data["ends_on"]
+    changed = attempt(
+        request, lambda: retention.set_retention_hold_end(actor=request.user, hold=hold, ends_on=ends_on)
+    )
+    if changed is not None:
+        until = f"held until {changed.ends_on:%d %B %Y}" if changed.ends_on else "held until lifted"
+        messages.success(request, f"Legal hold {changed.reference}: {until}.")
     return redirect("web:privacy_retention")
 
 

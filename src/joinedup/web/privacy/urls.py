@@ -55,6 +55,11 @@ urlpatterns += [
         retention.hold_lift,
         name="privacy_retention_hold_lift",
     ),
+    path(
+        "retention/holds/<int:retention_hold_id>/ends-on",
+        retention.hold_end,
+        name="privacy_retention_hold_end",
+    ),
 ]
 
 # A processor's users, on its engagement's page (web/privacy/records.py).
