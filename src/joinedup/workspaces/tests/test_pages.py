@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from joinedup.core import rls
-from joinedup.payroll.models import PayRun
+from joinedup.payroll.models import PayCalendar, PayRun
 from joinedup.people.models import Employment
 from joinedup.testing.required import missing
 from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
@@ -254,6 +254,25 @@ class TestWorklistApi(WorkWaitingTestCase):
             "flags_to_review": 1,
             "journals_to_post": 1,
             "p45s_to_issue": 1,
+        }
+
+    def test_the_next_pay_date_carries_the_cut_off_of_the_employers_pay_calendar(self) -> None:
+        """Monthly on the 25th, England, changes five working days before: Wednesday 25 November
+        2026, cut-off Wednesday 18 November (24, 23, 20, 19, 18). Same keys as without one."""
+        PayCalendar.objects.create(
+            partner=self.council,
+            frequency="monthly",
+            nation="england-and-wales",
+            day_of_month=25,
+            cut_off_working_days=5,
+        )
+        with on_today():
+            body = self.api(self.council_payroll).get("/api/v1/me/worklist").json()
+        assert body["roles"]["payroll_officer"]["next_pay_dates"] == {
+            "count": 1,
+            "href": "/payroll?waiting=due",
+            "label": "Employers you serve with a pay date ahead",
+            "detail": "Wessex County Council: 25 November 2026. Cut-off 18 November 2026",
         }
 
     def test_it_answers_for_the_partner_named(self) -> None:
