@@ -24,14 +24,15 @@ from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 # The home page of a user holding every role on the council, with every section's tiles: the
 # figure is fixed, so a tile that starts reading row by row fails here. 4 to sign the request in
 # (session, user, second factor, roles), 27 for the tiles (payroll's next pay dates at each
-# employer served, two: the pay calendars, then the runs of employers with none; HR's changes, leave and secondments each counted from their own rows; the
-# service administrator's look for partners they do not administer, which keeps the background
-# queue from them), 6 for budget against actual for the year so far (the partner's periods, then
-# ledger.reports.budget_vs_actual's five: the periods in range, the cost-centre tree, the
-# accounts, the lines and the budgets, each grouped), 2 for the pay chart (the runs, then the
-# payslips of those that kept no totals at approval: these fixtures' runs), 2 for HR's chart of
-# FTE by unit (people.selectors.establishment: the posts, the holdings summed by post), 2 for the
-# layout (the menu's "me" link, unread notifications).
+# employer served, two: the pay calendars, then the runs of employers with none; HR's changes,
+# leave and secondments each counted from their own rows; the service administrator's look for
+# partners they do not administer, which keeps the background queue from them), 6 for budget
+# against actual for the year so far (the partner's periods, then ledger.reports.budget_vs_actual's
+# five: the periods in range, the cost-centre tree, the accounts, the lines and the budgets, each
+# grouped), 2 for the pay chart (the runs, then the payslips of those that kept no totals at
+# approval: these fixtures' runs), 2 for HR's chart of FTE by unit (people.selectors.establishment:
+# the posts, the holdings summed by post), 2 for the layout (the menu's "me" link, unread
+# notifications).
 HOME_QUERIES_EVERY_ROLE = 43
 # Row-level security wraps the request in its transaction: a savepoint, the context set and
 # cleared, the savepoint released (the caller's partners come from the memberships the
