@@ -1,6 +1,7 @@
 """A pay calendar: an employer's pay dates and cut-offs for changes in a tax year, from its rule.
 
-Pure (no Django, nothing from joinedup but the calendar vocabulary): a rule in, dated rows out.
+Pure (contract "paycalendar-pure": no Django, nothing from joinedup but the calendar vocabulary):
+a rule in, dated rows out.
 
 - A monthly rule names a day of the month (1-31); a month without that day pays on its last day
   (31 in a 30-day month pays on the 30th, in February on the 28th or 29th).
