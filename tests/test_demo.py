@@ -12,6 +12,7 @@ from joinedup.audit.verification import verify_all
 from joinedup.bench.demo.seed import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, USERS, needs_second_factor
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import partner_ids_with
+from joinedup.payroll.models import PayCalendar
 from joinedup.people.models import CostSplit, Employment, Person, Secondment, TupeTransfer
 from joinedup.people.selectors import employments_of
 from joinedup.purchasing.contracts import contracts_visible_to, due_threshold
@@ -61,6 +62,17 @@ class TestDemoPartnership(TestCase):
         assert SupplierBankDetails.objects.filter(current_until__isnull=True).count() == 10
         requisition = _all(Requisition).get(status="submitted")  # type: ignore[attr-defined]
         assert requisition.requested_by.username == "council.manager"
+        # Each employer pays monthly on the 25th (English bank holidays); the fire service takes
+        # changes up to four working days before, the others five.
+        calendars = _all(PayCalendar).values_list(  # type: ignore[attr-defined]
+            "partner__code", "frequency", "nation", "day_of_month", "cut_off_working_days"
+        )
+        assert sorted(calendars) == [
+            ("WCC", "monthly", "england-and-wales", 25, 5),
+            ("WFRS", "monthly", "england-and-wales", 25, 4),
+            ("WPOL", "monthly", "england-and-wales", 25, 5),
+            ("WSS", "monthly", "england-and-wales", 25, 5),
+        ]
         assert [r.broken for r in verify_all()] == [None] * 5
 
     def test_each_demo_user_with_a_record_opens_their_own_under_their_name(self) -> None:

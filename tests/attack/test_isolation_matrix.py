@@ -121,6 +121,12 @@ API_BODIES: dict[tuple[str, str], Callable[[PartnerObjects], dict[str, Any]]] = 
     ("POST", "/api/v1/cost-shares/{share_id}/decision"): lambda o: {"approve": True},
     ("POST", "/api/v1/secondments/{secondment_id}/decision"): lambda o: {"approve": True},
     ("POST", "/api/v1/partners/{partner_id}/pay-runs"): lambda o: {"pay_date": "2026-12-24"},
+    ("PUT", "/api/v1/partners/{partner_id}/pay-calendar"): lambda o: {
+        "frequency": "monthly",
+        "nation": "scotland",
+        "day_of_month": 30,
+        "cut_off_working_days": 3,
+    },
     ("POST", "/api/v1/pay-runs/{run_id}/calculate"): lambda o: {},
     ("POST", "/api/v1/pay-runs/{run_id}/approve"): lambda o: {},
     ("POST", "/api/v1/pay-runs/{run_id}/close"): lambda o: {},

@@ -42,7 +42,7 @@ from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.services import api_token_create
-from joinedup.payroll.models import FlagStatus, VarianceFlag
+from joinedup.payroll.models import FlagStatus, PayCalendar, VarianceFlag
 from joinedup.payroll.services import flags_accept, payrun_approve
 from joinedup.payroll.year_end import P60_CSV_HEADER
 from joinedup.people.models import Employment, OrgUnit, Person, Post
@@ -126,6 +126,8 @@ EXPORTS: dict[str, Export] = {
     "web /payroll/runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
     "api /api/v1/pay-runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
     "web /payroll/year-end": Export(("csv", "xlsx"), {"name": planted(NAME)}),
+    # Nothing a user types reaches it: the employer's name, dates, and the holidays package's names.
+    "web /payroll/calendar": Export(("csv", "xlsx")),
     "web /ledger/trial-balance": Export(
         ("csv", "xlsx"), {"name": planted(PAYLOAD)}, query={"from": "2026-04", "to": "2027-03"}
     ),
@@ -500,6 +502,17 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_p60_summary_export_shows_a_formula_name_as_text(self) -> None:
         self.check("web /payroll/year-end")
+
+    def test_the_pay_calendar_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        PayCalendar.objects.create(
+            partner=self.council,
+            frequency="weekly",
+            nation="scotland",
+            anchor_date=date(2026, 4, 10),
+            cut_off_working_days=2,
+        )
+        self.check("web /payroll/calendar")
+        assert len(csv_table(self.download("web /payroll/calendar", "csv").content)) == 53
 
     def test_the_trial_balance_export_shows_a_formula_account_name_as_text(self) -> None:
         self.check("web /ledger/trial-balance")

@@ -22,6 +22,7 @@ from joinedup.api import (
     notifications,
     partnership,
     payroll,
+    payroll_calendar,
     people,
     privacy_access_review,
     privacy_breach,
@@ -60,6 +61,7 @@ api.add_router("", partnership.router)
 api.add_router("", audit.router)
 api.add_router("", people.router)
 api.add_router("", payroll.router)
+api.add_router("", payroll_calendar.router)
 api.add_router("", ledger.router)
 api.add_router("", recharges.router)
 api.add_router("", change.router)

@@ -90,7 +90,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PAYROLL_OFFICER: frozenset(
         _EVERY_MEMBER | {"people.view", "payroll.view", "payroll.calculate", "people.verify_bank_change"}
     ),
-    Role.PAYROLL_APPROVER: frozenset(_EVERY_MEMBER | {"payroll.view", "payroll.approve"}),
+    # The approver is the payroll manager: they also keep each employer's pay calendar (the rule
+    # for its pay dates and the cut-off for changes) that the officers work to.
+    Role.PAYROLL_APPROVER: frozenset(
+        _EVERY_MEMBER | {"payroll.view", "payroll.approve", "payroll.set_calendar"}
+    ),
     Role.FINANCE_OFFICER: frozenset(
         _EVERY_MEMBER
         | {

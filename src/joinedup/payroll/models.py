@@ -424,3 +424,45 @@ class TakeOnNi(models.Model):
 
     def __str__(self) -> str:
         return f"NI {self.letter} of {self.balance_id}"
+
+
+class PayNation(models.TextChoices):
+    """Whose bank holidays move a pay date (gov.uk publishes one list for England and Wales)."""
+
+    ENGLAND_AND_WALES = "england-and-wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+
+
+class PayCalendar(models.Model):
+    """An employer's rule for the pay dates of one pay frequency, and the cut-off for changes:
+    ``payroll.pay_calendar`` turns it into each period's pay date and cut-off. Monthly pay names
+    a day of the month; weekly, fortnightly and four-weekly pay one pay date of the cycle."""
+
+    partner = models.ForeignKey("partnership.Partner", on_delete=models.PROTECT, related_name="+")
+    frequency = models.CharField(max_length=12, choices=PayFrequency.choices)
+    nation = models.CharField(max_length=20, choices=PayNation.choices)
+    day_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    anchor_date = models.DateField(null=True, blank=True)
+    cut_off_working_days = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerScopedManager["PayCalendar"]()
+
+    class Meta:
+        ordering = ["partner", "frequency"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "frequency"], name="pay_calendar_one_per_frequency"),
+            models.CheckConstraint(
+                condition=(Q(frequency="monthly") & Q(day_of_month__gte=1) & Q(day_of_month__lte=31))
+                | (~Q(frequency="monthly") & Q(anchor_date__isnull=False)),
+                name="pay_calendar_rule_given",
+            ),
+            models.CheckConstraint(condition=Q(nation__in=PayNation.values), name="pay_calendar_nation"),
+            models.CheckConstraint(
+                condition=Q(cut_off_working_days__lte=20), name="pay_calendar_cut_off_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} pay calendar of {self.partner_id}"

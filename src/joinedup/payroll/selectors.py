@@ -14,7 +14,8 @@ from django.http import Http404
 from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
-from joinedup.payroll.models import PayRun, Payslip, RunStatus, VarianceFlag
+from joinedup.payroll.models import PayCalendar, PayRun, Payslip, RunStatus, VarianceFlag
+from joinedup.payroll.pay_calendar import CalendarRow, PayRule, next_pay, tax_year_calendar
 
 VISIBLE_TO_EMPLOYEES = (RunStatus.APPROVED, RunStatus.PAID)
 
@@ -178,3 +179,50 @@ def sent_back_note(run: PayRun) -> str:
     if last is None or last.action != "payrun.sent_back":
         return ""
     return str(last.after.get("note", ""))
+
+
+# The years a calendar can be listed for: the holidays package's data for the United Kingdom.
+CALENDAR_YEARS = range(1990, 2100)
+
+
+def rule_of(calendar: PayCalendar) -> PayRule:
+    return PayRule(
+        frequency=calendar.frequency,
+        nation=calendar.nation,
+        cut_off_working_days=calendar.cut_off_working_days,
+        day_of_month=calendar.day_of_month,
+        anchor_date=calendar.anchor_date,
+    )
+
+
+def pay_calendars_for(user: Any, *, partner: Partner) -> list[PayCalendar]:
+    authorise(user, "payroll.view", partner)
+    return list(PayCalendar.objects.for_partner(partner).order_by("frequency"))
+
+
+def pay_calendar_rows(
+    user: Any, *, partner: Partner, tax_year: int
+) -> list[tuple[PayCalendar, list[CalendarRow]]]:
+    """Each of the employer's pay calendars with its pay dates and cut-offs in the tax year."""
+    if tax_year not in CALENDAR_YEARS:
+        raise ValidationError(
+            {"tax_year": f"A pay calendar covers the tax years {CALENDAR_YEARS[0]} to {CALENDAR_YEARS[-1]}."}
+        )
+    return [
+        (cal, tax_year_calendar(rule_of(cal), tax_year)) for cal in pay_calendars_for(user, partner=partner)
+    ]
+
+
+def next_pay_by_employer(user: Any, *, today: date) -> dict[int, tuple[str, CalendarRow]]:
+    """For each employer the user runs payroll for that has a pay calendar, its name and its next
+    pay date (today or later) with the cut-off, the soonest of its frequencies: one query."""
+    found: dict[int, tuple[str, CalendarRow]] = {}
+    calendars = PayCalendar.objects.for_partners(partner_ids_with(user, "payroll.view")).select_related(
+        "partner"
+    )
+    for cal in calendars:
+        row = next_pay(rule_of(cal), today)
+        held = found.get(cal.partner_id)
+        if held is None or row.pay_date < held[1].pay_date:
+            found[cal.partner_id] = (cal.partner.name, row)
+    return found

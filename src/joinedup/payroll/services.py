@@ -25,6 +25,7 @@ from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.payroll.engine.ruleset import available_tax_years
 from joinedup.payroll.models import (
     FlagStatus,
+    PayCalendar,
     PayItem,
     PayItemKind,
     PayItemTreatment,
@@ -34,6 +35,7 @@ from joinedup.payroll.models import (
     RunStatus,
     VarianceFlag,
 )
+from joinedup.payroll.pay_calendar import PayRule
 from joinedup.payroll.payments import payment_blockers, payment_journal, post_payment
 from joinedup.payroll.periods import pay_period
 from joinedup.payroll.posting import payroll_posting_blockers, post_payroll_run
@@ -457,3 +459,66 @@ def pay_item_add_one_off(
         },
     )
     return item
+
+
+def _calendar_rule(calendar: PayCalendar | None) -> dict[str, Any]:
+    if calendar is None:
+        return {}
+    return {
+        "nation": calendar.nation,
+        "day_of_month": calendar.day_of_month,
+        "anchor_date": calendar.anchor_date.isoformat() if calendar.anchor_date else None,
+        "cut_off_working_days": calendar.cut_off_working_days,
+    }
+
+
+@transaction.atomic
+def pay_calendar_set(
+    *,
+    actor: Any,
+    partner: Partner,
+    frequency: str,
+    nation: str,
+    cut_off_working_days: int,
+    day_of_month: int | None = None,
+    anchor_date: date | None = None,
+) -> PayCalendar:
+    """The employer's rule for the pay dates of one frequency and its cut-off for changes, set by
+    its payroll manager; the home page and the calendar page work to it from then on. Setting the
+    rule it already has changes nothing and records nothing."""
+    authorise(actor, "payroll.set_calendar", partner)
+    monthly = frequency == PayFrequency.MONTHLY
+    rule = PayRule(
+        frequency=frequency,
+        nation=nation,
+        cut_off_working_days=cut_off_working_days,
+        day_of_month=day_of_month if monthly else None,
+        anchor_date=None if monthly else anchor_date,
+    )
+    problems = rule.problems()
+    if problems:
+        raise ValidationError(problems)
+    calendar = (
+        PayCalendar.objects.for_partner(partner).select_for_update().filter(frequency=frequency).first()
+    )
+    before = _calendar_rule(calendar)
+    if calendar is None:
+        calendar = PayCalendar(partner=partner, frequency=frequency)
+    calendar.nation = rule.nation
+    calendar.day_of_month = rule.day_of_month
+    calendar.anchor_date = rule.anchor_date
+    calendar.cut_off_working_days = rule.cut_off_working_days
+    after = _calendar_rule(calendar)
+    if before == after:
+        return calendar
+    calendar.save()
+    changed = [key for key in after if before.get(key) != after[key]]
+    record_event(
+        actor=actor,
+        partner=partner,
+        action="payroll.pay_calendar_set",
+        target=calendar,
+        before={key: before[key] for key in changed if before},
+        after={"frequency": frequency, **{key: after[key] for key in changed}},
+    )
+    return calendar

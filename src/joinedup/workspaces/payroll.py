@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Concat
 from joinedup.ledger.models import Journal, JournalSource
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.payroll.models import FlagStatus, P45Issue, PayRun, Payslip, RunStatus, VarianceFlag
-from joinedup.payroll.selectors import runs_for
+from joinedup.payroll.selectors import next_pay_by_employer, runs_for
 from joinedup.people.models import Employment
 from joinedup.workspaces.tiles import Tile, link, long_date
 
@@ -136,10 +136,16 @@ def officer_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
     ]
 
 
-def next_pay_dates(user: Any, *, today: date) -> list[tuple[str, date]]:
-    """Each employer the user runs payroll for with a run still to pay, and its next pay date
-    (today or later), soonest first: one query, whatever the number of employers."""
-    served = partner_ids_with(user, "payroll.view")
+def next_pay_dates(user: Any, *, today: date) -> list[tuple[str, date, date | None]]:
+    """Each employer the user runs payroll for, its next pay date (today or later) and the cut-off
+    for changes to it, soonest first. From the employer's pay calendar where it has one (the
+    soonest of its frequencies); otherwise from its runs still to pay, with no cut-off. Two
+    queries, whatever the number of employers."""
+    from_calendars = next_pay_by_employer(user, today=today)
+    found: list[tuple[str, date, date | None]] = [
+        (name, row.pay_date, row.cut_off) for name, row in from_calendars.values()
+    ]
+    served = [pid for pid in partner_ids_with(user, "payroll.view") if pid not in from_calendars]
     rows = (
         PayRun.objects.for_partners(served)
         .filter(status__in=UNFINISHED, pay_date__gte=today)
@@ -148,7 +154,12 @@ def next_pay_dates(user: Any, *, today: date) -> list[tuple[str, date]]:
         .annotate(next_pay=Min("pay_date"))
         .values_list("partner__name", "next_pay")
     )
-    return sorted(rows, key=lambda pair: (pair[1], pair[0]))
+    found += [(name, day, None) for name, day in rows]
+    return sorted(found, key=lambda found_row: (found_row[1], found_row[0]))
+
+
+def _pay_date_text(name: str, day: date, cut_off: date | None) -> str:
+    return f"{name}: {long_date(day)}" + (f". Cut-off {long_date(cut_off)}" if cut_off else "")
 
 
 def pay_dates_tile(user: Any, *, today: date) -> Tile:
@@ -158,9 +169,10 @@ def pay_dates_tile(user: Any, *, today: date) -> Tile:
         "Employers you serve with a pay date ahead",
         len(found),
         link("pay_runs", waiting="due"),
-        "Each employer you run payroll for appears here with the pay date of its next run. "
-        "Cut-off dates for changes are not held yet.",
-        detail="; ".join(f"{name}: {long_date(day)}" for name, day in found),
+        "Each employer you run payroll for appears here with its next pay date and the cut-off "
+        "for changes, from its pay calendar (or the pay date of its next run, where it has no "
+        "calendar yet).",
+        detail="; ".join(_pay_date_text(*row) for row in found),
     )
 
 

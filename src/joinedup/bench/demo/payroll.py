@@ -1,5 +1,7 @@
 """Demo employers' payroll settings: the bank account wages leave from, a BACS service user
-number, and the employer pension rates their funds' actuaries would set (fictional)."""
+number, the employer pension rates their funds' actuaries would set (fictional), and a monthly
+pay calendar each: the 25th, moved back from weekends and English bank holidays, with changes
+due five working days before (the fire service's four)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 from joinedup.partnership.models import Partner
-from joinedup.payroll.models import EmployerPensionRate, PayrollSettings
+from joinedup.payroll.models import EmployerPensionRate, PayCalendar, PayNation, PayrollSettings
+from joinedup.people.models import PayFrequency
 
 # Fictional: real rates come from each fund's actuarial valuation certificate.
 DEMO_RATES = {
@@ -15,6 +18,8 @@ DEMO_RATES = {
     "lgps_5050": Decimal("18.0"),
     "firefighters_2015": Decimal("37.6"),
 }
+# Fictional: a cut-off is the employer's own choice.
+DEMO_CUT_OFF_WORKING_DAYS = {"WFRS": 4}
 
 
 def seed_payroll_settings(*, partners: dict[str, Partner]) -> None:
@@ -34,3 +39,10 @@ def seed_payroll_settings(*, partners: dict[str, Partner]) -> None:
                 rate_percent=rate,
                 source="Demo only: not an actuarial certificate",
             )
+        PayCalendar.objects.create(
+            partner=partner,
+            frequency=PayFrequency.MONTHLY,
+            nation=PayNation.ENGLAND_AND_WALES,
+            day_of_month=25,
+            cut_off_working_days=DEMO_CUT_OFF_WORKING_DAYS.get(code, 5),
+        )

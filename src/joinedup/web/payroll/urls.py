@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from joinedup.web.payroll import pay_items, views, year_end
+from joinedup.web.payroll import calendar, pay_items, views, year_end
 
 urlpatterns: list[URLPattern] = [
     path("payroll", views.runs, name="pay_runs"),
@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("payroll/runs/<int:run_id>/flags/accept", views.accept_flags, name="accept_flags"),
     path("payroll/runs/<int:run_id>/<slug:action>", views.run_action, name="pay_run_action"),
     path("payroll/flags/<int:flag_id>/accept", views.accept_flag, name="accept_flag"),
+    path("payroll/calendar", calendar.pay_calendar, name="pay_calendar"),
     path("payroll/year-end", year_end.year_end_page, name="year_end"),
     path("payroll/year-end/<int:tax_year>/p60s/<int:employment_id>.pdf", year_end.p60_pdf, name="p60_pdf"),
     path(

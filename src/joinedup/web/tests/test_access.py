@@ -20,6 +20,7 @@ PARTNER_PAGES = [
     "/staff",
     "/payroll",
     "/payroll/year-end",
+    "/payroll/calendar",
     "/ledger/",
     "/ledger/trial-balance",
     "/ledger/accounts",
@@ -57,7 +58,8 @@ class TestOneRuleForPagesARoleCannotUse(PayrollTestCase):
         hr = self.signed_in(self.council_hr)
         assert [hr.get(url).status_code for url in ("/people", "/establishment", "/people/new")] == [200] * 3
         payroll = self.signed_in(self.payroll_officer)
-        assert [payroll.get(url).status_code for url in ("/payroll", "/payroll/year-end")] == [200, 200]
+        pages = ("/payroll", "/payroll/year-end", "/payroll/calendar")
+        assert [payroll.get(url).status_code for url in pages] == [200, 200, 200]
 
     def test_another_partners_objects_answer_404_and_the_same_for_a_role_that_cannot_see_them(self) -> None:
         run = self.calculated()

@@ -16,23 +16,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from joinedup.core import rls
-from joinedup.payroll.models import PayRun
+from joinedup.payroll.models import PayCalendar, PayRun
 from joinedup.people.models import Employment
 from joinedup.testing.required import missing
 from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 
 # The home page of a user holding every role on the council, with every section's tiles: the
 # figure is fixed, so a tile that starts reading row by row fails here. 4 to sign the request in
-# (session, user, second factor, roles), 26 for the tiles (payroll's next pay dates at each
-# employer served; HR's changes, leave and secondments each counted from their own rows; the
-# service administrator's look for partners they do not administer, which keeps the background
-# queue from them), 6 for budget against actual for the year so far (the partner's periods, then
-# ledger.reports.budget_vs_actual's five: the periods in range, the cost-centre tree, the
-# accounts, the lines and the budgets, each grouped), 2 for the pay chart (the runs, then the
-# payslips of those that kept no totals at approval: these fixtures' runs), 2 for HR's chart of
-# FTE by unit (people.selectors.establishment: the posts, the holdings summed by post), 2 for the
-# layout (the menu's "me" link, unread notifications).
-HOME_QUERIES_EVERY_ROLE = 42
+# (session, user, second factor, roles), 27 for the tiles (payroll's next pay dates at each
+# employer served, two: the pay calendars, then the runs of employers with none; HR's changes,
+# leave and secondments each counted from their own rows; the service administrator's look for
+# partners they do not administer, which keeps the background queue from them), 6 for budget
+# against actual for the year so far (the partner's periods, then ledger.reports.budget_vs_actual's
+# five: the periods in range, the cost-centre tree, the accounts, the lines and the budgets, each
+# grouped), 2 for the pay chart (the runs, then the payslips of those that kept no totals at
+# approval: these fixtures' runs), 2 for HR's chart of FTE by unit (people.selectors.establishment:
+# the posts, the holdings summed by post), 2 for the layout (the menu's "me" link, unread
+# notifications).
+HOME_QUERIES_EVERY_ROLE = 43
 # Row-level security wraps the request in its transaction: a savepoint, the context set and
 # cleared, the savepoint released (the caller's partners come from the memberships the
 # permissions read anyway).
@@ -271,6 +272,25 @@ class TestWorklistApi(WorkWaitingTestCase):
             "flags_to_review": 1,
             "journals_to_post": 1,
             "p45s_to_issue": 1,
+        }
+
+    def test_the_next_pay_date_carries_the_cut_off_of_the_employers_pay_calendar(self) -> None:
+        """Monthly on the 25th, England, changes five working days before: Wednesday 25 November
+        2026, cut-off Wednesday 18 November (24, 23, 20, 19, 18). Same keys as without one."""
+        PayCalendar.objects.create(
+            partner=self.council,
+            frequency="monthly",
+            nation="england-and-wales",
+            day_of_month=25,
+            cut_off_working_days=5,
+        )
+        with on_today():
+            body = self.api(self.council_payroll).get("/api/v1/me/worklist").json()
+        assert body["roles"]["payroll_officer"]["next_pay_dates"] == {
+            "count": 1,
+            "href": "/payroll?waiting=due",
+            "label": "Employers you serve with a pay date ahead",
+            "detail": "Wessex County Council: 25 November 2026. Cut-off 18 November 2026",
         }
 
     def test_it_answers_for_the_partner_named(self) -> None:

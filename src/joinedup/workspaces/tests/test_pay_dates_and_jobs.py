@@ -11,7 +11,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from joinedup.partnership.models import Partner, Role
-from joinedup.payroll.models import PayRun, RunStatus
+from joinedup.payroll.models import PayCalendar, PayRun, RunStatus
 from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 from joinedup.workspaces.tests.test_pages import on_today, tiles
 
@@ -57,7 +57,47 @@ class TestNextPayDates(WorkWaitingTestCase):
         with on_today():
             html = self.signed_in(self.council_payroll).get("/").content.decode()
         assert tiles(html)["payroll_officer-next_pay_dates"] == 0
-        assert "the pay date of its next run. Cut-off dates for changes are not held yet." in html
+        assert (
+            "from its pay calendar (or the pay date of its next run, where it has no calendar yet)." in html
+        )
+
+    def test_an_employer_with_a_pay_calendar_shows_its_next_pay_date_and_cut_off(self) -> None:
+        """Monthly on the 25th, England: Wednesday 25 November 2026; five working days before
+        it (24, 23, 20, 19, 18) the cut-off is Wednesday 18 November."""
+        self.set_calendar(self.council, day=25, cut_off=5)
+        with on_today():
+            html = self.signed_in(self.council_payroll).get("/").content.decode()
+        assert tiles(html)["payroll_officer-next_pay_dates"] == 1
+        assert detail_of(html, "payroll_officer-next_pay_dates") == (
+            f"{self.council.name}: 25 November 2026. Cut-off 18 November 2026"
+        )
+
+    def test_the_calendar_moves_a_scottish_employers_pay_day_for_st_andrews_day(self) -> None:
+        """Monday 30 November 2026 is St Andrew's Day in Scotland (gov.uk): paid Friday 27th, and
+        three working days before it (26, 25, 24) the cut-off is Tuesday 24 November. The police,
+        with no calendar, still show their next run's pay date."""
+        both = self.make_user(
+            "both.payroll", [(self.council, Role.PAYROLL_OFFICER), (self.police, Role.PAYROLL_OFFICER)]
+        )
+        self.set_calendar(self.council, day=30, cut_off=3, nation="scotland")
+        with on_today():
+            html = self.signed_in(both).get("/").content.decode()
+        assert tiles(html)["payroll_officer-next_pay_dates"] == 2
+        assert detail_of(html, "payroll_officer-next_pay_dates") == (
+            f"{self.police.name}: 25 November 2026; "
+            f"{self.council.name}: 27 November 2026. Cut-off 24 November 2026"
+        )
+
+    def set_calendar(
+        self, partner: Partner, *, day: int, cut_off: int, nation: str = "england-and-wales"
+    ) -> None:
+        PayCalendar.objects.create(
+            partner=partner,
+            frequency="monthly",
+            nation=nation,
+            day_of_month=day,
+            cut_off_working_days=cut_off,
+        )
 
 
 class TestBackgroundJobs(WorkWaitingTestCase):
