@@ -128,6 +128,8 @@ EXPORTS: dict[str, Export] = {
     "web /payroll/year-end": Export(("csv", "xlsx"), {"name": planted(NAME)}),
     # Nothing a user types reaches it: the employer's name, dates, and the holidays package's names.
     "web /payroll/calendar": Export(("csv", "xlsx")),
+    # Nothing a user types reaches it either: dates, numbers and the run's stored codes.
+    "web /payroll": Export(("csv", "xlsx")),
     "web /ledger/trial-balance": Export(
         ("csv", "xlsx"), {"name": planted(PAYLOAD)}, query={"from": "2026-04", "to": "2027-03"}
     ),

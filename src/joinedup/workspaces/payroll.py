@@ -20,6 +20,14 @@ from joinedup.workspaces.tiles import Tile, link, long_date
 DUE_WITHIN_DAYS = 14
 
 WAITING = ("flags", "approval", "journal", "p45", "due")
+# Each tile's label, which the pay-run list's filter panel also shows for the tile's filter.
+WAITING_LABELS = {
+    "flags": "Runs with flags to review",
+    "approval": "Runs waiting for your approval",
+    "journal": "Approved runs whose journal is not posted",
+    "p45": "Runs with leavers whose P45 is not issued",
+    "due": f"Runs paying in the next {DUE_WITHIN_DAYS} days",
+}
 UNFINISHED = (RunStatus.DRAFT, RunStatus.CALCULATING, RunStatus.CALCULATED, RunStatus.APPROVED)
 FINISHED = (RunStatus.APPROVED, RunStatus.PAID)
 
@@ -106,7 +114,7 @@ def officer_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
         pay_dates_tile(user, today=today),
         Tile(
             "runs_due",
-            f"Runs paying in the next {DUE_WITHIN_DAYS} days",
+            WAITING_LABELS["due"],
             counts["due"],
             link("pay_runs", waiting="due"),
             f"Unpaid runs whose pay date falls in the next {DUE_WITHIN_DAYS} days appear here.",
@@ -114,21 +122,21 @@ def officer_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
         ),
         Tile(
             "flags_to_review",
-            "Runs with flags to review",
+            WAITING_LABELS["flags"],
             counts["flags"],
             link("pay_runs", waiting="flags"),
             "Runs with a flagged payslip (net pay change, no bank details…) not yet accepted appear here.",
         ),
         Tile(
             "journals_to_post",
-            "Approved runs whose journal is not posted",
+            WAITING_LABELS["journal"],
             counts["journal"],
             link("pay_runs", waiting="journal"),
             "Approved and paid runs whose journal has not reached the ledger appear here.",
         ),
         Tile(
             "p45s_to_issue",
-            "Runs with leavers whose P45 is not issued",
+            WAITING_LABELS["p45"],
             counts["p45"],
             link("pay_runs", waiting="p45"),
             "Approved runs that paid a leaver whose P45 is still to issue appear here.",
@@ -186,7 +194,7 @@ def approver_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
     return [
         Tile(
             "runs_to_approve",
-            "Runs waiting for your approval",
+            WAITING_LABELS["approval"],
             count,
             link("pay_runs", waiting="approval"),
             "Calculated runs that someone else calculated appear here for you to approve.",

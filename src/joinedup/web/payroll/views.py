@@ -24,12 +24,13 @@ from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, Payslip, RunStatus
 from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
+from joinedup.web import filtering
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, attempt, bound, choice_field, date_field, submit, text_field
 from joinedup.web.sorting import sort_from
 from joinedup.workspaces import selectors as workspaces
-from joinedup.workspaces.payroll import runs_filtered
+from joinedup.workspaces.payroll import WAITING_LABELS, runs_filtered
 
 
 class NewRunForm(GovukForm):
@@ -61,10 +62,24 @@ def runs(request: HttpRequest) -> HttpResponse:
     found = runs_filtered(
         request.user, partner=partner, status=status, waiting=waiting, today=workspaces.today()
     )
+    status = status if status in RunStatus.values else ""
+    waiting = waiting if waiting in WAITING_LABELS else ""
     filtered = {k: v for k, v in (("status", status), ("waiting", waiting)) if v}
     # Paged, so sorted by the server (web/sorting.py): newest pay date first unless asked.
     sort = sort_from(request, RUN_SORTS, default="pay_date", descending=True, query=urlencode(filtered))
-    page = Paginator(found.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
+    ordered = found.order_by(*sort.order_by)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return export_response(
+            fmt,
+            ["pay_date", "frequency", "tax_year", "period", "kind", "status", "payslips"],
+            (
+                [r.pay_date, r.frequency, r.tax_year, r.period, r.kind, r.status, r.progress_total]
+                for r in ordered
+            ),
+            f"pay-runs-{partner.code.lower()}",
+        )
+    page = Paginator(ordered, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "web/payroll/runs.html",
@@ -72,7 +87,17 @@ def runs(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": sort,
             "query": f"{urlencode(filtered)}&{sort.params}" if filtered else sort.params,
-            "filtered": bool(filtered),
+            "filter_query": urlencode(filtered),
+            "filters": filtering.filters(
+                request,
+                [
+                    ("status", "Status", RunStatus(status).label if status else ""),
+                    ("waiting", "From the home page", WAITING_LABELS.get(waiting, "")),
+                ],
+            ),
+            "statuses": RunStatus.choices,
+            "status": status,
+            "waiting": waiting,
             "form": form,
             "can_calculate": has_permission(request.user, "payroll.calculate", partner),
         },

@@ -39,6 +39,29 @@ class TestPayRunPages(PayrollTestCase):
         assert "already has a monthly run" in page
         assert PayRun.objects.for_partner(self.council).count() == 1
 
+    def test_the_run_list_filters_by_status_exports_what_is_filtered_and_shows_the_filter(self) -> None:
+        run = self.make_run()
+        client = self.signed_in(self.payroll_officer)
+        self.choose(client, self.council)
+        calculated = client.get("/payroll", {"status": "calculated"})
+        assert [r.pk for r in calculated.context["page"]] == [run.pk]
+        html = calculated.content.decode()
+        assert (
+            '<a class="moj-filter__tag" href="/payroll"><span class="govuk-visually-hidden">'
+            "Remove this filter</span> Calculated</a>"
+        ) in html
+        assert [r.pk for r in client.get("/payroll", {"status": "draft"}).context["page"]] == []
+        exported = client.get("/payroll", {"status": "calculated", "format": "csv"})
+        csv = exported.content.decode("utf-8-sig").splitlines()
+        assert csv == [
+            "pay_date,frequency,tax_year,period,kind,status,payslips",
+            f"2026-11-25,monthly,2026,8,regular,calculated,{run.progress_total}",
+        ]
+        none = client.get("/payroll", {"status": "draft", "format": "csv"})
+        assert none.content.decode("utf-8-sig").splitlines() == [
+            "pay_date,frequency,tax_year,period,kind,status,payslips"
+        ]
+
     def test_the_run_page_shows_totals_flags_and_payslips(self) -> None:
         run = self.make_run()
         page = self.signed_in(self.payroll_officer).get(f"/payroll/runs/{run.pk}").content.decode()
