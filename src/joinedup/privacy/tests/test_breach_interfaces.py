@@ -47,6 +47,12 @@ class TestThePages(BreachTestCase):
         assert "Due (69 hours left); deadline 9 December 2026 09:00" in page
         log = client.get("/data-protection/breaches/").content.decode()
         assert f'data-testid="clock-{row.breach_id}">Due (69 hours left)' in log
+        opened = client.get("/data-protection/breaches/", {"open": "1"})
+        assert [r.breach_id for r, _ in opened.context["rows"]] == [row.breach_id]
+        assert (
+            '<a class="moj-filter__tag" href="/data-protection/breaches/">'
+            '<span class="govuk-visually-hidden">Remove this filter</span> Open only</a>'
+        ) in opened.content.decode()
         decided = client.post(
             f"/data-protection/breaches/{row.breach_id}/",
             {

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from joinedup.partnership.selectors import partner_for
 from joinedup.privacy import breach as services
 from joinedup.privacy.breach_selectors import breach_for, breach_log_for, breach_timeline, clocks, row_of
 from joinedup.privacy.models import AffectedPartner, BreachDecision
+from joinedup.web import filtering
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 
@@ -74,10 +76,20 @@ def breach_log(request: HttpRequest) -> HttpResponse:
         return export_response(
             fmt, HEADER, (_row(r, c) for r, c in found), f"breaches-{partner.code}-{now:%Y-%m-%d}"
         )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    filter_query = "open=1" if open_only else ""
     return render(
         request,
         "web/privacy/breach/log.html",
-        {"partner": partner, "rows": found[:500], "open": open_only, "query": request.GET.urlencode()},
+        {
+            "partner": partner,
+            "page": page,
+            "rows": list(page),
+            "open": open_only,
+            "query": filter_query,
+            "filter_query": filter_query,
+            "filters": filtering.filters(request, [("open", "Open", "Open only" if open_only else "")]),
+        },
     )
 
 
