@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import roles_on
-from joinedup.workspaces import budget, finance, oversight, payroll, people
+from joinedup.workspaces import budget, finance, oversight, payroll, people, purchasing
 from joinedup.workspaces.budget import YearSoFar
 from joinedup.workspaces.charts import (
     Chart,
@@ -39,6 +39,7 @@ SOURCES: dict[str, TileSource] = {
     Role.SERVICE_ADMIN: oversight.service_admin_tiles,
     Role.DATA_PROTECTION_OFFICER: oversight.dpo_tiles,
     Role.UNION_REP: oversight.union_tiles,
+    Role.PURCHASING_OFFICER: purchasing.purchasing_tiles,
     Role.SERVICE_DESK_AGENT: oversight.service_desk_tiles,
     Role.OH_CLINICIAN: oversight.occupational_health_tiles,
     Role.OH_ADMIN: oversight.occupational_health_tiles,
