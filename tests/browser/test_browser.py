@@ -89,7 +89,7 @@ def test_an_employee_requests_leave_and_their_manager_approves_it(browser: Any, 
 
     manager = sign_in(browser, demo, "council.manager")
     manager.goto(f"{demo}/team")
-    assert "Annual leave, 1 Feb 2027" in manager.content()
+    assert "Annual leave, 1 February 2027" in manager.content()
     manager.get_by_role("button", name="Approve").click()
     assert "Request approved" in manager.content()
     assert "Nothing waiting." in manager.content()

@@ -68,6 +68,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "statuses": sorted(statuses.items()),
         "timeline": _sample_timeline(),
         "sample_day": date(2026, 11, 25),
+        "sample_moment": datetime(2026, 6, 30, 13, 30, tzinfo=UTC),
         "sample_amount": Decimal("1234.56"),
         "sample_pence": 123456,
         "sample_filters": Filters(

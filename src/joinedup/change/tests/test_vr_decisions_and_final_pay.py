@@ -161,7 +161,7 @@ class TestTheWholeQuote(VrFinalTestCase):
         assert (own["strain"]["cost"], own["employer_cost"]) == ("83409.95", "91712.15")
         # The HR page is HR's: the employee reads their quote on their own page.
         assert self.signed_in(self.eve_user).get(f"/change/vr-interests/{eve.pk}/").status_code == 404
-        assert "83409.95" in self.signed_in(self.eve_user).get("/me/voluntary-redundancy").content.decode()
+        assert "£83,409.95" in self.signed_in(self.eve_user).get("/me/voluntary-redundancy").content.decode()
 
     def test_only_the_employers_hr_records_the_facts_and_a_refusal_changes_nothing(self) -> None:
         eve = self.eve_interest(facts=False)
@@ -239,8 +239,8 @@ class TestTheWholeQuote(VrFinalTestCase):
         )
         assert recorded.status_code == 302
         page = hr.get(f"/change/vr-interests/{eve.pk}/").content.decode()
-        assert "£83409.95" in page
-        assert "£6599.52 (12 weeks" in page  # 12 x £549.96
+        assert "£83,409.95" in page
+        assert "£6,599.52 (12 weeks" in page  # 12 x £549.96
         assert (
             AuditEvent.objects.for_partner(self.council).filter(action="change.vr_facts_recorded").count()
             == 1

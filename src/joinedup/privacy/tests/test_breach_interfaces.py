@@ -44,7 +44,7 @@ class TestThePages(BreachTestCase):
         assert (made.status_code, made["Location"]) == (302, f"/data-protection/breaches/{row.breach_id}/")
         page = client.get(f"/data-protection/breaches/{row.breach_id}/").content.decode()
         assert "Laptop with payroll extracts stolen from a car." in page
-        assert "Due (69 hours left); deadline 9 December 2026 09:00" in page
+        assert "Due (69 hours left); deadline 9 December 2026 at 09:00" in page
         log = client.get("/data-protection/breaches/").content.decode()
         assert f'data-testid="clock-{row.breach_id}">Due (69 hours left)' in log
         opened = client.get("/data-protection/breaches/", {"open": "1"})

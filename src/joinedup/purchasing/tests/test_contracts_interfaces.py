@@ -160,7 +160,7 @@ class TestContractPages(ContractsTestCase):
         assert self.contract.end_date == date(2027, 12, 31)
         page = client.get(f"/purchasing/contracts/{self.contract.pk}/").content.decode()
         assert "Option 1: 12 months · taken" in page
-        assert "£0.00 paid of £50000.00 (0%); £50000.00 remains." in page
+        assert "£0.00 paid of £50,000.00 (0%); £50,000.00 remains." in page
 
     def test_a_contract_is_entered_on_the_form(self) -> None:
         buyer = self.make_user("shared.only", [(self.shared, Role.PURCHASING_OFFICER)])

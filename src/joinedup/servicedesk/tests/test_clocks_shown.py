@@ -27,10 +27,10 @@ class ClocksShownTests(ClockTestCase):
         words = " ".join(table.split())
         # 480 minutes on Monday and 90 on Tuesday: 570, past the response's 240 (due 13:00).
         assert "P3 targets in business minutes" in words
-        assert "Response 570 240 Mon 30 Nov 2026 13:00 Breached" in words
-        assert "Resolution 570 1440 Wed 2 Dec 2026 16:00 Running" in words
+        assert "Response 570 240 Monday 30 November 2026 at 13:00 Breached" in words
+        assert "Resolution 570 1440 Wednesday 2 December 2026 at 16:00 Running" in words
         assert "We aim to resolve this by" not in agent_page
-        assert "We aim to resolve this by Wednesday 2 December 2026, 16:00." in ada_page
+        assert "We aim to resolve this by Wednesday 2 December 2026 at 16:00." in ada_page
         assert "service-levels" not in ada_page and "Breached" not in ada_page
 
     def test_the_queue_shows_due_times_and_tags_and_sorts_by_breach_risk(self) -> None:
@@ -48,7 +48,11 @@ class ClocksShownTests(ClockTestCase):
             for c in re.findall(r'data-testid="due">(.*?)</td>', by_due)
         ]
         # The P2 has run 45 of its 60 minutes: 75%, the warning.
-        assert cells == ["30 Nov 2026 13:00 Breached", "1 Dec 2026 10:00 Warning", "1 Dec 2026 16:30"]
+        assert cells == [
+            "30 November 2026 at 13:00 Breached",
+            "1 December 2026 at 10:00 Warning",
+            "1 December 2026 at 16:30",
+        ]
         assert f"/servicedesk/tickets/{first.pk}/" in by_due
 
     def test_the_api_gives_agents_both_clocks_and_the_requester_only_the_date(self) -> None:

@@ -9,6 +9,7 @@ from django import forms
 from joinedup.change.models import EntryKind, Union
 from joinedup.core.attachments import MAX_BYTES
 from joinedup.web.forms import GovukForm, ModelChoice, choice_field, date_field, notes_field, text_field
+from joinedup.web.templatetags.components import people_date
 
 
 class ConsultationForm(GovukForm):
@@ -77,7 +78,7 @@ class DocumentForm(GovukForm):
         self.fields["entry"] = ModelChoice(
             entries,
             label="Attach to",
-            labeller=lambda e: f"{e.occurred_on:%-d %b %Y} {e.get_kind_display()}: {e.title}",
+            labeller=lambda e: f"{people_date(e.occurred_on)} {e.get_kind_display()}: {e.title}",
         )
         self.order_fields(["entry", "file"])
 

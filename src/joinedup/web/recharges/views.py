@@ -85,9 +85,19 @@ def home(request: HttpRequest) -> HttpResponse:
             "issuer": issuer,
             "form": form,
             "month": month,
+            "month_shown": _month_shown(month),
             "can_export_spend": partner is not None and has_permission(request.user, "ledger.view", partner),
         },
     )
+
+
+def _month_shown(month: str) -> date | None:
+    """The month asked for, to show as people read it; None when it is not a month (the link
+    still carries what was asked, and the statement page says what is wrong with it)."""
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return None
 
 
 def _statement(request: HttpRequest, code: str, month: str) -> selectors.Statement:

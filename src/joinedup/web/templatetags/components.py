@@ -4,6 +4,9 @@ links. Each renders a template in web/components/, and /components/ shows every 
 ``{% load components %}`` then:
 
 - ``{{ day|people_date }}``: "25 November 2026" (a datetime is read on the clock in London).
+- ``{{ when|people_datetime }}``: "25 November 2026 at 14:30", on the clock in London, where the
+  time matters (an event, a deadline); ``{{ month|people_month }}``: "November 2026".
+  ``|date:`` is for machine-readable places only (a form's value, a URL, ``datetime=``).
 - ``{% status_tag run.status run.get_status_display %}``: a GOV.UK tag, coloured by STATUS_COLOURS.
 - ``{% money_cell amount %}`` (Decimal pounds) / ``{% pence_cell pence %}`` (int pence): a
   right-aligned table cell with the pound sign.
@@ -20,6 +23,7 @@ links. Each renders a template in web/components/, and /components/ shows every 
 
 from __future__ import annotations
 
+import numbers
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -60,13 +64,27 @@ STATUS_COLOURS: dict[str, str] = {
     "over its seats": "red",
     "flag:open": "red",
     "p1": "red",
+    "refused": "red",
+    "declined": "red",
+    "unsuccessful": "red",
+    "blocked": "red",
+    "failed": "red",
+    "did_not_attend": "red",
+    "lapsed": "red",
+    "urgent": "red",
+    "review overdue": "red",
     # orange
     "warning": "orange",
     "over": "orange",
     "at risk": "orange",
+    "at_risk": "orange",
     "due soon": "orange",
     "declaration changed: review": "orange",
     "p2": "orange",
+    "reopened": "orange",
+    "in_repair": "orange",
+    "due": "orange",
+    "soon": "orange",
     # yellow
     "pending": "yellow",
     "queued": "yellow",
@@ -77,6 +95,19 @@ STATUS_COLOURS: dict[str, str] = {
     "preview": "yellow",
     "internal": "yellow",
     "tupe protected": "yellow",
+    "requested": "yellow",
+    "submitted": "yellow",
+    "deferred": "yellow",
+    "proposed": "yellow",
+    "on_hold": "yellow",
+    "ordered": "yellow",
+    "waiting_requester": "yellow",
+    "waiting_third_party": "yellow",
+    "awaiting_identity": "yellow",
+    "ready_for_review": "yellow",
+    "referred": "yellow",
+    "with_employee": "yellow",
+    "review due": "yellow",
     # blue
     "calculating": "blue",
     "calculated": "blue",
@@ -90,6 +121,22 @@ STATUS_COLOURS: dict[str, str] = {
     "in_payment": "blue",
     "consultation": "blue",
     "implementing": "blue",
+    "new": "blue",
+    "assigned": "blue",
+    "in_progress": "blue",
+    "consulting": "blue",
+    "ready": "blue",
+    "part_received": "blue",
+    "in_stock": "blue",
+    "trial": "blue",
+    "sent": "blue",
+    "triaged": "blue",
+    "appointment_booked": "blue",
+    "booked": "blue",
+    "assessed": "blue",
+    "report_written": "blue",
+    "upcoming": "blue",
+    "current": "blue",
     # green
     "approved": "green",
     "approved by the partnership": "green",
@@ -109,6 +156,18 @@ STATUS_COLOURS: dict[str, str] = {
     "period:open": "green",
     "accepted": "green",
     "posted": "green",
+    "recorded": "green",
+    "slotted": "green",
+    "redeployed": "green",
+    "confirmed": "green",
+    "completed": "green",
+    "live": "green",
+    "deployed": "green",
+    "report_released": "green",
+    "attended": "green",
+    "released": "green",
+    "certified": "green",
+    "requisition:ordered": "green",
     # grey
     "draft": "grey",
     "paid": "grey",
@@ -126,6 +185,11 @@ STATUS_COLOURS: dict[str, str] = {
     "disposed": "grey",
     "p3": "grey",
     "p4": "grey",
+    "redundant": "grey",
+    "ended": "grey",
+    "withheld": "grey",
+    "revoked": "grey",
+    "routine": "grey",
     # purple
     "credit note": "purple",
 }
@@ -144,15 +208,46 @@ def status_colour(status: Any, kind: str = "") -> str:
 
 
 @register.filter
-def people_date(value: date | datetime | None) -> str:
-    """A date as people read it: 25 November 2026 (no leading zero, the month in full)."""
+def people_date(value: date | datetime | str | None) -> str:
+    """A date as people read it: 25 November 2026 (no leading zero, the month in full). Also an
+    ISO date as an audit event's JSON keeps it ("2026-11-25")."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
     if not isinstance(value, date):
         raise TypeError(f"people_date takes a date, not {type(value).__name__}")
     return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def people_datetime(value: datetime | None, weekday: str = "") -> str:
+    """A moment as people read it, on the clock in London: 25 November 2026 at 14:30; with
+    ``:"weekday"``, Wednesday 25 November 2026 at 14:30 (a promise or a deadline to plan by)."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime):
+        raise TypeError(f"people_datetime takes a datetime, not {type(value).__name__}")
+    if weekday not in ("", "weekday"):
+        raise ValueError(f'people_datetime takes "weekday" or nothing, not {weekday!r}')
+    if value.tzinfo:
+        value = value.astimezone(LONDON)
+    day = f"{value:%A} " if weekday else ""
+    return f"{day}{people_date(value.date())} at {value:%H:%M}"
+
+
+@register.filter
+def people_month(value: date | None) -> str:
+    """A month (a period, a run) as people read it: November 2026."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
+    if not isinstance(value, date):
+        raise TypeError(f"people_month takes a date, not {type(value).__name__}")
+    return f"{value:%B %Y}"
 
 
 @register.simple_tag
@@ -175,9 +270,10 @@ def _pounds(amount: Decimal | None) -> str:
 def _pence(pence: int | None) -> str:
     if pence is None:
         return ""
-    if isinstance(pence, bool) or not isinstance(pence, int):
+    # NumPy's int64 (a report's bulk figures) is an Integral too; a float or Decimal is a bug.
+    if isinstance(pence, bool) or not isinstance(pence, numbers.Integral):
         raise TypeError(f"pence are an int, never {type(pence).__name__}")
-    return gbp(pence)
+    return gbp(int(pence))
 
 
 @register.simple_tag
@@ -194,8 +290,9 @@ def money_cell(amount: Decimal | None, testid: str = "") -> SafeString:
 def pence_cell(pence: int | None, testid: str = "") -> SafeString:
     """A table cell holding integer pence (as stored), right-aligned with the pound sign."""
     text = _pence(pence)
+    sort = "" if pence is None else int(pence)
     return render_to_string(
-        "web/components/_money_cell.html", {"text": text, "pence": pence, "testid": testid}
+        "web/components/_money_cell.html", {"text": text, "pence": sort, "testid": testid}
     )
 
 

@@ -51,6 +51,8 @@ class TestTheComponentsPage(PartnerTestCase):
             "</span>" in page
         )
         assert '<span data-testid="sample-date">25 November 2026</span>' in page
+        assert '<span data-testid="sample-datetime">30 June 2026 at 14:30</span>' in page
+        assert '<span data-testid="sample-month">November 2026</span>' in page
         assert (
             '<td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value="123456" '
             'data-testid="sample-money">£1,234.56</td>' in page

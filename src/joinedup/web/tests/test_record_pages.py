@@ -273,7 +273,7 @@ class TestOwnLeave(RecordPagesTestCase):
         absence = self.request()
         client = self.signed_in(self.council_employee)
         page = client.get("/me/leave").content.decode()
-        assert "Annual leave" in page and "6 Jul 2026" in page and "Requested" in page
+        assert "Annual leave" in page and "6 July 2026" in page and "Requested" in page
         response = client.post(f"/me/leave/{absence.pk}/cancel")
         assert response.status_code == 302 and response["Location"] == "/me/leave"
         assert Absence.objects.for_partner(self.council).get(pk=absence.pk).status == AbsenceStatus.CANCELLED

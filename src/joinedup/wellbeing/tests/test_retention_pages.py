@@ -45,7 +45,7 @@ class TestRetentionPage(RetentionTestCase):
             (self.held.pk, ("ET/1234/26",))
         ]
         text = page.content.decode()
-        assert "Ada Lovelace" in text and "ET/1234/26" in text and "31 Mar 2032" in text
+        assert "Ada Lovelace" in text and "ET/1234/26" in text and "31 March 2032" in text
         assert REASON not in text and "sertraline" not in text
         # The DPO opens no case pages, so the holds name their cases without a link.
         assert f'/wellbeing/cases/{self.held.pk}/"' not in text
