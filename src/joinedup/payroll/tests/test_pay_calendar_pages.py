@@ -107,9 +107,9 @@ class TestThePage(PayCalendarCase):
         assert self.calendars(self.council) == [("monthly", "england-and-wales", 25, None, 5)]
         assert "Pay calendar 2026/27" in html
         # Christmas Day 2026 is a Friday: paid on Thursday 24 December, changes in by the 17th.
-        assert "Thu 24 December 2026</td>" in html
-        assert "Thu 17 December 2026</td>" in html
-        assert "Fri 25 December (Christmas Day)" in html
+        assert "Thursday 24 December 2026</td>" in html
+        assert "Thursday 17 December 2026</td>" in html
+        assert "Friday 25 December 2026 (Christmas Day)" in html
 
     def test_a_day_outside_the_month_or_a_negative_cut_off_is_refused_beside_its_field(self) -> None:
         self.set_council_monthly()

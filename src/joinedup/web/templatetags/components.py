@@ -208,9 +208,12 @@ def status_colour(status: Any, kind: str = "") -> str:
 
 
 @register.filter
-def people_date(value: date | datetime | str | None) -> str:
-    """A date as people read it: 25 November 2026 (no leading zero, the month in full). Also an
-    ISO date as an audit event's JSON keeps it ("2026-11-25")."""
+def people_date(value: date | datetime | str | None, weekday: str = "") -> str:
+    """A date as people read it: 25 November 2026 (no leading zero, the month in full); with
+    ``:"weekday"``, Wednesday 25 November 2026 (a pay day or a cut-off to plan by). Also an ISO
+    date as an audit event's JSON keeps it ("2026-11-25")."""
+    if weekday not in ("", "weekday"):
+        raise ValueError(f'people_date takes "weekday" or nothing, not {weekday!r}')
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -219,7 +222,8 @@ def people_date(value: date | datetime | str | None) -> str:
         value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
     if not isinstance(value, date):
         raise TypeError(f"people_date takes a date, not {type(value).__name__}")
-    return f"{value.day} {value:%B %Y}"
+    day = f"{value:%A} " if weekday else ""
+    return f"{day}{value.day} {value:%B %Y}"
 
 
 @register.filter
