@@ -39,10 +39,10 @@ SOURCES: dict[str, TileSource] = {
     Role.SERVICE_ADMIN: oversight.service_admin_tiles,
     Role.DATA_PROTECTION_OFFICER: oversight.dpo_tiles,
     Role.UNION_REP: oversight.union_tiles,
-    Role.PURCHASING_OFFICER: purchasing.purchasing_tiles,
     Role.SERVICE_DESK_AGENT: oversight.service_desk_tiles,
     Role.OH_CLINICIAN: oversight.occupational_health_tiles,
     Role.OH_ADMIN: oversight.occupational_health_tiles,
+    Role.PURCHASING_OFFICER: purchasing.purchasing_tiles,
 }
 
 

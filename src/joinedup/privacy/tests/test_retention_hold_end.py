@@ -167,7 +167,7 @@ class TestTheEndDateOnThePage(HoldEndTestCase):
             assert placed.status_code == 302
             hold = RetentionHold.objects.for_partner(self.council).get()
             assert hold.ends_on == date(2027, 1, 31)
-            assert "Held until 31 Jan 2027 (inclusive)" in client.get(PAGE).content.decode()
+            assert "Held until 31 January 2027 (inclusive)" in client.get(PAGE).content.decode()
             changed = client.post(f"{PAGE}holds/{hold.pk}/ends-on", {"ends_on": "2027-02-28"}, follow=True)
         assert "Legal hold SAR/77: held until 28 February 2027." in changed.content.decode()
         assert self.hold(hold).ends_on == date(2027, 2, 28)

@@ -23,7 +23,8 @@ from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 
 # The home page of a user holding every role on the council, with every section's tiles: the
 # figure is fixed, so a tile that starts reading row by row fails here. 4 to sign the request in
-# (session, user, second factor, roles), 27 for the tiles (payroll's next pay dates at each
+# (session, user, second factor, roles), 28 for the tiles (the purchasing officer's invoices by
+# step, one grouped count; payroll's next pay dates at each
 # employer served, two: the pay calendars, then the runs of employers with none; HR's changes,
 # leave and secondments each counted from their own rows; the service administrator's look for
 # partners they do not administer, which keeps the background queue from them), 6 for budget
@@ -33,7 +34,7 @@ from joinedup.workspaces.tests.base import TODAY, WorkWaitingTestCase
 # approval: these fixtures' runs), 2 for HR's chart of FTE by unit (people.selectors.establishment:
 # the posts, the holdings summed by post), 2 for the layout (the menu's "me" link, unread
 # notifications).
-HOME_QUERIES_EVERY_ROLE = 43
+HOME_QUERIES_EVERY_ROLE = 44
 # Row-level security wraps the request in its transaction: a savepoint, the context set and
 # cleared, the savepoint released (the caller's partners come from the memberships the
 # permissions read anyway).
