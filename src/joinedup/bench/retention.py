@@ -8,7 +8,8 @@ reported): one council ``RET<N>`` with ``ceil(N / 144)`` employees through the e
 (as ``bench sar`` seeds), an approved monthly pay run for each month of 12 tax years and a payslip
 in each for every employee (``N`` rounded up to whole runs), each with four payslip lines (a
 casual car allowance, a union subscription, overtime, an attachment-of-earnings order), written
-by ``bench.payhistory`` (``COPY`` on PostgreSQL, ``executemany`` on SQLite). The tax years are
+by ``bench.payhistory`` (one ``INSERT … SELECT`` a run on PostgreSQL, ``executemany`` on
+SQLite). The tax years are
 placed so that ``--expired-share`` of them (rounded to whole years) ended six years (the default
 period) before ``AS_OF``; the latest three are within the statutory minimum. One employee in a
 hundred (at least one) has a legal hold on their payroll records.

@@ -56,6 +56,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -450,6 +451,37 @@ def _lock_type(partner_id: int, record_type: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, partner_id])
 
 
+_BATCH_TABLE = "privacy_retention_batch"
+
+
+def _judged_once(still: QuerySet[Any], partner_id: int, low: int, high: int) -> QuerySet[Any]:
+    """PostgreSQL: the batch's records judged once, their ids kept in a temporary table for the
+    transaction, and ``still`` read from there. Judging joins the range to its runs and
+    employments; the count, the audit redaction, the removal and (for payslips) the lines'
+    deletion each judged it again, and on 10,000,000 payslips that was a third of the run. The
+    ids stay in the database (no list passes through Python) and the batch's statements act on
+    exactly the records judged, under the type's advisory lock. SQLite judges in each statement."""
+    if connection.vendor != "postgresql":
+        return still
+    ids, params = still.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Inside a caller's transaction (a test's) the table from the batch before is still there.
+        cursor.execute(f"DROP TABLE IF EXISTS {_BATCH_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_BATCH_TABLE} ON COMMIT DROP AS "  # noqa: S608 — the ORM's SQL, values bound
+            f"SELECT judged.id FROM ({ids}) AS judged (id)",
+            params,
+        )
+        # Its row count, so that the statements below join it by hash rather than loop over it.
+        cursor.execute(f"ANALYZE {_BATCH_TABLE}")
+    judged: QuerySet[Any] = still.model.objects.for_partner(partner_id).filter(
+        pk__gte=low,
+        pk__lte=high,
+        pk__in=RawSQL("SELECT id FROM privacy_retention_batch", ()),
+    )
+    return judged
+
+
 @transaction.atomic
 def _remove_batch(
     *,
@@ -474,6 +506,7 @@ def _remove_batch(
     still = kind.expired(partner_id, rule, months, as_of).filter(pk__gte=low, pk__lte=high)
     if holds.people:
         still = still.exclude(kind.held(holds.people))
+    still = _judged_once(still, partner_id, low, high)
     found = still.aggregate(first=Min("pk"), last=Max("pk"))
     if found["first"] is None:
         return 0
