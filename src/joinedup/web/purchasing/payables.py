@@ -30,6 +30,7 @@ from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.purchasing import contracts, delegation, payments, selectors
 from joinedup.purchasing import invoices as invoicing
 from joinedup.purchasing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentRunStatus
+from joinedup.web import filtering
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import UploadForm, attempt, refusal, submit
@@ -86,6 +87,13 @@ def invoices(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": InvoiceStatus.choices,
+            "filters": filtering.filters(
+                request,
+                [
+                    ("status", "Status", InvoiceStatus(status).label if status else ""),
+                    ("q", "Supplier or invoice number", q),
+                ],
+            ),
             "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
         },
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal as D
 from typing import Any
 
@@ -72,6 +73,12 @@ class TestTheInvoicePages(PayablesPages):
         assert "INV-1001" in page and "INV-2001" not in page
         page = client.get("/purchasing/invoices/?q=inv 1001").content.decode()  # the number's key
         assert "INV-1001" in page and "1 invoice<" in page
+        both = client.get("/purchasing/invoices/?status=awaiting_approval&q=inv").content.decode()
+        # Each filter in force is a tag that removes it and keeps the other.
+        assert re.findall(r'<a class="moj-filter__tag" href="([^"]+)">.*?</span> ([^<]+)</a>', both) == [
+            ("/purchasing/invoices/?q=inv", "Waiting for approval"),
+            ("/purchasing/invoices/?status=awaiting_approval", "inv"),
+        ]
 
     def test_the_invoice_list_asks_the_same_number_of_queries_for_one_invoice_as_for_twelve(self) -> None:
         client = self.signed_in(self.council_viewer)
