@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from joinedup.api.schemas import DateIn
+from joinedup.core.bank_holidays import HOLIDAYS_VERSION
 from joinedup.core.calendar import tax_year_of
 from joinedup.partnership.selectors import partner_for
 from joinedup.payroll import selectors, services
 from joinedup.payroll.models import PayCalendar
-from joinedup.payroll.pay_calendar import HOLIDAYS_VERSION, CalendarRow
+from joinedup.payroll.pay_calendar import CalendarRow
 from joinedup.workspaces import selectors as workspaces
 
 router = Router(tags=["payroll"])

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from joinedup.core.calendar import tax_year_label
 from joinedup.core.tenancy import PartnerScopedManager
+from joinedup.payroll.pay_calendar import MOST_CUT_OFF_WORKING_DAYS
 from joinedup.people.models import PayFrequency
 
 
@@ -460,7 +461,8 @@ class PayCalendar(models.Model):
             ),
             models.CheckConstraint(condition=Q(nation__in=PayNation.values), name="pay_calendar_nation"),
             models.CheckConstraint(
-                condition=Q(cut_off_working_days__lte=20), name="pay_calendar_cut_off_range"
+                condition=Q(cut_off_working_days__lte=MOST_CUT_OFF_WORKING_DAYS),
+                name="pay_calendar_cut_off_range",
             ),
         ]
 

@@ -9,9 +9,8 @@ a rule in, dated rows out.
   anchor); every date 7, 14 or 28 days from it is scheduled too, in any year.
 - A scheduled date that is not a working day moves to the working day before it: working days
   are Monday to Friday less the bank holidays of the employer's nation (England and Wales,
-  Scotland or Northern Ireland), substitute days included. Bank holidays come from the
-  ``holidays`` package, whose data follows gov.uk's "UK bank holidays" list
-  (https://www.gov.uk/bank-holidays), as the service desk's clocks read them.
+  Scotland or Northern Ireland), substitute days included, from ``core.bank_holidays`` (gov.uk's
+  list through the ``holidays`` package), as the service desk's clocks read them.
 - The cut-off for changes (starters, leavers, overtime, bank details) is N working days before
   the pay date, on the same working days; N = 0 means changes are taken up to the pay date.
 - A row belongs to the tax year of its (moved) pay date and its period is the tax period HMRC
@@ -24,20 +23,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib.metadata import version
 
-import holidays
-
+from joinedup.core.bank_holidays import NATIONS, bank_holidays
 from joinedup.core.calendar import tax_period_of, tax_year_end, tax_year_start
 
-# Reported beside the calendar so a past one can be reproduced with the same holiday data.
-HOLIDAYS_VERSION = version("holidays")
 MONTHLY = "monthly"
 CYCLE_DAYS = {"weekly": 7, "fortnightly": 14, "four_weekly": 28}
-# The nations' names as the service desk's calendars use them, and the package's subdivision for
-# each. gov.uk lists England and Wales together; the package's England stands for both.
-NATIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
 FIRST_DAY_OF_MONTH = 1
 LAST_DAY_OF_MONTH = 31
 # No employer holds changes open for longer than a pay month; a larger figure is a typing slip.
@@ -88,15 +79,6 @@ class CalendarRow:
     # The date the rule names, and why the pay date is earlier ("" when it is not).
     scheduled: date
     moved_because: str = ""
-
-
-@lru_cache(maxsize=512)
-def bank_holidays(nation: str, year: int) -> dict[date, str]:
-    """The nation's bank holidays in a calendar year, substitute days included."""
-    if nation not in NATIONS:
-        raise PayCalendarError(f"{nation!r} is not a nation: choose one of {', '.join(NATIONS)}")
-    found = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=year)
-    return {day: str(name) for day, name in sorted(found.items())}
 
 
 def closed_because(day: date, nation: str) -> str:

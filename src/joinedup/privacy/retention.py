@@ -477,7 +477,7 @@ def _judged_once(still: QuerySet[Any], partner_id: int, low: int, high: int) -> 
     judged: QuerySet[Any] = still.model.objects.for_partner(partner_id).filter(
         pk__gte=low,
         pk__lte=high,
-        pk__in=RawSQL("SELECT id FROM privacy_retention_batch", ()),
+        pk__in=RawSQL(f"SELECT id FROM {_BATCH_TABLE}", ()),  # noqa: S608, S611 — a constant name
     )
     return judged
 

@@ -33,17 +33,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from importlib.metadata import version
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-import holidays
 import numpy as np
 import numpy.typing as npt
 
+from joinedup.core.bank_holidays import NATIONS, bank_holidays
+
 LONDON = ZoneInfo("Europe/London")
-# Reported beside every figure so a past report can be reproduced with the same holiday data.
-HOLIDAYS_VERSION = version("holidays")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 MINUTE = 60_000_000  # microseconds
@@ -51,14 +49,6 @@ MINUTE = 60_000_000  # microseconds
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
-# The calculator's names for the nations, and the holidays package's subdivision for each.
-# England and Wales share one list on gov.uk; the package keeps Wales as its own subdivision
-# (WLS) with the same days, so England's stands for both.
-NATIONS = {
-    "england-and-wales": "ENG",
-    "scotland": "SCT",
-    "northern-ireland": "NIR",
-}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS = "24x7"
 
@@ -229,15 +219,6 @@ class YearTable:
         """The earliest instant at which the year's business time reaches ``position`` (> 0)."""
         index = bisect_left(self.through, position)
         return self.starts[index] + position - self.before[index]
-
-
-@lru_cache(maxsize=4096)
-def bank_holidays(nation: str, year: int) -> dict[date, str]:
-    """The nation's bank holidays in a year, substitute days included, from the holidays package."""
-    if nation not in NATIONS:
-        raise BusinessTimeError(f"{nation!r} is not a calendar: choose one of {', '.join(NATIONS)}")
-    found = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=year)
-    return {day: str(name) for day, name in sorted(found.items())}
 
 
 @lru_cache(maxsize=1024)

@@ -42,12 +42,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from joinedup.core.bank_holidays import bank_holidays
 from joinedup.servicedesk.business_time import (
     EPOCH,
     LONDON,
     ONE_MICROSECOND,
     Calendar,
-    bank_holidays,
     microseconds_of,
 )
 from joinedup.servicedesk.clocks import (

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from joinedup.core.bank_holidays import bank_holidays
 from joinedup.servicedesk import business_time as bt
 from joinedup.servicedesk.business_time import LONDON, BusinessTimeError, Calendar, business_minutes, due_at
 
@@ -72,7 +73,7 @@ def test_the_package_lists_england_and_wales_2026_as_gov_uk_does() -> None:
     """gov.uk England and Wales 2026: 1 Jan, 3 Apr Good Friday, 6 Apr Easter Monday, 4 May,
     25 May, 31 Aug, 25 Dec, 28 Dec Boxing Day (substitute day). The package also names Saturday
     26 Dec itself, which closes nothing that the weekend has not."""
-    assert bt.bank_holidays("england-and-wales", 2026) == {
+    assert bank_holidays("england-and-wales", 2026) == {
         date(2026, 1, 1): "New Year's Day",
         date(2026, 4, 3): "Good Friday",
         date(2026, 4, 6): "Easter Monday",
@@ -90,7 +91,7 @@ def test_wales_has_the_same_bank_holidays_as_england() -> None:
     so check the clock's choice of England's list stands for both."""
     for year in range(2018, 2031):
         wales = holidays.country_holidays("GB", subdiv="WLS", years=year)
-        assert set(bt.bank_holidays("england-and-wales", year)) == set(wales), year
+        assert set(bank_holidays("england-and-wales", year)) == set(wales), year
 
 
 @pytest.mark.parametrize("calendar", [ENGLAND, SCOTLAND, NORTHERN_IRELAND], ids=lambda c: c.nation)

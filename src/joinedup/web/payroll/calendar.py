@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from joinedup.core.bank_holidays import HOLIDAYS_VERSION
 from joinedup.core.calendar import tax_year_label, tax_year_of
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import selectors, services
 from joinedup.payroll.models import PayNation
-from joinedup.payroll.pay_calendar import HOLIDAYS_VERSION
 from joinedup.people.models import PayFrequency
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from joinedup.core.bank_holidays import HOLIDAYS_VERSION, NATIONS
 from joinedup.partnership.cli import operator
 from joinedup.servicedesk import business_time as bt
 from joinedup.servicedesk import email_in, inbound, mailbox, sla_warnings
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         clock.add_argument(
             "--hours", default="08:30-17:00", help="24x7, or e.g. 08:30-17:00 (Monday to Friday)"
         )
-        clock.add_argument("--calendar", default="england-and-wales", help=" | ".join(bt.NATIONS))
+        clock.add_argument("--calendar", default="england-and-wales", help=" | ".join(NATIONS))
         clock.add_argument(
             "--pause", action="append", default=[], help="FROM/TO: the clock stops (may be repeated)"
         )
@@ -114,7 +115,7 @@ class Command(BaseCommand):
                         "hours": str(calendar.hours),
                         "calendar": calendar.nation,
                         "bank_holidays": [{"date": day.isoformat(), "name": name} for day, name in closed],
-                        "holidays_package": bt.HOLIDAYS_VERSION,
+                        "holidays_package": HOLIDAYS_VERSION,
                     },
                     indent=2,
                 )
