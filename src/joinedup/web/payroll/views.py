@@ -4,7 +4,6 @@ payslip, and an employee's own payslips."""
 from __future__ import annotations
 
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -24,11 +23,10 @@ from joinedup.payroll.figures import SUMMARY_FIGURES
 from joinedup.payroll.models import FlagStatus, Payslip, RunStatus
 from joinedup.payroll.year_to_date import YTD_COLUMNS, year_to_date, year_to_date_of, ytd_cells
 from joinedup.people.models import PayFrequency
-from joinedup.web import filtering
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, attempt, bound, choice_field, date_field, submit, text_field
-from joinedup.web.sorting import sort_from
 from joinedup.workspaces import selectors as workspaces
 from joinedup.workspaces.payroll import WAITING_LABELS, runs_filtered
 
@@ -36,6 +34,10 @@ from joinedup.workspaces.payroll import WAITING_LABELS, runs_filtered
 class NewRunForm(GovukForm):
     frequency = choice_field("Frequency", PayFrequency.choices, what="pay frequency")
     pay_date = date_field("Pay date", hint="For example, 2026-11-25")
+
+
+class RunFilters(forms.Form):
+    status = listing.filter_choice("Status", RunStatus.choices, every="Every status")
 
 
 RUN_SORTS = {
@@ -57,51 +59,38 @@ def runs(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Pay run for {run.pay_date:%d %B %Y} created.")
             return redirect("web:pay_run", run_id=run.pk)
     # The home page's tiles link here with their filter (workspaces.payroll.runs_filtered).
-    status = request.GET.get("status", "")
+    filters = RunFilters(request.GET)
     waiting = request.GET.get("waiting", "")
-    found = runs_filtered(
-        request.user, partner=partner, status=status, waiting=waiting, today=workspaces.today()
-    )
-    status = status if status in RunStatus.values else ""
     waiting = waiting if waiting in WAITING_LABELS else ""
-    filtered = {k: v for k, v in (("status", status), ("waiting", waiting)) if v}
-    # Paged, so sorted by the server (web/sorting.py): newest pay date first unless asked.
-    sort = sort_from(request, RUN_SORTS, default="pay_date", descending=True, query=urlencode(filtered))
-    ordered = found.order_by(*sort.order_by)
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        return export_response(
-            fmt,
-            ["pay_date", "frequency", "tax_year", "period", "kind", "status", "payslips"],
-            (
-                [r.pay_date, r.frequency, r.tax_year, r.period, r.kind, r.status, r.progress_total]
-                for r in ordered
-            ),
-            f"pay-runs-{partner.code.lower()}",
-        )
-    page = Paginator(ordered, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/payroll/runs.html",
-        {
-            "page": page,
-            "sort": sort,
-            "query": f"{urlencode(filtered)}&{sort.params}" if filtered else sort.params,
-            "filter_query": urlencode(filtered),
-            "filters": filtering.filters(
-                request,
-                [
-                    ("status", "Status", RunStatus(status).label if status else ""),
-                    ("waiting", "From the home page", WAITING_LABELS.get(waiting, "")),
-                ],
-            ),
-            "statuses": RunStatus.choices,
-            "status": status,
-            "waiting": waiting,
-            "form": form,
-            "can_calculate": has_permission(request.user, "payroll.calculate", partner),
-        },
+    found = runs_filtered(
+        request.user,
+        partner=partner,
+        status=listing.chosen(filters).get("status", ""),
+        waiting=waiting,
+        today=workspaces.today(),
     )
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=RUN_SORTS,
+        default="pay_date",
+        descending=True,
+        form=filters,
+        extras=[listing.Extra("waiting", "From the home page", WAITING_LABELS.get(waiting, ""), waiting)],
+        download=listing.Download(
+            ["pay_date", "frequency", "tax_year", "period", "kind", "status", "payslips"],
+            lambda r: [r.pay_date, r.frequency, r.tax_year, r.period, r.kind, r.status, r.progress_total],
+            f"pay-runs-{partner.code.lower()}",
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
+    context = {
+        **listed.context(),
+        "form": form,
+        "can_calculate": has_permission(request.user, "payroll.calculate", partner),
+    }
+    return render(request, "web/payroll/runs.html", context)
 
 
 def _run_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
