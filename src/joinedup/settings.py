@@ -351,6 +351,9 @@ TASKS = {
 SLA_WARNINGS_EVERY_MINUTES = env_int("JOINEDUP_SLA_WARNINGS_EVERY_MINUTES", 5)
 OH_RETENTION_EVERY_MINUTES = env_int("JOINEDUP_OH_RETENTION_EVERY_MINUTES", 24 * 60)
 PRIVACY_RETENTION_EVERY_MINUTES = env_int("JOINEDUP_PRIVACY_RETENTION_EVERY_MINUTES", 24 * 60)
+# Ranges of records the system's retention run works at once on PostgreSQL, one connection each
+# (privacy/retention.py): about the database server's spare cores.
+PRIVACY_RETENTION_WORKERS = env_int("JOINEDUP_PRIVACY_RETENTION_WORKERS", 2, minimum=1)
 WORKER_PERIODIC = [
     (
         "servicedesk sla-warnings",

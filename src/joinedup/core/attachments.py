@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -96,7 +98,32 @@ def store(content: bytes) -> str:
         partial = path.with_name(f"{sha256}.partial")
         partial.write_bytes(content)
         partial.replace(path)  # atomic: a reader never sees half a file
+    else:
+        # Touched, so that a sweep running now (``remove_unnamed``) spares a file that a record
+        # about to be committed names again.
+        path.touch()
     return sha256
+
+
+def remove_unnamed(
+    candidates: Iterable[str], *, named: Collection[str], stored_before: datetime
+) -> list[str]:
+    """Remove each candidate's file that no record names (``named``: the candidates some record
+    still names, read by the caller across every partner) and that was last stored before
+    ``stored_before``; answer the names removed. The same document attached twice is one file,
+    so a file goes only when its last record has; a file stored since ``stored_before`` may
+    belong to an upload not yet committed, and waits for a later sweep."""
+    removed = []
+    for sha256 in sorted(set(candidates) - set(named)):
+        path = _path(sha256)
+        try:
+            if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) >= stored_before:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue  # gone already: an earlier sweep, or an upload that was rolled back
+        removed.append(sha256)
+    return removed
 
 
 def read(sha256: str) -> bytes:

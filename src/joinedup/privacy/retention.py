@@ -15,8 +15,9 @@ with its case holds) this run calls and reports.
   expired id to the last, each one transaction of set-based statements (no list of ids goes
   through Python or into the SQL) and one audit event (counts and the first and last id) per
   batch. What was removed is marked in the row itself, so a second run finds nothing and writes
-  nothing, and a run killed between batches is finished by the next. ``--dry-run`` counts and
-  changes nothing.
+  nothing, and a run killed between batches is finished by the next. The system's run on
+  PostgreSQL works ``PRIVACY_RETENTION_WORKERS`` ranges at once, each on its own connection
+  (``_each_range``). ``--dry-run`` counts and changes nothing.
 
 **Payslips are anonymised, not deleted.** A payslip's pence figures are what the run's approved
 totals, its payroll journal in the ledger, the FPS already sent to HMRC and the year's P60 and
@@ -33,7 +34,9 @@ subject becomes ``REDACTED_SUBJECT``, the description (and its raising event) an
 requester's own replies are blanked — and the ticket's skeleton (number, dates, statuses, SLA
 clock events) stays for the service-level reports. Agents' replies stay: they are the service's
 record of what it did.
-Attachments are not yet removed (their blobs are content-addressed and may be shared).
+Their documents go too: the attachment records in the run, their files once it commits unless
+another record of any partner names the same file (the store keeps one file per content), and
+not a file stored within a day, which may belong to an upload not yet committed.
 
 **Audit events about a removed record are redacted** (audit/redaction.py): each batch redacts the
 content of the events about its payslips and tickets (a reopened ticket's reason, an attachment's
@@ -48,11 +51,13 @@ words (wellbeing/retention_runs.py), so its run redacts nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet
@@ -63,7 +68,8 @@ from django.utils import timezone
 
 from joinedup.audit.redaction import redact_events
 from joinedup.audit.services import record_event
-from joinedup.core import rls
+from joinedup.change.models import ConsultationDocument
+from joinedup.core import attachments, rls
 from joinedup.core.actors import actor_name, is_system, user_of
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
@@ -78,7 +84,7 @@ from joinedup.privacy.retention_rules import (
     last_expired_tax_year,
     rule_on,
 )
-from joinedup.servicedesk.models import EventKind, Ticket, TicketEvent, TicketStatus
+from joinedup.servicedesk.models import Asset, EventKind, Ticket, TicketAttachment, TicketEvent, TicketStatus
 from joinedup.wellbeing import retention_runs
 
 PERMISSION = "privacy.retention"
@@ -402,16 +408,44 @@ def _held_tickets(people: frozenset[int]) -> Q:
 
 def _anonymise_tickets(partner_id: int, chosen: QuerySet[Ticket], low: int, high: int) -> int:
     # The raising event's body is the description, whoever raised it (an agent on the
-    # requester's behalf too); the requester's later replies are their words.
-    theirs = Q(kind=EventKind.CREATED) | Q(actor_id=F("ticket__requester_id"))
-    TicketEvent.objects.for_partner(partner_id).filter(
-        theirs, ticket_id__gte=low, ticket_id__lte=high, ticket_id__in=chosen.values("pk")
-    ).exclude(body="").update(body="")
+    # requester's behalf too); the requester's later replies are their words, and an
+    # attachment's event holds the document's file name.
+    theirs = Q(kind=EventKind.CREATED) | Q(actor_id=F("ticket__requester_id")) | Q(kind=EventKind.ATTACHMENT)
+    in_batch = {"ticket_id__gte": low, "ticket_id__lte": high, "ticket_id__in": chosen.values("pk")}
+    TicketEvent.objects.for_partner(partner_id).filter(theirs, **in_batch).exclude(body="").update(body="")
+    # The documents go with the words: their records now, their files once committed.
+    attached = TicketAttachment.objects.for_partner(partner_id).filter(**in_batch)
+    files = set(attached.values_list("sha256", flat=True))
+    attached._raw_delete(connection.alias)
+    if files:
+        transaction.on_commit(lambda: sweep_attachments(files))
     return (
         Ticket.objects.for_partner(partner_id)
         .filter(pk__gte=low, pk__lte=high, pk__in=chosen.values("pk"))
         .update(subject=REDACTED_SUBJECT, description="")
     )
+
+
+# A document stored within this long may belong to an upload not yet committed (core.attachments).
+ATTACHMENT_GRACE = timedelta(days=1)
+
+
+def sweep_attachments(files: set[str]) -> list[str]:
+    """The stored files of removed attachments that no record of any partner still names (the
+    same document attached to two tickets, or to a consultation, is one file)."""
+    with rls.system_context("retention: which stored documents are still named"):
+        named = {
+            *TicketAttachment.objects.unscoped(reason="retention: documents still named")
+            .filter(sha256__in=files)
+            .values_list("sha256", flat=True),
+            *ConsultationDocument.objects.unscoped(reason="retention: documents still named")
+            .filter(sha256__in=files)
+            .values_list("sha256", flat=True),
+            *Asset.objects.unscoped(reason="retention: documents still named")
+            .filter(certificate_sha256__in=files)
+            .values_list("certificate_sha256", flat=True),
+        }
+    return attachments.remove_unnamed(files, named=named, stored_before=timezone.now() - ATTACHMENT_GRACE)
 
 
 @dataclass(frozen=True)
@@ -442,13 +476,16 @@ def _check_day(as_of: date) -> None:
         )
 
 
-def _lock_type(partner_id: int, record_type: str) -> None:
-    """One batch at a time per partner and type: a second run waits, then finds the batch done
-    (what the row locks of a list of ids did, without a list)."""
+def _lock_range(partner_id: int, record_type: str, low: int) -> None:
+    """One run at a time in a range of a partner's records of a type: a second run waits, then
+    finds the range done. Ranges start at multiples of ``BATCH``, so every run's ranges coincide
+    and ranges worked at once never overlap."""
     if connection.vendor == "postgresql":
-        key = RetentionRecordType.values.index(record_type) + 1700
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, partner_id])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"privacy.retention:{partner_id}:{record_type}:{low}"],
+            )
 
 
 _BATCH_TABLE = "privacy_retention_batch"
@@ -498,7 +535,7 @@ def _remove_batch(
     naming the rule, counts and the first and last id removed. The batch is judged in its own
     transaction, so a hold placed (or another run's removal) since the run began is honoured."""
     authorise(actor, PERMISSION, partner_id)
-    _lock_type(partner_id, record_type)
+    _lock_range(partner_id, record_type, low)
     kind = KINDS[record_type]
     holds = _holds(partner_id, record_type, as_of)
     if holds.whole:
@@ -510,9 +547,13 @@ def _remove_batch(
     found = still.aggregate(first=Min("pk"), last=Max("pk"))
     if found["first"] is None:
         return 0
+    # PostgreSQL judged the records once (``_judged_once``): ``still`` names the same ones after
+    # the removal, so the removal goes first and the two audit writes, which lock the partner's
+    # chain until the commit, come last — ranges worked at once queue only for those. SQLite
+    # judges in each statement, and the removal takes the records out of ``still``.
+    removed = kind.remove(partner_id, still, low, high) if connection.vendor == "postgresql" else None
     # What the audit events about these records said of them (a reopened ticket's reason, an
     # attachment's file name) goes too; the events stay, their chain verifying (audit/redaction.py).
-    # Read before the removal, which takes the records out of ``still``.
     redaction = redact_events(
         actor=actor,
         partner_id=partner_id,
@@ -520,7 +561,8 @@ def _remove_batch(
         object_ids=still.annotate(key=Cast("pk", CharField())).values("key"),
         reason=f"retention: {record_type} {rule.action}d",
     )
-    removed = kind.remove(partner_id, still, low, high)
+    if removed is None:
+        removed = kind.remove(partner_id, still, low, high)
     record_event(
         actor=actor,
         partner=partner_id,
@@ -568,9 +610,12 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
     report.held = report.expired - span["count"]
     if dry_run or span["first"] is None:
         return report
-    # The range is fixed when the run begins: a record expiring during the run waits for the next.
-    for low in range(span["first"], span["last"] + 1, BATCH):
-        report.removed += _remove_batch(
+    # The span is fixed when the run begins: a record expiring during the run waits for the next.
+    start = span["first"] - span["first"] % BATCH
+    ranges = [(low, min(low + BATCH - 1, span["last"])) for low in range(start, span["last"] + 1, BATCH)]
+
+    def remove(low: int, high: int) -> int:
+        return _remove_batch(
             actor=actor,
             partner_id=partner.pk,
             record_type=record_type,
@@ -578,9 +623,46 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
             months=months,
             as_of=as_of,
             low=low,
-            high=min(low + BATCH - 1, span["last"]),
+            high=high,
         )
+
+    report.removed += _each_range(remove, ranges, system=is_system(actor))
     return report
+
+
+def workers_for(*, system: bool) -> int:
+    """How many ranges a run works at once: ``PRIVACY_RETENTION_WORKERS`` for the system's run on
+    PostgreSQL outside a transaction (each worker commits on its own connection), else one. A
+    DPO's run works in their request's partner context, which other connections do not share."""
+    if not system or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return int(settings.PRIVACY_RETENTION_WORKERS)
+
+
+def _each_range(remove: Callable[[int, int], int], ranges: list[tuple[int, int]], *, system: bool) -> int:
+    """The ranges removed one after another, or, for the system's run on PostgreSQL outside a
+    transaction, ``WORKERS`` at a time, each on its own connection: a range's statements keep one
+    of the database's cores busy, and the run is bound by them. Each range is its own
+    transaction either way, so a run stopped part-way leaves whole ranges done for the next."""
+    workers = min(workers_for(system=system), len(ranges))
+    if workers < 2:
+        return sum(remove(low, high) for low, high in ranges)
+
+    def on_own_connection(low: int, high: int) -> int:
+        try:
+            with rls.session_context("privacy retention run: a range"):
+                return remove(low, high)
+        finally:
+            connection.close()  # this thread's own
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="retention") as pool:
+        futures = [pool.submit(on_own_connection, low, high) for low, high in ranges]
+        try:
+            return sum(future.result() for future in futures)
+        finally:
+            # A range that failed stops the ranges not begun; those begun finish or roll back.
+            for future in futures:
+                future.cancel()
 
 
 def retention_run(*, actor: Any, as_of: date, dry_run: bool = False) -> RunReport:

@@ -5,12 +5,15 @@ changes nothing the second time, and leaves every audit chain verifying."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime
 from io import StringIO
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.http import Http404
@@ -19,7 +22,7 @@ from joinedup.audit.chain import REDACTED
 from joinedup.audit.models import AuditEvent
 from joinedup.audit.services import record_event
 from joinedup.audit.verification import verify_all
-from joinedup.core import rls
+from joinedup.core import attachments, rls
 from joinedup.core.actors import SystemActor
 from joinedup.partnership.models import Role
 from joinedup.payroll.models import Payslip, PayslipLine, RunStatus
@@ -27,8 +30,8 @@ from joinedup.privacy import retention
 from joinedup.privacy.models import RetentionHold, RetentionSchedule
 from joinedup.privacy.retention_rules import first_removable_day, last_expired_tax_year, rule_on
 from joinedup.privacy.tests.sarbase import payslip
-from joinedup.servicedesk.models import Ticket, TicketEvent, TicketStatus
-from joinedup.servicedesk.services import TicketIn, raise_ticket, reply
+from joinedup.servicedesk.models import EventKind, Ticket, TicketAttachment, TicketEvent, TicketStatus
+from joinedup.servicedesk.services import TicketIn, add_attachment, raise_ticket, reply
 from joinedup.wellbeing.tests.casebase import CaseTestCase
 
 AS_OF = date(2026, 12, 1)
@@ -521,3 +524,73 @@ class TestRetentionRunInIdRanges(RetentionTestCase):
         with frozen():
             reports = verify_all(checkpoint=None)
         assert [r.chain for r in reports if r.broken is not None] == []
+
+
+class TestRetentionOfTicketDocuments(RetentionTestCase):
+    """An expired ticket's documents go with the requester's words: their records in the run, their
+    files once it commits, unless another record still names the same file."""
+
+    def attach(self, ticket: Ticket, filename: str, content: bytes) -> TicketAttachment:
+        # Attached while the ticket was open, as a requester does; then closed again as it was.
+        Ticket.objects.for_partner(self.council).filter(pk=ticket.pk).update(status=TicketStatus.IN_PROGRESS)
+        found = add_attachment(
+            actor=self.ada,
+            ticket=Ticket.objects.for_partner(self.council).get(pk=ticket.pk),
+            filename=filename,
+            content=content,
+        )
+        Ticket.objects.for_partner(self.council).filter(pk=ticket.pk).update(status=TicketStatus.CLOSED)
+        return found
+
+    @staticmethod
+    def stored(sha256: str) -> Path:
+        return Path(settings.ATTACHMENTS_DIR) / sha256[:2] / sha256
+
+    def age(self, sha256: str) -> None:
+        """The file as if stored a year before the run (its documents were, with the ticket)."""
+        then = NOW.timestamp() - 365 * 24 * 3600
+        os.utime(self.stored(sha256), (then, then))
+
+    def test_it_removes_an_expired_tickets_documents_and_files_keeping_a_file_another_ticket_names(
+        self,
+    ) -> None:
+        own = self.attach(self.old_ticket, "jammed-page.pdf", b"%PDF-1.4 the jammed page " + os.urandom(8))
+        shared_content = b"%PDF-1.4 printer settings " + os.urandom(8)
+        shared_old = self.attach(self.old_ticket, "settings.pdf", shared_content)
+        shared_recent = self.attach(self.recent_ticket, "settings.pdf", shared_content)
+        for found in (own, shared_old):
+            self.age(found.sha256)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.run_retention()
+        documents = TicketAttachment.objects.for_partner(self.council)
+        assert list(documents.values_list("pk", flat=True)) == [shared_recent.pk]
+        assert not self.stored(own.sha256).exists()
+        assert self.stored(shared_recent.sha256).read_bytes() == shared_content
+        bodies = TicketEvent.objects.for_partner(self.council).filter(ticket=self.old_ticket)
+        assert sorted(bodies.values_list("body", flat=True)) == ["", "", "", ""]
+        recent = TicketEvent.objects.for_partner(self.council).filter(
+            ticket=self.recent_ticket, kind=EventKind.ATTACHMENT
+        )
+        assert list(recent.values_list("body", flat=True)) == ["settings.pdf"]
+
+    def test_a_file_stored_within_a_day_waits_for_a_later_sweep(self) -> None:
+        sha256 = attachments.store(b"%PDF-1.4 an upload not yet committed " + os.urandom(8))
+        with frozen():
+            assert retention.sweep_attachments({sha256}) == []
+        assert self.stored(sha256).exists()
+        self.age(sha256)
+        with frozen():
+            assert retention.sweep_attachments({sha256}) == [sha256]
+        assert not self.stored(sha256).exists()
+
+    def test_a_second_run_removes_no_more_documents(self) -> None:
+        kept = self.attach(self.recent_ticket, "screen.pdf", b"%PDF-1.4 the flicker " + os.urandom(8))
+        self.age(kept.sha256)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.run_retention()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.run_retention()
+        assert list(TicketAttachment.objects.for_partner(self.council).values_list("pk", flat=True)) == [
+            kept.pk
+        ]
+        assert self.stored(kept.sha256).exists()
