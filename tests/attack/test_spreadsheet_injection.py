@@ -233,6 +233,7 @@ EXPORTS: dict[str, Export] = {
     "web /data-protection/subject-access/": Export(("csv", "xlsx"), {"Person": planted(NAME)}),
     # The access review: who holds which role (a user signed in as a formula) and the sensitive
     # reads (read by that user); {fmt} is csv here, the page tests check the XLSX downloads.
+    "web /data-protection/access-review/": Export(("csv", "xlsx"), {"Username": planted(ATTACKER)}),
     "web /data-protection/access-review/roles.{fmt}": Export(("csv",), {"Username": planted(ATTACKER)}),
     "web /data-protection/access-review/reads.{fmt}": Export(("csv",), {"Reader": planted(ATTACKER)}),
     # The breach log: a breach whose summary was typed as a formula.
@@ -593,6 +594,7 @@ class TestSpreadsheetInjection(AttackTestCase):
             part="notes",
         )
         self.check("web /data-protection/access-review/roles.{fmt}")
+        self.check("web /data-protection/access-review/")
         self.check("web /data-protection/access-review/reads.{fmt}")
 
     def test_the_breach_log_shows_a_formula_summary_as_text(self) -> None:

@@ -39,6 +39,9 @@ LISTS = {
     # service desk
     # occupational health
     # data protection
+    "privacy_sars": "subject-access requests",
+    "privacy_breaches": "the breach log",
+    "privacy_access_review": "who holds which role",
     # workforce change
 }
 
@@ -76,9 +79,6 @@ NOT_YET = {
     "wellbeing_surveillance": "health-surveillance enrolments",
     "wellbeing_surveillance_checks": "health-surveillance checks",
     # data protection
-    "privacy_sars": "subject-access requests",
-    "privacy_breaches": "the breach log",
-    "privacy_access_review": "who holds which role",
     # workforce change
     "change_consultations": "consultations",
 }
