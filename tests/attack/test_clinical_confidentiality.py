@@ -565,6 +565,10 @@ class TestClinicalConfidentiality(ConfidentialityTestCase):
         assert not failures, f"{len(failures)} of {asked} requests broke the rule:\n" + "\n".join(failures)
         # The downloads the pages offer today (a new one joins the matrix by itself, and here).
         offered = (
+            "/wellbeing/cases/",
+            "/wellbeing/referrals/",
+            "/wellbeing/referrals/waiting",
+            "/wellbeing/access-log/",
             "/wellbeing/surveillance/",
             "/wellbeing/surveillance/team/",
             "/wellbeing/programmes/usage/",

@@ -225,6 +225,10 @@ EXPORTS: dict[str, Export] = {
     "web /wellbeing/surveillance/team/checks/": Export(("csv", "xlsx")),
     "web /wellbeing/adjustments/": Export(("csv", "xlsx"), {"Name": planted(NAME), "Post": planted(PAYLOAD)}),
     "web /wellbeing/adjustments/team/": Export(("csv", "xlsx")),
+    "web /wellbeing/cases/": Export(("csv", "xlsx"), {"Employee": planted(NAME)}),
+    "web /wellbeing/referrals/": Export(("csv", "xlsx")),
+    "web /wellbeing/referrals/waiting": Export(("csv", "xlsx")),
+    "web /wellbeing/access-log/": Export(("csv", "xlsx"), {"Who": planted(ATTACKER)}),
     # Data protection: the records of processing in the ICO's columns, one purpose typed as a
     # formula ({fmt} is csv here; the page test checks the XLSX downloads), and the processors,
     # one named like a formula.
@@ -233,6 +237,7 @@ EXPORTS: dict[str, Export] = {
     "web /data-protection/subject-access/": Export(("csv", "xlsx"), {"Person": planted(NAME)}),
     # The access review: who holds which role (a user signed in as a formula) and the sensitive
     # reads (read by that user); {fmt} is csv here, the page tests check the XLSX downloads.
+    "web /data-protection/access-review/": Export(("csv", "xlsx"), {"Username": planted(ATTACKER)}),
     "web /data-protection/access-review/roles.{fmt}": Export(("csv",), {"Username": planted(ATTACKER)}),
     "web /data-protection/access-review/reads.{fmt}": Export(("csv",), {"Reader": planted(ATTACKER)}),
     # The breach log: a breach whose summary was typed as a formula.
@@ -564,6 +569,19 @@ class TestSpreadsheetInjection(AttackTestCase):
         self.check("web /wellbeing/adjustments/")
         self.check("web /wellbeing/adjustments/team/")
 
+    def test_the_case_referral_and_access_log_lists_show_a_formula_name_and_reader_as_text(self) -> None:
+        CaseAccessEvent.objects.create(
+            case=self.council_objects.oh_case,
+            partner_id=self.council.pk,
+            actor=self.attacker,
+            actor_label=ATTACKER,
+            part="notes",
+        )
+        self.check("web /wellbeing/cases/")
+        self.check("web /wellbeing/referrals/")
+        self.check("web /wellbeing/referrals/waiting")
+        self.check("web /wellbeing/access-log/")
+
     def test_the_wellbeing_usage_export_shows_a_formula_programme_name_as_text(self) -> None:
         WellbeingProgramme.objects.for_partner(self.council).filter(
             pk=self.council_objects.wellbeing_programme.pk
@@ -593,6 +611,7 @@ class TestSpreadsheetInjection(AttackTestCase):
             part="notes",
         )
         self.check("web /data-protection/access-review/roles.{fmt}")
+        self.check("web /data-protection/access-review/")
         self.check("web /data-protection/access-review/reads.{fmt}")
 
     def test_the_breach_log_shows_a_formula_summary_as_text(self) -> None:

@@ -46,6 +46,27 @@ class TestThePages(ReviewTestCase):
             "application/vnd.openxmlformats"
         )
 
+    def test_a_role_filter_narrows_the_holders_and_their_csv_holds_exactly_those(self) -> None:
+        client = on(self.signed_in(self.shared_dpo), self.council)
+        page = client.get("/data-protection/access-review/", {"role": Role.MANAGER})
+        assert [(m.user.username, m.role) for m in page.context["page"]] == [("council.manager", "manager")]
+        download = client.get("/data-protection/access-review/", {"role": Role.MANAGER, "format": "csv"})
+        rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+        assert [(r[0], r[1], r[3]) for r in rows[1:]] == [
+            (str(self.council_manager.pk), "council.manager", "Manager")
+        ]
+
+    def test_sorting_by_user_orders_the_holders(self) -> None:
+        client = on(self.signed_in(self.shared_dpo), self.council)
+        page = client.get(
+            "/data-protection/access-review/", {"search": "council", "sort": "user", "order": "desc"}
+        )
+        assert [m.user.username for m in page.context["page"]] == [
+            "council.manager",
+            "council.hr",
+            "council.employee",
+        ]
+
     def test_the_dpo_opens_a_review_and_the_nominee_revokes_a_role_on_its_page(self) -> None:
         dpo = on(self.signed_in(self.shared_dpo), self.council)
         with at(NOW):

@@ -10,8 +10,9 @@ from typing import Any
 from django.test import Client
 
 from joinedup.partnership.permissions import CURRENT_PARTNER_SESSION_KEY as SESSION_KEY
+from joinedup.privacy import breach as services
 from joinedup.privacy.models import AffectedPartner
-from joinedup.privacy.tests.breachbase import AWARE, NOW, BreachTestCase, at
+from joinedup.privacy.tests.breachbase import AWARE, NOW, BreachTestCase, at, facts
 
 JSON = "application/json"
 
@@ -76,6 +77,40 @@ class TestThePages(BreachTestCase):
         assert len(table) == 2
         xlsx = client.get("/data-protection/breaches/?format=xlsx")
         assert xlsx["Content-Disposition"] == 'attachment; filename="breaches-WCC-2026-12-06.xlsx"'
+
+    def recorded(self, summary: str, people: int) -> AffectedPartner:
+        with at(NOW):
+            return services.breach_record(
+                actor=self.shared_dpo,
+                partner=self.council,
+                facts=facts(summary=summary),
+                impact=services.Impact(people_affected=people, people_categories="Employees"),
+            )
+
+    @at(NOW)
+    def test_a_search_narrows_the_log_and_its_csv_holds_exactly_those_breaches(self) -> None:
+        laptop = self.recorded("Laptop left on a train.", 40)
+        self.recorded("Payslips posted to old addresses.", 7)
+        client = self.client_on(self.council_dpo, self.council)
+        page = client.get("/data-protection/breaches/", {"search": "laptop"})
+        assert [r.breach_id for r, _ in page.context["rows"]] == [laptop.breach_id]
+        by_number = client.get("/data-protection/breaches/", {"search": str(laptop.breach_id)})
+        assert [r.breach_id for r, _ in by_number.context["rows"]] == [laptop.breach_id]
+        download = client.get("/data-protection/breaches/", {"search": "laptop", "format": "csv"})
+        table = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+        assert [(row[0], row[1], row[8]) for row in table[1:]] == [
+            (str(laptop.breach_id), "Laptop left on a train.", "40")
+        ]
+
+    @at(NOW)
+    def test_sorting_by_people_affected_orders_the_log(self) -> None:
+        many = self.recorded("Laptop left on a train.", 40)
+        few = self.recorded("Payslips posted to old addresses.", 7)
+        client = self.client_on(self.council_dpo, self.council)
+        ascending = client.get("/data-protection/breaches/", {"sort": "people"})
+        assert [r.breach_id for r, _ in ascending.context["rows"]] == [few.breach_id, many.breach_id]
+        descending = client.get("/data-protection/breaches/", {"sort": "people", "order": "desc"})
+        assert [r.breach_id for r, _ in descending.context["rows"]] == [many.breach_id, few.breach_id]
 
     @at(NOW)
     def test_a_bad_form_shows_the_error_and_records_nothing(self) -> None:

@@ -140,6 +140,47 @@ class TestThePages(SarTestCase):
         )
         assert 'href="?open=1&amp;format=csv">CSV</a>' in html
 
+    def test_a_person_search_narrows_the_log_and_its_csv_holds_exactly_those_requests(self) -> None:
+        ada, mary = (
+            services.sar_log(
+                actor=self.shared_dpo,
+                partner=self.council,
+                person_id=employment.person_id,
+                received_on=date(2029, 2, day),
+            )
+            for employment, day in ((self.council_emp, 5), (self.shared_person_council, 6))
+        )
+        client = self.signed_in(self.shared_dpo)
+        session = client.session
+        session[SESSION_KEY] = self.council.pk
+        session.save()
+        page = client.get("/data-protection/subject-access/", {"person": "seacole mary"})
+        assert [s.pk for s in page.context["page"]] == [mary.pk]
+        by_id = client.get("/data-protection/subject-access/", {"person": str(ada.person_id)})
+        assert [s.pk for s in by_id.context["page"]] == [ada.pk]
+        csv = client.get("/data-protection/subject-access/", {"person": "Seacole", "format": "csv"})
+        rows = [line.split(",") for line in csv.content.decode().splitlines()[1:]]
+        assert [(row[0], row[2], row[4]) for row in rows] == [(str(mary.pk), "Mary Seacole", "2029-02-06")]
+
+    def test_sorting_by_person_orders_the_log_by_family_name(self) -> None:
+        ada, mary = (
+            services.sar_log(
+                actor=self.shared_dpo,
+                partner=self.council,
+                person_id=employment.person_id,
+                received_on=date(2029, 2, day),
+            )
+            for employment, day in ((self.council_emp, 6), (self.shared_person_council, 5))
+        )
+        client = self.signed_in(self.shared_dpo)
+        session = client.session
+        session[SESSION_KEY] = self.council.pk
+        session.save()
+        ascending = client.get("/data-protection/subject-access/", {"sort": "person"})
+        assert [s.pk for s in ascending.context["page"]] == [ada.pk, mary.pk]
+        descending = client.get("/data-protection/subject-access/", {"sort": "person", "order": "desc"})
+        assert [s.pk for s in descending.context["page"]] == [mary.pk, ada.pk]
+
 
 @at(NOW)
 class TestTheCommand(SarTestCase):

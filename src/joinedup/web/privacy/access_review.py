@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from joinedup.partnership.models import Membership, Partner
+from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import has_permission
 from joinedup.privacy import access_review as services
 from joinedup.privacy.access_review_selectors import (
@@ -30,6 +33,7 @@ from joinedup.privacy.access_review_selectors import (
     sensitive_reads_for,
 )
 from joinedup.privacy.models import AccessReview, ReviewStatus
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 
@@ -86,6 +90,30 @@ def _open(request: HttpRequest, partner: Partner) -> AccessReview | None:
         return None
 
 
+class RoleFilters(forms.Form):
+    role = listing.filter_choice("Role", Role.choices, every="Every role")
+    search = listing.filter_text("User", hint="Their username or name")
+
+
+ROLE_SORTS = {
+    "user": ("user__username", "role", "pk"),
+    "role": ("role", "user__username", "pk"),
+    "since": ("created_at", "pk"),
+}
+
+
+def _narrow(found: QuerySet[Membership], given: dict[str, Any]) -> QuerySet[Membership]:
+    if given.get("role"):
+        found = found.filter(role=given["role"])
+    for word in given.get("search", "").split():
+        found = found.filter(
+            Q(user__username__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+        )
+    return found
+
+
 @login_required
 def access_review(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, PERMISSION)
@@ -95,21 +123,35 @@ def access_review(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Access review {made.pk} opened: due {made.due_on:%-d %B %Y}.")
             return redirect("web:privacy_access_review_page", review_id=made.pk)
     since, until, errors = _period(request)
-    holders = list(role_holders_for(request.user, partner=partner))
+    holders = role_holders_for(request.user, partner=partner)
+    filters = RoleFilters(request.GET)
+    listed = listing.list_page(
+        request,
+        holders,
+        sorts=ROLE_SORTS,
+        default="user",
+        form=filters,
+        narrow=_narrow,
+        download=listing.Download(ROLE_HEADER, _role_row, f"roles-{partner.code.lower()}"),
+        per_page=50,
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     reads = sensitive_reads_for(request.user, partner=partner, since=since, until=until)[:PAGE_ROWS]
     members = sorted({(m.user_id, m.user.username) for m in holders}, key=lambda u: u[1])
+    reads_query = urlencode({k: v for k, v in request.GET.items() if k in ("since", "until")})
     return render(
         request,
         "web/privacy/access_review/partner.html",
         {
+            **listed.context(),
             "partner": partner,
-            "holders": holders,
             "reads": reads,
             "page_rows": PAGE_ROWS,
             "since": since,
             "until": until,
             "errors": errors,
-            "query": request.GET.urlencode(),
+            "reads_query": reads_query,
             "reviews": reviews_for(request.user, partner=partner),
             "members": members,
             "today": timezone.localdate(),

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,11 +24,11 @@ from django.utils import timezone
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.partnership.selectors import partner_for
 from joinedup.privacy import breach as services
+from joinedup.privacy.breach import clock_of
 from joinedup.privacy.breach_selectors import breach_for, breach_log_for, breach_timeline, clocks, row_of
 from joinedup.privacy.models import AffectedPartner, BreachDecision
-from joinedup.web import filtering
+from joinedup.web import listing
 from joinedup.web.current import partner_page
-from joinedup.web.exports import export_response
 
 PERMISSION = services.PERMISSION
 HEADER = ["Breach", "Summary", "Occurred", "Aware", "ICO deadline", "Clock", "Hours left",
@@ -65,31 +66,56 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+class BreachFilters(forms.Form):
+    open = listing.filter_choice("Open or closed", [("1", "Open only")], every="Open and closed")
+    ico_decision = listing.filter_choice("ICO decision", BreachDecision.choices, every="Every decision")
+    search = listing.filter_text("Search", hint="A breach number or words of its summary")
+
+
+# The ICO deadline is 72 hours from awareness, so sorting by awareness sorts by deadline too.
+BREACH_SORTS = {
+    "aware": ("breach__aware_at", "breach_id"),
+    "breach": ("breach_id",),
+    "people": ("people_affected", "breach_id"),
+}
+
+
+def _narrow(found: QuerySet[AffectedPartner], given: dict[str, Any]) -> QuerySet[AffectedPartner]:
+    if given.get("ico_decision"):
+        found = found.filter(ico_decision=given["ico_decision"])
+    search = given.get("search", "")
+    if search.isdigit():
+        return found.filter(breach__id=int(search)) if len(search) < 19 else found.none()
+    return found.filter(breach__summary__icontains=search) if search else found
+
+
 @login_required
 def breach_log(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, PERMISSION)
-    open_only = request.GET.get("open") == "1"
     now = timezone.now()
-    found = clocks(list(breach_log_for(request.user, partner=partner, open_only=open_only)), now=now)
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        return export_response(
-            fmt, HEADER, (_row(r, c) for r, c in found), f"breaches-{partner.code}-{now:%Y-%m-%d}"
-        )
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
-    filter_query = "open=1" if open_only else ""
+    filters = BreachFilters(request.GET)
+    # The home page's tile links here with ?open=1 (workspaces.oversight).
+    found = breach_log_for(
+        request.user, partner=partner, open_only=listing.chosen(filters).get("open") == "1"
+    )
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=BREACH_SORTS,
+        default="aware",
+        descending=True,
+        form=filters,
+        narrow=_narrow,
+        download=listing.Download(
+            HEADER, lambda row: _row(row, clock_of(row, now=now)), f"breaches-{partner.code}-{now:%Y-%m-%d}"
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/privacy/breach/log.html",
-        {
-            "partner": partner,
-            "page": page,
-            "rows": list(page),
-            "open": open_only,
-            "query": filter_query,
-            "filter_query": filter_query,
-            "filters": filtering.filters(request, [("open", "Open", "Open only" if open_only else "")]),
-        },
+        {**listed.context(), "partner": partner, "rows": clocks(list(listed.page), now=now)},
     )
 
 

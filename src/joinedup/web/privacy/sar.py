@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,10 +24,8 @@ from joinedup.privacy import sar as services
 from joinedup.privacy.models import SarStatus, SubjectAccessRequest
 from joinedup.privacy.sar_export import SECTIONS
 from joinedup.privacy.sar_selectors import SarFilters, sar_for, sar_log_for, sar_timeline
-from joinedup.web import filtering
+from joinedup.web import listing
 from joinedup.web.current import partner_page
-from joinedup.web.exports import export_response
-from joinedup.web.sorting import sort_from
 
 PERMISSION = "privacy.sar"
 HEADER = ["Request", "Person id", "Person", "Status", "Received", "Identity asked", "Identity received",
@@ -58,7 +56,25 @@ SAR_SORTS = {
     "due": ("due_on", "received_on", "pk"),
     "received": ("received_on", "pk"),
     "status": ("status", "due_on", "pk"),
+    "request": ("pk",),
+    "person": ("person__family_name", "person__given_name", "pk"),
 }
+
+
+class SarListFilters(forms.Form):
+    status = listing.filter_choice("Status", SarStatus.choices, every="Every status")
+    open = listing.filter_choice("Open or closed", [("1", "Open only")], every="Open and closed")
+    overdue = listing.filter_choice("Overdue", [("1", "Overdue only")], every="Overdue or not")
+    person = listing.filter_text("Person", hint="Their name or person id")
+
+
+def _narrow(found: QuerySet[SubjectAccessRequest], given: dict[str, Any]) -> QuerySet[SubjectAccessRequest]:
+    person = given.get("person", "")
+    if person.isdigit():
+        return found.filter(person_id=int(person))
+    for word in person.casefold().split():
+        found = found.filter(person__search_name__contains=word)
+    return found
 
 
 @login_required
@@ -81,46 +97,37 @@ def sar_log(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Request {made.pk} logged: due {made.due_on:%-d %B %Y}.")
             return redirect("web:privacy_sar", sar_id=made.pk)
-    status = request.GET.get("status", "")
-    status = status if status in SarStatus.values else ""
-    filters = SarFilters(
-        status=status,
-        open_only=request.GET.get("open") == "1",
-        overdue_only=request.GET.get("overdue") == "1",
+    filters = SarListFilters(request.GET)
+    given = listing.chosen(filters)
+    # The home page's tiles link here with ?open=1 and ?overdue=1 (workspaces.oversight).
+    found = sar_log_for(
+        request.user,
+        partner=partner,
+        filters=SarFilters(
+            status=given.get("status", ""),
+            open_only=given.get("open") == "1",
+            overdue_only=given.get("overdue") == "1",
+        ),
+        today=today,
     )
-    found = sar_log_for(request.user, partner=partner, filters=filters, today=today)
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        return export_response(
-            fmt, HEADER, (_row(s, today) for s in found), f"subject-access-{partner.code}-{today}"
-        )
-    kept = ("status", "open", "overdue")
-    filter_query = urlencode({k: v for k, v in request.GET.items() if k in kept and v})
-    # Paged, so sorted by the server (web/sorting.py): soonest due first unless asked.
-    sort = sort_from(request, SAR_SORTS, default="due", query=filter_query)
-    page = Paginator(found.order_by(*sort.order_by), 50).get_page(request.GET.get("page"))
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=SAR_SORTS,
+        default="due",
+        form=filters,
+        narrow=_narrow,
+        download=listing.Download(HEADER, lambda s: _row(s, today), f"subject-access-{partner.code.lower()}"),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/privacy/sar/log.html",
         {
+            **listed.context(),
             "partner": partner,
-            "page": page,
-            "rows": [(s, s.is_overdue(today)) for s in page],
-            "sort": sort,
-            "query": f"{filter_query}&{sort.params}" if filter_query else sort.params,
-            "filter_query": filter_query,
-            "filters": filtering.filters(
-                request,
-                [
-                    ("status", "Status", SarStatus(status).label if status else ""),
-                    ("open", "Open", "Open only" if filters.open_only else ""),
-                    ("overdue", "Overdue", "Overdue only" if filters.overdue_only else ""),
-                ],
-            ),
-            "statuses": SarStatus.choices,
-            "status": status,
-            "open": filters.open_only,
-            "overdue": filters.overdue_only,
+            "rows": [(s, s.is_overdue(today)) for s in listed.page],
             "today": today,
         },
     )

@@ -38,7 +38,17 @@ LISTS = {
     # purchasing
     # service desk
     # occupational health
+    "wellbeing_cases": "cases",
+    "wellbeing_referrals": "referrals",
+    "wellbeing_waiting": "referrals waiting for triage",
+    "wellbeing_access_log": "reads of clinical records",
+    "wellbeing_adjustments": "workplace adjustments",
+    "wellbeing_surveillance_checks": "health-surveillance checks",
+    "wellbeing_surveillance": "health-surveillance enrolments",
     # data protection
+    "privacy_sars": "subject-access requests",
+    "privacy_breaches": "the breach log",
+    "privacy_access_review": "who holds which role",
     # workforce change
 }
 
@@ -68,17 +78,7 @@ NOT_YET = {
     "servicedesk_help": "knowledge articles",
     "servicedesk_notifications": "a user's notifications",
     # occupational health
-    "wellbeing_referrals": "referrals",
-    "wellbeing_waiting": "referrals waiting for triage",
-    "wellbeing_cases": "cases",
-    "wellbeing_access_log": "reads of clinical records",
-    "wellbeing_adjustments": "workplace adjustments",
-    "wellbeing_surveillance": "health-surveillance enrolments",
-    "wellbeing_surveillance_checks": "health-surveillance checks",
     # data protection
-    "privacy_sars": "subject-access requests",
-    "privacy_breaches": "the breach log",
-    "privacy_access_review": "who holds which role",
     # workforce change
     "change_consultations": "consultations",
 }
@@ -90,6 +90,15 @@ SHORT = {
     "recharges_home": "recharge statements by period",
     "businesscase_cases": "business cases",
     "wellbeing_surveillance_team_checks": "a manager's team's checks",
+    "wellbeing_team_adjustments": "a manager's team's adjustments",
+    "wellbeing_surveillance_team": "a manager's team's surveillance",
+    "wellbeing_surveillance_programmes": "health-surveillance programmes",
+    "wellbeing_programmes": "wellbeing programmes",
+    "privacy_retention": "retention schedules and holds",
+    "privacy_access_reviews_mine": "the roles a manager re-certifies",
+    "privacy_onboarding": "partners joining",
+    "privacy_processors": "processors",
+    "privacy_records": "records of processing",
     "my_payslips": "one person's payslips",
     "my_leave": "one person's leave",
     "team": "a manager's team",
@@ -102,15 +111,6 @@ SHORT_NOT_YET = {
     "change_strain_factors": "pension strain factors (rule data)",
     "servicedesk_licences": "software licences",
     "servicedesk_levels": "service-level agreements",
-    "wellbeing_programmes": "wellbeing programmes",
-    "wellbeing_surveillance_programmes": "health-surveillance programmes",
-    "wellbeing_team_adjustments": "a manager's team's adjustments",
-    "wellbeing_surveillance_team": "a manager's team's surveillance",
-    "privacy_records": "records of processing",
-    "privacy_processors": "processors",
-    "privacy_onboarding": "partners joining",
-    "privacy_access_reviews_mine": "the roles a manager re-certifies",
-    "privacy_retention": "retention schedules and holds",
 }
 
 NOT_LISTS = {

@@ -90,7 +90,7 @@ class TestTheRegisterPage(AdjustmentsTestCase):
         assert response.status_code == 200
         page = response.content.decode()
         assert page.count('<tr class="govuk-table__row"><td') == 3
-        assert "3 adjustments on" in page
+        assert ": 3 adjustments ·" in page
         assert page.index("Phased return") < page.index("A desk near the exit")
         assert "Review overdue" in page and "Not started yet" in page and "In place" in page
         assert NOTE not in page and ADJUSTMENTS not in page
@@ -107,7 +107,7 @@ class TestTheRegisterPage(AdjustmentsTestCase):
         mary = client.get(REGISTER, {"q": "seacole"}).content.decode()
         assert "A desk near the exit" in mary and "Phased return" not in mary
         by_number = client.get(REGISTER, {"q": self.shared_person_council.payroll_number}).content.decode()
-        assert "1 adjustment on" in by_number and "A desk near the exit" in by_number
+        assert ": 1 adjustment ·" in by_number and "A desk near the exit" in by_number
 
     def test_it_pages_fifty_at_a_time(self) -> None:
         for n in range(48):
@@ -115,7 +115,7 @@ class TestTheRegisterPage(AdjustmentsTestCase):
         client = self.signed_in(self.council_hr)
         first = client.get(REGISTER).content.decode()
         second = client.get(REGISTER, {"page": 2}).content.decode()
-        assert "51 adjustments on" in first and "Page 1 of 2" in first
+        assert ": 51 adjustments ·" in first and "Page 1 of 2" in first
         assert second.count('<tr class="govuk-table__row"><td') == 1
 
     def test_the_csv_has_every_filtered_row_with_formulas_neutralised(self) -> None:
@@ -161,6 +161,20 @@ class TestTheRegisterPage(AdjustmentsTestCase):
         assert (rows[1][4].value, rows[1][4].data_type) == ('=HYPERLINK("http://x") supportive chair', "s")
         assert rows[1][7].value == "Not started yet"
 
+    def test_a_search_narrows_the_csv_to_exactly_the_rows_found(self) -> None:
+        response = self.signed_in(self.council_hr).get(REGISTER, {"q": "lovelace", "format": "csv"})
+        assert [(r[0], r[4]) for r in csv_rows(response.content)[1:]] == [
+            ("Ada Lovelace", "Phased return: three days a week for four weeks."),
+            ("Ada Lovelace", '\'=HYPERLINK("http://x") supportive chair'),
+        ]
+
+    def test_sorting_by_start_orders_the_register(self) -> None:
+        client = self.signed_in(self.council_hr)
+        ascending = client.get(REGISTER, {"sort": "starts"})
+        assert [r.pk for r, _ in ascending.context["rows"]] == [self.phased.pk, self.desk.pk, self.chair.pk]
+        by_name = client.get(REGISTER, {"sort": "name", "order": "desc"})
+        assert [r.pk for r, _ in by_name.context["rows"]] == [self.desk.pk, self.chair.pk, self.phased.pk]
+
     def test_occupational_health_sees_the_register_too(self) -> None:
         assert self.signed_in(self.oh_admin).get(REGISTER).status_code == 200
 
@@ -171,7 +185,7 @@ class TestTheRegisterPage(AdjustmentsTestCase):
             assert self.signed_in(user).get(REGISTER, {"format": "csv"}).status_code == 403, user
         police = self.signed_in(self.police_hr).get(REGISTER)
         assert police.status_code == 200
-        assert "0 adjustments on" in police.content.decode()
+        assert ": 0 adjustments ·" in police.content.decode()
         assert "Phased return" not in police.content.decode()
         assert self.stored() == before
 
@@ -184,16 +198,21 @@ class TestTheRegisterPage(AdjustmentsTestCase):
 class TestTheTeamRegister(AdjustmentsTestCase):
     def test_a_manager_sees_only_their_teams_adjustments(self) -> None:
         page = self.signed_in(self.manager).get(TEAM).content.decode()
-        assert "2 adjustments on" in page
+        assert ": 2 adjustments ·" in page
         assert "Phased return" in page and "supportive chair" in page
         assert "A desk near the exit" not in page
         assert NOTE not in page and ADJUSTMENTS not in page
         assert list(selectors.team_adjustments(self.manager, as_of=self.today)) == [self.phased, self.chair]
 
     def test_a_manager_with_no_team_sees_none_and_others_get_403(self) -> None:
-        assert "0 adjustments on" in self.signed_in(self.other_manager).get(TEAM).content.decode()
+        assert ": 0 adjustments ·" in self.signed_in(self.other_manager).get(TEAM).content.decode()
         for user in (self.council_hr, self.ada, self.finance):
             assert self.signed_in(user).get(TEAM).status_code == 403, user
+
+    def test_the_teams_register_is_one_page_sorted_in_the_browser(self) -> None:
+        page = self.signed_in(self.manager).get(TEAM).content.decode()
+        assert 'data-module="moj-sortable-table"' in page
+        assert f'data-sort-value="{(self.today + timedelta(days=7)).isoformat()}"' in page
 
     def test_my_team_links_the_teams_adjustments(self) -> None:
         assert f'href="{TEAM}"' in self.signed_in(self.manager).get("/team").content.decode()

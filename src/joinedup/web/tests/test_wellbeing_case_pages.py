@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from joinedup.partnership.models import Role
-from joinedup.wellbeing import notes, reports, selectors
+from joinedup.wellbeing import cases, notes, reports, selectors
 from joinedup.wellbeing.models import (
     Appointment,
     Case,
@@ -459,3 +459,87 @@ class TestWhoHasReadMyCase(WellbeingPageTestCase):
         for user in (self.mary, self.manager, self.oh_clinician, self.council_hr, self.shared_dpo):
             assert self.signed_in(user).get(f"/wellbeing/my/{case.pk}/reads/").status_code == 404, user
         assert self.events(case) == before
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    return [line.split(",") for line in response.content.decode("utf-8-sig").splitlines()[1:]]
+
+
+class TestTheLists(WellbeingPageTestCase):
+    """Cases, referrals made and referrals waiting on web/listing.py: filters, sort, downloads."""
+
+    def two_referrals(self) -> tuple[Referral, Referral]:
+        ada = self.referral()
+        mary = self.referral(by=self.shared_hr, employment=self.shared_person_council)
+        return ada, mary
+
+    def test_an_employee_search_narrows_the_cases_and_their_csv_holds_exactly_those(self) -> None:
+        ada, mary = self.two_referrals()
+        opened = [cases.case_open(actor=self.oh_admin, referral=r) for r in (ada, mary)]
+        client = self.signed_in(self.oh_admin)
+        page = client.get("/wellbeing/cases/", {"employee": "seacole"})
+        assert [c.pk for c in page.context["page"]] == [opened[1].pk]
+        download = client.get("/wellbeing/cases/", {"employee": "WCC000002", "format": "csv"})
+        assert [row[:5] for row in csv_rows(download)] == [
+            [str(opened[1].pk), "Mary Seacole", "WCC000002", "Wessex County Council", "Referred"]
+        ]
+        by_name = client.get("/wellbeing/cases/", {"sort": "employee"})
+        assert [c.pk for c in by_name.context["page"]] == [opened[0].pk, opened[1].pk]
+        backwards = client.get("/wellbeing/cases/", {"sort": "employee", "order": "desc"})
+        assert [c.pk for c in backwards.context["page"]] == [opened[1].pk, opened[0].pk]
+
+    def test_a_source_filter_narrows_the_waiting_referrals_and_their_csv_holds_exactly_those(self) -> None:
+        ada, mary = self.two_referrals()
+        client = self.signed_in(self.oh_admin)
+        page = client.get("/wellbeing/referrals/waiting", {"source": "hr"})
+        assert [r.pk for r in page.context["page"]] == [mary.pk]
+        download = client.get("/wellbeing/referrals/waiting", {"source": "hr", "format": "csv"})
+        assert [row[:5] for row in csv_rows(download)] == [
+            [str(mary.pk), "Mary Seacole", "WCC000002", "Wessex County Council", "HR officer"]
+        ]
+        backwards = client.get("/wellbeing/referrals/waiting", {"sort": "employee", "order": "desc"})
+        assert [r.pk for r in backwards.context["page"]] == [mary.pk, ada.pk]
+
+    def test_a_search_narrows_the_referrals_made_and_their_csv_holds_exactly_those(self) -> None:
+        ada = self.referral(by=self.shared_hr)
+        mary = self.referral(by=self.shared_hr, employment=self.shared_person_council)
+        client = self.signed_in(self.shared_hr)
+        page = client.get("/wellbeing/referrals/", {"employee": "lovelace"})
+        assert [r.pk for r in page.context["page"]] == [ada.pk]
+        download = client.get("/wellbeing/referrals/", {"employee": "WCC000002", "format": "csv"})
+        assert [row[:4] for row in csv_rows(download)] == [
+            [str(mary.pk), "Mary Seacole", "WCC000002", "Wessex County Council"]
+        ]
+        by_name = client.get("/wellbeing/referrals/", {"sort": "employee"})
+        assert [r.pk for r in by_name.context["page"]] == [ada.pk, mary.pk]
+
+    def test_no_list_download_holds_a_referrals_words(self) -> None:
+        self.two_referrals()
+        client = self.signed_in(self.oh_clinician)
+        for url in ("/wellbeing/cases/", "/wellbeing/referrals/waiting"):
+            for fmt in ("csv", "xlsx"):
+                download = client.get(url, {"format": fmt})
+                assert download.status_code == 200
+                assert b"sickness absence" not in download.content, (url, fmt)
+
+    def test_a_part_filter_narrows_the_access_log_and_its_csv_holds_exactly_those_reads(self) -> None:
+        case = self.assessed()
+        notes.note_add(actor=self.oh_clinician, case=case, text=NOTE)
+        self.signed_in(self.oh_clinician).get(self.case_url(case))
+        self.signed_in(self.oh_clinician).get(self.case_url(case))
+        reads = list(
+            CaseAccessEvent.objects.for_partner(self.council).order_by("pk").values_list("pk", flat=True)
+        )
+        client = self.signed_in(self.shared_dpo)
+        council = str(self.council.pk)
+        asked = {"partner": council, "part": "notes"}
+        page = client.get("/wellbeing/access-log/", asked)
+        assert [e.pk for e in page.context["page"]] == list(reversed(reads))
+        outcome = client.get("/wellbeing/access-log/", {"partner": council, "part": "outcome"})
+        assert list(outcome.context["page"]) == []
+        download = client.get("/wellbeing/access-log/", {**asked, "format": "csv"})
+        label = self.label(self.oh_clinician)
+        assert [row[1:] for row in csv_rows(download)] == [[label, str(case.pk), "Clinical notes"]] * 2
+        assert "sertraline" not in download.content.decode()
+        oldest_first = client.get("/wellbeing/access-log/", {"partner": council, "sort": "when"})
+        assert [e.pk for e in oldest_first.context["page"]] == reads

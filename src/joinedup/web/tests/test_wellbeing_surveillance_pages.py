@@ -143,6 +143,17 @@ class TestTheOccupationalHealthList(SurveillancePagesTestCase):
         xlsx = client.get(LIST, {"as_of": "2025-06-01", "format": "xlsx"})
         assert "Not fit" in xlsx_text(xlsx.content)
 
+    def test_sorting_by_name_orders_the_list_and_a_status_filter_narrows_its_csv(self) -> None:
+        client = self.client_for(self.council_oh)
+        by_name = client.get(LIST, {"as_of": "2025-06-01", "sort": "name"})
+        assert [r.name for r, _, _ in by_name.context["rows"]] == ["Ada Lovelace", "Mary Seacole"]
+        backwards = client.get(LIST, {"as_of": "2025-06-01", "sort": "name", "order": "desc"})
+        assert [r.name for r, _, _ in backwards.context["rows"]] == ["Mary Seacole", "Ada Lovelace"]
+        overdue = client.get(LIST, {"as_of": "2025-06-01", "status": "overdue", "format": "csv"})
+        assert csv_rows(overdue.content)[1:] == [
+            ["Mary Seacole", "WCC000002", "Hearing checks", "Overdue", "2025-03-15", "", ""]
+        ]
+
     def test_managers_employees_and_union_reps_may_not_read_it(self) -> None:
         for user in (self.manager, self.ada_user, self.union_rep):
             response = self.client_for(user).get(LIST)
@@ -415,8 +426,18 @@ class TestTheChecksDoneDownloads(SurveillancePagesTestCase):
         ]
         workbook = client.get(CHECKS, {**PERIOD, "format": "xlsx"})
         assert "Not fit" in xlsx_text(workbook.content)
-        outside = client.get(CHECKS, {"since": "2025-03-01", "until": "2025-12-31"})
+        outside = client.get(CHECKS, {"since": "2025-03-01", "until": "2025-12-31", "format": "csv"})
         assert len(csv_rows(outside.content)) == 1
+
+    def test_an_outcome_filter_narrows_the_checks_page_and_its_csv_holds_exactly_those(self) -> None:
+        client = self.client_for(self.council_oh)
+        page = client.get(CHECKS, {**PERIOD, "outcome": "not_fit"})
+        assert [(c.name, outcome) for c, outcome in page.context["rows"]] == [("Ada Lovelace", "Not fit")]
+        assert client.get(CHECKS, {**PERIOD, "outcome": "fit"}).context["rows"] == []
+        response = client.get(CHECKS, {**PERIOD, "outcome": "not_fit", "format": "csv"})
+        assert [row[:5] for row in csv_rows(response.content)[1:]] == [
+            ["Ada Lovelace", "WCC000001", "Hearing checks", "2025-02-01", "Not fit"]
+        ]
 
     def test_a_manager_downloads_their_teams_checks_done_without_any_outcome(self) -> None:
         client = self.client_for(self.manager)

@@ -7,25 +7,26 @@ can open an adjustment record that HR sees without clinical content"), under /we
 
 Each row is the person, their post (job title and team), the adjustment in the employer's words,
 when it starts, when it is reviewed, and where that stands today; never the case, its notes or its
-report. Filters (status, a name or payroll number), 50 a page, CSV/XLSX of every filtered row
-through web/exports.py (cells that would start a formula are neutralised there)."""
+report. Filters (status, a name or payroll number), 50 a page sorted by the server (a manager's
+team all on one, sorted in the browser), CSV/XLSX of every filtered row through web/listing.py
+(cells that would start a formula are neutralised there)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import urlencode
 
+from joinedup.web import listing
 from joinedup.web.current import partner_page
-from joinedup.web.exports import export_response
 from joinedup.wellbeing import selectors
 from joinedup.wellbeing.models import AdjustmentRecord
 from joinedup.wellbeing.selectors import ADJUSTMENT_STATUS_LABELS, AdjustmentStatus, adjustment_status
@@ -49,62 +50,71 @@ def adjustment_row(record: AdjustmentRecord, *, as_of: date) -> list[Any]:
     ]
 
 
-def _filters(request: HttpRequest) -> tuple[str, str]:
-    status = request.GET.get("status", "")
-    status = status if status in {s.value for s in AdjustmentStatus} else ""
-    return status, request.GET.get("q", "").strip()[:100]
+class AdjustmentFilters(forms.Form):
+    status = listing.filter_choice(
+        "Status", [(s.value, ADJUSTMENT_STATUS_LABELS[s]) for s in AdjustmentStatus], every="Any status"
+    )
+    q = listing.filter_text("Name or payroll number")
+
+
+# Soonest review first, those with no review last (the selector's own order), as a sort key.
+_NO_REVIEW = date(9999, 12, 31)
+ADJUSTMENT_SORTS = {
+    "review": ("review_key", "pk"),
+    "name": ("employment__person__family_name", "employment__person__given_name", "pk"),
+    "starts": ("starts_on", "pk"),
+}
+# A manager's team is bounded, so its register is all on one page and sorted in the browser.
+TEAM_ROWS = 1000
 
 
 def _respond(
     request: HttpRequest,
-    found: QuerySet[AdjustmentRecord],
+    found: Callable[[str, str], QuerySet[AdjustmentRecord]],
     *,
     as_of: date,
-    status: str,
-    search: str,
     title: str,
     name: str,
     context: dict[str, Any],
+    per_page: int = PAGE,
 ) -> HttpResponse:
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        return export_response(fmt, HEADER, _rows(found, as_of), f"{name}-{as_of}")
-    page = Paginator(found, PAGE).get_page(request.GET.get("page"))
+    filters = AdjustmentFilters(request.GET)
+    given = listing.chosen(filters)
+    rows = found(given.get("status", ""), given.get("q", ""))
+    listed = listing.list_page(
+        request,
+        rows.annotate(review_key=Coalesce("review_on", Value(_NO_REVIEW))),
+        sorts=ADJUSTMENT_SORTS,
+        default="review",
+        form=filters,
+        download=listing.Download(HEADER, lambda r: adjustment_row(r, as_of=as_of), f"{name}-{as_of}"),
+        per_page=per_page,
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/wellbeing/adjustments.html",
         {
             **context,
+            **listed.context(),
             "title": title,
-            "page": page,
-            "rows": [(r, adjustment_row(r, as_of=as_of)) for r in page],
-            "statuses": [(s.value, ADJUSTMENT_STATUS_LABELS[s]) for s in AdjustmentStatus],
-            "status": status,
-            "search": search,
+            "rows": [(r, adjustment_row(r, as_of=as_of)) for r in listed.page],
             "as_of": as_of,
-            "query": urlencode({k: v for k, v in (("status", status), ("q", search)) if v}),
         },
     )
-
-
-def _rows(found: Iterable[AdjustmentRecord], as_of: date) -> list[list[Any]]:
-    return [adjustment_row(r, as_of=as_of) for r in found]
 
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request)
     as_of = timezone.localdate()
-    status, search = _filters(request)
-    found = selectors.adjustment_register(
-        request.user, partner=partner, as_of=as_of, status=status, search=search
-    )
     return _respond(
         request,
-        found,
+        lambda status, search: selectors.adjustment_register(
+            request.user, partner=partner, as_of=as_of, status=status, search=search
+        ),
         as_of=as_of,
-        status=status,
-        search=search,
         title="Workplace adjustments",
         name=f"workplace-adjustments-{partner.code}",
         context={"partner": partner},
@@ -114,15 +124,14 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def team_register(request: HttpRequest) -> HttpResponse:
     as_of = timezone.localdate()
-    status, search = _filters(request)
-    found = selectors.team_adjustments(request.user, as_of=as_of, status=status, search=search)
     return _respond(
         request,
-        found,
+        lambda status, search: selectors.team_adjustments(
+            request.user, as_of=as_of, status=status, search=search
+        ),
         as_of=as_of,
-        status=status,
-        search=search,
         title="Your team's workplace adjustments",
         name="team-workplace-adjustments",
-        context={"partner": None},
+        context={"partner": None, "short": True},
+        per_page=TEAM_ROWS,
     )

@@ -22,18 +22,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import authorise, has_permission, partner_ids_with
+from joinedup.web import listing
 from joinedup.web.current import current_partner
 from joinedup.web.forms import attempt, submit
+from joinedup.web.wellbeing import list_filters
 from joinedup.web.wellbeing.case_forms import (
     AdjustmentForm,
     AppointmentForm,
@@ -44,8 +49,10 @@ from joinedup.web.wellbeing.case_forms import (
 )
 from joinedup.wellbeing import cases, notes, questionnaires, reports, retention_runs, selectors
 from joinedup.wellbeing.models import (
+    AccessPart,
     Appointment,
     Case,
+    CaseAccessEvent,
     CaseStatus,
     EmployeeResponse,
     OutcomeReport,
@@ -102,6 +109,39 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+class CaseFilters(Form):
+    def __init__(self, data: Any, *, partners: list[Partner], clinicians: list[Any]) -> None:
+        super().__init__(data)
+        self.fields["partner"] = list_filters.organisation(partners)
+        self.fields["status"] = listing.filter_choice("Status", CaseStatus.choices, every="Every status")
+        self.fields["clinician"] = listing.filter_choice(
+            "Clinician",
+            [(str(c.pk), c.get_full_name() or c.username) for c in clinicians],
+            every="Every clinician",
+        )
+        self.fields["employee"] = list_filters.employee()
+
+
+CASE_SORTS = {
+    "opened": ("opened_at", "pk"),
+    "case": ("pk",),
+    "employee": ("employment__person__family_name", "employment__person__given_name", "pk"),
+    "status": ("status", "-opened_at", "-pk"),
+    "priority": ("priority", "-opened_at", "-pk"),
+}
+# Who the case is about and where it stands; never the referral's reasons or anything clinical.
+CASE_HEADER = ["Case", "Employee", "Payroll number", "Organisation", "Status", "Priority", "Clinician",
+               "Opened", "Triaged", "Closed"]  # fmt: skip
+
+
+def _case_row(c: Case) -> list[Any]:
+    clinician = (c.clinician.get_full_name() or c.clinician.username) if c.clinician else ""
+    return [
+        c.pk, c.employment.person.full_name, c.employment.payroll_number, c.partner.name,
+        c.get_status_display(), c.get_priority_display(), clinician, c.opened_at, c.triaged_at, c.closed_at,
+    ]  # fmt: skip
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     partner_ids = partner_ids_with(request.user, "wellbeing.view_cases")
@@ -109,28 +149,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your roles do not include occupational health's cases.")
     partners = list(Partner.objects.filter(pk__in=partner_ids).order_by("name"))
     clinicians = _clinicians(partner_ids)
-    chosen_partner = next((p for p in partners if str(p.pk) == request.GET.get("partner")), None)
-    chosen_clinician = next((c for c in clinicians if str(c.pk) == request.GET.get("clinician")), None)
-    status = request.GET.get("status", "")
-    status = status if status in CaseStatus.values else ""
+    filters = CaseFilters(request.GET, partners=partners, clinicians=clinicians)
+    given = listing.chosen(filters)
     found = selectors.cases_for(
-        request.user, partner=chosen_partner, clinician=chosen_clinician, status=status
+        request.user,
+        partner=list_filters.chosen_partner(partners, given),
+        clinician=next((c for c in clinicians if str(c.pk) == given.get("clinician")), None),
+        status=given.get("status", ""),
     )
-    return render(
+    listed = listing.list_page(
         request,
-        "web/wellbeing/cases.html",
-        {
-            "page": Paginator(found, 50).get_page(request.GET.get("page")),
-            "partners": partners,
-            "clinicians": clinicians,
-            "statuses": CaseStatus.choices,
-            "chosen": {
-                "partner": chosen_partner.pk if chosen_partner else "",
-                "clinician": chosen_clinician.pk if chosen_clinician else "",
-                "status": status,
-            },
-        },
+        found,
+        sorts=CASE_SORTS,
+        default="opened",
+        descending=True,
+        form=filters,
+        narrow=lambda rows, given: list_filters.by_employee(rows, given.get("employee", "")),
+        download=listing.Download(CASE_HEADER, _case_row, "occupational-health-cases"),
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    return render(request, "web/wellbeing/cases.html", listed.context())
 
 
 def _case_action(
@@ -373,6 +412,37 @@ def my_case_reads(request: HttpRequest, oh_case_id: int) -> HttpResponse:
 # --- the data-protection officer ---------------------------------------------------------------
 
 
+class AccessLogFilters(Form):
+    def __init__(self, data: Any, *, partners: list[Partner]) -> None:
+        super().__init__(data)
+        # Without a choice, the log is of the organisation the user is working in.
+        self.fields["partner"] = listing.filter_choice(
+            "Organisation", [(str(p.pk), p.name) for p in partners], every="The one you are working in"
+        )
+        self.fields["part"] = listing.filter_choice("What was read", AccessPart.choices, every="Every part")
+        self.fields["who"] = listing.filter_text("Who read it")
+        self.fields["case"] = forms.IntegerField(
+            label="Case number", required=False, min_value=1, max_value=2**31
+        )
+
+
+ACCESS_SORTS = {
+    "when": ("at", "pk"),
+    "who": ("actor_label", "-at", "-pk"),
+    "case": ("case_id", "-at", "-pk"),
+}
+
+
+def _narrow_reads(found: QuerySet[CaseAccessEvent], given: dict[str, Any]) -> QuerySet[CaseAccessEvent]:
+    if given.get("part"):
+        found = found.filter(part=given["part"])
+    if given.get("who"):
+        found = found.filter(actor_label__icontains=given["who"])
+    if given.get("case"):
+        found = found.filter(case_id=given["case"])
+    return found
+
+
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     partner_ids = partner_ids_with(request.user, "wellbeing.access_log")
@@ -380,15 +450,25 @@ def access_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your roles do not include occupational health's access log.")
     partners = list(Partner.objects.filter(pk__in=partner_ids).order_by("name"))
     current = current_partner(request)
-    chosen = next((p for p in partners if str(p.pk) == request.GET.get("partner")), None)
+    filters = AccessLogFilters(request.GET, partners=partners)
+    chosen = list_filters.chosen_partner(partners, listing.chosen(filters))
     chosen = chosen or next((p for p in partners if current and p.pk == current.pk), partners[0])
-    found = selectors.access_events_for(request.user, partner=chosen)
-    return render(
+    listed = listing.list_page(
         request,
-        "web/wellbeing/access_log.html",
-        {
-            "page": Paginator(found, 100).get_page(request.GET.get("page")),
-            "partners": partners,
-            "chosen": chosen,
-        },
+        selectors.access_events_for(request.user, partner=chosen),
+        sorts=ACCESS_SORTS,
+        default="when",
+        descending=True,
+        form=filters,
+        narrow=_narrow_reads,
+        # Who read which part of which case, when: the page's own columns, never content.
+        download=listing.Download(
+            ["When", "Who", "Case", "What"],
+            lambda e: [e.at, e.actor_label, e.case_id, e.get_part_display()],
+            f"occupational-health-reads-{chosen.code.lower()}",
+        ),
+        per_page=100,
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    return render(request, "web/wellbeing/access_log.html", {**listed.context(), "chosen": chosen})

@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -27,10 +29,12 @@ from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people.models import Employment
 from joinedup.people.selectors import team_of
+from joinedup.web import listing
 from joinedup.web.forms import attempt, submit
+from joinedup.web.wellbeing import list_filters
 from joinedup.web.wellbeing.case_forms import ConsentForm, ReferralForm, SelfReferralForm
 from joinedup.wellbeing import cases, selectors
-from joinedup.wellbeing.models import Case, Referral, ReferralStatus
+from joinedup.wellbeing.models import Case, Referral, ReferralSource, ReferralStatus
 
 
 def _posted(request: HttpRequest, name: str) -> Any:
@@ -54,6 +58,34 @@ def _referable(user: Any, employment_id: int) -> Employment:
     return found
 
 
+class MineFilters(forms.Form):
+    status = listing.filter_choice("Status", ReferralStatus.choices, every="Every status")
+    employee = list_filters.employee()
+
+
+MINE_SORTS = {
+    "made": ("created_at", "pk"),
+    "employee": ("employment__person__family_name", "employment__person__given_name", "pk"),
+    "status": ("status", "-created_at", "-pk"),
+}
+# Who was referred and where the referral stands: never its reason or questions, which only its
+# own page shows.
+MINE_HEADER = ["Referral", "Employee", "Payroll number", "Organisation", "Made", "Sent", "Status"]
+
+
+def _mine_row(r: Referral) -> list[Any]:
+    return [
+        r.pk, r.employment.person.full_name, r.employment.payroll_number, r.partner.name, r.created_at,
+        r.sent_at, r.get_status_display(),
+    ]  # fmt: skip
+
+
+def _narrow_mine(found: QuerySet[Referral], given: dict[str, Any]) -> QuerySet[Referral]:
+    if given.get("status"):
+        found = found.filter(status=given["status"])
+    return list_filters.by_employee(found, given.get("employee", ""))
+
+
 @login_required
 def referrals(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -70,11 +102,24 @@ def referrals(request: HttpRequest) -> HttpResponse:
             return redirect("web:wellbeing_refer", employment_id=found.pk)
         not_found = True
     mine = selectors.my_referrals(user).exclude(source="self")
+    filters = MineFilters(request.GET)
+    listed = listing.list_page(
+        request,
+        mine,
+        sorts=MINE_SORTS,
+        default="made",
+        descending=True,
+        form=filters,
+        narrow=_narrow_mine,
+        download=listing.Download(MINE_HEADER, _mine_row, "referrals-made"),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/wellbeing/referrals.html",
         {
-            "referrals": list(mine),
+            **listed.context(),
             "team": team_of(user),
             "hr": bool(hr),
             "payroll": payroll,
@@ -206,6 +251,36 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     return render(request, "web/wellbeing/self_refer.html", {"form": form})
 
 
+class WaitingFilters(forms.Form):
+    def __init__(self, data: Any, *, partners: list[Partner]) -> None:
+        super().__init__(data)
+        self.fields["partner"] = list_filters.organisation(partners)
+        self.fields["source"] = listing.filter_choice("From", ReferralSource.choices, every="Every source")
+        self.fields["employee"] = list_filters.employee()
+
+
+WAITING_SORTS = {
+    "sent": ("sent_at", "pk"),
+    "employee": ("employment__person__family_name", "employment__person__given_name", "pk"),
+    "partner": ("partner__name", "sent_at", "pk"),
+}
+# As the inbox shows them: never the referral's reason or questions.
+WAITING_HEADER = ["Referral", "Employee", "Payroll number", "Organisation", "From", "Sent"]
+
+
+def _waiting_row(r: Referral) -> list[Any]:
+    return [
+        r.pk, r.employment.person.full_name, r.employment.payroll_number, r.partner.name,
+        r.get_source_display(), r.sent_at,
+    ]  # fmt: skip
+
+
+def _narrow_waiting(found: QuerySet[Referral], given: dict[str, Any]) -> QuerySet[Referral]:
+    if given.get("source"):
+        found = found.filter(source=given["source"])
+    return list_filters.by_employee(found, given.get("employee", ""))
+
+
 @login_required
 def waiting(request: HttpRequest) -> HttpResponse:
     """Occupational health's inbox: sent referrals no case has been opened from, oldest first."""
@@ -213,10 +288,19 @@ def waiting(request: HttpRequest) -> HttpResponse:
     if not partner_ids:
         raise PermissionDenied("Your roles do not include occupational health's cases.")
     partners = list(Partner.objects.filter(pk__in=partner_ids).order_by("name"))
-    chosen = next((p for p in partners if str(p.pk) == request.GET.get("partner")), None)
-    found = selectors.referrals_for(request.user, partner=chosen).filter(case__isnull=True)
-    return render(
+    filters = WaitingFilters(request.GET, partners=partners)
+    given = listing.chosen(filters)
+    # The home page's tile links here with ?partner= (workspaces.oversight).
+    found = selectors.referrals_for(request.user, partner=list_filters.chosen_partner(partners, given))
+    listed = listing.list_page(
         request,
-        "web/wellbeing/waiting.html",
-        {"referrals": list(found), "partners": partners, "chosen": chosen.pk if chosen else ""},
+        found.filter(case__isnull=True),
+        sorts=WAITING_SORTS,
+        default="sent",
+        form=filters,
+        narrow=_narrow_waiting,
+        download=listing.Download(WAITING_HEADER, _waiting_row, "referrals-waiting"),
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    return render(request, "web/wellbeing/waiting.html", listed.context())

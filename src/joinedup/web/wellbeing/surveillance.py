@@ -31,9 +31,11 @@ from django.utils import timezone
 
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.people.models import Employment, OrgUnit
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, choice_field, date_field, submit, text_field
+from joinedup.web.wellbeing import list_filters
 from joinedup.wellbeing import surveillance as services
 from joinedup.wellbeing import surveillance_selectors as selectors
 from joinedup.wellbeing.models import CheckOutcome, SurveillanceKind, SurveillanceProgramme
@@ -198,47 +200,79 @@ def _bases(on: date) -> list[Basis]:
 # --- OH: the list -------------------------------------------------------------------------------
 
 
+class SurveillanceFilters(forms.Form):
+    def __init__(self, data: Any, *, programmes: Any, teams: Any) -> None:
+        super().__init__(data)
+        self.fields["programme"] = listing.filter_choice(
+            "Programme", [(str(p.pk), p.name) for p in programmes], every="Every programme"
+        )
+        self.fields["team"] = listing.filter_choice(
+            "Team", [(str(t.pk), t.name) for t in teams], every="Every team"
+        )
+        self.fields["status"] = listing.filter_choice(
+            "Status", [(s.value, STATUS_LABELS[s]) for s in Status], every="Every status"
+        )
+        self.fields["within"] = forms.IntegerField(
+            label="Due within (days)", required=False, min_value=1, max_value=MAX_WITHIN
+        )
+        self.fields["as_of"] = forms.DateField(label="As of", required=False, help_text="YYYY-MM-DD")
+
+
+SURVEILLANCE_SORTS = {
+    "due": ("next_due_on", "enrolment_id"),
+    "name": ("name", "enrolment_id"),
+    "programme": ("programme", "next_due_on", "enrolment_id"),
+    "last": ("last_done_on", "enrolment_id"),
+}
+
+
 @login_required
 def surveillance_list(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, MANAGE)
-    today = timezone.localdate()
-    as_of = _day(request.GET.get("as_of", ""), today)
-    within = _number(request.GET.get("within", "")) or selectors.DUE_WITHIN_DAYS
-    within = min(within, MAX_WITHIN)
-    status = request.GET.get("status", "")
-    status = status if status in {s.value for s in Status} else ""
-    programme_id = _number(request.GET.get("programme", ""))
-    team_id = _number(request.GET.get("team", ""))
+    programmes = selectors.programmes_for(request.user, partner=partner)
+    filters = SurveillanceFilters(
+        request.GET, programmes=programmes, teams=OrgUnit.objects.for_partner(partner).order_by("name")
+    )
+    given = listing.chosen(filters)
+    as_of = given.get("as_of") or timezone.localdate()
+    within = given.get("within") or selectors.DUE_WITHIN_DAYS
     rows = selectors.surveillance_list(
         request.user,
         partner=partner,
         as_of=as_of,
-        programme_id=programme_id,
-        org_unit_id=team_id,
+        # As asked, even when not one of the choices: another partner's programme matches no one.
+        programme_id=_number(request.GET.get("programme", "")),
+        org_unit_id=_number(request.GET.get("team", "")),
         due_within_days=within,
     )
     counts = selectors.status_counts(rows)
-    shown = [r for r in rows if r.status == status] if status else rows
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        return export_response(fmt, OH_HEADER, oh_rows(shown), f"health-surveillance-{partner.code}-{as_of}")
+    status = given.get("status", "")
+    listed = list_filters.rows_page(
+        request,
+        [r for r in rows if r.status == status] if status else rows,
+        sorts=SURVEILLANCE_SORTS,
+        default="due",
+        form=filters,
+        download=listing.Download(
+            OH_HEADER, lambda r: oh_rows([r])[0], f"health-surveillance-{partner.code}-{as_of}"
+        ),
+        per_page=50,
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/wellbeing/surveillance/list.html",
         {
+            **listed.context(),
             "partner": partner,
-            "rows": [(r, STATUS_LABELS[r.status], OUTCOME_LABELS.get(r.last_outcome, "")) for r in shown],
+            "rows": [
+                (r, STATUS_LABELS[r.status], OUTCOME_LABELS.get(r.last_outcome, "")) for r in listed.page
+            ],
             "bars": status_bars(counts),
             "bar_width": BAR_WIDTH,
-            "programmes": selectors.programmes_for(request.user, partner=partner),
-            "teams": OrgUnit.objects.for_partner(partner).order_by("name"),
-            "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
             "as_of": as_of,
-            "within": within,
-            "status": status,
-            "programme": programme_id,
-            "team": team_id,
-            "query": request.GET.urlencode(),
+            "programme": given.get("programme", ""),
         },
     )
 
@@ -462,11 +496,39 @@ def _format(request: HttpRequest) -> str:
     return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
 
 
+class ChecksFilters(forms.Form):
+    def __init__(self, data: Any, *, programmes: Any) -> None:
+        super().__init__(data)
+        self.fields["programme"] = listing.filter_choice(
+            "Programme", [(str(p.pk), p.name) for p in programmes], every="Every programme"
+        )
+        self.fields["outcome"] = listing.filter_choice("Outcome", CheckOutcome.choices, every="Every outcome")
+        self.fields["since"] = forms.DateField(label="Done from", required=False, help_text="YYYY-MM-DD")
+        self.fields["until"] = forms.DateField(label="Done to", required=False, help_text="YYYY-MM-DD")
+
+
+CHECKS_SORTS = {
+    "done": ("done_on", "check_id"),
+    "name": ("name", "done_on", "check_id"),
+    "programme": ("programme", "done_on", "check_id"),
+    "next": ("next_due_on", "check_id"),
+}
+
+
+def _check_row(r: selectors.CheckDone) -> list[Any]:
+    return [
+        r.name, r.payroll_number, r.programme, r.done_on, OUTCOME_LABELS.get(r.outcome, r.outcome),
+        r.recorded_by, r.next_due_on,
+    ]  # fmt: skip
+
+
 @login_required
 def checks_download(request: HttpRequest) -> HttpResponse:
     """The partner's checks done in a period (``since``, ``until``; the last year by default),
     with each check's outcome category: occupational health only."""
     partner = partner_page(request, MANAGE)
+    filters = ChecksFilters(request.GET, programmes=selectors.programmes_for(request.user, partner=partner))
+    given = listing.chosen(filters)
     since, until = _period(request)
     rows = selectors.checks_done(
         request.user,
@@ -475,21 +537,28 @@ def checks_download(request: HttpRequest) -> HttpResponse:
         until=until,
         programme_id=_number(request.GET.get("programme", "")),
     )
-    table = [
-        [
-            r.name,
-            r.payroll_number,
-            r.programme,
-            r.done_on,
-            OUTCOME_LABELS.get(r.outcome, r.outcome),
-            r.recorded_by,
-            r.next_due_on,
-        ]
-        for r in rows
-    ]
-    return export_response(
-        _format(request), CHECKS_HEADER, table, f"surveillance-checks-{partner.code}-{since}-to-{until}"
+    outcome = given.get("outcome", "")
+    listed = list_filters.rows_page(
+        request,
+        [r for r in rows if r.outcome == outcome] if outcome else rows,
+        sorts=CHECKS_SORTS,
+        default="done",
+        form=filters,
+        download=listing.Download(
+            CHECKS_HEADER, _check_row, f"surveillance-checks-{partner.code}-{since}-to-{until}"
+        ),
+        per_page=50,
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    context = {
+        **listed.context(),
+        "partner": partner,
+        "rows": [(c, OUTCOME_LABELS.get(c.outcome, c.outcome)) for c in listed.page],
+        "since": since,
+        "until": until,
+    }
+    return render(request, "web/wellbeing/surveillance/checks.html", context)
 
 
 @login_required
