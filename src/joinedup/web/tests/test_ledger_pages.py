@@ -167,6 +167,50 @@ class TestJournalPages(LedgerPagesTestCase):
         assert f'href="/ledger/journals/{self.may_stationery.pk}/reverse"' in page
         assert page.count("£153.46") == 3  # the bank line and both totals
 
+    def test_filtering_journals_narrows_the_list_and_the_csv_holds_exactly_those_journals(self) -> None:
+        client = self.signed_in(self.council_finance)
+        page = client.get("/ledger/journals", {"period": "2026-05", "search": "stationery"})
+        assert [j.pk for j in page.context["page"]] == [self.may_stationery.pk]
+        assert "Wessex County Council: 1 journal" in page.content.decode()
+        csv = client.get("/ledger/journals", {"period": "2026-05", "search": "stationery", "format": "csv"})
+        assert csv["Content-Disposition"] == 'attachment; filename="journals-wcc.csv"'
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "journal,date,period,source,reference,description,amount,posted_by",
+            f"{self.may_stationery.pk},2026-05-15,2026-05,manual,,Stationery,153.46,council.finance",
+        ]
+
+    def test_a_journal_is_found_by_its_number_and_reversed_ones_by_their_status(self) -> None:
+        client = self.signed_in(self.council_finance)
+        found = client.get("/ledger/journals", {"search": str(self.training.pk)}).context["page"]
+        assert [j.pk for j in found] == [self.training.pk]
+        client.post(f"/ledger/journals/{self.training.pk}/reverse", {"date": "2026-07-02"})
+        reversed_ = client.get("/ledger/journals", {"status": "reversed"}).context["page"]
+        assert [j.pk for j in reversed_] == [self.training.pk]
+
+    def test_journals_sort_by_amount_and_number_both_ways(self) -> None:
+        client = self.signed_in(self.council_finance)
+        by_amount = client.get("/ledger/journals", {"sort": "amount", "order": "desc"}).context["page"]
+        assert [j.pk for j in by_amount] == [
+            self.opening.pk,
+            self.may_stationery.pk,
+            self.training.pk,
+            self.late.pk,
+        ]
+        by_number = client.get("/ledger/journals", {"sort": "number", "order": "asc"}).context["page"]
+        assert [j.pk for j in by_number] == sorted(
+            [self.opening.pk, self.may_stationery.pk, self.training.pk, self.late.pk]
+        )
+        page = client.get("/ledger/journals", {"sort": "amount"}).content.decode()
+        assert (
+            '<td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value="100000">£1,000.00</td>'
+            in page
+        )
+
+    def test_a_month_without_a_period_is_named_beside_the_filter(self) -> None:
+        page = self.signed_in(self.council_finance).get("/ledger/journals?period=2031-01")
+        assert "2031-01 is not one of the partner&#x27;s periods." in page.content.decode()
+        assert page.context["page"].paginator.count == 4
+
     def test_a_finance_officer_reverses_a_journal_after_confirming(self) -> None:
         client = self.signed_in(self.council_finance)
         confirm = client.get(f"/ledger/journals/{self.training.pk}/reverse").content.decode()
@@ -309,6 +353,23 @@ class TestAnotherPartnersLedger(LedgerPagesTestCase):
         ):
             with self.subTest(f"{method} {url}"):
                 assert getattr(client, method)(url).status_code == 404
+        assert self.state() == state
+
+    def test_another_partners_journal_list_and_its_download_hold_none_of_ours(self) -> None:
+        client = self.signed_in(self.police_finance)
+        state = self.state()
+        assert client.get("/ledger/journals").context["page"].paginator.count == 0
+        csv = client.get("/ledger/journals", {"format": "csv", "search": "Stationery"})
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "journal,date,period,source,reference,description,amount,posted_by"
+        ]
+        assert self.state() == state
+
+    def test_someone_without_ledger_access_is_refused_the_journal_list_and_its_download(self) -> None:
+        client = self.signed_in(self.council_hr)
+        state = self.state()
+        assert client.get("/ledger/journals").status_code == 403
+        assert client.get("/ledger/journals", {"format": "csv"}).status_code == 403
         assert self.state() == state
 
     def test_a_partner_without_a_ledger_is_told_how_to_set_one_up(self) -> None:

@@ -35,6 +35,7 @@ LISTS = {
     "staff": "a partner's employments",
     "pay_runs": "a partner's pay runs",
     # ledger and recharges
+    "ledger_journals": "a partner's journals",
     # purchasing
     # service desk
     # occupational health
@@ -51,7 +52,6 @@ NOT_YET = {
     "audit_events": "the audit trail",
     "admin_users": "the partnership's users",
     # ledger and recharges
-    "ledger_journals": "a partner's journals",
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
