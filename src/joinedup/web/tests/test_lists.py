@@ -34,6 +34,7 @@ LISTS = {
     # people and payroll
     "staff": "a partner's employments",
     "pay_runs": "a partner's pay runs",
+    "admin_users": "the partnership's users",
     # ledger and recharges
     "ledger_journals": "a partner's journals",
     # purchasing
@@ -50,7 +51,6 @@ NOT_YET = {
     "charge_requests": "requests to charge a post to another partner",
     "establishment": "a partner's posts",
     "audit_events": "the audit trail",
-    "admin_users": "the partnership's users",
     # ledger and recharges
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
