@@ -121,7 +121,7 @@ EXPORTS: dict[str, Export] = {
     "web /admin/users": Export(
         ("csv", "xlsx"), {"username": planted(ATTACKER), "name": planted(PAYLOAD)}, query={"q": ""}
     ),
-    "web /audit": Export(("csv",), {"actor": planted(ATTACKER)}),
+    "web /audit": Export(("csv", "xlsx"), {"actor": planted(ATTACKER)}),
     # The journals list: the invoice journal posted by the user signed in as a formula.
     "web /ledger/journals": Export(("csv", "xlsx"), {"posted_by": planted(ATTACKER)}),
     "web /payroll/runs/{run_id}": Export(("csv", "xlsx"), {"name": planted(NAME)}),
