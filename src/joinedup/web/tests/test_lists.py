@@ -36,6 +36,7 @@ LISTS = {
     "pay_runs": "a partner's pay runs",
     "admin_users": "the partnership's users",
     "audit_events": "the audit trail",
+    "establishment": "a partner's posts",
     # ledger and recharges
     "ledger_journals": "a partner's journals",
     # purchasing
@@ -50,7 +51,6 @@ NOT_YET = {
     # people and payroll
     "people": "the people search's results",
     "charge_requests": "requests to charge a post to another partner",
-    "establishment": "a partner's posts",
     # ledger and recharges
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
