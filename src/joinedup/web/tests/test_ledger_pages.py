@@ -127,6 +127,33 @@ class TestLedgerReportPages(LedgerPagesTestCase):
         below = client.get(url + "&below=1").content.decode()
         assert "£30.01" in below and "£161.23" in below
 
+    def test_filtering_the_lines_narrows_them_and_the_csv_holds_exactly_those_lines(self) -> None:
+        client = self.signed_in(self.council_finance)
+        query: dict[str, str | int] = {
+            "from": "2026-05",
+            "to": "2026-06",
+            "account": self.stationery_account.pk,
+            "cost_centre": self.hr.pk,
+        }
+        page = client.get("/ledger/budget/lines", query)
+        assert [line.debit for line in page.context["page"]] == [12_345, 777]
+        assert "Wessex County Council: 2 lines" in page.content.decode()
+        csv = client.get("/ledger/budget/lines", {**query, "format": "csv"})
+        assert csv["Content-Disposition"] == 'attachment; filename="ledger-lines-wcc-2026-05-2026-06.csv"'
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "date,journal,period,account,cost_centre,description,debit,credit",
+            f"2026-05-15,{self.may_stationery.pk},2026-05,4200,HR,Paper,123.45,0.00",
+            f"2026-06-03,{self.late.pk},2026-06,4200,HR,Late stationery,7.77,0.00",
+        ]
+
+    def test_every_line_of_a_month_sorts_by_debit(self) -> None:
+        client = self.signed_in(self.council_finance)
+        found = client.get(
+            "/ledger/budget/lines", {"period": "2026-05", "sort": "debit", "order": "desc"}
+        ).context["page"]
+        assert [line.debit for line in found][:3] == [12_345, 3_001, 2_550]
+        assert found.paginator.count == 5
+
     def test_the_account_ledger_runs_the_balance_from_the_opening_balance(self) -> None:
         page = (
             self.signed_in(self.council_finance)

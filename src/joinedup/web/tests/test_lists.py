@@ -39,6 +39,7 @@ LISTS = {
     "establishment": "a partner's posts",
     # ledger and recharges
     "ledger_journals": "a partner's journals",
+    "ledger_lines": "budget lines",
     # purchasing
     # service desk
     # occupational health
@@ -52,7 +53,6 @@ NOT_YET = {
     "people": "the people search's results",
     "charge_requests": "requests to charge a post to another partner",
     # ledger and recharges
-    "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
     "purchasing_invoices": "a partner's invoices",
