@@ -121,7 +121,13 @@ EXPORTS: dict[str, Export] = {
     "web /admin/users": Export(
         ("csv", "xlsx"), {"username": planted(ATTACKER), "name": planted(PAYLOAD)}, query={"q": ""}
     ),
-    "web /audit": Export(("csv",), {"actor": planted(ATTACKER)}),
+    "web /audit": Export(("csv", "xlsx"), {"actor": planted(ATTACKER)}),
+    # The journals list: the invoice journal posted by the user signed in as a formula.
+    "web /ledger/journals": Export(("csv", "xlsx"), {"posted_by": planted(ATTACKER)}),
+    # Budget lines: the invoice journal's line described as a formula.
+    "web /ledger/budget/lines": Export(
+        ("csv", "xlsx"), {"description": planted(PAYLOAD)}, query={"from": "2026-04", "to": "2027-03"}
+    ),
     "web /payroll/runs/{run_id}": Export(("csv", "xlsx"), {"name": planted(NAME)}),
     "web /payroll/runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
     "api /api/v1/pay-runs/{run_id}/journal.csv": Export(("csv",), {"cost_centre": planted(PAYLOAD)}),
@@ -499,6 +505,12 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_audit_trail_export_shows_a_formula_username_as_text(self) -> None:
         self.check("web /audit")
+
+    def test_the_journals_export_shows_a_formula_username_as_text(self) -> None:
+        self.check("web /ledger/journals")
+
+    def test_the_budget_lines_export_shows_a_formula_line_description_as_text(self) -> None:
+        self.check("web /ledger/budget/lines")
 
     def test_the_pay_run_export_shows_a_formula_name_as_text(self) -> None:
         self.check("web /payroll/runs/{run_id}")

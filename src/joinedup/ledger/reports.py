@@ -304,24 +304,28 @@ def lines_behind(
     user: object,
     *,
     partner: Partner,
-    cost_centre: CostCentre,
-    account: Account,
-    period_from: Period,
+    cost_centre: CostCentre | None,
+    account: Account | None,
+    period_from: Period | None,
     period_to: Period | None = None,
     include_below: bool = False,
 ) -> QuerySet[JournalLine]:
     """The journal lines behind one figure of :func:`budget_vs_actual`: one account at one cost
-    centre (and those below it, with ``include_below``) over one period or a range."""
+    centre (and those below it, with ``include_below``) over one period or a range. Without an
+    account or a cost centre, the lines of every one; without a period (a partner whose ledger
+    has none yet), of every period."""
     authorise(user, "ledger.view", partner)
-    _same_partner(partner, cost_centre, account)
-    periods = _periods_between(partner, period_from, period_to or period_from)
-    centres = _tree(partner).subtree(cost_centre.pk) if include_below else [cost_centre.pk]
-    return (
-        JournalLine.objects.for_partner(partner)
-        .filter(account=account, cost_centre_id__in=centres, period_id__in=[p.pk for p in periods])
-        .select_related("journal", "cost_centre", "period__year")
-        .order_by("date", "id")
-    )
+    _same_partner(partner, *(obj for obj in (cost_centre, account) if obj is not None))
+    found = JournalLine.objects.for_partner(partner)
+    if period_from is not None:
+        periods = _periods_between(partner, period_from, period_to or period_from)
+        found = found.filter(period_id__in=[p.pk for p in periods])
+    if account is not None:
+        found = found.filter(account=account)
+    if cost_centre is not None:
+        centres = _tree(partner).subtree(cost_centre.pk) if include_below else [cost_centre.pk]
+        found = found.filter(cost_centre_id__in=centres)
+    return found.select_related("journal", "account", "cost_centre", "period__year").order_by("date", "id")
 
 
 # --- an account's ledger ----------------------------------------------------------------------------

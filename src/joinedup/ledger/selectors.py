@@ -107,3 +107,9 @@ def period_on(user: object, *, partner: Partner, on: date) -> Period | None:
 def journals_of(user: object, *, partner: Partner) -> QuerySet[Journal]:
     authorise(user, "ledger.view", partner)
     return Journal.objects.for_partner(partner).select_related("period__year", "posted_by")
+
+
+def journals_listed(user: object, *, partner: Partner) -> QuerySet[Journal]:
+    """The partner's journals, each with its ``amount`` (the sum of its debits, pence) for the
+    list to show and sort by."""
+    return journals_of(user, partner=partner).annotate(amount=Sum("lines__debit"))

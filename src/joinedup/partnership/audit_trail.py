@@ -7,7 +7,9 @@ partnership."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
@@ -15,18 +17,45 @@ from joinedup.audit.models import AuditEvent
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 
+LONDON = ZoneInfo("Europe/London")
+
 
 class PartnerOwned(Protocol):
     pk: Any
     partner_id: int
 
 
-def audit_events_for(user: Any, *, partner: Partner, action: str = "") -> QuerySet[AuditEvent]:
+def audit_events_for(
+    user: Any,
+    *,
+    partner: Partner,
+    action: str = "",
+    object_type: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The partner's events, newest first: those whose action starts with ``action``, about
+    ``object_type``, on the days from ``date_from`` to ``date_to`` (both included, London days)."""
     authorise(user, "audit.view", partner)
     events = AuditEvent.objects.for_partner(partner)
     if action:
         events = events.filter(action__startswith=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    # The database keeps UTC; a day is the day in London, where people read the trail.
+    if date_from is not None:
+        events = events.filter(occurred_at__gte=datetime.combine(date_from, time.min, tzinfo=LONDON))
+    if date_to is not None:
+        after = date_to + timedelta(days=1)
+        events = events.filter(occurred_at__lt=datetime.combine(after, time.min, tzinfo=LONDON))
     return events.order_by("-seq")
+
+
+def audit_object_types_for(user: Any, *, partner: Partner) -> list[str]:
+    """The kinds of object the partner's events are about, for a filter to choose from."""
+    authorise(user, "audit.view", partner)
+    found = AuditEvent.objects.for_partner(partner).exclude(object_type="")
+    return sorted(set(found.order_by().values_list("object_type", flat=True).distinct()))
 
 
 def audit_event_for(user: Any, *, partner: Partner, event_id: int) -> AuditEvent:

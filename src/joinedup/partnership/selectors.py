@@ -42,13 +42,15 @@ def administered_partners(user: Any) -> QuerySet[Partner]:
     )
 
 
-def users_of(user: Any, *, partner: Partner, q: str = "", status: str = "") -> QuerySet[User]:
-    """The users holding a role on ``partner``, for its administrators: by username, name or
-    email containing ``q``; ``status`` "active" or "inactive". Each carries
-    ``has_second_factor`` (a confirmed authenticator app)."""
+def users_of(user: Any, *, partner: Partner, q: str = "", status: str = "", role: str = "") -> QuerySet[User]:
+    """The users holding a role on ``partner`` (``role``, when given), for its administrators:
+    by username, name or email containing ``q``; ``status`` "active" or "inactive". Each
+    carries ``has_second_factor`` (a confirmed authenticator app)."""
     authorise(user, "partnership.manage_members", partner)
+    # One join: the role asked for must be held on this partner, not on another.
+    holding = {"memberships__partner": partner, **({"memberships__role": role} if role else {})}
     found = (
-        User.objects.filter(memberships__partner=partner)
+        User.objects.filter(**holding)
         .distinct()
         .annotate(has_second_factor=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)))
     )

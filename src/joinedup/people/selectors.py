@@ -12,7 +12,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -376,6 +390,40 @@ def establishment(user: Any, *, partner: Partner, on: date | None = None) -> lis
     return [
         EstablishmentLine(post, (filled.get(post.pk) or Decimal(0)).quantize(fte_places)) for post in posts
     ]
+
+
+FILL_STATUSES = [("vacant", "Vacant"), ("part filled", "Part filled"), ("filled", "Filled"), ("over", "Over")]
+
+
+def establishment_posts(user: Any, *, partner: Partner, on: date | None = None) -> QuerySet[Post]:
+    """``establishment`` as a query, for a list to filter, sort and page: each post in being on
+    ``on`` with its ``filled_fte`` and ``fill_status`` (as ``EstablishmentLine.status``)."""
+    on = on or timezone.localdate()
+    held = (
+        PostHolding.objects.for_partner(partner)
+        .filter(post=OuterRef("pk"), start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by()
+        .values("post")
+        .annotate(total=Sum("fte"))
+        .values("total")
+    )
+    fte: DecimalField[Decimal, Decimal] = DecimalField(max_digits=9, decimal_places=4)
+    return (
+        posts_for(user, partner=partner)
+        .filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .annotate(filled_fte=Coalesce(Subquery(held, output_field=fte), Value(Decimal(0)), output_field=fte))
+        .annotate(
+            fill_status=Case(
+                When(filled_fte=0, then=Value("vacant")),
+                When(filled_fte__gt=F("budgeted_fte"), then=Value("over")),
+                When(filled_fte=F("budgeted_fte"), then=Value("filled")),
+                default=Value("part filled"),
+                output_field=CharField(),
+            )
+        )
+    )
 
 
 def establishment_by_unit(

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.core import tabular
-from joinedup.partnership.audit_trail import audit_events_for
-from joinedup.web.components import TimelineItem
+from joinedup.partnership.audit_trail import audit_events_for, audit_object_types_for
+from joinedup.web import listing
 from joinedup.web.current import choose_partner, current_partner, partner_page
+from joinedup.web.forms import date_field
 from joinedup.workspaces import selectors as workspaces
 
 
@@ -63,44 +64,62 @@ class _Echo:
         return value
 
 
+class AuditFilters(forms.Form):
+    action = listing.filter_text("Action starts with", hint="For example, membership.")
+    object_type = listing.filter_choice("About", [], every="Every kind of object")
+    date_from = date_field("From", required=False, what="first day")
+    date_to = date_field("To", required=False, what="last day")
+
+    def __init__(self, data: Any, *, object_types: list[str]) -> None:
+        super().__init__(data)
+        about = cast(forms.ChoiceField, self.fields["object_type"])
+        about.choices = [("", "Every kind of object"), *((kind, kind) for kind in object_types)]
+
+
+# Only the orders an index of the partner's chain keeps: a chain runs to millions of events, and
+# sorting them by action would sort all of them for each page.
+AUDIT_SORTS = {
+    "seq": ("seq",),
+    "occurred_at": ("occurred_at", "seq"),
+}
+AUDIT_HEADER = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "request_id", "hash"]
+
+
+def _audit_row(e: Any) -> list[Any]:
+    return [e.seq, e.occurred_at, e.actor_label, e.action, e.object_type, e.object_id, e.request_id, e.hash]
+
+
 @login_required
 def audit_events(request: HttpRequest) -> HttpResponseBase:
     partner = partner_page(request, "audit.view")
-    action = request.GET.get("action", "").strip()
-    events = audit_events_for(request.user, partner=partner, action=action)
+    filters = AuditFilters(request.GET, object_types=audit_object_types_for(request.user, partner=partner))
+    given = listing.chosen(filters)
+    events = audit_events_for(request.user, partner=partner, **given)
     if request.GET.get("format") == "csv":
+        # Streamed, a chunk at a time: a partner's chain runs to millions of events, and an
+        # auditor re-checks it from seq and hash in this file.
         writer = tabular.csv_writer(_Echo())
-        header = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "request_id", "hash"]
         rows = (
-            [
-                e.seq,
-                e.occurred_at.isoformat(),
-                e.actor_label,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.request_id,
-                e.hash,
-            ]
-            for e in events.iterator(chunk_size=2000)
+            [e.seq, e.occurred_at.isoformat(), *_audit_row(e)[2:]] for e in events.iterator(chunk_size=2000)
         )
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _prepend(header, rows)), content_type="text/csv"
+            (writer.writerow(row) for row in _prepend(AUDIT_HEADER, rows)), content_type="text/csv"
         )
         response["Content-Disposition"] = f'attachment; filename="audit-{partner.code.lower()}.csv"'
         return response
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    # The audit trail as a timeline (web/components/_timeline.html), newest first.
-    timeline = [
-        TimelineItem(
-            title=e.action,
-            when=e.occurred_at,
-            byline=e.actor_label,
-            description=f"{e.object_type} {e.object_id} · event {e.seq}",
-        )
-        for e in page
-    ]
-    context: dict[str, Any] = {"page": page, "timeline": timeline, "action": action, "partner": partner}
+    listed = listing.list_page(
+        request,
+        events,
+        sorts=AUDIT_SORTS,
+        default="seq",
+        descending=True,
+        form=filters,
+        download=listing.Download(AUDIT_HEADER, _audit_row, f"audit-{partner.code.lower()}"),
+        per_page=50,
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
+    context: dict[str, Any] = {**listed.context(), "partner": partner}
     template = "web/_audit_table.html" if request.headers.get("HX-Request") else "web/audit_events.html"
     return render(request, template, context)
 

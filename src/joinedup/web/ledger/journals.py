@@ -3,19 +3,24 @@ the user is working on; another partner's journal or period answers 404."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from joinedup.core.money import pence_to_pounds
 from joinedup.ledger import reports, selectors, services
-from joinedup.ledger.models import JournalSource, PeriodStatus
+from joinedup.ledger.models import Journal, JournalSource, Period, PeriodStatus
 from joinedup.partnership.permissions import authorise, has_permission
+from joinedup.web import listing
 from joinedup.web.forms import outcome, submit
 from joinedup.web.ledger.forms import JournalForm, LineForm, LineFormSet
 from joinedup.web.ledger.views import _date, _journal, _partner, _period
@@ -23,37 +28,79 @@ from joinedup.web.ledger.views import _date, _journal, _partner, _period
 # --- journals ---------------------------------------------------------------------------------
 
 
+JOURNAL_STATUSES = [("standing", "Not reversed"), ("reversed", "Reversed")]
+
+
+class JournalFilters(forms.Form):
+    search = listing.filter_text("Journal number or reference", hint="Or words of its description")
+    period = listing.filter_choice("Period", [], every="Every period")
+    source = listing.filter_choice("Source", JournalSource.choices, every="Every source")
+    status = listing.filter_choice("Status", JOURNAL_STATUSES, every="Every journal")
+
+    def __init__(self, data: Any, *, periods: Sequence[Period]) -> None:
+        super().__init__(data)
+        # The month as the home page's tiles and the API name a period: 2026-05.
+        months = [(f"{p.start_date:%Y-%m}", f"{p.start_date:%B %Y}") for p in periods]
+        period = cast(forms.ChoiceField, self.fields["period"])
+        period.choices = [("", "Every period"), *months]
+        period.error_messages["invalid_choice"] = "%(value)s is not one of the partner's periods."
+
+
+JOURNAL_SORTS = {
+    "date": ("date", "id"),
+    "number": ("id",),
+    "amount": ("amount", "id"),
+}
+
+
+def _narrow_journals(rows: QuerySet[Journal], given: dict[str, Any]) -> QuerySet[Journal]:
+    if "search" in given:
+        text = given["search"]
+        match = Q(source_ref__icontains=text) | Q(description__icontains=text)
+        if text.isdigit():
+            match |= Q(pk=int(text))
+        rows = rows.filter(match)
+    if "period" in given:
+        rows = rows.filter(period__start_date=date.fromisoformat(f"{given['period']}-01"))
+    if "source" in given:
+        rows = rows.filter(source=given["source"])
+    if "status" in given:
+        rows = rows.filter(reversed_by__isnull=given["status"] == "standing")
+    return rows
+
+
 @login_required
 def journals(request: HttpRequest) -> HttpResponse:
     partner = _partner(request)
-    found = selectors.journals_of(request.user, partner=partner)
-    filters: dict[str, str] = {}
-    problem = ""
-    if request.GET.get("period"):
-        month = request.GET["period"]
-        period, problem = outcome(
-            lambda: reports.period_for_month(request.user, partner=partner, month=month)
-        )
-        if period is not None:
-            found = found.filter(period=period)
-            filters["period"] = request.GET["period"]
-    if request.GET.get("source") in JournalSource.values:
-        found = found.filter(source=request.GET["source"])
-        filters["source"] = request.GET["source"]
-    page = Paginator(found.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
-    return render(
+    found = selectors.journals_listed(request.user, partner=partner)
+    filters = JournalFilters(request.GET, periods=list(selectors.periods_of(request.user, partner=partner)))
+    listed = listing.list_page(
         request,
-        "web/ledger/journals.html",
-        {
-            "page": page,
-            "periods": list(selectors.periods_of(request.user, partner=partner)),
-            "sources": JournalSource.choices,
-            "filters": filters,
-            "query": urlencode(filters),
-            "problem": problem,
-            "can_post": has_permission(request.user, "ledger.post", partner),
-        },
+        found,
+        sorts=JOURNAL_SORTS,
+        default="date",
+        descending=True,
+        form=filters,
+        narrow=_narrow_journals,
+        download=listing.Download(
+            ["journal", "date", "period", "source", "reference", "description", "amount", "posted_by"],
+            lambda j: [
+                j.pk,
+                j.date,
+                f"{j.period.start_date:%Y-%m}",
+                j.source,
+                j.source_ref,
+                j.description,
+                pence_to_pounds(j.amount or 0),
+                j.posted_by.get_username() if j.posted_by else "",
+            ],
+            f"journals-{partner.code.lower()}",
+        ),
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    context = {**listed.context(), "can_post": has_permission(request.user, "ledger.post", partner)}
+    return render(request, "web/ledger/journals.html", context)
 
 
 @login_required

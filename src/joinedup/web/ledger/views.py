@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.core.money import pence_to_pounds
 from joinedup.ledger import reports, selectors
-from joinedup.ledger.models import Account, CostCentre, Journal, Period
+from joinedup.ledger.models import Account, CostCentre, Journal, JournalLine, Period
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import outcome
@@ -249,36 +253,114 @@ def budget_vs_actual(request: HttpRequest) -> HttpResponse:
     return render(request, "web/ledger/budget.html", context)
 
 
+class LineFilters(forms.Form):
+    """The budget page's drill-down links here with ``from``, ``to``, ``cost_centre``, ``account``
+    and ``below``: each is a field of the same name."""
+
+    search = listing.filter_text("Journal description or line description")
+    account = listing.filter_choice("Account", [], every="Every account")
+    cost_centre = listing.filter_choice("Cost centre", [], every="Every cost centre")
+    below = listing.filter_choice(
+        "Cost centres below it", [("1", "With the cost centres below")], every="Only the cost centre itself"
+    )
+
+    def __init__(
+        self, data: Any, *, periods: list[Period], accounts: list[Account], centres: list[CostCentre]
+    ) -> None:
+        super().__init__(data)
+        months = [(f"{p.start_date:%Y-%m}", f"{p.start_date:%B %Y}") for p in periods]
+        # "from" is a keyword, so these two are named here rather than above.
+        self.fields["from"] = listing.filter_choice("From", months, every="This period")
+        self.fields["to"] = listing.filter_choice("To", months, every="The first month")
+        self.order_fields(["search", "from", "to", "account", "cost_centre", "below"])
+        cast(forms.ChoiceField, self.fields["account"]).choices = [
+            ("", "Every account"),
+            *((str(a.pk), f"{a.code} {a.name}") for a in accounts),
+        ]
+        cast(forms.ChoiceField, self.fields["cost_centre"]).choices = [
+            ("", "Every cost centre"),
+            *((str(c.pk), f"{c.code} {c.name}") for c in centres),
+        ]
+
+
+LINE_SORTS = {
+    "date": ("date", "id"),
+    "journal": ("journal_id", "id"),
+    "debit": ("debit", "id"),
+    "credit": ("credit", "id"),
+}
+
+
+def _narrow_lines(rows: QuerySet[JournalLine], given: dict[str, Any]) -> QuerySet[JournalLine]:
+    if "search" in given:
+        text = given["search"]
+        rows = rows.filter(Q(description__icontains=text) | Q(journal__description__icontains=text))
+    return rows
+
+
 @login_required
 def lines_behind(request: HttpRequest) -> HttpResponse:
-    """The journal lines behind one figure of budget against actual."""
+    """The journal lines behind one figure of budget against actual, or of every figure."""
     partner = _partner(request)
-    chosen = _range(request, partner)
-    centre = _cost_centre(request, partner, request.GET.get("cost_centre"))
-    try:
-        account = _account(request, partner, int(request.GET.get("account", "")))
-    except ValueError as exc:
-        raise Http404("No such account.") from exc
-    below = request.GET.get("below") == "1"
-    lines = list(
-        reports.lines_behind(
-            request.user,
-            partner=partner,
-            cost_centre=centre,
-            account=account,
-            period_from=chosen.first,
-            period_to=chosen.last,
-            include_below=below,
-        )
+    # A partner whose ledger has no periods yet has no lines either: an empty list, not a 404.
+    chosen = _range(request, partner) if _periods(request, partner) else None
+    accounts = list(selectors.accounts_of(request.user, partner=partner).order_by("code"))
+    centres = list(selectors.cost_centres_of(request.user, partner=partner).order_by("code"))
+    filters = LineFilters(request.GET, periods=_periods(request, partner), accounts=accounts, centres=centres)
+    given = listing.chosen(filters)
+    # Another partner's account or cost centre named in the address answers 404, as before.
+    if request.GET.get("account") and "account" not in given:
+        raise Http404("No such account.")
+    if request.GET.get("cost_centre") and "cost_centre" not in given:
+        raise Http404("No such cost centre.")
+    account = next((a for a in accounts if str(a.pk) == given.get("account")), None)
+    centre = next((c for c in centres if str(c.pk) == given.get("cost_centre")), None)
+    below = centre is not None and "below" in given
+    lines = reports.lines_behind(
+        request.user,
+        partner=partner,
+        cost_centre=centre,
+        account=account,
+        period_from=chosen.first if chosen else None,
+        period_to=chosen.last if chosen else None,
+        include_below=below,
     )
-    context = _periods_context(request, partner, chosen)
+    months = f"-{chosen.first.start_date:%Y-%m}-{chosen.last.start_date:%Y-%m}" if chosen else ""
+    listed = listing.list_page(
+        request,
+        lines,
+        sorts=LINE_SORTS,
+        default="date",
+        form=filters,
+        narrow=_narrow_lines,
+        download=listing.Download(
+            ["date", "journal", "period", "account", "cost_centre", "description", "debit", "credit"],
+            lambda ln: [
+                ln.date,
+                ln.journal_id,
+                f"{ln.period.start_date:%Y-%m}",
+                ln.account.code,
+                ln.cost_centre.code if ln.cost_centre else "",
+                ln.description or ln.journal.description,
+                pence_to_pounds(ln.debit),
+                pence_to_pounds(ln.credit),
+            ],
+            f"ledger-lines-{partner.code.lower()}{months}",
+        ),
+        per_page=50,
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
+    shown = cast(QuerySet[JournalLine], listed.page.paginator.object_list)
+    totals = shown.aggregate(debits=Sum("debit"), credits=Sum("credit"))
+    context = _periods_context(request, partner, chosen) if chosen else {"partner": partner}
     context.update(
+        listed.context(),
         cost_centre=centre,
         account=account,
         below=below,
-        lines=lines,
-        debits=sum(line.debit for line in lines),
-        credits=sum(line.credit for line in lines),
+        debits=totals["debits"] or 0,
+        credits=totals["credits"] or 0,
     )
     return render(request, "web/ledger/lines.html", context)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from joinedup.partnership.models import PartnerKind, Role
+from joinedup.web import listing
 from joinedup.web.forms import GovukForm, choice_field, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -53,11 +54,10 @@ class PayrollBankForm(GovukForm):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name, username or email")
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated")],
-        label="Status",
+    q = listing.filter_text("Name, username or email")
+    role = listing.filter_choice("Role here", Role.choices, every="Every role")
+    status = listing.filter_choice(
+        "Status", [("active", "Active"), ("inactive", "Deactivated")], every="Active or deactivated"
     )
 
 

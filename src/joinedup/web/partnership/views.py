@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from joinedup.partnership import second_factor, selectors, services
 from joinedup.payroll.models import PayrollSettings
 from joinedup.payroll.services import payroll_bank_account_set
+from joinedup.web import listing
 from joinedup.web.current import current_partner, partner_page
-from joinedup.web.exports import export_response
 from joinedup.web.forms import attempt, bound, submit
 from joinedup.web.partnership.forms import (
     GrantForm,
@@ -91,32 +89,48 @@ def payroll_bank(request: HttpRequest) -> HttpResponse:
     return render(request, "web/partnership/bank.html", {"form": form, "partner": partner})
 
 
+USER_SORTS = {
+    "username": ("username", "pk"),
+    "name": ("first_name", "last_name", "pk"),
+    "last_login": ("last_login", "pk"),
+}
+
+
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "partnership.manage_members")
-    filters = UserFilterForm(request.GET or None)
-    q, status = "", ""
-    if filters.is_valid():
-        q, status = filters.cleaned_data["q"], filters.cleaned_data["status"]
-    found = selectors.users_of(request.user, partner=partner, q=q, status=status)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        rows = [
-            [
+    filters = UserFilterForm(request.GET)
+    given = listing.chosen(filters)
+    found = selectors.users_of(
+        request.user,
+        partner=partner,
+        q=given.get("q", ""),
+        status=given.get("status", ""),
+        role=given.get("role", ""),
+    )
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=USER_SORTS,
+        default="username",
+        form=filters,
+        download=listing.Download(
+            ["username", "name", "email", "active", "second_factor", "last_sign_in"],
+            lambda u: [
                 u.username,
                 u.get_full_name(),
                 u.email,
                 "yes" if u.is_active else "no",
                 "yes" if getattr(u, "has_second_factor", False) else "no",
                 u.last_login,
-            ]
-            for u in found
-        ]
-        header = ["username", "name", "email", "active", "second_factor", "last_sign_in"]
-        return export_response(request.GET["format"], header, rows, f"users-{partner.code.lower()}")
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("q", q), ("status", status)) if v})
-    context = {"partner": partner, "filters": filters, "page": page, "query": query}
-    return render(request, "web/partnership/users.html", context)
+            ],
+            f"users-{partner.code.lower()}",
+        ),
+        per_page=50,
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
+    return render(request, "web/partnership/users.html", {**listed.context(), "partner": partner})
 
 
 @login_required

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -25,8 +28,10 @@ from django.utils import timezone
 from joinedup.partnership.audit_trail import person_history
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people import equality, selectors
+from joinedup.web import listing
 from joinedup.web.current import current_partner, partner_page
 from joinedup.web.exports import export_response
+from joinedup.web.forms import date_field
 from joinedup.web.people.forms import PeopleSearchForm
 
 SEARCH_PAGE_SIZE = 25
@@ -129,40 +134,68 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+class EstablishmentFilters(forms.Form):
+    search = listing.filter_text("Post number or title")
+    unit = listing.filter_choice("Unit", [], every="Every unit")
+    status = listing.filter_choice("Filled or vacant", selectors.FILL_STATUSES, every="Every post")
+    on = date_field("On", required=False, hint="The posts in being and who fills them on this day")
+
+    def __init__(self, data: Any, *, units: list[tuple[int, str]]) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", "Every unit"), *units]
+
+
+ESTABLISHMENT_SORTS = {
+    "post": ("code", "pk"),
+    "unit": ("org_unit__name", "code", "pk"),
+    "budgeted": ("budgeted_fte", "code", "pk"),
+    "filled": ("filled_fte", "code", "pk"),
+}
+
+
+def _narrow_posts(rows: QuerySet[Any], given: dict[str, Any]) -> QuerySet[Any]:
+    if "search" in given:
+        rows = rows.filter(Q(code__icontains=given["search"]) | Q(title__icontains=given["search"]))
+    if "unit" in given:
+        rows = rows.filter(org_unit_id=int(given["unit"]))
+    if "status" in given:
+        rows = rows.filter(fill_status=given["status"])
+    return rows
+
+
 @login_required
 def establishment(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "people.view")
-    on = _parse_date(request.GET.get("on")) or timezone.localdate()
-    lines = selectors.establishment(request.user, partner=partner, on=on)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        rows = [
-            [
-                ln.post.code,
-                ln.post.title,
-                ln.post.org_unit.name,
-                ln.post.cost_centre,
-                ln.post.budgeted_fte,
-                ln.filled_fte,
-                ln.vacant_fte,
-                ln.status,
-            ]
-            for ln in lines
-        ]
-        header = [
-            "post",
-            "title",
-            "unit",
-            "cost_centre",
-            "budgeted_fte",
-            "filled_fte",
-            "vacant_fte",
-            "status",
-        ]
-        return export_response(
-            request.GET["format"], header, rows, f"establishment-{partner.code.lower()}-{on}"
-        )
-    totals = selectors.establishment_totals(lines)
-    context = {"lines": lines, "on": on, "totals": totals, "can_change": _can_change_here(request)}
+    units = [(u.pk, u.name) for u in selectors.org_units_for(request.user, partner=partner).order_by("name")]
+    filters = EstablishmentFilters(request.GET, units=units)
+    on = listing.chosen(filters).get("on") or timezone.localdate()
+    listed = listing.list_page(
+        request,
+        selectors.establishment_posts(request.user, partner=partner, on=on),
+        sorts=ESTABLISHMENT_SORTS,
+        default="post",
+        form=filters,
+        narrow=_narrow_posts,
+        download=listing.Download(
+            ["post", "title", "unit", "cost_centre", "budgeted_fte", "filled_fte", "vacant_fte", "status"],
+            lambda p: [
+                p.code,
+                p.title,
+                p.org_unit.name,
+                p.cost_centre,
+                p.budgeted_fte,
+                p.filled_fte,
+                max(p.budgeted_fte - p.filled_fte, Decimal(0)),
+                p.fill_status,
+            ],
+            f"establishment-{partner.code.lower()}-{on}",
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
+    # The whole establishment's figures, whatever the filters leave.
+    totals = selectors.establishment_totals(selectors.establishment(request.user, partner=partner, on=on))
+    context = {**listed.context(), "on": on, "totals": totals, "can_change": _can_change_here(request)}
     return render(request, "web/people/establishment.html", context)
 
 

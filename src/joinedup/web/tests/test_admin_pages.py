@@ -130,6 +130,51 @@ class TestUsers(AdminPagesTestCase):
             "council.hr",
         ]
 
+    def test_filtering_by_role_narrows_the_list_and_the_csv_holds_exactly_those_users(self) -> None:
+        client = self.signed_in(self.council_admin)
+        page = client.get("/admin/users", {"role": Role.HR_OFFICER})
+        assert [u.username for u in page.context["page"]] == ["council.hr", "shared.hr"]
+        assert "Wessex County Council: 2 users" in page.content.decode()
+        csv = client.get("/admin/users", {"role": Role.HR_OFFICER, "format": "csv"})
+        lines = csv.content.decode("utf-8-sig").splitlines()
+        assert [line.split(",")[:2] for line in lines] == [
+            ["username", "name"],
+            ["council.hr", "Council.Hr"],
+            ["shared.hr", "Shared.Hr"],
+        ]
+
+    def test_a_role_held_only_on_another_partner_does_not_count(self) -> None:
+        found = self.signed_in(self.council_admin).get("/admin/users", {"role": Role.SERVICE_ADMIN})
+        assert [u.username for u in found.context["page"]] == ["council.admin", "ops.admin"]
+
+    def test_users_sort_by_username_the_other_way(self) -> None:
+        found = self.signed_in(self.council_admin).get(
+            "/admin/users", {"q": "council.", "sort": "username", "order": "desc"}
+        )
+        assert [u.username for u in found.context["page"]] == [
+            "council.hr",
+            "council.employee",
+            "council.admin",
+        ]
+
+    def test_another_partners_administrator_lists_and_downloads_none_of_ours(self) -> None:
+        client = self.signed_in(self.police_admin)
+        before = (User.objects.count(), Membership.objects.count())
+        found = client.get("/admin/users", {"q": "council."})
+        assert found.context["page"].paginator.count == 0
+        csv = client.get("/admin/users", {"q": "council.", "format": "csv"})
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "username,name,email,active,second_factor,last_sign_in"
+        ]
+        assert (User.objects.count(), Membership.objects.count()) == before
+
+    def test_an_hr_officer_is_refused_the_user_list_and_its_download(self) -> None:
+        client = self.signed_in(self.council_hr)
+        before = (User.objects.count(), Membership.objects.count())
+        assert client.get("/admin/users").status_code == 403
+        assert client.get("/admin/users", {"format": "csv"}).status_code == 403
+        assert (User.objects.count(), Membership.objects.count()) == before
+
     def test_an_administrator_adds_a_user_with_a_first_role(self) -> None:
         form = {
             "username": "new.clerk",

@@ -127,6 +127,33 @@ class TestLedgerReportPages(LedgerPagesTestCase):
         below = client.get(url + "&below=1").content.decode()
         assert "£30.01" in below and "£161.23" in below
 
+    def test_filtering_the_lines_narrows_them_and_the_csv_holds_exactly_those_lines(self) -> None:
+        client = self.signed_in(self.council_finance)
+        query: dict[str, str | int] = {
+            "from": "2026-05",
+            "to": "2026-06",
+            "account": self.stationery_account.pk,
+            "cost_centre": self.hr.pk,
+        }
+        page = client.get("/ledger/budget/lines", query)
+        assert [line.debit for line in page.context["page"]] == [12_345, 777]
+        assert "Wessex County Council: 2 lines" in page.content.decode()
+        csv = client.get("/ledger/budget/lines", {**query, "format": "csv"})
+        assert csv["Content-Disposition"] == 'attachment; filename="ledger-lines-wcc-2026-05-2026-06.csv"'
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "date,journal,period,account,cost_centre,description,debit,credit",
+            f"2026-05-15,{self.may_stationery.pk},2026-05,4200,HR,Paper,123.45,0.00",
+            f"2026-06-03,{self.late.pk},2026-06,4200,HR,Late stationery,7.77,0.00",
+        ]
+
+    def test_every_line_of_a_month_sorts_by_debit(self) -> None:
+        client = self.signed_in(self.council_finance)
+        found = client.get(
+            "/ledger/budget/lines", {"period": "2026-05", "sort": "debit", "order": "desc"}
+        ).context["page"]
+        assert [line.debit for line in found][:3] == [12_345, 3_001, 2_550]
+        assert found.paginator.count == 5
+
     def test_the_account_ledger_runs_the_balance_from_the_opening_balance(self) -> None:
         page = (
             self.signed_in(self.council_finance)
@@ -166,6 +193,50 @@ class TestJournalPages(LedgerPagesTestCase):
         assert "Not reversed." in page
         assert f'href="/ledger/journals/{self.may_stationery.pk}/reverse"' in page
         assert page.count("£153.46") == 3  # the bank line and both totals
+
+    def test_filtering_journals_narrows_the_list_and_the_csv_holds_exactly_those_journals(self) -> None:
+        client = self.signed_in(self.council_finance)
+        page = client.get("/ledger/journals", {"period": "2026-05", "search": "stationery"})
+        assert [j.pk for j in page.context["page"]] == [self.may_stationery.pk]
+        assert "Wessex County Council: 1 journal" in page.content.decode()
+        csv = client.get("/ledger/journals", {"period": "2026-05", "search": "stationery", "format": "csv"})
+        assert csv["Content-Disposition"] == 'attachment; filename="journals-wcc.csv"'
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "journal,date,period,source,reference,description,amount,posted_by",
+            f"{self.may_stationery.pk},2026-05-15,2026-05,manual,,Stationery,153.46,council.finance",
+        ]
+
+    def test_a_journal_is_found_by_its_number_and_reversed_ones_by_their_status(self) -> None:
+        client = self.signed_in(self.council_finance)
+        found = client.get("/ledger/journals", {"search": str(self.training.pk)}).context["page"]
+        assert [j.pk for j in found] == [self.training.pk]
+        client.post(f"/ledger/journals/{self.training.pk}/reverse", {"date": "2026-07-02"})
+        reversed_ = client.get("/ledger/journals", {"status": "reversed"}).context["page"]
+        assert [j.pk for j in reversed_] == [self.training.pk]
+
+    def test_journals_sort_by_amount_and_number_both_ways(self) -> None:
+        client = self.signed_in(self.council_finance)
+        by_amount = client.get("/ledger/journals", {"sort": "amount", "order": "desc"}).context["page"]
+        assert [j.pk for j in by_amount] == [
+            self.opening.pk,
+            self.may_stationery.pk,
+            self.training.pk,
+            self.late.pk,
+        ]
+        by_number = client.get("/ledger/journals", {"sort": "number", "order": "asc"}).context["page"]
+        assert [j.pk for j in by_number] == sorted(
+            [self.opening.pk, self.may_stationery.pk, self.training.pk, self.late.pk]
+        )
+        page = client.get("/ledger/journals", {"sort": "amount"}).content.decode()
+        assert (
+            '<td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value="100000">£1,000.00</td>'
+            in page
+        )
+
+    def test_a_month_without_a_period_is_named_beside_the_filter(self) -> None:
+        page = self.signed_in(self.council_finance).get("/ledger/journals?period=2031-01")
+        assert "2031-01 is not one of the partner&#x27;s periods." in page.content.decode()
+        assert page.context["page"].paginator.count == 4
 
     def test_a_finance_officer_reverses_a_journal_after_confirming(self) -> None:
         client = self.signed_in(self.council_finance)
@@ -309,6 +380,23 @@ class TestAnotherPartnersLedger(LedgerPagesTestCase):
         ):
             with self.subTest(f"{method} {url}"):
                 assert getattr(client, method)(url).status_code == 404
+        assert self.state() == state
+
+    def test_another_partners_journal_list_and_its_download_hold_none_of_ours(self) -> None:
+        client = self.signed_in(self.police_finance)
+        state = self.state()
+        assert client.get("/ledger/journals").context["page"].paginator.count == 0
+        csv = client.get("/ledger/journals", {"format": "csv", "search": "Stationery"})
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "journal,date,period,source,reference,description,amount,posted_by"
+        ]
+        assert self.state() == state
+
+    def test_someone_without_ledger_access_is_refused_the_journal_list_and_its_download(self) -> None:
+        client = self.signed_in(self.council_hr)
+        state = self.state()
+        assert client.get("/ledger/journals").status_code == 403
+        assert client.get("/ledger/journals", {"format": "csv"}).status_code == 403
         assert self.state() == state
 
     def test_a_partner_without_a_ledger_is_told_how_to_set_one_up(self) -> None:

@@ -34,7 +34,12 @@ LISTS = {
     # people and payroll
     "staff": "a partner's employments",
     "pay_runs": "a partner's pay runs",
+    "admin_users": "the partnership's users",
+    "audit_events": "the audit trail",
+    "establishment": "a partner's posts",
     # ledger and recharges
+    "ledger_journals": "a partner's journals",
+    "ledger_lines": "budget lines",
     # purchasing
     # service desk
     # occupational health
@@ -57,12 +62,7 @@ NOT_YET = {
     # people and payroll
     "people": "the people search's results",
     "charge_requests": "requests to charge a post to another partner",
-    "establishment": "a partner's posts",
-    "audit_events": "the audit trail",
-    "admin_users": "the partnership's users",
     # ledger and recharges
-    "ledger_journals": "a partner's journals",
-    "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
     "purchasing_invoices": "a partner's invoices",

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
 from joinedup.audit.models import AuditEvent
+from joinedup.partnership.models import Role
 from joinedup.testing.base import PASSWORD, PartnerTestCase
 from joinedup.web.current import SESSION_KEY
 
@@ -98,6 +107,69 @@ class TestAuditPage(PartnerTestCase):
         body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
         (row,) = list(csv.reader(io.StringIO(body)))[1:]
         assert (row[2], row[3], row[4]) == ("'@SUM", "test.named", '\'=HYPERLINK("http://x","y")')
+
+    def two_events(self) -> Client:
+        from joinedup.audit.services import record_event
+
+        record_event(actor=self.council_hr, partner=self.council, action="test.one", object_type="widget")
+        record_event(actor=self.council_hr, partner=self.council, action="test.two", object_type="gadget")
+        client = self.signed_in(self.ops_admin)
+        client.post("/partner", {"partner": self.council.pk})
+        return client
+
+    def test_filtering_by_object_type_narrows_the_trail_and_the_csv_holds_exactly_those_events(self) -> None:
+        client = self.two_events()
+        page = client.get("/audit", {"object_type": "widget"})
+        assert [e.action for e in page.context["page"]] == ["test.one"]
+        assert "Wessex County Council: 1 event" in page.content.decode()
+        csv = client.get("/audit", {"object_type": "widget", "format": "csv"})
+        rows = b"".join(csv.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
+        assert [row.split(",")[2:5] for row in rows] == [
+            ["actor", "action", "object_type"],
+            ["council.hr", "test.one", "widget"],
+        ]
+        xlsx = client.get("/audit", {"object_type": "widget", "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None
+        assert [row[2:5] for row in sheet.iter_rows(values_only=True)] == [
+            ("actor", "action", "object_type"),
+            ("council.hr", "test.one", "widget"),
+        ]
+
+    def test_the_date_range_is_of_days_in_london(self) -> None:
+        client = self.two_events()
+        today = timezone.localtime(timezone=ZoneInfo("Europe/London")).date()
+        on_the_day = client.get("/audit", {"action": "test.", "date_from": str(today), "date_to": str(today)})
+        assert [e.action for e in on_the_day.context["page"]] == ["test.two", "test.one"]
+        before = client.get("/audit", {"action": "test.", "date_to": str(today - timedelta(days=1))})
+        assert before.context["page"].paginator.count == 0
+
+    def test_the_trail_sorts_by_time_both_ways(self) -> None:
+        client = self.two_events()
+        up = client.get("/audit", {"action": "test.", "sort": "occurred_at", "order": "asc"}).context["page"]
+        assert [e.action for e in up] == ["test.one", "test.two"]
+        down = client.get("/audit", {"action": "test.", "sort": "occurred_at", "order": "desc"}).context[
+            "page"
+        ]
+        assert [e.action for e in down] == ["test.two", "test.one"]
+
+    def test_another_partners_administrator_sees_and_downloads_none_of_our_events(self) -> None:
+        self.two_events()
+        police_admin = self.make_user("police.admin", [(self.police, Role.SERVICE_ADMIN)])
+        client = self.signed_in(police_admin)
+        events = AuditEvent.objects.for_partner(self.council).count()
+        assert client.get("/audit", {"action": "test."}).context["page"].paginator.count == 0
+        xlsx = client.get("/audit", {"action": "test.", "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None and sheet.max_row == 1
+        assert AuditEvent.objects.for_partner(self.council).count() == events
+
+    def test_an_hr_officer_is_refused_the_trails_downloads(self) -> None:
+        client = self.signed_in(self.council_hr)
+        events = AuditEvent.objects.for_partner(self.council).count()
+        assert client.get("/audit", {"format": "csv"}).status_code == 403
+        assert client.get("/audit", {"format": "xlsx"}).status_code == 403
+        assert AuditEvent.objects.for_partner(self.council).count() == events
 
     def test_a_filter_request_from_htmx_returns_only_the_timeline_of_events(self) -> None:
         client = self.signed_in(self.ops_admin)

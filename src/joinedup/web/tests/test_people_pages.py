@@ -800,3 +800,66 @@ class TestLeaveRequests(PeopleTestCase):
         page = self.signed_in(self.mary).post("/me", self.leave).content.decode()
         assert "Choose which of your employments the leave is from." in page
         assert self.requested() == []
+
+
+class TestEstablishmentList(PeopleTestCase):
+    def vacancy(self) -> Any:
+        return self.make_post(self.council, self.council_unit, "C-HR-02", "HR assistant", Decimal(1))
+
+    def test_filtering_vacant_posts_narrows_the_list_and_the_csv_holds_exactly_those(self) -> None:
+        self.vacancy()
+        client = self.signed_in(self.council_hr)
+        page = client.get("/establishment", {"status": "vacant"})
+        assert [p.code for p in page.context["page"]] == ["C-HR-02"]
+        assert "Wessex County Council: 1 post" in page.content.decode()
+        csv = client.get("/establishment", {"status": "vacant", "format": "csv"})
+        lines = csv.content.decode("utf-8-sig").splitlines()
+        assert lines[0] == "post,title,unit,cost_centre,budgeted_fte,filled_fte,vacant_fte,status"
+        (row,) = [line.split(",") for line in lines[1:]]
+        assert (row[0], row[1], row[2], row[3], row[7]) == (
+            "C-HR-02",
+            "HR assistant",
+            "Council HR",
+            "CC-C-HR-02",
+            "vacant",
+        )
+        assert (Decimal(row[4]), Decimal(row[5]), Decimal(row[6])) == (Decimal(1), Decimal(0), Decimal(1))
+
+    def test_a_post_is_found_by_its_title_and_part_filled_posts_by_status(self) -> None:
+        self.vacancy()
+        client = self.signed_in(self.council_hr)
+        found = client.get("/establishment", {"search": "adviser"}).context["page"]
+        assert [(p.code, p.fill_status) for p in found] == [("C-HR-01", "part filled")]
+        part = client.get("/establishment", {"status": "part filled"}).context["page"]
+        assert [p.code for p in part] == ["C-HR-01"]
+
+    def test_posts_sort_by_budgeted_fte_both_ways(self) -> None:
+        self.vacancy()
+        client = self.signed_in(self.council_hr)
+        up = client.get("/establishment", {"sort": "budgeted", "order": "asc"}).context["page"]
+        assert [p.code for p in up] == ["C-HR-02", "C-HR-01"]
+        down = client.get("/establishment", {"sort": "budgeted", "order": "desc"}).context["page"]
+        assert [p.code for p in down] == ["C-HR-01", "C-HR-02"]
+
+    def test_another_partners_hr_officer_lists_and_downloads_none_of_our_posts(self) -> None:
+        client = self.signed_in(self.police_hr)
+        posts = Post.objects.for_partner(self.council).count()
+        assert [p.code for p in client.get("/establishment").context["page"]] == ["P-FIN-01"]
+        csv = client.get("/establishment", {"search": "C-HR", "format": "csv"})
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "post,title,unit,cost_centre,budgeted_fte,filled_fte,vacant_fte,status"
+        ]
+        assert Post.objects.for_partner(self.council).count() == posts
+
+    def test_a_unit_of_another_partner_is_no_filter_here(self) -> None:
+        client = self.signed_in(self.police_hr)
+        page = client.get("/establishment", {"unit": self.council_unit.pk})
+        assert [p.code for p in page.context["page"]] == ["P-FIN-01"]
+        assert "Select a valid choice" in page.content.decode()
+
+    def test_an_employee_is_refused_the_establishment_and_its_download(self) -> None:
+        client = self.signed_in(self.council_employee)
+        posts = Post.objects.for_partner(self.council).count()
+        assert client.get("/establishment").status_code == 403
+        assert client.get("/establishment", {"format": "xlsx"}).status_code == 403
+        assert Post.objects.for_partner(self.council).count() == posts
