@@ -51,13 +51,6 @@ def audit_events_for(
     return events.order_by("-seq")
 
 
-def audit_object_types_for(user: Any, *, partner: Partner) -> list[str]:
-    """The kinds of object the partner's events are about, for a filter to choose from."""
-    authorise(user, "audit.view", partner)
-    found = AuditEvent.objects.for_partner(partner).exclude(object_type="")
-    return sorted(set(found.order_by().values_list("object_type", flat=True).distinct()))
-
-
 def audit_event_for(user: Any, *, partner: Partner, event_id: int) -> AuditEvent:
     authorise(user, "audit.view", partner)
     return AuditEvent.objects.for_partner(partner).get(pk=event_id)
