@@ -37,6 +37,9 @@ LISTS = {
     # ledger and recharges
     # purchasing
     # service desk
+    "servicedesk_queue": "the desk's tickets",
+    "servicedesk_my_tickets": "an employee's own tickets",
+    "servicedesk_team_tickets": "a manager's team's tickets",
     # occupational health
     # data protection
     # workforce change
@@ -61,9 +64,6 @@ NOT_YET = {
     "purchasing_exceptions": "invoices held on a match exception",
     "purchasing_payment_runs": "payment runs",
     # service desk
-    "servicedesk_queue": "the desk's tickets",
-    "servicedesk_my_tickets": "an employee's own tickets",
-    "servicedesk_team_tickets": "a manager's team's tickets",
     "servicedesk_assets": "the asset register",
     "servicedesk_help": "knowledge articles",
     "servicedesk_notifications": "a user's notifications",
