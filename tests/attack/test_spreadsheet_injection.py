@@ -215,9 +215,9 @@ EXPORTS: dict[str, Export] = {
     "web /servicedesk/reports/": Export(("csv", "xlsx")),
     # The agents' queue: a ticket whose subject was typed as a formula. An employee's own tickets
     # and a manager's team's (the everything user raised none and manages nobody): formulas only.
-    "web /servicedesk/queue/": Export(("csv", "xlsx"), {"subject": planted(PAYLOAD)}),
-    "web /servicedesk/": Export(("csv", "xlsx")),
-    "web /servicedesk/team/": Export(("csv", "xlsx")),
+    "web /servicedesk/queue/": Export(("csv", "xlsx"), {"subject": planted(PAYLOAD)}, query={"q": ""}),
+    "web /servicedesk/": Export(("csv", "xlsx"), query={"q": ""}),
+    "web /servicedesk/team/": Export(("csv", "xlsx"), query={"q": ""}),
     # Occupational health (ohsurvweb): the due / overdue / done list names the person enrolled; a
     # manager's team list (the everything user manages nobody: checked for formulas only); the
     # suppressed usage table, whose columns are the programmes, one named like a formula.
