@@ -40,6 +40,8 @@ LISTS = {
     "servicedesk_queue": "the desk's tickets",
     "servicedesk_my_tickets": "an employee's own tickets",
     "servicedesk_team_tickets": "a manager's team's tickets",
+    "servicedesk_assets": "the asset register",
+    "servicedesk_notifications": "a user's notifications",
     # occupational health
     # data protection
     # workforce change
@@ -64,9 +66,7 @@ NOT_YET = {
     "purchasing_exceptions": "invoices held on a match exception",
     "purchasing_payment_runs": "payment runs",
     # service desk
-    "servicedesk_assets": "the asset register",
     "servicedesk_help": "knowledge articles",
-    "servicedesk_notifications": "a user's notifications",
     # occupational health
     "wellbeing_referrals": "referrals",
     "wellbeing_waiting": "referrals waiting for triage",
