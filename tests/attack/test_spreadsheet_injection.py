@@ -62,7 +62,7 @@ from joinedup.purchasing.models import (
 )
 from joinedup.servicedesk import satisfaction
 from joinedup.servicedesk import services as servicedesk
-from joinedup.servicedesk.models import Asset, Ticket
+from joinedup.servicedesk.models import Article, Asset, Ticket
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from joinedup.wellbeing.models import CaseAccessEvent, WellbeingProgramme
@@ -218,6 +218,10 @@ EXPORTS: dict[str, Export] = {
     "web /servicedesk/queue/": Export(("csv", "xlsx"), {"subject": planted(PAYLOAD)}, query={"q": ""}),
     "web /servicedesk/": Export(("csv", "xlsx"), query={"q": ""}),
     "web /servicedesk/team/": Export(("csv", "xlsx"), query={"q": ""}),
+    # A user's own notifications (the subjects are the site's own words) and the help articles
+    # (an agent's title typed as a formula).
+    "web /servicedesk/notifications/": Export(("csv", "xlsx"), query={"q": ""}),
+    "web /servicedesk/help/": Export(("csv", "xlsx"), {"title": planted(PAYLOAD)}, query={"q": ""}),
     # Occupational health (ohsurvweb): the due / overdue / done list names the person enrolled; a
     # manager's team list (the everything user manages nobody: checked for formulas only); the
     # suppressed usage table, whose columns are the programmes, one named like a formula.
@@ -311,6 +315,7 @@ class TestSpreadsheetInjection(AttackTestCase):
         Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
         Asset.objects.for_partner(council).filter(pk=cls.council_objects.asset.pk).update(make=PAYLOAD)
         Ticket.objects.for_partner(council).filter(pk=cls.council_objects.ticket.pk).update(subject=PAYLOAD)
+        Article.objects.filter(pk=cls.council_objects.article.pk).update(title=PAYLOAD)
         cls.plant_off_contract_spend(council)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
@@ -546,6 +551,10 @@ class TestSpreadsheetInjection(AttackTestCase):
         self.check("web /servicedesk/queue/")
         self.check("web /servicedesk/")
         self.check("web /servicedesk/team/")
+
+    def test_the_notifications_and_help_articles_show_a_formula_title_as_text(self) -> None:
+        self.check("web /servicedesk/notifications/")
+        self.check("web /servicedesk/help/")
 
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
         self.check("web /purchasing/invoices/export.{fmt}")

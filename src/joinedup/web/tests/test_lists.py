@@ -42,6 +42,7 @@ LISTS = {
     "servicedesk_team_tickets": "a manager's team's tickets",
     "servicedesk_assets": "the asset register",
     "servicedesk_notifications": "a user's notifications",
+    "servicedesk_help": "knowledge articles",
     # occupational health
     # data protection
     # workforce change
@@ -66,7 +67,6 @@ NOT_YET = {
     "purchasing_exceptions": "invoices held on a match exception",
     "purchasing_payment_runs": "payment runs",
     # service desk
-    "servicedesk_help": "knowledge articles",
     # occupational health
     "wellbeing_referrals": "referrals",
     "wellbeing_waiting": "referrals waiting for triage",
