@@ -93,6 +93,8 @@ SHORT = {
     "my_payslips": "one person's payslips",
     "my_leave": "one person's leave",
     "team": "a manager's team",
+    "servicedesk_levels": "service-level agreements",
+    "servicedesk_licences": "software licences",
 }
 
 # Short lists not yet sortable in the browser (issue 19).
@@ -100,8 +102,6 @@ SHORT_NOT_YET = {
     "change_programmes": "change programmes",
     "change_vr_delegations": "who decides voluntary redundancy",
     "change_strain_factors": "pension strain factors (rule data)",
-    "servicedesk_licences": "software licences",
-    "servicedesk_levels": "service-level agreements",
     "wellbeing_programmes": "wellbeing programmes",
     "wellbeing_surveillance_programmes": "health-surveillance programmes",
     "wellbeing_team_adjustments": "a manager's team's adjustments",
