@@ -62,7 +62,7 @@ from joinedup.purchasing.models import (
 )
 from joinedup.servicedesk import satisfaction
 from joinedup.servicedesk import services as servicedesk
-from joinedup.servicedesk.models import Asset
+from joinedup.servicedesk.models import Article, Asset, Ticket
 from joinedup.testing.base import FIXTURES
 from joinedup.testing.second_factor import sign_in
 from joinedup.wellbeing.models import CaseAccessEvent, WellbeingProgramme
@@ -219,6 +219,15 @@ EXPORTS: dict[str, Export] = {
     # The monthly service-level report: services, priorities and counts, none typed by a user:
     # checked for formulas only.
     "web /servicedesk/reports/": Export(("csv", "xlsx")),
+    # The agents' queue: a ticket whose subject was typed as a formula. An employee's own tickets
+    # and a manager's team's (the everything user raised none and manages nobody): formulas only.
+    "web /servicedesk/queue/": Export(("csv", "xlsx"), {"subject": planted(PAYLOAD)}, query={"q": ""}),
+    "web /servicedesk/": Export(("csv", "xlsx"), query={"q": ""}),
+    "web /servicedesk/team/": Export(("csv", "xlsx"), query={"q": ""}),
+    # A user's own notifications (the subjects are the site's own words) and the help articles
+    # (an agent's title typed as a formula).
+    "web /servicedesk/notifications/": Export(("csv", "xlsx"), query={"q": ""}),
+    "web /servicedesk/help/": Export(("csv", "xlsx"), {"title": planted(PAYLOAD)}, query={"q": ""}),
     # Occupational health (ohsurvweb): the due / overdue / done list names the person enrolled; a
     # manager's team list (the everything user manages nobody: checked for formulas only); the
     # suppressed usage table, whose columns are the programmes, one named like a formula.
@@ -316,6 +325,8 @@ class TestSpreadsheetInjection(AttackTestCase):
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
         Asset.objects.for_partner(council).filter(pk=cls.council_objects.asset.pk).update(make=PAYLOAD)
+        Ticket.objects.for_partner(council).filter(pk=cls.council_objects.ticket.pk).update(subject=PAYLOAD)
+        Article.objects.filter(pk=cls.council_objects.article.pk).update(title=PAYLOAD)
         cls.plant_off_contract_spend(council)
         case = cls.council_objects.businesscase
         formula = businesscase.option_add(actor=FIXTURES, case=case, kind="other", name=PAYLOAD)
@@ -552,6 +563,15 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_asset_register_shows_a_formula_make_and_person_as_text(self) -> None:
         self.check("web /servicedesk/assets/")
+
+    def test_the_ticket_lists_show_a_formula_subject_as_text(self) -> None:
+        self.check("web /servicedesk/queue/")
+        self.check("web /servicedesk/")
+        self.check("web /servicedesk/team/")
+
+    def test_the_notifications_and_help_articles_show_a_formula_title_as_text(self) -> None:
+        self.check("web /servicedesk/notifications/")
+        self.check("web /servicedesk/help/")
 
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
         self.check("web /purchasing/invoices/export.{fmt}")

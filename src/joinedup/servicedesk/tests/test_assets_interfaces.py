@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal as D
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from joinedup.servicedesk.assets import SplitLine, licence_set_split, seat_assign
+from joinedup.servicedesk.assets import SplitLine, asset_assign, licence_set_split, seat_assign
 from joinedup.servicedesk.models import Asset, AssetEvent
 from joinedup.servicedesk.tests.assetbase import PDF, AssetTestCase
 
@@ -46,6 +47,37 @@ class TestRegisterPages(AssetTestCase):
             io.BytesIO(client.get("/servicedesk/assets/", {"format": "xlsx"}).content)
         )
         assert next(book.worksheets[0].iter_rows(min_row=2, max_row=2))[0].value == "WCC-LT-0001"
+
+    def test_the_assigned_filter_narrows_the_register_and_the_csv_holds_exactly_those(self) -> None:
+        spare = self.laptop(self.council, "WCC-LT-0002")
+        asset_assign(actor=self.desk, asset=self.council_laptop, employment=self.council_emp)
+        client = self.signed_in(self.council_agent)
+        page = client.get("/servicedesk/assets/", {"assigned": "no"}).content.decode()
+        assert "WCC-LT-0002" in page and "WCC-LT-0001" not in page
+        table = list(
+            csv.reader(
+                io.StringIO(
+                    client.get("/servicedesk/assets/", {"assigned": "yes", "format": "csv"}).content.decode(
+                        "utf-8-sig"
+                    )
+                )
+            )
+        )
+        assert [(row[0], row[8], row[10]) for row in table[1:]] == [("WCC-LT-0001", "Deployed", "WCC000001")]
+        stock = client.get("/servicedesk/assets/", {"status": "in_stock", "q": "lt-0002", "format": "csv"})
+        assert [row[0] for row in csv.reader(io.StringIO(stock.content.decode("utf-8-sig")))][1:] == [
+            spare.tag
+        ]
+
+    def test_sorting_by_status_orders_the_register(self) -> None:
+        self.laptop(self.council, "WCC-LT-0002", status="ordered")
+        client = self.signed_in(self.council_agent)
+        tags = re.findall(
+            r">(WCC-LT-\d{4})</a>", client.get("/servicedesk/assets/", {"sort": "status"}).content.decode()
+        )
+        assert tags == ["WCC-LT-0001", "WCC-LT-0002"]  # in stock before ordered, by the stored code
+        down = client.get("/servicedesk/assets/", {"sort": "tag", "order": "desc"}).content.decode()
+        assert re.findall(r">(WCC-LT-\d{4})</a>", down) == ["WCC-LT-0002", "WCC-LT-0001"]
 
     def test_an_agent_registers_an_asset_on_the_form(self) -> None:
         client = self.signed_in(self.council_agent)

@@ -5,6 +5,9 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -240,7 +243,7 @@ class TestTheHelpPages(KnowledgeTestCase):
     def test_an_employee_searches_and_reads_an_article_as_lists_and_paragraphs(self) -> None:
         client = self.signed_in(self.council_employee)
         page = client.get("/servicedesk/help/", {"q": "password"}).content.decode()
-        assert "3 articles found" in page
+        assert 'data-testid="list-caption">3 articles ·' in page
         assert (
             page.index("Reset your password")
             < page.index("Connect to the VPN")
@@ -251,6 +254,30 @@ class TestTheHelpPages(KnowledgeTestCase):
         assert '<ol class="govuk-list govuk-list--number"><li>Go to the sign-in page.</li>' in article
         assert "<li>at least 12 characters</li>" in article
         assert "Change this article" not in article
+
+    def test_the_service_filter_narrows_the_articles_and_the_csv_holds_exactly_those(self) -> None:
+        client = self.signed_in(self.council_employee)
+        page = client.get("/servicedesk/help/", {"service": "payroll"}).content.decode()
+        assert "Read your payslip" in page and "Reset your password" not in page
+        searched = client.get("/servicedesk/help/", {"q": "password", "service": "ict", "format": "csv"})
+        table = list(csv.reader(io.StringIO(searched.content.decode("utf-8-sig"))))
+        # The search's order, best match first; another partner's article and a draft left out.
+        assert [row[:3] for row in table] == [
+            ["title", "service", "summary"],
+            ["Reset your password", "ICT", "Sign-in help."],
+            ["Connect to the VPN from home", "ICT", "Needs your password."],
+        ]
+
+    def test_sorting_by_title_orders_every_article_the_reader_may_see(self) -> None:
+        client = self.signed_in(self.council_employee)
+        page = client.get("/servicedesk/help/", {"sort": "title"}).content.decode()
+        titles = re.findall(r'href="/servicedesk/help/\d+/">([^<]+)</a>', page)
+        assert titles == [
+            "Connect to the VPN from home",
+            "Printers on each floor",
+            "Read your payslip",
+            "Reset your password",
+        ]
 
     def test_html_in_an_article_is_shown_as_text(self) -> None:
         unsafe = self.write("Scripts", "ict", '<script>alert("x")</script>\n- <b>bold</b>')

@@ -5,6 +5,8 @@ marks only their own."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 from unittest import mock
 
@@ -129,6 +131,29 @@ class TestTheNotificationsPage(PartnerTestCase):
         assert Notification.objects.for_partner(self.council).get(pk=self.first.pk).read_at is not None
         page = client.get("/servicedesk/notifications/").content.decode()
         assert '1<span class="govuk-visually-hidden"> unread</span>' in page
+
+    def test_the_unread_filter_narrows_the_list_and_the_csv_holds_exactly_those(self) -> None:
+        client = self.signed_in(self.council_employee)
+        client.post(f"/servicedesk/notifications/{self.first.pk}/read")
+        page = client.get("/servicedesk/notifications/", {"state": "unread"}).content.decode()
+        assert "Second" in page and "First" not in page
+        table = list(
+            csv.reader(
+                io.StringIO(
+                    client.get(
+                        "/servicedesk/notifications/", {"state": "read", "format": "csv"}
+                    ).content.decode("utf-8-sig")
+                )
+            )
+        )
+        assert [row[1:3] for row in table] == [["subject", "text"], ["First", "One"]]
+
+    def test_sorting_by_subject_orders_the_list_and_the_download_is_only_the_users_own(self) -> None:
+        client = self.signed_in(self.council_employee)
+        page = client.get("/servicedesk/notifications/", {"sort": "subject"}).content.decode()
+        assert page.index("First") < page.index("Second")
+        body = client.get("/servicedesk/notifications/", {"format": "csv"}).content.decode()
+        assert "Second" in body and "Theirs" not in body and "Secret" not in body
 
     def test_another_users_notification_answers_404_and_stays_unread(self) -> None:
         response = self.signed_in(self.council_employee).post(

@@ -33,8 +33,8 @@ from joinedup.servicedesk.models import (
     SoftwareLicence,
     SplitBasis,
 )
+from joinedup.web import listing
 from joinedup.web.current import partner_page
-from joinedup.web.exports import export_response
 from joinedup.web.forms import (
     GovukForm,
     UploadForm,
@@ -165,55 +165,70 @@ def _people(partner: Partner | int) -> list[tuple[int, str]]:
 # --- assets -------------------------------------------------------------------------------------
 
 
+class AssetFilters(forms.Form):
+    q = listing.filter_text("Tag, make, model, serial or person")
+    kind = listing.filter_choice("Kind", AssetKind.choices, every="Every kind")
+    status = listing.filter_choice("Status", AssetStatus.choices, every="Every status")
+    assigned = listing.filter_choice(
+        "Assigned", [("yes", "Assigned to someone"), ("no", "Not assigned")], every="Assigned or not"
+    )
+
+
+ASSET_SORTS = {
+    "tag": ("tag", "pk"),
+    "kind": ("kind", "tag", "pk"),
+    "cost": ("cost", "tag", "pk"),
+    "status": ("status", "tag", "pk"),
+    "purchased": ("purchased_on", "tag", "pk"),
+}
+
+
+def _asset_cells(a: Asset) -> list[object]:
+    return [
+        a.tag,
+        a.get_kind_display(),
+        a.make,
+        a.model,
+        a.serial,
+        a.cost,
+        a.purchased_on,
+        a.warranty_until,
+        a.get_status_display(),
+        a.assigned_to.person.full_name if a.assigned_to else "",
+        a.assigned_to.payroll_number if a.assigned_to else "",
+        a.disposed_on,
+        a.certificate_number,
+    ]
+
+
 @login_required
 def asset_list(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, selectors.VIEW)
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "")[:100]
+    filters = AssetFilters(request.GET)
+    given = listing.chosen(filters)
     found = selectors.assets_visible_to(
         request.user,
         partner=partner,
-        kind=kind if kind in AssetKind.values else "",
-        status=status if status in AssetStatus.values else "",
-        q=q,
+        kind=given.get("kind", ""),
+        status=given.get("status", ""),
+        q=given.get("q", ""),
     )
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        rows = [
-            [
-                a.tag,
-                a.get_kind_display(),
-                a.make,
-                a.model,
-                a.serial,
-                a.cost,
-                a.purchased_on,
-                a.warranty_until,
-                a.get_status_display(),
-                a.assigned_to.person.full_name if a.assigned_to else "",
-                a.assigned_to.payroll_number if a.assigned_to else "",
-                a.disposed_on,
-                a.certificate_number,
-            ]
-            for a in found.iterator(chunk_size=2000)
-        ]
-        return export_response(fmt, EXPORT_HEADER, rows, f"assets-{partner.code}")
+    if "assigned" in given:
+        found = found.filter(assigned_to__isnull=given["assigned"] == "no")
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=ASSET_SORTS,
+        default="tag",
+        form=filters,
+        download=listing.Download(EXPORT_HEADER, _asset_cells, f"assets-{partner.code}"),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/servicedesk/assets/list.html",
-        {
-            "partner": partner,
-            "assets": list(found[:200]),
-            "total": found.count(),
-            "kinds": AssetKind.choices,
-            "statuses": AssetStatus.choices,
-            "kind": kind,
-            "status": status,
-            "q": q,
-            "query": request.GET.urlencode(),
-            "may_manage": has_permission(request.user, MANAGE, partner),
-        },
+        {**listed.context(), "partner": partner, "may_manage": has_permission(request.user, MANAGE, partner)},
     )
 
 

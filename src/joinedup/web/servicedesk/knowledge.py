@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -21,6 +22,7 @@ from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.servicedesk import knowledge
 from joinedup.servicedesk.models import KNOWLEDGE_SERVICES, Article
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.forms import GovukForm, choice_field, submit, text_field
 
@@ -53,33 +55,58 @@ def _writable_partners(user: Any) -> list[tuple[int, str]]:
     return [(p.pk, p.name) for p in Partner.objects.filter(pk__in=ids, active=True).order_by("name")]
 
 
+class HelpFilters(forms.Form):
+    q = listing.filter_text("Search the help articles")
+    service = listing.filter_choice("Service", KNOWLEDGE_SERVICES, every="Every service")
+
+
+HELP_SORTS = {
+    "service": ("service", "title", "pk"),
+    "title": ("title", "pk"),
+    "updated": ("updated_at", "pk"),
+}
+
+
+def _ranked(found: QuerySet[Article], hits: list[knowledge.SearchHit]) -> QuerySet[Article]:
+    """The search's hits, each with its place in the search's order (best first) as ``rank``."""
+    places = [When(pk=hit.article.pk, then=Value(place)) for place, hit in enumerate(hits)]
+    rank = Case(*places, default=Value(len(hits)), output_field=IntegerField())
+    return found.filter(pk__in=[hit.article.pk for hit in hits]).annotate(rank=rank)
+
+
 @login_required
 def help_home(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request)
-    query = request.GET.get("q", "")[:200]
-    service = request.GET.get("service", "")
-    service = service if service in knowledge.SERVICES else ""
-    hits = (
-        knowledge.search(request.user, partner=partner, query=query, service=service)
-        if query.strip()
-        else None
+    filters = HelpFilters(request.GET)
+    given = listing.chosen(filters)
+    query, service = given.get("q", ""), given.get("service", "")
+    found = knowledge.articles_visible_to(request.user, partner=partner, service=service)
+    sorts: dict[str, tuple[str, ...]] = dict(HELP_SORTS)
+    if query:
+        # A search keeps its rank (knowledge.search), best match first, until a heading re-sorts.
+        found = _ranked(found, knowledge.search(request.user, partner=partner, query=query, service=service))
+        sorts = {"relevance": ("rank", "pk"), **HELP_SORTS}
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=sorts,
+        default="relevance" if query else "service",
+        form=filters,
+        download=listing.Download(
+            ["title", "service", "summary", "published", "updated_at"],
+            lambda a: [a.title, a.get_service_display(), a.summary, a.published, a.updated_at],
+            f"help-articles-{partner.code.lower()}",
+        ),
     )
-    articles = (
-        None
-        if hits is not None
-        else list(knowledge.articles_visible_to(request.user, partner=partner, service=service)[:500])
-    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/servicedesk/help.html",
         {
+            **listed.context(),
             "partner": partner,
             "query": query,
-            "service": service,
-            "services": KNOWLEDGE_SERVICES,
-            "hits": hits,
-            "articles": articles,
-            "service_names": knowledge.SERVICES,
             "may_write": knowledge.may_edit(request.user, None, partner=partner),
         },
     )

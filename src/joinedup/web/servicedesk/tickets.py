@@ -13,13 +13,16 @@ leaves internal notes out for anyone but agents and administrators."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -27,8 +30,8 @@ from joinedup.core import attachments
 from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.servicedesk import satisfaction, selectors, services, ticket_assets, ticket_clocks
-from joinedup.servicedesk.models import Priority, Team, Ticket, TicketStatus
-from joinedup.web import filtering
+from joinedup.servicedesk.models import Priority, Service, Team, Ticket, TicketStatus
+from joinedup.web import listing
 from joinedup.web.forms import add_errors, attempt, submit
 from joinedup.web.servicedesk.ticket_forms import (
     AssetLinkForm,
@@ -47,28 +50,74 @@ def _posted(request: HttpRequest, name: str) -> Any:
     return request.POST if request.method == "POST" and request.POST.get("form") == name else None
 
 
-def _page_of(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, 50).get_page(request.GET.get("page"))
+class TicketFilters(forms.Form):
+    """A requester's or a manager's list of tickets: every status (not only the open ones)."""
+
+    status = listing.filter_choice("Status", TicketStatus.choices, every="Every status")
+    service = listing.filter_choice("Service", Service.choices, every="Every service")
+    q = listing.filter_text("Reference or subject")
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    """The list's filters, to carry into its page links (which add ``page=``)."""
-    kept = request.GET.copy()
-    kept.pop("page", None)
-    return f"{kept.urlencode()}&" if kept else ""
+TICKET_SORTS = {
+    "raised": ("raised_at", "pk"),
+    "reference": ("reference", "pk"),
+    "service": ("service", "-raised_at", "-pk"),
+    "priority": ("priority", "-raised_at", "-pk"),
+    "status": ("status", "-raised_at", "-pk"),
+}
+
+
+def _narrow(rows: QuerySet[Ticket], given: dict[str, Any]) -> QuerySet[Ticket]:
+    if "status" in given:
+        rows = rows.filter(status=given["status"])
+    if "service" in given:
+        rows = rows.filter(service=given["service"])
+    return _search(rows, given.get("q", ""))
+
+
+def _tickets_listed(
+    request: HttpRequest, rows: QuerySet[Ticket], *, name: str, requester: bool
+) -> listing.Listing | HttpResponse:
+    """A requester's or a manager's tickets, newest first; the download holds what the page
+    shows (no event of a ticket, so never an internal note)."""
+    header = ["reference", "subject", *(["requester"] if requester else []), "service", "priority", "status"]
+    return listing.list_page(
+        request,
+        rows,
+        sorts=TICKET_SORTS,
+        default="raised",
+        descending=True,
+        form=TicketFilters(request.GET),
+        narrow=_narrow,
+        download=listing.Download(
+            [*header, "raised_at", "resolved_at"],
+            lambda t: [
+                t.reference,
+                t.subject,
+                *([_person(t.requester)] if requester else []),
+                t.get_service_display(),
+                t.get_priority_display(),
+                t.get_status_display(),
+                t.raised_at,
+                t.resolved_at,
+            ],
+            name,
+        ),
+        per_page=50,
+    )
 
 
 @login_required
 def my_tickets(request: HttpRequest) -> HttpResponse:
     if not partner_ids_with(request.user, "servicedesk.raise"):
         raise PermissionDenied("Your roles do not include raising service-desk tickets.")
+    listed = _tickets_listed(request, selectors.my_tickets(request.user), name="my-tickets", requester=False)
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/servicedesk/my_tickets.html",
-        {
-            "page": _page_of(request, selectors.my_tickets(request.user)),
-            "manages": bool(partner_ids_with(request.user, "servicedesk.view_team")),
-        },
+        {**listed.context(), "manages": bool(partner_ids_with(request.user, "servicedesk.view_team"))},
     )
 
 
@@ -100,71 +149,143 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/servicedesk/ticket_new.html", {"form": form})
 
 
+class QueueFilters(forms.Form):
+    # The home page's tiles link here with ?partner=, ?status= and ?mine=1 (workspaces.oversight).
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="Every team"
+    )
+    partner = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label="Every organisation",
+    )
+    status = listing.filter_choice("Status", TicketStatus.choices, every="Every open status")
+    priority = listing.filter_choice("Priority", Priority.choices, every="Every priority")
+    mine = listing.filter_choice("Assigned", [("1", "To me")], every="To anyone")
+    q = listing.filter_text("Reference or subject")
+
+    def __init__(self, *args: Any, partner_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = selectors.teams()  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = Partner.objects.filter(pk__in=partner_ids).order_by("name")  # type: ignore[attr-defined]
+
+
+# "due" is breach risk, which the clocks give rather than a column: the view orders by it after
+# the page is listed (see queue); its columns here are the order of the download.
+QUEUE_SORTS = {
+    "raised": ("raised_at", "pk"),
+    "reference": ("reference", "pk"),
+    "service": ("service", "raised_at", "pk"),
+    "priority": ("priority", "raised_at", "pk"),
+    "status": ("status", "raised_at", "pk"),
+    "due": ("raised_at", "pk"),
+}
+QUEUE_PAGE = 50
+
+# No event of a ticket is in it (so never an internal note): the queue's columns only.
+QUEUE_DOWNLOAD = [
+    "reference",
+    "organisation",
+    "subject",
+    "requester",
+    "service",
+    "priority",
+    "status",
+    "team",
+    "assignee",
+    "raised_at",
+    "due",
+    "risk",
+]
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _search(rows: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    return rows.filter(Q(reference__icontains=text) | Q(subject__icontains=text)) if text else rows
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     partner_ids = partner_ids_with(request.user, "servicedesk.view")
     if not partner_ids:
         raise PermissionDenied("Your roles do not include the service desk's queue.")
-    partners = list(Partner.objects.filter(pk__in=partner_ids).order_by("name"))
-    teams = list(selectors.teams())
-    chosen_team = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
-    chosen_partner = next((p for p in partners if str(p.pk) == request.GET.get("partner")), None)
-    status = request.GET.get("status", "")
-    status = status if status in TicketStatus.values else ""
-    priority = request.GET.get("priority", "")
-    priority = priority if priority in Priority.values else ""
-    mine = request.GET.get("mine") == "1"
-    found = selectors.queue(
-        request.user,
-        team=chosen_team,
-        status=status,
-        partner=chosen_partner,
-        priority=priority,
-        assignee=request.user if mine else None,
+    filters = QueueFilters(request.GET, partner_ids=partner_ids)
+    given = listing.chosen(filters)
+    found = _search(
+        selectors.queue(
+            request.user,
+            team=given.get("team"),
+            status=given.get("status", ""),
+            partner=given.get("partner"),
+            priority=given.get("priority", ""),
+            assignee=request.user if given.get("mine") == "1" else None,
+        ),
+        given.get("q", ""),
     )
-    by_due = request.GET.get("sort") == "due"
-    if by_due:
-        # Breach risk orders the whole queue (its open tickets), not one page of it.
-        rows = list(found)
-        clocks = ticket_clocks.clocks_many(rows)
-        page = _page_of(request, ticket_clocks.by_breach_risk(rows, clocks))
-    else:
-        page = _page_of(request, found)
-        # A list, so the clocks set on the rows below are the rows the template shows.
-        page.object_list = list(page.object_list)
-        clocks = ticket_clocks.clocks_many(page.object_list)
-    for row in page.object_list:
-        row.sla = _queue_sla(clocks.get(row.pk))
-    return render(
+    clocks_of_all = _Clocks(found)
+    listed = listing.list_page(
         request,
-        "web/servicedesk/queue.html",
-        {
-            "page": page,
-            "by_due": by_due,
-            "query": _query_without_page(request),
-            "teams": teams,
-            "partners": partners,
-            "statuses": TicketStatus.choices,
-            "priorities": Priority.choices,
-            "filters": filtering.filters(
-                request,
-                [
-                    ("team", "Team", chosen_team.name if chosen_team else ""),
-                    ("partner", "Organisation", chosen_partner.name if chosen_partner else ""),
-                    ("status", "Status", TicketStatus(status).label if status else ""),
-                    ("priority", "Priority", Priority(priority).label if priority else ""),
-                    ("mine", "Assigned", "To me" if mine else ""),
-                ],
-            ),
-            "chosen": {
-                "team": chosen_team.pk if chosen_team else "",
-                "partner": chosen_partner.pk if chosen_partner else "",
-                "status": status,
-                "priority": priority,
-                "mine": mine,
-            },
-        },
+        found,
+        sorts=QUEUE_SORTS,
+        default="raised",
+        form=filters,
+        download=listing.Download(
+            QUEUE_DOWNLOAD,
+            lambda t: [
+                t.reference,
+                t.partner.name,
+                t.subject,
+                _person(t.requester),
+                t.get_service_display(),
+                t.get_priority_display(),
+                t.get_status_display(),
+                t.team.name if t.team else "",
+                _person(t.assignee),
+                t.raised_at,
+                *clocks_of_all.due_and_risk(t),
+            ],
+            "service-desk-queue",
+        ),
+        per_page=QUEUE_PAGE,
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    if listed.sort.key == "due":
+        # Breach risk orders the whole queue (its open tickets), not one page of it.
+        rows = ticket_clocks.by_breach_risk(list(found), clocks_of_all.clocks)
+        rows = rows[::-1] if listed.sort.descending else rows
+        listed = replace(listed, page=Paginator(rows, QUEUE_PAGE).get_page(request.GET.get("page")))
+        clocks = clocks_of_all.clocks
+    else:
+        # A list, so the clocks set on the rows below are the rows the template shows.
+        listed.page.object_list = list(listed.page.object_list)
+        clocks = ticket_clocks.clocks_many(listed.page.object_list)
+    for row in listed.page.object_list:
+        row.sla = _queue_sla(clocks.get(row.pk))
+    return render(request, "web/servicedesk/queue.html", listed.context())
+
+
+class _Clocks:
+    """The clocks of every ticket of the filtered queue, worked out once when first asked (the
+    breach-risk order and the download need them all; a page in another order only its own)."""
+
+    def __init__(self, tickets: QuerySet[Ticket]) -> None:
+        self.tickets = tickets
+        self.found: dict[int, Any] | None = None
+
+    @property
+    def clocks(self) -> dict[int, Any]:
+        if self.found is None:
+            self.found = ticket_clocks.clocks_many(list(self.tickets))
+        return self.found
+
+    def due_and_risk(self, ticket: Ticket) -> list[object]:
+        sla = _queue_sla(self.clocks.get(ticket.pk))
+        return [sla["due"], sla["risk"]] if sla is not None else [None, ""]
 
 
 def _queue_sla(found: Any) -> dict[str, Any] | None:
@@ -177,11 +298,12 @@ def _queue_sla(found: Any) -> dict[str, Any] | None:
 def team_tickets(request: HttpRequest) -> HttpResponse:
     if not partner_ids_with(request.user, "servicedesk.view_team"):
         raise PermissionDenied("Your roles do not include your team's tickets.")
-    return render(
-        request,
-        "web/servicedesk/team_tickets.html",
-        {"page": _page_of(request, selectors.team_tickets(request.user))},
+    listed = _tickets_listed(
+        request, selectors.team_tickets(request.user), name="team-tickets", requester=True
     )
+    if isinstance(listed, HttpResponse):
+        return listed
+    return render(request, "web/servicedesk/team_tickets.html", listed.context())
 
 
 def _agents_of(ticket: Ticket) -> list[Any]:

@@ -42,6 +42,12 @@ LISTS = {
     "ledger_lines": "budget lines",
     # purchasing
     # service desk
+    "servicedesk_queue": "the desk's tickets",
+    "servicedesk_my_tickets": "an employee's own tickets",
+    "servicedesk_team_tickets": "a manager's team's tickets",
+    "servicedesk_assets": "the asset register",
+    "servicedesk_notifications": "a user's notifications",
+    "servicedesk_help": "knowledge articles",
     # occupational health
     "wellbeing_cases": "cases",
     "wellbeing_referrals": "referrals",
@@ -71,12 +77,6 @@ NOT_YET = {
     "purchasing_exceptions": "invoices held on a match exception",
     "purchasing_payment_runs": "payment runs",
     # service desk
-    "servicedesk_queue": "the desk's tickets",
-    "servicedesk_my_tickets": "an employee's own tickets",
-    "servicedesk_team_tickets": "a manager's team's tickets",
-    "servicedesk_assets": "the asset register",
-    "servicedesk_help": "knowledge articles",
-    "servicedesk_notifications": "a user's notifications",
     # occupational health
     # data protection
     # workforce change
@@ -102,6 +102,8 @@ SHORT = {
     "my_payslips": "one person's payslips",
     "my_leave": "one person's leave",
     "team": "a manager's team",
+    "servicedesk_levels": "service-level agreements",
+    "servicedesk_licences": "software licences",
 }
 
 # Short lists not yet sortable in the browser (issue 19).
@@ -109,8 +111,6 @@ SHORT_NOT_YET = {
     "change_programmes": "change programmes",
     "change_vr_delegations": "who decides voluntary redundancy",
     "change_strain_factors": "pension strain factors (rule data)",
-    "servicedesk_licences": "software licences",
-    "servicedesk_levels": "service-level agreements",
 }
 
 NOT_LISTS = {

@@ -3,6 +3,8 @@ manager's team tickets, and what each may not see."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from joinedup.servicedesk import services
@@ -166,7 +168,107 @@ class TestAgentPages(ServiceDeskTestCase):
         assert self.signed_in(self.ada).get("/servicedesk/queue/").status_code == 403
 
 
+def downloaded(response: object) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))  # type: ignore[attr-defined]
+
+
+def references(html: str) -> list[str]:
+    return re.findall(r">((?:WCC|WPOL)-\d{6})</a>", html)
+
+
+class TestTheQueueAsAList(ServiceDeskTestCase):
+    def test_a_filter_narrows_the_queue_and_its_csv_holds_exactly_those_tickets(self) -> None:
+        self.raise_for(self.ada, subject="Printer jam")
+        self.raise_for(self.mary, partner=self.police, impact="high", subject="Radio down")
+        self.raise_for(self.ada, service="payroll", subject="Overtime missing")
+        client = self.signed_in(self.agent)
+        page = client.get("/servicedesk/queue/", {"q": "o"}).content.decode()
+        assert references(page) == ["WPOL-000001", "WCC-000002"]
+        table = downloaded(
+            client.get("/servicedesk/queue/", {"partner": str(self.council.pk), "format": "csv"})
+        )
+        ada = self.ada.get_full_name()
+        assert [row[:7] for row in table] == [
+            ["reference", "organisation", "subject", "requester", "service", "priority", "status"],
+            ["WCC-000001", "Wessex County Council", "Printer jam", ada, "ICT", "Medium", "New"],
+            ["WCC-000002", "Wessex County Council", "Overtime missing", ada, "Payroll", "Medium", "New"],
+        ]
+
+    def test_sorting_by_priority_orders_the_whole_queue(self) -> None:
+        self.raise_for(self.ada)
+        self.raise_for(self.mary, partner=self.police, impact="high")
+        client = self.signed_in(self.agent)
+        ascending = client.get("/servicedesk/queue/", {"sort": "priority"}).content.decode()
+        descending = client.get("/servicedesk/queue/", {"sort": "priority", "order": "desc"}).content.decode()
+        assert references(ascending) == ["WPOL-000001", "WCC-000001"]
+        assert references(descending) == ["WCC-000001", "WPOL-000001"]
+
+    def test_the_queues_download_never_holds_an_internal_note_and_a_requester_gets_none(self) -> None:
+        ticket = self.raise_for(self.ada)
+        services.add_note(actor=self.agent, ticket=ticket, body="Internal: VIP, check the asset register")
+        body = self.signed_in(self.agent).get("/servicedesk/queue/", {"format": "csv"}).content.decode()
+        assert "WCC-000001" in body and "Internal" not in body and "asset register" not in body
+        for fmt in ("csv", "xlsx"):
+            assert self.signed_in(self.ada).get("/servicedesk/queue/", {"format": fmt}).status_code == 403
+            assert self.signed_in(self.manager).get("/servicedesk/queue/", {"format": fmt}).status_code == 403
+
+    def test_the_home_pages_tile_links_keep_their_filters(self) -> None:
+        self.raise_for(self.ada)
+        self.raise_for(self.mary, partner=self.police)
+        client = self.signed_in(self.agent)
+        for query, count in (
+            (f"partner={self.council.pk}", 1),
+            (f"partner={self.council.pk}&status=new", 1),
+            (f"partner={self.council.pk}&mine=1", 0),
+        ):
+            assert client.get(f"/servicedesk/queue/?{query}").context["page"].paginator.count == count, query
+
+
+class TestMyTicketsAsAList(ServiceDeskTestCase):
+    def test_a_filter_narrows_my_tickets_and_the_csv_holds_only_mine_filtered(self) -> None:
+        self.raise_for(self.ada, subject="Printer jam")
+        self.raise_for(self.ada, service="payroll", subject="Overtime missing")
+        self.raise_for(self.council_employee, service="payroll", subject="Not mine")
+        client = self.signed_in(self.ada)
+        page = client.get("/servicedesk/", {"service": "payroll"}).content.decode()
+        assert references(page) == ["WCC-000002"]
+        table = downloaded(client.get("/servicedesk/", {"service": "payroll", "format": "csv"}))
+        assert [row[:5] for row in table] == [
+            ["reference", "subject", "service", "priority", "status"],
+            ["WCC-000002", "Overtime missing", "Payroll", "Medium", "New"],
+        ]
+        everything = downloaded(client.get("/servicedesk/", {"format": "csv"}))
+        assert [row[0] for row in everything[1:]] == ["WCC-000002", "WCC-000001"]
+
+    def test_searching_finds_by_number_and_sorting_by_reference_orders_them(self) -> None:
+        self.raise_for(self.ada, subject="Printer jam")
+        self.raise_for(self.ada, subject="Screen flickers")
+        client = self.signed_in(self.ada)
+        assert references(client.get("/servicedesk/", {"q": "000002"}).content.decode()) == ["WCC-000002"]
+        sorted_up = client.get("/servicedesk/", {"sort": "reference", "order": "asc"}).content.decode()
+        assert references(sorted_up) == ["WCC-000001", "WCC-000002"]
+        assert references(client.get("/servicedesk/").content.decode()) == ["WCC-000002", "WCC-000001"]
+
+
 class TestManagerPages(ServiceDeskTestCase):
+    def test_a_status_filter_narrows_the_teams_tickets_and_the_csv_holds_exactly_those(self) -> None:
+        first = self.raise_for(self.ada, subject="Printer jam")
+        self.raise_for(self.ada, subject="Screen flickers")
+        self.raise_for(self.council_employee, subject="Not in the team")
+        services.resolve(actor=self.agent, ticket=first, resolution="Cleared")
+        client = self.signed_in(self.manager)
+        assert references(client.get("/servicedesk/team/", {"status": "new"}).content.decode()) == [
+            "WCC-000002"
+        ]
+        table = downloaded(client.get("/servicedesk/team/", {"status": "resolved", "format": "csv"}))
+        assert [row[:6] for row in table] == [
+            ["reference", "subject", "requester", "service", "priority", "status"],
+            ["WCC-000001", "Printer jam", self.ada.get_full_name(), "ICT", "Medium", "Resolved"],
+        ]
+        by_status = client.get("/servicedesk/team/", {"sort": "status"}).content.decode()
+        assert references(by_status) == ["WCC-000002", "WCC-000001"]  # new before resolved
+        assert self.signed_in(self.ada).get("/servicedesk/team/", {"format": "csv"}).status_code == 403
+
     def test_a_manager_reads_their_teams_tickets_without_notes_or_forms(self) -> None:
         ticket = self.raise_for(self.ada)
         self.raise_for(self.council_employee)
