@@ -17,6 +17,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.purchasing import contracts, delegation, payments, selectors
 from joinedup.purchasing import invoices as invoicing
 from joinedup.purchasing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentRunStatus
-from joinedup.web import filtering
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import UploadForm, attempt, refusal, submit
@@ -63,9 +64,50 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
     return _no_store(response)
 
 
-def _filters(request: HttpRequest) -> tuple[str, str]:
-    status = request.GET.get("status", "")
-    return (status if status in InvoiceStatus.values else ""), request.GET.get("q", "").strip()[:100]
+class InvoiceFilters(forms.Form):
+    # "status" is also the home page's tiles' key (workspaces.purchasing): each links here with it.
+    status = listing.filter_choice("Status", InvoiceStatus.choices, every="Every status")
+    q = listing.filter_text("Supplier or invoice number")
+
+
+INVOICE_SORTS = {
+    "invoice_date": ("invoice_date", "pk"),
+    "number": ("number", "pk"),
+    "supplier": ("supplier__name", "-invoice_date", "-pk"),
+    "due_date": ("due_date", "-invoice_date", "-pk"),
+    "gross": ("gross", "-invoice_date", "-pk"),
+    "status": ("status", "-invoice_date", "-pk"),
+}
+
+INVOICE_DOWNLOAD_HEADER = [
+    "Supplier",
+    "Kind",
+    "Number",
+    "Invoice date",
+    "Due date",
+    "Order",
+    "Net",
+    "VAT",
+    "Gross",
+    "Status",
+    "Reasons held",
+]
+
+
+def _invoice_cells(i: Invoice) -> list[object]:
+    return [
+        i.supplier.name,
+        i.get_kind_display(),
+        i.number,
+        i.invoice_date,
+        i.due_date,
+        i.order.number if i.order is not None else "",
+        i.net,
+        i.vat,
+        i.gross,
+        i.get_status_display(),
+        " ".join(e["reason"] for e in i.exceptions),
+    ]
 
 
 # --- invoices ------------------------------------------------------------------------------------------
@@ -74,68 +116,34 @@ def _filters(request: HttpRequest) -> tuple[str, str]:
 @login_required
 def invoices(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "purchasing.view")
-    status, q = _filters(request)
-    page = Paginator(
-        selectors.invoices_of(request.user, partner=partner, status=status, q=q), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    filters = InvoiceFilters(request.GET)
+    given = listing.chosen(filters)
+    found = selectors.invoices_of(
+        request.user, partner=partner, status=given.get("status", ""), q=given.get("q", "")
+    )
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=INVOICE_SORTS,
+        default="invoice_date",
+        descending=True,
+        form=filters,
+        download=listing.Download(
+            INVOICE_DOWNLOAD_HEADER, _invoice_cells, f"invoices-{partner.code.lower()}"
+        ),
+        per_page=PAGE_SIZE,
+    )
+    if isinstance(listed, HttpResponse):
+        return _no_store(listed)
     return render(
         request,
         "web/purchasing/invoices.html",
         {
+            **listed.context(),
             "partner": partner,
-            "page": page,
-            "status": status,
-            "q": q,
-            "statuses": InvoiceStatus.choices,
-            "filters": filtering.filters(
-                request,
-                [
-                    ("status", "Status", InvoiceStatus(status).label if status else ""),
-                    ("q", "Supplier or invoice number", q),
-                ],
-            ),
             "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
         },
     )
-
-
-@login_required
-def invoices_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    partner = partner_page(request, "purchasing.view")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404("No such format.")
-    status, q = _filters(request)
-    found = selectors.invoices_of(request.user, partner=partner, status=status, q=q)
-    header = [
-        "Supplier",
-        "Kind",
-        "Number",
-        "Invoice date",
-        "Due date",
-        "Order",
-        "Net",
-        "VAT",
-        "Gross",
-        "Status",
-        "Reasons held",
-    ]
-    rows = (
-        [
-            i.supplier.name,
-            i.get_kind_display(),
-            i.number,
-            i.invoice_date,
-            i.due_date,
-            i.order.number if i.order is not None else "",
-            i.net,
-            i.vat,
-            i.gross,
-            i.get_status_display(),
-            " ".join(e["reason"] for e in i.exceptions),
-        ]
-        for i in found.iterator(chunk_size=2000)
-    )
-    return _no_store(export_response(fmt, header, rows, f"invoices-{partner.code}"))
 
 
 def _place_invoice_errors(form: InvoiceForm, used: list[int]) -> Any:

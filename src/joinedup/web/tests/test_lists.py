@@ -36,6 +36,7 @@ LISTS = {
     "pay_runs": "a partner's pay runs",
     # ledger and recharges
     # purchasing
+    "purchasing_invoices": "a partner's invoices",
     # service desk
     # occupational health
     # data protection
@@ -55,7 +56,6 @@ NOT_YET = {
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
-    "purchasing_invoices": "a partner's invoices",
     "purchasing_suppliers": "suppliers",
     "purchasing_contracts": "contracts",
     "purchasing_exceptions": "invoices held on a match exception",
