@@ -157,6 +157,8 @@ EXPORTS: dict[str, Export] = {
     "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
+    # The supplier register: the off-contract supplier below is named like a formula.
+    "web /purchasing/suppliers/": Export(("csv", "xlsx"), {"Supplier": planted(PAYLOAD)}, query={"q": ""}),
     # The contracts register: a contract whose title was typed as a formula.
     "web /purchasing/contracts/": Export(("csv", "xlsx"), {"Title": planted(PAYLOAD)}),
     # The payables pages: the invoice list (all of it, not a search), a payment run's invoices and
@@ -529,6 +531,9 @@ class TestSpreadsheetInjection(AttackTestCase):
 
     def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
         self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
+
+    def test_the_supplier_register_shows_a_formula_name_as_text(self) -> None:
+        self.check("web /purchasing/suppliers/")
 
     def test_the_contracts_register_shows_a_formula_title_as_text(self) -> None:
         self.check("web /purchasing/contracts/")

@@ -37,6 +37,7 @@ LISTS = {
     # ledger and recharges
     # purchasing
     "purchasing_invoices": "a partner's invoices",
+    "purchasing_suppliers": "suppliers",
     # service desk
     # occupational health
     # data protection
@@ -56,7 +57,6 @@ NOT_YET = {
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
-    "purchasing_suppliers": "suppliers",
     "purchasing_contracts": "contracts",
     "purchasing_exceptions": "invoices held on a match exception",
     "purchasing_payment_runs": "payment runs",
