@@ -38,6 +38,7 @@ LISTS = {
     # purchasing
     "purchasing_invoices": "a partner's invoices",
     "purchasing_suppliers": "suppliers",
+    "purchasing_contracts": "contracts",
     # service desk
     # occupational health
     # data protection
@@ -57,7 +58,6 @@ NOT_YET = {
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
-    "purchasing_contracts": "contracts",
     "purchasing_exceptions": "invoices held on a match exception",
     "purchasing_payment_runs": "payment runs",
     # service desk
