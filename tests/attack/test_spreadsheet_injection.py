@@ -167,6 +167,10 @@ EXPORTS: dict[str, Export] = {
     # csv here), the XLSX is checked by its own test below.
     "web /purchasing/invoices/": Export(("csv", "xlsx"), {"Number": planted(PAYLOAD)}, query={"q": ""}),
     "web /purchasing/invoices/template.{fmt}": Export(("csv",)),
+    # The payment runs list: the off-contract run below was made by the user named like a formula.
+    # The exceptions queue: the numbers and reasons of held invoices, checked for formulas only.
+    "web /purchasing/payment-runs/": Export(("csv", "xlsx"), {"Made by": planted(PAYLOAD)}),
+    "web /purchasing/exceptions/": Export(("csv", "xlsx"), query={"q": ""}),
     "web /purchasing/payment-runs/{payment_run_id}/export.{fmt}": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
@@ -544,6 +548,8 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
         self.check("web /purchasing/invoices/")
         self.check("web /purchasing/invoices/template.{fmt}")
+        self.check("web /purchasing/payment-runs/")
+        self.check("web /purchasing/exceptions/")
         self.check("web /purchasing/payment-runs/{payment_run_id}/export.{fmt}")
         self.check("web /purchasing/payments/{supplier_payment_id}/remittance.{fmt}")
         payables = self.council_objects.payables

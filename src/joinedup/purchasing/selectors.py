@@ -245,14 +245,20 @@ def invoices_of(user: Any, *, partner: Partner, status: str = "", q: str = "") -
     found = Invoice.objects.for_partner(partner).select_related("supplier", "order")
     if status:
         found = found.filter(status=status)
+    return search_invoices(found, q).order_by("-invoice_date", "-id")
+
+
+def search_invoices(found: QuerySet[Invoice], q: str) -> QuerySet[Invoice]:
+    """Those of ``found`` whose supplier's name or whose number holds ``q`` (INV-0012 also finds
+    "inv 12"); all of them when ``q`` is blank."""
     text = q.strip()
-    if text:
-        wanted = Q(supplier__name__icontains=text) | Q(number__icontains=text)
-        key = normalise_number(text)[:60]
-        if key:
-            wanted |= Q(number_key=key)
-        found = found.filter(wanted)
-    return found.order_by("-invoice_date", "-id")
+    if not text:
+        return found
+    wanted = Q(supplier__name__icontains=text) | Q(number__icontains=text)
+    key = normalise_number(text)[:60]
+    if key:
+        wanted |= Q(number_key=key)
+    return found.filter(wanted)
 
 
 def invoice_for(user: Any, *, invoice_id: int) -> Invoice:

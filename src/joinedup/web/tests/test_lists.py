@@ -39,6 +39,8 @@ LISTS = {
     "purchasing_invoices": "a partner's invoices",
     "purchasing_suppliers": "suppliers",
     "purchasing_contracts": "contracts",
+    "purchasing_payment_runs": "payment runs",
+    "purchasing_exceptions": "invoices held on a match exception",
     # service desk
     # occupational health
     # data protection
@@ -58,8 +60,6 @@ NOT_YET = {
     "ledger_lines": "budget lines",
     "recharges_spend": "spend over £500",
     # purchasing
-    "purchasing_exceptions": "invoices held on a match exception",
-    "purchasing_payment_runs": "payment runs",
     # service desk
     "servicedesk_queue": "the desk's tickets",
     "servicedesk_my_tickets": "an employee's own tickets",

@@ -539,3 +539,132 @@ class TestThePaymentRunPages(PayablesPages):
         with CaptureQueriesContext(connection) as three:
             page = client.get("/purchasing/exceptions/").content.decode()
         assert "3 invoices held" in page and len(three) == len(one)
+
+
+class TestThePaymentRunList(PayablesPages):
+    def two_runs(self) -> tuple[PaymentRun, PaymentRun]:
+        """A run of £120.00 paid on 5 June and approved, and a draft of £12.00 paid on 12 June."""
+        self.approved("INV-1")
+        first = payment_run_create(
+            actor=self.council_finance, partner=self.council, due_by=DUE_DAY, payment_date=PAY_DAY
+        )
+        first = payment_run_approve(actor=self.council_payer, run=first)
+        self.approved("Q-77", lines=[LineEntry("Pens", D("1"), D("10.00"), D("20"), "HR", "4200")])
+        second = payment_run_create(
+            actor=self.council_finance,
+            partner=self.council,
+            due_by=DUE_DAY,
+            payment_date=PAY_DAY.replace(day=12),
+        )
+        return first, second
+
+    def test_the_run_list_filters_by_status_and_date_and_downloads_exactly_those_runs(self) -> None:
+        first, second = self.two_runs()
+        client = self.signed_in(self.council_viewer)
+
+        def references(**query: str) -> list[str]:
+            return [r.reference for r in client.get("/purchasing/payment-runs/", query).context["page"]]
+
+        assert references(status="approved") == [first.reference]
+        assert references(paid_from="2026-06-10") == [second.reference]
+        assert references(paid_to="2026-06-10") == [first.reference]
+        response = client.get("/purchasing/payment-runs/", {"status": "draft", "format": "csv"})
+        maker = self.council_finance.get_full_name() or self.council_finance.username
+        assert response.content.decode("utf-8-sig").splitlines() == [
+            "Reference,Invoices due by,Payment date,Total,Status,Made by",
+            f"{second.reference},2026-06-10,2026-06-12,12.00,Draft,{maker}",
+        ]
+        assert "no-store" in response["Cache-Control"]
+
+    def test_the_run_list_sorts_by_payment_date_and_total(self) -> None:
+        first, second = self.two_runs()
+        client = self.signed_in(self.council_viewer)
+
+        def references(**query: str) -> list[str]:
+            return [r.reference for r in client.get("/purchasing/payment-runs/", query).context["page"]]
+
+        assert references() == [second.reference, first.reference]  # the latest payment first
+        assert references(sort="payment_date") == [first.reference, second.reference]
+        assert references(sort="total") == [second.reference, first.reference]
+        assert references(sort="total", order="desc") == [first.reference, second.reference]
+
+    def test_another_partner_lists_and_downloads_none_of_the_councils_runs(self) -> None:
+        self.two_runs()
+        police = self.signed_in(self.police_payer)
+        assert list(police.get("/purchasing/payment-runs/").context["page"]) == []
+        download = police.get("/purchasing/payment-runs/", {"format": "csv"})
+        assert download.content.decode("utf-8-sig").splitlines()[1:] == []
+        assert list(PaymentRun.objects.for_partner(self.council).order_by("pk").values_list("status")) == [
+            ("approved",),
+            ("draft",),
+        ]
+
+    def test_a_role_without_purchasing_gets_403_for_the_run_list_and_its_download(self) -> None:
+        hr = self.signed_in(self.council_hr)
+        assert hr.get("/purchasing/payment-runs/").status_code == 403
+        assert hr.get("/purchasing/payment-runs/", {"format": "csv"}).status_code == 403
+        assert PaymentRun.objects.for_partner(self.council).count() == 0
+
+
+class TestTheExceptionsQueueList(PayablesPages):
+    def held(self) -> tuple[Invoice, Invoice]:
+        """A possible duplicate of £120.00 without an order, and an invoice of £240.00 over what
+        was received on its order."""
+        self.enter(number="INV-0042")
+        duplicate = self.enter(number="inv 42")
+        assert duplicate.status == InvoiceStatus.EXCEPTION
+        return duplicate, self.queued()
+
+    def test_the_queue_filters_by_order_and_search_and_downloads_exactly_those_invoices(self) -> None:
+        _, over = self.held()
+        client = self.signed_in(self.council_viewer)
+
+        def numbers(**query: str) -> list[str]:
+            return [i.number for i in client.get("/purchasing/exceptions/", query).context["page"]]
+
+        assert numbers(order="without") == ["inv 42"]
+        assert numbers(q="po-1") == ["INV-PO-1"]
+        response = client.get("/purchasing/exceptions/", {"order": "with", "format": "csv"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows == [
+            ["Supplier", "Number", "Order", "Received", "Invoice date", "Due date", "Gross", "Reasons held"],
+            [
+                "Acme Stationery Ltd",
+                "INV-PO-1",
+                "WCC-PO-000001",
+                over.received_date.isoformat(),
+                "2026-05-11",
+                over.due_date.isoformat(),
+                "240.00",
+                " ".join(e["reason"] for e in over.exceptions),
+            ],
+        ]
+        assert "Quantity invoiced 10 is 2 more than the 8 received" in rows[1][7]
+        assert "no-store" in response["Cache-Control"]
+
+    def test_the_queue_sorts_oldest_first_and_by_amount(self) -> None:
+        self.held()
+        client = self.signed_in(self.council_viewer)
+
+        def numbers(**query: str) -> list[str]:
+            return [i.number for i in client.get("/purchasing/exceptions/", query).context["page"]]
+
+        assert numbers() == ["inv 42", "INV-PO-1"]  # received the same day: in the order entered
+        assert numbers(sort="gross", order="desc") == ["INV-PO-1", "inv 42"]
+        assert numbers(sort="gross") == ["inv 42", "INV-PO-1"]
+
+    def test_another_partner_lists_and_downloads_none_of_the_councils_held_invoices(self) -> None:
+        self.held()
+        police = self.signed_in(self.police_buyer)
+        assert list(police.get("/purchasing/exceptions/").context["page"]) == []
+        download = police.get("/purchasing/exceptions/", {"format": "csv"})
+        assert download.content.decode("utf-8-sig").splitlines()[1:] == []
+        held = Invoice.objects.for_partner(self.council).filter(status=InvoiceStatus.EXCEPTION)
+        assert sorted(held.values_list("number", flat=True)) == ["INV-PO-1", "inv 42"]
+
+    def test_a_role_without_purchasing_gets_403_for_the_queue_and_its_download(self) -> None:
+        self.held()
+        hr = self.signed_in(self.council_hr)
+        assert hr.get("/purchasing/exceptions/").status_code == 403
+        assert hr.get("/purchasing/exceptions/", {"format": "csv"}).status_code == 403
+        assert Invoice.objects.for_partner(self.council).filter(status=InvoiceStatus.EXCEPTION).count() == 2
