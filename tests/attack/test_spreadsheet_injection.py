@@ -36,6 +36,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from joinedup.businesscase import services as businesscase
+from joinedup.change.models import Consultation
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
 from joinedup.ledger.models import Account, CostCentre
@@ -190,6 +191,8 @@ EXPORTS: dict[str, Export] = {
         ("csv", "xlsx"), {"name": planted(NAME), "job_title": planted(PAYLOAD)}
     ),
     "web /change/transfer-plans/{plan_id}/terms": Export(("csv", "xlsx"), {"name": planted(NAME)}),
+    # The consultations list: the council's consultation at an establishment named like a formula.
+    "web /change/consultations/": Export(("csv", "xlsx"), {"Establishment": planted(PAYLOAD)}),
     "web /people/import/problems.csv": Export(("csv",), {"value": planted(PAYLOAD)}, prepare="upload"),
     # Templates carry the import's column names and examples only.
     "web /people/import/templates/{kind}.{fmt}": Export(("csv",)),
@@ -310,6 +313,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
+        Consultation.objects.for_partner(council).filter(pk=cls.council_objects.consultation.pk).update(
+            establishment=PAYLOAD
+        )
         Asset.objects.for_partner(council).filter(pk=cls.council_objects.asset.pk).update(make=PAYLOAD)
         cls.plant_off_contract_spend(council)
         case = cls.council_objects.businesscase
@@ -631,6 +637,9 @@ class TestSpreadsheetInjection(AttackTestCase):
             "web /purchasing/spend/",
             Export(("csv", "xlsx"), {"Supplier": planted(PAYLOAD)}, query={"table": "off_contract"}),
         )
+
+    def test_the_consultations_list_shows_a_formula_establishment_as_text(self) -> None:
+        self.check("web /change/consultations/")
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")

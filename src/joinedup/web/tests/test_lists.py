@@ -45,6 +45,7 @@ LISTS = {
     # occupational health
     # data protection
     # workforce change
+    "change_consultations": "consultations",
 }
 
 # Lists not yet in the shape above (issue 19): each moves to LISTS when it is.
@@ -80,7 +81,6 @@ NOT_YET = {
     "privacy_breaches": "the breach log",
     "privacy_access_review": "who holds which role",
     # workforce change
-    "change_consultations": "consultations",
 }
 
 SHORT = {
