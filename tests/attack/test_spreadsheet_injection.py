@@ -36,6 +36,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from joinedup.businesscase import services as businesscase
+from joinedup.change.models import Consultation
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
 from joinedup.ledger.models import Account, CostCentre
@@ -163,14 +164,20 @@ EXPORTS: dict[str, Export] = {
     "api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
+    # The supplier register: the off-contract supplier below is named like a formula.
+    "web /purchasing/suppliers/": Export(("csv", "xlsx"), {"Supplier": planted(PAYLOAD)}, query={"q": ""}),
     # The contracts register: a contract whose title was typed as a formula.
     "web /purchasing/contracts/": Export(("csv", "xlsx"), {"Title": planted(PAYLOAD)}),
     # The payables pages: the invoice list (all of it, not a search), a payment run's invoices and
     # a supplier's remittance advice list the invoice numbers suppliers typed; the import template
-    # carries the import's columns and examples only. The format is in the path ({fmt} is csv
-    # here); the XLSX is checked by its own test below.
-    "web /purchasing/invoices/export.{fmt}": Export(("csv",), {"Number": planted(PAYLOAD)}, query={"q": ""}),
+    # carries the import's columns and examples only. Where the format is in the path ({fmt} is
+    # csv here), the XLSX is checked by its own test below.
+    "web /purchasing/invoices/": Export(("csv", "xlsx"), {"Number": planted(PAYLOAD)}, query={"q": ""}),
     "web /purchasing/invoices/template.{fmt}": Export(("csv",)),
+    # The payment runs list: the off-contract run below was made by the user named like a formula.
+    # The exceptions queue: the numbers and reasons of held invoices, checked for formulas only.
+    "web /purchasing/payment-runs/": Export(("csv", "xlsx"), {"Made by": planted(PAYLOAD)}),
+    "web /purchasing/exceptions/": Export(("csv", "xlsx"), query={"q": ""}),
     "web /purchasing/payment-runs/{payment_run_id}/export.{fmt}": Export(
         ("csv",), {"Number": planted(PAYLOAD)}
     ),
@@ -190,6 +197,8 @@ EXPORTS: dict[str, Export] = {
         ("csv", "xlsx"), {"name": planted(NAME), "job_title": planted(PAYLOAD)}
     ),
     "web /change/transfer-plans/{plan_id}/terms": Export(("csv", "xlsx"), {"name": planted(NAME)}),
+    # The consultations list: the council's consultation at an establishment named like a formula.
+    "web /change/consultations/": Export(("csv", "xlsx"), {"Establishment": planted(PAYLOAD)}),
     "web /people/import/problems.csv": Export(("csv",), {"value": planted(PAYLOAD)}, prepare="upload"),
     # Templates carry the import's column names and examples only.
     "web /people/import/templates/{kind}.{fmt}": Export(("csv",)),
@@ -324,6 +333,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         )
         CostCentre.objects.for_partner(council).filter(code="HR").update(name=PAYLOAD)
         Contract.objects.for_partner(council).filter(pk=cls.council_objects.contract.pk).update(title=PAYLOAD)
+        Consultation.objects.for_partner(council).filter(pk=cls.council_objects.consultation.pk).update(
+            establishment=PAYLOAD
+        )
         Asset.objects.for_partner(council).filter(pk=cls.council_objects.asset.pk).update(make=PAYLOAD)
         Ticket.objects.for_partner(council).filter(pk=cls.council_objects.ticket.pk).update(subject=PAYLOAD)
         Article.objects.filter(pk=cls.council_objects.article.pk).update(title=PAYLOAD)
@@ -558,6 +570,9 @@ class TestSpreadsheetInjection(AttackTestCase):
     def test_the_remittance_advice_shows_a_formula_invoice_number_as_text(self) -> None:
         self.check("api /api/v1/purchasing/payments/{supplier_payment_id}/remittance.csv")
 
+    def test_the_supplier_register_shows_a_formula_name_as_text(self) -> None:
+        self.check("web /purchasing/suppliers/")
+
     def test_the_contracts_register_shows_a_formula_title_as_text(self) -> None:
         self.check("web /purchasing/contracts/")
 
@@ -574,22 +589,20 @@ class TestSpreadsheetInjection(AttackTestCase):
         self.check("web /servicedesk/help/")
 
     def test_the_payables_exports_show_a_formula_invoice_number_as_text(self) -> None:
-        self.check("web /purchasing/invoices/export.{fmt}")
+        self.check("web /purchasing/invoices/")
         self.check("web /purchasing/invoices/template.{fmt}")
+        self.check("web /purchasing/payment-runs/")
+        self.check("web /purchasing/exceptions/")
         self.check("web /purchasing/payment-runs/{payment_run_id}/export.{fmt}")
         self.check("web /purchasing/payments/{supplier_payment_id}/remittance.{fmt}")
         payables = self.council_objects.payables
-        for path in (
-            "/purchasing/invoices/export.xlsx",
-            f"/purchasing/payment-runs/{payables.run.pk}/export.xlsx",
-        ):
-            response = self.client_for("council").get(path)
-            assert is_spreadsheet(response) == "xlsx"
-            sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-            assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
-            header = [cell.value for cell in next(sheet.iter_rows())]
-            numbers = [row[header.index("Number")] for row in sheet.iter_rows(min_row=2)]
-            assert [(c.value, c.data_type) for c in numbers if c.value == PAYLOAD] == [(PAYLOAD, "s")]
+        response = self.client_for("council").get(f"/purchasing/payment-runs/{payables.run.pk}/export.xlsx")
+        assert is_spreadsheet(response) == "xlsx"
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+        header = [cell.value for cell in next(sheet.iter_rows())]
+        numbers = [row[header.index("Number")] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in numbers if c.value == PAYLOAD] == [(PAYLOAD, "s")]
 
     def test_the_health_surveillance_exports_show_a_formula_name_as_text(self) -> None:
         self.check("web /wellbeing/surveillance/")
@@ -675,6 +688,9 @@ class TestSpreadsheetInjection(AttackTestCase):
             "web /purchasing/spend/",
             Export(("csv", "xlsx"), {"Supplier": planted(PAYLOAD)}, query={"table": "off_contract"}),
         )
+
+    def test_the_consultations_list_shows_a_formula_establishment_as_text(self) -> None:
+        self.check("web /change/consultations/")
 
     def test_the_workforce_impact_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /change/programmes/{programme_id}/impact")

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from joinedup.audit.models import AuditEvent
@@ -47,6 +48,7 @@ from joinedup.purchasing.models import (
     SupplierBankDetails,
     SupplierContact,
     SupplierPartner,
+    SupplierStatus,
 )
 
 
@@ -81,6 +83,31 @@ def suppliers(user: Any, *, q: str = "") -> QuerySet[Supplier]:
             Q(name__icontains=text) | Q(companies_house_number=text.upper()) | Q(vat_number=text.upper())
         )
     return found.order_by("name", "id")
+
+
+# Filtering the register by a partner's standing: "none" is a supplier the partner has not approved.
+NO_STANDING = "none"
+
+
+def supplier_register(user: Any, *, partner: Partner, q: str = "", standing: str = "") -> QuerySet[Supplier]:
+    """The register (``suppliers``), each supplier with ``partner``'s own standing for it:
+    ``standing`` (its status, "" where the partner has none) and ``standing_label``, the
+    partner's ``reference`` and ``payment_terms_days``; of one standing when given (``NO_STANDING``
+    for none)."""
+    authorise(user, "purchasing.view", partner)
+    own = SupplierPartner.objects.for_partner(partner).filter(supplier=OuterRef("pk"))
+    found = suppliers(user, q=q).annotate(
+        standing=Coalesce(Subquery(own.values("status")[:1]), Value("")),
+        standing_label=Case(
+            *(When(standing=value, then=Value(str(label))) for value, label in SupplierStatus.choices),
+            default=Value("Not approved"),
+        ),
+        reference=Subquery(own.values("reference")[:1]),
+        payment_terms_days=Subquery(own.values("payment_terms_days")[:1]),
+    )
+    if standing == NO_STANDING:
+        return found.filter(standing="")
+    return found.filter(standing=standing) if standing else found
 
 
 def supplier_for(user: Any, *, supplier_id: int) -> Supplier:
@@ -218,14 +245,20 @@ def invoices_of(user: Any, *, partner: Partner, status: str = "", q: str = "") -
     found = Invoice.objects.for_partner(partner).select_related("supplier", "order")
     if status:
         found = found.filter(status=status)
+    return search_invoices(found, q).order_by("-invoice_date", "-id")
+
+
+def search_invoices(found: QuerySet[Invoice], q: str) -> QuerySet[Invoice]:
+    """Those of ``found`` whose supplier's name or whose number holds ``q`` (INV-0012 also finds
+    "inv 12"); all of them when ``q`` is blank."""
     text = q.strip()
-    if text:
-        wanted = Q(supplier__name__icontains=text) | Q(number__icontains=text)
-        key = normalise_number(text)[:60]
-        if key:
-            wanted |= Q(number_key=key)
-        found = found.filter(wanted)
-    return found.order_by("-invoice_date", "-id")
+    if not text:
+        return found
+    wanted = Q(supplier__name__icontains=text) | Q(number__icontains=text)
+    key = normalise_number(text)[:60]
+    if key:
+        wanted |= Q(number_key=key)
+    return found.filter(wanted)
 
 
 def invoice_for(user: Any, *, invoice_id: int) -> Invoice:

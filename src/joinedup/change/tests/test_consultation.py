@@ -530,6 +530,69 @@ class TestThePages(ConsultationTestCase):
 
 
 @pytest.mark.postgres_only
+class TestTheConsultationsList(ConsultationTestCase):
+    def police_consultation(self) -> Consultation:
+        """The constabulary's, at Winchester from 2 November, 25 proposed: 30 days."""
+        return services.consultation_open(
+            actor=self.police_hr,
+            programme=self.programme,
+            partner=self.police,
+            establishment="Winchester",
+            start_date=date(2026, 11, 2),
+            declared_number=25,
+            reasons="One HR service.",
+        )
+
+    def test_the_list_filters_by_employer_and_status_and_downloads_exactly_those(self) -> None:
+        police = self.police_consultation()
+        client = self.signed_in(self.shared_hr)
+        page = client.get("/change/consultations/", {"employer": str(self.police.pk)})
+        assert list(page.context["page"]) == [police]
+        csv = client.get("/change/consultations/", {"employer": str(self.council.pk), "format": "csv"})
+        assert csv.content.decode("utf-8-sig").splitlines() == [
+            "Programme,Employer,Establishment,Proposed redundant,Minimum period (days),Begins,Completed",
+            f"{self.programme.name},Wessex County Council,,120,45,2026-10-15,",
+        ]
+        Consultation.objects.for_partner(self.police).filter(pk=police.pk).update(
+            completed_on=date(2026, 12, 3)
+        )
+        complete = client.get("/change/consultations/", {"status": "complete", "format": "csv"})
+        assert complete.content.decode("utf-8-sig").splitlines()[1:] == [
+            f"{self.programme.name},Wessex Constabulary,Winchester,25,30,2026-11-02,2026-12-03"
+        ]
+
+    def test_the_list_sorts_by_start_and_by_employer(self) -> None:
+        police = self.police_consultation()
+        client = self.signed_in(self.shared_hr)
+
+        def listed(**query: str) -> list[Consultation]:
+            return list(client.get("/change/consultations/", query).context["page"])
+
+        assert listed() == [police, self.consultation]  # the latest first
+        assert listed(sort="start_date") == [self.consultation, police]
+        assert listed(sort="employer") == [police, self.consultation]  # Constabulary, County Council
+        assert listed(sort="employer", order="desc") == [self.consultation, police]
+
+    def test_a_partner_not_involved_lists_and_downloads_none_and_nothing_changes(self) -> None:
+        self.police_consultation()
+        for user in (self.fire_hr, self.fire_rep):
+            client = self.signed_in(user)
+            assert list(client.get("/change/consultations/").context["page"]) == [], user
+            csv = client.get("/change/consultations/", {"employer": str(self.council.pk), "format": "csv"})
+            assert csv.content.decode("utf-8-sig").splitlines()[1:] == [], user
+        assert (
+            Consultation.objects.for_partner(self.council).get(pk=self.consultation.pk).completed_on is None
+        )
+
+    def test_a_role_without_consultation_gets_403_for_the_list_and_its_download(self) -> None:
+        client = self.signed_in(self.council_employee)
+        assert client.get("/change/consultations/").status_code == 403
+        assert client.get("/change/consultations/", {"format": "csv"}).status_code == 403
+        assert (
+            Consultation.objects.for_partner(self.council).get(pk=self.consultation.pk).completed_on is None
+        )
+
+
 class TestConsultationRowLevelSecurity(ConsultationTestCase):
     def test_the_programmes_partners_see_the_log_and_no_other_partner_does(self) -> None:
         if not self.on_postgresql():

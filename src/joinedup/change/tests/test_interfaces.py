@@ -88,6 +88,13 @@ class TestChangePages(ChangeTestCase):
         assert "Wessex County Council<br>Wessex Constabulary" in page
         assert self.signed_in(self.fire_hr).get(f"/change/programmes/{self.programme.pk}/").status_code == 404
 
+    def test_the_programme_list_sorts_in_the_browser_by_the_date_started(self) -> None:
+        listing = self.signed_in(self.police_hr).get("/change/").content.decode()
+        table = listing.split('data-testid="programmes"')[1].split("</table>")[0]
+        assert 'data-module="moj-sortable-table"' in table and table.count('aria-sort="none"') == 4
+        started = self.programme.start_date
+        assert f'data-sort-value="{started:%Y-%m-%d}">{started.day} {started:%B %Y}</td>' in table
+
     def test_a_union_rep_may_not_use_the_change_pages(self) -> None:
         client = self.signed_in(self.union_rep)
         assert client.get("/change/").status_code == 403

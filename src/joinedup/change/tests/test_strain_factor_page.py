@@ -57,6 +57,12 @@ class TestUploadingStrainFactors(ChangeTestCase):
             "strain.csv",
         )
 
+    def test_the_tables_sort_in_the_browser_by_the_dates_they_hold(self) -> None:
+        page = self.upload(self.web(self.council_hr)).content.decode()
+        table = page.split('data-testid="strain-tables"')[1].split("</table>")[0]
+        assert 'data-module="moj-sortable-table"' in table and table.count('aria-sort="none"') == 6
+        assert '<td class="govuk-table__cell" data-sort-value="2026-04-01">1 April 2026</td>' in table
+
     def test_a_second_upload_of_the_same_date_replaces_the_table_whole(self) -> None:
         client = self.web(self.council_hr)
         self.upload(client)

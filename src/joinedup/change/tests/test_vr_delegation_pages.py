@@ -5,6 +5,7 @@ only, audited; another partner's delegation answers 404 and nothing changes."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +59,14 @@ class TestTheDelegationsPage(DelegationTestCase):
         assert "Head of HR" in page and "£50,000.00" in page
         assert "Director of People" not in page  # the constabulary's
         assert 'data-testid="set-delegation"' not in page and "End<span" not in page
+
+    def test_the_delegations_sort_in_the_browser_with_no_limit_above_every_limit(self) -> None:
+        page = self.web(self.council_hr).get(URL).content.decode()
+        table = page.split('data-testid="vr-delegations"')[1].split("</table>")[0]
+        assert 'data-module="moj-sortable-table"' in table and table.count('aria-sort="none"') == 5
+        limits = re.findall(r'--numeric" data-sort-value="([^"]+)">([^<]+)<', table)
+        assert ("50000.00", "£50,000.00") in limits
+        assert all(value == "999999999999" for value, shown in limits if shown == "No limit")
 
     def test_a_member_administrator_names_an_officer_with_a_limit(self) -> None:
         client = self.web(self.council_admin)

@@ -143,6 +143,51 @@ class TestContractPages(ContractsTestCase):
         assert lines[0].startswith("\ufeffReference,Title,Let by")  # a BOM, for Excel
         assert lines[1].startswith("WSS-C-001,'=HYPERLINK(1),WSS,")
 
+    def test_the_list_filters_by_supplier_and_end_and_downloads_exactly_those_contracts(self) -> None:
+        self.let(reference="WSS-C-002", call_off=[self.council], supplier=self.beta, end=date(2027, 6, 30))
+        self.let(reference="WSS-C-003", call_off=[self.council], end=date(2028, 3, 31))
+        client = self.signed_in(self.council_buyer)
+        query = {"supplier": str(self.acme.pk), "ends_before": "2028-01-01"}
+        with on_day(date(2026, 3, 1)):
+            page = client.get("/purchasing/contracts/", query)
+            csv = client.get("/purchasing/contracts/", {**query, "format": "csv"})
+        assert [c.reference for c in page.context["page"]] == ["WSS-C-001"]
+        assert [(c.heading, c.label) for c in page.context["filter_panel"].chosen] == [
+            ("Supplier", "Acme Stationery Ltd"),
+            ("Ending before", "2028-01-01"),
+        ]
+        assert csv.content.decode("utf-8-sig").splitlines()[1:] == [
+            "WSS-C-001,Office stationery,WSS,Acme Stationery Ltd,ST,30192000-1,50000.00,"
+            "2025-01-01,2026-12-31,Live,"
+        ]
+
+    def test_the_list_sorts_by_end_date_and_by_value(self) -> None:
+        self.let(reference="WSS-C-002", call_off=[self.council], end=date(2027, 6, 30))
+        self.let(reference="WSS-C-003", call_off=[self.council], end=date(2026, 9, 30))
+        for reference, value in (("WSS-C-001", "900.00"), ("WSS-C-002", "100.00"), ("WSS-C-003", "5000.00")):
+            Contract.objects.for_partner(self.shared).filter(reference=reference).update(value=D(value))
+        client = self.signed_in(self.council_buyer)
+
+        def references(**query: str) -> list[str]:
+            return [c.reference for c in client.get("/purchasing/contracts/", query).context["page"]]
+
+        assert references() == ["WSS-C-003", "WSS-C-001", "WSS-C-002"]
+        assert references(sort="end_date", order="desc") == ["WSS-C-002", "WSS-C-001", "WSS-C-003"]
+        assert references(sort="value") == ["WSS-C-002", "WSS-C-001", "WSS-C-003"]
+        assert references(sort="value", order="desc") == ["WSS-C-003", "WSS-C-001", "WSS-C-002"]
+
+    def test_a_partner_that_does_not_call_off_lists_and_downloads_none_of_the_contracts(self) -> None:
+        client = self.signed_in(self.police_buyer)
+        assert list(client.get("/purchasing/contracts/").context["page"]) == []
+        csv = client.get("/purchasing/contracts/", {"supplier": str(self.acme.pk), "format": "csv"})
+        assert csv.content.decode("utf-8-sig").splitlines()[1:] == []
+        assert Contract.objects.for_partner(self.shared).get().end_date == date(2026, 12, 31)
+
+    def test_a_role_without_purchasing_gets_403_for_the_list_and_its_download(self) -> None:
+        client = self.signed_in(self.council_hr)
+        assert client.get("/purchasing/contracts/").status_code == 403
+        assert client.get("/purchasing/contracts/", {"format": "csv"}).status_code == 403
+
     def test_a_partner_that_does_not_call_off_gets_404_for_the_page(self) -> None:
         client = self.signed_in(self.police_buyer)
         assert client.get(f"/purchasing/contracts/{self.contract.pk}/").status_code == 404

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.audit.models import AuditEvent
-from joinedup.purchasing import order_services
+from joinedup.purchasing import order_services, services
 from joinedup.purchasing.models import PurchaseOrder, Requisition, SupplierPartner
 from joinedup.purchasing.tests.base import PurchasingTestCase, on_day
 from joinedup.web.current import SESSION_KEY
@@ -273,6 +273,71 @@ class TestThePages(PurchasingTestCase):
         assert page.status_code == 200
         assert b"None verified: the supplier cannot be paid" in page.content
         assert b"Approved, payment in 30 days" in page.content
+
+    def on_hold_supplier(self) -> Any:
+        held = services.supplier_create(
+            actor=self.council_buyer, partner=self.council, name="Acorn Catering Ltd"
+        )
+        services.supplier_status_set(
+            actor=self.council_buyer, partner=self.council, supplier=held, status="on_hold", reference="ACORN"
+        )
+        return held
+
+    def test_the_supplier_list_filters_by_standing_and_downloads_exactly_those_suppliers(self) -> None:
+        self.on_hold_supplier()
+        client = self.browser(self.council_buyer)
+        page = client.get("/purchasing/suppliers/", {"standing": "none"})
+        assert [s.name for s in page.context["page"]] == ["Constabulary Kit Ltd"]
+        assert 'href="?standing=none&amp;format=csv"' in page.content.decode()
+        found = client.get("/purchasing/suppliers/", {"standing": "on_hold", "format": "csv"})
+        assert found.content.decode("utf-8-sig").splitlines() == [
+            "Supplier,Company number,VAT number,Email,Standing for WCC,Reference,Payment terms (days)",
+            "Acorn Catering Ltd,,,,On hold,ACORN,30",
+        ]
+        by_vat = client.get("/purchasing/suppliers/", {"q": "gb123456789", "format": "csv"})
+        assert by_vat.content.decode("utf-8-sig").splitlines()[1:] == [
+            "Wessex Office Supplies Ltd,01234567,GB123456789,,Approved,,30"
+        ]
+
+    def test_the_supplier_list_sorts_by_name_and_by_standing(self) -> None:
+        self.on_hold_supplier()
+        client = self.browser(self.council_buyer)
+
+        def names(**query: str) -> list[str]:
+            return [s.name for s in client.get("/purchasing/suppliers/", query).context["page"]]
+
+        everyone = ["Acorn Catering Ltd", "Constabulary Kit Ltd", "Wessex Office Supplies Ltd"]
+        assert names() == everyone
+        assert names(sort="name", order="desc") == everyone[::-1]
+        # "" (not approved) sorts first, then approved, then on hold.
+        assert names(sort="standing") == [
+            "Constabulary Kit Ltd",
+            "Wessex Office Supplies Ltd",
+            "Acorn Catering Ltd",
+        ]
+
+    def test_another_partners_buyer_sees_its_own_standing_never_the_councils(self) -> None:
+        self.on_hold_supplier()
+        before = list(SupplierPartner.objects.for_partner(self.council).values_list("supplier_id", "status"))
+        police = self.signed_in(self.police_buyer)
+        rows = (
+            police.get("/purchasing/suppliers/", {"format": "csv"}).content.decode("utf-8-sig").splitlines()
+        )
+        assert rows[1:] == [
+            "Acorn Catering Ltd,,,,Not approved,,",
+            "Constabulary Kit Ltd,,,,Approved,,30",
+            "Wessex Office Supplies Ltd,01234567,GB123456789,,Not approved,,",
+        ]
+        assert [
+            s.name for s in police.get("/purchasing/suppliers/", {"standing": "on_hold"}).context["page"]
+        ] == []
+        after = list(SupplierPartner.objects.for_partner(self.council).values_list("supplier_id", "status"))
+        assert after == before
+
+    def test_a_role_without_purchasing_gets_403_for_the_supplier_list_and_its_download(self) -> None:
+        client = self.browser(self.council_hr)
+        assert client.get("/purchasing/suppliers/").status_code == 403
+        assert client.get("/purchasing/suppliers/", {"format": "csv"}).status_code == 403
 
     def test_requisition_totals_on_the_page(self) -> None:
         requisition = self.requisition(self.line("3", "0.3333"))

@@ -8,8 +8,9 @@ No page here shows a person at risk: the figures are counts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,11 @@ from django.utils import timezone
 from joinedup.change import consultation_selectors as cs
 from joinedup.change import consultation_services as services
 from joinedup.change import selectors
-from joinedup.change.models import ConsultationEntry, EntryKind, Side
+from joinedup.change.models import Consultation, ConsultationEntry, EntryKind, Side
 from joinedup.core import attachments
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission
+from joinedup.web import listing
 from joinedup.web.change.consultation_forms import (
     CompleteForm,
     ConsultationForm,
@@ -52,13 +54,90 @@ def _placer(form: Any) -> Any:
     return place
 
 
+class ConsultationFilters(forms.Form):
+    status = listing.filter_choice(
+        "Status", [("open", "Open"), ("complete", "Complete")], every="Open or complete"
+    )
+    programme = listing.filter_choice("Programme", [], every="Every programme")
+    employer = listing.filter_choice("Employer", [], every="Every employer")
+
+    def __init__(self, data: Any, *, visible: Any) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [
+            ("", "Every programme"),
+            *sorted(set(visible.values_list("programme_id", "programme__name")), key=lambda p: (p[1], p[0])),
+        ]
+        cast(forms.ChoiceField, self.fields["employer"]).choices = [
+            ("", "Every employer"),
+            *sorted(set(visible.values_list("partner_id", "partner__name")), key=lambda p: (p[1], p[0])),
+        ]
+
+
+CONSULTATION_SORTS = {
+    "start_date": ("start_date", "pk"),
+    "programme": ("programme__name", "-start_date", "-pk"),
+    "employer": ("partner__name", "establishment", "pk"),
+}
+
+
+def _narrow_consultations(rows: Any, given: dict[str, Any]) -> Any:
+    if "status" in given:
+        rows = rows.filter(completed_on__isnull=given["status"] == "open")
+    if "programme" in given:
+        rows = rows.filter(programme_id=int(given["programme"]))
+    if "employer" in given:
+        rows = rows.filter(partner_id=int(given["employer"]))
+    return rows
+
+
+def _consultation_cells(c: Consultation) -> list[object]:
+    found = cs.figures(c)
+    return [
+        c.programme.name,
+        c.partner.name,
+        c.establishment,
+        found.number,
+        found.duty.period_days if found.duty.collective else "",
+        c.start_date,
+        c.completed_on,
+    ]
+
+
 @login_required
 def consultations(request: HttpRequest) -> HttpResponse:
-    found = list(cs.consultations_visible_to(request.user))
+    visible = cs.consultations_visible_to(request.user)
+    listed = listing.list_page(
+        request,
+        visible,
+        sorts=CONSULTATION_SORTS,
+        default="start_date",
+        descending=True,
+        form=ConsultationFilters(request.GET, visible=visible),
+        narrow=_narrow_consultations,
+        download=listing.Download(
+            [
+                "Programme",
+                "Employer",
+                "Establishment",
+                "Proposed redundant",
+                "Minimum period (days)",
+                "Begins",
+                "Completed",
+            ],
+            _consultation_cells,
+            "consultations",
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/change/consultations.html",
-        {"rows": [(c, cs.figures(c)) for c in found], "today": timezone.localdate()},
+        {
+            **listed.context(),
+            "rows": [(c, cs.figures(c)) for c in listed.page],
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -1,13 +1,15 @@
-"""Contracts register pages: the list (filters: a partner that lets or calls off, due for renewal,
-status; CSV and XLSX), a contract with its spend against its value, extension options, call-off
+"""Contracts register pages: the list (filters: a partner that lets or calls off, status, supplier,
+ending before a date, due for renewal; sorted by end, value, reference or supplier; CSV and XLSX
+of what is filtered), a contract with its spend against its value, extension options, call-off
 partners and the renewal alerts sent, and the forms to enter, change, extend and end one.
 
 A contract no partner of the reader's lets or calls off answers 404 before any form is read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,9 +22,9 @@ from joinedup.partnership.permissions import has_permission
 from joinedup.purchasing import contracts, selectors
 from joinedup.purchasing.contracts import ExtensionIn
 from joinedup.purchasing.models import Category, Contract, ContractStatus, Supplier
+from joinedup.web import listing
 from joinedup.web.current import partner_page
-from joinedup.web.exports import export_response
-from joinedup.web.forms import attempt, submit
+from joinedup.web.forms import attempt, date_field, submit
 from joinedup.web.purchasing.forms import CallOffForm, ContractForm, EndContractForm, NewContractForm
 
 EXPORT_HEADER = [
@@ -68,23 +70,67 @@ def _partners() -> list[tuple[int, str]]:
     return [(p.pk, p.name) for p in Partner.objects.filter(active=True).order_by("name")]
 
 
+class ContractFilters(forms.Form):
+    partner = listing.filter_choice("Let or called off by", [], every="Any partner")
+    status = listing.filter_choice("Status", ContractStatus.choices, every="Every status")
+    supplier = listing.filter_choice("Supplier", [], every="Every supplier")
+    ends_before = date_field("Ending before", required=False, what="date the contracts end before")
+    # The purchasing home page links here with ?due=1.
+    due = listing.filter_choice(
+        "Renewal", [("1", "Due for renewal (6 months or less to its end)")], every="Due or not"
+    )
+
+    def __init__(self, data: Any, *, partners: list[tuple[int, str]], suppliers: list[tuple[int, str]]):
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["partner"]).choices = [("", "Any partner"), *partners]
+        cast(forms.ChoiceField, self.fields["supplier"]).choices = [("", "Every supplier"), *suppliers]
+
+
+CONTRACT_SORTS = {
+    "end_date": ("end_date", "reference", "pk"),
+    "reference": ("reference", "pk"),
+    "supplier": ("supplier__name", "end_date", "pk"),
+    "value": ("value", "end_date", "pk"),
+}
+
+
+def _narrow_contracts(rows: Any, given: dict[str, Any]) -> Any:
+    if "supplier" in given:
+        rows = rows.filter(supplier_id=int(given["supplier"]))
+    if "ends_before" in given:
+        rows = rows.filter(end_date__lt=given["ends_before"])
+    return rows
+
+
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
     current = partner_page(request, "purchasing.view")
     today = timezone.localdate()
-    partner_id = request.GET.get("partner", "")
-    status = request.GET.get("status", "")
-    due = request.GET.get("due") == "1"
+    visible = contracts.contracts_visible_to(request.user)
+    filters = ContractFilters(
+        request.GET,
+        partners=_partners(),
+        suppliers=sorted(
+            set(visible.values_list("supplier_id", "supplier__name")), key=lambda s: (s[1], s[0])
+        ),
+    )
+    given = listing.chosen(filters)
     found = contracts.contracts_visible_to(
         request.user,
-        partner=int(partner_id) if partner_id.isdigit() else None,
-        status=status if status in ContractStatus.values else "",
-        due_on=today if due else None,
+        partner=int(given["partner"]) if "partner" in given else None,
+        status=given.get("status", ""),
+        due_on=today if "due" in given else None,
     )
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        rows = [
-            [
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=CONTRACT_SORTS,
+        default="end_date",
+        form=filters,
+        narrow=_narrow_contracts,
+        download=listing.Download(
+            EXPORT_HEADER,
+            lambda c: [
                 c.reference,
                 c.title,
                 c.partner.code,
@@ -96,23 +142,19 @@ def contract_list(request: HttpRequest) -> HttpResponse:
                 c.end_date,
                 c.get_status_display(),
                 contracts.due_threshold(c, today),
-            ]
-            for c in found
-        ]
-        return export_response(fmt, EXPORT_HEADER, rows, "contracts")
-    shown = list(found[:200])
+            ],
+            "contracts",
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/purchasing/contracts.html",
         {
+            **listed.context(),
             "partner": current,
-            "rows": [(c, contracts.due_threshold(c, today)) for c in shown],
-            "partners": _partners(),
-            "chosen_partner": partner_id,
-            "status": status,
-            "statuses": ContractStatus.choices,
-            "due": due,
-            "query": request.GET.urlencode(),
+            "rows": [(c, contracts.due_threshold(c, today)) for c in listed.page],
             "may_manage": has_permission(request.user, "purchasing.contracts", current),
         },
     )

@@ -17,10 +17,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -30,10 +30,10 @@ from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.purchasing import contracts, delegation, payments, selectors
 from joinedup.purchasing import invoices as invoicing
 from joinedup.purchasing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentRunStatus
-from joinedup.web import filtering
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
-from joinedup.web.forms import UploadForm, attempt, refusal, submit
+from joinedup.web.forms import UploadForm, attempt, date_field, refusal, submit
 from joinedup.web.purchasing.forms import (
     InvoiceForm,
     NoteForm,
@@ -63,9 +63,50 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
     return _no_store(response)
 
 
-def _filters(request: HttpRequest) -> tuple[str, str]:
-    status = request.GET.get("status", "")
-    return (status if status in InvoiceStatus.values else ""), request.GET.get("q", "").strip()[:100]
+class InvoiceFilters(forms.Form):
+    # "status" is also the home page's tiles' key (workspaces.purchasing): each links here with it.
+    status = listing.filter_choice("Status", InvoiceStatus.choices, every="Every status")
+    q = listing.filter_text("Supplier or invoice number")
+
+
+INVOICE_SORTS = {
+    "invoice_date": ("invoice_date", "pk"),
+    "number": ("number", "pk"),
+    "supplier": ("supplier__name", "-invoice_date", "-pk"),
+    "due_date": ("due_date", "-invoice_date", "-pk"),
+    "gross": ("gross", "-invoice_date", "-pk"),
+    "status": ("status", "-invoice_date", "-pk"),
+}
+
+INVOICE_DOWNLOAD_HEADER = [
+    "Supplier",
+    "Kind",
+    "Number",
+    "Invoice date",
+    "Due date",
+    "Order",
+    "Net",
+    "VAT",
+    "Gross",
+    "Status",
+    "Reasons held",
+]
+
+
+def _invoice_cells(i: Invoice) -> list[object]:
+    return [
+        i.supplier.name,
+        i.get_kind_display(),
+        i.number,
+        i.invoice_date,
+        i.due_date,
+        i.order.number if i.order is not None else "",
+        i.net,
+        i.vat,
+        i.gross,
+        i.get_status_display(),
+        " ".join(e["reason"] for e in i.exceptions),
+    ]
 
 
 # --- invoices ------------------------------------------------------------------------------------------
@@ -74,68 +115,34 @@ def _filters(request: HttpRequest) -> tuple[str, str]:
 @login_required
 def invoices(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "purchasing.view")
-    status, q = _filters(request)
-    page = Paginator(
-        selectors.invoices_of(request.user, partner=partner, status=status, q=q), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    filters = InvoiceFilters(request.GET)
+    given = listing.chosen(filters)
+    found = selectors.invoices_of(
+        request.user, partner=partner, status=given.get("status", ""), q=given.get("q", "")
+    )
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=INVOICE_SORTS,
+        default="invoice_date",
+        descending=True,
+        form=filters,
+        download=listing.Download(
+            INVOICE_DOWNLOAD_HEADER, _invoice_cells, f"invoices-{partner.code.lower()}"
+        ),
+        per_page=PAGE_SIZE,
+    )
+    if isinstance(listed, HttpResponse):
+        return _no_store(listed)
     return render(
         request,
         "web/purchasing/invoices.html",
         {
+            **listed.context(),
             "partner": partner,
-            "page": page,
-            "status": status,
-            "q": q,
-            "statuses": InvoiceStatus.choices,
-            "filters": filtering.filters(
-                request,
-                [
-                    ("status", "Status", InvoiceStatus(status).label if status else ""),
-                    ("q", "Supplier or invoice number", q),
-                ],
-            ),
             "may_invoice": has_permission(request.user, "purchasing.invoice", partner),
         },
     )
-
-
-@login_required
-def invoices_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    partner = partner_page(request, "purchasing.view")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404("No such format.")
-    status, q = _filters(request)
-    found = selectors.invoices_of(request.user, partner=partner, status=status, q=q)
-    header = [
-        "Supplier",
-        "Kind",
-        "Number",
-        "Invoice date",
-        "Due date",
-        "Order",
-        "Net",
-        "VAT",
-        "Gross",
-        "Status",
-        "Reasons held",
-    ]
-    rows = (
-        [
-            i.supplier.name,
-            i.get_kind_display(),
-            i.number,
-            i.invoice_date,
-            i.due_date,
-            i.order.number if i.order is not None else "",
-            i.net,
-            i.vat,
-            i.gross,
-            i.get_status_display(),
-            " ".join(e["reason"] for e in i.exceptions),
-        ]
-        for i in found.iterator(chunk_size=2000)
-    )
-    return _no_store(export_response(fmt, header, rows, f"invoices-{partner.code}"))
 
 
 def _place_invoice_errors(form: InvoiceForm, used: list[int]) -> Any:
@@ -370,16 +377,62 @@ def invoice(request: HttpRequest, purchase_invoice_id: int) -> HttpResponse:
     )
 
 
+class ExceptionFilters(forms.Form):
+    q = listing.filter_text("Supplier or invoice number")
+    order = listing.filter_choice(
+        "Order", [("with", "Against an order"), ("without", "Without an order")], every="With or without"
+    )
+
+
+# Oldest first by default: the queue is worked in the order invoices arrived.
+EXCEPTION_SORTS = {
+    "received_date": ("received_date", "pk"),
+    "supplier": ("supplier__name", "received_date", "pk"),
+    "gross": ("gross", "received_date", "pk"),
+}
+
+
+def _narrow_exceptions(rows: Any, given: dict[str, Any]) -> Any:
+    rows = selectors.search_invoices(rows, given.get("q", ""))
+    if "order" in given:
+        rows = rows.filter(order__isnull=given["order"] == "without")
+    return rows
+
+
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "purchasing.view")
-    queue = list(invoicing.exceptions_queue(request.user, partner=partner)[:500])
+    listed = listing.list_page(
+        request,
+        invoicing.exceptions_queue(request.user, partner=partner).select_related("supplier", "order"),
+        sorts=EXCEPTION_SORTS,
+        default="received_date",
+        form=ExceptionFilters(request.GET),
+        narrow=_narrow_exceptions,
+        download=listing.Download(
+            ["Supplier", "Number", "Order", "Received", "Invoice date", "Due date", "Gross", "Reasons held"],
+            lambda i: [
+                i.supplier.name,
+                i.number,
+                i.order.number if i.order is not None else "",
+                i.received_date,
+                i.invoice_date,
+                i.due_date,
+                i.gross,
+                " ".join(e["reason"] for e in i.exceptions),
+            ],
+            f"exceptions-{partner.code.lower()}",
+        ),
+        per_page=PAGE_SIZE,
+    )
+    if isinstance(listed, HttpResponse):
+        return _no_store(listed)
     return render(
         request,
         "web/purchasing/exceptions.html",
         {
+            **listed.context(),
             "partner": partner,
-            "queue": queue,
             "may_approve": has_permission(request.user, "purchasing.approve", partner),
             "may_cancel": has_permission(request.user, "purchasing.invoice", partner),
         },
@@ -387,6 +440,30 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 
 
 # --- payment runs --------------------------------------------------------------------------------------
+
+
+class PaymentRunFilters(forms.Form):
+    status = listing.filter_choice("Status", PaymentRunStatus.choices, every="Every status")
+    paid_from = date_field("Payment date from", required=False, what="first payment date")
+    paid_to = date_field("Payment date to", required=False, what="last payment date")
+
+
+PAYMENT_RUN_SORTS = {
+    "payment_date": ("payment_date", "pk"),
+    "reference": ("reference", "pk"),
+    "total": ("total", "-payment_date", "-pk"),
+    "status": ("status", "-payment_date", "-pk"),
+}
+
+
+def _narrow_payment_runs(rows: Any, given: dict[str, Any]) -> Any:
+    if "status" in given:
+        rows = rows.filter(status=given["status"])
+    if "paid_from" in given:
+        rows = rows.filter(payment_date__gte=given["paid_from"])
+    if "paid_to" in given:
+        rows = rows.filter(payment_date__lte=given["paid_to"])
+    return rows
 
 
 @login_required
@@ -408,15 +485,36 @@ def payment_runs(request: HttpRequest) -> HttpResponse:
             if run is not None:
                 messages.success(request, f"Payment run {run.reference} made: £{run.total:,} to pay.")
                 return redirect("web:purchasing_payment_run", payment_run_id=run.pk)
-    page = Paginator(selectors.payment_runs_of(request.user, partner=partner), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    listed = listing.list_page(
+        request,
+        selectors.payment_runs_of(request.user, partner=partner),
+        sorts=PAYMENT_RUN_SORTS,
+        default="payment_date",
+        descending=True,
+        form=PaymentRunFilters(request.GET),
+        narrow=_narrow_payment_runs,
+        download=listing.Download(
+            ["Reference", "Invoices due by", "Payment date", "Total", "Status", "Made by"],
+            lambda r: [
+                r.reference,
+                r.due_by,
+                r.payment_date,
+                r.total,
+                r.get_status_display(),
+                r.created_by.get_full_name() or r.created_by.get_username(),
+            ],
+            f"payment-runs-{partner.code.lower()}",
+        ),
+        per_page=PAGE_SIZE,
     )
+    if isinstance(listed, HttpResponse):
+        return _no_store(listed)
     return render(
         request,
         "web/purchasing/payment_runs.html",
         {
+            **listed.context(),
             "partner": partner,
-            "page": page,
             "form": form,
             "may_pay": has_permission(request.user, "purchasing.pay", partner),
         },

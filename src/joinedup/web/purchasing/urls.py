@@ -18,7 +18,6 @@ urlpatterns: list[URLPattern] = [
     path("contracts/<int:contract_id>/", contracts.contract, name="purchasing_contract"),
     path("contracts/<int:contract_id>/edit", contracts.contract_edit, name="purchasing_contract_edit"),
     path("invoices/", payables.invoices, name="purchasing_invoices"),
-    path("invoices/export.<str:fmt>", payables.invoices_export, name="purchasing_invoices_export"),
     path("invoices/new", payables.invoice_new, name="purchasing_invoice_new"),
     path("invoices/import", payables.invoice_import, name="purchasing_invoice_import"),
     path("invoices/template.<str:fmt>", payables.invoice_template, name="purchasing_invoice_template"),

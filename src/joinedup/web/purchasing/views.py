@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,8 @@ from django.utils import timezone
 from joinedup.ledger.models import Account, AccountType, CostCentre
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.purchasing import budget, contracts, delegation, documents, order_services, selectors, services
-from joinedup.purchasing.models import Contract, RequisitionStatus, Supplier
+from joinedup.purchasing.models import Contract, RequisitionStatus, Supplier, SupplierStatus
+from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.forms import attempt, submit
 from joinedup.web.purchasing.forms import (
@@ -94,6 +96,21 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- suppliers ----------------------------------------------------------------------------------------
 
 
+class SupplierFilters(forms.Form):
+    standing = listing.filter_choice(
+        "Standing",
+        [*SupplierStatus.choices, (selectors.NO_STANDING, "Not approved")],
+        every="Every standing",
+    )
+    q = listing.filter_text("Name, company or VAT number")
+
+
+SUPPLIER_SORTS = {
+    "name": ("name", "pk"),
+    "standing": ("standing", "name", "pk"),
+}
+
+
 @login_required
 def suppliers(request: HttpRequest) -> HttpResponse:
     partner = partner_page(request, "purchasing.view")
@@ -105,16 +122,47 @@ def suppliers(request: HttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, f"{created.name} registered and approved for {partner.name}.")
             return redirect("web:purchasing_supplier", supplier_id=created.pk)
-    q = request.GET.get("q", "")[:200]
-    found = list(selectors.suppliers(request.user, q=q)[:200])
-    standing = selectors.standings(request.user, partner=partner)
+    filters = SupplierFilters(request.GET)
+    given = listing.chosen(filters)
+    found = selectors.supplier_register(
+        request.user, partner=partner, q=given.get("q", ""), standing=given.get("standing", "")
+    )
+    listed = listing.list_page(
+        request,
+        found,
+        sorts=SUPPLIER_SORTS,
+        default="name",
+        form=filters,
+        download=listing.Download(
+            [
+                "Supplier",
+                "Company number",
+                "VAT number",
+                "Email",
+                f"Standing for {partner.code}",
+                "Reference",
+                "Payment terms (days)",
+            ],
+            lambda s: [
+                s.name,
+                s.companies_house_number,
+                s.vat_number,
+                s.email,
+                s.standing_label,
+                s.reference or "",
+                s.payment_terms_days,
+            ],
+            f"suppliers-{partner.code.lower()}",
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
     return render(
         request,
         "web/purchasing/suppliers.html",
         {
+            **listed.context(),
             "partner": partner,
-            "rows": [(s, standing.get(s.pk)) for s in found],
-            "q": q,
             "form": form,
             "may_manage": has_permission(request.user, "purchasing.manage_suppliers", partner),
         },

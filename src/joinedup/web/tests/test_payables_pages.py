@@ -72,7 +72,7 @@ class TestTheInvoicePages(PayablesPages):
         page = client.get("/purchasing/invoices/?status=awaiting_approval").content.decode()
         assert "INV-1001" in page and "INV-2001" not in page
         page = client.get("/purchasing/invoices/?q=inv 1001").content.decode()  # the number's key
-        assert "INV-1001" in page and "1 invoice<" in page
+        assert "INV-1001" in page and "1 invoice ·" in page
         both = client.get("/purchasing/invoices/?status=awaiting_approval&q=inv").content.decode()
         # Each filter in force is a tag that removes it and keeps the other.
         assert re.findall(r'<a class="moj-filter__tag" href="([^"]+)">.*?</span> ([^<]+)</a>', both) == [
@@ -248,14 +248,80 @@ class TestTheInvoicePages(PayablesPages):
 
     def test_the_exported_invoice_list_neutralises_formulas_and_is_not_stored(self) -> None:
         self.enter(number="=HYPERLINK(1)")
-        response = self.signed_in(self.council_viewer).get("/purchasing/invoices/export.csv")
+        client = self.signed_in(self.council_viewer)
+        response = client.get("/purchasing/invoices/", {"format": "csv"})
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][:3] == ["Supplier", "Kind", "Number"]
         assert rows[1][:3] == ["Acme Stationery Ltd", "Invoice", "'=HYPERLINK(1)"]
         assert rows[1][6:9] == ["100.00", "20.00", "120.00"]
         assert "no-store" in response["Cache-Control"]
-        xlsx = self.signed_in(self.council_viewer).get("/purchasing/invoices/export.xlsx")
+        xlsx = client.get("/purchasing/invoices/", {"format": "xlsx"})
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        assert "no-store" in xlsx["Cache-Control"]
+
+    def test_the_download_holds_exactly_the_invoices_the_filters_leave(self) -> None:
+        self.enter(number="INV-1001")
+        self.enter(number="ZX-55", invoice_date=INVOICE_DAY.replace(day=12))
+        self.enter(number="B-7", supplier=self.beta, invoice_date=INVOICE_DAY.replace(day=13))
+        self.approved("Q-31", invoice_date=INVOICE_DAY.replace(day=14))
+        client = self.signed_in(self.council_viewer)
+        page = client.get("/purchasing/invoices/", {"status": "awaiting_approval", "q": "acme"})
+        assert [i.number for i in page.context["page"]] == ["ZX-55", "INV-1001"]
+        assert 'href="?status=awaiting_approval&amp;q=acme&amp;format=csv"' in page.content.decode()
+        response = client.get(
+            "/purchasing/invoices/", {"status": "awaiting_approval", "q": "acme", "format": "csv"}
+        )
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert [(r[0], r[2], r[3], r[8], r[9]) for r in rows[1:]] == [
+            ("Acme Stationery Ltd", "ZX-55", "2026-05-12", "120.00", "Waiting for approval"),
+            ("Acme Stationery Ltd", "INV-1001", "2026-05-11", "120.00", "Waiting for approval"),
+        ]
+        assert response["Content-Disposition"] == 'attachment; filename="invoices-wcc.csv"'
+
+    def test_sorting_by_a_column_orders_the_invoices(self) -> None:
+        self.enter(number="INV-B", invoice_date=INVOICE_DAY.replace(day=12))
+        self.enter(number="INV-C", invoice_date=INVOICE_DAY.replace(day=13))
+        self.enter(number="INV-A", invoice_date=INVOICE_DAY.replace(day=14))
+        client = self.signed_in(self.council_viewer)
+
+        def numbers(**query: str) -> list[str]:
+            return [i.number for i in client.get("/purchasing/invoices/", query).context["page"]]
+
+        assert numbers() == ["INV-A", "INV-C", "INV-B"]  # newest first
+        assert numbers(sort="number") == ["INV-A", "INV-B", "INV-C"]
+        assert numbers(sort="number", order="desc") == ["INV-C", "INV-B", "INV-A"]
+        assert numbers(sort="invoice_date") == ["INV-B", "INV-C", "INV-A"]
+
+    def test_another_partners_buyer_lists_and_downloads_none_of_the_councils_invoices(self) -> None:
+        self.enter(number="INV-1001")
+        Invoice.objects.create(
+            partner=self.police,
+            supplier=self.acme,
+            number="P-1",
+            number_key="P1",
+            invoice_date=INVOICE_DAY,
+            received_date=INVOICE_DAY,
+            due_date=DUE_DAY,
+            net=D("10.00"),
+            vat=D("2.00"),
+            gross=D("12.00"),
+            entered_by=self.police_buyer,
+        )
+        before = list(Invoice.objects.for_partner(self.council).values_list("number", "status"))
+        police = self.signed_in(self.police_buyer)
+        assert [i.number for i in police.get("/purchasing/invoices/").context["page"]] == ["P-1"]
+        download = police.get("/purchasing/invoices/", {"q": "INV", "format": "csv"})
+        assert download.content.decode("utf-8-sig").splitlines()[1:] == []
+        assert list(Invoice.objects.for_partner(self.council).values_list("number", "status")) == before
+
+    def test_a_role_without_purchasing_gets_403_for_the_list_and_its_download(self) -> None:
+        self.enter(number="INV-1001")
+        hr = self.signed_in(self.council_hr)
+        assert hr.get("/purchasing/invoices/").status_code == 403
+        assert hr.get("/purchasing/invoices/", {"format": "csv"}).status_code == 403
+        assert list(Invoice.objects.for_partner(self.council).values_list("number", "status")) == [
+            ("INV-1001", "awaiting_approval")
+        ]
 
     def test_each_page_opens_to_the_roles_that_use_it(self) -> None:
         invoice = self.enter()
@@ -473,3 +539,132 @@ class TestThePaymentRunPages(PayablesPages):
         with CaptureQueriesContext(connection) as three:
             page = client.get("/purchasing/exceptions/").content.decode()
         assert "3 invoices held" in page and len(three) == len(one)
+
+
+class TestThePaymentRunList(PayablesPages):
+    def two_runs(self) -> tuple[PaymentRun, PaymentRun]:
+        """A run of £120.00 paid on 5 June and approved, and a draft of £12.00 paid on 12 June."""
+        self.approved("INV-1")
+        first = payment_run_create(
+            actor=self.council_finance, partner=self.council, due_by=DUE_DAY, payment_date=PAY_DAY
+        )
+        first = payment_run_approve(actor=self.council_payer, run=first)
+        self.approved("Q-77", lines=[LineEntry("Pens", D("1"), D("10.00"), D("20"), "HR", "4200")])
+        second = payment_run_create(
+            actor=self.council_finance,
+            partner=self.council,
+            due_by=DUE_DAY,
+            payment_date=PAY_DAY.replace(day=12),
+        )
+        return first, second
+
+    def test_the_run_list_filters_by_status_and_date_and_downloads_exactly_those_runs(self) -> None:
+        first, second = self.two_runs()
+        client = self.signed_in(self.council_viewer)
+
+        def references(**query: str) -> list[str]:
+            return [r.reference for r in client.get("/purchasing/payment-runs/", query).context["page"]]
+
+        assert references(status="approved") == [first.reference]
+        assert references(paid_from="2026-06-10") == [second.reference]
+        assert references(paid_to="2026-06-10") == [first.reference]
+        response = client.get("/purchasing/payment-runs/", {"status": "draft", "format": "csv"})
+        maker = self.council_finance.get_full_name() or self.council_finance.username
+        assert response.content.decode("utf-8-sig").splitlines() == [
+            "Reference,Invoices due by,Payment date,Total,Status,Made by",
+            f"{second.reference},2026-06-10,2026-06-12,12.00,Draft,{maker}",
+        ]
+        assert "no-store" in response["Cache-Control"]
+
+    def test_the_run_list_sorts_by_payment_date_and_total(self) -> None:
+        first, second = self.two_runs()
+        client = self.signed_in(self.council_viewer)
+
+        def references(**query: str) -> list[str]:
+            return [r.reference for r in client.get("/purchasing/payment-runs/", query).context["page"]]
+
+        assert references() == [second.reference, first.reference]  # the latest payment first
+        assert references(sort="payment_date") == [first.reference, second.reference]
+        assert references(sort="total") == [second.reference, first.reference]
+        assert references(sort="total", order="desc") == [first.reference, second.reference]
+
+    def test_another_partner_lists_and_downloads_none_of_the_councils_runs(self) -> None:
+        self.two_runs()
+        police = self.signed_in(self.police_payer)
+        assert list(police.get("/purchasing/payment-runs/").context["page"]) == []
+        download = police.get("/purchasing/payment-runs/", {"format": "csv"})
+        assert download.content.decode("utf-8-sig").splitlines()[1:] == []
+        assert list(PaymentRun.objects.for_partner(self.council).order_by("pk").values_list("status")) == [
+            ("approved",),
+            ("draft",),
+        ]
+
+    def test_a_role_without_purchasing_gets_403_for_the_run_list_and_its_download(self) -> None:
+        hr = self.signed_in(self.council_hr)
+        assert hr.get("/purchasing/payment-runs/").status_code == 403
+        assert hr.get("/purchasing/payment-runs/", {"format": "csv"}).status_code == 403
+        assert PaymentRun.objects.for_partner(self.council).count() == 0
+
+
+class TestTheExceptionsQueueList(PayablesPages):
+    def held(self) -> tuple[Invoice, Invoice]:
+        """A possible duplicate of £120.00 without an order, and an invoice of £240.00 over what
+        was received on its order."""
+        self.enter(number="INV-0042")
+        duplicate = self.enter(number="inv 42")
+        assert duplicate.status == InvoiceStatus.EXCEPTION
+        return duplicate, self.queued()
+
+    def test_the_queue_filters_by_order_and_search_and_downloads_exactly_those_invoices(self) -> None:
+        _, over = self.held()
+        client = self.signed_in(self.council_viewer)
+
+        def numbers(**query: str) -> list[str]:
+            return [i.number for i in client.get("/purchasing/exceptions/", query).context["page"]]
+
+        assert numbers(order="without") == ["inv 42"]
+        assert numbers(q="po-1") == ["INV-PO-1"]
+        response = client.get("/purchasing/exceptions/", {"order": "with", "format": "csv"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows == [
+            ["Supplier", "Number", "Order", "Received", "Invoice date", "Due date", "Gross", "Reasons held"],
+            [
+                "Acme Stationery Ltd",
+                "INV-PO-1",
+                "WCC-PO-000001",
+                over.received_date.isoformat(),
+                "2026-05-11",
+                over.due_date.isoformat(),
+                "240.00",
+                " ".join(e["reason"] for e in over.exceptions),
+            ],
+        ]
+        assert "Quantity invoiced 10 is 2 more than the 8 received" in rows[1][7]
+        assert "no-store" in response["Cache-Control"]
+
+    def test_the_queue_sorts_oldest_first_and_by_amount(self) -> None:
+        self.held()
+        client = self.signed_in(self.council_viewer)
+
+        def numbers(**query: str) -> list[str]:
+            return [i.number for i in client.get("/purchasing/exceptions/", query).context["page"]]
+
+        assert numbers() == ["inv 42", "INV-PO-1"]  # received the same day: in the order entered
+        assert numbers(sort="gross", order="desc") == ["INV-PO-1", "inv 42"]
+        assert numbers(sort="gross") == ["inv 42", "INV-PO-1"]
+
+    def test_another_partner_lists_and_downloads_none_of_the_councils_held_invoices(self) -> None:
+        self.held()
+        police = self.signed_in(self.police_buyer)
+        assert list(police.get("/purchasing/exceptions/").context["page"]) == []
+        download = police.get("/purchasing/exceptions/", {"format": "csv"})
+        assert download.content.decode("utf-8-sig").splitlines()[1:] == []
+        held = Invoice.objects.for_partner(self.council).filter(status=InvoiceStatus.EXCEPTION)
+        assert sorted(held.values_list("number", flat=True)) == ["INV-PO-1", "inv 42"]
+
+    def test_a_role_without_purchasing_gets_403_for_the_queue_and_its_download(self) -> None:
+        self.held()
+        hr = self.signed_in(self.council_hr)
+        assert hr.get("/purchasing/exceptions/").status_code == 403
+        assert hr.get("/purchasing/exceptions/", {"format": "csv"}).status_code == 403
+        assert Invoice.objects.for_partner(self.council).filter(status=InvoiceStatus.EXCEPTION).count() == 2
