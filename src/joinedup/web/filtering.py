@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+
+from joinedup.web.templatetags.components import people_date
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def chosen_in_form(form: forms.Form) -> list[tuple[str, str, str]]:
             label = str(field.label_from_instance(value))
         elif isinstance(field, forms.ChoiceField):
             label = _choice_labels(field.choices).get(str(value), str(value))
+        elif isinstance(value, date):
+            label = people_date(value)  # as every date on the page reads, not as typed
         else:
             label = str(value)
         found.append((name, str(field.label or name), label))

@@ -154,7 +154,7 @@ class TestContractPages(ContractsTestCase):
         assert [c.reference for c in page.context["page"]] == ["WSS-C-001"]
         assert [(c.heading, c.label) for c in page.context["filter_panel"].chosen] == [
             ("Supplier", "Acme Stationery Ltd"),
-            ("Ending before", "2028-01-01"),
+            ("Ending before", "1 January 2028"),  # as people read a date, not as typed
         ]
         assert csv.content.decode("utf-8-sig").splitlines()[1:] == [
             "WSS-C-001,Office stationery,WSS,Acme Stationery Ltd,ST,30192000-1,50000.00,"
