@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from joinedup.core.tests.test_rls import as_application, partners_seen
 from joinedup.partnership.middleware import PartnerContextMiddleware, checked_token
 from joinedup.partnership.models import Membership, Role
-from joinedup.partnership.services import api_token_create, api_token_revoke, membership_revoke
+from joinedup.partnership.permissions import has_permission, member_partner_ids
+from joinedup.partnership.services import (
+    api_token_check,
+    api_token_create,
+    api_token_revoke,
+    membership_revoke,
+)
 from joinedup.testing.base import FIXTURES, PartnerTestCase
 
 API = "/api/v1/partners"
@@ -75,3 +83,50 @@ class TestBearerTokenContext(PartnerTestCase):
     def test_a_token_checked_for_another_request_is_not_taken_as_this_ones(self) -> None:
         _, request = self.seen(API, self.raw)
         assert checked_token(request, "another token") == (False, None)
+
+
+class TestTokenCheckReadsTheMemberships(PartnerTestCase):
+    """The token's check reads the token, its user and all their memberships in one statement
+    (partnership.services.api_token_check), which the permission checks then take as read."""
+
+    def setUp(self) -> None:
+        self.reader = self.make_user(
+            "council.police.reader", [(self.council, Role.HR_OFFICER), (self.police, Role.PAYROLL_OFFICER)]
+        )
+        self.token, self.raw = api_token_create(actor=FIXTURES, user=self.reader, name="reports")
+        api_token_check(self.raw)  # its first use writes last_used_at; later ones within the minute do not
+
+    def test_the_token_and_the_users_roles_come_in_one_statement(self) -> None:
+        with CaptureQueriesContext(connection) as captured:
+            found = api_token_check(self.raw)
+            assert found is not None
+            assert member_partner_ids(found.user) == sorted([self.council.pk, self.police.pk])
+            assert has_permission(found.user, "people.change", self.council)
+            assert not has_permission(found.user, "people.change", self.police)
+        assert len(captured.captured_queries) == 1
+        assert (found.pk, found.scope, found.name, found.user.pk) == (
+            self.token.pk,
+            self.token.scope,
+            "reports",
+            self.reader.pk,
+        )
+
+    def test_a_user_with_no_role_left_still_has_their_token_checked(self) -> None:
+        loner = self.make_user("no.roles", [])
+        token, raw = api_token_create(actor=FIXTURES, user=loner, name="none")
+        found = api_token_check(raw)
+        assert found is not None and found.pk == token.pk
+        with CaptureQueriesContext(connection) as captured:
+            assert member_partner_ids(found.user) == []
+        assert captured.captured_queries == []
+
+    def test_a_revoked_token_of_a_user_with_roles_is_refused(self) -> None:
+        api_token_revoke(actor=self.ops_admin, token=self.token)
+        assert api_token_check(self.raw) is None
+
+    def test_another_token_of_the_same_user_does_not_stand_in_for_a_revoked_one(self) -> None:
+        other, other_raw = api_token_create(actor=FIXTURES, user=self.reader, name="other")
+        api_token_revoke(actor=self.ops_admin, token=self.token)
+        assert api_token_check(self.raw) is None
+        found = api_token_check(other_raw)
+        assert found is not None and found.pk == other.pk
