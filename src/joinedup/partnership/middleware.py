@@ -54,9 +54,11 @@ class PartnerContextMiddleware(rls.PartnerContextMiddleware):
 
     An API request with no session is its bearer token's user's: the token is checked here, so
     that the request's transaction begins with that user's context rather than an empty one the
-    API's authentication would replace a statement later (issue 15: two statements a request).
+    API's authentication would replace a statement later (issue 15: a statement a request).
     The token and the memberships are read before the transaction, as a session's memberships
-    are: neither table has a policy, so no context decides what those reads see. The API's
+    are: tokens, users, memberships and partners have no policy, so no context decides what
+    those reads see (and were one added, a served connection holds no context between
+    transactions: they would see nothing, and the caller would get no partner). The API's
     authentication takes what was found here (api/auth.py); each request checks its token
     afresh, so a revoked token or a removed role counts from the next request."""
 
