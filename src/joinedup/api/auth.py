@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from joinedup.core.rls import set_caller
+from joinedup.partnership.middleware import checked_token
 from joinedup.partnership.models import TokenScope
 from joinedup.partnership.permissions import member_partner_ids
 from joinedup.partnership.services import api_token_check
@@ -21,7 +22,11 @@ class BearerToken(HttpBearer):
     anything answers 403, before the endpoint runs."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        found = api_token_check(token)
+        # The partner-context middleware checked it already when row-level security is on, and
+        # set the request's context to its user's.
+        checked, found = checked_token(request, token)
+        if not checked:
+            found = api_token_check(token)
         if found is None:
             return None
         if found.scope != TokenScope.WRITE and request.method not in READ_METHODS:
@@ -29,6 +34,7 @@ class BearerToken(HttpBearer):
                 "This token can only read: create a token with the write scope to change things."
             )
         request.user = found.user
-        # The partners from the memberships the endpoint's permission checks read anyway.
-        set_caller(found.user, partners_of=member_partner_ids)
+        if not checked:
+            # The partners from the memberships the endpoint's permission checks read anyway.
+            set_caller(found.user, partners_of=member_partner_ids)
         return found.user

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from joinedup.audit.chain import CURRENT_VERSION, GENESIS_HASH, content_digest, event_hash, json_safe
@@ -66,8 +68,11 @@ def record_event(
         # A change may concern a partner beyond the caller's (a secondment's host, a transfer's
         # receiving partner) or none (the global chain); the service has authorised the change,
         # and this is the only writer of the chain, so the append itself names its own context,
-        # in no savepoint of its own for the reason above.
-        with rls.system_context(APPENDING, savepoint=False) if rls.enforced() else nullcontext():
+        # in no savepoint of its own for the reason above. Only then: an event of one of the
+        # caller's own partners passes the table's policy as it is, and setting and restoring a
+        # system context around it would cost two statements a change (issue 15).
+        needs_system = rls.enforced() and not getattr(head, MAY_APPEND, False)
+        with rls.system_context(APPENDING, savepoint=False) if needs_system else nullcontext():
             event = AuditEvent.objects.create(
                 partner_id=partner_id,
                 seq=seq,
@@ -105,8 +110,24 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
     return actor_id, label
 
 
+# Whether the transaction's context already lets it write the chain's next event: the audit
+# table's own policy, evaluated on the head row in the statement that locks it. The head names
+# the event's partner in a column of the same name (``partner_id``), and the context cannot
+# change between that statement and the insert, so the answer holds for the insert.
+MAY_APPEND = "joinedup_may_append"
+
+
+@cache
+def _policy() -> str:
+    return rls.condition(AuditEvent)
+
+
 def _locked_head(partner_id: int | None) -> AuditChainHead:
     heads = AuditChainHead.objects.select_for_update()
+    if rls.enforced() and connection.vendor == "postgresql":
+        # The policy's own text, built from the models (core/rls.py), with no value of a caller's.
+        policy = RawSQL(_policy(), [], output_field=models.BooleanField())  # noqa: S611
+        heads = heads.annotate(**{MAY_APPEND: policy})
     chain = heads.filter(partner__isnull=True) if partner_id is None else heads.filter(partner_id=partner_id)
     # A chain has one head (unique on its partner): no ORDER BY for the ORM to build (first()'s).
     head = next(iter(chain[:1]), None)

@@ -416,6 +416,11 @@ class PartnerContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not enforced():
             return self.get_response(request)
-        user = getattr(request, "user", None)
+        user = self.caller(request)
         with partner_context(self.partners_of(user), user=user):
             return self.get_response(request)
+
+    def caller(self, request: HttpRequest) -> Any:
+        """Whose context the request's transaction holds: the signed-in user (a layer above
+        also knows the API's bearer tokens)."""
+        return getattr(request, "user", None)

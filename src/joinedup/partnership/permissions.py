@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from joinedup.core.actors import NO_ACTOR, SystemActor
@@ -346,14 +347,26 @@ def _access(user: Any) -> _Access:
         return cached
     if not user.is_authenticated:
         return _NO_ACCESS
+    return remember_access(user, list(access_rows(Membership.objects.filter(user_id=user.pk))))
+
+
+def access_rows(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    """``memberships`` as the access checks read them: with their partners and the columns the
+    access gates ask for. Unordered (the model's ordering by partner name would only sort what
+    goes into dicts)."""
+    memberships = memberships.select_related("partner")
+    for hook in _GATE_HOOKS.values():
+        memberships = memberships.annotate(**hook.annotations())
+    return memberships.order_by()
+
+
+def remember_access(user: Any, rows: Sequence[Membership]) -> _Access:
+    """What ``rows`` (every membership of ``user``, read by ``access_rows``) say, kept on the
+    user object for the life of the request: for a caller that read them together with something
+    else (the API's bearer token), so the permission checks read them no more."""
     roles: dict[int, set[str]] = {}
     partners: dict[int, Partner] = {}
     every: set[str] = set()
-    memberships = Membership.objects.filter(user_id=user.pk).select_related("partner")
-    for hook in _GATE_HOOKS.values():
-        memberships = memberships.annotate(**hook.annotations())
-    # Unordered (the model's ordering by partner name would only sort what goes into dicts).
-    rows = list(memberships.order_by())
     for membership in rows:
         every.add(membership.role)
         if membership.partner.active and user.is_active:

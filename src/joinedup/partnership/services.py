@@ -26,7 +26,13 @@ from joinedup.partnership.models import (
     TokenScope,
     User,
 )
-from joinedup.partnership.permissions import authorise, forget_cached_roles, partner_ids_with
+from joinedup.partnership.permissions import (
+    access_rows,
+    authorise,
+    forget_cached_roles,
+    partner_ids_with,
+    remember_access,
+)
 
 TOKEN_PREFIX = "jup_"  # noqa: S105 — a label, not a secret
 # The longest a token may be made to last; a token for a longer job is made again.
@@ -249,16 +255,58 @@ def api_token_check(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    # get(), not first(): the digest is unique, and first() would order by the model's ordering.
-    try:
-        token = ApiToken.objects.select_related("user").get(
-            digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True
-        )
-    except ApiToken.DoesNotExist:
-        return None
+    digest = _digest(raw)
+    token = _token_with_access(digest, now)
+    if token is None:
+        # A user with no membership at all, or no live token: the token alone.
+        # get(), not first(): the digest is unique, and first() would order by the model's ordering.
+        try:
+            token = ApiToken.objects.select_related("user").get(
+                digest=digest, revoked_at__isnull=True, expires_at__gt=now, user__is_active=True
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        remember_access(token.user, [])
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+    return token
+
+
+# The token's columns on each of its user's membership rows, read in one statement.
+_TOKEN_COLUMN = "joinedup_token_"  # noqa: S105 — a column prefix, not a secret
+
+
+def _token_with_access(digest: str, now: Any) -> ApiToken | None:
+    """The live token of ``digest`` with its user, whose memberships (all of them, as the
+    permission checks read them) are kept for the request: one statement, not two, for each API
+    request (issue 15). Each membership row carries the token's columns; None when there is no
+    row, which is also when the user holds no membership."""
+    fields = [field for field in ApiToken._meta.concrete_fields if field.attname != "user_id"]
+    memberships = Membership.objects.filter(
+        user__api_tokens__digest=digest,
+        user__api_tokens__revoked_at__isnull=True,
+        user__api_tokens__expires_at__gt=now,
+        user__is_active=True,
+    )
+    rows = list(
+        access_rows(memberships)
+        .select_related("user")
+        .annotate(**{_TOKEN_COLUMN + f.attname: F(f"user__api_tokens__{f.attname}") for f in fields})
+    )
+    if not rows:
+        return None
+    user = rows[0].user
+    for row in rows:
+        row.user = user
+    # In the model's field order, which from_db takes every field's value in.
+    columns = ApiToken._meta.concrete_fields
+    values = [
+        user.pk if f.attname == "user_id" else getattr(rows[0], _TOKEN_COLUMN + f.attname) for f in columns
+    ]
+    token = ApiToken.from_db(rows[0]._state.db, [f.attname for f in columns], values)
+    token.user = user
+    remember_access(user, rows)
     return token
 
 
