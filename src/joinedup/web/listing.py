@@ -122,6 +122,57 @@ def list_page(
     return Listing(page=page, sort=sort, form=form, panel=panel, filter_query=filter_query, extras=extras)
 
 
+def _key(value: Any) -> tuple[Any, ...]:
+    return (True,) if value is None else (False, value)
+
+
+def _sorted(rows: Sequence[Any], order_by: Sequence[str]) -> list[Any]:
+    """``rows`` ordered as a query's ``order_by`` would order them, by attribute ("-" descending,
+    empty values last ascending)."""
+    ordered = list(rows)
+    for name in reversed(order_by):
+        attribute = name.removeprefix("-")
+        ordered.sort(key=lambda row: _key(getattr(row, attribute)), reverse=name.startswith("-"))
+    return ordered
+
+
+def rows_page(
+    request: HttpRequest,
+    rows: Sequence[Any],
+    *,
+    sorts: Mapping[str, Sequence[str]],
+    default: str,
+    descending: bool = False,
+    form: forms.Form | None = None,
+    extras: Iterable[Extra] = (),
+    download: Download | None = None,
+    per_page: int = 25,
+) -> Listing | HttpResponse:
+    """``list_page`` for rows a selector works out in Python (each person's status on a day, two
+    kinds of record merged) rather than a query: the same filters panel, sort, pages and
+    downloads. ``rows`` are already narrowed by the form's filters (and the extras); the sort's
+    columns are the rows' attributes."""
+    given = chosen(form)
+    extras = tuple(extras)
+    kept = {name: request.GET.getlist(name) for name in given}
+    kept.update({extra.key: [extra.value] for extra in extras if extra.label})
+    filter_query = urlencode(kept, doseq=True)
+    sort = sort_from(request, sorts, default=default, descending=descending, query=filter_query)
+    ordered = _sorted(rows, sort.order_by)
+    fmt = request.GET.get("format", "")
+    if download is not None and fmt in DOWNLOAD_FORMATS:
+        return export_response(fmt, download.header, (download.row(row) for row in ordered), download.name)
+    panel = filtering.filters(
+        request,
+        [
+            *(filtering.chosen_in_form(form) if form is not None else []),
+            *((extra.key, extra.heading, extra.label) for extra in extras),
+        ],
+    )
+    page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
+    return Listing(page=page, sort=sort, form=form, panel=panel, filter_query=filter_query, extras=extras)
+
+
 def filter_choice(label: str, choices: Iterable[tuple[Any, Any]], *, every: str) -> forms.ChoiceField:
     """An optional select of a filter form, its first option the whole list ("Every status")."""
     return forms.ChoiceField(label=label, choices=[("", every), *choices], required=False)
