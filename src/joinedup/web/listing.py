@@ -32,6 +32,15 @@ class Download:
     header: Sequence[str]
     row: Callable[[Any], Sequence[object]]  # one object of the list -> its cells
     name: str  # the file's name, without the extension
+    # For a list whose object is several rows of the download (a person found, one row per
+    # employment): the download's rows made from all the list's objects, in the list's order;
+    # ``row`` is then not called.
+    rows: Callable[[list[Any]], Iterable[Sequence[object]]] | None = None
+
+    def cells(self, ordered: Iterable[Any]) -> Iterable[Sequence[object]]:
+        if self.rows is not None:
+            return self.rows(list(ordered))
+        return (self.row(each) for each in ordered)
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,7 @@ def list_page(
     ordered = rows.order_by(*sort.order_by)
     fmt = request.GET.get("format", "")
     if download is not None and fmt in DOWNLOAD_FORMATS:
-        return export_response(fmt, download.header, (download.row(row) for row in ordered), download.name)
+        return export_response(fmt, download.header, download.cells(ordered), download.name)
     panel = filtering.filters(
         request,
         [
@@ -161,7 +170,7 @@ def rows_page(
     ordered = _sorted(rows, sort.order_by)
     fmt = request.GET.get("format", "")
     if download is not None and fmt in DOWNLOAD_FORMATS:
-        return export_response(fmt, download.header, (download.row(row) for row in ordered), download.name)
+        return export_response(fmt, download.header, download.cells(ordered), download.name)
     panel = filtering.filters(
         request,
         [
