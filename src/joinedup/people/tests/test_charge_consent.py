@@ -256,7 +256,7 @@ class TestChargeRequestsPage(PayrollTestCase):
         return share, secondment
 
     def test_the_kind_filter_narrows_the_charges_and_their_download(self) -> None:
-        share, secondment = self.two_charges()
+        share, _secondment = self.two_charges()
         client = self.signed_in(self.police_hr)
         page = client.get("/charges", {"kind": "secondment"}).content.decode()
         assert f"{self.police.name}: 1 charge ·" in page
