@@ -42,6 +42,7 @@ LISTS = {
     # ledger and recharges
     "ledger_journals": "a partner's journals",
     "ledger_lines": "budget lines",
+    "recharges_spend": "spend over £500",
     # purchasing
     # service desk
     # occupational health
@@ -63,7 +64,6 @@ LISTS = {
 NOT_YET = {
     # people and payroll
     # ledger and recharges
-    "recharges_spend": "spend over £500",
     # purchasing
     "purchasing_invoices": "a partner's invoices",
     "purchasing_suppliers": "suppliers",
