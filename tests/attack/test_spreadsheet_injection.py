@@ -141,7 +141,7 @@ EXPORTS: dict[str, Export] = {
         ("csv", "xlsx"), {"name": planted(PAYLOAD)}, query={"from": "2026-04", "to": "2027-03"}
     ),
     "web /recharges/spend-over-500/": Export(
-        ("csv",),
+        ("csv", "xlsx"),
         {
             "Department": planted(PAYLOAD),
             "Beneficiary": planted(PAYLOAD),
@@ -188,6 +188,10 @@ EXPORTS: dict[str, Export] = {
     # register's category and supplier names; purchasing/tests/test_spend.py downloads a formula
     # supplier name as text. Here: no cell a spreadsheet would run.
     "web /purchasing/spend/": Export(("csv", "xlsx")),
+    # Charges to the council for other partners' employees (cost split shares, secondments): the
+    # fixture holds none, so here: no cell a spreadsheet would run (the names and reasons are
+    # written through the same export helper as the staff list's).
+    "web /charges": Export(("csv", "xlsx")),
     # TUPE employee liability information and the terms side by side of a transfer plan whose
     # staff list holds the formula-named person.
     "web /change/transfer-plans/{plan_id}/eli": Export(
@@ -679,6 +683,9 @@ class TestSpreadsheetInjection(AttackTestCase):
         header = [cell.value for cell in next(sheet.iter_rows())]
         why = [row[header.index("Why")] for row in sheet.iter_rows(min_row=2)]
         assert [(c.value, c.data_type) for c in why if c.value] == [(PAYLOAD, "s")]
+
+    def test_the_charges_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
+        self.check("web /charges")
 
     def test_the_spend_analysis_export_has_no_cell_a_spreadsheet_would_run(self) -> None:
         self.check("web /purchasing/spend/")

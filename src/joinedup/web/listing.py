@@ -32,6 +32,15 @@ class Download:
     header: Sequence[str]
     row: Callable[[Any], Sequence[object]]  # one object of the list -> its cells
     name: str  # the file's name, without the extension
+    # For a list whose object is several rows of the download (a person found, one row per
+    # employment): the download's rows made from all the list's objects, in the list's order;
+    # ``row`` is then not called.
+    rows: Callable[[list[Any]], Iterable[Sequence[object]]] | None = None
+
+    def cells(self, ordered: Iterable[Any]) -> Iterable[Sequence[object]]:
+        if self.rows is not None:
+            return self.rows(list(ordered))
+        return (self.row(each) for each in ordered)
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,58 @@ def list_page(
     ordered = rows.order_by(*sort.order_by)
     fmt = request.GET.get("format", "")
     if download is not None and fmt in DOWNLOAD_FORMATS:
-        return export_response(fmt, download.header, (download.row(row) for row in ordered), download.name)
+        return export_response(fmt, download.header, download.cells(ordered), download.name)
+    panel = filtering.filters(
+        request,
+        [
+            *(filtering.chosen_in_form(form) if form is not None else []),
+            *((extra.key, extra.heading, extra.label) for extra in extras),
+        ],
+    )
+    page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
+    return Listing(page=page, sort=sort, form=form, panel=panel, filter_query=filter_query, extras=extras)
+
+
+def _key(value: Any) -> tuple[Any, ...]:
+    return (True,) if value is None else (False, value)
+
+
+def _sorted(rows: Sequence[Any], order_by: Sequence[str]) -> list[Any]:
+    """``rows`` ordered as a query's ``order_by`` would order them, by attribute ("-" descending,
+    empty values last ascending)."""
+    ordered = list(rows)
+    for name in reversed(order_by):
+        attribute = name.removeprefix("-")
+        ordered.sort(key=lambda row: _key(getattr(row, attribute)), reverse=name.startswith("-"))
+    return ordered
+
+
+def rows_page(
+    request: HttpRequest,
+    rows: Sequence[Any],
+    *,
+    sorts: Mapping[str, Sequence[str]],
+    default: str,
+    descending: bool = False,
+    form: forms.Form | None = None,
+    extras: Iterable[Extra] = (),
+    download: Download | None = None,
+    per_page: int = 25,
+) -> Listing | HttpResponse:
+    """``list_page`` for rows a selector works out in Python (each person's status on a day, two
+    kinds of record merged) rather than a query: the same filters panel, sort, pages and
+    downloads. ``rows`` are already narrowed by the form's filters (and the extras); the sort's
+    columns are the rows' attributes."""
+    given = chosen(form)
+    extras = tuple(extras)
+    kept = {name: request.GET.getlist(name) for name in given}
+    kept.update({extra.key: [extra.value] for extra in extras if extra.label})
+    filter_query = urlencode(kept, doseq=True)
+    sort = sort_from(request, sorts, default=default, descending=descending, query=filter_query)
+    ordered = _sorted(rows, sort.order_by)
+    fmt = request.GET.get("format", "")
+    if download is not None and fmt in DOWNLOAD_FORMATS:
+        return export_response(fmt, download.header, download.cells(ordered), download.name)
     panel = filtering.filters(
         request,
         [

@@ -242,3 +242,42 @@ class TestChargeRequestsPage(PayrollTestCase):
         # The council sees the status on its own cost split page.
         page = client.get(f"/employments/{self.council_emp.pk}/cost-split").content.decode()
         assert "Waiting for the charged partner" in page
+
+    def two_charges(self) -> tuple[CostSplitShare, Secondment]:
+        share = self.request_split()
+        secondment = secondment_create(
+            actor=self.council_hr,
+            employment=self.council_emp,
+            host_partner=self.police,
+            role_title="Analyst",
+            start_date=date(2026, 5, 1),
+            end_date=date(2026, 10, 31),
+        )
+        return share, secondment
+
+    def test_the_kind_filter_narrows_the_charges_and_their_download(self) -> None:
+        share, _secondment = self.two_charges()
+        client = self.signed_in(self.police_hr)
+        page = client.get("/charges", {"kind": "secondment"}).content.decode()
+        assert f"{self.police.name}: 1 charge ·" in page
+        csv = client.get("/charges", {"kind": "secondment", "format": "csv"}).content.decode("utf-8-sig")
+        council, police = self.council.code, self.police.code
+        assert csv.splitlines() == [
+            "kind,employer,charged,payroll_number,employee,percent,starts,ends,reason,status",
+            f"secondment,{council},{police},WCC000001,Ada Lovelace,100.000,"
+            "2026-05-01,2026-10-31,Secondment as Analyst,pending",
+        ]
+        shares = client.get("/charges", {"kind": "cost_split", "format": "csv"}).content.decode("utf-8-sig")
+        assert [line.split(",")[0] for line in shares.splitlines()[1:]] == ["cost_split"]
+        assert share.status == ChargeStatus.PENDING
+
+    def test_sorting_by_the_start_orders_the_charges(self) -> None:
+        self.two_charges()
+        client = self.signed_in(self.police_hr)
+
+        def kinds(**query: str) -> list[str]:
+            csv = client.get("/charges", {"format": "csv", **query}).content.decode("utf-8-sig")
+            return [line.split(",")[0] for line in csv.splitlines()[1:]]
+
+        assert kinds() == ["secondment", "cost_split"]  # latest first
+        assert kinds(sort="starts", order="asc") == ["cost_split", "secondment"]

@@ -20,7 +20,7 @@ HEADER = (
 )
 
 
-class TestSpendFromPaidInvoices(InvoicingTestCase):
+class SpendCase(InvoicingTestCase):
     def setUp(self) -> None:
         Category.objects.create(code="OFF10", name="Paper and stationery")
         Category.objects.create(code="LEG10", name="External legal advice")
@@ -39,6 +39,8 @@ class TestSpendFromPaidInvoices(InvoicingTestCase):
         payment_run_approve(actor=self.council_payer, run=run)
         payment_run_mark_paid(actor=self.council_payer, run=run)
 
+
+class TestSpendFromPaidInvoices(SpendCase):
     def export(self) -> list[str]:
         rows = spend_over_threshold(
             self.council_finance, partner=self.council, date_from=date(2026, 4, 1), date_to=date(2026, 6, 30)
@@ -91,3 +93,50 @@ class TestSpendFromPaidInvoices(InvoicingTestCase):
             LineEntry("Paper", D("80"), D("12.50"), D("20"), "HR", "4200", category="OFF10"),
         )
         assert self.export() == [HEADER]
+
+
+class TestTheSpendPageAsAList(SpendCase):
+    """Issue 19: the page lists the rows, narrowed and sorted; the download keeps the Code's columns."""
+
+    RANGE = {"date_from": "2026-04-01", "date_to": "2026-06-30"}
+    ACME = [
+        "Wessex County Council,2026-06-05,Council HR,Acme Stationery Ltd,"
+        '"Printing, stationery and postage",500.00,0.00,Paper and stationery',
+        "Wessex County Council,2026-06-05,Council HR,Acme Stationery Ltd,"
+        '"Printing, stationery and postage",150.00,30.00,',
+    ]
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.invoice(
+            "INV-2001",
+            self.acme,
+            LineEntry("Paper", D("40"), D("12.50"), D("20"), "HR", "4200", category="OFF10"),
+            LineEntry("Toner", D("1"), D("150.00"), D("20"), "HR", "4200", vat_recoverable=False),
+        )
+        self.invoice("INV-2003", self.porter, LineEntry("Advice", D("1"), D("600.00"), D("20"), "HR", "4200"))
+        self.pay_all()
+
+    def download(self, **query: str) -> list[str]:
+        client = self.signed_in(self.council_finance)
+        response = client.get("/recharges/spend-over-500/", {**self.RANGE, **query, "format": "csv"})
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        return response.content.decode("utf-8-sig").splitlines()
+
+    def test_a_beneficiary_filter_narrows_the_list_and_the_download_to_its_rows(self) -> None:
+        assert len(self.download()) == 1 + 3
+        assert self.download(beneficiary="acme") == [HEADER, *self.ACME]
+        assert self.download(source="journal") == [HEADER]
+        page = self.signed_in(self.council_finance).get(
+            "/recharges/spend-over-500/", {**self.RANGE, "beneficiary": "acme"}
+        )
+        assert page.context["page"].paginator.count == 2
+        assert "£500.00" in page.content.decode() and "£150.00" in page.content.decode()
+
+    def test_sorting_by_amount_orders_the_rows(self) -> None:
+        def amounts(**query: str) -> list[str]:
+            return [line.rsplit(",", 3)[1] for line in self.download(beneficiary="acme", **query)[1:]]
+
+        assert amounts() == ["500.00", "150.00"]
+        assert amounts(sort="amount") == ["150.00", "500.00"]
+        assert amounts(sort="amount", order="desc") == ["500.00", "150.00"]

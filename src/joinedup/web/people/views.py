@@ -14,23 +14,21 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from joinedup.partnership.audit_trail import person_history
+from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission, partner_ids_with
 from joinedup.people import equality, selectors
 from joinedup.web import listing
 from joinedup.web.current import current_partner, partner_page
-from joinedup.web.exports import export_response
 from joinedup.web.forms import date_field
 from joinedup.web.people.forms import PeopleSearchForm
 
@@ -39,44 +37,83 @@ SEARCH_PAGE_SIZE = 25
 
 @login_required
 def people_search(request: HttpRequest) -> HttpResponse:
-    """Everyone matching the search, counted, a page at a time (or all of them as CSV or Excel)."""
+    """Everyone matching the search, counted, a page at a time (or all of them as CSV or Excel,
+    one row per employment), narrowed to one employer, by relevance or sorted by name."""
     if not partner_ids_with(request.user, "people.view"):
         raise PermissionDenied("Your roles do not include viewing people's records.")
     form = PeopleSearchForm(request.GET if "q" in request.GET else None, auto_id="%s")
     q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
-    if q and request.GET.get("format") in ("csv", "xlsx"):
-        matching = selectors.people_matching(request.user, q=q)
-        header = ["name", "ni_number", "partner", "payroll_number", "start_date", "end_date"]
-        return export_response(request.GET["format"], header, _search_rows(request, matching), f"people-{q}")
+    filters = PeopleFilters(request.GET, partners=_employers(request))
+    given = listing.chosen(filters)
+    only = [int(given["partner"])] if "partner" in given else None
+    download = request.GET.get("format", "") in listing.DOWNLOAD_FORMATS
     # The page counts up to SEARCH_COUNT_CAP matches and pages through those; past it, it says
-    # "more than" (the download has them all).
-    found = selectors.people_matching_ids(request.user, q=q, cap=selectors.SEARCH_COUNT_CAP) if q else None
-    more = found is not None and len(found) > selectors.SEARCH_COUNT_CAP
-    page = (
-        Paginator(found[: selectors.SEARCH_COUNT_CAP], SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        if found is not None
-        else None
+    # "more than". The download has them all.
+    if not q:
+        found: list[Any] = []
+    elif download:
+        found = list(selectors.people_matching(request.user, q=q, partner_ids=only))
+    else:
+        cap = selectors.SEARCH_COUNT_CAP
+        ids = selectors.people_matching_ids(request.user, q=q, partner_ids=only, cap=cap)
+        found = selectors.people_in_order(request.user, ids, partner_ids=only)
+    more = not download and len(found) > selectors.SEARCH_COUNT_CAP
+    rows = found if download else found[: selectors.SEARCH_COUNT_CAP]
+    for rank, person in enumerate(rows):
+        person.relevance = rank
+    listed = listing.rows_page(
+        request,
+        rows,
+        sorts=SEARCH_SORTS,
+        default="relevance",
+        form=filters,
+        extras=[listing.Extra("q", "Search", q, q)],
+        download=listing.Download(
+            SEARCH_HEADER,
+            lambda person: (),
+            f"people-{q}" if q else "people",
+            rows=lambda ordered: _search_rows(request, ordered, only),
+        ),
+        per_page=SEARCH_PAGE_SIZE,
     )
+    if isinstance(listed, HttpResponse):
+        return listed
     context = {
+        **listed.context(),
         "form": form,
         "q": q,
-        "page": page,
         "more": more,
         "cap": f"{selectors.SEARCH_COUNT_CAP:,}",
-        "hits": selectors.search_hits(request.user, selectors.people_in_order(request.user, list(page)))
-        if page is not None
-        else [],
-        "query": urlencode({"q": q}),
+        "hits": selectors.search_hits(request.user, listed.page.object_list, partner_ids=only),
         "examples": selectors.search_examples(request.user),
         "can_change": _can_change_here(request),
     }
     return render(request, "web/people/search.html", context)
 
 
-def _search_rows(request: HttpRequest, matching: Any) -> Iterator[list[Any]]:
-    pages = Paginator(matching, 1000)
-    for number in pages.page_range:
-        for hit in selectors.search_hits(request.user, pages.page(number)):
+SEARCH_HEADER = ["name", "ni_number", "partner", "payroll_number", "start_date", "end_date"]
+# "relevance" is the order the search finds people in (today by name, then id).
+SEARCH_SORTS = {"relevance": ("relevance",), "name": ("search_name", "pk"), "ni_number": ("ni_number", "pk")}
+
+
+class PeopleFilters(forms.Form):
+    partner = forms.ChoiceField(required=False)
+
+    def __init__(self, data: Any, *, partners: list[Partner]) -> None:
+        super().__init__(data)
+        self.fields["partner"] = listing.filter_choice(
+            "Employer", [(str(p.pk), p.name) for p in partners], every="Every employer"
+        )
+
+
+def _employers(request: HttpRequest) -> list[Partner]:
+    return list(Partner.objects.filter(pk__in=partner_ids_with(request.user, "people.view")).order_by("name"))
+
+
+def _search_rows(request: HttpRequest, people: list[Any], only: list[int] | None) -> Iterator[list[Any]]:
+    """One row per employment the user may see of each person found, in the list's order."""
+    for start in range(0, len(people), 1000):
+        for hit in selectors.search_hits(request.user, people[start : start + 1000], partner_ids=only):
             for e in hit.employments:
                 yield [
                     hit.person.full_name,

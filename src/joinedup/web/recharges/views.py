@@ -4,6 +4,7 @@ balances, and the current partner's spend over £500 (Transparency Code) as CSV.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from joinedup.partnership.permissions import has_permission
 from joinedup.recharges import outputs, selectors, services, transparency
+from joinedup.web import listing
 from joinedup.web.current import current_partner, partner_page
 from joinedup.web.forms import GovukForm, bound, date_field, submit
 
@@ -160,24 +162,98 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     return render(request, "web/recharges/reconciliation.html", {"report": report, "month": month})
 
 
+SPEND_SOURCES = {"invoice": "Paid through purchasing", "journal": "Posted to the ledger by hand"}
+
+
+class SpendFilters(RangeForm):
+    """The range is asked for whole (both days) once either is given; otherwise the year so far."""
+
+    source = listing.filter_choice("Source", SPEND_SOURCES.items(), every="Every source")
+    beneficiary = listing.filter_text("Beneficiary", hint="Part of the supplier's name")
+
+
+@dataclass(frozen=True)
+class SpendLine:
+    """A row of the published list and its place in the selector's order (a unique tie-break:
+    an invoice has a row per line)."""
+
+    n: int
+    spend: transparency.SpendRow
+
+    @property
+    def date(self) -> date:
+        return self.spend.date
+
+    @property
+    def beneficiary(self) -> str:
+        return self.spend.beneficiary
+
+    @property
+    def department(self) -> str:
+        return self.spend.department
+
+    @property
+    def amount(self) -> int:
+        return self.spend.amount
+
+    @property
+    def source(self) -> str:
+        return "invoice" if self.spend.invoice_id is not None else "journal"
+
+
+SPEND_SORTS = {
+    "date": ("date", "n"),
+    "beneficiary": ("beneficiary", "n"),
+    "department": ("department", "n"),
+    "amount": ("amount", "n"),
+}
+
+
+def _spend_kept(line: SpendLine, given: dict[str, Any]) -> bool:
+    words = given.get("beneficiary", "").casefold().split()
+    named = line.beneficiary.casefold()
+    return given.get("source", line.source) == line.source and all(w in named for w in words)
+
+
 @login_required
 def spend(request: HttpRequest) -> HttpResponse:
+    """Spend over £500 in a range (the year so far unless asked), narrowed and sorted; its
+    download keeps the columns of the Transparency Code's published file."""
     partner = partner_page(request, "ledger.view")
     today = timezone.localdate()
-    form = RangeForm(
-        request.GET or None, initial={"date_from": transparency.year_start(today), "date_to": today}
+    asked = "date_from" in request.GET or "date_to" in request.GET
+    form = SpendFilters(
+        request.GET if asked else None,
+        initial={"date_from": transparency.year_start(today), "date_to": today},
     )
-    if request.GET and form.is_valid():
-        first: date = form.cleaned_data["date_from"]
-        last: date = form.cleaned_data["date_to"]
-        rows = submit(
+    first, last = transparency.year_start(today), today
+    found: list[transparency.SpendRow] | None = []
+    if asked and form.is_valid():
+        first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    if not asked or form.is_valid():
+        found = submit(
             form,
             lambda: transparency.spend_over_threshold(
                 request.user, partner=partner, date_from=first, date_to=last
             ),
             place=lambda exc: form.add_error("date_to", exc.messages),
         )
-        if rows is not None:
-            name = f"spend-over-500-{partner.code}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
-            return _download(transparency.spend_csv(rows), "text/csv; charset=utf-8", name)
-    return render(request, "web/recharges/spend.html", {"form": form, "rule": transparency.load_rule()})
+    given = listing.chosen(form)
+    lines = [SpendLine(n, row) for n, row in enumerate(found or [])]
+    rule = transparency.load_rule()
+    listed = listing.rows_page(
+        request,
+        [line for line in lines if _spend_kept(line, given)],
+        sorts=SPEND_SORTS,
+        default="date",
+        form=form,
+        download=listing.Download(
+            rule.columns,
+            lambda line: line.spend.cells(),
+            f"spend-over-500-{partner.code}-{first:%Y%m%d}-{last:%Y%m%d}",
+        ),
+    )
+    if isinstance(listed, HttpResponse):
+        return listed
+    context = {**listed.context(), "form": form, "rule": rule, "first": first, "last": last}
+    return render(request, "web/recharges/spend.html", context)

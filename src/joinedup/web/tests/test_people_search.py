@@ -74,3 +74,36 @@ class TestPeopleSearchPage(PeopleTestCase):
         # The hint's own example "finance officer" found nothing for a partner with such a post.
         page = self.signed_in(self.police_hr).get("/people", {"q": "finance officer"}).content.decode()
         assert "1 person found" in page and "Grace Hopper" in page
+
+
+class TestPeopleSearchAsAList(PeopleTestCase):
+    """Issue 19: the search's results in the shape of every list."""
+
+    def test_the_employer_filter_narrows_the_results_and_the_download_to_its_employments(self) -> None:
+        client = self.signed_in(self.shared_hr)
+        both = client.get("/people", {"q": "seacole", "format": "csv"}).content.decode("utf-8-sig")
+        assert [line.split(",")[3] for line in both.splitlines()[1:]] == ["WCC000002", "WPOL000002"]
+        police = {"q": "seacole", "partner": str(self.police.pk)}
+        page = client.get("/people", police).content.decode()
+        assert "1 person found" in page
+        assert "WPOL000002" in page and "WCC000002" not in page
+        csv = client.get("/people", {**police, "format": "csv"}).content.decode("utf-8-sig").splitlines()
+        assert [line.split(",")[:4] for line in csv] == [
+            ["name", "ni_number", "partner", "payroll_number"],
+            ["Mary Seacole", "JM112233D", self.police.code, "WPOL000002"],
+        ]
+
+    def test_sorting_by_a_column_orders_the_people_and_relevance_is_the_default(self) -> None:
+        self.hire(self.council, "Ann", "Smith", "SM000002A", "WCC900002")
+        self.hire(self.council, "Bob", "Smith", "SM000001A", "WCC900001")
+        client = self.signed_in(self.council_hr)
+
+        def names(**query: str) -> list[str]:
+            csv = client.get("/people", {"q": "smith", "format": "csv", **query}).content.decode("utf-8-sig")
+            return [line.split(",")[0] for line in csv.splitlines()[1:]]
+
+        assert names() == ["Ann Smith", "Bob Smith"]
+        assert names(sort="ni_number") == ["Bob Smith", "Ann Smith"]
+        assert names(sort="name", order="desc") == ["Bob Smith", "Ann Smith"]
+        page = client.get("/people", {"q": "smith", "sort": "ni_number"}).content.decode()
+        assert page.index("Bob Smith") < page.index("Ann Smith")

@@ -61,7 +61,8 @@ class TestRechargePages(RechargeTestCase):
         client = self.signed_in(self.council_finance)
         assert client.get("/recharges/spend-over-500/").status_code == 200
         response = client.get(
-            "/recharges/spend-over-500/", {"date_from": "2026-04-01", "date_to": "2026-10-31"}
+            "/recharges/spend-over-500/",
+            {"date_from": "2026-04-01", "date_to": "2026-10-31", "format": "csv"},
         )
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response.content.decode("utf-8-sig").startswith("Body name,Date,Department,Beneficiary")

@@ -35,7 +35,6 @@ from joinedup.web import listing
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
 from joinedup.web.forms import GovukForm, choice_field, date_field, submit, text_field
-from joinedup.web.wellbeing import list_filters
 from joinedup.wellbeing import surveillance as services
 from joinedup.wellbeing import surveillance_selectors as selectors
 from joinedup.wellbeing.models import CheckOutcome, SurveillanceKind, SurveillanceProgramme
@@ -247,7 +246,7 @@ def surveillance_list(request: HttpRequest) -> HttpResponse:
     )
     counts = selectors.status_counts(rows)
     status = given.get("status", "")
-    listed = list_filters.rows_page(
+    listed = listing.rows_page(
         request,
         [r for r in rows if r.status == status] if status else rows,
         sorts=SURVEILLANCE_SORTS,
@@ -538,7 +537,7 @@ def checks_download(request: HttpRequest) -> HttpResponse:
         programme_id=_number(request.GET.get("programme", "")),
     )
     outcome = given.get("outcome", "")
-    listed = list_filters.rows_page(
+    listed = listing.rows_page(
         request,
         [r for r in rows if r.outcome == outcome] if outcome else rows,
         sorts=CHECKS_SORTS,
