@@ -111,24 +111,18 @@ def list_page(
     given = chosen(form)
     if narrow is not None and given:
         rows = narrow(rows, given)
-    extras = tuple(extras)
-    kept = {name: request.GET.getlist(name) for name in given}
-    kept.update({extra.key: [extra.value] for extra in extras if extra.label})
-    filter_query = urlencode(kept, doseq=True)
-    sort = sort_from(request, sorts, default=default, descending=descending, query=filter_query)
-    ordered = rows.order_by(*sort.order_by)
-    fmt = request.GET.get("format", "")
-    if download is not None and fmt in DOWNLOAD_FORMATS:
-        return export_response(fmt, download.header, download.cells(ordered), download.name)
-    panel = filtering.filters(
+    return _shaped(
         request,
-        [
-            *(filtering.chosen_in_form(form) if form is not None else []),
-            *((extra.key, extra.heading, extra.label) for extra in extras),
-        ],
+        given,
+        lambda sort: rows.order_by(*sort.order_by),
+        sorts=sorts,
+        default=default,
+        descending=descending,
+        form=form,
+        extras=extras,
+        download=download,
+        per_page=per_page,
     )
-    page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
-    return Listing(page=page, sort=sort, form=form, panel=panel, filter_query=filter_query, extras=extras)
 
 
 def _key(value: Any) -> tuple[Any, ...]:
@@ -161,13 +155,41 @@ def rows_page(
     kinds of record merged) rather than a query: the same filters panel, sort, pages and
     downloads. ``rows`` are already narrowed by the form's filters (and the extras); the sort's
     columns are the rows' attributes."""
-    given = chosen(form)
+    return _shaped(
+        request,
+        chosen(form),
+        lambda sort: _sorted(rows, sort.order_by),
+        sorts=sorts,
+        default=default,
+        descending=descending,
+        form=form,
+        extras=extras,
+        download=download,
+        per_page=per_page,
+    )
+
+
+def _shaped(
+    request: HttpRequest,
+    given: dict[str, Any],
+    order: Callable[[Sort], Any],
+    *,
+    sorts: Mapping[str, Sequence[str]],
+    default: str,
+    descending: bool,
+    form: forms.Form | None,
+    extras: Iterable[Extra],
+    download: Download | None,
+    per_page: int,
+) -> Listing | HttpResponse:
+    """What both kinds of list share once their rows are narrowed: ``order`` puts them in the
+    sort asked for; the filters in force are kept in every link and shown in the panel."""
     extras = tuple(extras)
     kept = {name: request.GET.getlist(name) for name in given}
     kept.update({extra.key: [extra.value] for extra in extras if extra.label})
     filter_query = urlencode(kept, doseq=True)
     sort = sort_from(request, sorts, default=default, descending=descending, query=filter_query)
-    ordered = _sorted(rows, sort.order_by)
+    ordered = order(sort)
     fmt = request.GET.get("format", "")
     if download is not None and fmt in DOWNLOAD_FORMATS:
         return export_response(fmt, download.header, download.cells(ordered), download.name)
