@@ -59,7 +59,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -430,21 +430,23 @@ def _anonymise_tickets(partner_id: int, chosen: QuerySet[Ticket], low: int, high
 ATTACHMENT_GRACE = timedelta(days=1)
 
 
+# Every column that names a file of the attachment store (core.attachments), of any app: a
+# file goes only when none of them names it (a test holds this list to the models).
+STORED_DOCUMENTS: tuple[tuple[type[models.Model], str], ...] = (
+    (TicketAttachment, "sha256"),
+    (ConsultationDocument, "sha256"),
+    (Asset, "certificate_sha256"),
+)
+
+
 def sweep_attachments(files: set[str]) -> list[str]:
     """The stored files of removed attachments that no record of any partner still names (the
     same document attached to two tickets, or to a consultation, is one file)."""
+    named: set[str] = set()
     with rls.system_context("retention: which stored documents are still named"):
-        named = {
-            *TicketAttachment.objects.unscoped(reason="retention: documents still named")
-            .filter(sha256__in=files)
-            .values_list("sha256", flat=True),
-            *ConsultationDocument.objects.unscoped(reason="retention: documents still named")
-            .filter(sha256__in=files)
-            .values_list("sha256", flat=True),
-            *Asset.objects.unscoped(reason="retention: documents still named")
-            .filter(certificate_sha256__in=files)
-            .values_list("certificate_sha256", flat=True),
-        }
+        for model, column in STORED_DOCUMENTS:
+            rows = model.objects.unscoped(reason="retention: documents still named")  # type: ignore[attr-defined]
+            named.update(rows.filter(**{f"{column}__in": files}).values_list(column, flat=True))
     return attachments.remove_unnamed(files, named=named, stored_before=timezone.now() - ATTACHMENT_GRACE)
 
 

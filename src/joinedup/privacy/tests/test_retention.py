@@ -594,3 +594,24 @@ class TestRetentionOfTicketDocuments(RetentionTestCase):
             kept.pk
         ]
         assert self.stored(kept.sha256).exists()
+
+
+# Columns named like a checksum that do not name a file of the attachment store, and why.
+NOT_STORED = {
+    "privacy.exitexport.manifest_sha256": "the exit export's manifest, written to its own directory",
+    "privacy.subjectaccessrequest.export_sha256": "the checksum of a SAR export kept encrypted in its row",
+}
+
+
+def test_the_sweep_reads_every_column_that_names_a_stored_file() -> None:
+    from django.apps import apps
+
+    found = {
+        f"{model._meta.label_lower}.{field.name}"
+        for model in apps.get_models()
+        if model.__module__.startswith("joinedup.")
+        for field in model._meta.concrete_fields
+        if field.name.endswith("sha256")
+    }
+    swept = {f"{model._meta.label_lower}.{column}" for model, column in retention.STORED_DOCUMENTS}
+    assert sorted(found - set(NOT_STORED)) == sorted(swept)
