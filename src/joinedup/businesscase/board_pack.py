@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from joinedup.businesscase.models import BusinessCase, Function
 from joinedup.businesscase.realisation import Realisation
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp, pounds_to_pence
 from joinedup.core.pdf import (
     BAND,
@@ -233,7 +234,7 @@ def board_pack_pdf(case: BusinessCase, r: Realisation, *, compress: bool = True)
         Paragraph(
             escape(
                 f"Against version {r.version.number}, approved by the partnership; live from "
-                f"{r.live_from:%-d %B %Y}. Plan: {r.option.name if r.option else 'no option'}."
+                f"{people_date(r.live_from)}. Plan: {r.option.name if r.option else 'no option'}."
             ),
             BASE,
         ),

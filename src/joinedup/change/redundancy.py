@@ -47,6 +47,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from joinedup.core.dates import people_date
 from joinedup.core.money import PENNY, ZERO, round_nearest_penny_half_up
 
 RULES_FILE = Path(__file__).parent / "rules" / "redundancy.toml"
@@ -215,8 +216,8 @@ def _in_force(entries: tuple[tuple[date, _T], ...], day: date, key: str) -> _T:
     chosen = [value for start, value in entries if start <= day]
     if not chosen:
         raise QuoteInputError(
-            f"No {key.replace('_', ' ')} in redundancy.toml covers {day:%d %B %Y}: "
-            f"the first is from {entries[0][0]:%d %B %Y}"
+            f"No {key.replace('_', ' ')} in redundancy.toml covers {people_date(day)}: "
+            f"the first is from {people_date(entries[0][0])}"
         )
     return chosen[-1]
 
@@ -701,7 +702,7 @@ class StrainFactors:
             who = "a woman" if sex == "F" else "a man" if sex == "M" else f"sex {sex!r}"
             age = f"{years} years {months} months" if self.by_month else f"{years}"
             raise StrainFactorMissing(
-                f"The {self.fund} strain factor table from {self.effective_from:%d %B %Y} has no "
+                f"The {self.fund} strain factor table from {people_date(self.effective_from)} has no "
                 f"factor for {who} aged {age}"
             ) from None
 

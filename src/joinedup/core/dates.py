@@ -11,7 +11,7 @@ Pure: no Django, so every layer and the pure output formats may use it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 # People in the partnership read the clock in London: an aware datetime is shown as it was
@@ -59,3 +59,12 @@ def people_month(value: date | datetime | None) -> str:
     if isinstance(value, str):
         raise TypeError("people_month takes a date, not str")
     return f"{_day(value, 'people_month'):%B %Y}"
+
+
+def people_utc_moment(value: datetime) -> str:
+    """5 December 2026 at 14:30:05 UTC: a moment to the second on the clock it was signed on, for
+    the audit trail's checkpoints, whose signed timestamp a reader compares with the file."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise TypeError("people_utc_moment takes an aware datetime")
+    value = value.astimezone(UTC)
+    return f"{people_date(value.date())} at {value:%H:%M:%S} UTC"

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from joinedup.core import tabular
+from joinedup.core.dates import people_month
 from joinedup.core.money import gbp
 from joinedup.core.pdf import (
     ACCENT,
@@ -80,7 +81,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
             ]
         )
     rows.append(["Total", "", "", "", gbp(statement.total)])
-    trend = [["Service", *(f"{m:%b %Y}" for m in statement.trend_months)]]
+    trend = [["Service", *(f"{people_month(m)}" for m in statement.trend_months)]]
     trend += [[printable(label), *(gbp(a) for a in amounts)] for label, amounts in statement.trend]
     trend.append(
         [

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from joinedup.core.dates import people_date, people_datetime, people_month
+from joinedup.core.dates import people_date, people_datetime, people_month, people_utc_moment
 
 
 def test_the_issues_example_reads_25_november_2026() -> None:
@@ -73,3 +73,8 @@ def test_no_date_reads_with_a_leading_zero_or_a_short_month(day: date) -> None:
     text = people_date(day)
     assert text == f"{day.day} {day:%B} {day.year}"
     assert not text.startswith("0")
+
+
+def test_an_audit_checkpoint_reads_to_the_second_in_utc_even_in_summer() -> None:
+    signed = datetime(2026, 6, 5, 23, 30, 5, tzinfo=UTC)
+    assert people_utc_moment(signed) == "5 June 2026 at 23:30:05 UTC"

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 
 from joinedup.businesscase import board_pack, realisation, selectors, services
 from joinedup.businesscase.models import Function
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.web.businesscase.board_charts import bar_chart, line_chart
@@ -87,7 +88,7 @@ def realisation_page(request: HttpRequest, case_id: int) -> HttpResponse:
             request, lambda: services.case_go_live(actor=request.user, case=access.case, live_from=live)
         ):
             messages.success(
-                request, f"The case is live from {live:%-d %B %Y}." if live else "Go-live cleared."
+                request, f"The case is live from {people_date(live)}." if live else "Go-live cleared."
             )
             return redirect("web:businesscase_realisation", case_id=access.case.pk)
     found = realisation.realisation(access)

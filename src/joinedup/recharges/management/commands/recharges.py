@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from joinedup.core import tabular
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
@@ -126,7 +127,7 @@ class Command(BaseCommand):
 
     def _reconcile(self, actor: Any, options: dict[str, Any]) -> None:
         report = selectors.reconciliation(actor, month=options["month"])
-        table = Table(title=f"Inter-partner balances at {report.as_at:%d %B %Y}")
+        table = Table(title=f"Inter-partner balances at {people_date(report.as_at)}")
         for heading in ("Owed to", "Owed by", "Debtor balance", "Creditor balance", "Difference"):
             table.add_column(heading, justify="left" if heading.startswith("Owed") else "right")
         for r in report.rows:
