@@ -55,7 +55,7 @@ from joinedup.change.costing_selectors import programme_costing_figures
 from joinedup.change.models import ChangeProgramme
 from joinedup.core import rls
 from joinedup.core.calendar import financial_year_of, year_label
-from joinedup.core.dates import people_date
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.money import ZERO, pence_to_pounds
 from joinedup.ledger.models import Account, AccountType, JournalLine
 from joinedup.partnership.models import Partner
@@ -346,7 +346,7 @@ def baselines_draw(
             raise ValidationError(
                 {
                     "start": f"{partner.name}'s ledger has no lines in "
-                    f"{', '.join(f'{m:%B %Y}' for m in missing)}: a baseline needs all twelve months."
+                    f"{', '.join(f'{people_month(m)}' for m in missing)}: a baseline needs all twelve months."
                 }
             )
         function_of = {m.cost_centre_id: m.function for m in found.mapped}
@@ -413,7 +413,10 @@ def baselines_draw(
                 non_staff_cost=pence_to_pounds(max(other, 0)),
                 payslips=payslips if function == Function.PAYROLL else 0,
                 invoices=invoices if function == Function.PURCHASING else 0,
-                source=f"Drawn from joinedup's ledger and people data, {start:%B %Y} to {end:%B %Y}",
+                source=(
+                    "Drawn from joinedup's ledger and people data, "
+                    f"{people_month(start)} to {people_month(end)}"
+                ),
             )
         )
     description = (

@@ -67,7 +67,7 @@ def _table(rows: list[list[str]], widths: list[float], right_from: int) -> Table
 
 def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     partner = statement.partner
-    title = f"Statement of charges: {partner.name}, {statement.month:%B %Y}"
+    title = f"Statement of charges: {partner.name}, {people_month(statement.month)}"
     rows = [["Service", "Driver", "Quantity", "Rate", "Amount"]]
     for line in statement.lines:
         rows.append(

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from joinedup.core import tabular
-from joinedup.core.dates import people_date
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
@@ -82,7 +82,7 @@ class Command(BaseCommand):
 
     def _run(self, actor: Any, options: dict[str, Any]) -> None:
         run = services.recharge_run(actor=actor, month=options["month"])
-        table = Table(title=f"Recharge {run.month:%B %Y}")
+        table = Table(title=f"Recharge {people_month(run.month)}")
         for heading in ("Charged by", "Partner", "Service", "Driver", "Quantity", "Amount"):
             table.add_column(heading, justify="right" if heading in ("Quantity", "Amount") else "left")
         for line in selectors.run_lines(run):
@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 raise CommandError("Write the statement to a .csv or .pdf file.")
             self.console.print(f"Wrote {path} ({len(statement.lines)} line(s), {gbp(statement.total)}).")
             return
-        table = Table(title=f"{partner.name}: charges for {statement.month:%B %Y}")
+        table = Table(title=f"{partner.name}: charges for {people_month(statement.month)}")
         for heading in ("Service", "Driver", "Quantity", "Rate", "Amount"):
             table.add_column(heading, justify="left" if heading in ("Service", "Driver") else "right")
         for line in statement.lines:
