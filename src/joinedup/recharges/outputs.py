@@ -81,7 +81,9 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
             ]
         )
     rows.append(["Total", "", "", "", gbp(statement.total)])
-    trend = [["Service", *(f"{people_month(m)}" for m in statement.trend_months)]]
+    # "September 2026" in bold is wider than a sixth of what is left of the page after the
+    # service's column, so each month's heading breaks before its year rather than short to "Sep".
+    trend = [["Service", *(people_month(m).replace(" ", "\n") for m in statement.trend_months)]]
     trend += [[printable(label), *(gbp(a) for a in amounts)] for label, amounts in statement.trend]
     trend.append(
         [
