@@ -86,7 +86,7 @@ def _functions(r: Realisation) -> list[list[Any]]:
 def _months(r: Realisation) -> list[list[Any]]:
     return [
         [
-            f"{people_month(m.month)}",
+            people_month(m.month),
             m.partners,
             m.baseline,
             m.actual,
@@ -121,7 +121,7 @@ def _partners(r: Realisation) -> list[list[Any]]:
 
 
 def _one_offs(r: Realisation) -> list[list[Any]]:
-    return [[f"{people_month(o.month)}", o.actual, o.cumulative] for o in r.one_offs]
+    return [[people_month(o.month), o.actual, o.cumulative] for o in r.one_offs]
 
 
 TABLES: dict[str, BoardTable] = {

@@ -37,7 +37,7 @@ def measures_letter_pdf(
     """The letter from ``employer`` to the representatives of its affected staff."""
     body = [
         Paragraph(escape(employer), HEADING),
-        Paragraph(f"{people_date(today)}", BASE),
+        Paragraph(people_date(today), BASE),
         Spacer(1, 6 * mm),
         Paragraph("To the representatives of the affected employees", BASE),
         Spacer(1, 4 * mm),

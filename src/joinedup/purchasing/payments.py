@@ -231,7 +231,7 @@ def remittance_pdf(*, actor: Any, payment: Payment) -> bytes:
     partner = Partner.objects.get(pk=payment.partner_id)
     supplier = Supplier.objects.get(pk=payment.supplier_id)
     rows = [["Kind", "Number", "Invoice date", "Amount"]] + [
-        [line.kind, pdf.printable(line.number), f"{people_date(line.invoice_date)}", f"£{line.amount:,.2f}"]
+        [line.kind, pdf.printable(line.number), people_date(line.invoice_date), f"£{line.amount:,.2f}"]
         for line in lines
     ]
     rows.append(["", "", "Paid", f"£{payment.amount:,.2f}"])

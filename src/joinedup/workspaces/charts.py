@@ -49,9 +49,7 @@ def pay_chart(months: list[PayMonth], partner_name: str) -> Chart:
         caption=f"Approved and paid runs of {partner_name}, by month of pay date",
         columns=("Month", "Gross pay (£)", "Payslips"),
         rows=[
-            ChartRow(
-                f"{people_month(m.month)}", ((m.gross, m.gross_shown), (str(m.headcount), str(m.headcount)))
-            )
+            ChartRow(people_month(m.month), ((m.gross, m.gross_shown), (str(m.headcount), str(m.headcount))))
             for m in months
         ],
     )

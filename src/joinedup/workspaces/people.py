@@ -116,7 +116,7 @@ def _employments_counted(partner_id: int, what: str, *, today: date) -> int:
 def staff_worklist_words(today: date) -> dict[str, tuple[str, str]]:
     """Each of HR's staff-list tiles: its label (which the staff list's filter panel also shows)
     and what its empty state says."""
-    month = f"{people_month(today)}"
+    month = people_month(today)
     return {
         "starters": ("Starters this month", f"People starting in {month} appear here."),
         "leavers": ("Leavers this month", f"People leaving in {month} appear here."),

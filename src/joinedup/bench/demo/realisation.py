@@ -128,9 +128,7 @@ def seed_demo_realisation_year(
                         kind=line.kind,
                         pool_id=line.pool_id,
                         service=line.service,
-                        description=line.description.replace(
-                            f"{people_month(OCTOBER)}", f"{people_month(month)}"
-                        ),
+                        description=line.description.replace(people_month(OCTOBER), people_month(month)),
                         driver=line.driver,
                         quantity=line.quantity,
                         rate=line.rate,

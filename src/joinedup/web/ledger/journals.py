@@ -41,7 +41,7 @@ class JournalFilters(forms.Form):
     def __init__(self, data: Any, *, periods: Sequence[Period]) -> None:
         super().__init__(data)
         # The month as the home page's tiles and the API name a period: 2026-05.
-        months = [(f"{p.start_date:%Y-%m}", f"{people_month(p.start_date)}") for p in periods]
+        months = [(f"{p.start_date:%Y-%m}", people_month(p.start_date)) for p in periods]
         period = cast(forms.ChoiceField, self.fields["period"])
         period.choices = [("", "Every period"), *months]
         period.error_messages["invalid_choice"] = "%(value)s is not one of the partner's periods."

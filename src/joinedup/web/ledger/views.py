@@ -269,7 +269,7 @@ class LineFilters(forms.Form):
         self, data: Any, *, periods: list[Period], accounts: list[Account], centres: list[CostCentre]
     ) -> None:
         super().__init__(data)
-        months = [(f"{p.start_date:%Y-%m}", f"{people_month(p.start_date)}") for p in periods]
+        months = [(f"{p.start_date:%Y-%m}", people_month(p.start_date)) for p in periods]
         # "from" is a keyword, so these two are named here rather than above.
         self.fields["from"] = listing.filter_choice("From", months, every="This period")
         self.fields["to"] = listing.filter_choice("To", months, every="The first month")
