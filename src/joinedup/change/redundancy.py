@@ -494,13 +494,13 @@ class StatutoryRedundancy:
 def _check_facts(date_of_birth: date, start: date, leaving: date, weekly_pay: Decimal) -> None:
     if leaving < start:
         raise QuoteInputError(
-            f"The leaving date ({leaving.isoformat()}) is before the start of continuous service "
-            f"({start.isoformat()})"
+            f"The leaving date ({people_date(leaving)}) is before the start of continuous service "
+            f"({people_date(start)})"
         )
     if start <= date_of_birth:
         raise QuoteInputError(
-            f"The start of continuous service ({start.isoformat()}) is not after the date of birth "
-            f"({date_of_birth.isoformat()})"
+            f"The start of continuous service ({people_date(start)}) is not after the date of birth "
+            f"({people_date(date_of_birth)})"
         )
     _check_money(weekly_pay, "The weekly pay")
 
@@ -617,7 +617,7 @@ def statutory_notice_weeks(*, start: date, leaving: date, rules: RedundancyRules
     rules = redundancy_rules() if rules is None else rules
     if leaving < start:
         raise QuoteInputError(
-            f"The leaving date ({leaving.isoformat()}) is before the start ({start.isoformat()})"
+            f"The leaving date ({people_date(leaving)}) is before the start ({people_date(start)})"
         )
     notice = rules.notice
     if full_months(start, leaving) < notice.minimum_service_months:

@@ -475,7 +475,7 @@ KINDS: dict[str, _Kind] = {
 def _check_day(as_of: date) -> None:
     if as_of > timezone.localdate():
         raise ValidationError(
-            {"as_of": f"{as_of.isoformat()} is in the future: records go on or after their day."}
+            {"as_of": f"{people_date(as_of)} is in the future: records go on or after their day."}
         )
 
 

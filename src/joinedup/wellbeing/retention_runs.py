@@ -362,7 +362,7 @@ def lift_legal_hold(*, actor: Any, hold: CaseLegalHold, reason: str) -> CaseLega
 def _check_day(today: date) -> None:
     if today > timezone.localdate():
         raise ValidationError(
-            {"today": f"{today.isoformat()} is in the future: content is erased on or after its day."}
+            {"today": f"{people_date(today)} is in the future: content is erased on or after its day."}
         )
 
 
@@ -389,7 +389,7 @@ def erase_case_content(*, actor: Any, case: Case, today: date) -> CaseErasure:
             {"case": f"Case {locked.pk} is kept while the employment lasts ({rule.title})."}
         )
     if ends > today:
-        raise ValidationError({"case": f"Case {locked.pk} is kept until {ends.isoformat()} ({rule.title})."})
+        raise ValidationError({"case": f"Case {locked.pk} is kept until {people_date(ends)} ({rule.title})."})
     held = _holds_in_force([locked.partner_id], [locked.pk]).get(locked.pk)
     if held:
         raise ValidationError({"case": f"Case {locked.pk} is under legal hold {', '.join(held)}."})

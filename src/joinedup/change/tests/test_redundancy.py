@@ -174,11 +174,14 @@ class TestStatutoryRedundancyPay:
         with pytest.raises(QuoteInputError) as caught:
             srp("1969-05-01", "2004-09-01", "2003-09-30", "812.50")
         assert str(caught.value) == (
-            "The leaving date (2003-09-30) is before the start of continuous service (2004-09-01)"
+            "The leaving date (30 September 2003) is before the start of continuous service "
+            "(1 September 2004)"
         )
 
     def test_it_refuses_a_start_before_birth_and_sub_penny_pay(self) -> None:
-        with pytest.raises(QuoteInputError, match=r"^The start of continuous service \(1960-01-01\) is not"):
+        with pytest.raises(
+            QuoteInputError, match=r"^The start of continuous service \(1 January 1960\) is not"
+        ):
             srp("1969-05-01", "1960-01-01", "2026-09-30", "812.50")
         with pytest.raises(QuoteInputError, match=r"^The weekly pay must be in whole pence, not £812.505$"):
             srp("1969-05-01", "2004-09-01", "2026-09-30", "812.505")
