@@ -29,7 +29,7 @@ from django.db.models import Sum
 from joinedup.audit.services import record_event
 from joinedup.core import rls, tabular
 from joinedup.core.actors import user_of
-from joinedup.core.dates import people_month
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.failpoints import failpoint, failpoint_on_commit
 from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_nearest_penny_half_up
 from joinedup.core.tabular import Column, RowError, RowSpec
@@ -199,7 +199,7 @@ def agreement_add(
     )
     if not errors and taken.exists():
         errors["effective_from"] = [
-            f"{partner.code} already has a {service} agreement from {effective_from}."
+            f"{partner.code} already has a {service} agreement from {people_date(effective_from)}."
         ]
     if errors:
         raise ValidationError(errors)

@@ -7,6 +7,8 @@ links. Each renders a template in web/components/, and /components/ shows every 
 - ``{{ when|people_datetime }}``: "25 November 2026 at 14:30", on the clock in London, where the
   time matters (an event, a deadline); ``{{ month|people_month }}``: "November 2026".
   ``|date:`` is for machine-readable places only (a form's value, a URL, ``datetime=``).
+  The three filters call joinedup.core.dates, which Python code (a message, an e-mail, a PDF)
+  calls for the same forms.
 - ``{% status_tag run.status run.get_status_display %}``: a GOV.UK tag, coloured by STATUS_COLOURS.
 - ``{% money_cell amount %}`` (Decimal pounds) / ``{% pence_cell pence %}`` (int pence): a
   right-aligned table cell with the pound sign.
