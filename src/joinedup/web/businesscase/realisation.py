@@ -46,7 +46,9 @@ def _charts(r: realisation.Realisation) -> dict[str, Any]:
         ),
         "savings": line_chart(
             "Cumulative savings against plan",
-            [f"{m.month:%b %y}" for m in r.by_month],
+            # The axis is short ("Mar 2026", never "Mar 26", which reads as a day): twelve labels
+            # share half a page, and the months table below the charts names each in full.
+            [f"{m.month:%b %Y}" for m in r.by_month],
             [
                 ("Saving", [m.cumulative_saving for m in r.by_month]),
                 ("Plan", [m.cumulative_plan for m in r.by_month]),

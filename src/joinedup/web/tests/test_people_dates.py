@@ -18,10 +18,11 @@ import joinedup
 
 SOURCE = Path(joinedup.__file__).parent
 
-# A leading-zero day or a short month ("%d %B", "%-d %b", "%a %d", "%b %Y"), and a day or a
-# month built by hand ("%B %Y", "{x.day} {x:%B %Y}"): each is what core.dates is for, and the
-# helper reads an aware datetime on London's clock where a format would read it on UTC's.
-NOT_AS_PEOPLE_READ = re.compile(r"%-?d %[bB]|%b %Y|%B %Y|%a %-?d")
+# A leading-zero day, a numeric month or a short one ("%d %B", "%-d %b", "%a %d", "%d/%m/%Y",
+# "%b %Y", "%b %y"), and a day or a month built by hand ("%B %Y", "{x.day} {x:%B %Y}"): each is
+# what core.dates is for, and the helper reads an aware datetime on London's clock where a
+# format would read it on UTC's.
+NOT_AS_PEOPLE_READ = re.compile(r"%-?d[ /.-]%[bBm]|%b %[yY]|%B %Y|%a %-?d")
 
 # (path under src/joinedup, the line's format) -> why it may stay.
 ALLOWED: dict[tuple[str, str], str] = {
@@ -38,6 +39,11 @@ ALLOWED: dict[tuple[str, str], str] = {
         '    return date(year, month, 1).strftime("%b %Y")',
     ): "the monthly chart's axis: twelve labels share 540 pixels, and the table of the same "
     "figures on the page (and its downloads) names each month in full",
+    (
+        "web/businesscase/realisation.py",
+        '            [f"{m.month:%b %Y}" for m in r.by_month],',
+    ): "the cumulative savings chart's axis: twelve labels share half a page, and the months "
+    "table below the charts (and its downloads and the board pack) names each month in full",
 }
 
 
@@ -86,6 +92,8 @@ def test_the_census_catches_the_forms_issue_19_names() -> None:
         'f"{month:%b %Y}"',
         'day.strftime("%a %d %b %Y")',
         'f"{day.day} {day:%B %Y}"',
+        'f"{day:%d/%m/%Y}"',
+        'f"{month:%b %y}"',
     ]
     assert [text for text in caught if not NOT_AS_PEOPLE_READ.search(text)] == []
     assert NOT_AS_PEOPLE_READ.search('f"{month:%B %Y}"') is not None
