@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import Router, Schema
 
+from joinedup.core.dates import people_month
 from joinedup.partnership.selectors import partner_for
 from joinedup.servicedesk.report_pdf import Section, service_level_pdf
 from joinedup.servicedesk.reports import service_level_report
@@ -125,7 +126,7 @@ def service_levels_report_pdf(request: HttpRequest, partner_id: int, month: str 
     report = service_level_report(actor=request.user, partner=partner, year=year, month=number)
     content = service_level_pdf(
         partners=partner.name,
-        month_label=date(year, number, 1).strftime("%B %Y"),
+        month_label=people_month(date(year, number, 1)),
         sections=[Section(partner.name, report)],
         now=timezone.now(),
     )

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from joinedup.audit.chain import GENESIS_HASH, Redactions, check_event
 from joinedup.audit.checkpoints import Checkpoint, chain_key, latest_checkpoint
 from joinedup.audit.models import AuditChainHead, AuditEvent
+from joinedup.core.dates import people_utc_moment
 
 # What check_event reads, by column name (as the exit's verify-export reads its CSV).
 COLUMNS = (
@@ -146,7 +147,7 @@ def verify_chain(name: str, partner_id: int | None, checkpoint: Checkpoint | Non
                 None,
                 expected_seq,
                 f"{missing}: the chain was cut short (signed checkpoint {checkpoint.number} of "
-                f"{checkpoint.taken_at:%d %B %Y %H:%M:%S} UTC records {signed_seq} events)",
+                f"{people_utc_moment(checkpoint.taken_at)} records {signed_seq} events)",
             ),
         )
     if checkpoint is not None and at_signed is not None and at_signed["hash"] != signed_hash:

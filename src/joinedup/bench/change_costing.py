@@ -42,6 +42,7 @@ from joinedup.change.models import (
     VrWindow,
 )
 from joinedup.change.redundancy import redundancy_rules
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp, pounds_to_pence
 from joinedup.partnership.models import Partner
 from joinedup.people.models import OrgUnit, Person, Post
@@ -116,7 +117,8 @@ class ChangeCostingResult:
             ", ".join(f"{name} {value}" for name, value in self.totals.items()),
             f"(the structure deletes {self.posts_deleted:,} posts of {self.fte_deleted:,} budgeted FTE, "
             "costed at the top of their grades with employer NI and pension, vacant FTE included; the "
-            f"savings total covers {self.savings_years} financial years, the first from {EFFECTIVE:%-d %B %Y}"
+            f"savings total covers {self.savings_years} financial years, the first from "
+            f"{people_date(EFFECTIVE)}"
             ")",
         ]
         return "\n".join(out)

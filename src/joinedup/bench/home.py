@@ -53,6 +53,7 @@ from joinedup.bench.population import (
     SHARED_SERVICE,
     council_staff,
 )
+from joinedup.core.dates import people_month
 from joinedup.ledger.models import Account, AccountType, CostCentre, FinancialYear
 from joinedup.ledger.services import budget_set_year, ledger_setup_partner
 from joinedup.partnership.models import Partner, Role
@@ -236,7 +237,7 @@ def _pay_history(partner: Partner, employment_ids: list[int], today: date, say: 
             run.approved_totals = {name: sum(getattr(s, name) for s in slips) for name in TOTAL_FIELDS}
             run.approved_at = timezone.now()
             run.save(update_fields=["approved_totals", "approved_at"])
-        say(f"Pay history: {first:%B %Y} ({n}/{len(months)})")
+        say(f"Pay history: {people_month(first)} ({n}/{len(months)})")
 
 
 def _leave(partner: Partner, employment_ids: list[int], today: date) -> None:

@@ -44,6 +44,7 @@ from joinedup.bench.population import (
     rated_points,
     standard_hours,
 )
+from joinedup.core.dates import people_date, people_month
 from joinedup.ledger.models import Journal, JournalLine
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
@@ -163,7 +164,7 @@ class PayrunBenchResult:
     def report(self) -> str:
         total = self.seconds or 1.0
         lines = [
-            f"pay run of {self.employees:,} employees (monthly, pay date {PAY_DATE:%d %b %Y}) on "
+            f"pay run of {self.employees:,} employees (monthly, pay date {people_date(PAY_DATE)}) on "
             f"{self.database}, partner {self.partner_code}, batches of {self.batch_size:,}",
             f"  (seeded, or an earlier run removed, in {self.seed_seconds:.1f} s: not counted)",
             f"  {self.prior_runs} earlier approved run(s) this tax year: "
@@ -223,7 +224,7 @@ def _approved_earlier_run(partner: Partner, pay_date: date, progress: Progress) 
         return
     PayRun.objects.for_partner(partner).filter(pay_date=pay_date).delete()  # a half-made one
     run = payrun_create(actor=BENCH, partner=partner, frequency="monthly", pay_date=pay_date)
-    label = f"Earlier run {pay_date:%b %Y}"
+    label = f"Earlier run {people_month(pay_date)}"
     run = payrun_calculate(actor=BENCH, run=run, progress=lambda d, t: progress(label, d, t))
     VarianceFlag.objects.for_partner(partner).filter(run=run, status=FlagStatus.OPEN).update(
         status=FlagStatus.ACCEPTED, note="Benchmark data: accepted in bulk."

@@ -44,6 +44,7 @@ from joinedup.bench.population import (
 )
 from joinedup.bench.servicedesk import durability
 from joinedup.core import rls
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.services import partner_create
 from joinedup.payroll.models import PayRun, Payslip, PayslipLine
@@ -148,7 +149,7 @@ class RetentionBenchResult:
         )
         total = self.seconds or 1.0
         lines = [
-            f"retention run as of {AS_OF:%d %B %Y} over {self.payslips:,} payslips "
+            f"retention run as of {people_date(AS_OF)} over {self.payslips:,} payslips "
             f"({LINES_PER_PAYSLIP} lines each) "
             f"of {self.partner} on {self.database}",
             f"  {self.employees:,} employees paid monthly over tax years {self.tax_years}",

@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from joinedup.businesscase.models import BusinessCase, Function
 from joinedup.businesscase.realisation import Realisation
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.money import gbp, pounds_to_pence
 from joinedup.core.pdf import (
     BAND,
@@ -85,7 +86,7 @@ def _functions(r: Realisation) -> list[list[Any]]:
 def _months(r: Realisation) -> list[list[Any]]:
     return [
         [
-            f"{m.month:%B %Y}",
+            people_month(m.month),
             m.partners,
             m.baseline,
             m.actual,
@@ -120,7 +121,7 @@ def _partners(r: Realisation) -> list[list[Any]]:
 
 
 def _one_offs(r: Realisation) -> list[list[Any]]:
-    return [[f"{o.month:%B %Y}", o.actual, o.cumulative] for o in r.one_offs]
+    return [[people_month(o.month), o.actual, o.cumulative] for o in r.one_offs]
 
 
 TABLES: dict[str, BoardTable] = {
@@ -233,7 +234,7 @@ def board_pack_pdf(case: BusinessCase, r: Realisation, *, compress: bool = True)
         Paragraph(
             escape(
                 f"Against version {r.version.number}, approved by the partnership; live from "
-                f"{r.live_from:%-d %B %Y}. Plan: {r.option.name if r.option else 'no option'}."
+                f"{people_date(r.live_from)}. Plan: {r.option.name if r.option else 'no option'}."
             ),
             BASE,
         ),

@@ -55,6 +55,7 @@ from joinedup.change.costing_selectors import programme_costing_figures
 from joinedup.change.models import ChangeProgramme
 from joinedup.core import rls
 from joinedup.core.calendar import financial_year_of, year_label
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.money import ZERO, pence_to_pounds
 from joinedup.ledger.models import Account, AccountType, JournalLine
 from joinedup.partnership.models import Partner
@@ -222,7 +223,7 @@ def option_draw_one_offs(
 
     current = _current(actor, option)
     today = timezone.localdate()
-    source = f"Drawn from {programme.name}'s costing of {today:%-d %B %Y}"[:300]
+    source = f"Drawn from {programme.name}'s costing of {people_date(today)}"[:300]
     existing = {
         line.drawn_key: line
         for line in OptionLine.objects.for_partner(case.partner_id)
@@ -296,7 +297,7 @@ def describe_query(partner: Partner, start: date, end: date, function: str, code
         " those months.",
     }.get(function, "")
     return (
-        f"{label} of {partner.name}, {start:%-d %B %Y} to {end:%-d %B %Y}, from joinedup's ledger and "
+        f"{label} of {partner.name}, {people_date(start)} to {people_date(end)}, from joinedup's ledger and "
         f"people data. Cost centres mapped to {label.lower()}: {', '.join(codes)}. Staff cost: the "
         "debits less the credits of the journal lines dated in those months on those cost centres, "
         f'on expense accounts of the heading "{STAFF_GROUP}" that are not inter-partner accounts. '
@@ -333,7 +334,7 @@ def baselines_draw(
         raise ValidationError({"start": "Give the first month of the twelve."})
     end = month_end(add_months(start, MONTHS - 1))
     if end >= timezone.localdate():
-        raise ValidationError({"start": f"The twelve months to {end:%-d %B %Y} have not all passed."})
+        raise ValidationError({"start": f"The twelve months to {people_date(end)} have not all passed."})
     with rls.system_context(LEDGER_READ):
         found = actuals([partner.pk], start=start, months=MONTHS)
         missing = [m for m in months_from(start, MONTHS) if m not in found.reported.get(partner.pk, set())]
@@ -345,7 +346,7 @@ def baselines_draw(
             raise ValidationError(
                 {
                     "start": f"{partner.name}'s ledger has no lines in "
-                    f"{', '.join(f'{m:%B %Y}' for m in missing)}: a baseline needs all twelve months."
+                    f"{', '.join(f'{people_month(m)}' for m in missing)}: a baseline needs all twelve months."
                 }
             )
         function_of = {m.cost_centre_id: m.function for m in found.mapped}
@@ -412,11 +413,14 @@ def baselines_draw(
                 non_staff_cost=pence_to_pounds(max(other, 0)),
                 payslips=payslips if function == Function.PAYROLL else 0,
                 invoices=invoices if function == Function.PURCHASING else 0,
-                source=f"Drawn from joinedup's ledger and people data, {start:%B %Y} to {end:%B %Y}",
+                source=(
+                    "Drawn from joinedup's ledger and people data, "
+                    f"{people_month(start)} to {people_month(end)}"
+                ),
             )
         )
     description = (
-        f"{partner.name}'s ledger and people data from {start:%-d %B %Y} to {end:%-d %B %Y}, "
+        f"{partner.name}'s ledger and people data from {people_date(start)} to {people_date(end)}, "
         f"{len(functions)} function{'s' if len(functions) != 1 else ''}."
     )
     version = latest_version(case)

@@ -57,6 +57,7 @@ from joinedup.businesscase.models import (
 )
 from joinedup.businesscase.selectors import Access, involved_of, partnership_approval, to_line
 from joinedup.core import rls
+from joinedup.core.dates import people_date
 from joinedup.core.money import pence_to_pounds, pounds_to_pence
 from joinedup.ledger.models import Account, AccountType, CostCentre, JournalLine, Period
 from joinedup.partnership.models import Partner
@@ -140,8 +141,8 @@ def describe(start: date, months: int, mapped: Sequence[Mapped]) -> list[str]:
     end = month_end(add_months(start, months - 1))
     functions = sorted({m.function for m in mapped})
     return [
-        f"Cost: the debits less the credits of every journal line dated {start:%-d %B %Y} to "
-        f"{end:%-d %B %Y} on an expense account that is not an inter-partner account, on the "
+        f"Cost: the debits less the credits of every journal line dated {people_date(start)} to "
+        f"{people_date(end)} on an expense account that is not an inter-partner account, on the "
         f"{len(mapped)} cost centres mapped to {len(functions)} functions (listed below). Income, "
         "asset and liability accounts are left out; recharges between partners are counted apart, "
         "from the recharge runs.",

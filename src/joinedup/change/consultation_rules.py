@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from joinedup.core.dates import people_date
+
 RULES = Path(__file__).parent / "rules" / "consultation.toml"
 
 
@@ -70,7 +72,7 @@ def rule_sets() -> tuple[RuleSet, ...]:
 def rules_on(on: date) -> RuleSet:
     chosen = [s for s in rule_sets() if s.effective_from <= on]
     if not chosen:
-        raise ValueError(f"No consultation rules in force on {on:%d %B %Y}.")
+        raise ValueError(f"No consultation rules in force on {people_date(on)}.")
     return chosen[-1]
 
 

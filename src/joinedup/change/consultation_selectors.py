@@ -33,6 +33,7 @@ from joinedup.change.models import (
     UnionRepresentative,
 )
 from joinedup.core import rls
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.models import Employment, PostHolding
 
@@ -173,9 +174,9 @@ class Figures:
     def status(self, today: date) -> str:
         c = self.consultation
         if c.completed_on:
-            return f"Complete on {c.completed_on:%-d %B %Y}"
+            return f"Complete on {people_date(c.completed_on)}"
         if today < c.start_date:
-            return f"Begins on {c.start_date:%-d %B %Y}"
+            return f"Begins on {people_date(c.start_date)}"
         if self.duty.collective and today <= self.duty.period_ends:
             left = (self.duty.period_ends - today).days + 1
             return (

@@ -38,6 +38,7 @@ from joinedup.change.models import (
     UnionRepresentative,
 )
 from joinedup.core import attachments
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import authorise, roles_on
 from joinedup.people.services import Errors
@@ -53,7 +54,7 @@ UNION_KINDS = {EntryKind.QUESTION, EntryKind.COUNTER_PROPOSAL, EntryKind.DOCUMEN
 
 
 def _day(d: date | None) -> str:
-    return f"{d:%-d %B %Y}" if d else ""
+    return people_date(d)
 
 
 # --- Unions -----------------------------------------------------------------------------------

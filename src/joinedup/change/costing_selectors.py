@@ -54,6 +54,7 @@ from joinedup.change.redundancy import (
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor
 from joinedup.core.calendar import WEEKS_IN_YEAR
+from joinedup.core.dates import people_date
 from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.partnership.models import Partner
 from joinedup.people.models import Employment, EmploymentTerms, PayRate
@@ -223,13 +224,15 @@ def gather(programme: ChangeProgramme, partner_ids: list[int]) -> CostingInputs:
         facts = employments.get(employment_id)
         now = _terms_on(terms.get(employment_id, []), day)
         if facts is None or now is None:
-            out.problems.append(f"Employment {employment_id} has no terms on {day:%d %B %Y}: not costed.")
+            out.problems.append(f"Employment {employment_id} has no terms on {people_date(day)}: not costed.")
             continue
         start, born, gender = facts
         _, fte, point_id, pension = now
         annual = rates.on(point_id, day)
         if annual is None:
-            out.problems.append(f"Employment {employment_id}: its pay point has no rate on {day:%d %B %Y}.")
+            out.problems.append(
+                f"Employment {employment_id}: its pay point has no rate on {people_date(day)}."
+            )
             continue
         pay = round_nearest_penny_half_up(annual * fte)
         member = pension.startswith("lgps")

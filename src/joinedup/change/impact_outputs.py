@@ -21,6 +21,7 @@ from joinedup.change.impact import (
     PostTable,
 )
 from joinedup.change.redundancy import number_text
+from joinedup.core.dates import people_date
 from joinedup.core.pdf import (
     ACCENT,
     BAND,
@@ -112,7 +113,7 @@ def impact_pdf(report: ImpactReport, *, compress: bool = True) -> bytes:
     flowables: list[Flowable] = [
         heading,
         Spacer(1, 4 * mm),
-        Paragraph(printable(f"{report.partner}, as at {report.on:%-d %B %Y}"), BASE),
+        Paragraph(printable(f"{report.partner}, as at {people_date(report.on)}"), BASE),
         Spacer(1, 3 * mm),
     ]
     flowables += [Paragraph(printable(note), SMALL) for note in report.notes]

@@ -17,6 +17,7 @@ from joinedup.change import selectors
 from joinedup.change.impact import ImpactReport, PersonFacts, PostFacts, people_tables, post_tables
 from joinedup.change.models import AtRisk, AtRiskStatus, ChangeProgramme, VrInterest, VrStatus
 from joinedup.core import rls
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.people.equality import age_band, age_band_labels, categories
@@ -186,7 +187,7 @@ def impact_report(programme: ChangeProgramme, partner: Partner, *, on: date) -> 
         posts=post_tables(post_facts, partner=partner.code),
     )
     report.notes = [
-        f"People: {partner.name}'s employments in posts in the programme's scope on {on:%-d %B %Y}, "
+        f"People: {partner.name}'s employments in posts in the programme's scope on {people_date(on)}, "
         "and those at risk or leaving by voluntary redundancy in it. Leaving or at risk: people the "
         "programme's structures put at risk and not yet redeployed, slotted in or withdrawn, and "
         "accepted voluntary redundancies. Staying: the rest, the workforce after.",

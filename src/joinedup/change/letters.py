@@ -18,12 +18,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from joinedup.change.models import VrInterest, VrStatus
+from joinedup.core.dates import people_date
 from joinedup.core.pdf import BASE, HEADING, INK, PAGE_WIDTH, RULE, SMALL, TITLE, escape, render_pdf
 from joinedup.payroll.termination import termination_rules
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return people_date(day)
 
 
 def _pounds(text: str | Decimal) -> str:

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from joinedup.core.dates import people_date
 from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
 # --- Scope rules ------------------------------------------------------------------------------
@@ -568,7 +569,7 @@ class VrWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Voluntary redundancy {self.opens:%d %b %Y} to {self.closes:%d %b %Y}"
+        return f"Voluntary redundancy {people_date(self.opens)} to {people_date(self.closes)}"
 
 
 class VrStatus(models.TextChoices):

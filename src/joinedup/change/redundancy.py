@@ -47,6 +47,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from joinedup.core.dates import people_date
 from joinedup.core.money import PENNY, ZERO, round_nearest_penny_half_up
 
 RULES_FILE = Path(__file__).parent / "rules" / "redundancy.toml"
@@ -215,8 +216,8 @@ def _in_force(entries: tuple[tuple[date, _T], ...], day: date, key: str) -> _T:
     chosen = [value for start, value in entries if start <= day]
     if not chosen:
         raise QuoteInputError(
-            f"No {key.replace('_', ' ')} in redundancy.toml covers {day:%d %B %Y}: "
-            f"the first is from {entries[0][0]:%d %B %Y}"
+            f"No {key.replace('_', ' ')} in redundancy.toml covers {people_date(day)}: "
+            f"the first is from {people_date(entries[0][0])}"
         )
     return chosen[-1]
 
@@ -493,13 +494,13 @@ class StatutoryRedundancy:
 def _check_facts(date_of_birth: date, start: date, leaving: date, weekly_pay: Decimal) -> None:
     if leaving < start:
         raise QuoteInputError(
-            f"The leaving date ({leaving.isoformat()}) is before the start of continuous service "
-            f"({start.isoformat()})"
+            f"The leaving date ({people_date(leaving)}) is before the start of continuous service "
+            f"({people_date(start)})"
         )
     if start <= date_of_birth:
         raise QuoteInputError(
-            f"The start of continuous service ({start.isoformat()}) is not after the date of birth "
-            f"({date_of_birth.isoformat()})"
+            f"The start of continuous service ({people_date(start)}) is not after the date of birth "
+            f"({people_date(date_of_birth)})"
         )
     _check_money(weekly_pay, "The weekly pay")
 
@@ -616,7 +617,7 @@ def statutory_notice_weeks(*, start: date, leaving: date, rules: RedundancyRules
     rules = redundancy_rules() if rules is None else rules
     if leaving < start:
         raise QuoteInputError(
-            f"The leaving date ({leaving.isoformat()}) is before the start ({start.isoformat()})"
+            f"The leaving date ({people_date(leaving)}) is before the start ({people_date(start)})"
         )
     notice = rules.notice
     if full_months(start, leaving) < notice.minimum_service_months:
@@ -701,7 +702,7 @@ class StrainFactors:
             who = "a woman" if sex == "F" else "a man" if sex == "M" else f"sex {sex!r}"
             age = f"{years} years {months} months" if self.by_month else f"{years}"
             raise StrainFactorMissing(
-                f"The {self.fund} strain factor table from {self.effective_from:%d %B %Y} has no "
+                f"The {self.fund} strain factor table from {people_date(self.effective_from)} has no "
                 f"factor for {who} aged {age}"
             ) from None
 

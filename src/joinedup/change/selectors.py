@@ -56,6 +56,7 @@ from joinedup.change.restructure import PostShape, changed_shape, is_match, new_
 from joinedup.change.strain import strain_factors_on
 from joinedup.core import rls
 from joinedup.core.calendar import tax_year_label, tax_year_of
+from joinedup.core.dates import people_date
 from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import ROLE_PERMISSIONS, has_permission, partner_ids_with
@@ -275,7 +276,7 @@ def structure_comparison(user: Any, *, structure: ProposedStructure) -> Comparis
         rules = load_rules(tax_year_of(on))
     except RulesError as exc:
         raise ValidationError(
-            f"No payroll rules for the tax year of {on:%d %B %Y} yet: the posts cannot be costed then."
+            f"No payroll rules for the tax year of {people_date(on)} yet: the posts cannot be costed then."
         ) from exc
     with rls.system_context(SCOPE_READ):
         current, proposed = current_and_proposed(structure)
@@ -296,7 +297,9 @@ def structure_comparison(user: Any, *, structure: ProposedStructure) -> Comparis
         if not pension:
             notes.add(f"No pension scheme is known for {scheme.name}: its posts carry no pension on-cost.")
         elif rate is None:
-            notes.add(f"{partner.name} has no employer rate for {pension} on {on:%d %B %Y}: none is counted.")
+            notes.add(
+                f"{partner.name} has no employer rate for {pension} on {people_date(on)}: none is counted."
+            )
         cost = post_cost(
             rules, annual_rate=annual[shape.grade_max_id], fte=shape.budgeted_fte, pension_rate=rate or ZERO
         )
@@ -615,7 +618,7 @@ def _terms_on(employment: Employment, on: date) -> EmploymentTerms:
         .first()
     )
     if terms is None:
-        raise ValidationError(f"The employment has no terms on {on:%-d %B %Y}.")
+        raise ValidationError(f"The employment has no terms on {people_date(on)}.")
     return terms
 
 
@@ -661,7 +664,7 @@ def vr_holiday_untaken(employment: Employment, leaving: date) -> tuple[Decimal, 
     accrued = balance.entitlement * part
     days = (accrued - taken).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     how = (
-        f"Holiday: {number_text(balance.entitlement)} days a leave year from {year_start:%-d %B %Y}, "
+        f"Holiday: {number_text(balance.entitlement)} days a leave year from {people_date(year_start)}, "
         f"{number_text(accrued.quantize(HUNDREDTH, rounding=ROUND_HALF_UP))} accrued by the leaving date, "
         f"{number_text(taken)} taken or booked (WTR 1998 reg. 14); bank holidays not included."
     )

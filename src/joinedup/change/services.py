@@ -58,6 +58,7 @@ from joinedup.change.redundancy import UnknownScheme, scheme_named
 from joinedup.change.restructure import changed_shape, material_reasons, shape_of
 from joinedup.core import rls
 from joinedup.core.actors import is_system, user_of
+from joinedup.core.dates import people_date
 from joinedup.core.money import PENNY, ZERO
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
@@ -425,7 +426,9 @@ def _check_post(structure: ProposedStructure, post: Post, errors: Errors) -> Non
     if not programme.scope_posts.filter(post=post).exists():
         errors.add("post", f"Post {post.code} is not in the programme's scope; add it first.")
     if post.end_date is not None and post.end_date < structure.effective_date:
-        errors.add("post", f"Post {post.code} ends on {post.end_date:%d %B %Y}, before the structure starts.")
+        errors.add(
+            "post", f"Post {post.code} ends on {people_date(post.end_date)}, before the structure starts."
+        )
     if structure.changes.filter(post=post).exclude(kind=ChangeKind.CREATE).exists():
         errors.add("post", f"The structure already changes post {post.code}.")
 
@@ -877,14 +880,15 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
         return Applied(
             locked,
             already=True,
-            message=f"{locked.name} was applied on {when:%d %B %Y} by {locked.applied_by}; "
+            message=f"{locked.name} was applied on {people_date(when)} by {locked.applied_by}; "
             "the establishment already matches it, so nothing was changed.",
         )
     _open(locked.programme)
     today = timezone.localdate()
     if today < locked.effective_date:
         raise ValidationError(
-            f"{locked.name} takes effect on {locked.effective_date:%d %B %Y}; apply it on or after that day."
+            f"{locked.name} takes effect on {people_date(locked.effective_date)}; "
+            "apply it on or after that day."
         )
     found = _identify(locked)
     for partner_id in sorted(found):
@@ -972,7 +976,7 @@ def structure_apply(*, actor: Any, structure: ProposedStructure) -> Applied:
     )
     result.message = (
         f"{locked.name} applied: {len(result.created)} posts created, {len(result.changed)} changed, "
-        f"{len(result.ended)} ended on {locked.effective_date - ONE_DAY:%d %B %Y}."
+        f"{len(result.ended)} ended on {people_date(locked.effective_date - ONE_DAY)}."
     )
     return result
 
@@ -1051,7 +1055,7 @@ def vr_interest_submit(
     today = timezone.localdate() if today is None else today
     if not window.opens <= today <= window.closes:
         raise ValidationError(
-            f"The window is open from {window.opens:%-d %B %Y} to {window.closes:%-d %B %Y}; "
+            f"The window is open from {people_date(window.opens)} to {people_date(window.closes)}; "
             "interest cannot be expressed today."
         )
     if not selectors.vr_eligible(window, employment, today):
@@ -1340,7 +1344,7 @@ def vr_leaving_confirm(*, actor: Any, interest: VrInterest) -> VrInterest:
         raise ValidationError("Only an accepted expression of interest, with its figures, leads to leaving.")
     if locked.leaving_confirmed_at is not None:
         raise ValidationError(
-            f"The leaving was confirmed on {timezone.localtime(locked.leaving_confirmed_at):%-d %B %Y}."
+            f"The leaving was confirmed on {people_date(timezone.localtime(locked.leaving_confirmed_at))}."
         )
     figures = locked.decided_quote
     employment = locked.employment

@@ -13,6 +13,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from joinedup.core.dates import people_date
 from joinedup.core.pdf import BASE, HEADING, SMALL, TITLE, escape, render_pdf
 
 NONE_ENVISAGED = (
@@ -36,7 +37,7 @@ def measures_letter_pdf(
     """The letter from ``employer`` to the representatives of its affected staff."""
     body = [
         Paragraph(escape(employer), HEADING),
-        Paragraph(f"{today:%-d %B %Y}", BASE),
+        Paragraph(people_date(today), BASE),
         Spacer(1, 6 * mm),
         Paragraph("To the representatives of the affected employees", BASE),
         Spacer(1, 4 * mm),
@@ -44,7 +45,7 @@ def measures_letter_pdf(
         Spacer(1, 4 * mm),
         Paragraph(
             escape(
-                f"{kind_label}: {people} of our staff to {receiving} on {transfer_date:%-d %B %Y}. As "
+                f"{kind_label}: {people} of our staff to {receiving} on {people_date(transfer_date)}. As "
                 "regulation 13(2)(d) of the Transfer of Undertakings (Protection of Employment) "
                 "Regulations 2006 requires, we set out below the measures that "
                 f"{receiving} envisages taking in connection with the transfer in relation to the "

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from joinedup.core.dates import people_date
+
 RULES = Path(__file__).parent / "rules" / "tupe.toml"
 
 
@@ -58,7 +60,7 @@ def eli_days(transfer_date: date) -> Dated:
     """How many days before the transfer the information is due, in force on the transfer date."""
     chosen = [d for d in tupe_rules().eli_days if d.effective_from <= transfer_date]
     if not chosen:
-        raise ValueError(f"No TUPE rules in force on {transfer_date:%d %B %Y}.")
+        raise ValueError(f"No TUPE rules in force on {people_date(transfer_date)}.")
     return chosen[-1]
 
 

@@ -28,6 +28,7 @@ from joinedup.change.selectors import SCOPE_READ, _pension_rates, involved_partn
 from joinedup.change.transfer_rules import eli_days, eli_due, tupe_rules
 from joinedup.core import rls
 from joinedup.core.calendar import tax_year_label, tax_year_of
+from joinedup.core.dates import people_date
 from joinedup.core.money import ZERO, round_nearest_penny_half_up
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import has_permission, partner_ids_with
@@ -156,17 +157,17 @@ def eli_status(plan: TransferPlan, *, today: date | None = None) -> EliStatus:
     if given is not None:
         late = given > due
         message = (
-            f"Given on {given:%-d %B %Y}, after it was due on {due:%-d %B %Y}."
+            f"Given on {people_date(given)}, after it was due on {people_date(due)}."
             if late
-            else f"Given on {given:%-d %B %Y}, by {due:%-d %B %Y} as due."
+            else f"Given on {people_date(given)}, by {people_date(due)} as due."
         )
     else:
         late = today > due
         message = (
-            f"Late: it was due by {due:%-d %B %Y}, {rule.value} days before the transfer, and is not "
+            f"Late: it was due by {people_date(due)}, {rule.value} days before the transfer, and is not "
             "recorded as given."
             if late
-            else f"Due by {due:%-d %B %Y}, {rule.value} days before the transfer."
+            else f"Due by {people_date(due)}, {rule.value} days before the transfer."
         )
     return EliStatus(due, rule.value, rule.source, given, late, message)
 
@@ -376,7 +377,7 @@ def _rules_for(on: date) -> TaxYearRules:
         return load_rules(tax_year_of(on))
     except RulesError as exc:
         raise ValidationError(
-            f"No payroll rules for the tax year of {on:%d %B %Y} yet: the group cannot be costed then."
+            f"No payroll rules for the tax year of {people_date(on)} yet: the group cannot be costed then."
         ) from exc
 
 
@@ -454,13 +455,13 @@ def transfer_comparison(user: Any, *, plan: TransferPlan) -> TransferComparison:
     transfer = Arrangement(
         kind=TransferKind.TUPE,
         label="TUPE transfer",
-        employer=f"{receiving.name}, from {on:%-d %B %Y}",
+        employer=f"{receiving.name}, from {people_date(on)}",
         terms="The transferring employer's terms, carried over and protected (TUPE reg. 4): changes "
         "for a reason connected with the transfer are void unless for an economic, technical or "
         "organisational reason entailing changes in the workforce.",
         pension=pension_lgps,
         records=f"A TUPE transfer in the people module: each employment ends on "
-        f"{on - ONE_DAY:%-d %B %Y}, a new one at {receiving.name} starts on {on:%-d %B %Y} with the "
+        f"{people_date(on - ONE_DAY)}, a new one at {receiving.name} starts on {people_date(on)} with the "
         "same continuous service, and its terms are flagged as protected.",
         cost_by_partner=dict(sorted(tupe.items())),
     )
@@ -470,8 +471,8 @@ def transfer_comparison(user: Any, *, plan: TransferPlan) -> TransferComparison:
         employer="Each present employer: " + ", ".join(employers),
         terms="Each employer's own terms, unchanged; the staff work for the host.",
         pension="Unchanged: each stays in their employer's scheme at the employer's rate.",
-        records=f"A secondment of each employment to {receiving.name} from {on:%-d %B %Y}"
-        + (f" to {plan.secondment_end:%-d %B %Y}" if plan.secondment_end else "")
+        records=f"A secondment of each employment to {receiving.name} from {people_date(on)}"
+        + (f" to {people_date(plan.secondment_end)}" if plan.secondment_end else "")
         + f", with {percent.normalize():f}% of the cost recharged to {receiving.name} once it agrees.",
         cost_by_partner=dict(sorted(second.items())),
     )
@@ -616,7 +617,7 @@ def terms_side_by_side(user: Any, *, plan: TransferPlan, protection_years: int =
             )
         )
         if p.annual_rate is None:
-            notes.add(f"{employment.payroll_number} has no pay rate on {on:%-d %B %Y}: not costed.")
+            notes.add(f"{employment.payroll_number} has no pay rate on {people_date(on)}: not costed.")
             continue
         if terms.scheme.code not in schemes:
             schemes[terms.scheme.code] = _scheme_terms(terms.scheme, on)

@@ -34,6 +34,7 @@ from joinedup.change.services import _open
 from joinedup.change.transfer_rules import first_transfer_date
 from joinedup.change.transfer_selectors import scope_employments
 from joinedup.core import rls
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.people.models import Employment
@@ -48,7 +49,7 @@ def _check_transfer_date(errors: Errors, transfer_date: date) -> None:
     if transfer_date < first:
         errors.add(
             "transfer_date",
-            f"The transfer date must be on or after {first:%-d %B %Y}, when TUPE 2006 came into force.",
+            f"The transfer date must be on or after {people_date(first)}, when TUPE 2006 came into force.",
         )
 
 

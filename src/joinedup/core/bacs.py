@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
+from joinedup.core.dates import people_date
 from joinedup.core.text import fold_to_ascii, keep_only
 
 CRLF = "\r\n"
@@ -191,7 +192,9 @@ def bacs18(
     if not payments:
         raise Bacs18Error("a BACS file needs at least one credit")
     if processing_date.weekday() >= 5:
-        raise Bacs18Error(f"processing date {processing_date:%a %d %b %Y} is not a BACS processing day")
+        raise Bacs18Error(
+            f"processing date {people_date(processing_date, weekday=True)} is not a BACS processing day"
+        )
     who = f"{payer_kind} {employer.name!r}"
     sun = employer.bacs_user_number.strip().upper()
     if len(sun) != 6 or not sun.isascii() or not sun.isalnum():

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.core.calendar import year_label
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
 
@@ -151,7 +152,7 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year.label} period {self.number} ({self.start_date:%b %Y})"
+        return f"{self.year.label} period {self.number} ({people_month(self.start_date)})"
 
     @property
     def is_open(self) -> bool:
@@ -234,7 +235,7 @@ class Journal(_Posted):
         ]
 
     def __str__(self) -> str:
-        return f"Journal {self.pk} {self.date:%d %b %Y}: {self.description}"
+        return f"Journal {self.pk} {people_date(self.date)}: {self.description}"
 
 
 class JournalLine(_Posted):

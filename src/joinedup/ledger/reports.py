@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
+from joinedup.core.dates import people_month
 from joinedup.ledger.models import (
     REVENUE_TYPES,
     Account,
@@ -60,7 +61,9 @@ def period_for_month(
     else:
         found = Period.objects.for_partner(partner).select_related("year").filter(start_date=start).first()
     if found is None:
-        raise ValidationError({"period": f"{partner.name} has no financial period for {start:%B %Y}."})
+        raise ValidationError(
+            {"period": f"{partner.name} has no financial period for {people_month(start)}."}
+        )
     return found
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core.actors import user_of
 from joinedup.core.calendar import FINANCIAL_YEAR_FIRST_MONTH
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp, plain_pounds
 from joinedup.ledger.chart import ChartTemplate, load_chart
 from joinedup.ledger.models import (
@@ -222,7 +223,7 @@ def _open_period(partner: Partner, on: date, errors: _Errors) -> Period | None:
     )
     if period is None:
         errors.add(
-            "date", f"{partner.name} has no financial period for {on:%d %B %Y}: set up that year first."
+            "date", f"{partner.name} has no financial period for {people_date(on)}: set up that year first."
         )
     elif period.status != PeriodStatus.OPEN:
         errors.add("date", f"{period} is closed: post into an open period.")

@@ -30,6 +30,7 @@ from django.db import connection
 
 from joinedup.core import rls
 from joinedup.core.calendar import weekdays_between
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp
 from joinedup.payroll import history, statutory, termination
 from joinedup.payroll.engine import Batch, Frequency, Region, TaxCode, calculate, load_rules, parse_tax_code
@@ -391,7 +392,7 @@ def prorated_pay(
             problems.append(
                 (
                     FlagKind.NO_PAY_RATE,
-                    f"No pay rate for {version.scheme} {version.pay_point} on {begin:%d %b %Y}",
+                    f"No pay rate for {version.scheme} {version.pay_point} on {people_date(begin)}",
                 )
             )
             continue

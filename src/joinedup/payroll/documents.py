@@ -15,6 +15,7 @@ from django.utils import timezone
 from joinedup.core.bulk import fewer_collections
 from joinedup.core.calendar import rti_tax_year, tax_year_start
 from joinedup.core.crypto import decrypt_many
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import PayrollSettings, PayRun, Payslip, RunStatus, TakeOnBalance
 from joinedup.payroll.outputs import BacsCredit, bacs18, fps_xml, payslip_pdf
@@ -152,7 +153,7 @@ def bacs_processing_problem(run: PayRun, processing_date: date | None, *, today:
 
 
 def _day(when: date) -> str:
-    return f"{when.day} {when:%B %Y}"
+    return people_date(when)
 
 
 def bacs_file(

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from joinedup.core.dates import people_date
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import Journal, JournalSource, Period, PeriodStatus
 from joinedup.ledger.services import LineInput, post_source_journal
@@ -39,7 +40,7 @@ def payment_blockers(run: PayRun) -> list[str]:
         .first()
     )
     if found is None:
-        return [f"{partner.code} has no financial period for {run.pay_date:%d %B %Y}"]
+        return [f"{partner.code} has no financial period for {people_date(run.pay_date)}"]
     if found.status != PeriodStatus.OPEN:
         return [f"{partner.code}'s {found} is closed"]
     return []

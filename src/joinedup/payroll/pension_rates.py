@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from joinedup.audit.services import record_event
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.models import EmployerPensionRate
@@ -46,7 +47,9 @@ def employer_pension_rate_set(
         .filter(pension_scheme=scheme, effective_from=effective_from)
         .exists()
     ):
-        raise ValidationError({"pension_scheme": f"{scheme} already has a rate from {effective_from}."})
+        raise ValidationError(
+            {"pension_scheme": f"{scheme} already has a rate from {people_date(effective_from)}."}
+        )
     rate = EmployerPensionRate.objects.create(
         partner=partner,
         pension_scheme=scheme,

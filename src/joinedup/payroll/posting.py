@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Min
 
+from joinedup.core.dates import people_date
 from joinedup.ledger.chart import load_chart
 from joinedup.ledger.models import Journal, JournalSource, Period, PeriodStatus
 from joinedup.ledger.services import (
@@ -138,7 +139,7 @@ def payroll_posting_blockers(run: PayRun) -> list[str]:
             .first()
         )
         if found is None:
-            blockers.append(f"{partner.code} has no financial period for {run.pay_date:%d %B %Y}")
+            blockers.append(f"{partner.code} has no financial period for {people_date(run.pay_date)}")
         elif found.status != PeriodStatus.OPEN:
             blockers.append(f"{partner.code}'s {found} is closed")
     return blockers

@@ -18,6 +18,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import validators
 from joinedup.core.actors import is_system, user_of
 from joinedup.core.calendar import tax_year_label
+from joinedup.core.dates import people_date
 from joinedup.core.money import pence_to_pounds
 from joinedup.core.worker import queue_with_transaction
 from joinedup.partnership.models import Partner
@@ -58,7 +59,7 @@ def _check_pay_date(partner: Partner, frequency: str, pay_date: date, tax_year: 
         label = tax_year_label(tax_year)
         raise ValidationError(
             {
-                "pay_date": f"{pay_date.day} {pay_date:%B %Y} is in tax year {label}, "
+                "pay_date": f"{people_date(pay_date)} is in tax year {label}, "
                 f"which has no payroll rules yet (rules are held for {known})."
             }
         )
@@ -75,7 +76,7 @@ def _check_pay_date(partner: Partner, frequency: str, pay_date: date, tax_year: 
         raise ValidationError(
             {
                 "pay_date": f"{partner.name} has already approved a {frequency} run paid on "
-                f"{last.day} {last:%B %Y}: a new {frequency} run cannot be dated before it."
+                f"{people_date(last)}: a new {frequency} run cannot be dated before it."
             }
         )
 
@@ -426,7 +427,8 @@ def pay_item_add_one_off(
     )
     if closed is not None:
         errors.setdefault("paid_on", []).append(
-            f"The pay run for {closed.period_start:%-d %B %Y} to {closed.period_end:%-d %B %Y} is already "
+            f"The pay run for {people_date(closed.period_start)} to {people_date(closed.period_end)} "
+            "is already "
             "approved; pay it in a later period."
         )
     if errors:

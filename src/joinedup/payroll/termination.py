@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from joinedup.core.dates import people_date
 from joinedup.core.money import PENNY, pounds_to_pence, round_nearest_penny_half_down
 
 RULES_FILE = Path(__file__).parent / "rules" / "termination_awards.toml"
@@ -49,7 +50,7 @@ class TerminationRules:
         chosen = [value for start, value in self.thresholds if start <= day]
         if not chosen:
             raise TerminationRulesError(
-                f"termination_awards.toml has no threshold in force on {day:%d %B %Y}"
+                f"termination_awards.toml has no threshold in force on {people_date(day)}"
             )
         return chosen[-1]
 

@@ -8,6 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.core.exceptions import ValidationError
 
 from joinedup.core.calendar import financial_year_of, financial_year_start, weekdays_between
+from joinedup.core.dates import people_date
 from joinedup.people.models import PayPoint, PayRate
 
 HALF = Decimal("0.5")
@@ -17,11 +18,11 @@ def pay_rate_on(point: PayPoint, on: date) -> Decimal:
     """The full-time annual salary of ``point`` on ``on``: the latest award on or before it."""
     if point.withdrawn_from is not None and on >= point.withdrawn_from:
         raise ValidationError(
-            {"pay_point": f"{point} was withdrawn from the scale on {point.withdrawn_from:%d %B %Y}."}
+            {"pay_point": f"{point} was withdrawn from the scale on {people_date(point.withdrawn_from)}."}
         )
     rate = PayRate.objects.filter(point=point, effective_from__lte=on).order_by("-effective_from").first()
     if rate is None:
-        raise ValidationError({"pay_point": f"{point} has no pay rate on {on:%d %B %Y}."})
+        raise ValidationError({"pay_point": f"{point} has no pay rate on {people_date(on)}."})
     return rate.annual
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor, is_system, user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Membership, Partner
 from joinedup.partnership.permissions import authorise, is_member, partner_ids_with
 from joinedup.partnership.services import membership_revoke
@@ -92,7 +93,10 @@ def _decidable(review: AccessReview, line: AccessReviewLine) -> None:
         raise ValidationError({"decision": "This review is closed."})
     if timezone.localdate() > review.due_on:
         raise ValidationError(
-            {"decision": f"The review was due by {review.due_on:%-d %B %Y}: what was not certified lapses."}
+            {
+                "decision": f"The review was due by {people_date(review.due_on)}: "
+                "what was not certified lapses."
+            }
         )
     if line.decision != LineDecision.PENDING:
         raise ValidationError(

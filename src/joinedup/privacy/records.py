@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.actors import SystemActor
+from joinedup.core.dates import people_date
 from joinedup.core.personal_data import Declaration
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
@@ -244,7 +245,7 @@ def export_rows(user: Any, *, partner: Partner) -> list[list[str]]:
                 "; ".join(
                     f"{e.processor.name}: {e.get_transfer_mechanism_display()}"
                     + (
-                        f", transfer risk assessment {e.transfer_risk_assessed_on:%d/%m/%Y}"
+                        f", transfer risk assessment {people_date(e.transfer_risk_assessed_on)}"
                         if e.transfer_risk_assessed_on
                         else ""
                     )

@@ -71,6 +71,7 @@ from joinedup.audit.services import record_event
 from joinedup.change.models import ConsultationDocument
 from joinedup.core import attachments, rls
 from joinedup.core.actors import actor_name, is_system, user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
@@ -194,7 +195,7 @@ def _end(ends_on: date | None, today: date) -> date | None:
     if ends_on is not None and ends_on < today:
         raise ValidationError(
             {
-                "ends_on": f"The end date {ends_on:%d %B %Y} is before today ({today:%d %B %Y}): "
+                "ends_on": f"The end date {people_date(ends_on)} is before today ({people_date(today)}): "
                 "a hold ends today or later, or leave it empty to hold until lifted."
             }
         )
@@ -261,11 +262,11 @@ def set_retention_hold_end(*, actor: Any, hold: RetentionHold, ends_on: date | N
     today = timezone.localdate()
     if locked.lifted_at is not None:
         raise ValidationError(
-            {"hold": f"The hold {locked.reference} was lifted on {locked.lifted_at:%d %B %Y}."}
+            {"hold": f"The hold {locked.reference} was lifted on {people_date(locked.lifted_at)}."}
         )
     if not locked.in_force_on(today):
         raise ValidationError(
-            {"hold": f"The hold {locked.reference} ended on {locked.ends_on:%d %B %Y}: place a new one."}
+            {"hold": f"The hold {locked.reference} ended on {people_date(locked.ends_on)}: place a new one."}
         )
     ends_on = _end(ends_on, today)
     before = locked.ends_on
@@ -297,7 +298,7 @@ def lift_retention_hold(*, actor: Any, hold: RetentionHold, reason: str) -> Rete
     locked = RetentionHold.objects.for_partner(hold.partner_id).select_for_update().get(pk=hold.pk)
     if locked.lifted_at is not None:
         raise ValidationError(
-            {"hold": f"The hold {locked.reference} was lifted on {locked.lifted_at:%d %B %Y} already."}
+            {"hold": f"The hold {locked.reference} was lifted on {people_date(locked.lifted_at)} already."}
         )
     locked.lifted_at = timezone.now()
     locked.lifted_by = user_of(actor)
@@ -474,7 +475,7 @@ KINDS: dict[str, _Kind] = {
 def _check_day(as_of: date) -> None:
     if as_of > timezone.localdate():
         raise ValidationError(
-            {"as_of": f"{as_of.isoformat()} is in the future: records go on or after their day."}
+            {"as_of": f"{people_date(as_of)} is in the future: records go on or after their day."}
         )
 
 

@@ -41,6 +41,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core import crypto, rls
 from joinedup.core.actors import SystemActor, is_system, user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.people.models import Person
@@ -167,7 +168,7 @@ def sar_extend(
     _not_future(extended_on, "extended_on")
     if sar.due_on is not None and extended_on > sar.due_on:
         raise ValidationError(
-            {"extended_on": f"The extension is decided within the first month, by {sar.due_on:%-d %B %Y}."}
+            {"extended_on": f"The extension is decided within the first month, by {people_date(sar.due_on)}."}
         )
     if extended_on < sar.received_on:
         raise ValidationError({"extended_on": "The extension is decided on or after the request's receipt."})

@@ -42,6 +42,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, has_permission, partner_ids_with
 from joinedup.people.services.errors import Errors
@@ -487,7 +488,7 @@ class AlertSent:
 
 
 def _alert_text(contract: Contract, threshold: int, untaken: list[ContractExtension]) -> tuple[str, str]:
-    subject = f"Contract {contract.reference} ends on {contract.end_date:%-d %B %Y}"
+    subject = f"Contract {contract.reference} ends on {people_date(contract.end_date)}"
     if untaken:
         months = ", ".join(f"{o.months} months" for o in untaken)
         choice = f"Extension options not yet taken: {months}. Decide whether to extend or procure again."
@@ -495,7 +496,8 @@ def _alert_text(contract: Contract, threshold: int, untaken: list[ContractExtens
         choice = "No extension options remain: procure again or let it end."
     body = (
         f"{contract.reference} {contract.title}, with {contract.supplier.name}, ends on "
-        f"{contract.end_date:%-d %B %Y} ({threshold} month{'s' if threshold != 1 else ''} or less away).\n\n"
+        f"{people_date(contract.end_date)} "
+        f"({threshold} month{'s' if threshold != 1 else ''} or less away).\n\n"
         f"{choice}\n"
     )
     return subject, body

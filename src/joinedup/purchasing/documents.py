@@ -10,6 +10,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from joinedup.core.dates import people_date
 from joinedup.core.pdf import (
     ACCENT,
     BAND,
@@ -92,7 +93,7 @@ def order_pdf(order: PurchaseOrder, lines: list[PurchaseOrderLine], *, compress:
         heading,
         Spacer(1, 4 * mm),
         Paragraph(printable(f"From: {partner.name}"), BASE),
-        Paragraph(printable(f"Order date: {order.order_date:%d %B %Y}"), BASE),
+        Paragraph(printable(f"Order date: {people_date(order.order_date)}"), BASE),
         Spacer(1, 3 * mm),
         Paragraph("To", HEADING),
         *(Paragraph(printable(text), BASE) for text in supplier_lines),

@@ -32,6 +32,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from joinedup.core.crypto import EncryptedCharField
+from joinedup.core.dates import people_date
 from joinedup.core.money import round_nearest_penny_half_up
 from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
@@ -299,7 +300,7 @@ class SupplierBankDetails(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"bank details of supplier {self.supplier_id} from {self.current_from:%d %b %Y}"
+        return f"bank details of supplier {self.supplier_id} from {people_date(self.current_from)}"
 
     @property
     def masked_account(self) -> str:

@@ -42,6 +42,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import pdf
 from joinedup.core.actors import is_system, user_of
 from joinedup.core.bacs import Bacs18Error, BacsCredit, Originator, bacs18
+from joinedup.core.dates import people_date
 from joinedup.core.money import pounds_to_pence
 from joinedup.core.tabular import write_csv
 from joinedup.ledger.models import Journal, JournalSource
@@ -230,7 +231,7 @@ def remittance_pdf(*, actor: Any, payment: Payment) -> bytes:
     partner = Partner.objects.get(pk=payment.partner_id)
     supplier = Supplier.objects.get(pk=payment.supplier_id)
     rows = [["Kind", "Number", "Invoice date", "Amount"]] + [
-        [line.kind, pdf.printable(line.number), f"{line.invoice_date:%d %b %Y}", f"£{line.amount:,.2f}"]
+        [line.kind, pdf.printable(line.number), people_date(line.invoice_date), f"£{line.amount:,.2f}"]
         for line in lines
     ]
     rows.append(["", "", "Paid", f"£{payment.amount:,.2f}"])
@@ -240,7 +241,7 @@ def remittance_pdf(*, actor: Any, payment: Payment) -> bytes:
         Paragraph(pdf.escape(f"From {partner.name} to {supplier.name}"), pdf.HEADING),
         Paragraph(
             pdf.escape(
-                f"Paid by BACS on {run.payment_date:%d %B %Y}, reference {payment.reference}, "
+                f"Paid by BACS on {people_date(run.payment_date)}, reference {payment.reference}, "
                 f"to the account ending {payment.bank_details.account_number[-4:]}."
             ),
             pdf.BASE,
@@ -266,7 +267,9 @@ def payment_run_create(*, actor: Any, partner: Partner, due_by: date, payment_da
     ``payment_date``; refused when there is nothing to pay."""
     authorise(actor, "purchasing.pay", partner)
     if payment_date.weekday() >= 5:
-        raise ValidationError({"payment_date": f"{payment_date:%a %d %b %Y} is not a BACS processing day."})
+        raise ValidationError(
+            {"payment_date": f"{people_date(payment_date, weekday=True)} is not a BACS processing day."}
+        )
     _originator(partner)  # refuse now, not when the file is asked for
     scope = Invoice.objects.for_partner(partner)
     # The lock orders concurrent runs: a second run waits here for the first to commit, then reads
@@ -332,7 +335,7 @@ def payment_run_create(*, actor: Any, partner: Partner, due_by: date, payment_da
         why = "; ".join(h["reason"] for h in held_back)
         raise ValidationError(
             {
-                "due_by": f"No approved invoices are due by {due_by:%d %B %Y} to pay."
+                "due_by": f"No approved invoices are due by {people_date(due_by)} to pay."
                 + (f" Held back: {why}" if why else "")
             }
         )

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup.core.dates import people_month
 from joinedup.core.tenancy import PartnerScopedManager, PartnerScopedQuerySet
 
 
@@ -207,7 +208,7 @@ class RechargeRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Recharge {self.month:%B %Y}"
+        return f"Recharge {people_month(self.month)}"
 
 
 class LineKind(models.TextChoices):

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from joinedup.core import tabular
+from joinedup.core.dates import people_month
 from joinedup.core.money import gbp
 from joinedup.core.pdf import (
     ACCENT,
@@ -66,7 +67,7 @@ def _table(rows: list[list[str]], widths: list[float], right_from: int) -> Table
 
 def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     partner = statement.partner
-    title = f"Statement of charges: {partner.name}, {statement.month:%B %Y}"
+    title = f"Statement of charges: {partner.name}, {people_month(statement.month)}"
     rows = [["Service", "Driver", "Quantity", "Rate", "Amount"]]
     for line in statement.lines:
         rows.append(
@@ -80,7 +81,9 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
             ]
         )
     rows.append(["Total", "", "", "", gbp(statement.total)])
-    trend = [["Service", *(f"{m:%b %Y}" for m in statement.trend_months)]]
+    # "September 2026" in bold is wider than a sixth of what is left of the page after the
+    # service's column, so each month's heading breaks before its year rather than short to "Sep".
+    trend = [["Service", *(people_month(m).replace(" ", "\n") for m in statement.trend_months)]]
     trend += [[printable(label), *(gbp(a) for a in amounts)] for label, amounts in statement.trend]
     trend.append(
         [

@@ -29,6 +29,7 @@ from django.db.models import Sum
 from joinedup.audit.services import record_event
 from joinedup.core import rls, tabular
 from joinedup.core.actors import user_of
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.failpoints import failpoint, failpoint_on_commit
 from joinedup.core.money import pence_to_pounds, pounds_to_pence, round_nearest_penny_half_up
 from joinedup.core.tabular import Column, RowError, RowSpec
@@ -198,7 +199,7 @@ def agreement_add(
     )
     if not errors and taken.exists():
         errors["effective_from"] = [
-            f"{partner.code} already has a {service} agreement from {effective_from}."
+            f"{partner.code} already has a {service} agreement from {people_date(effective_from)}."
         ]
     if errors:
         raise ValidationError(errors)
@@ -464,7 +465,7 @@ def plan_pools(provider: Partner, month: date) -> list[PlannedLine]:
                     kind=LineKind.POOL,
                     charger=provider,
                     charged=charged[share.partner],
-                    description=f"{label} recharge, {month:%B %Y}",
+                    description=f"{label} recharge, {people_month(month)}",
                     service=pool.service,
                     driver=share.driver,
                     driver_source=where[share.driver][share.partner],
@@ -599,7 +600,9 @@ def _post_pair(
             _side(cost, line.amount, debit=True, cost_centre=in_centre, description=line.description)
         )
     description = (
-        f"Shared-service recharge {run.month:%B %Y}" if pool else f"Secondment recharge {run.month:%B %Y}"
+        f"Shared-service recharge {people_month(run.month)}"
+        if pool
+        else f"Secondment recharge {people_month(run.month)}"
     )
     journals = []
     for partner, inputs, accounts, centre in (
@@ -667,7 +670,9 @@ def _recharge_run(*, actor: Any, provider: Partner, start: date) -> RechargeRun:
     # so the second finds the first's run below and posts nothing, instead of failing on the
     # month's unique constraint when the first commits (issue 18). A period close waits too.
     if Period.objects.for_partner(provider).select_for_update().filter(start_date=start).first() is None:
-        raise ValidationError({"month": f"{provider.name} has no financial period for {start:%B %Y}."})
+        raise ValidationError(
+            {"month": f"{provider.name} has no financial period for {people_month(start)}."}
+        )
     existing = RechargeRun.objects.for_partner(provider).select_for_update().filter(month=start).first()
     if existing is not None:
         post_run_journals(actor=actor, run=existing)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.actors import user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.servicedesk import clocks
@@ -114,11 +115,11 @@ def agreement_add(
     if latest is not None and effective_from <= latest.effective_from:
         errors.setdefault("effective_from", []).append(
             f"A new version must take effect after the latest one, which took effect on "
-            f"{latest.effective_from:%d %B %Y}."
+            f"{people_date(latest.effective_from)}."
         )
     elif latest is not None and effective_from < today:
         errors.setdefault("effective_from", []).append(
-            f"A change cannot take effect in the past (today is {today:%d %B %Y}): tickets already "
+            f"A change cannot take effect in the past (today is {people_date(today)}): tickets already "
             "raised keep the agreement they were raised under."
         )
     if nation not in SlaNation.values:

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from joinedup.core.dates import people_datetime
 from joinedup.core.pdf import (
     ACCENT,
     BAND,
@@ -194,7 +195,7 @@ def service_level_pdf(
         heading,
         Spacer(1, 4 * mm),
         Paragraph(escape(f"Service desk: {partners}"), BASE),
-        Paragraph(escape(f"As at {stands:%-d %B %Y %H:%M} (UK time)"), BASE),
+        Paragraph(escape(f"As at {people_datetime(stands)} (UK time)"), BASE),
         Spacer(1, 2 * mm),
         Paragraph(
             escape(

@@ -32,10 +32,10 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls
+from joinedup.core.dates import people_datetime
 from joinedup.partnership.cli import operator
 from joinedup.partnership.permissions import authorise, is_member
 from joinedup.servicedesk import clocks, notifications, ticket_clocks
-from joinedup.servicedesk.business_time import LONDON
 from joinedup.servicedesk.models import EventKind, Ticket, TicketEvent
 from joinedup.servicedesk.selectors import OPEN_STATUSES
 
@@ -68,12 +68,11 @@ def _stage(clock: clocks.Clock) -> str:
 
 
 def _body(name: str, stage: str, clock: clocks.Clock) -> str:
-    due = clock.due.astimezone(LONDON)
     if stage == EventKind.BREACH:
         said = f"breached: {clock.elapsed_minutes:,} minutes against a target of {clock.target_minutes:,}"
     else:
         said = f"warning: {clock.elapsed_minutes:,} of {clock.target_minutes:,} minutes have run"
-    return f"{name} {said}; due {due:%a %d %b %Y %H:%M} (Europe/London)."
+    return f"{name} {said}; due {people_datetime(clock.due, weekday=True)} (UK time)."
 
 
 def _recipients(ticket: Ticket) -> list[Any]:

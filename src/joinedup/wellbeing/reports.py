@@ -33,6 +33,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import is_system
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.wellbeing.cases import move, refuse_own_case
 from joinedup.wellbeing.models import (
@@ -75,7 +76,7 @@ def window_on(day: date) -> Window:
     """The see-first window in force on ``day`` (the day a report is issued to the employee)."""
     applying = [w for w in windows() if w.effective_from <= day]
     if not applying:
-        raise ValueError(f"No report-release window is in force on {day:%d %B %Y}.")
+        raise ValueError(f"No report-release window is in force on {people_date(day)}.")
     return applying[-1]
 
 

@@ -46,6 +46,7 @@ from django.utils import timezone
 from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import actor_name, is_system, user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
@@ -297,7 +298,7 @@ def place_legal_hold(*, actor: Any, case: Case, reason: str, reference: str) -> 
     if erased is not None:
         raise ValidationError(
             {
-                "case": f"Case {locked.pk}'s content was erased on {erased.erased_at:%d %B %Y}: "
+                "case": f"Case {locked.pk}'s content was erased on {people_date(erased.erased_at)}: "
                 "there is nothing to hold."
             }
         )
@@ -333,7 +334,7 @@ def lift_legal_hold(*, actor: Any, hold: CaseLegalHold, reason: str) -> CaseLega
     locked = CaseLegalHold.objects.for_partner(hold.partner_id).select_for_update().get(pk=hold.pk)
     if locked.lifted_at is not None:
         raise ValidationError(
-            {"hold": f"The hold {locked.reference} was lifted on {locked.lifted_at:%d %B %Y} already."}
+            {"hold": f"The hold {locked.reference} was lifted on {people_date(locked.lifted_at)} already."}
         )
     locked.lifted_at = timezone.now()
     locked.lifted_by = user_of(actor)
@@ -361,7 +362,7 @@ def lift_legal_hold(*, actor: Any, hold: CaseLegalHold, reason: str) -> CaseLega
 def _check_day(today: date) -> None:
     if today > timezone.localdate():
         raise ValidationError(
-            {"today": f"{today.isoformat()} is in the future: content is erased on or after its day."}
+            {"today": f"{people_date(today)} is in the future: content is erased on or after its day."}
         )
 
 
@@ -375,7 +376,7 @@ def erase_case_content(*, actor: Any, case: Case, today: date) -> CaseErasure:
     done = CaseErasure.objects.for_partner(locked.partner_id).filter(case=locked).first()
     if done is not None:
         raise ValidationError(
-            {"case": f"Case {locked.pk}'s content was erased on {done.erased_at:%d %B %Y}."}
+            {"case": f"Case {locked.pk}'s content was erased on {people_date(done.erased_at)}."}
         )
     if locked.status != CaseStatus.CLOSED or locked.closed_at is None:
         raise ValidationError({"case": f"Case {locked.pk} is open: only a closed case's content is erased."})
@@ -388,7 +389,7 @@ def erase_case_content(*, actor: Any, case: Case, today: date) -> CaseErasure:
             {"case": f"Case {locked.pk} is kept while the employment lasts ({rule.title})."}
         )
     if ends > today:
-        raise ValidationError({"case": f"Case {locked.pk} is kept until {ends.isoformat()} ({rule.title})."})
+        raise ValidationError({"case": f"Case {locked.pk} is kept until {people_date(ends)} ({rule.title})."})
     held = _holds_in_force([locked.partner_id], [locked.pk]).get(locked.pk)
     if held:
         raise ValidationError({"case": f"Case {locked.pk} is under legal hold {', '.join(held)}."})

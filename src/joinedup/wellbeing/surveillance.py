@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from joinedup.audit.services import record_event
 from joinedup.core.actors import actor_label, is_system
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner, Role
 from joinedup.partnership.permissions import authorise, roles_on
 from joinedup.people.models import Employment
@@ -42,7 +43,7 @@ LONGEST_INTERVAL = 120  # ten years: anything longer is a typing error, not a pr
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    return people_date(value)
 
 
 # --- programmes ---------------------------------------------------------------------------------

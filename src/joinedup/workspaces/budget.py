@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from joinedup.core.dates import people_month
 from joinedup.core.money import gbp
 from joinedup.ledger import reports
 from joinedup.ledger.models import Period
@@ -102,7 +103,7 @@ def year_so_far(user: Any, *, partner: Any, today: date) -> YearSoFar | None:
 def budget_tiles(found: YearSoFar | None) -> list[Tile]:
     if found is None:
         return []
-    span = f"{found.first.start_date:%B %Y} to {found.last.start_date:%B %Y}"
+    span = f"{people_month(found.first.start_date)} to {people_month(found.last.start_date)}"
     largest = found.largest
     detail = (
         f"Largest variance {largest[0].variance}: {largest[0].cost_centre} {largest[0].account}"
@@ -154,7 +155,7 @@ def recharge_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
             "Recharge statements issued this month",
             issued,
             link("recharges_home", month=month),
-            f"Partners charged for {today:%B %Y} appear here once the month's recharge is run.",
+            f"Partners charged for {people_month(today)} appear here once the month's recharge is run.",
         ),
         Tile(
             "reconciliation_differences",
@@ -162,7 +163,7 @@ def recharge_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
             len(differences),
             link("recharges_reconciliation", month=month),
             "Pairs of partners whose debtor and creditor balances differ at the end of "
-            f"{today:%B %Y} appear here.",
+            f"{people_month(today)} appear here.",
             detail=f"{len(report.rows)} pairs of partners reconciled; "
             f"difference {gbp(report.total_difference)}",
         ),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from joinedup.core.dates import people_month
 from joinedup.core.money import gbp, plain_pounds
 from joinedup.payroll.models import PayRun, Payslip
 from joinedup.payroll.selectors import VISIBLE_TO_EMPLOYEES, runs_for
@@ -48,7 +49,7 @@ def pay_chart(months: list[PayMonth], partner_name: str) -> Chart:
         caption=f"Approved and paid runs of {partner_name}, by month of pay date",
         columns=("Month", "Gross pay (£)", "Payslips"),
         rows=[
-            ChartRow(f"{m.month:%B %Y}", ((m.gross, m.gross_shown), (str(m.headcount), str(m.headcount))))
+            ChartRow(people_month(m.month), ((m.gross, m.gross_shown), (str(m.headcount), str(m.headcount))))
             for m in months
         ],
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from joinedup.core.dates import people_month
 from joinedup.ledger.models import Journal, JournalSource, Period, PeriodStatus
 from joinedup.ledger.selectors import periods_of
 from joinedup.workspaces import budget
@@ -62,7 +63,7 @@ def ledger_tiles(user: Any, *, partner: Any, today: date) -> list[Tile]:
             f"{JournalSource(source).label} journals this month",
             by_source[source],
             link("ledger_journals", period=month, source=source),
-            f"{JournalSource(source).label} journals posted to {today:%B %Y} appear here.",
+            f"{JournalSource(source).label} journals posted to {people_month(today)} appear here.",
         )
         for source in JournalSource.values
     ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
+from joinedup.core.dates import people_month
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.models import Payslip
 from joinedup.payroll.selectors import VISIBLE_TO_EMPLOYEES
@@ -115,7 +116,7 @@ def _employments_counted(partner_id: int, what: str, *, today: date) -> int:
 def staff_worklist_words(today: date) -> dict[str, tuple[str, str]]:
     """Each of HR's staff-list tiles: its label (which the staff list's filter panel also shows)
     and what its empty state says."""
-    month = f"{today:%B %Y}"
+    month = people_month(today)
     return {
         "starters": ("Starters this month", f"People starting in {month} appear here."),
         "leavers": ("Leavers this month", f"People leaving in {month} appear here."),

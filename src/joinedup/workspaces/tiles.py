@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from joinedup.core.dates import people_date
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -49,4 +51,4 @@ def month_bounds(today: date) -> tuple[date, date]:
 
 def long_date(day: date | None) -> str:
     """As people read a date: "25 November 2026"."""
-    return f"{day.day} {day:%B %Y}" if day is not None else ""
+    return people_date(day)

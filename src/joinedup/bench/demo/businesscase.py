@@ -31,6 +31,7 @@ from joinedup.bench.demo import SEEDER
 from joinedup.businesscase import services
 from joinedup.businesscase.models import BusinessCase, OptionLine
 from joinedup.businesscase.services import LineInput
+from joinedup.core.dates import people_month
 from joinedup.partnership.models import Partner
 
 CASE = "Wessex shared corporate services"
@@ -203,7 +204,7 @@ def seed_demo_businesscase(
     services.case_go_live(actor=finance, case=case, live_from=LIVE_FROM)
     say(
         f"Business case: {CASE}, approved by the partnership on version {v2.number}, "
-        f"live from {LIVE_FROM:%B %Y}"
+        f"live from {people_month(LIVE_FROM)}"
     )
     return case
 

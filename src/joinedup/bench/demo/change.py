@@ -20,6 +20,7 @@ from typing import Any
 from joinedup.bench.demo import SEEDER
 from joinedup.change import services as change
 from joinedup.change.models import ChangeProgramme
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.people.models import OrgUnit, PayPoint, Post, TermsScheme
 from joinedup.people.services import PersonDetails, Terms, employment_start, org_unit_create, post_create
@@ -202,4 +203,4 @@ def seed_demo_change(
         if row.post.code.endswith("-HRA"):
             change.pool_assign(actor=SEEDER, pool=pool, at_risk=row)
     change.redeployment_agree(actor=SEEDER, programme=programme, partner=shared, agrees=True)
-    say(f"  Workforce change: {PROGRAMME}, {len(at_risk)} people at risk from {EFFECTIVE:%d %B %Y}")
+    say(f"  Workforce change: {PROGRAMME}, {len(at_risk)} people at risk from {people_date(EFFECTIVE)}")

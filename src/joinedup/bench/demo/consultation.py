@@ -21,6 +21,7 @@ from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.change import PROGRAMME
 from joinedup.change import consultation_services as consultation
 from joinedup.change.models import ChangeProgramme, Consultation
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 
 RECOGNISED = {
@@ -138,4 +139,4 @@ def seed_demo_consultation(
         ),
         reply_to=proposal,
     )
-    say(f"  Consultation: {DECLARED} proposed at the council, 45 days from {start:%d %B %Y}")
+    say(f"  Consultation: {DECLARED} proposed at the council, 45 days from {people_date(start)}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from joinedup.bench.demo import SEEDER
 from joinedup.bench.demo.take_on import seed_demo_take_on
+from joinedup.core.dates import people_month
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner
 from joinedup.payroll.models import FlagStatus, VarianceFlag
@@ -76,4 +77,7 @@ def seed_demo_month(
             flag_accept(actor=officer, flag=flag, note="Demo history: checked and accepted.")
         run = payrun_approve(actor=approver, run=run)
         payrun_mark_paid(actor=officer, run=run)
-        say(f"Payroll {DEMO_PAY_DATE:%B %Y} for {code}: {run.progress_total} payslips, paid and posted")
+        say(
+            f"Payroll {people_month(DEMO_PAY_DATE)} for {code}: {run.progress_total} payslips, "
+            "paid and posted"
+        )

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.bench.demo import SEEDER
+from joinedup.core.dates import people_month
 from joinedup.ledger.models import Account, CostCentre
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner, Role
@@ -482,7 +483,7 @@ def _order(
     requisition = order_services.requisition_create(
         actor=buyer,
         partner=partner,
-        title=f"{category.name}, {on:%B %Y} to {_month_after(on, 2):%B %Y}",
+        title=f"{category.name}, {people_month(on)} to {people_month(_month_after(on, 2))}",
         supplier=supplier,
         lines=[
             order_services.LineIn(

@@ -24,6 +24,7 @@ from joinedup.businesscase.models import CostCentreFunction
 from joinedup.businesscase.realisation import MONTHS, month_end, months_from
 from joinedup.core import rls
 from joinedup.core.calendar import financial_year_of
+from joinedup.core.dates import people_month
 from joinedup.ledger.models import AccountType, CostCentre, JournalLine
 from joinedup.ledger.services import LineInput, journal_post, ledger_setup_partner
 from joinedup.partnership.models import Partner
@@ -106,7 +107,7 @@ def seed_demo_realisation_year(
                     actor=SEEDER,
                     partner=partners[code],
                     date=on,
-                    description=f"Take-on: {month:%B %Y} actuals ({TAKE_ON_LABEL})"[:200],
+                    description=f"Take-on: {people_month(month)} actuals ({TAKE_ON_LABEL})"[:200],
                     idempotency_key=f"demo:take-on:{code}:{month:%Y-%m}",
                     lines=[
                         *(
@@ -127,7 +128,7 @@ def seed_demo_realisation_year(
                         kind=line.kind,
                         pool_id=line.pool_id,
                         service=line.service,
-                        description=line.description.replace(f"{OCTOBER:%B %Y}", f"{month:%B %Y}"),
+                        description=line.description.replace(people_month(OCTOBER), people_month(month)),
                         driver=line.driver,
                         quantity=line.quantity,
                         rate=line.rate,
@@ -139,7 +140,8 @@ def seed_demo_realisation_year(
             )
             post_run_journals(actor=SEEDER, run=run)
     say(
-        f"Benefits realisation: {months[0]:%B %Y} to {months[-1]:%B %Y} taken on from the previous "
+        f"Benefits realisation: {people_month(months[0])} to {people_month(months[-1])} "
+        "taken on from the previous "
         "ledgers (demo figures), so the first year from go-live can be measured"
     )
     return len(months)

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from joinedup.bench.demo import SEEDER
+from joinedup.core.dates import people_month
 from joinedup.ledger.models import CostCentre
 from joinedup.ledger.services import LineInput, journal_post
 from joinedup.partnership.models import Partner
@@ -111,7 +112,7 @@ def seed_demo_recharges(*, partners: dict[str, Partner], say: Callable[[str], No
                 source=DEMO_LABEL,
             )
     run = recharge_run(actor=SEEDER, month=DEMO_MONTH, provider=shared)
-    say(f"Recharge {DEMO_MONTH:%B %Y}: six pools shared to {', '.join(CHARGED)}, journals posted")
+    say(f"Recharge {people_month(DEMO_MONTH)}: six pools shared to {', '.join(CHARGED)}, journals posted")
     return run
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from joinedup.bench.demo.change import EFFECTIVE, PROGRAMME
 from joinedup.change import transfer_services
 from joinedup.change.models import ChangeProgramme, TransferPlan
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 
 PLAN = "HR and payroll staff to Wessex Shared Services"
@@ -49,6 +50,6 @@ def seed_demo_transfers(
     added = transfer_services.plan_add_scope(actor=hr, plan=plan)
     transfer_services.plan_update(actor=hr, plan=plan, status="consulting")
     say(
-        f"  TUPE plan: {len(added)} staff to {shared.code} on {EFFECTIVE:%d %B %Y}, "
+        f"  TUPE plan: {len(added)} staff to {shared.code} on {people_date(EFFECTIVE)}, "
         "the employee liability information due 28 days before"
     )

@@ -68,7 +68,7 @@ class TestTheMinimumPeriod:
             "Trade Union and Labour Relations (Consolidation) Act 1992" in s.source for s in rule_sets()
         )
         assert rules_on(START).window_days == 90
-        with pytest.raises(ValueError, match="No consultation rules in force on 01 January 1990"):
+        with pytest.raises(ValueError, match="No consultation rules in force on 1 January 1990"):
             rules_on(date(1990, 1, 1))
 
 

@@ -123,7 +123,8 @@ class TestRedundancyQuoteCommand:
         error = _refused(*ISSUE[:5], "--leaving", "2003-09-30", "--weekly-pay", "812.50")
         assert error.returncode == 2
         assert str(error) == (
-            "The leaving date (2003-09-30) is before the start of continuous service (2004-09-01)"
+            "The leaving date (30 September 2003) is before the start of continuous service "
+            "(1 September 2004)"
         )
 
     def test_an_unknown_scheme_exits_2_naming_the_known_ones(self) -> None:

@@ -236,7 +236,7 @@ class TestApplying(ChangeTestCase):
         with applying_on(date(2026, 4, 30)), pytest.raises(ValidationError) as refused:
             services.structure_apply(actor=self.shared_hr, structure=self.structure)
         assert refused.value.messages == [
-            "Shared HR team takes effect on 01 May 2026; apply it on or after that day."
+            "Shared HR team takes effect on 1 May 2026; apply it on or after that day."
         ]
         self.structure.refresh_from_db()
         assert self.structure.applied_at is None

@@ -89,10 +89,10 @@ class TestLedgerCommand(LedgerReportsTestCase):
 
     def test_close_closes_the_period_and_refuses_to_close_it_twice(self) -> None:
         out = ledger("close", "--partner", "WCC", "--period", "2026-04", "--as", "council.finance")
-        assert out.strip() == "Wessex County Council: 2026/27 period 1 (Apr 2026) is closed."
+        assert out.strip() == "Wessex County Council: 2026/27 period 1 (April 2026) is closed."
         assert self.periods()[0] == (1, PeriodStatus.CLOSED)
         message, _ = refused("close", "--partner", "WCC", "--period", "2026-04", "--as", "council.finance")
-        assert message == "2026/27 period 1 (Apr 2026) is already closed."
+        assert message == "2026/27 period 1 (April 2026) is already closed."
 
     def test_close_is_refused_to_another_partners_finance_officer(self) -> None:
         message, _ = refused("close", "--partner", "WCC", "--period", "2026-04", "--as", "police.finance")
@@ -108,7 +108,7 @@ class TestLedgerCommand(LedgerReportsTestCase):
         out = ledger("post", "--partner", "WCC", "--file", path, "--as", "council.finance")
         lines = out.strip().splitlines()
         assert lines[0].startswith("Posted journal ") and lines[0].endswith(
-            " dated 01 Jul 2026 (2026/27 period 4 (Jul 2026)): £12.34."
+            " dated 1 July 2026 (2026/27 period 4 (July 2026)): £12.34."
         )
         assert lines[1] == "2 row(s), 1 journal(s) posted."
         assert self.written(self.council) == (written[0] + 1, written[1] + 2)

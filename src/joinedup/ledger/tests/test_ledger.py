@@ -225,7 +225,7 @@ class TestPosting(LedgerTestCase):
             self.post(self.stationery(100), on=date(2027, 4, 1))
         assert caught.value.message_dict == {
             "date": [
-                "Wessex County Council has no financial period for 01 April 2027: set up that year first."
+                "Wessex County Council has no financial period for 1 April 2027: set up that year first."
             ]
         }
 

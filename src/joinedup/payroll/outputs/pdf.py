@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from joinedup.core.calendar import tax_year_label
+from joinedup.core.dates import people_date
 from joinedup.core.pdf import (
     ACCENT,
     BAND,
@@ -57,7 +58,7 @@ def format_nino(nino: str) -> str:
 
 def format_date(day: date | None) -> str:
     """'28 April 2026'."""
-    return "" if day is None else f"{day.day} {day:%B %Y}"
+    return people_date(day)
 
 
 def format_tax_code(employee: EmployeePayment, period: PayPeriod | None = None) -> str:

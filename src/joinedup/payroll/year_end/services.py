@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from joinedup.audit.services import record_event
 from joinedup.core.actors import user_of
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import authorise
 from joinedup.payroll.documents import payment_record
 from joinedup.payroll.models import P45Issue, Payslip
@@ -34,7 +35,7 @@ def _check_leaver(employment: Employment, slip: Payslip | None) -> tuple[Payslip
     if slip is None or employment.end_date > slip.run.pay_date:
         raise ValidationError(
             {
-                "employment": f"{who} left on {employment.end_date:%d %B %Y} and their final pay has not "
+                "employment": f"{who} left on {people_date(employment.end_date)} and their final pay has not "
                 "been approved yet: issue the P45 once the run that pays it is approved."
             }
         )
@@ -48,7 +49,8 @@ def _check_leaver(employment: Employment, slip: Payslip | None) -> tuple[Payslip
     if pending is not None:
         raise ValidationError(
             {
-                "employment": f"{who} has pay in the run of {pending.run.pay_date:%d %B %Y}, which is not "
+                "employment": f"{who} has pay in the run of {people_date(pending.run.pay_date)}, "
+                "which is not "
                 "approved yet: issue the P45 after it."
             }
         )

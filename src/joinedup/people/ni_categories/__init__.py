@@ -10,6 +10,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from joinedup.core.dates import people_date
+
 _RULES = Path(__file__).with_name("rules") / "ni_category_ages.toml"
 
 
@@ -77,4 +79,4 @@ def age_problem(letter: str, born: date | None, on: date) -> str | None:
 
 
 def _day(when: date) -> str:
-    return f"{when.day} {when:%B %Y}"
+    return people_date(when)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from joinedup.audit.services import record_event
 from joinedup.core import rls, validators
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people import plausibility
@@ -284,7 +285,7 @@ def employment_change_terms(
         raise ValidationError({"effective_from": "No terms are in force on that date."})
     if current.effective_from == effective_from:
         errors.add(
-            "effective_from", f"There is already a change on {effective_from:%d %B %Y}; amend that one."
+            "effective_from", f"There is already a change on {people_date(effective_from)}; amend that one."
         )
     new = clean_terms(replace(Terms.of(current), **changes), employment.partner, errors)
     _check_ni_category_age(new, employment.person.date_of_birth, effective_from, errors)
@@ -326,14 +327,14 @@ def employment_end(
     authorise(actor, "people.change", employment.partner_id)
     errors = Errors()
     if employment.end_date is not None:
-        errors.add("end_date", f"This employment already ended on {employment.end_date:%d %B %Y}.")
+        errors.add("end_date", f"This employment already ended on {people_date(employment.end_date)}.")
     problem = plausibility.end_problem(employment.start_date, end_date)
     if problem:
         errors.add("end_date", problem)
     elif paid_to is not None and end_date < paid_to:
         errors.add(
             "end_date",
-            f"Pay up to {paid_to:%-d %B %Y} is already approved for this employment, so it cannot end "
+            f"Pay up to {people_date(paid_to)} is already approved for this employment, so it cannot end "
             "before then. Correct the pay first, or end it on or after that date.",
         )
     if not reason.strip():
@@ -389,7 +390,8 @@ def employment_change_job(
             errors.add("effective_from", "The change cannot take effect before the employment started.")
         elif current is not None and current.effective_from == effective_from:
             errors.add(
-                "effective_from", f"There is already a change on {effective_from:%d %B %Y}; amend that one."
+                "effective_from",
+                f"There is already a change on {people_date(effective_from)}; amend that one.",
             )
     elif current is None and line_manager is not None:
         errors.add("effective_from", "No terms are in force on that date.")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from joinedup.audit.services import record_event
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise
 from joinedup.people.models import Employment, OrgUnit, PayPoint, Post, PostHolding, TermsScheme
@@ -184,9 +185,9 @@ def post_end(*, actor: Any, post: Post, end_date: date, reason: str) -> Post:
         return post
     errors = Errors()
     if post.end_date is not None:
-        errors.add("end_date", f"The post already ended on {post.end_date:%d %B %Y}.")
+        errors.add("end_date", f"The post already ended on {people_date(post.end_date)}.")
     if end_date < post.start_date:
-        errors.add("end_date", f"The post starts on {post.start_date:%d %B %Y}, after that date.")
+        errors.add("end_date", f"The post starts on {people_date(post.start_date)}, after that date.")
     holdings = PostHolding.objects.for_partner(post.partner_id).filter(post=post)
     if holdings.filter(start_date__gt=end_date).exists():
         errors.add("end_date", "Someone starts in the post after that date.")

@@ -93,5 +93,5 @@ class TestPostChanges(PeopleTestCase):
         with pytest.raises(ValidationError) as refused:
             post_end(actor=self.council_hr, post=self.council_post, end_date=date(2019, 3, 31), reason="Gone")
         assert (
-            refused.value.message_dict["end_date"][0] == "The post starts on 01 April 2020, after that date."
+            refused.value.message_dict["end_date"][0] == "The post starts on 1 April 2020, after that date."
         )

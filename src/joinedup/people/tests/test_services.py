@@ -167,7 +167,7 @@ class TestDatedTerms(PeopleTestCase):
             changes={"pay_point": self.scp25},
         )
         employment_change_terms(**change)
-        with pytest.raises(ValidationError, match="already a change on 01 April 2026"):
+        with pytest.raises(ValidationError, match="already a change on 1 April 2026"):
             employment_change_terms(**change)
 
     def test_a_point_from_another_scheme_is_refused(self) -> None:

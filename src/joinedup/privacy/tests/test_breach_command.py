@@ -20,7 +20,7 @@ class TestTheBreachesCommand(BreachTestCase):
             call_command("privacy", "breaches", "--partner", "wcc", stdout=out)
         assert out.getvalue().splitlines() == [
             "Breach log of WCC: 1",
-            f"  {row.breach_id}: Due, 62 hours left (ICO deadline 2026-12-09 02:00); 212 people: "
+            f"  {row.breach_id}: Due, 62 hours left (ICO deadline 9 December 2026 at 02:00); 212 people: "
             "Payslips for October e-mailed to the wrong distribution list.",
         ]
 

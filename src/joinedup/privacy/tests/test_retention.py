@@ -322,7 +322,9 @@ class TestRetentionRun(RetentionTestCase):
     def test_a_day_in_the_future_is_refused(self) -> None:
         with frozen(), pytest.raises(ValidationError) as refused:
             retention.retention_run(actor=SYSTEM, as_of=date(2026, 12, 2))
-        assert refused.value.messages == ["2026-12-02 is in the future: records go on or after their day."]
+        assert refused.value.messages == [
+            "2 December 2026 is in the future: records go on or after their day."
+        ]
 
     def test_a_dpo_runs_it_for_their_own_partner_only(self) -> None:
         report = self.run_retention(self.police_dpo)

@@ -98,7 +98,7 @@ class TestSettingTheEndDate(HoldEndTestCase):
             self.hold_mary_until(date(2026, 11, 30))
         assert refused.value.message_dict == {
             "ends_on": [
-                "The end date 30 November 2026 is before today (01 December 2026): a hold ends today "
+                "The end date 30 November 2026 is before today (1 December 2026): a hold ends today "
                 "or later, or leave it empty to hold until lifted."
             ]
         }
@@ -130,7 +130,7 @@ class TestSettingTheEndDate(HoldEndTestCase):
         before = self.state()
         with frozen_on(date(2026, 12, 2)), pytest.raises(ValidationError) as refused:
             retention.set_retention_hold_end(actor=self.council_dpo, hold=hold, ends_on=date(2027, 1, 1))
-        assert refused.value.messages == ["The hold ET/1234/2026 ended on 01 December 2026: place a new one."]
+        assert refused.value.messages == ["The hold ET/1234/2026 ended on 1 December 2026: place a new one."]
         assert self.state() == before
 
     def test_a_lifted_hold_cannot_be_given_an_end_date_and_nothing_changes(self) -> None:
@@ -197,7 +197,7 @@ class TestTheEndDateOnThePage(HoldEndTestCase):
         with frozen():
             response = client.post(f"{PAGE}holds/{hold.pk}/ends-on", {"ends_on": "2026-01-01"}, follow=True)
             unreadable = client.post(f"{PAGE}holds/{hold.pk}/ends-on", {"ends_on": "31/03/2027"}, follow=True)
-        assert "The end date 01 January 2026 is before today" in response.content.decode()
+        assert "The end date 1 January 2026 is before today" in response.content.decode()
         assert "Enter the last day of the hold as a date, year first" in unreadable.content.decode()
         assert self.state() == before
 

@@ -151,7 +151,7 @@ class TestPaymentRun(PaymentRunTestCase):
         with pytest.raises(ValidationError) as raised:
             self.make_run(payment_date=date(2026, 6, 6))
         assert raised.value.message_dict == {
-            "payment_date": ["Sat 06 Jun 2026 is not a BACS processing day."]
+            "payment_date": ["Saturday 6 June 2026 is not a BACS processing day."]
         }
 
     def test_the_person_who_made_a_run_cannot_approve_it(self) -> None:

@@ -292,7 +292,7 @@ class TestPoolsAndAgreements(RechargeTestCase):
                 effective_from=date(2026, 4, 1),
             )
         assert caught.value.message_dict == {
-            "effective_from": ["WCC already has a hr agreement from 2026-04-01."]
+            "effective_from": ["WCC already has a hr agreement from 1 April 2026."]
         }
 
     def test_a_partner_cannot_manage_the_bodys_agreements(self) -> None:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from joinedup.core.dates import people_date
 from joinedup.core.tenancy import PartnerScopedManager
 from joinedup.servicedesk.models.tickets import Priority, Service
 
@@ -79,7 +80,7 @@ class ServiceLevelAgreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"service levels of {self.partner_id} from {self.effective_from:%d %b %Y}"
+        return f"service levels of {self.partner_id} from {people_date(self.effective_from)}"
 
 
 class ServiceLevelTarget(models.Model):

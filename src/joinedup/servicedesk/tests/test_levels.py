@@ -112,7 +112,7 @@ class AgreementTests(ServiceLevelTestCase):
         with self.assertRaises(ValidationError) as caught:
             self.add(effective_from=date(2026, 4, 1))
         assert caught.exception.message_dict["effective_from"] == [
-            "A new version must take effect after the latest one, which took effect on 01 April 2026."
+            "A new version must take effect after the latest one, which took effect on 1 April 2026."
         ]
 
     def test_an_agent_may_read_but_not_change_the_agreement_and_nothing_changes(self) -> None:

@@ -84,7 +84,7 @@ class ReportPdfTests(NovemberTestCase):
         assert strings[:3] == [
             "Service levels, November 2026",
             "Service desk: Wessex County Council",
-            "As at 1 December 2026 00:00 (UK time)",  # the month is over: its end
+            "As at 1 December 2026 at 00:00 (UK time)",  # the month is over: its end
         ]
         assert holds(strings, ["Wessex County Council", *HEADER])
         assert holds(strings, P2 + P3)
@@ -98,7 +98,7 @@ class ReportPdfTests(NovemberTestCase):
             response = self.signed_in_on_council(self.agent).get(
                 "/servicedesk/reports/", {"month": "2026-11", "format": "pdf"}
             )
-        assert pdf_strings(response.content)[2] == "As at 20 November 2026 12:05 (UK time)"
+        assert pdf_strings(response.content)[2] == "As at 20 November 2026 at 12:05 (UK time)"
 
     def test_across_every_partner_it_draws_a_table_per_partner_then_their_sum(self) -> None:
         response = self.signed_in_on_council(self.agent).get(

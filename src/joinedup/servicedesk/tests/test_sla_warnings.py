@@ -77,13 +77,14 @@ class SlaWarningTests(ClockTestCase):
             (
                 "WCC-000001",
                 "breach",
-                "Response breached: 555 minutes against a target of 240; due Mon 30 Nov 2026 13:00 "
-                "(Europe/London).",
+                "Response breached: 555 minutes against a target of 240; due Monday 30 November 2026 "
+                "at 13:00 (UK time).",
             ),
             (
                 "WCC-000002",
                 "warning",
-                "Response warning: 45 of 60 minutes have run; due Tue 01 Dec 2026 10:00 (Europe/London).",
+                "Response warning: 45 of 60 minutes have run; due Tuesday 1 December 2026 at 10:00 "
+                "(UK time).",
             ),
         ]
         told = Notification.objects.for_partner(self.council).filter(user=self.agent).order_by("pk")

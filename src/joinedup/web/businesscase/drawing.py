@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from joinedup.businesscase import drawing, selectors, services
 from joinedup.core.calendar import year_label
+from joinedup.core.dates import people_month
 from joinedup.partnership.models import Partner
 from joinedup.web.businesscase.forms import CaseChangeForm, DrawBaselineForm, DrawOneOffsForm
 from joinedup.web.businesscase.views import _back, _edit_page, _managed
@@ -91,7 +92,7 @@ def baseline_draw(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 text = (
                     f"{drawn.partner.name}'s baseline drawn from its ledger and people data, "
-                    f"{drawn.start:%B %Y} to {drawn.end:%B %Y}: {len(drawn.rows)} "
+                    f"{people_month(drawn.start)} to {people_month(drawn.end)}: {len(drawn.rows)} "
                     f"function{'s' if len(drawn.rows) != 1 else ''}."
                 )
                 if editing.makes_new_version:

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 
 from joinedup.businesscase import board_pack, realisation, selectors, services
 from joinedup.businesscase.models import Function
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.web.businesscase.board_charts import bar_chart, line_chart
@@ -45,7 +46,9 @@ def _charts(r: realisation.Realisation) -> dict[str, Any]:
         ),
         "savings": line_chart(
             "Cumulative savings against plan",
-            [f"{m.month:%b %y}" for m in r.by_month],
+            # The axis is short ("Mar 2026", never "Mar 26", which reads as a day): twelve labels
+            # share half a page, and the months table below the charts names each in full.
+            [f"{m.month:%b %Y}" for m in r.by_month],
             [
                 ("Saving", [m.cumulative_saving for m in r.by_month]),
                 ("Plan", [m.cumulative_plan for m in r.by_month]),
@@ -87,7 +90,7 @@ def realisation_page(request: HttpRequest, case_id: int) -> HttpResponse:
             request, lambda: services.case_go_live(actor=request.user, case=access.case, live_from=live)
         ):
             messages.success(
-                request, f"The case is live from {live:%-d %B %Y}." if live else "Go-live cleared."
+                request, f"The case is live from {people_date(live)}." if live else "Go-live cleared."
             )
             return redirect("web:businesscase_realisation", case_id=access.case.pk)
     found = realisation.realisation(access)

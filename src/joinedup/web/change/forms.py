@@ -9,6 +9,7 @@ from django import forms
 
 from joinedup.change.models import ProgrammeStatus, TransferKind, TransferPlanStatus, VrEligibility
 from joinedup.change.redundancy import enhanced_schemes
+from joinedup.core.dates import people_date
 from joinedup.people.models import Employment, PayPoint, TermsScheme
 from joinedup.web.forms import (
     DATE_EXAMPLE,
@@ -288,7 +289,7 @@ class MilestoneDoneForm(GovukForm):
     def __init__(self, *args: Any, milestones: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["milestone"] = ModelChoice(
-            milestones, label="Milestone reached", labeller=lambda m: f"{m.name} (due {m.due:%-d %B %Y})"
+            milestones, label="Milestone reached", labeller=lambda m: f"{m.name} (due {people_date(m.due)})"
         )
         self.order_fields(["milestone", "done_on"])
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from joinedup.change import selectors
 from joinedup.change.strain import FACTOR_COLUMNS, UPLOAD_PERMISSION, strain_factors_import
 from joinedup.core import tabular
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import has_permission
 from joinedup.web.current import partner_page
 from joinedup.web.forms import GovukForm, date_field, submit, text_field
@@ -63,7 +64,8 @@ def strain_factors(request: HttpRequest) -> HttpResponse:
             replaced = " It replaces the table of the same date." if result.replaced else ""
             messages.success(
                 request,
-                f"{result.saved} strain factors for {data['fund']} from {data['effective_from']:%-d %B %Y} "
+                f"{result.saved} strain factors for {data['fund']} "
+                f"from {people_date(data['effective_from'])} "
                 f"uploaded.{replaced}",
             )
             return redirect("web:change_strain_factors")

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from joinedup.core.dates import people_month
 from joinedup.core.money import pence_to_pounds
 from joinedup.ledger import reports, selectors, services
 from joinedup.ledger.models import Journal, JournalSource, Period, PeriodStatus
@@ -40,7 +41,7 @@ class JournalFilters(forms.Form):
     def __init__(self, data: Any, *, periods: Sequence[Period]) -> None:
         super().__init__(data)
         # The month as the home page's tiles and the API name a period: 2026-05.
-        months = [(f"{p.start_date:%Y-%m}", f"{p.start_date:%B %Y}") for p in periods]
+        months = [(f"{p.start_date:%Y-%m}", people_month(p.start_date)) for p in periods]
         period = cast(forms.ChoiceField, self.fields["period"])
         period.choices = [("", "Every period"), *months]
         period.error_messages["invalid_choice"] = "%(value)s is not one of the partner's periods."

@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.core.dates import people_month
 from joinedup.core.money import pence_to_pounds
 from joinedup.ledger import reports, selectors
 from joinedup.ledger.models import Account, CostCentre, Journal, JournalLine, Period
@@ -268,7 +269,7 @@ class LineFilters(forms.Form):
         self, data: Any, *, periods: list[Period], accounts: list[Account], centres: list[CostCentre]
     ) -> None:
         super().__init__(data)
-        months = [(f"{p.start_date:%Y-%m}", f"{p.start_date:%B %Y}") for p in periods]
+        months = [(f"{p.start_date:%Y-%m}", people_month(p.start_date)) for p in periods]
         # "from" is a keyword, so these two are named here rather than above.
         self.fields["from"] = listing.filter_choice("From", months, every="This period")
         self.fields["to"] = listing.filter_choice("To", months, every="The first month")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll.models import PayItemTreatment
 from joinedup.payroll.services import ONE_OFF_PERMISSIONS, pay_item_add_one_off
@@ -86,7 +87,7 @@ def one_off_pay_item(request: HttpRequest, employment_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"£{item.amount:,} {item.description} added for {employment.payroll_number}, paid in the "
-                f"period holding {item.start_date:%-d %B %Y}.",
+                f"period holding {people_date(item.start_date)}.",
             )
             return redirect("web:person", person_id=employment.person_id)
     context = {

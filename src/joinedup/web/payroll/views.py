@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll import run_files, selectors, services, year_end
 from joinedup.payroll.documents import bacs_processing_problem, payslip_pdf_bytes
@@ -56,7 +57,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             form, lambda: services.payrun_create(actor=request.user, partner=partner, **form.cleaned_data)
         )
         if run is not None:
-            messages.success(request, f"Pay run for {run.pay_date:%d %B %Y} created.")
+            messages.success(request, f"Pay run for {people_date(run.pay_date)} created.")
             return redirect("web:pay_run", run_id=run.pk)
     # The home page's tiles link here with their filter (workspaces.payroll.runs_filtered).
     filters = RunFilters(request.GET)

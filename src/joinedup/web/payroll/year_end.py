@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from joinedup.core.dates import people_date
 from joinedup.payroll import selectors, year_end
 from joinedup.web.current import partner_page
 from joinedup.web.exports import export_response
@@ -99,7 +100,7 @@ def p45_issue(request: HttpRequest, run_id: int, employment_id: int) -> HttpResp
         messages.success(
             request,
             f"P45 of {employment.payroll_number} {employment.person.full_name} {done}, leaving date "
-            f"{p45.issue.leaving_date:%d %B %Y}.",
+            f"{people_date(p45.issue.leaving_date)}.",
         )
     return redirect("web:pay_run", run_id=run.pk)
 

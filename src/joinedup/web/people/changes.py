@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import has_permission
 from joinedup.payroll.selectors import approved_pay_end
 from joinedup.people import selectors, services
@@ -66,7 +67,7 @@ def change_terms(request: HttpRequest, employment_id: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            messages.success(request, f"Change from {data['effective_from']:%d %B %Y} recorded.")
+            messages.success(request, f"Change from {people_date(data['effective_from'])} recorded.")
             return redirect("web:person", person_id=employment.person_id)
     return render(
         request, "web/people/change_terms.html", {"form": form, "employment": employment, "current": current}
@@ -117,7 +118,7 @@ def hire(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"{details.given_name} {details.family_name} starts with {partner.name} on "
-                f"{employment.start_date:%-d %B %Y}, payroll number {employment.payroll_number}.",
+                f"{people_date(employment.start_date)}, payroll number {employment.payroll_number}.",
             )
             return redirect("web:person", person_id=employment.person_id)
     return render(request, "web/people/hire.html", {"form": form, "partner": partner})
@@ -141,7 +142,7 @@ def end_employment(request: HttpRequest, employment_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{employment.person.full_name} leaves {employment.partner.name} on "
-                f"{form.cleaned_data['end_date']:%-d %B %Y}.",
+                f"{people_date(form.cleaned_data['end_date'])}.",
             )
             return redirect("web:person", person_id=employment.person_id)
     return _employment_form(request, "web/people/end_employment.html", form, employment)
@@ -162,7 +163,7 @@ def record_sickness(request: HttpRequest, employment_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Sickness recorded for {employment.person.full_name}: "
-                f"{absence.start_date:%-d %B %Y} to {absence.end_date:%-d %B %Y}.",
+                f"{people_date(absence.start_date)} to {people_date(absence.end_date)}.",
             )
             if has_permission(request.user, "people.view", employment.partner_id):
                 return redirect("web:person", person_id=employment.person_id)
@@ -212,7 +213,7 @@ def secondment(request: HttpRequest, employment_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{employment.person.full_name} is seconded to {made.host_partner.name} from "
-                f"{made.start_date:%-d %B %Y} to {made.end_date:%-d %B %Y}.",
+                f"{people_date(made.start_date)} to {people_date(made.end_date)}.",
             )
             return redirect("web:person", person_id=employment.person_id)
     secondments = list(selectors.secondments_of(employment))

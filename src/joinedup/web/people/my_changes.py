@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from joinedup.core.dates import people_date
 from joinedup.people import selectors, services
 from joinedup.people.models import Employment, Person
 from joinedup.web.forms import attempt, bound, submit
@@ -92,6 +93,7 @@ def cancel_leave(request: HttpRequest, absence_id: int) -> HttpResponse:
     if attempt(request, lambda: services.absence_cancel_own(actor=request.user, absence=absence)):
         messages.success(
             request,
-            f"Your request for {absence.start_date:%-d %B %Y} to {absence.end_date:%-d %B %Y} is cancelled.",
+            f"Your request for {people_date(absence.start_date)} to {people_date(absence.end_date)} "
+            "is cancelled.",
         )
     return redirect("web:my_leave")

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from joinedup.core.dates import people_date
 from joinedup.people import selectors, services
 from joinedup.web.current import partner_page
 from joinedup.web.forms import (
@@ -60,7 +61,7 @@ def transfer_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"{moved} employment{'s' if moved != 1 else ''} transferred to {data['to_partner'].name} "
-                f"on {data['transfer_date']:%-d %B %Y}.",
+                f"on {people_date(data['transfer_date'])}.",
             )
             return redirect("web:transfer", transfer_id=result.transfer.pk)
     page = Paginator(matching, TRANSFER_PAGE_SIZE).get_page(request.GET.get("page"))

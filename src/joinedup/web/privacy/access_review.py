@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Membership, Partner, Role
 from joinedup.partnership.permissions import has_permission
 from joinedup.privacy import access_review as services
@@ -120,7 +121,7 @@ def access_review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         made = _open(request, partner)
         if made is not None:
-            messages.success(request, f"Access review {made.pk} opened: due {made.due_on:%-d %B %Y}.")
+            messages.success(request, f"Access review {made.pk} opened: due {people_date(made.due_on)}.")
             return redirect("web:privacy_access_review_page", review_id=made.pk)
     since, until, errors = _period(request)
     holders = role_holders_for(request.user, partner=partner)

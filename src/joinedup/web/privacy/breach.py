@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_datetime
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.partnership.selectors import partner_for
 from joinedup.privacy import breach as services
@@ -144,10 +145,8 @@ def breach_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
         else:
-            deadline = timezone.localtime(services.clock_of(row).deadline)
-            messages.success(
-                request, f"Breach {row.breach_id} recorded: tell the ICO by {deadline:%-d %B %Y %H:%M}."
-            )
+            deadline = people_datetime(services.clock_of(row).deadline)
+            messages.success(request, f"Breach {row.breach_id} recorded: tell the ICO by {deadline}.")
             return redirect("web:privacy_breach", breach_id=row.breach_id)
     return render(request, "web/privacy/breach/new.html", {"partner": partner, "post": request.POST})
 

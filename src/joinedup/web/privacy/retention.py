@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.models import Partner
 from joinedup.privacy import retention, retention_selectors
 from joinedup.privacy.models import RetentionRecordType
@@ -209,7 +210,7 @@ def hold_end(request: HttpRequest, retention_hold_id: int) -> HttpResponse:
         request, lambda: retention.set_retention_hold_end(actor=request.user, hold=hold, ends_on=ends_on)
     )
     if changed is not None:
-        until = f"held until {changed.ends_on:%d %B %Y}" if changed.ends_on else "held until lifted"
+        until = f"held until {people_date(changed.ends_on)}" if changed.ends_on else "held until lifted"
         messages.success(request, f"Legal hold {changed.reference}: {until}.")
     return redirect("web:privacy_retention")
 

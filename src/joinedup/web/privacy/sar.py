@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from joinedup.core.dates import people_date
 from joinedup.privacy import sar as services
 from joinedup.privacy.models import SarStatus, SubjectAccessRequest
 from joinedup.privacy.sar_export import SECTIONS
@@ -95,7 +96,7 @@ def sar_log(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
         else:
-            messages.success(request, f"Request {made.pk} logged: due {made.due_on:%-d %B %Y}.")
+            messages.success(request, f"Request {made.pk} logged: due {people_date(made.due_on)}.")
             return redirect("web:privacy_sar", sar_id=made.pk)
     filters = SarListFilters(request.GET)
     given = listing.chosen(filters)

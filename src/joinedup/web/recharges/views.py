@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_month
 from joinedup.partnership.permissions import has_permission
 from joinedup.recharges import outputs, selectors, services, transparency
 from joinedup.web import listing
@@ -73,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 place=lambda exc: form.add_error(None, exc.messages),
             )
             if run is not None:
-                messages.success(request, f"Recharge for {run.month:%B %Y} posted.")
+                messages.success(request, f"Recharge for {people_month(run.month)} posted.")
                 return redirect("web:recharges_home")
     today = timezone.localdate()
     month = request.GET.get("month") or f"{today:%Y-%m}"

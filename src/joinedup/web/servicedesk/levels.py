@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import authorise, has_permission
 from joinedup.servicedesk import levels
 from joinedup.servicedesk.models.levels import ServiceLevelAgreement, SlaClock, SlaNation
@@ -117,7 +118,7 @@ def agreements_page(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, f"The agreement from {added.effective_from:%d %B %Y} is added.")
+                messages.success(request, f"The agreement from {people_date(added.effective_from)} is added.")
                 return redirect("web:servicedesk_levels")
     return render(
         request,

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from joinedup.core.dates import people_month
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import partner_ids_with
 from joinedup.servicedesk.business_time import LONDON
@@ -200,7 +201,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             report=report,
             partner=partner,
             across=across,
-            month_label=date(year, month, 1).strftime("%B %Y"),
+            month_label=people_month(date(year, month, 1)),
         )
     chart = bars(report.rows)
     return render(
@@ -210,7 +211,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "partner": partner,
             "report": report,
             "month": f"{year}-{month:02d}",
-            "month_label": date(year, month, 1).strftime("%B %Y"),
+            "month_label": people_month(date(year, month, 1)),
             "across": across,
             "may_go_across": len(readable) > 1,
             "buckets": BUCKETS,

@@ -7,6 +7,8 @@ links. Each renders a template in web/components/, and /components/ shows every 
 - ``{{ when|people_datetime }}``: "25 November 2026 at 14:30", on the clock in London, where the
   time matters (an event, a deadline); ``{{ month|people_month }}``: "November 2026".
   ``|date:`` is for machine-readable places only (a form's value, a URL, ``datetime=``).
+  The three filters call joinedup.core.dates, which Python code (a message, an e-mail, a PDF)
+  calls for the same forms.
 - ``{% status_tag run.status run.get_status_display %}``: a GOV.UK tag, coloured by STATUS_COLOURS.
 - ``{% money_cell amount %}`` (Decimal pounds) / ``{% pence_cell pence %}`` (int pence): a
   right-aligned table cell with the pound sign.
@@ -27,17 +29,16 @@ import numbers
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from joinedup.core import dates
 from joinedup.core.money import gbp, pounds_to_pence
 
 register = template.Library()
 
-LONDON = ZoneInfo("Europe/London")
 
 # One status, one colour, on every page. A key is a status as stored (lower case) or a label as
 # shown; "kind:status" overrides where one word means different things in two places (a ledger
@@ -211,19 +212,11 @@ def status_colour(status: Any, kind: str = "") -> str:
 def people_date(value: date | datetime | str | None, weekday: str = "") -> str:
     """A date as people read it: 25 November 2026 (no leading zero, the month in full); with
     ``:"weekday"``, Wednesday 25 November 2026 (a pay day or a cut-off to plan by). Also an ISO
-    date as an audit event's JSON keeps it ("2026-11-25")."""
+    date as an audit event's JSON keeps it ("2026-11-25"). The form is core.dates', so a date
+    built in Python (a message, an e-mail, a PDF) reads the same."""
     if weekday not in ("", "weekday"):
         raise ValueError(f'people_date takes "weekday" or nothing, not {weekday!r}')
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
-    if not isinstance(value, date):
-        raise TypeError(f"people_date takes a date, not {type(value).__name__}")
-    day = f"{value:%A} " if weekday else ""
-    return f"{day}{value.day} {value:%B %Y}"
+    return dates.people_date(value, weekday=bool(weekday))
 
 
 @register.filter
@@ -236,22 +229,13 @@ def people_datetime(value: datetime | None, weekday: str = "") -> str:
         raise TypeError(f"people_datetime takes a datetime, not {type(value).__name__}")
     if weekday not in ("", "weekday"):
         raise ValueError(f'people_datetime takes "weekday" or nothing, not {weekday!r}')
-    if value.tzinfo:
-        value = value.astimezone(LONDON)
-    day = f"{value:%A} " if weekday else ""
-    return f"{day}{people_date(value.date())} at {value:%H:%M}"
+    return dates.people_datetime(value, weekday=bool(weekday))
 
 
 @register.filter
 def people_month(value: date | None) -> str:
     """A month (a period, a run) as people read it: November 2026."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
-    if not isinstance(value, date):
-        raise TypeError(f"people_month takes a date, not {type(value).__name__}")
-    return f"{value:%B %Y}"
+    return dates.people_month(value)
 
 
 @register.simple_tag

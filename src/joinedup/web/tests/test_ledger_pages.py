@@ -352,7 +352,7 @@ class TestPeriodClosePage(LedgerPagesTestCase):
     def test_a_period_is_closed_after_confirming(self) -> None:
         client = self.signed_in(self.council_finance)
         confirm = client.get(f"/ledger/periods/{self.june.pk}/close").content.decode()
-        assert "Close 2026/27 period 3 (Jun 2026)" in confirm
+        assert "Close 2026/27 period 3 (June 2026)" in confirm
         self.june.refresh_from_db()
         assert self.june.status == PeriodStatus.OPEN  # asking is not closing
         response = client.post(f"/ledger/periods/{self.june.pk}/close")
@@ -360,7 +360,7 @@ class TestPeriodClosePage(LedgerPagesTestCase):
         self.june.refresh_from_db()
         assert (self.june.status, self.june.closed_by) == (PeriodStatus.CLOSED, self.council_finance)
         again = client.post(f"/ledger/periods/{self.june.pk}/close").content.decode()
-        assert "2026/27 period 3 (Jun 2026) is already closed." in again
+        assert "2026/27 period 3 (June 2026) is already closed." in again
 
 
 class TestAnotherPartnersLedger(LedgerPagesTestCase):

@@ -426,7 +426,7 @@ class TestThePaymentRunPages(PayablesPages):
         response = self.signed_in(self.council_finance).post(
             "/purchasing/payment-runs/", {"due_by": "2026-06-10", "payment_date": "2026-06-06"}
         )
-        assert "Sat 06 Jun 2026 is not a BACS processing day." in response.content.decode()
+        assert "Saturday 6 June 2026 is not a BACS processing day." in response.content.decode()
         assert PaymentRun.objects.for_partner(self.council).count() == 0
 
     def test_a_role_without_pay_gets_403_and_nothing_is_written(self) -> None:

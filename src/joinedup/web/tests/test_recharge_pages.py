@@ -7,6 +7,7 @@ from joinedup.ledger.models import Journal
 from joinedup.recharges.models import RechargeRun
 from joinedup.recharges.services import recharge_run
 from joinedup.recharges.tests.base import RechargeTestCase
+from joinedup.testing.pdf_text import pdf_strings
 
 
 class TestRechargePages(RechargeTestCase):
@@ -22,7 +23,13 @@ class TestRechargePages(RechargeTestCase):
         assert (
             client.get("/recharges/statements/WCC/2026-10.csv").content.decode("utf-8-sig").count("\n") == 3
         )
-        assert client.get("/recharges/statements/WCC/2026-10.pdf").content.startswith(b"%PDF")
+        pdf = client.get("/recharges/statements/WCC/2026-10.pdf").content
+        assert pdf.startswith(b"%PDF")
+        # The last six months' headings, each in full with its year below (issue 19).
+        drawn = pdf_strings(pdf)
+        months = ["May", "June", "July", "August", "September", "October"]
+        assert [text for text in drawn if text in months] == months
+        assert [drawn[drawn.index(month) + 1] for month in months] == ["2026"] * 6
 
     def test_another_partners_finance_officer_gets_404_for_statements_and_403_for_the_reconciliation(
         self,

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_month
 from joinedup.core.suppression import HIDDEN, Table
 from joinedup.partnership.permissions import authorise
 from joinedup.web.current import partner_page
@@ -158,7 +159,7 @@ def _programme_post(
             ),
         )
         if changed is not None:
-            messages.success(request, f"{len(changed)} count(s) changed for {month:%B %Y}.")
+            messages.success(request, f"{len(changed)} count(s) changed for {people_month(month)}.")
             return redirect("web:wellbeing_programme", wellbeing_programme_id=programme.pk)
     return None
 

@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.permissions import authorise, partner_ids_with
 from joinedup.people.models import Employment, OrgUnit
 from joinedup.web import listing
@@ -446,7 +447,7 @@ def enrolment_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 ),
             )
             if ended is not None:
-                messages.success(request, f"Enrolment ended on {ended.ended_on:%-d %B %Y}.")
+                messages.success(request, f"Enrolment ended on {people_date(ended.ended_on)}.")
                 return redirect("web:wellbeing_surveillance_enrolment", enrolment_id=enrolment.pk)
         elif form.is_bound and form.is_valid():
             made = submit(
@@ -459,7 +460,7 @@ def enrolment_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 ),
             )
             if made is not None:
-                messages.success(request, f"Check recorded: the next is due {made.next_due_on:%-d %B %Y}.")
+                messages.success(request, f"Check recorded: the next is due {people_date(made.next_due_on)}.")
                 return redirect("web:wellbeing_surveillance_enrolment", enrolment_id=enrolment.pk)
     checks = selectors.checks_of(request.user, enrolment_id=enrolment.pk)
     return render(

@@ -216,7 +216,7 @@ class TestRetentionRun(RetentionTestCase):
         assert self.run_on().erased_cases == [self.expired.pk, self.held.pk]
 
     def test_it_refuses_a_day_in_the_future(self) -> None:
-        with pytest.raises(ValidationError, match="2032-04-01 is in the future"):
+        with pytest.raises(ValidationError, match="1 April 2032 is in the future"):
             retention_run(actor=SYSTEM, today=AS_OF)
 
     def test_a_clinician_may_not_run_it_and_nothing_changes(self) -> None:
@@ -242,7 +242,7 @@ class TestEraseCaseContent(RetentionTestCase):
             self.erase(self.held)
 
     def test_it_refuses_a_case_within_its_retention(self) -> None:
-        with pytest.raises(ValidationError, match="kept until 2033-06-30"):
+        with pytest.raises(ValidationError, match="kept until 30 June 2033"):
             self.erase(self.within)
 
     def test_it_refuses_a_case_of_someone_still_employed(self) -> None:

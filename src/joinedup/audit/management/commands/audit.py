@@ -8,6 +8,7 @@ from rich.console import Console
 
 from joinedup.audit.checkpoints import CheckpointError, latest_checkpoint, write_checkpoint
 from joinedup.audit.verification import ChainReport, verify_all
+from joinedup.core.dates import people_utc_moment
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         else:
             console.print(
                 f"Checking against signed checkpoint {checkpoint.number} of "
-                f"{checkpoint.taken_at:%d %B %Y %H:%M:%S} UTC."
+                f"{people_utc_moment(checkpoint.taken_at)}."
             )
 
         def show(report: ChainReport) -> None:

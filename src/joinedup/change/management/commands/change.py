@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from joinedup.change import redundancy as r
 from joinedup.change import strain
 from joinedup.core import tabular
+from joinedup.core.dates import people_date
 from joinedup.core.money import ZERO, gbp, pounds_to_pence
 from joinedup.partnership.cli import acting_user, partner_by_code
 
@@ -60,7 +61,7 @@ def _money(amount: Decimal) -> str:
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return people_date(day)
 
 
 class Command(BaseCommand):

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from joinedup.core import tabular
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp
 from joinedup.ledger import imports, reports, selectors, services
 from joinedup.ledger.models import JournalLine
@@ -174,7 +175,8 @@ class Command(BaseCommand):
                 .aggregate(t=Sum("debit"))["t"]
             )
             self.console.print(
-                f"Posted journal {journal.pk} dated {journal.date:%d %b %Y} ({journal.period}): {gbp(total)}."
+                f"Posted journal {journal.pk} dated {people_date(journal.date)} "
+                f"({journal.period}): {gbp(total)}."
             )
         if result.already_posted:
             self.console.print(f"{result.already_posted} journal(s) of this file were posted before.")

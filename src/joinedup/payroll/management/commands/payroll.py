@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.core import tabular
+from joinedup.core.dates import people_date
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
@@ -199,7 +200,7 @@ class Command(BaseCommand):
         Path(options["output"]).write_bytes(year_end.p45_pdf_bytes(p45))
         console.print(
             f"Wrote {options['output']}: P45 for {employment.payroll_number}, left "
-            f"{p45.issue.leaving_date:%d %B %Y}; pay {gbp(p45.figures.pay)}, tax {gbp(p45.figures.tax)} "
+            f"{people_date(p45.issue.leaving_date)}; pay {gbp(p45.figures.pay)}, tax {gbp(p45.figures.tax)} "
             f"in this employment in {year_end.tax_year_label(p45.issue.tax_year)}."
         )
 

@@ -226,7 +226,7 @@ def test_an_employer_account_that_is_not_8_digits_is_refused() -> None:
 
 
 def test_a_weekend_processing_day_and_an_empty_file_are_refused() -> None:
-    with pytest.raises(Bacs18Error, match="Sat 25 Apr 2026 is not a BACS processing day"):
+    with pytest.raises(Bacs18Error, match="Saturday 25 April 2026 is not a BACS processing day"):
         write(processing_date=date(2026, 4, 25))
     with pytest.raises(Bacs18Error, match="at least one credit"):
         write([])

@@ -33,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from joinedup.core.dates import people_datetime
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.privacy import retention, sar, sar_pdf
@@ -135,7 +136,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Breach log of {partner.code}{' (open only)' if open_only else ''}: {len(found)}")
         for row, clock in found:
-            deadline = timezone.localtime(clock.deadline).strftime("%Y-%m-%d %H:%M")
+            deadline = people_datetime(clock.deadline)
             left = f", {clock.hours_left} hours left" if clock.hours_left is not None else ""
             closed = ", closed" if row.breach.closed_at else ""
             self.stdout.write(

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from joinedup.core.dates import people_date
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
 from joinedup.purchasing.contracts import send_renewal_alerts
@@ -81,9 +82,9 @@ class Command(BaseCommand):
         for a in sent:
             to = a.sent_to or "no email address: shown in the app only"
             self.stdout.write(
-                f"{a.reference}: {a.threshold_months}-month alert, ends {a.end_date:%-d %b %Y} → {to}"
+                f"{a.reference}: {a.threshold_months}-month alert, ends {people_date(a.end_date)} → {to}"
             )
-        self.stdout.write(f"{len(sent)} alert{'s' if len(sent) != 1 else ''} sent for {today:%-d %B %Y}.")
+        self.stdout.write(f"{len(sent)} alert{'s' if len(sent) != 1 else ''} sent for {people_date(today)}.")
 
     def spend_rebuild(self, options: dict[str, Any]) -> None:
         partners = (

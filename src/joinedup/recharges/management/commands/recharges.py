@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from joinedup.core import tabular
+from joinedup.core.dates import people_date, people_month
 from joinedup.core.money import gbp
 from joinedup.partnership.cli import acting_user, partner_by_code
 from joinedup.partnership.models import Partner
@@ -81,7 +82,7 @@ class Command(BaseCommand):
 
     def _run(self, actor: Any, options: dict[str, Any]) -> None:
         run = services.recharge_run(actor=actor, month=options["month"])
-        table = Table(title=f"Recharge {run.month:%B %Y}")
+        table = Table(title=f"Recharge {people_month(run.month)}")
         for heading in ("Charged by", "Partner", "Service", "Driver", "Quantity", "Amount"):
             table.add_column(heading, justify="right" if heading in ("Quantity", "Amount") else "left")
         for line in selectors.run_lines(run):
@@ -110,7 +111,7 @@ class Command(BaseCommand):
                 raise CommandError("Write the statement to a .csv or .pdf file.")
             self.console.print(f"Wrote {path} ({len(statement.lines)} line(s), {gbp(statement.total)}).")
             return
-        table = Table(title=f"{partner.name}: charges for {statement.month:%B %Y}")
+        table = Table(title=f"{partner.name}: charges for {people_month(statement.month)}")
         for heading in ("Service", "Driver", "Quantity", "Rate", "Amount"):
             table.add_column(heading, justify="left" if heading in ("Service", "Driver") else "right")
         for line in statement.lines:
@@ -126,7 +127,7 @@ class Command(BaseCommand):
 
     def _reconcile(self, actor: Any, options: dict[str, Any]) -> None:
         report = selectors.reconciliation(actor, month=options["month"])
-        table = Table(title=f"Inter-partner balances at {report.as_at:%d %B %Y}")
+        table = Table(title=f"Inter-partner balances at {people_date(report.as_at)}")
         for heading in ("Owed to", "Owed by", "Debtor balance", "Creditor balance", "Difference"):
             table.add_column(heading, justify="left" if heading.startswith("Owed") else "right")
         for r in report.rows:
