@@ -37,6 +37,7 @@ from joinedup.audit.services import record_event
 from joinedup.core import rls
 from joinedup.core.actors import SystemActor, is_system
 from joinedup.core.calendar import financial_year_of
+from joinedup.core.dates import people_date
 from joinedup.ledger import selectors as ledger_selectors
 from joinedup.ledger.services import ledger_setup_partner
 from joinedup.partnership.models import Partner, PartnerKind, Role, User
@@ -172,7 +173,7 @@ def _check(
         ):
             add("pension_rates", problem)
         if (rate.scheme, rate.effective_from) in seen:
-            add("pension_rates", f"{rate.scheme} is given twice from {rate.effective_from}.")
+            add("pension_rates", f"{rate.scheme} is given twice from {people_date(rate.effective_from)}.")
         seen.add((rate.scheme, rate.effective_from))
     users: dict[str, User] = {}
     for username, role in grants:
