@@ -28,6 +28,6 @@ def reset_fillfactor(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payroll", "0009_run_totals_kept_at_approval")]
+    dependencies = [("payroll", "0010_pay_calendar")]
 
     operations = [migrations.RunPython(set_fillfactor, reset_fillfactor)]
