@@ -12,9 +12,9 @@ with its case holds) this run calls and reports.
 - **The run** (``retention_run``): per partner and type, the records whose period (the partner's
   schedule or the default, never below the minimum) ended on or before ``as_of``, less those
   under hold, are removed in batches: ranges of ``BATCH`` primary keys, walked from the first
-  expired id to the last, each one transaction of set-based statements (no list of ids goes
-  through Python or into the SQL) and one audit event (counts and the first and last id) per
-  batch. What was removed is marked in the row itself, so a second run finds nothing and writes
+  expired id to the last, each one transaction of set-based statements (no list of the records'
+  ids goes through Python or into the SQL; the ids of the partner's expired pay runs do, a dozen
+  a year) and one audit event (counts and the first and last id) per batch. What was removed is marked in the row itself, so a second run finds nothing and writes
   nothing, and a run killed between batches is finished by the next. The system's run on
   PostgreSQL works ``PRIVACY_RETENTION_WORKERS`` ranges at once, each on its own connection
   (``_each_range``). ``--dry-run`` counts and changes nothing.
@@ -75,8 +75,8 @@ from joinedup.core.dates import people_date
 from joinedup.partnership.cli import operator
 from joinedup.partnership.models import Partner
 from joinedup.partnership.permissions import authorise, partner_ids_with
-from joinedup.payroll.models import Payslip, PayslipLine
-from joinedup.people.models import Person
+from joinedup.payroll.models import PayRun, Payslip, PayslipLine
+from joinedup.people.models import Employment, Person
 from joinedup.privacy.models import RetentionHold, RetentionRecordType, RetentionSchedule
 from joinedup.privacy.retention_rules import (
     RetentionType,
@@ -373,11 +373,22 @@ def _holds(partner_id: int, record_type: str, as_of: date) -> _Holds:
 
 def _expired_payslips(partner_id: int, rule: RetentionType, months: int, as_of: date) -> QuerySet[Payslip]:
     last_year = last_expired_tax_year(rule, months, as_of)
-    return Payslip.objects.for_partner(partner_id).filter(run__tax_year__lte=last_year).exclude(tax_code="")
+    # The partner's runs of those years as a list of ids (twelve or so a year): PostgreSQL tests
+    # each payslip against it as a hashed array, where a join to the runs built a hash table in
+    # every statement; judging a batch of 50,000 went from 76 ms to 29 ms.
+    runs = PayRun.objects.for_partner(partner_id).filter(tax_year__lte=last_year)
+    return (
+        Payslip.objects.for_partner(partner_id)
+        .filter(run_id__in=list(runs.values_list("pk", flat=True)))
+        .exclude(tax_code="")
+    )
 
 
 def _held_payslips(people: frozenset[int]) -> Q:
-    return Q(employment__person_id__in=list(people))
+    # The held people's employments as a subquery, which PostgreSQL hashes once, rather than a
+    # join from every payslip to its employment. Any partner's: a hold names the person.
+    employments = Employment.objects.unscoped(reason="a legal hold names a person, not an employment")
+    return Q(employment_id__in=employments.filter(person_id__in=list(people)).values("pk"))
 
 
 def _anonymise_payslips(partner_id: int, chosen: QuerySet[Payslip], low: int, high: int) -> int:
@@ -494,15 +505,19 @@ def _lock_range(partner_id: int, record_type: str, low: int) -> None:
 _BATCH_TABLE = "privacy_retention_batch"
 
 
-def _judged_once(still: QuerySet[Any], partner_id: int, low: int, high: int) -> QuerySet[Any]:
+def _judged_once(
+    still: QuerySet[Any], partner_id: int, low: int, high: int
+) -> tuple[QuerySet[Any], int | None, int | None]:
     """PostgreSQL: the batch's records judged once, their ids kept in a temporary table for the
-    transaction, and ``still`` read from there. Judging joins the range to its runs and
-    employments; the count, the audit redaction, the removal and (for payslips) the lines'
-    deletion each judged it again, and on 10,000,000 payslips that was a third of the run. The
+    transaction, and ``still`` read from there. Judging reads the whole range and tests each
+    record (for payslips, its run and held people); the count, the audit redaction, the removal
+    and the lines' deletion each judged it again, and on 10,000,000 payslips that was a third of the run. The
     ids stay in the database (no list passes through Python) and the batch's statements act on
-    exactly the records judged, under the type's advisory lock. SQLite judges in each statement."""
+    exactly the records judged, under the type's advisory lock. SQLite judges in each statement.
+    Also the first and last id judged (None, None when none is), read from the ids alone."""
     if connection.vendor != "postgresql":
-        return still
+        found = still.aggregate(first=Min("pk"), last=Max("pk"))
+        return still, found["first"], found["last"]
     ids, params = still.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         # Inside a caller's transaction (a test's) the table from the batch before is still there.
@@ -514,12 +529,14 @@ def _judged_once(still: QuerySet[Any], partner_id: int, low: int, high: int) -> 
         )
         # Its row count, so that the statements below join it by hash rather than loop over it.
         cursor.execute(f"ANALYZE {_BATCH_TABLE}")
+        cursor.execute(f"SELECT min(id), max(id) FROM {_BATCH_TABLE}")  # noqa: S608 — a constant name
+        first, last = cursor.fetchone()
     judged: QuerySet[Any] = still.model.objects.for_partner(partner_id).filter(
         pk__gte=low,
         pk__lte=high,
         pk__in=RawSQL(f"SELECT id FROM {_BATCH_TABLE}", ()),  # noqa: S608, S611 — a constant name
     )
-    return judged
+    return judged, first, last
 
 
 @transaction.atomic
@@ -546,9 +563,8 @@ def _remove_batch(
     still = kind.expired(partner_id, rule, months, as_of).filter(pk__gte=low, pk__lte=high)
     if holds.people:
         still = still.exclude(kind.held(holds.people))
-    still = _judged_once(still, partner_id, low, high)
-    found = still.aggregate(first=Min("pk"), last=Max("pk"))
-    if found["first"] is None:
+    still, first, last = _judged_once(still, partner_id, low, high)
+    if first is None:
         return 0
     # PostgreSQL judged the records once (``_judged_once``): ``still`` names the same ones after
     # the removal, so the removal goes first and the two audit writes, which lock the partner's
@@ -571,7 +587,7 @@ def _remove_batch(
         partner=partner_id,
         action=f"privacy.retention_{rule.action}d",
         object_type=record_type,
-        object_id=f"{found['first']}-{found['last']}",
+        object_id=f"{first}-{last}",
         after={
             "as_of": as_of.isoformat(),
             "record_type": record_type,
@@ -579,8 +595,8 @@ def _remove_batch(
             "months": months,
             "source": rule.source,
             "count": removed,
-            "first_id": found["first"],
-            "last_id": found["last"],
+            "first_id": first,
+            "last_id": last,
             "audit_events_redacted": len(redaction.seqs),
         },
     )
@@ -603,13 +619,19 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
         return report
     expired = kind.expired(partner.pk, rule, months, as_of)
     holds = _holds(partner.pk, record_type, as_of)
-    report.expired = expired.count()
+    # One pass over the expired records counts them and finds the span of those not held.
+    free = ~kind.held(holds.people) if holds.people and not holds.whole else Q()
+    span = expired.aggregate(
+        expired=Count("pk"),
+        count=Count("pk", filter=free),
+        first=Min("pk", filter=free),
+        last=Max("pk", filter=free),
+    )
+    report.expired = span["expired"]
     if holds.whole:
         report.held = report.expired
         report.note = f"held under {', '.join(holds.whole)}"
         return report
-    removable = expired.exclude(kind.held(holds.people)) if holds.people else expired
-    span = removable.aggregate(count=Count("pk"), first=Min("pk"), last=Max("pk"))
     report.held = report.expired - span["count"]
     if dry_run or span["first"] is None:
         return report
