@@ -14,8 +14,9 @@ with its case holds) this run calls and reports.
   under hold, are removed in batches: ranges of ``BATCH`` primary keys, walked from the first
   expired id to the last, each one transaction of set-based statements (no list of the records'
   ids goes through Python or into the SQL; the ids of the partner's expired pay runs do, a dozen
-  a year) and one audit event (counts and the first and last id) per batch. What was removed is marked in the row itself, so a second run finds nothing and writes
-  nothing, and a run killed between batches is finished by the next. The system's run on
+  a year) and one audit event (counts and the first and last id) per batch. What was removed
+  is marked in the row itself, so a second run finds nothing and writes nothing, and a run
+  killed between batches is finished by the next. The system's run on
   PostgreSQL works ``PRIVACY_RETENTION_WORKERS`` ranges at once, each on its own connection
   (``_each_range``). ``--dry-run`` counts and changes nothing.
 
