@@ -497,3 +497,28 @@ def authorise(user: Any, permission: str, partner: Partner | int) -> None:
         access.refuse(pid, [permission])
         raise Http404("No such partner's data.")
     raise PermissionDenied(f"You do not have permission to {permission} for this partner.")
+
+
+def authorise_over_sign_in(
+    actor: Any, *, user: Any, partner: Partner | None, own: str, other_partners: str
+) -> None:
+    """Whether ``actor`` may act on ``user``'s sign-in itself (reset their second factor, release
+    a lockout): an operator's command or a platform superuser may for anyone; a partner's
+    administrator only for a user who holds a role there and on no partner the administrator
+    does not administer, since a sign-in opens every partner the user works for. Nobody acts on
+    their own, so a stolen session cannot. ``own`` and ``other_partners`` are the refusals'
+    words."""
+    if isinstance(actor, SystemActor):
+        return
+    if actor.pk == user.pk:
+        raise PermissionDenied(own)
+    if getattr(actor, "is_superuser", False):
+        return
+    if partner is None:
+        raise PermissionDenied("Only a platform administrator can do this.")
+    authorise(actor, "partnership.manage_members", partner)
+    held = set(Membership.objects.filter(user=user).values_list("partner_id", flat=True))
+    if partner.pk not in held:
+        raise PermissionDenied("This user holds no role on this partner.")
+    if held - set(partner_ids_with(actor, "partnership.manage_members")):
+        raise PermissionDenied(other_partners)

@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.audit.services import record_event
-from joinedup.core.actors import is_system
-from joinedup.partnership.models import Membership, Partner, RecoveryCodeDevice
-from joinedup.partnership.permissions import SECOND_FACTOR_ROLES, authorise, holds_any_role, partner_ids_with
+from joinedup.partnership.models import Partner, RecoveryCodeDevice
+from joinedup.partnership.permissions import SECOND_FACTOR_ROLES, authorise_over_sign_in, holds_any_role
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -227,21 +226,14 @@ def second_factor_reset(*, actor: Any, user: Any, partner: Partner | None) -> in
     ``partner`` may, for a user whose every role is on partners they administer (as with
     deactivating); the platform's superusers and the operator's command may for anyone.
     Nobody resets their own: another administrator does, so a stolen session cannot."""
-    if not is_system(actor):
-        if actor.pk == user.pk:
-            raise PermissionDenied("Ask another administrator to reset your own second factor.")
-        if not actor.is_superuser:
-            if partner is None:
-                raise PermissionDenied("Only a platform administrator can reset this.")
-            authorise(actor, "partnership.manage_members", partner)
-            held = set(Membership.objects.filter(user=user).values_list("partner_id", flat=True))
-            if partner.pk not in held:
-                raise PermissionDenied("This user holds no role on this partner.")
-            if held - set(partner_ids_with(actor, "partnership.manage_members")):
-                raise PermissionDenied(
-                    "This user also works for a partner you do not administer: its administrators "
-                    "or a platform administrator can reset their second factor."
-                )
+    authorise_over_sign_in(
+        actor,
+        user=user,
+        partner=partner,
+        own="Ask another administrator to reset your own second factor.",
+        other_partners="This user also works for a partner you do not administer: its administrators "
+        "or a platform administrator can reset their second factor.",
+    )
     apps = TOTPDevice.objects.filter(user_id=user.pk)
     had_app = apps.filter(confirmed=True).exists()
     recovery = RecoveryCodeDevice.objects.filter(user_id=user.pk)

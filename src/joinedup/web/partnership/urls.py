@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path(
         "users/<int:user_id>/second-factor/reset", views.second_factor_reset, name="admin_second_factor_reset"
     ),
+    path("users/<int:user_id>/unlock", views.sign_in_unlock, name="admin_sign_in_unlock"),
     path("roles/<int:membership_id>/revoke", views.role_revoke, name="admin_role_revoke"),
     path("tokens/<int:token_id>/revoke", views.token_revoke, name="admin_token_revoke"),
 ]

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from joinedup.partnership import second_factor, selectors, services
+from joinedup.partnership import lockout, second_factor, selectors, services
 from joinedup.payroll.models import PayrollSettings
 from joinedup.payroll.services import payroll_bank_account_set
 from joinedup.web import listing
@@ -178,6 +178,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         "second_factor": second_factor.has_second_factor(user),
         "second_factor_required": second_factor.requires_second_factor(user),
         "recovery_codes_left": second_factor.recovery_codes_left(user),
+        "locked_until": lockout.locked_out_until(user.get_username()),
         "roles": list(selectors.memberships_administered(request.user, user=user)),
         "tokens": list(selectors.tokens_of(request.user, user=user)),
         "form": form,
@@ -217,6 +218,19 @@ def second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.success(
             request, f"{user.username}'s second step is reset: they set up a new one when they next sign in."
         )
+    return redirect("web:admin_user", user_id=user.pk)
+
+
+@login_required
+@require_POST
+def sign_in_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = selectors.user_administered(request.user, user_id=user_id)
+    partner = partner_page(request, "partnership.manage_members")
+    done = attempt(
+        request, lambda: lockout.sign_in_unlock(actor=request.user, user=user, partner=partner), denied=True
+    )
+    if done is not None:
+        messages.success(request, f"{user.username} can sign in again now.")
     return redirect("web:admin_user", user_id=user.pk)
 
 

@@ -176,6 +176,7 @@ STATUS_COLOURS: dict[str, str] = {
     "withdrawn": "grey",
     "reversed": "grey",
     "deactivated": "grey",
+    "locked out": "red",
     "leaver": "grey",
     "to do": "grey",
     "not yet approved by the partnership": "grey",
