@@ -621,7 +621,7 @@ def _run_type(*, actor: Any, partner: Partner, record_type: str, as_of: date, dr
     expired = kind.expired(partner.pk, rule, months, as_of)
     holds = _holds(partner.pk, record_type, as_of)
     # One pass over the expired records counts them and finds the span of those not held.
-    free = ~kind.held(holds.people) if holds.people and not holds.whole else Q()
+    free = ~kind.held(holds.people) if holds.people else Q()
     span = expired.aggregate(
         expired=Count("pk"),
         count=Count("pk", filter=free),
